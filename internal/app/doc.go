@@ -1,0 +1,15 @@
+// Package app is nongjiao's application layer: it runs commands against
+// aggregates (load state, decide, append with the expected version, retry on a
+// conflict), keeps hot aggregates' state in memory so a command's cost does not
+// grow with the aggregate's history, makes retried commands idempotent, and
+// sends time-driven commands when they fall due.
+//
+// Callers must give every command a command id (Meta.CommandID). A command sent
+// again with the same id returns the first result and writes nothing: the ids
+// of the events it writes are derived from the command id, and a handler that
+// finds the command id already in the aggregate's stream answers from there.
+//
+// Errors: domain refusals come back as *kernel.Error unchanged; a conflict that
+// persists after the retries comes back as a *kernel.Error with
+// kernel.CodeConflict; anything else is an internal error.
+package app
