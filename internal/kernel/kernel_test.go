@@ -1,0 +1,211 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"testing"
+	"testing/quick"
+	"time"
+)
+
+func TestParseMoney(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		fen  int64
+		fail bool
+	}{
+		{in: "0", fen: 0}, {in: "12", fen: 1200}, {in: "12.5", fen: 1250}, {in: "12.05", fen: 1205},
+		{in: "-3.10", fen: -310}, {in: "+7", fen: 700}, {in: " 1.00 ", fen: 100},
+		{in: "1.005", fail: true}, {in: "1e3", fail: true}, {in: "", fail: true}, {in: ".5", fail: true},
+		{in: "5.", fail: true}, {in: "1,000", fail: true}, {in: "92233720368547758.07", fail: true}, {in: "--1", fail: true},
+	} {
+		got, err := ParseMoney(tc.in)
+		if tc.fail {
+			if ErrorCode(err) != CodeInvalid {
+				t.Errorf("ParseMoney(%q) = %v, %v; want INVALID_INPUT", tc.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got.Fen() != tc.fen {
+			t.Errorf("ParseMoney(%q) = %d, %v; want %d", tc.in, got.Fen(), err, tc.fen)
+		}
+	}
+}
+
+func TestMoneyStringRoundTrips(t *testing.T) {
+	f := func(fen int64) bool {
+		fen %= math.MaxInt64 / 100
+		back, err := ParseMoney(Money(fen).String())
+		return err == nil && back == Money(fen)
+	}
+	if err := quick.Check(f, nil); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestMoneyAddRefusesOverflow(t *testing.T) {
+	if _, err := Money(math.MaxInt64).Add(1); err == nil {
+		t.Fatal("overflow accepted")
+	}
+	if s, err := Money(250).Add(-50); err != nil || s != 200 {
+		t.Fatalf("250-50 = %v, %v", s, err)
+	}
+}
+
+// MulDivRound must agree with exact rational arithmetic, rounding half away from zero.
+func TestMulDivRoundMatchesBigRat(t *testing.T) {
+	f := func(a, b int32, c int16) bool {
+		if c == 0 {
+			return true
+		}
+		exact := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(int64(a)), big.NewInt(int64(b))), big.NewInt(int64(c)))
+		abs := new(big.Rat).Abs(exact)
+		// floor(|x| + 1/2)
+		half := new(big.Rat).Add(abs, big.NewRat(1, 2))
+		want := new(big.Int).Quo(half.Num(), half.Denom())
+		if exact.Sign() < 0 {
+			want.Neg(want)
+		}
+		return MulDivRound(int64(a), int64(b), int64(c)) == want.Int64()
+	}
+	if err := quick.Check(f, &quick.Config{MaxCount: 5000}); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestMulDivFloorIsExactForLargeProducts(t *testing.T) {
+	q, r := MulDivFloor(math.MaxInt64/3, 6, 7) // the product overflows int64
+	want := new(big.Int).Mul(big.NewInt(math.MaxInt64/3), big.NewInt(6))
+	wq, wr := new(big.Int).QuoRem(want, big.NewInt(7), new(big.Int))
+	if q != wq.Int64() || r != wr.Int64() {
+		t.Fatalf("got %d r %d, want %s r %s", q, r, wq, wr)
+	}
+}
+
+func TestParseArea(t *testing.T) {
+	a, err := ParseArea("12.3")
+	if err != nil || a.Hundredths() != 1230 || a.String() != "12.30" {
+		t.Fatalf("ParseArea(12.3) = %v %v", a, err)
+	}
+	if _, err := ParseArea("1.234"); ErrorCode(err) != CodeInvalid {
+		t.Fatalf("three decimals accepted: %v", err)
+	}
+}
+
+func TestCalendarWorkingDays(t *testing.T) {
+	cal := Calendar{
+		Holidays: map[string]bool{"2026-10-01": true, "2026-10-02": true},
+		Workdays: map[string]bool{"2026-10-10": true}, // a make-up Saturday
+	}
+	// Friday 2026-11-27 15:00 Shanghai = 07:00 UTC.
+	fri := time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)
+	due := cal.AddWorkingDays(fri, 3)
+	want := time.Date(2026, 12, 2, 23, 59, 59, 999999999, Shanghai) // Wednesday, end of day
+	if !due.Equal(want) {
+		t.Fatalf("3 working days after Fri = %v, want %v", due.In(Shanghai), want)
+	}
+	// Late on a UTC Thursday is already Friday in Shanghai.
+	lateThu := time.Date(2026, 11, 26, 20, 0, 0, 0, time.UTC)
+	if got := cal.AddWorkingDays(lateThu, 1); !got.Equal(time.Date(2026, 11, 30, 23, 59, 59, 999999999, Shanghai)) {
+		t.Fatalf("1 working day after Shanghai Friday = %v", got.In(Shanghai))
+	}
+	// Holidays are skipped, make-up Saturdays count.
+	sep30 := time.Date(2026, 9, 30, 2, 0, 0, 0, time.UTC)
+	if got := cal.AddWorkingDays(sep30, 1); got.In(Shanghai).Format(time.DateOnly) != "2026-10-05" {
+		t.Fatalf("1 working day after 30 Sep = %v", got.In(Shanghai))
+	}
+	if !cal.IsWorkingDay(time.Date(2026, 10, 10, 4, 0, 0, 0, time.UTC)) {
+		t.Fatal("make-up Saturday is not a working day")
+	}
+	if n := cal.WorkingDaysBetween(fri, due); n != 3 {
+		t.Fatalf("WorkingDaysBetween = %d, want 3", n)
+	}
+}
+
+type sampleV1 struct {
+	Name string `json:"name"`
+}
+
+func (sampleV1) EventType() string { return "test.Sample.v1" }
+
+type sampleV2 struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+func (sampleV2) EventType() string { return "test.Sample.v2" }
+
+func TestRegistryDecodesAndUpcasts(t *testing.T) {
+	r := NewRegistry()
+	r.Register(sampleV2{})
+	r.RegisterUpcaster("test.Sample.v1", func(data []byte) (string, []byte, error) {
+		return "test.Sample.v2", append(data[:len(data)-1], []byte(`,"count":1}`)...), nil
+	})
+	typ, data, err := r.Encode(sampleV1{Name: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Decode(typ, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != (sampleV2{Name: "old", Count: 1}) {
+		t.Fatalf("upcast = %#v", got)
+	}
+	if _, err := r.Decode("test.Unknown.v1", []byte(`{}`)); err == nil {
+		t.Fatal("unknown type decoded")
+	}
+	if _, err := r.Decode("test.Sample.v2", []byte(`{"name":`)); err == nil {
+		t.Fatal("truncated JSON decoded")
+	}
+}
+
+func TestRegistryRefusesTwoTypesUnderOneName(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	r := NewRegistry()
+	r.Register(sampleV1{})
+	r.Register(clash{})
+}
+
+type clash struct{}
+
+func (clash) EventType() string { return "test.Sample.v1" }
+
+func TestErrorCodeAndMessage(t *testing.T) {
+	err := FieldErrorf(CodeInvalid, "amount", "must be positive")
+	wrapped := fmt.Errorf("context: %w", err)
+	if ErrorCode(wrapped) != CodeInvalid || ErrorMessage(wrapped) != "must be positive" {
+		t.Fatalf("code %q message %q", ErrorCode(wrapped), ErrorMessage(wrapped))
+	}
+	plain := errors.New("disk on fire")
+	if ErrorCode(plain) != CodeInternal || ErrorMessage(plain) != "Internal error." {
+		t.Fatal("internal error leaked")
+	}
+	if ErrorCode(nil) != "" {
+		t.Fatal("nil has a code")
+	}
+}
+
+func TestAssetTypes(t *testing.T) {
+	for _, at := range AssetTypes() {
+		back, err := ParseAssetType(string(at))
+		if err != nil || back != at {
+			t.Fatalf("%s does not parse back", at)
+		}
+	}
+	if AssetCollectiveLandOwner.Tradable() || AssetHouseholdContracting.Tradable() {
+		t.Fatal("ownership or the contracting right is tradable")
+	}
+	if !AssetLandManagementRight.Tradable() || !AssetLandManagementRight.IsLand() || AssetFarmFacility.IsLand() {
+		t.Fatal("land management right misclassified")
+	}
+	if _, err := ParseAssetType("HOUSE"); ErrorCode(err) != CodeInvalid {
+		t.Fatal("unknown type parsed")
+	}
+}
