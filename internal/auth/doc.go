@@ -1,0 +1,28 @@
+// Package auth issues and verifies the signed bearer tokens that identify the
+// caller of the API, and carries the verified Principal through a request's
+// context.
+//
+// A token is a JWT signed with HS256 under a 32-byte secret that
+// LoadOrCreateSecret keeps in the data directory (file "auth.secret", mode
+// 0600, created on first use). Its claims are the standard iss ("nongjiao"),
+// aud ("nongjiao-api"), sub (the party's UUID), iat and exp, plus "role" (one
+// of exchange, collective, bidder, bank, fund). Tokens are minted by an Issuer
+// (`nongjiao token` uses one) and accepted by a Verifier built on the same
+// secret; both take their time from an injected kernel.Clock.
+//
+// Callers must:
+//   - keep the secret file private: anyone who reads it can mint tokens for
+//     any role. Deleting it invalidates every token issued so far.
+//   - treat the absence of a Principal in the context (FromContext reports
+//     false) as anonymous, public access, and authorize every non-public
+//     field and mutation themselves: this package authenticates, it does not
+//     decide who may do what.
+//
+// Errors: Verify returns a *kernel.Error with code kernel.CodeUnauthenticated
+// for every token it refuses (malformed, bad signature, algorithm other than
+// HS256 including "none", expired, not yet valid, wrong issuer or audience,
+// unknown role, bad party id). ParseRole returns kernel.CodeInvalid naming the
+// field "role". Middleware answers a refused token with HTTP 401 and a
+// GraphQL-shaped body whose error carries extensions.code UNAUTHENTICATED; a
+// request without an Authorization header passes through as anonymous.
+package auth
