@@ -1,0 +1,300 @@
+package readmodel
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Envelope is a decoded event with where and when it was stored.
+type Envelope struct {
+	Event    kernel.Event
+	Stream   string
+	Version  uint64
+	Position uint64
+	Recorded time.Time
+	Metadata eventstore.Metadata
+}
+
+// Tx is what a projection may do inside the projector's transaction.
+type Tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Projection maintains some tables from events.
+type Projection interface {
+	// Name identifies the projection's checkpoint; changing it rebuilds the projection.
+	Name() string
+	// Schema returns the statements that create its tables and indexes
+	// (idempotently: CREATE ... IF NOT EXISTS) in the dialect.
+	Schema(d Dialect) []string
+	// Tables lists the tables Replay drops before rebuilding.
+	Tables() []string
+	// Apply applies one event. Events the projection does not use are ignored.
+	Apply(ctx context.Context, tx Tx, e Envelope) error
+}
+
+// Projector applies events to projections, checkpointing each in the same
+// transaction as its rows. It is safe for concurrent use; Apply calls are
+// serialised.
+type Projector struct {
+	db    *DB
+	reg   *kernel.Registry
+	projs []Projection
+
+	applyMu sync.Mutex
+	mu      sync.Mutex
+	pos     map[string]uint64 // checkpoint per projection
+	low     uint64            // the lowest checkpoint: every projection has applied up to here
+	reached chan struct{}     // closed and replaced whenever low advances
+}
+
+const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
+	name TEXT PRIMARY KEY,
+	position BIGINT NOT NULL
+)`
+
+// NewProjector creates the projections' tables if missing and loads their checkpoints.
+func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, reached: make(chan struct{})}
+	if err := p.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return p, p.loadCheckpoints(ctx)
+}
+
+func (p *Projector) migrate(ctx context.Context) error {
+	stmts := []string{checkpointTable}
+	for _, pr := range p.projs {
+		stmts = append(stmts, pr.Schema(p.db.Dialect)...)
+	}
+	for _, s := range stmts {
+		if _, err := p.db.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("readmodel: migrate: %w\n%s", err, s)
+		}
+	}
+	return nil
+}
+
+func (p *Projector) loadCheckpoints(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pr := range p.projs {
+		var pos uint64
+		err := p.db.QueryRowContext(ctx, `SELECT position FROM projection_checkpoints WHERE name = $1`, pr.Name()).Scan(&pos)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("readmodel: load checkpoint %s: %w", pr.Name(), err)
+		}
+		p.pos[pr.Name()] = pos
+	}
+	p.low = p.lowest()
+	return nil
+}
+
+func (p *Projector) lowest() uint64 {
+	first := true
+	var low uint64
+	for _, v := range p.pos {
+		if first || v < low {
+			low, first = v, false
+		}
+	}
+	return low
+}
+
+// Position returns the global position every projection has applied.
+func (p *Projector) Position() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.low
+}
+
+// WaitFor blocks until every projection has applied position pos, or ctx ends.
+func (p *Projector) WaitFor(ctx context.Context, pos uint64) error {
+	for {
+		p.mu.Lock()
+		low, ch := p.low, p.reached
+		p.mu.Unlock()
+		if low >= pos {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Apply applies a batch of stored events, in order, in one transaction.
+// Events at or below a projection's checkpoint are skipped for it, so a
+// redelivered event is never applied twice.
+func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	p.applyMu.Lock()
+	defer p.applyMu.Unlock()
+	p.mu.Lock()
+	start := make(map[string]uint64, len(p.pos))
+	for k, v := range p.pos {
+		start[k] = v
+	}
+	p.mu.Unlock()
+
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("readmodel: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	next := make(map[string]uint64, len(start))
+	for k, v := range start {
+		next[k] = v
+	}
+	for _, rec := range recs {
+		var env *Envelope
+		for _, pr := range p.projs {
+			if rec.Position <= next[pr.Name()] {
+				continue
+			}
+			if env == nil {
+				ev, err := p.reg.Decode(rec.Type, rec.Data)
+				if err != nil {
+					return fmt.Errorf("readmodel: %s@%d: %w", rec.Stream, rec.Version, err)
+				}
+				env = &Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
+			}
+			if err := pr.Apply(ctx, tx, *env); err != nil {
+				return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), rec.Stream, rec.Version, err)
+			}
+			next[pr.Name()] = rec.Position
+		}
+	}
+	for name, pos := range next {
+		if pos == start[name] {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+			ON CONFLICT (name) DO UPDATE SET position = excluded.position`, name, pos); err != nil {
+			return fmt.Errorf("readmodel: checkpoint %s: %w", name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("readmodel: commit: %w", err)
+	}
+	p.mu.Lock()
+	p.pos = next
+	if low := p.lowest(); low > p.low {
+		p.low = low
+		close(p.reached)
+		p.reached = make(chan struct{})
+	}
+	p.mu.Unlock()
+	return nil
+}
+
+// Run keeps the projections up to date from store until ctx ends: it reads
+// from the lowest checkpoint, then follows $all live, applying in batches of
+// whatever has arrived (at most batch events per transaction).
+func (p *Projector) Run(ctx context.Context, store eventstore.Store, batch int) error {
+	sub, err := store.SubscribeAll(ctx, p.Position(), eventstore.Filter{})
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	events := make(chan eventstore.RecordedEvent, batch)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(events)
+		for {
+			rec, err := sub.Next(ctx)
+			if err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case events <- rec:
+			case <-ctx.Done():
+				errc <- ctx.Err()
+				return
+			}
+		}
+	}()
+	buf := make([]eventstore.RecordedEvent, 0, batch)
+	for rec := range events {
+		buf = append(buf[:0], rec)
+	drain:
+		for len(buf) < batch {
+			select {
+			case more, ok := <-events:
+				if !ok {
+					break drain
+				}
+				buf = append(buf, more)
+			default:
+				break drain
+			}
+		}
+		if err := p.Apply(ctx, buf...); err != nil {
+			return err
+		}
+	}
+	err = <-errc
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// Replay drops every projection's tables and checkpoint and rebuilds them from
+// the whole store. It returns the number of events read.
+func (p *Projector) Replay(ctx context.Context, store eventstore.Store, batch int) (int, error) {
+	p.applyMu.Lock()
+	for _, pr := range p.projs {
+		for _, t := range pr.Tables() {
+			if _, err := p.db.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
+				p.applyMu.Unlock()
+				return 0, fmt.Errorf("readmodel: drop %s: %w", t, err)
+			}
+		}
+		if _, err := p.db.ExecContext(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, pr.Name()); err != nil {
+			p.applyMu.Unlock()
+			return 0, err
+		}
+	}
+	p.mu.Lock()
+	for k := range p.pos {
+		p.pos[k] = 0
+	}
+	p.low = 0
+	p.mu.Unlock()
+	err := p.migrate(ctx)
+	p.applyMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var after uint64
+	for {
+		recs, err := store.ReadAll(ctx, after, batch)
+		if err != nil {
+			return n, err
+		}
+		if len(recs) == 0 {
+			return n, nil
+		}
+		if err := p.Apply(ctx, recs...); err != nil {
+			return n, err
+		}
+		n += len(recs)
+		after = recs[len(recs)-1].Position
+	}
+}

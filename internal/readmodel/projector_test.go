@@ -1,0 +1,243 @@
+package readmodel
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/testenv"
+)
+
+type deposited struct {
+	Account string `json:"account"`
+	Amount  int64  `json:"amount"`
+}
+
+func (deposited) EventType() string { return "test.Deposited.v1" }
+
+// balances sums deposits per account; it fails on a deposit of exactly 13, to
+// test that a failed batch changes nothing.
+type balances struct{}
+
+func (balances) Name() string     { return "test_balances" }
+func (balances) Tables() []string { return []string{"test_balances"} }
+func (balances) Schema(Dialect) []string {
+	return []string{`CREATE TABLE IF NOT EXISTS test_balances (account TEXT PRIMARY KEY, total BIGINT NOT NULL, deposits BIGINT NOT NULL)`}
+}
+func (balances) Apply(ctx context.Context, tx Tx, e Envelope) error {
+	d, ok := e.Event.(deposited)
+	if !ok {
+		return nil
+	}
+	if d.Amount == 13 {
+		return errors.New("unlucky deposit")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO test_balances (account, total, deposits) VALUES ($1, $2, 1)
+		ON CONFLICT (account) DO UPDATE SET total = test_balances.total + excluded.total, deposits = test_balances.deposits + 1`,
+		d.Account, d.Amount)
+	return err
+}
+
+func registry() *kernel.Registry {
+	r := kernel.NewRegistry()
+	r.Register(deposited{})
+	return r
+}
+
+func deposit(tb testing.TB, s eventstore.Store, account string, amount int64) eventstore.AppendResult {
+	tb.Helper()
+	data, _ := json.Marshal(deposited{Account: account, Amount: amount})
+	res, err := s.Append(context.Background(), "acct-"+account, eventstore.Any,
+		eventstore.EventData{ID: uuid.New(), Type: "test.Deposited.v1", Data: data})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+func balance(tb testing.TB, db *DB, account string) (total, deposits int64) {
+	tb.Helper()
+	err := db.QueryRow(`SELECT total, deposits FROM test_balances WHERE account = $1`, account).Scan(&total, &deposits)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		tb.Fatal(err)
+	}
+	return total, deposits
+}
+
+func readAll(tb testing.TB, s eventstore.Store) []eventstore.RecordedEvent {
+	tb.Helper()
+	recs, err := s.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return recs
+}
+
+// runProjectorSuite is the contract every read-model backend passes.
+func runProjectorSuite(t *testing.T, open func(t *testing.T) *DB) {
+	ctx := context.Background()
+
+	t.Run("should apply each event once even when it is delivered again", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, err := NewProjector(ctx, db, registry(), balances{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deposit(t, store, "a", 5)
+		deposit(t, store, "a", 7)
+		recs := readAll(t, store)
+		if err := p.Apply(ctx, recs...); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Apply(ctx, recs...); err != nil { // at-least-once redelivery
+			t.Fatal(err)
+		}
+		if total, n := balance(t, db, "a"); total != 12 || n != 2 {
+			t.Fatalf("balance %d over %d deposits, want 12 over 2", total, n)
+		}
+		if p.Position() != recs[1].Position {
+			t.Fatalf("position %d, want %d", p.Position(), recs[1].Position)
+		}
+	})
+
+	t.Run("should resume from its checkpoint after a restart", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, _ := NewProjector(ctx, db, registry(), balances{})
+		deposit(t, store, "b", 1)
+		if err := p.Apply(ctx, readAll(t, store)...); err != nil {
+			t.Fatal(err)
+		}
+		deposit(t, store, "b", 2)
+		restarted, err := NewProjector(ctx, db, registry(), balances{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if restarted.Position() != p.Position() {
+			t.Fatalf("restarted at %d, checkpoint was %d", restarted.Position(), p.Position())
+		}
+		if err := restarted.Apply(ctx, readAll(t, store)...); err != nil { // replays all: the first is skipped
+			t.Fatal(err)
+		}
+		if total, n := balance(t, db, "b"); total != 3 || n != 2 {
+			t.Fatalf("balance %d over %d deposits, want 3 over 2", total, n)
+		}
+	})
+
+	t.Run("should change nothing when a batch fails", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, _ := NewProjector(ctx, db, registry(), balances{})
+		deposit(t, store, "c", 4)
+		deposit(t, store, "c", 13)
+		if err := p.Apply(ctx, readAll(t, store)...); err == nil {
+			t.Fatal("failing batch succeeded")
+		}
+		if total, n := balance(t, db, "c"); total != 0 || n != 0 || p.Position() != 0 {
+			t.Fatalf("after a failed batch: balance %d, %d deposits, position %d", total, n, p.Position())
+		}
+		restarted, _ := NewProjector(ctx, db, registry(), balances{})
+		if restarted.Position() != 0 {
+			t.Fatalf("checkpoint of a failed batch was stored: %d", restarted.Position())
+		}
+	})
+
+	t.Run("should follow the store live and let readers wait for a position", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, _ := NewProjector(ctx, db, registry(), balances{})
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- p.Run(runCtx, store, 64) }()
+		var last eventstore.AppendResult
+		for i := range 50 {
+			last = deposit(t, store, "d", int64(i+20))
+		}
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := p.WaitFor(wctx, last.Position); err != nil {
+			t.Fatal(err)
+		}
+		if total, n := balance(t, db, "d"); n != 50 || total != 50*20+49*50/2 {
+			t.Fatalf("live balance %d over %d deposits", total, n)
+		}
+		stop()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		short, cancel2 := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel2()
+		if err := p.WaitFor(short, last.Position+1000); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("waiting for an unreached position returned %v", err)
+		}
+	})
+
+	t.Run("should rebuild the same rows on replay", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, _ := NewProjector(ctx, db, registry(), balances{})
+		for i := range 30 {
+			deposit(t, store, fmt.Sprintf("r%d", i%3), int64(100+i))
+		}
+		if err := p.Apply(ctx, readAll(t, store)...); err != nil {
+			t.Fatal(err)
+		}
+		before := make([]int64, 3)
+		for i := range before {
+			before[i], _ = balance(t, db, fmt.Sprintf("r%d", i))
+		}
+		n, err := p.Replay(ctx, store, 7)
+		if err != nil || n != 30 {
+			t.Fatalf("replay read %d events, err %v", n, err)
+		}
+		for i := range before {
+			if got, _ := balance(t, db, fmt.Sprintf("r%d", i)); got != before[i] {
+				t.Fatalf("r%d = %d after replay, %d before", i, got, before[i])
+			}
+		}
+	})
+}
+
+func TestProjectorSQLite(t *testing.T) {
+	runProjectorSuite(t, func(t *testing.T) *DB {
+		db, err := OpenSQLite(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
+// postgresDSN is the PostgreSQL the tests use; CI starts it on 127.0.0.1:5432.
+func postgresDSN() string {
+	return testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+}
+
+// openTestPostgres opens a fresh schema in the test PostgreSQL, dropped after
+// the test, or skips (fails under NONGJIAO_REQUIRE_SERVICES=1) when it is unreachable.
+func openTestPostgres(t *testing.T) *DB {
+	t.Helper()
+	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
+	ctx := context.Background()
+	schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
+	db, err := OpenPostgres(ctx, postgresDSN(), schema)
+	if err != nil {
+		testenv.Unavailable(t, "PostgreSQL", err.Error())
+	}
+	t.Cleanup(func() {
+		db.ExecContext(ctx, `DROP SCHEMA `+quoteIdent(schema)+` CASCADE`) //nolint:errcheck
+		db.Close()
+	})
+	return db
+}
+
+func TestProjectorPostgres(t *testing.T) {
+	runProjectorSuite(t, openTestPostgres)
+}
