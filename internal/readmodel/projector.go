@@ -50,11 +50,10 @@ type Projector struct {
 	reg   *kernel.Registry
 	projs []Projection
 
-	applyMu sync.Mutex
-	mu      sync.Mutex
-	pos     map[string]uint64 // checkpoint per projection
-	low     uint64            // the lowest checkpoint: every projection has applied up to here
-	reached chan struct{}     // closed and replaced whenever low advances
+	applyMu  sync.Mutex // serialises Apply and Replay
+	mu       sync.Mutex
+	pos      map[string]uint64   // checkpoint per projection
+	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
 }
 
 const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -64,7 +63,7 @@ const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
 
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
-	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, reached: make(chan struct{})}
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -95,7 +94,7 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 		}
 		p.pos[pr.Name()] = pos
 	}
-	p.low = p.lowest()
+	p.progress.Reset(p.lowest())
 	return nil
 }
 
@@ -111,27 +110,11 @@ func (p *Projector) lowest() uint64 {
 }
 
 // Position returns the global position every projection has applied.
-func (p *Projector) Position() uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.low
-}
+func (p *Projector) Position() uint64 { return p.progress.Position() }
 
 // WaitFor blocks until every projection has applied position pos, or ctx ends.
 func (p *Projector) WaitFor(ctx context.Context, pos uint64) error {
-	for {
-		p.mu.Lock()
-		low, ch := p.low, p.reached
-		p.mu.Unlock()
-		if low >= pos {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return p.progress.WaitFor(ctx, pos)
 }
 
 // Apply applies a batch of stored events, in order, in one transaction.
@@ -192,12 +175,9 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	}
 	p.mu.Lock()
 	p.pos = next
-	if low := p.lowest(); low > p.low {
-		p.low = low
-		close(p.reached)
-		p.reached = make(chan struct{})
-	}
+	low := p.lowest()
 	p.mu.Unlock()
+	p.progress.Advance(low)
 	return nil
 }
 
@@ -274,8 +254,8 @@ func (p *Projector) Replay(ctx context.Context, store eventstore.Store, batch in
 	for k := range p.pos {
 		p.pos[k] = 0
 	}
-	p.low = 0
 	p.mu.Unlock()
+	p.progress.Reset(0)
 	err := p.migrate(ctx)
 	p.applyMu.Unlock()
 	if err != nil {

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Scheduler sends time-driven commands (the announcement ends, the timed
+// round closes, the payment deadline passes) when they fall due by its clock.
+// Each aggregate has at most one pending command, keyed by its stream.
+type Scheduler struct {
+	clock kernel.Clock
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	queue dueQueue
+	byKey map[string]*dueItem
+	wake  chan struct{}
+}
+
+// SendFunc sends one scheduled command.
+type SendFunc func(ctx context.Context) error
+
+type dueItem struct {
+	key   string
+	at    time.Time
+	send  SendFunc
+	index int
+}
+
+// NewScheduler returns an empty scheduler on clock.
+func NewScheduler(clock kernel.Clock, log *slog.Logger) *Scheduler {
+	return &Scheduler{clock: clock, log: log, byKey: map[string]*dueItem{}, wake: make(chan struct{}, 1)}
+}
+
+// Schedule sets key's pending command, replacing any earlier one.
+func (s *Scheduler) Schedule(key string, at time.Time, send SendFunc) {
+	s.mu.Lock()
+	if it, ok := s.byKey[key]; ok {
+		it.at, it.send = at, send
+		heap.Fix(&s.queue, it.index)
+	} else {
+		it := &dueItem{key: key, at: at, send: send}
+		heap.Push(&s.queue, it)
+		s.byKey[key] = it
+	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Cancel drops key's pending command, if any.
+func (s *Scheduler) Cancel(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if it, ok := s.byKey[key]; ok {
+		heap.Remove(&s.queue, it.index)
+		delete(s.byKey, key)
+	}
+}
+
+// Pending returns when key's command is due, and whether one is pending.
+func (s *Scheduler) Pending(key string) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if it, ok := s.byKey[key]; ok {
+		return it.at, true
+	}
+	return time.Time{}, false
+}
+
+// RunDue sends every command due at the clock's current time and returns how
+// many it sent. A command that fails is logged and dropped: the aggregate's
+// next event schedules it again if it is still due.
+func (s *Scheduler) RunDue(ctx context.Context) int {
+	n := 0
+	for {
+		s.mu.Lock()
+		if len(s.queue) == 0 || s.queue[0].at.After(s.clock.Now()) {
+			s.mu.Unlock()
+			return n
+		}
+		it := heap.Pop(&s.queue).(*dueItem)
+		delete(s.byKey, it.key)
+		s.mu.Unlock()
+		if err := it.send(ctx); err != nil {
+			s.log.Warn("scheduled command failed", "aggregate", it.key, "due", it.at, "err", err)
+		}
+		n++
+	}
+}
+
+// Run sends due commands until ctx ends, checking at least every tick (the
+// clock may be a manual one that moves without notice).
+func (s *Scheduler) Run(ctx context.Context, tick time.Duration) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		s.RunDue(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+type dueQueue []*dueItem
+
+func (q dueQueue) Len() int           { return len(q) }
+func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q dueQueue) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].index, q[j].index = i, j
+}
+func (q *dueQueue) Push(x any) {
+	it := x.(*dueItem)
+	it.index = len(*q)
+	*q = append(*q, it)
+}
+func (q *dueQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
+}
+
+// NextDueFunc tells what command an aggregate in state S needs next, and when.
+type NextDueFunc[S any, C kernel.Command] func(S) (C, time.Time, bool)
+
+// DueWatcher keeps a Scheduler's entries for one aggregate type current: it
+// follows the store's events of that category and, after each, asks the
+// aggregate's state what falls due next.
+type DueWatcher[S any, C kernel.Command] struct {
+	h     *Handler[S, C]
+	sched *Scheduler
+	next  NextDueFunc[S, C]
+
+	progress eventstore.Progress
+}
+
+// NewDueWatcher returns a watcher for h's aggregates.
+func NewDueWatcher[S any, C kernel.Command](h *Handler[S, C], sched *Scheduler, next NextDueFunc[S, C]) *DueWatcher[S, C] {
+	return &DueWatcher[S, C]{h: h, sched: sched, next: next}
+}
+
+// Run follows the store from the start until ctx ends. It reads all of $all
+// (skipping other categories) so its position tracks the whole store.
+func (w *DueWatcher[S, C]) Run(ctx context.Context, store eventstore.Store) error {
+	prefix := w.h.Category() + "-"
+	sub, err := store.SubscribeAll(ctx, 0, eventstore.Filter{})
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	for {
+		rec, err := sub.Next(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if rest, ok := strings.CutPrefix(rec.Stream, prefix); ok {
+			if id, err := uuid.Parse(rest); err == nil {
+				if err := w.refresh(ctx, rec.Stream, id); err != nil {
+					return err
+				}
+			}
+		}
+		w.progress.Advance(rec.Position)
+	}
+}
+
+func (w *DueWatcher[S, C]) refresh(ctx context.Context, stream string, id uuid.UUID) error {
+	var (
+		cmd     C
+		at      time.Time
+		ok      bool
+		version uint64
+	)
+	if err := w.h.Inspect(ctx, id, func(s S, v uint64) { cmd, at, ok = w.next(s); version = v }); err != nil {
+		return fmt.Errorf("due watcher: %w", err)
+	}
+	if !ok {
+		w.sched.Cancel(stream)
+		return nil
+	}
+	// The command id names the aggregate version it was scheduled from, so two
+	// replicas sending the same due command write it once.
+	cmdID := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "due/%s/%d", stream, version))
+	w.sched.Schedule(stream, at, func(ctx context.Context) error {
+		_, err := w.h.Handle(ctx, cmd, Meta{CommandID: cmdID, Actor: "system:scheduler"})
+		var de *kernel.Error
+		if errors.As(err, &de) && de.Code != kernel.CodeInternal {
+			return nil // the aggregate moved on; its state says what is next
+		}
+		return err
+	})
+	return nil
+}
+
+// WaitFor blocks until the watcher has seen the store up to pos, or ctx ends.
+func (w *DueWatcher[S, C]) WaitFor(ctx context.Context, pos uint64) error {
+	return w.progress.WaitFor(ctx, pos)
+}

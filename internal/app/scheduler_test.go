@@ -1,0 +1,147 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// A timer is started with a due time and fired by the scheduler.
+
+type timerStarted struct {
+	Due time.Time `json:"due"`
+}
+
+func (timerStarted) EventType() string { return "timer.Started.v1" }
+
+type timerFired struct{}
+
+func (timerFired) EventType() string { return "timer.Fired.v1" }
+
+type timerCmd struct {
+	ID    uuid.UUID
+	Start time.Time // zero: fire
+}
+
+func (c timerCmd) AggregateID() uuid.UUID { return c.ID }
+
+type timer struct {
+	ID    uuid.UUID
+	Due   time.Time
+	Fired int
+}
+
+var timerDecider = kernel.Decider[timer, timerCmd]{
+	Category: "timer",
+	Decide: func(s timer, c timerCmd, now time.Time) ([]kernel.Event, error) {
+		if !c.Start.IsZero() {
+			return []kernel.Event{timerStarted{Due: c.Start}}, nil
+		}
+		if s.Fired > 0 || now.Before(s.Due) {
+			return nil, kernel.Errorf(kernel.CodeInvalidState, "not due")
+		}
+		return []kernel.Event{timerFired{}}, nil
+	},
+	Evolve: func(s timer, e kernel.Event) timer {
+		switch e := e.(type) {
+		case timerStarted:
+			s.Due = e.Due
+		case timerFired:
+			s.Fired++
+		}
+		return s
+	},
+}
+
+func timerNext(id func(timer) uuid.UUID) NextDueFunc[timer, timerCmd] {
+	return func(s timer) (timerCmd, time.Time, bool) {
+		if s.Due.IsZero() || s.Fired > 0 {
+			return timerCmd{}, time.Time{}, false
+		}
+		return timerCmd{ID: id(s)}, s.Due, true
+	}
+}
+
+func TestSchedulerSendsDueCommandsOnceAcrossReplicas(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t0 := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	store := memstore.New(clock)
+	reg := kernel.NewRegistry()
+	reg.Register(timerStarted{}, timerFired{})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	id := uuid.New()
+	type replica struct {
+		h     *Handler[timer, timerCmd]
+		sched *Scheduler
+		watch *DueWatcher[timer, timerCmd]
+	}
+	var replicas []replica
+	for range 2 {
+		h := NewHandler(store, reg, timerDecider, clock, 10)
+		sched := NewScheduler(clock, log)
+		w := NewDueWatcher(h, sched, timerNext(func(timer) uuid.UUID { return id }))
+		go w.Run(ctx, store) //nolint:errcheck // ends with ctx
+		replicas = append(replicas, replica{h, sched, w})
+	}
+	res, err := replicas[0].h.Handle(ctx, timerCmd{ID: id, Start: t0.Add(time.Hour)}, meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range replicas {
+		if err := r.watch.WaitFor(ctx, res.Position); err != nil {
+			t.Fatal(err)
+		}
+		if at, ok := r.sched.Pending(kernel.StreamName("timer", id)); !ok || !at.Equal(t0.Add(time.Hour)) {
+			t.Fatalf("pending = %v %v, want the due time", at, ok)
+		}
+		if n := r.sched.RunDue(ctx); n != 0 {
+			t.Fatalf("sent %d commands before they were due", n)
+		}
+	}
+	clock.Advance(time.Hour)
+	for _, r := range replicas {
+		if n := r.sched.RunDue(ctx); n != 1 {
+			t.Fatalf("sent %d due commands, want 1", n)
+		}
+	}
+	recs, _ := store.ReadStream(ctx, kernel.StreamName("timer", id), eventstore.Forwards, 1, 10)
+	if len(recs) != 2 || recs[1].Type != "timer.Fired.v1" {
+		t.Fatalf("stream has %d events, want Started then one Fired", len(recs))
+	}
+	if err := replicas[1].watch.WaitFor(ctx, recs[1].Position); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := replicas[1].sched.Pending(kernel.StreamName("timer", id)); ok {
+		t.Fatal("a fired timer is still scheduled")
+	}
+}
+
+func TestSchedulerRunsInDueOrderAndReplaces(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var sent []string
+	add := func(key string, in time.Duration) {
+		s.Schedule(key, t0.Add(in), func(context.Context) error { sent = append(sent, key); return nil })
+	}
+	add("c", 3*time.Minute)
+	add("a", time.Minute)
+	add("b", 2*time.Minute)
+	add("a", 4*time.Minute) // replaces a's first entry
+	s.Cancel("b")
+	clock.Advance(10 * time.Minute)
+	if n := s.RunDue(context.Background()); n != 2 || len(sent) != 2 || sent[0] != "c" || sent[1] != "a" {
+		t.Fatalf("sent %v (n=%d), want [c a]", sent, n)
+	}
+}
