@@ -1,0 +1,58 @@
+package messaging
+
+import (
+	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// SystemCategory is the stream category the bridge keeps for itself:
+// consumer-group checkpoints ("watermill-checkpoint-<uuid>") and, by default,
+// the poison queue (PoisonTopic). The "$all" topic never delivers these
+// streams; subscribe to the category or to one of its streams by name to read them.
+const SystemCategory = "watermill"
+
+// PoisonTopic is the default topic (a stream of SystemCategory) that NewRouter
+// sends messages to when their handler keeps failing.
+const PoisonTopic = SystemCategory + "-poison"
+
+// topic is a parsed topic name: what a subscription to it selects and, for a
+// stream topic, where a publish to it appends.
+type topic struct {
+	name   string
+	filter eventstore.Filter
+	stream string // set for an exact stream topic
+	all    bool
+}
+
+// parseTopic reads a topic name:
+//   - "$all" selects every event except those of SystemCategory;
+//   - a name without '-' is a stream category: "listing" selects "listing-*";
+//   - a name with '-' is one stream, selected by its exact name.
+func parseTopic(name string) (topic, error) {
+	switch {
+	case name == eventstore.AllStream:
+		return topic{name: name, all: true}, nil
+	case name == "" || strings.HasPrefix(name, "$"):
+		return topic{}, kernel.FieldErrorf(CodeInvalidTopic, "topic", "topic %q is neither %q, a stream category nor a stream name", name, eventstore.AllStream)
+	case !strings.Contains(name, "-"):
+		return topic{name: name, filter: eventstore.Filter{StreamPrefixes: []string{name + "-"}}}, nil
+	default:
+		return topic{name: name, stream: name, filter: eventstore.Filter{StreamPrefixes: []string{name}}}, nil
+	}
+}
+
+// selects reports whether an event of stream belongs to the topic. The store's
+// prefix filter has already run; this narrows a stream topic to its exact name
+// ("a-1" is a prefix of "a-10") and keeps system streams out of "$all".
+func (t topic) selects(stream string) bool {
+	switch {
+	case t.all:
+		return !strings.HasPrefix(stream, SystemCategory+"-")
+	case t.stream != "":
+		return stream == t.stream
+	default:
+		return true
+	}
+}
