@@ -1,0 +1,703 @@
+package listing
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Decider is the listing aggregate (with its auction) for the application layer.
+var Decider = kernel.Decider[State, Command]{Category: "listing", Decide: Decide, Evolve: Evolve}
+
+// Decide returns the events c causes on s at now, or a *kernel.Error; a refused
+// command emits no events. It is pure: now is the command's time.
+func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
+	now = now.UTC()
+	if _, ok := c.(CreateListing); !ok && s.Status == StatusNone {
+		return nil, kernel.Errorf(kernel.CodeNotFound, "listing %s does not exist", c.AggregateID())
+	}
+	switch c := c.(type) {
+	case CreateListing:
+		return create(s, c, now)
+	case ReviseListing:
+		return revise(s, c, now)
+	case SubmitListing:
+		return submit(s, c, now)
+	case ReviewListing:
+		return review(s, c, now)
+	case WithdrawListing:
+		return withdraw(s, c, now)
+	case SuspendListing:
+		return suspend(s, c, now)
+	case ResumeListing:
+		return resume(s, now)
+	case RegisterBidder:
+		return registerBidder(s, c, now)
+	case ConfirmDeposit:
+		return confirmDeposit(s, c, now)
+	case QualifyBidder:
+		return qualifyBidder(s, c, now)
+	case CloseRegistration:
+		return closeRegistration(s, now)
+	case AgreeNegotiatedPrice:
+		return agreePrice(s, c, now)
+	case OpenBidding:
+		return openBidding(s, now)
+	case PlaceBid:
+		return placeBid(s, c, now)
+	case CloseAuction:
+		return closeAuction(s, now)
+	case ExerciseMemberPriority:
+		return exercisePriority(s, c, now)
+	case ClosePriorityWindow:
+		return closePriorityWindow(s, now)
+	case ConfirmPayment:
+		return confirmPayment(s, c, now)
+	case ForfeitDeposit:
+		return forfeit(s, now)
+	case RefundDeposit:
+		return refund(s, c, now)
+	case SignContract:
+		if err := need(s, StatusPaid); err != nil {
+			return nil, err
+		}
+		if c.ContractID == uuid.Nil {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "contractId", "contract id is required")
+		}
+		return one(ContractSigned{ListingID: s.ID, ContractID: c.ContractID, BuyerID: s.Award.BidderID, Price: s.Award.Price, At: now})
+	case IssueCertificate:
+		if err := need(s, StatusContractSigned); err != nil {
+			return nil, err
+		}
+		if c.Number == "" {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "number", "certificate number is required")
+		}
+		return one(CertificateIssued{ListingID: s.ID, Number: c.Number, At: now})
+	case Archive:
+		if err := need(s, StatusCertified); err != nil {
+			return nil, err
+		}
+		return one(ListingArchived{ListingID: s.ID, At: now})
+	case Relist:
+		if err := need(s, StatusUnsold); err != nil {
+			return nil, err
+		}
+		return one(ListingRelisted{ListingID: s.ID, Round: s.Round + 1, At: now})
+	case EndListing:
+		if err := need(s, StatusUnsold); err != nil {
+			return nil, err
+		}
+		return one(ListingEnded{ListingID: s.ID, Reason: c.Reason, At: now})
+	}
+	return nil, kernel.Errorf(kernel.CodeInvalid, "unknown listing command %T", c)
+}
+
+func one(e kernel.Event) ([]kernel.Event, error) { return []kernel.Event{e}, nil }
+
+// need refuses unless s is in one of the statuses.
+func need(s State, statuses ...Status) error {
+	for _, st := range statuses {
+		if s.Status == st {
+			return nil
+		}
+	}
+	return kernel.Errorf(kernel.CodeInvalidState, "listing is %s", s.Status)
+}
+
+// notDue refuses a time-driven command sent before its time.
+func notDue(now, due time.Time) error {
+	if now.Before(due) {
+		return kernel.Errorf(CodeNotDue, "not due until %s", due.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func create(s State, c CreateListing, now time.Time) ([]kernel.Event, error) {
+	if s.Status != StatusNone {
+		return nil, kernel.Errorf(kernel.CodeConflict, "listing %s exists", c.ListingID)
+	}
+	if c.ListingID == uuid.Nil {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "listingId", "listing id is required")
+	}
+	if err := validateTerms(c.Details, c.ReservePrice, now); err != nil {
+		return nil, err
+	}
+	return []kernel.Event{
+		ListingCreated{ListingID: c.ListingID, Details: c.Details, At: now},
+		ReservePriceSet{ListingID: c.ListingID, ReservePrice: c.ReservePrice, At: now},
+	}, nil
+}
+
+func revise(s State, c ReviseListing, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusDraft, StatusRejected); err != nil {
+		return nil, err
+	}
+	if err := validateTerms(c.Details, c.ReservePrice, now); err != nil {
+		return nil, err
+	}
+	return []kernel.Event{
+		ListingRevised{ListingID: s.ID, Details: c.Details, At: now},
+		ReservePriceSet{ListingID: s.ID, ReservePrice: c.ReservePrice, At: now},
+	}, nil
+}
+
+// validateTerms checks a listing's terms: tradable asset, prices, the transfer
+// term within the right (rule 1), encumbrances cleared, sane settings.
+func validateTerms(d Details, reserve kernel.Money, now time.Time) error {
+	switch {
+	case d.Title == "":
+		return kernel.FieldErrorf(kernel.CodeInvalid, "title", "title is required")
+	case d.Seller == uuid.Nil:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "seller", "seller is required")
+	case len(d.Asset.AssetIDs) == 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "asset.assetIds", "at least one asset is required")
+	case d.Asset.OwningCollective == uuid.Nil:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "asset.owningCollective", "owning collective is required")
+	case !d.Asset.Type.Tradable():
+		return kernel.FieldErrorf(CodeAssetNotTradable, "asset.type", "%q is not tradable", d.Asset.Type)
+	case d.ListedPrice <= 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "listedPrice", "listed price must be positive")
+	case d.StartingPrice < d.ListedPrice:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "starting price must be at least the listed price")
+	case d.Increment <= 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "increment", "increment must be positive")
+	case reserve < 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "reservePrice", "reserve price must not be negative")
+	case d.TermMonths <= 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "termMonths", "transfer term must be positive")
+	case !d.Asset.RightsEnd.IsZero() && now.AddDate(0, d.TermMonths, 0).After(d.Asset.RightsEnd):
+		return kernel.FieldErrorf(CodeTermExceedsContract, "termMonths",
+			"a %d-month term runs past the right's end on %s", d.TermMonths, d.Asset.RightsEnd.Format(time.DateOnly))
+	}
+	if err := checkEncumbrances(d); err != nil {
+		return err
+	}
+	return d.Settings.validate()
+}
+
+// checkEncumbrances allows an encumbered asset only as the secured party's own
+// disposal or with each secured party's written consent.
+func checkEncumbrances(d Details) error {
+	disposal := false
+	for _, e := range d.Asset.Encumbrances {
+		if d.DisposalOf != uuid.Nil && e.RegistrationID == d.DisposalOf {
+			if e.SecuredParty != d.Seller {
+				return kernel.FieldErrorf(CodeAssetEncumbered, "disposalOf", "only the secured party may dispose of collateral")
+			}
+			disposal = true
+		}
+	}
+	if d.DisposalOf != uuid.Nil && !disposal {
+		return kernel.FieldErrorf(kernel.CodeInvalid, "disposalOf", "no such encumbrance on the asset")
+	}
+	if disposal {
+		return nil
+	}
+	for _, e := range d.Asset.Encumbrances {
+		if !consented(d.Consents, e) {
+			return kernel.FieldErrorf(CodeAssetEncumbered, "asset.encumbrances",
+				"registration %s needs the secured party's written consent", e.RegistrationID)
+		}
+	}
+	return nil
+}
+
+func consented(consents []Consent, e Encumbrance) bool {
+	for _, c := range consents {
+		if c.RegistrationID == e.RegistrationID && c.SecuredParty == e.SecuredParty && c.Document != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (st Settings) validate() error {
+	bad := func(field string) error {
+		return kernel.FieldErrorf(kernel.CodeInvalid, "settings."+field, "invalid setting %s", field)
+	}
+	switch {
+	case st.DepositPercent <= 0 || st.DepositPercent > 100:
+		return bad("depositPercent")
+	case st.MinAnnouncementWorkingDays <= 0:
+		return bad("minAnnouncementWorkingDays")
+	case st.MaxAnnouncementMonths <= 0:
+		return bad("maxAnnouncementMonths")
+	case st.MinBidders < 2:
+		return bad("minBidders")
+	case st.MinBiddersCollectiveOperating < 2:
+		return bad("minBiddersCollectiveOperating")
+	case st.FreeBidding < 0:
+		return bad("freeBidding")
+	case st.TimedRound <= 0:
+		return bad("timedRound")
+	case st.Extension <= 0:
+		return bad("extension")
+	case st.PriorityWindowWorkingDays <= 0:
+		return bad("priorityWindowWorkingDays")
+	case st.PaymentWorkingDays <= 0:
+		return bad("paymentWorkingDays")
+	case st.RefundWorkingDays <= 0:
+		return bad("refundWorkingDays")
+	case st.ResolutionNumerator <= 0 || st.ResolutionDenominator < st.ResolutionNumerator:
+		return bad("resolutionNumerator")
+	}
+	return nil
+}
+
+func submit(s State, c SubmitListing, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusDraft, StatusRejected); err != nil {
+		return nil, err
+	}
+	r, st := c.Resolution, s.Details.Settings
+	if r.VotesFor < 0 || r.Total < 0 || r.VotesFor > r.Total {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "resolution", "votes for must be between 0 and the total")
+	}
+	// Rule 4: a collective listing its own land or assets needs its members' approval.
+	if s.Details.Seller == s.Details.Asset.OwningCollective {
+		if r.Total == 0 {
+			return nil, kernel.FieldErrorf(CodeResolutionRequired, "resolution", "the members' resolution is required")
+		}
+		if int64(r.VotesFor)*int64(st.ResolutionDenominator) < int64(r.Total)*int64(st.ResolutionNumerator) {
+			return nil, kernel.FieldErrorf(CodeResolutionInsufficient, "resolution",
+				"%d of %d votes is less than %d/%d", r.VotesFor, r.Total, st.ResolutionNumerator, st.ResolutionDenominator)
+		}
+	}
+	return one(ListingSubmitted{ListingID: s.ID, Resolution: r, At: now})
+}
+
+func review(s State, c ReviewListing, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusSubmitted); err != nil {
+		return nil, err
+	}
+	if !c.Approve {
+		if c.Reason == "" {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "a rejection needs a reason")
+		}
+		return one(ListingRejected{ListingID: s.ID, Reason: c.Reason, At: now})
+	}
+	st := s.Details.Settings
+	ends, opens := c.AnnouncementEnds.UTC(), c.BiddingOpensAt.UTC()
+	if earliest := st.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
+		return nil, kernel.FieldErrorf(CodeAnnouncementTooShort, "announcementEnds",
+			"the announcement must last %d working days, until %s at least", st.MinAnnouncementWorkingDays, earliest.Format(time.RFC3339))
+	}
+	if ends.After(now.AddDate(0, st.MaxAnnouncementMonths, 0)) {
+		return nil, kernel.FieldErrorf(CodeAnnouncementTooLong, "announcementEnds",
+			"the announcement may last %d months at most", st.MaxAnnouncementMonths)
+	}
+	if !opens.After(ends) {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "biddingOpensAt", "bidding must open after the announcement ends")
+	}
+	return one(ListingApproved{ListingID: s.ID, AnnouncementEnds: ends, BiddingOpensAt: opens, At: now})
+}
+
+func withdraw(s State, c WithdrawListing, now time.Time) ([]kernel.Event, error) {
+	if c.By != s.Details.Seller {
+		return nil, kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the seller may withdraw the listing")
+	}
+	st := s.Status
+	if st == StatusSuspended {
+		st = s.PrevStatus
+	}
+	switch st {
+	case StatusDraft, StatusSubmitted, StatusRejected, StatusAnnounced, StatusNegotiating, StatusAuctionScheduled, StatusUnsold:
+	case StatusAuctionOpen, StatusPriorityWindow, StatusAwaitingPayment, StatusPaid, StatusContractSigned, StatusCertified, StatusArchived:
+		return nil, kernel.Errorf(CodeBiddingStarted, "bidding has started")
+	default:
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "listing is %s", s.Status)
+	}
+	if st == StatusAuctionScheduled && !now.Before(s.OpensAt) {
+		return nil, kernel.Errorf(CodeBiddingStarted, "bidding opened at %s", s.OpensAt.Format(time.RFC3339))
+	}
+	evs := []kernel.Event{ListingWithdrawn{ListingID: s.ID, By: c.By, Reason: c.Reason, At: now}}
+	return appendRelease(evs, s, uuid.Nil, now), nil
+}
+
+func suspend(s State, c SuspendListing, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAnnounced, StatusNegotiating, StatusAuctionScheduled, StatusAuctionOpen); err != nil {
+		return nil, err
+	}
+	if c.Reason == "" {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "a suspension needs the objection as reason")
+	}
+	return one(ListingSuspended{ListingID: s.ID, Reason: c.Reason, At: now})
+}
+
+// resume restates the pending deadlines. The announcement keeps the working days
+// it had left at the suspension (counted again from the resumption) and the
+// announced bidding time moves by as much as its end did; auction times move by
+// the length of the suspension, and an open auction gets at least one extension
+// period after resuming so bidders can react.
+func resume(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusSuspended); err != nil {
+		return nil, err
+	}
+	e := ListingResumed{ListingID: s.ID, At: now}
+	cal, pause := s.Details.Settings.Calendar, now.Sub(s.SuspendedAt)
+	switch s.PrevStatus {
+	case StatusAnnounced:
+		left := cal.WorkingDaysBetween(s.SuspendedAt, s.AnnouncementEnds)
+		e.AnnouncementEnds = cal.AddWorkingDays(now, left)
+		if e.AnnouncementEnds.Before(s.AnnouncementEnds) {
+			e.AnnouncementEnds = s.AnnouncementEnds
+		}
+		e.BiddingOpensAt = s.BiddingOpensAt.Add(e.AnnouncementEnds.Sub(s.AnnouncementEnds))
+	case StatusAuctionScheduled, StatusAuctionOpen:
+		e.OpensAt, e.FreeBiddingEnds, e.ClosesAt = s.OpensAt.Add(pause), s.FreeBiddingEnds.Add(pause), s.ClosesAt.Add(pause)
+		if s.PrevStatus == StatusAuctionOpen {
+			e.OpensAt = s.OpensAt
+			if min := now.Add(s.Details.Settings.Extension); e.ClosesAt.Before(min) {
+				e.ClosesAt = min
+			}
+		}
+	}
+	return one(e)
+}
+
+func registerBidder(s State, c RegisterBidder, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAnnounced); err != nil {
+		return nil, err
+	}
+	if !now.Before(s.AnnouncementEnds) {
+		return nil, kernel.Errorf(CodeRegistrationClosed, "registration closed at %s", s.AnnouncementEnds.Format(time.RFC3339))
+	}
+	if c.BidderID == uuid.Nil {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "bidderId", "bidder id is required")
+	}
+	if c.BidderID == s.Details.Seller {
+		return nil, kernel.FieldErrorf(kernel.CodeForbidden, "bidderId", "the seller may not bid")
+	}
+	if _, ok := s.index[c.BidderID]; ok {
+		return nil, kernel.FieldErrorf(CodeBidderAlreadyRegistered, "bidderId", "bidder %s is registered", c.BidderID)
+	}
+	// Rule 10: the deposit is at least the set share of the listed price, rounded up to the fen.
+	due, rem := kernel.MulDivFloor(int64(s.Details.ListedPrice), s.Details.Settings.DepositPercent, 100)
+	if rem > 0 {
+		due++
+	}
+	return one(BidderRegistered{ListingID: s.ID, BidderID: c.BidderID, BidderNumber: len(s.Bidders) + 1,
+		IsMember: c.IsMember, DepositDue: kernel.Money(due), At: now})
+}
+
+// registered returns the bidder or BIDDER_NOT_REGISTERED.
+func registered(s State, id uuid.UUID) (Bidder, error) {
+	b, ok := s.Bidder(id)
+	if !ok {
+		return Bidder{}, kernel.FieldErrorf(CodeBidderNotRegistered, "bidderId", "bidder %s is not registered", id)
+	}
+	return b, nil
+}
+
+// qualified returns the bidder or BIDDER_NOT_REGISTERED / BIDDER_NOT_QUALIFIED.
+func qualified(s State, id uuid.UUID) (Bidder, error) {
+	b, err := registered(s, id)
+	if err == nil && !b.Qualified {
+		err = kernel.FieldErrorf(CodeBidderNotQualified, "bidderId", "bidder %d is not qualified", b.Number)
+	}
+	return b, err
+}
+
+func confirmDeposit(s State, c ConfirmDeposit, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAnnounced); err != nil {
+		return nil, err
+	}
+	b, err := registered(s, c.BidderID)
+	if err != nil {
+		return nil, err
+	}
+	if b.DepositState != DepositStateDue {
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "deposit is %s", b.DepositState)
+	}
+	if c.Amount < b.DepositDue {
+		return nil, kernel.FieldErrorf(CodeDepositTooLow, "amount", "deposit %s is below the required %s", c.Amount, b.DepositDue)
+	}
+	return one(DepositConfirmed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount, At: now})
+}
+
+func qualifyBidder(s State, c QualifyBidder, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAnnounced); err != nil {
+		return nil, err
+	}
+	b, err := registered(s, c.BidderID)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Qualified {
+		if c.Reason == "" {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "a disqualification needs a reason")
+		}
+		if b.Disqualified != "" {
+			return nil, kernel.Errorf(kernel.CodeInvalidState, "bidder %d is disqualified", b.Number)
+		}
+		evs := []kernel.Event{BidderDisqualified{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Reason: c.Reason, At: now}}
+		if b.DepositState == DepositStateHeld {
+			evs = append(evs, release(s, now, b))
+		}
+		return evs, nil
+	}
+	switch {
+	case b.DepositState != DepositStateHeld:
+		return nil, kernel.FieldErrorf(CodeDepositNotConfirmed, "bidderId", "bidder %d has no confirmed deposit", b.Number)
+	case b.Qualified || b.Disqualified != "":
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "bidder %d was already decided on", b.Number)
+	}
+	return one(BidderQualified{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, At: now})
+}
+
+// release returns the event releasing the given deposits, refundable by the
+// settings' working days from now.
+func release(s State, now time.Time, bidders ...Bidder) DepositsReleased {
+	e := DepositsReleased{ListingID: s.ID, At: now,
+		Due: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.RefundWorkingDays)}
+	for _, b := range bidders {
+		e.Deposits = append(e.Deposits, ReleasedDeposit{BidderID: b.ID, BidderNumber: b.Number, Amount: b.Deposit})
+	}
+	return e
+}
+
+// appendRelease appends the release of every held deposit but keep's, if any.
+func appendRelease(evs []kernel.Event, s State, keep uuid.UUID, now time.Time) []kernel.Event {
+	var held []Bidder
+	for _, b := range s.Bidders {
+		if b.DepositState == DepositStateHeld && b.ID != keep {
+			held = append(held, b)
+		}
+	}
+	if len(held) == 0 {
+		return evs
+	}
+	return append(evs, release(s, now, held...))
+}
+
+func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAnnounced); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.AnnouncementEnds); err != nil {
+		return nil, err
+	}
+	closed := RegistrationClosed{ListingID: s.ID, At: now}
+	var keep uuid.UUID
+	for _, b := range s.Bidders {
+		if b.Qualified {
+			closed.Qualified++
+			keep = b.ID
+		}
+	}
+	var evs []kernel.Event
+	switch {
+	case closed.Qualified == 1:
+		closed.Outcome, closed.NegotiatingBidder = OutcomeNegotiation, keep
+		evs = appendRelease([]kernel.Event{closed}, s, keep, now)
+	case closed.Qualified >= s.minBidders():
+		closed.Outcome = OutcomeAuction
+		opens := s.BiddingOpensAt
+		if opens.Before(now) {
+			opens = now
+		}
+		free := opens.Add(s.Details.Settings.FreeBidding)
+		evs = []kernel.Event{closed, AuctionScheduled{ListingID: s.ID, OpensAt: opens, FreeBiddingEnds: free,
+			ClosesAt: free.Add(s.Details.Settings.TimedRound), At: now}}
+		// Qualified bidders keep their deposits; the unqualified get theirs back now.
+		var unqualified []Bidder
+		for _, b := range s.Bidders {
+			if b.DepositState == DepositStateHeld && !b.Qualified {
+				unqualified = append(unqualified, b)
+			}
+		}
+		if len(unqualified) > 0 {
+			evs = append(evs, release(s, now, unqualified...))
+		}
+	default:
+		closed.Outcome = OutcomeUnsold
+		reason := "no qualified bidder"
+		if closed.Qualified > 0 {
+			reason = "fewer qualified bidders than an auction needs"
+		}
+		evs = appendRelease([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, uuid.Nil, now)
+	}
+	return evs, nil
+}
+
+func agreePrice(s State, c AgreeNegotiatedPrice, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusNegotiating); err != nil {
+		return nil, err
+	}
+	b, err := qualified(s, c.BidderID)
+	if err != nil {
+		return nil, err
+	}
+	if b.ID != s.NegotiatingBidder {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "bidderId", "bidder %d is not the negotiating bidder", b.Number)
+	}
+	if c.Price < s.Details.ListedPrice {
+		return nil, kernel.FieldErrorf(CodePriceBelowListed, "price", "price %s is below the listed %s", c.Price, s.Details.ListedPrice)
+	}
+	return []kernel.Event{
+		NegotiatedPriceAgreed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: c.Price, At: now},
+		confirmAward(s, b, c.Price, ViaNegotiation, now),
+	}, nil
+}
+
+// confirmAward makes b the buyer at price; the held deposit counts toward it.
+func confirmAward(s State, b Bidder, price kernel.Money, via Via, now time.Time) AwardConfirmed {
+	applied := min(b.Deposit, price)
+	return AwardConfirmed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, Via: via,
+		DepositApplied: applied, BalanceDue: price - applied,
+		PaymentDue: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
+}
+
+func openBidding(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAuctionScheduled); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.OpensAt); err != nil {
+		return nil, err
+	}
+	return one(BiddingOpened{ListingID: s.ID, At: now})
+}
+
+// placeBid enforces rules 11 and 12 in constant time: the state keeps the leader
+// and the bid count, never the list of bids. An equal bid can never lead: it is
+// below the leader plus one increment, so ties go to the earlier bid by refusal.
+func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
+	var evs []kernel.Event
+	switch s.Status {
+	case StatusAuctionOpen:
+	case StatusAuctionScheduled:
+		if now.Before(s.OpensAt) {
+			return nil, kernel.Errorf(CodeListingNotOpen, "bidding opens at %s", s.OpensAt.Format(time.RFC3339))
+		}
+		evs = append(evs, BiddingOpened{ListingID: s.ID, At: now})
+	case StatusPriorityWindow, StatusAwaitingPayment, StatusPaid, StatusContractSigned, StatusCertified, StatusArchived:
+		return nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
+	case StatusUnsold, StatusEnded:
+		if !s.ClosesAt.IsZero() {
+			return nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
+		}
+		fallthrough
+	default:
+		return nil, kernel.Errorf(CodeListingNotOpen, "listing is %s", s.Status)
+	}
+	if !now.Before(s.ClosesAt) {
+		return nil, kernel.Errorf(CodeAuctionClosed, "the auction closed at %s", s.ClosesAt.Format(time.RFC3339))
+	}
+	b, err := qualified(s, c.BidderID)
+	if err != nil {
+		return nil, err
+	}
+	d := s.Details
+	switch {
+	case c.Amount < d.StartingPrice:
+		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the starting price %s", c.Amount, d.StartingPrice)
+	case (c.Amount-d.StartingPrice)%d.Increment != 0:
+		return nil, kernel.FieldErrorf(CodeBidNotOnIncrement, "amount", "bid %s is not the starting price plus whole increments of %s", c.Amount, d.Increment)
+	case s.BidCount > 0 && c.Amount < s.Leader.Amount+d.Increment:
+		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the minimum %s", c.Amount, s.Leader.Amount+d.Increment)
+	}
+	evs = append(evs, BidPlaced{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount, Seq: s.BidCount + 1, At: now})
+	// Rule 12: in the timed round, a bid with less than one extension period left
+	// restarts the countdown: the close becomes the bid's time plus the period.
+	if ext := d.Settings.Extension; !now.Before(s.FreeBiddingEnds) && s.ClosesAt.Sub(now) < ext {
+		evs = append(evs, AuctionExtended{ListingID: s.ID, PreviousClose: s.ClosesAt, NewClose: now.Add(ext), At: now})
+	}
+	return evs, nil
+}
+
+func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAuctionOpen, StatusAuctionScheduled); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.ClosesAt); err != nil {
+		return nil, err
+	}
+	closed := AuctionClosed{ListingID: s.ID, Bids: s.BidCount, At: now}
+	// Rule 12: below the reserve price there is no sale.
+	if s.BidCount == 0 || s.Leader.Amount < s.ReservePrice {
+		reason := "no bids"
+		if s.BidCount > 0 {
+			reason = "reserve price not met"
+		}
+		return appendRelease([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, uuid.Nil, now), nil
+	}
+	closed.Sold, closed.WinnerID, closed.WinnerNumber, closed.Price = true, s.Leader.BidderID, s.Leader.BidderNumber, s.Leader.Amount
+	winner, _ := s.Bidder(s.Leader.BidderID)
+	// Rule 3: a non-member's award is provisional while qualified members may match it.
+	if !winner.IsMember {
+		for _, b := range s.Bidders {
+			if b.IsMember && b.Qualified {
+				return []kernel.Event{closed, PriorityWindowOpened{ListingID: s.ID, Price: closed.Price, At: now,
+					Ends: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.PriorityWindowWorkingDays)}}, nil
+			}
+		}
+	}
+	return appendRelease([]kernel.Event{closed, confirmAward(s, winner, closed.Price, ViaAuction, now)}, s, winner.ID, now), nil
+}
+
+func exercisePriority(s State, c ExerciseMemberPriority, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusPriorityWindow); err != nil {
+		return nil, err
+	}
+	if !now.Before(s.PriorityEnds) {
+		return nil, kernel.Errorf(CodePriorityWindowClosed, "the priority window closed at %s", s.PriorityEnds.Format(time.RFC3339))
+	}
+	b, err := qualified(s, c.BidderID)
+	if err != nil {
+		return nil, err
+	}
+	if !b.IsMember {
+		return nil, kernel.FieldErrorf(CodeNotAMember, "bidderId", "bidder %d is not a member of the owning collective", b.Number)
+	}
+	price := s.Award.Price
+	return appendRelease([]kernel.Event{
+		MemberPriorityExercised{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, At: now},
+		confirmAward(s, b, price, ViaMemberPriority, now),
+	}, s, b.ID, now), nil
+}
+
+func closePriorityWindow(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusPriorityWindow); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.PriorityEnds); err != nil {
+		return nil, err
+	}
+	winner, _ := s.Bidder(s.Award.BidderID)
+	return appendRelease([]kernel.Event{confirmAward(s, winner, s.Award.Price, ViaAuction, now)}, s, winner.ID, now), nil
+}
+
+func confirmPayment(s State, c ConfirmPayment, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAwaitingPayment); err != nil {
+		return nil, err
+	}
+	if !now.Before(s.Award.PaymentDue) {
+		return nil, kernel.Errorf(CodePaymentOverdue, "payment was due by %s", s.Award.PaymentDue.Format(time.RFC3339))
+	}
+	if c.Amount != s.Award.BalanceDue {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "the balance due is %s, not %s", s.Award.BalanceDue, c.Amount)
+	}
+	return one(PaymentConfirmed{ListingID: s.ID, BidderID: s.Award.BidderID, Amount: c.Amount, At: now})
+}
+
+func forfeit(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusAwaitingPayment); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.Award.PaymentDue); err != nil {
+		return nil, err
+	}
+	return []kernel.Event{
+		DepositForfeited{ListingID: s.ID, BidderID: s.Award.BidderID, BidderNumber: s.Award.BidderNumber, Amount: s.Award.DepositApplied, At: now},
+		ListingUnsold{ListingID: s.ID, Reason: "the buyer did not pay in time", At: now},
+	}, nil
+}
+
+func refund(s State, c RefundDeposit, now time.Time) ([]kernel.Event, error) {
+	r, ok := s.Refunds[c.BidderID]
+	if !ok {
+		return nil, kernel.FieldErrorf(kernel.CodeNotFound, "bidderId", "no deposit to refund to %s", c.BidderID)
+	}
+	return one(DepositRefunded{ListingID: s.ID, BidderID: c.BidderID, Amount: r.Amount, Due: r.Due, At: now})
+}

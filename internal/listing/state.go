@@ -1,0 +1,276 @@
+package listing
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Status is where a listing is in its lifecycle (rule 10).
+type Status string
+
+// Listing statuses. See /work/notes/listing.md for the state diagram.
+const (
+	StatusNone             Status = ""                  // no events yet
+	StatusDraft            Status = "DRAFT"             // created or relisted, editable
+	StatusSubmitted        Status = "SUBMITTED"         // with the members' resolution, awaiting the exchange's review
+	StatusRejected         Status = "REJECTED"          // the exchange refused it; revise and resubmit
+	StatusAnnounced        Status = "ANNOUNCED"         // on the board; bidders register, pay deposits, get qualified
+	StatusSuspended        Status = "SUSPENDED"         // halted on an objection; PrevStatus says where it resumes
+	StatusNegotiating      Status = "NEGOTIATING"       // one qualified bidder: negotiated transfer at >= the listed price
+	StatusAuctionScheduled Status = "AUCTION_SCHEDULED" // enough qualified bidders; bidding opens at OpensAt
+	StatusAuctionOpen      Status = "AUCTION_OPEN"      // live bidding until ClosesAt
+	StatusPriorityWindow   Status = "PRIORITY_WINDOW"   // awarded provisionally to a non-member; members may match (rule 3)
+	StatusAwaitingPayment  Status = "AWAITING_PAYMENT"  // award confirmed; the buyer pays by PaymentDue (rule 13)
+	StatusPaid             Status = "PAID"              // price received; the contract is next
+	StatusContractSigned   Status = "CONTRACT_SIGNED"   // the transfer contract exists
+	StatusCertified        Status = "CERTIFIED"         // transaction certificate (交易鉴证书) issued
+	StatusArchived         Status = "ARCHIVED"          // closed file (final)
+	StatusUnsold           Status = "UNSOLD"            // no sale this round: relist or end
+	StatusEnded            Status = "ENDED"             // given up after no sale (final)
+	StatusWithdrawn        Status = "WITHDRAWN"         // withdrawn by the seller before bidding (final)
+)
+
+// Outcome is what closing registration led to.
+type Outcome string
+
+// Registration outcomes (rule 10).
+const (
+	OutcomeUnsold      Outcome = "UNSOLD"      // no (or too few) qualified bidders
+	OutcomeNegotiation Outcome = "NEGOTIATION" // exactly one qualified bidder
+	OutcomeAuction     Outcome = "AUCTION"     // enough qualified bidders for live bidding
+)
+
+// Via says how the buyer won.
+type Via string
+
+// Award routes.
+const (
+	ViaAuction        Via = "AUCTION"         // highest bid at the close
+	ViaMemberPriority Via = "MEMBER_PRIORITY" // a member matched the winning price (rule 3)
+	ViaNegotiation    Via = "NEGOTIATION"     // the only qualified bidder agreed a price
+)
+
+// DepositState tracks one bidder's deposit.
+type DepositState string
+
+// Deposit states.
+const (
+	DepositStateDue       DepositState = "DUE"       // registered, not yet confirmed by the exchange
+	DepositStateHeld      DepositState = "HELD"      // confirmed and held by the exchange
+	DepositStateReleased  DepositState = "RELEASED"  // to be refunded (see State.Refunds)
+	DepositStateApplied   DepositState = "APPLIED"   // the buyer's deposit counts toward the price
+	DepositStateForfeited DepositState = "FORFEITED" // the buyer did not pay in time (rule 13)
+)
+
+// Region is the asset's location, province → county → township → village.
+type Region struct {
+	Province, County, Township, Village string
+}
+
+// Encumbrance is a registered collateral interest on the asset, as the
+// collateral registry reports it.
+type Encumbrance struct {
+	RegistrationID uuid.UUID
+	SecuredParty   uuid.UUID
+}
+
+// Consent is a secured party's written consent to the listing.
+type Consent struct {
+	RegistrationID uuid.UUID
+	SecuredParty   uuid.UUID
+	Document       string // reference of the signed consent
+}
+
+// AssetFacts is the snapshot of the asset(s) the rules need, taken from the
+// registry (and the collateral registry) by the caller.
+type AssetFacts struct {
+	AssetIDs         []uuid.UUID
+	Type             kernel.AssetType
+	OwningCollective uuid.UUID
+	Region           Region
+	Area             kernel.Area
+	RightsEnd        time.Time // zero when the right has no end date
+	Encumbrances     []Encumbrance
+}
+
+// Resolution is the members' resolution approving the listing (rule 4).
+type Resolution struct {
+	Body     string // e.g. "villagers' assembly" or "villager representatives"
+	VotesFor int
+	Total    int
+	Date     time.Time
+}
+
+// Details are the public terms of a listing: everything but the reserve price.
+type Details struct {
+	Title         string
+	Description   string
+	Seller        uuid.UUID // the owning collective, the holder of the right, or a secured party disposing of collateral
+	Asset         AssetFacts
+	ListedPrice   kernel.Money // 挂牌价
+	StartingPrice kernel.Money // auction starting price, >= ListedPrice
+	Increment     kernel.Money // bid increment
+	TermMonths    int          // transfer term
+	DisposalOf    uuid.UUID    // the encumbrance a secured party is disposing of; uuid.Nil otherwise
+	Consents      []Consent
+	Settings      Settings
+}
+
+// Settings are the local-practice numbers of one listing (rules 3, 4, 10–13).
+// Start from DefaultSettings.
+type Settings struct {
+	DepositPercent                int64         // deposit as a percentage of the listed price, rounded up to the fen
+	MinAnnouncementWorkingDays    int           // shortest announcement
+	MaxAnnouncementMonths         int           // longest announcement
+	MinBidders                    int           // qualified bidders needed for an auction
+	MinBiddersCollectiveOperating int           // the same for kernel.AssetCollectiveOperating
+	FreeBidding                   time.Duration // free-bidding period after bidding opens
+	TimedRound                    time.Duration // timed round after the free-bidding period
+	Extension                     time.Duration // anti-sniping: a bid with less than this left restarts the countdown
+	PriorityWindowWorkingDays     int           // members' priority window after the auction (rule 3)
+	PaymentWorkingDays            int           // buyer's payment deadline (rule 13)
+	RefundWorkingDays             int           // deposit refund deadline (rule 13)
+	ResolutionNumerator           int           // rule 4 majority, numerator
+	ResolutionDenominator         int           // rule 4 majority, denominator
+	Calendar                      kernel.Calendar
+}
+
+// DefaultSettings returns the brief's defaults: 30 % deposit, 7 working days to
+// 6 months of announcement, 2 bidders (3 for collective operating assets), a
+// 30-minute free-bidding period and a 5-minute timed round with 5-minute
+// extensions, a 1-working-day member priority window, payment within 3 and
+// refunds within 7 working days, and a 2/3 resolution; weekends-only calendar.
+func DefaultSettings() Settings {
+	return Settings{
+		DepositPercent:                30,
+		MinAnnouncementWorkingDays:    7,
+		MaxAnnouncementMonths:         6,
+		MinBidders:                    2,
+		MinBiddersCollectiveOperating: 3,
+		FreeBidding:                   30 * time.Minute,
+		TimedRound:                    5 * time.Minute,
+		Extension:                     5 * time.Minute,
+		PriorityWindowWorkingDays:     1,
+		PaymentWorkingDays:            3,
+		RefundWorkingDays:             7,
+		ResolutionNumerator:           2,
+		ResolutionDenominator:         3,
+	}
+}
+
+// Bidder is one registered bidder of the current round.
+type Bidder struct {
+	ID           uuid.UUID
+	Number       int  // 1, 2, … in registration order: the name on the public board
+	IsMember     bool // member of the owning collective (rule 3)
+	DepositDue   kernel.Money
+	Deposit      kernel.Money // confirmed amount
+	DepositState DepositState
+	Qualified    bool
+	Disqualified string // reason, when disqualified
+}
+
+// Bid is an accepted bid.
+type Bid struct {
+	BidderID     uuid.UUID
+	BidderNumber int
+	Amount       kernel.Money
+	At           time.Time
+}
+
+// Award is who buys, at what price, and by when they must pay.
+type Award struct {
+	BidderID       uuid.UUID
+	BidderNumber   int
+	Price          kernel.Money
+	Via            Via
+	DepositApplied kernel.Money
+	BalanceDue     kernel.Money
+	PaymentDue     time.Time
+}
+
+// Refund is a released deposit the exchange still has to pay back.
+type Refund struct {
+	Amount kernel.Money
+	Due    time.Time
+}
+
+// State is a listing folded from its events. Read it, never modify it: Evolve
+// shares slices and maps between successive states.
+type State struct {
+	ID           uuid.UUID
+	Status       Status
+	Round        int // 1 for the first announcement, +1 per relisting
+	Details      Details
+	ReservePrice kernel.Money // confidential (底价)
+	Resolution   Resolution
+	RejectReason string
+
+	AnnouncementEnds time.Time // registration closes here
+	BiddingOpensAt   time.Time // as announced
+
+	Bidders []Bidder // registration order: Bidders[i].Number == i+1
+	index   map[uuid.UUID]int
+
+	NegotiatingBidder uuid.UUID
+	OpensAt           time.Time
+	FreeBiddingEnds   time.Time
+	ClosesAt          time.Time // moves forward only by anti-sniping extensions (and resumption)
+	Leader            Bid       // zero when no bid
+	BidCount          int
+
+	PriorityEnds time.Time // provisional award: Award holds the auction winner
+	Award        Award
+
+	PaidAt            time.Time
+	ContractID        uuid.UUID
+	CertificateNumber string
+
+	PrevStatus    Status // while suspended
+	SuspendedAt   time.Time
+	SuspendReason string
+
+	Refunds map[uuid.UUID]Refund // released deposits not yet refunded, by bidder
+}
+
+// Bidder returns the registered bidder with id.
+func (s State) Bidder(id uuid.UUID) (Bidder, bool) {
+	i, ok := s.index[id]
+	if !ok {
+		return Bidder{}, false
+	}
+	return s.Bidders[i], true
+}
+
+// NextDue returns the time-driven command a scheduler must send and when: closing
+// registration, opening bidding, closing the auction, closing the member priority
+// window, or forfeiting an unpaid deposit. ok is false when nothing is due by
+// time. Deposit refunds are not sent by a scheduler (money must move first):
+// State.Refunds lists them with their due dates.
+func (s State) NextDue() (cmd Command, at time.Time, ok bool) {
+	id := s.ID
+	switch s.Status {
+	case StatusAnnounced:
+		return CloseRegistration{ListingID: id}, s.AnnouncementEnds, true
+	case StatusAuctionScheduled:
+		return OpenBidding{ListingID: id}, s.OpensAt, true
+	case StatusAuctionOpen:
+		return CloseAuction{ListingID: id}, s.ClosesAt, true
+	case StatusPriorityWindow:
+		return ClosePriorityWindow{ListingID: id}, s.PriorityEnds, true
+	case StatusAwaitingPayment:
+		return ForfeitDeposit{ListingID: id}, s.Award.PaymentDue, true
+	}
+	return nil, time.Time{}, false
+}
+
+// minBidders is the number of qualified bidders an auction needs.
+func (s State) minBidders() int {
+	if s.Details.Asset.Type == kernel.AssetCollectiveOperating {
+		return s.Details.Settings.MinBiddersCollectiveOperating
+	}
+	return s.Details.Settings.MinBidders
+}
