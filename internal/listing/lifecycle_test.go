@@ -184,7 +184,9 @@ func TestCloseRegistration(t *testing.T) {
 	released := func(at time.Time, bs ...ReleasedDeposit) DepositsReleased {
 		return DepositsReleased{ListingID: lid, Deposits: bs, Due: refundDue(at), At: at}
 	}
-	r := func(id uuid.UUID, n int) ReleasedDeposit { return ReleasedDeposit{BidderID: id, BidderNumber: n, Amount: deposit} }
+	r := func(id uuid.UUID, n int) ReleasedDeposit {
+		return ReleasedDeposit{BidderID: id, BidderNumber: n, Amount: deposit}
+	}
 	aliceOnly := cat(announced(), ev(registeredEv(alice, 1, false), depositPaid(alice, 1), qualifiedEv(alice, 1),
 		registeredEv(bob, 2, false), depositPaid(bob, 2)))
 	two := cat(aliceOnly, ev(qualifiedEv(bob, 2)))
