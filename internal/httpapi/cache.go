@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"container/list"
+	"sync"
+
+	"github.com/graphql-go/graphql/language/ast"
+)
+
+// document is a parsed document and the outcome of validating it against the
+// server's schema. Validation depends only on the schema and the document, so
+// both are computed once per distinct query text.
+type document struct {
+	ast        *ast.Document
+	invalid    []gqlError // validation errors; nil when the document is valid
+	operations []*ast.OperationDefinition
+	fragments  map[string]*ast.FragmentDefinition
+}
+
+// newDocument indexes a parsed document's operations and fragments.
+func newDocument(doc *ast.Document, invalid []gqlError) *document {
+	d := &document{ast: doc, invalid: invalid, fragments: map[string]*ast.FragmentDefinition{}}
+	for _, def := range doc.Definitions {
+		switch def := def.(type) {
+		case *ast.OperationDefinition:
+			d.operations = append(d.operations, def)
+		case *ast.FragmentDefinition:
+			d.fragments[def.Name.Value] = def
+		}
+	}
+	return d
+}
+
+// operation returns the operation named name, or the only one when name is "".
+func (d *document) operation(name string) (*ast.OperationDefinition, bool) {
+	if name == "" {
+		if len(d.operations) == 1 {
+			return d.operations[0], true
+		}
+		return nil, false
+	}
+	for _, op := range d.operations {
+		if op.Name != nil && op.Name.Value == name {
+			return op, true
+		}
+	}
+	return nil, false
+}
+
+// documentCache is a bounded, least-recently-used map from query text to its
+// document. It is safe for concurrent use.
+type documentCache struct {
+	mu    sync.Mutex
+	limit int
+	order *list.List // of *cacheEntry, most recently used first
+	byKey map[string]*list.Element
+}
+
+type cacheEntry struct {
+	query string
+	doc   *document
+}
+
+func newDocumentCache(limit int) *documentCache {
+	return &documentCache{limit: limit, order: list.New(), byKey: make(map[string]*list.Element, limit)}
+}
+
+func (c *documentCache) get(query string) (*document, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[query]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*cacheEntry).doc, true
+}
+
+func (c *documentCache) put(query string, doc *document) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[query]; ok {
+		c.order.MoveToFront(el)
+		return
+	}
+	c.byKey[query] = c.order.PushFront(&cacheEntry{query: query, doc: doc})
+	for c.order.Len() > c.limit {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.byKey, oldest.Value.(*cacheEntry).query)
+	}
+}
+
+func (c *documentCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}

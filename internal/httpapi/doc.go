@@ -1,0 +1,47 @@
+// Package httpapi serves a graphql-go schema over HTTP and WebSocket: the
+// transport, authentication, limits and error mapping of nongjiao's API. The
+// schema and its resolvers are the caller's; New wraps them in a Server.
+//
+// Endpoints:
+//   - /graphql, GET and POST, following the GraphQL-over-HTTP spec (the
+//     graphql-http audit passes with no error and no warning). The response is
+//     application/graphql-response+json when the Accept header asks for it and
+//     application/json otherwise (also when Accept is absent or */*). Under
+//     graphql-response+json, requests that fail to parse or validate, or whose
+//     variables do not coerce, get 400 and no "data" entry; under
+//     application/json they get 200 as the spec asks. Mutations over GET get
+//     405. Subscriptions, and queries and mutations too, run over WebSocket on
+//     the same path with the graphql-transport-ws protocol.
+//   - / GraphiQL (loaded from a CDN by the browser), /metrics Prometheus,
+//     /healthz a liveness check.
+//
+// Limits, each a GraphQL error with a stable extensions.code (the constants
+// Code*): the operation's depth (DEPTH_LIMIT_EXCEEDED) and cost
+// (COST_LIMIT_EXCEEDED: every field costs 1 and a field's selections count as
+// many times as its "first" argument says), the body size (413,
+// BODY_TOO_LARGE) and the execution time (TIMEOUT). Parsed and validated
+// documents are kept in a bounded LRU cache keyed by the query text, so a
+// repeated query is neither parsed nor validated again.
+//
+// Errors returned by resolvers: a *kernel.Error anywhere in the chain becomes
+// a GraphQL error whose extensions.code is its Code (and extensions.field its
+// Field); a context deadline becomes TIMEOUT; anything else is logged and
+// shown as "Internal error." with code INTERNAL. Resolvers must therefore wrap
+// domain errors with %w and never rely on the message of other errors
+// reaching the client.
+//
+// Authentication: "Authorization: Bearer <token>" on HTTP requests, or the
+// same in the connection_init payload ({"Authorization": "Bearer …"}) on
+// WebSocket; the verified auth.Principal is in every resolver's context
+// (auth.FromContext). No token means anonymous; a refused token means 401 (or
+// close code 4403 on WebSocket). Resolvers must enforce authorization.
+//
+// Read-your-writes: a query may name an event-store position in the
+// X-Nongjiao-After-Position header or the request's extensions
+// ({"afterPosition": "123"}); the server calls Options.WaitFunc with it before
+// executing and answers READ_MODEL_TIMEOUT if the read models do not get there
+// within Options.WaitTimeout.
+//
+// Call Server.Shutdown when stopping: http.Server.Shutdown does not close
+// WebSockets.
+package httpapi

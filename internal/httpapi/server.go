@@ -1,0 +1,172 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/graphql-go/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// WaitFunc blocks until the read models have applied every event up to and
+// including position, or ctx ends (then it returns ctx's error).
+type WaitFunc func(ctx context.Context, position uint64) error
+
+// Defaults for the zero values of Options' limits.
+const (
+	DefaultMaxDepth        = 15
+	DefaultMaxCost         = 5000
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultTimeout         = 10 * time.Second
+	DefaultWaitTimeout     = 2 * time.Second
+	DefaultCacheSize       = 1024
+	DefaultInitTimeout     = 10 * time.Second
+	DefaultMaxSubscribers  = 100
+	defaultMetricNamespace = "nongjiao"
+)
+
+// Options configure a Server. Schema is required; zero limits take the
+// defaults above.
+type Options struct {
+	Schema *graphql.Schema
+	// Verifier checks bearer tokens (HTTP Authorization header, WebSocket
+	// connection_init payload). Nil means every caller is anonymous and any
+	// token is refused.
+	Verifier auth.TokenVerifier
+	// MaxDepth bounds how deeply an operation's fields nest.
+	MaxDepth int
+	// MaxCost bounds an operation's cost (see the package documentation).
+	MaxCost int
+	// MaxBodyBytes bounds a POST body and a WebSocket message.
+	MaxBodyBytes int64
+	// Timeout bounds the execution of one query or mutation.
+	Timeout time.Duration
+	// WaitFunc, when set, is called before a query that names a position
+	// (PositionHeader); WaitTimeout bounds the wait.
+	WaitFunc    WaitFunc
+	WaitTimeout time.Duration
+	// CacheSize is how many distinct documents stay parsed and validated.
+	CacheSize int
+	// InitTimeout is how long a WebSocket client may take to send connection_init.
+	InitTimeout time.Duration
+	// MaxSubscribers bounds the operations running at once on one WebSocket.
+	MaxSubscribers int
+	// Logger receives internal errors; nil means slog.Default().
+	Logger *slog.Logger
+	// Clock times requests for the metrics; nil means kernel.SystemClock.
+	Clock kernel.Clock
+	// Registry receives the metrics served at /metrics; nil means a new
+	// registry with the Go and process collectors.
+	Registry *prometheus.Registry
+}
+
+// Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics and
+// a health check. Create it with New; it is an http.Handler. Call Shutdown
+// after http.Server.Shutdown: the HTTP server does not close WebSockets.
+type Server struct {
+	opts    Options
+	schema  *graphql.Schema
+	log     *slog.Logger
+	clock   kernel.Clock
+	cache   *documentCache
+	metrics *metrics
+	mux     *http.ServeMux
+
+	// WebSocket connections, closed by Shutdown.
+	base     context.Context
+	stop     context.CancelFunc
+	sockets  sync.WaitGroup
+	shutdown sync.Once
+}
+
+// New returns a Server for opts, or an error when opts has no schema.
+func New(opts Options) (*Server, error) {
+	if opts.Schema == nil {
+		return nil, errors.New("httpapi: Options.Schema is required")
+	}
+	opts.MaxDepth = defaultTo(opts.MaxDepth, DefaultMaxDepth)
+	opts.MaxCost = defaultTo(opts.MaxCost, DefaultMaxCost)
+	opts.MaxBodyBytes = defaultTo(opts.MaxBodyBytes, DefaultMaxBodyBytes)
+	opts.Timeout = defaultTo(opts.Timeout, DefaultTimeout)
+	opts.WaitTimeout = defaultTo(opts.WaitTimeout, DefaultWaitTimeout)
+	opts.CacheSize = defaultTo(opts.CacheSize, DefaultCacheSize)
+	opts.InitTimeout = defaultTo(opts.InitTimeout, DefaultInitTimeout)
+	opts.MaxSubscribers = defaultTo(opts.MaxSubscribers, DefaultMaxSubscribers)
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Clock == nil {
+		opts.Clock = kernel.SystemClock{}
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+		opts.Registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	}
+	m, err := newMetrics(opts.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:    opts,
+		schema:  opts.Schema,
+		log:     opts.Logger,
+		clock:   opts.Clock,
+		cache:   newDocumentCache(opts.CacheSize),
+		metrics: m,
+		mux:     http.NewServeMux(),
+	}
+	s.base, s.stop = context.WithCancel(context.Background())
+	var verifier auth.TokenVerifier = refuseAll{}
+	if opts.Verifier != nil {
+		verifier = opts.Verifier
+	}
+	s.opts.Verifier = verifier
+	s.mux.Handle("/graphql", auth.Middleware(verifier, http.HandlerFunc(s.serveGraphQL)))
+	s.mux.Handle("GET /metrics", m.handler(opts.Registry))
+	s.mux.HandleFunc("GET /healthz", serveHealth)
+	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Shutdown closes every WebSocket (code 1001, going away) and waits for their
+// operations to end, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdown.Do(s.stop)
+	done := make(chan struct{})
+	go func() { s.sockets.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func serveHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// refuseAll is the verifier of a server without one.
+type refuseAll struct{}
+
+func (refuseAll) Verify(string) (auth.Principal, error) {
+	return auth.Principal{}, kernel.Errorf(kernel.CodeUnauthenticated, "this server accepts no tokens")
+}
+
+func defaultTo[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
