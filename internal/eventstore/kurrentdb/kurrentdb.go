@@ -1,0 +1,268 @@
+package kurrentdb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"strings"
+	"sync/atomic"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+)
+
+// Store is an eventstore.Store over one KurrentDB node or cluster. Create it
+// with Open.
+type Store struct {
+	client *esdb.Client
+	known  *knownStreams
+	closed atomic.Bool
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// knownStreamsCapacity bounds how many streams' event ids the Store keeps.
+const knownStreamsCapacity = 4096
+
+// Open connects to the KurrentDB that connString names (a KurrentDB
+// connection string, e.g. "esdb://127.0.0.1:2113?tls=false") and checks that
+// it answers a read. The client's log goes to slog at debug level.
+func Open(ctx context.Context, connString string) (*Store, error) {
+	conf, err := esdb.ParseConnectionString(connString)
+	if err != nil {
+		return nil, fmt.Errorf("kurrentdb: connection string: %w", err)
+	}
+	conf.Logger = func(level esdb.LogLevel, format string, args ...any) {
+		slog.Debug("kurrentdb client: "+fmt.Sprintf(format, args...), "level", level)
+	}
+	client, err := esdb.NewClient(conf)
+	if err != nil {
+		return nil, fmt.Errorf("kurrentdb: client: %w", err)
+	}
+	s := &Store{client: client, known: newKnownStreams(knownStreamsCapacity)}
+	if _, err := s.ReadAll(ctx, 0, 1); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", conf.Address, err)
+	}
+	return s, nil
+}
+
+// Close implements eventstore.Store. It closes the client's connection, which
+// ends every subscription; calling it again does nothing.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	return s.client.Close()
+}
+
+// Append implements eventstore.Store; see the package doc for how it keeps
+// re-appends idempotent.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.Validate(stream, events); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if s.closed.Load() {
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	proposed, err := toProposed(events)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	k, err := s.known.lock(ctx, stream)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	defer k.unlock()
+	for {
+		if err := k.catchUp(ctx, s, stream); err != nil {
+			return eventstore.AppendResult{}, err
+		}
+		if res, ok := k.written(events); ok {
+			return res, nil
+		}
+		if !expected.Matches(k.version) {
+			return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: k.version}
+		}
+		res, err := s.client.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: revisionAt(k.version)}, proposed...)
+		var esErr *esdb.Error
+		switch {
+		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeWrongExpectedVersion:
+			// Another writer appended since catchUp: look again.
+			continue
+		case err != nil:
+			return eventstore.AppendResult{}, s.fail(ctx, "append to "+stream, err)
+		case res.CommitPosition == 0:
+			// KurrentDB found the ids at that revision and wrote nothing (it
+			// answers such idempotent writes without a position): the next
+			// catchUp reads them and written answers.
+			if err := k.catchUp(ctx, s, stream); err != nil {
+				return eventstore.AppendResult{}, err
+			}
+			if res, ok := k.written(events); ok {
+				return res, nil
+			}
+			return eventstore.AppendResult{}, fmt.Errorf("kurrentdb: append to %s: acknowledged without a position, and the events are not in the stream", stream)
+		}
+		return eventstore.AppendResult{Version: res.NextExpectedVersion + 1, Position: res.CommitPosition}, nil
+	}
+}
+
+// revisionAt is the expected revision of a stream at version v.
+func revisionAt(v uint64) esdb.ExpectedRevision {
+	if v == 0 {
+		return esdb.NoStream{}
+	}
+	return esdb.Revision(v - 1)
+}
+
+// toProposed turns events into the client's form, with metadata as JSON.
+func toProposed(events []eventstore.EventData) ([]esdb.EventData, error) {
+	out := make([]esdb.EventData, len(events))
+	for i, e := range events {
+		meta, err := json.Marshal(e.Metadata)
+		if err != nil {
+			return nil, fmt.Errorf("kurrentdb: event %d metadata: %w", i, err)
+		}
+		out[i] = esdb.EventData{EventID: e.ID, EventType: e.Type, ContentType: esdb.ContentTypeJson, Data: e.Data, Metadata: meta}
+	}
+	return out, nil
+}
+
+// ReadStream implements eventstore.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	if s.closed.Load() {
+		return nil, eventstore.ErrClosed
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	opts := esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Start{}}
+	if dir == eventstore.Backwards {
+		opts.Direction, opts.From = esdb.Backwards, esdb.End{}
+	}
+	if from > 0 {
+		opts.From = esdb.Revision(from - 1)
+	}
+	var out []eventstore.RecordedEvent
+	err := s.read(ctx, "read "+stream, func() (*esdb.ReadStream, error) {
+		return s.client.ReadStream(ctx, stream, opts, uint64(limit))
+	}, func(e eventstore.RecordedEvent) bool {
+		out = append(out, e)
+		return true
+	})
+	return out, err
+}
+
+// ReadAll implements eventstore.Store. It reads $all in pages and leaves out
+// system events, so a page of the contract holds up to limit of the others.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	if s.closed.Load() {
+		return nil, eventstore.ErrClosed
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	// A read of $all from a position includes the event at that position.
+	page := uint64(min(limit, 4096)) + 1
+	var out []eventstore.RecordedEvent
+	for cursor := after; ; {
+		var from esdb.AllPosition = esdb.Start{}
+		if cursor > 0 {
+			from = esdb.Position{Commit: cursor, Prepare: cursor}
+		}
+		var n uint64
+		err := s.read(ctx, "read $all", func() (*esdb.ReadStream, error) {
+			return s.client.ReadAll(ctx, esdb.ReadAllOptions{From: from}, page)
+		}, func(e eventstore.RecordedEvent) bool {
+			n++
+			if e.Position <= cursor {
+				return true
+			}
+			cursor = e.Position
+			if !system(e.Stream, e.Type) {
+				out = append(out, e)
+			}
+			return len(out) < limit
+		})
+		if err != nil || n < page || len(out) == limit {
+			return out, err
+		}
+	}
+}
+
+// read runs one read and passes its events to each until each returns false,
+// the read ends, or it fails. A missing stream reads as empty.
+func (s *Store) read(ctx context.Context, op string, open func() (*esdb.ReadStream, error), each func(eventstore.RecordedEvent) bool) error {
+	rs, err := open()
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	defer rs.Close()
+	for {
+		ev, err := rs.Recv()
+		var esErr *esdb.Error
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeResourceNotFound:
+			return nil
+		case err != nil:
+			return s.fail(ctx, op, err)
+		}
+		if ev.Event == nil || !each(fromRecorded(ev.Event)) {
+			return nil
+		}
+	}
+}
+
+// fail explains a client error: ErrClosed after Close, the context's own
+// error when it ended, otherwise the client's error with the operation.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	switch {
+	case s.closed.Load():
+		return eventstore.ErrClosed
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return fmt.Errorf("kurrentdb: %s: %w", op, err)
+}
+
+// fromRecorded converts a stored event. Its Position is the commit position,
+// or the prepare position where the server leaves the commit position unset.
+func fromRecorded(e *esdb.RecordedEvent) eventstore.RecordedEvent {
+	pos := e.Position.Commit
+	if pos == math.MaxUint64 {
+		pos = e.Position.Prepare
+	}
+	if pos == math.MaxUint64 {
+		pos = 0
+	}
+	var meta eventstore.Metadata
+	// Events written by other programs may carry other metadata, or none.
+	_ = json.Unmarshal(e.UserMetadata, &meta)
+	return eventstore.RecordedEvent{
+		ID:       e.EventID,
+		Stream:   e.StreamID,
+		Version:  e.EventNumber + 1,
+		Position: pos,
+		Type:     e.EventType,
+		Data:     e.Data,
+		Metadata: meta,
+		Recorded: e.CreatedDate.UTC(),
+	}
+}
+
+// system reports whether an event is one of KurrentDB's own: its stream or
+// type starts with "$".
+func system(stream, eventType string) bool {
+	return strings.HasPrefix(stream, "$") || strings.HasPrefix(eventType, "$")
+}

@@ -1,0 +1,212 @@
+package kurrentdb_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
+	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb/standin"
+)
+
+// standIn starts a stand-in server for the test and returns its URL.
+func standIn(tb testing.TB) string {
+	tb.Helper()
+	srv, err := standin.Start()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(srv.Close)
+	return srv.URL()
+}
+
+// open opens a Store on url and closes it when the test ends.
+func open(tb testing.TB, url string) *kurrentdb.Store {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := kurrentdb.Open(ctx, url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func event(typ string) eventstore.EventData {
+	return eventstore.EventData{ID: uuid.New(), Type: typ, Data: []byte(`{}`), Metadata: eventstore.Metadata{Actor: "test"}}
+}
+
+func mustAppend(t *testing.T, s eventstore.Store, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) eventstore.AppendResult {
+	t.Helper()
+	res, err := s.Append(t.Context(), stream, expected, events...)
+	if err != nil {
+		t.Fatalf("Append(%s, %s): %v", stream, expected, err)
+	}
+	return res
+}
+
+func version(t *testing.T, s eventstore.Store, stream string) uint64 {
+	t.Helper()
+	last, err := s.ReadStream(t.Context(), stream, eventstore.Backwards, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(last) == 0 {
+		return 0
+	}
+	return last[0].Version
+}
+
+// KurrentDB writes a batch again when the expected revision is the stream's
+// current one, even if the ids are stored earlier in the stream; the adapter
+// must recognise them.
+func TestReappendAtTheCurrentVersionWritesNothing(t *testing.T) {
+	s := open(t, standIn(t))
+	batch := []eventstore.EventData{event("Placed"), event("Paid")}
+	first := mustAppend(t, s, "order-1", eventstore.NoStream, batch...)
+	mustAppend(t, s, "order-1", eventstore.Exact(2), event("Shipped"))
+
+	for _, expected := range []eventstore.ExpectedVersion{eventstore.Exact(3), eventstore.Any, eventstore.StreamExists} {
+		if again := mustAppend(t, s, "order-1", expected, batch...); again != first {
+			t.Fatalf("re-append with %s = %+v, want the original %+v", expected, again, first)
+		}
+	}
+	// A single event of the batch is answered with its own place.
+	if again := mustAppend(t, s, "order-1", eventstore.Any, batch[0]); again.Version != 1 || again.Position >= first.Position {
+		t.Fatalf("re-append of the first event = %+v, want version 1 before %d", again, first.Position)
+	}
+	if v := version(t, s, "order-1"); v != 3 {
+		t.Fatalf("version = %d, want 3", v)
+	}
+}
+
+// Another process (here a second Store on the same server) knows nothing of
+// this one's cache: it must still recognise a retry, and conflicts must
+// report what the server holds, not a stale cache.
+func TestTwoStoresOnOneServer(t *testing.T) {
+	url := standIn(t)
+	a, b := open(t, url), open(t, url)
+	batch := []eventstore.EventData{event("Placed"), event("Paid")}
+	first := mustAppend(t, a, "order-1", eventstore.NoStream, batch...)
+
+	if again := mustAppend(t, b, "order-1", eventstore.Exact(2), batch...); again != first {
+		t.Fatalf("retry through another store = %+v, want %+v", again, first)
+	}
+	mustAppend(t, b, "order-1", eventstore.Exact(2), event("Shipped"))
+
+	_, err := a.Append(t.Context(), "order-1", eventstore.Exact(2), event("Cancelled"))
+	var ce *eventstore.ConflictError
+	if !errors.As(err, &ce) || !errors.Is(err, eventstore.ErrConcurrency) || ce.Actual != 3 || ce.Stream != "order-1" {
+		t.Fatalf("append at a stale version = %v, want a conflict with actual version 3", err)
+	}
+	if res := mustAppend(t, a, "order-1", eventstore.Any, event("Closed")); res.Version != 4 {
+		t.Fatalf("append with Any after another store wrote = version %d, want 4", res.Version)
+	}
+}
+
+// Appends that race through two stores with Any all land, each once.
+func TestAnyFromTwoStoresRaces(t *testing.T) {
+	url := standIn(t)
+	stores := []eventstore.Store{open(t, url), open(t, url)}
+	const each = 40
+	errs := make(chan error, 2*each)
+	for _, s := range stores {
+		go func() {
+			for range each {
+				_, err := s.Append(t.Context(), "counter", eventstore.Any, event("Incremented"))
+				errs <- err
+			}
+		}()
+	}
+	for range 2 * each {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := version(t, stores[0], "counter"); v != 2*each {
+		t.Fatalf("version = %d, want %d", v, 2*each)
+	}
+}
+
+// KurrentDB's own system events are in $all; the contract's readers never
+// see them, and positions are not dense.
+func TestSystemEventsAreLeftOut(t *testing.T) {
+	s := open(t, standIn(t))
+	mustAppend(t, s, "order-1", eventstore.NoStream, event("Placed"), event("Paid"))
+	all, err := s.ReadAll(t.Context(), 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 {
+		t.Fatalf("ReadAll from the start = %d events, want the 2 appended", len(all))
+	}
+	for _, e := range all {
+		if strings.HasPrefix(e.Stream, "$") || strings.HasPrefix(e.Type, "$") {
+			t.Fatalf("ReadAll returned system event %s %s", e.Stream, e.Type)
+		}
+	}
+	if all[1].Position-all[0].Position < 2 {
+		t.Fatalf("positions %d and %d: expected byte offsets, not a counter", all[0].Position, all[1].Position)
+	}
+	sub, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	e, err := sub.Next(t.Context())
+	if err != nil || e.ID != all[0].ID {
+		t.Fatalf("first event of an unfiltered subscription = %s %s, %v; want %s", e.Stream, e.Type, err, all[0].ID)
+	}
+}
+
+func TestOpenFailsOnAServerThatIsNotThere(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	// Port 1 on loopback: nothing listens there.
+	_, err := kurrentdb.Open(ctx, "esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1")
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Fatalf("Open = %v, want an error naming the address", err)
+	}
+	if _, err := kurrentdb.Open(ctx, "http://nowhere"); err == nil {
+		t.Fatal("Open accepted a connection string that is not one")
+	}
+}
+
+func TestCloseEndsSubscriptionsAndRefusesWork(t *testing.T) {
+	s := open(t, standIn(t))
+	sub, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := sub.Next(t.Context())
+		done <- err
+	}()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, eventstore.ErrClosed) {
+			t.Fatalf("Next after the store closed = %v, want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Next still waits after the store closed")
+	}
+	if _, err := s.ReadStream(t.Context(), "order-1", eventstore.Forwards, 1, 10); !errors.Is(err, eventstore.ErrClosed) {
+		t.Fatalf("ReadStream after Close = %v, want ErrClosed", err)
+	}
+	if _, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{}); !errors.Is(err, eventstore.ErrClosed) {
+		t.Fatalf("SubscribeAll after Close = %v, want ErrClosed", err)
+	}
+}
