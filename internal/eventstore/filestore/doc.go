@@ -1,0 +1,38 @@
+// Package filestore is the embedded default eventstore.Store: a local data
+// directory, no server.
+//
+// The log is a sequence of pre-allocated, zero-filled segment files
+// (00000001.seg, 00000002.seg, ...), each holding whole records, one per event:
+// an 8-byte header (body length, CRC-32C of the body) and a body with the
+// event's global position, stream version, recorded time, id, the number of
+// records left in its append's batch, stream, type, data and metadata. A single
+// committer goroutine takes every append queued since its last write, checks
+// each one's expected version and event ids in arrival order, writes them with
+// one write and one fdatasync (group commit), and only then publishes them to
+// readers and acknowledges them. Reads and subscriptions are served from an
+// in-memory index (position → segment offset, stream → positions) over
+// memory-mapped segments; Open rebuilds the index by scanning the log.
+//
+// Callers must:
+//   - Open a directory once: a second Open, in this or another process, fails
+//     with ErrLocked until Close (an flock on the directory's LOCK file).
+//   - Close the store to release the directory; Close completes the appends
+//     already queued.
+//   - Treat a cancelled Append as unknown: the append may still be written.
+//     Retrying it with the same event ids is safe (the retry is idempotent).
+//
+// Positions are dense (1, 2, 3, ...), versions count from 1.
+//
+// Errors: Append returns *eventstore.ConflictError for a wrong expected
+// version, eventstore.ErrClosed after Close, ErrTooLarge for a batch or field
+// that cannot be stored, ErrPartialDuplicate when a batch repeats some but not
+// all of the stream's stored event ids, and the I/O error after a failed write
+// or fsync; after such a failure every later append fails too (the store must
+// be reopened, which recovers the log). Open returns ErrLocked, or ErrCorrupt
+// when a record before the log's last segments fails its checksum.
+//
+// Recovery: a crash can leave the last group commit half written. Open keeps
+// the longest prefix of whole, checksummed records with consecutive positions,
+// drops a batch whose records are not all there, and zeroes everything after
+// it, so only unacknowledged appends are lost.
+package filestore

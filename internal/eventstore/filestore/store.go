@@ -1,0 +1,337 @@
+package filestore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Errors of Open and Append (see the package documentation).
+var (
+	ErrLocked           = errors.New("filestore: data directory is in use by another store")
+	ErrCorrupt          = errors.New("filestore: data directory is corrupt")
+	ErrTooLarge         = errors.New("filestore: event or batch too large")
+	ErrPartialDuplicate = errors.New("filestore: batch repeats some, not all, of the stream's stored event ids")
+)
+
+// DefaultSegmentSize is the size of a segment file when Options leaves it 0.
+const DefaultSegmentSize = 64 << 20
+
+// minSegmentSize keeps a segment large enough for an ordinary event.
+const minSegmentSize = 64 << 10
+
+// Options configure Open.
+type Options struct {
+	// Dir is the data directory; Open creates it if needed. Required.
+	Dir string
+	// Clock stamps events' Recorded time; kernel.SystemClock when nil.
+	Clock kernel.Clock
+	// SegmentSize is the size of each pre-allocated segment file; a batch
+	// of one append must fit in one. DefaultSegmentSize when 0, at least 64 KiB.
+	SegmentSize int64
+}
+
+// Store is the embedded event store. Open one per directory; it is safe for
+// concurrent use.
+type Store struct {
+	dir   string
+	clock kernel.Clock
+	size  int64
+	lock  *os.File
+
+	// sendMu orders Append's sends on reqs against Close closing it.
+	sendMu  sync.RWMutex
+	closing bool
+	reqs    chan *request
+
+	c         committer     // owned by the committer goroutine
+	committed chan struct{} // closed when the committer has stopped
+	spare     chan spare    // the next segment, prepared in the background
+	preparing sync.WaitGroup
+
+	// mu guards the published index: what readers may see, all of it durable.
+	mu      sync.RWMutex
+	segs    []*segment
+	index   []uint64 // index[p-1] locates position p: segment slot<<40 | offset
+	streams map[string]*streamIndex
+	changed chan struct{} // closed and replaced whenever index grows or the store closes
+	closed  bool
+
+	// mapMu keeps Close from unmapping segments while a reader decodes them.
+	mapMu    sync.RWMutex
+	unmapped bool
+}
+
+// streamIndex is one stream's entry in the index.
+type streamIndex struct {
+	key       uint32   // the stream's number in idKey
+	positions []uint64 // positions[v-1] is the position of version v
+}
+
+// idKey identifies an event id within a stream.
+type idKey struct {
+	stream uint32
+	id     uuid.UUID
+}
+
+// spare is a prepared segment, or why it could not be.
+type spare struct {
+	seg *segment
+	err error
+}
+
+const offsetBits = 40
+
+func locate(slot int, off int64) uint64 { return uint64(slot)<<offsetBits | uint64(off) }
+
+func unlocate(l uint64) (slot int, off int64) {
+	return int(l >> offsetBits), int64(l & (1<<offsetBits - 1))
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// Open opens or creates the store in opts.Dir, recovering the log after a
+// crash. It fails with ErrLocked while another store has the directory open.
+func Open(opts Options) (*Store, error) {
+	if opts.Dir == "" {
+		return nil, errors.New("filestore: Options.Dir is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = kernel.SystemClock{}
+	}
+	if opts.SegmentSize == 0 {
+		opts.SegmentSize = DefaultSegmentSize
+	}
+	if opts.SegmentSize < minSegmentSize || opts.SegmentSize >= 1<<offsetBits {
+		return nil, fmt.Errorf("filestore: SegmentSize %d out of range", opts.SegmentSize)
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := lockDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{
+		dir:       opts.Dir,
+		clock:     opts.Clock,
+		size:      opts.SegmentSize,
+		lock:      lock,
+		reqs:      make(chan *request, 4096),
+		committed: make(chan struct{}),
+		spare:     make(chan spare, 1),
+		streams:   map[string]*streamIndex{},
+		changed:   make(chan struct{}),
+	}
+	s.c = committer{store: s, ids: map[idKey]uint64{}, staged: map[string]*staged{}, stagedIDs: map[idKey]uint64{}}
+	if err := s.recover(); err != nil {
+		for _, seg := range s.segs {
+			_ = seg.close()
+		}
+		_ = lock.Close()
+		return nil, err
+	}
+	go s.c.run()
+	return s, nil
+}
+
+// recover maps the segments, rebuilds the index from the longest valid
+// prefix of the log, and removes what follows it: a torn or unacknowledged
+// tail of the last group commit.
+func (s *Store) recover() error {
+	nums, err := listSegments(s.dir)
+	if err != nil {
+		return err
+	}
+	if len(nums) == 0 {
+		seg, err := createSegment(s.dir, 1, s.size)
+		if err != nil {
+			return err
+		}
+		s.segs = []*segment{seg}
+		s.c.seg, s.c.slot, s.c.off, s.c.next = seg, 0, 0, 1
+		s.c.prepare()
+		return nil
+	}
+	for _, n := range nums {
+		seg, err := openSegment(s.dir, n, s.size)
+		if err != nil {
+			return err
+		}
+		s.segs = append(s.segs, seg)
+	}
+	ends, err := s.scan()
+	if err != nil {
+		return err
+	}
+	slot, end := len(ends)-1, ends[len(ends)-1]
+	// Remove the segments after the end; zero the rest of the last one.
+	for _, seg := range s.segs[slot+1:] {
+		if err := seg.remove(s.dir); err != nil {
+			return err
+		}
+	}
+	s.segs = s.segs[:slot+1]
+	last := s.segs[slot]
+	if !allZero(last.data[end:]) {
+		if err := zero(last.f, end, int64(len(last.data))); err != nil {
+			return err
+		}
+		if err := last.sync(); err != nil {
+			return err
+		}
+	}
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	s.c.next = uint64(len(s.index)) + 1
+	if end == 0 && slot > 0 {
+		// The last segment is an unused spare: keep filling the one before.
+		s.spare <- spare{seg: last}
+		s.segs = s.segs[:slot]
+		s.c.seg, s.c.slot, s.c.off = s.segs[slot-1], slot-1, ends[slot-1]
+		return nil
+	}
+	s.c.seg, s.c.slot, s.c.off = last, slot, end
+	s.c.prepare()
+	return nil
+}
+
+// scan indexes every valid record and returns where the records of each
+// segment end, up to the segment where the log ends: the last one, or the
+// first whose records stop being valid. Invalid data is the torn tail of the
+// last group commit, which spans at most two segments, so it is corruption if
+// more than one later segment holds data.
+func (s *Store) scan() (ends []int64, err error) {
+	for slot := range s.segs {
+		end, clean := s.scanSegment(slot)
+		ends = append(ends, end)
+		if clean {
+			continue
+		}
+		written := 0
+		for _, later := range s.segs[slot+1:] {
+			if !allZero(later.data) {
+				written++
+			}
+		}
+		if written > 1 {
+			return nil, fmt.Errorf("%w: invalid record in %s at offset %d", ErrCorrupt, segmentName(s.segs[slot].num), end)
+		}
+		break
+	}
+	return ends, nil
+}
+
+// scanSegment indexes the whole batches of one segment and returns the
+// offset after them. clean reports whether the records ended with a zero
+// header after a whole batch, rather than with a torn, invalid or
+// out-of-sequence record or a batch cut short (not acknowledged).
+func (s *Store) scanSegment(slot int) (end int64, clean bool) {
+	data := s.segs[slot].data
+	var batch []record
+	for off := int64(0); ; {
+		r, size, ok, valid := parse(data[off:])
+		if !ok {
+			return end, valid && len(batch) == 0
+		}
+		if r.position() != uint64(len(s.index)+len(batch))+1 {
+			return end, false
+		}
+		batch = append(batch, r)
+		off += int64(size)
+		if r.left() > 0 {
+			continue
+		}
+		if !s.indexBatch(slot, end, batch) {
+			return end, false
+		}
+		end, batch = off, batch[:0]
+	}
+}
+
+// allZero reports whether b holds only zero bytes.
+func allZero(b []byte) bool {
+	for len(b) > 0 {
+		n := min(len(b), len(zeroes))
+		if !bytes.Equal(b[:n], zeroes[:n]) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}
+
+// indexBatch adds a whole batch read from disk to the index, or reports false
+// if its versions do not follow the stream's.
+func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
+	stream, _ := batch[0].streamAndType()
+	st := s.streams[string(stream)]
+	var have uint64
+	if st != nil {
+		have = uint64(len(st.positions))
+	}
+	for i, r := range batch {
+		name, _ := r.streamAndType()
+		if r.version() != have+uint64(i)+1 || !bytes.Equal(name, stream) {
+			return false
+		}
+	}
+	if st == nil {
+		st = &streamIndex{key: s.c.nextKey}
+		s.c.nextKey++
+		s.streams[string(stream)] = st
+	}
+	for _, r := range batch {
+		s.index = append(s.index, locate(slot, at))
+		st.positions = append(st.positions, r.position())
+		s.c.ids[idKey{st.key, r.id()}] = r.version()
+		at += int64(headerSize + len(r))
+	}
+	return true
+}
+
+// Close completes the appends already queued, ends subscriptions, and
+// releases the directory. Later calls return nil.
+func (s *Store) Close() error {
+	s.sendMu.Lock()
+	if s.closing {
+		s.sendMu.Unlock()
+		return nil
+	}
+	s.closing = true
+	close(s.reqs)
+	s.sendMu.Unlock()
+	<-s.committed
+	s.preparing.Wait()
+
+	s.mu.Lock()
+	s.closed = true
+	close(s.changed)
+	segs := s.segs
+	s.mu.Unlock()
+
+	s.mapMu.Lock()
+	s.unmapped = true
+	var errs []error
+	for _, seg := range segs {
+		errs = append(errs, seg.close())
+	}
+	select {
+	case sp := <-s.spare:
+		if sp.seg != nil {
+			errs = append(errs, sp.seg.close())
+		}
+	default:
+	}
+	s.mapMu.Unlock()
+	errs = append(errs, s.lock.Close()) // closing the file drops the flock
+	return errors.Join(errs...)
+}
