@@ -125,3 +125,13 @@ func registry() *kernel.Registry {
 	RegisterEvents(r)
 	return r
 }
+
+// released is the release of the given deposits at at.
+func released(at time.Time, bs ...ReleasedDeposit) DepositsReleased {
+	return DepositsReleased{ListingID: lid, Deposits: bs, Due: refundDue(at), At: at}
+}
+
+// r is a released deposit of bidder n.
+func r(id uuid.UUID, n int) ReleasedDeposit {
+	return ReleasedDeposit{BidderID: id, BidderNumber: n, Amount: deposit}
+}

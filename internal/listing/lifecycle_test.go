@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
 )
@@ -181,12 +179,6 @@ func TestBidderRegistration(t *testing.T) {
 }
 
 func TestCloseRegistration(t *testing.T) {
-	released := func(at time.Time, bs ...ReleasedDeposit) DepositsReleased {
-		return DepositsReleased{ListingID: lid, Deposits: bs, Due: refundDue(at), At: at}
-	}
-	r := func(id uuid.UUID, n int) ReleasedDeposit {
-		return ReleasedDeposit{BidderID: id, BidderNumber: n, Amount: deposit}
-	}
 	aliceOnly := cat(announced(), ev(registeredEv(alice, 1, false), depositPaid(alice, 1), qualifiedEv(alice, 1),
 		registeredEv(bob, 2, false), depositPaid(bob, 2)))
 	two := cat(aliceOnly, ev(qualifiedEv(bob, 2)))
