@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/testenv"
+)
+
+const nodeDir = "testdata/node"
+
+// runNode runs a script of testdata/node against the real server and returns
+// its standard output. It skips (or fails under NONGJIAO_REQUIRE_SERVICES=1)
+// when node or the npm packages are missing.
+func runNode(t *testing.T, script string, args ...string) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		testenv.Unavailable(t, "node", err.Error())
+	}
+	for _, pkg := range []string{"graphql-http", "graphql-ws", "ws"} {
+		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", pkg)); err != nil {
+			testenv.Unavailable(t, "npm package "+pkg, "run npm install in internal/httpapi/"+nodeDir)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
+	cmd.Dir = nodeDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
+	}
+	return out
+}
+
+func startServer(t *testing.T, edit func(*Options)) string {
+	t.Helper()
+	s, _ := newTestServer(t, edit)
+	srv := httptest.NewServer(s) // listens on 127.0.0.1:0
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestGraphQLHTTPAuditPassesWithoutErrorOrWarning(t *testing.T) {
+	url := startServer(t, nil)
+	var results []struct{ ID, Name, Status, Reason string }
+	if err := json.Unmarshal(runNode(t, "audit.mjs", url+"/graphql"), &results); err != nil {
+		t.Fatal(err)
+	}
+	if len(results) < 40 {
+		t.Fatalf("the audit ran only %d checks", len(results))
+	}
+	for _, r := range results {
+		if r.Status != "ok" {
+			t.Errorf("%s %s: %s %s", r.ID, r.Name, r.Status, r.Reason)
+		}
+	}
+}
+
+func TestGraphQLWSClientReceivesTheSubscription(t *testing.T) {
+	url := startServer(t, nil)
+	ws := "ws" + strings.TrimPrefix(url, "http") + "/graphql"
+
+	lines := func(out []byte) []string {
+		var got []string
+		sc := bufio.NewScanner(bytes.NewReader(out))
+		for sc.Scan() {
+			got = append(got, sc.Text())
+		}
+		return got
+	}
+	got := lines(runNode(t, "subscribe.mjs", ws, testToken(t, auth.RoleBidder), `subscription { countdown(from: 3) }`))
+	want := []string{
+		`{"next":{"data":{"countdown":3}}}`,
+		`{"next":{"data":{"countdown":2}}}`,
+		`{"next":{"data":{"countdown":1}}}`,
+		`{"complete":true}`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("subscription received\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	got = lines(runNode(t, "subscribe.mjs", ws, testToken(t, auth.RoleBidder), `{ me }`))
+	want = []string{`{"next":{"data":{"me":"bidder:` + testParty.String() + `"}}}`, `{"complete":true}`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("query over WebSocket received\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	got = lines(runNode(t, "subscribe.mjs", ws, "", `subscription { nosuchfield }`))
+	if len(got) != 1 || !strings.Contains(got[0], `"error":[`) || !strings.Contains(got[0], CodeValidationFailed) {
+		t.Errorf("invalid subscription received %v; want one error message with %s", got, CodeValidationFailed)
+	}
+}
