@@ -102,7 +102,8 @@ func (s *Subscriber) Subscribe(ctx context.Context, topicName string) (<-chan *m
 
 	out, err := s.start(ctx, t)
 	if err != nil {
-		s.done(topicName, nil)
+		s.release(topicName, nil)
+		s.wg.Done()
 		return nil, err
 	}
 	return out, nil
@@ -139,8 +140,9 @@ func (s *Subscriber) start(ctx context.Context, t topic) (<-chan *message.Messag
 			if cp != nil {
 				err = cp.stop()
 			}
+			s.release(t.name, err)
 			close(out)
-			s.done(t.name, err)
+			s.wg.Done()
 		}()
 		if cp != nil {
 			go cp.run(ctx, s.cfg.CheckpointInterval, s.cfg.Logger)
@@ -150,8 +152,9 @@ func (s *Subscriber) start(ctx context.Context, t topic) (<-chan *message.Messag
 	return out, nil
 }
 
-// done ends a subscription's bookkeeping.
-func (s *Subscriber) done(topicName string, err error) {
+// release frees the group's topic for a new subscription and records the
+// subscription's last checkpoint error.
+func (s *Subscriber) release(topicName string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cfg.ConsumerGroup != "" {
@@ -161,7 +164,6 @@ func (s *Subscriber) done(topicName string, err error) {
 		s.cfg.Logger.Error("Checkpoint not saved", err, watermill.LogFields{"topic": topicName, "group": s.cfg.ConsumerGroup})
 		s.errs = append(s.errs, err)
 	}
-	s.wg.Done()
 }
 
 // deliver sends the subscription's events to out one by one until ctx ends.

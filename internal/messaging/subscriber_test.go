@@ -1,0 +1,179 @@
+package messaging_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/messaging"
+)
+
+func TestTopicsSelectAllACategoryOrOneStream(t *testing.T) {
+	store := newStore(t)
+	for _, s := range []string{"listing-1", "listings-1", "lending-1", "listing-10"} {
+		appendEvent(t, store, s)
+	}
+	// A consumer group's checkpoint stream lives in the system category.
+	if err := messaging.NewStoreCheckpoints(store).Save(context.Background(), "g", "listing", 1); err != nil {
+		t.Fatal(err)
+	}
+	appendEvent(t, store, "listing-1")
+
+	for topic, want := range map[string][]string{
+		"$all":      {"listing-1", "listings-1", "lending-1", "listing-10", "listing-1"},
+		"listing":   {"listing-1", "listing-10", "listing-1"},
+		"listing-1": {"listing-1", "listing-1"},
+		"watermill": {messaging.CheckpointStream("g", "listing")},
+	} {
+		t.Run(topic, func(t *testing.T) {
+			sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{})
+			defer sub.Close()
+			msgs := subscribe(t, sub, topic)
+			for i, stream := range want {
+				msg := receive(t, msgs)
+				if got := msg.Metadata.Get(messaging.MetadataStream); got != stream {
+					t.Fatalf("message %d from %q, want %q", i, got, stream)
+				}
+				msg.Ack()
+			}
+			expectNone(t, msgs, 50*time.Millisecond)
+		})
+	}
+}
+
+func TestSubscribeRefusesMalformedTopics(t *testing.T) {
+	sub := messaging.NewSubscriber(newStore(t), messaging.SubscriberConfig{})
+	defer sub.Close()
+	for _, topic := range []string{"", "$stats", "$all-1"} {
+		if _, err := sub.Subscribe(context.Background(), topic); kernel.ErrorCode(err) != messaging.CodeInvalidTopic {
+			t.Errorf("Subscribe(%q) = %v, want code %s", topic, err, messaging.CodeInvalidTopic)
+		}
+	}
+}
+
+func TestNackRedeliversTheSameMessageBeforeTheNext(t *testing.T) {
+	store := newStore(t)
+	appendEvent(t, store, "a-1")
+	appendEvent(t, store, "a-1")
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g", Checkpoints: &messaging.MemoryCheckpoints{}})
+	defer sub.Close()
+	msgs := subscribe(t, sub, "a-1")
+
+	first := receive(t, msgs)
+	expectNone(t, msgs, 50*time.Millisecond) // nothing before an ack or nack
+	first.Nack()
+	again := receive(t, msgs)
+	if again.UUID != first.UUID {
+		t.Fatalf("after Nack got %s, want %s again", again.UUID, first.UUID)
+	}
+	again.Ack()
+	if next := receive(t, msgs); next.UUID == first.UUID {
+		t.Fatal("after Ack the same message came again")
+	}
+}
+
+func TestGroupResumesAfterItsLastAck(t *testing.T) {
+	store := newStore(t)
+	for range 3 {
+		appendEvent(t, store, "a-1")
+	}
+	checkpoints := &messaging.MemoryCheckpoints{}
+	group := func(name string) *messaging.Subscriber {
+		// A long interval: progress is written when the subscription ends.
+		return messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: name, Checkpoints: checkpoints, CheckpointInterval: time.Hour})
+	}
+
+	s1 := group("projection")
+	msgs := subscribe(t, s1, "a-1")
+	receive(t, msgs).Ack()
+	second := receive(t, msgs)
+	second.Ack()
+	third := receive(t, msgs) // delivered, never acked
+	if err := s1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, open := <-msgs; open {
+		t.Fatal("channel still open after Close")
+	}
+	if p, _ := checkpoints.Load(context.Background(), "projection", "a-1"); p != mustPosition(t, second) {
+		t.Fatalf("checkpoint %d after Close, want the last acked position %d", p, mustPosition(t, second))
+	}
+
+	s2 := group("projection")
+	defer s2.Close()
+	if got := receive(t, subscribe(t, s2, "a-1")); got.UUID != third.UUID {
+		t.Fatalf("restarted group got %s, want the unacked %s", got.UUID, third.UUID)
+	}
+
+	s3 := group("another")
+	defer s3.Close()
+	if got := receive(t, subscribe(t, s3, "a-1")); mustPosition(t, got) != 1 {
+		t.Fatalf("a new group starts at position %d, want 1", mustPosition(t, got))
+	}
+}
+
+func TestGroupCheckpointIsWrittenWhileRunning(t *testing.T) {
+	store := newStore(t)
+	appendEvent(t, store, "a-1")
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g", CheckpointInterval: time.Millisecond})
+	defer sub.Close()
+	msg := receive(t, subscribe(t, sub, "a-1"))
+	msg.Ack()
+	checkpoints := messaging.NewStoreCheckpoints(store)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		p, err := checkpoints.Load(context.Background(), "g", "a-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == mustPosition(t, msg) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("checkpoint %d, want %d before Close", p, mustPosition(t, msg))
+		}
+	}
+}
+
+func TestSecondSubscriptionOfAGroupIsRefusedWhileTheFirstRuns(t *testing.T) {
+	sub := messaging.NewSubscriber(newStore(t), messaging.SubscriberConfig{ConsumerGroup: "g", Checkpoints: &messaging.MemoryCheckpoints{}})
+	defer sub.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	first, err := sub.Subscribe(ctx, "a-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sub.Subscribe(context.Background(), "a-1"); kernel.ErrorCode(err) != messaging.CodeGroupBusy {
+		t.Fatalf("second Subscribe = %v, want code %s", err, messaging.CodeGroupBusy)
+	}
+	if _, err := sub.Subscribe(context.Background(), "b-1"); err != nil {
+		t.Fatalf("another topic: %v", err)
+	}
+	cancel()
+	for range first {
+	}
+	if _, err := sub.Subscribe(context.Background(), "a-1"); err != nil {
+		t.Fatalf("Subscribe once the first channel closed = %v", err)
+	}
+}
+
+func TestSubscribeAfterCloseIsRefused(t *testing.T) {
+	sub := messaging.NewSubscriber(newStore(t), messaging.SubscriberConfig{})
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sub.Subscribe(context.Background(), "a-1"); err != messaging.ErrClosed {
+		t.Fatalf("Subscribe after Close = %v, want ErrClosed", err)
+	}
+}
+
+func mustPosition(tb testing.TB, msg *message.Message) uint64 {
+	tb.Helper()
+	p, err := messaging.Position(msg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
