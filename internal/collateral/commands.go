@@ -1,0 +1,90 @@
+package collateral
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Command is an instruction to one registration.
+type Command interface {
+	kernel.Command
+	isCollateralCommand()
+}
+
+// RegisterCollateral files a notice (rule 20). By is the acting bank and must
+// be the secured party. Number is the registration number the caller assigns
+// (e.g. "DJ-2026-000123"). Contractor is a fact from the asset registry: the
+// contracting household of the land whose management right is mortgaged, zero
+// when there is none (collective assets, shares); when the grantor is not the
+// contractor, Consent must carry the contractor's recorded consent (rule 7).
+type RegisterCollateral struct {
+	RegistrationID uuid.UUID
+	By             uuid.UUID
+	Number         string
+	Grantor        uuid.UUID
+	SecuredParty   uuid.UUID
+	Collateral     Collateral
+	SecuredAmount  kernel.Money
+	Start          time.Time
+	End            time.Time
+	Contractor     uuid.UUID
+	Consent        *Consent
+}
+
+// AmendCollateral changes the notice; zero fields stay as they are. A new
+// grantor of a mortgage is checked against Contractor and Consent as at
+// registration (rule 7). Reason is required.
+type AmendCollateral struct {
+	RegistrationID uuid.UUID
+	By             uuid.UUID
+	Grantor        uuid.UUID
+	SecuredParty   uuid.UUID
+	SecuredAmount  kernel.Money
+	End            time.Time
+	Contractor     uuid.UUID
+	Consent        *Consent
+	Reason         string
+}
+
+// ContinueCollateral extends the end date before the registration expires (rule 21).
+type ContinueCollateral struct {
+	RegistrationID uuid.UUID
+	By             uuid.UUID
+	End            time.Time
+}
+
+// DischargeCollateral ends the registration for good (rule 21).
+type DischargeCollateral struct {
+	RegistrationID uuid.UUID
+	By             uuid.UUID
+	Reason         string
+}
+
+// ExpireCollateral ends a registration at its end date. A scheduler sends it (see NextDue).
+type ExpireCollateral struct {
+	RegistrationID uuid.UUID
+}
+
+// AggregateID implements kernel.Command.
+func (c RegisterCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
+func (c AmendCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
+func (c ContinueCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
+func (c DischargeCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
+func (c ExpireCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
+
+func (RegisterCollateral) isCollateralCommand()  {}
+func (AmendCollateral) isCollateralCommand()     {}
+func (ContinueCollateral) isCollateralCommand()  {}
+func (DischargeCollateral) isCollateralCommand() {}
+func (ExpireCollateral) isCollateralCommand()    {}

@@ -1,0 +1,176 @@
+package collateral
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Decider is the registration aggregate; its streams are "collateral-<uuid>".
+var Decider = kernel.Decider[State, Command]{Category: "collateral", Decide: Decide, Evolve: Evolve}
+
+// Decide turns a command into events, or returns a *kernel.Error and no events.
+// now is the command's time; the registration time of a new notice is now.
+func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
+	now = now.UTC()
+	if r, ok := c.(RegisterCollateral); ok {
+		return register(s, r, now)
+	}
+	if err := inForce(s); err != nil {
+		return nil, err
+	}
+	switch c := c.(type) {
+	case AmendCollateral:
+		return amend(s, c, now)
+	case ContinueCollateral:
+		return continueReg(s, c, now)
+	case DischargeCollateral:
+		return discharge(s, c, now)
+	case ExpireCollateral:
+		return expire(s, now)
+	}
+	return nil, kernel.Errorf(kernel.CodeInvalid, "unknown command %T", c)
+}
+
+// inForce refuses every step after discharge or expiry.
+func inForce(s State) error {
+	switch s.Status {
+	case "":
+		return kernel.Errorf(kernel.CodeNotFound, "no registration %s", s.ID)
+	case StatusDischarged:
+		return kernel.Errorf(CodeDischarged, "registration %s was discharged; discharge is final", s.Number)
+	case StatusExpired:
+		return kernel.Errorf(CodeExpired, "registration %s expired at %s", s.Number, s.End)
+	}
+	return nil
+}
+
+// checkConsent enforces rule 7: a mortgage granted by someone other than the
+// contracting household needs that household's recorded consent to the grantor.
+func checkConsent(kind Kind, grantor, contractor uuid.UUID, consent *Consent) error {
+	if kind != KindMortgage || contractor == uuid.Nil || grantor == contractor {
+		return nil
+	}
+	if consent == nil || consent.ConsentID == uuid.Nil || consent.Reference == "" ||
+		consent.Contractor != contractor || consent.Grantee != grantor {
+		return kernel.FieldErrorf(CodeWithoutConsent, "consent",
+			"the grantor is a transferee: the contracting household's written consent, recorded with the collective, is required")
+	}
+	return nil
+}
+
+func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, error) {
+	switch {
+	case s.Registered():
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "registration %s exists", c.RegistrationID)
+	case c.RegistrationID == uuid.Nil:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "required")
+	case c.Number == "":
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "number", "required")
+	case c.SecuredParty == uuid.Nil:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "securedParty", "required")
+	case c.By != c.SecuredParty:
+		return nil, kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the secured party registers its security")
+	case c.Grantor == uuid.Nil || c.Grantor == c.SecuredParty:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantor", "required, and not the secured party")
+	case c.SecuredAmount <= 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "securedAmount", "must be positive")
+	case c.Start.IsZero() || !c.End.After(c.Start) || !c.End.After(now):
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "the term must end after its start and in the future")
+	}
+	if err := c.Collateral.validate(); err != nil {
+		return nil, err
+	}
+	if c.Collateral.Kind == KindSharePledge && c.Collateral.Member != c.Grantor {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "collateral.member", "a member pledges their own shares: the member must be the grantor")
+	}
+	if err := checkConsent(c.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
+		return nil, err
+	}
+	return []kernel.Event{CollateralRegistered{RegistrationID: c.RegistrationID, Number: c.Number, Grantor: c.Grantor,
+		SecuredParty: c.SecuredParty, Collateral: c.Collateral, SecuredAmount: c.SecuredAmount,
+		Start: c.Start.UTC(), End: c.End.UTC(), Consent: c.Consent, At: now}}, nil
+}
+
+// bySecuredParty refuses a step by anyone but the secured party, and any step
+// once the end date has passed (even before ExpireCollateral arrives).
+func bySecuredParty(s State, by uuid.UUID, now time.Time) error {
+	if by != s.SecuredParty {
+		return kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the secured party acts on its registration")
+	}
+	if !now.Before(s.End) {
+		return kernel.Errorf(CodeExpired, "registration %s ended at %s", s.Number, s.End)
+	}
+	return nil
+}
+
+func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, c.By, now); err != nil {
+		return nil, err
+	}
+	if c.Reason == "" {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "required")
+	}
+	if c.SecuredAmount < 0 {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "securedAmount", "must be positive (zero keeps the amount)")
+	}
+	e := CollateralAmended{RegistrationID: s.ID, By: c.By, Grantor: s.Grantor, SecuredParty: s.SecuredParty,
+		SecuredAmount: s.SecuredAmount, End: s.End, Consent: s.Consent, Reason: c.Reason, At: now}
+	if c.SecuredAmount > 0 {
+		e.SecuredAmount = c.SecuredAmount
+	}
+	if !c.End.IsZero() {
+		if !c.End.After(now) || !c.End.After(s.Start) {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start and in the future")
+		}
+		e.End = c.End.UTC()
+	}
+	if c.SecuredParty != uuid.Nil {
+		e.SecuredParty = c.SecuredParty
+	}
+	if c.Grantor != uuid.Nil && c.Grantor != s.Grantor {
+		if s.Collateral.Kind == KindSharePledge {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantor", "a share pledge's grantor is the member whose shares are pledged")
+		}
+		if err := checkConsent(s.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
+			return nil, err
+		}
+		e.Grantor, e.Consent = c.Grantor, c.Consent
+	}
+	if e.Grantor == e.SecuredParty {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "securedParty", "the grantor cannot secure itself")
+	}
+	if e.Grantor == s.Grantor && e.SecuredParty == s.SecuredParty && e.SecuredAmount == s.SecuredAmount && e.End.Equal(s.End) {
+		return nil, kernel.Errorf(kernel.CodeInvalid, "the amendment changes nothing")
+	}
+	return []kernel.Event{e}, nil
+}
+
+func continueReg(s State, c ContinueCollateral, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, c.By, now); err != nil {
+		return nil, err
+	}
+	if !c.End.After(s.End) {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a continuation extends the end date beyond %s", s.End)
+	}
+	return []kernel.Event{CollateralContinued{RegistrationID: s.ID, By: c.By, PreviousEnd: s.End, End: c.End.UTC(), At: now}}, nil
+}
+
+func discharge(s State, c DischargeCollateral, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, c.By, now); err != nil {
+		return nil, err
+	}
+	if c.Reason == "" {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "required")
+	}
+	return []kernel.Event{CollateralDischarged{RegistrationID: s.ID, By: c.By, Reason: c.Reason, At: now}}, nil
+}
+
+func expire(s State, now time.Time) ([]kernel.Event, error) {
+	if now.Before(s.End) {
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "registration %s runs until %s", s.Number, s.End)
+	}
+	return []kernel.Event{CollateralExpired{RegistrationID: s.ID, End: s.End, At: now}}, nil
+}

@@ -1,0 +1,29 @@
+// Package collateral is the collateral registry (抵押登记): a notice-filing
+// registry modelled on Australia's PPSR and US UCC Article 9. A registration
+// gives public notice that a secured party (a bank) holds security over
+// collateral from a grantor — a mortgage on an asset right or a pledge on a
+// member's cooperative shares — for a secured amount and a term; the security
+// agreement itself stays with the bank (rule 20).
+//
+// One Registration aggregate per notice, streams "collateral-<uuid>":
+// RegisterCollateral (registration time = now, which sets priority), then
+// AmendCollateral, ContinueCollateral before the end date, DischargeCollateral
+// (final) or ExpireCollateral at the end date (rule 21).
+//
+// The searches are pure functions over registrations the caller has loaded:
+// Priority (ordinal: which came first), RankAt (point-in-time, by collateral),
+// ByGrantorAt and ByNumber; Distribute pays disposal proceeds by rank (rule 8).
+//
+// Callers must
+//   - load and fold the stream, Decide, and append with the stream's version as
+//     the expected version; make the registration id and number themselves;
+//   - pass the facts a rule needs on the command: for a mortgage of a land
+//     management right, the contracting household (Contractor) from the asset
+//     registry and, when the grantor is a transferee, the recorded consent (rule 7);
+//   - send ExpireCollateral when State.NextDue says so;
+//   - register the events with RegisterEvents before decoding stored events.
+//
+// Errors: REGISTRATION_WITHOUT_CONSENT, REGISTRATION_EXPIRED,
+// REGISTRATION_DISCHARGED, and kernel.CodeInvalid (with the field),
+// CodeNotFound, CodeInvalidState and CodeForbidden.
+package collateral
