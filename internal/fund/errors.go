@@ -1,0 +1,16 @@
+package fund
+
+// Error codes of the fund context. They are stable: clients match on them.
+// Generic failures use the kernel codes (kernel.CodeInvalid, kernel.CodeNotFound,
+// kernel.CodeForbidden, kernel.CodeInvalidState).
+const (
+	CodeInsufficientCapital = "INSUFFICIENT_FUND_CAPITAL"   // the payment exceeds the capital available
+	CodeClaimAlreadyFiled   = "CLAIM_ALREADY_FILED"         // the loan already has a claim that was not rejected
+	CodeClaimAlreadyPaid    = "CLAIM_ALREADY_PAID"          // a claim is paid once
+	CodeClaimNotApproved    = "CLAIM_NOT_APPROVED"          // payment before approval
+	CodeLoanNotDefaulted    = "LOAN_NOT_DEFAULTED"          // only defaulted loans are compensated
+	CodeNotRuralProperty    = "NOT_RURAL_PROPERTY_LOAN"     // the loan is not secured by a rural property right
+	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries covered the principal
+	CodeDisposalOrder       = "DISPOSAL_ORDER_NOT_FOLLOWED" // the fund buys only after the earlier disposal stages failed
+	CodeOverpayment         = "OVERPAYMENT"                 // a repayment above what is outstanding on an advance
+)

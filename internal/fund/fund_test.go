@@ -1,0 +1,222 @@
+package fund_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
+)
+
+var (
+	fundID     = uuid.MustParse("20000000-0000-0000-0000-000000000001")
+	operator   = uuid.MustParse("20000000-0000-0000-0000-000000000002")
+	bank       = uuid.MustParse("20000000-0000-0000-0000-000000000003")
+	otherBank  = uuid.MustParse("20000000-0000-0000-0000-000000000004")
+	loanID     = uuid.MustParse("20000000-0000-0000-0000-000000000005")
+	assetID    = uuid.MustParse("20000000-0000-0000-0000-000000000006")
+	claimID    = uuid.MustParse("20000000-0000-0000-0000-000000000007")
+	claim2ID   = uuid.MustParse("20000000-0000-0000-0000-000000000008")
+	advanceID  = uuid.MustParse("20000000-0000-0000-0000-000000000009")
+	farmer     = uuid.MustParse("20000000-0000-0000-0000-00000000000a")
+	contractID = uuid.MustParse("20000000-0000-0000-0000-00000000000b")
+	purchaseID = uuid.MustParse("20000000-0000-0000-0000-00000000000c")
+	purchase2  = uuid.MustParse("20000000-0000-0000-0000-00000000000d")
+
+	t0 = time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
+)
+
+func registry() *kernel.Registry {
+	r := kernel.NewRegistry()
+	fund.RegisterEvents(r)
+	return r
+}
+
+func history(events ...kernel.Event) []kernel.Event { return events }
+
+var (
+	pool        = kernel.Yuan(10_000_000)
+	established = fund.FundEstablished{FundID: fundID, Operator: operator, Name: "Weifang rural property operation fund", Settings: fund.DefaultSettings(), At: t0}
+	// A fund of 1,000 yuan, too small for the claim below.
+	small = fund.FundEstablished{FundID: fundID, Operator: operator, Name: "small", Settings: fund.Settings{CompensationShareBP: 2000, InitialCapital: kernel.Yuan(1000)}, At: t0}
+
+	// 36,500.03 yuan unpaid at default, 30,000 recovered by disposal: the net
+	// loss is 6,500.03 yuan and 20 % of it, 1,300.006 yuan, is paid as 130,000 fen (rounded down).
+	loan = fund.DefaultedLoan{
+		LoanID: loanID, Bank: bank, AssetID: assetID, AssetType: kernel.AssetLandManagementRight, Defaulted: true,
+		PrincipalOutstanding: 3650003, PrincipalRecovered: 3000000,
+	}
+	filed = fund.FundClaimFiled{
+		FundID: fundID, ClaimID: claimID, Bank: bank, LoanID: loanID, AssetID: assetID, AssetType: kernel.AssetLandManagementRight,
+		PrincipalOutstanding: 3650003, PrincipalRecovered: 3000000, NetLoss: 650003, ShareBP: 2000, Payable: 130000, At: t0,
+	}
+	approvedClaim = fund.FundClaimApproved{FundID: fundID, ClaimID: claimID, At: t0}
+	paid          = fund.FundClaimPaid{FundID: fundID, ClaimID: claimID, Bank: bank, LoanID: loanID, Amount: 130000, CapitalAfter: pool - 130000, At: t0}
+)
+
+func fileClaim(f func(*fund.FileFundClaim)) fund.FileFundClaim {
+	c := fund.FileFundClaim{FundID: fundID, ClaimID: claimID, By: bank, Loan: loan}
+	if f != nil {
+		f(&c)
+	}
+	return c
+}
+
+func TestEstablishAndTopUp(t *testing.T) {
+	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
+		{Name: "the fund starts with Weifang's defaults: 20 % from 10 M yuan (rule 24)",
+			When: fund.EstablishFund{FundID: fundID, By: operator, Name: established.Name, Settings: fund.DefaultSettings()}, Then: history(established)},
+		{Name: "a share of zero is refused",
+			When: fund.EstablishFund{FundID: fundID, By: operator, Name: "x", Settings: fund.Settings{InitialCapital: pool}}, WantCode: kernel.CodeInvalid},
+		{Name: "a share above 100 % is refused",
+			When: fund.EstablishFund{FundID: fundID, By: operator, Name: "x", Settings: fund.Settings{CompensationShareBP: 10001}}, WantCode: kernel.CodeInvalid},
+		{Name: "establishing twice is refused", Given: history(established),
+			When: fund.EstablishFund{FundID: fundID, By: operator, Name: "x", Settings: fund.DefaultSettings()}, WantCode: kernel.CodeInvalidState},
+		{Name: "the operator tops up capital", Given: history(established),
+			When: fund.TopUpCapital{FundID: fundID, By: operator, Amount: kernel.Yuan(5_000_000), Source: "county finance bureau"},
+			Then: history(fund.FundCapitalToppedUp{FundID: fundID, Amount: kernel.Yuan(5_000_000), Source: "county finance bureau", CapitalAfter: kernel.Yuan(15_000_000), At: t0})},
+		{Name: "a bank may not top up", Given: history(established),
+			When: fund.TopUpCapital{FundID: fundID, By: bank, Amount: 1}, WantCode: kernel.CodeForbidden},
+		{Name: "a zero top-up is refused", Given: history(established),
+			When: fund.TopUpCapital{FundID: fundID, By: operator}, WantCode: kernel.CodeInvalid},
+		{Name: "an unknown fund is refused",
+			When: fund.TopUpCapital{FundID: fundID, By: operator, Amount: 1}, WantCode: kernel.CodeNotFound},
+	})
+}
+
+func TestClaims(t *testing.T) {
+	rejected := fund.FundClaimRejected{FundID: fundID, ClaimID: claimID, Reason: "loan not rural", At: t0}
+	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
+		{Name: "a bank claims the share of its net principal loss, rounded down (rule 24)", Given: history(established),
+			When: fileClaim(nil), Then: history(filed)},
+		{Name: "a loan not in default is refused", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.Defaulted = false }), WantCode: fund.CodeLoanNotDefaulted},
+		{Name: "a loan not secured by rural property is refused", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.AssetType = kernel.AssetCollectiveLandOwner }), WantCode: fund.CodeNotRuralProperty},
+		{Name: "a bank may not claim for another bank's loan", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.By = otherBank }), WantCode: kernel.CodeForbidden},
+		{Name: "no claim when disposal covered the principal", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding }), WantCode: fund.CodeNoNetLoss},
+		{Name: "a second claim for the same loan is refused", Given: history(established, filed),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), WantCode: fund.CodeClaimAlreadyFiled},
+		{Name: "a loan may be claimed again after a rejection", Given: history(established, filed, rejected),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), Then: history(func() fund.FundClaimFiled { e := filed; e.ClaimID = claim2ID; return e }())},
+		{Name: "the operator approves a filed claim", Given: history(established, filed),
+			When: fund.ApproveFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, Then: history(approvedClaim)},
+		{Name: "a bank may not approve its own claim", Given: history(established, filed),
+			When: fund.ApproveFundClaim{FundID: fundID, ClaimID: claimID, By: bank}, WantCode: kernel.CodeForbidden},
+		{Name: "approving an unknown claim is refused", Given: history(established),
+			When: fund.ApproveFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: kernel.CodeNotFound},
+		{Name: "the operator rejects a filed claim", Given: history(established, filed),
+			When: fund.RejectFundClaim{FundID: fundID, ClaimID: claimID, By: operator, Reason: "loan not rural"}, Then: history(rejected)},
+		{Name: "an approved claim cannot be rejected", Given: history(established, filed, approvedClaim),
+			When: fund.RejectFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: kernel.CodeInvalidState},
+		{Name: "the fund pays an approved claim out of capital (rule 24)", Given: history(established, filed, approvedClaim),
+			When: fund.PayFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, Then: history(paid)},
+		{Name: "a claim is never paid twice", Given: history(established, filed, approvedClaim, paid),
+			When: fund.PayFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: fund.CodeClaimAlreadyPaid},
+		{Name: "a paid claim cannot be approved again", Given: history(established, filed, approvedClaim, paid),
+			When: fund.ApproveFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: fund.CodeClaimAlreadyPaid},
+		{Name: "a claim is paid only once approved", Given: history(established, filed),
+			When: fund.PayFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: fund.CodeClaimNotApproved},
+		{Name: "a claim above the available capital is refused", Given: history(small, filed, approvedClaim),
+			When: fund.PayFundClaim{FundID: fundID, ClaimID: claimID, By: operator}, WantCode: fund.CodeInsufficientCapital},
+		{Name: "a claim equal to the capital empties the fund", Given: history(small,
+			fund.FundCapitalToppedUp{FundID: fundID, Amount: kernel.Yuan(300), CapitalAfter: kernel.Yuan(1300), At: t0}, filed, approvedClaim),
+			When: fund.PayFundClaim{FundID: fundID, ClaimID: claimID, By: operator},
+			Then: history(fund.FundClaimPaid{FundID: fundID, ClaimID: claimID, Bank: bank, LoanID: loanID, Amount: 130000, CapitalAfter: 0, At: t0})},
+	})
+}
+
+func TestRentAdvances(t *testing.T) {
+	advance := fund.AdvanceRent{FundID: fundID, AdvanceID: advanceID, By: operator, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800)}
+	advanced := fund.RentAdvanced{FundID: fundID, AdvanceID: advanceID, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800), CapitalAfter: kernel.Yuan(200), At: t0}
+	repay := func(a kernel.Money) fund.RecordAdvanceRepayment {
+		return fund.RecordAdvanceRepayment{FundID: fundID, AdvanceID: advanceID, By: operator, Amount: a}
+	}
+	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
+		{Name: "the fund advances rent to a farmer (rule 24)", Given: history(small), When: advance, Then: history(advanced)},
+		{Name: "an advance above the capital is refused", Given: history(small),
+			When: func() fund.AdvanceRent { c := advance; c.Amount = kernel.Yuan(1000) + 1; return c }(), WantCode: fund.CodeInsufficientCapital},
+		{Name: "an advance needs the farmer and the contract", Given: history(small),
+			When: func() fund.AdvanceRent { c := advance; c.ContractID = uuid.Nil; return c }(), WantCode: kernel.CodeInvalid},
+		{Name: "reusing an advance id is refused", Given: history(small, advanced), When: advance, WantCode: kernel.CodeInvalidState},
+		{Name: "a part repayment returns capital", Given: history(small, advanced), When: repay(kernel.Yuan(300)),
+			Then: history(fund.RentAdvanceRepaid{FundID: fundID, AdvanceID: advanceID, Amount: kernel.Yuan(300), Outstanding: kernel.Yuan(500), CapitalAfter: kernel.Yuan(500), At: t0})},
+		{Name: "repaying more than is outstanding is refused", Given: history(small, advanced,
+			fund.RentAdvanceRepaid{FundID: fundID, AdvanceID: advanceID, Amount: kernel.Yuan(300), Outstanding: kernel.Yuan(500), CapitalAfter: kernel.Yuan(500), At: t0}),
+			When: repay(kernel.Yuan(500) + 1), WantCode: fund.CodeOverpayment},
+		{Name: "repaying an unknown advance is refused", Given: history(small), When: repay(1), WantCode: kernel.CodeNotFound},
+		{Name: "only the operator advances rent", Given: history(small),
+			When: func() fund.AdvanceRent { c := advance; c.By = bank; return c }(), WantCode: kernel.CodeForbidden},
+	})
+}
+
+func TestBuyerOfLastResort(t *testing.T) {
+	buy := func(stage fund.DisposalStage, unsold ...fund.DisposalStage) fund.BuyCollateral {
+		return fund.BuyCollateral{FundID: fundID, PurchaseID: purchaseID, By: operator, AssetID: assetID, LoanID: loanID,
+			Stage: stage, Unsold: unsold, Price: kernel.Yuan(600)}
+	}
+	bought := func(stage fund.DisposalStage) fund.CollateralBought {
+		return fund.CollateralBought{FundID: fundID, PurchaseID: purchaseID, AssetID: assetID, LoanID: loanID, Stage: stage,
+			Price: kernel.Yuan(600), CapitalAfter: kernel.Yuan(400), At: t0}
+	}
+	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
+		{Name: "the fund buys by negotiated transfer after the listing did not sell (rule 24)", Given: history(small),
+			When: buy(fund.StageNegotiated, fund.StageListing), Then: history(bought(fund.StageNegotiated))},
+		{Name: "the fund takes it into trusteeship after listing and negotiation failed", Given: history(small),
+			When: buy(fund.StageTrusteeship, fund.StageListing, fund.StageNegotiated), Then: history(bought(fund.StageTrusteeship))},
+		{Name: "the fund does not buy at the listing stage", Given: history(small),
+			When: buy(fund.StageListing), WantCode: fund.CodeDisposalOrder},
+		{Name: "the fund does not buy before the listing failed", Given: history(small),
+			When: buy(fund.StageNegotiated), WantCode: fund.CodeDisposalOrder},
+		{Name: "trusteeship before negotiated transfer is refused", Given: history(small),
+			When: buy(fund.StageTrusteeship, fund.StageListing), WantCode: fund.CodeDisposalOrder},
+		{Name: "an unknown stage is refused", Given: history(small),
+			When: buy("AUCTION", fund.StageListing), WantCode: kernel.CodeInvalid},
+		{Name: "a price above the capital is refused", Given: history(small),
+			When: func() fund.BuyCollateral {
+				c := buy(fund.StageNegotiated, fund.StageListing)
+				c.Price = kernel.Yuan(1000) + 1
+				return c
+			}(),
+			WantCode: fund.CodeInsufficientCapital},
+		{Name: "an asset already held is not bought again", Given: history(small, bought(fund.StageNegotiated)),
+			When: func() fund.BuyCollateral {
+				c := buy(fund.StageNegotiated, fund.StageListing)
+				c.PurchaseID = purchase2
+				return c
+			}(),
+			WantCode: kernel.CodeInvalidState},
+		{Name: "selling a holding returns the proceeds to capital", Given: history(small, bought(fund.StageNegotiated)),
+			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: kernel.Yuan(650)},
+			Then: history(fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0})},
+		{Name: "a holding is sold once", Given: history(small, bought(fund.StageNegotiated),
+			fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0}),
+			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: 1}, WantCode: kernel.CodeInvalidState},
+		{Name: "selling an unknown holding is refused", Given: history(small),
+			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: 1}, WantCode: kernel.CodeNotFound},
+	})
+}
+
+func TestStateListsClaimsAndHoldings(t *testing.T) {
+	bought := fund.CollateralBought{FundID: fundID, PurchaseID: purchaseID, AssetID: assetID, LoanID: loanID, Stage: fund.StageNegotiated,
+		Price: kernel.Yuan(600), CapitalAfter: pool - 130000 - kernel.Yuan(600), At: t0}
+	before := fund.Decider.Fold(history(established, filed))
+	s := fund.Decider.Fold(history(established, filed, approvedClaim, paid, bought))
+	if s.Capital != pool-130000-kernel.Yuan(600) {
+		t.Errorf("capital %s", s.Capital)
+	}
+	if c, ok := s.OpenClaim(loanID); !ok || c.Status != fund.ClaimPaid || c.Payable != 130000 {
+		t.Errorf("open claim %+v, %v", c, ok)
+	}
+	if len(s.Holdings) != 1 || s.Holdings[0].AssetID != assetID || s.Holdings[0].Stage != fund.StageNegotiated {
+		t.Errorf("holdings %+v", s.Holdings)
+	}
+	if before.Claims[claimID].Status != fund.ClaimFiled {
+		t.Error("folding later events changed an earlier state's claims")
+	}
+}
