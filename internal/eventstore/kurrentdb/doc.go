@@ -13,29 +13,30 @@
 //   - Position is the event's commit position in $all. KurrentDB writes each
 //     event of an append as its own implicitly committed record, so commit
 //     positions are byte offsets in the transaction log: strictly increasing,
-//     not dense. Servers that leave the commit position of stream reads unset
-//     (max uint64) are answered with the prepare position, which is the same
-//     number for such records.
-//   - Every append is sent with an exact expected revision: the adapter first
-//     brings its knowledge of the stream up to date (which event ids it holds,
-//     and its version), answers a re-append of stored ids from that knowledge,
-//     checks the caller's expectation (Any, NoStream, StreamExists, Exact)
-//     against the version it saw, and then appends at exactly that revision.
-//     The id check and the write are thus one atomic step: KurrentDB refuses
-//     the write if anything was appended in between, and the adapter starts
-//     over. KurrentDB's own idempotency (same ids at the same revision) is
-//     still in force; the adapter's check makes the contract hold where
-//     KurrentDB only tries (expected revision Any relies on a bounded cache of
-//     recent ids) or does not check at all (the ids stored earlier in the
-//     stream than the expected revision).
-//   - The knowledge of a stream is kept in a bounded in-process cache, so an
-//     append normally reads only the events appended since the last one.
-//     Stored events never change, so the cache stays true while other
-//     processes write. The adapter never deletes or truncates streams; one
-//     that is deleted or truncated by other means must not be appended to
-//     through a Store that has it cached.
+//     not dense. Where a server leaves a stream read's commit position unset
+//     (max uint64) the prepare position is used; where it leaves both unset,
+//     as older servers do, stream reads report Position 0 and an append's
+//     result takes the commit position the append reported.
+//   - Every append is sent with an exact expected revision: the revision up
+//     to which the Store knows the stream's event ids. The Store answers a
+//     re-append of ids it knows from that knowledge, checks the caller's
+//     expectation (Any, NoStream, StreamExists, Exact) against the version it
+//     knows, and writes at exactly that revision; if the stream holds more,
+//     KurrentDB refuses the write, the Store reads what it missed and decides
+//     again. The id check and the write are thus one atomic step, wherever
+//     the ids sit in the stream and whoever wrote them. KurrentDB's own
+//     idempotency only covers ids at the revision expected, and with Any
+//     only a bounded cache of recent ids. After a write the Store reads the
+//     events back, so the result is what reads report.
+//   - That knowledge is a bounded in-process cache (4096 streams, least
+//     recently appended to dropped first; a stream's entry holds all its ids).
+//     It may be stale but never wrong: stored events never change. The
+//     adapter never deletes or truncates streams; one deleted or truncated by
+//     other means must not be appended to through a Store that has it cached.
+//     Appends to one stream through one Store take turns, so they do not
+//     fail each other's expected revision.
 //   - A wrong expected version is a *eventstore.ConflictError carrying the
-//     stream's version as the adapter last read it (errors.Is
+//     stream's version as read during that append (errors.Is
 //     eventstore.ErrConcurrency).
 //   - Event data is stored as JSON; eventstore.Metadata is the event's JSON
 //     user metadata; Recorded is KurrentDB's "created" timestamp, in UTC.

@@ -31,7 +31,7 @@ const knownStreamsCapacity = 4096
 
 // Open connects to the KurrentDB that connString names (a KurrentDB
 // connection string, e.g. "esdb://127.0.0.1:2113?tls=false") and checks that
-// it answers a read. The client's log goes to slog at debug level.
+// it answers a read of a stream. The client's log goes to slog at debug level.
 func Open(ctx context.Context, connString string) (*Store, error) {
 	conf, err := esdb.ParseConnectionString(connString)
 	if err != nil {
@@ -45,7 +45,7 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		return nil, fmt.Errorf("kurrentdb: client: %w", err)
 	}
 	s := &Store{client: client, known: newKnownStreams(knownStreamsCapacity)}
-	if _, err := s.ReadAll(ctx, 0, 1); err != nil {
+	if _, err := s.ReadStream(ctx, "nongjiao-connection-check", eventstore.Forwards, 1, 1); err != nil {
 		_ = client.Close()
 		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", conf.Address, err)
 	}
@@ -82,37 +82,54 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, err
 	}
 	defer k.unlock()
+	// k may be stale (other processes append too), never wrong: the write
+	// goes at exactly the revision k knows, so KurrentDB refuses it if the
+	// stream holds more than k, ids included, and k catches up. A conflict
+	// is reported only from what this call read.
+	caughtUp := false
+	catchUp := func() error {
+		caughtUp = true
+		return k.catchUp(ctx, s, stream)
+	}
 	for {
-		if err := k.catchUp(ctx, s, stream); err != nil {
-			return eventstore.AppendResult{}, err
-		}
 		if res, ok := k.written(events); ok {
 			return res, nil
 		}
 		if !expected.Matches(k.version) {
-			return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: k.version}
+			if caughtUp {
+				return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: k.version}
+			}
+			if err := catchUp(); err != nil {
+				return eventstore.AppendResult{}, err
+			}
+			continue
 		}
-		res, err := s.client.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: revisionAt(k.version)}, proposed...)
+		wr, err := s.client.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: revisionAt(k.version)}, proposed...)
 		var esErr *esdb.Error
 		switch {
 		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeWrongExpectedVersion:
-			// Another writer appended since catchUp: look again.
+			if err := catchUp(); err != nil {
+				return eventstore.AppendResult{}, err
+			}
 			continue
 		case err != nil:
 			return eventstore.AppendResult{}, s.fail(ctx, "append to "+stream, err)
-		case res.CommitPosition == 0:
-			// KurrentDB found the ids at that revision and wrote nothing (it
-			// answers such idempotent writes without a position): the next
-			// catchUp reads them and written answers.
-			if err := k.catchUp(ctx, s, stream); err != nil {
-				return eventstore.AppendResult{}, err
-			}
-			if res, ok := k.written(events); ok {
-				return res, nil
-			}
-			return eventstore.AppendResult{}, fmt.Errorf("kurrentdb: append to %s: acknowledged without a position, and the events are not in the stream", stream)
 		}
-		return eventstore.AppendResult{Version: res.NextExpectedVersion + 1, Position: res.CommitPosition}, nil
+		// Written, or found already written at that revision (KurrentDB's
+		// own idempotency, answered without a position): read the events
+		// back, so the result is what reads report.
+		if err := catchUp(); err != nil {
+			return eventstore.AppendResult{}, err
+		}
+		res, ok := k.written(events)
+		if !ok {
+			return eventstore.AppendResult{}, fmt.Errorf("kurrentdb: append to %s: acknowledged, but the events are not in the stream", stream)
+		}
+		if res.Position == 0 && res.Version == wr.NextExpectedVersion+1 {
+			// A server whose stream reads carry no positions.
+			res.Position = wr.CommitPosition
+		}
+		return res, nil
 	}
 }
 
@@ -171,8 +188,9 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 	if limit <= 0 {
 		return nil, nil
 	}
-	// A read of $all from a position includes the event at that position.
-	page := uint64(min(limit, 4096)) + 1
+	// A read of $all from a position includes the event at that position;
+	// pages are not too small to step over runs of system events.
+	page := uint64(min(max(limit, 255), 4095)) + 1
 	var out []eventstore.RecordedEvent
 	for cursor := after; ; {
 		var from esdb.AllPosition = esdb.Start{}

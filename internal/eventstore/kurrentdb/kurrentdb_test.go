@@ -98,6 +98,11 @@ func TestTwoStoresOnOneServer(t *testing.T) {
 	if again := mustAppend(t, b, "order-1", eventstore.Exact(2), batch...); again != first {
 		t.Fatalf("retry through another store = %+v, want %+v", again, first)
 	}
+	// A store that knows nothing of the stream sends NoStream as asked;
+	// KurrentDB finds the ids at the start and answers without a position.
+	if again := mustAppend(t, open(t, url), "order-1", eventstore.NoStream, batch...); again != first {
+		t.Fatalf("retry with NoStream through a third store = %+v, want %+v", again, first)
+	}
 	mustAppend(t, b, "order-1", eventstore.Exact(2), event("Shipped"))
 
 	_, err := a.Append(t.Context(), "order-1", eventstore.Exact(2), event("Cancelled"))
