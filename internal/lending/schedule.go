@@ -111,25 +111,23 @@ func Interest(principal kernel.Money, annualRateBP, days int) kernel.Money {
 	return principal.MulRatio(int64(annualRateBP)*int64(days), bpPerUnit*daysPerYear)
 }
 
-// annuity returns the level monthly payment, rounded half up to the fen.
+// annuity returns the level monthly payment, rounded half up to the fen. With
+// r = R / 120000 (R the annual rate in basis points), B = 120000 + R and
+// D = 120000, P·r·(1+r)^n / ((1+r)^n − 1) = P·R·B^n / (D·(B^n − D^n)), which
+// is evaluated in exact integers.
 func annuity(principal kernel.Money, annualRateBP, months int) kernel.Money {
 	if annualRateBP == 0 {
 		return principal.MulRatio(1, int64(months))
 	}
-	r := big.NewRat(int64(annualRateBP), bpPerUnit*12)
-	growth := new(big.Rat).Add(big.NewRat(1, 1), r) // 1+r
-	pow := big.NewRat(1, 1)
-	for range months {
-		pow.Mul(pow, growth)
-	}
-	a := new(big.Rat).SetInt64(int64(principal))
-	a.Mul(a, r).Mul(a, pow)
-	a.Quo(a, new(big.Rat).Sub(pow, big.NewRat(1, 1)))
+	const d = bpPerUnit * 12
+	n := big.NewInt(int64(months))
+	bn := new(big.Int).Exp(big.NewInt(int64(d+annualRateBP)), n, nil)
+	dn := new(big.Int).Exp(big.NewInt(d), n, nil)
+	num := new(big.Int).Mul(big.NewInt(int64(principal)*int64(annualRateBP)), bn)
+	den := new(big.Int).Mul(big.NewInt(d), dn.Sub(bn, dn))
 	// half up: floor((2·num + den) / (2·den))
-	num := new(big.Int).Lsh(a.Num(), 1)
-	num.Add(num, a.Denom())
-	den := new(big.Int).Lsh(a.Denom(), 1)
-	return kernel.Money(num.Quo(num, den).Int64())
+	num.Lsh(num, 1).Add(num, den)
+	return kernel.Money(num.Quo(num, den.Lsh(den, 1)).Int64())
 }
 
 // CivilDate returns the Asia/Shanghai calendar date of t as midnight UTC, the

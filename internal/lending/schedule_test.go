@@ -148,7 +148,7 @@ func TestCivilDateUsesShanghai(t *testing.T) {
 func TestSchedulePrincipalSumsExactly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(20260115, 5))
 	methods := []lending.RepaymentMethod{lending.EqualInstalments, lending.EqualPrincipal, lending.InterestOnly}
-	for range 3000 {
+	for range 10000 {
 		var principal kernel.Money
 		switch rng.IntN(3) {
 		case 0:
