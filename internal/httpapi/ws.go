@@ -57,10 +57,15 @@ type socket struct {
 	acked     atomic.Bool
 	principal *auth.Principal // set once, by connection_init, before acked
 
+	writeMu sync.Mutex // orders writes, so nothing of a stopped operation follows its stop
+
 	mu  sync.Mutex
-	ops map[string]context.CancelFunc
+	ops map[string]*running // by subscribe message id
 	wg  sync.WaitGroup
 }
+
+// running is an operation in progress on a socket.
+type running struct{ cancel context.CancelFunc }
 
 // serveWebSocket runs the graphql-transport-ws protocol on an upgraded request.
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +86,7 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	stopOnShutdown := context.AfterFunc(s.base, func() { _ = conn.Close(websocket.StatusGoingAway, "server shutting down") })
 	defer stopOnShutdown()
 
-	sock := &socket{s: s, conn: conn, ctx: ctx, ops: map[string]context.CancelFunc{}}
+	sock := &socket{s: s, conn: conn, ctx: ctx, ops: map[string]*running{}}
 	if p, ok := auth.FromContext(r.Context()); ok {
 		sock.principal = &p
 	}
@@ -124,9 +129,9 @@ func (c *socket) readLoop() (websocket.StatusCode, string) {
 				return closeForbidden, "Forbidden"
 			}
 			c.acked.Store(true)
-			c.send(wsMessage{Type: "connection_ack"})
+			c.send(c.ctx, wsMessage{Type: "connection_ack"})
 		case "ping":
-			c.send(wsMessage{Type: "pong"})
+			c.send(c.ctx, wsMessage{Type: "pong"})
 		case "pong":
 		case "subscribe":
 			if !c.acked.Load() {
@@ -136,9 +141,12 @@ func (c *socket) readLoop() (websocket.StatusCode, string) {
 				return code, reason
 			}
 		case "complete":
+			// The client is done with the id: stop the operation and free
+			// the id at once, so the client may reuse it.
 			c.mu.Lock()
-			if cancel, ok := c.ops[msg.ID]; ok {
-				cancel()
+			if op, ok := c.ops[msg.ID]; ok {
+				op.cancel()
+				delete(c.ops, msg.ID)
 			}
 			c.mu.Unlock()
 		default:
@@ -201,20 +209,21 @@ func (c *socket) subscribe(msg wsMessage) (websocket.StatusCode, string) {
 		return closeDuplicateID, fmt.Sprintf("Subscriber for %s already exists", msg.ID)
 	}
 	if len(c.ops) >= c.s.opts.MaxSubscribers {
-		c.sendErrors(msg.ID, []gqlError{newError(CodeBadRequest,
+		c.sendErrors(c.ctx, msg.ID, []gqlError{newError(CodeBadRequest,
 			fmt.Sprintf("at most %d operations may run at once on one connection", c.s.opts.MaxSubscribers))})
 		return 0, ""
 	}
 	op, herr := c.s.prepare(p)
 	if herr != nil {
-		c.sendErrors(msg.ID, herr.errs)
+		c.sendErrors(c.ctx, msg.ID, herr.errs)
 		return 0, ""
 	}
 	ctx, cancel := context.WithCancel(c.ctx)
 	if c.principal != nil {
 		ctx = auth.WithPrincipal(ctx, *c.principal)
 	}
-	c.ops[msg.ID] = cancel
+	self := &running{cancel: cancel}
+	c.ops[msg.ID] = self
 	c.wg.Add(1)
 	c.s.metrics.subscriptions.Inc()
 	go func() {
@@ -222,12 +231,14 @@ func (c *socket) subscribe(msg wsMessage) (websocket.StatusCode, string) {
 		defer c.s.metrics.subscriptions.Dec()
 		defer func() {
 			c.mu.Lock()
-			delete(c.ops, msg.ID)
+			if c.ops[msg.ID] == self {
+				delete(c.ops, msg.ID)
+			}
 			c.mu.Unlock()
 			cancel()
 		}()
-		if c.run(ctx, msg.ID, op) && ctx.Err() == nil {
-			c.send(wsMessage{ID: msg.ID, Type: "complete"})
+		if c.run(ctx, msg.ID, op) {
+			c.send(ctx, wsMessage{ID: msg.ID, Type: "complete"})
 		}
 	}()
 	return 0, ""
@@ -240,16 +251,16 @@ func (c *socket) run(ctx context.Context, id string, op *operation) bool {
 	if op.kind != ast.OperationTypeSubscription {
 		if op.kind == ast.OperationTypeQuery {
 			if herr := c.s.awaitPosition(ctx, "", op.p.Extensions); herr != nil {
-				c.sendErrors(id, herr.errs)
+				c.sendErrors(ctx, id, herr.errs)
 				return false
 			}
 		}
 		res, herr := c.s.execute(ctx, op)
 		if herr != nil {
-			c.sendErrors(id, herr.errs)
+			c.sendErrors(ctx, id, herr.errs)
 			return false
 		}
-		return c.sendResult(id, res)
+		return c.sendResult(ctx, id, res)
 	}
 	results := graphql.ExecuteSubscription(graphql.ExecuteParams{
 		Schema:        *c.s.schema,
@@ -261,42 +272,48 @@ func (c *socket) run(ctx context.Context, id string, op *operation) bool {
 	ok := true
 	// Drain the channel to its end: graphql-go's sender blocks until read.
 	for res := range results {
-		if !ok || ctx.Err() != nil {
+		if !ok {
 			continue
 		}
 		out, herr := c.s.result(ctx, res)
 		if herr != nil {
-			c.sendErrors(id, herr.errs)
+			c.sendErrors(ctx, id, herr.errs)
 			ok = false
 			continue
 		}
-		ok = c.sendResult(id, out)
+		ok = c.sendResult(ctx, id, out)
 	}
 	return ok
 }
 
-func (c *socket) sendResult(id string, res response) bool {
+func (c *socket) sendResult(ctx context.Context, id string, res response) bool {
 	payload, err := json.Marshal(res)
 	if err != nil {
 		c.s.log.Error("graphql: encoding a subscription result failed", "error", err)
 		_ = c.conn.Close(closeInternal, "Internal server error")
 		return false
 	}
-	return c.send(wsMessage{ID: id, Type: "next", Payload: payload})
+	return c.send(ctx, wsMessage{ID: id, Type: "next", Payload: payload})
 }
 
-func (c *socket) sendErrors(id string, errs []gqlError) {
+func (c *socket) sendErrors(ctx context.Context, id string, errs []gqlError) {
 	payload, _ := json.Marshal(errs)
-	c.send(wsMessage{ID: id, Type: "error", Payload: payload})
+	c.send(ctx, wsMessage{ID: id, Type: "error", Payload: payload})
 }
 
-// send writes one message; it reports false when the connection is gone.
-func (c *socket) send(msg wsMessage) bool {
+// send writes one message for the operation (or connection) whose context
+// is ctx, unless ctx has ended; it reports false when nothing was written.
+func (c *socket) send(ctx context.Context, msg wsMessage) bool {
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if ctx.Err() != nil {
+		return false
+	}
+	wctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
 	defer cancel()
-	return c.conn.Write(ctx, websocket.MessageText, data) == nil
+	return c.conn.Write(wctx, websocket.MessageText, data) == nil
 }
