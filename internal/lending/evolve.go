@@ -45,9 +45,13 @@ func Evolve(s State, e kernel.Event) State {
 		s.Status = StatusRepaying
 	case LoanDefaulted:
 		s.Status, s.ClaimPrincipal, s.ClaimInterest = StatusDefaulted, e.PrincipalOutstanding, e.InterestOutstanding
+		s.DefaultedPrincipal = e.PrincipalOutstanding
 	case LoanRecoveryRecorded:
 		s.ClaimPrincipal, s.ClaimInterest = e.PrincipalOutstanding, e.InterestOutstanding
 		s.Recoveries += e.Amount
+		if e.Source != RecoveryFund {
+			s.PrincipalRecovered += e.Principal
+		}
 	case LoanRecovered:
 		s.Status = StatusRecovered
 	case LoanWrittenOff:

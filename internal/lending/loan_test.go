@@ -282,6 +282,22 @@ func TestRecoveryAndWriteOff(t *testing.T) {
 	})
 }
 
+func TestNetPrincipalLossIgnoresTheFund(t *testing.T) {
+	s := lending.Decider.Fold(history(append(defaultedLoan,
+		lending.LoanRecoveryRecorded{LoanID: loanID, Source: lending.RecoveryDisposal, Amount: 3000000, Principal: 3000000,
+			PrincipalOutstanding: 650000, InterestOutstanding: 90000, At: t0},
+		lending.LoanRecoveryRecorded{LoanID: loanID, Source: lending.RecoveryFund, Amount: 130000, Principal: 130000,
+			PrincipalOutstanding: 520000, InterestOutstanding: 90000, At: t0},
+		lending.LoanRecoveryRecorded{LoanID: loanID, Source: lending.RecoveryBorrower, Amount: 20000, Principal: 20000,
+			PrincipalOutstanding: 500000, InterestOutstanding: 90000, At: t0})...))
+	if got := s.NetPrincipalLoss(); got != amount-3000000-20000 {
+		t.Errorf("net principal loss %d, want %d", got, amount-3000000-20000)
+	}
+	if s.ClaimPrincipal != 500000 || s.Recoveries != 3150000 {
+		t.Errorf("claim principal %d, recoveries %d", s.ClaimPrincipal, s.Recoveries)
+	}
+}
+
 func TestNextDue(t *testing.T) {
 	tests := []struct {
 		name   string

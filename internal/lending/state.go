@@ -62,10 +62,17 @@ type State struct {
 	Schedule       []ScheduledInstalment
 
 	// After default: what is still claimed, reduced by recoveries.
-	ClaimPrincipal kernel.Money
-	ClaimInterest  kernel.Money
-	Recoveries     kernel.Money
+	ClaimPrincipal     kernel.Money
+	ClaimInterest      kernel.Money
+	DefaultedPrincipal kernel.Money // unpaid principal when the loan defaulted
+	PrincipalRecovered kernel.Money // principal recovered from disposal and the borrower, not the fund
+	Recoveries         kernel.Money // everything recovered, from every source
 }
+
+// NetPrincipalLoss returns the principal lost on a defaulted loan: the unpaid
+// principal at default less what disposal and the borrower recovered. It is
+// the base of an operation fund claim (rule 24); the fund's own payment does not reduce it.
+func (s State) NetPrincipalLoss() kernel.Money { return s.DefaultedPrincipal - s.PrincipalRecovered }
 
 // Exists reports whether the loan has been applied for.
 func (s State) Exists() bool { return s.Status != StatusNone }
