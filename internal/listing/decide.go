@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -125,7 +126,7 @@ func create(s State, c CreateListing, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	return []kernel.Event{
-		ListingCreated{ListingID: c.ListingID, Details: c.Details, At: now},
+		ListingCreated{ListingID: c.ListingID, Details: own(c.Details), At: now},
 		ReservePriceSet{ListingID: c.ListingID, ReservePrice: c.ReservePrice, At: now},
 	}, nil
 }
@@ -138,9 +139,19 @@ func revise(s State, c ReviseListing, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	return []kernel.Event{
-		ListingRevised{ListingID: s.ID, Details: c.Details, At: now},
+		ListingRevised{ListingID: s.ID, Details: own(c.Details), At: now},
 		ReservePriceSet{ListingID: s.ID, ReservePrice: c.ReservePrice, At: now},
 	}, nil
+}
+
+// own returns d with its times in UTC and its slices copied, so the event
+// shares nothing with the caller's command.
+func own(d Details) Details {
+	d.Asset.AssetIDs = slices.Clone(d.Asset.AssetIDs)
+	d.Asset.Encumbrances = slices.Clone(d.Asset.Encumbrances)
+	d.Asset.RightsEnd = d.Asset.RightsEnd.UTC()
+	d.Consents = slices.Clone(d.Consents)
+	return d
 }
 
 // validateTerms checks a listing's terms: tradable asset, prices, the transfer
@@ -264,6 +275,7 @@ func submit(s State, c SubmitListing, now time.Time) ([]kernel.Event, error) {
 				"%d of %d votes is less than %d/%d", r.VotesFor, r.Total, st.ResolutionNumerator, st.ResolutionDenominator)
 		}
 	}
+	r.Date = r.Date.UTC()
 	return one(ListingSubmitted{ListingID: s.ID, Resolution: r, At: now})
 }
 

@@ -162,6 +162,24 @@ func TestNextDue(t *testing.T) {
 	}
 }
 
+func TestNextRefundDue(t *testing.T) {
+	later := closes.Add(72 * time.Hour)
+	s := Decider.Fold(cat(awardedToBob(), ev(released(later, r(bob, 2)))))
+	// alice and carol are due at refundDue(priorityEnds); bob later; alice sorts before carol.
+	id, got, ok := s.NextRefundDue()
+	if !ok || id != alice || got != (Refund{Amount: deposit, Due: refundDue(priorityEnds)}) {
+		t.Fatalf("NextRefundDue() = %s, %+v, %v", id, got, ok)
+	}
+	s = Evolve(s, DepositRefunded{ListingID: lid, BidderID: alice})
+	s = Evolve(s, DepositRefunded{ListingID: lid, BidderID: carol})
+	if id, got, ok = s.NextRefundDue(); !ok || id != bob || got.Due != refundDue(later) {
+		t.Fatalf("after two refunds: %s, %+v, %v", id, got, ok)
+	}
+	if _, _, ok = Evolve(s, DepositRefunded{ListingID: lid, BidderID: bob}).NextRefundDue(); ok {
+		t.Fatal("a refund is due after all were paid")
+	}
+}
+
 func TestBoardMasksBidders(t *testing.T) {
 	bids := []BidPlaced{bid(alice, 1, listed, 1, opens), bid(bob, 2, listed+increment, 2, opens.Add(time.Minute))}
 	ids := func(v Viewer) []uuid.UUID {

@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/google/uuid"
@@ -249,7 +250,7 @@ func (s State) Bidder(id uuid.UUID) (Bidder, bool) {
 // registration, opening bidding, closing the auction, closing the member priority
 // window, or forfeiting an unpaid deposit. ok is false when nothing is due by
 // time. Deposit refunds are not sent by a scheduler (money must move first):
-// State.Refunds lists them with their due dates.
+// State.Refunds lists them with their due dates and NextRefundDue the first.
 func (s State) NextDue() (cmd Command, at time.Time, ok bool) {
 	id := s.ID
 	switch s.Status {
@@ -265,6 +266,18 @@ func (s State) NextDue() (cmd Command, at time.Time, ok bool) {
 		return ForfeitDeposit{ListingID: id}, s.Award.PaymentDue, true
 	}
 	return nil, time.Time{}, false
+}
+
+// NextRefundDue returns the released deposit whose refund is due first (ties
+// by bidder id), for reminders: the exchange records the refund with
+// RefundDeposit once the money has moved.
+func (s State) NextRefundDue() (bidder uuid.UUID, r Refund, ok bool) {
+	for id, x := range s.Refunds {
+		if !ok || x.Due.Before(r.Due) || (x.Due.Equal(r.Due) && bytes.Compare(id[:], bidder[:]) < 0) {
+			bidder, r, ok = id, x, true
+		}
+	}
+	return bidder, r, ok
 }
 
 // minBidders is the number of qualified bidders an auction needs.
