@@ -13,7 +13,8 @@ import (
 
 // benchStores lists the backends the benchmarks run on.
 var benchStores = map[string]func(b *testing.B) eventstore.Store{
-	"memstore": func(b *testing.B) eventstore.Store { return newStore(b) },
+	"memstore":  func(b *testing.B) eventstore.Store { return newStore(b) },
+	"filestore": func(b *testing.B) eventstore.Store { return openFilestore(b) },
 }
 
 // BenchmarkPublish publishes one 300-byte message per Publish call.

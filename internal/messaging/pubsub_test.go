@@ -7,6 +7,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/tests"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
@@ -60,4 +61,19 @@ func TestUniversalMemstore(t *testing.T) {
 	store := memstore.New(kernel.SystemClock{})
 	t.Cleanup(func() { _ = store.Close() })
 	runUniversal(t, store)
+}
+
+func TestUniversalFilestore(t *testing.T) {
+	runUniversal(t, openFilestore(t))
+}
+
+// openFilestore opens a durable store in a temporary directory, closed when tb ends.
+func openFilestore(tb testing.TB) *filestore.Store {
+	tb.Helper()
+	store, err := filestore.Open(filestore.Options{Dir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = store.Close() })
+	return store
 }
