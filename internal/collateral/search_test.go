@@ -225,3 +225,20 @@ func TestDistributeNeverOverpaysAndHonoursRank(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkRankAt: a point-in-time search over 10,000 registrations, 100 of them on the asset.
+func BenchmarkRankAt(b *testing.B) {
+	regs := make([]collateral.State, 0, 10_000)
+	for i := range 10_000 {
+		a := asset2
+		if i%100 == 0 {
+			a = asset
+		}
+		regs = append(regs, note(uuid.UUID{byte(i >> 8), byte(i)}, bank1, a, "DJ", t0.Add(time.Duration(i%997)*time.Minute), 1))
+	}
+	for b.Loop() {
+		if got := collateral.RankAt(regs, collateral.AssetTarget(asset), t1); len(got) != 100 {
+			b.Fatalf("%d found", len(got))
+		}
+	}
+}

@@ -337,6 +337,10 @@ func TestRule17OutsideHeirRights(t *testing.T) {
 	if !s.Holders[alice].Votes() {
 		t.Error("a living member must vote")
 	}
+	s = coop.Evolve(s, admitted(dave, hhD))
+	if d := s.Holders[dave]; d.Rights() != coop.RightsFull || !d.Votes() || d.Shares.Total() != 300 {
+		t.Errorf("an outside heir admitted later: rights %s, votes %v, %d shares; want FULL, a vote, 300", d.Rights(), d.Votes(), d.Shares.Total())
+	}
 }
 
 // Rule 18: pledges of free shares, registered for the configured term.
@@ -358,6 +362,8 @@ func TestRule18Pledges(t *testing.T) {
 			When: pledge(pledge2, 201, t0.AddDate(1, 0, 0)), WantCode: coop.CodeSharesPledged},
 		{Name: "a loan longer than a year against pledged shares is refused", Given: register(),
 			When: pledge(pledge1, 100, t0.AddDate(1, 0, 1)), WantCode: coop.CodePledgedLoanTermExceeded},
+		{Name: "a loan that has already matured secures no pledge", Given: register(),
+			When: pledge(pledge1, 100, t0), WantCode: kernel.CodeInvalid},
 		{Name: "a pledge needs its registration number", Given: register(),
 			When:     coop.PledgeShares{CoopID: coopID, PledgeID: pledge1, Holder: bob, Pledgee: bank, Shares: 1, LoanMaturity: t1},
 			WantCode: kernel.CodeInvalid},

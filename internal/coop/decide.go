@@ -279,8 +279,11 @@ func pledge(s State, c PledgeShares, now time.Time) ([]kernel.Event, error) {
 	if _, dup := s.Pledges[c.PledgeID]; dup {
 		return nil, kernel.FieldErrorf(kernel.CodeInvalidState, "pledgeId", "pledge %s exists", c.PledgeID)
 	}
+	if !c.LoanMaturity.After(now) {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loanMaturity", "must be in the future")
+	}
 	local := now.In(kernel.Shanghai)
-	if maxLoan := local.AddDate(s.Settings.PledgedLoanTermYears, 0, 0); !c.LoanMaturity.After(now) || c.LoanMaturity.After(maxLoan) {
+	if c.LoanMaturity.After(local.AddDate(s.Settings.PledgedLoanTermYears, 0, 0)) {
 		return nil, kernel.FieldErrorf(CodePledgedLoanTermExceeded, "loanMaturity",
 			"a loan against pledged shares must mature within %d year(s)", s.Settings.PledgedLoanTermYears)
 	}
