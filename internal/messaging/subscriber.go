@@ -187,12 +187,13 @@ func (s *Subscriber) deliver(ctx context.Context, t topic, sub eventstore.Subscr
 				s.cfg.Logger.Error("Undecodable event", err, watermill.LogFields{"topic": t.name, "position": e.Position})
 				return
 			}
-			if acked, err = s.deliverOnce(ctx, msg, out); err != nil {
+			acked, err = s.deliverOnce(ctx, msg, out)
+			if acked && cp != nil {
+				cp.ack(e.Position)
+			}
+			if err != nil {
 				return
 			}
-		}
-		if cp != nil {
-			cp.ack(e.Position)
 		}
 	}
 }

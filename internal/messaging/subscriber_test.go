@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 )
@@ -176,4 +178,24 @@ func mustPosition(tb testing.TB, msg *message.Message) uint64 {
 		tb.Fatal(err)
 	}
 	return p
+}
+
+func TestUndecodableEnvelopeEndsTheSubscriptionInsteadOfSkippingIt(t *testing.T) {
+	store := newStore(t)
+	if _, err := store.Append(context.Background(), "a-1", eventstore.Any, eventstore.EventData{
+		ID: uuid.New(), Type: "test.Broken.v1", Data: []byte(`{"$watermill":{"payload":1}}`),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	appendEvent(t, store, "a-1")
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{})
+	defer sub.Close()
+	select {
+	case msg, open := <-subscribe(t, sub, "a-1"):
+		if open {
+			t.Fatalf("delivered %s at position %s past an undecodable event", msg.UUID, msg.Metadata.Get(messaging.MetadataPosition))
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("subscription neither delivered nor ended")
+	}
 }
