@@ -1,12 +1,17 @@
 package fund_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nongjiao/nongjiao/internal/fund"
+)
 
 // FuzzDecode feeds arbitrary bytes to the registry's Decode for every fund
 // event type: it may fail but must never panic, and whatever it decodes must
 // encode again.
 func FuzzDecode(f *testing.F) {
 	reg := registry()
+	full := fund.Decider.Fold(history(established, filed))
 	for _, e := range history(established, filed, approvedClaim, paid) {
 		_, data, err := reg.Encode(e)
 		if err != nil {
@@ -24,6 +29,8 @@ func FuzzDecode(f *testing.F) {
 			if _, _, err := reg.Encode(e); err != nil {
 				t.Fatalf("decoded %s does not encode: %v", typ, err)
 			}
+			fund.Evolve(fund.State{}, e) // Evolve never fails, whatever the state
+			fund.Evolve(full, e)
 		}
 	})
 }

@@ -22,11 +22,10 @@ func Evolve(s State, e kernel.Event) State {
 	case FundCapitalToppedUp:
 		s.Capital = e.CapitalAfter
 	case FundClaimFiled:
-		s.Claims = maps.Clone(s.Claims)
-		s.Claims[e.ClaimID] = Claim{
+		s.Claims = with(s.Claims, e.ClaimID, Claim{
 			ID: e.ClaimID, Bank: e.Bank, LoanID: e.LoanID, AssetID: e.AssetID, PrincipalOutstanding: e.PrincipalOutstanding,
 			PrincipalRecovered: e.PrincipalRecovered, NetLoss: e.NetLoss, Payable: e.Payable, Status: ClaimFiled, FiledAt: e.At,
-		}
+		})
 	case FundClaimApproved:
 		s.Claims = setClaimStatus(s.Claims, e.ClaimID, ClaimApproved)
 	case FundClaimRejected:
@@ -35,14 +34,12 @@ func Evolve(s State, e kernel.Event) State {
 		s.Claims = setClaimStatus(s.Claims, e.ClaimID, ClaimPaid)
 		s.Capital = e.CapitalAfter
 	case RentAdvanced:
-		s.Advances = maps.Clone(s.Advances)
-		s.Advances[e.AdvanceID] = Advance{ID: e.AdvanceID, Farmer: e.Farmer, ContractID: e.ContractID, Amount: e.Amount, Outstanding: e.Amount}
+		s.Advances = with(s.Advances, e.AdvanceID, Advance{ID: e.AdvanceID, Farmer: e.Farmer, ContractID: e.ContractID, Amount: e.Amount, Outstanding: e.Amount})
 		s.Capital = e.CapitalAfter
 	case RentAdvanceRepaid:
 		if a, ok := s.Advances[e.AdvanceID]; ok {
-			s.Advances = maps.Clone(s.Advances)
 			a.Outstanding = e.Outstanding
-			s.Advances[e.AdvanceID] = a
+			s.Advances = with(s.Advances, e.AdvanceID, a)
 		}
 		s.Capital = e.CapitalAfter
 	case CollateralBought:
@@ -65,8 +62,14 @@ func setClaimStatus(claims map[uuid.UUID]Claim, id uuid.UUID, st ClaimStatus) ma
 	if !ok {
 		return claims
 	}
-	claims = maps.Clone(claims)
 	c.Status = st
-	claims[id] = c
-	return claims
+	return with(claims, id, c)
+}
+
+// with returns a copy of m with k set to v; m itself is never written.
+func with[V any](m map[uuid.UUID]V, k uuid.UUID, v V) map[uuid.UUID]V {
+	out := make(map[uuid.UUID]V, len(m)+1)
+	maps.Copy(out, m)
+	out[k] = v
+	return out
 }

@@ -11,6 +11,7 @@ import (
 // encode again.
 func FuzzDecode(f *testing.F) {
 	reg := registry()
+	full := lending.Decider.Fold(live)
 	seeds := append(history(productDefined, lending.LoanProductRevised{ProductID: productID, Terms: terms, At: t0}), defaultedLoan...)
 	for _, e := range seeds {
 		_, data, err := reg.Encode(e)
@@ -29,6 +30,9 @@ func FuzzDecode(f *testing.F) {
 			if _, _, err := reg.Encode(e); err != nil {
 				t.Fatalf("decoded %s does not encode: %v", typ, err)
 			}
+			lending.Evolve(lending.State{}, e) // Evolve never fails, whatever the state
+			lending.Evolve(full, e)
+			lending.EvolveProduct(lending.ProductState{}, e)
 		}
 	})
 }
