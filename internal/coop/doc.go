@@ -19,7 +19,8 @@
 // birth or a death; a birth is an AdmitMember with no shares, a death a
 // RecordDeath that opens the heirs' claim period. The collective's own shares
 // (集体股, from redemption and reversion) are a holder like any other, keyed by
-// the collective's id, and receive dividends.
+// the collective's id: they receive dividends, and the collective may transfer
+// them to members like any holder.
 //
 // Dividends use largest-remainder rounding with a deterministic tie-break; see
 // Apportion.
