@@ -14,19 +14,22 @@ import (
 // Codes this package puts in extensions.code, besides the domain codes that
 // resolvers' *kernel.Error values carry through unchanged. They are stable.
 const (
-	CodeParseFailed        = "GRAPHQL_PARSE_FAILED"      // the document is not valid GraphQL syntax
-	CodeValidationFailed   = "GRAPHQL_VALIDATION_FAILED" // the document does not fit the schema
-	CodeBadRequest         = "BAD_REQUEST"               // malformed request: JSON, parameters, variables, operation name, header
-	CodeMethodNotAllowed   = "METHOD_NOT_ALLOWED"        // a mutation over GET, or a method other than GET and POST
-	CodeUnsupportedMedia   = "UNSUPPORTED_MEDIA_TYPE"    // a POST body that is not application/json
-	CodeNotAcceptable      = "NOT_ACCEPTABLE"            // Accept admits neither response media type
-	CodeBodyTooLarge       = "BODY_TOO_LARGE"            // the body exceeds Options.MaxBodyBytes
-	CodeDepthLimit         = "DEPTH_LIMIT_EXCEEDED"      // the operation nests deeper than Options.MaxDepth
-	CodeCostLimit          = "COST_LIMIT_EXCEEDED"       // the operation's cost exceeds Options.MaxCost
-	CodeTimeout            = "TIMEOUT"                   // execution ran past Options.Timeout
-	CodeReadModelTimeout   = "READ_MODEL_TIMEOUT"        // read models did not reach the requested position in time
-	CodeInternal           = kernel.CodeInternal         // anything else; details are logged, not shown
-	CodeUnauthenticated    = kernel.CodeUnauthenticated  // a refused bearer token
+	CodeParseFailed      = "GRAPHQL_PARSE_FAILED"      // the document is not valid GraphQL syntax
+	CodeValidationFailed = "GRAPHQL_VALIDATION_FAILED" // the document does not fit the schema
+	CodeBadRequest       = "BAD_REQUEST"               // malformed request: JSON, parameters, variables, operation name, header
+	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"        // a mutation over GET, or a method other than GET and POST
+	CodeUnsupportedMedia = "UNSUPPORTED_MEDIA_TYPE"    // a POST body that is not application/json
+	CodeNotAcceptable    = "NOT_ACCEPTABLE"            // Accept admits neither response media type
+	CodeBodyTooLarge     = "BODY_TOO_LARGE"            // the body exceeds Options.MaxBodyBytes
+	CodeDepthLimit       = "DEPTH_LIMIT_EXCEEDED"      // the operation nests deeper than Options.MaxDepth
+	CodeCostLimit        = "COST_LIMIT_EXCEEDED"       // the operation's cost exceeds Options.MaxCost
+	CodeTimeout          = "TIMEOUT"                   // execution ran past Options.Timeout
+	CodeReadModelTimeout = "READ_MODEL_TIMEOUT"        // read models did not reach the requested position in time
+	CodeInternal         = kernel.CodeInternal         // anything else; details are logged, not shown
+	CodeUnauthenticated  = kernel.CodeUnauthenticated  // a refused bearer token
+)
+
+const (
 	internalErrorMessage   = "Internal error."
 	extensionCode          = "code"
 	extensionField         = "field"

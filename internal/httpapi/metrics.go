@@ -1,13 +1,14 @@
 package httpapi
 
 import (
-	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// metricNamespace prefixes every series the server exports.
+const metricNamespace = "nongjiao"
 
 // metrics are the Prometheus series the server exports.
 type metrics struct {
@@ -19,16 +20,16 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: defaultMetricNamespace, Subsystem: "graphql", Name: "requests_total",
+			Namespace: metricNamespace, Subsystem: "graphql", Name: "requests_total",
 			Help: "GraphQL HTTP requests by operation type (query, mutation, subscription, unknown) and HTTP status.",
 		}, []string{"operation", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: defaultMetricNamespace, Subsystem: "graphql", Name: "request_duration_seconds",
+			Namespace: metricNamespace, Subsystem: "graphql", Name: "request_duration_seconds",
 			Help:    "Time to answer a GraphQL HTTP request, by operation type and HTTP status.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"operation", "status"}),
 		subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: defaultMetricNamespace, Subsystem: "graphql", Name: "websocket_operations",
+			Namespace: metricNamespace, Subsystem: "graphql", Name: "websocket_operations",
 			Help: "Operations running on WebSocket connections.",
 		}),
 	}
@@ -44,8 +45,4 @@ func (m *metrics) observe(operation string, status int, d time.Duration) {
 	code := strconv.Itoa(status)
 	m.requests.WithLabelValues(operation, code).Inc()
 	m.latency.WithLabelValues(operation, code).Observe(d.Seconds())
-}
-
-func (m *metrics) handler(g prometheus.Gatherer) http.Handler {
-	return promhttp.HandlerFor(g, promhttp.HandlerOpts{})
 }

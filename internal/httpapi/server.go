@@ -10,6 +10,7 @@ import (
 
 	"github.com/graphql-go/graphql"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -21,15 +22,14 @@ type WaitFunc func(ctx context.Context, position uint64) error
 
 // Defaults for the zero values of Options' limits.
 const (
-	DefaultMaxDepth        = 15
-	DefaultMaxCost         = 5000
-	DefaultMaxBodyBytes    = 1 << 20
-	DefaultTimeout         = 10 * time.Second
-	DefaultWaitTimeout     = 2 * time.Second
-	DefaultCacheSize       = 1024
-	DefaultInitTimeout     = 10 * time.Second
-	DefaultMaxSubscribers  = 100
-	defaultMetricNamespace = "nongjiao"
+	DefaultMaxDepth       = 15
+	DefaultMaxCost        = 5000
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultTimeout        = 10 * time.Second
+	DefaultWaitTimeout    = 2 * time.Second
+	DefaultCacheSize      = 1024
+	DefaultInitTimeout    = 10 * time.Second
+	DefaultMaxSubscribers = 100
 )
 
 // Options configure a Server. Schema is required; zero limits take the
@@ -129,7 +129,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.opts.Verifier = verifier
 	s.mux.Handle("/graphql", auth.Middleware(verifier, http.HandlerFunc(s.serveGraphQL)))
-	s.mux.Handle("GET /metrics", m.handler(opts.Registry))
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
 	return s, nil

@@ -203,12 +203,16 @@ func (c *socket) subscribe(msg wsMessage) (websocket.StatusCode, string) {
 	if herr != nil {
 		return closeBadRequest, "Invalid message received"
 	}
+	// Only this goroutine adds operations, so what it sees here stays true
+	// until it registers the new one below.
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, dup := c.ops[msg.ID]; dup {
+	_, dup := c.ops[msg.ID]
+	n := len(c.ops)
+	c.mu.Unlock()
+	if dup {
 		return closeDuplicateID, fmt.Sprintf("Subscriber for %s already exists", msg.ID)
 	}
-	if len(c.ops) >= c.s.opts.MaxSubscribers {
+	if n >= c.s.opts.MaxSubscribers {
 		c.sendErrors(c.ctx, msg.ID, []gqlError{newError(CodeBadRequest,
 			fmt.Sprintf("at most %d operations may run at once on one connection", c.s.opts.MaxSubscribers))})
 		return 0, ""
@@ -223,7 +227,9 @@ func (c *socket) subscribe(msg wsMessage) (websocket.StatusCode, string) {
 		ctx = auth.WithPrincipal(ctx, *c.principal)
 	}
 	self := &running{cancel: cancel}
+	c.mu.Lock()
 	c.ops[msg.ID] = self
+	c.mu.Unlock()
 	c.wg.Add(1)
 	c.s.metrics.subscriptions.Inc()
 	go func() {

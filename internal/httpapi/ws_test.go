@@ -239,3 +239,25 @@ func TestWebSocketUpgradeWithABadTokenIsRefused(t *testing.T) {
 		t.Fatalf("dial: %v, %v; want a 401", err, resp)
 	}
 }
+
+func TestWebSocketBoundsOperationsPerConnection(t *testing.T) {
+	c := dialWS(t, startServer(t, func(o *Options) { o.MaxSubscribers = 1 }))
+	c.init(`{}`)
+	c.send(`{"id":"1","type":"subscribe","payload":{"query":"subscription { forever }"}}`)
+	c.expect("next")
+	c.send(`{"id":"2","type":"subscribe","payload":{"query":"{ hello }"}}`)
+	for {
+		msg, code := c.read()
+		switch {
+		case code != 0:
+			t.Fatalf("closed with %d", code)
+		case msg.ID == "1" && msg.Type == "next":
+			continue
+		case msg.ID != "2" || msg.Type != "error":
+			t.Fatalf("got %+v; want an error for operation 2", msg)
+		case !strings.Contains(string(msg.Payload), CodeBadRequest) || !strings.Contains(string(msg.Payload), "at most 1"):
+			t.Errorf("error %s; want BAD_REQUEST about the bound", msg.Payload)
+		}
+		return
+	}
+}
