@@ -135,6 +135,10 @@ func TestRule15Quantification(t *testing.T) {
 		{Name: "an unknown class is refused", Given: register(),
 			When:     coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: alice, Class: "HOUSING", Shares: 1}}},
 			WantCode: kernel.CodeInvalid},
+		{Name: "the register is bounded so share arithmetic cannot overflow", Given: register(),
+			When: coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{
+				{Member: alice, Class: coop.ClassLand, Shares: coop.MaxTotalShares - 1000}, {Member: bob, Class: coop.ClassLand, Shares: 1}}},
+			WantCode: kernel.CodeInvalid},
 		{Name: "a static register quantifies a member's class once", Given: register(),
 			When:     coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: bob, Class: coop.ClassPopulation, Shares: 1}}},
 			WantCode: coop.CodeAlreadyAllocated},

@@ -86,14 +86,16 @@ func allocate(s State, c AllocateShares, now time.Time) ([]kernel.Event, error) 
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "allocations", "required")
 	}
 	seen := map[Allocation]bool{}
+	total := s.TotalShares()
 	for i, a := range c.Allocations {
 		field := fmt.Sprintf("allocations[%d]", i)
 		if !a.Class.Valid() {
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".class", "unknown share class %q", a.Class)
 		}
-		if a.Shares <= 0 {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be positive")
+		if a.Shares <= 0 || a.Shares > MaxTotalShares-total {
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be positive, with at most %d shares in all", MaxTotalShares)
 		}
+		total += a.Shares
 		if !s.IsMember(a.Member) {
 			return nil, kernel.FieldErrorf(kernel.CodeNotFound, field+".member", "%s is not a living member", a.Member)
 		}

@@ -58,6 +58,10 @@ func (s Settings) validate() error {
 	return nil
 }
 
+// MaxTotalShares bounds the register (a trillion shares) so that share
+// arithmetic can never overflow.
+const MaxTotalShares int64 = 1_000_000_000_000
+
 // ShareClass is the basis on which shares were quantified to a member (rule 15).
 type ShareClass string
 
