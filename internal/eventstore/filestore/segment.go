@@ -71,7 +71,7 @@ func createSegment(dir string, num int, size int64) (*segment, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = zero(f, 0, size)
+	err = zeroPaced(f, size)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -135,6 +135,21 @@ func zero(f *os.File, from, to int64) error {
 			return err
 		}
 		from += n
+	}
+	return nil
+}
+
+// zeroPaced fills f with size zeroes, syncing every chunk, so that the
+// store's own fdatasyncs never queue behind a whole segment of zeroes.
+func zeroPaced(f *os.File, size int64) error {
+	const chunk = 4 << 20
+	for off := int64(0); off < size; off += chunk {
+		if err := zero(f, off, min(off+chunk, size)); err != nil {
+			return err
+		}
+		if err := unix.Fdatasync(int(f.Fd())); err != nil {
+			return err
+		}
 	}
 	return nil
 }
