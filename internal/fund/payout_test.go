@@ -3,6 +3,7 @@ package fund_test
 import (
 	"math/big"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
@@ -40,11 +41,12 @@ func TestPayoutIsTheShareRoundedDown(t *testing.T) {
 
 // TestCapitalNeverGoesNegative drives a small fund with random claims, advances
 // and purchases: whatever is accepted, the capital stays non-negative and equals
-// what came in minus what went out.
+// what came in minus what went out, and the stored history replays to the same state.
 func TestCapitalNeverGoesNegative(t *testing.T) {
 	rng := rand.New(rand.NewPCG(24, 24))
 	for range 200 {
-		s := fund.Decider.Fold(history(small))
+		all := history(small)
+		s := fund.Decider.Fold(all)
 		in, out := small.Settings.InitialCapital, kernel.Money(0)
 		for range 30 {
 			id := newID(rng)
@@ -84,12 +86,33 @@ func TestCapitalNeverGoesNegative(t *testing.T) {
 					}
 					s = fund.Evolve(s, e)
 				}
+				all = append(all, events...)
 			}
 			if s.Capital < 0 || s.Capital != in-out {
 				t.Fatalf("capital %s, want %s", s.Capital, in-out)
 			}
 		}
+		if replayed := fund.Decider.Fold(stored(t, all)); !reflect.DeepEqual(replayed, s) {
+			t.Fatalf("replay differs\n got: %+v\nwant: %+v", replayed, s)
+		}
 	}
+}
+
+// stored returns the events as read back from the registry's JSON.
+func stored(t *testing.T, events []kernel.Event) []kernel.Event {
+	t.Helper()
+	reg := registry()
+	out := make([]kernel.Event, len(events))
+	for k, e := range events {
+		typ, data, err := reg.Encode(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[k], err = reg.Decode(typ, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
 
 func newID(rng *rand.Rand) uuid.UUID {
