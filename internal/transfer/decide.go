@@ -195,8 +195,8 @@ func hasConsent(consents []Consent, p Plot, grantee uuid.UUID, purpose ConsentPu
 // checkResolution applies rule 4: a collective contracting land it holds itself
 // to an outsider needs 2/3 of its villagers' assembly or representatives.
 func checkResolution(t Terms) error {
-	p := t.Plots[0]
-	if t.TransfereeIsMember || t.Transferor != p.Collective || p.Holder != p.Collective {
+	collectiveLand := slices.ContainsFunc(t.Plots, func(p Plot) bool { return p.Holder == p.Collective && t.Transferor == p.Collective })
+	if t.TransfereeIsMember || !collectiveLand {
 		return nil
 	}
 	r := t.Resolution
@@ -301,7 +301,14 @@ func terminate(s State, c Terminate, now time.Time) ([]kernel.Event, error) {
 	}
 	doc := c.Document
 	doc.Signed = doc.Signed.UTC()
-	return one(ContractTerminated{ContractID: s.ID, By: c.By, Reason: c.Reason, Document: doc, IdleSince: c.IdleSince.UTC(), At: now})
+	var cancelled kernel.Money
+	for _, i := range s.Instalments {
+		if i.Due.After(now) {
+			cancelled += i.Outstanding()
+		}
+	}
+	return one(ContractTerminated{ContractID: s.ID, By: c.By, Reason: c.Reason, Document: doc, IdleSince: c.IdleSince.UTC(),
+		Cancelled: cancelled, At: now})
 }
 
 func offerRenewal(s State, c OfferRenewal, now time.Time) ([]kernel.Event, error) {

@@ -68,13 +68,15 @@ type RentOverdue struct {
 	At          time.Time
 }
 
-// ContractTerminated: the contract ended early.
+// ContractTerminated: the contract ended early. The rent still owed on
+// instalments due after At, Cancelled in total, is no longer owed; arrears stay.
 type ContractTerminated struct {
 	ContractID uuid.UUID
 	By         uuid.UUID
 	Reason     Reason
 	Document   Document
 	IdleSince  time.Time
+	Cancelled  kernel.Money
 	At         time.Time
 }
 

@@ -34,6 +34,12 @@ func Evolve(s State, e kernel.Event) State {
 		}
 	case ContractTerminated:
 		s.Status, s.Termination, s.EndedAt = StatusTerminated, e.Reason, e.At
+		s.Instalments = slices.Clone(s.Instalments)
+		for i := range s.Instalments {
+			if s.Instalments[i].Due.After(e.At) {
+				s.Instalments[i].Amount = s.Instalments[i].Paid // rent for after the end is not owed
+			}
+		}
 	case RenewalOffered:
 		s.Offer = &RenewalOffer{End: e.End, RentPerMuYear: e.RentPerMuYear, Frequency: e.Frequency, RespondBy: e.RespondBy}
 	case ContractRenewed:

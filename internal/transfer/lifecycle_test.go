@@ -14,7 +14,7 @@ var (
 	inForce     = []kernel.Event{signed(leaseTerms())}
 	firstDue    = start
 	overdue1    = RentOverdue{ContractID: id, No: 1, Due: firstDue, Outstanding: kernel.Yuan(10000), At: firstDue}
-	terminated  = ContractTerminated{ContractID: id, By: household, Reason: ReasonMutualAgreement, Document: paper, At: signedAt}
+	terminated  = ContractTerminated{ContractID: id, By: household, Reason: ReasonMutualAgreement, Document: paper, Cancelled: kernel.Yuan(100000), At: signedAt}
 	later       = day(2030, 6, 1)
 	renewalEnd  = day(2046, 3, 1)
 	offerCmd    = OfferRenewal{ContractID: id, By: household, End: renewalEnd, RentPerMuYear: kernel.Yuan(900), Frequency: Annual, RespondBy: day(2035, 12, 1)}
@@ -49,6 +49,8 @@ func TestFilingAndRegistration(t *testing.T) {
 }
 
 func TestRent(t *testing.T) {
+	// Terminated in June 2030: instalments 1–5 (50 000 yuan) were due, 6–10 are cancelled.
+	endedLater := ContractTerminated{ContractID: id, By: household, Reason: ReasonRentUnpaid, Document: paper, Cancelled: kernel.Yuan(50000), At: later}
 	paid1 := RentPaid{ContractID: id, Payer: farmer, Amount: kernel.Yuan(10000), Allocations: []Allocation{{No: 1, Amount: kernel.Yuan(10000)}}, At: signedAt}
 	decidertest.Run(t, Decider, registry(), signedAt, []tcase{
 		{Name: "a payment goes to the oldest instalments first", Given: inForce, When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(15000)},
@@ -57,8 +59,10 @@ func TestRent(t *testing.T) {
 			Then: []kernel.Event{RentPaid{ContractID: id, Payer: farmer, Amount: 1, Allocations: []Allocation{{No: 2, Amount: 1}}, At: signedAt}}},
 		{Name: "paying more than the whole term's rent is refused", Given: inForce, When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(100000) + 1}, WantCode: CodeRentOverpaid},
 		{Name: "a zero payment is refused", Given: inForce, When: PayRent{ContractID: id, Payer: farmer}, WantCode: kernel.CodeInvalid},
-		{Name: "arrears are still paid after termination", Given: given(overdue1, terminated), When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(10000)},
+		{Name: "arrears are still paid after termination", Given: given(overdue1, endedLater), When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(10000)},
 			Then: []kernel.Event{with(paid1, func(e *RentPaid) { e.At = later })}, Now: later},
+		{Name: "rent for after the termination is not owed", Given: given(overdue1, endedLater), Now: later,
+			When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(50000) + 1}, WantCode: CodeRentOverpaid},
 		{Name: "an unpaid instalment is marked overdue when its due date passes", Given: inForce, Now: firstDue, When: MarkRentOverdue{ContractID: id, No: 1},
 			Then: []kernel.Event{overdue1}},
 		{Name: "a part-paid instalment is overdue for the rest", Given: given(RentPaid{ContractID: id, Payer: farmer, Amount: kernel.Yuan(4000), Allocations: []Allocation{{No: 1, Amount: kernel.Yuan(4000)}}, At: signedAt}),
@@ -74,8 +78,9 @@ func TestTerminate(t *testing.T) {
 	cause := func(by uuid.UUID, r Reason) Terminate {
 		return Terminate{ContractID: id, By: by, Reason: r, Document: paper}
 	}
+	// Terminated in June 2030: the instalments of March 2031–2035 (5 × 10 000 yuan) are cancelled.
 	ended := func(by uuid.UUID, r Reason) ContractTerminated {
-		return ContractTerminated{ContractID: id, By: by, Reason: r, Document: paper, At: later}
+		return ContractTerminated{ContractID: id, By: by, Reason: r, Document: paper, Cancelled: kernel.Yuan(50000), At: later}
 	}
 	idleSince := later.AddDate(-IdleYears, 0, 0)
 	decidertest.Run(t, Decider, registry(), later, []tcase{
