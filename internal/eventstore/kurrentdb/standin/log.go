@@ -155,16 +155,28 @@ func (l *eventLog) recent(stream string, id uuid.UUID) (int, bool) {
 	return 0, false
 }
 
-// stream returns the stream's records, and false if it has none.
-func (l *eventLog) stream(name string) ([]record, bool) {
+// stream returns up to count records of a stream in read order, starting at
+// the revision from picks given the stream's last revision; false if the
+// stream has no events.
+func (l *eventLog) stream(name string, from func(last uint64) uint64, backwards bool, count uint64) ([]record, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	idx := l.streams[name]
-	out := make([]record, len(idx))
-	for i, j := range idx {
-		out[i] = l.records[j]
+	if len(idx) == 0 {
+		return nil, false
 	}
-	return out, len(idx) > 0
+	n := uint64(len(idx))
+	var out []record
+	// Backwards past revision 0, r wraps around to beyond the last.
+	for r := from(n - 1); r < n && uint64(len(out)) < count; {
+		out = append(out, l.records[idx[r]])
+		if backwards {
+			r--
+		} else {
+			r++
+		}
+	}
+	return out, true
 }
 
 // from returns the records from index i on, the channel that is closed on

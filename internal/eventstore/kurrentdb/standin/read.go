@@ -45,43 +45,31 @@ func (s *streams) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 // readStream sends up to count events of one stream, or stream_not_found.
 func (s *streams) readStream(o *api.ReadReq_Options_StreamOptions, backwards bool, count uint64, out sender) error {
 	name := string(o.GetStreamIdentifier().GetStreamName())
-	recs, ok := s.log.stream(name)
+	from := func(last uint64) uint64 {
+		switch o.GetRevisionOption().(type) {
+		case *api.ReadReq_Options_StreamOptions_Start:
+			return 0
+		case *api.ReadReq_Options_StreamOptions_End:
+			if backwards {
+				return last
+			}
+			return last + 1
+		}
+		if backwards {
+			return min(o.GetRevision(), last)
+		}
+		return o.GetRevision()
+	}
+	recs, ok := s.log.stream(name, from, backwards, count)
 	if !ok {
 		return out.srv.Send(&api.ReadResp{Content: &api.ReadResp_StreamNotFound_{StreamNotFound: &api.ReadResp_StreamNotFound{
 			StreamIdentifier: &shared.StreamIdentifier{StreamName: []byte(name)},
 		}}})
 	}
-	last := uint64(len(recs) - 1)
-	var from uint64
-	switch o.GetRevisionOption().(type) {
-	case *api.ReadReq_Options_StreamOptions_Start:
-		from = 0
-	case *api.ReadReq_Options_StreamOptions_End:
-		from = last + 1
-		if backwards {
-			from = last
-		}
-	default:
-		from = o.GetRevision()
-		if backwards {
-			from = min(from, last)
-		}
-	}
-	for sent := uint64(0); sent < count; sent++ {
-		if from > last {
-			return nil
-		}
+	for _, r := range recs {
 		// Stream reads carry the event's log position, not an $all position.
-		if err := out.event(recs[from], false); err != nil {
+		if err := out.event(r, false); err != nil {
 			return err
-		}
-		if backwards {
-			if from == 0 {
-				return nil
-			}
-			from--
-		} else {
-			from++
 		}
 	}
 	return nil
