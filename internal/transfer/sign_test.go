@@ -68,6 +68,14 @@ func TestSignDirect(t *testing.T) {
 		{Name: "rule 4: 20 of 30 representatives is 2/3", When: direct(terms(collectiveLand(resolution(20, 30)))), Then: ok(collectiveLand(resolution(20, 30)))},
 		{Name: "rule 4: a member needs no resolution", When: direct(terms(func(t *Terms) { collectiveLand(nil)(t); t.TransfereeIsMember = true })),
 			Then: ok(func(t *Terms) { collectiveLand(nil)(t); t.TransfereeIsMember = true })},
+		{Name: "rule 4: a package mixing entrusted plots and collective land needs the resolution",
+			When: direct(terms(func(t *Terms) {
+				entrusted := with(householdPlot(), func(p *Plot) {
+					p.AssetID, p.Entrustment = plotID2, &Entrustment{Entrustee: collective, Scope: []Form{FormLease}, Start: start, End: end, Document: paper}
+				})
+				collectiveLand(nil)(t)
+				t.Plots = []Plot{entrusted, t.Plots[0]}
+			})), WantCode: CodeResolutionRequired},
 		{Name: "rule 4: more votes than voters is refused", When: direct(terms(collectiveLand(resolution(31, 30)))), WantCode: kernel.CodeInvalid},
 		{Name: "rule 4: an unminuted resolution is refused", When: direct(terms(collectiveLand(&Resolution{Body: VillagersAssembly, VotesFor: 30, Total: 30}))), WantCode: CodeWrittenContractRequired},
 
