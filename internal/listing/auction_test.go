@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 func TestBidding(t *testing.T) {
 	at := opens.Add(3 * time.Minute)
+	top := listed + (math.MaxInt64-listed)/increment*increment // the highest bid on the grid
 	withUnqualified := cat(announced(), bidders(), ev(registeredEv(dave, 4, false), depositPaid(dave, 4)), auctionOpen()[len(announced())+len(bidders()):])
 	scheduled := auctionOpen()[:len(auctionOpen())-1]
 	run(t, cases{
@@ -26,6 +28,8 @@ func TestBidding(t *testing.T) {
 			When: PlaceBid{ListingID: lid, BidderID: carol, Amount: kernel.Yuan(111_000)}, Then: ev(bid(carol, 3, kernel.Yuan(111_000), 3, at))},
 		{Name: "rule 11: jumps of several increments are allowed", Given: twoBids(), Now: at,
 			When: PlaceBid{ListingID: lid, BidderID: alice, Amount: kernel.Yuan(150_000)}, Then: ev(bid(alice, 1, kernel.Yuan(150_000), 3, at))},
+		{Name: "rule 11: nobody outbids a leader at the top of the money range", Given: cat(auctionOpen(), ev(bid(alice, 1, top, 1, opens))), Now: at,
+			When: PlaceBid{ListingID: lid, BidderID: bob, Amount: top}, WantCode: CodeBidBelowMinimum},
 		{Name: "a bid by an unregistered bidder is refused", Given: auctionOpen(), Now: at,
 			When: PlaceBid{ListingID: lid, BidderID: dave, Amount: listed}, WantCode: CodeBidderNotRegistered},
 		{Name: "a bid by a registered but unqualified bidder is refused", Given: withUnqualified, Now: at,

@@ -101,6 +101,9 @@ type AgreeNegotiatedPrice struct {
 	Price     kernel.Money
 }
 
+// CloseNegotiation is time-driven, at NegotiationEnds: no price was agreed.
+type CloseNegotiation struct{ ListingID uuid.UUID }
+
 // OpenBidding is time-driven, at OpensAt. A bid at or after OpensAt opens
 // bidding as well, so a late scheduler never turns bidders away.
 type OpenBidding struct{ ListingID uuid.UUID }
@@ -200,6 +203,9 @@ func (c CloseRegistration) AggregateID() uuid.UUID { return c.ListingID }
 func (c AgreeNegotiatedPrice) AggregateID() uuid.UUID { return c.ListingID }
 
 // AggregateID returns the listing id.
+func (c CloseNegotiation) AggregateID() uuid.UUID { return c.ListingID }
+
+// AggregateID returns the listing id.
 func (c OpenBidding) AggregateID() uuid.UUID { return c.ListingID }
 
 // AggregateID returns the listing id.
@@ -250,6 +256,7 @@ func (ConfirmDeposit) isListingCommand()         {}
 func (QualifyBidder) isListingCommand()          {}
 func (CloseRegistration) isListingCommand()      {}
 func (AgreeNegotiatedPrice) isListingCommand()   {}
+func (CloseNegotiation) isListingCommand()       {}
 func (OpenBidding) isListingCommand()            {}
 func (PlaceBid) isListingCommand()               {}
 func (CloseAuction) isListingCommand()           {}

@@ -44,6 +44,14 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 		return closeRegistration(s, now)
 	case AgreeNegotiatedPrice:
 		return agreePrice(s, c, now)
+	case CloseNegotiation:
+		if err := need(s, StatusNegotiating); err != nil {
+			return nil, err
+		}
+		if err := notDue(now, s.NegotiationEnds); err != nil {
+			return nil, err
+		}
+		return releaseHeld([]kernel.Event{ListingUnsold{ListingID: s.ID, Reason: "no price agreed", At: now}}, s, now, keepNone), nil
 	case OpenBidding:
 		return openBidding(s, now)
 	case PlaceBid:
@@ -245,6 +253,8 @@ func (st Settings) validate() error {
 		return bad("timedRound")
 	case st.Extension <= 0:
 		return bad("extension")
+	case st.NegotiationWorkingDays <= 0:
+		return bad("negotiationWorkingDays")
 	case st.PriorityWindowWorkingDays <= 0:
 		return bad("priorityWindowWorkingDays")
 	case st.PaymentWorkingDays <= 0:
@@ -324,7 +334,7 @@ func withdraw(s State, c WithdrawListing, now time.Time) ([]kernel.Event, error)
 		return nil, kernel.Errorf(CodeBiddingStarted, "bidding opened at %s", s.OpensAt.Format(time.RFC3339))
 	}
 	evs := []kernel.Event{ListingWithdrawn{ListingID: s.ID, By: c.By, Reason: c.Reason, At: now}}
-	return appendRelease(evs, s, uuid.Nil, now), nil
+	return releaseHeld(evs, s, now, keepNone), nil
 }
 
 func suspend(s State, c SuspendListing, now time.Time) ([]kernel.Event, error) {
@@ -337,11 +347,11 @@ func suspend(s State, c SuspendListing, now time.Time) ([]kernel.Event, error) {
 	return one(ListingSuspended{ListingID: s.ID, Reason: c.Reason, At: now})
 }
 
-// resume restates the pending deadlines. The announcement keeps the working days
-// it had left at the suspension (counted again from the resumption) and the
-// announced bidding time moves by as much as its end did; auction times move by
-// the length of the suspension, and an open auction gets at least one extension
-// period after resuming so bidders can react.
+// resume restates the pending deadlines. An announcement or a negotiation keeps
+// the working days it had left at the suspension, counted again from the
+// resumption (the announced bidding time moves by as much as the announcement's
+// end); auction times move by the length of the suspension, and an open auction
+// gets at least one extension period after resuming so bidders can react.
 func resume(s State, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusSuspended); err != nil {
 		return nil, err
@@ -350,12 +360,10 @@ func resume(s State, now time.Time) ([]kernel.Event, error) {
 	cal, pause := s.Details.Settings.Calendar, now.Sub(s.SuspendedAt)
 	switch s.PrevStatus {
 	case StatusAnnounced:
-		left := cal.WorkingDaysBetween(s.SuspendedAt, s.AnnouncementEnds)
-		e.AnnouncementEnds = cal.AddWorkingDays(now, left)
-		if e.AnnouncementEnds.Before(s.AnnouncementEnds) {
-			e.AnnouncementEnds = s.AnnouncementEnds
-		}
+		e.AnnouncementEnds = rebase(cal, s.SuspendedAt, now, s.AnnouncementEnds)
 		e.BiddingOpensAt = s.BiddingOpensAt.Add(e.AnnouncementEnds.Sub(s.AnnouncementEnds))
+	case StatusNegotiating:
+		e.NegotiationEnds = rebase(cal, s.SuspendedAt, now, s.NegotiationEnds)
 	case StatusAuctionScheduled, StatusAuctionOpen:
 		e.OpensAt, e.FreeBiddingEnds, e.ClosesAt = s.OpensAt.Add(pause), s.FreeBiddingEnds.Add(pause), s.ClosesAt.Add(pause)
 		if s.PrevStatus == StatusAuctionOpen {
@@ -366,6 +374,16 @@ func resume(s State, now time.Time) ([]kernel.Event, error) {
 		}
 	}
 	return one(e)
+}
+
+// rebase moves a working-day deadline so that it keeps, from resumed, the
+// working days it had left at suspended; it never moves earlier.
+func rebase(cal kernel.Calendar, suspended, resumed, deadline time.Time) time.Time {
+	moved := cal.AddWorkingDays(resumed, cal.WorkingDaysBetween(suspended, deadline))
+	if moved.Before(deadline) {
+		return deadline
+	}
+	return moved
 }
 
 func registerBidder(s State, c RegisterBidder, now time.Time) ([]kernel.Event, error) {
@@ -444,10 +462,7 @@ func qualifyBidder(s State, c QualifyBidder, now time.Time) ([]kernel.Event, err
 			return nil, kernel.Errorf(kernel.CodeInvalidState, "bidder %d is disqualified", b.Number)
 		}
 		evs := []kernel.Event{BidderDisqualified{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Reason: c.Reason, At: now}}
-		if b.DepositState == DepositStateHeld {
-			evs = append(evs, release(s, now, b))
-		}
-		return evs, nil
+		return releaseHeld(evs, s, now, func(x Bidder) bool { return x.ID != b.ID }), nil
 	}
 	switch {
 	case b.DepositState != DepositStateHeld:
@@ -458,30 +473,28 @@ func qualifyBidder(s State, c QualifyBidder, now time.Time) ([]kernel.Event, err
 	return one(BidderQualified{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, At: now})
 }
 
-// release returns the event releasing the given deposits, refundable by the
-// settings' working days from now.
-func release(s State, now time.Time, bidders ...Bidder) DepositsReleased {
-	e := DepositsReleased{ListingID: s.ID, At: now,
-		Due: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.RefundWorkingDays)}
-	for _, b := range bidders {
-		e.Deposits = append(e.Deposits, ReleasedDeposit{BidderID: b.ID, BidderNumber: b.Number, Amount: b.Deposit})
-	}
-	return e
-}
-
-// appendRelease appends the release of every held deposit but keep's, if any.
-func appendRelease(evs []kernel.Event, s State, keep uuid.UUID, now time.Time) []kernel.Event {
-	var held []Bidder
+// releaseHeld appends to evs the release of every held deposit that keep does
+// not keep, refundable by the settings' working days from now; it appends
+// nothing when no such deposit is held.
+func releaseHeld(evs []kernel.Event, s State, now time.Time, keep func(Bidder) bool) []kernel.Event {
+	st := s.Details.Settings
+	e := DepositsReleased{ListingID: s.ID, Due: st.Calendar.AddWorkingDays(now, st.RefundWorkingDays), At: now}
 	for _, b := range s.Bidders {
-		if b.DepositState == DepositStateHeld && b.ID != keep {
-			held = append(held, b)
+		if b.DepositState == DepositStateHeld && !keep(b) {
+			e.Deposits = append(e.Deposits, ReleasedDeposit{BidderID: b.ID, BidderNumber: b.Number, Amount: b.Deposit})
 		}
 	}
-	if len(held) == 0 {
+	if len(e.Deposits) == 0 {
 		return evs
 	}
-	return append(evs, release(s, now, held...))
+	return append(evs, e)
 }
+
+// keepNone keeps no deposit.
+func keepNone(Bidder) bool { return false }
+
+// keepOnly keeps the deposit of bidder id (the buyer's, applied to the price).
+func keepOnly(id uuid.UUID) func(Bidder) bool { return func(b Bidder) bool { return b.ID == id } }
 
 func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusAnnounced); err != nil {
@@ -501,8 +514,10 @@ func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 	var evs []kernel.Event
 	switch {
 	case closed.Qualified == 1:
+		st := s.Details.Settings
 		closed.Outcome, closed.NegotiatingBidder = OutcomeNegotiation, keep
-		evs = appendRelease([]kernel.Event{closed}, s, keep, now)
+		closed.NegotiationEnds = st.Calendar.AddWorkingDays(now, st.NegotiationWorkingDays)
+		evs = releaseHeld([]kernel.Event{closed}, s, now, keepOnly(keep))
 	case closed.Qualified >= s.minBidders():
 		closed.Outcome = OutcomeAuction
 		opens := s.BiddingOpensAt
@@ -513,22 +528,14 @@ func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 		evs = []kernel.Event{closed, AuctionScheduled{ListingID: s.ID, OpensAt: opens, FreeBiddingEnds: free,
 			ClosesAt: free.Add(s.Details.Settings.TimedRound), At: now}}
 		// Qualified bidders keep their deposits; the unqualified get theirs back now.
-		var unqualified []Bidder
-		for _, b := range s.Bidders {
-			if b.DepositState == DepositStateHeld && !b.Qualified {
-				unqualified = append(unqualified, b)
-			}
-		}
-		if len(unqualified) > 0 {
-			evs = append(evs, release(s, now, unqualified...))
-		}
+		evs = releaseHeld(evs, s, now, func(b Bidder) bool { return b.Qualified })
 	default:
 		closed.Outcome = OutcomeUnsold
 		reason := "no qualified bidder"
 		if closed.Qualified > 0 {
 			reason = "fewer qualified bidders than an auction needs"
 		}
-		evs = appendRelease([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, uuid.Nil, now)
+		evs = releaseHeld([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, now, keepNone)
 	}
 	return evs, nil
 }
@@ -543,6 +550,9 @@ func agreePrice(s State, c AgreeNegotiatedPrice, now time.Time) ([]kernel.Event,
 	}
 	if b.ID != s.NegotiatingBidder {
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "bidderId", "bidder %d is not the negotiating bidder", b.Number)
+	}
+	if !now.Before(s.NegotiationEnds) {
+		return nil, kernel.Errorf(CodeNegotiationClosed, "the negotiation ended at %s", s.NegotiationEnds.Format(time.RFC3339))
 	}
 	if c.Price < s.Details.ListedPrice {
 		return nil, kernel.FieldErrorf(CodePriceBelowListed, "price", "price %s is below the listed %s", c.Price, s.Details.ListedPrice)
@@ -606,8 +616,12 @@ func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the starting price %s", c.Amount, d.StartingPrice)
 	case (c.Amount-d.StartingPrice)%d.Increment != 0:
 		return nil, kernel.FieldErrorf(CodeBidNotOnIncrement, "amount", "bid %s is not the starting price plus whole increments of %s", c.Amount, d.Increment)
-	case s.BidCount > 0 && c.Amount < s.Leader.Amount+d.Increment:
-		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the minimum %s", c.Amount, s.Leader.Amount+d.Increment)
+	}
+	if s.BidCount > 0 {
+		// An overflowing minimum cannot be reached: nobody can outbid such a leader.
+		if next, err := s.Leader.Amount.Add(d.Increment); err != nil || c.Amount < next {
+			return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the leader %s plus one increment", c.Amount, s.Leader.Amount)
+		}
 	}
 	evs = append(evs, BidPlaced{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount, Seq: s.BidCount + 1, At: now})
 	// Rule 12: in the timed round, a bid with less than one extension period left
@@ -632,7 +646,7 @@ func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 		if s.BidCount > 0 {
 			reason = "reserve price not met"
 		}
-		return appendRelease([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, uuid.Nil, now), nil
+		return releaseHeld([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, now, keepNone), nil
 	}
 	closed.Sold, closed.WinnerID, closed.WinnerNumber, closed.Price = true, s.Leader.BidderID, s.Leader.BidderNumber, s.Leader.Amount
 	winner, _ := s.Bidder(s.Leader.BidderID)
@@ -645,7 +659,7 @@ func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 			}
 		}
 	}
-	return appendRelease([]kernel.Event{closed, confirmAward(s, winner, closed.Price, ViaAuction, now)}, s, winner.ID, now), nil
+	return releaseHeld([]kernel.Event{closed, confirmAward(s, winner, closed.Price, ViaAuction, now)}, s, now, keepOnly(winner.ID)), nil
 }
 
 func exercisePriority(s State, c ExerciseMemberPriority, now time.Time) ([]kernel.Event, error) {
@@ -663,10 +677,10 @@ func exercisePriority(s State, c ExerciseMemberPriority, now time.Time) ([]kerne
 		return nil, kernel.FieldErrorf(CodeNotAMember, "bidderId", "bidder %d is not a member of the owning collective", b.Number)
 	}
 	price := s.Award.Price
-	return appendRelease([]kernel.Event{
+	return releaseHeld([]kernel.Event{
 		MemberPriorityExercised{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, At: now},
 		confirmAward(s, b, price, ViaMemberPriority, now),
-	}, s, b.ID, now), nil
+	}, s, now, keepOnly(b.ID)), nil
 }
 
 func closePriorityWindow(s State, now time.Time) ([]kernel.Event, error) {
@@ -677,7 +691,7 @@ func closePriorityWindow(s State, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	winner, _ := s.Bidder(s.Award.BidderID)
-	return appendRelease([]kernel.Event{confirmAward(s, winner, s.Award.Price, ViaAuction, now)}, s, winner.ID, now), nil
+	return releaseHeld([]kernel.Event{confirmAward(s, winner, s.Award.Price, ViaAuction, now)}, s, now, keepOnly(winner.ID)), nil
 }
 
 func confirmPayment(s State, c ConfirmPayment, now time.Time) ([]kernel.Event, error) {

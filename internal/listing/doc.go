@@ -18,8 +18,8 @@
 //     only the rules that depend on who acts (withdrawal by the seller, bids and
 //     priority by the bidder named on the command);
 //   - send the time-driven commands when State.NextDue says (CloseRegistration,
-//     OpenBidding, CloseAuction, ClosePriorityWindow, ForfeitDeposit); sent early
-//     they fail with NOT_DUE;
+//     CloseNegotiation, OpenBidding, CloseAuction, ClosePriorityWindow,
+//     ForfeitDeposit); sent early they fail with NOT_DUE;
 //   - keep ReservePriceSet (IsConfidential) off the public board and mask bidder
 //     ids for the viewer (Viewer, BidHistory).
 //

@@ -22,6 +22,7 @@ const (
 	CodeBidBelowMinimum         = "BID_BELOW_MINIMUM"         // below the starting price or the current highest bid plus one increment
 	CodeBidNotOnIncrement       = "BID_NOT_ON_INCREMENT"      // amount minus starting price is not a whole multiple of the increment
 	CodeBiddingStarted          = "BIDDING_STARTED"           // withdrawal after bidding opened
+	CodeNegotiationClosed       = "NEGOTIATION_CLOSED"        // a price agreed after the negotiation period
 	CodePriceBelowListed        = "PRICE_BELOW_LISTED"        // a negotiated price below the listed price (rule 10)
 	CodeNotAMember              = "NOT_A_MEMBER"              // member priority claimed by a non-member (rule 3)
 	CodePriorityWindowClosed    = "PRIORITY_WINDOW_CLOSED"    // member priority claimed after the window

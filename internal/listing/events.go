@@ -77,6 +77,7 @@ type ListingResumed struct {
 	ListingID        uuid.UUID
 	AnnouncementEnds time.Time
 	BiddingOpensAt   time.Time
+	NegotiationEnds  time.Time
 	OpensAt          time.Time
 	FreeBiddingEnds  time.Time
 	ClosesAt         time.Time
@@ -125,6 +126,7 @@ type RegistrationClosed struct {
 	Qualified         int
 	Outcome           Outcome
 	NegotiatingBidder uuid.UUID // for OutcomeNegotiation
+	NegotiationEnds   time.Time // for OutcomeNegotiation
 	At                time.Time
 }
 

@@ -35,6 +35,7 @@ func Evolve(s State, e kernel.Event) State {
 		s.Status, s.PrevStatus, s.SuspendedAt, s.SuspendReason = s.PrevStatus, "", time.Time{}, ""
 		s.AnnouncementEnds = orKeep(e.AnnouncementEnds, s.AnnouncementEnds)
 		s.BiddingOpensAt = orKeep(e.BiddingOpensAt, s.BiddingOpensAt)
+		s.NegotiationEnds = orKeep(e.NegotiationEnds, s.NegotiationEnds)
 		s.OpensAt = orKeep(e.OpensAt, s.OpensAt)
 		s.FreeBiddingEnds = orKeep(e.FreeBiddingEnds, s.FreeBiddingEnds)
 		s.ClosesAt = orKeep(e.ClosesAt, s.ClosesAt)
@@ -54,7 +55,7 @@ func Evolve(s State, e kernel.Event) State {
 		s = s.updateBidder(e.BidderID, func(b *Bidder) { b.Qualified, b.Disqualified = false, e.Reason })
 	case RegistrationClosed:
 		if e.Outcome == OutcomeNegotiation {
-			s.Status, s.NegotiatingBidder = StatusNegotiating, e.NegotiatingBidder
+			s.Status, s.NegotiatingBidder, s.NegotiationEnds = StatusNegotiating, e.NegotiatingBidder, e.NegotiationEnds
 		}
 	case AuctionScheduled:
 		s.Status, s.OpensAt, s.FreeBiddingEnds, s.ClosesAt = StatusAuctionScheduled, e.OpensAt, e.FreeBiddingEnds, e.ClosesAt

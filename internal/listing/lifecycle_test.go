@@ -194,7 +194,7 @@ func TestCloseRegistration(t *testing.T) {
 			Then: ev(RegistrationClosed{ListingID: lid, Outcome: OutcomeUnsold, At: annEnds},
 				ListingUnsold{ListingID: lid, Reason: "no qualified bidder", At: annEnds}, released(annEnds, r(alice, 1)))},
 		{Name: "rule 10: one qualified bidder goes to negotiated transfer", Given: aliceOnly, Now: annEnds, When: CloseRegistration{ListingID: lid},
-			Then: ev(RegistrationClosed{ListingID: lid, Qualified: 1, Outcome: OutcomeNegotiation, NegotiatingBidder: alice, At: annEnds},
+			Then: ev(RegistrationClosed{ListingID: lid, Qualified: 1, Outcome: OutcomeNegotiation, NegotiatingBidder: alice, NegotiationEnds: negotiationEnds, At: annEnds},
 				released(annEnds, r(bob, 2)))},
 		{Name: "rule 10: two qualified bidders go to live bidding at the announced time", Given: two, Now: annEnds, When: CloseRegistration{ListingID: lid},
 			Then: ev(RegistrationClosed{ListingID: lid, Qualified: 2, Outcome: OutcomeAuction, At: annEnds}, schedule(annEnds, opens))},
@@ -221,21 +221,40 @@ func TestCloseRegistration(t *testing.T) {
 	})
 }
 
+// negotiationEnds: 5 working days after the announcement ends on Wed 11 March: Wed 18 March.
+var negotiationEnds = time.Date(2026, 3, 18, 15, 59, 59, 999999999, time.UTC)
+
+func negotiating() []kernel.Event {
+	return cat(announced(), ev(registeredEv(alice, 1, false), depositPaid(alice, 1), qualifiedEv(alice, 1),
+		RegistrationClosed{ListingID: lid, Qualified: 1, Outcome: OutcomeNegotiation, NegotiatingBidder: alice, NegotiationEnds: negotiationEnds, At: annEnds}))
+}
+
 func TestNegotiation(t *testing.T) {
 	at := annEnds.Add(24 * time.Hour)
-	negotiating := cat(announced(), ev(registeredEv(alice, 1, false), depositPaid(alice, 1), qualifiedEv(alice, 1),
-		RegistrationClosed{ListingID: lid, Qualified: 1, Outcome: OutcomeNegotiation, NegotiatingBidder: alice, At: annEnds}))
+	thu := time.Date(2026, 3, 12, 2, 0, 0, 0, time.UTC)
+	tue := time.Date(2026, 3, 17, 2, 0, 0, 0, time.UTC)
 	run(t, cases{
-		{Name: "rule 10: a negotiated price below the listed price is refused", Given: negotiating, Now: at,
+		{Name: "rule 10: a negotiated price below the listed price is refused", Given: negotiating(), Now: at,
 			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: alice, Price: listed - 1}, WantCode: CodePriceBelowListed},
-		{Name: "rule 10: the only bidder buys at the listed price or more", Given: negotiating, Now: at,
+		{Name: "rule 10: the only bidder buys at the listed price or more", Given: negotiating(), Now: at,
 			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: alice, Price: listed},
 			Then: ev(NegotiatedPriceAgreed{ListingID: lid, BidderID: alice, BidderNumber: 1, Price: listed, At: at},
 				AwardConfirmed{ListingID: lid, BidderID: alice, BidderNumber: 1, Price: listed, Via: ViaNegotiation,
 					DepositApplied: deposit, BalanceDue: listed - deposit, PaymentDue: payDue(at), At: at})},
-		{Name: "only the negotiating bidder may agree", Given: negotiating, Now: at,
+		{Name: "only the negotiating bidder may agree", Given: negotiating(), Now: at,
 			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: dave, Price: listed}, WantCode: CodeBidderNotRegistered},
-		{Name: "there is no bidding in a negotiation", Given: negotiating, Now: at,
+		{Name: "no agreement after the negotiation period", Given: negotiating(), Now: negotiationEnds,
+			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: alice, Price: listed}, WantCode: CodeNegotiationClosed},
+		{Name: "the negotiation does not end early", Given: negotiating(), Now: negotiationEnds.Add(-time.Nanosecond),
+			When: CloseNegotiation{ListingID: lid}, WantCode: CodeNotDue},
+		{Name: "rule 10: a negotiation without agreement leaves the listing unsold", Given: negotiating(), Now: negotiationEnds,
+			When: CloseNegotiation{ListingID: lid},
+			Then: ev(ListingUnsold{ListingID: lid, Reason: "no price agreed", At: negotiationEnds}, released(negotiationEnds, r(alice, 1)))},
+		{Name: "a suspended negotiation keeps its remaining working days", Now: tue,
+			Given: cat(negotiating(), ev(ListingSuspended{ListingID: lid, Reason: "objection", At: thu})), When: ResumeListing{ListingID: lid},
+			// Suspended Thu 12 March with 4 working days left (13, 16, 17, 18); resumed Tue 17 March: ends Mon 23 March.
+			Then: ev(ListingResumed{ListingID: lid, NegotiationEnds: time.Date(2026, 3, 23, 15, 59, 59, 999999999, time.UTC), At: tue})},
+		{Name: "there is no bidding in a negotiation", Given: negotiating(), Now: at,
 			When: PlaceBid{ListingID: lid, BidderID: alice, Amount: listed}, WantCode: CodeListingNotOpen},
 		{Name: "no negotiation during an auction", Given: auctionOpen(), Now: opens,
 			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: alice, Price: listed}, WantCode: kernel.CodeInvalidState},

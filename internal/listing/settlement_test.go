@@ -134,6 +134,7 @@ func TestNextDue(t *testing.T) {
 		at    time.Time
 	}{
 		{"the announcement ends: close registration", announced(), CloseRegistration{ListingID: lid}, annEnds},
+		{"one bidder: end the negotiation", negotiating(), CloseNegotiation{ListingID: lid}, negotiationEnds},
 		{"bidding time: open bidding", auctionOpen()[:len(auctionOpen())-1], OpenBidding{ListingID: lid}, opens},
 		{"live: close the auction", twoBids(), CloseAuction{ListingID: lid}, closes},
 		{"extended: close at the new close", cat(twoBids(), ev(AuctionExtended{ListingID: lid, PreviousClose: closes, NewClose: closes.Add(4 * time.Minute)})), CloseAuction{ListingID: lid}, closes.Add(4 * time.Minute)},

@@ -131,6 +131,7 @@ type Settings struct {
 	FreeBidding                   time.Duration // free-bidding period after bidding opens
 	TimedRound                    time.Duration // timed round after the free-bidding period
 	Extension                     time.Duration // anti-sniping: a bid with less than this left restarts the countdown
+	NegotiationWorkingDays        int           // time to agree a price with the only qualified bidder
 	PriorityWindowWorkingDays     int           // members' priority window after the auction (rule 3)
 	PaymentWorkingDays            int           // buyer's payment deadline (rule 13)
 	RefundWorkingDays             int           // deposit refund deadline (rule 13)
@@ -142,7 +143,8 @@ type Settings struct {
 // DefaultSettings returns the brief's defaults: 30 % deposit, 7 working days to
 // 6 months of announcement, 2 bidders (3 for collective operating assets), a
 // 30-minute free-bidding period and a 5-minute timed round with 5-minute
-// extensions, a 1-working-day member priority window, payment within 3 and
+// extensions, 5 working days to negotiate with a single bidder, a
+// 1-working-day member priority window, payment within 3 and
 // refunds within 7 working days, and a 2/3 resolution; weekends-only calendar.
 func DefaultSettings() Settings {
 	return Settings{
@@ -154,6 +156,7 @@ func DefaultSettings() Settings {
 		FreeBidding:                   30 * time.Minute,
 		TimedRound:                    5 * time.Minute,
 		Extension:                     5 * time.Minute,
+		NegotiationWorkingDays:        5,
 		PriorityWindowWorkingDays:     1,
 		PaymentWorkingDays:            3,
 		RefundWorkingDays:             7,
@@ -217,6 +220,7 @@ type State struct {
 	index   map[uuid.UUID]int
 
 	NegotiatingBidder uuid.UUID
+	NegotiationEnds   time.Time
 	OpensAt           time.Time
 	FreeBiddingEnds   time.Time
 	ClosesAt          time.Time // moves forward only by anti-sniping extensions (and resumption)
@@ -247,7 +251,7 @@ func (s State) Bidder(id uuid.UUID) (Bidder, bool) {
 }
 
 // NextDue returns the time-driven command a scheduler must send and when: closing
-// registration, opening bidding, closing the auction, closing the member priority
+// registration, ending a negotiation without agreement, opening bidding, closing the auction, closing the member priority
 // window, or forfeiting an unpaid deposit. ok is false when nothing is due by
 // time. Deposit refunds are not sent by a scheduler (money must move first):
 // State.Refunds lists them with their due dates and NextRefundDue the first.
@@ -256,6 +260,8 @@ func (s State) NextDue() (cmd Command, at time.Time, ok bool) {
 	switch s.Status {
 	case StatusAnnounced:
 		return CloseRegistration{ListingID: id}, s.AnnouncementEnds, true
+	case StatusNegotiating:
+		return CloseNegotiation{ListingID: id}, s.NegotiationEnds, true
 	case StatusAuctionScheduled:
 		return OpenBidding{ListingID: id}, s.OpensAt, true
 	case StatusAuctionOpen:
