@@ -1,0 +1,117 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// App is the exchange's command side: one Handler per aggregate type over one
+// event store, the codec registry of every context's events, and the
+// scheduler of time-driven commands.
+type App struct {
+	Store  eventstore.Store
+	Events *kernel.Registry
+	Clock  kernel.Clock
+	Log    *slog.Logger
+
+	Assets      *Handler[registry.State, registry.Command]
+	Packages    *Handler[registry.PackageState, registry.PackageCommand]
+	Listings    *Handler[listing.State, listing.Command]
+	Transfers   *Handler[transfer.State, transfer.Command]
+	Coops       *Handler[coop.State, coop.Command]
+	Collateral  *Handler[collateral.State, collateral.Command]
+	Loans       *Handler[lending.State, lending.Command]
+	Products    *Handler[lending.ProductState, lending.ProductCommand]
+	Funds       *Handler[fund.State, fund.Command]
+	Scheduler   *Scheduler
+	dueWatchers []func(context.Context, eventstore.Store) error
+	waiters     []func(context.Context, uint64) error
+}
+
+// Options tune an App.
+type Options struct {
+	// CacheSize bounds how many aggregates of each type stay in memory (default 200,000).
+	CacheSize int
+	// Calendar is the working-day calendar deadlines are computed with.
+	Calendar kernel.Calendar
+}
+
+// Registry returns a codec registry with every context's events.
+func Registry() *kernel.Registry {
+	r := kernel.NewRegistry()
+	registry.RegisterEvents(r)
+	listing.RegisterEvents(r)
+	transfer.RegisterEvents(r)
+	coop.RegisterEvents(r)
+	collateral.RegisterEvents(r)
+	lending.RegisterEvents(r)
+	fund.RegisterEvents(r)
+	return r
+}
+
+// New wires an App over store.
+func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Options) *App {
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 200_000
+	}
+	reg := Registry()
+	a := &App{Store: store, Events: reg, Clock: clock, Log: log, Scheduler: NewScheduler(clock, log)}
+	a.Assets = NewHandler(store, reg, registry.Decider, clock, opts.CacheSize)
+	a.Packages = NewHandler(store, reg, registry.PackageDecider, clock, opts.CacheSize)
+	a.Listings = NewHandler(store, reg, listing.Decider, clock, opts.CacheSize)
+	a.Transfers = NewHandler(store, reg, transfer.Decider, clock, opts.CacheSize)
+	a.Coops = NewHandler(store, reg, coop.Decider, clock, opts.CacheSize)
+	a.Collateral = NewHandler(store, reg, collateral.Decider, clock, opts.CacheSize)
+	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
+	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
+	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	watch(a, a.Assets, registry.State.NextDue)
+	watch(a, a.Listings, listing.State.NextDue)
+	watch(a, a.Transfers, transfer.State.NextDue)
+	watch(a, a.Coops, coop.State.NextDue)
+	watch(a, a.Collateral, collateral.State.NextDue)
+	watch(a, a.Loans, lending.State.NextDue)
+	return a
+}
+
+func watch[S any, C kernel.Command](a *App, h *Handler[S, C], next NextDueFunc[S, C]) {
+	w := NewDueWatcher(h, a.Scheduler, next)
+	a.dueWatchers = append(a.dueWatchers, w.Run)
+	a.waiters = append(a.waiters, w.WaitFor)
+}
+
+// RunScheduler follows the store to learn every aggregate's next due command
+// and sends each when it falls due, checking at least every tick, until ctx ends.
+// Run it in exactly one process per deployment (the worker).
+func (a *App) RunScheduler(ctx context.Context, tick time.Duration) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, run := range a.dueWatchers {
+		g.Go(func() error { return run(ctx, a.Store) })
+	}
+	g.Go(func() error { a.Scheduler.Run(ctx, tick); return nil })
+	return g.Wait()
+}
+
+// SchedulerCaughtUp blocks until the scheduler has seen the store up to pos.
+// Tests call it before moving a manual clock and running due commands.
+func (a *App) SchedulerCaughtUp(ctx context.Context, pos uint64) error {
+	for _, wait := range a.waiters {
+		if err := wait(ctx, pos); err != nil {
+			return err
+		}
+	}
+	return nil
+}
