@@ -47,7 +47,11 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	s := &Store{client: client, known: newKnownStreams(knownStreamsCapacity)}
 	if _, err := s.ReadStream(ctx, "nongjiao-connection-check", eventstore.Forwards, 1, 1); err != nil {
 		_ = client.Close()
-		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", conf.Address, err)
+		where := conf.Address // without the credentials the string may hold
+		if where == "" {
+			where = "the cluster"
+		}
+		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", where, err)
 	}
 	return s, nil
 }

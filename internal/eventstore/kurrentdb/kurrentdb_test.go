@@ -139,6 +139,67 @@ func TestAnyFromTwoStoresRaces(t *testing.T) {
 	}
 }
 
+// Writers in four stores (as in four processes) race on one stream with
+// exact versions, retrying on conflict from its actual version: KurrentDB
+// refuses the stale writes, and every acknowledged version holds its event.
+func TestExactFromFourStoresRaces(t *testing.T) {
+	url := standIn(t)
+	const stores, writers, each = 4, 4, 5
+	type ack struct {
+		version uint64
+		id      uuid.UUID
+		err     error
+	}
+	acks := make(chan ack, stores*writers*each)
+	for range stores {
+		s := open(t, url)
+		for range writers {
+			go func() {
+				var seen uint64
+				for i := 0; i < each; {
+					e := event("Incremented")
+					res, err := s.Append(t.Context(), "counter", eventstore.Exact(seen), e)
+					var ce *eventstore.ConflictError
+					switch {
+					case errors.As(err, &ce) && ce.Actual > seen:
+						seen = ce.Actual
+					case err != nil:
+						acks <- ack{err: err}
+						return
+					default:
+						acks <- ack{version: res.Version, id: e.ID}
+						seen = res.Version
+						i++
+					}
+				}
+			}()
+		}
+	}
+	byVersion := map[uint64]uuid.UUID{}
+	for range stores * writers * each {
+		a := <-acks
+		if a.err != nil {
+			t.Fatal(a.err)
+		}
+		if _, dup := byVersion[a.version]; dup {
+			t.Fatalf("version %d acknowledged twice", a.version)
+		}
+		byVersion[a.version] = a.id
+	}
+	got, err := open(t, url).ReadStream(t.Context(), "counter", eventstore.Forwards, 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != stores*writers*each {
+		t.Fatalf("stream holds %d events, %d were acknowledged", len(got), stores*writers*each)
+	}
+	for _, e := range got {
+		if byVersion[e.Version] != e.ID {
+			t.Fatalf("version %d holds %s, the append acknowledged %s", e.Version, e.ID, byVersion[e.Version])
+		}
+	}
+}
+
 // KurrentDB's own system events are in $all; the contract's readers never
 // see them, and positions are not dense.
 func TestSystemEventsAreLeftOut(t *testing.T) {

@@ -22,15 +22,15 @@ func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstor
 	if after > 0 {
 		opts.From = esdb.Position{Commit: after, Prepare: after}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	inner, err := s.client.SubscribeToAll(ctx, opts)
+	subCtx, cancel := context.WithCancel(ctx)
+	inner, err := s.client.SubscribeToAll(subCtx, opts)
 	if err != nil {
 		cancel()
 		return nil, s.fail(ctx, "subscribe to $all", err)
 	}
 	sub := &subscription{
 		store:  s,
-		ctx:    ctx,
+		ctx:    subCtx,
 		cancel: cancel,
 		inner:  inner,
 		items:  make(chan item, 64),
