@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "listing", Decide: Decide
 // command emits no events. It is pure: now is the command's time.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if c == nil {
+		return nil, kernel.Errorf(kernel.CodeInvalid, "no command")
+	}
 	if _, ok := c.(CreateListing); !ok && s.Status == StatusNone {
 		return nil, kernel.Errorf(kernel.CodeNotFound, "listing %s does not exist", c.AggregateID())
 	}
@@ -45,13 +48,7 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	case AgreeNegotiatedPrice:
 		return agreePrice(s, c, now)
 	case CloseNegotiation:
-		if err := need(s, StatusNegotiating); err != nil {
-			return nil, err
-		}
-		if err := notDue(now, s.NegotiationEnds); err != nil {
-			return nil, err
-		}
-		return releaseHeld([]kernel.Event{ListingUnsold{ListingID: s.ID, Reason: "no price agreed", At: now}}, s, now, keepNone), nil
+		return closeNegotiation(s, now)
 	case OpenBidding:
 		return openBidding(s, now)
 	case PlaceBid:
@@ -125,7 +122,7 @@ func notDue(now, due time.Time) error {
 
 func create(s State, c CreateListing, now time.Time) ([]kernel.Event, error) {
 	if s.Status != StatusNone {
-		return nil, kernel.Errorf(kernel.CodeConflict, "listing %s exists", c.ListingID)
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "listing %s exists", c.ListingID)
 	}
 	if c.ListingID == uuid.Nil {
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "listingId", "listing id is required")
@@ -232,16 +229,21 @@ func consented(consents []Consent, e Encumbrance) bool {
 	return false
 }
 
+// maxWorkingDays bounds every working-day setting: a year of working days is
+// beyond any local practice, and the bound keeps calendar arithmetic short.
+const maxWorkingDays = 366
+
 func (st Settings) validate() error {
 	bad := func(field string) error {
 		return kernel.FieldErrorf(kernel.CodeInvalid, "settings."+field, "invalid setting %s", field)
 	}
+	badDays := func(n int) bool { return n <= 0 || n > maxWorkingDays }
 	switch {
 	case st.DepositPercent <= 0 || st.DepositPercent > 100:
 		return bad("depositPercent")
-	case st.MinAnnouncementWorkingDays <= 0:
+	case badDays(st.MinAnnouncementWorkingDays):
 		return bad("minAnnouncementWorkingDays")
-	case st.MaxAnnouncementMonths <= 0:
+	case st.MaxAnnouncementMonths <= 0 || st.MaxAnnouncementMonths > 12:
 		return bad("maxAnnouncementMonths")
 	case st.MinBidders < 2:
 		return bad("minBidders")
@@ -253,13 +255,13 @@ func (st Settings) validate() error {
 		return bad("timedRound")
 	case st.Extension <= 0:
 		return bad("extension")
-	case st.NegotiationWorkingDays <= 0:
+	case badDays(st.NegotiationWorkingDays):
 		return bad("negotiationWorkingDays")
-	case st.PriorityWindowWorkingDays <= 0:
+	case badDays(st.PriorityWindowWorkingDays):
 		return bad("priorityWindowWorkingDays")
-	case st.PaymentWorkingDays <= 0:
+	case badDays(st.PaymentWorkingDays):
 		return bad("paymentWorkingDays")
-	case st.RefundWorkingDays <= 0:
+	case badDays(st.RefundWorkingDays):
 		return bad("refundWorkingDays")
 	case st.ResolutionNumerator <= 0 || st.ResolutionDenominator < st.ResolutionNumerator:
 		return bad("resolutionNumerator")
@@ -368,8 +370,8 @@ func resume(s State, now time.Time) ([]kernel.Event, error) {
 		e.OpensAt, e.FreeBiddingEnds, e.ClosesAt = s.OpensAt.Add(pause), s.FreeBiddingEnds.Add(pause), s.ClosesAt.Add(pause)
 		if s.PrevStatus == StatusAuctionOpen {
 			e.OpensAt = s.OpensAt
-			if min := now.Add(s.Details.Settings.Extension); e.ClosesAt.Before(min) {
-				e.ClosesAt = min
+			if least := now.Add(s.Details.Settings.Extension); e.ClosesAt.Before(least) {
+				e.ClosesAt = least
 			}
 		}
 	}
@@ -561,6 +563,16 @@ func agreePrice(s State, c AgreeNegotiatedPrice, now time.Time) ([]kernel.Event,
 		NegotiatedPriceAgreed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: c.Price, At: now},
 		confirmAward(s, b, c.Price, ViaNegotiation, now),
 	}, nil
+}
+
+func closeNegotiation(s State, now time.Time) ([]kernel.Event, error) {
+	if err := need(s, StatusNegotiating); err != nil {
+		return nil, err
+	}
+	if err := notDue(now, s.NegotiationEnds); err != nil {
+		return nil, err
+	}
+	return releaseHeld([]kernel.Event{ListingUnsold{ListingID: s.ID, Reason: "no price agreed", At: now}}, s, now, keepNone), nil
 }
 
 // confirmAward makes b the buyer at price; the held deposit counts toward it.

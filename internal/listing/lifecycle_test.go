@@ -76,9 +76,11 @@ func TestCreateListing(t *testing.T) {
 		{Name: "a negative reserve is refused", When: CreateListing{ListingID: lid, Details: details(), ReservePrice: -1}, WantCode: kernel.CodeInvalid},
 		{Name: "settings without a deposit are refused", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) { d.Settings.DepositPercent = 0 })}, WantCode: kernel.CodeInvalid},
+		{Name: "working-day settings are bounded", When: CreateListing{ListingID: lid,
+			Details: withDetails(func(d *Details) { d.Settings.RefundWorkingDays = 367 })}, WantCode: kernel.CodeInvalid},
 		{Name: "a title is required", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) { d.Title = "" })}, WantCode: kernel.CodeInvalid},
-		{Name: "a listing is created once", Given: created(), When: CreateListing{ListingID: lid, Details: details()}, WantCode: kernel.CodeConflict},
+		{Name: "a listing is created once", Given: created(), When: CreateListing{ListingID: lid, Details: details()}, WantCode: kernel.CodeInvalidState},
 		{Name: "commands to a listing that does not exist are refused", When: SubmitListing{ListingID: lid, Resolution: resolution}, WantCode: kernel.CodeNotFound},
 	})
 }
