@@ -174,7 +174,7 @@ func TestWebSocketClientCompleteStopsTheSubscription(t *testing.T) {
 }
 
 func TestWebSocketProtocolViolationsCloseWithTheProtocolCodes(t *testing.T) {
-	url := startServer(t, func(o *Options) { o.InitTimeout = 100 * time.Millisecond })
+	url := startServer(t, nil)
 	sub := `{"id":"1","type":"subscribe","payload":{"query":"subscription { forever }"}}`
 	cases := []struct {
 		name string
@@ -195,7 +195,6 @@ func TestWebSocketProtocolViolationsCloseWithTheProtocolCodes(t *testing.T) {
 		{"a binary message", func(c *wsClient) {
 			_ = c.conn.Write(c.t.Context(), websocket.MessageBinary, []byte(`{"type":"ping"}`))
 		}, closeBadRequest},
-		{"no connection_init in time", func(*wsClient) {}, closeInitTimeout},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,6 +204,10 @@ func TestWebSocketProtocolViolationsCloseWithTheProtocolCodes(t *testing.T) {
 			c.expectClose(tc.want)
 		})
 	}
+	t.Run("no connection_init in time", func(t *testing.T) {
+		c := dialWS(t, startServer(t, func(o *Options) { o.InitTimeout = 50 * time.Millisecond }))
+		c.expectClose(closeInitTimeout)
+	})
 	t.Run("a client without the subprotocol", func(t *testing.T) {
 		c := dialWS(t, url, "graphql-ws")
 		c.expectClose(closeBadSubprotocol)
