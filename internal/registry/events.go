@@ -185,6 +185,18 @@ func (e EntrustmentRevoked) OccurredAt() time.Time { return e.At }
 // OccurredAt returns when the event happened.
 func (e ConsentRecorded) OccurredAt() time.Time { return e.At }
 
+// OccurredAt returns when the event happened.
+func (e PackageCreated) OccurredAt() time.Time { return e.At }
+
+// OccurredAt returns when the event happened.
+func (e PlotAdded) OccurredAt() time.Time { return e.At }
+
+// OccurredAt returns when the event happened.
+func (e PlotRemoved) OccurredAt() time.Time { return e.At }
+
+// OccurredAt returns when the event happened.
+func (e PackageSealed) OccurredAt() time.Time { return e.At }
+
 // RegisterEvents registers every registry event type with r.
 func RegisterEvents(r *kernel.Registry) {
 	r.Register(

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"slices"
-	"time"
 
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -41,7 +40,7 @@ func Evolve(s State, e kernel.Event) State {
 	default:
 		return s
 	}
-	if t, ok := e.(interface{ OccurredAt() time.Time }); ok {
+	if t, ok := e.(timed); ok {
 		s.UpdatedAt = t.OccurredAt()
 	}
 	return s

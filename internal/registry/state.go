@@ -231,12 +231,15 @@ func (s State) Plot() Plot {
 	return p
 }
 
+// timed is an event that knows when it happened (every registry event does).
+type timed interface{ OccurredAt() time.Time }
+
 // StateAt folds the events that had happened by at (At <= at), giving the
 // asset as it stood then. events must be one asset's stream in order.
 func StateAt(events []kernel.Event, at time.Time) State {
 	var s State
 	for _, e := range events {
-		if t, ok := e.(interface{ OccurredAt() time.Time }); ok && t.OccurredAt().After(at) {
+		if t, ok := e.(timed); ok && t.OccurredAt().After(at) {
 			break
 		}
 		s = Evolve(s, e)
