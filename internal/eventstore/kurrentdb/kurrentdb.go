@@ -112,8 +112,14 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		var esErr *esdb.Error
 		switch {
 		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeWrongExpectedVersion:
+			before := k.version
 			if err := catchUp(); err != nil {
 				return eventstore.AppendResult{}, err
+			}
+			if k.version == before {
+				// Refused, yet the stream reads no further: it was deleted or
+				// truncated behind the cache's back. Trying again cannot help.
+				return eventstore.AppendResult{}, fmt.Errorf("kurrentdb: append to %s: refused at version %d, but the stream reads no further (deleted or truncated?): %w", stream, before, err)
 			}
 			continue
 		case err != nil:
