@@ -297,3 +297,25 @@ func TestFilteredSubscription(t *testing.T) {
 		}
 	}
 }
+
+// The client's exclude-system-events filter is a regular expression on the
+// event type.
+func TestRegexFilterOnEventType(t *testing.T) {
+	c := client(t)
+	appendTo(t, c, "order-1", noStream(), uuid.New())
+	resps, err := read(t, c, &api.ReadReq_Options{
+		StreamOption: allFromStart(),
+		FilterOption: &api.ReadReq_Options_Filter{Filter: &api.ReadReq_Options_FilterOptions{
+			Filter: &api.ReadReq_Options_FilterOptions_EventType{EventType: &api.ReadReq_Options_FilterOptions_Expression{
+				Regex: `^[^\$].*`,
+			}},
+			Window: &api.ReadReq_Options_FilterOptions_Count{Count: empty()},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resps) != 1 || string(resps[0].GetEvent().GetEvent().GetStreamIdentifier().GetStreamName()) != "order-1" {
+		t.Fatalf("$all without system event types = %d events, want only order-1's", len(resps))
+	}
+}
