@@ -24,10 +24,10 @@ var features = tests.Features{
 	ContextPreserved:                 false, // a publisher's context cannot be stored
 }
 
-// runUniversal runs watermill's universal Pub/Sub suite against store:
-// subscribers without a group for the plain constructor, and with the
-// named group for the consumer-group one.
-func runUniversal(t *testing.T, store eventstore.Store) {
+// runUniversal runs watermill's universal Pub/Sub suite against store with
+// the given features: subscribers without a group for the plain
+// constructor, and with the named group for the consumer-group one.
+func runUniversal(t *testing.T, store eventstore.Store, features tests.Features) {
 	plain := func(t *testing.T) (message.Publisher, message.Subscriber) {
 		return messaging.NewPublisher(store), messaging.NewSubscriber(store, messaging.SubscriberConfig{})
 	}
@@ -60,11 +60,11 @@ func runUniversal(t *testing.T, store eventstore.Store) {
 func TestUniversalMemstore(t *testing.T) {
 	store := memstore.New(kernel.SystemClock{})
 	t.Cleanup(func() { _ = store.Close() })
-	runUniversal(t, store)
+	runUniversal(t, store, features)
 }
 
 func TestUniversalFilestore(t *testing.T) {
-	runUniversal(t, openFilestore(t))
+	runUniversal(t, openFilestore(t), features)
 }
 
 // openFilestore opens a durable store in a temporary directory, closed when tb ends.
