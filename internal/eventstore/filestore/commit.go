@@ -3,6 +3,7 @@ package filestore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 )
@@ -49,7 +50,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		s.sendMu.RUnlock()
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	s.reqs <- r
+	select {
+	case s.reqs <- r:
+	case <-ctx.Done():
+		s.sendMu.RUnlock()
+		return eventstore.AppendResult{}, ctx.Err()
+	}
 	s.sendMu.RUnlock()
 
 	select {
@@ -60,176 +66,206 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 }
 
-// committer is the one goroutine that orders, writes and publishes appends.
-// Its fields are its own; it publishes to Store's index under Store.mu.
+// committer is the goroutine that orders and writes appends, and its own
+// state; the settler goroutine it starts syncs, publishes and answers them.
+// While the settler waits for one fdatasync, the committer decides and
+// writes the next group, and one fdatasync then covers every group written
+// before it.
 type committer struct {
 	store   *Store
-	ids     map[idKey]uint64 // every stored event id → its version
-	nextKey uint32           // the next new stream's key
-	next    uint64           // the next position
-	seg     *segment         // where the next record goes:
-	slot    int              // seg's index in Store.segs,
-	off     int64            // and the offset in it
-	failed  error            // a write or fsync failed: refuse everything
-
-	// One group commit's state, reused.
-	buf       []byte     // records not yet written, to go at off-len(buf)
-	touched   []*segment // segments written, to sync
-	index     []uint64   // locations of the new positions
-	staged    map[string]*staged
-	stagedIDs map[idKey]uint64
+	streams map[string]*cstream // every stream written, synced or not
+	ids     map[idKey]stored    // every event id written → where
+	nextKey uint32              // the next new stream's key
+	next    uint64              // the next position
+	seg     *segment            // where the next record goes:
+	slot    int                 // seg's index in Store.segs,
+	off     int64               // and the offset in it
+	buf     []byte              // records not yet written, to go at off-len(buf)
+	spared  bool                // whether the spare for after seg is prepared or on its way
 }
 
-// staged is a stream as the group being committed sees it.
-type staged struct {
-	published *streamIndex // nil for a new stream
-	key       uint32
-	positions []uint64 // positions of the group's new versions
+// cstream is a stream as the committer sees it: with every append written,
+// durable or not. index is what readers see once the settler publishes.
+type cstream struct {
+	index   *streamIndex
+	version uint64
 }
 
-func (t *staged) base() uint64 {
-	if t.published == nil {
-		return 0
+// stored is where an event id was written.
+type stored struct{ version, position uint64 }
+
+// group is one round of the committer: the requests it took, and what they
+// wrote, for the settler to sync and publish.
+type group struct {
+	reqs    []*request
+	writes  []write
+	index   []uint64   // locations of the group's new positions, in order
+	touched []*segment // segments written to, in order
+}
+
+// write is one append's batch: n events from position first, in a stream
+// that readers see for the first time if list.
+type write struct {
+	name  string
+	st    *streamIndex
+	first uint64
+	n     int
+	list  bool
+}
+
+// fault holds the first write or sync failure; after it every append fails.
+type fault struct{ err atomic.Pointer[error] }
+
+func (f *fault) set(err error) {
+	err = fmt.Errorf("filestore: write failed; reopen the store to recover: %w", err)
+	f.err.CompareAndSwap(nil, &err)
+}
+
+func (f *fault) get() error {
+	if p := f.err.Load(); p != nil {
+		return *p
 	}
-	return uint64(len(t.published.positions))
+	return nil
 }
 
-func (t *staged) version() uint64 { return t.base() + uint64(len(t.positions)) }
-
-func (t *staged) position(v uint64) uint64 {
-	if b := t.base(); v > b {
-		return t.positions[v-b-1]
-	}
-	return t.published.positions[v-1]
-}
-
-// maxGroup bounds the appends one group commit takes.
+// maxGroup bounds the appends one group takes.
 const maxGroup = 4096
 
-// run commits groups until Close closes the queue, then returns.
+// maxAhead is how many written groups may wait for the settler. With the
+// group being written and the ones being synced, at most maxAhead+2 groups
+// are unsynced, each at most half a segment or a single append's batch of at
+// most a segment: a crash can tear a segment and leave data in at most
+// tornLimit later ones (recovery relies on it).
+const (
+	maxAhead  = 1
+	tornLimit = maxAhead + 2
+)
+
+// run commits groups until Close closes the queue, then lets the settler
+// finish and returns.
 func (c *committer) run() {
-	defer close(c.store.committed)
-	group := make([]*request, 0, maxGroup)
-	for r := range c.store.reqs {
-		// Take everything queued, up to half a segment, so a group's writes
-		// span at most two segments (recovery relies on it).
-		group = append(group[:0], r)
-		bytes := int64(len(r.records))
-	drain:
-		for len(group) < maxGroup && bytes < c.store.size/2 {
-			select {
-			case r, ok := <-c.store.reqs:
-				if !ok {
-					break drain
-				}
-				group = append(group, r)
-				bytes += int64(len(r.records))
-			default:
-				break drain
+	s := c.store
+	groups := make(chan *group, maxAhead)
+	settled := make(chan struct{})
+	go c.settle(groups, settled)
+	defer func() {
+		close(groups)
+		<-settled
+		close(s.committed)
+	}()
+	var carry *request // taken from the queue but left for the next group
+	for {
+		r := carry
+		if r == nil {
+			var ok bool
+			if r, ok = <-s.reqs; !ok {
+				return
 			}
 		}
-		c.commit(group)
+		// Take everything queued, up to half a segment of records.
+		g := &group{reqs: []*request{r}}
+		size := int64(len(r.records))
+		carry = nil
+	gather:
+		for len(g.reqs) < maxGroup {
+			select {
+			case r, ok := <-s.reqs:
+				if !ok {
+					break gather
+				}
+				if size += int64(len(r.records)); size > s.size/2 {
+					carry = r
+					break gather
+				}
+				g.reqs = append(g.reqs, r)
+			default:
+				break gather
+			}
+		}
+		c.commit(g)
+		groups <- g
 	}
 }
 
-// commit decides every request of the group in order, writes and syncs what
-// they append, publishes it, and only then answers them.
-func (c *committer) commit(group []*request) {
-	clear(c.staged)
-	clear(c.stagedIDs)
-	c.buf, c.index = c.buf[:0], c.index[:0]
-	c.touched = append(c.touched[:0], c.seg)
+// commit decides every request of the group in order and writes what they
+// append. The settler answers them.
+func (c *committer) commit(g *group) {
+	if c.store.fault.get() != nil {
+		return
+	}
+	g.touched = append(g.touched, c.seg)
 	now := c.store.clock.Now().UTC().UnixNano()
-	writes := false
-	for _, r := range group {
-		if c.failed == nil {
-			writes = c.decide(r, now) || writes
+	for _, r := range g.reqs {
+		if err := c.decide(g, r, now); err != nil {
+			c.store.fault.set(err)
+			return
 		}
 	}
-	if writes && c.failed == nil {
-		if err := c.flush(); err != nil {
-			c.failed = fmt.Errorf("filestore: write failed; reopen the store to recover: %w", err)
-		} else {
-			c.publish()
-		}
-	}
-	for _, r := range group {
-		if c.failed != nil {
-			r.res, r.err = eventstore.AppendResult{}, c.failed
-		}
-		close(r.done)
+	if err := c.write(); err != nil {
+		c.store.fault.set(err)
 	}
 }
 
-// decide sets r's result or error, staging its records when it appends, and
-// reports whether it did.
-func (c *committer) decide(r *request, now int64) bool {
-	t := c.stream(r.stream)
-	found, last := 0, uint64(0)
-	for b := r.records; len(b) > 0; {
-		id, size := idAt(b)
-		k := idKey{t.key, id}
-		v, ok := c.stagedIDs[k]
-		if !ok {
-			v, ok = c.ids[k]
+// decide sets r's result or refusal, and stages its records when it appends.
+// It returns only I/O errors.
+func (c *committer) decide(g *group, r *request, now int64) error {
+	cs := c.streams[r.stream]
+	var version uint64
+	if cs != nil {
+		version = cs.version
+		found, last := 0, stored{}
+		for b := r.records; len(b) > 0; {
+			id, size := idAt(b)
+			if at, ok := c.ids[idKey{cs.index.key, id}]; ok {
+				found++
+				if at.version > last.version {
+					last = at
+				}
+			}
+			b = b[size:]
 		}
-		if ok {
-			found++
-			last = max(last, v)
+		switch {
+		case found == r.count:
+			r.res = eventstore.AppendResult{Version: last.version, Position: last.position}
+			return nil
+		case found > 0:
+			r.err = ErrPartialDuplicate
+			return nil
 		}
-		b = b[size:]
 	}
-	switch {
-	case found == r.count:
-		r.res = eventstore.AppendResult{Version: last, Position: t.position(last)}
-		return false
-	case found > 0:
-		r.err = ErrPartialDuplicate
-		return false
-	}
-	version := t.version()
 	if !r.expected.Matches(version) {
 		r.err = &eventstore.ConflictError{Stream: r.stream, Expected: r.expected, Actual: version}
-		return false
+		return nil
+	}
+	if cs == nil {
+		cs = &cstream{index: &streamIndex{key: c.nextKey}}
+		c.nextKey++
+		c.streams[r.stream] = cs
 	}
 	if c.off+int64(len(r.records)) > int64(len(c.seg.data)) {
-		if err := c.roll(); err != nil {
-			c.failed = fmt.Errorf("filestore: new segment: %w", err)
-			return false
+		if err := c.roll(g); err != nil {
+			return err
 		}
 	}
+	g.writes = append(g.writes, write{name: r.stream, st: cs.index, first: c.next, n: r.count, list: version == 0})
 	at := len(c.buf)
 	c.buf = append(c.buf, r.records...)
 	for b := c.buf[at:]; len(b) > 0; {
 		version++
 		size := seal(b, c.next, version, now)
 		id, _ := idAt(b)
-		c.stagedIDs[idKey{t.key, id}] = version
-		t.positions = append(t.positions, c.next)
-		c.index = append(c.index, locate(c.slot, c.off))
+		c.ids[idKey{cs.index.key, id}] = stored{version, c.next}
+		g.index = append(g.index, locate(c.slot, c.off))
 		c.next++
 		c.off += int64(size)
 		b = b[size:]
 	}
+	cs.version = version
 	r.res = eventstore.AppendResult{Version: version, Position: c.next - 1}
-	return true
-}
-
-// stream returns the group's view of a stream, creating it on first use.
-func (c *committer) stream(name string) *staged {
-	if t, ok := c.staged[name]; ok {
-		return t
+	if !c.spared && c.off > int64(len(c.seg.data))/2 {
+		c.prepare()
 	}
-	// Only the committer writes streams, so it reads them without the lock.
-	t := &staged{published: c.store.streams[name]}
-	if t.published != nil {
-		t.key = t.published.key
-	} else {
-		t.key = c.nextKey
-		c.nextKey++
-	}
-	c.staged[name] = t
-	return t
+	return nil
 }
 
 // write writes the buffered records to the current segment.
@@ -242,24 +278,14 @@ func (c *committer) write() error {
 	return err
 }
 
-// flush writes the buffered records and syncs every segment the group wrote.
-func (c *committer) flush() error {
+// roll moves on to the spare segment, after writing the buffered records to
+// the current one.
+func (c *committer) roll(g *group) error {
 	if err := c.write(); err != nil {
 		return err
 	}
-	for _, seg := range c.touched {
-		if err := seg.sync(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// roll moves on to the prepared spare segment, after writing the buffered
-// records to the current one, and starts preparing the next spare.
-func (c *committer) roll() error {
-	if err := c.write(); err != nil {
-		return err
+	if !c.spared {
+		c.prepare()
 	}
 	sp := <-c.store.spare
 	if sp.err != nil {
@@ -269,13 +295,17 @@ func (c *committer) roll() error {
 	c.store.segs = append(c.store.segs, sp.seg)
 	c.store.mu.Unlock()
 	c.seg, c.slot, c.off = sp.seg, c.slot+1, 0
-	c.touched = append(c.touched, sp.seg)
-	c.prepare()
+	g.touched = append(g.touched, sp.seg)
+	c.spared = false
 	return nil
 }
 
-// prepare creates the next spare segment in the background.
+// prepare creates the segment after the current one in the background. The
+// committer starts it when the current segment is half full: zero-filling a
+// segment competes with appends for the disk, so it happens once per segment
+// and in good time rather than right after every roll.
 func (c *committer) prepare() {
+	c.spared = true
 	s, num := c.store, c.seg.num+1
 	s.preparing.Add(1)
 	go func() {
@@ -285,26 +315,69 @@ func (c *committer) prepare() {
 	}()
 }
 
-// publish makes the group's durable appends visible to readers and
-// subscribers, and remembers their ids.
-func (c *committer) publish() {
+// settle takes the written groups in order, as many as are waiting, makes
+// them durable with one fdatasync per segment, publishes them to readers and
+// subscribers, and answers their requests.
+func (c *committer) settle(groups <-chan *group, settled chan<- struct{}) {
+	defer close(settled)
 	s := c.store
+	var batch []*group
+	for g := range groups {
+		batch = append(batch[:0], g)
+	more:
+		for {
+			select {
+			case g, ok := <-groups:
+				if !ok {
+					break more
+				}
+				batch = append(batch, g)
+			default:
+				break more
+			}
+		}
+		var synced *segment
+		for _, g := range batch {
+			for _, seg := range g.touched {
+				if len(g.writes) == 0 || seg == synced || s.fault.get() != nil {
+					continue
+				}
+				if err := seg.sync(); err != nil {
+					s.fault.set(err)
+				}
+				synced = seg
+			}
+		}
+		err := s.fault.get()
+		if err == nil {
+			s.publish(batch)
+		}
+		for _, g := range batch {
+			for _, r := range g.reqs {
+				if err != nil {
+					r.res, r.err = eventstore.AppendResult{}, err
+				}
+				close(r.done)
+			}
+		}
+	}
+}
+
+// publish makes durable groups visible to readers and wakes subscribers.
+func (s *Store) publish(groups []*group) {
 	s.mu.Lock()
-	s.index = append(s.index, c.index...)
-	for name, t := range c.staged {
-		if len(t.positions) == 0 {
-			continue
+	defer s.mu.Unlock()
+	for _, g := range groups {
+		s.index = append(s.index, g.index...)
+		for _, w := range g.writes {
+			if w.list {
+				s.streams[w.name] = w.st
+			}
+			for p := range uint64(w.n) {
+				w.st.positions = append(w.st.positions, w.first+p)
+			}
 		}
-		if t.published == nil {
-			t.published = &streamIndex{key: t.key}
-			s.streams[name] = t.published
-		}
-		t.published.positions = append(t.published.positions, t.positions...)
 	}
 	close(s.changed)
 	s.changed = make(chan struct{})
-	s.mu.Unlock()
-	for k, v := range c.stagedIDs {
-		c.ids[k] = v
-	}
 }

@@ -52,6 +52,7 @@ type Store struct {
 	reqs    chan *request
 
 	c         committer     // owned by the committer goroutine
+	fault     fault
 	committed chan struct{} // closed when the committer has stopped
 	spare     chan spare    // the next segment, prepared in the background
 	preparing sync.WaitGroup
@@ -130,7 +131,7 @@ func Open(opts Options) (*Store, error) {
 		streams:   map[string]*streamIndex{},
 		changed:   make(chan struct{}),
 	}
-	s.c = committer{store: s, ids: map[idKey]uint64{}, staged: map[string]*staged{}, stagedIDs: map[idKey]uint64{}}
+	s.c = committer{store: s, streams: map[string]*cstream{}, ids: map[idKey]stored{}}
 	if err := s.recover(); err != nil {
 		for _, seg := range s.segs {
 			_ = seg.close()
@@ -157,7 +158,6 @@ func (s *Store) recover() error {
 		}
 		s.segs = []*segment{seg}
 		s.c.seg, s.c.slot, s.c.off, s.c.next = seg, 0, 0, 1
-		s.c.prepare()
 		return nil
 	}
 	for _, n := range nums {
@@ -192,23 +192,25 @@ func (s *Store) recover() error {
 		return err
 	}
 	s.c.next = uint64(len(s.index)) + 1
+	for name, st := range s.streams {
+		s.c.streams[name] = &cstream{index: st, version: uint64(len(st.positions))}
+	}
 	if end == 0 && slot > 0 {
 		// The last segment is an unused spare: keep filling the one before.
 		s.spare <- spare{seg: last}
 		s.segs = s.segs[:slot]
-		s.c.seg, s.c.slot, s.c.off = s.segs[slot-1], slot-1, ends[slot-1]
+		s.c.seg, s.c.slot, s.c.off, s.c.spared = s.segs[slot-1], slot-1, ends[slot-1], true
 		return nil
 	}
 	s.c.seg, s.c.slot, s.c.off = last, slot, end
-	s.c.prepare()
 	return nil
 }
 
 // scan indexes every valid record and returns where the records of each
 // segment end, up to the segment where the log ends: the last one, or the
 // first whose records stop being valid. Invalid data is the torn tail of the
-// last group commit, which spans at most two segments, so it is corruption if
-// more than one later segment holds data.
+// last group commits, so it is corruption if more than tornLimit later
+// segments hold data.
 func (s *Store) scan() (ends []int64, err error) {
 	for slot := range s.segs {
 		end, clean := s.scanSegment(slot)
@@ -222,7 +224,7 @@ func (s *Store) scan() (ends []int64, err error) {
 				written++
 			}
 		}
-		if written > 1 {
+		if written > tornLimit {
 			return nil, fmt.Errorf("%w: invalid record in %s at offset %d", ErrCorrupt, segmentName(s.segs[slot].num), end)
 		}
 		break
@@ -292,7 +294,7 @@ func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
 	for _, r := range batch {
 		s.index = append(s.index, locate(slot, at))
 		st.positions = append(st.positions, r.position())
-		s.c.ids[idKey{st.key, r.id()}] = r.version()
+		s.c.ids[idKey{st.key, r.id()}] = stored{r.version(), r.position()}
 		at += int64(headerSize + len(r))
 	}
 	return true
