@@ -51,7 +51,7 @@ type Store struct {
 	closing bool
 	reqs    chan *request
 
-	c         committer     // owned by the committer goroutine
+	c         committer // owned by the committer goroutine
 	fault     fault
 	committed chan struct{} // closed when the committer has stopped
 	spare     chan spare    // the next segment, prepared in the background
