@@ -1,0 +1,47 @@
+package api
+
+import (
+	"fmt"
+
+	"github.com/graphql-go/graphql"
+)
+
+// Builder collects the fields areas contribute to the schema's root types.
+// Adding a name twice panics: that is a programming error found at start-up.
+type Builder struct {
+	query, mutation, subscription graphql.Fields
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder {
+	return &Builder{query: graphql.Fields{}, mutation: graphql.Fields{}, subscription: graphql.Fields{}}
+}
+
+// Query adds a query field.
+func (b *Builder) Query(name string, f *graphql.Field) { add(b.query, "query", name, f) }
+
+// Subscription adds a subscription field.
+func (b *Builder) Subscription(name string, f *graphql.Field) {
+	add(b.subscription, "subscription", name, f)
+}
+
+func add(fields graphql.Fields, root, name string, f *graphql.Field) {
+	if _, dup := fields[name]; dup {
+		panic(fmt.Sprintf("api: %s field %q added twice", root, name))
+	}
+	fields[name] = f
+}
+
+// Build returns the schema.
+func (b *Builder) Build() (graphql.Schema, error) {
+	cfg := graphql.SchemaConfig{
+		Query: graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: b.query}),
+	}
+	if len(b.mutation) > 0 {
+		cfg.Mutation = graphql.NewObject(graphql.ObjectConfig{Name: "Mutation", Fields: b.mutation})
+	}
+	if len(b.subscription) > 0 {
+		cfg.Subscription = graphql.NewObject(graphql.ObjectConfig{Name: "Subscription", Fields: b.subscription})
+	}
+	return graphql.NewSchema(cfg)
+}

@@ -1,0 +1,113 @@
+package api
+
+import (
+	"encoding/base64"
+	"strings"
+	"sync"
+
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// MaxPageSize bounds a connection's `first` argument.
+const MaxPageSize = 100
+
+// PageInfo is the Relay PageInfo type.
+var PageInfo = graphql.NewObject(graphql.ObjectConfig{
+	Name: "PageInfo",
+	Fields: graphql.Fields{
+		"hasNextPage": {Type: graphql.NewNonNull(graphql.Boolean)},
+		"endCursor":   {Type: graphql.String},
+	},
+})
+
+// ConnectionArgs returns the Relay pagination arguments plus extra ones.
+func ConnectionArgs(extra graphql.FieldConfigArgument) graphql.FieldConfigArgument {
+	args := graphql.FieldConfigArgument{
+		"first": {Type: graphql.Int, DefaultValue: 20, Description: "At most this many items (1–100)."},
+		"after": {Type: graphql.String, Description: "The endCursor of the previous page."},
+	}
+	for k, v := range extra {
+		args[k] = v
+	}
+	return args
+}
+
+// Page is one page of a connection: the nodes with their cursors.
+type Page struct {
+	Nodes      []any
+	Cursors    []string
+	HasNext    bool
+	TotalCount int
+}
+
+var connections sync.Map // node type name → connection type
+
+// Connection returns the <Node>Connection type for node (one per node type).
+func Connection(node *graphql.Object) *graphql.Object {
+	if c, ok := connections.Load(node.Name()); ok {
+		return c.(*graphql.Object)
+	}
+	edge := graphql.NewObject(graphql.ObjectConfig{
+		Name: node.Name() + "Edge",
+		Fields: graphql.Fields{
+			"cursor": {Type: graphql.NewNonNull(graphql.String)},
+			"node":   {Type: graphql.NewNonNull(node)},
+		},
+	})
+	conn := graphql.NewObject(graphql.ObjectConfig{
+		Name: node.Name() + "Connection",
+		Fields: graphql.Fields{
+			"edges":      {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(edge)))},
+			"pageInfo":   {Type: graphql.NewNonNull(PageInfo)},
+			"totalCount": {Type: graphql.NewNonNull(graphql.Int), Description: "How many items match, over all pages."},
+		},
+	})
+	actual, _ := connections.LoadOrStore(node.Name(), conn)
+	return actual.(*graphql.Object)
+}
+
+// Resolve turns a Page into the value a connection field returns.
+func (p Page) Resolve() map[string]any {
+	edges := make([]map[string]any, len(p.Nodes))
+	var end any
+	for i, n := range p.Nodes {
+		edges[i] = map[string]any{"cursor": p.Cursors[i], "node": n}
+		end = p.Cursors[i]
+	}
+	return map[string]any{
+		"edges":      edges,
+		"pageInfo":   map[string]any{"hasNextPage": p.HasNext, "endCursor": end},
+		"totalCount": p.TotalCount,
+	}
+}
+
+// PageSize reads and checks the `first` argument.
+func PageSize(args map[string]any) (int, error) {
+	n, _ := args["first"].(int)
+	if n < 1 || n > MaxPageSize {
+		return 0, kernel.FieldErrorf(kernel.CodeInvalid, "first", "first must be between 1 and %d", MaxPageSize)
+	}
+	return n, nil
+}
+
+// EncodeCursor makes an opaque cursor from the sort key parts of an item.
+func EncodeCursor(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x1f")))
+}
+
+// DecodeCursor reads the `after` argument: nil when absent, INVALID_INPUT on
+// a cursor this server did not make with want parts.
+func DecodeCursor(args map[string]any, want int) ([]string, error) {
+	s, _ := args["after"].(string)
+	if s == "" {
+		return nil, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	parts := strings.Split(string(raw), "\x1f")
+	if err != nil || len(parts) != want {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
+	}
+	return parts, nil
+}
