@@ -47,13 +47,17 @@ func (d *document) operation(name string) (*ast.OperationDefinition, bool) {
 	return nil, false
 }
 
-// documentCache is a bounded, least-recently-used map from query text to its
-// document. It is safe for concurrent use.
+// documentCache is a least-recently-used map from query text to its
+// document, bounded both in entries and in the total length of the query
+// texts (a parsed document's size grows with its text). It is safe for
+// concurrent use.
 type documentCache struct {
-	mu    sync.Mutex
-	limit int
-	order *list.List // of *cacheEntry, most recently used first
-	byKey map[string]*list.Element
+	mu       sync.Mutex
+	limit    int // entries
+	maxBytes int // total query text
+	bytes    int
+	order    *list.List // of *cacheEntry, most recently used first
+	byKey    map[string]*list.Element
 }
 
 type cacheEntry struct {
@@ -61,8 +65,8 @@ type cacheEntry struct {
 	doc   *document
 }
 
-func newDocumentCache(limit int) *documentCache {
-	return &documentCache{limit: limit, order: list.New(), byKey: make(map[string]*list.Element, limit)}
+func newDocumentCache(limit, maxBytes int) *documentCache {
+	return &documentCache{limit: limit, maxBytes: maxBytes, order: list.New(), byKey: make(map[string]*list.Element, limit)}
 }
 
 func (c *documentCache) get(query string) (*document, bool) {
@@ -83,11 +87,17 @@ func (c *documentCache) put(query string, doc *document) {
 		c.order.MoveToFront(el)
 		return
 	}
+	if len(query) > c.maxBytes {
+		return
+	}
 	c.byKey[query] = c.order.PushFront(&cacheEntry{query: query, doc: doc})
-	for c.order.Len() > c.limit {
+	c.bytes += len(query)
+	for c.order.Len() > c.limit || c.bytes > c.maxBytes {
 		oldest := c.order.Back()
 		c.order.Remove(oldest)
-		delete(c.byKey, oldest.Value.(*cacheEntry).query)
+		q := oldest.Value.(*cacheEntry).query
+		delete(c.byKey, q)
+		c.bytes -= len(q)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 func TestDocumentCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
-	c := newDocumentCache(2)
+	c := newDocumentCache(2, 100)
 	a, b, d := &document{}, &document{}, &document{}
 	c.put("a", a)
 	c.put("b", b)
@@ -34,6 +34,20 @@ func TestDocumentCacheEvictsTheLeastRecentlyUsed(t *testing.T) {
 	}
 	if c.len() != 2 {
 		t.Errorf("len %d; want 2", c.len())
+	}
+}
+
+func TestDocumentCacheIsBoundedInQueryBytes(t *testing.T) {
+	c := newDocumentCache(10, 100)
+	c.put(strings.Repeat("a", 101), &document{})
+	if c.len() != 0 {
+		t.Error("a query longer than the whole budget was cached")
+	}
+	c.put(strings.Repeat("b", 60), &document{})
+	c.put(strings.Repeat("c", 30), &document{})
+	c.put(strings.Repeat("d", 20), &document{}) // 110 bytes: evicts b
+	if _, ok := c.get(strings.Repeat("b", 60)); ok || c.len() != 2 {
+		t.Errorf("len %d, oldest kept %v; want b evicted and 2 left", c.len(), ok)
 	}
 }
 
@@ -125,7 +139,7 @@ func BenchmarkPrepare(b *testing.B) {
 	b.Run("uncached", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			s.cache = newDocumentCache(1)
+			s.cache = newDocumentCache(1, DefaultCacheBytes)
 			if _, herr := s.prepare(p); herr != nil {
 				b.Fatal(herr.errs)
 			}

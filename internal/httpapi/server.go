@@ -28,6 +28,7 @@ const (
 	DefaultTimeout        = 10 * time.Second
 	DefaultWaitTimeout    = 2 * time.Second
 	DefaultCacheSize      = 1024
+	DefaultCacheBytes     = 4 << 20
 	DefaultInitTimeout    = 10 * time.Second
 	DefaultMaxSubscribers = 100
 )
@@ -52,8 +53,10 @@ type Options struct {
 	// (PositionHeader); WaitTimeout bounds the wait.
 	WaitFunc    WaitFunc
 	WaitTimeout time.Duration
-	// CacheSize is how many distinct documents stay parsed and validated.
-	CacheSize int
+	// CacheSize is how many distinct documents stay parsed and validated, and
+	// CacheBytes bounds the total length of their query texts.
+	CacheSize  int
+	CacheBytes int
 	// InitTimeout is how long a WebSocket client may take to send connection_init.
 	InitTimeout time.Duration
 	// MaxSubscribers bounds the operations running at once on one WebSocket.
@@ -97,6 +100,7 @@ func New(opts Options) (*Server, error) {
 	opts.Timeout = defaultTo(opts.Timeout, DefaultTimeout)
 	opts.WaitTimeout = defaultTo(opts.WaitTimeout, DefaultWaitTimeout)
 	opts.CacheSize = defaultTo(opts.CacheSize, DefaultCacheSize)
+	opts.CacheBytes = defaultTo(opts.CacheBytes, DefaultCacheBytes)
 	opts.InitTimeout = defaultTo(opts.InitTimeout, DefaultInitTimeout)
 	opts.MaxSubscribers = defaultTo(opts.MaxSubscribers, DefaultMaxSubscribers)
 	if opts.Logger == nil {
@@ -118,7 +122,7 @@ func New(opts Options) (*Server, error) {
 		schema:  opts.Schema,
 		log:     opts.Logger,
 		clock:   opts.Clock,
-		cache:   newDocumentCache(opts.CacheSize),
+		cache:   newDocumentCache(opts.CacheSize, opts.CacheBytes),
 		metrics: m,
 		mux:     http.NewServeMux(),
 	}
