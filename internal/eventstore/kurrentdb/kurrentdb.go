@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -21,6 +22,11 @@ import (
 type Store struct {
 	client *esdb.Client
 	known  *knownStreams
+
+	// Every call into the client happens under a read lock of busy, and
+	// Close takes the write lock before it closes the client: the client
+	// panics when a call fails, or starts, after its Close.
+	busy   sync.RWMutex
 	closed atomic.Bool
 }
 
@@ -59,11 +65,27 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 // Close implements eventstore.Store. It closes the client's connection, which
 // ends every subscription; calling it again does nothing.
 func (s *Store) Close() error {
-	if s.closed.Swap(true) {
+	s.busy.Lock()
+	already := s.closed.Swap(true)
+	s.busy.Unlock()
+	if already {
 		return nil
 	}
 	return s.client.Close()
 }
+
+// enter starts a call into the client, or returns ErrClosed; leave ends it.
+// Calls must not nest: a waiting Close would block the inner one.
+func (s *Store) enter() error {
+	s.busy.RLock()
+	if s.closed.Load() {
+		s.busy.RUnlock()
+		return eventstore.ErrClosed
+	}
+	return nil
+}
+
+func (s *Store) leave() { s.busy.RUnlock() }
 
 // Append implements eventstore.Store; see the package doc for how it keeps
 // re-appends idempotent.
@@ -71,9 +93,10 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err := eventstore.Validate(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	if s.closed.Load() {
-		return eventstore.AppendResult{}, eventstore.ErrClosed
+	if err := s.enter(); err != nil {
+		return eventstore.AppendResult{}, err
 	}
+	defer s.leave()
 	if err := ctx.Err(); err != nil {
 		return eventstore.AppendResult{}, err
 	}
@@ -166,9 +189,15 @@ func toProposed(events []eventstore.EventData) ([]esdb.EventData, error) {
 
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
-	if s.closed.Load() {
-		return nil, eventstore.ErrClosed
+	if err := s.enter(); err != nil {
+		return nil, err
 	}
+	defer s.leave()
+	return s.readStream(ctx, stream, dir, from, limit)
+}
+
+// readStream is ReadStream inside a call that has entered.
+func (s *Store) readStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -192,9 +221,10 @@ func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Di
 // ReadAll implements eventstore.Store. It reads $all in pages and leaves out
 // system events, so a page of the contract holds up to limit of the others.
 func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.RecordedEvent, error) {
-	if s.closed.Load() {
-		return nil, eventstore.ErrClosed
+	if err := s.enter(); err != nil {
+		return nil, err
 	}
+	defer s.leave()
 	if limit <= 0 {
 		return nil, nil
 	}

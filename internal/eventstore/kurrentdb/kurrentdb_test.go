@@ -3,6 +3,7 @@ package kurrentdb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,38 @@ func TestCloseEndsSubscriptionsAndRefusesWork(t *testing.T) {
 	}
 	if _, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{}); !errors.Is(err, eventstore.ErrClosed) {
 		t.Fatalf("SubscribeAll after Close = %v, want ErrClosed", err)
+	}
+}
+
+// Appends in flight when the store closes complete or fail with ErrClosed.
+func TestCloseWhileAppending(t *testing.T) {
+	s := open(t, standIn(t))
+	const writers = 8
+	errs := make(chan error, writers)
+	started := make(chan struct{}, writers)
+	for w := range writers {
+		go func() {
+			stream := fmt.Sprintf("order-%d", w)
+			for i := 0; ; i++ {
+				if _, err := s.Append(context.Background(), stream, eventstore.Any, event("Changed")); err != nil {
+					errs <- err
+					return
+				}
+				if i == 0 {
+					started <- struct{}{}
+				}
+			}
+		}()
+	}
+	for range writers {
+		<-started
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range writers {
+		if err := <-errs; !errors.Is(err, eventstore.ErrClosed) {
+			t.Fatalf("append during Close = %v, want ErrClosed", err)
+		}
 	}
 }

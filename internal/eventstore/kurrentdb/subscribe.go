@@ -15,9 +15,10 @@ import (
 // else by its event type prefixes, else leaves out system event types; the
 // subscription then applies the whole filter, and the position, itself.
 func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstore.Filter) (eventstore.Subscription, error) {
-	if s.closed.Load() {
-		return nil, eventstore.ErrClosed
+	if err := s.enter(); err != nil {
+		return nil, err
 	}
+	defer s.leave()
 	opts := esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: serverFilter(filter)}
 	if after > 0 {
 		opts.From = esdb.Position{Commit: after, Prepare: after}
