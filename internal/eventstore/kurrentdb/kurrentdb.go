@@ -62,8 +62,9 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	return s, nil
 }
 
-// Close implements eventstore.Store. It closes the client's connection, which
-// ends every subscription; calling it again does nothing.
+// Close implements eventstore.Store. It waits for the calls in flight to
+// complete or fail, then closes the client's connection, which ends every
+// subscription; calling it again does nothing.
 func (s *Store) Close() error {
 	s.busy.Lock()
 	already := s.closed.Swap(true)
