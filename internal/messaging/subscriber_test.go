@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 )
@@ -197,5 +198,40 @@ func TestUndecodableEnvelopeEndsTheSubscriptionInsteadOfSkippingIt(t *testing.T)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("subscription neither delivered nor ended")
+	}
+}
+
+func TestGroupResumesAfterTheStoreIsReopened(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *filestore.Store {
+		s, err := filestore.Open(filestore.Options{Dir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	store := open()
+	for range 3 {
+		appendEvent(t, store, "a-1")
+	}
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g"})
+	msgs := subscribe(t, sub, "$all")
+	receive(t, msgs).Ack()
+	acked := receive(t, msgs)
+	acked.Ack()
+	unacked := receive(t, msgs)
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	store = open()
+	defer store.Close()
+	sub = messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g"})
+	defer sub.Close()
+	if got, want := mustPosition(t, receive(t, subscribe(t, sub, "$all"))), mustPosition(t, unacked); got != want {
+		t.Fatalf("after reopening, the group got position %d, want %d, the one after its last ack at %d", got, want, mustPosition(t, acked))
 	}
 }
