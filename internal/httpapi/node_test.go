@@ -68,6 +68,7 @@ func TestGraphQLHTTPAuditPassesWithoutErrorOrWarning(t *testing.T) {
 			t.Errorf("%s %s: %s %s", r.ID, r.Name, r.Status, r.Reason)
 		}
 	}
+	t.Logf("graphql-http auditServer: %d audits run", len(results))
 }
 
 func TestGraphQLWSClientReceivesTheSubscription(t *testing.T) {
