@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -36,4 +37,29 @@ func RequireParty(p auth.Principal, party uuid.UUID, exchangeToo bool) error {
 func Viewer(ctx context.Context) auth.Principal {
 	p, _ := auth.FromContext(ctx)
 	return p
+}
+
+// viewerType is what `me` returns.
+var viewerType = graphql.NewObject(graphql.ObjectConfig{
+	Name:        "Viewer",
+	Description: "The caller as its bearer token names it.",
+	Fields: graphql.Fields{
+		"role":  {Type: graphql.NewNonNull(graphql.String), Description: "exchange, collective, bidder, bank or fund."},
+		"party": {Type: graphql.NewNonNull(graphql.ID), Description: "The party (collective, bidder, bank, fund) the caller acts for."},
+	},
+})
+
+// RegisterViewer adds the `me` query: the caller, or null when anonymous.
+func RegisterViewer(b *Builder) {
+	b.Query("me", &graphql.Field{
+		Type:        viewerType,
+		Description: "The caller, or null for anonymous callers.",
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			v, ok := auth.FromContext(p.Context)
+			if !ok {
+				return nil, nil
+			}
+			return map[string]any{"role": v.Role.String(), "party": v.Party.String()}, nil
+		},
+	})
 }

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"context"
+	"sync"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
+)
+
+// Hub fans the store's live events out to subscriptions: it follows $all
+// once and hands each event to the subscribers of its stream, so a thousand
+// people watching auctions cost one store subscription, not a thousand.
+//
+// A subscriber that falls more than its buffer behind is dropped (its channel
+// closes): a live board must not hold up everyone else. Clients resubscribe
+// and query the listing to catch up.
+type Hub struct {
+	store  eventstore.Store
+	reg    *kernel.Registry
+	buffer int
+
+	mu   sync.Mutex
+	subs map[string]map[chan readmodel.Envelope]struct{}
+}
+
+// NewHub returns a hub over store; each subscriber may lag buffer events.
+func NewHub(store eventstore.Store, reg *kernel.Registry, buffer int) *Hub {
+	return &Hub{store: store, reg: reg, buffer: buffer, subs: map[string]map[chan readmodel.Envelope]struct{}{}}
+}
+
+// Run follows the store from after (exclusive) until ctx ends.
+func (h *Hub) Run(ctx context.Context, after uint64) error {
+	sub, err := h.store.SubscribeAll(ctx, after, eventstore.Filter{})
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	for {
+		rec, err := sub.Next(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		h.publish(rec)
+	}
+}
+
+func (h *Hub) publish(rec eventstore.RecordedEvent) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	subs := h.subs[rec.Stream]
+	if len(subs) == 0 {
+		return
+	}
+	ev, err := h.reg.Decode(rec.Type, rec.Data)
+	if err != nil {
+		return // an event this build cannot read is not for live boards
+	}
+	env := readmodel.Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
+	for ch := range subs {
+		select {
+		case ch <- env:
+		default: // too slow: drop it
+			delete(subs, ch)
+			close(ch)
+		}
+	}
+	if len(subs) == 0 {
+		delete(h.subs, rec.Stream)
+	}
+}
+
+// Subscribe returns the live events of stream from now on. The channel closes
+// when ctx ends or the subscriber is dropped for lagging.
+func (h *Hub) Subscribe(ctx context.Context, stream string) <-chan readmodel.Envelope {
+	ch := make(chan readmodel.Envelope, h.buffer)
+	h.mu.Lock()
+	if h.subs[stream] == nil {
+		h.subs[stream] = map[chan readmodel.Envelope]struct{}{}
+	}
+	h.subs[stream][ch] = struct{}{}
+	h.mu.Unlock()
+	go func() {
+		<-ctx.Done()
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if subs, ok := h.subs[stream]; ok {
+			if _, still := subs[ch]; still {
+				delete(subs, ch)
+				close(ch)
+				if len(subs) == 0 {
+					delete(h.subs, stream)
+				}
+			}
+		}
+	}()
+	return ch
+}

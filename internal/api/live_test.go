@@ -1,0 +1,75 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+type pinged struct {
+	N int `json:"n"`
+}
+
+func (pinged) EventType() string { return "test.Pinged.v1" }
+
+func ping(t *testing.T, s eventstore.Store, stream string, n int) {
+	t.Helper()
+	data, _ := json.Marshal(pinged{N: n})
+	if _, err := s.Append(context.Background(), stream, eventstore.Any, eventstore.EventData{ID: uuid.New(), Type: "test.Pinged.v1", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHubDeliversAStreamsEventsAndDropsLaggards(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := memstore.New(kernel.SystemClock{})
+	reg := kernel.NewRegistry()
+	reg.Register(pinged{})
+	hub := NewHub(store, reg, 2)
+	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
+
+	watching := hub.Subscribe(ctx, "a-1")
+	lagging := hub.Subscribe(ctx, "a-1")
+	ping(t, store, "b-1", 0) // another stream: not delivered
+	ping(t, store, "a-1", 1)
+	ping(t, store, "a-1", 2)
+	for want := 1; want <= 2; want++ {
+		select {
+		case env := <-watching:
+			if env.Event.(pinged).N != want {
+				t.Fatalf("got %v, want ping %d", env.Event, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no live event")
+		}
+	}
+	ping(t, store, "a-1", 3) // lagging has 2 buffered and is now full: dropped
+	<-watching
+	n := 0
+	for range lagging {
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("lagging subscriber got %d events before being dropped, want its buffer of 2", n)
+	}
+
+	subCtx, stop := context.WithCancel(ctx)
+	ended := hub.Subscribe(subCtx, "a-1")
+	stop()
+	select {
+	case _, open := <-ended:
+		if open {
+			t.Fatal("event after the subscriber's context ended")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("channel not closed when the context ended")
+	}
+}

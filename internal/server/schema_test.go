@@ -1,0 +1,37 @@
+package server
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+)
+
+var update = flag.Bool("update", false, "rewrite schema/schema.graphql from the code")
+
+// The committed SDL is what the code serves: change the schema, then run
+// `go test ./internal/server -run TestSchemaFileMatchesCode -update` and commit the file.
+func TestSchemaFileMatchesCode(t *testing.T) {
+	s, err := Open(context.Background(), Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := api.PrintSDL(s.Schema)
+	path := filepath.Join("..", "..", "schema", "schema.graphql")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != got {
+		t.Fatalf("schema/schema.graphql is out of date with the code: run go test ./internal/server -run TestSchemaFileMatchesCode -update")
+	}
+}

@@ -1,0 +1,201 @@
+// Package server assembles nongjiao from its parts: the event store, the
+// command side (internal/app), the read models and their projector, the live
+// hub, the GraphQL schema of every area and the HTTP transport. cmd/nongjiao
+// and the end-to-end tests both start the exchange through Open.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/graphql-go/graphql"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/api/assets"
+	"github.com/nongjiao/nongjiao/internal/api/coops"
+	"github.com/nongjiao/nongjiao/internal/api/credit"
+	"github.com/nongjiao/nongjiao/internal/api/listings"
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
+	"github.com/nongjiao/nongjiao/internal/httpapi"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+)
+
+// Config says which backends to use and where.
+type Config struct {
+	DataDir      string // the embedded store, embedded read models and the token secret
+	Store        string // "file" (default) or "kurrentdb"
+	KurrentDBURL string // with Store "kurrentdb"
+	ReadModel    string // "sqlite" (default) or "postgres"
+	PostgresURL  string // with ReadModel "postgres"
+	// Worker runs the projector, the scheduler and the process managers in
+	// this process. A deployment runs exactly one worker; `serve` is one by default.
+	Worker bool
+	Clock  kernel.Clock // kernel.SystemClock when nil
+	Log    *slog.Logger // slog.Default() when nil
+	// SchedulerTick is how often the scheduler looks for due commands (1 s when 0).
+	SchedulerTick time.Duration
+}
+
+// area is one part of the API: its GraphQL fields and its projections.
+type area struct {
+	register    func(*api.Builder, api.Deps)
+	projections func() []readmodel.Projection
+}
+
+var areas = []area{
+	{assets.Register, assetview.Projections},
+	{listings.Register, listingview.Projections},
+	{coops.Register, coopview.Projections},
+	{credit.Register, creditview.Projections},
+}
+
+// Server is an assembled exchange.
+type Server struct {
+	Config    Config
+	Store     eventstore.Store
+	App       *app.App
+	DB        *readmodel.DB
+	Projector *readmodel.Projector
+	Live      *api.Hub
+	Schema    graphql.Schema
+	HTTP      *httpapi.Server
+	Issuer    *auth.Issuer
+}
+
+// Open opens the store and read models and builds the API. Close releases them.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = kernel.SystemClock{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.SchedulerTick == 0 {
+		cfg.SchedulerTick = time.Second
+	}
+	s := &Server{Config: cfg}
+	var err error
+	if s.Store, err = openStore(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if s.DB, err = openReadModels(ctx, cfg); err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	if err := s.build(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
+	switch cfg.Store {
+	case "", "file":
+		return filestore.Open(filestore.Options{Dir: cfg.DataDir + "/events", Clock: cfg.Clock})
+	case "kurrentdb":
+		return kurrentdb.Open(ctx, cfg.KurrentDBURL)
+	default:
+		return nil, fmt.Errorf("unknown store %q: want file or kurrentdb", cfg.Store)
+	}
+}
+
+func openReadModels(ctx context.Context, cfg Config) (*readmodel.DB, error) {
+	switch cfg.ReadModel {
+	case "", "sqlite":
+		return readmodel.OpenSQLite(cfg.DataDir)
+	case "postgres":
+		return readmodel.OpenPostgres(ctx, cfg.PostgresURL, "nongjiao")
+	default:
+		return nil, fmt.Errorf("unknown read model backend %q: want sqlite or postgres", cfg.ReadModel)
+	}
+}
+
+func (s *Server) build(ctx context.Context) error {
+	cfg := s.Config
+	s.App = app.New(s.Store, cfg.Clock, cfg.Log, app.Options{})
+	var projs []readmodel.Projection
+	for _, a := range areas {
+		projs = append(projs, a.projections()...)
+	}
+	var err error
+	if s.Projector, err = readmodel.NewProjector(ctx, s.DB, s.App.Events, projs...); err != nil {
+		return err
+	}
+	s.Live = api.NewHub(s.Store, s.App.Events, 256)
+	b := api.NewBuilder()
+	api.RegisterViewer(b)
+	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
+	for _, a := range areas {
+		a.register(b, deps)
+	}
+	if s.Schema, err = b.Build(); err != nil {
+		return fmt.Errorf("build schema: %w", err)
+	}
+	secret, err := auth.LoadOrCreateSecret(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	s.Issuer = auth.NewIssuer(secret, cfg.Clock)
+	s.HTTP, err = httpapi.New(httpapi.Options{
+		Schema:   &s.Schema,
+		Verifier: auth.NewVerifier(secret, cfg.Clock),
+		WaitFunc: s.Projector.WaitFor,
+		Logger:   cfg.Log,
+		Clock:    cfg.Clock,
+	})
+	return err
+}
+
+// Run serves HTTP on ln and, for a worker, keeps read models, the scheduler
+// and the live hub current, until ctx ends or one of them fails.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
+	if s.Config.Worker {
+		g.Go(func() error { return s.Projector.Run(ctx, s.Store, 512) })
+		g.Go(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+	}
+	srv := &http.Server{Handler: s.HTTP, ReadHeaderTimeout: 10 * time.Second}
+	g.Go(func() error {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.HTTP.Shutdown(shutdown) //nolint:errcheck // best effort on the way out
+		return srv.Shutdown(shutdown)
+	})
+	g.Go(func() error {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// Close releases the read models and the store.
+func (s *Server) Close() error {
+	var errs []error
+	if s.DB != nil {
+		errs = append(errs, s.DB.Close())
+	}
+	if s.Store != nil {
+		errs = append(errs, s.Store.Close())
+	}
+	return errors.Join(errs...)
+}
