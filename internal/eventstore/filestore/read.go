@@ -44,28 +44,35 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []eventstore.RecordedEvent
-	_, _, err := s.scanAll(after, limit, func(r record) { out = append(out, r.event()) })
-	return out, err
+	v, err := s.view(after, limit)
+	if err != nil || len(v.locs) == 0 {
+		return nil, err
+	}
+	out := make([]eventstore.RecordedEvent, 0, len(v.locs))
+	return out, s.decode(v.segs, v.locs, func(r record) { out = append(out, r.event()) })
 }
 
-// scanAll passes each record after position after, up to limit of them, to
-// fn, and returns the last position it passed (after when none) and the
-// channel that closes when more arrive.
-func (s *Store) scanAll(after uint64, limit int, fn func(record)) (last uint64, changed <-chan struct{}, err error) {
+// allView is a snapshot of part of $all.
+type allView struct {
+	locs    []uint64   // locations of the positions after after, up to limit of them
+	segs    []*segment // the segments they are in
+	changed <-chan struct{}
+}
+
+// view returns the locations of up to limit positions after after, and the
+// channel that closes when more are published.
+func (s *Store) view(after uint64, limit int) (allView, error) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
-		s.mu.RUnlock()
-		return after, nil, eventstore.ErrClosed
+		return allView{}, eventstore.ErrClosed
 	}
-	var locs []uint64
+	v := allView{segs: s.segs, changed: s.changed}
 	if after < uint64(len(s.index)) && limit > 0 {
 		// Published entries never change, so the slice may be read unlocked.
-		locs = s.index[after:min(uint64(len(s.index)), after+uint64(limit))]
+		v.locs = s.index[after:min(uint64(len(s.index)), after+uint64(limit))]
 	}
-	segs, changed := s.segs, s.changed
-	s.mu.RUnlock()
-	return after + uint64(len(locs)), changed, s.decode(segs, locs, fn)
+	return v, nil
 }
 
 // decode passes the records at locs to fn, keeping Close from unmapping
@@ -104,9 +111,10 @@ const subscriptionPage = 512
 type subscription struct {
 	store   *Store
 	filter  eventstore.Filter
-	after   uint64 // the last position read
-	pending []eventstore.RecordedEvent
-	ctx     context.Context // ends with Close or SubscribeAll's context
+	after   uint64                     // the last position read
+	pending []eventstore.RecordedEvent // read, selected and not yet delivered
+	next    int                        // the next of pending to deliver
+	ctx     context.Context            // ends with Close or SubscribeAll's context
 	cancel  context.CancelFunc
 }
 
@@ -118,28 +126,33 @@ func (sub *subscription) Next(ctx context.Context) (eventstore.RecordedEvent, er
 		if sub.ctx.Err() != nil {
 			return eventstore.RecordedEvent{}, eventstore.ErrClosed
 		}
-		if len(sub.pending) > 0 {
-			e := sub.pending[0]
-			sub.pending = sub.pending[1:]
+		if sub.next < len(sub.pending) {
+			e := sub.pending[sub.next]
+			sub.pending[sub.next] = eventstore.RecordedEvent{} // let it go once delivered
+			sub.next++
 			return e, nil
 		}
+		sub.pending, sub.next = sub.pending[:0], 0
 		if err := ctx.Err(); err != nil {
 			return eventstore.RecordedEvent{}, err
 		}
-		last, changed, err := sub.store.scanAll(sub.after, subscriptionPage, func(r record) {
-			if matches(sub.filter, r) {
-				sub.pending = append(sub.pending, r.event())
-			}
-		})
+		v, err := sub.store.view(sub.after, subscriptionPage)
+		if err == nil {
+			err = sub.store.decode(v.segs, v.locs, func(r record) {
+				if matches(sub.filter, r) {
+					sub.pending = append(sub.pending, r.event())
+				}
+			})
+		}
 		if err != nil {
 			return eventstore.RecordedEvent{}, err
 		}
-		if last > sub.after {
-			sub.after = last
+		if len(v.locs) > 0 {
+			sub.after += uint64(len(v.locs))
 			continue
 		}
 		select {
-		case <-changed:
+		case <-v.changed:
 		case <-ctx.Done():
 		case <-sub.ctx.Done():
 		}

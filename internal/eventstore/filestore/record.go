@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -169,7 +170,11 @@ func (r record) event() eventstore.RecordedEvent {
 	l := r.lengths()
 	v := r[fixedSize:]
 	data := v[l[0]+l[1] : l[0]+l[1]+l[2]]
-	s := string(v[:l[0]+l[1]]) + string(v[l[0]+l[1]+l[2]:])
+	var b strings.Builder // one allocation for the six strings
+	b.Grow(len(v) - len(data))
+	b.Write(v[:l[0]+l[1]])
+	b.Write(v[l[0]+l[1]+l[2]:])
+	s := b.String()
 	cut := func(n int) string {
 		f := s[:n]
 		s = s[n:]
