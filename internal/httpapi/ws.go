@@ -156,8 +156,9 @@ func (c *socket) readLoop() (websocket.StatusCode, string) {
 }
 
 // authenticate reads a bearer token from connection_init's payload:
-// {"Authorization": "Bearer <token>"} (any case of the key) or {"token": "<token>"}.
-// Without one the connection keeps the upgrade request's principal, if any.
+// {"Authorization": "Bearer <token>"} (any case of the key) or, failing that,
+// {"token": "<token>"}. Without either the connection keeps the upgrade
+// request's principal, if any.
 func (c *socket) authenticate(payload json.RawMessage) error {
 	var fields map[string]any
 	if !isNull(payload) {
@@ -165,26 +166,35 @@ func (c *socket) authenticate(payload json.RawMessage) error {
 			return err
 		}
 	}
-	for key, v := range fields {
-		text, ok := v.(string)
-		if !ok {
-			continue
-		}
-		var p auth.Principal
-		var err error
-		switch {
-		case strings.EqualFold(key, "authorization"):
-			p, err = auth.VerifyHeader(c.s.opts.Verifier, text)
-		case key == "token":
-			p, err = c.s.opts.Verifier.Verify(text)
-		default:
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		c.principal = &p
+	var p auth.Principal
+	var err error
+	switch header, token := authorizationField(fields), fields["token"]; {
+	case header != nil:
+		text, _ := header.(string)
+		p, err = auth.VerifyHeader(c.s.opts.Verifier, text)
+	case token != nil:
+		text, _ := token.(string)
+		p, err = c.s.opts.Verifier.Verify(text)
+	default:
 		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.principal = &p
+	return nil
+}
+
+// authorizationField returns the value of the payload's "Authorization" key,
+// matched without regard to case, or nil.
+func authorizationField(fields map[string]any) any {
+	if v, ok := fields["Authorization"]; ok {
+		return v
+	}
+	for key, v := range fields {
+		if strings.EqualFold(key, "authorization") {
+			return v
+		}
 	}
 	return nil
 }

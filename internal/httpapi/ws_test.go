@@ -117,8 +117,10 @@ func TestWebSocketPingPong(t *testing.T) {
 func TestWebSocketCarriesThePrincipal(t *testing.T) {
 	url := startServer(t, nil)
 	for name, payload := range map[string]string{
-		"Authorization": `{"Authorization":"Bearer ` + testToken(t, auth.RoleExchange) + `"}`,
-		"token":         `{"token":"` + testToken(t, auth.RoleExchange) + `"}`,
+		"Authorization":              `{"Authorization":"Bearer ` + testToken(t, auth.RoleExchange) + `"}`,
+		"authorization":              `{"authorization":"Bearer ` + testToken(t, auth.RoleExchange) + `"}`,
+		"token":                      `{"token":"` + testToken(t, auth.RoleExchange) + `"}`,
+		"Authorization before token": `{"token":"bad","Authorization":"Bearer ` + testToken(t, auth.RoleExchange) + `"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := dialWS(t, url)
@@ -184,6 +186,8 @@ func TestWebSocketProtocolViolationsCloseWithTheProtocolCodes(t *testing.T) {
 		{"subscribe before connection_init", func(c *wsClient) { c.send(sub) }, closeUnauthorized},
 		{"a second connection_init", func(c *wsClient) { c.init(`{}`); c.send(`{"type":"connection_init"}`) }, closeTooManyInitialise},
 		{"a refused token", func(c *wsClient) { c.send(`{"type":"connection_init","payload":{"Authorization":"Bearer nope"}}`) }, closeForbidden},
+		{"a token that is not a string", func(c *wsClient) { c.send(`{"type":"connection_init","payload":{"token":42}}`) }, closeForbidden},
+		{"a payload that is not an object", func(c *wsClient) { c.send(`{"type":"connection_init","payload":[1]}`) }, closeForbidden},
 		{"a duplicate id", func(c *wsClient) { c.init(`{}`); c.send(sub); c.send(sub) }, closeDuplicateID},
 		{"not JSON", func(c *wsClient) { c.send(`hello`) }, closeBadRequest},
 		{"an unknown type", func(c *wsClient) { c.send(`{"type":"start"}`) }, closeBadRequest},
