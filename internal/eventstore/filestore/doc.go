@@ -5,13 +5,23 @@
 // (00000001.seg, 00000002.seg, ...), each holding whole records, one per event:
 // an 8-byte header (body length, CRC-32C of the body) and a body with the
 // event's global position, stream version, recorded time, id, the number of
-// records left in its append's batch, stream, type, data and metadata. A single
-// committer goroutine takes every append queued since its last write, checks
-// each one's expected version and event ids in arrival order, writes them with
-// one write and one fdatasync (group commit), and only then publishes them to
-// readers and acknowledges them. Reads and subscriptions are served from an
-// in-memory index (position → segment offset, stream → positions) over
-// memory-mapped segments; Open rebuilds the index by scanning the log.
+// records left in its append's batch, stream, type, data and metadata.
+//
+// Appends are group-committed. Append encodes its records in the caller's
+// goroutine and queues them. One committer goroutine takes everything queued,
+// decides each append in arrival order (event ids already in the stream make
+// it an idempotent no-op, then the expected version), and writes the accepted
+// records with one write. A settler goroutine then makes every group written
+// so far durable with one fdatasync, publishes them to readers and
+// subscribers, and acknowledges them, while the committer already writes the
+// next group. Nothing is visible or acknowledged before it is durable.
+//
+// Reads and subscriptions are served from an in-memory index (position →
+// segment and offset, stream → positions) over memory-mapped segments; Open
+// rebuilds it, and the per-stream event ids, by scanning the log. The next
+// segment is zero-filled in the background once the current one is half
+// full, so that every fdatasync overwrites allocated space instead of growing
+// a file.
 //
 // Callers must:
 //   - Open a directory once: a second Open, in this or another process, fails
