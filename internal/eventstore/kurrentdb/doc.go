@@ -39,7 +39,9 @@
 //     stream's version as read during that append (errors.Is
 //     eventstore.ErrConcurrency).
 //   - Event data is stored as JSON; eventstore.Metadata is the event's JSON
-//     user metadata; Recorded is KurrentDB's "created" timestamp, in UTC.
+//     user metadata, with the correlation and causation ids also under
+//     KurrentDB's own names ($correlationId, $causationId) for its
+//     projections; Recorded is KurrentDB's "created" timestamp, in UTC.
 //   - ReadStream of a missing stream returns no events and no error.
 //   - ReadAll and SubscribeAll skip KurrentDB's system events (streams or
 //     event types starting with "$"), which the contract's streams can never

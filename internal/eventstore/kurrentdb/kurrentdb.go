@@ -175,11 +175,24 @@ func revisionAt(v uint64) esdb.ExpectedRevision {
 	return esdb.Revision(v - 1)
 }
 
+// wireMetadata is an event's user metadata as stored: the contract's fields,
+// and the same correlation and causation ids under the names KurrentDB's
+// $by_correlation_id projection and UI read.
+type wireMetadata struct {
+	eventstore.Metadata
+	KurrentCorrelate string `json:"$correlationId,omitempty"`
+	KurrentCause     string `json:"$causationId,omitempty"`
+}
+
 // toProposed turns events into the client's form, with metadata as JSON.
 func toProposed(events []eventstore.EventData) ([]esdb.EventData, error) {
 	out := make([]esdb.EventData, len(events))
 	for i, e := range events {
-		meta, err := json.Marshal(e.Metadata)
+		meta, err := json.Marshal(wireMetadata{
+			Metadata:         e.Metadata,
+			KurrentCorrelate: e.Metadata.CorrelationID,
+			KurrentCause:     e.Metadata.CausationID,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("kurrentdb: event %d metadata: %w", i, err)
 		}

@@ -16,9 +16,9 @@ import (
 )
 
 // standIn starts a stand-in server for the test and returns its URL.
-func standIn(tb testing.TB) string {
+func standIn(tb testing.TB, opts ...standin.Option) string {
 	tb.Helper()
-	srv, err := standin.Start()
+	srv, err := standin.Start(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -229,6 +229,22 @@ func TestSystemEventsAreLeftOut(t *testing.T) {
 	e, err := sub.Next(t.Context())
 	if err != nil || e.ID != all[0].ID {
 		t.Fatalf("first event of an unfiltered subscription = %s %s, %v; want %s", e.Stream, e.Type, err, all[0].ID)
+	}
+}
+
+// Older servers send no positions on stream reads: ReadStream reports 0, and
+// an append's result takes the position the append reported, which is the
+// event's position in $all.
+func TestServerWithoutStreamReadPositions(t *testing.T) {
+	s := open(t, standIn(t, standin.WithoutStreamReadPositions()))
+	res := mustAppend(t, s, "order-1", eventstore.NoStream, event("Placed"), event("Paid"))
+	got, err := s.ReadStream(t.Context(), "order-1", eventstore.Forwards, 1, 10)
+	if err != nil || len(got) != 2 || got[0].Position != 0 || got[1].Position != 0 {
+		t.Fatalf("ReadStream = %+v, %v; want 2 events without positions", got, err)
+	}
+	all, err := s.ReadAll(t.Context(), 0, 10)
+	if err != nil || len(all) != 2 || all[0].Position == 0 || all[1].Position != res.Position || res.Version != 2 {
+		t.Fatalf("ReadAll = %+v, %v after append %+v; want the append's position on its last event", all, err, res)
 	}
 }
 

@@ -17,8 +17,9 @@
 //   - Streams.Read of a stream, forwards or backwards from start, end or a
 //     revision, with a count; a stream without events answers stream_not_found.
 //     Stream reads carry each event's log position in the recorded event, as
-//     recent servers do (older ones send max uint64 there, which the adapter
-//     also handles), and no position on the read event.
+//     recent servers do (older ones send max uint64 there, as the stand-in
+//     does with WithoutStreamReadPositions), and no position on the read
+//     event.
 //   - Streams.Read of $all, forwards or backwards, from start, end or a
 //     position. Positions are byte-offset-like: every event is its own
 //     implicitly committed record, commit position = prepare position = the

@@ -1,6 +1,7 @@
 package standin
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ func (s *streams) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 	if err != nil {
 		return err
 	}
-	out := sender{srv: srv, asString: opts.GetUuidOption().GetString_() != nil}
+	out := sender{srv: srv, asString: opts.GetUuidOption().GetString_() != nil, noStreamPositions: s.noStreamReadPositions}
 	backwards := opts.GetReadDirection() == api.ReadReq_Options_Backwards
 	_, subscribe := opts.GetCountOption().(*api.ReadReq_Options_Subscription)
 	switch {
@@ -229,8 +230,9 @@ func newFilter(f *api.ReadReq_Options_FilterOptions) (filter, error) {
 
 // sender writes read responses in the form the client asked for.
 type sender struct {
-	srv      api.Streams_ReadServer
-	asString bool // event ids as strings rather than structured
+	srv               api.Streams_ReadServer
+	asString          bool // event ids as strings rather than structured
+	noStreamPositions bool // stream reads leave the recorded event's positions unset
 }
 
 // event sends one event. From $all it carries its commit position on the
@@ -253,8 +255,11 @@ func (o sender) event(r record, fromAll bool) error {
 		},
 		Position: &api.ReadResp_ReadEvent_NoPosition{NoPosition: &shared.Empty{}},
 	}
-	if fromAll {
+	switch {
+	case fromAll:
 		ev.Position = &api.ReadResp_ReadEvent_CommitPosition{CommitPosition: r.pos}
+	case o.noStreamPositions:
+		ev.Event.CommitPosition, ev.Event.PreparePosition = math.MaxUint64, math.MaxUint64
 	}
 	return o.srv.Send(&api.ReadResp{Content: &api.ReadResp_Event{Event: ev}})
 }

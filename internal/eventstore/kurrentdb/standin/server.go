@@ -24,8 +24,17 @@ type Server struct {
 	now  func() time.Time
 }
 
+// Option changes how the stand-in behaves.
+type Option func(*streams)
+
+// WithoutStreamReadPositions makes stream reads leave events' positions unset
+// (max uint64), as older EventStoreDB servers do; $all reads still carry them.
+func WithoutStreamReadPositions() Option {
+	return func(s *streams) { s.noStreamReadPositions = true }
+}
+
 // Start listens on 127.0.0.1 on a free port and serves until Close.
-func Start() (*Server, error) {
+func Start(opts ...Option) (*Server, error) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("standin: listen: %w", err)
@@ -35,7 +44,11 @@ func Start() (*Server, error) {
 	s.log.append("$settings", expectation{kind: expectAny}, []proposed{{
 		id: uuid.New(), eventType: "$settings", contentType: "application/json", data: []byte(`{}`), meta: []byte{},
 	}}, s.now())
-	api.RegisterStreamsServer(s.grpc, &streams{log: s.log, now: s.now})
+	srv := &streams{log: s.log, now: s.now}
+	for _, o := range opts {
+		o(srv)
+	}
+	api.RegisterStreamsServer(s.grpc, srv)
 	go func() { _ = s.grpc.Serve(lis) }()
 	return s, nil
 }
@@ -51,6 +64,8 @@ type streams struct {
 	api.UnimplementedStreamsServer
 	log *eventLog
 	now func() time.Time
+
+	noStreamReadPositions bool // see WithoutStreamReadPositions
 }
 
 // Append implements the client-streaming Streams.Append: options first, then
