@@ -23,9 +23,9 @@ type knownStreams struct {
 }
 
 // known is what the Store knows of one stream: the events of versions
-// 1..version, by id. Appends to the stream hold its lock from catchUp to the
-// end of the write, so in-process appends to one stream take turns instead of
-// failing each other's expected revision.
+// 1..version, by id. An append holds the stream's lock throughout, so
+// in-process appends to one stream take turns instead of failing each
+// other's expected revision.
 type known struct {
 	stream  string
 	lockCh  chan struct{} // a one-slot semaphore: held while full
