@@ -11,6 +11,10 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
+// RoleRefusal ends the message of a FORBIDDEN error refusing a caller's role
+// (as opposed to refusing the party it acts for).
+const RoleRefusal = "may not do this"
+
 // Require returns the caller if it acts in one of roles: anonymous callers get
 // UNAUTHENTICATED, others FORBIDDEN.
 func Require(ctx context.Context, roles ...auth.Role) (auth.Principal, error) {
@@ -19,7 +23,7 @@ func Require(ctx context.Context, roles ...auth.Role) (auth.Principal, error) {
 		return auth.Principal{}, kernel.Errorf(kernel.CodeUnauthenticated, "sign in: this needs a bearer token")
 	}
 	if !slices.Contains(roles, p.Role) {
-		return auth.Principal{}, kernel.Errorf(kernel.CodeForbidden, "a %s may not do this", p.Role)
+		return auth.Principal{}, kernel.Errorf(kernel.CodeForbidden, "a %s %s", p.Role, RoleRefusal)
 	}
 	return p, nil
 }
