@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -192,15 +193,28 @@ func BenchmarkCatchUp(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("Open", func(b *testing.B) {
-		for b.Loop() {
+		open := func() *filestore.Store {
 			s, err := filestore.Open(filestore.Options{Dir: dir})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := s.Close(); err != nil {
-				b.Fatal(err)
-			}
+			return s
+		}
+		for b.Loop() {
+			closeStore(b, open())
 		}
 		b.ReportMetric(float64(b.N*catchUpEvents)/b.Elapsed().Seconds(), "events/s")
+		before := heapInUse()
+		s := open()
+		b.ReportMetric(float64(heapInUse()-before)/catchUpEvents, "index-B/event")
+		closeStore(b, s)
 	})
+}
+
+// heapInUse returns the live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
