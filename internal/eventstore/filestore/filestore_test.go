@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,6 +220,10 @@ func TestTornTail(t *testing.T) {
 		{"a garbled last record loses the whole last batch", func(t *testing.T, path string, end int) {
 			writeAt(t, path, end-3, []byte{0xde, 0xad})
 		}, false},
+		{"a garbled first record loses its whole batch for good", func(t *testing.T, path string, end int) {
+			// The five events have the same size: the last batch starts at 2/5.
+			writeAt(t, path, 2*end/5+20, []byte{0xde, 0xad})
+		}, false},
 		{"junk after the last record is dropped", func(t *testing.T, path string, end int) {
 			writeAt(t, path, end+100, []byte("junk that is not a record"))
 		}, true},
@@ -306,4 +311,49 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("a 64 KiB type = %v, want ErrTooLarge", err)
 	}
 	checkLog(t, s, []uuid.UUID{a.ID})
+}
+
+func TestCloseSettlesPendingAppends(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir)
+	const writers = 32
+	var mu sync.Mutex
+	var acked []uuid.UUID
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				e := event(i)
+				_, err := s.Append(context.Background(), fmt.Sprintf("order-%d", w), eventstore.Any, e)
+				if errors.Is(err, eventstore.ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("Append during Close: %v", err)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, e.ID)
+				mu.Unlock()
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
+	closeStore(t, s)
+	wg.Wait() // every Append returned: none hangs across Close
+
+	s = open(t, dir)
+	defer closeStore(t, s)
+	stored := map[uuid.UUID]bool{}
+	for _, e := range readAll(t, s) {
+		stored[e.ID] = true
+	}
+	for _, id := range acked {
+		if !stored[id] {
+			t.Fatalf("append %s acknowledged before Close is missing", id)
+		}
+	}
+	if len(acked) == 0 {
+		t.Fatal("nothing was appended before Close")
+	}
 }
