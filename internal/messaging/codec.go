@@ -158,3 +158,37 @@ func Position(msg *message.Message) (uint64, error) {
 	}
 	return p, nil
 }
+
+// Record returns the stored event a subscribed message was made from: the
+// inverse of delivery, for handlers (projections) that work on events rather
+// than messages. It fails on a message that did not come from a Subscriber.
+func Record(msg *message.Message) (eventstore.RecordedEvent, error) {
+	md := msg.Metadata
+	pos, err := Position(msg)
+	if err != nil {
+		return eventstore.RecordedEvent{}, err
+	}
+	version, err := strconv.ParseUint(md.Get(MetadataVersion), 10, 64)
+	if err != nil {
+		return eventstore.RecordedEvent{}, fmt.Errorf("messaging: message %s has no %s: %w", msg.UUID, MetadataVersion, err)
+	}
+	recorded, err := time.Parse(time.RFC3339Nano, md.Get(MetadataRecorded))
+	if err != nil {
+		return eventstore.RecordedEvent{}, fmt.Errorf("messaging: message %s has no %s: %w", msg.UUID, MetadataRecorded, err)
+	}
+	return eventstore.RecordedEvent{
+		ID:       eventID(msg.UUID),
+		Stream:   md.Get(MetadataStream),
+		Version:  version,
+		Position: pos,
+		Type:     md.Get(MetadataEventType),
+		Data:     msg.Payload,
+		Metadata: eventstore.Metadata{
+			CommandID:     md.Get(MetadataCommandID),
+			Actor:         md.Get(MetadataActor),
+			CorrelationID: md.Get(MetadataCorrelationID),
+			CausationID:   md.Get(MetadataCausationID),
+		},
+		Recorded: recorded.UTC(),
+	}, nil
+}

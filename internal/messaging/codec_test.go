@@ -168,3 +168,34 @@ func TestPublisherRefusesAfterClose(t *testing.T) {
 		t.Fatalf("Publish after Close = %v, want ErrClosed", err)
 	}
 }
+
+func TestRecordGivesBackTheStoredEvent(t *testing.T) {
+	store := newStore(t)
+	data := []byte(`{"fen":1200}`)
+	stored, err := store.Append(context.Background(), "listing-9", eventstore.Any, eventstore.EventData{
+		ID: uuid.New(), Type: "listing.BidPlaced.v1", Data: data,
+		Metadata: eventstore.Metadata{CommandID: "c1", Actor: "bidder:1", CorrelationID: "k", CausationID: "j"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := store.ReadStream(context.Background(), "listing-9", eventstore.Forwards, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{})
+	defer sub.Close()
+	msg := receive(t, subscribe(t, sub, "listing-9"))
+	got, err := messaging.Record(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != want[0].ID || got.Stream != want[0].Stream || got.Version != want[0].Version ||
+		got.Position != stored.Position || got.Type != want[0].Type || string(got.Data) != string(data) ||
+		got.Metadata != want[0].Metadata || !got.Recorded.Equal(want[0].Recorded) {
+		t.Fatalf("Record = %+v\nwant %+v", got, want[0])
+	}
+	if _, err := messaging.Record(message.NewMessage(uuid.NewString(), data)); err == nil {
+		t.Fatal("a message that was never stored gave a record")
+	}
+}

@@ -8,8 +8,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
+
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/messaging"
 )
 
 // Envelope is a decoded event with where and when it was stored.
@@ -181,57 +184,45 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	return nil
 }
 
-// Run keeps the projections up to date from store until ctx ends: it reads
-// from the lowest checkpoint, then follows $all live, applying in batches of
-// whatever has arrived (at most batch events per transaction).
-func (p *Projector) Run(ctx context.Context, store eventstore.Store, batch int) error {
-	sub, err := store.SubscribeAll(ctx, p.Position(), eventstore.Filter{})
+// HandlerName is the projector's watermill handler and consumer group.
+const HandlerName = "projector"
+
+// AddTo adds the projector to a watermill router as a handler of $all, fed
+// by a subscriber over store that starts after the projector's own
+// checkpoint (the projector is its CheckpointStore).
+func (p *Projector) AddTo(r *message.Router, store eventstore.Store) {
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: HandlerName, Checkpoints: p})
+	r.AddConsumerHandler(HandlerName, eventstore.AllStream, sub, p.Handle)
+}
+
+// Handle applies one delivered message: the watermill handler of the projector.
+func (p *Projector) Handle(msg *message.Message) error {
+	rec, err := messaging.Record(msg)
 	if err != nil {
 		return err
 	}
-	defer sub.Close()
-	events := make(chan eventstore.RecordedEvent, batch)
-	errc := make(chan error, 1)
-	go func() {
-		defer close(events)
-		for {
-			rec, err := sub.Next(ctx)
-			if err != nil {
-				errc <- err
-				return
-			}
-			select {
-			case events <- rec:
-			case <-ctx.Done():
-				errc <- ctx.Err()
-				return
-			}
-		}
-	}()
-	buf := make([]eventstore.RecordedEvent, 0, batch)
-	for rec := range events {
-		buf = append(buf[:0], rec)
-	drain:
-		for len(buf) < batch {
-			select {
-			case more, ok := <-events:
-				if !ok {
-					break drain
-				}
-				buf = append(buf, more)
-			default:
-				break drain
-			}
-		}
-		if err := p.Apply(ctx, buf...); err != nil {
-			return err
-		}
+	return p.Apply(msg.Context(), rec)
+}
+
+// Load implements messaging.CheckpointStore: a subscription feeding the
+// projector starts after what every projection has applied.
+func (p *Projector) Load(context.Context, string, string) (uint64, error) { return p.Position(), nil }
+
+// Save implements messaging.CheckpointStore as a no-op: the projector's
+// checkpoints commit with its rows in Apply.
+func (p *Projector) Save(context.Context, string, string, uint64) error { return nil }
+
+// Run keeps the projections current from store until ctx ends, on a router
+// of its own (a worker adds the projector to its shared router instead).
+func (p *Projector) Run(ctx context.Context, store eventstore.Store) error {
+	// No poison queue: a failing event is retried and redelivered until it
+	// applies, since skipping it would corrupt the read model.
+	r, err := messaging.NewRouter(messaging.RouterConfig{})
+	if err != nil {
+		return err
 	}
-	err = <-errc
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+	p.AddTo(r, store)
+	return r.Run(ctx)
 }
 
 // Replay drops every projection's tables and checkpoint and rebuilds them from

@@ -155,7 +155,7 @@ func runProjectorSuite(t *testing.T, open func(t *testing.T) *DB) {
 		p, _ := NewProjector(ctx, db, registry(), balances{})
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
-		go func() { done <- p.Run(runCtx, store, 64) }()
+		go func() { done <- p.Run(runCtx, store) }()
 		var last eventstore.AppendResult
 		for i := range 50 {
 			last = deposit(t, store, "d", int64(i+20))

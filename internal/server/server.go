@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/graphql-go/graphql"
 	"golang.org/x/sync/errgroup"
 
@@ -28,6 +29,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
@@ -168,7 +170,12 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
 	if s.Config.Worker {
-		g.Go(func() error { return s.Projector.Run(ctx, s.Store, 512) })
+		router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
+		if err != nil {
+			return err
+		}
+		s.Projector.AddTo(router, s.Store)
+		g.Go(func() error { return router.Run(ctx) })
 		g.Go(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
 	}
 	srv := &http.Server{Handler: s.HTTP, ReadHeaderTimeout: 10 * time.Second}

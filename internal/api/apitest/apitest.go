@@ -101,7 +101,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go projector.Run(ctx, store, 256) //nolint:errcheck // ends with ctx
+	go projector.Run(ctx, store)      //nolint:errcheck // ends with ctx
 	go hub.Run(ctx, 0)                //nolint:errcheck // ends with ctx
 	go a.RunScheduler(ctx, time.Hour) //nolint:errcheck // the harness drives it through Advance
 	ts := httptest.NewServer(srv)
