@@ -105,8 +105,11 @@ func BenchmarkDisk(b *testing.B) {
 			}
 			defer f.Close()
 			if c.allocate {
-				if _, err := f.WriteAt(make([]byte, b.N*len(record)+4096), 0); err != nil {
-					b.Fatal(err)
+				zeroes := make([]byte, 1<<20)
+				for off := 0; off < b.N*len(record); off += len(zeroes) {
+					if _, err := f.WriteAt(zeroes, int64(off)); err != nil {
+						b.Fatal(err)
+					}
 				}
 				if err := f.Sync(); err != nil {
 					b.Fatal(err)
