@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 )
 
@@ -39,7 +40,11 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("standin: listen: %w", err)
 	}
-	s := &Server{grpc: grpc.NewServer(), lis: lis, log: newEventLog(), now: time.Now}
+	// The client pings every 10 s by default, even without calls; grpc-go
+	// servers hang up on pings more often than every 5 minutes unless told
+	// otherwise, KurrentDB does not.
+	keep := grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true})
+	s := &Server{grpc: grpc.NewServer(keep), lis: lis, log: newEventLog(), now: time.Now}
 	// A fresh KurrentDB is never empty: it holds system events of its own.
 	s.log.append("$settings", expectation{kind: expectAny}, []proposed{{
 		id: uuid.New(), eventType: "$settings", contentType: "application/json", data: []byte(`{}`), meta: []byte{},
