@@ -53,5 +53,7 @@
 // Errors: eventstore.ErrClosed after Close; *eventstore.ConflictError for a
 // wrong expected version; invalid arguments as eventstore.Validate reports
 // them; the context's error when it ends; anything else from the client is
-// wrapped with the operation that failed.
+// wrapped with the operation that failed. A subscription the server or the
+// network drops ends with that error from Next (ErrClosed if it was closed);
+// the caller subscribes again after the last position it handled.
 package kurrentdb
