@@ -68,7 +68,7 @@ func (s *streams) readStream(o *api.ReadReq_Options_StreamOptions, backwards boo
 		}}})
 	}
 	for _, r := range recs {
-		// Stream reads carry the event's log position, not an $all position.
+		// From a stream: no $all position on the read event.
 		if err := out.event(r, false); err != nil {
 			return err
 		}
