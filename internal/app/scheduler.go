@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -83,25 +84,36 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 }
 
 // RunDue sends every command due at the clock's current time and returns how
-// many it sent. A command that fails is logged and dropped: the aggregate's
-// next event schedules it again if it is still due.
+// many it sent. Commands of different aggregates go out in parallel (a
+// thousand auctions may close in the same minute). A command that fails is
+// logged and dropped: the aggregate's next event schedules it again if it is
+// still due.
 func (s *Scheduler) RunDue(ctx context.Context) int {
-	n := 0
-	for {
-		s.mu.Lock()
-		if len(s.queue) == 0 || s.queue[0].at.After(s.clock.Now()) {
-			s.mu.Unlock()
-			return n
-		}
+	s.mu.Lock()
+	var due []*dueItem
+	now := s.clock.Now()
+	for len(s.queue) > 0 && !s.queue[0].at.After(now) {
 		it := heap.Pop(&s.queue).(*dueItem)
 		delete(s.byKey, it.key)
-		s.mu.Unlock()
-		if err := it.send(ctx); err != nil {
-			s.log.Warn("scheduled command failed", "aggregate", it.key, "due", it.at, "err", err)
-		}
-		n++
+		due = append(due, it)
 	}
+	s.mu.Unlock()
+	var g errgroup.Group
+	g.SetLimit(dueParallelism)
+	for _, it := range due {
+		g.Go(func() error {
+			if err := it.send(ctx); err != nil {
+				s.log.Warn("scheduled command failed", "aggregate", it.key, "due", it.at, "err", err)
+			}
+			return nil
+		})
+	}
+	g.Wait() //nolint:errcheck // the goroutines log their errors
+	return len(due)
 }
+
+// dueParallelism bounds how many due commands are sent at once.
+const dueParallelism = 64
 
 // Run sends due commands until ctx ends, checking at least every tick (the
 // clock may be a manual one that moves without notice).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,21 +128,35 @@ func TestSchedulerSendsDueCommandsOnceAcrossReplicas(t *testing.T) {
 	}
 }
 
-func TestSchedulerRunsInDueOrderAndReplaces(t *testing.T) {
+func TestSchedulerSendsWhatIsDueReplacedAndNotCancelled(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := kernel.NewManualClock(t0)
 	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	var sent []string
+	var mu sync.Mutex
+	sent := map[string]time.Time{}
 	add := func(key string, in time.Duration) {
-		s.Schedule(key, t0.Add(in), func(context.Context) error { sent = append(sent, key); return nil })
+		s.Schedule(key, t0.Add(in), func(context.Context) error {
+			mu.Lock()
+			defer mu.Unlock()
+			sent[key] = clock.Now()
+			return nil
+		})
 	}
 	add("c", 3*time.Minute)
 	add("a", time.Minute)
 	add("b", 2*time.Minute)
+	add("d", 20*time.Minute)
 	add("a", 4*time.Minute) // replaces a's first entry
 	s.Cancel("b")
-	clock.Advance(10 * time.Minute)
-	if n := s.RunDue(context.Background()); n != 2 || len(sent) != 2 || sent[0] != "c" || sent[1] != "a" {
-		t.Fatalf("sent %v (n=%d), want [c a]", sent, n)
+	clock.Advance(3 * time.Minute)
+	if n := s.RunDue(context.Background()); n != 1 || len(sent) != 1 || sent["c"].IsZero() {
+		t.Fatalf("at +3m sent %v (n=%d), want only c", sent, n)
+	}
+	clock.Advance(7 * time.Minute)
+	if n := s.RunDue(context.Background()); n != 1 || len(sent) != 2 || sent["a"].IsZero() {
+		t.Fatalf("at +10m sent %v (n=%d), want c then the replaced a; never the cancelled b or the later d", sent, n)
+	}
+	if at, ok := s.Pending("d"); !ok || !at.Equal(t0.Add(20*time.Minute)) {
+		t.Fatalf("d pending = %v %v", at, ok)
 	}
 }
