@@ -53,7 +53,9 @@
 // Errors: eventstore.ErrClosed after Close; *eventstore.ConflictError for a
 // wrong expected version; invalid arguments as eventstore.Validate reports
 // them; the context's error when it ends; anything else from the client is
-// wrapped with the operation that failed. A subscription the server or the
-// network drops ends with that error from Next (ErrClosed if it was closed);
-// the caller subscribes again after the last position it handled.
+// wrapped with the operation that failed. A subscription that KurrentDB
+// drops (it does so to a consumer too slow for live events) or the network
+// drops subscribes again after the last event it delivered; only when that
+// fails several times in a row does Next return the error, and the caller
+// then subscribes again after the last position it handled.
 package kurrentdb

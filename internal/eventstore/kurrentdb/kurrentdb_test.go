@@ -18,12 +18,18 @@ import (
 // standIn starts a stand-in server for the test and returns its URL.
 func standIn(tb testing.TB, opts ...standin.Option) string {
 	tb.Helper()
+	return startStandIn(tb, opts...).URL()
+}
+
+// startStandIn starts a stand-in server and stops it when the test ends.
+func startStandIn(tb testing.TB, opts ...standin.Option) *standin.Server {
+	tb.Helper()
 	srv, err := standin.Start(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(srv.Close)
-	return srv.URL()
+	return srv
 }
 
 // open opens a Store on url and closes it when the test ends.
@@ -245,6 +251,55 @@ func TestServerWithoutStreamReadPositions(t *testing.T) {
 	all, err := s.ReadAll(t.Context(), 0, 10)
 	if err != nil || len(all) != 2 || all[0].Position == 0 || all[1].Position != res.Position || res.Version != 2 {
 		t.Fatalf("ReadAll = %+v, %v after append %+v; want the append's position on its last event", all, err, res)
+	}
+}
+
+// KurrentDB drops a subscription whose consumer is too slow; the
+// subscription picks up after the last event it delivered.
+func TestSubscriptionSurvivesADrop(t *testing.T) {
+	srv := startStandIn(t)
+	s := open(t, srv.URL())
+	sub, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{StreamPrefixes: []string{"order-"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	next := func(want eventstore.EventData) {
+		t.Helper()
+		got, err := sub.Next(t.Context())
+		if err != nil || got.ID != want.ID {
+			t.Fatalf("Next = %s %v, want %s", got.ID, err, want.ID)
+		}
+	}
+	events := []eventstore.EventData{event("Placed"), event("Paid"), event("Shipped"), event("Closed")}
+	mustAppend(t, s, "order-1", eventstore.NoStream, events[0])
+	next(events[0])
+	srv.DropSubscriptions()
+	mustAppend(t, s, "order-1", eventstore.Exact(1), events[1:3]...)
+	next(events[1])
+	next(events[2])
+	// By now the server has dropped the subscription: it drops while it
+	// waits for events.
+	time.Sleep(100 * time.Millisecond)
+	mustAppend(t, s, "order-1", eventstore.Exact(3), events[3])
+	next(events[3])
+}
+
+// When subscribing again keeps failing, Next says so instead of waiting.
+func TestSubscriptionEndsWhenTheServerIsGone(t *testing.T) {
+	srv := startStandIn(t)
+	s := open(t, srv.URL()+"&maxDiscoverAttempts=1")
+	sub, err := s.SubscribeAll(t.Context(), 0, eventstore.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	srv.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	_, err = sub.Next(ctx)
+	if err == nil || errors.Is(err, eventstore.ErrClosed) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Next with the server gone = %v, want the subscription's error", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
@@ -14,29 +15,21 @@ import (
 // subscription to $all. The server filters by the filter's stream prefixes,
 // else by its event type prefixes, else leaves out system event types; the
 // subscription then applies the whole filter, and the position, itself.
+//
+// KurrentDB drops a subscription whose consumer falls behind live events, and
+// a network failure drops it too; the subscription then subscribes again
+// after the last event it delivered, so Next sees neither a gap nor a
+// duplicate. Only when that keeps failing (resubscribeAttempts in a row) does
+// Next return the error.
 func (s *Store) SubscribeAll(ctx context.Context, after uint64, filter eventstore.Filter) (eventstore.Subscription, error) {
-	if err := s.enter(); err != nil {
-		return nil, err
-	}
-	defer s.leave()
-	opts := esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: serverFilter(filter)}
-	if after > 0 {
-		opts.From = esdb.Position{Commit: after, Prepare: after}
-	}
 	subCtx, cancel := context.WithCancel(ctx)
-	inner, err := s.client.SubscribeToAll(subCtx, opts)
+	sub := &subscription{store: s, ctx: subCtx, cancel: cancel, filter: filter, items: make(chan item, 64)}
+	inner, err := sub.subscribe(after)
 	if err != nil {
 		cancel()
-		return nil, s.fail(ctx, "subscribe to $all", err)
+		return nil, err
 	}
-	sub := &subscription{
-		store:  s,
-		ctx:    subCtx,
-		cancel: cancel,
-		inner:  inner,
-		items:  make(chan item, 64),
-	}
-	go sub.pump(after, filter)
+	go sub.pump(inner, after)
 	return sub, nil
 }
 
@@ -58,7 +51,7 @@ type subscription struct {
 	store  *Store
 	ctx    context.Context // ends with the caller's context or Close
 	cancel context.CancelFunc
-	inner  *esdb.Subscription
+	filter eventstore.Filter
 	items  chan item // closed by pump after a final item with err set
 
 	mu  sync.Mutex
@@ -73,19 +66,84 @@ type item struct {
 
 var _ eventstore.Subscription = (*subscription)(nil)
 
-// pump receives until the subscription drops, passing on what the
-// subscription selects: the filter's events after the position.
-func (sub *subscription) pump(after uint64, filter eventstore.Filter) {
+// subscribe starts a KurrentDB subscription to the events after a position.
+func (sub *subscription) subscribe(after uint64) (*esdb.Subscription, error) {
+	s := sub.store
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	opts := esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: serverFilter(sub.filter)}
+	if after > 0 {
+		opts.From = esdb.Position{Commit: after, Prepare: after}
+	}
+	inner, err := s.client.SubscribeToAll(sub.ctx, opts)
+	if err != nil {
+		return nil, s.fail(sub.ctx, "subscribe to $all", err)
+	}
+	return inner, nil
+}
+
+// Resubscribing after a drop: how often in a row, and the first pause
+// between attempts (doubled after each).
+const (
+	resubscribeAttempts = 5
+	resubscribePause    = 50 * time.Millisecond
+)
+
+// resubscribe subscribes again after a drop, retrying with growing pauses.
+// It returns the error that ends the subscription if it cannot.
+func (sub *subscription) resubscribe(after uint64, dropped error) (*esdb.Subscription, error) {
+	pause := resubscribePause
+	for range resubscribeAttempts {
+		select {
+		case <-time.After(pause):
+		case <-sub.ctx.Done():
+			return nil, eventstore.ErrClosed
+		}
+		inner, err := sub.subscribe(after)
+		if err == nil {
+			return inner, nil
+		}
+		if sub.ended() {
+			return nil, eventstore.ErrClosed
+		}
+		pause *= 2
+	}
+	return nil, fmt.Errorf("kurrentdb: subscription to $all dropped, and subscribing again failed %d times: %w", resubscribeAttempts, dropped)
+}
+
+// ended reports whether the subscription was closed, its context ended, or
+// the store was closed.
+func (sub *subscription) ended() bool {
+	return sub.ctx.Err() != nil || sub.store.closed.Load()
+}
+
+// pump receives until the subscription ends, passing on what it selects:
+// the filter's events after the position.
+func (sub *subscription) pump(inner *esdb.Subscription, after uint64) {
 	defer close(sub.items)
+	defer func() { _ = inner.Close() }()
 	for {
-		ev := sub.inner.Recv()
+		ev := inner.Recv()
 		var it item
 		switch {
 		case ev.SubscriptionDropped != nil:
-			it.err = sub.dropped(ev.SubscriptionDropped.Error)
+			if sub.ended() {
+				it.err = eventstore.ErrClosed
+				break
+			}
+			next, err := sub.resubscribe(after, ev.SubscriptionDropped.Error)
+			if err != nil {
+				it.err = err
+				break
+			}
+			_ = inner.Close()
+			inner = next
+			continue
 		case ev.EventAppeared != nil && ev.EventAppeared.Event != nil:
 			e := fromRecorded(ev.EventAppeared.Event)
-			if e.Position <= after || system(e.Stream, e.Type) || !filter.Match(e.Stream, e.Type) {
+			if e.Position <= after || system(e.Stream, e.Type) || !sub.filter.Match(e.Stream, e.Type) {
 				continue
 			}
 			after = e.Position
@@ -102,15 +160,6 @@ func (sub *subscription) pump(after uint64, filter eventstore.Filter) {
 			return
 		}
 	}
-}
-
-// dropped explains why the subscription ended: ErrClosed when it was closed,
-// its context ended or the store was closed, otherwise the server's error.
-func (sub *subscription) dropped(err error) error {
-	if sub.ctx.Err() != nil || sub.store.closed.Load() {
-		return eventstore.ErrClosed
-	}
-	return fmt.Errorf("kurrentdb: subscription to $all dropped: %w", err)
 }
 
 // Next implements eventstore.Subscription.
@@ -141,8 +190,9 @@ func (sub *subscription) Next(ctx context.Context) (eventstore.RecordedEvent, er
 	}
 }
 
-// Close implements eventstore.Subscription.
+// Close implements eventstore.Subscription. It ends the KurrentDB
+// subscription through its context; the pump then stops.
 func (sub *subscription) Close() error {
 	sub.cancel()
-	return sub.inner.Close()
+	return nil
 }

@@ -31,7 +31,8 @@
 //     prefixes or a regular expression (RE2 here, .NET regex there): the
 //     confirmation first, then the stored events, caught_up, and live events,
 //     with checkpoints every checkpointIntervalMultiplier × window considered
-//     events for a filtered subscription.
+//     events for a filtered subscription. Server.DropSubscriptions ends them
+//     as KurrentDB ends a subscription whose consumer is too slow.
 //   - On start, one system event ($settings in stream $settings), so that $all
 //     is never only the caller's events.
 //

@@ -147,6 +147,7 @@ func (s *streams) subscribeAll(o *api.ReadReq_Options_AllOptions, match filter, 
 		return err
 	}
 	ctx := out.srv.Context()
+	drop := s.dropped()
 	caughtUp := false
 	var considered uint64
 	for {
@@ -172,6 +173,8 @@ func (s *streams) subscribeAll(o *api.ReadReq_Options_AllOptions, match filter, 
 		}
 		select {
 		case <-changed:
+		case <-drop:
+			return status.Error(codes.DeadlineExceeded, "consumer too slow to handle event while live; client resubscription required")
 		case <-ctx.Done():
 			return ctx.Err()
 		}

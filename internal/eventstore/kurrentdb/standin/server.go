@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
@@ -19,10 +20,11 @@ import (
 
 // Server is a running stand-in, listening on a loopback port without TLS.
 type Server struct {
-	grpc *grpc.Server
-	lis  net.Listener
-	log  *eventLog
-	now  func() time.Time
+	grpc    *grpc.Server
+	lis     net.Listener
+	log     *eventLog
+	now     func() time.Time
+	streams *streams
 }
 
 // Option changes how the stand-in behaves.
@@ -49,11 +51,11 @@ func Start(opts ...Option) (*Server, error) {
 	s.log.append("$settings", expectation{kind: expectAny}, []proposed{{
 		id: uuid.New(), eventType: "$settings", contentType: "application/json", data: []byte(`{}`), meta: []byte{},
 	}}, s.now())
-	srv := &streams{log: s.log, now: s.now}
+	s.streams = &streams{log: s.log, now: s.now, drop: make(chan struct{})}
 	for _, o := range opts {
-		o(srv)
+		o(s.streams)
 	}
-	api.RegisterStreamsServer(s.grpc, srv)
+	api.RegisterStreamsServer(s.grpc, s.streams)
 	go func() { _ = s.grpc.Serve(lis) }()
 	return s, nil
 }
@@ -64,6 +66,11 @@ func (s *Server) URL() string { return "esdb://" + s.lis.Addr().String() + "?tls
 // Close stops the server, ending every call in progress.
 func (s *Server) Close() { s.grpc.Stop() }
 
+// DropSubscriptions ends every running subscription the way KurrentDB ends
+// one whose consumer is too slow for live events (DeadlineExceeded, "consumer
+// too slow"); the connection stays up.
+func (s *Server) DropSubscriptions() { s.streams.dropAll() }
+
 // streams serves Streams.Append and Streams.Read.
 type streams struct {
 	api.UnimplementedStreamsServer
@@ -71,6 +78,24 @@ type streams struct {
 	now func() time.Time
 
 	noStreamReadPositions bool // see WithoutStreamReadPositions
+
+	dropMu sync.Mutex
+	drop   chan struct{} // closed and replaced by dropAll
+}
+
+// dropped returns the channel the next dropAll closes.
+func (s *streams) dropped() <-chan struct{} {
+	s.dropMu.Lock()
+	defer s.dropMu.Unlock()
+	return s.drop
+}
+
+// dropAll ends the subscriptions running now.
+func (s *streams) dropAll() {
+	s.dropMu.Lock()
+	defer s.dropMu.Unlock()
+	close(s.drop)
+	s.drop = make(chan struct{})
 }
 
 // Append implements the client-streaming Streams.Append: options first, then
