@@ -49,6 +49,11 @@
 //     type prefix, else excluding system event types) and applies the whole
 //     eventstore.Filter again on the client, since KurrentDB takes only one
 //     kind of filter per subscription.
+//   - The client closes itself for good when it cannot find a node (after
+//     maxDiscoverAttempts from the connection string, a second or two while
+//     KurrentDB restarts); the Store then puts a new client in its place on
+//     the next call, so it outlives an outage. Calls made while KurrentDB is
+//     down fail; the caller retries them (appends are idempotent).
 //
 // Errors: eventstore.ErrClosed after Close; *eventstore.ConflictError for a
 // wrong expected version; invalid arguments as eventstore.Validate reports

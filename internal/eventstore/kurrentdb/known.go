@@ -70,7 +70,7 @@ const catchUpPage = 1024
 // catchUp reads the events appended to the stream since k.version.
 func (k *known) catchUp(ctx context.Context, s *Store, stream string) error {
 	for {
-		got, err := s.readStream(ctx, stream, eventstore.Forwards, k.version+1, catchUpPage)
+		got, err := s.ReadStream(ctx, stream, eventstore.Forwards, k.version+1, catchUpPage)
 		if err != nil {
 			return err
 		}

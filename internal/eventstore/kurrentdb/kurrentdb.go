@@ -20,13 +20,15 @@ import (
 // Store is an eventstore.Store over one KurrentDB node or cluster. Create it
 // with Open.
 type Store struct {
-	client *esdb.Client
-	known  *knownStreams
+	conf  esdb.Configuration
+	known *knownStreams
 
-	// Every call into the client happens under a read lock of busy, and
-	// Close takes the write lock before it closes the client: the client
-	// panics when a call fails, or starts, after its Close.
+	// Every call into the client happens under a read lock of busy (see
+	// use); Close, and the renewal of a client that closed itself, take the
+	// write lock. The client panics when a call fails, or starts, after its
+	// Close.
 	busy   sync.RWMutex
+	client *esdb.Client
 	closed atomic.Bool
 }
 
@@ -50,9 +52,9 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: client: %w", err)
 	}
-	s := &Store{client: client, known: newKnownStreams(knownStreamsCapacity)}
+	s := &Store{conf: *conf, client: client, known: newKnownStreams(knownStreamsCapacity)}
 	if _, err := s.ReadStream(ctx, "nongjiao-connection-check", eventstore.Forwards, 1, 1); err != nil {
-		_ = client.Close()
+		_ = s.Close()
 		where := conf.Address // without the credentials the string may hold
 		if where == "" {
 			where = "the cluster"
@@ -68,25 +70,59 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 func (s *Store) Close() error {
 	s.busy.Lock()
 	already := s.closed.Swap(true)
+	client := s.client
 	s.busy.Unlock()
 	if already {
 		return nil
 	}
-	return s.client.Close()
+	return client.Close()
 }
 
-// enter starts a call into the client, or returns ErrClosed; leave ends it.
-// Calls must not nest: a waiting Close would block the inner one.
-func (s *Store) enter() error {
-	s.busy.RLock()
-	if s.closed.Load() {
+// use runs one call into the client, fn, unless the Store is closed.
+//
+// The client closes itself for good when it cannot find a node (after
+// maxDiscoverAttempts, a second or two while KurrentDB restarts), and then
+// fails every call before sending anything. use then puts a new client in
+// its place and runs fn once more, so a Store outlives a server's outage.
+// The old client is dropped, not closed: its own goroutine has ended, and
+// closing it could panic a call still failing inside it.
+func (s *Store) use(fn func(*esdb.Client) error) error {
+	for renewed := false; ; renewed = true {
+		s.busy.RLock()
+		if s.closed.Load() {
+			s.busy.RUnlock()
+			return eventstore.ErrClosed
+		}
+		client := s.client
+		err := fn(client)
 		s.busy.RUnlock()
+		var esErr *esdb.Error
+		if renewed || !errors.As(err, &esErr) || esErr.Code() != esdb.ErrorCodeConnectionClosed {
+			return err
+		}
+		if err := s.renew(client); err != nil {
+			return err
+		}
+	}
+}
+
+// renew replaces client, if it is still the Store's, with a new one.
+func (s *Store) renew(client *esdb.Client) error {
+	s.busy.Lock()
+	defer s.busy.Unlock()
+	if s.closed.Load() {
 		return eventstore.ErrClosed
 	}
+	if s.client != client {
+		return nil // another call renewed it
+	}
+	fresh, err := esdb.NewClient(&s.conf)
+	if err != nil {
+		return fmt.Errorf("kurrentdb: new client: %w", err)
+	}
+	s.client = fresh
 	return nil
 }
-
-func (s *Store) leave() { s.busy.RUnlock() }
 
 // Append implements eventstore.Store; see the package doc for how it keeps
 // re-appends idempotent.
@@ -94,10 +130,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err := eventstore.Validate(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	if err := s.enter(); err != nil {
-		return eventstore.AppendResult{}, err
+	if s.closed.Load() {
+		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	defer s.leave()
 	if err := ctx.Err(); err != nil {
 		return eventstore.AppendResult{}, err
 	}
@@ -132,7 +167,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 			}
 			continue
 		}
-		wr, err := s.client.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: revisionAt(k.version)}, proposed...)
+		var wr *esdb.WriteResult
+		err := s.use(func(c *esdb.Client) (err error) {
+			wr, err = c.AppendToStream(ctx, stream, esdb.AppendToStreamOptions{ExpectedRevision: revisionAt(k.version)}, proposed...)
+			return err
+		})
 		var esErr *esdb.Error
 		switch {
 		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeWrongExpectedVersion:
@@ -203,15 +242,9 @@ func toProposed(events []eventstore.EventData) ([]esdb.EventData, error) {
 
 // ReadStream implements eventstore.Store.
 func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
-	if err := s.enter(); err != nil {
-		return nil, err
+	if s.closed.Load() {
+		return nil, eventstore.ErrClosed
 	}
-	defer s.leave()
-	return s.readStream(ctx, stream, dir, from, limit)
-}
-
-// readStream is ReadStream inside a call that has entered.
-func (s *Store) readStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -223,8 +256,8 @@ func (s *Store) readStream(ctx context.Context, stream string, dir eventstore.Di
 		opts.From = esdb.Revision(from - 1)
 	}
 	var out []eventstore.RecordedEvent
-	err := s.read(ctx, "read "+stream, func() (*esdb.ReadStream, error) {
-		return s.client.ReadStream(ctx, stream, opts, uint64(limit))
+	err := s.read(ctx, "read "+stream, func(c *esdb.Client) (*esdb.ReadStream, error) {
+		return c.ReadStream(ctx, stream, opts, uint64(limit))
 	}, func(e eventstore.RecordedEvent) bool {
 		out = append(out, e)
 		return true
@@ -235,10 +268,9 @@ func (s *Store) readStream(ctx context.Context, stream string, dir eventstore.Di
 // ReadAll implements eventstore.Store. It reads $all in pages and leaves out
 // system events, so a page of the contract holds up to limit of the others.
 func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.RecordedEvent, error) {
-	if err := s.enter(); err != nil {
-		return nil, err
+	if s.closed.Load() {
+		return nil, eventstore.ErrClosed
 	}
-	defer s.leave()
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -252,8 +284,8 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 			from = esdb.Position{Commit: cursor, Prepare: cursor}
 		}
 		var n uint64
-		err := s.read(ctx, "read $all", func() (*esdb.ReadStream, error) {
-			return s.client.ReadAll(ctx, esdb.ReadAllOptions{From: from}, page)
+		err := s.read(ctx, "read $all", func(c *esdb.Client) (*esdb.ReadStream, error) {
+			return c.ReadAll(ctx, esdb.ReadAllOptions{From: from}, page)
 		}, func(e eventstore.RecordedEvent) bool {
 			n++
 			if e.Position <= cursor {
@@ -273,27 +305,33 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 
 // read runs one read and passes its events to each until each returns false,
 // the read ends, or it fails. A missing stream reads as empty.
-func (s *Store) read(ctx context.Context, op string, open func() (*esdb.ReadStream, error), each func(eventstore.RecordedEvent) bool) error {
-	rs, err := open()
+func (s *Store) read(ctx context.Context, op string, open func(*esdb.Client) (*esdb.ReadStream, error), each func(eventstore.RecordedEvent) bool) error {
+	err := s.use(func(c *esdb.Client) error {
+		rs, err := open(c)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for {
+			ev, err := rs.Recv()
+			var esErr *esdb.Error
+			switch {
+			case errors.Is(err, io.EOF):
+				return nil
+			case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeResourceNotFound:
+				return nil
+			case err != nil:
+				return err
+			}
+			if ev.Event == nil || !each(fromRecorded(ev.Event)) {
+				return nil
+			}
+		}
+	})
 	if err != nil {
 		return s.fail(ctx, op, err)
 	}
-	defer rs.Close()
-	for {
-		ev, err := rs.Recv()
-		var esErr *esdb.Error
-		switch {
-		case errors.Is(err, io.EOF):
-			return nil
-		case errors.As(err, &esErr) && esErr.Code() == esdb.ErrorCodeResourceNotFound:
-			return nil
-		case err != nil:
-			return s.fail(ctx, op, err)
-		}
-		if ev.Event == nil || !each(fromRecorded(ev.Event)) {
-			return nil
-		}
-	}
+	return nil
 }
 
 // fail explains a client error: ErrClosed after Close, the context's own

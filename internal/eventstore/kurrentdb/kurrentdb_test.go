@@ -303,6 +303,35 @@ func TestSubscriptionEndsWhenTheServerIsGone(t *testing.T) {
 	}
 }
 
+// The client closes itself for good when it cannot find a node; the Store
+// puts a new one in its place, so it works again once KurrentDB is back.
+func TestStoreOutlivesAServerOutage(t *testing.T) {
+	srv := startStandIn(t)
+	s := open(t, srv.URL()+"&maxDiscoverAttempts=1")
+	mustAppend(t, s, "order-1", eventstore.NoStream, event("Placed"))
+	srv.Close()
+	// Appends fail until one makes the client look for a node, fail to find
+	// one, and close itself. (A read that fails before its first message
+	// does not make the client look again; an append does.)
+	for i := 0; ; i++ {
+		_, err := s.Append(t.Context(), "order-1", eventstore.Any, event("Paid"))
+		if err == nil {
+			t.Fatal("append with the server down succeeded")
+		}
+		if strings.Contains(err.Error(), "discovery") {
+			break
+		}
+		if i == 50 {
+			t.Fatalf("the client never gave up looking for a node: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	startStandIn(t, standin.At(srv.Addr())) // back, and empty: the stand-in keeps nothing
+	if res, err := s.Append(t.Context(), "order-2", eventstore.NoStream, event("Placed")); err != nil || res.Version != 1 {
+		t.Fatalf("append after the server came back = %+v, %v", res, err)
+	}
+}
+
 func TestOpenFailsOnAServerThatIsNotThere(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()

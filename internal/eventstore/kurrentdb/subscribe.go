@@ -68,18 +68,17 @@ var _ eventstore.Subscription = (*subscription)(nil)
 
 // subscribe starts a KurrentDB subscription to the events after a position.
 func (sub *subscription) subscribe(after uint64) (*esdb.Subscription, error) {
-	s := sub.store
-	if err := s.enter(); err != nil {
-		return nil, err
-	}
-	defer s.leave()
 	opts := esdb.SubscribeToAllOptions{From: esdb.Start{}, Filter: serverFilter(sub.filter)}
 	if after > 0 {
 		opts.From = esdb.Position{Commit: after, Prepare: after}
 	}
-	inner, err := s.client.SubscribeToAll(sub.ctx, opts)
+	var inner *esdb.Subscription
+	err := sub.store.use(func(c *esdb.Client) (err error) {
+		inner, err = c.SubscribeToAll(sub.ctx, opts)
+		return err
+	})
 	if err != nil {
-		return nil, s.fail(sub.ctx, "subscribe to $all", err)
+		return nil, sub.store.fail(sub.ctx, "subscribe to $all", err)
 	}
 	return inner, nil
 }

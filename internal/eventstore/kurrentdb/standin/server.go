@@ -28,17 +28,33 @@ type Server struct {
 }
 
 // Option changes how the stand-in behaves.
-type Option func(*streams)
+type Option func(*options)
+
+type options struct {
+	addr                  string
+	noStreamReadPositions bool
+}
+
+// At makes the stand-in listen on addr, a loopback host:port, instead of a
+// free port: a test can start a new stand-in where a stopped one was.
+func At(addr string) Option {
+	return func(o *options) { o.addr = addr }
+}
 
 // WithoutStreamReadPositions makes stream reads leave events' positions unset
 // (max uint64), as older EventStoreDB servers do; $all reads still carry them.
 func WithoutStreamReadPositions() Option {
-	return func(s *streams) { s.noStreamReadPositions = true }
+	return func(o *options) { o.noStreamReadPositions = true }
 }
 
-// Start listens on 127.0.0.1 on a free port and serves until Close.
+// Start listens on 127.0.0.1 on a free port (or where At says) and serves
+// until Close.
 func Start(opts ...Option) (*Server, error) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	o := options{addr: "127.0.0.1:0"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	lis, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return nil, fmt.Errorf("standin: listen: %w", err)
 	}
@@ -51,17 +67,17 @@ func Start(opts ...Option) (*Server, error) {
 	s.log.append("$settings", expectation{kind: expectAny}, []proposed{{
 		id: uuid.New(), eventType: "$settings", contentType: "application/json", data: []byte(`{}`), meta: []byte{},
 	}}, s.now())
-	s.streams = &streams{log: s.log, now: s.now, drop: make(chan struct{})}
-	for _, o := range opts {
-		o(s.streams)
-	}
+	s.streams = &streams{log: s.log, now: s.now, drop: make(chan struct{}), noStreamReadPositions: o.noStreamReadPositions}
 	api.RegisterStreamsServer(s.grpc, s.streams)
 	go func() { _ = s.grpc.Serve(lis) }()
 	return s, nil
 }
 
+// Addr is the host:port the stand-in listens on.
+func (s *Server) Addr() string { return s.lis.Addr().String() }
+
 // URL is the connection string for the adapter: esdb://127.0.0.1:PORT?tls=false.
-func (s *Server) URL() string { return "esdb://" + s.lis.Addr().String() + "?tls=false" }
+func (s *Server) URL() string { return "esdb://" + s.Addr() + "?tls=false" }
 
 // Close stops the server, ending every call in progress.
 func (s *Server) Close() { s.grpc.Stop() }

@@ -28,9 +28,7 @@ func client(t *testing.T) api.StreamsClient {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	addr := strings.TrimPrefix(srv.URL(), "esdb://")
-	addr, _, _ = strings.Cut(addr, "?")
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(srv.Addr(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
