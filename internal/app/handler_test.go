@@ -237,3 +237,102 @@ func BenchmarkHandleOnLongStream(b *testing.B) {
 		})
 	}
 }
+
+// slowStore makes every append take a while and counts them, so commands
+// arriving meanwhile have to queue.
+type slowStore struct {
+	eventstore.Store
+	delay   time.Duration
+	mu      sync.Mutex
+	appends int
+}
+
+func (s *slowStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	s.appends++
+	s.mu.Unlock()
+	return s.Store.Append(ctx, stream, expected, events...)
+}
+
+func TestHandlerBatchesCommandsThatQueueBehindAnAppend(t *testing.T) {
+	ctx := context.Background()
+	store := &slowStore{Store: memstore.New(kernel.SystemClock{}), delay: 20 * time.Millisecond}
+	h := newTally(t, store)
+	id := uuid.New()
+	const n = 32
+	results := make([]Result, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			amount := 1
+			if i == n/2 {
+				amount = tallyLimit // refused whatever comes before it: the others must not suffer
+			}
+			r, err := h.Handle(ctx, add{ID: id, N: amount}, meta())
+			if i == n/2 {
+				if kernel.ErrorCode(err) != "OVER_LIMIT" {
+					t.Errorf("the over-limit command got %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+	if got := total(t, h, id); got.Count != n-1 || got.Total != n-1 {
+		t.Fatalf("state %+v, want %d adds of 1", got, n-1)
+	}
+	if store.appends >= n/2 {
+		t.Fatalf("%d appends for %d commands: queued commands were not batched", store.appends, n)
+	}
+	versions := map[uint64]bool{}
+	recs, _ := store.ReadStream(ctx, kernel.StreamName("tally", id), eventstore.Forwards, 1, 100)
+	for i, r := range results {
+		if i == n/2 {
+			continue
+		}
+		if versions[r.Version] || r.Version == 0 || r.Version > uint64(len(recs)) {
+			t.Fatalf("command %d got version %d (stream has %d events)", i, r.Version, len(recs))
+		}
+		versions[r.Version] = true
+		if r.Position < recs[r.Version-1].Position {
+			t.Fatalf("command %d: position %d is before its event's %d", i, r.Position, recs[r.Version-1].Position)
+		}
+	}
+}
+
+func TestHandlerWritesACommandSentTwiceAtOnceOnce(t *testing.T) {
+	ctx := context.Background()
+	store := &slowStore{Store: memstore.New(kernel.SystemClock{}), delay: 20 * time.Millisecond}
+	h := newTally(t, store)
+	id := uuid.New()
+	go h.Handle(ctx, add{ID: id, N: 1}, meta()) //nolint:errcheck // keeps the aggregate busy so the next two queue together
+	time.Sleep(5 * time.Millisecond)
+	m := meta()
+	var wg sync.WaitGroup
+	res := make([]Result, 2)
+	for i := range res {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := h.Handle(ctx, add{ID: id, N: 7}, m)
+			if err != nil {
+				t.Error(err)
+			}
+			res[i] = r
+		}()
+	}
+	wg.Wait()
+	if got := total(t, h, id); got.Total != 8 {
+		t.Fatalf("total %d, want 1 + 7 once", got.Total)
+	}
+	if res[0].Duplicate == res[1].Duplicate || res[0].Version != res[1].Version {
+		t.Fatalf("results %+v and %+v: want one write and one duplicate of it", res[0], res[1])
+	}
+}

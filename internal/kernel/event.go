@@ -28,6 +28,12 @@ type Command interface {
 // event into the state. Both are deterministic and do no I/O; now is the
 // command's time from the caller's clock. The zero S is the state of an
 // aggregate with no events.
+//
+// Evolve must be copy-on-write: it returns a new state and never writes into
+// maps or slices the given state can see. The application evolves states
+// speculatively (several queued commands decided in a row before one append)
+// and keeps the old state when the append fails; decidertest.CopyOnWrite
+// checks a decider against a history.
 type Decider[S any, C Command] struct {
 	Category string // the stream category: streams are named "<Category>-<uuid>"
 	Decide   func(state S, cmd C, now time.Time) ([]Event, error)

@@ -72,3 +72,20 @@ func RoundTrip(tb testing.TB, reg *kernel.Registry, events ...kernel.Event) {
 		}
 	}
 }
+
+// CopyOnWrite fails tb if evolving a state changes that state: for every
+// prefix of history it folds the prefix twice, evolves one copy further and
+// checks it still equals the untouched one.
+func CopyOnWrite[S any, C kernel.Command](tb testing.TB, d kernel.Decider[S, C], history []kernel.Event) {
+	tb.Helper()
+	for k := range history {
+		kept, untouched := d.Fold(history[:k]), d.Fold(history[:k])
+		s := kept
+		for _, e := range history[k:] {
+			s = d.Evolve(s, e)
+		}
+		if !reflect.DeepEqual(kept, untouched) {
+			tb.Fatalf("evolving after %d events changed the earlier state (%T is not copy-on-write)", k, history[k])
+		}
+	}
+}
