@@ -36,6 +36,10 @@
 //   - On start, one system event ($settings in stream $settings), so that $all
 //     is never only the caller's events.
 //
+// Start(opts...) starts one on a free loopback port (At picks the port, so a
+// test can bring a server "back"); URL is the connection string for
+// kurrentdb.Open; Close stops it and forgets everything.
+//
 // Not served: subscriptions to a single stream, Delete, Tombstone,
 // BatchAppend, persistent subscriptions, projections, users, gossip and
 // server features (the client treats the last as an old server and goes on),
