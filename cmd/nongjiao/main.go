@@ -96,7 +96,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer s.Close()
 	if *withDemo {
-		n, err := demo.Seed(ctx, s.App)
+		n, err := demo.Seed(ctx, s.Store, s.Config.Clock.Now(), log)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}

@@ -1,0 +1,62 @@
+package demo
+
+import "github.com/google/uuid"
+
+// namespace roots every demo id: ids are uuid.NewSHA1(namespace, name), so
+// they are the same in every data directory and users can mint tokens for them
+// before the server has started.
+var namespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://nongjiao.example/demo"))
+
+// id returns the demo id for name.
+func id(name string) uuid.UUID { return uuid.NewSHA1(namespace, []byte(name)) }
+
+// The demo's parties. Mint a token for one with
+//
+//	nongjiao token --data-dir DIR --role ROLE --party ID
+var (
+	// Exchange is the exchange operator (潍坊农村产权交易中心), role exchange.
+	Exchange = id("party/exchange")
+	// Wangjiazhuang is 王家庄村股份经济合作社 (寿光市孙家集街道王家庄村), role collective.
+	Wangjiazhuang = id("party/wangjiazhuang")
+	// Chedaoyu is 车道峪村股份经济合作社 (青州市王坟镇车道峪村), role collective.
+	Chedaoyu = id("party/chedaoyu")
+	// Fenghe is 潍坊丰禾农业发展有限公司, a bidder: it won the apple orchard and borrows against it.
+	Fenghe = id("party/fenghe")
+	// Lvyuan is 寿光市绿源果蔬种植专业合作社, a bidder.
+	Lvyuan = id("party/lvyuan")
+	// Luqing is 山东鲁青林果科技有限公司, a bidder.
+	Luqing = id("party/luqing")
+	// Bank is 寿光农村商业银行股份有限公司, role bank.
+	Bank = id("party/bank")
+	// Fund is the rural property operation fund (潍坊市农村产权运作基金), role fund;
+	// the exchange operator runs it.
+	Fund = id("party/fund")
+)
+
+// The demo's aggregates a user will want to look at or act on.
+var (
+	// ListingDraft is 「车道峪村荒山使用权流转」, still a draft.
+	ListingDraft = id("listing/draft")
+	// ListingSubmitted is 「王家庄村集体冷库租赁经营」, submitted and awaiting the exchange's review.
+	ListingSubmitted = id("listing/submitted")
+	// ListingAnnounced is 「王家庄蔬菜大棚租赁」, announced: bidders may register.
+	ListingAnnounced = id("listing/announced")
+	// ListingLive is 「车道峪村集体林地经营权流转」, whose auction is open when the seed ends.
+	ListingLive = id("listing/live")
+	// ListingAwarded is 「王家庄苹果园土地经营权流转」, sold at auction, contract signed, certified.
+	ListingAwarded = id("listing/awarded")
+	// OrchardPackage is the consolidation package of the four entrusted apple plots.
+	OrchardPackage = id("package/orchard")
+	// OrchardContract is the transfer contract of the awarded orchard.
+	OrchardContract = id("contract/orchard")
+	// Coop is the share cooperative of 王家庄.
+	Coop = id("coop/wangjiazhuang")
+	// Dividend is the 2026 dividend declared by Coop.
+	Dividend = id("dividend/2026")
+	// LoanProduct is the bank's 「农村产权抵押贷（品质贷）」 product.
+	LoanProduct = id("product/quality-loan")
+	// Loan is Fenghe's loan against the largest orchard plot.
+	Loan = id("loan/fenghe-orchard")
+	// Mortgage is the collateral registration securing Loan.
+	Mortgage = id("collateral/fenghe-orchard")
+)
