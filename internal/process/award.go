@@ -1,0 +1,220 @@
+package process
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// The award manager keeps a listing, its transfer contract and the asset's
+// management right consistent:
+//
+//	listing.PaymentConfirmed  → transfer.DraftFromAward (the buyer paid: the contract is drafted)
+//	transfer.ContractSigned   → listing.SignContract and, per plot, registry.TransferManagementRight
+//	transfer.ContractTerminated / ContractExpired → registry.EndManagementRight per plot
+//
+// The contract is drafted only once the price is paid, so a forfeited award
+// leaves no contract behind; signing is the parties' act (the
+// signTransferContract mutation), after which the listing and the register follow.
+
+// onAwardListing reacts to the listing category.
+func (m *managers) onAwardListing(ctx context.Context, t trigger) error {
+	if e, ok := t.Event.(listing.PaymentConfirmed); ok {
+		return m.draftContract(ctx, t, e)
+	}
+	return nil
+}
+
+// onContract reacts to the transfer category.
+func (m *managers) onContract(ctx context.Context, t trigger) error {
+	switch e := t.Event.(type) {
+	case transfer.ContractSigned:
+		return m.contractSigned(ctx, t, e)
+	case transfer.ContractTerminated:
+		return m.endRights(ctx, t, e.ContractID, registry.EndTerminated)
+	case transfer.ContractExpired:
+		return m.endRights(ctx, t, e.ContractID, registry.EndExpired)
+	}
+	return nil
+}
+
+func (m *managers) draftContract(ctx context.Context, t trigger, e listing.PaymentConfirmed) error {
+	l, err := state(ctx, m.app.Listings, e.ListingID)
+	if err != nil || l.Status != listing.StatusPaid {
+		return err // a later status means the contract was drafted and signed already
+	}
+	use, ok := landUse(l.Details.Asset.Type)
+	if !ok {
+		m.log.Info("no land transfer contract for this asset type; the listing waits for its contract", "listing", l.ID, "type", l.Details.Asset.Type)
+		return nil
+	}
+	id := t.newID("contract")
+	c, err := state(ctx, m.app.Transfers, id)
+	if err != nil || c.Status != "" {
+		return err
+	}
+	terms, err := m.awardTerms(ctx, l, use, e.At)
+	if err != nil {
+		return err
+	}
+	cmd, meta := transfer.DraftFromAward{ContractID: id, ListingID: l.ID, Terms: terms}, t.meta("draft-contract")
+	_, err = m.app.Transfers.Handle(ctx, cmd, meta)
+	_, err = m.settle(err, cmd, meta)
+	return err
+}
+
+// awardTerms translates a paid award into contract terms. The award price,
+// paid in full through the exchange, is the whole consideration: the contract
+// carries no rent of its own (one instalment of zero). The term starts at the
+// next Shanghai midnight after payment and runs the listing's TermMonths,
+// cut at the end of the right it transfers (rule 1). A disposal listing sells
+// the grantor's right: the transferor is the current holder, not the seller.
+func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer.Use, paid time.Time) (transfer.Terms, error) {
+	t := transfer.Terms{
+		Transferor: l.Details.Seller, Transferee: l.Award.BidderID,
+		Form: transfer.FormLease, Use: use, Frequency: transfer.OneOff,
+	}
+	if b, ok := l.Bidder(l.Award.BidderID); ok {
+		t.TransfereeIsMember = b.IsMember
+	}
+	for i, id := range l.Details.Asset.AssetIDs {
+		a, err := state(ctx, m.app.Assets, id)
+		if err != nil {
+			return transfer.Terms{}, err
+		}
+		if i == 0 && l.Details.DisposalOf != uuid.Nil {
+			t.Transferor = a.Holder()
+		}
+		t.Plots = append(t.Plots, plot(a))
+		if c, ok := a.ConsentFor(t.Transferor, registry.ConsentReTransfer); ok && a.HeldByTransferee() {
+			t.Consents = append(t.Consents, transfer.Consent{AssetID: a.ID, Contractor: c.Contractor, Grantee: c.Grantee,
+				Purpose: transfer.ConsentReTransfer, Document: transfer.Document{Reference: c.Source.Reference, Signed: c.Source.Date}})
+		}
+	}
+	if r := l.Resolution; r.Total > 0 {
+		body := transfer.VillagersAssembly
+		if strings.Contains(strings.ToLower(r.Body), "represent") || strings.Contains(r.Body, "代表") {
+			body = transfer.VillagerRepresentatives
+		}
+		t.Resolution = &transfer.Resolution{Body: body, VotesFor: r.VotesFor, Total: r.Total,
+			Document: transfer.Document{Reference: fmt.Sprintf("resolution of listing %s", l.ID), Signed: r.Date}}
+	}
+	local := paid.In(kernel.Shanghai)
+	start := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, kernel.Shanghai)
+	t.Start = start.UTC()
+	t.End = start.AddDate(0, l.Details.TermMonths, 0).UTC()
+	if end := t.RightEnd(); !end.IsZero() && t.End.After(end) {
+		t.End = end
+	}
+	return t, nil
+}
+
+// plot is the contract's fact about an asset, from the registry.
+func plot(a registry.State) transfer.Plot {
+	p := transfer.Plot{AssetID: a.ID, Area: a.Area, Collective: a.Owner, Contractor: a.Contractor, Holder: a.Holder(), ContractEnd: a.RightsEnd}
+	if cur, ok := a.CurrentRight(); ok && cur.ContractID != uuid.Nil {
+		p.HolderUntil = cur.End
+	}
+	if e := a.Entrustment; e != nil {
+		scope := make([]transfer.Form, len(e.Scope))
+		for i, f := range e.Scope {
+			scope[i] = transfer.Form(f)
+		}
+		p.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Scope: scope, Start: e.Start, End: e.End,
+			Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
+	}
+	return p
+}
+
+// landUse is the agricultural use a land transfer of an asset type is for;
+// false for assets a land transfer contract does not cover.
+func landUse(t kernel.AssetType) (transfer.Use, bool) {
+	switch t {
+	case kernel.AssetLandManagementRight, kernel.AssetWastelandUseRight:
+		return transfer.UseCropping, true
+	case kernel.AssetForestRight:
+		return transfer.UseForestry, true
+	case kernel.AssetSmallWaterWorks:
+		return transfer.UseFishery, true
+	case kernel.AssetFarmFacility:
+		return transfer.UseFarmFacility, true
+	}
+	return "", false
+}
+
+func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.ContractSigned) error {
+	if e.ListingID != uuid.Nil {
+		l, err := state(ctx, m.app.Listings, e.ListingID)
+		if err != nil {
+			return err
+		}
+		if l.Status == listing.StatusPaid {
+			cmd, meta := listing.SignContract{ListingID: e.ListingID, ContractID: e.ContractID}, t.meta("sign-listing")
+			_, err := m.app.Listings.Handle(ctx, cmd, meta)
+			if _, err := m.settle(err, cmd, meta); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range e.Terms.Plots {
+		a, err := state(ctx, m.app.Assets, p.AssetID)
+		if err != nil {
+			return err
+		}
+		if holds(a, e.ContractID) {
+			continue
+		}
+		cmd := registry.TransferManagementRight{
+			AssetID: p.AssetID, ContractID: e.ContractID, Transferor: e.Terms.Transferor, Transferee: e.Terms.Transferee,
+			Form: registry.Form(e.Terms.Form), Start: e.Terms.Start, End: e.Terms.End,
+			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed},
+		}
+		meta := t.meta("transfer-right/" + p.AssetID.String())
+		_, err = m.app.Assets.Handle(ctx, cmd, meta)
+		if _, err := m.settle(err, cmd, meta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID, reason registry.EndReason) error {
+	c, err := state(ctx, m.app.Transfers, contract)
+	if err != nil {
+		return err
+	}
+	for _, p := range c.Terms.Plots {
+		a, err := state(ctx, m.app.Assets, p.AssetID)
+		if err != nil {
+			return err
+		}
+		if !holds(a, contract) {
+			continue // never recorded, or ended already (the registry's own schedule ends expired rights)
+		}
+		cmd := registry.EndManagementRight{AssetID: p.AssetID, ContractID: contract, Reason: reason}
+		meta := t.meta("end-right/" + p.AssetID.String())
+		_, err = m.app.Assets.Handle(ctx, cmd, meta)
+		if _, err := m.settle(err, cmd, meta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holds reports whether the asset's chain of rights has a holding from contract.
+func holds(a registry.State, contract uuid.UUID) bool {
+	for _, r := range a.Rights {
+		if r.ContractID == contract {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,226 @@
+package process
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+)
+
+// The disposal manager enforces a defaulted loan's collateral (rules 8, 22, 24):
+//
+//	LoanDefaulted            → listing.CreateListing: a draft disposal listing by the bank
+//	                           (DisposalOf = the loan's registration), at the appraised value
+//	PaymentConfirmed of a disposal listing, or fund.CollateralBought
+//	                         → proceeds paid by rank over the notices on the asset then
+//	                           (collateral.RankAt, collateral.Distribute):
+//	                           lending.RecordRecovery (DISPOSAL) on each loan a notice secures,
+//	                           collateral.DischargeCollateral of every ranked notice,
+//	                           fund.FileFundClaim for a remaining net principal loss (WithFund)
+//	fund.FundClaimPaid       → lending.RecordRecovery (FUND_CLAIM)
+//
+// Human decisions stay mutations: the bank revises and submits the draft
+// listing, the exchange reviews it; an unsold disposal listing is relisted by
+// the bank or bought by the fund (buyCollateral, disposal order listing →
+// negotiated transfer → trusteeship); the fund approves and pays claims.
+// The buyer's contract and right follow the award manager like any sale.
+
+// onDefault reacts to the loan category for the disposal manager.
+func (m *managers) onDefault(ctx context.Context, t trigger) error {
+	if e, ok := t.Event.(lending.LoanDefaulted); ok {
+		return m.listForDisposal(ctx, t, e)
+	}
+	return nil
+}
+
+// onDisposalListing reacts to the listing category for the disposal manager.
+func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
+	switch e := t.Event.(type) {
+	case listing.PaymentConfirmed:
+		l, err := state(ctx, m.app.Listings, e.ListingID)
+		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
+			return err
+		}
+		return m.distribute(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+	case listing.ListingUnsold:
+		l, err := state(ctx, m.app.Listings, e.ListingID)
+		if err == nil && l.Details.DisposalOf != uuid.Nil {
+			m.log.Info("disposal listing unsold: the bank relists it or the fund buys the collateral", "listing", l.ID, "registration", l.Details.DisposalOf)
+		}
+		return err
+	}
+	return nil
+}
+
+// onFund reacts to the fund category.
+func (m *managers) onFund(ctx context.Context, t trigger) error {
+	switch e := t.Event.(type) {
+	case fund.FundClaimPaid:
+		cmd := lending.RecordRecovery{LoanID: e.LoanID, Source: lending.RecoveryFund, Amount: e.Amount}
+		meta := t.meta("fund-recovery")
+		_, err := m.app.Loans.Handle(ctx, cmd, meta)
+		_, err = m.settle(err, cmd, meta)
+		return err
+	case fund.CollateralBought:
+		return m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage))
+	}
+	return nil
+}
+
+func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.LoanDefaulted) error {
+	r, err := state(ctx, m.app.Collateral, e.RegistrationID)
+	if err != nil {
+		return err
+	}
+	if r.Status != collateral.StatusRegistered || r.Collateral.Kind != collateral.KindMortgage {
+		m.log.Info("defaulted loan without a mortgage in force: nothing to list", "loan", e.LoanID, "registration", e.RegistrationID)
+		return nil
+	}
+	id := t.newID("disposal-listing")
+	l, err := state(ctx, m.app.Listings, id)
+	if err != nil || l.Status != listing.StatusNone {
+		return err
+	}
+	loan, err := state(ctx, m.app.Loans, e.LoanID)
+	if err != nil {
+		return err
+	}
+	a, err := state(ctx, m.app.Assets, r.Collateral.Asset)
+	if err != nil {
+		return err
+	}
+	cur, _ := a.CurrentRight()
+	now := m.app.Clock.Now()
+	var enc []listing.Encumbrance
+	for _, x := range a.RestrictionsAt(now) {
+		enc = append(enc, listing.Encumbrance{RegistrationID: x.ID, SecuredParty: x.SecuredParty})
+	}
+	price := loan.AppraisedValue
+	cmd := listing.CreateListing{ListingID: id, Details: listing.Details{
+		Title:       "抵押物处置：" + a.Title,
+		Description: fmt.Sprintf("Disposal of the collateral under registration %s after loan %s defaulted.", r.Number, e.LoanID),
+		Seller:      r.SecuredParty,
+		Asset: listing.AssetFacts{
+			AssetIDs: []uuid.UUID{a.ID}, Type: a.Type, OwningCollective: a.Owner,
+			Region: listing.Region(a.Location), Area: a.Area, RightsEnd: cur.End, Encumbrances: enc,
+		},
+		ListedPrice: price, StartingPrice: price, Increment: increment(price),
+		TermMonths: wholeMonths(now, cur.End), DisposalOf: r.ID, Settings: listing.DefaultSettings(),
+	}}
+	meta := t.meta("disposal-listing")
+	_, err = m.app.Listings.Handle(ctx, cmd, meta)
+	_, err = m.settle(err, cmd, meta)
+	return err
+}
+
+// increment is the disposal auction's bid step: 1 % of the price in whole
+// yuan, at least 1 yuan.
+func increment(price kernel.Money) kernel.Money {
+	return max(kernel.Yuan(price.Fen()/100/100), kernel.Yuan(1))
+}
+
+// wholeMonths counts the whole Shanghai calendar months from now to end.
+func wholeMonths(now, end time.Time) int {
+	from, to := now.In(kernel.Shanghai), end.In(kernel.Shanghai)
+	n := (to.Year()-from.Year())*12 + int(to.Month()-from.Month())
+	for n > 0 && from.AddDate(0, n, 0).After(to) {
+		n--
+	}
+	return n
+}
+
+// distribute pays proceeds from the sale of asset by rank over the notices
+// against it at the time of the sale, records each secured loan's recovery,
+// discharges the ranked notices (the buyer takes the right free of them) and
+// files the fund claims for what the sale left unrecovered.
+//
+// A notice secures a loan when the loan with the notice's id names it as its
+// registration; its claim is the loan's outstanding claim, capped at the
+// secured amount. Any other notice claims its secured amount. A surplus is the
+// grantor's and needs no command.
+func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
+	a, err := state(ctx, m.app.Assets, asset)
+	if err != nil {
+		return err
+	}
+	var regs []collateral.State
+	for _, x := range a.RestrictionsAt(at) {
+		r, err := state(ctx, m.app.Collateral, x.ID)
+		if err != nil {
+			return err
+		}
+		if r.Registered() {
+			regs = append(regs, r)
+		}
+	}
+	ranked := collateral.RankAt(regs, collateral.AssetTarget(asset), at)
+	claims := make([]collateral.Claim, len(ranked))
+	loans := make([]lending.State, len(ranked))
+	for i, r := range ranked {
+		owed := r.SecuredAmount
+		l, err := state(ctx, m.app.Loans, r.ID)
+		if err != nil {
+			return err
+		}
+		if l.Status == lending.StatusDefaulted && l.RegistrationID == r.ID {
+			owed, loans[i] = l.ClaimPrincipal+l.ClaimInterest, l
+		}
+		claims[i] = r.Claim(owed)
+	}
+	payouts, err := collateral.Distribute(proceeds, a.Holder(), claims)
+	if err != nil {
+		return err
+	}
+	for i, r := range ranked {
+		l := loans[i]
+		if l.Exists() && payouts[i].Amount > 0 {
+			cmd := lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: payouts[i].Amount}
+			meta := t.meta("recovery/" + r.ID.String())
+			_, err := m.app.Loans.Handle(ctx, cmd, meta)
+			if _, err := m.settle(err, cmd, meta); err != nil {
+				return err
+			}
+		}
+		if r.Status == collateral.StatusRegistered {
+			cmd := collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: why}
+			meta := t.meta("discharge/" + r.ID.String())
+			_, err := m.app.Collateral.Handle(ctx, cmd, meta)
+			if _, err := m.settle(err, cmd, meta); err != nil {
+				return err
+			}
+		}
+		if l.Exists() {
+			if err := m.fileClaim(ctx, t, l.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fileClaim files the bank's claim on the operation fund for the net
+// principal loss the disposal left on loan id (rule 24).
+func (m *managers) fileClaim(ctx context.Context, t trigger, id uuid.UUID) error {
+	if m.fund == uuid.Nil {
+		return nil
+	}
+	l, err := state(ctx, m.app.Loans, id)
+	if err != nil || l.Status != lending.StatusDefaulted || l.NetPrincipalLoss() <= 0 {
+		return err
+	}
+	cmd := fund.FileFundClaim{FundID: m.fund, ClaimID: t.newID("fund-claim/" + id.String()), By: l.Bank, Loan: fund.DefaultedLoan{
+		LoanID: l.ID, Bank: l.Bank, AssetID: l.Collateral.AssetID, AssetType: l.Collateral.AssetType, Defaulted: true,
+		PrincipalOutstanding: l.DefaultedPrincipal, PrincipalRecovered: l.PrincipalRecovered,
+	}}
+	meta := t.meta("fund-claim/" + id.String())
+	_, err = m.app.Funds.Handle(ctx, cmd, meta)
+	_, err = m.settle(err, cmd, meta)
+	return err
+}
