@@ -108,11 +108,16 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	p := &pending[C]{cmd: cmd, meta: meta, ready: make(chan struct{})}
 	e.mu.Lock()
 	e.queue = append(e.queue, p)
-	start := !e.draining
+	lead := !e.draining
 	e.draining = true
 	e.mu.Unlock()
-	if start {
-		go h.drain(stream, e)
+	if lead {
+		// The caller runs the first batch itself (no hand-off when the
+		// aggregate is quiet); commands that queued meanwhile are drained by
+		// a goroutine so this caller can return.
+		if h.runQueued(stream, e) {
+			go h.drain(stream, e)
+		}
 	}
 	select {
 	case <-p.ready:
@@ -122,25 +127,32 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	}
 }
 
-// drain decides and appends the entry's queue, batch by batch, until it is empty.
+// drain runs the entry's queued batches until the queue is empty.
 func (h *Handler[S, C]) drain(stream string, e *entry[S, C]) {
-	for {
-		e.mu.Lock()
-		batch := e.queue
-		e.queue = nil
-		if len(batch) == 0 {
-			e.draining = false
-			e.mu.Unlock()
-			return
-		}
-		e.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-		h.runBatch(ctx, stream, e, batch)
-		cancel()
-		for _, p := range batch {
-			close(p.ready)
-		}
+	for h.runQueued(stream, e) {
 	}
+}
+
+// runQueued decides and appends what is queued as one batch, and reports
+// whether more is queued; when nothing is, it ends the entry's draining.
+func (h *Handler[S, C]) runQueued(stream string, e *entry[S, C]) (more bool) {
+	e.mu.Lock()
+	batch := e.queue
+	e.queue = nil
+	e.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	h.runBatch(ctx, stream, e, batch)
+	cancel()
+	for _, p := range batch {
+		close(p.ready)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.queue) == 0 {
+		e.draining = false
+		return false
+	}
+	return true
 }
 
 // runBatch decides every command of batch in order against the evolving
