@@ -1,0 +1,367 @@
+package credit
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/registry"
+)
+
+var (
+	collateralKind = enum("CollateralKind", "What a registration encumbers.",
+		collateral.KindMortgage, collateral.KindSharePledge)
+	registrationStatus = enum("RegistrationStatus", "Where a registration is in its life (rule 21).",
+		collateral.StatusRegistered, collateral.StatusDischarged, collateral.StatusExpired)
+	noticeChange = enum("RegistrationChange", "The step that opened a version of a notice.",
+		creditview.ChangeRegistered, creditview.ChangeAmended, creditview.ChangeContinued,
+		creditview.ChangeDischarged, creditview.ChangeExpired)
+
+	noticeVersionType = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "CollateralNoticeVersion",
+		Description: "A registration as it stood between two changes.",
+		Fields: graphql.Fields{
+			"change":         {Type: nonNull(noticeChange)},
+			"reason":         {Type: graphql.String, Description: "Of an amendment or discharge."},
+			"grantorId":      {Type: nonNull(graphql.ID)},
+			"securedPartyId": {Type: nonNull(graphql.ID)},
+			"securedAmount":  {Type: nonNull(api.Money)},
+			"end":            {Type: nonNull(api.DateTime)},
+			"status":         {Type: nonNull(registrationStatus)},
+			"effectiveFrom":  {Type: nonNull(api.DateTime)},
+			"effectiveTo":    {Type: api.DateTime, Description: "Null for the current version."},
+		},
+	})
+
+	noticeType = graphql.NewObject(graphql.ObjectConfig{
+		Name: "CollateralNotice",
+		Description: "A collateral registration as a public notice (rule 20): who granted security to whom over what, " +
+			"for how much and how long. The security agreement and loan terms stay with the bank.",
+		Fields: graphql.Fields{
+			"id":             {Type: nonNull(graphql.ID), Description: "The registration id."},
+			"number":         {Type: nonNull(graphql.String), Description: "The registration number, e.g. DJ-1A2B3C4D5E6F."},
+			"kind":           {Type: nonNull(collateralKind)},
+			"grantorId":      {Type: nonNull(graphql.ID)},
+			"securedPartyId": {Type: nonNull(graphql.ID)},
+			"assetId":        {Type: nonNull(graphql.ID), Description: "The mortgaged asset, or the cooperative whose shares are pledged."},
+			"memberId":       {Type: graphql.ID, Description: "Whose shares are pledged (share pledges only)."},
+			"shares":         {Type: graphql.Int, Description: "How many shares are pledged (share pledges only)."},
+			"securedAmount":  {Type: nonNull(api.Money)},
+			"start":          {Type: nonNull(api.DateTime)},
+			"end":            {Type: nonNull(api.DateTime)},
+			"registeredAt":   {Type: nonNull(api.DateTime), Description: "Sets priority (rule 8)."},
+			"status":         {Type: nonNull(registrationStatus), Description: "At the instant searched."},
+			"effectiveFrom":  {Type: nonNull(api.DateTime), Description: "Since when the notice read as shown."},
+			"effectiveTo":    {Type: api.DateTime, Description: "Until when it read as shown; null while it still does."},
+			"history":        lazy(listOf(noticeVersionType), "Every version of the registration, oldest first."),
+		},
+	})
+
+	priorityType = graphql.NewObject(graphql.ObjectConfig{
+		Name:        "CollateralPriority",
+		Description: "The answer of an ordinal search: of two registrations, which ranks first (rule 8).",
+		Fields: graphql.Fields{
+			"first":  {Type: nonNull(noticeType), Description: "The registration that ranks first: registered earlier (then the smaller number)."},
+			"second": {Type: nonNull(noticeType)},
+		},
+	})
+)
+
+// versionNode renders one version of a notice.
+func versionNode(n creditview.Notice) map[string]any {
+	return map[string]any{
+		"change": n.Change, "reason": n.Reason, "grantorId": n.Grantor.String(), "securedPartyId": n.SecuredParty.String(),
+		"securedAmount": n.SecuredAmount, "end": n.End, "status": n.Status, "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
+	}
+}
+
+// noticeNodes renders notices as searched at the instant `at`; their
+// histories load in one query when asked for.
+func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, at time.Time) []map[string]any {
+	regs := make([]uuid.UUID, len(notices))
+	for i, n := range notices {
+		regs[i] = n.RegistrationID
+	}
+	history := newBatch(func() (map[uuid.UUID][]creditview.Notice, error) {
+		return creditview.NoticeHistories(ctx, d.DB, regs)
+	})
+	out := make([]map[string]any, len(notices))
+	for i, n := range notices {
+		node := map[string]any{
+			"id": n.RegistrationID.String(), "number": n.Number, "kind": n.Kind, "grantorId": n.Grantor.String(),
+			"securedPartyId": n.SecuredParty.String(), "assetId": n.Asset.String(), "memberId": idOrNull(n.Member),
+			"securedAmount": n.SecuredAmount, "start": n.Start, "end": n.End, "registeredAt": n.RegisteredAt,
+			"status": n.StatusAt(at), "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
+			"history": of(history, n.RegistrationID, versionNode),
+		}
+		if n.Kind == collateral.KindSharePledge {
+			node["shares"] = n.Shares
+		}
+		out[i] = node
+	}
+	return out
+}
+
+func registerRegistry(b *api.Builder, d api.Deps) {
+	b.Query("collateralRegistrations", &graphql.Field{
+		Type: listOf(noticeType),
+		Description: "The public search of the collateral registry (rules 20, 21), in priority order (rule 8: registration time, " +
+			"then number). Give exactly one of assetId (with memberId for a member's pledged shares in a cooperative), grantorId " +
+			"or registrationNumber. Asset and grantor searches return the notices in force at asOf (default: now) exactly as " +
+			"they stood then, before any later amendment or discharge; a number search returns that registration in any status.",
+		Args: graphql.FieldConfigArgument{
+			"assetId":            {Type: graphql.ID, Description: "The asset, or the cooperative of a share pledge."},
+			"memberId":           {Type: graphql.ID, Description: "With assetId: the member whose pledged shares are searched."},
+			"grantorId":          {Type: graphql.ID},
+			"registrationNumber": {Type: graphql.String},
+			"asOf":               {Type: api.DateTime, Description: "The instant searched; now when absent."},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			s, err := noticeSearch(p.Args, d.Clock.Now())
+			if err != nil {
+				return nil, err
+			}
+			notices, err := creditview.SearchNotices(p.Context, d.DB, s)
+			if err != nil {
+				return nil, err
+			}
+			return noticeNodes(p.Context, d, notices, s.At), nil
+		},
+	})
+	b.Query("collateralPriority", &graphql.Field{
+		Type:        nonNull(priorityType),
+		Description: "The ordinal search (rules 8, 20): which of two registrations, named by number, ranks first.",
+		Args: graphql.FieldConfigArgument{
+			"a": {Type: nonNull(graphql.String), Description: "A registration number."},
+			"b": {Type: nonNull(graphql.String), Description: "Another registration number."},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			now := d.Clock.Now()
+			var pair []creditview.Notice
+			for _, arg := range []string{"a", "b"} {
+				found, err := creditview.SearchNotices(p.Context, d.DB, creditview.NoticeSearch{Number: p.Args[arg].(string), At: now})
+				if err != nil {
+					return nil, err
+				}
+				if len(found) == 0 {
+					return nil, kernel.FieldErrorf(kernel.CodeNotFound, arg, "no registration numbered %q", p.Args[arg])
+				}
+				pair = append(pair, found[0])
+			}
+			if collateral.Priority(pair[0].State(), pair[1].State()) > 0 {
+				pair[0], pair[1] = pair[1], pair[0]
+			}
+			nodes := noticeNodes(p.Context, d, pair, now)
+			return map[string]any{"first": nodes[0], "second": nodes[1]}, nil
+		},
+	})
+
+	bank := []auth.Role{auth.RoleBank}
+	b.Mutation(api.MutationSpec{
+		Name: "registerCollateral",
+		Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
+			"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
+			"contracting household, the household's written consent to that grantor must be recorded with the collective " +
+			"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
+		Roles: bank,
+		Input: graphql.InputObjectConfigFieldMap{
+			"grantorId":     {Type: nonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
+			"kind":          {Type: nonNull(collateralKind)},
+			"assetId":       {Type: nonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
+			"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
+			"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
+			"securedAmount": {Type: nonNull(api.Money)},
+			"start":         {Type: nonNull(api.DateTime)},
+			"end":           {Type: nonNull(api.DateTime)},
+		},
+		Output: graphql.Fields{
+			"registrationId": {Type: nonNull(graphql.ID)},
+			"number":         {Type: nonNull(graphql.String)},
+		},
+		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+			in := call.Input
+			got, err := ids(in, "grantorId", "assetId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			grantor, asset := got[0], got[1]
+			kind, _ := in["kind"].(collateral.Kind)
+			col := collateral.Collateral{Kind: kind, Asset: asset}
+			id := call.NewID("registration")
+			cmd := collateral.RegisterCollateral{RegistrationID: id, By: call.Principal.Party, Number: registrationNumber(id),
+				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
+				Start: instant(in, "start"), End: instant(in, "end")}
+			switch kind {
+			case collateral.KindSharePledge:
+				if col.Member, err = api.ID(in, "memberId"); err != nil {
+					return api.Payload{}, err
+				}
+				col.Shares = int64(number(in, "shares"))
+			default:
+				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, asset, grantor); err != nil {
+					return api.Payload{}, err
+				}
+			}
+			cmd.Collateral = col
+			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String(), "number": cmd.Number})
+		},
+	})
+	b.Mutation(api.MutationSpec{
+		Name: "amendCollateral",
+		Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
+			"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
+		Roles: bank,
+		Input: graphql.InputObjectConfigFieldMap{
+			"registrationId": {Type: nonNull(graphql.ID)},
+			"reason":         {Type: nonNull(graphql.String)},
+			"securedAmount":  {Type: api.Money},
+			"end":            {Type: api.DateTime},
+			"grantorId":      {Type: graphql.ID},
+			"securedPartyId": {Type: graphql.ID},
+		},
+		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
+		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+			in := call.Input
+			id, err := api.ID(in, "registrationId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			cmd := collateral.AmendCollateral{RegistrationID: id, By: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
+				End: instant(in, "end"), Reason: str(in, "reason")}
+			if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
+				return api.Payload{}, err
+			}
+			if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
+				return api.Payload{}, err
+			}
+			reg, err := inspect(ctx, d.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+			if err != nil {
+				return api.Payload{}, err
+			}
+			if !reg.Registered() {
+				return api.Payload{}, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
+			}
+			if err := api.RequireParty(call.Principal, reg.SecuredParty, false); err != nil {
+				return api.Payload{}, err
+			}
+			if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
+				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, reg.Collateral.Asset, cmd.Grantor); err != nil {
+					return api.Payload{}, err
+				}
+			}
+			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String()})
+		},
+	})
+	b.Mutation(api.MutationSpec{
+		Name:        "continueCollateral",
+		Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
+		Roles:       bank,
+		Input: graphql.InputObjectConfigFieldMap{
+			"registrationId": {Type: nonNull(graphql.ID)},
+			"end":            {Type: nonNull(api.DateTime), Description: "The new end date, after the current one."},
+		},
+		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
+		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+			id, err := api.ID(call.Input, "registrationId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			return via(d.App.Collateral)(ctx, collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party,
+				End: instant(call.Input, "end")}, call, map[string]any{"registrationId": id.String()})
+		},
+	})
+	b.Mutation(api.MutationSpec{
+		Name:        "dischargeCollateral",
+		Description: "The secured party discharges its registration; discharge is final (rule 21).",
+		Roles:       bank,
+		Input: graphql.InputObjectConfigFieldMap{
+			"registrationId": {Type: nonNull(graphql.ID)},
+			"reason":         {Type: nonNull(graphql.String)},
+		},
+		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
+		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+			id, err := api.ID(call.Input, "registrationId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			return via(d.App.Collateral)(ctx, collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party,
+				Reason: str(call.Input, "reason")}, call, map[string]any{"registrationId": id.String()})
+		},
+	})
+}
+
+// noticeSearch reads the search arguments: exactly one criterion.
+func noticeSearch(args map[string]any, now time.Time) (creditview.NoticeSearch, error) {
+	s := creditview.NoticeSearch{At: now}
+	if at, ok := args["asOf"].(time.Time); ok {
+		s.At = at
+	}
+	given := 0
+	if _, ok := args["assetId"]; ok {
+		given++
+		asset, err := api.ID(args, "assetId")
+		if err != nil {
+			return s, err
+		}
+		member, err := api.OptionalID(args, "memberId")
+		if err != nil {
+			return s, err
+		}
+		t := collateral.Target{Asset: asset, Member: member}
+		s.Target = &t
+	}
+	if _, ok := args["grantorId"]; ok {
+		given++
+		grantor, err := api.ID(args, "grantorId")
+		if err != nil {
+			return s, err
+		}
+		s.Grantor = grantor
+	}
+	if n, ok := args["registrationNumber"].(string); ok {
+		given++
+		s.Number = n
+	}
+	if given != 1 {
+		return s, kernel.FieldErrorf(kernel.CodeInvalid, "assetId", "give exactly one of assetId, grantorId or registrationNumber")
+	}
+	return s, nil
+}
+
+// registrationNumber is the public number of a registration, derived from its
+// id so that a retried registration keeps its number.
+func registrationNumber(id uuid.UUID) string {
+	return "DJ-" + strings.ToUpper(strings.ReplaceAll(id.String(), "-", "")[:12])
+}
+
+// consentFacts reads the rule-7 facts of a mortgage from the asset registry:
+// the contracting household, and its recorded consent to grantor's mortgage.
+func consentFacts(ctx context.Context, d api.Deps, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
+	type facts struct {
+		registered bool
+		contractor uuid.UUID
+		consent    *collateral.Consent
+	}
+	f, err := inspect(ctx, d.App.Assets, asset, func(s registry.State) facts {
+		f := facts{registered: s.Registered, contractor: s.Contractor}
+		if c, ok := s.ConsentFor(grantor, registry.ConsentMortgage); ok {
+			f.consent = &collateral.Consent{ConsentID: c.ID, Contractor: c.Contractor, Grantee: c.Grantee, Reference: c.Source.Reference}
+		}
+		return f
+	})
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	if !f.registered {
+		return uuid.Nil, nil, kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s in the registry", asset)
+	}
+	return f.contractor, f.consent, nil
+}
