@@ -1,7 +1,263 @@
-// Package assets is the GraphQL area of assets, consolidation packages and land transfer contracts.
 package assets
 
-import "github.com/nongjiao/nongjiao/internal/api"
+import (
+	"context"
+	"fmt"
+	"time"
 
-// Register adds the area's queries, mutations and subscriptions to b.
-func Register(b *api.Builder, d api.Deps) {}
+	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// area is the assets area's resolvers over its dependencies.
+type area struct {
+	api.Deps
+	read assetview.Reader
+}
+
+// Register adds the area's queries and mutations to b.
+func Register(b *api.Builder, d api.Deps) {
+	a := &area{Deps: d, read: assetview.Reader{DB: d.DB}}
+	a.queries(b)
+	a.registryMutations(b)
+	a.contractMutations(b)
+}
+
+// connection answers a Relay connection field: it reads first and after from
+// args (cursors of parts parts), loads the page and encodes the cursors.
+func connection[T any](args map[string]any, parts int, load func(assetview.Page) ([]T, bool, int, error),
+	cursor func(T) []string, node func(T) any) (any, error) {
+	first, err := api.PageSize(args)
+	if err != nil {
+		return nil, err
+	}
+	after, err := api.DecodeCursor(args, parts)
+	if err != nil {
+		return nil, err
+	}
+	items, next, total, err := load(assetview.Page{First: first, After: after})
+	if err != nil {
+		return nil, err
+	}
+	page := api.Page{HasNext: next, TotalCount: total}
+	for _, it := range items {
+		page.Nodes = append(page.Nodes, node(it))
+		page.Cursors = append(page.Cursors, api.EncodeCursor(cursor(it)...))
+	}
+	return page.Resolve(), nil
+}
+
+func filterInput(name, description string, fields graphql.InputObjectConfigFieldMap) *graphql.ArgumentConfig {
+	return &graphql.ArgumentConfig{Type: graphql.NewInputObject(graphql.InputObjectConfig{Name: name, Fields: fields}), Description: description}
+}
+
+// filterID reads an optional ID field of a filter.
+func filterID(f map[string]any, name string) (uuid.UUID, error) {
+	id, err := api.OptionalID(f, name)
+	if err != nil {
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "filter."+name, "%s must be a UUID", name)
+	}
+	return id, nil
+}
+
+func (a *area) queries(b *api.Builder) {
+	assetT := assetType(a)
+	b.Query("assets", &graphql.Field{
+		Type:        nonNull(api.Connection(assetT)),
+		Description: "Registered assets in registration order.",
+		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetFilter", "", graphql.InputObjectConfigFieldMap{
+			"collectiveId": {Type: graphql.ID, Description: "The owning collective."},
+			"type":         {Type: assetTypeEnum},
+			"county":       {Type: graphql.String},
+			"township":     {Type: graphql.String},
+			"village":      {Type: graphql.String},
+			"holderId":     {Type: graphql.ID, Description: "The current management-right holder."},
+			"encumbered":   {Type: graphql.Boolean, Description: "Whether a restriction burdens the asset now."},
+		})}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			in, _ := p.Args["filter"].(map[string]any)
+			var f assetview.AssetFilter
+			var err error
+			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
+				return nil, err
+			}
+			if f.Holder, err = filterID(in, "holderId"); err != nil {
+				return nil, err
+			}
+			t, _ := in["type"].(string)
+			f.Type = kernel.AssetType(t)
+			f.County, _ = in["county"].(string)
+			f.Township, _ = in["township"].(string)
+			f.Village, _ = in["village"].(string)
+			if e, ok := in["encumbered"].(bool); ok {
+				f.Encumbered = &e
+			}
+			now := a.Clock.Now()
+			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Asset, bool, int, error) {
+				return a.read.Assets(p.Context, f, pg, now)
+			}, a.read.AssetCursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now} })
+		},
+	})
+	b.Query("asset", &graphql.Field{
+		Type: assetT,
+		Description: "One asset, or null. With asOf, the asset as it stood then, folded from its own events " +
+			"(holder, restrictions, entrustments and history as of that time).",
+		Args: graphql.FieldConfigArgument{
+			"id":   {Type: graphql.NewNonNull(graphql.ID)},
+			"asOf": {Type: api.DateTime, Description: "A past time; omitted: now."},
+		},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := api.ID(p.Args, "id")
+			if err != nil {
+				return nil, err
+			}
+			if at, ok := p.Args["asOf"].(time.Time); ok {
+				return a.assetAt(p.Context, id, at)
+			}
+			x, err := a.read.Asset(p.Context, id)
+			if kernel.ErrorCode(err) == kernel.CodeNotFound {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return assetNode{Asset: x, at: a.Clock.Now()}, nil
+		},
+	})
+	b.Query("assetPackages", &graphql.Field{
+		Type:        nonNull(api.Connection(packageType)),
+		Description: "Consolidation packages, oldest first.",
+		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetPackageFilter", "", graphql.InputObjectConfigFieldMap{
+			"collectiveId": {Type: graphql.ID},
+			"sealed":       {Type: graphql.Boolean},
+			"assetId":      {Type: graphql.ID, Description: "Packages holding this plot."},
+		})}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			in, _ := p.Args["filter"].(map[string]any)
+			var f assetview.PackageFilter
+			var err error
+			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
+				return nil, err
+			}
+			if f.AssetID, err = filterID(in, "assetId"); err != nil {
+				return nil, err
+			}
+			if s, ok := in["sealed"].(bool); ok {
+				f.Sealed = &s
+			}
+			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Package, bool, int, error) {
+				return a.read.Packages(p.Context, f, pg)
+			}, a.read.PackageCursor, func(x assetview.Package) any { return x })
+		},
+	})
+	b.Query("assetPackage", &graphql.Field{
+		Type: packageType, Description: "One consolidation package, or null.",
+		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := api.ID(p.Args, "id")
+			if err != nil {
+				return nil, err
+			}
+			return orNull(a.read.Package(p.Context, id))
+		},
+	})
+	b.Query("transferContracts", &graphql.Field{
+		Type:        nonNull(api.Connection(contractType)),
+		Description: "Land transfer contracts, oldest first.",
+		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("TransferContractFilter", "", graphql.InputObjectConfigFieldMap{
+			"collectiveId": {Type: graphql.ID},
+			"transferorId": {Type: graphql.ID},
+			"transfereeId": {Type: graphql.ID},
+			"partyId":      {Type: graphql.ID, Description: "Contracts where this party is transferor, transferee or owning collective."},
+			"assetId":      {Type: graphql.ID, Description: "Contracts covering this plot."},
+			"status":       {Type: statusEnum},
+		})}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			in, _ := p.Args["filter"].(map[string]any)
+			var f assetview.ContractFilter
+			for _, x := range []struct {
+				name string
+				dst  *uuid.UUID
+			}{{"collectiveId", &f.Collective}, {"transferorId", &f.Transferor}, {"transfereeId", &f.Transferee}, {"partyId", &f.Party}, {"assetId", &f.AssetID}} {
+				id, err := filterID(in, x.name)
+				if err != nil {
+					return nil, err
+				}
+				*x.dst = id
+			}
+			s, _ := in["status"].(string)
+			f.Status = transfer.Status(s)
+			now := a.Clock.Now()
+			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Contract, bool, int, error) {
+				return a.read.Contracts(p.Context, f, pg)
+			}, a.read.ContractCursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
+		},
+	})
+	b.Query("transferContract", &graphql.Field{
+		Type: contractType, Description: "One transfer contract, or null.",
+		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			id, err := api.ID(p.Args, "id")
+			if err != nil {
+				return nil, err
+			}
+			c, err := a.read.Contract(p.Context, id)
+			if kernel.ErrorCode(err) == kernel.CodeNotFound {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			return contractNode{Contract: c, now: a.Clock.Now()}, nil
+		},
+	})
+}
+
+// orNull turns NOT_FOUND into null.
+func orNull[T any](v T, err error) (any, error) {
+	if kernel.ErrorCode(err) == kernel.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// assetAt folds the asset's own stream up to at (registry.StateAt through
+// assetview.AssetAt): the point-in-time view does not depend on a read model.
+// It returns null when the asset did not exist then.
+func (a *area) assetAt(ctx context.Context, id uuid.UUID, at time.Time) (any, error) {
+	stream := kernel.StreamName(registry.Decider.Category, id)
+	var events []kernel.Event
+	const page = 512
+	for from := uint64(1); ; {
+		recs, err := a.App.Store.ReadStream(ctx, stream, eventstore.Forwards, from, page)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", stream, err)
+		}
+		for _, rec := range recs {
+			ev, err := a.App.Events.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
+			}
+			events = append(events, ev)
+			from = rec.Version + 1
+		}
+		if len(recs) < page {
+			break
+		}
+	}
+	x, ok := assetview.AssetAt(events, at)
+	if !ok {
+		return nil, nil
+	}
+	return assetNode{Asset: x, at: at, asOf: true}, nil
+}

@@ -1,0 +1,369 @@
+package assets
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+var (
+	contractPlotInput = graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "TransferContractPlotInput",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"assetId": {Type: graphql.NewNonNull(graphql.ID)},
+			"area":    {Type: api.Area, Description: "The area transferred; default the whole asset."},
+		},
+	})
+	resolutionInput = graphql.NewInputObject(graphql.InputObjectConfig{
+		Name: "ResolutionInput", Description: "The members' minuted vote approving contracting collective land to an outsider (rule 4).",
+		Fields: graphql.InputObjectConfigFieldMap{
+			"body":     {Type: graphql.NewNonNull(bodyEnum)},
+			"votesFor": {Type: graphql.NewNonNull(graphql.Int)},
+			"total":    {Type: graphql.NewNonNull(graphql.Int)},
+			"document": {Type: graphql.NewNonNull(documentInput)},
+		},
+	})
+	contractID  = graphql.InputObjectConfigFieldMap{"contractId": {Type: graphql.NewNonNull(graphql.ID)}}
+	contractOut = graphql.Fields{"contractId": {Type: nonNull(graphql.ID)}}
+	parties     = []auth.Role{auth.RoleCollective, auth.RoleBidder}
+)
+
+func document(in map[string]any, name string) transfer.Document {
+	s := source(in, name)
+	return transfer.Document{Reference: s.Reference, Signed: s.Date}
+}
+
+// with returns contractID's fields plus more.
+func with(more graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
+	out := graphql.InputObjectConfigFieldMap{}
+	for k, v := range contractID {
+		out[k] = v
+	}
+	for k, v := range more {
+		out[k] = v
+	}
+	return out
+}
+
+// inspectContract calls fn with the contract's authoritative state; NOT_FOUND
+// (field contractId) when it does not exist.
+func (a *area) inspectContract(ctx context.Context, id uuid.UUID, fn func(transfer.State)) error {
+	found := false
+	err := a.App.Transfers.Inspect(ctx, id, func(s transfer.State, _ uint64) {
+		if found = s.Status != ""; found {
+			fn(s)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
+	}
+	return nil
+}
+
+// byCaller is a contract mutation whose command names the caller as its
+// actor (By): the contract's decider refuses parties it does not allow.
+func (a *area) byCaller(b *api.Builder, name, description string, roles []auth.Role, input graphql.InputObjectConfigFieldMap,
+	cmd func(c api.Call, id uuid.UUID) transfer.Command) {
+	b.Mutation(api.MutationSpec{
+		Name: name, Description: description, Roles: roles, Input: with(input), Output: contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			id, err := api.ID(c.Input, "contractId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			res, err := a.App.Transfers.Handle(ctx, cmd(c, id), c.Meta)
+			return idPayload(res, "contractId", id), err
+		},
+	})
+}
+
+func (a *area) contractMutations(b *api.Builder) {
+	b.Mutation(api.MutationSpec{
+		Name: "signTransferContract", Roles: parties,
+		Description: "The transferor (the caller: a collective for its own or entrusted plots, or a transferee re-transferring) records a contract " +
+			"signed directly with the transferee. The plots' facts (holder, contract end, entrustment, consents, renewal priority) come from the registry. " +
+			"The management right moves to the transferee when a process manager sees the contract signed.",
+		Input: graphql.InputObjectConfigFieldMap{
+			"transfereeId":  {Type: graphql.NewNonNull(graphql.ID)},
+			"plots":         {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(contractPlotInput)))},
+			"form":          {Type: graphql.NewNonNull(formEnum)},
+			"use":           {Type: graphql.NewNonNull(useEnum)},
+			"start":         {Type: graphql.NewNonNull(api.DateTime)},
+			"end":           {Type: graphql.NewNonNull(api.DateTime)},
+			"rentPerMuYear": {Type: graphql.NewNonNull(api.Money)},
+			"frequency":     {Type: graphql.NewNonNull(frequencyEnum)},
+			"resolution":    {Type: resolutionInput, Description: "Required when a collective contracts land it holds itself to an outsider."},
+			"document":      {Type: graphql.NewNonNull(documentInput), Description: "The written, signed contract (rule 6)."},
+		},
+		Output: contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			transferee, err := api.ID(c.Input, "transfereeId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			t := transfer.Terms{
+				Transferor: c.Principal.Party, Transferee: transferee, Form: transfer.Form(str(c.Input, "form")),
+				Use: transfer.Use(str(c.Input, "use")), Start: tm(c.Input, "start"), End: tm(c.Input, "end"),
+				Frequency: transfer.Frequency(str(c.Input, "frequency")),
+			}
+			t.RentPerMuYear, _ = c.Input["rentPerMuYear"].(kernel.Money)
+			if r := obj(c.Input, "resolution"); r != nil {
+				votes, _ := r["votesFor"].(int)
+				total, _ := r["total"].(int)
+				t.Resolution = &transfer.Resolution{Body: transfer.ResolutionBody(str(r, "body")), VotesFor: votes, Total: total, Document: document(r, "document")}
+			}
+			if t.Plots, t.Consents, err = a.plotFacts(ctx, c.Principal, c.Input["plots"]); err != nil {
+				return api.Payload{}, err
+			}
+			id := c.NewID("contract")
+			res, err := a.App.Transfers.Handle(ctx, transfer.SignDirect{ContractID: id, Terms: t, Document: document(c.Input, "document")}, c.Meta)
+			return idPayload(res, "contractId", id), err
+		},
+	})
+	b.Mutation(api.MutationSpec{
+		Name: "signAwardedTransferContract", Roles: parties,
+		Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
+		Input:       with(graphql.InputObjectConfigFieldMap{"document": {Type: graphql.NewNonNull(documentInput)}}),
+		Output:      contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			id, err := api.ID(c.Input, "contractId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			var t transfer.Terms
+			if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
+				return api.Payload{}, err
+			}
+			if c.Principal.Party != t.Transferor && c.Principal.Party != t.Transferee {
+				return api.Payload{}, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
+			}
+			res, err := a.App.Transfers.Handle(ctx, transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, c.Meta)
+			return idPayload(res, "contractId", id), err
+		},
+	})
+	a.byCaller(b, "fileTransferContract", "The owning collective records the contract's filing (备案) with it.", collectiveOnly,
+		graphql.InputObjectConfigFieldMap{"filingNo": {Type: graphql.NewNonNull(graphql.String)}},
+		func(c api.Call, id uuid.UUID) transfer.Command {
+			return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: str(c.Input, "filingNo")}
+		})
+	b.Mutation(api.MutationSpec{
+		Name: "registerTransferContract", Roles: []auth.Role{auth.RoleExchange},
+		Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
+		Input:       with(graphql.InputObjectConfigFieldMap{"registrationNo": {Type: graphql.NewNonNull(graphql.String)}}),
+		Output:      contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			id, err := api.ID(c.Input, "contractId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			res, err := a.App.Transfers.Handle(ctx, transfer.RegisterContract{ContractID: id, RegistrationNo: str(c.Input, "registrationNo")}, c.Meta)
+			return idPayload(res, "contractId", id), err
+		},
+	})
+	b.Mutation(api.MutationSpec{
+		Name: "payRent", Roles: []auth.Role{auth.RoleBidder, auth.RoleFund},
+		Description: "The transferee pays rent, or the fund advances it; applied to the oldest instalments first (RENT_OVERPAID above what is owed).",
+		Input:       with(graphql.InputObjectConfigFieldMap{"amount": {Type: graphql.NewNonNull(api.Money)}}),
+		Output:      contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			id, err := api.ID(c.Input, "contractId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			if c.Principal.Role == auth.RoleBidder {
+				var transferee uuid.UUID
+				if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
+					return api.Payload{}, err
+				}
+				if err := api.RequireParty(c.Principal, transferee, false); err != nil {
+					return api.Payload{}, err
+				}
+			}
+			amount, _ := c.Input["amount"].(kernel.Money)
+			res, err := a.App.Transfers.Handle(ctx, transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: amount}, c.Meta)
+			return idPayload(res, "contractId", id), err
+		},
+	})
+	a.byCaller(b, "terminateTransferContract",
+		"Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, "+
+			"or by MUTUAL_AGREEMENT by either party, with the written notice or agreement. The right returns to the transferor through a process manager.",
+		parties, graphql.InputObjectConfigFieldMap{
+			"reason":    {Type: graphql.NewNonNull(reasonEnum)},
+			"document":  {Type: graphql.NewNonNull(documentInput)},
+			"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
+		},
+		func(c api.Call, id uuid.UUID) transfer.Command {
+			return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: transfer.Reason(str(c.Input, "reason")),
+				Document: document(c.Input, "document"), IdleSince: tm(c.Input, "idleSince")}
+		})
+	a.byCaller(b, "offerRenewal", "The transferor offers the existing transferee, who has priority under equal conditions, a renewal.",
+		parties, graphql.InputObjectConfigFieldMap{
+			"end":           {Type: graphql.NewNonNull(api.DateTime)},
+			"rentPerMuYear": {Type: graphql.NewNonNull(api.Money)},
+			"frequency":     {Type: graphql.NewNonNull(frequencyEnum)},
+			"respondBy":     {Type: graphql.NewNonNull(api.DateTime)},
+		},
+		func(c api.Call, id uuid.UUID) transfer.Command {
+			rent, _ := c.Input["rentPerMuYear"].(kernel.Money)
+			return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: tm(c.Input, "end"), RentPerMuYear: rent,
+				Frequency: transfer.Frequency(str(c.Input, "frequency")), RespondBy: tm(c.Input, "respondBy")}
+		})
+	a.byCaller(b, "acceptRenewal", "The transferee accepts the renewal offer in writing before its deadline.",
+		parties, graphql.InputObjectConfigFieldMap{"document": {Type: graphql.NewNonNull(documentInput)}},
+		func(c api.Call, id uuid.UUID) transfer.Command {
+			return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}
+		})
+	a.byCaller(b, "declineRenewal", "The transferee waives its renewal priority.", parties, nil,
+		func(c api.Call, id uuid.UUID) transfer.Command {
+			return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}
+		})
+	b.Mutation(api.MutationSpec{
+		Name: "mortgageTransferredRight", Roles: []auth.Role{auth.RoleBidder},
+		Description: "The transferee records on its contract that it mortgaged the management right; each contracted plot needs its household's consent recorded in the registry (MORTGAGE_WITHOUT_CONSENT).",
+		Input: with(graphql.InputObjectConfigFieldMap{
+			"registrationId": {Type: graphql.NewNonNull(graphql.ID), Description: "The collateral registration."},
+			"securedPartyId": {Type: graphql.NewNonNull(graphql.ID)},
+		}),
+		Output: contractOut,
+		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
+			in, err := ids(c.Input, "contractId", "registrationId", "securedPartyId")
+			if err != nil {
+				return api.Payload{}, err
+			}
+			var plots []uuid.UUID
+			if err := a.inspectContract(ctx, in[0], func(s transfer.State) {
+				for _, p := range s.Terms.Plots {
+					plots = append(plots, p.AssetID)
+				}
+			}); err != nil {
+				return api.Payload{}, err
+			}
+			var consents []transfer.Consent
+			for _, asset := range plots {
+				if err := a.inspectAsset(ctx, asset, func(s registry.State) {
+					if k, ok := s.ConsentFor(c.Principal.Party, registry.ConsentMortgage); ok {
+						consents = append(consents, consentFact(asset, k, transfer.ConsentMortgage))
+					}
+				}); err != nil {
+					return api.Payload{}, err
+				}
+			}
+			res, err := a.App.Transfers.Handle(ctx, transfer.MortgageRight{ContractID: in[0], By: c.Principal.Party,
+				RegistrationID: in[1], SecuredParty: in[2], Consents: consents}, c.Meta)
+			return idPayload(res, "contractId", in[0]), err
+		},
+	})
+}
+
+func consentFact(asset uuid.UUID, k registry.Consent, purpose transfer.ConsentPurpose) transfer.Consent {
+	return transfer.Consent{AssetID: asset, Contractor: k.Contractor, Grantee: k.Grantee, Purpose: purpose,
+		Document: transfer.Document{Reference: k.Source.Reference, Signed: k.Source.Date}}
+}
+
+// plotFacts takes each plot's facts from the registry's authoritative state
+// (never a read model), with the recorded re-transfer consents the caller, as
+// transferor, holds. A collective acts only on plots it owns or that were
+// entrusted to it.
+func (a *area) plotFacts(ctx context.Context, p auth.Principal, input any) ([]transfer.Plot, []transfer.Consent, error) {
+	items, _ := input.([]any)
+	now := a.Clock.Now()
+	var plots []transfer.Plot
+	var consents []transfer.Consent
+	for i, item := range items {
+		in, _ := item.(map[string]any)
+		id, err := api.ID(in, "assetId")
+		if err != nil {
+			return nil, nil, kernel.FieldErrorf(kernel.CodeInvalid, fmt.Sprintf("plots.%d.assetId", i), "must be a UUID")
+		}
+		var plot transfer.Plot
+		var whole kernel.Area
+		var owner, entrustee uuid.UUID
+		if err := a.inspectAsset(ctx, id, func(s registry.State) {
+			cur, _ := s.CurrentRight()
+			whole, owner = s.Area, s.Owner
+			plot = transfer.Plot{AssetID: id, Area: s.Area, Collective: s.Owner, Contractor: s.Contractor, Holder: cur.Holder, ContractEnd: s.RightsEnd}
+			if cur.ContractID != uuid.Nil {
+				plot.HolderUntil = cur.End
+			}
+			if e := s.Entrustment; e != nil {
+				entrustee = e.Entrustee
+				plot.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Start: e.Start, End: e.End,
+					Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
+				for _, f := range e.Scope {
+					plot.Entrustment.Scope = append(plot.Entrustment.Scope, transfer.Form(f))
+				}
+			}
+			if k, ok := s.ConsentFor(p.Party, registry.ConsentReTransfer); ok && s.HeldByTransferee() {
+				consents = append(consents, consentFact(id, k, transfer.ConsentReTransfer))
+			}
+		}); err != nil {
+			return nil, nil, err
+		}
+		if p.Role == auth.RoleCollective && p.Party != owner && p.Party != entrustee {
+			return nil, nil, kernel.FieldErrorf(kernel.CodeForbidden, "plots", "plot %s belongs to another collective", id)
+		}
+		if area, ok := in["area"].(kernel.Area); ok {
+			if area > whole {
+				return nil, nil, kernel.FieldErrorf(kernel.CodeInvalid, fmt.Sprintf("plots.%d.area", i), "the asset has only %s mu", whole)
+			}
+			plot.Area = area
+		}
+		if plot.PriorityHolder, err = a.priorityHolder(ctx, id, now); err != nil {
+			return nil, nil, err
+		}
+		plots = append(plots, plot)
+	}
+	return plots, consents, nil
+}
+
+// priorityHolder returns the transferee of the last contract recorded on the
+// asset while it keeps its renewal priority (transfer.State.PriorityHolder),
+// reading the asset's stream backwards for that contract.
+func (a *area) priorityHolder(ctx context.Context, asset uuid.UUID, now time.Time) (uuid.UUID, error) {
+	stream := kernel.StreamName(registry.Decider.Category, asset)
+	last := uuid.Nil
+	for from := uint64(0); last == uuid.Nil; {
+		recs, err := a.App.Store.ReadStream(ctx, stream, eventstore.Backwards, from, 64)
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("read %s: %w", stream, err)
+		}
+		for _, rec := range recs {
+			if rec.Type != (registry.ManagementRightTransferred{}).EventType() {
+				continue
+			}
+			ev, err := a.App.Events.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return uuid.Nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
+			}
+			last = ev.(registry.ManagementRightTransferred).ContractID
+			break
+		}
+		if len(recs) == 0 || recs[len(recs)-1].Version <= 1 {
+			break
+		}
+		from = recs[len(recs)-1].Version - 1
+	}
+	if last == uuid.Nil {
+		return uuid.Nil, nil
+	}
+	var holder uuid.UUID
+	err := a.App.Transfers.Inspect(ctx, last, func(s transfer.State, _ uint64) {
+		if h, ok := s.PriorityHolder(now); ok {
+			holder = h
+		}
+	})
+	return holder, err
+}

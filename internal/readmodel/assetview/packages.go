@@ -1,0 +1,183 @@
+package assetview
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/registry"
+)
+
+// Package is a consolidation package of entrusted plots.
+type Package struct {
+	ID         uuid.UUID
+	Collective uuid.UUID
+	Title      string
+	Form       registry.Form
+	Start      time.Time
+	End        time.Time
+	Area       kernel.Area
+	Sealed     bool
+	SealedAt   time.Time
+	Plots      []PackagedPlot
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// PackagedPlot is one plot in a package.
+type PackagedPlot struct {
+	AssetID   uuid.UUID
+	Household uuid.UUID
+	Area      kernel.Area
+	AddedAt   time.Time
+}
+
+// packageProjection maintains asset_packages and asset_package_plots.
+type packageProjection struct{}
+
+func (packageProjection) Name() string     { return "assetview.packages" }
+func (packageProjection) Tables() []string { return []string{"asset_packages", "asset_package_plots"} }
+
+func (packageProjection) Schema(readmodel.Dialect) []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS asset_packages (
+			id TEXT PRIMARY KEY, collective TEXT NOT NULL, title TEXT NOT NULL, form TEXT NOT NULL, start_at BIGINT NOT NULL,
+			end_at BIGINT NOT NULL, area BIGINT NOT NULL, sealed INTEGER NOT NULL, sealed_at BIGINT NOT NULL,
+			created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`,
+		`CREATE INDEX IF NOT EXISTS asset_packages_created ON asset_packages (created_at, id)`,
+		`CREATE INDEX IF NOT EXISTS asset_packages_collective ON asset_packages (collective, created_at, id)`,
+		`CREATE TABLE IF NOT EXISTS asset_package_plots (
+			package_id TEXT NOT NULL, asset_id TEXT NOT NULL, household TEXT NOT NULL, area BIGINT NOT NULL, added_at BIGINT NOT NULL,
+			PRIMARY KEY (package_id, asset_id))`,
+		`CREATE INDEX IF NOT EXISTS asset_package_plots_asset ON asset_package_plots (asset_id)`,
+	}
+}
+
+func (packageProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+	prefix := registry.PackageDecider.Category + "-"
+	if !strings.HasPrefix(env.Stream, prefix) {
+		return nil
+	}
+	id := strings.TrimPrefix(env.Stream, prefix)
+	var err error
+	switch e := env.Event.(type) {
+	case registry.PackageCreated:
+		_, err = tx.ExecContext(ctx, `INSERT INTO asset_packages (id, collective, title, form, start_at, end_at, area, sealed,
+			sealed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, $7, $7)`,
+			id, e.Collective.String(), e.Title, string(e.Form), us(e.Start), us(e.End), us(e.At))
+	case registry.PlotAdded:
+		if _, err = tx.ExecContext(ctx, `INSERT INTO asset_package_plots (package_id, asset_id, household, area, added_at)
+			VALUES ($1, $2, $3, $4, $5)`, id, e.AssetID.String(), e.Household.String(), int64(e.Area), us(e.At)); err == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE asset_packages SET area = area + $2, updated_at = $3 WHERE id = $1`, id, int64(e.Area), us(e.At))
+		}
+	case registry.PlotRemoved:
+		if _, err = tx.ExecContext(ctx, `UPDATE asset_packages SET area = area - (SELECT area FROM asset_package_plots
+			WHERE package_id = $1 AND asset_id = $2), updated_at = $3 WHERE id = $1`, id, e.AssetID.String(), us(e.At)); err == nil {
+			_, err = tx.ExecContext(ctx, `DELETE FROM asset_package_plots WHERE package_id = $1 AND asset_id = $2`, id, e.AssetID.String())
+		}
+	case registry.PackageSealed:
+		_, err = tx.ExecContext(ctx, `UPDATE asset_packages SET sealed = 1, sealed_at = $2, updated_at = $2, area = $3 WHERE id = $1`,
+			id, us(e.At), int64(e.Area))
+	}
+	return err
+}
+
+// PackageFilter selects packages; zero fields do not filter.
+type PackageFilter struct {
+	Collective uuid.UUID
+	Sealed     *bool
+	AssetID    uuid.UUID // packages holding this plot
+}
+
+// Package returns one package with its plots, or NOT_FOUND.
+func (r Reader) Package(ctx context.Context, id uuid.UUID) (Package, error) {
+	var w where
+	w.add("id = ?", id.String())
+	ps, err := r.packages(ctx, &w, 1)
+	if err != nil {
+		return Package{}, err
+	}
+	if len(ps) == 0 {
+		return Package{}, kernel.Errorf(kernel.CodeNotFound, "no package %s", id)
+	}
+	return ps[0], nil
+}
+
+// Packages returns a page of the packages f selects, oldest first, and how many match.
+func (r Reader) Packages(ctx context.Context, f PackageFilter, p Page) (page []Package, hasNext bool, total int, err error) {
+	var w where
+	if f.Collective != uuid.Nil {
+		w.add("collective = ?", f.Collective.String())
+	}
+	if f.Sealed != nil {
+		w.add("sealed = ?", boolInt(*f.Sealed))
+	}
+	if f.AssetID != uuid.Nil {
+		w.add("id IN (SELECT package_id FROM asset_package_plots WHERE asset_id = ?)", f.AssetID.String())
+	}
+	if err := r.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM asset_packages`+w.String(), w.args...).Scan(&total); err != nil {
+		return nil, false, 0, err
+	}
+	if err := w.keyset("created_at", "id", p.After); err != nil {
+		return nil, false, 0, kernel.FieldErrorf(kernel.CodeInvalid, "after", "not a cursor of packages")
+	}
+	if page, err = r.packages(ctx, &w, p.First+1); err != nil {
+		return nil, false, 0, err
+	}
+	if len(page) > p.First {
+		return page[:p.First], true, total, nil
+	}
+	return page, false, total, nil
+}
+
+// PackageCursor returns the cursor parts of p in the Packages list.
+func (Reader) PackageCursor(p Package) []string { return cursorOf(p.CreatedAt, p.ID) }
+
+func (r Reader) packages(ctx context.Context, w *where, limit int) ([]Package, error) {
+	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, collective, title, form, start_at, end_at, area, sealed, sealed_at,
+		created_at, updated_at FROM asset_packages%s ORDER BY created_at, id LIMIT %d`, w.String(), limit), w.args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Package
+	index := map[string]int{}
+	var ids []string
+	for rows.Next() {
+		var p Package
+		var id, collective, form string
+		var start, end, area, sealedAt, created, updated int64
+		var sealed int
+		if err := rows.Scan(&id, &collective, &p.Title, &form, &start, &end, &area, &sealed, &sealedAt, &created, &updated); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.ID, p.Collective, p.Form, p.Area, p.Sealed = parseID(id), parseID(collective), registry.Form(form), kernel.Area(area), sealed == 1
+		p.Start, p.End, p.SealedAt, p.CreatedAt, p.UpdatedAt = fromUS(start), fromUS(end), fromUS(sealedAt), fromUS(created), fromUS(updated)
+		index[id] = len(out)
+		ids = append(ids, id)
+		out = append(out, p)
+	}
+	if err := closeRows(rows); err != nil || len(out) == 0 {
+		return out, err
+	}
+	if rows, err = r.queryIn(ctx, `SELECT package_id, asset_id, household, area, added_at FROM asset_package_plots
+		WHERE %s ORDER BY package_id, added_at, asset_id`, "package_id", ids); err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, asset, household string
+		var area, added int64
+		if err := rows.Scan(&id, &asset, &household, &area, &added); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p := &out[index[id]]
+		p.Plots = append(p.Plots, PackagedPlot{AssetID: parseID(asset), Household: parseID(household), Area: kernel.Area(area), AddedAt: fromUS(added)})
+	}
+	return out, closeRows(rows)
+}
