@@ -159,7 +159,7 @@ func entrustOrchard(s *seeder, leaseStart time.Time) {
 }
 
 // orchardAuction runs 「王家庄苹果园土地经营权流转」 from package to
-// certificate: three bidders, a live auction with two anti-sniping extensions,
+// certificate: three bidders, a live auction with three anti-sniping extensions,
 // payment, the transfer contract, its filing and registration, the first
 // year's rent and the transaction certificate.
 func orchardAuction(s *seeder, day func(n, hour, minute int) time.Time) {

@@ -1,0 +1,245 @@
+package demo
+
+import (
+	"context"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// quiet drops the scheduler's warnings: a failed scheduled command shows up
+// as a wrong state below, with a clearer message.
+var quiet = slog.New(slog.DiscardHandler)
+
+// seeded seeds a fresh memstore at now and returns the store and the App that wrote it.
+func seeded(t *testing.T, now time.Time) (eventstore.Store, *app.App, int) {
+	t.Helper()
+	store := memstore.New(kernel.NewManualClock(now))
+	t.Cleanup(func() { store.Close() })
+	a, n, err := seed(context.Background(), store, now, quiet)
+	if err != nil {
+		t.Fatalf("seed at %s: %v", now.Format(time.RFC3339), err)
+	}
+	return store, a, n
+}
+
+// state returns the aggregate id's current state in h.
+func state[S any, C kernel.Command](t *testing.T, h *app.Handler[S, C], id uuid.UUID) S {
+	t.Helper()
+	var out S
+	if err := h.Inspect(context.Background(), id, func(s S, _ uint64) { out = s }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+var demoNow = time.Date(2026, 11, 25, 4, 40, 0, 0, time.UTC) // a Wednesday, 12:40 in Shanghai
+
+func TestSeedLeavesEveryListingInItsPromisedState(t *testing.T) {
+	_, a, _ := seeded(t, demoNow)
+	for _, c := range []struct {
+		name    string
+		id      uuid.UUID
+		want    listing.Status
+		bidders int
+	}{
+		{"draft", ListingDraft, listing.StatusDraft, 0},
+		{"submitted", ListingSubmitted, listing.StatusSubmitted, 0},
+		{"announced", ListingAnnounced, listing.StatusAnnounced, 2},
+		{"live", ListingLive, listing.StatusAuctionOpen, 3},
+		{"awarded", ListingAwarded, listing.StatusCertified, 3},
+	} {
+		l := state(t, a.Listings, c.id)
+		if l.Status != c.want || len(l.Bidders) != c.bidders {
+			t.Errorf("%s listing: status %s with %d bidders, want %s with %d", c.name, l.Status, len(l.Bidders), c.want, c.bidders)
+		}
+	}
+	if l := state(t, a.Listings, ListingAnnounced); !l.AnnouncementEnds.After(demoNow) {
+		t.Errorf("the announced listing's registration closed at %s, before now", l.AnnouncementEnds)
+	}
+}
+
+func TestTheLiveAuctionIsOpenAtNowAndTakesABid(t *testing.T) {
+	_, a, _ := seeded(t, demoNow)
+	l := state(t, a.Listings, ListingLive)
+	if l.Status != listing.StatusAuctionOpen || l.OpensAt.After(demoNow) || !l.ClosesAt.After(demoNow) {
+		t.Fatalf("live auction: %s, open %s – %s; want open around %s", l.Status, l.OpensAt, l.ClosesAt, demoNow)
+	}
+	if l.BidCount != 3 || l.Leader.BidderID != Fenghe {
+		t.Fatalf("live auction: %d bids led by %s, want 3 led by Fenghe", l.BidCount, l.Leader.BidderID)
+	}
+	next := l.Leader.Amount + l.Details.Increment
+	res, err := a.Listings.Handle(context.Background(), listing.PlaceBid{ListingID: ListingLive, BidderID: Lvyuan, Amount: next},
+		app.Meta{CommandID: uuid.New(), Actor: actor("bidder", Lvyuan)})
+	if err != nil {
+		t.Fatalf("a bid of %s at now: %v", next, err)
+	}
+	if placed, ok := res.Events[0].(listing.BidPlaced); !ok || placed.Amount != next || !placed.At.Equal(demoNow) {
+		t.Fatalf("the bid at now wrote %#v", res.Events)
+	}
+}
+
+func TestTheAwardedOrchardHasItsContractCertificateAndNewHolder(t *testing.T) {
+	_, a, _ := seeded(t, demoNow)
+	l := state(t, a.Listings, ListingAwarded)
+	if l.ContractID != OrchardContract || l.CertificateNumber == "" || l.Award.BidderID != Fenghe || l.Award.Via != listing.ViaAuction {
+		t.Fatalf("awarded listing: contract %s, certificate %q, buyer %s via %s", l.ContractID, l.CertificateNumber, l.Award.BidderID, l.Award.Via)
+	}
+	if len(l.Refunds) != 0 {
+		t.Errorf("losers' deposits still to refund: %v", l.Refunds)
+	}
+	c := state(t, a.Transfers, OrchardContract)
+	if c.Status != transfer.StatusInForce || c.ListingID != ListingAwarded || c.Terms.Transferee != Fenghe || c.Document.Reference == "" {
+		t.Fatalf("contract: %s from %s to %s, document %q", c.Status, c.ListingID, c.Terms.Transferee, c.Document.Reference)
+	}
+	if c.FilingNo == "" || c.RegistrationNo == "" || c.InArrears() {
+		t.Errorf("contract: filed %q, registered %q, in arrears %v", c.FilingNo, c.RegistrationNo, c.InArrears())
+	}
+	// The rent is the winning price: 1,200 yuan per mu and year over 96 mu.
+	if c.Area != 9600 || c.Terms.RentPerMuYear != kernel.Yuan(1200) || c.Instalments[0].Amount != l.Award.Price || c.Instalments[0].Paid != l.Award.Price {
+		t.Errorf("contract: %s mu at %s a mu, first instalment %s paid %s; the award was %s",
+			c.Area, c.Terms.RentPerMuYear, c.Instalments[0].Amount, c.Instalments[0].Paid, l.Award.Price)
+	}
+	for _, plot := range c.Terms.Plots {
+		if got := state(t, a.Assets, plot.AssetID).Holder(); got != Fenghe {
+			t.Errorf("plot %s is held by %s, want Fenghe", plot.AssetID, got)
+		}
+	}
+}
+
+func TestTheCooperativesDividendSumsExactly(t *testing.T) {
+	_, a, _ := seeded(t, demoNow)
+	c := state(t, a.Coops, Coop)
+	d, ok := c.Dividends[Dividend]
+	if !ok {
+		t.Fatal("no dividend declared")
+	}
+	var sum kernel.Money
+	var shares int64
+	for _, p := range d.Payouts {
+		sum += p.Amount
+		shares += p.Shares
+	}
+	if sum != d.Amount || shares != c.TotalShares() || len(d.Payouts) != len(households) {
+		t.Errorf("dividend of %s: %d payouts sum to %s over %d shares; the register has %d holders and %d shares",
+			d.Amount, len(d.Payouts), sum, shares, len(households), c.TotalShares())
+	}
+}
+
+func TestTheLoanIsDisbursedAgainstARegisteredMortgage(t *testing.T) {
+	_, a, _ := seeded(t, demoNow)
+	loan := state(t, a.Loans, Loan)
+	if loan.Status != lending.StatusRepaying || loan.RegistrationID != Mortgage || loan.DisbursedOn.IsZero() || len(loan.Schedule) != 36 {
+		t.Fatalf("loan: %s, registration %s, disbursed %s, %d instalments", loan.Status, loan.RegistrationID, loan.DisbursedOn, len(loan.Schedule))
+	}
+	reg := state(t, a.Collateral, Mortgage)
+	if reg.Status != collateral.StatusRegistered || reg.Grantor != Fenghe || reg.SecuredParty != Bank || reg.Collateral.Asset != loan.Collateral.AssetID {
+		t.Fatalf("mortgage: %s by %s for %s on %s", reg.Status, reg.Grantor, reg.SecuredParty, reg.Collateral.Asset)
+	}
+	if rs := state(t, a.Assets, loan.Collateral.AssetID).RestrictionsAt(demoNow); len(rs) != 1 || rs[0].ID != Mortgage {
+		t.Errorf("the mortgaged plot's restrictions at now: %v", rs)
+	}
+	if f := state(t, a.Funds, Fund); f.Operator != Exchange || f.Capital != fund.DefaultSettings().InitialCapital {
+		t.Errorf("fund: operator %s, capital %s", f.Operator, f.Capital)
+	}
+	if p := state(t, a.Products, LoanProduct); len(p.Snapshot().Terms.Tiers) != 3 {
+		t.Errorf("loan product tiers: %v", p.Snapshot().Terms.Tiers)
+	}
+}
+
+func TestSeedWritesNothingIntoAStoreWithEvents(t *testing.T) {
+	store, _, n := seeded(t, demoNow)
+	all, err := store.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(all) {
+		t.Fatalf("Seed reported %d events, the store holds %d", n, len(all))
+	}
+	again, err := Seed(context.Background(), store, demoNow.Add(time.Hour), quiet)
+	if err != nil || again != 0 {
+		t.Fatalf("second Seed: %d events, %v; want 0, nil", again, err)
+	}
+	if after, _ := store.ReadAll(context.Background(), all[len(all)-1].Position, 10); len(after) != 0 {
+		t.Fatalf("second Seed wrote %d events", len(after))
+	}
+}
+
+// TestEveryStreamReplaysToTheAppsState reads every stream back through a fresh
+// App, decoding the stored JSON, and compares the state with the one the
+// seeding App evolved from the events it decided.
+func TestEveryStreamReplaysToTheAppsState(t *testing.T) {
+	store, seeding, _ := seeded(t, demoNow)
+	fresh := app.New(store, kernel.NewManualClock(demoNow), quiet, app.Options{})
+	all, err := store.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare := map[string]func(uuid.UUID){
+		seeding.Assets.Category():     func(id uuid.UUID) { same(t, seeding.Assets, fresh.Assets, id) },
+		seeding.Packages.Category():   func(id uuid.UUID) { same(t, seeding.Packages, fresh.Packages, id) },
+		seeding.Listings.Category():   func(id uuid.UUID) { same(t, seeding.Listings, fresh.Listings, id) },
+		seeding.Transfers.Category():  func(id uuid.UUID) { same(t, seeding.Transfers, fresh.Transfers, id) },
+		seeding.Coops.Category():      func(id uuid.UUID) { same(t, seeding.Coops, fresh.Coops, id) },
+		seeding.Collateral.Category(): func(id uuid.UUID) { same(t, seeding.Collateral, fresh.Collateral, id) },
+		seeding.Loans.Category():      func(id uuid.UUID) { same(t, seeding.Loans, fresh.Loans, id) },
+		seeding.Products.Category():   func(id uuid.UUID) { same(t, seeding.Products, fresh.Products, id) },
+		seeding.Funds.Category():      func(id uuid.UUID) { same(t, seeding.Funds, fresh.Funds, id) },
+	}
+	seen := map[string]bool{}
+	for _, rec := range all {
+		if seen[rec.Stream] {
+			continue
+		}
+		seen[rec.Stream] = true
+		category, rest, _ := strings.Cut(rec.Stream, "-")
+		id, err := uuid.Parse(rest)
+		check, ok := compare[category]
+		if err != nil || !ok {
+			t.Errorf("stream %s belongs to no aggregate type", rec.Stream)
+			continue
+		}
+		check(id)
+	}
+	// 12 assets, the orchard package, 5 listings, a contract, the cooperative,
+	// a collateral registration, a loan, its product and the fund.
+	if len(seen) != 24 {
+		t.Errorf("%d streams, want 24", len(seen))
+	}
+}
+
+func same[S any, C kernel.Command](t *testing.T, seeding, fresh *app.Handler[S, C], id uuid.UUID) {
+	t.Helper()
+	if want, got := state(t, seeding, id), state(t, fresh, id); !reflect.DeepEqual(want, got) {
+		t.Errorf("%s-%s replays to\n%+v\nbut the seeding app holds\n%+v", seeding.Category(), id, got, want)
+	}
+}
+
+// TestSeedWorksOnEveryDayOfTheWeek seeds at a week of different times: the
+// story's deadlines fall in working days, so each weekday shifts them.
+func TestSeedWorksOnEveryDayOfTheWeek(t *testing.T) {
+	for i := range 7 {
+		now := demoNow.Add(time.Duration(i) * 27 * time.Hour) // every weekday, at a different hour each
+		_, a, n := seeded(t, now)
+		if l := state(t, a.Listings, ListingLive); l.Status != listing.StatusAuctionOpen || !l.ClosesAt.After(now) {
+			t.Errorf("seeded at %s: the live auction is %s until %s", now.Format(time.RFC3339), l.Status, l.ClosesAt)
+		}
+		if n == 0 {
+			t.Errorf("seeded at %s: no events", now.Format(time.RFC3339))
+		}
+	}
+}
