@@ -1,0 +1,148 @@
+package credit_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/api/apitest"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+const searchByAsset = `query($asset: ID!, $asOf: DateTime) {
+	collateralRegistrations(assetId: $asset, asOf: $asOf) {
+		id number kind grantorId securedPartyId assetId securedAmount start end registeredAt status effectiveFrom effectiveTo
+		history { change reason securedAmount status effectiveFrom effectiveTo }
+	}
+}`
+
+// notices searches the registry anonymously and returns the notices.
+func (e *env) notices(q string, vars map[string]any) []any {
+	e.t.Helper()
+	return e.query(as{}, q, vars)["collateralRegistrations"].([]any)
+}
+
+func numbers(notices []any) []any {
+	out := []any{}
+	for _, n := range notices {
+		out = append(out, field(n, "number"))
+	}
+	return out
+}
+
+func TestCollateralRegistry(t *testing.T) {
+	onBothBackends(t, func(t *testing.T, e *env) {
+		collective, household, transferee := uuid.New(), uuid.New(), uuid.New()
+		bank1, bank2 := as{auth.RoleBank, uuid.New()}, as{auth.RoleBank, uuid.New()}
+		plot := e.asset(collective, household, transferee, kernel.AssetLandManagementRight, 20)
+		register := func(amount string) map[string]any {
+			return map[string]any{"grantorId": transferee.String(), "kind": "MORTGAGE", "assetId": plot.String(),
+				"securedAmount": amount, "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(3, 0, 0))}
+		}
+
+		// Rule 7: the transferee mortgages without the contracting household's consent.
+		e.refused(bank1, "registerCollateral", register("500000.00"), collateral.CodeWithoutConsent)
+		if got := e.notices(searchByAsset, map[string]any{"asset": plot.String()}); len(got) != 0 {
+			t.Fatalf("a refused registration shows: %v", got)
+		}
+		e.consent(plot, collective, household, transferee)
+		first := e.must(bank1, "registerCollateral", "registrationId number", register("500000.00"))
+		beforeSecond := e.h.Clock.Now().Add(30 * time.Minute)
+		e.h.Advance(time.Hour)
+		second := e.must(bank2, "registerCollateral", "registrationId number", register("200000.00"))
+		e.h.Advance(time.Hour)
+		bothAsFiled := e.h.Clock.Now()
+		e.h.Advance(time.Hour)
+
+		// Only the secured party changes its notice.
+		amend := map[string]any{"registrationId": first["registrationId"], "securedAmount": "600000.00", "reason": "loan increased"}
+		e.refused(bank2, "amendCollateral", amend, kernel.CodeForbidden)
+		e.must(bank1, "amendCollateral", "registrationId", amend)
+		amendedAt := e.h.Clock.Now()
+		e.h.Advance(time.Hour)
+		e.refused(bank1, "dischargeCollateral", map[string]any{"registrationId": second["registrationId"], "reason": "repaid"}, kernel.CodeForbidden)
+		e.must(bank2, "dischargeCollateral", "registrationId", map[string]any{"registrationId": second["registrationId"], "reason": "repaid"})
+		e.refused(bank2, "continueCollateral", map[string]any{"registrationId": second["registrationId"],
+			"end": at(apitest.Start.AddDate(5, 0, 0))}, collateral.CodeDischarged)
+
+		t.Run("now: the discharged notice is gone, the amended one shows its new amount", func(t *testing.T) {
+			got := e.notices(searchByAsset, map[string]any{"asset": plot.String()})
+			if len(got) != 1 || field(got[0], "number") != first["number"] || field(got[0], "securedAmount") != "600000.00" {
+				t.Fatalf("notices now = %v", got)
+			}
+			if field(got[0], "effectiveFrom") != at(amendedAt) || field(got[0], "effectiveTo") != nil {
+				t.Fatalf("current version runs from %v to %v, want %s to null", field(got[0], "effectiveFrom"), field(got[0], "effectiveTo"), at(amendedAt))
+			}
+			history := field(got[0], "history").([]any)
+			if len(history) != 2 || field(history[0], "change") != "REGISTERED" || field(history[0], "effectiveTo") != at(amendedAt) ||
+				field(history[1], "change") != "AMENDED" || field(history[1], "reason") != "loan increased" {
+				t.Fatalf("history = %v", history)
+			}
+		})
+		t.Run("as of before the amendment and discharge: both notices, as they stood, in priority order", func(t *testing.T) {
+			got := e.notices(searchByAsset, map[string]any{"asset": plot.String(), "asOf": at(bothAsFiled)})
+			if len(got) != 2 || field(got[0], "number") != first["number"] || field(got[1], "number") != second["number"] {
+				t.Fatalf("notices at %s = %v", bothAsFiled, numbers(got))
+			}
+			if field(got[0], "securedAmount") != "500000.00" || field(got[1], "status") != "REGISTERED" {
+				t.Fatalf("notices did not read as they stood: %v", got)
+			}
+		})
+		t.Run("as of before the second registration: only the first", func(t *testing.T) {
+			got := e.notices(searchByAsset, map[string]any{"asset": plot.String(), "asOf": at(beforeSecond)})
+			if len(got) != 1 || field(got[0], "number") != first["number"] {
+				t.Fatalf("notices = %v", numbers(got))
+			}
+		})
+		t.Run("by grantor and by number", func(t *testing.T) {
+			got := e.notices(`query($g: ID!) { collateralRegistrations(grantorId: $g) { number } }`, map[string]any{"g": transferee.String()})
+			if len(got) != 1 || field(got[0], "number") != first["number"] {
+				t.Fatalf("by grantor now = %v", numbers(got))
+			}
+			byNumber := `query($n: String!, $asOf: DateTime) { collateralRegistrations(registrationNumber: $n, asOf: $asOf) { status securedAmount } }`
+			if got := e.notices(byNumber, map[string]any{"n": second["number"]}); len(got) != 1 || field(got[0], "status") != "DISCHARGED" {
+				t.Fatalf("by number now = %v", got)
+			}
+			if got := e.notices(byNumber, map[string]any{"n": second["number"], "asOf": at(bothAsFiled)}); len(got) != 1 || field(got[0], "status") != "REGISTERED" {
+				t.Fatalf("by number before the discharge = %v", got)
+			}
+		})
+		t.Run("ordinal search: the earlier registration ranks first whichever is asked first", func(t *testing.T) {
+			q := `query($a: String!, $b: String!) { collateralPriority(a: $a, b: $b) { first { number } second { number } } }`
+			for _, pair := range [][2]any{{second["number"], first["number"]}, {first["number"], second["number"]}} {
+				got := e.query(as{}, q, map[string]any{"a": pair[0], "b": pair[1]})
+				if field(got, "collateralPriority.first.number") != first["number"] || field(got, "collateralPriority.second.number") != second["number"] {
+					t.Fatalf("priority(%v, %v) = %v", pair[0], pair[1], got)
+				}
+			}
+			r := e.h.Do("", q, map[string]any{"a": first["number"], "b": "DJ-NOPE"})
+			if r.Code() != kernel.CodeNotFound {
+				t.Fatalf("unknown number: %+v", r.Errors)
+			}
+		})
+		t.Run("a search names exactly one criterion", func(t *testing.T) {
+			r := e.h.Do("", `{ collateralRegistrations { number } }`, nil)
+			if r.Code() != kernel.CodeInvalid {
+				t.Fatalf("no criterion: %+v", r.Errors)
+			}
+		})
+		t.Run("continued before its end date, then expired: continuing after expiry is refused", func(t *testing.T) {
+			e.must(bank1, "continueCollateral", "registrationId", map[string]any{"registrationId": first["registrationId"],
+				"end": at(apitest.Start.AddDate(4, 0, 0))})
+			e.h.Advance(apitest.Start.AddDate(4, 0, 1).Sub(e.h.Clock.Now()))
+			e.refused(bank1, "continueCollateral", map[string]any{"registrationId": first["registrationId"],
+				"end": at(apitest.Start.AddDate(6, 0, 0))}, collateral.CodeExpired)
+			byNumber := `query($n: String!) { collateralRegistrations(registrationNumber: $n) { status history { change } } }`
+			got := e.notices(byNumber, map[string]any{"n": first["number"]})
+			if field(got[0], "status") != "EXPIRED" || len(field(got[0], "history").([]any)) != 4 {
+				t.Fatalf("after expiry: %v", got)
+			}
+			if got := e.notices(searchByAsset, map[string]any{"asset": plot.String()}); len(got) != 0 {
+				t.Fatalf("an expired notice is still in force: %v", numbers(got))
+			}
+		})
+	})
+}
