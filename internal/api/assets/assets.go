@@ -68,9 +68,8 @@ func filterID(f map[string]any, name string) (uuid.UUID, error) {
 }
 
 func (a *area) queries(b *api.Builder) {
-	assetT := assetType(a)
 	b.Query("assets", &graphql.Field{
-		Type:        nonNull(api.Connection(assetT)),
+		Type:        nonNull(api.Connection(assetType)),
 		Description: "Registered assets in registration order.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID, Description: "The owning collective."},
@@ -102,11 +101,11 @@ func (a *area) queries(b *api.Builder) {
 			now := a.Clock.Now()
 			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Asset, bool, int, error) {
 				return a.read.Assets(p.Context, f, pg, now)
-			}, a.read.AssetCursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now} })
+			}, a.read.AssetCursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
 		},
 	})
 	b.Query("asset", &graphql.Field{
-		Type: assetT,
+		Type: assetType,
 		Description: "One asset, or null. With asOf, the asset as it stood then, folded from its own events " +
 			"(holder, restrictions, entrustments and history as of that time).",
 		Args: graphql.FieldConfigArgument{
@@ -128,7 +127,7 @@ func (a *area) queries(b *api.Builder) {
 			if err != nil {
 				return nil, err
 			}
-			return assetNode{Asset: x, at: a.Clock.Now()}, nil
+			return assetNode{Asset: x, at: a.Clock.Now(), read: a.read}, nil
 		},
 	})
 	b.Query("assetPackages", &graphql.Field{
@@ -259,5 +258,5 @@ func (a *area) assetAt(ctx context.Context, id uuid.UUID, at time.Time) (any, er
 	if !ok {
 		return nil, nil
 	}
-	return assetNode{Asset: x, at: at, asOf: true}, nil
+	return assetNode{Asset: x, at: at, asOf: true, read: a.read}, nil
 }

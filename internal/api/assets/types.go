@@ -211,6 +211,7 @@ type assetNode struct {
 	assetview.Asset
 	at   time.Time
 	asOf bool
+	read assetview.Reader // for the history connection
 }
 
 // seesPrivate reports whether v may see an asset's household and consents:
@@ -219,57 +220,55 @@ func seesPrivate(v auth.Principal, a assetNode) bool {
 	return v.Role == auth.RoleExchange || (v.Party != uuid.Nil && (v.Party == a.Owner || v.Party == a.Holding.Holder))
 }
 
-func assetType(d *area) *graphql.Object {
-	return graphql.NewObject(graphql.ObjectConfig{
-		Name: "Asset", Description: "A registered rural property right (LADM: the unit, its parties, rights, restrictions and sources).",
-		Fields: graphql.Fields{
-			"id":            field(nonNull(graphql.ID), "", func(a assetNode) any { return a.ID.String() }),
-			"type":          field(nonNull(assetTypeEnum), "", func(a assetNode) any { return string(a.Type) }),
-			"title":         field(nonNull(graphql.String), "", func(a assetNode) any { return a.Title }),
-			"description":   field(nonNull(graphql.String), "", func(a assetNode) any { return a.Description }),
-			"collectiveId":  field(nonNull(graphql.ID), "The owning collective.", func(a assetNode) any { return a.Owner.String() }),
-			"location":      field(nonNull(locationType), "", func(a assetNode) any { return a.Location }),
-			"area":          field(nonNull(api.Area), "", func(a assetNode) any { return a.Area }),
-			"certificateNo": field(nonNull(graphql.String), "The rights certificate number.", func(a assetNode) any { return a.CertificateNo }),
-			"rightsEnd":     field(nonNull(api.DateTime), "When the underlying right ends; no transfer may outlast it (rule 1).", func(a assetNode) any { return a.RightsEnd }),
-			"contractorId": private(graphql.ID, "The contracting household; only to the exchange, the owning collective and the holder.",
-				seesPrivate, func(a assetNode) any { return optID(a.Contractor) }),
-			"holder":  field(nonNull(holdingType), "The current management-right holder and its term.", func(a assetNode) any { return a.Holding }),
-			"holders": field(listOf(holdingType), "The holder history, oldest first.", func(a assetNode) any { return a.Holdings }),
-			"encumbered": field(nonNull(graphql.Boolean), "Whether a restriction burdens the asset at the time viewed.",
-				func(a assetNode) any { return a.Encumbered(a.at) }),
-			"restrictions": field(listOf(restrictionType), "The registered restrictions, in registration order.", func(a assetNode) any { return a.Restrictions }),
-			"entrustment": field(entrustmentType, "The entrustment in force, if any.", func(a assetNode) any {
-				for _, e := range a.Entrustments {
-					if e.RevokedAt.IsZero() {
-						return e
-					}
+var assetType = graphql.NewObject(graphql.ObjectConfig{
+	Name: "Asset", Description: "A registered rural property right (LADM: the unit, its parties, rights, restrictions and sources).",
+	Fields: graphql.Fields{
+		"id":            field(nonNull(graphql.ID), "", func(a assetNode) any { return a.ID.String() }),
+		"type":          field(nonNull(assetTypeEnum), "", func(a assetNode) any { return string(a.Type) }),
+		"title":         field(nonNull(graphql.String), "", func(a assetNode) any { return a.Title }),
+		"description":   field(nonNull(graphql.String), "", func(a assetNode) any { return a.Description }),
+		"collectiveId":  field(nonNull(graphql.ID), "The owning collective.", func(a assetNode) any { return a.Owner.String() }),
+		"location":      field(nonNull(locationType), "", func(a assetNode) any { return a.Location }),
+		"area":          field(nonNull(api.Area), "", func(a assetNode) any { return a.Area }),
+		"certificateNo": field(nonNull(graphql.String), "The rights certificate number.", func(a assetNode) any { return a.CertificateNo }),
+		"rightsEnd":     field(nonNull(api.DateTime), "When the underlying right ends; no transfer may outlast it (rule 1).", func(a assetNode) any { return a.RightsEnd }),
+		"contractorId": private(graphql.ID, "The contracting household; only to the exchange, the owning collective and the holder.",
+			seesPrivate, func(a assetNode) any { return optID(a.Contractor) }),
+		"holder":  field(nonNull(holdingType), "The current management-right holder and its term.", func(a assetNode) any { return a.Holding }),
+		"holders": field(listOf(holdingType), "The holder history, oldest first.", func(a assetNode) any { return a.Holdings }),
+		"encumbered": field(nonNull(graphql.Boolean), "Whether a restriction burdens the asset at the time viewed.",
+			func(a assetNode) any { return a.Encumbered(a.at) }),
+		"restrictions": field(listOf(restrictionType), "The registered restrictions, in registration order.", func(a assetNode) any { return a.Restrictions }),
+		"entrustment": field(entrustmentType, "The entrustment in force, if any.", func(a assetNode) any {
+			for _, e := range a.Entrustments {
+				if e.RevokedAt.IsZero() {
+					return e
 				}
+			}
+			return nil
+		}),
+		"entrustments": field(listOf(entrustmentType), "Every entrustment, oldest first.", func(a assetNode) any { return a.Entrustments }),
+		"consents": private(graphql.NewList(graphql.NewNonNull(consentType)), "Recorded consents; only to the exchange, the owning collective and the holder.",
+			seesPrivate, func(a assetNode) any { return a.Consents }),
+		"registeredAt": field(nonNull(api.DateTime), "", func(a assetNode) any { return a.RegisteredAt }),
+		"updatedAt":    field(nonNull(api.DateTime), "", func(a assetNode) any { return a.UpdatedAt }),
+		"version":      field(nonNull(graphql.Int), "The asset stream's version this view is from.", func(a assetNode) any { return int(a.Version) }),
+		"asOf": field(api.DateTime, "The time this view is of; null for the current state.", func(a assetNode) any {
+			if !a.asOf {
 				return nil
-			}),
-			"entrustments": field(listOf(entrustmentType), "Every entrustment, oldest first.", func(a assetNode) any { return a.Entrustments }),
-			"consents": private(graphql.NewList(graphql.NewNonNull(consentType)), "Recorded consents; only to the exchange, the owning collective and the holder.",
-				seesPrivate, func(a assetNode) any { return a.Consents }),
-			"registeredAt": field(nonNull(api.DateTime), "", func(a assetNode) any { return a.RegisteredAt }),
-			"updatedAt":    field(nonNull(api.DateTime), "", func(a assetNode) any { return a.UpdatedAt }),
-			"version":      field(nonNull(graphql.Int), "The asset stream's version this view is from.", func(a assetNode) any { return int(a.Version) }),
-			"asOf": field(api.DateTime, "The time this view is of; null for the current state.", func(a assetNode) any {
-				if !a.asOf {
-					return nil
-				}
-				return a.at
-			}),
-			"history": {
-				Type:        nonNull(api.Connection(historyType)),
-				Description: "The asset's events up to this view's version, oldest first.",
-				Args:        api.ConnectionArgs(nil),
-				Resolve: func(p graphql.ResolveParams) (any, error) {
-					a := p.Source.(assetNode)
-					return connection(p.Args, 1, func(pg assetview.Page) ([]assetview.HistoryEntry, bool, int, error) {
-						return d.read.History(p.Context, a.ID, a.Version, pg)
-					}, d.read.HistoryCursor, func(h assetview.HistoryEntry) any { return h })
-				},
+			}
+			return a.at
+		}),
+		"history": {
+			Type:        nonNull(api.Connection(historyType)),
+			Description: "The asset's events up to this view's version, oldest first.",
+			Args:        api.ConnectionArgs(nil),
+			Resolve: func(p graphql.ResolveParams) (any, error) {
+				a := p.Source.(assetNode)
+				return connection(p.Args, 1, func(pg assetview.Page) ([]assetview.HistoryEntry, bool, int, error) {
+					return a.read.History(p.Context, a.ID, a.Version, pg)
+				}, a.read.HistoryCursor, func(h assetview.HistoryEntry) any { return h })
 			},
 		},
-	})
-}
+	},
+})
