@@ -121,7 +121,7 @@ func (e *env) asset(collective, contractor, holder uuid.UUID, typ kernel.AssetTy
 	id := uuid.New()
 	seed(e, e.h.App.Assets, registry.Command(registry.RegisterAsset{AssetID: id, By: collective, Type: typ,
 		Location: registry.Location{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "前阙庄村"},
-		Area: 1250, CertificateNo: "CERT-" + id.String()[:8], RightsEnd: apitest.Start.AddDate(years, 0, 0),
+		Area:     1250, CertificateNo: "CERT-" + id.String()[:8], RightsEnd: apitest.Start.AddDate(years, 0, 0),
 		Title: "plot", Contractor: contractor, Holder: holder, Source: source}))
 	return id
 }
