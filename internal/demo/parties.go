@@ -57,6 +57,7 @@ var (
 	LoanProduct = id("product/quality-loan")
 	// Loan is Fenghe's loan against the largest orchard plot.
 	Loan = id("loan/fenghe-orchard")
-	// Mortgage is the collateral registration securing Loan.
-	Mortgage = id("collateral/fenghe-orchard")
+	// Mortgage is the collateral registration securing Loan. As the process
+	// managers expect, the notice securing a loan has the loan's id.
+	Mortgage = Loan
 )

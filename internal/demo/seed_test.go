@@ -109,10 +109,11 @@ func TestTheAwardedOrchardHasItsContractCertificateAndNewHolder(t *testing.T) {
 	if c.FilingNo == "" || c.RegistrationNo == "" || c.InArrears() {
 		t.Errorf("contract: filed %q, registered %q, in arrears %v", c.FilingNo, c.RegistrationNo, c.InArrears())
 	}
-	// The rent is the winning price: 1,200 yuan per mu and year over 96 mu.
-	if c.Area != 9600 || c.Terms.RentPerMuYear != kernel.Yuan(1200) || c.Instalments[0].Amount != l.Award.Price || c.Instalments[0].Paid != l.Award.Price {
-		t.Errorf("contract: %s mu at %s a mu, first instalment %s paid %s; the award was %s",
-			c.Area, c.Terms.RentPerMuYear, c.Instalments[0].Amount, c.Instalments[0].Paid, l.Award.Price)
+	// The price paid through the exchange is the consideration for the term,
+	// which starts at the Shanghai midnight after payment and runs ten years.
+	start := c.Terms.Start.In(kernel.Shanghai)
+	if c.Area != 9600 || c.Outstanding() != 0 || !start.After(l.PaidAt) || start.Hour() != 0 || !c.Terms.End.Equal(c.Terms.Start.AddDate(10, 0, 0)) {
+		t.Errorf("contract: %s mu, %s outstanding, %s – %s after payment at %s", c.Area, c.Outstanding(), c.Terms.Start, c.Terms.End, l.PaidAt)
 	}
 	for _, plot := range c.Terms.Plots {
 		if got := state(t, a.Assets, plot.AssetID).Holder(); got != Fenghe {
@@ -145,6 +146,9 @@ func TestTheLoanIsDisbursedAgainstARegisteredMortgage(t *testing.T) {
 	loan := state(t, a.Loans, Loan)
 	if loan.Status != lending.StatusRepaying || loan.RegistrationID != Mortgage || loan.DisbursedOn.IsZero() || len(loan.Schedule) != 36 {
 		t.Fatalf("loan: %s, registration %s, disbursed %s, %d instalments", loan.Status, loan.RegistrationID, loan.DisbursedOn, len(loan.Schedule))
+	}
+	if first := loan.Schedule[0]; first.Unpaid() != 0 || !first.DueDate.After(demoNow) || loan.Schedule[1].PaidPrincipal != 0 {
+		t.Errorf("loan: the first instalment, due %s, has %s unpaid; the second %s paid", first.DueDate, first.Unpaid(), loan.Schedule[1].PaidPrincipal)
 	}
 	reg := state(t, a.Collateral, Mortgage)
 	if reg.Status != collateral.StatusRegistered || reg.Grantor != Fenghe || reg.SecuredParty != Bank || reg.Collateral.Asset != loan.Collateral.AssetID {
