@@ -1,0 +1,317 @@
+package process
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// t0 is Monday 2 March 2026, 09:00 in Shanghai.
+var t0 = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+
+// env is an App on a memstore with a manual clock, its scheduler following
+// the store and, when started, a router running every process manager.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	clock *kernel.ManualClock
+	store *memstore.Store
+	app   *app.App
+	log   *slog.Logger
+	logs  *syncBuffer // what the managers logged
+}
+
+// syncBuffer is a bytes.Buffer safe for the router's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	clock := kernel.NewManualClock(t0)
+	store := memstore.New(clock)
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	e := &env{t: t, clock: clock, store: store, app: app.New(store, clock, log, app.Options{}), log: log, logs: logs}
+	ctx, cancel := context.WithCancel(context.Background())
+	e.ctx = ctx
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.app.RunScheduler(ctx, time.Hour) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return e
+}
+
+// startManagers runs every process manager on a router until the test ends.
+func (e *env) startManagers(opts ...Option) {
+	e.t.Helper()
+	r, err := messaging.NewRouter(messaging.RouterConfig{Retry: &middleware.Retry{MaxRetries: 3, InitialInterval: time.Millisecond}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	opts = append(opts, WithCheckpoints(&messaging.MemoryCheckpoints{}))
+	if err := AddTo(r, e.app, e.log, opts...); err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	e.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			e.t.Error(err)
+		}
+	})
+	select {
+	case <-r.Running():
+	case <-time.After(5 * time.Second):
+		e.t.Fatal("router did not start")
+	}
+}
+
+// do sends cmd as a user would, through its aggregate's handler, and fails
+// the test on any error.
+func (e *env) do(cmd kernel.Command) app.Result {
+	e.t.Helper()
+	meta := app.Meta{CommandID: uuid.New(), Actor: "test"}
+	var (
+		res app.Result
+		err error
+	)
+	switch c := cmd.(type) {
+	case registry.Command:
+		res, err = e.app.Assets.Handle(e.ctx, c, meta)
+	case listing.Command:
+		res, err = e.app.Listings.Handle(e.ctx, c, meta)
+	case transfer.Command:
+		res, err = e.app.Transfers.Handle(e.ctx, c, meta)
+	case coop.Command:
+		res, err = e.app.Coops.Handle(e.ctx, c, meta)
+	case collateral.Command:
+		res, err = e.app.Collateral.Handle(e.ctx, c, meta)
+	case lending.Command:
+		res, err = e.app.Loans.Handle(e.ctx, c, meta)
+	case lending.ProductCommand:
+		res, err = e.app.Products.Handle(e.ctx, c, meta)
+	case fund.Command:
+		res, err = e.app.Funds.Handle(e.ctx, c, meta)
+	default:
+		e.t.Fatalf("no handler for %T", cmd)
+	}
+	if err != nil {
+		e.t.Fatalf("%T: %v", cmd, err)
+	}
+	return res
+}
+
+// get returns the current state of aggregate id.
+func get[S any, C kernel.Command](e *env, h *app.Handler[S, C], id uuid.UUID) S {
+	e.t.Helper()
+	s, err := state(e.ctx, h, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+// eventually waits until cond holds, failing the test after 10 s.
+func (e *env) eventually(what string, cond func() bool) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// all returns every event in the store, in global order.
+func (e *env) all() []eventstore.RecordedEvent {
+	e.t.Helper()
+	var out []eventstore.RecordedEvent
+	for {
+		var after uint64
+		if len(out) > 0 {
+			after = out[len(out)-1].Position
+		}
+		page, err := e.store.ReadAll(e.ctx, after, 1000)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if len(page) == 0 {
+			return out
+		}
+		out = append(out, page...)
+	}
+}
+
+// head returns the position of the store's last event.
+func (e *env) head() uint64 {
+	all := e.all()
+	if len(all) == 0 {
+		return 0
+	}
+	return all[len(all)-1].Position
+}
+
+// runDueAt lets the scheduler see the whole store, moves the clock to at and
+// sends the commands due by then.
+func (e *env) runDueAt(at time.Time) {
+	e.t.Helper()
+	if err := e.app.SchedulerCaughtUp(e.ctx, e.head()); err != nil {
+		e.t.Fatal(err)
+	}
+	e.clock.Set(at)
+	e.app.Scheduler.RunDue(e.ctx)
+}
+
+// event returns the last stored event of type typ in stream.
+func (e *env) event(stream, typ string) eventstore.RecordedEvent {
+	e.t.Helper()
+	recs, err := e.store.ReadStream(e.ctx, stream, eventstore.Forwards, 1, 10_000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i].Type == typ {
+			return recs[i]
+		}
+	}
+	e.t.Fatalf("no %s in %s", typ, stream)
+	return eventstore.RecordedEvent{}
+}
+
+// createdBy returns the id a manager derives for step from the event rec.
+func createdBy(rec eventstore.RecordedEvent, step string) uuid.UUID {
+	return trigger{ID: rec.ID}.newID(step)
+}
+
+// redeliver hands rec to the manager handler named name once more, as the
+// Subscriber would after a crash, and returns how many events that wrote.
+func (e *env) redeliver(name string, rec eventstore.RecordedEvent) int {
+	e.t.Helper()
+	m := &managers{app: e.app, log: e.log}
+	before := e.head()
+	for _, h := range m.handlers() {
+		if h.name != name {
+			continue
+		}
+		msg := message.NewMessage(rec.ID.String(), rec.Data)
+		msg.Metadata = message.Metadata{
+			messaging.MetadataEventType: rec.Type, messaging.MetadataStream: rec.Stream,
+			messaging.MetadataVersion: uitoa(rec.Version), messaging.MetadataPosition: uitoa(rec.Position),
+			messaging.MetadataRecorded:  rec.Recorded.Format(time.RFC3339Nano),
+			messaging.MetadataCommandID: rec.Metadata.CommandID, messaging.MetadataCorrelationID: rec.Metadata.CorrelationID,
+		}
+		msg.SetContext(e.ctx)
+		if err := m.run(h)(msg); err != nil {
+			e.t.Fatalf("redelivery to %s: %v", name, err)
+		}
+		var written int
+		for _, r := range e.all() {
+			if r.Position > before {
+				written++
+			}
+		}
+		return written
+	}
+	e.t.Fatalf("no handler %s", name)
+	return 0
+}
+
+func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// replays checks every aggregate's history: folding its stored events with
+// the Decider gives the state the App holds.
+func (e *env) replays() {
+	e.t.Helper()
+	streams := map[string]bool{}
+	for _, r := range e.all() {
+		streams[r.Stream] = true
+	}
+	n := 0
+	for s := range streams {
+		cat, rest, _ := strings.Cut(s, "-")
+		id, err := uuid.Parse(rest)
+		if err != nil {
+			continue
+		}
+		n++
+		switch cat {
+		case registry.Decider.Category:
+			replay(e, s, id, e.app.Assets, registry.Decider)
+		case listing.Decider.Category:
+			replay(e, s, id, e.app.Listings, listing.Decider)
+		case transfer.Decider.Category:
+			replay(e, s, id, e.app.Transfers, transfer.Decider)
+		case coop.Decider.Category:
+			replay(e, s, id, e.app.Coops, coop.Decider)
+		case collateral.Decider.Category:
+			replay(e, s, id, e.app.Collateral, collateral.Decider)
+		case lending.Decider.Category:
+			replay(e, s, id, e.app.Loans, lending.Decider)
+		case lending.ProductDecider.Category:
+			replay(e, s, id, e.app.Products, lending.ProductDecider)
+		case fund.Decider.Category:
+			replay(e, s, id, e.app.Funds, fund.Decider)
+		default:
+			e.t.Errorf("stream %s of no known aggregate", s)
+		}
+	}
+	if n == 0 {
+		e.t.Fatal("no aggregate to replay")
+	}
+}
+
+func replay[S any, C kernel.Command](e *env, stream string, id uuid.UUID, h *app.Handler[S, C], d kernel.Decider[S, C]) {
+	e.t.Helper()
+	recs, err := e.store.ReadStream(e.ctx, stream, eventstore.Forwards, 1, 100_000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	events := make([]kernel.Event, len(recs))
+	for i, r := range recs {
+		if events[i], err = e.app.Events.Decode(r.Type, r.Data); err != nil {
+			e.t.Fatalf("%s@%d: %v", stream, r.Version, err)
+		}
+	}
+	if folded, held := d.Fold(events), get(e, h, id); !reflect.DeepEqual(folded, held) {
+		e.t.Errorf("%s does not replay to the App's state\nreplayed: %+v\n    held: %+v", stream, folded, held)
+	}
+}

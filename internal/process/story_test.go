@@ -1,0 +1,252 @@
+package process
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// Parties and ids of the stories.
+var (
+	collective = uuid.MustParse("00000000-0000-0000-0000-00000000c001")
+	household  = uuid.MustParse("00000000-0000-0000-0000-00000000b001")
+	member     = uuid.MustParse("00000000-0000-0000-0000-00000000b002") // a member of the collective, bidding
+	farmer     = uuid.MustParse("00000000-0000-0000-0000-00000000f001") // an outsider: wins the first auction, borrows
+	buyerC     = uuid.MustParse("00000000-0000-0000-0000-00000000f002")
+	buyerD     = uuid.MustParse("00000000-0000-0000-0000-00000000f003") // wins the disposal auction
+	bank       = uuid.MustParse("00000000-0000-0000-0000-00000000e001")
+	appraiser  = uuid.MustParse("00000000-0000-0000-0000-00000000e002")
+	operator   = uuid.MustParse("00000000-0000-0000-0000-00000000e003") // the exchange, operating the fund
+	fundID     = uuid.MustParse("00000000-0000-0000-0000-0000000fd001")
+	assetID    = uuid.MustParse("00000000-0000-0000-0000-00000000a001")
+	firstSale  = uuid.MustParse("00000000-0000-0000-0000-00000000d001")
+	productID  = uuid.MustParse("00000000-0000-0000-0000-00000000d002")
+	loanID     = uuid.MustParse("00000000-0000-0000-0000-00000000d003")
+	mortgageOK = uuid.MustParse("00000000-0000-0000-0000-00000000d004") // the contractor's consent to mortgage
+	resaleOK   = uuid.MustParse("00000000-0000-0000-0000-00000000d005") // … and to re-transfer
+	rightsEnd  = time.Date(2058, 1, 1, 0, 0, 0, 0, kernel.Shanghai).UTC()
+)
+
+// registerLand registers 20 mu of the household's contracted land and its
+// entrustment to the collective for leasing.
+func registerLand(e *env) {
+	e.t.Helper()
+	e.do(registry.RegisterAsset{AssetID: assetID, By: collective, Type: kernel.AssetLandManagementRight,
+		Location: registry.Location{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "王家庄"},
+		Area: 2000, CertificateNo: "鲁(2026)寒亭区农村土地经营权第 0001 号", RightsEnd: rightsEnd,
+		Title: "王家庄苹果园", Contractor: household, Holder: household,
+		Source: registry.Source{Reference: "承包合同 WJZ-017", Date: t0}})
+	e.do(registry.EntrustPlot{AssetID: assetID, By: household, Entrustee: collective, Collective: collective,
+		Scope: []registry.Form{registry.FormLease}, Start: t0, End: rightsEnd,
+		Source: registry.Source{Reference: "委托书 WJZ-017-W", Date: t0}})
+}
+
+// bidder is a bidder of an auction and its bids, in order.
+type bidder struct {
+	id       uuid.UUID
+	isMember bool
+}
+
+// auction takes listing id from submission to a confirmed award: the exchange
+// approves, bidders register, pay and are qualified, the scheduler runs the
+// auction and bids are placed in turn (bids[i] by bidders[i % len]). It
+// returns the listing once it awaits payment.
+func auction(e *env, id uuid.UUID, res listing.Resolution, bidders []bidder, bids []kernel.Money) listing.State {
+	e.t.Helper()
+	e.do(listing.SubmitListing{ListingID: id, Resolution: res})
+	now := e.clock.Now()
+	ends := kernel.Calendar{}.AddWorkingDays(now, 7)
+	e.do(listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(10 * time.Hour)})
+	for _, b := range bidders {
+		e.do(listing.RegisterBidder{ListingID: id, BidderID: b.id, IsMember: b.isMember})
+		due, _ := get(e, e.app.Listings, id).Bidder(b.id)
+		e.do(listing.ConfirmDeposit{ListingID: id, BidderID: b.id, Amount: due.DepositDue})
+		e.do(listing.QualifyBidder{ListingID: id, BidderID: b.id, Qualified: true})
+	}
+	e.runDueAt(ends)
+	l := get(e, e.app.Listings, id)
+	if l.Status != listing.StatusAuctionScheduled {
+		e.t.Fatalf("after registration closed the listing is %s", l.Status)
+	}
+	e.runDueAt(l.OpensAt)
+	for i, amount := range bids {
+		e.clock.Advance(time.Minute)
+		e.do(listing.PlaceBid{ListingID: id, BidderID: bidders[i%len(bidders)].id, Amount: amount})
+	}
+	e.runDueAt(get(e, e.app.Listings, id).ClosesAt)
+	if l = get(e, e.app.Listings, id); l.Status == listing.StatusPriorityWindow {
+		e.runDueAt(l.PriorityEnds)
+		l = get(e, e.app.Listings, id)
+	}
+	if l.Status != listing.StatusAwaitingPayment {
+		e.t.Fatalf("after the auction the listing is %s", l.Status)
+	}
+	return l
+}
+
+// sign signs the contract drafted for the listing's paid award and waits
+// until the listing and the register follow.
+func sign(e *env, listingID uuid.UUID, ref string) transfer.State {
+	e.t.Helper()
+	paid := e.event("listing-"+listingID.String(), "listing.PaymentConfirmed.v1")
+	contractID := createdBy(paid, "contract")
+	e.eventually("the contract is drafted", func() bool { return get(e, e.app.Transfers, contractID).Status == transfer.StatusDrafted })
+	e.do(transfer.SignContract{ContractID: contractID, Document: transfer.Document{Reference: ref, Signed: e.clock.Now()}})
+	c := get(e, e.app.Transfers, contractID)
+	e.eventually("the listing records the contract", func() bool {
+		return get(e, e.app.Listings, listingID).ContractID == contractID
+	})
+	e.eventually("the register records the transfer", func() bool {
+		return get(e, e.app.Assets, assetID).Holder() == c.Terms.Transferee
+	})
+	return c
+}
+
+// TestStoryDefaultAndDisposal is the whole default story of issue 5, in
+// memory: the collective lists land, two bidders bid, the winner gets the
+// right, mortgages it to a bank and borrows, the loan defaults, the right is
+// sold again on the exchange, the bank and the fund are paid by the rules,
+// and every aggregate's history replays to the state the App holds.
+func TestStoryDefaultAndDisposal(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers(WithFund(fundID))
+	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
+
+	// The collective lists the entrusted land with its members' resolution; a
+	// member and an outsider bid; the outsider wins and the member lets the
+	// priority window pass.
+	registerLand(e)
+	e.do(listing.CreateListing{ListingID: firstSale, Details: listing.Details{
+		Title: "王家庄苹果园土地经营权流转", Description: "20 亩苹果园，流转 10 年", Seller: collective,
+		Asset: listing.AssetFacts{AssetIDs: []uuid.UUID{assetID}, Type: kernel.AssetLandManagementRight, OwningCollective: collective,
+			Region: listing.Region{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "王家庄"}, Area: 2000, RightsEnd: rightsEnd},
+		ListedPrice: kernel.Yuan(100_000), StartingPrice: kernel.Yuan(100_000), Increment: kernel.Yuan(1_000),
+		TermMonths: 120, Settings: listing.DefaultSettings(),
+	}})
+	l := auction(e, firstSale, listing.Resolution{Body: "villagers' assembly", VotesFor: 20, Total: 30, Date: t0},
+		[]bidder{{member, true}, {farmer, false}},
+		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(101_000), kernel.Yuan(102_000), kernel.Yuan(103_000)})
+	if l.Award.BidderID != farmer || l.Award.Price != kernel.Yuan(103_000) || l.Award.Via != listing.ViaAuction {
+		t.Fatalf("award %+v, want the farmer at 103,000.00 by auction", l.Award)
+	}
+	// The winner pays the balance (the 30,000.00 deposit counts) and signs.
+	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+	lease := sign(e, firstSale, "寒亭流转(2026)第 17 号")
+	if lease.Terms.Transferor != collective || lease.Terms.Resolution == nil || lease.Terms.Plots[0].Entrustment == nil {
+		t.Fatalf("the contract is not the collective's entrusted lease with the resolution: %+v", lease.Terms)
+	}
+	if got := get(e, e.app.Listings, firstSale).Status; got != listing.StatusContractSigned {
+		t.Fatalf("first listing is %s, want CONTRACT_SIGNED", got)
+	}
+
+	// With the contractor's written consent the farmer mortgages the right to
+	// the bank and borrows 50,000.00 for a year.
+	for id, purpose := range map[uuid.UUID]registry.ConsentPurpose{mortgageOK: registry.ConsentMortgage, resaleOK: registry.ConsentReTransfer} {
+		e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: id, Contractor: household, Grantee: farmer,
+			Purpose: purpose, Source: registry.Source{Reference: "同意书 " + string(purpose), Date: e.clock.Now()}})
+	}
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	principal := kernel.Yuan(50_000)
+	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: farmer, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "NEW_FARMER", Amount: principal, TermMonths: 12, Method: lending.EqualPrincipal,
+		Collateral: lending.Collateral{AssetID: assetID, AssetType: kernel.AssetLandManagementRight, RightsEndDate: lending.CivilDate(lease.Terms.End),
+			BorrowerIsTransferee: true, RentPaidAsAgreed: !lease.InArrears(), ContractorConsent: true}})
+	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(120_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: principal})
+	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "DJ-2026-000123", Grantor: farmer, SecuredParty: bank,
+		Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}, SecuredAmount: kernel.Yuan(60_000),
+		Start: e.clock.Now(), End: lease.Terms.End, Contractor: household,
+		Consent: &collateral.Consent{ConsentID: mortgageOK, Contractor: household, Grantee: farmer, Reference: "同意书 MORTGAGE"}})
+	e.eventually("the loan records its registration", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.eventually("the asset carries the mortgage", func() bool { return restricted(get(e, e.app.Assets, assetID), loanID) })
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+
+	// Nothing is repaid: the scheduler marks the loan overdue, then in default.
+	for i := 0; get(e, e.app.Loans, loanID).Status != lending.StatusDefaulted; i++ {
+		_, at, ok := get(e, e.app.Loans, loanID).NextDue()
+		if !ok || i > 2 {
+			t.Fatalf("the loan is %s and does not default", get(e, e.app.Loans, loanID).Status)
+		}
+		e.runDueAt(at)
+	}
+	defaulted := get(e, e.app.Loans, loanID)
+	if defaulted.ClaimPrincipal != principal || defaulted.ClaimInterest <= 0 {
+		t.Fatalf("claim at default %s principal + %s interest, want all 50,000.00 of principal and some interest", defaulted.ClaimPrincipal, defaulted.ClaimInterest)
+	}
+
+	// Enforcement: the bank's disposal listing is drafted at the appraised
+	// value; the bank lowers the price to the market and submits it.
+	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
+	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	d := get(e, e.app.Listings, disposal).Details
+	if d.Seller != bank || d.DisposalOf != loanID || d.ListedPrice != kernel.Yuan(120_000) {
+		t.Fatalf("disposal listing %+v, want the bank disposing of registration %s at 120,000.00", d, loanID)
+	}
+	d.ListedPrice, d.StartingPrice, d.Increment = kernel.Yuan(40_000), kernel.Yuan(40_000), kernel.Yuan(1_000)
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	resale := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000), kernel.Yuan(41_000)})
+	if resale.Award.BidderID != buyerD || resale.Award.Price != kernel.Yuan(41_000) {
+		t.Fatalf("disposal award %+v, want buyer D at 41,000.00", resale.Award)
+	}
+	e.do(listing.ConfirmPayment{ListingID: disposal, Amount: resale.Award.BalanceDue})
+
+	// The proceeds go to the bank (the only notice, senior), the notice is
+	// discharged and lifted, and the bank's claim on the fund is filed:
+	// 20 % of the 9,000.00 principal the sale did not recover.
+	e.eventually("the disposal is recorded on the loan", func() bool { return get(e, e.app.Loans, loanID).PrincipalRecovered > 0 })
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.NetLoss != kernel.Yuan(9_000) || claim.Payable != kernel.Yuan(1_800) || claim.Bank != bank {
+		t.Fatalf("fund claim %+v, want 1,800.00 payable to the bank on a net loss of 9,000.00", claim)
+	}
+	e.do(fund.ApproveFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.do(fund.PayFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.eventually("the fund's payment is recorded on the loan", func() bool { return get(e, e.app.Loans, loanID).Recoveries == kernel.Yuan(42_800) })
+
+	loan := get(e, e.app.Loans, loanID)
+	if loan.PrincipalRecovered != kernel.Yuan(41_000) || loan.ClaimPrincipal != kernel.Yuan(7_200) ||
+		loan.ClaimInterest != defaulted.ClaimInterest || loan.NetPrincipalLoss() != kernel.Yuan(9_000) {
+		t.Fatalf("loan after disposal and fund: recovered %s, claim %s + %s, net loss %s; want 41,000.00, 7,200.00 + %s, 9,000.00",
+			loan.PrincipalRecovered, loan.ClaimPrincipal, loan.ClaimInterest, loan.NetPrincipalLoss(), defaulted.ClaimInterest)
+	}
+	if f := get(e, e.app.Funds, fundID); f.Claims[claim.ID].Status != fund.ClaimPaid {
+		t.Fatalf("the claim is %s, want paid", f.Claims[claim.ID].Status)
+	}
+	e.eventually("the mortgage is lifted", func() bool { return !get(e, e.app.Assets, assetID).Encumbered(e.clock.Now()) })
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusDischarged {
+		t.Fatalf("registration is %s, want discharged", r.Status)
+	}
+
+	// The buyer signs: the farmer's right passes to it on the register.
+	resold := sign(e, disposal, "寒亭流转(2026)第 58 号")
+	if resold.Terms.Transferor != farmer || resold.Terms.End.After(lease.Terms.End) {
+		t.Fatalf("the disposal contract transfers from %s until %s, want the farmer's right, ending by %s",
+			resold.Terms.Transferor, resold.Terms.End, lease.Terms.End)
+	}
+
+	// The contract drafted for the first sale was caused by its payment and
+	// carries its correlation.
+	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
+	drafted := e.event("transfer-"+lease.ID.String(), "transfer.ContractDrafted.v1")
+	if drafted.Metadata.CausationID != paid.ID.String() || drafted.Metadata.CorrelationID != paid.Metadata.CorrelationID || drafted.Metadata.Actor != Actor {
+		t.Errorf("drafted metadata %+v, want caused by %s with correlation %s", drafted.Metadata, paid.ID, paid.Metadata.CorrelationID)
+	}
+	e.replays()
+	if strings.Contains(e.logs.String(), "level=WARN") || strings.Contains(e.logs.String(), "level=ERROR") {
+		t.Errorf("the story logged warnings:\n%s", e.logs)
+	}
+}
