@@ -43,7 +43,7 @@ func registerLand(e *env) {
 	e.t.Helper()
 	e.do(registry.RegisterAsset{AssetID: assetID, By: collective, Type: kernel.AssetLandManagementRight,
 		Location: registry.Location{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "王家庄"},
-		Area: 2000, CertificateNo: "鲁(2026)寒亭区农村土地经营权第 0001 号", RightsEnd: rightsEnd,
+		Area:     2000, CertificateNo: "鲁(2026)寒亭区农村土地经营权第 0001 号", RightsEnd: rightsEnd,
 		Title: "王家庄苹果园", Contractor: household, Holder: household,
 		Source: registry.Source{Reference: "承包合同 WJZ-017", Date: t0}})
 	e.do(registry.EntrustPlot{AssetID: assetID, By: household, Entrustee: collective, Collective: collective,
