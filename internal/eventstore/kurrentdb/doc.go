@@ -54,6 +54,9 @@
 //     KurrentDB restarts); the Store then puts a new client in its place on
 //     the next call, so it outlives an outage. Calls made while KurrentDB is
 //     down fail; the caller retries them (appends are idempotent).
+//   - Close refuses new calls, waits up to 5 s for those in flight, then
+//     closes the connection; a client with calls stuck inside it is left
+//     open (Close says so) rather than closed under them, which would panic.
 //
 // Errors: eventstore.ErrClosed after Close; *eventstore.ConflictError for a
 // wrong expected version; invalid arguments as eventstore.Validate reports

@@ -20,16 +20,13 @@ import (
 // Store is an eventstore.Store over one KurrentDB node or cluster. Create it
 // with Open.
 type Store struct {
-	conf  esdb.Configuration
-	known *knownStreams
+	conf   esdb.Configuration
+	known  *knownStreams
+	calls  inflight    // every call into the client, so Close can wait for them
+	closed atomic.Bool // set first thing by Close
 
-	// Every call into the client happens under a read lock of busy (see
-	// use); Close, and the renewal of a client that closed itself, take the
-	// write lock. The client panics when a call fails, or starts, after its
-	// Close.
-	busy   sync.RWMutex
-	client *esdb.Client
-	closed atomic.Bool
+	mu     sync.Mutex
+	client *esdb.Client // replaced by renew
 }
 
 var _ eventstore.Store = (*Store)(nil)
@@ -62,66 +59,6 @@ func Open(ctx context.Context, connString string) (*Store, error) {
 		return nil, fmt.Errorf("kurrentdb: %s does not answer: %w", where, err)
 	}
 	return s, nil
-}
-
-// Close implements eventstore.Store. It waits for the calls in flight to
-// complete or fail, then closes the client's connection, which ends every
-// subscription; calling it again does nothing.
-func (s *Store) Close() error {
-	s.busy.Lock()
-	already := s.closed.Swap(true)
-	client := s.client
-	s.busy.Unlock()
-	if already {
-		return nil
-	}
-	return client.Close()
-}
-
-// use runs one call into the client, fn, unless the Store is closed.
-//
-// The client closes itself for good when it cannot find a node (after
-// maxDiscoverAttempts, a second or two while KurrentDB restarts), and then
-// fails every call before sending anything. use then puts a new client in
-// its place and runs fn once more, so a Store outlives a server's outage.
-// The old client is dropped, not closed: its own goroutine has ended, and
-// closing it could panic a call still failing inside it.
-func (s *Store) use(fn func(*esdb.Client) error) error {
-	for renewed := false; ; renewed = true {
-		s.busy.RLock()
-		if s.closed.Load() {
-			s.busy.RUnlock()
-			return eventstore.ErrClosed
-		}
-		client := s.client
-		err := fn(client)
-		s.busy.RUnlock()
-		var esErr *esdb.Error
-		if renewed || !errors.As(err, &esErr) || esErr.Code() != esdb.ErrorCodeConnectionClosed {
-			return err
-		}
-		if err := s.renew(client); err != nil {
-			return err
-		}
-	}
-}
-
-// renew replaces client, if it is still the Store's, with a new one.
-func (s *Store) renew(client *esdb.Client) error {
-	s.busy.Lock()
-	defer s.busy.Unlock()
-	if s.closed.Load() {
-		return eventstore.ErrClosed
-	}
-	if s.client != client {
-		return nil // another call renewed it
-	}
-	fresh, err := esdb.NewClient(&s.conf)
-	if err != nil {
-		return fmt.Errorf("kurrentdb: new client: %w", err)
-	}
-	s.client = fresh
-	return nil
 }
 
 // Append implements eventstore.Store; see the package doc for how it keeps
