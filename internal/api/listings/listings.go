@@ -1,7 +1,16 @@
-// Package listings is the GraphQL area of listings, live auctions and trades.
 package listings
 
-import "github.com/nongjiao/nongjiao/internal/api"
+import (
+	"github.com/nongjiao/nongjiao/internal/api"
+)
 
-// Register adds the area's queries, mutations and subscriptions to b.
-func Register(b *api.Builder, d api.Deps) {}
+// Register adds the area's queries (listings, listing, trades), its
+// mutations (one per listing command a person sends) and the auctionFeed
+// subscription to b.
+func Register(b *api.Builder, d api.Deps) {
+	q := queries{d: d}
+	q.register(b)
+	m := mutations{d: d}
+	m.register(b)
+	registerFeed(b, m)
+}

@@ -1,0 +1,522 @@
+package listings_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/api/apitest"
+	"github.com/nongjiao/nongjiao/internal/api/listings"
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/registry"
+)
+
+func area() apitest.Area {
+	return apitest.Area{Register: listings.Register, Projections: listingview.Projections}
+}
+
+// exchange is the exchange's data for one test: a harness, a collective with
+// registered assets and tokens for every party.
+type exchange struct {
+	*apitest.Harness
+	coll, other       uuid.UUID
+	collTok, otherTok string
+	exTok             string
+}
+
+func newExchange(t *testing.T) *exchange {
+	t.Helper()
+	h := apitest.New(t, area())
+	x := &exchange{Harness: h, coll: uuid.New(), other: uuid.New()}
+	x.collTok = h.Token(auth.RoleCollective, x.coll)
+	x.otherTok = h.Token(auth.RoleCollective, x.other)
+	x.exTok = h.Token(auth.RoleExchange, uuid.New())
+	return x
+}
+
+// asset registers a wasteland use right (四荒) of owner through the registry
+// handler; the assets API is another area.
+func (x *exchange) asset(owner uuid.UUID, village string) uuid.UUID {
+	x.T.Helper()
+	id := uuid.New()
+	_, err := x.App.Assets.Handle(context.Background(), registry.RegisterAsset{
+		AssetID: id, By: owner, Type: kernel.AssetWastelandUseRight,
+		Location: registry.Location{Province: "山东省", County: "寿光市", Township: "田柳镇", Village: village},
+		Area:     12000, CertificateNo: "鲁(2026)寿光市不动产权第" + id.String()[:6] + "号",
+		RightsEnd: apitest.Start.AddDate(30, 0, 0), Title: village + "荒山", Holder: owner,
+		Source: registry.Source{Reference: "证书", Date: apitest.Start.AddDate(-1, 0, 0)},
+	}, app.Meta{CommandID: uuid.New(), Actor: "test:setup"})
+	if err != nil {
+		x.T.Fatal(err)
+	}
+	return id
+}
+
+const createListing = `mutation($input: CreateListingInput!) { createListing(input: $input) { listingId position duplicate } }`
+
+// list drafts a listing of asset as the collective and returns its id.
+func (x *exchange) list(asset uuid.UUID, title, price string) string {
+	x.T.Helper()
+	d := x.MustDo(x.collTok, createListing, map[string]any{"input": map[string]any{
+		"assetIds": []string{asset.String()}, "title": title, "description": "四至清楚，水电到田",
+		"listedPrice": price, "increment": "1000.00", "reservePrice": "90000.00", "termMonths": 60,
+	}})
+	return d["createListing"].(map[string]any)["listingId"].(string)
+}
+
+func (x *exchange) do(token, mutation string, input map[string]any) apitest.Response {
+	x.T.Helper()
+	typ := strings.ToUpper(mutation[:1]) + mutation[1:] + "Input"
+	return x.Do(token, fmt.Sprintf("mutation($input: %s!) { %s(input: $input) { listingId position } }", typ, mutation),
+		map[string]any{"input": input})
+}
+
+func (x *exchange) must(token, mutation string, input map[string]any) {
+	x.T.Helper()
+	if r := x.do(token, mutation, input); len(r.Errors) > 0 {
+		x.T.Fatalf("%s: %+v", mutation, r.Errors)
+	}
+}
+
+func (x *exchange) refuse(token, mutation string, input map[string]any, code string) {
+	x.T.Helper()
+	if r := x.do(token, mutation, input); r.Code() != code {
+		x.T.Fatalf("%s: errors %+v, want %s", mutation, r.Errors, code)
+	}
+}
+
+var (
+	announcementEnds = time.Date(2026, 12, 4, 16, 0, 0, 0, time.UTC) // midnight after the 7th working day, Shanghai
+	biddingOpens     = time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)  // Monday 10:00 Shanghai
+)
+
+// announce submits id with a 20/30 resolution and approves it.
+func (x *exchange) announce(id string) {
+	x.T.Helper()
+	x.must(x.collTok, "submitListing", map[string]any{"listingId": id,
+		"resolution": map[string]any{"body": "村民代表会议", "votesFor": 20, "total": 30, "date": "2026-11-20T02:00:00Z"}})
+	x.must(x.exTok, "reviewListing", map[string]any{"listingId": id, "approve": true,
+		"announcementEnds": announcementEnds.Format(time.RFC3339), "biddingOpensAt": biddingOpens.Format(time.RFC3339)})
+}
+
+// advanceTo moves the clock to t, running the scheduler.
+func (x *exchange) advanceTo(t time.Time) {
+	x.T.Helper()
+	x.Advance(t.Sub(x.Clock.Now()))
+}
+
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			v = v.(map[string]any)[k]
+		case int:
+			v = v.([]any)[k]
+		}
+	}
+	return v
+}
+
+const boardQuery = `query($id: ID!) { listing(id: $id) {
+	status highestBid bidCount leadingBidderNumber leadingBidderId auctionClosesAt closingAt
+	bidders { number bidderId isMember depositStatus qualified }
+	bids(first: 10) { totalCount edges { node { seq bidderNumber bidderId amount } } }
+	award { bidderNumber bidderId price via balanceDue }
+} }`
+
+func TestAuctionThroughToArchive(t *testing.T) {
+	x := newExchange(t)
+	alice, bob, carol := uuid.New(), uuid.New(), uuid.New()
+	aliceTok, bobTok, carolTok := x.Token(auth.RoleBidder, alice), x.Token(auth.RoleBidder, bob), x.Token(auth.RoleBidder, carol)
+	id := x.list(x.asset(x.coll, "王家庄"), "王家庄苹果园土地经营权流转", "100000.00")
+
+	t.Run("rule 4: a collective's listing needs its members' resolution of two thirds", func(t *testing.T) {
+		x.refuse(x.collTok, "submitListing", map[string]any{"listingId": id}, "RESOLUTION_REQUIRED")
+		x.refuse(x.collTok, "submitListing", map[string]any{"listingId": id,
+			"resolution": map[string]any{"body": "村民代表会议", "votesFor": 19, "total": 30, "date": "2026-11-20T02:00:00Z"}},
+			"RESOLUTION_INSUFFICIENT")
+		x.refuse(x.otherTok, "submitListing", map[string]any{"listingId": id,
+			"resolution": map[string]any{"body": "村民代表会议", "votesFor": 30, "total": 30, "date": "2026-11-20T02:00:00Z"}},
+			"FORBIDDEN")
+	})
+	x.announce(id)
+
+	for _, tok := range []string{aliceTok, bobTok, carolTok} {
+		r := x.MustDo(tok, `mutation($id: ID!) { registerBidder(input: {listingId: $id}) { bidderNumber depositDue } }`, map[string]any{"id": id})
+		if get(r, "registerBidder", "depositDue") != "30000.00" {
+			t.Fatalf("registerBidder = %v", r)
+		}
+	}
+	x.refuse(x.exTok, "confirmDeposit", map[string]any{"listingId": id, "bidderId": alice.String(), "amount": "29999.99"}, "DEPOSIT_TOO_LOW")
+	for _, b := range []uuid.UUID{alice, bob, carol} {
+		x.must(x.exTok, "confirmDeposit", map[string]any{"listingId": id, "bidderId": b.String(), "amount": "30000.00"})
+	}
+	for _, b := range []uuid.UUID{alice, bob} {
+		x.must(x.exTok, "qualifyBidder", map[string]any{"listingId": id, "bidderId": b.String(), "qualified": true})
+	}
+	x.must(x.exTok, "qualifyBidder", map[string]any{"listingId": id, "bidderId": carol.String(), "qualified": false, "reason": "材料不全"})
+
+	x.advanceTo(announcementEnds) // the scheduler closes registration: two qualified, an auction
+	board := x.MustDo("", boardQuery, map[string]any{"id": id})
+	if s := get(board, "listing", "status"); s != "AUCTION_SCHEDULED" {
+		t.Fatalf("status after registration = %v", s)
+	}
+	x.refuse(aliceTok, "placeBid", map[string]any{"listingId": id, "amount": "100000.00"}, "LISTING_NOT_OPEN")
+	x.advanceTo(biddingOpens)
+
+	anon := x.subscribe("", id)
+	aliceFeed := x.subscribe(aliceTok, id)
+
+	t.Run("rule 11: bids start at the starting price, on the increment grid, above the leader", func(t *testing.T) {
+		x.must(aliceTok, "placeBid", map[string]any{"listingId": id, "amount": "100000.00"})
+		x.refuse(bobTok, "placeBid", map[string]any{"listingId": id, "amount": "100500.00"}, "BID_NOT_ON_INCREMENT")
+		x.refuse(bobTok, "placeBid", map[string]any{"listingId": id, "amount": "100000.00"}, "BID_BELOW_MINIMUM")
+		x.refuse(carolTok, "placeBid", map[string]any{"listingId": id, "amount": "105000.00"}, "BIDDER_NOT_QUALIFIED")
+		x.refuse(x.Token(auth.RoleBidder, uuid.New()), "placeBid", map[string]any{"listingId": id, "amount": "105000.00"}, "BIDDER_NOT_REGISTERED")
+		x.must(bobTok, "placeBid", map[string]any{"listingId": id, "amount": "101000.00"})
+	})
+
+	var newClose string
+	t.Run("rule 12: a bid in the last minutes extends the auction", func(t *testing.T) {
+		x.advanceTo(biddingOpens.Add(33 * time.Minute)) // 2 minutes before the 10:35 close
+		r := x.MustDo(aliceTok, `mutation($id: ID!) { placeBid(input: {listingId: $id, amount: "102000.00"}) { seq auctionClosesAt } }`,
+			map[string]any{"id": id})
+		newClose, _ = get(r, "placeBid", "auctionClosesAt").(string)
+		if want := biddingOpens.Add(38 * time.Minute).Format(time.RFC3339); newClose != want || get(r, "placeBid", "seq") != 3.0 {
+			t.Fatalf("placeBid = %v, want the close moved to %s", r, want)
+		}
+	})
+
+	t.Run("rule 14: bidder identities are masked except to the exchange and the bidder itself", func(t *testing.T) {
+		for _, tc := range []struct {
+			name  string
+			token string
+			sees  []string // bidder ids visible, by bidder number 1..3
+		}{
+			{"anonymous", "", []string{"", "", ""}},
+			{"the seller", x.collTok, []string{"", "", ""}},
+			{"alice", aliceTok, []string{alice.String(), "", ""}},
+			{"bob", bobTok, []string{"", bob.String(), ""}},
+			{"the exchange", x.exTok, []string{alice.String(), bob.String(), carol.String()}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				l := get(x.MustDo(tc.token, boardQuery, map[string]any{"id": id}), "listing")
+				for i, b := range get(l, "bidders").([]any) {
+					if got, _ := get(b, "bidderId").(string); got != tc.sees[i] {
+						t.Fatalf("bidder %d id = %q, want %q", i+1, got, tc.sees[i])
+					}
+				}
+				for _, e := range get(l, "bids", "edges").([]any) {
+					n := int(get(e, "node", "bidderNumber").(float64))
+					if got, _ := get(e, "node", "bidderId").(string); got != tc.sees[n-1] {
+						t.Fatalf("bid by %d shows id %q, want %q", n, got, tc.sees[n-1])
+					}
+				}
+				if got, _ := get(l, "leadingBidderId").(string); got != tc.sees[0] {
+					t.Fatalf("leading bidder id = %q, want %q", got, tc.sees[0])
+				}
+			})
+		}
+		l := get(x.MustDo("", boardQuery, map[string]any{"id": id}), "listing")
+		if get(l, "highestBid") != "102000.00" || get(l, "bidCount") != 3.0 || get(l, "auctionClosesAt") != newClose ||
+			get(l, "closingAt") != newClose || get(l, "bids", "totalCount") != 3.0 || get(l, "bids", "edges", 0, "node", "seq") != 3.0 {
+			t.Fatalf("board = %v", l)
+		}
+	})
+
+	x.advanceTo(biddingOpens.Add(38 * time.Minute)) // the scheduler closes the auction: alice wins, no members
+	x.refuse(bobTok, "placeBid", map[string]any{"listingId": id, "amount": "110000.00"}, "AUCTION_CLOSED")
+
+	t.Run("the live feed shows bids, the extension, the close and the award, masked per subscriber", func(t *testing.T) {
+		want := []string{"BID", "BID", "BID", "EXTENDED", "CLOSED", "AWARDED"}
+		for _, f := range []struct {
+			name string
+			feed *feed
+			sees map[float64]string // bidder number → id shown
+		}{
+			{"anonymous", anon, map[float64]string{}},
+			{"alice", aliceFeed, map[float64]string{1: alice.String()}},
+		} {
+			var kinds []string
+			for len(kinds) < len(want) {
+				e := f.feed.next(t)
+				kinds = append(kinds, e["kind"].(string))
+				if n, ok := e["bidderNumber"].(float64); ok {
+					if got, _ := e["bidderId"].(string); got != f.sees[n] {
+						t.Fatalf("%s sees bidder %v as %q in %v", f.name, n, got, e)
+					}
+				}
+				switch e["kind"] {
+				case "EXTENDED":
+					if e["closesAt"] != newClose {
+						t.Fatalf("%s: extension = %v", f.name, e)
+					}
+				case "AWARDED":
+					if e["amount"] != "102000.00" || e["bidderNumber"] != 1.0 || e["via"] != "AUCTION" {
+						t.Fatalf("%s: award = %v", f.name, e)
+					}
+				}
+			}
+			if !slices.Equal(kinds, want) {
+				t.Fatalf("%s: feed %v, want %v", f.name, kinds, want)
+			}
+		}
+	})
+
+	t.Run("rule 13: payment, contract, certificate, archive; the trade follows", func(t *testing.T) {
+		x.refuse(x.exTok, "confirmPayment", map[string]any{"listingId": id, "amount": "102000.00"}, "INVALID_INPUT")
+		x.must(x.exTok, "confirmPayment", map[string]any{"listingId": id, "amount": "72000.00"})
+		x.must(x.exTok, "refundDeposit", map[string]any{"listingId": id, "bidderId": bob.String()})
+		x.must(x.exTok, "signListingContract", map[string]any{"listingId": id, "contractId": uuid.NewString()})
+		x.must(x.exTok, "issueCertificate", map[string]any{"listingId": id, "number": "鉴证-2026-0001"})
+		x.must(x.exTok, "archiveListing", map[string]any{"listingId": id})
+		const trades = `query($f: TradeFilter) { trades(filter: $f, first: 5) { totalCount edges { node {
+			listingId status price buyerNumber buyerId balanceDue certificateNumber } } } }`
+		r := x.MustDo(aliceTok, trades, map[string]any{"f": map[string]any{"buyerId": alice.String()}})
+		node := get(r, "trades", "edges", 0, "node")
+		if get(r, "trades", "totalCount") != 1.0 || get(node, "listingId") != id || get(node, "status") != "ARCHIVED" ||
+			get(node, "price") != "102000.00" || get(node, "buyerId") != alice.String() || get(node, "certificateNumber") != "鉴证-2026-0001" {
+			t.Fatalf("alice's trades = %v", r)
+		}
+		if r := x.MustDo("", trades, nil); get(r, "trades", "edges", 0, "node", "buyerId") != nil ||
+			get(r, "trades", "edges", 0, "node", "buyerNumber") != 1.0 {
+			t.Fatalf("the public trade list shows %v", r)
+		}
+		if r := x.Do(bobTok, trades, map[string]any{"f": map[string]any{"buyerId": alice.String()}}); r.Code() != "FORBIDDEN" {
+			t.Fatalf("bob searching alice's trades: %+v", r.Errors)
+		}
+		l := get(x.MustDo(x.exTok, boardQuery, map[string]any{"id": id}), "listing")
+		if get(l, "status") != "ARCHIVED" || get(l, "award", "bidderId") != alice.String() || get(l, "award", "balanceDue") != "72000.00" {
+			t.Fatalf("archived listing = %v", l)
+		}
+		deposits := map[string]string{}
+		for _, b := range get(l, "bidders").([]any) {
+			deposits[get(b, "bidderId").(string)] = get(b, "depositStatus").(string)
+		}
+		if deposits[alice.String()] != "APPLIED" || deposits[bob.String()] != "REFUNDED" || deposits[carol.String()] != "RELEASED" {
+			t.Fatalf("deposits = %v", deposits)
+		}
+	})
+}
+
+func TestListingRefusals(t *testing.T) {
+	x := newExchange(t)
+	mine, theirs := x.asset(x.coll, "东村"), x.asset(x.other, "西村")
+	input := func(asset uuid.UUID) map[string]any {
+		return map[string]any{"assetIds": []string{asset.String()}, "title": "荒山承包", "listedPrice": "50000.00",
+			"increment": "500.00", "termMonths": 24}
+	}
+	t.Run("a collective lists only its own assets", func(t *testing.T) {
+		x.refuse(x.collTok, "createListing", input(theirs), "FORBIDDEN")
+	})
+	t.Run("a bank lists only its collateral, as a disposal", func(t *testing.T) {
+		x.refuse(x.Token(auth.RoleBank, uuid.New()), "createListing", input(mine), "FORBIDDEN")
+	})
+	t.Run("an unregistered asset is not found", func(t *testing.T) {
+		x.refuse(x.collTok, "createListing", input(uuid.New()), "NOT_FOUND")
+	})
+	t.Run("rule 1: a term past the end of the right", func(t *testing.T) {
+		in := input(mine)
+		in["termMonths"] = 12 * 31
+		x.refuse(x.collTok, "createListing", in, "TERM_EXCEEDS_CONTRACT")
+	})
+	t.Run("an encumbered asset needs the secured party's written consent", func(t *testing.T) {
+		asset, bank := x.asset(x.coll, "南村"), uuid.New()
+		_, err := x.App.Assets.Handle(context.Background(), registry.AddRestriction{AssetID: asset, Restriction: registry.Restriction{
+			ID: uuid.New(), Kind: registry.RestrictionMortgage, Grantor: x.coll, SecuredParty: bank, Amount: kernel.Yuan(10_000),
+			Start: apitest.Start.Add(-time.Hour), Source: registry.Source{Reference: "抵押登记", Date: apitest.Start.Add(-time.Hour)},
+		}}, app.Meta{CommandID: uuid.New(), Actor: "test:setup"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.refuse(x.collTok, "createListing", input(asset), "ASSET_ENCUMBERED")
+	})
+	t.Run("only the seller revises, submits, relists or ends", func(t *testing.T) {
+		id := x.list(mine, "东村荒山", "50000.00")
+		x.refuse(x.otherTok, "reviseListing", map[string]any{"listingId": id, "assetIds": []string{mine.String()}, "title": "x",
+			"listedPrice": "1.00", "increment": "1.00", "termMonths": 1}, "FORBIDDEN")
+		x.refuse(x.otherTok, "withdrawListing", map[string]any{"listingId": id}, "FORBIDDEN")
+		x.refuse(x.otherTok, "relistListing", map[string]any{"listingId": id}, "FORBIDDEN")
+		x.refuse(x.collTok, "relistListing", map[string]any{"listingId": id}, "INVALID_STATE")
+		x.refuse(x.collTok, "submitListing", map[string]any{"listingId": uuid.NewString()}, "NOT_FOUND")
+	})
+	t.Run("a retried createListing with its idempotency key writes nothing new", func(t *testing.T) {
+		in := input(mine)
+		in["idempotencyKey"] = "k-1"
+		first := x.MustDo(x.collTok, createListing, map[string]any{"input": in})
+		again := x.MustDo(x.collTok, createListing, map[string]any{"input": in})
+		if get(first, "createListing", "listingId") != get(again, "createListing", "listingId") ||
+			get(again, "createListing", "duplicate") != true || get(first, "createListing", "position") != get(again, "createListing", "position") {
+			t.Fatalf("first %v, retry %v", first, again)
+		}
+	})
+}
+
+func TestSearchAndPaging(t *testing.T) {
+	x := newExchange(t)
+	apple := x.list(x.asset(x.coll, "王家庄"), "王家庄苹果园土地经营权流转", "100000.00")
+	pear := x.list(x.asset(x.coll, "李家村"), "李家村梨园流转", "60000.00")
+	var hills []string
+	for i := range 5 {
+		hills = append(hills, x.list(x.asset(x.coll, "东村"), fmt.Sprintf("东村荒山 %d 号", i), fmt.Sprintf("%d.00", 20000+1000*i)))
+	}
+	x.announce(pear)
+	const q = `query($f: ListingFilter, $s: ListingSort, $first: Int, $after: String) {
+		listings(filter: $f, sort: $s, first: $first, after: $after) {
+			totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id title status listedPrice } } } }`
+	ids := func(r map[string]any) []string {
+		var out []string
+		for _, e := range get(r, "listings", "edges").([]any) {
+			out = append(out, get(e, "node", "id").(string))
+		}
+		return out
+	}
+	t.Run("Chinese text finds the listing", func(t *testing.T) {
+		r := x.MustDo("", q, map[string]any{"f": map[string]any{"text": "苹果园"}})
+		if got := ids(r); !slices.Equal(got, []string{apple}) || get(r, "listings", "totalCount") != 1.0 {
+			t.Fatalf("苹果园 finds %v", got)
+		}
+	})
+	t.Run("filters combine", func(t *testing.T) {
+		r := x.MustDo("", q, map[string]any{"f": map[string]any{"status": []string{"ANNOUNCED"}, "county": "寿光市",
+			"minPrice": "50000", "maxPrice": "60000.00"}})
+		if got := ids(r); !slices.Equal(got, []string{pear}) {
+			t.Fatalf("got %v", got)
+		}
+	})
+	t.Run("pages by price follow on with cursors and never repeat", func(t *testing.T) {
+		var seen []string
+		after := any(nil)
+		for page := 0; ; page++ {
+			r := x.MustDo("", q, map[string]any{"s": "PRICE_ASC", "first": 2, "after": after})
+			seen = append(seen, ids(r)...)
+			if get(r, "listings", "totalCount") != 7.0 {
+				t.Fatalf("totalCount = %v", get(r, "listings", "totalCount"))
+			}
+			if get(r, "listings", "pageInfo", "hasNextPage") != true {
+				break
+			}
+			after = get(r, "listings", "pageInfo", "endCursor")
+			if page > 5 {
+				t.Fatal("paging does not end")
+			}
+		}
+		want := append(slices.Clone(hills), pear, apple)
+		if !slices.Equal(seen, want) {
+			t.Fatalf("pages %v, want %v", seen, want)
+		}
+	})
+	t.Run("a cursor of another order is refused", func(t *testing.T) {
+		r := x.MustDo("", q, map[string]any{"s": "PRICE_ASC", "first": 1})
+		cur := get(r, "listings", "pageInfo", "endCursor")
+		if r := x.Do("", q, map[string]any{"s": "CLOSING_AT_ASC", "first": 1, "after": cur}); r.Code() != "INVALID_INPUT" {
+			t.Fatalf("errors = %+v", r.Errors)
+		}
+	})
+	t.Run("no output type has a reserve price field", func(t *testing.T) {
+		for name, typ := range x.Schema.TypeMap() {
+			o, ok := typ.(*graphql.Object)
+			if !ok {
+				continue
+			}
+			for f := range o.Fields() {
+				if strings.Contains(strings.ToLower(f), "reserve") {
+					t.Fatalf("%s.%s", name, f)
+				}
+			}
+		}
+	})
+}
+
+func TestEveryMutationChecksTheCallersRole(t *testing.T) {
+	x := newExchange(t)
+	ex, bidder := []auth.Role{auth.RoleExchange}, []auth.Role{auth.RoleBidder}
+	sellers := []auth.Role{auth.RoleCollective, auth.RoleBank}
+	x.CheckRoles(t, map[string][]auth.Role{
+		"createListing": sellers, "reviseListing": sellers, "submitListing": sellers, "withdrawListing": sellers,
+		"relistListing": sellers, "endListing": sellers,
+		"reviewListing": ex, "suspendListing": ex, "resumeListing": ex, "confirmDeposit": ex, "qualifyBidder": ex,
+		"agreeNegotiatedPrice": ex, "confirmPayment": ex, "refundDeposit": ex, "signListingContract": ex,
+		"issueCertificate": ex, "archiveListing": ex,
+		"registerBidder": bidder, "placeBid": bidder, "exerciseMemberPriority": bidder,
+	})
+}
+
+// feed is a graphql-transport-ws subscription to auctionFeed.
+type feed struct {
+	conn *websocket.Conn
+	ctx  context.Context
+}
+
+// subscribe opens a WebSocket as token's holder and subscribes to the listing's feed.
+func (x *exchange) subscribe(token, listingID string) *feed {
+	x.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	x.T.Cleanup(cancel)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(x.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		x.T.Fatal(err)
+	}
+	x.T.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
+	f := &feed{conn: conn, ctx: ctx}
+	init := map[string]any{"type": "connection_init"}
+	if token != "" {
+		init["payload"] = map[string]any{"Authorization": "Bearer " + token}
+	}
+	f.send(x.T, init)
+	if m := f.read(x.T); m["type"] != "connection_ack" {
+		x.T.Fatalf("connection_init answered %v", m)
+	}
+	f.send(x.T, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query": `subscription($id: ID!) { auctionFeed(listingId: $id) {
+			kind status position at seq bidderNumber bidderId amount closesAt previousClosesAt sold via reason } }`,
+		"variables": map[string]any{"id": listingID},
+	}})
+	// The first event is the snapshot, taken after the live subscription started.
+	if e := f.next(x.T); e["kind"] != "SUBSCRIBED" {
+		x.T.Fatalf("first feed event %v, want SUBSCRIBED", e)
+	}
+	return f
+}
+
+func (f *feed) send(t testing.TB, m map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(m)
+	if err := f.conn.Write(f.ctx, websocket.MessageText, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *feed) read(t testing.TB) map[string]any {
+	t.Helper()
+	_, b, err := f.conn.Read(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// next returns the next auctionFeed event.
+func (f *feed) next(t testing.TB) map[string]any {
+	t.Helper()
+	m := f.read(t)
+	if m["type"] != "next" {
+		t.Fatalf("got %v, want a next message", m)
+	}
+	return get(m, "payload", "data", "auctionFeed").(map[string]any)
+}
