@@ -28,13 +28,35 @@ var (
 	Luqing = id("party/luqing")
 	// Bank is 寿光农村商业银行股份有限公司, role bank.
 	Bank = id("party/bank")
-	// Fund is the rural property operation fund (潍坊市农村产权运作基金), role fund;
-	// the exchange operator runs it.
-	Fund = id("party/fund")
 )
+
+// Party is one of the demo's parties and the role its bearer token takes.
+type Party struct {
+	Name string
+	Role string // as `nongjiao token --role` takes it
+	ID   uuid.UUID
+}
+
+// Parties lists the demo's parties. The exchange operator appears twice: it
+// also runs the operation fund, whose commands take the fund role.
+func Parties() []Party {
+	return []Party{
+		{"潍坊农村产权交易中心（交易所运营方）", "exchange", Exchange},
+		{"潍坊市农村产权运作基金（由交易中心运营）", "fund", Exchange},
+		{"王家庄村股份经济合作社", "collective", Wangjiazhuang},
+		{"车道峪村股份经济合作社", "collective", Chedaoyu},
+		{"潍坊丰禾农业发展有限公司", "bidder", Fenghe},
+		{"寿光市绿源果蔬种植专业合作社", "bidder", Lvyuan},
+		{"山东鲁青林果科技有限公司", "bidder", Luqing},
+		{"寿光农村商业银行股份有限公司", "bank", Bank},
+	}
+}
 
 // The demo's aggregates a user will want to look at or act on.
 var (
+	// Fund is the rural property operation fund (潍坊市农村产权运作基金); its
+	// operator is Exchange.
+	Fund = id("fund/weifang")
 	// ListingDraft is 「车道峪村荒山使用权流转」, still a draft.
 	ListingDraft = id("listing/draft")
 	// ListingSubmitted is 「王家庄村集体冷库租赁经营」, submitted and awaiting the exchange's review.

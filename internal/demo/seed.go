@@ -21,7 +21,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
-// History is how far before now the demo's story begins (at midnight, Shanghai, of that day).
+// History is how far before now the demo's story begins (at midnight,
+// Shanghai, of that day). The story ends at now, truncated to the minute.
 const History = 60 * 24 * time.Hour
 
 // Seed writes the demo's story into store if the store is empty, and returns
@@ -52,7 +53,7 @@ func seed(ctx context.Context, store eventstore.Store, now time.Time, log *slog.
 	if log == nil {
 		log = slog.Default()
 	}
-	now = now.UTC()
+	now = now.UTC().Truncate(time.Minute)
 	first := now.Add(-History).In(kernel.Shanghai) // the story starts at midnight, Shanghai, of that day
 	clock := kernel.NewManualClock(time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, kernel.Shanghai))
 	s := &seeder{ctx: ctx, store: store, clock: clock, now: now,
