@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -112,6 +113,19 @@ func sign(e *env, listingID uuid.UUID, ref string) transfer.State {
 	return c
 }
 
+// defaultLoan lets the scheduler mark the unpaid loan overdue, then in default.
+func defaultLoan(e *env, id uuid.UUID) lending.State {
+	e.t.Helper()
+	for i := 0; get(e, e.app.Loans, id).Status != lending.StatusDefaulted; i++ {
+		_, at, ok := get(e, e.app.Loans, id).NextDue()
+		if !ok || i > 2 {
+			e.t.Fatalf("the loan is %s and does not default", get(e, e.app.Loans, id).Status)
+		}
+		e.runDueAt(at)
+	}
+	return get(e, e.app.Loans, id)
+}
+
 // TestStoryDefaultAndDisposal is the whole default story of issue 5, in
 // memory: the collective lists land, two bidders bid, the winner gets the
 // right, mortgages it to a bank and borrows, the loan defaults, the right is
@@ -175,14 +189,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 
 	// Nothing is repaid: the scheduler marks the loan overdue, then in default.
-	for i := 0; get(e, e.app.Loans, loanID).Status != lending.StatusDefaulted; i++ {
-		_, at, ok := get(e, e.app.Loans, loanID).NextDue()
-		if !ok || i > 2 {
-			t.Fatalf("the loan is %s and does not default", get(e, e.app.Loans, loanID).Status)
-		}
-		e.runDueAt(at)
-	}
-	defaulted := get(e, e.app.Loans, loanID)
+	defaulted := defaultLoan(e, loanID)
 	if defaulted.ClaimPrincipal != principal || defaulted.ClaimInterest <= 0 {
 		t.Fatalf("claim at default %s principal + %s interest, want all 50,000.00 of principal and some interest", defaulted.ClaimPrincipal, defaulted.ClaimInterest)
 	}
@@ -236,6 +243,18 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	if resold.Terms.Transferor != farmer || resold.Terms.End.After(lease.Terms.End) {
 		t.Fatalf("the disposal contract transfers from %s until %s, want the farmer's right, ending by %s",
 			resold.Terms.Transferor, resold.Terms.End, lease.Terms.End)
+	}
+
+	// Every manager step of the disposal, delivered again, writes nothing.
+	for name, rec := range map[string]eventstore.RecordedEvent{
+		"process.disposal.lending": e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"),
+		"process.disposal.listing": e.event("listing-"+disposal.String(), "listing.PaymentConfirmed.v1"),
+		"process.award.listing":    e.event("listing-"+disposal.String(), "listing.PaymentConfirmed.v1"),
+		"process.disposal.fund":    e.event("fund-"+fundID.String(), "fund.FundClaimPaid.v1"),
+	} {
+		if n := e.redeliver(name, rec); n != 0 {
+			t.Errorf("%s redelivered to %s: %d events written", rec.Type, name, n)
+		}
 	}
 
 	// The contract drafted for the first sale was caused by its payment and

@@ -1,0 +1,261 @@
+package process
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
+)
+
+// listLand drafts the collective's 10-year lease listing of the entrusted land.
+func listLand(e *env, id uuid.UUID) {
+	e.t.Helper()
+	e.do(listing.CreateListing{ListingID: id, Details: listing.Details{
+		Title: "王家庄苹果园土地经营权流转", Seller: collective,
+		Asset: listing.AssetFacts{AssetIDs: []uuid.UUID{assetID}, Type: kernel.AssetLandManagementRight, OwningCollective: collective,
+			Area: 2000, RightsEnd: rightsEnd},
+		ListedPrice: kernel.Yuan(100_000), StartingPrice: kernel.Yuan(100_000), Increment: kernel.Yuan(1_000),
+		TermMonths: 120, Settings: listing.DefaultSettings(),
+	}})
+}
+
+var resolution = listing.Resolution{Body: "villager representatives", VotesFor: 20, Total: 30, Date: t0}
+
+func TestAwardManager(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	registerLand(e)
+	listLand(e, firstSale)
+	l := auction(e, firstSale, resolution, []bidder{{buyerC, false}, {farmer, false}},
+		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(105_000)})
+	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
+	c := sign(e, firstSale, "寒亭流转(2026)第 18 号")
+
+	t.Run("the paid award drafts the contract with the listing's terms", func(t *testing.T) {
+		local := paid.Recorded.In(kernel.Shanghai)
+		start := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, kernel.Shanghai)
+		want := transfer.Terms{Transferor: collective, Transferee: farmer, Form: transfer.FormLease, Use: transfer.UseCropping,
+			Start: start.UTC(), End: start.AddDate(10, 0, 0).UTC(), Frequency: transfer.OneOff}
+		got := c.Terms
+		if got.Transferor != want.Transferor || got.Transferee != want.Transferee || got.Form != want.Form || got.Use != want.Use ||
+			!got.Start.Equal(want.Start) || !got.End.Equal(want.End) || got.Frequency != want.Frequency || got.RentPerMuYear != 0 {
+			t.Fatalf("terms %+v, want %+v", got, want)
+		}
+		if got.Resolution == nil || got.Resolution.Body != transfer.VillagerRepresentatives || got.Resolution.VotesFor != 20 {
+			t.Errorf("resolution %+v, want the representatives' 20 of 30", got.Resolution)
+		}
+		if c.ListingID != firstSale || c.Outstanding() != 0 {
+			t.Errorf("contract of listing %s owes %s; want listing %s, nothing owed (the price was paid on the exchange)", c.ListingID, c.Outstanding(), firstSale)
+		}
+	})
+	t.Run("the signed contract moves the right for its term", func(t *testing.T) {
+		r, _ := get(e, e.app.Assets, assetID).CurrentRight()
+		if r.Holder != farmer || r.ContractID != c.ID || !r.End.Equal(c.Terms.End) {
+			t.Fatalf("current right %+v, want the farmer's under %s until %s", r, c.ID, c.Terms.End)
+		}
+	})
+	t.Run("redelivered events write nothing", func(t *testing.T) {
+		if n := e.redeliver("process.award.listing", paid); n != 0 {
+			t.Errorf("payment redelivered: %d events written", n)
+		}
+		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v1")
+		if n := e.redeliver("process.award.transfer", signed); n != 0 {
+			t.Errorf("signature redelivered: %d events written", n)
+		}
+	})
+	t.Run("termination ends the right and returns it to the household", func(t *testing.T) {
+		e.do(transfer.Terminate{ContractID: c.ID, By: farmer, Reason: transfer.ReasonMutualAgreement,
+			Document: transfer.Document{Reference: "解除协议 17", Signed: e.clock.Now()}})
+		e.eventually("the right returns", func() bool { return get(e, e.app.Assets, assetID).Holder() == household })
+		ended := e.event("asset-"+assetID.String(), "registry.ManagementRightEnded.v1")
+		if ended.Metadata.Actor != Actor {
+			t.Errorf("right ended by %q, want %q", ended.Metadata.Actor, Actor)
+		}
+		terminated := e.event("transfer-"+c.ID.String(), "transfer.ContractTerminated.v1")
+		if n := e.redeliver("process.award.transfer", terminated); n != 0 {
+			t.Errorf("termination redelivered: %d events written", n)
+		}
+	})
+}
+
+// register files a notice of a mortgage of the household's own right for lender.
+func register(e *env, id uuid.UUID, lender uuid.UUID, end time.Time) {
+	e.t.Helper()
+	e.do(collateral.RegisterCollateral{RegistrationID: id, By: lender, Number: "DJ-" + id.String()[:8], Grantor: household, SecuredParty: lender,
+		Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}, SecuredAmount: kernel.Yuan(30_000),
+		Start: e.clock.Now(), End: end, Contractor: household})
+}
+
+func TestRestrictionManager(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	registerLand(e)
+	discharged, expiring := uuid.New(), uuid.New()
+	register(e, discharged, bank, rightsEnd)
+	register(e, expiring, bank, t0.AddDate(1, 0, 0))
+	e.eventually("both notices restrict the asset", func() bool {
+		a := get(e, e.app.Assets, assetID)
+		return restricted(a, discharged) && restricted(a, expiring)
+	})
+	added := e.event("collateral-"+discharged.String(), "collateral.CollateralRegistered.v1")
+	if n := e.redeliver("process.restriction", added); n != 0 {
+		t.Errorf("registration redelivered: %d events written", n)
+	}
+	for _, r := range get(e, e.app.Assets, assetID).Restrictions {
+		if r.Kind != registry.RestrictionMortgage || r.SecuredParty != bank || r.Amount != kernel.Yuan(30_000) || !r.End.IsZero() {
+			t.Errorf("restriction %+v, want the bank's open-ended mortgage of 30,000.00", r)
+		}
+	}
+
+	e.do(collateral.DischargeCollateral{RegistrationID: discharged, By: bank, Reason: "paid"})
+	e.eventually("the discharged notice is lifted", func() bool { return !restricted(get(e, e.app.Assets, assetID), discharged) })
+	e.runDueAt(t0.AddDate(1, 0, 0))
+	e.eventually("the expired notice is lifted", func() bool { return !restricted(get(e, e.app.Assets, assetID), expiring) })
+	if get(e, e.app.Collateral, expiring).Status != collateral.StatusExpired {
+		t.Fatal("the scheduler did not expire the notice")
+	}
+	lifted := e.event("collateral-"+discharged.String(), "collateral.CollateralDischarged.v1")
+	if n := e.redeliver("process.restriction", lifted); n != 0 {
+		t.Errorf("discharge redelivered: %d events written", n)
+	}
+}
+
+// applyAndApprove takes the household's 20,000.00 loan against its own right to approval.
+func applyAndApprove(e *env, id uuid.UUID) {
+	e.t.Helper()
+	e.do(lending.ApplyForLoan{LoanID: id, Borrower: household, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "NEW_FARMER", Amount: kernel.Yuan(20_000), TermMonths: 12, Method: lending.EqualPrincipal,
+		Collateral: lending.Collateral{AssetID: assetID, AssetType: kernel.AssetLandManagementRight, RightsEndDate: lending.CivilDate(rightsEnd)}})
+	e.do(lending.ValueCollateral{LoanID: id, By: bank, Value: kernel.Yuan(100_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: id, By: bank, Amount: kernel.Yuan(20_000)})
+}
+
+func TestLoanManager(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	registerLand(e)
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	registeredFirst, approvedFirst, otherLender := uuid.New(), uuid.New(), uuid.New()
+
+	register(e, registeredFirst, bank, rightsEnd)
+	applyAndApprove(e, registeredFirst)
+	applyAndApprove(e, approvedFirst)
+	register(e, approvedFirst, bank, rightsEnd)
+	applyAndApprove(e, otherLender)
+	register(e, otherLender, appraiser, rightsEnd) // another lender's notice: not the loan's
+	for _, id := range []uuid.UUID{registeredFirst, approvedFirst} {
+		e.eventually("the loan records its notice", func() bool {
+			l := get(e, e.app.Loans, id)
+			return l.Status == lending.StatusCollateralRegistered && l.RegistrationID == id
+		})
+	}
+	t.Run("another lender's notice is not the loan's", func(t *testing.T) {
+		// Hand both events to the managers directly, so the check does not race them.
+		e.redeliver("process.loan.lending", e.event("loan-"+otherLender.String(), "lending.LoanApproved.v1"))
+		e.redeliver("process.loan.collateral", e.event("collateral-"+otherLender.String(), "collateral.CollateralRegistered.v1"))
+		if s := get(e, e.app.Loans, otherLender).Status; s != lending.StatusApproved {
+			t.Fatalf("loan is %s, want still APPROVED", s)
+		}
+	})
+	t.Run("redelivered events write nothing", func(t *testing.T) {
+		if n := e.redeliver("process.loan.lending", e.event("loan-"+registeredFirst.String(), "lending.LoanApproved.v1")); n != 0 {
+			t.Errorf("approval redelivered: %d events written", n)
+		}
+		if n := e.redeliver("process.loan.collateral", e.event("collateral-"+approvedFirst.String(), "collateral.CollateralRegistered.v1")); n != 0 {
+			t.Errorf("registration redelivered: %d events written", n)
+		}
+	})
+	t.Run("repaying the loan discharges its notice and lifts the mortgage", func(t *testing.T) {
+		e.do(lending.DisburseLoan{LoanID: approvedFirst, By: bank})
+		e.do(lending.RepayLoan{LoanID: approvedFirst, Amount: get(e, e.app.Loans, approvedFirst).TotalOwed()})
+		e.eventually("the notice is discharged", func() bool {
+			return get(e, e.app.Collateral, approvedFirst).Status == collateral.StatusDischarged
+		})
+		e.eventually("the mortgage is lifted", func() bool { return !restricted(get(e, e.app.Assets, assetID), approvedFirst) })
+		repaid := e.event("loan-"+approvedFirst.String(), "lending.LoanRepaid.v1")
+		if n := e.redeliver("process.loan.lending", repaid); n != 0 {
+			t.Errorf("repayment redelivered: %d events written", n)
+		}
+		if get(e, e.app.Collateral, registeredFirst).Status != collateral.StatusRegistered {
+			t.Error("another loan's notice was discharged")
+		}
+	})
+}
+
+func TestSettleRetriesOnlyWhatARetryCanFix(t *testing.T) {
+	m := &managers{log: newEnv(t).log}
+	cmd, meta := lending.DeclareDefault{LoanID: uuid.New()}, app.Meta{CommandID: uuid.New()}
+	for _, c := range []struct {
+		err       error
+		ok, retry bool
+	}{
+		{nil, true, false},
+		{kernel.Errorf(kernel.CodeInvalidState, "loan is REPAID"), false, false},
+		{kernel.Errorf(lending.CodeOverpayment, "too much"), false, false},
+		{kernel.Errorf(kernel.CodeConflict, "being changed by others"), false, true},
+		{kernel.Errorf(kernel.CodeInternal, "boom"), false, true},
+		{fmt.Errorf("append: %w", errors.New("disk full")), false, true},
+	} {
+		ok, err := m.settle(c.err, cmd, meta)
+		if ok != c.ok || (err != nil) != c.retry {
+			t.Errorf("settle(%v) = %v, %v; want ok %v, retry %v", c.err, ok, err, c.ok, c.retry)
+		}
+	}
+}
+
+func TestDisposalPaysByRank(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers() // no fund: a loss would be claimed by the bank itself
+	registerLand(e)
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	applyAndApprove(e, loanID)
+	register(e, loanID, bank, rightsEnd)
+	junior := uuid.New()
+	e.clock.Advance(time.Hour)
+	register(e, junior, appraiser, rightsEnd) // a later notice of another lender, for 30,000.00
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	defaulted := defaultLoan(e, loanID)
+	owed := defaulted.ClaimPrincipal + defaulted.ClaimInterest
+
+	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
+	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	d := get(e, e.app.Listings, disposal).Details
+	if len(d.Asset.Encumbrances) != 2 || d.Increment != kernel.Yuan(1_000) {
+		t.Fatalf("disposal listing %+v, want both notices as encumbrances and a 1,000.00 step (1 %% of 100,000.00)", d)
+	}
+	d.ListedPrice, d.StartingPrice = kernel.Yuan(40_000), kernel.Yuan(40_000)
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000), kernel.Yuan(45_000)})
+	e.do(listing.ConfirmPayment{ListingID: disposal, Amount: l.Award.BalanceDue})
+
+	e.eventually("both notices are discharged", func() bool {
+		return get(e, e.app.Collateral, loanID).Status == collateral.StatusDischarged &&
+			get(e, e.app.Collateral, junior).Status == collateral.StatusDischarged
+	})
+	loan := get(e, e.app.Loans, loanID)
+	if loan.Status != lending.StatusRecovered || loan.Recoveries != owed {
+		t.Fatalf("senior loan %s with %s recovered, want RECOVERED with its whole claim %s", loan.Status, loan.Recoveries, owed)
+	}
+	e.eventually("the asset is free", func() bool { return !get(e, e.app.Assets, assetID).Encumbered(e.clock.Now()) })
+	if d := get(e, e.app.Collateral, junior); d.Status != collateral.StatusDischarged {
+		t.Fatalf("junior notice is %s", d.Status)
+	}
+	sign(e, disposal, "寒亭流转(2026)第 60 号")
+}
