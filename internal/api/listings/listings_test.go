@@ -17,6 +17,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/listings"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 	"github.com/nongjiao/nongjiao/internal/registry"
@@ -306,6 +307,114 @@ func TestAuctionThroughToArchive(t *testing.T) {
 		}
 		if deposits[alice.String()] != "APPLIED" || deposits[bob.String()] != "REFUNDED" || deposits[carol.String()] != "RELEASED" {
 			t.Fatalf("deposits = %v", deposits)
+		}
+	})
+}
+
+func TestMemberPriorityNegotiationAndSuspension(t *testing.T) {
+	x := newExchange(t)
+	alice, carol, dave := uuid.New(), uuid.New(), uuid.New()
+	aliceTok, carolTok, daveTok := x.Token(auth.RoleBidder, alice), x.Token(auth.RoleBidder, carol), x.Token(auth.RoleBidder, dave)
+	coopID := uuid.New()
+	ctx, meta := context.Background(), func() app.Meta { return app.Meta{CommandID: uuid.New(), Actor: "test:setup"} }
+	if _, err := x.App.Coops.Handle(ctx, coop.FoundCooperative{CoopID: coopID, Collective: x.coll, Name: "王家庄股份经济合作社",
+		Settings: coop.DefaultSettings()}, meta()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.App.Coops.Handle(ctx, coop.AdmitMember{CoopID: coopID, Member: carol, Household: uuid.New()}, meta()); err != nil {
+		t.Fatal(err)
+	}
+	priority := x.list(x.asset(x.coll, "王家庄"), "王家庄果园", "100000.00")
+	negotiated := x.list(x.asset(x.coll, "李家村"), "李家村鱼塘", "50000.00")
+	suspended := x.list(x.asset(x.coll, "东村"), "东村林地", "80000.00")
+	for _, id := range []string{priority, negotiated, suspended} {
+		x.announce(id)
+	}
+	register := func(tok, id string, coopID any) apitest.Response {
+		return x.Do(tok, `mutation($id: ID!, $coop: ID) { registerBidder(input: {listingId: $id, cooperativeId: $coop}) { bidderNumber } }`,
+			map[string]any{"id": id, "coop": coopID})
+	}
+	qualify := func(id string, b uuid.UUID) {
+		x.must(x.exTok, "confirmDeposit", map[string]any{"listingId": id, "bidderId": b.String(), "amount": "30000.00"})
+		x.must(x.exTok, "qualifyBidder", map[string]any{"listingId": id, "bidderId": b.String(), "qualified": true})
+	}
+
+	t.Run("rule 3: membership comes from the owning collective's cooperative register", func(t *testing.T) {
+		if r := register(daveTok, priority, coopID.String()); r.Code() != "NOT_A_MEMBER" {
+			t.Fatalf("dave, no member, registering as one: %+v", r.Errors)
+		}
+		if r := register(aliceTok, priority, nil); len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		if r := register(carolTok, priority, coopID.String()); len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		l := get(x.MustDo(x.exTok, boardQuery, map[string]any{"id": priority}), "listing", "bidders")
+		if get(l, 0, "isMember") != false || get(l, 1, "isMember") != true {
+			t.Fatalf("bidders = %v", l)
+		}
+	})
+	qualify(priority, alice)
+	qualify(priority, carol)
+	if r := register(aliceTok, negotiated, nil); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	qualify(negotiated, alice)
+
+	t.Run("rule 10: a suspended listing takes no registrations; resumed, it does; the seller withdraws", func(t *testing.T) {
+		x.must(x.exTok, "suspendListing", map[string]any{"listingId": suspended, "reason": "异议：四至不清"})
+		if r := register(aliceTok, suspended, nil); r.Code() != "INVALID_STATE" {
+			t.Fatalf("registering while suspended: %+v", r.Errors)
+		}
+		x.must(x.exTok, "resumeListing", map[string]any{"listingId": suspended})
+		if r := register(aliceTok, suspended, nil); len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		x.must(x.collTok, "withdrawListing", map[string]any{"listingId": suspended, "reason": "村民会议撤回"})
+		if s := get(x.MustDo("", boardQuery, map[string]any{"id": suspended}), "listing", "status"); s != "WITHDRAWN" {
+			t.Fatalf("status = %v", s)
+		}
+	})
+
+	x.advanceTo(announcementEnds) // priority: two qualified → auction; negotiated: one → negotiation
+	t.Run("rule 10: the only qualified bidder buys at the listed price or more", func(t *testing.T) {
+		x.refuse(x.exTok, "agreeNegotiatedPrice", map[string]any{"listingId": negotiated, "bidderId": alice.String(), "price": "49999.00"},
+			"PRICE_BELOW_LISTED")
+		x.must(x.exTok, "agreeNegotiatedPrice", map[string]any{"listingId": negotiated, "bidderId": alice.String(), "price": "50000.00"})
+		l := get(x.MustDo(aliceTok, boardQuery, map[string]any{"id": negotiated}), "listing")
+		if get(l, "status") != "AWAITING_PAYMENT" || get(l, "award", "via") != "NEGOTIATION" || get(l, "award", "bidderId") != alice.String() {
+			t.Fatalf("negotiated = %v", l)
+		}
+	})
+
+	x.advanceTo(biddingOpens)
+	x.must(aliceTok, "placeBid", map[string]any{"listingId": priority, "amount": "100000.00"})
+	x.advanceTo(biddingOpens.Add(35 * time.Minute)) // closes: the outsider alice wins provisionally
+	t.Run("rule 3: a qualified member matches the winning price in the window", func(t *testing.T) {
+		if s := get(x.MustDo("", boardQuery, map[string]any{"id": priority}), "listing", "status"); s != "PRIORITY_WINDOW" {
+			t.Fatalf("status = %v", s)
+		}
+		x.refuse(aliceTok, "exerciseMemberPriority", map[string]any{"listingId": priority}, "NOT_A_MEMBER")
+		x.refuse(daveTok, "exerciseMemberPriority", map[string]any{"listingId": priority}, "BIDDER_NOT_REGISTERED")
+		x.must(carolTok, "exerciseMemberPriority", map[string]any{"listingId": priority})
+		l := get(x.MustDo("", boardQuery, map[string]any{"id": priority}), "listing")
+		if get(l, "status") != "AWAITING_PAYMENT" || get(l, "award", "via") != "MEMBER_PRIORITY" ||
+			get(l, "award", "bidderNumber") != 2.0 || get(l, "award", "price") != "100000.00" || get(l, "award", "bidderId") != nil {
+			t.Fatalf("after priority = %v", l)
+		}
+	})
+
+	t.Run("rule 13: an unpaid buyer forfeits the deposit; the seller relists", func(t *testing.T) {
+		x.Advance(10 * 24 * time.Hour) // past both payment deadlines
+		r := x.MustDo(x.exTok, `{ trades(filter: {status: [FORFEITED]}) { totalCount edges { node { listingId via } } } }`, nil)
+		if get(r, "trades", "totalCount") != 2.0 {
+			t.Fatalf("forfeited trades = %v", r)
+		}
+		x.must(x.collTok, "relistListing", map[string]any{"listingId": negotiated})
+		l := get(x.MustDo("", `query($id: ID!) { listing(id: $id) { status round award { price } registrationClosesAt } }`,
+			map[string]any{"id": negotiated}), "listing")
+		if get(l, "status") != "DRAFT" || get(l, "round") != 2.0 || get(l, "award") != nil || get(l, "registrationClosesAt") != nil {
+			t.Fatalf("relisted = %v", l)
 		}
 	})
 }
