@@ -308,3 +308,61 @@ func TestFiltersNarrowToAPledgeesHolders(t *testing.T) {
 		t.Fatalf("a bank without pledges sees %d lines (err %v)", stranger.Total, err)
 	}
 }
+
+// BenchmarkRegisterReads pages through a 2,000-member register (100 lines
+// after the 1,000th, with the count) and a dividend's payouts, on SQLite.
+func BenchmarkRegisterReads(b *testing.B) {
+	ctx := context.Background()
+	clock := kernel.NewManualClock(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC))
+	a := app.New(memstore.New(clock), clock, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{})
+	id := uuid.New()
+	do := func(cmd coop.Command) {
+		if _, err := a.Coops.Handle(ctx, cmd, app.Meta{CommandID: uuid.New(), Actor: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	do(coop.FoundCooperative{CoopID: id, Collective: uuid.New(), Name: "bench", Settings: coop.DefaultSettings()})
+	var allocs []coop.Allocation
+	for i := range 2000 {
+		m := uuid.New()
+		do(coop.AdmitMember{CoopID: id, Member: m, Household: uuid.New()})
+		allocs = append(allocs, coop.Allocation{Member: m, Class: coop.ClassPopulation, Shares: int64(1 + i%7)})
+	}
+	do(coop.AllocateShares{CoopID: id, Allocations: allocs})
+	dividend := uuid.New()
+	do(coop.DeclareDividend{CoopID: id, DividendID: dividend, Amount: kernel.Yuan(123_456)})
+	db, err := readmodel.OpenSQLite(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	p, err := readmodel.NewProjector(ctx, db, a.Events, coopview.Projections()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs, _ := a.Store.ReadAll(ctx, 0, 1<<20)
+	if err := p.Apply(ctx, recs...); err != nil {
+		b.Fatal(err)
+	}
+	mid, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, coopview.Page{First: 1000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	after := mid.Rows[len(mid.Rows)-1].Key()
+	b.Run("holders", func(b *testing.B) {
+		for b.Loop() {
+			res, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, coopview.Page{First: 100, After: &after})
+			if err != nil || len(res.Rows) != 100 {
+				b.Fatal(len(res.Rows), err)
+			}
+		}
+	})
+	b.Run("payouts", func(b *testing.B) {
+		for b.Loop() {
+			res, err := coopview.Payouts(ctx, db, id, dividend, coopview.PayoutFilter{}, coopview.Page{First: 100, After: &coopview.Key{ID: after.ID}})
+			if err != nil || len(res.Rows) == 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
