@@ -247,3 +247,13 @@ func TestSeedWorksOnEveryDayOfTheWeek(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkSeed(b *testing.B) {
+	for b.Loop() {
+		store := memstore.New(kernel.NewManualClock(demoNow))
+		if _, err := Seed(context.Background(), store, demoNow, quiet); err != nil {
+			b.Fatal(err)
+		}
+		store.Close()
+	}
+}
