@@ -30,6 +30,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/process"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
@@ -175,6 +176,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 		s.Projector.AddTo(router, s.Store)
+		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
+			return err
+		}
 		g.Go(func() error { return router.Run(ctx) })
 		g.Go(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
 	}
