@@ -11,22 +11,26 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api/apitest"
 	"github.com/nongjiao/nongjiao/internal/api/coops"
-	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/auth"
-	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 var area = apitest.Area{Register: coops.Register, Projections: coopview.Projections}
 
-// forEachBackend runs fn against a fresh API on SQLite and on PostgreSQL read models.
+// creditArea files the collateral registrations that share pledges need.
+var creditArea = apitest.Area{Register: credit.Register, Projections: creditview.Projections}
+
+// forEachBackend runs fn against a fresh API (this area and the credit area)
+// on SQLite and on PostgreSQL read models.
 func forEachBackend(t *testing.T, fn func(t *testing.T, h *apitest.Harness)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, apitest.New(t, area)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, apitest.NewWithDB(t, t.TempDir(), openPostgres(t), area)) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, apitest.New(t, area, creditArea)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, apitest.NewWithDB(t, t.TempDir(), openPostgres(t), area, creditArea)) })
 }
 
 // openPostgres opens a fresh schema in the test PostgreSQL, dropped after the
@@ -266,20 +270,14 @@ func TestRedemptionIsCappedPerShanghaiYear(t *testing.T) {
 	})
 }
 
-// registerPledge files a share-pledge notice for bank over member's shares,
-// as the credit area's registerCollateral would.
-func registerPledge(t *testing.T, h *apitest.Harness, bank uuid.UUID, coopID, member string, shares int64) string {
-	t.Helper()
-	id, now := uuid.New(), h.Clock.Now()
-	_, err := h.App.Collateral.Handle(context.Background(), collateral.RegisterCollateral{
-		RegistrationID: id, By: bank, SecuredParty: bank, Number: "DJ-" + id.String()[:8], Grantor: uuid.MustParse(member),
-		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: uuid.MustParse(coopID), Member: uuid.MustParse(member), Shares: shares},
-		SecuredAmount: kernel.Yuan(50_000), Start: now, End: now.AddDate(3, 0, 0),
-	}, app.Meta{CommandID: uuid.New(), Actor: "bank:" + bank.String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id.String()
+// registerPledge files a share-pledge notice through the credit area, as the
+// bank does before it pledges, and returns the registration id.
+func registerPledge(f *coopFixture, bankTok, member string, shares int) string {
+	f.t.Helper()
+	now := f.h.Clock.Now()
+	return f.must(bankTok, "registerCollateral", map[string]any{"kind": "SHARE_PLEDGE", "grantorId": member, "assetId": f.id,
+		"memberId": member, "shares": shares, "securedAmount": "50000.00",
+		"start": now.Format(time.RFC3339), "end": now.AddDate(3, 0, 0).Format(time.RFC3339)}, "registrationId")["registrationId"].(string)
 }
 
 func TestPledges(t *testing.T) {
@@ -292,7 +290,7 @@ func TestPledges(t *testing.T) {
 			return map[string]any{"cooperativeId": f.id, "holder": f.m[0], "shares": n, "registrationId": reg,
 				"loanMaturity": maturity, "idempotencyKey": key}
 		}
-		reg := registerPledge(t, h, bank, f.id, f.m[0], 100)
+		reg := registerPledge(f, bankTok, f.m[0], 100)
 		first := f.must(bankTok, "pledgeShares", pledge(reg, 100, "p1"), "pledgeId")
 		again := f.must(bankTok, "pledgeShares", pledge(reg, 100, "p1"), "pledgeId")
 		if again["pledgeId"] != first["pledgeId"] || again["duplicate"] != true {
@@ -300,13 +298,13 @@ func TestPledges(t *testing.T) {
 		}
 
 		// Only free shares can be pledged, moved or redeemed; m[0] has 50 left.
-		reg2 := registerPledge(t, h, bank, f.id, f.m[0], 60)
+		reg2 := registerPledge(f, bankTok, f.m[0], 60)
 		f.refused(bankTok, "pledgeShares", pledge(reg2, 60, ""), coop.CodeSharesPledged, "shares")
 		f.refused(f.tok, "transferShares", map[string]any{"cooperativeId": f.id, "from": f.m[0], "to": f.m[2], "class": "POPULATION", "shares": 60}, coop.CodeSharesPledged, "shares")
 		// The registration is checked: its secured party, its coverage, what it encumbers.
 		f.refused(bank2Tok, "pledgeShares", pledge(reg2, 10, ""), kernel.CodeForbidden, "registrationId")
 		f.refused(bankTok, "pledgeShares", pledge(reg, 1, ""), kernel.CodeInvalid, "shares")
-		f.refused(bankTok, "pledgeShares", pledge(registerPledge(t, h, bank, f.id, f.m[1], 10), 10, ""), kernel.CodeInvalid, "registrationId")
+		f.refused(bankTok, "pledgeShares", pledge(registerPledge(f, bankTok, f.m[1], 10), 10, ""), kernel.CodeInvalid, "registrationId")
 		f.refused(bankTok, "pledgeShares", pledge(uuid.NewString(), 10, ""), kernel.CodeNotFound, "registrationId")
 		f.refused(bankTok, "pledgeShares", map[string]any{"cooperativeId": f.id, "holder": f.m[0], "shares": 10, "registrationId": reg2,
 			"loanMaturity": h.Clock.Now().AddDate(2, 0, 0).Format(time.RFC3339)}, coop.CodePledgedLoanTermExceeded, "loanMaturity")
