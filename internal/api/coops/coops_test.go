@@ -314,7 +314,12 @@ func TestPledges(t *testing.T) {
 		if len(lines) != 1 || lines[0]["id"] != f.m[0] || lines[0]["pledgedShares"] != 100.0 || lines[0]["freeShares"] != 50.0 {
 			t.Fatalf("the pledgee sees %v", lines)
 		}
-		if c := f.coop(bank2Tok, `members { totalCount } pledges { totalCount }`); fmt.Sprint(c) != "map[members:map[totalCount:0] pledges:map[totalCount:0]]" {
+		for _, m := range nodes(f.coop(bankTok, `history { edges { node { from to } } }`)["history"]) {
+			if m["from"] != f.m[0] && m["to"] != f.m[0] {
+				t.Fatalf("the pledgee sees another holder's movement %v", m)
+			}
+		}
+		if c := f.coop(bank2Tok, `members { totalCount } pledges { totalCount } history { totalCount }`); fmt.Sprint(c) != "map[history:map[totalCount:0] members:map[totalCount:0] pledges:map[totalCount:0]]" {
 			t.Fatalf("another bank sees %v", c)
 		}
 		p := nodes(f.coop(f.tok, `pledges { edges { node { id holder pledgee shares status registrationNumber registeredUntil } } }`)["pledges"])
