@@ -33,9 +33,9 @@ const History = 60 * 24 * time.Hour
 // now with listings, an auction, a contract, a cooperative and a loan in the
 // states the package documentation lists.
 //
-// Seed refuses nothing the domain accepts: an error means a domain rule
-// refused a step of the story (a *kernel.Error, wrapped with the step) or the
-// store failed. Events written before an error stay in the store.
+// An error means a domain rule refused a step of the story (a *kernel.Error,
+// wrapped with the step and its time), the store failed, or ctx ended.
+// Events written before an error stay in the store.
 func Seed(ctx context.Context, store eventstore.Store, now time.Time, log *slog.Logger) (int, error) {
 	_, n, err := seed(ctx, store, now, log)
 	return n, err
@@ -56,10 +56,11 @@ func seed(ctx context.Context, store eventstore.Store, now time.Time, log *slog.
 	now = now.UTC().Truncate(time.Minute)
 	first := now.Add(-History).In(kernel.Shanghai) // the story starts at midnight, Shanghai, of that day
 	clock := kernel.NewManualClock(time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, kernel.Shanghai))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s := &seeder{ctx: ctx, store: store, clock: clock, now: now,
 		app: app.New(store, clock, log, app.Options{}), sched: app.NewScheduler(clock, log)}
-	ctx, cancel := context.WithCancel(ctx)
-	done := s.watch(ctx)
+	done := s.watch(cancel)
 	story(s)
 	s.at(now)
 	cancel()
@@ -92,8 +93,9 @@ type seeder struct {
 
 // watch starts one due watcher per aggregate type with time-driven commands
 // (as app.New does for the App's own scheduler) and returns a channel that
-// yields their first error once ctx ends.
-func (s *seeder) watch(ctx context.Context) <-chan error {
+// yields their errors once s.ctx ends. A watcher that fails calls cancel, so
+// the story stops instead of waiting for it.
+func (s *seeder) watch(cancel context.CancelFunc) <-chan error {
 	runs := []func(context.Context, eventstore.Store) error{
 		addWatcher(s, s.app.Assets, registry.State.NextDue),
 		addWatcher(s, s.app.Listings, listing.State.NextDue),
@@ -104,7 +106,13 @@ func (s *seeder) watch(ctx context.Context) <-chan error {
 	}
 	errs := make(chan error, len(runs))
 	for _, run := range runs {
-		go func() { errs <- run(ctx, s.store) }()
+		go func() {
+			err := run(s.ctx, s.store)
+			if err != nil {
+				cancel()
+			}
+			errs <- err
+		}()
 	}
 	done := make(chan error, 1)
 	go func() {
