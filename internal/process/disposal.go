@@ -8,10 +8,12 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
 // The disposal manager enforces a defaulted loan's collateral (rules 8, 22, 24):
@@ -24,6 +26,7 @@ import (
 //	                           lending.RecordRecovery (DISPOSAL) on each loan a notice secures,
 //	                           collateral.DischargeCollateral of every ranked notice,
 //	                           fund.FileFundClaim for a remaining net principal loss (WithFund)
+//	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing
 //	fund.FundClaimPaid       → lending.RecordRecovery (FUND_CLAIM)
 //
 // Human decisions stay mutations: the bank revises and submits the draft
@@ -69,7 +72,35 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 		_, err = m.settle(err, cmd, meta)
 		return err
 	case fund.CollateralBought:
-		return m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage))
+		if err := m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
+			return err
+		}
+		return m.endDisposalListing(ctx, t, e.LoanID)
+	}
+	return nil
+}
+
+// endDisposalListing ends the unsold disposal listing of loan id once the
+// fund has bought the collateral, so it is not relisted.
+func (m *managers) endDisposalListing(ctx context.Context, t trigger, loan uuid.UUID) error {
+	stream := kernel.StreamName(lending.Decider.Category, loan)
+	recs, err := m.app.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", stream, err)
+	}
+	for _, r := range recs {
+		if r.Type != (lending.LoanDefaulted{}).EventType() {
+			continue
+		}
+		id := trigger{ID: r.ID}.newID("disposal-listing")
+		l, err := state(ctx, m.app.Listings, id)
+		if err != nil || l.Status != listing.StatusUnsold {
+			return err
+		}
+		cmd, meta := listing.EndListing{ListingID: id, Reason: "the operation fund bought the collateral"}, t.meta("end-disposal-listing")
+		_, err = m.app.Listings.Handle(ctx, cmd, meta)
+		_, err = m.settle(err, cmd, meta)
+		return err
 	}
 	return nil
 }
@@ -144,15 +175,17 @@ func wholeMonths(now, end time.Time) int {
 // A notice secures a loan when the loan with the notice's id names it as its
 // registration; its claim is the loan's outstanding claim, capped at the
 // secured amount. Any other notice claims its secured amount. A surplus is the
-// grantor's and needs no command.
+// grantor's and needs no command. Every fact is taken as it stood before the
+// triggering event, so a redelivery, even after a partial failure, computes
+// the same payouts and sends the same commands.
 func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
-	a, err := state(ctx, m.app.Assets, asset)
+	a, err := before(ctx, m, registry.Decider, asset, t.Position)
 	if err != nil {
 		return err
 	}
 	var regs []collateral.State
 	for _, x := range a.RestrictionsAt(at) {
-		r, err := state(ctx, m.app.Collateral, x.ID)
+		r, err := before(ctx, m, collateral.Decider, x.ID, t.Position)
 		if err != nil {
 			return err
 		}
@@ -165,7 +198,7 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 	loans := make([]lending.State, len(ranked))
 	for i, r := range ranked {
 		owed := r.SecuredAmount
-		l, err := state(ctx, m.app.Loans, r.ID)
+		l, err := before(ctx, m, lending.Decider, r.ID, t.Position)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
@@ -258,4 +259,47 @@ func TestDisposalPaysByRank(t *testing.T) {
 		t.Fatalf("junior notice is %s", d.Status)
 	}
 	sign(e, disposal, "寒亭流转(2026)第 60 号")
+}
+
+func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers(WithFund(fundID))
+	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
+	registerLand(e)
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	applyAndApprove(e, loanID)
+	register(e, loanID, bank, rightsEnd)
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	defaultLoan(e, loanID)
+
+	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
+	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	e.do(listing.SubmitListing{ListingID: disposal})
+	ends := kernel.Calendar{}.AddWorkingDays(e.clock.Now(), 7)
+	e.do(listing.ReviewListing{ListingID: disposal, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
+	e.runDueAt(ends) // no bidder registered
+	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
+		t.Fatalf("disposal listing is %s, want UNSOLD", s)
+	}
+
+	// The fund buys by negotiated transfer, the next stage of the disposal order.
+	e.do(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, AssetID: assetID, LoanID: loanID,
+		Stage: fund.StageNegotiated, Unsold: []fund.DisposalStage{fund.StageListing}, Price: kernel.Yuan(15_000)})
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.PrincipalRecovered != kernel.Yuan(15_000) || claim.NetLoss != kernel.Yuan(5_000) || claim.Payable != kernel.Yuan(1_000) {
+		t.Fatalf("claim %+v, want 15,000.00 recovered, a 5,000.00 net loss and 1,000.00 payable", claim)
+	}
+	e.eventually("the listing ends", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusEnded })
+	e.eventually("the notice is discharged", func() bool {
+		return get(e, e.app.Collateral, loanID).Status == collateral.StatusDischarged
+	})
+	bought := e.event("fund-"+fundID.String(), "fund.CollateralBought.v1")
+	if n := e.redeliver("process.disposal.fund", bought); n != 0 {
+		t.Errorf("purchase redelivered: %d events written", n)
+	}
 }

@@ -158,3 +158,31 @@ func state[S any, C kernel.Command](ctx context.Context, h *app.Handler[S, C], i
 	err := h.Inspect(ctx, id, func(s S, _ uint64) { out = s })
 	return out, err
 }
+
+// before returns aggregate id's state as its events before position left it:
+// the facts as they stood when the triggering event was written, the same on
+// every redelivery whatever the managers did since.
+func before[S any, C kernel.Command](ctx context.Context, m *managers, d kernel.Decider[S, C], id uuid.UUID, position uint64) (S, error) {
+	var s S
+	stream := kernel.StreamName(d.Category, id)
+	const page = 512
+	for from := uint64(1); ; from += page {
+		recs, err := m.app.Store.ReadStream(ctx, stream, eventstore.Forwards, from, page)
+		if err != nil {
+			return s, fmt.Errorf("read %s: %w", stream, err)
+		}
+		for _, r := range recs {
+			if r.Position >= position {
+				return s, nil
+			}
+			e, err := m.app.Events.Decode(r.Type, r.Data)
+			if err != nil {
+				return s, fmt.Errorf("%s@%d: %w", stream, r.Version, err)
+			}
+			s = d.Evolve(s, e)
+		}
+		if len(recs) < page {
+			return s, nil
+		}
+	}
+}
