@@ -10,6 +10,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -302,4 +303,38 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	if n := e.redeliver("process.disposal.fund", bought); n != 0 {
 		t.Errorf("purchase redelivered: %d events written", n)
 	}
+}
+
+func TestSharePledgeFollowsItsNotice(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	coopID := uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
+	e.do(coop.FoundCooperative{CoopID: coopID, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
+	e.do(coop.AdmitMember{CoopID: coopID, Member: member, Household: household})
+	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: 100}}})
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 12, AnnualRateBP: 435})})
+	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 12, Method: lending.InterestOnly,
+		Collateral: lending.Collateral{AssetID: coopID, AssetType: kernel.AssetCollectiveShares, RightsEndDate: lending.CivilDate(rightsEnd)}})
+	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
+	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
+		Collateral: collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
+		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
+
+	e.eventually("the shares are pledged", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return ok })
+	p := get(e, e.app.Coops, coopID).Pledges[loanID]
+	if p.Holder != member || p.Pledgee != bank || p.Shares != 60 || p.RegistrationNumber != "ZY-2026-000007" {
+		t.Fatalf("pledge %+v, want the member's 60 shares to the bank under ZY-2026-000007", p)
+	}
+	if n := e.redeliver("process.restriction", e.event("collateral-"+loanID.String(), "collateral.CollateralRegistered.v1")); n != 0 {
+		t.Errorf("registration redelivered: %d events written", n)
+	}
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
+	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })
 }
