@@ -324,6 +324,9 @@ func (a *area) plotFacts(ctx context.Context, p auth.Principal, input any) ([]tr
 		if plot.PriorityHolder, err = a.priorityHolder(ctx, id, now); err != nil {
 			return nil, nil, err
 		}
+		if plot.PriorityHolder == p.Party { // a transferee re-transferring has no priority against itself
+			plot.PriorityHolder = uuid.Nil
+		}
 		plots = append(plots, plot)
 	}
 	return plots, consents, nil
