@@ -320,7 +320,7 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
 	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
 	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
-		Collateral: collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
+		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
 		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
 
 	e.eventually("the shares are pledged", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return ok })
