@@ -26,11 +26,8 @@ var ShareCount = graphql.NewScalar(graphql.ScalarConfig{
 	Name:        "ShareCount",
 	Description: "A number of shares: a whole number up to 10^12, sent as a JSON number (exact in IEEE doubles).",
 	Serialize: func(v any) any {
-		switch n := v.(type) {
-		case int64:
+		if n, ok := v.(int64); ok {
 			return n
-		case int:
-			return int64(n)
 		}
 		return nil
 	},
