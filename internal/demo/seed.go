@@ -55,16 +55,20 @@ func seed(ctx context.Context, store eventstore.Store, now time.Time, log *slog.
 	}
 	now = now.UTC().Truncate(time.Minute)
 	first := now.Add(-History).In(kernel.Shanghai) // the story starts at midnight, Shanghai, of that day
-	clock := kernel.NewManualClock(time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, kernel.Shanghai))
+	start := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, kernel.Shanghai).UTC()
+	clock := kernel.NewManualClock(start)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &seeder{ctx: ctx, store: store, clock: clock, now: now,
+	s := &seeder{ctx: ctx, store: store, clock: clock, start: start, now: now,
 		app: app.New(store, clock, log, app.Options{}), sched: app.NewScheduler(clock, log)}
 	done := s.watch(cancel)
 	story(s)
 	s.at(now)
 	cancel()
 	if err := <-done; err != nil && s.err == nil {
+		s.err = err
+	}
+	if err := s.count(); err != nil && s.err == nil { // what a failed story wrote counts too
 		s.err = err
 	}
 	return s.app, s.events, s.err
@@ -77,6 +81,7 @@ type seeder struct {
 	ctx   context.Context
 	store eventstore.Store
 	clock *kernel.ManualClock
+	start time.Time // where the story begins
 	now   time.Time // where the story ends
 	app   *app.App
 	// sched holds the time-driven commands. It is the demo's own, not the
@@ -158,17 +163,9 @@ func (s *seeder) settle() bool {
 	if s.err != nil {
 		return false
 	}
-	for {
-		recs, err := s.store.ReadAll(s.ctx, s.last, 1024)
-		if err != nil {
-			s.err = err
-			return false
-		}
-		if len(recs) == 0 {
-			break
-		}
-		s.events += len(recs)
-		s.last = recs[len(recs)-1].Position
+	if err := s.count(); err != nil {
+		s.err = err
+		return false
 	}
 	for _, wait := range s.waiters {
 		if err := wait(s.ctx, s.last); err != nil {
@@ -177,6 +174,18 @@ func (s *seeder) settle() bool {
 		}
 	}
 	return true
+}
+
+// count counts the events stored since the last look.
+func (s *seeder) count() error {
+	for {
+		recs, err := s.store.ReadAll(s.ctx, s.last, 1024)
+		if err != nil || len(recs) == 0 {
+			return err
+		}
+		s.events += len(recs)
+		s.last = recs[len(recs)-1].Position
+	}
 }
 
 // send returns a function that handles a command of h's aggregate type as
@@ -204,6 +213,12 @@ func read[S any, C kernel.Command, T any](s *seeder, h *app.Handler[S, C], id uu
 		s.err = err
 	}
 	return out
+}
+
+// day returns hour:minute, Shanghai time, on the n-th day of the story.
+func (s *seeder) day(n, hour, minute int) time.Time {
+	d := s.start.In(kernel.Shanghai).AddDate(0, 0, n)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, kernel.Shanghai).UTC()
 }
 
 // actor names a party acting in role, as app.Meta.Actor wants it.

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"reflect"
 	"strings"
@@ -255,5 +256,31 @@ func BenchmarkSeed(b *testing.B) {
 			b.Fatal(err)
 		}
 		store.Close()
+	}
+}
+
+// failingStore refuses appends once it holds limit events.
+type failingStore struct {
+	*memstore.Store
+	limit uint64
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (f failingStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if recs, _ := f.ReadAll(ctx, f.limit-1, 1); len(recs) > 0 {
+		return eventstore.AppendResult{}, errDiskFull
+	}
+	return f.Store.Append(ctx, stream, expected, events...)
+}
+
+func TestSeedStopsAtTheFirstFailedStepAndSaysWhich(t *testing.T) {
+	store := failingStore{memstore.New(kernel.NewManualClock(demoNow)), 40}
+	n, err := Seed(context.Background(), store, demoNow, quiet)
+	if !errors.Is(err, errDiskFull) || !strings.Contains(err.Error(), "demo step") {
+		t.Fatalf("Seed on a store that fills up: %v", err)
+	}
+	if all, _ := store.ReadAll(context.Background(), 0, 1<<20); n != len(all) || n < 40 {
+		t.Fatalf("Seed reported %d events; the store took %d", n, len(all))
 	}
 }

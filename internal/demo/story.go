@@ -56,29 +56,24 @@ var (
 // story is the demo, in time order. Days count from the start (now − History),
 // at Shanghai office hours; the live auction is timed back from now.
 func story(s *seeder) {
-	start := s.clock.Now()
-	day := func(n, hour, minute int) time.Time {
-		d := start.In(kernel.Shanghai).AddDate(0, 0, n)
-		return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, kernel.Shanghai).UTC()
-	}
-	s.at(day(0, 9, 0))
+	s.at(s.day(0, 9, 0))
 	founding(s)
-	s.at(day(0, 10, 0))
-	registerAssets(s, day(0, 10, 0))
-	s.at(day(0, 15, 0))
+	s.at(s.day(0, 10, 0))
+	registerAssets(s)
+	s.at(s.day(0, 15, 0))
 	entrustOrchard(s)
 
-	orchardAuction(s, day)
-	s.at(day(22, 9, 30))
+	orchardAuction(s)
+	s.at(s.day(22, 9, 30))
 	cooperative(s)
-	s.at(day(24, 10, 0))
-	loan(s, day)
+	s.at(s.day(24, 10, 0))
+	loan(s)
 
-	forestAnnouncement(s, day)
-	s.at(day(45, 15, 0))
+	forestAnnouncement(s)
+	s.at(s.day(45, 15, 0))
 	send(s, s.app.Coops, actor("collective", Wangjiazhuang))(coop.DeclareDividend{CoopID: Coop, DividendID: Dividend, Amount: 8_645_617})
-	otherListings(s, day)
-	s.at(day(59, 15, 30))
+	otherListings(s)
+	s.at(s.day(59, 15, 30))
 	repayEarly(s)
 	liveBidding(s)
 }
@@ -99,9 +94,9 @@ func founding(s *seeder) {
 // registerAssets registers twelve assets: six household plots of contracted
 // land, a cold store, greenhouses and farm machinery in 王家庄; a forest, a
 // barren hillside and a small reservoir in 车道峪.
-func registerAssets(s *seeder, at time.Time) {
+func registerAssets(s *seeder) {
 	secondRound := time.Date(2057, 12, 31, 0, 0, 0, 0, kernel.Shanghai) // the second-round contracts, extended 30 years
-	year := at.In(kernel.Shanghai).Year()
+	year := s.clock.Now().In(kernel.Shanghai).Year()
 	for i, h := range households {
 		if h.plot == 0 {
 			continue
@@ -169,11 +164,11 @@ func entrustOrchard(s *seeder) {
 // The contract follows the award as internal/process drafts one: the price
 // paid through the exchange is the whole consideration for the term (no rent
 // of its own), and the term starts at the Shanghai midnight after payment.
-func orchardAuction(s *seeder, day func(n, hour, minute int) time.Time) {
+func orchardAuction(s *seeder) {
 	wang := actor("collective", Wangjiazhuang)
-	s.at(day(1, 9, 0))
+	s.at(s.day(1, 9, 0))
 	send(s, s.app.Packages, wang)(registry.CreatePackage{PackageID: OrchardPackage, By: Wangjiazhuang,
-		Title: "王家庄苹果园连片流转", Form: registry.FormLease, Start: day(21, 0, 0), End: day(21, 0, 0).AddDate(10, 0, 0)})
+		Title: "王家庄苹果园连片流转", Form: registry.FormLease, Start: s.day(21, 0, 0), End: s.day(21, 0, 0).AddDate(10, 0, 0)})
 	for _, h := range households[:4] {
 		plot := read(s, s.app.Assets, h.asset(), registry.State.Plot)
 		send(s, s.app.Packages, wang)(registry.AddPlot{PackageID: OrchardPackage, By: Wangjiazhuang, Plot: plot})
@@ -196,18 +191,18 @@ func orchardAuction(s *seeder, day func(n, hour, minute int) time.Time) {
 		Seller: Wangjiazhuang, Asset: facts, ListedPrice: kernel.Yuan(1_056_000), StartingPrice: kernel.Yuan(1_056_000),
 		Increment: kernel.Yuan(12_000), TermMonths: 120, Settings: listing.DefaultSettings(),
 	}})
-	s.at(day(2, 10, 0))
+	s.at(s.day(2, 10, 0))
 	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingAwarded, Resolution: listing.Resolution{
-		Body: "王家庄村村民代表会议", VotesFor: 27, Total: 31, Date: day(1, 19, 0)}})
-	s.at(day(3, 10, 0))
+		Body: "王家庄村村民代表会议", VotesFor: 27, Total: 31, Date: s.day(1, 19, 0)}})
+	s.at(s.day(3, 10, 0))
 	approve(s, ListingAwarded, 7)
 
 	bidders := []uuid.UUID{Lvyuan, Fenghe, Luqing}
 	for i, b := range bidders {
-		s.at(day(4+i, 11, 0))
+		s.at(s.day(4+i, 11, 0))
 		register(s, ListingAwarded, b)
 	}
-	s.at(day(7, 16, 0))
+	s.at(s.day(7, 16, 0))
 	for _, b := range bidders {
 		send(s, s.app.Listings, actor("exchange", Exchange))(listing.QualifyBidder{ListingID: ListingAwarded, BidderID: b, Qualified: true})
 	}
@@ -242,7 +237,7 @@ func orchardAuction(s *seeder, day func(n, hour, minute int) time.Time) {
 	terms := transfer.Terms{Transferor: Wangjiazhuang, Transferee: award.BidderID, Form: transfer.FormLease, Use: transfer.UseCropping,
 		Start: start, End: start.AddDate(0, 120, 0), Frequency: transfer.OneOff,
 		Resolution: &transfer.Resolution{Body: transfer.VillagerRepresentatives, VotesFor: 27, Total: 31,
-			Document: transfer.Document{Reference: "王家庄村村民代表会议决议（土地流转）", Signed: day(1, 19, 0)}}}
+			Document: transfer.Document{Reference: "王家庄村村民代表会议决议（土地流转）", Signed: s.day(1, 19, 0)}}}
 	for _, p := range pkg.Plots {
 		terms.Plots = append(terms.Plots, read(s, s.app.Assets, p.AssetID, contractPlot))
 	}
@@ -303,7 +298,7 @@ func cooperative(s *seeder) {
 // leases. The household's written consent to the mortgage is recorded (rule
 // 7), the rent is paid (rule 9), the bank values, approves, registers the
 // mortgage and disburses.
-func loan(s *seeder, day func(n, hour, minute int) time.Time) {
+func loan(s *seeder) {
 	plot := households[0]
 	consent := id("consent/" + plot.name + "/mortgage")
 	consentDoc := "王建国同意抵押融资书面意见（王家庄村备案第007号）"
@@ -311,7 +306,7 @@ func loan(s *seeder, day func(n, hour, minute int) time.Time) {
 		ConsentID: consent, Contractor: plot.id(), Grantee: Fenghe, Purpose: registry.ConsentMortgage,
 		Source: registry.Source{Reference: consentDoc, Date: s.clock.Now()}})
 
-	s.at(day(25, 10, 0))
+	s.at(s.day(25, 10, 0))
 	product := read(s, s.app.Products, LoanProduct, lending.ProductState.Snapshot)
 	rightEnd := read(s, s.app.Assets, plot.asset(), func(a registry.State) time.Time { r, _ := a.CurrentRight(); return r.End })
 	inArrears := read(s, s.app.Transfers, OrchardContract, transfer.State.InArrears)
@@ -320,12 +315,12 @@ func loan(s *seeder, day func(n, hour, minute int) time.Time) {
 		Collateral: lending.Collateral{AssetID: plot.asset(), AssetType: kernel.AssetLandManagementRight, RightsEndDate: rightEnd,
 			BorrowerIsTransferee: true, RentPaidAsAgreed: !inArrears, ContractorConsent: true}})
 	bank := actor("bank", Bank)
-	s.at(day(27, 14, 0))
+	s.at(s.day(27, 14, 0))
 	send(s, s.app.Loans, bank)(lending.ValueCollateral{LoanID: Loan, By: Bank, Value: kernel.Yuan(620_000), Appraiser: id("party/appraiser")})
-	s.at(day(29, 10, 30))
+	s.at(s.day(29, 10, 30))
 	send(s, s.app.Loans, bank)(lending.ApproveLoan{LoanID: Loan, By: Bank, Amount: kernel.Yuan(300_000)})
 
-	s.at(day(30, 9, 30))
+	s.at(s.day(30, 9, 30))
 	registered := s.clock.Now()
 	number := fmt.Sprintf("DJ-%d-000123", registered.In(kernel.Shanghai).Year())
 	end := registered.AddDate(3, 6, 0)
@@ -337,7 +332,7 @@ func loan(s *seeder, day func(n, hour, minute int) time.Time) {
 		ID: Mortgage, Kind: registry.RestrictionMortgage, Grantor: Fenghe, SecuredParty: Bank, Amount: kernel.Yuan(300_000),
 		Start: registered, Source: registry.Source{Reference: number, Date: registered}}})
 	send(s, s.app.Loans, system)(lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage})
-	s.at(day(31, 10, 0))
+	s.at(s.day(31, 10, 0))
 	send(s, s.app.Loans, bank)(lending.DisburseLoan{LoanID: Loan, By: Bank})
 }
 
@@ -350,9 +345,9 @@ func repayEarly(s *seeder) {
 // forestAnnouncement lists 「车道峪村集体林地经营权流转」 with a three-day
 // free-bidding period (a local setting) that opens three hours before now,
 // and qualifies all three bidders.
-func forestAnnouncement(s *seeder, day func(n, hour, minute int) time.Time) {
+func forestAnnouncement(s *seeder) {
 	che := actor("collective", Chedaoyu)
-	s.at(day(33, 10, 0))
+	s.at(s.day(33, 10, 0))
 	settings := listing.DefaultSettings()
 	settings.FreeBidding = 72 * time.Hour
 	settings.TimedRound = 10 * time.Minute
@@ -364,17 +359,17 @@ func forestAnnouncement(s *seeder, day func(n, hour, minute int) time.Time) {
 		Seller: Chedaoyu, Asset: facts, ListedPrice: kernel.Yuan(560_000), StartingPrice: kernel.Yuan(580_000),
 		Increment: kernel.Yuan(5_000), TermMonths: 240, Settings: settings,
 	}})
-	s.at(day(34, 10, 0))
+	s.at(s.day(34, 10, 0))
 	send(s, s.app.Listings, che)(listing.SubmitListing{ListingID: ListingLive, Resolution: listing.Resolution{
-		Body: "车道峪村村民会议", VotesFor: 212, Total: 246, Date: day(33, 19, 30)}})
-	s.at(day(36, 10, 0))
+		Body: "车道峪村村民会议", VotesFor: 212, Total: 246, Date: s.day(33, 19, 30)}})
+	s.at(s.day(36, 10, 0))
 	send(s, s.app.Listings, actor("exchange", Exchange))(listing.ReviewListing{ListingID: ListingLive, Approve: true,
 		AnnouncementEnds: settings.Calendar.AddWorkingDays(s.clock.Now(), 7), BiddingOpensAt: s.now.Add(-3 * time.Hour)})
 	for i, b := range []uuid.UUID{Luqing, Lvyuan, Fenghe} {
-		s.at(day(37+i, 15, 0))
+		s.at(s.day(37+i, 15, 0))
 		register(s, ListingLive, b)
 	}
-	s.at(day(41, 11, 0))
+	s.at(s.day(41, 11, 0))
 	for _, b := range []uuid.UUID{Luqing, Lvyuan, Fenghe} {
 		send(s, s.app.Listings, actor("exchange", Exchange))(listing.QualifyBidder{ListingID: ListingLive, BidderID: b, Qualified: true})
 	}
@@ -382,12 +377,12 @@ func forestAnnouncement(s *seeder, day func(n, hour, minute int) time.Time) {
 
 // otherListings: the greenhouses announced with registration open, the cold
 // store submitted for review, and the barren hillside still a draft.
-func otherListings(s *seeder, day func(n, hour, minute int) time.Time) {
+func otherListings(s *seeder) {
 	wang, che := actor("collective", Wangjiazhuang), actor("collective", Chedaoyu)
 	vote := func(at time.Time) listing.Resolution {
 		return listing.Resolution{Body: "王家庄村村民代表会议", VotesFor: 29, Total: 31, Date: at}
 	}
-	s.at(day(52, 10, 0))
+	s.at(s.day(52, 10, 0))
 	send(s, s.app.Listings, wang)(listing.CreateListing{ListingID: ListingSubmitted, ReservePrice: kernel.Yuan(150_000), Details: listing.Details{
 		Title:       "王家庄村集体冷库租赁经营",
 		Description: "村集体果蔬保鲜冷库（库容800吨）及分拣车间整体出租经营5年，挂牌价为年租金。",
@@ -395,7 +390,7 @@ func otherListings(s *seeder, day func(n, hour, minute int) time.Time) {
 		ListedPrice: kernel.Yuan(160_000), StartingPrice: kernel.Yuan(160_000), Increment: kernel.Yuan(2_000),
 		TermMonths: 60, Settings: listing.DefaultSettings(),
 	}})
-	s.at(day(54, 9, 30))
+	s.at(s.day(54, 9, 30))
 	send(s, s.app.Listings, wang)(listing.CreateListing{ListingID: ListingAnnounced, ReservePrice: kernel.Yuan(200_000), Details: listing.Details{
 		Title:       "王家庄蔬菜大棚租赁",
 		Description: "村集体第七代冬暖式蔬菜大棚12座（约42亩）整体出租8年，挂牌价为年租金，适宜种植黄瓜、番茄、彩椒。",
@@ -403,14 +398,14 @@ func otherListings(s *seeder, day func(n, hour, minute int) time.Time) {
 		ListedPrice: kernel.Yuan(216_000), StartingPrice: kernel.Yuan(216_000), Increment: kernel.Yuan(3_000),
 		TermMonths: 96, Settings: listing.DefaultSettings(),
 	}})
-	s.at(day(55, 10, 0))
-	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingSubmitted, Resolution: vote(day(51, 19, 0))})
-	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingAnnounced, Resolution: vote(day(51, 19, 0))})
-	s.at(day(56, 10, 0))
+	s.at(s.day(55, 10, 0))
+	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingSubmitted, Resolution: vote(s.day(51, 19, 0))})
+	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingAnnounced, Resolution: vote(s.day(51, 19, 0))})
+	s.at(s.day(56, 10, 0))
 	approve(s, ListingAnnounced, 10)
-	s.at(day(57, 11, 0))
+	s.at(s.day(57, 11, 0))
 	register(s, ListingAnnounced, Luqing)
-	s.at(day(58, 10, 0))
+	s.at(s.day(58, 10, 0))
 	send(s, s.app.Listings, che)(listing.CreateListing{ListingID: ListingDraft, Details: listing.Details{
 		Title:       "车道峪村荒山使用权流转",
 		Description: "村北荒山315亩使用权流转15年，用于整理后种植林果，挂牌价为年租金（每亩200元/年）。",
@@ -418,7 +413,7 @@ func otherListings(s *seeder, day func(n, hour, minute int) time.Time) {
 		ListedPrice: kernel.Yuan(63_000), StartingPrice: kernel.Yuan(63_000), Increment: kernel.Yuan(1_000),
 		TermMonths: 180, Settings: listing.DefaultSettings(),
 	}})
-	s.at(day(59, 11, 0))
+	s.at(s.day(59, 11, 0))
 	send(s, s.app.Listings, actor("exchange", Exchange))(listing.QualifyBidder{ListingID: ListingAnnounced, BidderID: Luqing, Qualified: true})
 	send(s, s.app.Listings, actor("bidder", Lvyuan))(listing.RegisterBidder{ListingID: ListingAnnounced, BidderID: Lvyuan})
 }
