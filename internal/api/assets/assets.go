@@ -232,26 +232,29 @@ func orNull[T any](v T, err error) (any, error) {
 
 // assetAt folds the asset's own stream up to at (registry.StateAt through
 // assetview.AssetAt): the point-in-time view does not depend on a read model.
-// It returns null when the asset did not exist then.
+// It reads no further than the first event after at, and returns null when
+// the asset did not exist then.
 func (a *area) assetAt(ctx context.Context, id uuid.UUID, at time.Time) (any, error) {
 	stream := kernel.StreamName(registry.Decider.Category, id)
 	var events []kernel.Event
 	const page = 512
-	for from := uint64(1); ; {
+	for from, more := uint64(1), true; more; {
 		recs, err := a.App.Store.ReadStream(ctx, stream, eventstore.Forwards, from, page)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", stream, err)
 		}
+		more = len(recs) == page
 		for _, rec := range recs {
 			ev, err := a.App.Events.Decode(rec.Type, rec.Data)
 			if err != nil {
 				return nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
 			}
+			if t, ok := ev.(interface{ OccurredAt() time.Time }); ok && t.OccurredAt().After(at) {
+				more = false
+				break
+			}
 			events = append(events, ev)
 			from = rec.Version + 1
-		}
-		if len(recs) < page {
-			break
 		}
 	}
 	x, ok := assetview.AssetAt(events, at)

@@ -322,6 +322,7 @@ func TestEntrustmentConsentAndPointInTime(t *testing.T) {
 		if d := w.MustDo("", q, map[string]any{"id": plot, "at": day(2020, 1, 1)}); d["asset"] != nil {
 			t.Fatal("an asset before its registration is not null")
 		}
+		w.sameAsFold(plot)
 	})
 }
 
@@ -376,6 +377,7 @@ func TestRestrictionsShowAsNoticesAndAsOf(t *testing.T) {
 		if es := get(d, "assets")["edges"].([]any); len(es) != 1 || get(es[0].(map[string]any), "node")["id"] != plot {
 			t.Fatalf("encumbered filter: %v", es)
 		}
+		w.sameAsFold(plot)
 	})
 }
 
@@ -438,4 +440,24 @@ func backends(t *testing.T, story func(t *testing.T, h *apitest.Harness)) {
 		}
 		story(t, apitest.NewWithDB(t, t.TempDir(), db, area))
 	})
+}
+
+const everything = `id type title description collectiveId location { province county township village } area certificateNo
+	rightsEnd contractorId holder { holderId contractId form start end source { reference date } endedAt endReason }
+	holders { holderId contractId form start end endedAt endReason } encumbered
+	restrictions { registrationId kind grantorId securedPartyId amount start end since document { reference } }
+	entrustment { householdId entrusteeId collectiveId scope start end document { reference date } entrustedAt revokedAt }
+	entrustments { entrusteeId revokedAt } consents { id contractorId granteeId purpose recordedAt }
+	registeredAt updatedAt version history(first: 100) { totalCount edges { cursor node { version position type at actor summary } } }`
+
+// sameAsFold checks that the read model's asset is the asset folded from its
+// events as of now: the projection and the point-in-time path agree.
+func (w *world) sameAsFold(asset string) {
+	w.t.Helper()
+	q := `query($id: ID!, $at: DateTime) { asset(id: $id, asOf: $at) { ` + everything + ` } }`
+	read := get(w.MustDo(w.exchange, q, map[string]any{"id": asset}), "asset")
+	fold := get(w.MustDo(w.exchange, q, map[string]any{"id": asset, "at": w.Clock.Now().Format(time.RFC3339Nano)}), "asset")
+	if fmt.Sprint(read) != fmt.Sprint(fold) {
+		w.t.Fatalf("the read model and the fold differ:\nread %v\nfold %v", read, fold)
+	}
 }

@@ -204,6 +204,7 @@ func TestReTransferAndMortgageNeedTheHouseholdsConsent(t *testing.T) {
 		if get(d, "assets")["totalCount"] != 1.0 {
 			t.Fatalf("holder filter after the transfer: %v", d)
 		}
+		w.sameAsFold(plot)
 	})
 }
 
@@ -256,6 +257,7 @@ func TestRenewalPriorityOutlivesTheContract(t *testing.T) {
 			d := w.MustDo("", `{ transferContracts(filter: {status: EXPIRED}) { totalCount } assets(filter: {holderId: "`+w.bidder.String()+`"}) { totalCount } }`, nil)
 			return get(d, "transferContracts")["totalCount"] == 2.0 && get(d, "assets")["totalCount"] == 0.0
 		})
+		w.sameAsFold(kept) // with a holding that expired
 		w.refused(w.village, "signTransferContract", "contractId", lease(w.bidder2, kept, 2029, 2033), transfer.CodeRenewalPriority)
 		w.must(w.village, "signTransferContract", "contractId", lease(w.bidder2, waived, 2029, 2033))
 		w.must(w.village, "signTransferContract", "contractId", lease(w.bidder, kept, 2029, 2033))
