@@ -146,3 +146,22 @@ func TestCollateralRegistry(t *testing.T) {
 		})
 	})
 }
+
+// A retried registration with the same idempotency key writes nothing and
+// answers with the same registration and number.
+func TestRetriedRegistrationIsOneRegistration(t *testing.T) {
+	e := &env{t: t, h: apitest.New(t, area)}
+	holder, bank := uuid.New(), as{auth.RoleBank, uuid.New()}
+	plot := e.asset(uuid.New(), uuid.Nil, holder, kernel.AssetFarmFacility, 10)
+	input := map[string]any{"grantorId": holder.String(), "kind": "MORTGAGE", "assetId": plot.String(), "securedAmount": "1000.00",
+		"start": at(apitest.Start), "end": at(apitest.Start.AddDate(1, 0, 0)), "idempotencyKey": "reg-1"}
+	first := e.must(bank, "registerCollateral", "registrationId number", input)
+	again := e.must(bank, "registerCollateral", "registrationId number", input)
+	if again["duplicate"] != true || first["duplicate"] != false || again["registrationId"] != first["registrationId"] ||
+		again["number"] != first["number"] || again["position"] != first["position"] {
+		t.Fatalf("first %v, retry %v", first, again)
+	}
+	if got := e.notices(searchByAsset, map[string]any{"asset": plot.String()}); len(got) != 1 {
+		t.Fatalf("%d notices after a retry", len(got))
+	}
+}

@@ -42,6 +42,7 @@ func (Funds) Schema(readmodel.Dialect) []string {
 		`CREATE TABLE IF NOT EXISTS credit_fund_claim (
 			claim_id TEXT PRIMARY KEY,
 			fund_id TEXT NOT NULL,
+			seq BIGINT NOT NULL,
 			bank TEXT NOT NULL,
 			loan_id TEXT NOT NULL,
 			asset_id TEXT NOT NULL,
@@ -58,21 +59,23 @@ func (Funds) Schema(readmodel.Dialect) []string {
 			decided_at BIGINT NOT NULL,
 			paid_at BIGINT NOT NULL
 		)`,
-		`CREATE INDEX IF NOT EXISTS credit_fund_claim_fund ON credit_fund_claim (fund_id, filed_at, claim_id)`,
-		`CREATE INDEX IF NOT EXISTS credit_fund_claim_bank ON credit_fund_claim (fund_id, bank, filed_at)`,
+		`CREATE INDEX IF NOT EXISTS credit_fund_claim_fund ON credit_fund_claim (fund_id, seq)`,
+		`CREATE INDEX IF NOT EXISTS credit_fund_claim_bank ON credit_fund_claim (fund_id, bank, seq)`,
 		`CREATE TABLE IF NOT EXISTS credit_fund_advance (
 			advance_id TEXT PRIMARY KEY,
 			fund_id TEXT NOT NULL,
+			seq BIGINT NOT NULL,
 			farmer TEXT NOT NULL,
 			contract_id TEXT NOT NULL,
 			amount BIGINT NOT NULL,
 			outstanding BIGINT NOT NULL,
 			advanced_at BIGINT NOT NULL
 		)`,
-		`CREATE INDEX IF NOT EXISTS credit_fund_advance_fund ON credit_fund_advance (fund_id, advanced_at)`,
+		`CREATE INDEX IF NOT EXISTS credit_fund_advance_fund ON credit_fund_advance (fund_id, seq)`,
 		`CREATE TABLE IF NOT EXISTS credit_fund_holding (
 			purchase_id TEXT PRIMARY KEY,
 			fund_id TEXT NOT NULL,
+			seq BIGINT NOT NULL,
 			asset_id TEXT NOT NULL,
 			loan_id TEXT NOT NULL,
 			stage TEXT NOT NULL,
@@ -82,7 +85,7 @@ func (Funds) Schema(readmodel.Dialect) []string {
 			proceeds BIGINT NOT NULL,
 			sold_at BIGINT NOT NULL
 		)`,
-		`CREATE INDEX IF NOT EXISTS credit_fund_holding_fund ON credit_fund_holding (fund_id, bought_at)`,
+		`CREATE INDEX IF NOT EXISTS credit_fund_holding_fund ON credit_fund_holding (fund_id, seq)`,
 	}
 }
 
@@ -97,12 +100,12 @@ func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 	case fund.FundCapitalToppedUp:
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, `topped_up = topped_up + $4`, int64(e.Amount))
 	case fund.FundClaimFiled:
-		_, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_claim (claim_id, fund_id, bank, loan_id, asset_id, asset_type,
+		_, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_claim (claim_id, fund_id, seq, bank, loan_id, asset_id, asset_type,
 			principal_outstanding, principal_recovered, net_loss, share_bp, payable, status, reason, paid, filed_at, decided_at, paid_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', 0, $13, 0, 0)`,
+			VALUES ($1, $2, $14, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', 0, $13, 0, 0)`,
 			e.ClaimID.String(), e.FundID.String(), e.Bank.String(), e.LoanID.String(), e.AssetID.String(), string(e.AssetType),
 			int64(e.PrincipalOutstanding), int64(e.PrincipalRecovered), int64(e.NetLoss), e.ShareBP, int64(e.Payable),
-			string(fund.ClaimFiled), micros(e.At))
+			string(fund.ClaimFiled), micros(e.At), int64(env.Version))
 		return err
 	case fund.FundClaimApproved:
 		return exec(ctx, tx, `UPDATE credit_fund_claim SET status = $2, decided_at = $3 WHERE claim_id = $1`,
@@ -117,9 +120,9 @@ func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
 	case fund.RentAdvanced:
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_advance (advance_id, fund_id, farmer, contract_id, amount, outstanding, advanced_at)
-			VALUES ($1, $2, $3, $4, $5, $5, $6)`, e.AdvanceID.String(), e.FundID.String(), e.Farmer.String(), e.ContractID.String(),
-			int64(e.Amount), micros(e.At)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_advance (advance_id, fund_id, seq, farmer, contract_id, amount, outstanding, advanced_at)
+			VALUES ($1, $2, $7, $3, $4, $5, $5, $6)`, e.AdvanceID.String(), e.FundID.String(), e.Farmer.String(), e.ContractID.String(),
+			int64(e.Amount), micros(e.At), int64(env.Version)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
@@ -129,9 +132,9 @@ func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
 	case fund.CollateralBought:
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_holding (purchase_id, fund_id, asset_id, loan_id, stage, price, bought_at, sold, proceeds, sold_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0)`, e.PurchaseID.String(), e.FundID.String(), e.AssetID.String(), e.LoanID.String(),
-			string(e.Stage), int64(e.Price), micros(e.At)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_holding (purchase_id, fund_id, seq, asset_id, loan_id, stage, price, bought_at, sold, proceeds, sold_at)
+			VALUES ($1, $2, $8, $3, $4, $5, $6, $7, 0, 0, 0)`, e.PurchaseID.String(), e.FundID.String(), e.AssetID.String(), e.LoanID.String(),
+			string(e.Stage), int64(e.Price), micros(e.At), int64(env.Version)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
@@ -206,7 +209,7 @@ type Claim struct {
 	PaidAt               time.Time
 }
 
-// FundClaims returns the fund's claims, oldest first: only bank's when bank is not uuid.Nil.
+// FundClaims returns the fund's claims in the order filed: only bank's when bank is not uuid.Nil.
 func FundClaims(ctx context.Context, q Querier, fundID, bank uuid.UUID) ([]Claim, error) {
 	where, args := "fund_id = $1", []any{fundID.String()}
 	if bank != uuid.Nil {
@@ -228,7 +231,7 @@ func FundClaims(ctx context.Context, q Querier, fundID, bank uuid.UUID) ([]Claim
 		return c, err
 	}, `SELECT claim_id, fund_id, bank, loan_id, asset_id, asset_type, principal_outstanding, principal_recovered, net_loss,
 		share_bp, payable, status, reason, paid, filed_at, decided_at, paid_at FROM credit_fund_claim
-		WHERE `+where+` ORDER BY filed_at, claim_id`, args...)
+		WHERE `+where+` ORDER BY seq`, args...)
 }
 
 // Advance is rent the fund advanced to a farmer.
@@ -241,7 +244,7 @@ type Advance struct {
 	AdvancedAt  time.Time
 }
 
-// FundAdvances returns the fund's rent advances, oldest first.
+// FundAdvances returns the fund's rent advances in the order made.
 func FundAdvances(ctx context.Context, q Querier, fundID uuid.UUID) ([]Advance, error) {
 	return collect(ctx, q, func(r *sql.Rows) (Advance, error) {
 		var (
@@ -254,7 +257,7 @@ func FundAdvances(ctx context.Context, q Querier, fundID uuid.UUID) ([]Advance, 
 		a.Amount, a.Outstanding, a.AdvancedAt = kernel.Money(amount), kernel.Money(outstanding), fromMicros(at)
 		return a, err
 	}, `SELECT advance_id, farmer, contract_id, amount, outstanding, advanced_at FROM credit_fund_advance
-		WHERE fund_id = $1 ORDER BY advanced_at, advance_id`, fundID.String())
+		WHERE fund_id = $1 ORDER BY seq`, fundID.String())
 }
 
 // Holding is collateral the fund bought as buyer of last resort.
@@ -270,7 +273,7 @@ type Holding struct {
 	SoldAt     time.Time
 }
 
-// FundHoldings returns what the fund bought, oldest first.
+// FundHoldings returns what the fund bought, in purchase order.
 func FundHoldings(ctx context.Context, q Querier, fundID uuid.UUID) ([]Holding, error) {
 	return collect(ctx, q, func(r *sql.Rows) (Holding, error) {
 		var (
@@ -284,5 +287,5 @@ func FundHoldings(ctx context.Context, q Querier, fundID uuid.UUID) ([]Holding, 
 		h.Price, h.BoughtAt, h.Sold, h.Proceeds, h.SoldAt = kernel.Money(price), fromMicros(bought), sold == 1, kernel.Money(proceeds), fromMicros(soldAt)
 		return h, err
 	}, `SELECT purchase_id, asset_id, loan_id, stage, price, bought_at, sold, proceeds, sold_at FROM credit_fund_holding
-		WHERE fund_id = $1 ORDER BY bought_at, purchase_id`, fundID.String())
+		WHERE fund_id = $1 ORDER BY seq`, fundID.String())
 }
