@@ -150,9 +150,11 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	l := auction(e, firstSale, listing.Resolution{Body: "villagers' assembly", VotesFor: 20, Total: 30, Date: t0},
 		[]bidder{{member, true}, {farmer, false}},
 		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(101_000), kernel.Yuan(102_000), kernel.Yuan(103_000)})
-	if l.Award.BidderID != farmer || l.Award.Price != kernel.Yuan(103_000) || l.Award.Via != listing.ViaAuction {
-		t.Fatalf("award %+v, want the farmer at 103,000.00 by auction", l.Award)
+	if l.Award.BidderID != farmer || l.Award.Price != kernel.Yuan(103_000) || l.Award.Via != listing.ViaAuction ||
+		l.Award.BalanceDue != kernel.Yuan(73_000) {
+		t.Fatalf("award %+v, want the farmer at 103,000.00 by auction, owing 73,000.00 after its deposit", l.Award)
 	}
+	e.event("listing-"+firstSale.String(), "listing.PriorityWindowOpened.v1") // the member could have matched
 	// The winner pays the balance (the 30,000.00 deposit counts) and signs.
 	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
 	lease := sign(e, firstSale, "寒亭流转(2026)第 17 号")
