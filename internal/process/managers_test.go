@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -340,4 +341,22 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
 	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })
+}
+
+func TestAddToTwiceIsRefused(t *testing.T) {
+	e := newEnv(t)
+	r, err := messaging.NewRouter(messaging.RouterConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := AddTo(r, e.app, e.log); err != nil {
+		t.Fatal(err)
+	}
+	n := len(r.Handlers())
+	if err := AddTo(r, e.app, e.log); err == nil {
+		t.Fatal("a second AddTo on the same router was accepted")
+	}
+	if len(r.Handlers()) != n {
+		t.Fatalf("the refused AddTo left %d handlers, want %d", len(r.Handlers()), n)
+	}
 }

@@ -79,7 +79,8 @@ type handler struct {
 
 // AddTo adds every process manager to r, each handler with its own
 // Subscriber and consumer group over a's store, sending commands through a.
-// Call it before r.Run.
+// Call it once per router, before r.Run: it returns an error, and adds
+// nothing, when r already has a handler of the same name.
 func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) error {
 	if log == nil {
 		log = slog.Default()
@@ -87,6 +88,12 @@ func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) erro
 	m := &managers{app: a, log: log}
 	for _, o := range opts {
 		o(m)
+	}
+	existing := r.Handlers()
+	for _, h := range m.handlers() {
+		if _, dup := existing[h.name]; dup {
+			return fmt.Errorf("process: the router already has a handler %q", h.name)
+		}
 	}
 	for _, h := range m.handlers() {
 		sub := messaging.NewSubscriber(a.Store, messaging.SubscriberConfig{ConsumerGroup: h.name, Checkpoints: m.checkpoints})
