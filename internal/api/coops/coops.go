@@ -2,6 +2,7 @@ package coops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -310,7 +311,7 @@ func (m mutations) send(ctx context.Context, c api.Call, cmd coop.Command, field
 }
 
 // pledge checks the bank's collateral registration against the pledge, from
-// the registration's and the cooperative's own state, then pledges.
+// the registration's own state, then pledges under the registration's id.
 func (m mutations) pledge(ctx context.Context, c api.Call) (api.Payload, error) {
 	id, err := api.ID(c.Input, "cooperativeId")
 	if err != nil {
@@ -348,23 +349,19 @@ func (m mutations) pledge(ctx context.Context, c api.Call) (api.Payload, error) 
 		return api.Payload{}, kernel.FieldErrorf(kernel.CodeInvalid, "registrationId",
 			"registration %s is not a share pledge on this holder's shares in this cooperative", reg.number)
 	}
-	pledgeID := c.NewID("pledge")
-	var used int64 // shares already pledged under the registration, not counting a retry of this very pledge
-	if err := m.d.App.Coops.Inspect(ctx, id, func(s coop.State, _ uint64) {
-		for _, p := range s.Pledges {
-			if p.RegistrationNumber == reg.number && p.ID != pledgeID {
-				used += p.Shares
-			}
-		}
-	}); err != nil {
-		return api.Payload{}, err
-	}
 	n := shares(c)
-	if used+n > reg.collateral.Shares {
-		return api.Payload{}, kernel.FieldErrorf(kernel.CodeInvalid, "shares",
-			"registration %s covers %d shares and %d are pledged under it already", reg.number, reg.collateral.Shares, used)
+	if n > reg.collateral.Shares {
+		return api.Payload{}, kernel.FieldErrorf(kernel.CodeInvalid, "shares", "registration %s covers %d shares", reg.number, reg.collateral.Shares)
 	}
-	return m.send(ctx, c, coop.PledgeShares{CoopID: id, PledgeID: pledgeID, Holder: holder, Pledgee: c.Principal.Party,
+	// The pledge takes the registration's id, as the process manager's pledges
+	// do: one live pledge per notice (the decider refuses a second), and the
+	// notice's discharge releases it.
+	out, err := m.send(ctx, c, coop.PledgeShares{CoopID: id, PledgeID: regID, Holder: holder, Pledgee: c.Principal.Party,
 		Shares: n, RegistrationNumber: reg.number, LoanMaturity: c.Input["loanMaturity"].(time.Time)},
-		map[string]any{"pledgeId": pledgeID.String()})
+		map[string]any{"pledgeId": regID.String()})
+	var ke *kernel.Error
+	if errors.As(err, &ke) && ke.Field == "pledgeId" {
+		return api.Payload{}, kernel.FieldErrorf(ke.Code, "registrationId", "registration %s already backs a live pledge", reg.number)
+	}
+	return out, err
 }

@@ -293,7 +293,7 @@ func TestPledges(t *testing.T) {
 		reg := registerPledge(f, bankTok, f.m[0], 100)
 		first := f.must(bankTok, "pledgeShares", pledge(reg, 100, "p1"), "pledgeId")
 		again := f.must(bankTok, "pledgeShares", pledge(reg, 100, "p1"), "pledgeId")
-		if again["pledgeId"] != first["pledgeId"] || again["duplicate"] != true {
+		if first["pledgeId"] != reg || again["pledgeId"] != reg || again["duplicate"] != true {
 			t.Fatalf("a retried pledge gave %v, first %v", again, first)
 		}
 
@@ -303,7 +303,8 @@ func TestPledges(t *testing.T) {
 		f.refused(f.tok, "transferShares", map[string]any{"cooperativeId": f.id, "from": f.m[0], "to": f.m[2], "class": "POPULATION", "shares": 60}, coop.CodeSharesPledged, "shares")
 		// The registration is checked: its secured party, its coverage, what it encumbers.
 		f.refused(bank2Tok, "pledgeShares", pledge(reg2, 10, ""), kernel.CodeForbidden, "registrationId")
-		f.refused(bankTok, "pledgeShares", pledge(reg, 1, ""), kernel.CodeInvalid, "shares")
+		f.refused(bankTok, "pledgeShares", pledge(reg, 1, ""), kernel.CodeInvalidState, "registrationId") // one pledge per notice
+		f.refused(bankTok, "pledgeShares", pledge(reg2, 61, ""), kernel.CodeInvalid, "shares")
 		f.refused(bankTok, "pledgeShares", pledge(registerPledge(f, bankTok, f.m[1], 10), 10, ""), kernel.CodeInvalid, "registrationId")
 		f.refused(bankTok, "pledgeShares", pledge(uuid.NewString(), 10, ""), kernel.CodeNotFound, "registrationId")
 		f.refused(bankTok, "pledgeShares", map[string]any{"cooperativeId": f.id, "holder": f.m[0], "shares": 10, "registrationId": reg2,

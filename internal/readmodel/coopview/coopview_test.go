@@ -77,7 +77,8 @@ func (s *story) state() coop.State {
 }
 
 // runStory drives a cooperative through every event type: allocation,
-// transfer, redemption, pledges, a death with an outside heir who inherits a
+// transfer, redemption, pledges (one pledged again under its id after its
+// release), a death with an outside heir who inherits a
 // pledge and is admitted later, an unclaimed estate that reverts, dividends.
 func runStory(t *testing.T) *story {
 	clock := kernel.NewManualClock(time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC))
@@ -107,6 +108,7 @@ func runStory(t *testing.T) *story {
 	s.do(coop.RecordDeath{CoopID: s.id, Holder: m[0], DiedOn: clock.Now().Add(-time.Hour)})
 	s.do(coop.InheritShares{CoopID: s.id, Deceased: m[0], Heir: outsider, HeirHousehold: uuid.New()})
 	s.do(coop.ReleasePledge{CoopID: s.id, PledgeID: p2, By: bank2})
+	s.do(coop.PledgeShares{CoopID: s.id, PledgeID: p2, Holder: m[1], Pledgee: bank2, Shares: 5, RegistrationNumber: "DJ-2", LoanMaturity: maturity}) // the same id again
 	s.do(coop.RecordDeath{CoopID: s.id, Holder: m[3], DiedOn: clock.Now()})
 	clock.Advance(400 * 24 * time.Hour)
 	s.do(coop.RevertUnclaimedShares{CoopID: s.id, Deceased: m[3]})

@@ -329,10 +329,16 @@ func (w *writer) refreshPledged(coopID uuid.UUID, holders ...uuid.UUID) error {
 	return nil
 }
 
+// pledged records a pledge. A pledge id may be pledged again once released
+// (the decider keeps only live pledges), so the row is replaced.
 func (w *writer) pledged(e coop.SharesPledged) error {
 	if err := w.exec(`INSERT INTO coop_pledges (coop_id, pledge_id, holder_id, pledgee, shares, registration_number,
 			loan_maturity, registered_until, status, pledged_at, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (coop_id, pledge_id) DO UPDATE SET holder_id = excluded.holder_id, pledgee = excluded.pledgee,
+			shares = excluded.shares, registration_number = excluded.registration_number, loan_maturity = excluded.loan_maturity,
+			registered_until = excluded.registered_until, status = excluded.status, pledged_at = excluded.pledged_at,
+			ended_at = NULL, position = excluded.position`,
 		e.CoopID.String(), e.PledgeID.String(), e.Holder.String(), e.Pledgee.String(), e.Shares, e.RegistrationNumber,
 		micros(e.LoanMaturity), micros(e.RegisteredUntil), string(PledgeActive), micros(e.At), w.pos); err != nil {
 		return err
