@@ -15,8 +15,10 @@
 //   - a bank pledges shares as the pledgee, only as itself, and only under a
 //     collateral registration of its own that gives notice of a pledge on that
 //     member's shares in that cooperative and covers the shares (the
-//     registration is read from its aggregate, not from a read model); only the
-//     pledgee releases a pledge.
+//     registration is read from its aggregate, not from a read model). The
+//     pledge takes the registration's id, as internal/process's pledges do:
+//     one live pledge per notice, released when the notice is discharged.
+//     Only the pledgee releases a pledge.
 //
 // Who may read: anyone sees a cooperative's name, collective, settings, totals
 // by share class, member count and its declared dividends (amount, snapshot
