@@ -165,3 +165,26 @@ func TestRetriedRegistrationIsOneRegistration(t *testing.T) {
 		t.Fatalf("%d notices after a retry", len(got))
 	}
 }
+
+// A share pledge is a notice against one member's shares in a cooperative (rule 18).
+func TestSharePledgeNotice(t *testing.T) {
+	e := &env{t: t, h: apitest.New(t, area)}
+	cooperative, member, bank := uuid.New(), uuid.New(), as{auth.RoleBank, uuid.New()}
+	pledge := map[string]any{"grantorId": member.String(), "kind": "SHARE_PLEDGE", "assetId": cooperative.String(),
+		"shares": 100, "securedAmount": "20000.00", "start": at(apitest.Start), "end": at(apitest.Start.AddDate(3, 0, 0))}
+	delete(pledge, "memberId")
+	e.refused(bank, "registerCollateral", pledge, kernel.CodeInvalid)
+	pledge["memberId"] = uuid.NewString()
+	e.refused(bank, "registerCollateral", pledge, kernel.CodeInvalid) // a member pledges only its own shares
+	pledge["memberId"] = member.String()
+	e.must(bank, "registerCollateral", "registrationId", pledge)
+
+	q := `query($asset: ID!, $member: ID) { collateralRegistrations(assetId: $asset, memberId: $member) { kind memberId shares securedAmount } }`
+	got := e.notices(q, map[string]any{"asset": cooperative.String(), "member": member.String()})
+	if len(got) != 1 || field(got, "0.kind") != "SHARE_PLEDGE" || field(got, "0.shares") != 100.0 || field(got, "0.memberId") != member.String() {
+		t.Fatalf("pledges on the member's shares = %v", got)
+	}
+	if got := e.notices(q, map[string]any{"asset": cooperative.String()}); len(got) != 0 {
+		t.Fatalf("a pledge of shares shows as a mortgage of the cooperative: %v", got)
+	}
+}
