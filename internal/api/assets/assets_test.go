@@ -157,13 +157,13 @@ func get(m map[string]any, path ...string) map[string]any {
 
 func TestRoles(t *testing.T) {
 	h := apitest.New(t, area)
-	c, b, e, f := []auth.Role{auth.RoleCollective}, []auth.Role{auth.RoleBidder}, []auth.Role{auth.RoleExchange}, []auth.Role{auth.RoleFund}
+	c, b, e := []auth.Role{auth.RoleCollective}, []auth.Role{auth.RoleBidder}, []auth.Role{auth.RoleExchange}
 	parties := append(append([]auth.Role{}, c...), b...)
 	h.CheckRoles(t, map[string][]auth.Role{
 		"registerAsset": c, "entrustLand": c, "revokeEntrustment": c, "recordConsent": c,
 		"createAssetPackage": c, "addPlotToPackage": c, "removePlotFromPackage": c, "sealPackage": c,
 		"signTransferContract": parties, "signAwardedTransferContract": parties, "fileTransferContract": c,
-		"registerTransferContract": e, "payRent": append(append([]auth.Role{}, b...), f...),
+		"registerTransferContract": e, "payRent": b,
 		"terminateTransferContract": parties, "offerRenewal": parties, "acceptRenewal": parties, "declineRenewal": parties,
 		"mortgageTransferredRight": b,
 	})

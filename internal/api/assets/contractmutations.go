@@ -174,23 +174,22 @@ func (a *area) contractMutations(b *api.Builder) {
 		},
 	})
 	b.Mutation(api.MutationSpec{
-		Name: "payRent", Roles: []auth.Role{auth.RoleBidder, auth.RoleFund},
-		Description: "The transferee pays rent, or the fund advances it; applied to the oldest instalments first (RENT_OVERPAID above what is owed).",
-		Input:       with(graphql.InputObjectConfigFieldMap{"amount": {Type: graphql.NewNonNull(api.Money)}}),
-		Output:      contractOut,
+		Name: "payRent", Roles: []auth.Role{auth.RoleBidder},
+		Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
+			"The fund's rent advances reach the contract through a process manager, not through this mutation.",
+		Input:  with(graphql.InputObjectConfigFieldMap{"amount": {Type: graphql.NewNonNull(api.Money)}}),
+		Output: contractOut,
 		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
 			id, err := api.ID(c.Input, "contractId")
 			if err != nil {
 				return api.Payload{}, err
 			}
-			if c.Principal.Role == auth.RoleBidder {
-				var transferee uuid.UUID
-				if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
-					return api.Payload{}, err
-				}
-				if err := api.RequireParty(c.Principal, transferee, false); err != nil {
-					return api.Payload{}, err
-				}
+			var transferee uuid.UUID
+			if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
+				return api.Payload{}, err
+			}
+			if err := api.RequireParty(c.Principal, transferee, false); err != nil {
+				return api.Payload{}, err
 			}
 			amount, _ := c.Input["amount"].(kernel.Money)
 			res, err := a.App.Transfers.Handle(ctx, transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: amount}, c.Meta)

@@ -58,7 +58,8 @@ func TestTransferContracts(t *testing.T) {
 
 		w.refused(w.bidder2, "payRent", "contractId", map[string]any{"contractId": four, "amount": "100.00"}, kernel.CodeForbidden)
 		w.must(w.bidder, "payRent", "contractId", map[string]any{"contractId": four, "amount": "8000.00"})
-		w.must(w.fund, "payRent", "contractId", map[string]any{"contractId": four, "amount": "1000.00"})
+		w.must(w.bidder, "payRent", "contractId", map[string]any{"contractId": four, "amount": "1000.00"})
+		w.refused(w.bidder, "payRent", "contractId", map[string]any{"contractId": uuid.NewString(), "amount": "1.00"}, kernel.CodeNotFound)
 		w.refused(w.bidder, "payRent", "contractId", map[string]any{"contractId": four, "amount": "23000.01"}, transfer.CodeRentOverpaid)
 
 		public := w.contract("", four)
@@ -75,6 +76,9 @@ func TestTransferContracts(t *testing.T) {
 		if len(is) != 4 || get(is[0].(map[string]any))["paid"] != "8000.00" || get(is[1].(map[string]any))["paid"] != "1000.00" ||
 			mine["paid"] != "9000.00" || mine["outstanding"] != "23000.00" || len(mine["payments"].([]any)) != 2 {
 			t.Fatalf("the transferee sees %v", mine)
+		}
+		if w.contract(w.tok[w.fund], four)["instalments"] == nil {
+			t.Fatal("the fund does not see the rent schedule")
 		}
 		if w.contract(w.Token(auth.RoleBank, uuid.New()), four)["instalments"] != nil {
 			t.Fatal("a bank that is no party sees the rent schedule")

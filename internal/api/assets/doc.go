@@ -16,8 +16,9 @@
 // Who may act: a collective registers, entrusts, records consents and builds
 // packages only for its own assets (FORBIDDEN otherwise), and acts on
 // contracts as transferor or owning collective; a bidder acts as transferee,
-// or as transferor of a right it holds; the exchange registers contracts; the
-// fund advances rent. Where a command names its actor (By, Payer, the
+// or as transferor of a right it holds; the exchange registers contracts. The
+// rent schedule and payments of a contract are shown to its parties, the
+// exchange and the fund (which advances rent). Where a command names its actor (By, Payer, the
 // transferor), it is the caller's party, so the domain's own party rules
 // apply to the caller.
 //
