@@ -66,9 +66,7 @@ func (m *managers) draftContract(ctx context.Context, t trigger, e listing.Payme
 		return err
 	}
 	cmd, meta := transfer.DraftFromAward{ContractID: id, ListingID: l.ID, Terms: terms}, t.meta("draft-contract")
-	_, err = m.app.Transfers.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Transfers, transfer.Command(cmd), meta)
 }
 
 // awardTerms translates a paid award into contract terms. The award price,
@@ -158,8 +156,7 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 		}
 		if l.Status == listing.StatusPaid {
 			cmd, meta := listing.SignContract{ListingID: e.ListingID, ContractID: e.ContractID}, t.meta("sign-listing")
-			_, err := m.app.Listings.Handle(ctx, cmd, meta)
-			if _, err := m.settle(err, cmd, meta); err != nil {
+			if err := exec(ctx, m, m.app.Listings, listing.Command(cmd), meta); err != nil {
 				return err
 			}
 		}
@@ -178,8 +175,7 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed},
 		}
 		meta := t.meta("transfer-right/" + p.AssetID.String())
-		_, err = m.app.Assets.Handle(ctx, cmd, meta)
-		if _, err := m.settle(err, cmd, meta); err != nil {
+		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
 			return err
 		}
 	}
@@ -201,8 +197,7 @@ func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID,
 		}
 		cmd := registry.EndManagementRight{AssetID: p.AssetID, ContractID: contract, Reason: reason}
 		meta := t.meta("end-right/" + p.AssetID.String())
-		_, err = m.app.Assets.Handle(ctx, cmd, meta)
-		if _, err := m.settle(err, cmd, meta); err != nil {
+		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
 			return err
 		}
 	}

@@ -68,9 +68,7 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 	case fund.FundClaimPaid:
 		cmd := lending.RecordRecovery{LoanID: e.LoanID, Source: lending.RecoveryFund, Amount: e.Amount}
 		meta := t.meta("fund-recovery")
-		_, err := m.app.Loans.Handle(ctx, cmd, meta)
-		_, err = m.settle(err, cmd, meta)
-		return err
+		return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
 	case fund.CollateralBought:
 		if err := m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
 			return err
@@ -98,9 +96,7 @@ func (m *managers) endDisposalListing(ctx context.Context, t trigger, loan uuid.
 			return err
 		}
 		cmd, meta := listing.EndListing{ListingID: id, Reason: "the operation fund bought the collateral"}, t.meta("end-disposal-listing")
-		_, err = m.app.Listings.Handle(ctx, cmd, meta)
-		_, err = m.settle(err, cmd, meta)
-		return err
+		return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
 	}
 	return nil
 }
@@ -146,9 +142,7 @@ func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.Loa
 		TermMonths: wholeMonths(now, cur.End), DisposalOf: r.ID, Settings: listing.DefaultSettings(),
 	}}
 	meta := t.meta("disposal-listing")
-	_, err = m.app.Listings.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
 }
 
 // increment is the disposal auction's bid step: 1 % of the price in whole
@@ -216,16 +210,14 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 		if l.Exists() && payouts[i].Amount > 0 {
 			cmd := lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: payouts[i].Amount}
 			meta := t.meta("recovery/" + r.ID.String())
-			_, err := m.app.Loans.Handle(ctx, cmd, meta)
-			if _, err := m.settle(err, cmd, meta); err != nil {
+			if err := exec(ctx, m, m.app.Loans, lending.Command(cmd), meta); err != nil {
 				return err
 			}
 		}
 		if r.Status == collateral.StatusRegistered {
 			cmd := collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: why}
 			meta := t.meta("discharge/" + r.ID.String())
-			_, err := m.app.Collateral.Handle(ctx, cmd, meta)
-			if _, err := m.settle(err, cmd, meta); err != nil {
+			if err := exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta); err != nil {
 				return err
 			}
 		}
@@ -253,7 +245,5 @@ func (m *managers) fileClaim(ctx context.Context, t trigger, id uuid.UUID) error
 		PrincipalOutstanding: l.DefaultedPrincipal, PrincipalRecovered: l.PrincipalRecovered,
 	}}
 	meta := t.meta("fund-claim/" + id.String())
-	_, err = m.app.Funds.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Funds, fund.Command(cmd), meta)
 }

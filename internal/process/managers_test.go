@@ -3,12 +3,12 @@ package process
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -200,23 +200,19 @@ func TestLoanManager(t *testing.T) {
 	})
 }
 
-func TestSettleRetriesOnlyWhatARetryCanFix(t *testing.T) {
-	m := &managers{log: newEnv(t).log}
-	cmd, meta := lending.DeclareDefault{LoanID: uuid.New()}, app.Meta{CommandID: uuid.New()}
+func TestOnlyWhatARetryCannotChangeIsARefusal(t *testing.T) {
 	for _, c := range []struct {
-		err       error
-		ok, retry bool
+		err     error
+		refused bool
 	}{
-		{nil, true, false},
-		{kernel.Errorf(kernel.CodeInvalidState, "loan is REPAID"), false, false},
-		{kernel.Errorf(lending.CodeOverpayment, "too much"), false, false},
-		{kernel.Errorf(kernel.CodeConflict, "being changed by others"), false, true},
-		{kernel.Errorf(kernel.CodeInternal, "boom"), false, true},
-		{fmt.Errorf("append: %w", errors.New("disk full")), false, true},
+		{kernel.Errorf(kernel.CodeInvalidState, "loan is REPAID"), true},
+		{fmt.Errorf("decide: %w", kernel.Errorf(lending.CodeOverpayment, "too much")), true},
+		{kernel.Errorf(kernel.CodeConflict, "being changed by others"), false},
+		{kernel.Errorf(kernel.CodeInternal, "boom"), false},
+		{fmt.Errorf("append: %w", errors.New("disk full")), false},
 	} {
-		ok, err := m.settle(c.err, cmd, meta)
-		if ok != c.ok || (err != nil) != c.retry {
-			t.Errorf("settle(%v) = %v, %v; want ok %v, retry %v", c.err, ok, err, c.ok, c.retry)
+		if got := refused(c.err); got != c.refused {
+			t.Errorf("refused(%v) = %v, want %v", c.err, got, c.refused)
 		}
 	}
 }
@@ -358,5 +354,26 @@ func TestAddToTwiceIsRefused(t *testing.T) {
 	}
 	if len(r.Handlers()) != n {
 		t.Fatalf("the refused AddTo left %d handlers, want %d", len(r.Handlers()), n)
+	}
+}
+
+func TestARefusalIsLoggedAndTheEventAcked(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	registerLand(e)
+	listLand(e, firstSale)
+	l := auction(e, firstSale, resolution, []bidder{{buyerC, false}, {farmer, false}},
+		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(101_000)})
+	// The household takes its plot back before the buyer pays: the collective
+	// may no longer lease it, and the contract is refused.
+	e.do(registry.RevokeEntrustment{AssetID: assetID, By: household, Source: registry.Source{Reference: "撤回委托书", Date: e.clock.Now()}})
+	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+	e.eventually("the refusal is logged", func() bool { return strings.Contains(e.logs.String(), transfer.CodeNotEntrusted) })
+	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
+	if n := e.redeliver("process.award.listing", paid); n != 0 { // redeliver fails the test if the handler returns an error
+		t.Errorf("refused draft redelivered: %d events written", n)
+	}
+	if c := get(e, e.app.Transfers, createdBy(paid, "contract")); c.Status != "" {
+		t.Fatalf("contract is %s, want none", c.Status)
 	}
 }

@@ -134,20 +134,18 @@ func (m *managers) run(h handler) message.NoPublishHandlerFunc {
 	}
 }
 
-// settle classifies the outcome err of sending cmd with meta. A domain
-// refusal is logged and reported as ok == false with a nil error, so the
-// manager moves on; a conflict that outlived the App's retries and every
-// other failure come back as the error, for the router to retry.
-func (m *managers) settle(err error, cmd kernel.Command, meta app.Meta) (ok bool, _ error) {
-	if err == nil {
-		return true, nil
-	}
-	if refused(err) {
+// exec sends cmd with meta through h. A domain refusal is logged and
+// swallowed, so the manager moves on to its next step (a redelivery would be
+// refused again); a conflict that outlived the App's retries and every other
+// failure come back, for the router to retry the event.
+func exec[S any, C kernel.Command](ctx context.Context, m *managers, h *app.Handler[S, C], cmd C, meta app.Meta) error {
+	_, err := h.Handle(ctx, cmd, meta)
+	if err != nil && refused(err) {
 		m.log.Warn("process manager command refused", "command", fmt.Sprintf("%T", cmd), "aggregate", cmd.AggregateID(),
 			"cause", meta.CausationID, "code", kernel.ErrorCode(err), "err", err)
-		return false, nil
+		return nil
 	}
-	return false, err
+	return err
 }
 
 // refused reports whether err is a domain refusal: a *kernel.Error that a

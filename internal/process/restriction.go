@@ -50,9 +50,7 @@ func (m *managers) addRestriction(ctx context.Context, t trigger, e collateral.C
 		Amount: e.SecuredAmount, Start: e.Start, Source: registry.Source{Reference: e.Number, Date: e.At},
 	}}
 	meta := t.meta("add-restriction")
-	_, err = m.app.Assets.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Assets, registry.Command(cmd), meta)
 }
 
 // pledgeShares records a share pledge on the cooperative's register. The
@@ -83,9 +81,7 @@ func (m *managers) pledgeShares(ctx context.Context, t trigger, e collateral.Col
 	cmd := coop.PledgeShares{CoopID: e.Collateral.Asset, PledgeID: e.RegistrationID, Holder: e.Collateral.Member,
 		Pledgee: e.SecuredParty, Shares: e.Collateral.Shares, RegistrationNumber: e.Number, LoanMaturity: maturity}
 	meta := t.meta("pledge-shares")
-	_, err = m.app.Coops.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Coops, coop.Command(cmd), meta)
 }
 
 // liftRestriction removes what a registration put on its collateral once it
@@ -108,9 +104,7 @@ func (m *managers) liftRestriction(ctx context.Context, t trigger, id uuid.UUID,
 			return nil
 		}
 		cmd, meta := coop.ReleasePledge{CoopID: r.Collateral.Asset, PledgeID: r.ID, By: r.SecuredParty}, t.meta("release-pledge")
-		_, err = m.app.Coops.Handle(ctx, cmd, meta)
-		_, err = m.settle(err, cmd, meta)
-		return err
+		return exec(ctx, m, m.app.Coops, coop.Command(cmd), meta)
 	}
 	a, err := state(ctx, m.app.Assets, r.Collateral.Asset)
 	if err != nil || !restricted(a, r.ID) {
@@ -118,9 +112,7 @@ func (m *managers) liftRestriction(ctx context.Context, t trigger, id uuid.UUID,
 	}
 	cmd := registry.RemoveRestriction{AssetID: r.Collateral.Asset, RestrictionID: r.ID, Source: registry.Source{Reference: r.Number, Date: at}}
 	meta := t.meta("remove-restriction")
-	_, err = m.app.Assets.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Assets, registry.Command(cmd), meta)
 }
 
 // restricted reports whether the asset carries the restriction id.
@@ -157,9 +149,7 @@ func (m *managers) onLoan(ctx context.Context, t trigger) error {
 		}
 		cmd := collateral.DischargeCollateral{RegistrationID: e.RegistrationID, By: e.Bank, Reason: "loan " + e.LoanID.String() + " repaid"}
 		meta := t.meta("discharge")
-		_, err = m.app.Collateral.Handle(ctx, cmd, meta)
-		_, err = m.settle(err, cmd, meta)
-		return err
+		return exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta)
 	}
 	return nil
 }
@@ -184,9 +174,7 @@ func (m *managers) linkRegistration(ctx context.Context, t trigger, id uuid.UUID
 		return err
 	}
 	cmd, meta := lending.RecordCollateralRegistered{LoanID: loan.ID, RegistrationID: r.ID}, t.meta("record-registration")
-	_, err = m.app.Loans.Handle(ctx, cmd, meta)
-	_, err = m.settle(err, cmd, meta)
-	return err
+	return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
 }
 
 // secures reports whether the notice r, in force, secures loan.
