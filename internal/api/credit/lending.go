@@ -587,7 +587,8 @@ func registerLoanMutations(b *api.Builder, d api.Deps) {
 				return lending.WriteOff{LoanID: loan, By: call.Principal.Party}, nil
 			}},
 		{"recordCollateralRegistered", "The loan's bank records the registration securing the approved loan (normally the " +
-			"process manager does, after registerCollateral). The registration must be in force, the bank's own and over the loan's asset.",
+			"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
+			"granted by the borrower and over the loan's asset.",
 			withLoan(graphql.InputObjectConfigFieldMap{"registrationId": {Type: nonNull(graphql.ID)}}),
 			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
 				reg, err := api.ID(call.Input, "registrationId")
@@ -625,7 +626,7 @@ func registerLoanMutations(b *api.Builder, d api.Deps) {
 }
 
 // checkSecures checks that a registration secures the loan: in force now,
-// filed by the loan's bank, over the loan's asset.
+// filed by the loan's bank, granted by the borrower, over the loan's asset.
 func checkSecures(ctx context.Context, d api.Deps, reg uuid.UUID, loan loanFacts) error {
 	s, err := inspect(ctx, d.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
 	switch {
@@ -633,8 +634,8 @@ func checkSecures(ctx context.Context, d api.Deps, reg uuid.UUID, loan loanFacts
 		return err
 	case !s.EffectiveAt(d.Clock.Now()):
 		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not in force", reg)
-	case s.SecuredParty != loan.bank || s.Collateral.Asset != loan.asset:
-		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s does not secure this loan's asset for its bank", reg)
+	case s.SecuredParty != loan.bank || s.Grantor != loan.borrower || s.Collateral.Asset != loan.asset:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not the borrower's security over the loan's asset for its bank", reg)
 	}
 	return nil
 }

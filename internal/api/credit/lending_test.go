@@ -42,7 +42,7 @@ func (e *env) disbursed(bank, borrower as, product string, asset uuid.UUID) stri
 	e.must(bank, "valueCollateral", "loanId", map[string]any{"loanId": loan, "value": "500000.00", "appraiserId": uuid.NewString()})
 	e.must(bank, "approveLoan", "loanId", map[string]any{"loanId": loan, "amount": "250000.00"})
 	reg := e.must(bank, "registerCollateral", "registrationId", map[string]any{"grantorId": borrower.party.String(), "kind": "MORTGAGE",
-		"assetId": asset.String(), "securedAmount": "250000.00", "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(2, 0, 0))})
+		"assetId": asset.String(), "loanId": loan, "securedAmount": "250000.00", "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(2, 0, 0))})
 	e.must(bank, "recordCollateralRegistered", "loanId", map[string]any{"loanId": loan, "registrationId": reg["registrationId"]})
 	e.must(bank, "disburseLoan", "loanId", map[string]any{"loanId": loan})
 	return loan
@@ -72,8 +72,15 @@ func TestLoanLifecycle(t *testing.T) {
 		otherReg := e.must(otherBank, "registerCollateral", "registrationId", map[string]any{"grantorId": farmer.party.String(), "kind": "MORTGAGE",
 			"assetId": orchard.String(), "securedAmount": "1000.00", "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(2, 0, 0))})
 		e.refused(bank, "recordCollateralRegistered", map[string]any{"loanId": loan, "registrationId": otherReg["registrationId"]}, kernel.CodeInvalid)
-		reg := e.must(bank, "registerCollateral", "registrationId", map[string]any{"grantorId": farmer.party.String(), "kind": "MORTGAGE",
-			"assetId": orchard.String(), "securedAmount": "250000.00", "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(2, 0, 0))})
+		forLoan := map[string]any{"grantorId": farmer.party.String(), "kind": "MORTGAGE", "loanId": loan, "assetId": uuid.NewString(),
+			"securedAmount": "250000.00", "start": at(e.h.Clock.Now()), "end": at(apitest.Start.AddDate(2, 0, 0))}
+		e.refused(bank, "registerCollateral", forLoan, kernel.CodeInvalid) // not the loan's asset
+		forLoan["assetId"] = orchard.String()
+		e.refused(otherBank, "registerCollateral", forLoan, kernel.CodeForbidden)
+		reg := e.must(bank, "registerCollateral", "registrationId", forLoan)
+		if reg["registrationId"] != loan {
+			t.Fatalf("the notice securing loan %s has id %v", loan, reg["registrationId"])
+		}
 		e.must(bank, "recordCollateralRegistered", "loanId", map[string]any{"loanId": loan, "registrationId": reg["registrationId"]})
 		e.must(bank, "disburseLoan", "loanId", map[string]any{"loanId": loan})
 

@@ -181,6 +181,8 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			"securedAmount": {Type: nonNull(api.Money)},
 			"start":         {Type: nonNull(api.DateTime)},
 			"end":           {Type: nonNull(api.DateTime)},
+			"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
+				"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
 		},
 		Output: graphql.Fields{
 			"registrationId": {Type: nonNull(graphql.ID)},
@@ -195,7 +197,10 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			grantor, asset := got[0], got[1]
 			kind, _ := in["kind"].(collateral.Kind)
 			col := collateral.Collateral{Kind: kind, Asset: asset}
-			id := call.NewID("registration")
+			id, err := registrationFor(ctx, d, call, grantor, asset)
+			if err != nil {
+				return api.Payload{}, err
+			}
 			cmd := collateral.RegisterCollateral{RegistrationID: id, By: call.Principal.Party, Number: registrationNumber(id),
 				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
 				Start: instant(in, "start"), End: instant(in, "end")}
@@ -334,6 +339,28 @@ func noticeSearch(args map[string]any, now time.Time) (creditview.NoticeSearch, 
 		return s, kernel.FieldErrorf(kernel.CodeInvalid, "assetId", "give exactly one of assetId, grantorId or registrationNumber")
 	}
 	return s, nil
+}
+
+// registrationFor returns the id of a new registration: the loan's id when it
+// secures a loan of the calling bank (the link process managers follow), a
+// new id otherwise.
+func registrationFor(ctx context.Context, d api.Deps, call api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
+	loanID, err := api.OptionalID(call.Input, "loanId")
+	if err != nil || loanID == uuid.Nil {
+		return call.NewID("registration"), err
+	}
+	loan, err := readLoan(ctx, d, loanID)
+	switch {
+	case err != nil:
+		return uuid.Nil, err
+	case loan.bank != call.Principal.Party:
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeForbidden, "loanId", "loan %s is another bank's", loanID)
+	case loan.borrower != grantor:
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantorId", "the grantor of a loan's collateral is its borrower")
+	case loan.asset != asset:
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "assetId", "loan %s is secured by asset %s", loanID, loan.asset)
+	}
+	return loanID, nil
 }
 
 // registrationNumber is the public number of a registration, derived from its
