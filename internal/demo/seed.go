@@ -57,18 +57,18 @@ func seed(ctx context.Context, store eventstore.Store, now time.Time, log *slog.
 	first := now.Add(-History).In(kernel.Shanghai) // the story starts at midnight, Shanghai, of that day
 	start := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, kernel.Shanghai).UTC()
 	clock := kernel.NewManualClock(start)
-	ctx, cancel := context.WithCancel(ctx)
+	storyCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &seeder{ctx: ctx, store: store, clock: clock, start: start, now: now,
+	s := &seeder{ctx: storyCtx, store: store, clock: clock, start: start, now: now,
 		app: app.New(store, clock, log, app.Options{}), sched: app.NewScheduler(clock, log)}
 	done := s.watch(cancel)
 	story(s)
 	s.at(now)
 	cancel()
-	if err := <-done; err != nil && s.err == nil {
-		s.err = err
+	if err := <-done; err != nil { // a failed watcher is the cause of what failed after it
+		s.err = fmt.Errorf("demo: due watcher: %w", err)
 	}
-	if err := s.count(); err != nil && s.err == nil { // what a failed story wrote counts too
+	if err := s.count(ctx); err != nil && s.err == nil { // what a failed story wrote counts too
 		s.err = err
 	}
 	return s.app, s.events, s.err
@@ -163,7 +163,7 @@ func (s *seeder) settle() bool {
 	if s.err != nil {
 		return false
 	}
-	if err := s.count(); err != nil {
+	if err := s.count(s.ctx); err != nil {
 		s.err = err
 		return false
 	}
@@ -177,9 +177,9 @@ func (s *seeder) settle() bool {
 }
 
 // count counts the events stored since the last look.
-func (s *seeder) count() error {
+func (s *seeder) count(ctx context.Context) error {
 	for {
-		recs, err := s.store.ReadAll(s.ctx, s.last, 1024)
+		recs, err := s.store.ReadAll(ctx, s.last, 1024)
 		if err != nil || len(recs) == 0 {
 			return err
 		}

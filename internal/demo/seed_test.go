@@ -14,6 +14,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -282,5 +283,35 @@ func TestSeedStopsAtTheFirstFailedStepAndSaysWhich(t *testing.T) {
 	}
 	if all, _ := store.ReadAll(context.Background(), 0, 1<<20); n != len(all) || n < 40 {
 		t.Fatalf("Seed reported %d events; the store took %d", n, len(all))
+	}
+}
+
+// TestSeedIntoTheEmbeddedStoreAndRestart is `make run` twice: the embedded
+// file store (which, unlike the memstore, honours ctx on reads) is seeded,
+// closed, reopened and left alone the second time.
+func TestSeedIntoTheEmbeddedStoreAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *filestore.Store {
+		store, err := filestore.Open(filestore.Options{Dir: dir, Clock: kernel.NewManualClock(demoNow)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store
+	}
+	store := open()
+	n, err := Seed(context.Background(), store, demoNow, quiet)
+	if err != nil || n == 0 {
+		t.Fatalf("first Seed: %d events, %v", n, err)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	store = open()
+	defer store.Close()
+	if again, err := Seed(context.Background(), store, demoNow.Add(24*time.Hour), quiet); err != nil || again != 0 {
+		t.Fatalf("Seed after a restart: %d events, %v", again, err)
+	}
+	if all, _ := store.ReadAll(context.Background(), 0, 1<<20); len(all) != n {
+		t.Fatalf("the reopened store holds %d events; Seed wrote %d", len(all), n)
 	}
 }
