@@ -27,7 +27,7 @@ func (Projection) Name() string { return "listingview.v1" }
 
 // Tables implements readmodel.Projection.
 func (Projection) Tables() []string {
-	return []string{"listing_listings", "listing_bidders", "listing_bids", "listing_trades"}
+	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_bids", "listing_trades"}
 }
 
 // Schema implements readmodel.Projection. Times are BIGINT unix microseconds
@@ -42,7 +42,6 @@ func (Projection) Schema(readmodel.Dialect) []string {
 			prev_status TEXT NOT NULL DEFAULT '',
 			title TEXT NOT NULL,
 			description TEXT NOT NULL,
-			search_text TEXT NOT NULL,
 			seller TEXT NOT NULL,
 			asset_type TEXT NOT NULL,
 			asset_ids TEXT NOT NULL,
@@ -96,6 +95,12 @@ func (Projection) Schema(readmodel.Dialect) []string {
 		`CREATE INDEX IF NOT EXISTS listing_listings_region ON listing_listings (county, township, village)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_type ON listing_listings (asset_type, status)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_seller ON listing_listings (seller)`,
+		// Free text lives in a narrow table of its own: a substring search scans
+		// it without reading the wide board rows, then joins the few matches.
+		`CREATE TABLE IF NOT EXISTS listing_search (
+			id TEXT PRIMARY KEY,
+			search_text TEXT NOT NULL
+		)`,
 		`CREATE TABLE IF NOT EXISTS listing_bidders (
 			listing_id TEXT NOT NULL,
 			round INTEGER NOT NULL,
@@ -296,24 +301,26 @@ func (x *exec) trade(listingID uuid.UUID, at time.Time, from TradeStatus, set st
 func (x *exec) create(e listing.ListingCreated) {
 	d := e.Details
 	a := d.Asset
-	x.do(`INSERT INTO listing_listings (id, round, status, title, description, search_text, seller, asset_type, asset_ids,
+	x.do(`INSERT INTO listing_listings (id, round, status, title, description, seller, asset_type, asset_ids,
 			owning_collective, province, county, township, village, area, listed_price, starting_price, increment, term_months,
 			closing_at, created_at, updated_at)
-		VALUES ($1, 1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
-		e.ListingID, d.Title, d.Description, SearchText(d.Title, d.Description), d.Seller, string(a.Type), joinIDs(a.AssetIDs),
+		VALUES ($1, 1, 'DRAFT', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`,
+		e.ListingID, d.Title, d.Description, d.Seller, string(a.Type), joinIDs(a.AssetIDs),
 		a.OwningCollective, a.Region.Province, a.Region.County, a.Region.Township, a.Region.Village, a.Area.Hundredths(),
 		int64(d.ListedPrice), int64(d.StartingPrice), int64(d.Increment), d.TermMonths, NoClosingTime, micros(e.At))
+	x.do(`INSERT INTO listing_search (id, search_text) VALUES ($1, $2)`, e.ListingID, SearchText(d.Title, d.Description))
 }
 
 func (x *exec) revise(e listing.ListingRevised) {
 	d := e.Details
 	a := d.Asset
-	x.listing(e.ListingID, e.At, `status = 'DRAFT', title = $3, description = $4, search_text = $5, seller = $6, asset_type = $7,
-		asset_ids = $8, owning_collective = $9, province = $10, county = $11, township = $12, village = $13, area = $14,
-		listed_price = $15, starting_price = $16, increment = $17, term_months = $18`,
-		d.Title, d.Description, SearchText(d.Title, d.Description), d.Seller, string(a.Type), joinIDs(a.AssetIDs),
+	x.listing(e.ListingID, e.At, `status = 'DRAFT', title = $3, description = $4, seller = $5, asset_type = $6,
+		asset_ids = $7, owning_collective = $8, province = $9, county = $10, township = $11, village = $12, area = $13,
+		listed_price = $14, starting_price = $15, increment = $16, term_months = $17`,
+		d.Title, d.Description, d.Seller, string(a.Type), joinIDs(a.AssetIDs),
 		a.OwningCollective, a.Region.Province, a.Region.County, a.Region.Township, a.Region.Village, a.Area.Hundredths(),
 		int64(d.ListedPrice), int64(d.StartingPrice), int64(d.Increment), d.TermMonths)
+	x.do(`UPDATE listing_search SET search_text = $2 WHERE id = $1`, e.ListingID, SearchText(d.Title, d.Description))
 }
 
 // resume restores the status before the suspension and the restated deadlines

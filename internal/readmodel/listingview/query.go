@@ -247,7 +247,8 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "closing_at <= "+arg(f.ClosingUntil.UnixMicro()))
 	}
 	if f.Text != "" {
-		conds = append(conds, "search_text LIKE "+arg("%"+escapeLike(strings.ToLower(f.Text))+"%")+` ESCAPE '\'`)
+		conds = append(conds, "id IN (SELECT id FROM listing_search WHERE search_text LIKE "+
+			arg("%"+escapeLike(strings.ToLower(f.Text))+"%")+` ESCAPE '\')`)
 	}
 	if f.Seller != uuid.Nil {
 		conds = append(conds, "seller = "+arg(f.Seller))
