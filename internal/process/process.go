@@ -44,7 +44,6 @@ type managers struct {
 // trigger is the stored event a manager reacts to.
 type trigger struct {
 	ID       uuid.UUID
-	Stream   string
 	Position uint64
 	Event    kernel.Event
 	Meta     eventstore.Metadata
@@ -130,7 +129,7 @@ func (m *managers) run(h handler) message.NoPublishHandlerFunc {
 			m.log.Error("process manager skips an undecodable event", "handler", h.name, "stream", rec.Stream, "position", rec.Position, "err", err)
 			return nil
 		}
-		return h.react(msg.Context(), trigger{ID: rec.ID, Stream: rec.Stream, Position: rec.Position, Event: ev, Meta: rec.Metadata})
+		return h.react(msg.Context(), trigger{ID: rec.ID, Position: rec.Position, Event: ev, Meta: rec.Metadata})
 	}
 }
 
