@@ -432,6 +432,19 @@ func TestListingRefusals(t *testing.T) {
 	t.Run("a bank lists only its collateral, as a disposal", func(t *testing.T) {
 		x.refuse(x.Token(auth.RoleBank, uuid.New()), "createListing", input(mine), "FORBIDDEN")
 	})
+	t.Run("rule 5: a household's plot needs its entrustment to the collective", func(t *testing.T) {
+		plot, household := uuid.New(), uuid.New()
+		_, err := x.App.Assets.Handle(context.Background(), registry.RegisterAsset{
+			AssetID: plot, By: x.coll, Type: kernel.AssetLandManagementRight,
+			Location: registry.Location{Province: "山东省", County: "寿光市", Township: "田柳镇", Village: "东村"},
+			Area:     300, CertificateNo: "承包经营权证 0001", RightsEnd: apitest.Start.AddDate(10, 0, 0), Title: "承包地",
+			Contractor: household, Holder: household, Source: registry.Source{Reference: "承包合同", Date: apitest.Start.AddDate(-5, 0, 0)},
+		}, app.Meta{CommandID: uuid.New(), Actor: "test:setup"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.refuse(x.collTok, "createListing", input(plot), "NOT_ENTRUSTED")
+	})
 	t.Run("an unregistered asset is not found", func(t *testing.T) {
 		x.refuse(x.collTok, "createListing", input(uuid.New()), "NOT_FOUND")
 	})
