@@ -275,7 +275,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 			}
 			page := api.Page{Nodes: loanNodes(p.Context, d, loans), HasNext: more, TotalCount: total}
 			for _, l := range loans {
-				page.Cursors = append(page.Cursors, api.EncodeCursor(creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.String()...))
+				page.Cursors = append(page.Cursors, api.EncodeCursor(creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.Parts()...))
 			}
 			return page.Resolve(), nil
 		},

@@ -373,12 +373,12 @@ type LoanCursor struct {
 	ID        uuid.UUID
 }
 
-// String encodes the cursor's parts.
-func (c LoanCursor) String() []string {
+// Parts encodes the cursor as the parts of an api cursor.
+func (c LoanCursor) Parts() []string {
 	return []string{strconv.FormatInt(micros(c.AppliedAt), 10), c.ID.String()}
 }
 
-// ParseLoanCursor reads the parts String made; INVALID_INPUT on field "after" otherwise.
+// ParseLoanCursor reads the parts Parts made; INVALID_INPUT on field "after" otherwise.
 func ParseLoanCursor(parts []string) (LoanCursor, error) {
 	at, err1 := strconv.ParseInt(parts[0], 10, 64)
 	id, err2 := uuid.Parse(parts[1])
