@@ -71,7 +71,7 @@ func story(s *seeder) {
 
 	forestAnnouncement(s)
 	s.at(s.day(45, 15, 0))
-	send(s, s.app.Coops, actor("collective", Wangjiazhuang))(coop.DeclareDividend{CoopID: Coop, DividendID: Dividend, Amount: 8_645_617})
+	declareDividend(s)
 	otherListings(s)
 	s.at(s.day(59, 15, 30))
 	repayEarly(s)
@@ -167,8 +167,9 @@ func entrustOrchard(s *seeder) {
 func orchardAuction(s *seeder) {
 	wang := actor("collective", Wangjiazhuang)
 	s.at(s.day(1, 9, 0))
+	intended := s.day(21, 0, 0) // the lease is meant to start within three weeks; the contract starts after payment
 	send(s, s.app.Packages, wang)(registry.CreatePackage{PackageID: OrchardPackage, By: Wangjiazhuang,
-		Title: "王家庄苹果园连片流转", Form: registry.FormLease, Start: s.day(21, 0, 0), End: s.day(21, 0, 0).AddDate(10, 0, 0)})
+		Title: "王家庄苹果园连片流转", Form: registry.FormLease, Start: intended, End: intended.AddDate(10, 0, 0)})
 	for _, h := range households[:4] {
 		plot := read(s, s.app.Assets, h.asset(), registry.State.Plot)
 		send(s, s.app.Packages, wang)(registry.AddPlot{PackageID: OrchardPackage, By: Wangjiazhuang, Plot: plot})
@@ -292,6 +293,13 @@ func cooperative(s *seeder) {
 			coop.Allocation{Member: h.member(), Class: coop.ClassLabourAge, Shares: h.labour})
 	}
 	send(s, s.app.Coops, wang)(coop.AllocateShares{CoopID: Coop, Allocations: alloc})
+}
+
+// declareDividend: the cooperative declares 86,456.17 yuan of the year's
+// income as a dividend, apportioned to the fen over the register; it is left
+// unpaid, for a user to pay.
+func declareDividend(s *seeder) {
+	send(s, s.app.Coops, actor("collective", Wangjiazhuang))(coop.DeclareDividend{CoopID: Coop, DividendID: Dividend, Amount: 8_645_617})
 }
 
 // loan: Fenghe borrows 300,000 yuan against the largest orchard plot it now
