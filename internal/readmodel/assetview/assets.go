@@ -246,7 +246,6 @@ func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Asset
 	index := map[string]int{}
 	var ids []string
@@ -256,6 +255,7 @@ func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error
 		var area, rightsEnd, registered, updated int64
 		if err := rows.Scan(&id, &typ, &a.Title, &a.Description, &owner, &a.Location.Province, &a.Location.County,
 			&a.Location.Township, &a.Location.Village, &area, &a.CertificateNo, &rightsEnd, &contractor, &registered, &updated, &a.Version); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		a.ID, a.Type, a.Owner, a.Contractor = parseID(id), kernel.AssetType(typ), parseID(owner), parseID(contractor)
@@ -264,7 +264,7 @@ func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error
 		ids = append(ids, id)
 		out = append(out, a)
 	}
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	if err := closeRows(rows); err != nil || len(out) == 0 {
 		return out, err
 	}
 	return out, r.assetChildren(ctx, out, index, ids)
