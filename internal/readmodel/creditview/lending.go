@@ -90,6 +90,7 @@ func (Lending) Schema(readmodel.Dialect) []string {
 		`CREATE INDEX IF NOT EXISTS credit_loan_bank ON credit_loan (bank, applied_at, id)`,
 		`CREATE INDEX IF NOT EXISTS credit_loan_borrower ON credit_loan (borrower, applied_at, id)`,
 		`CREATE INDEX IF NOT EXISTS credit_loan_asset ON credit_loan (asset_id, applied_at, id)`,
+		`CREATE INDEX IF NOT EXISTS credit_loan_status ON credit_loan (status, applied_at, id)`,
 		`CREATE TABLE IF NOT EXISTS credit_instalment (
 			loan_id TEXT NOT NULL,
 			no BIGINT NOT NULL,
