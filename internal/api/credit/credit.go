@@ -99,15 +99,20 @@ func newBatch[T any](load func() (map[uuid.UUID][]T, error)) *batch[T] {
 func of[T any](b *batch[T], id uuid.UUID, node func(T) map[string]any) thunk {
 	return func() (any, error) {
 		b.once.Do(func() { b.rows, b.err = b.load() })
-		if b.err != nil {
-			return nil, b.err
-		}
-		out := make([]map[string]any, len(b.rows[id]))
-		for i, r := range b.rows[id] {
-			out[i] = node(r)
-		}
-		return out, nil
+		return nodes(b.rows[id], b.err, node)
 	}
+}
+
+// nodes maps rows to nodes, or passes err on.
+func nodes[T any](rows []T, err error, node func(T) map[string]any) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		out[i] = node(r)
+	}
+	return out, nil
 }
 
 // nonNull shortens graphql.NewNonNull.

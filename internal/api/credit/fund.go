@@ -99,18 +99,6 @@ func claimNode(c creditview.Claim) map[string]any {
 		"filedAt": c.FiledAt, "decidedAt": c.DecidedAt, "paidAt": c.PaidAt}
 }
 
-// nodes maps rows to nodes.
-func nodes[T any](rows []T, err error, node func(T) map[string]any) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	out := make([]map[string]any, len(rows))
-	for i, r := range rows {
-		out[i] = node(r)
-	}
-	return out, nil
-}
-
 func registerFund(b *api.Builder, d api.Deps) {
 	b.Query("fund", &graphql.Field{
 		Type:        fundType,

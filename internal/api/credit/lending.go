@@ -226,11 +226,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 			}
 			withdrawn, _ := p.Args["includeWithdrawn"].(bool)
 			products, err := creditview.Products(p.Context, d.DB, bank, withdrawn)
-			out := make([]map[string]any, len(products))
-			for i, pr := range products {
-				out[i] = productNode(pr)
-			}
-			return out, err
+			return nodes(products, err, productNode)
 		},
 	})
 	b.Query("loans", &graphql.Field{
