@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +60,7 @@ type Projector struct {
 	mu       sync.Mutex
 	pos      map[string]uint64   // checkpoint per projection
 	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
+	queue    chan eventstore.RecordedEvent
 }
 
 const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -66,7 +70,7 @@ const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
 
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
-	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}}
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, queue: make(chan eventstore.RecordedEvent, queueSize)}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -158,20 +162,14 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 				}
 				env = &Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
 			}
-			if err := pr.Apply(ctx, tx, *env); err != nil {
+			if err := pr.Apply(ctx, inTx{p.db, tx}, *env); err != nil {
 				return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), rec.Stream, rec.Version, err)
 			}
 			next[pr.Name()] = rec.Position
 		}
 	}
-	for name, pos := range next {
-		if pos == start[name] {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
-			ON CONFLICT (name) DO UPDATE SET position = excluded.position`, name, pos); err != nil {
-			return fmt.Errorf("readmodel: checkpoint %s: %w", name, err)
-		}
+	if err := saveCheckpoints(ctx, inTx{p.db, tx}, start, next); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
@@ -187,41 +185,138 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 // HandlerName is the projector's watermill handler and consumer group.
 const HandlerName = "projector"
 
+// queueSize bounds the events accepted but not yet applied; past it, Handle
+// waits, and the subscription with it.
+const queueSize = 4096
+
 // AddTo adds the projector to a watermill router as a handler of $all, fed
 // by a subscriber over store that starts after the projector's own
-// checkpoint (the projector is its CheckpointStore).
-func (p *Projector) AddTo(r *message.Router, store eventstore.Store) {
+// checkpoint (the projector is its CheckpointStore), and starts the
+// goroutine that applies what the handler accepts, until ctx ends.
+//
+// The handler acknowledges a message once it is queued, before it is
+// applied, so that the applier can commit many events per transaction (a
+// transaction per event cost more than the projections themselves). That is
+// safe because the subscription's position is the projector's committed
+// checkpoint, not the acknowledgements: after a crash the events accepted
+// but not committed are delivered again. A batch that fails to apply is
+// retried, in order, until it applies; nothing behind it is applied first.
+func (p *Projector) AddTo(ctx context.Context, r *message.Router, store eventstore.Store) {
 	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: HandlerName, Checkpoints: p})
 	r.AddConsumerHandler(HandlerName, eventstore.AllStream, sub, p.Handle)
+	go p.applyQueued(ctx)
 }
 
-// Handle applies one delivered message: the watermill handler of the projector.
+// Handle is the projector's watermill handler: it queues the delivered event
+// for the applier.
 func (p *Projector) Handle(msg *message.Message) error {
 	rec, err := messaging.Record(msg)
 	if err != nil {
 		return err
 	}
-	return p.Apply(msg.Context(), rec)
+	select {
+	case p.queue <- rec:
+		return nil
+	case <-msg.Context().Done():
+		return msg.Context().Err()
+	}
+}
+
+// applyQueued applies queued events in batches of whatever has arrived, up to
+// batchSize, until ctx ends.
+func (p *Projector) applyQueued(ctx context.Context) {
+	const batchSize = 1024
+	batch := make([]eventstore.RecordedEvent, 0, batchSize)
+	for {
+		select {
+		case rec := <-p.queue:
+			batch = append(batch[:0], rec)
+		case <-ctx.Done():
+			return
+		}
+	fill:
+		for len(batch) < batchSize {
+			select {
+			case rec := <-p.queue:
+				batch = append(batch, rec)
+			default:
+				break fill
+			}
+		}
+		for wait := 50 * time.Millisecond; len(batch) > 0; wait = min(2*wait, 10*time.Second) {
+			rest, err := p.applyUpTo(ctx, batch)
+			if err == nil || ctx.Err() != nil {
+				break
+			}
+			batch = rest
+			slog.Error("projection failed; retrying", "at", batch[0].Position, "err", err, "retry_in", wait)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// applyUpTo applies batch in one transaction or, if that fails, event by
+// event up to the one that fails, which it returns with what follows it.
+func (p *Projector) applyUpTo(ctx context.Context, batch []eventstore.RecordedEvent) ([]eventstore.RecordedEvent, error) {
+	err := p.Apply(ctx, batch...)
+	if err == nil || len(batch) == 1 {
+		return batch, err
+	}
+	for i := range batch {
+		if err := p.Apply(ctx, batch[i]); err != nil {
+			return batch[i:], err
+		}
+	}
+	return nil, nil
 }
 
 // Load implements messaging.CheckpointStore: a subscription feeding the
-// projector starts after what every projection has applied.
+// projector starts after what every projection has committed.
 func (p *Projector) Load(context.Context, string, string) (uint64, error) { return p.Position(), nil }
 
 // Save implements messaging.CheckpointStore as a no-op: the projector's
 // checkpoints commit with its rows in Apply.
 func (p *Projector) Save(context.Context, string, string, uint64) error { return nil }
 
+// saveCheckpoints writes the checkpoints that moved, one statement per new
+// position: projections usually move together, so that is one statement a
+// transaction rather than one per projection.
+func saveCheckpoints(ctx context.Context, tx Tx, before, after map[string]uint64) error {
+	byPos := map[uint64][]any{}
+	for name, pos := range after {
+		if pos != before[name] {
+			byPos[pos] = append(byPos[pos], name)
+		}
+	}
+	for pos, names := range byPos {
+		slices.SortFunc(names, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+		values := make([]string, len(names))
+		args := []any{pos}
+		for i, n := range names {
+			values[i] = fmt.Sprintf("($%d, $1)", i+2)
+			args = append(args, n)
+		}
+		q := `INSERT INTO projection_checkpoints (name, position) VALUES ` + strings.Join(values, ", ") +
+			` ON CONFLICT (name) DO UPDATE SET position = excluded.position`
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("readmodel: checkpoint %v at %d: %w", names, pos, err)
+		}
+	}
+	return nil
+}
+
 // Run keeps the projections current from store until ctx ends, on a router
 // of its own (a worker adds the projector to its shared router instead).
 func (p *Projector) Run(ctx context.Context, store eventstore.Store) error {
-	// No poison queue: a failing event is retried and redelivered until it
-	// applies, since skipping it would corrupt the read model.
 	r, err := messaging.NewRouter(messaging.RouterConfig{})
 	if err != nil {
 		return err
 	}
-	p.AddTo(r, store)
+	p.AddTo(ctx, r, store)
 	return r.Run(ctx)
 }
 
@@ -241,6 +336,7 @@ func (p *Projector) Replay(ctx context.Context, store eventstore.Store, batch in
 			return 0, err
 		}
 	}
+	p.db.forgetStatements() // they may name the dropped tables
 	p.mu.Lock()
 	for k := range p.pos {
 		p.pos[k] = 0

@@ -179,6 +179,29 @@ func runProjectorSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 	})
 
+	t.Run("should hold back everything behind an event that fails to apply", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		p, _ := NewProjector(ctx, db, registry(), balances{})
+		runCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		go p.Run(runCtx, store) //nolint:errcheck // ends with runCtx
+		good := deposit(t, store, "f", 4)
+		bad := deposit(t, store, "f", 13) // fails until someone fixes the projection
+		deposit(t, store, "f", 5)
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := p.WaitFor(wctx, good.Position); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond) // give it time to (wrongly) skip ahead
+		if p.Position() >= bad.Position {
+			t.Fatalf("position %d passed the failing event at %d", p.Position(), bad.Position)
+		}
+		if total, n := balance(t, db, "f"); total != 4 || n != 1 {
+			t.Fatalf("balance %d over %d deposits: something behind the failing event was applied", total, n)
+		}
+	})
+
 	t.Run("should rebuild the same rows on replay", func(t *testing.T) {
 		db, store := open(t), memstore.New(kernel.SystemClock{})
 		p, _ := NewProjector(ctx, db, registry(), balances{})

@@ -175,7 +175,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		if err != nil {
 			return err
 		}
-		s.Projector.AddTo(router, s.Store)
+		s.Projector.AddTo(ctx, router, s.Store)
 		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
 			return err
 		}
