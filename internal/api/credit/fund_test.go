@@ -115,5 +115,6 @@ func TestDefaultAndFund(t *testing.T) {
 				t.Fatalf("after an advance and a repayment: %v", got)
 			}
 		})
+		e.replayRebuildsSameRows()
 	})
 }

@@ -183,6 +183,7 @@ func TestLoanLifecycle(t *testing.T) {
 			e.refused(farmer, "applyForLoan", map[string]any{"productId": product, "assetId": orchard.String(), "credential": "GREEN_FOOD",
 				"amount": "1000.00", "termMonths": 12, "method": "EQUAL_INSTALMENTS"}, lending.CodeProductWithdrawn)
 		})
+		e.replayRebuildsSameRows()
 	})
 }
 

@@ -144,6 +144,7 @@ func TestCollateralRegistry(t *testing.T) {
 				t.Fatalf("an expired notice is still in force: %v", numbers(got))
 			}
 		})
+		e.replayRebuildsSameRows()
 	})
 }
 

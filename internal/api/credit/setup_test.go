@@ -3,6 +3,8 @@ package credit_test
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +171,47 @@ func field(v any, path string) any {
 		}
 	}
 	return v
+}
+
+// replayRebuildsSameRows checks that rebuilding the area's read models from
+// the whole store gives the rows the live projection built.
+func (e *env) replayRebuildsSameRows() {
+	e.t.Helper()
+	dump := func() map[string][]string {
+		out := map[string][]string{}
+		for _, p := range area.Projections() {
+			for _, table := range p.Tables() {
+				rows, err := e.h.DB.QueryContext(context.Background(), `SELECT * FROM `+table)
+				if err != nil {
+					e.t.Fatal(err)
+				}
+				cols, _ := rows.Columns()
+				for rows.Next() {
+					vals := make([]any, len(cols))
+					ptrs := make([]any, len(cols))
+					for i := range vals {
+						ptrs[i] = &vals[i]
+					}
+					if err := rows.Scan(ptrs...); err != nil {
+						e.t.Fatal(err)
+					}
+					out[table] = append(out[table], fmt.Sprint(vals...))
+				}
+				rows.Close()
+				slices.Sort(out[table])
+			}
+		}
+		return out
+	}
+	live := dump()
+	if _, err := e.h.Projector.Replay(context.Background(), e.h.App.Store, 256); err != nil {
+		e.t.Fatal(err)
+	}
+	if replayed := dump(); !reflect.DeepEqual(live, replayed) {
+		for table := range live {
+			if !slices.Equal(live[table], replayed[table]) {
+				e.t.Errorf("%s live:\n%v\nreplayed:\n%v", table, live[table], replayed[table])
+			}
+		}
+	}
 }
