@@ -3,7 +3,7 @@ GO ?= go
 DATA_DIR ?= ./data
 LISTEN ?= :8080
 
-.PHONY: run build test test-short bench vet
+.PHONY: run build test test-short bench load
 
 run: build
 	./bin/nongjiao serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
@@ -20,3 +20,7 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# End-to-end load over HTTP on loopback: 100,000 listings, 64 bidders (see README, Performance).
+load:
+	$(GO) run ./cmd/loadtest

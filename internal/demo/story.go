@@ -18,8 +18,8 @@ import (
 
 // Where the two villages are.
 var (
-	wangjiazhuangVillage = registry.Location{Province: "山东省", County: "潍坊市寿光市", Township: "孙家集街道", Village: "王家庄村"}
-	chedaoyuVillage      = registry.Location{Province: "山东省", County: "潍坊市青州市", Township: "王坟镇", Village: "车道峪村"}
+	wangjiazhuangVillage = registry.Location{Province: "山东省", County: "寿光市", Township: "孙家集街道", Village: "王家庄村"}
+	chedaoyuVillage      = registry.Location{Province: "山东省", County: "青州市", Township: "王坟镇", Village: "车道峪村"}
 )
 
 // household is a contracting household of 王家庄 and the member of the

@@ -1,0 +1,427 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/server"
+)
+
+// The GraphQL operations under load.
+const (
+	placeBidOp = `mutation($input: PlaceBidInput!) { placeBid(input: $input) { position } }`
+	listingsOp = `query { listings(filter: {status: [AUCTION_OPEN], county: "寿光市", township: "稻田镇"}, first: 20) {
+		edges { cursor node { id title status assetType region { county township village } listedPrice highestBid bidCount closingAt } }
+		pageInfo { hasNextPage endCursor } } }`
+)
+
+var (
+	seedStart = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) // a Monday, 09:00 Shanghai
+	exchange  = uuid.NewSHA1(uuid.NameSpaceOID, []byte("loadtest/exchange"))
+	start     = kernel.Yuan(100_000)
+	increment = kernel.Yuan(100)
+)
+
+type load struct {
+	cfg           config
+	s             *server.Server
+	clock         *kernel.ManualClock
+	url, plainURL string
+
+	bidders []uuid.UUID
+	tokens  []string
+	hot     []uuid.UUID // every bidder qualified
+	deep    uuid.UUID   // every bidder qualified; gets the long bid history
+	opensAt time.Time
+	next    sync.Map // listing id → *atomic.Int64: bids handed out
+	out     []string // table rows
+}
+
+func (l *load) run(ctx context.Context) error {
+	issuer := l.s.Issuer
+	for i := range l.cfg.bidders {
+		id := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/bidder/%d", i))
+		tok, err := issuer.Issue(auth.Principal{Role: auth.RoleBidder, Party: id}, 365*24*time.Hour) // the clock jumps ahead while seeding
+		if err != nil {
+			return err
+		}
+		l.bidders, l.tokens = append(l.bidders, id), append(l.tokens, tok)
+	}
+	t0 := time.Now()
+	events, err := l.seed(ctx)
+	if err != nil {
+		return err
+	}
+	seeded := time.Since(t0)
+	fmt.Fprintf(os.Stderr, "seeded %d listings (%d events) in %s\n", l.cfg.listings+l.cfg.hot+1, events, seeded.Round(time.Millisecond))
+	l.row("seed through the command side", fmt.Sprintf("%d events", events), rate(events, seeded)+" events/s", "", "")
+	if err := l.caughtUp(ctx); err != nil {
+		return err
+	}
+	l.row("read models caught up with the seeding", fmt.Sprintf("%s after the start", time.Since(t0).Round(time.Second)), rate(events, time.Since(t0))+" events/s", "", "")
+	runtime.GC()
+	l.row("resident memory, all listings loaded", fmt.Sprintf("%d listings", l.cfg.listings+l.cfg.hot+1),
+		fmt.Sprintf("RSS %d MiB, Go heap in use %d MiB", rss()>>20, heapInUse()>>20), "", "")
+
+	one := l.bidLoad(ctx, []uuid.UUID{l.hot[0]}, l.cfg.duration)
+	l.report(fmt.Sprintf("placeBid, %d bidders, one listing", l.cfg.bidders), one)
+	many := l.bidLoad(ctx, l.hot, l.cfg.duration)
+	l.report(fmt.Sprintf("placeBid, %d bidders, %d listings", l.cfg.bidders, len(l.hot)), many)
+
+	if err := l.deepHistory(ctx); err != nil {
+		return err
+	}
+
+	ours := l.queryLoad(ctx, l.url, l.cfg.duration)
+	l.report(fmt.Sprintf("listings(first: 20, filter), %d clients, nongjiao handler", l.cfg.clients), ours)
+	theirs := l.queryLoad(ctx, l.plainURL, l.cfg.duration)
+	l.report(fmt.Sprintf("the same query, %d clients, graphql-go/handler v0.2.4", l.cfg.clients), theirs)
+	l.row("ratio nongjiao / graphql-go/handler", "", fmt.Sprintf("%.2f×", ours.perSecond()/theirs.perSecond()), "", "")
+	runtime.GC()
+	l.row("resident memory after the loads", "", fmt.Sprintf("RSS %d MiB, Go heap in use %d MiB", rss()>>20, heapInUse()>>20), "", "")
+
+	fmt.Println("| measurement | n | throughput | p50 | p99 |")
+	fmt.Println("| --- | --- | --- | --- | --- |")
+	for _, r := range l.out {
+		fmt.Println(r)
+	}
+	return nil
+}
+
+func (l *load) row(what, n, throughput, p50, p99 string) {
+	l.out = append(l.out, fmt.Sprintf("| %s | %s | %s | %s | %s |", what, n, throughput, p50, p99))
+	fmt.Fprintln(os.Stderr, l.out[len(l.out)-1])
+}
+
+func rate(n int, d time.Duration) string { return strconv.Itoa(int(float64(n) / d.Seconds())) }
+
+// seed creates the listings through the command side and moves the clock
+// until their auctions are open; it returns the number of events written.
+func (l *load) seed(ctx context.Context) (int, error) {
+	a := l.s.App
+	cal := kernel.Calendar{}
+	annEnds := cal.AddWorkingDays(seedStart, 7)
+	l.opensAt = annEnds.Add(time.Hour)
+	var written atomic.Int64
+	send := func(c listing.Command, actor string) error {
+		res, err := a.Listings.Handle(ctx, c, app.Meta{CommandID: uuid.New(), Actor: actor})
+		written.Add(int64(len(res.Events)))
+		return err
+	}
+	create := func(i int, id uuid.UUID, bidders []uuid.UUID) error {
+		coll := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/collective/%d", i%500))
+		d := details(i, coll)
+		steps := []listing.Command{
+			listing.CreateListing{ListingID: id, Details: d, ReservePrice: start},
+			listing.SubmitListing{ListingID: id, Resolution: listing.Resolution{Body: "村民代表会议", VotesFor: 30, Total: 40, Date: seedStart}},
+			listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: annEnds, BiddingOpensAt: l.opensAt},
+		}
+		for _, b := range bidders {
+			steps = append(steps,
+				listing.RegisterBidder{ListingID: id, BidderID: b},
+				listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: d.ListedPrice.MulRatio(30, 100)},
+				listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true})
+		}
+		for _, c := range steps {
+			if err := send(c, "system:loadtest"); err != nil {
+				return fmt.Errorf("listing %d: %T: %w", i, c, err)
+			}
+		}
+		return nil
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(256)
+	total := l.cfg.listings + l.cfg.hot + 1
+	for i := range total {
+		id := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/listing/%d", i))
+		bidders := l.bidders[:2]
+		switch {
+		case i < l.cfg.hot:
+			l.hot, bidders = append(l.hot, id), l.bidders
+		case i == l.cfg.hot:
+			l.deep, bidders = id, l.bidders
+		}
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return gctx.Err()
+			}
+			return create(i, id, bidders)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	// Time passes: the scheduler closes registration and opens bidding everywhere.
+	l.clock.Set(l.opensAt.Add(time.Minute))
+	for _, id := range append(slices.Clone(l.hot), l.deep) {
+		if err := l.awaitStatus(ctx, id, listing.StatusAuctionOpen, listing.StatusAuctionScheduled); err != nil {
+			return 0, err
+		}
+	}
+	last := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/listing/%d", total-1))
+	if err := l.awaitStatus(ctx, last, listing.StatusAuctionOpen, listing.StatusAuctionScheduled); err != nil {
+		return 0, err
+	}
+	return int(written.Load()) + 2*total, nil // plus what the scheduler wrote, about two events a listing
+}
+
+func details(i int, coll uuid.UUID) listing.Details {
+	s := listing.DefaultSettings()
+	s.FreeBidding = 90 * 24 * time.Hour // the auctions stay in free bidding while the clock stands still
+	towns := []string{"稻田镇", "古城街道", "洛城街道", "孙家集街道"}
+	return listing.Details{
+		Title:       fmt.Sprintf("王家庄%d号苹果园土地经营权流转", i),
+		Description: "平整水浇地，临县道，适合设施农业。",
+		Seller:      coll,
+		Asset: listing.AssetFacts{
+			AssetIDs:         []uuid.UUID{uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/asset/%d", i))},
+			Type:             kernel.AssetLandManagementRight,
+			OwningCollective: coll,
+			Region:           listing.Region{Province: "山东省", County: "寿光市", Township: towns[i%len(towns)], Village: fmt.Sprintf("%d村", i%300)},
+			Area:             kernel.Area(5000 + i%7000),
+			RightsEnd:        time.Date(2040, 12, 31, 0, 0, 0, 0, time.UTC),
+		},
+		ListedPrice: start, StartingPrice: start, Increment: increment, TermMonths: 60, Settings: s,
+	}
+}
+
+func (l *load) awaitStatus(ctx context.Context, id uuid.UUID, want ...listing.Status) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		var st listing.Status
+		if err := l.s.App.Listings.Inspect(ctx, id, func(s listing.State, _ uint64) { st = s.Status }); err != nil {
+			return err
+		}
+		if slices.Contains(want, st) {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("listing %s never reached %v", id, want)
+}
+
+// caughtUp waits until the read models have applied everything in the store.
+func (l *load) caughtUp(ctx context.Context) error {
+	var head uint64
+	for {
+		recs, err := l.s.Store.ReadAll(ctx, head, 65536)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			break
+		}
+		head = recs[len(recs)-1].Position
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	defer cancel()
+	return l.s.Projector.WaitFor(wctx, head)
+}
+
+// stats collects one load's outcomes.
+type stats struct {
+	ok, refused int
+	took        time.Duration
+	latency     []time.Duration
+	lag         []time.Duration
+}
+
+func (s *stats) perSecond() float64 { return float64(s.ok) / s.took.Seconds() }
+
+func pct(d []time.Duration, p float64) string {
+	if len(d) == 0 {
+		return "–"
+	}
+	slices.Sort(d)
+	v := d[min(len(d)-1, int(float64(len(d))*p))]
+	return fmt.Sprintf("%.2f ms", float64(v.Microseconds())/1000)
+}
+
+func (l *load) report(what string, s *stats) {
+	n := fmt.Sprintf("%d ok", s.ok)
+	throughput := fmt.Sprintf("%.0f/s", s.perSecond())
+	if s.refused > 0 {
+		n += fmt.Sprintf(", %d refused", s.refused)
+		throughput += fmt.Sprintf(" accepted, %.0f/s answered", float64(s.ok+s.refused)/s.took.Seconds())
+	}
+	l.row(what, n, throughput, pct(s.latency, 0.50), pct(s.latency, 0.99))
+	if len(s.lag) > 0 {
+		l.row("… projection lag, ack → visible in read models", fmt.Sprintf("%d bids", len(s.lag)), "", pct(s.lag, 0.50), pct(s.lag, 0.99))
+	}
+}
+
+// bidLoad runs the bidders against the listings for d and measures each bid
+// and its projection lag.
+func (l *load) bidLoad(ctx context.Context, listings []uuid.UUID, d time.Duration) *stats {
+	var mu sync.Mutex
+	st := &stats{}
+	var lagWG sync.WaitGroup
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	begin := time.Now()
+	for i := range l.bidders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{}
+			for time.Now().Before(deadline) {
+				id := listings[rand.IntN(len(listings))]
+				t0 := time.Now()
+				pos, ok := l.bid(client, i, id)
+				took := time.Since(t0)
+				if ok {
+					lagWG.Add(1)
+					go func() {
+						defer lagWG.Done()
+						if l.s.Projector.WaitFor(ctx, pos) == nil {
+							mu.Lock()
+							st.lag = append(st.lag, time.Since(t0)-took)
+							mu.Unlock()
+						}
+					}()
+				}
+				mu.Lock()
+				st.latency = append(st.latency, took)
+				if ok {
+					st.ok++
+				} else {
+					st.refused++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	st.took = time.Since(begin)
+	lagWG.Wait()
+	return st
+}
+
+// bid places bidder i's next bid on a listing: the next free increment.
+func (l *load) bid(client *http.Client, i int, id uuid.UUID) (uint64, bool) {
+	c, _ := l.next.LoadOrStore(id, new(atomic.Int64))
+	n := c.(*atomic.Int64).Add(1) - 1
+	amount := start + kernel.Money(n)*increment
+	var resp struct {
+		Data   map[string]struct{ Position string } `json:"data"`
+		Errors []json.RawMessage                    `json:"errors"`
+	}
+	vars := map[string]any{"input": map[string]any{"listingId": id.String(), "amount": amount.String()}}
+	if err := l.post(client, l.url, l.tokens[i], placeBidOp, vars, &resp); err != nil || len(resp.Errors) > 0 {
+		if os.Getenv("LOADTEST_DEBUG") != "" {
+			fmt.Fprintln(os.Stderr, err, string(resp.Errors[0]))
+		}
+		return 0, false
+	}
+	pos, err := strconv.ParseUint(resp.Data["placeBid"].Position, 10, 64)
+	return pos, err == nil
+}
+
+func (l *load) post(client *http.Client, url, token, query string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+// deepHistory measures bids per second around the 1,000th and the 100,000th
+// bid of one listing: the cost of a bid must not grow with its history.
+func (l *load) deepHistory(ctx context.Context) error {
+	measure := func(label string) {
+		st := l.bidLoad(ctx, []uuid.UUID{l.deep}, l.cfg.duration/2)
+		l.report(label, st)
+	}
+	if err := l.fill(ctx, 1_000); err != nil {
+		return err
+	}
+	measure("placeBid around the 1,000th bid of one listing")
+	if err := l.fill(ctx, l.cfg.deepBids); err != nil {
+		return err
+	}
+	measure(fmt.Sprintf("placeBid around the %d th bid of one listing", l.cfg.deepBids))
+	return nil
+}
+
+// fill places bids on the deep listing through the command side until it has n.
+func (l *load) fill(ctx context.Context, n int) error {
+	c, _ := l.next.LoadOrStore(l.deep, new(atomic.Int64))
+	counter := c.(*atomic.Int64)
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range l.bidders {
+		g.Go(func() error {
+			for {
+				k := counter.Add(1) - 1
+				if k >= int64(n) {
+					return nil
+				}
+				cmd := listing.PlaceBid{ListingID: l.deep, BidderID: l.bidders[i], Amount: start + kernel.Money(k)*increment}
+				if _, err := l.s.App.Listings.Handle(gctx, cmd, app.Meta{CommandID: uuid.New(), Actor: "bidder"}); err != nil && kernel.ErrorCode(err) == kernel.CodeInternal {
+					return err
+				}
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// queryLoad runs the listings query from the clients for d.
+func (l *load) queryLoad(ctx context.Context, url string, d time.Duration) *stats {
+	var mu sync.Mutex
+	st := &stats{}
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	begin := time.Now()
+	for range l.cfg.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{}
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				var resp struct {
+					Data   json.RawMessage   `json:"data"`
+					Errors []json.RawMessage `json:"errors"`
+				}
+				err := l.post(client, url, "", listingsOp, nil, &resp)
+				took := time.Since(t0)
+				mu.Lock()
+				st.latency = append(st.latency, took)
+				if err == nil && len(resp.Errors) == 0 {
+					st.ok++
+				} else {
+					st.refused++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	st.took = time.Since(begin)
+	return st
+}
