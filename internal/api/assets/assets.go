@@ -110,7 +110,7 @@ func (a *area) queries(b *api.Builder) {
 			"(holder, restrictions, entrustments and history as of that time).",
 		Args: graphql.FieldConfigArgument{
 			"id":   {Type: graphql.NewNonNull(graphql.ID)},
-			"asOf": {Type: api.DateTime, Description: "A past time; omitted: now."},
+			"asOf": {Type: api.DateTime, Description: "A past time, read to the microsecond inclusive (as read models show times); omitted: now."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
@@ -233,8 +233,10 @@ func orNull[T any](v T, err error) (any, error) {
 // assetAt folds the asset's own stream up to at (registry.StateAt through
 // assetview.AssetAt): the point-in-time view does not depend on a read model.
 // It reads no further than the first event after at, and returns null when
-// the asset did not exist then.
-func (a *area) assetAt(ctx context.Context, id uuid.UUID, at time.Time) (any, error) {
+// the asset did not exist then. at covers its whole microsecond, so a time a
+// read model showed (stored to the microsecond) includes the event it came from.
+func (a *area) assetAt(ctx context.Context, id uuid.UUID, asOf time.Time) (any, error) {
+	at := asOf.Truncate(time.Microsecond).Add(time.Microsecond - time.Nanosecond)
 	stream := kernel.StreamName(registry.Decider.Category, id)
 	var events []kernel.Event
 	const page = 512
@@ -261,5 +263,5 @@ func (a *area) assetAt(ctx context.Context, id uuid.UUID, at time.Time) (any, er
 	if !ok {
 		return nil, nil
 	}
-	return assetNode{Asset: x, at: at, asOf: true, read: a.read}, nil
+	return assetNode{Asset: x, at: asOf, asOf: true, read: a.read}, nil
 }

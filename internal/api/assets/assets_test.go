@@ -172,6 +172,7 @@ func TestRoles(t *testing.T) {
 func TestRegisterAssetsFilterAndPage(t *testing.T) {
 	backends(t, func(t *testing.T, h *apitest.Harness) {
 		w := newWorld(t, h)
+		w.Clock.Advance(789 * time.Nanosecond) // events keep nanoseconds; read models show microseconds
 		a1 := w.land(w.village, w.household, "一号地", "寒亭区")
 		a2 := w.land(w.village, w.household2, "二号地", "寒亭区")
 		a3 := w.land(w.other, uuid.New(), "三号地", "昌乐县")
@@ -254,6 +255,10 @@ func TestRegisterAssetsFilterAndPage(t *testing.T) {
 		}
 		if d := w.MustDo("", fmt.Sprintf(`{ asset(id: %q) { id } }`, uuid.New()), nil); d["asset"] != nil {
 			t.Fatal("a missing asset is not null")
+		}
+		shown := get(w.MustDo("", fmt.Sprintf(`{ asset(id: %q) { registeredAt } }`, a1), nil), "asset")["registeredAt"]
+		if d := w.MustDo("", `query($at: DateTime) { asset(id: "`+a1+`", asOf: $at) { id } }`, map[string]any{"at": shown}); d["asset"] == nil {
+			t.Fatalf("the asset as of the registration time the read model shows (%v) is null", shown)
 		}
 	})
 }
