@@ -60,6 +60,8 @@ func TestCollateralRegistry(t *testing.T) {
 		// Only the secured party changes its notice.
 		amend := map[string]any{"registrationId": first["registrationId"], "securedAmount": "600000.00", "reason": "loan increased"}
 		e.refused(bank2, "amendCollateral", amend, kernel.CodeForbidden)
+		e.refused(bank1, "amendCollateral", map[string]any{"registrationId": first["registrationId"], "grantorId": uuid.NewString(),
+			"reason": "right re-transferred"}, collateral.CodeWithoutConsent) // a new grantor needs the contractor's consent too
 		e.must(bank1, "amendCollateral", "registrationId", amend)
 		amendedAt := e.h.Clock.Now()
 		e.h.Advance(time.Hour)
