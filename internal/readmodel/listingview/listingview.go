@@ -92,8 +92,12 @@ func (Projection) Schema(readmodel.Dialect) []string {
 		`CREATE INDEX IF NOT EXISTS listing_listings_status_closing ON listing_listings (status, closing_at, id)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_status_price ON listing_listings (status, listed_price, id)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_status_created ON listing_listings (status, created_at, id)`,
-		`CREATE INDEX IF NOT EXISTS listing_listings_region ON listing_listings (county, township, village)`,
-		`CREATE INDEX IF NOT EXISTS listing_listings_type ON listing_listings (asset_type, status)`,
+		// Region and type filters: these indexes also hold the status and every
+		// sort key, so the page's ids are found and sorted from the index alone.
+		`CREATE INDEX IF NOT EXISTS listing_listings_region ON listing_listings
+			(county, township, village, status, listed_price, closing_at, created_at, id)`,
+		`CREATE INDEX IF NOT EXISTS listing_listings_type ON listing_listings
+			(asset_type, status, listed_price, closing_at, created_at, id)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_seller ON listing_listings (seller)`,
 		// Free text lives in a narrow table of its own: a substring search scans
 		// it without reading the wide board rows, then joins the few matches.

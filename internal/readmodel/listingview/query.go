@@ -286,8 +286,12 @@ func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, after *Ke
 		}
 	}
 	args = append(args, limit)
-	q := fmt.Sprintf("SELECT %s FROM listing_listings%s ORDER BY %s %s, id %s LIMIT $%d",
-		listingColumns, where, col, dir, dir, len(args))
+	// A deferred join: the page's ids are chosen from the indexes (filter and
+	// sort columns), then only those rows are read, so a filter matching
+	// thousands of listings sorts index entries, not board rows.
+	order := fmt.Sprintf("ORDER BY %s %s, id %s", col, dir, dir)
+	q := fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s %s LIMIT $%d) %s",
+		listingColumns, where, order, len(args), order)
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listingview: listings: %w", err)
