@@ -101,9 +101,9 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go projector.Run(ctx, store)      //nolint:errcheck // ends with ctx
-	go hub.Run(ctx, 0)                //nolint:errcheck // ends with ctx
-	go a.RunScheduler(ctx, time.Hour) //nolint:errcheck // the harness drives it through Advance
+	go projector.Run(ctx, store) //nolint:errcheck // ends with ctx
+	go hub.Run(ctx, 0)           //nolint:errcheck // ends with ctx
+	go a.RunDueWatchers(ctx)     //nolint:errcheck // Advance sends what falls due
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(func() {
 		srv.Shutdown(context.Background()) //nolint:errcheck
