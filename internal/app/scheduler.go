@@ -190,6 +190,9 @@ func (w *DueWatcher[S, C]) Run(ctx context.Context, store eventstore.Store) erro
 		if rest, ok := strings.CutPrefix(rec.Stream, prefix); ok {
 			if id, err := uuid.Parse(rest); err == nil {
 				if err := w.refresh(ctx, rec.Stream, id); err != nil {
+					if ctx.Err() != nil {
+						return nil // stopping, not failing
+					}
 					return err
 				}
 			}

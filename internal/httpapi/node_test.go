@@ -6,9 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,19 +21,9 @@ const nodeDir = "testdata/node"
 // when node or the npm packages are missing.
 func runNode(t *testing.T, script string, args ...string) []byte {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		testenv.Unavailable(t, "node", err.Error())
-	}
-	for _, pkg := range []string{"graphql-http", "graphql-ws", "ws"} {
-		if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", pkg)); err != nil {
-			testenv.Unavailable(t, "npm package "+pkg, "run npm install in internal/httpapi/"+nodeDir)
-		}
-	}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
-	cmd.Dir = nodeDir
+	cmd := testenv.NodeCommand(ctx, t, nodeDir, []string{"graphql-http", "graphql-ws", "ws"}, script, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -29,7 +29,7 @@ type exchangeServer struct {
 	s     *server.Server
 }
 
-func startServer(t *testing.T, now time.Time) *exchangeServer {
+func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := kernel.NewManualClock(now)
@@ -39,6 +39,9 @@ func startServer(t *testing.T, now time.Time) *exchangeServer {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range before { // e.g. seed the demo, as serve --demo does before serving
+		f(s)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -215,4 +218,13 @@ func (f *feed) expect(kind string, skip ...string) map[string]any {
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func mustUUID(t *testing.T, s string) uuid.UUID {
+	t.Helper()
+	id, err := uuid.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -5,8 +5,11 @@
 package testenv
 
 import (
+	"context"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -40,4 +43,24 @@ func Getenv(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// NodeCommand returns a command running a Node script of dir (a folder with
+// a package.json whose npm packages are installed in its node_modules), or
+// calls Unavailable when node or one of pkgs is missing. CI installs the
+// packages of every such folder (.ci/run).
+func NodeCommand(ctx context.Context, tb testing.TB, dir string, pkgs []string, script string, args ...string) *exec.Cmd {
+	tb.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		Unavailable(tb, "node", err.Error())
+	}
+	for _, pkg := range pkgs {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+			Unavailable(tb, "npm package "+pkg, "run npm install in "+dir)
+		}
+	}
+	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
+	cmd.Dir = dir
+	return cmd
 }
