@@ -63,14 +63,22 @@ func board(tb testing.TB, db *readmodel.DB, n int) {
 	}
 }
 
-// BenchmarkListings is one page of 20 (21 rows read) over 100,000 listings on
-// SQLite, per query shape. go test -run X -bench Listings ./internal/readmodel/listingview/
+// BenchmarkListings is one page of 20 (21 rows read) over 100,000 listings,
+// per query shape, on SQLite and on PostgreSQL.
+// go test -run X -bench Listings ./internal/readmodel/listingview/
 func BenchmarkListings(b *testing.B) {
-	db, err := readmodel.OpenSQLite(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	b.Run("sqlite", func(b *testing.B) {
+		db, err := readmodel.OpenSQLite(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		benchmarkBoard(b, db)
+	})
+	b.Run("postgres", func(b *testing.B) { benchmarkBoard(b, openTestPostgres(b)) })
+}
+
+func benchmarkBoard(b *testing.B, db *readmodel.DB) {
 	board(b, db, 100_000)
 	ctx := context.Background()
 	announced := []listing.Status{listing.StatusAnnounced}

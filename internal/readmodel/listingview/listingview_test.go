@@ -417,13 +417,13 @@ func TestProjectionSQLite(t *testing.T) {
 }
 
 func TestProjectionPostgres(t *testing.T) {
-	runSuite(t, openTestPostgres)
+	runSuite(t, func(t *testing.T) *readmodel.DB { return openTestPostgres(t) })
 }
 
 // openTestPostgres opens a fresh schema in the test PostgreSQL
 // (NONGJIAO_POSTGRES_URL, default 127.0.0.1:5432/test), dropped after the
 // test, or skips (fails under NONGJIAO_REQUIRE_SERVICES=1) when it is unreachable.
-func openTestPostgres(t *testing.T) *readmodel.DB {
+func openTestPostgres(t testing.TB) *readmodel.DB {
 	t.Helper()
 	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
 	ctx := context.Background()
