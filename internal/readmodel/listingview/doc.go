@@ -3,8 +3,8 @@
 // each round, the accepted bids and the trades (awarded listings through
 // payment, contract, certificate and archive).
 //
-// One projection (Projection, named "listingview.v1") keeps the four tables
-// listing_listings, listing_bidders, listing_bids and listing_trades from the
+// One projection (Projection, named "listingview.v1") keeps the tables
+// listing_listings, listing_search, listing_bidders, listing_bids and listing_trades from the
 // listing events, on SQLite and PostgreSQL with the same SQL. Register it with
 // a readmodel.Projector (Projections returns it).
 //
@@ -14,8 +14,13 @@
 // carries the bidder number: callers must show the id only when
 // listing.Viewer.Sees it (see Bidder.Masked, Bid.Masked, Trade.Masked).
 //
-// Queries (Listings, CountListings, Listing, Bidders, Bids, Trades) read only
-// these tables and page with keyset cursors (Key): they never use OFFSET.
-// They return database errors wrapped with %w; a Filter or Key that cannot be
-// valid is refused with a *kernel.Error (INVALID_INPUT) naming the field.
+// Queries (Listings, CountListings, ListingByID, Bidders, Bids, Trades,
+// CountTrades) read only these tables and page with keyset positions (Key,
+// TradeKey, a bid's seq): they never use OFFSET. A listings page is a deferred
+// join: its ids are chosen from the indexes, then only those rows are read.
+// Callers validate input (the API turns bad input into INVALID_INPUT); the
+// queries return database errors wrapped with %w.
+//
+// Free text (Filter.Text) is a case-insensitive substring match (LIKE, with %
+// and _ escaped) over SearchText, kept in the narrow listing_search table.
 package listingview
