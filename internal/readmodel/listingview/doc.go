@@ -10,9 +10,9 @@
 //
 // What is kept out: the reserve price (listing.ReservePriceSet) is never read,
 // so no table holds it. Bidder identities are stored, because the exchange and
-// each bidder may see them (rule 14), but every struct that carries one also
+// each bidder may see them (rule 14), but each one is a BidderRef that also
 // carries the bidder number: callers must show the id only when
-// listing.Viewer.Sees it (see Bidder.Masked, Bid.Masked, Trade.Masked).
+// listing.Viewer.Sees it.
 //
 // Queries (Listings, CountListings, ListingByID, Bidders, Bids, Trades,
 // CountTrades) read only these tables and page with keyset positions (Key,

@@ -57,18 +57,10 @@ type Listing struct {
 }
 
 // BidderRef names a bidder by id and number. Show the id only to viewers that
-// listing.Viewer.Sees (rule 14): Masked does that.
+// listing.Viewer.Sees (rule 14); the number is public.
 type BidderRef struct {
 	ID     uuid.UUID
 	Number int
-}
-
-// Masked returns r with the id cleared unless v may see it.
-func (r BidderRef) Masked(v listing.Viewer) BidderRef {
-	if !v.Sees(r.ID) {
-		r.ID = uuid.Nil
-	}
-	return r
 }
 
 // Award is the buyer and price: the auction winner once the auction closes,
