@@ -236,6 +236,22 @@ func TestAuctionThroughToArchive(t *testing.T) {
 		}
 	})
 
+	t.Run("the bid history pages newest first with cursors", func(t *testing.T) {
+		const q = `query($id: ID!, $after: String) { listing(id: $id) { bids(first: 2, after: $after) {
+			pageInfo { hasNextPage endCursor } edges { node { seq amount } } } } }`
+		first := get(x.MustDo("", q, map[string]any{"id": id}), "listing", "bids")
+		rest := get(x.MustDo("", q, map[string]any{"id": id, "after": get(first, "pageInfo", "endCursor")}), "listing", "bids")
+		var seqs []float64
+		for _, page := range []any{first, rest} {
+			for _, e := range get(page, "edges").([]any) {
+				seqs = append(seqs, get(e, "node", "seq").(float64))
+			}
+		}
+		if !slices.Equal(seqs, []float64{3, 2, 1}) || get(first, "pageInfo", "hasNextPage") != true || get(rest, "pageInfo", "hasNextPage") != false {
+			t.Fatalf("pages %v then %v", first, rest)
+		}
+	})
+
 	x.advanceTo(biddingOpens.Add(38 * time.Minute)) // the scheduler closes the auction: alice wins, no members
 	x.refuse(bobTok, "placeBid", map[string]any{"listingId": id, "amount": "110000.00"}, "AUCTION_CLOSED")
 
