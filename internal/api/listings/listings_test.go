@@ -377,6 +377,21 @@ func TestMemberPriorityNegotiationAndSuspension(t *testing.T) {
 	}
 	qualify(negotiated, alice)
 
+	t.Run("a page of listings shows each listing's own bidders", func(t *testing.T) {
+		r := x.MustDo(x.exTok, `{ listings(first: 10) { edges { node { id bidders { number bidderId } } } } }`, nil)
+		got := map[string][]string{}
+		for _, e := range get(r, "listings", "edges").([]any) {
+			var ids []string
+			for _, b := range get(e, "node", "bidders").([]any) {
+				ids = append(ids, get(b, "bidderId").(string))
+			}
+			got[get(e, "node", "id").(string)] = ids
+		}
+		if !slices.Equal(got[priority], []string{alice.String(), carol.String()}) || !slices.Equal(got[negotiated], []string{alice.String()}) ||
+			len(got[suspended]) != 0 || len(got) != 3 {
+			t.Fatalf("bidders by listing = %v", got)
+		}
+	})
 	t.Run("rule 10: a suspended listing takes no registrations; resumed, it does; the seller withdraws", func(t *testing.T) {
 		x.must(x.exTok, "suspendListing", map[string]any{"listingId": suspended, "reason": "异议：四至不清"})
 		if r := register(aliceTok, suspended, nil); r.Code() != "INVALID_STATE" {

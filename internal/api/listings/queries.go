@@ -1,7 +1,9 @@
 package listings
 
 import (
+	"context"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -22,11 +24,41 @@ const maxTextLength = 100
 // queries holds the read side's resolvers.
 type queries struct{ d api.Deps }
 
-// node is a listing as a query returns it, with the database its bidders
-// and bids are read from (types are built once per process; deps per server).
+// node is a listing as a query returns it, with the database its bids are
+// read from and the page it came in, whose bidders are read together (types
+// are built once per process; deps per server).
 type node struct {
 	listingview.Listing
-	db *readmodel.DB
+	db    *readmodel.DB
+	batch *batch
+}
+
+// batch is the listings of one result; the first node asked for its bidders
+// loads every node's in one query (no query per row).
+type batch struct {
+	db       *readmodel.DB
+	listings []listingview.Listing
+	once     sync.Once
+	bidders  map[uuid.UUID][]listingview.Bidder
+	err      error
+}
+
+func newBatch(db *readmodel.DB, ls []listingview.Listing) []any {
+	b := &batch{db: db, listings: ls}
+	nodes := make([]any, len(ls))
+	for i, l := range ls {
+		nodes[i] = node{Listing: l, db: db, batch: b}
+	}
+	return nodes
+}
+
+func (n node) bidders(ctx context.Context) ([]listingview.Bidder, error) {
+	p := n.batch
+	p.once.Do(func() { p.bidders, p.err = listingview.BiddersOf(ctx, p.db, p.listings) })
+	if p.err != nil {
+		return nil, p.err
+	}
+	return append([]listingview.Bidder{}, p.bidders[n.ID]...), nil
 }
 
 var listingType = newListingType()
@@ -95,8 +127,7 @@ func newListingType() *graphql.Object {
 				Type:        listOf(bidderType),
 				Description: "The current round's bidders in registration order; ids masked (rule 14).",
 				Resolve: func(p graphql.ResolveParams) (any, error) {
-					x := p.Source.(node)
-					return listingview.Bidders(p.Context, x.db, x.ID, x.Round)
+					return p.Source.(node).bidders(p.Context)
 				},
 			},
 			"bids": {
@@ -191,7 +222,7 @@ func (q queries) register(b *api.Builder) {
 			if err != nil || !ok {
 				return nil, err
 			}
-			return node{l, q.d.DB}, nil
+			return newBatch(q.d.DB, []listingview.Listing{l})[0], nil
 		},
 	})
 	b.Query("trades", &graphql.Field{
@@ -233,9 +264,9 @@ func (q queries) listings(p graphql.ResolveParams) (any, error) {
 	if page.HasNext {
 		rows = rows[:n]
 	}
+	page.Nodes = newBatch(q.d.DB, rows)
 	for _, l := range rows {
 		k := s.KeyOf(l)
-		page.Nodes = append(page.Nodes, node{l, q.d.DB})
 		page.Cursors = append(page.Cursors, api.EncodeCursor(strconv.Itoa(int(s)), strconv.FormatInt(k.Value, 10), k.ID.String()))
 	}
 	if selects(p, "totalCount") {

@@ -122,6 +122,16 @@ func (w *world) listing(id uuid.UUID) Listing {
 	return l
 }
 
+// bidders returns the bidders of the listing's current round.
+func (w *world) bidders(id uuid.UUID) []Bidder {
+	w.t.Helper()
+	bs, err := BiddersOf(context.Background(), w.db, []Listing{w.listing(id)})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return bs[id]
+}
+
 func runSuite(t *testing.T, open func(t *testing.T) *readmodel.DB) {
 	t.Run("an auction is projected from draft to archive, bids newest first, the trade following the listing", func(t *testing.T) {
 		testAuctionLifecycle(t, newWorld(t, open(t)))
@@ -160,10 +170,7 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 	if l.Status != listing.StatusAnnounced || !l.AnnouncementEnds.Equal(ends) || !l.ClosingAt.Equal(ends) || l.BidderCount != 2 {
 		t.Fatalf("announced = %+v", l)
 	}
-	bidders, err := Bidders(ctx, w.db, id, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bidders := w.bidders(id)
 	if len(bidders) != 2 || bidders[0].ID != alice || bidders[1].Number != 2 || !bidders[1].IsMember ||
 		bidders[0].DepositStatus != listing.DepositStateHeld || !bidders[0].Qualified {
 		t.Fatalf("bidders = %+v", bidders)
@@ -215,7 +222,7 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 		trades[0].Title != "王家庄苹果园土地经营权流转" || trades[0].Region.Village != "王家庄" {
 		t.Fatalf("trades = %+v", trades)
 	}
-	if bs, _ := Bidders(ctx, w.db, id, 1); bs[0].DepositStatus != listing.DepositStateReleased || bs[0].RefundDue.IsZero() {
+	if bs := w.bidders(id); bs[0].DepositStatus != listing.DepositStateReleased || bs[0].RefundDue.IsZero() {
 		t.Fatalf("the loser's deposit = %+v", bs[0])
 	}
 	w.do(listing.RefundDeposit{ListingID: id, BidderID: alice}, wantClose.Add(2*time.Hour))
@@ -232,7 +239,7 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 	if len(trades) != 1 || trades[0].ContractID != contract || trades[0].CertificateNo != "鉴证-2026-001" || trades[0].PaidAt.IsZero() {
 		t.Fatalf("archived trades = %+v", trades)
 	}
-	bs, _ := Bidders(ctx, w.db, id, 1)
+	bs := w.bidders(id)
 	if bs[0].DepositStatus != DepositRefunded || bs[1].DepositStatus != listing.DepositStateApplied {
 		t.Fatalf("deposits after settlement = %+v", bs)
 	}
@@ -396,12 +403,15 @@ func testRelist(t *testing.T, w *world) {
 	if l.Status != listing.StatusDraft || l.Round != 2 || l.BidderCount != 0 || !l.ClosingAt.IsZero() || !l.AnnouncementEnds.IsZero() {
 		t.Fatalf("relisted = %+v", l)
 	}
-	if bs, _ := Bidders(ctx, w.db, id, 2); len(bs) != 0 {
+	if bs := w.bidders(id); len(bs) != 0 {
 		t.Fatalf("round 2 bidders = %+v", bs)
 	}
 	w.do(listing.RefundDeposit{ListingID: id, BidderID: alice}, ends.Add(2*time.Hour))
-	if bs, _ := Bidders(ctx, w.db, id, 1); len(bs) != 1 || bs[0].DepositStatus != DepositRefunded {
-		t.Fatalf("round 1 bidders = %+v", bs)
+	var status string
+	err := w.db.QueryRowContext(ctx, `SELECT deposit_status FROM listing_bidders WHERE listing_id = $1 AND round = 1 AND bidder_id = $2`,
+		id, alice).Scan(&status)
+	if err != nil || status != string(DepositRefunded) {
+		t.Fatalf("round 1 deposit = %q, %v", status, err)
 	}
 }
 

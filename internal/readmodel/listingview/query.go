@@ -364,32 +364,48 @@ func scanListing(r scanner) (Listing, error) {
 	return l, nil
 }
 
-// Bidders returns the bidders of a listing's round in registration order.
-func Bidders(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int) ([]Bidder, error) {
-	rows, err := db.QueryContext(ctx, `SELECT bidder_id, number, round, is_member, deposit_due, deposit, deposit_status,
+// BiddersOf returns the bidders of each listing's current round, in
+// registration order, by listing id, in one query for the whole page.
+func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UUID][]Bidder, error) {
+	out := make(map[uuid.UUID][]Bidder, len(ls))
+	if len(ls) == 0 {
+		return out, nil
+	}
+	round := make(map[uuid.UUID]int, len(ls))
+	ps := make([]string, len(ls))
+	args := make([]any, len(ls))
+	for i, l := range ls {
+		round[l.ID] = l.Round
+		ps[i] = "$" + strconv.Itoa(i+1)
+		args[i] = l.ID
+	}
+	rows, err := db.QueryContext(ctx, `SELECT listing_id, bidder_id, number, round, is_member, deposit_due, deposit, deposit_status,
 			refund_due, qualified, disqualified_reason, registered_at
-		FROM listing_bidders WHERE listing_id = $1 AND round = $2 ORDER BY number`, listingID, round)
+		FROM listing_bidders WHERE listing_id IN (`+strings.Join(ps, ", ")+`) ORDER BY listing_id, round, number`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listingview: bidders: %w", err)
 	}
 	defer rows.Close()
-	var out []Bidder
 	for rows.Next() {
 		var (
 			b                 Bidder
+			listingID         uuid.UUID
 			member, qualified int
 			due, dep, regAt   int64
 			status            string
 			refund            nullMicros
 		)
-		if err := rows.Scan(&b.ID, &b.Number, &b.Round, &member, &due, &dep, &status, &refund, &qualified,
+		if err := rows.Scan(&listingID, &b.ID, &b.Number, &b.Round, &member, &due, &dep, &status, &refund, &qualified,
 			&b.Disqualified, &regAt); err != nil {
 			return nil, fmt.Errorf("listingview: scan bidder: %w", err)
+		}
+		if b.Round != round[listingID] {
+			continue // an earlier round's bidder
 		}
 		b.IsMember, b.Qualified = member == 1, qualified == 1
 		b.DepositDue, b.Deposit, b.DepositStatus = kernel.Money(due), kernel.Money(dep), listing.DepositState(status)
 		b.RefundDue, b.RegisteredAt = refund.time(), time.UnixMicro(regAt).UTC()
-		out = append(out, b)
+		out[listingID] = append(out[listingID], b)
 	}
 	return out, rows.Err()
 }
