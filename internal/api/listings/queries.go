@@ -53,12 +53,12 @@ func newBatch(db *readmodel.DB, ls []listingview.Listing) []any {
 }
 
 func (n node) bidders(ctx context.Context) ([]listingview.Bidder, error) {
-	p := n.batch
-	p.once.Do(func() { p.bidders, p.err = listingview.BiddersOf(ctx, p.db, p.listings) })
-	if p.err != nil {
-		return nil, p.err
+	b := n.batch
+	b.once.Do(func() { b.bidders, b.err = listingview.BiddersOf(ctx, b.db, b.listings) })
+	if b.err != nil {
+		return nil, b.err
 	}
-	return append([]listingview.Bidder{}, p.bidders[n.ID]...), nil
+	return append([]listingview.Bidder{}, b.bidders[n.ID]...), nil
 }
 
 var listingType = newListingType()
