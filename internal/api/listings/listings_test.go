@@ -154,7 +154,7 @@ func TestAuctionThroughToArchive(t *testing.T) {
 	x.announce(id)
 
 	for _, tok := range []string{aliceTok, bobTok, carolTok} {
-		r := x.MustDo(tok, `mutation($id: ID!) { registerBidder(input: {listingId: $id}) { bidderNumber depositDue } }`, map[string]any{"id": id})
+		r := x.MustDo(tok, `mutation($id: ID!) { registerBidder(input: {listingId: $id}) { bidderNumber depositDue position } }`, map[string]any{"id": id})
 		if get(r, "registerBidder", "depositDue") != "30000.00" {
 			t.Fatalf("registerBidder = %v", r)
 		}
@@ -191,7 +191,7 @@ func TestAuctionThroughToArchive(t *testing.T) {
 	var newClose string
 	t.Run("rule 12: a bid in the last minutes extends the auction", func(t *testing.T) {
 		x.advanceTo(biddingOpens.Add(33 * time.Minute)) // 2 minutes before the 10:35 close
-		r := x.MustDo(aliceTok, `mutation($id: ID!) { placeBid(input: {listingId: $id, amount: "102000.00"}) { seq auctionClosesAt } }`,
+		r := x.MustDo(aliceTok, `mutation($id: ID!) { placeBid(input: {listingId: $id, amount: "102000.00"}) { seq auctionClosesAt position } }`,
 			map[string]any{"id": id})
 		newClose, _ = get(r, "placeBid", "auctionClosesAt").(string)
 		if want := biddingOpens.Add(38 * time.Minute).Format(time.RFC3339); newClose != want || get(r, "placeBid", "seq") != 3.0 {
@@ -347,7 +347,7 @@ func TestMemberPriorityNegotiationAndSuspension(t *testing.T) {
 		x.announce(id)
 	}
 	register := func(tok, id string, coopID any) apitest.Response {
-		return x.Do(tok, `mutation($id: ID!, $coop: ID) { registerBidder(input: {listingId: $id, cooperativeId: $coop}) { bidderNumber } }`,
+		return x.Do(tok, `mutation($id: ID!, $coop: ID) { registerBidder(input: {listingId: $id, cooperativeId: $coop}) { bidderNumber position } }`,
 			map[string]any{"id": id, "coop": coopID})
 	}
 	qualify := func(id string, b uuid.UUID) {
