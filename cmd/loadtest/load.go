@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -78,18 +79,27 @@ func (l *load) run(ctx context.Context) error {
 	}
 	l.row("read models caught up with the seeding", fmt.Sprintf("%s after the start", time.Since(t0).Round(time.Second)), rate(events, time.Since(t0))+" events/s", "", "")
 	runtime.GC()
+	if l.cfg.memprofile != "" {
+		if f, err := os.Create(l.cfg.memprofile); err == nil {
+			pprof.WriteHeapProfile(f) //nolint:errcheck // profiling is best effort
+			f.Close()
+		}
+	}
 	l.row("resident memory, all listings loaded", fmt.Sprintf("%d listings", l.cfg.listings+l.cfg.hot+1),
 		fmt.Sprintf("RSS %d MiB, Go heap in use %d MiB", rss()>>20, heapInUse()>>20), "", "")
 
 	one := l.bidLoad(ctx, []uuid.UUID{l.hot[0]}, l.cfg.duration)
+	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, one listing", l.cfg.bidders), one)
 	many := l.bidLoad(ctx, l.hot, l.cfg.duration)
+	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, %d listings", l.cfg.bidders, len(l.hot)), many)
 
 	if err := l.deepHistory(ctx); err != nil {
 		return err
 	}
 
+	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	ours := l.queryLoad(ctx, l.url, l.cfg.duration)
 	l.report(fmt.Sprintf("listings(first: 20, filter), %d clients, nongjiao handler", l.cfg.clients), ours)
 	theirs := l.queryLoad(ctx, l.plainURL, l.cfg.duration)
@@ -218,7 +228,9 @@ func (l *load) awaitStatus(ctx context.Context, id uuid.UUID, want ...listing.St
 	return fmt.Errorf("listing %s never reached %v", id, want)
 }
 
-// caughtUp waits until the read models have applied everything in the store.
+// caughtUp waits until the read models have applied everything in the store
+// and nothing new has arrived for a moment (the scheduler may still be
+// writing), so one measurement's backlog does not spill into the next.
 func (l *load) caughtUp(ctx context.Context) error {
 	var head uint64
 	for {
@@ -226,14 +238,21 @@ func (l *load) caughtUp(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if len(recs) == 0 {
-			break
+		if len(recs) > 0 {
+			head = recs[len(recs)-1].Position
+			continue
 		}
-		head = recs[len(recs)-1].Position
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+		err = l.s.Projector.WaitFor(wctx, head)
+		cancel()
+		if err != nil {
+			return err
+		}
+		time.Sleep(500 * time.Millisecond)
+		if more, err := l.s.Store.ReadAll(ctx, head, 1); err != nil || len(more) == 0 {
+			return err
+		}
 	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
-	defer cancel()
-	return l.s.Projector.WaitFor(wctx, head)
 }
 
 // stats collects one load's outcomes.
@@ -354,6 +373,7 @@ func (l *load) post(client *http.Client, url, token, query string, vars map[stri
 // bid of one listing: the cost of a bid must not grow with its history.
 func (l *load) deepHistory(ctx context.Context) error {
 	measure := func(label string) {
+		l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 		st := l.bidLoad(ctx, []uuid.UUID{l.deep}, l.cfg.duration/2)
 		l.report(label, st)
 	}

@@ -43,6 +43,7 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each timed load")
 	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary one, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile, once all listings are loaded, to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -61,7 +62,7 @@ func main() {
 type config struct {
 	listings, hot, bidders, clients, deepBids int
 	duration                                  time.Duration
-	dir                                       string
+	dir, memprofile                           string
 }
 
 func run(cfg config) error {

@@ -100,7 +100,7 @@ func TestExchangeStoryOverHTTP(t *testing.T) {
 	x.clock.Set(opensAt.Add(time.Minute))
 	x.eventually("bidding to open", func() bool { return status() == "AUCTION_OPEN" })
 
-	feed := x.subscribe(tb, `subscription($id: ID!) { auctionFeed(listingId: $id) { kind amount bidderNumber bidderId closesAt previousClosesAt sold } }`, map[string]any{"id": listing})
+	feed := x.subscribe(tb, `subscription($id: ID!) { auctionFeed(listingId: $id) { kind amount bidderNumber bidderId closesAt previousClosesAt sold position } }`, map[string]any{"id": listing})
 	feed.expect("SUBSCRIBED")
 
 	bid := func(token string, amount string) map[string]any {
@@ -147,7 +147,8 @@ func TestExchangeStoryOverHTTP(t *testing.T) {
 	if awarded["bidderId"] != bob.String() { // bob watches his own feed: he sees his id
 		t.Fatalf("awarded %v, want bob", awarded)
 	}
-	l = x.query(tx, listingQuery, map[string]any{"id": listing}, "")["listing"].(map[string]any)
+	// The feed runs ahead of the read models: read the board as of the award.
+	l = x.query(tx, listingQuery, map[string]any{"id": listing}, awarded["position"].(string))["listing"].(map[string]any)
 	award := l["award"].(map[string]any)
 	if l["status"] != "AWAITING_PAYMENT" || award["price"] != "103000.00" || award["balanceDue"] != "73000.00" || award["bidderId"] != bob.String() {
 		t.Fatalf("after the priority window: %v", l)
