@@ -12,6 +12,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -85,8 +87,7 @@ func (l *load) run(ctx context.Context) error {
 			f.Close()
 		}
 	}
-	l.row("resident memory, all listings loaded", fmt.Sprintf("%d listings", l.cfg.listings+l.cfg.hot+1),
-		fmt.Sprintf("RSS %d MiB, Go heap in use %d MiB", rss()>>20, heapInUse()>>20), "", "")
+	l.row("resident memory, all listings loaded", fmt.Sprintf("%d listings", l.cfg.listings+l.cfg.hot+1), memory(), "", "")
 
 	one := l.bidLoad(ctx, []uuid.UUID{l.hot[0]}, l.cfg.duration)
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
@@ -106,7 +107,7 @@ func (l *load) run(ctx context.Context) error {
 	l.report(fmt.Sprintf("the same query, %d clients, graphql-go/handler v0.2.4", l.cfg.clients), theirs)
 	l.row("ratio nongjiao / graphql-go/handler", "", fmt.Sprintf("%.2f×", ours.perSecond()/theirs.perSecond()), "", "")
 	runtime.GC()
-	l.row("resident memory after the loads", "", fmt.Sprintf("RSS %d MiB, Go heap in use %d MiB", rss()>>20, heapInUse()>>20), "", "")
+	l.row("resident memory after the loads", "", memory(), "", "")
 
 	fmt.Println("| measurement | n | throughput | p50 | p99 |")
 	fmt.Println("| --- | --- | --- | --- | --- |")
@@ -232,14 +233,19 @@ func (l *load) awaitStatus(ctx context.Context, id uuid.UUID, want ...listing.St
 // and nothing new has arrived for a moment (the scheduler may still be
 // writing), so one measurement's backlog does not spill into the next.
 func (l *load) caughtUp(ctx context.Context) error {
-	var head uint64
+	var head, after uint64
 	for {
-		recs, err := l.s.Store.ReadAll(ctx, head, 65536)
+		recs, err := l.s.Store.ReadAll(ctx, after, 65536)
 		if err != nil {
 			return err
 		}
 		if len(recs) > 0 {
-			head = recs[len(recs)-1].Position
+			after = recs[len(recs)-1].Position
+			for _, r := range recs { // the bridge's own checkpoints never reach the projector
+				if !strings.HasPrefix(r.Stream, messaging.SystemCategory+"-") {
+					head = r.Position
+				}
+			}
 			continue
 		}
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
@@ -249,8 +255,16 @@ func (l *load) caughtUp(ctx context.Context) error {
 			return err
 		}
 		time.Sleep(500 * time.Millisecond)
-		if more, err := l.s.Store.ReadAll(ctx, head, 1); err != nil || len(more) == 0 {
+		more, err := l.s.Store.ReadAll(ctx, after, 65536)
+		if err != nil {
 			return err
+		}
+		quiet := true
+		for _, r := range more {
+			quiet = quiet && strings.HasPrefix(r.Stream, messaging.SystemCategory+"-")
+		}
+		if quiet {
+			return nil
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	gqlhandler "github.com/graphql-go/handler"
@@ -104,19 +105,22 @@ func run(cfg config) error {
 	return l.run(ctx)
 }
 
-// rss returns the process's resident set size in bytes, from /proc.
-func rss() uint64 {
-	data, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	var size, resident uint64
-	fmt.Sscan(string(data), &size, &resident) //nolint:errcheck // zero on failure
-	return resident * uint64(os.Getpagesize())
-}
-
-func heapInUse() uint64 {
+// memory describes the process's resident memory from /proc: anonymous
+// (heap, stacks) and file-backed (the event log's memory-mapped segments,
+// which the kernel can drop and re-read at will), and the Go heap in use.
+func memory() string {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return m.HeapInuse
+	status, _ := os.ReadFile("/proc/self/status")
+	kb := map[string]int{}
+	for _, line := range strings.Split(string(status), "\n") {
+		var v int
+		if name, rest, ok := strings.Cut(line, ":"); ok {
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &v); err == nil {
+				kb[name] = v
+			}
+		}
+	}
+	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB",
+		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20)
 }

@@ -43,7 +43,9 @@ type App struct {
 
 // Options tune an App.
 type Options struct {
-	// CacheSize bounds how many aggregates of each type stay in memory (default 200,000).
+	// CacheSize bounds how many aggregates of each type stay in memory
+	// (default 10,000): the hot ones; a cold one is folded again from its
+	// stream on its next command, which costs one short read.
 	CacheSize int
 	// Calendar is the working-day calendar deadlines are computed with.
 	Calendar kernel.Calendar
@@ -65,7 +67,7 @@ func Registry() *kernel.Registry {
 // New wires an App over store.
 func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Options) *App {
 	if opts.CacheSize == 0 {
-		opts.CacheSize = 200_000
+		opts.CacheSize = 10_000
 	}
 	reg := Registry()
 	a := &App{Store: store, Events: reg, Clock: clock, Log: log, Scheduler: NewScheduler(clock, log)}

@@ -158,6 +158,10 @@ func OpenSQLite(dir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("readmodel: open sqlite in %s: %w", dir, err)
 	}
+	// Keep connections (and their prepared statements) instead of opening one
+	// per concurrent query: WAL readers run in parallel with the one writer.
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
 	return newDB(db, SQLite), nil
 }
 
@@ -188,6 +192,7 @@ func OpenPostgres(ctx context.Context, dsn, schema string) (*DB, error) {
 		}
 	}
 	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
 	return newDB(db, Postgres), nil
 }
 
