@@ -14,10 +14,9 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 	"github.com/nongjiao/nongjiao/internal/registry"
-	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 var area = apitest.Area{Register: assets.Register, Projections: assetview.Projections}
@@ -429,21 +428,7 @@ func TestPackages(t *testing.T) {
 func backends(t *testing.T, story func(t *testing.T, h *apitest.Harness)) {
 	t.Run("sqlite", func(t *testing.T) { story(t, apitest.New(t, area)) })
 	t.Run("postgres", func(t *testing.T) {
-		testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-		ctx := context.Background()
-		dsn := testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-		t.Cleanup(func() { // after the harness has closed its connection
-			if admin, err := readmodel.OpenPostgres(ctx, dsn, ""); err == nil {
-				admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`) //nolint:errcheck
-				admin.Close()
-			}
-		})
-		db, err := readmodel.OpenPostgres(ctx, dsn, schema)
-		if err != nil {
-			testenv.Unavailable(t, "PostgreSQL", err.Error())
-		}
-		story(t, apitest.NewWithDB(t, t.TempDir(), db, area))
+		story(t, apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), area))
 	})
 }
 

@@ -1,7 +1,6 @@
 package coops_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -15,10 +14,9 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
-	"github.com/nongjiao/nongjiao/internal/testenv"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
 
 var area = apitest.Area{Register: coops.Register, Projections: coopview.Projections}
@@ -30,30 +28,7 @@ var creditArea = apitest.Area{Register: credit.Register, Projections: creditview
 // on SQLite and on PostgreSQL read models.
 func forEachBackend(t *testing.T, fn func(t *testing.T, h *apitest.Harness)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, apitest.New(t, area, creditArea)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, apitest.NewWithDB(t, t.TempDir(), openPostgres(t), area, creditArea)) })
-}
-
-// openPostgres opens a fresh schema in the test PostgreSQL, dropped after the
-// test, or skips (fails under NONGJIAO_REQUIRE_SERVICES=1) when it is unreachable.
-func openPostgres(t *testing.T) *readmodel.DB {
-	t.Helper()
-	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-	ctx := context.Background()
-	dsn := testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-	db, err := readmodel.OpenPostgres(ctx, dsn, schema)
-	if err != nil {
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() { // the harness closes db first
-		admin, err := readmodel.OpenPostgres(ctx, dsn, "")
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		admin.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) //nolint:errcheck
-	})
-	return db
+	t.Run("postgres", func(t *testing.T) { fn(t, apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), area, creditArea)) })
 }
 
 // coopFixture is a founded cooperative with four members:

@@ -16,10 +16,9 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 	"github.com/nongjiao/nongjiao/internal/registry"
-	"github.com/nongjiao/nongjiao/internal/testenv"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
@@ -31,22 +30,7 @@ var area = apitest.Area{Register: credit.Register, Projections: creditview.Proje
 func onBothBackends(t *testing.T, story func(t *testing.T, e *env)) {
 	t.Run("sqlite", func(t *testing.T) { story(t, &env{t: t, h: apitest.New(t, area)}) })
 	t.Run("postgres", func(t *testing.T) {
-		testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-		ctx := context.Background()
-		dsn := testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-		db, err := readmodel.OpenPostgres(ctx, dsn, schema)
-		if err != nil {
-			testenv.Unavailable(t, "PostgreSQL", err.Error())
-		}
-		t.Cleanup(func() { // after the harness closed db
-			admin, err := readmodel.OpenPostgres(ctx, dsn, "")
-			if err == nil {
-				admin.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) //nolint:errcheck // best effort
-				admin.Close()
-			}
-		})
-		story(t, &env{t: t, h: apitest.NewWithDB(t, t.TempDir(), db, area)})
+		story(t, &env{t: t, h: apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), area)})
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,8 +15,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 	"github.com/nongjiao/nongjiao/internal/registry"
-	"github.com/nongjiao/nongjiao/internal/testenv"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
@@ -161,26 +160,4 @@ func runProjections(t *testing.T, db *readmodel.DB) {
 	}
 }
 
-func TestProjectionsSQLite(t *testing.T) {
-	db, err := readmodel.OpenSQLite(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	runProjections(t, db)
-}
-
-func TestProjectionsPostgres(t *testing.T) {
-	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-	ctx := context.Background()
-	schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-	db, err := readmodel.OpenPostgres(ctx, testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), schema)
-	if err != nil {
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() {
-		db.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`) //nolint:errcheck
-		db.Close()
-	})
-	runProjections(t, db)
-}
+func TestProjections(t *testing.T) { rmtest.Both(t, runProjections) }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,41 +16,13 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
-	"github.com/nongjiao/nongjiao/internal/testenv"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
-
-func openSQLite(t *testing.T) *readmodel.DB {
-	db, err := readmodel.OpenSQLite(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// openPostgres opens a fresh schema in the test PostgreSQL, dropped after the
-// test, or skips (fails under NONGJIAO_REQUIRE_SERVICES=1) when it is unreachable.
-func openPostgres(t *testing.T) *readmodel.DB {
-	t.Helper()
-	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-	ctx := context.Background()
-	schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-	dsn := testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	db, err := readmodel.OpenPostgres(ctx, dsn, schema)
-	if err != nil {
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() {
-		db.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) //nolint:errcheck
-		db.Close()
-	})
-	return db
-}
 
 var backends = []struct {
 	name string
 	open func(*testing.T) *readmodel.DB
-}{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+}{{"sqlite", func(t *testing.T) *readmodel.DB { return rmtest.SQLite(t) }}, {"postgres", func(t *testing.T) *readmodel.DB { return rmtest.Postgres(t) }}}
 
 // story runs commands against a real coop handler on an in-memory store.
 type story struct {
@@ -279,7 +250,7 @@ func TestRegisterMatchesTheAggregate(t *testing.T) {
 func TestFiltersNarrowToAPledgeesHolders(t *testing.T) {
 	ctx := context.Background()
 	s := runStory(t)
-	db := openSQLite(t)
+	db := rmtest.SQLite(t)
 	p, err := readmodel.NewProjector(ctx, db, s.app.Events, coopview.Projections()...)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
 
 // board fills db with n listings: 8 statuses, 8 asset types, 50 counties of
@@ -75,7 +76,7 @@ func BenchmarkListings(b *testing.B) {
 		defer db.Close()
 		benchmarkBoard(b, db)
 	})
-	b.Run("postgres", func(b *testing.B) { benchmarkBoard(b, openTestPostgres(b)) })
+	b.Run("postgres", func(b *testing.B) { benchmarkBoard(b, rmtest.Postgres(b)) })
 }
 
 func benchmarkBoard(b *testing.B, db *readmodel.DB) {

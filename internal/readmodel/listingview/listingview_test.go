@@ -15,7 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
-	"github.com/nongjiao/nongjiao/internal/testenv"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
 
 // t0 is a Wednesday, 08:00 UTC (16:00 Shanghai).
@@ -416,36 +416,9 @@ func testRelist(t *testing.T, w *world) {
 }
 
 func TestProjectionSQLite(t *testing.T) {
-	runSuite(t, func(t *testing.T) *readmodel.DB {
-		db, err := readmodel.OpenSQLite(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	runSuite(t, func(t *testing.T) *readmodel.DB { return rmtest.SQLite(t) })
 }
 
 func TestProjectionPostgres(t *testing.T) {
-	runSuite(t, func(t *testing.T) *readmodel.DB { return openTestPostgres(t) })
-}
-
-// openTestPostgres opens a fresh schema in the test PostgreSQL
-// (NONGJIAO_POSTGRES_URL, default 127.0.0.1:5432/test), dropped after the
-// test, or skips (fails under NONGJIAO_REQUIRE_SERVICES=1) when it is unreachable.
-func openTestPostgres(t testing.TB) *readmodel.DB {
-	t.Helper()
-	testenv.Dial(t, "PostgreSQL", "127.0.0.1:5432")
-	ctx := context.Background()
-	schema := "t_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16]
-	dsn := testenv.Getenv("NONGJIAO_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	db, err := readmodel.OpenPostgres(ctx, dsn, schema)
-	if err != nil {
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() {
-		db.ExecContext(ctx, `DROP SCHEMA "`+schema+`" CASCADE`) //nolint:errcheck
-		db.Close()
-	})
-	return db
+	runSuite(t, func(t *testing.T) *readmodel.DB { return rmtest.Postgres(t) })
 }
