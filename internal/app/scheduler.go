@@ -34,10 +34,10 @@ type Scheduler struct {
 type SendFunc func(ctx context.Context) error
 
 type dueItem struct {
-	key   string
-	at    time.Time
-	send  SendFunc
-	index int
+	key       string
+	at        time.Time
+	send      SendFunc
+	cancelled bool // replaced or cancelled; popped and dropped when it reaches the top
 }
 
 // NewScheduler returns an empty scheduler on clock.
@@ -48,14 +48,12 @@ func NewScheduler(clock kernel.Clock, log *slog.Logger) *Scheduler {
 // Schedule sets key's pending command, replacing any earlier one.
 func (s *Scheduler) Schedule(key string, at time.Time, send SendFunc) {
 	s.mu.Lock()
-	if it, ok := s.byKey[key]; ok {
-		it.at, it.send = at, send
-		heap.Fix(&s.queue, it.index)
-	} else {
-		it := &dueItem{key: key, at: at, send: send}
-		heap.Push(&s.queue, it)
-		s.byKey[key] = it
+	if old, ok := s.byKey[key]; ok {
+		old.cancelled = true // dropped lazily when it reaches the top
 	}
+	it := &dueItem{key: key, at: at, send: send}
+	heap.Push(&s.queue, it)
+	s.byKey[key] = it
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -68,7 +66,7 @@ func (s *Scheduler) Cancel(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if it, ok := s.byKey[key]; ok {
-		heap.Remove(&s.queue, it.index)
+		it.cancelled = true
 		delete(s.byKey, key)
 	}
 }
@@ -92,8 +90,11 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	s.mu.Lock()
 	var due []*dueItem
 	now := s.clock.Now()
-	for len(s.queue) > 0 && !s.queue[0].at.After(now) {
+	for len(s.queue) > 0 && (s.queue[0].cancelled || !s.queue[0].at.After(now)) {
 		it := heap.Pop(&s.queue).(*dueItem)
+		if it.cancelled {
+			continue
+		}
 		delete(s.byKey, it.key)
 		due = append(due, it)
 	}
@@ -135,15 +136,8 @@ type dueQueue []*dueItem
 
 func (q dueQueue) Len() int           { return len(q) }
 func (q dueQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
-func (q dueQueue) Swap(i, j int) {
-	q[i], q[j] = q[j], q[i]
-	q[i].index, q[j].index = i, j
-}
-func (q *dueQueue) Push(x any) {
-	it := x.(*dueItem)
-	it.index = len(*q)
-	*q = append(*q, it)
-}
+func (q dueQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *dueQueue) Push(x any)        { *q = append(*q, x.(*dueItem)) }
 func (q *dueQueue) Pop() any {
 	old := *q
 	it := old[len(old)-1]
@@ -219,11 +213,13 @@ func (w *DueWatcher[S, C]) refresh(ctx context.Context, stream string, id uuid.U
 	// replicas sending the same due command write it once.
 	cmdID := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "due/%s/%d", stream, version))
 	w.sched.Schedule(stream, at, func(ctx context.Context) error {
-		_, err := w.h.Handle(ctx, cmd, Meta{CommandID: cmdID, Actor: "system:scheduler"})
+		res, err := w.h.Handle(ctx, cmd, Meta{CommandID: cmdID, Actor: "system:scheduler"})
 		var de *kernel.Error
 		if errors.As(err, &de) && de.Code != kernel.CodeInternal {
-			return nil // the aggregate moved on; its state says what is next
+			w.sched.log.Debug("scheduled command refused; the aggregate moved on", "aggregate", stream, "command", fmt.Sprintf("%T", cmd), "err", err)
+			return nil
 		}
+		w.sched.log.Debug("scheduled command sent", "aggregate", stream, "command", fmt.Sprintf("%T", cmd), "duplicate", res.Duplicate, "err", err)
 		return err
 	})
 	return nil

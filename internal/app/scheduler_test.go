@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -163,5 +165,60 @@ func TestSchedulerSendsWhatIsDueReplacedAndNotCancelled(t *testing.T) {
 	}
 	if at, ok := s.Pending("d"); !ok || !at.Equal(t0.Add(20*time.Minute)) {
 		t.Fatalf("d pending = %v %v", at, ok)
+	}
+}
+
+// For any sequence of schedules, cancels and clock moves, RunDue sends
+// exactly the keys whose latest schedule is due and not cancelled.
+func TestSchedulerMatchesAModel(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		clock := kernel.NewManualClock(t0)
+		s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		model := map[string]time.Time{}
+		var mu sync.Mutex
+		sent := map[string]int{}
+		for range 60 {
+			key := fmt.Sprintf("k%d", rng.IntN(8))
+			switch rng.IntN(4) {
+			case 0, 1:
+				at := clock.Now().Add(time.Duration(rng.IntN(120)-20) * time.Minute)
+				model[key] = at
+				s.Schedule(key, at, func(context.Context) error { mu.Lock(); sent[key]++; mu.Unlock(); return nil })
+			case 2:
+				delete(model, key)
+				s.Cancel(key)
+			case 3:
+				clock.Advance(time.Duration(rng.IntN(60)) * time.Minute)
+				clear(sent)
+				s.RunDue(context.Background())
+				for k, at := range model {
+					if !at.After(clock.Now()) {
+						if sent[k] != 1 {
+							t.Fatalf("round %d: %s due at %s was sent %d times", round, k, at, sent[k])
+						}
+						delete(model, k)
+					}
+				}
+				for k := range sent {
+					if _, pending := model[k]; pending {
+						t.Fatalf("round %d: %s sent before it was due", round, k)
+					}
+				}
+				if len(sent) > 0 {
+					for k := range sent {
+						if _, ok := s.Pending(k); ok && model[k].IsZero() {
+							t.Fatalf("round %d: %s still pending after it was sent", round, k)
+						}
+					}
+				}
+			}
+			for k, at := range model {
+				if got, ok := s.Pending(k); !ok || !got.Equal(at) {
+					t.Fatalf("round %d: pending %s = %v %v, want %v", round, k, got, ok, at)
+				}
+			}
+		}
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +35,7 @@ func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *e
 	clock := kernel.NewManualClock(now)
 	s, err := server.Open(ctx, server.Config{
 		DataDir: t.TempDir(), Worker: true, Clock: clock, SchedulerTick: 10 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err != nil {
 		t.Fatal(err)

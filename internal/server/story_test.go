@@ -18,13 +18,14 @@ const listingQuery = `query($id: ID!) { listing(id: $id) {
 	award { price balanceDue bidderId bidderNumber via }
 } }`
 
-// TestExchangeStoryOverHTTP is the exchange half's end-to-end story, through
-// HTTP and WebSocket only: a collective registers land and lists it with its
+// TestExchangeStoryOverHTTP is the end-to-end story, through HTTP and
+// WebSocket only. The exchange half: a collective registers land and lists it with its
 // members' resolution, the exchange approves, three bidders register and pay
 // deposits, two of them bid live while a subscription watches, a late bid
 // extends the auction, it closes, a member's priority window passes, the
 // winner pays and signs, and the transfer contract and the new holder of the
-// right are visible. Time-driven steps are the scheduler's, on a manual clock.
+// right are visible. The finance half (financeStory) follows on. Time-driven
+// steps are the scheduler's, on a manual clock.
 func TestExchangeStoryOverHTTP(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // Monday 09:00 Shanghai
 	x := startServer(t, t0)
@@ -193,4 +194,150 @@ func TestExchangeStoryOverHTTP(t *testing.T) {
 	if len(bids) != 4 || bids[0].(map[string]any)["node"].(map[string]any)["bidderId"] != bob.String() {
 		t.Fatalf("exchange's bid history %v", bids)
 	}
+
+	financeStory(t, x, story{asset: asset, collective: collective, exchange: exchange, borrower: bob, borrowerToken: tb})
+}
+
+// story is what the exchange half hands the finance half.
+type story struct {
+	asset                          string
+	collective, exchange, borrower uuid.UUID
+	borrowerToken                  string
+}
+
+// financeStory: the winner mortgages the right it bought (with the
+// contractor's consent) to a bank and borrows; the loan defaults; the bank's
+// disposal listing sells the right again on the exchange; the proceeds go to
+// the bank by rank, the notice is discharged, the fund pays its share of the
+// net loss, and the buyer holds the right.
+func financeStory(t *testing.T, x *exchangeServer, s story) {
+	bank, fundOperator, buyer, other := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	tk, tf := x.token(auth.RoleBank, bank), x.token(auth.RoleFund, fundOperator)
+	tc, tx := x.token(auth.RoleCollective, s.collective), x.token(auth.RoleExchange, s.exchange)
+	tbuyer, tother := x.token(auth.RoleBidder, buyer), x.token(auth.RoleBidder, other)
+	now := func() string { return x.clock.Now().Format(time.RFC3339Nano) }
+
+	fund := x.mutate(tf, "establishFund", map[string]any{"name": "潍坊市农村产权运作基金"}, "fundId")["fundId"].(string)
+	for _, purpose := range []string{"MORTGAGE", "RE_TRANSFER"} { // rule 7, recorded with the collective
+		x.mutate(tc, "recordConsent", map[string]any{"assetId": s.asset, "granteeId": s.borrower.String(), "purpose": purpose,
+			"document": map[string]any{"reference": "承包户同意书 " + purpose, "date": now()}}, "")
+	}
+	product := x.mutate(tk, "defineLoanProduct", map[string]any{"name": "经营权抵押贷", "ltvBP": 5000, "defaultAfterDaysOverdue": 30,
+		"tiers": []any{map[string]any{"credential": "NEW_FARMER", "creditLine": "100000.00", "maxTermMonths": 36, "annualRateBP": 435}}}, "productId")["productId"].(string)
+	loan := x.mutate(s.borrowerToken, "applyForLoan", map[string]any{"productId": product, "assetId": s.asset, "credential": "NEW_FARMER",
+		"amount": "50000.00", "termMonths": 12, "method": "EQUAL_PRINCIPAL"}, "loanId")["loanId"].(string)
+	x.mutate(tk, "valueCollateral", map[string]any{"loanId": loan, "value": "120000.00", "appraiserId": uuid.NewString()}, "")
+	x.mutate(tk, "approveLoan", map[string]any{"loanId": loan, "amount": "50000.00"}, "")
+	early := x.do(tk, `mutation($in: DisburseLoanInput!) { disburseLoan(input: $in) { position } }`, map[string]any{"in": map[string]any{"loanId": loan}}, "")
+	if len(early.Errors) == 0 || early.Errors[0].Extensions["code"] != "COLLATERAL_NOT_REGISTERED" {
+		t.Fatalf("disbursement before registration: %+v", early)
+	}
+	x.mutate(tk, "registerCollateral", map[string]any{"loanId": loan, "assetId": s.asset, "kind": "MORTGAGE", "grantorId": s.borrower.String(),
+		"securedAmount": "60000.00", "start": now(), "end": "2031-12-01T00:00:00Z"}, "registrationId")
+	loanStatus := func() map[string]any {
+		return x.query(tk, `query($id: ID!) { loan(id: $id) { status principalRecovered claimPrincipal recovered } }`, map[string]any{"id": loan}, "")["loan"].(map[string]any)
+	}
+	x.eventually("the loan to record its registration", func() bool { return loanStatus()["status"] == "COLLATERAL_REGISTERED" })
+	encumbered := func() bool {
+		return x.query(tx, `query($id: ID!) { asset(id: $id) { encumbered } }`, map[string]any{"id": s.asset}, "")["asset"].(map[string]any)["encumbered"] == true
+	}
+	x.eventually("the asset to carry the mortgage", encumbered)
+	notices := x.query("", `query($a: ID!) { collateralRegistrations(assetId: $a) { number securedPartyId } }`, map[string]any{"a": s.asset}, "")
+	if n := notices["collateralRegistrations"].([]any); len(n) != 1 || n[0].(map[string]any)["securedPartyId"] != bank.String() {
+		t.Fatalf("public notice search %v", notices)
+	}
+	x.mutate(tk, "disburseLoan", map[string]any{"loanId": loan}, "")
+
+	// Nothing is repaid: the scheduler marks the loan overdue, then, 30 days later, in default.
+	x.clock.Advance(40 * 24 * time.Hour)
+	x.eventually("the loan to be overdue", func() bool { return loanStatus()["status"] == "OVERDUE" })
+	x.clock.Advance(40 * 24 * time.Hour)
+	x.eventually("the loan to default", func() bool { return loanStatus()["status"] == "DEFAULTED" })
+
+	// Enforcement: a process manager drafts the bank's disposal listing; the bank prices it and submits it.
+	var disposal string
+	x.eventually("the disposal listing to be drafted", func() bool {
+		ls := x.query(tk, `query($b: ID!) { listings(filter: {sellerId: $b}, first: 5) { edges { node { id status } } } }`,
+			map[string]any{"b": bank.String()}, "")["listings"].(map[string]any)["edges"].([]any)
+		if len(ls) == 1 {
+			disposal = ls[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+		}
+		return disposal != ""
+	})
+	x.mutate(tk, "reviseListing", map[string]any{"listingId": disposal, "assetIds": []string{s.asset}, "title": "王家庄苹果园经营权处置",
+		"listedPrice": "40000.00", "increment": "1000.00", "termMonths": 48, "disposalOf": loan}, "")
+	x.mutate(tk, "submitListing", map[string]any{"listingId": disposal}, "")
+	annEnds := kernel.Calendar{}.AddWorkingDays(x.clock.Now(), 7)
+	x.mutate(tx, "reviewListing", map[string]any{"listingId": disposal, "approve": true,
+		"announcementEnds": annEnds.Format(time.RFC3339Nano), "biddingOpensAt": annEnds.Add(10 * time.Hour).Format(time.RFC3339)}, "")
+	for _, b := range []struct {
+		id    uuid.UUID
+		token string
+	}{{buyer, tbuyer}, {other, tother}} {
+		x.mutate(b.token, "registerBidder", map[string]any{"listingId": disposal}, "")
+		x.mutate(tx, "confirmDeposit", map[string]any{"listingId": disposal, "bidderId": b.id.String(), "amount": "12000.00"}, "")
+		x.mutate(tx, "qualifyBidder", map[string]any{"listingId": disposal, "bidderId": b.id.String(), "qualified": true}, "")
+	}
+	x.clock.Set(annEnds.Add(11 * time.Hour))
+	x.eventually("the disposal auction to open", func() bool {
+		r := x.do("", `mutation($in: PlaceBidInput!) { placeBid(input: $in) { position } }`, map[string]any{"in": map[string]any{"listingId": disposal, "amount": "40000.00"}}, "")
+		_ = r // anonymous bids are refused; what matters is the status below
+		st := x.query("", `query($id: ID!) { listing(id: $id) { status } }`, map[string]any{"id": disposal}, "")["listing"].(map[string]any)["status"]
+		return st == "AUCTION_OPEN"
+	})
+	x.mutate(tother, "placeBid", map[string]any{"listingId": disposal, "amount": "40000.00"}, "")
+	x.mutate(tbuyer, "placeBid", map[string]any{"listingId": disposal, "amount": "41000.00"}, "")
+	x.clock.Advance(2 * time.Hour)
+	var balance string
+	x.eventually("the disposal to be awarded", func() bool {
+		l := x.query(tx, `query($id: ID!) { listing(id: $id) { status award { balanceDue bidderId } } }`, map[string]any{"id": disposal}, "")["listing"].(map[string]any)
+		if l["status"] == "AWAITING_PAYMENT" && l["award"].(map[string]any)["bidderId"] == buyer.String() {
+			balance = l["award"].(map[string]any)["balanceDue"].(string)
+		}
+		return balance != ""
+	})
+	x.mutate(tx, "confirmPayment", map[string]any{"listingId": disposal, "amount": balance}, "")
+
+	// The proceeds go to the bank (its notice is the only one), the notice is discharged and lifted.
+	x.eventually("the disposal to be recorded on the loan", func() bool { return loanStatus()["principalRecovered"] == "41000.00" })
+	x.eventually("the mortgage to be lifted", func() bool { return !encumbered() })
+
+	// The bank claims on the fund: 20 % of the 9,000.00 of principal the sale did not recover.
+	claim := x.mutate(tk, "fileFundClaim", map[string]any{"fundId": fund, "loanId": loan}, "claimId")["claimId"].(string)
+	claims := x.query(tk, `query($id: ID!) { fund(id: $id) { claims { id netLoss payable status } } }`, map[string]any{"id": fund}, "")["fund"].(map[string]any)["claims"].([]any)
+	if c := claims[0].(map[string]any); len(claims) != 1 || c["netLoss"] != "9000.00" || c["payable"] != "1800.00" {
+		t.Fatalf("fund claims %v, want 1,800.00 payable on a 9,000.00 net loss", claims)
+	}
+	x.mutate(tf, "approveFundClaim", map[string]any{"fundId": fund, "claimId": claim}, "")
+	x.mutate(tf, "payFundClaim", map[string]any{"fundId": fund, "claimId": claim}, "")
+	twice := x.do(tf, `mutation($in: PayFundClaimInput!) { payFundClaim(input: $in) { position } }`, map[string]any{"in": map[string]any{"fundId": fund, "claimId": claim}}, "")
+	if len(twice.Errors) == 0 || twice.Errors[0].Extensions["code"] != "CLAIM_ALREADY_PAID" {
+		t.Fatalf("paying a claim twice: %+v", twice)
+	}
+	x.eventually("the fund's payment to be recorded on the loan", func() bool { return loanStatus()["recovered"] == "42800.00" })
+	if l := loanStatus(); l["claimPrincipal"] != "7200.00" {
+		t.Fatalf("loan after disposal and fund: %v, want 7,200.00 of principal still claimed", l)
+	}
+
+	// A bank sees its own loans only.
+	if r := x.do(x.token(auth.RoleBank, uuid.New()), `query($id: ID!) { loan(id: $id) { status } }`, map[string]any{"id": loan}, ""); len(r.Errors) == 0 && r.Data["loan"] != nil {
+		t.Fatalf("another bank read the loan: %v", r.Data)
+	}
+
+	// The buyer signs the disposal contract: the borrower's right passes to it.
+	var contract string
+	x.eventually("the disposal contract to be drafted", func() bool {
+		cs := x.query(tbuyer, `query($b: ID!) { transferContracts(filter: {transfereeId: $b}, first: 5) { edges { node { id } } } }`,
+			map[string]any{"b": buyer.String()}, "")["transferContracts"].(map[string]any)["edges"].([]any)
+		if len(cs) == 1 {
+			contract = cs[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+		}
+		return contract != ""
+	})
+	x.mutate(tbuyer, "signAwardedTransferContract", map[string]any{"contractId": contract,
+		"document": map[string]any{"reference": "处置流转合同 2027-0007", "date": now()}}, "")
+	x.eventually("the buyer to hold the right", func() bool {
+		h := x.query(tc, `query($id: ID!) { asset(id: $id) { holder { holderId } } }`, map[string]any{"id": s.asset}, "")["asset"].(map[string]any)["holder"].(map[string]any)
+		return h["holderId"] == buyer.String()
+	})
 }
