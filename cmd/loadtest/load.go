@@ -55,6 +55,7 @@ type load struct {
 	deep    uuid.UUID   // every bidder qualified; gets the long bid history
 	opensAt time.Time
 	next    sync.Map // listing id → *atomic.Int64: bids handed out
+	won     sync.Map // listing id → *accepted: what the server acknowledged
 	out     []string // table rows
 }
 
@@ -100,6 +101,9 @@ func (l *load) run(ctx context.Context) error {
 		return err
 	}
 
+	if err := l.verify(ctx); err != nil {
+		return err
+	}
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	ours := l.queryLoad(ctx, l.url, l.cfg.duration)
 	l.report(fmt.Sprintf("listings(first: 20, filter), %d clients, nongjiao handler", l.cfg.clients), ours)
@@ -348,6 +352,48 @@ func (l *load) bidLoad(ctx context.Context, listings []uuid.UUID, d time.Duratio
 	return st
 }
 
+// accepted is what the server acknowledged on one listing: the check that no
+// acknowledged bid is lost and the winner is the highest accepted bid.
+type accepted struct {
+	mu      sync.Mutex
+	n       int
+	highest kernel.Money
+}
+
+func (l *load) accept(id uuid.UUID, amount kernel.Money) {
+	v, _ := l.won.LoadOrStore(id, &accepted{})
+	a := v.(*accepted)
+	a.mu.Lock()
+	a.n++
+	a.highest = max(a.highest, amount)
+	a.mu.Unlock()
+}
+
+// verify checks every listing that took bids over HTTP: the aggregate holds
+// at least as many bids as were acknowledged and leads with the highest one.
+func (l *load) verify(ctx context.Context) error {
+	var failed error
+	checked := 0
+	l.won.Range(func(k, v any) bool {
+		id, a := k.(uuid.UUID), v.(*accepted)
+		var st listing.State
+		if err := l.s.App.Listings.Inspect(ctx, id, func(s listing.State, _ uint64) { st = s }); err != nil {
+			failed = err
+			return false
+		}
+		if st.BidCount < a.n || st.Leader.Amount != a.highest {
+			failed = fmt.Errorf("listing %s: %d bids stored, leader %s; %d acknowledged, highest %s", id, st.BidCount, st.Leader.Amount, a.n, a.highest)
+			return false
+		}
+		checked++
+		return true
+	})
+	if failed == nil {
+		l.row("acknowledged bids all stored, winner = highest acknowledged bid", fmt.Sprintf("%d listings checked", checked), "yes", "", "")
+	}
+	return failed
+}
+
 // bid places bidder i's next bid on a listing: the next free increment.
 func (l *load) bid(client *http.Client, i int, id uuid.UUID) (uint64, bool) {
 	c, _ := l.next.LoadOrStore(id, new(atomic.Int64))
@@ -365,6 +411,9 @@ func (l *load) bid(client *http.Client, i int, id uuid.UUID) (uint64, bool) {
 		return 0, false
 	}
 	pos, err := strconv.ParseUint(resp.Data["placeBid"].Position, 10, 64)
+	if err == nil {
+		l.accept(id, amount)
+	}
 	return pos, err == nil
 }
 
