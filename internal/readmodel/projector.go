@@ -101,7 +101,7 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 		}
 		p.pos[pr.Name()] = pos
 	}
-	p.progress.Reset(p.lowest())
+	p.progress.Advance(p.lowest())
 	return nil
 }
 
@@ -272,6 +272,25 @@ func (p *Projector) applyUpTo(ctx context.Context, batch []eventstore.RecordedEv
 		}
 	}
 	return nil, nil
+}
+
+// Follow keeps Position current from the checkpoints another process (the
+// worker) commits to a shared database, polling every interval until ctx
+// ends, so that read-your-writes waits work on API replicas that do not
+// project themselves.
+func (p *Projector) Follow(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		if err := p.loadCheckpoints(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("reading projection checkpoints", "err", err)
+		}
+	}
 }
 
 // Load implements messaging.CheckpointStore: a subscription feeding the

@@ -179,6 +179,24 @@ func runProjectorSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 	})
 
+	t.Run("should let a replica that does not project wait for the worker's position", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		worker, _ := NewProjector(ctx, db, registry(), balances{})
+		replica, _ := NewProjector(ctx, db, registry(), balances{})
+		fctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go replica.Follow(fctx, 5*time.Millisecond) //nolint:errcheck // ends with fctx
+		last := deposit(t, store, "g", 7)
+		if err := worker.Apply(ctx, readAll(t, store)...); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if err := replica.WaitFor(wctx, last.Position); err != nil {
+			t.Fatalf("the replica never saw the worker's checkpoint: %v", err)
+		}
+	})
+
 	t.Run("should hold back everything behind an event that fails to apply", func(t *testing.T) {
 		db, store := open(t), memstore.New(kernel.SystemClock{})
 		p, _ := NewProjector(ctx, db, registry(), balances{})

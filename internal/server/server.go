@@ -170,6 +170,9 @@ func (s *Server) build(ctx context.Context) error {
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
+	if !s.Config.Worker { // the worker elsewhere commits the read models this replica serves
+		g.Go(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
+	}
 	if s.Config.Worker {
 		router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
 		if err != nil {
