@@ -10,12 +10,25 @@ import (
 // Adding a name twice panics: that is a programming error found at start-up.
 type Builder struct {
 	query, mutation, subscription graphql.Fields
+	cacheable                     map[string]bool
 }
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
-	return &Builder{query: graphql.Fields{}, mutation: graphql.Fields{}, subscription: graphql.Fields{}}
+	return &Builder{query: graphql.Fields{}, mutation: graphql.Fields{}, subscription: graphql.Fields{}, cacheable: map[string]bool{}}
 }
+
+// CacheableQuery adds a query field whose result depends only on the read
+// models, the caller and the arguments — its resolvers never read the clock
+// or the event store — so the server may answer a repeat of it from the
+// response computed at the same read-model position (httpapi's result cache).
+func (b *Builder) CacheableQuery(name string, f *graphql.Field) {
+	b.Query(name, f)
+	b.cacheable[name] = true
+}
+
+// Cacheable returns the names of the fields added with CacheableQuery.
+func (b *Builder) Cacheable() map[string]bool { return b.cacheable }
 
 // Query adds a query field.
 func (b *Builder) Query(name string, f *graphql.Field) { add(b.query, "query", name, f) }

@@ -12,6 +12,8 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/graphql-go/graphql/language/parser"
 	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/nongjiao/nongjiao/internal/auth"
 )
 
 // operation is a request ready to execute: a valid document, the operation
@@ -203,11 +205,26 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 			return s.write(w, media, herr)
 		}
 	}
+	key, cacheable := "", false
+	var pos uint64
+	if s.opts.Position != nil {
+		principal, ok := auth.FromContext(ctx)
+		if key, cacheable = resultKey(op, s.opts.Cacheable, principal, ok); cacheable {
+			pos = s.opts.Position() // read before executing: the result is at least this fresh
+			if body, hit := s.results.get(pos, key); hit {
+				return s.sendBody(w, media, http.StatusOK, body)
+			}
+		}
+	}
 	res, herr := s.execute(ctx, op)
 	if herr != nil {
 		return s.write(w, media, herr)
 	}
-	return s.send(w, media, http.StatusOK, res)
+	body, status := s.encode(res)
+	if cacheable && status == http.StatusOK && len(res.errs) == 0 {
+		s.results.put(pos, key, body)
+	}
+	return s.sendBody(w, media, status, body)
 }
 
 // awaitPosition waits, boundedly, for the read models to reach the position
@@ -252,12 +269,26 @@ func (s *Server) write(w http.ResponseWriter, media string, herr *httpError) int
 }
 
 func (s *Server) send(w http.ResponseWriter, media string, status int, res response) int {
+	body, encStatus := s.encode(res)
+	if encStatus != http.StatusOK {
+		status = encStatus
+	}
+	return s.sendBody(w, media, status, body)
+}
+
+// encode returns res as JSON, or an internal error (and status 500) when it
+// does not encode.
+func (s *Server) encode(res response) ([]byte, int) {
 	body, err := json.Marshal(res)
 	if err != nil {
 		s.log.Error("graphql: encoding the response failed", "error", err)
-		status = http.StatusInternalServerError
 		body, _ = json.Marshal(response{errs: []gqlError{newError(CodeInternal, internalErrorMessage)}})
+		return body, http.StatusInternalServerError
 	}
+	return body, http.StatusOK
+}
+
+func (s *Server) sendBody(w http.ResponseWriter, media string, status int, body []byte) int {
 	w.Header().Set("Content-Type", media+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

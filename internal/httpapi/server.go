@@ -63,6 +63,13 @@ type Options struct {
 	MaxSubscribers int
 	// Logger receives internal errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Position, with Cacheable, enables the result cache: the read models'
+	// current position, and the root query fields whose resolvers read only
+	// read models (never the clock or the event store). A query made of
+	// such fields is answered from the response computed at the same
+	// position for the same caller, variables and document.
+	Position  func() uint64
+	Cacheable map[string]bool
 	// Clock times requests for the metrics; nil means kernel.SystemClock.
 	Clock kernel.Clock
 	// Registry receives the metrics served at /metrics; nil means a new
@@ -79,6 +86,7 @@ type Server struct {
 	log     *slog.Logger
 	clock   kernel.Clock
 	cache   *documentCache
+	results *resultCache // nil without Options.Position
 	metrics *metrics
 	mux     *http.ServeMux
 
@@ -123,6 +131,7 @@ func New(opts Options) (*Server, error) {
 		log:     opts.Logger,
 		clock:   opts.Clock,
 		cache:   newDocumentCache(opts.CacheSize, opts.CacheBytes),
+		results: newResultCache(opts.CacheSize),
 		metrics: m,
 		mux:     http.NewServeMux(),
 	}

@@ -159,8 +159,12 @@ func (s *Server) build(ctx context.Context) error {
 		Schema:   &s.Schema,
 		Verifier: auth.NewVerifier(secret, cfg.Clock),
 		WaitFunc: s.Projector.WaitFor,
-		Logger:   cfg.Log,
-		Clock:    cfg.Clock,
+		// Board queries at an unchanged read-model position are answered
+		// from the response already computed for the same caller.
+		Position:  s.Projector.Position,
+		Cacheable: b.Cacheable(),
+		Logger:    cfg.Log,
+		Clock:     cfg.Clock,
 	})
 	return err
 }

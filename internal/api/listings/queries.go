@@ -200,7 +200,7 @@ var tradeFilterType = graphql.NewInputObject(graphql.InputObjectConfig{
 })
 
 func (q queries) register(b *api.Builder) {
-	b.Query("listings", &graphql.Field{
+	b.CacheableQuery("listings", &graphql.Field{
 		Type:        nonNull(api.Connection(listingType)),
 		Description: "Search the listing board: filter, sort and page with cursors.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{
@@ -209,7 +209,7 @@ func (q queries) register(b *api.Builder) {
 		}),
 		Resolve: q.listings,
 	})
-	b.Query("listing", &graphql.Field{
+	b.CacheableQuery("listing", &graphql.Field{
 		Type:        listingType,
 		Description: "One listing with its bidders and bid history, or null.",
 		Args:        graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
@@ -225,7 +225,7 @@ func (q queries) register(b *api.Builder) {
 			return newBatch(q.d.DB, []listingview.Listing{l})[0], nil
 		},
 	})
-	b.Query("trades", &graphql.Field{
+	b.CacheableQuery("trades", &graphql.Field{
 		Type:        nonNull(api.Connection(tradeType)),
 		Description: "Awarded listings, newest award first.",
 		Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: tradeFilterType}}),
