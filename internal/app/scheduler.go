@@ -26,6 +26,7 @@ type Scheduler struct {
 
 	mu    sync.Mutex
 	queue dueQueue
+	stale int // cancelled entries still in queue
 	byKey map[string]*dueItem
 	wake  chan struct{}
 }
@@ -48,12 +49,18 @@ func NewScheduler(clock kernel.Clock, log *slog.Logger) *Scheduler {
 // Schedule sets key's pending command, replacing any earlier one.
 func (s *Scheduler) Schedule(key string, at time.Time, send SendFunc) {
 	s.mu.Lock()
-	if old, ok := s.byKey[key]; ok {
-		old.cancelled = true // dropped lazily when it reaches the top
+	old, ok := s.byKey[key]
+	switch {
+	case ok && old.at.Equal(at):
+		old.send = send // same place in the queue
+	default:
+		if ok {
+			s.drop(old)
+		}
+		it := &dueItem{key: key, at: at, send: send}
+		heap.Push(&s.queue, it)
+		s.byKey[key] = it
 	}
-	it := &dueItem{key: key, at: at, send: send}
-	heap.Push(&s.queue, it)
-	s.byKey[key] = it
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -66,8 +73,27 @@ func (s *Scheduler) Cancel(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if it, ok := s.byKey[key]; ok {
-		it.cancelled = true
+		s.drop(it)
 		delete(s.byKey, key)
+	}
+}
+
+// drop marks it cancelled; it leaves the queue when it reaches the top, or
+// when cancelled entries outnumber live ones and the queue is rebuilt, so
+// aggregates that reschedule often do not pile up entries. s.mu is held.
+func (s *Scheduler) drop(it *dueItem) {
+	it.cancelled = true
+	s.stale++
+	if s.stale > 1024 && s.stale > len(s.queue)/2 {
+		live := s.queue[:0]
+		for _, q := range s.queue {
+			if !q.cancelled {
+				live = append(live, q)
+			}
+		}
+		clear(s.queue[len(live):])
+		s.queue, s.stale = live, 0
+		heap.Init(&s.queue)
 	}
 }
 
@@ -93,6 +119,7 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	for len(s.queue) > 0 && (s.queue[0].cancelled || !s.queue[0].at.After(now)) {
 		it := heap.Pop(&s.queue).(*dueItem)
 		if it.cancelled {
+			s.stale--
 			continue
 		}
 		delete(s.byKey, it.key)

@@ -222,3 +222,21 @@ func TestSchedulerMatchesAModel(t *testing.T) {
 		}
 	}
 }
+
+// An aggregate rescheduled over and over must not pile up queue entries.
+func TestSchedulerCompactsReplacedEntries(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sent := 0
+	for i := range 10_000 {
+		s.Schedule(fmt.Sprintf("k%d", i%3), t0.Add(time.Duration(10_000-i)*time.Minute), func(context.Context) error { sent++; return nil })
+	}
+	if n := len(s.queue); n > 2*1024+3 {
+		t.Fatalf("%d queue entries for 3 aggregates", n)
+	}
+	clock.Advance(10_000 * time.Minute)
+	if n := s.RunDue(context.Background()); n != 3 || sent != 3 {
+		t.Fatalf("sent %d (RunDue said %d), want the 3 latest schedules", sent, n)
+	}
+}
