@@ -81,7 +81,7 @@ func (l *load) run(ctx context.Context) error {
 		return err
 	}
 	l.row("read models caught up with the seeding", fmt.Sprintf("%s after the start", time.Since(t0).Round(time.Second)), rate(events, time.Since(t0))+" events/s", "", "")
-	runtime.GC()
+	settle() // the store releases sealed segments' pages every few seconds
 	if l.cfg.memprofile != "" {
 		if f, err := os.Create(l.cfg.memprofile); err == nil {
 			pprof.WriteHeapProfile(f) //nolint:errcheck // profiling is best effort
@@ -125,7 +125,7 @@ func (l *load) run(ctx context.Context) error {
 	theirsBusy := busy(l.plainURL)
 	l.report("the same query during the 1,000-listing bid load, graphql-go/handler", theirsBusy)
 	l.row("ratio during the bid load", "", fmt.Sprintf("%.2f×", oursBusy.perSecond()/theirsBusy.perSecond()), "", "")
-	runtime.GC()
+	settle()
 	l.row("resident memory after the loads", "", memory(), "", "")
 
 	fmt.Println("| measurement | n | throughput | p50 | p99 |")
@@ -134,6 +134,15 @@ func (l *load) run(ctx context.Context) error {
 		fmt.Println(r)
 	}
 	return nil
+}
+
+// settle lets memory reach its steady state before it is measured: a
+// garbage collection, and time for the event store to release the pages of
+// sealed segments (filestore does so every 5 s).
+func settle() {
+	runtime.GC()
+	time.Sleep(6 * time.Second)
+	runtime.GC()
 }
 
 func (l *load) row(what, n, throughput, p50, p99 string) {

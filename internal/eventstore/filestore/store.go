@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/google/uuid"
 
@@ -140,7 +143,44 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	go s.c.run()
+	go s.releaseSealed()
 	return s, nil
+}
+
+// releaseInterval is how often the pages of sealed segments are released.
+const releaseInterval = 5 * time.Second
+
+// releaseSealed periodically drops the pages of every segment but the last
+// from the process's mapping (madvise MADV_DONTNEED). The data stays in the
+// file and the kernel's page cache: a reader touching it again faults the
+// pages back in. Without it every event ever read would stay in the process's
+// resident set. It stops when the store closes.
+func (s *Store) releaseSealed() {
+	t := time.NewTicker(releaseInterval)
+	defer t.Stop()
+	for range t.C {
+		if !s.release() {
+			return
+		}
+	}
+}
+
+// release drops the sealed segments' pages once; false when the store is closed.
+func (s *Store) release() bool {
+	s.mu.RLock()
+	closed, segs := s.closed, s.segs
+	s.mu.RUnlock()
+	if closed {
+		return false
+	}
+	s.mapMu.RLock()
+	defer s.mapMu.RUnlock()
+	if !s.unmapped {
+		for _, seg := range segs[:max(len(segs)-1, 0)] {
+			_ = unix.Madvise(seg.data, unix.MADV_DONTNEED) // advice: nothing to do if refused
+		}
+	}
+	return true
 }
 
 // recover maps the segments, rebuilds the index from the longest valid
