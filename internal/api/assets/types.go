@@ -14,36 +14,27 @@ import (
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
-// enum builds an enum whose values are the domain's stable strings.
-func enum[T ~string](name, description string, values ...T) *graphql.Enum {
-	cfg := graphql.EnumValueConfigMap{}
-	for _, v := range values {
-		cfg[string(v)] = &graphql.EnumValueConfig{Value: string(v)}
-	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: description, Values: cfg})
-}
-
 var (
-	assetTypeEnum = enum("AssetType", "The kind of rural property right; COLLECTIVE_LAND_OWNERSHIP and HOUSEHOLD_CONTRACTING_RIGHT are never tradable.",
+	assetTypeEnum = api.StringEnum("AssetType", "The kind of rural property right; COLLECTIVE_LAND_OWNERSHIP and HOUSEHOLD_CONTRACTING_RIGHT are never tradable.",
 		kernel.AssetTypes()...)
-	formEnum = enum("TransferForm", "How a management right is transferred: 出租 LEASE, 转包 SUBCONTRACT, 入股 SHARES, OTHER.",
+	formEnum = api.StringEnum("TransferForm", "How a management right is transferred: 出租 LEASE, 转包 SUBCONTRACT, 入股 SHARES, OTHER.",
 		transfer.FormLease, transfer.FormSubContract, transfer.FormShares, transfer.FormOther)
-	useEnum = enum("LandUse", "The transferee's intended use; only the first five are agricultural (rule 2).",
+	useEnum = api.StringEnum("LandUse", "The transferee's intended use; only the first five are agricultural (rule 2).",
 		transfer.UseCropping, transfer.UseForestry, transfer.UseAnimalHusbandry, transfer.UseFishery, transfer.UseFarmFacility,
 		transfer.UseConstruction, transfer.UseIndustrial, transfer.UseCommercial, transfer.UseResidential)
-	frequencyEnum = enum("RentFrequency", "How often rent is paid, in advance.",
+	frequencyEnum = api.StringEnum("RentFrequency", "How often rent is paid, in advance.",
 		transfer.Annual, transfer.SemiAnnual, transfer.Quarterly, transfer.OneOff)
-	statusEnum = enum("TransferContractStatus", "Where a transfer contract is in its life.",
+	statusEnum = api.StringEnum("TransferContractStatus", "Where a transfer contract is in its life.",
 		transfer.StatusDrafted, transfer.StatusInForce, transfer.StatusTerminated, transfer.StatusExpired)
-	reasonEnum = enum("TerminationReason", "Why a contract was terminated early.",
+	reasonEnum = api.StringEnum("TerminationReason", "Why a contract was terminated early.",
 		transfer.ReasonChangedUse, transfer.ReasonLandIdle, transfer.ReasonSeriousDamage, transfer.ReasonRentUnpaid, transfer.ReasonMutualAgreement)
-	restrictionKindEnum = enum("RestrictionKind", "What kind of registered burden restricts an asset.",
+	restrictionKindEnum = api.StringEnum("RestrictionKind", "What kind of registered burden restricts an asset.",
 		registry.RestrictionMortgage, registry.RestrictionPledge, registry.RestrictionLease, registry.RestrictionSeizure)
-	purposeEnum = enum("ConsentPurpose", "What a contracting household's written consent allows the transferee (rule 7).",
+	purposeEnum = api.StringEnum("ConsentPurpose", "What a contracting household's written consent allows the transferee (rule 7).",
 		registry.ConsentReTransfer, registry.ConsentMortgage)
-	endReasonEnum = enum("HoldingEndReason", "Why a transferred holding of the management right ended.",
+	endReasonEnum = api.StringEnum("HoldingEndReason", "Why a transferred holding of the management right ended.",
 		registry.EndExpired, registry.EndTerminated)
-	bodyEnum = enum("ResolutionBody", "Who passed a members' resolution (rule 4).",
+	bodyEnum = api.StringEnum("ResolutionBody", "Who passed a members' resolution (rule 4).",
 		transfer.VillagersAssembly, transfer.VillagerRepresentatives)
 )
 

@@ -48,7 +48,7 @@ type feedEvent struct {
 	Via          listing.Via
 }
 
-var feedKindEnum = enum("AuctionEventKind", "What happened on the live board.",
+var feedKindEnum = api.StringEnum("AuctionEventKind", "What happened on the live board.",
 	FeedSubscribed, FeedOpened, FeedBid, FeedExtended, FeedClosed, FeedPriorityWindow, FeedPriorityUsed, FeedAwarded, FeedUnsold,
 	FeedSuspended, FeedResumed)
 

@@ -13,30 +13,21 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 )
 
-// enum builds an enum whose values are the domain's stable strings.
-func enum[T ~string](name, description string, values ...T) *graphql.Enum {
-	cfg := graphql.EnumValueConfigMap{}
-	for _, v := range values {
-		cfg[string(v)] = &graphql.EnumValueConfig{Value: string(v)}
-	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: description, Values: cfg})
-}
-
 var (
-	statusEnum = enum("ListingStatus", "Where a listing is in its lifecycle (rule 10).",
+	statusEnum = api.StringEnum("ListingStatus", "Where a listing is in its lifecycle (rule 10).",
 		listing.StatusDraft, listing.StatusSubmitted, listing.StatusRejected, listing.StatusAnnounced, listing.StatusSuspended,
 		listing.StatusNegotiating, listing.StatusAuctionScheduled, listing.StatusAuctionOpen, listing.StatusPriorityWindow,
 		listing.StatusAwaitingPayment, listing.StatusPaid, listing.StatusContractSigned, listing.StatusCertified,
 		listing.StatusArchived, listing.StatusUnsold, listing.StatusEnded, listing.StatusWithdrawn)
 	// assetTypeEnum has the values of the assets area's AssetType; it is a
 	// type of its own because areas cannot share unexported types.
-	assetTypeEnum = enum("ListingAssetType", "The kind of rural property right a listing sells.", kernel.AssetTypes()...)
-	depositEnum   = enum("DepositStatus", "A bidder's deposit: due, held by the exchange, released for refund, refunded, applied to the price, forfeited.",
+	assetTypeEnum = api.StringEnum("ListingAssetType", "The kind of rural property right a listing sells.", kernel.AssetTypes()...)
+	depositEnum   = api.StringEnum("DepositStatus", "A bidder's deposit: due, held by the exchange, released for refund, refunded, applied to the price, forfeited.",
 		listing.DepositStateDue, listing.DepositStateHeld, listing.DepositStateReleased, listingview.DepositRefunded,
 		listing.DepositStateApplied, listing.DepositStateForfeited)
-	viaEnum = enum("AwardRoute", "How the buyer won: the highest bid, a member's priority (rule 3), or negotiation with the only bidder.",
+	viaEnum = api.StringEnum("AwardRoute", "How the buyer won: the highest bid, a member's priority (rule 3), or negotiation with the only bidder.",
 		listing.ViaAuction, listing.ViaMemberPriority, listing.ViaNegotiation)
-	tradeStatusEnum = enum("TradeStatus", "Where an awarded listing is in settlement (rule 13).",
+	tradeStatusEnum = api.StringEnum("TradeStatus", "Where an awarded listing is in settlement (rule 13).",
 		listingview.TradeAwaitingPayment, listingview.TradePaid, listingview.TradeContractSigned, listingview.TradeCertified,
 		listingview.TradeArchived, listingview.TradeForfeited)
 	sortEnum = graphql.NewEnum(graphql.EnumConfig{Name: "ListingSort", Description: "The order of listings; ties are broken by id.",
