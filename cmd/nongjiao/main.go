@@ -1,7 +1,7 @@
 // Command nongjiao runs the rural property rights exchange.
 //
 //	nongjiao serve  [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [backend flags]
-//	nongjiao token  --role ROLE --party UUID [--data-dir DIR] [--ttl 24h]
+//	nongjiao token  --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
 //	nongjiao replay [--data-dir DIR] [backend flags]
 //
 // Settings also come from the environment: NONGJIAO_LISTEN, NONGJIAO_DATA_DIR,
@@ -32,7 +32,7 @@ import (
 
 const usage = `usage:
   nongjiao serve  [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [backend flags]
-  nongjiao token  --role ROLE --party UUID [--data-dir DIR] [--ttl 24h]
+  nongjiao token  --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
   nongjiao replay [--data-dir DIR] [backend flags]
 run "nongjiao COMMAND -h" for the flags of a command`
 
@@ -126,6 +126,7 @@ func token(args []string, stdout, stderr io.Writer) error {
 	roleName := fs.String("role", "", "exchange, collective, bidder, bank or fund")
 	partyText := fs.String("party", "", "the UUID of the party the token acts for")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token is valid")
+	create := fs.Bool("create", false, "create the token secret when the data directory has none (the server will then use it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -137,10 +138,14 @@ func token(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--party must be a UUID: %w", err)
 	}
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		return err
+	load := auth.LoadSecret
+	if *create {
+		load = auth.CreateSecret
 	}
-	secret, err := auth.LoadOrCreateSecret(*dataDir)
+	secret, err := load(*dataDir)
+	if errors.Is(err, auth.ErrNoSecret) {
+		return fmt.Errorf("%w: start the server there first, or pass --create", err)
+	}
 	if err != nil {
 		return err
 	}

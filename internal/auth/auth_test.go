@@ -168,9 +168,9 @@ func TestVerifyFollowsTheInjectedClock(t *testing.T) {
 	}
 }
 
-func TestLoadOrCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
+func TestCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	first, err := auth.LoadOrCreateSecret(dir)
+	first, err := auth.CreateSecret(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,23 +184,27 @@ func TestLoadOrCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
 	if perm := info.Mode().Perm(); perm != 0o600 {
 		t.Errorf("secret file mode = %o; want 600", perm)
 	}
-	again, err := auth.LoadOrCreateSecret(dir)
+	again, err := auth.CreateSecret(dir)
 	if err != nil || !bytes.Equal(again, first) {
-		t.Errorf("second load = %x, %v; want the first secret %x", again, err, first)
+		t.Errorf("second create = %x, %v; want the first secret %x", again, err, first)
 	}
-	other, err := auth.LoadOrCreateSecret(t.TempDir())
+	loaded, err := auth.LoadSecret(dir)
+	if err != nil || !bytes.Equal(loaded, first) {
+		t.Errorf("load = %x, %v; want the first secret %x", loaded, err, first)
+	}
+	other, err := auth.CreateSecret(t.TempDir())
 	if err != nil || bytes.Equal(other, first) {
 		t.Errorf("another directory's secret = %x, %v; want a different secret", other, err)
 	}
 }
 
-func TestLoadOrCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
+func TestCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
 	dir := t.TempDir()
 	secrets := make([][]byte, 8)
 	var wg sync.WaitGroup
 	for i := range secrets {
 		wg.Go(func() {
-			s, err := auth.LoadOrCreateSecret(dir)
+			s, err := auth.CreateSecret(dir)
 			if err != nil {
 				t.Error(err)
 			}
@@ -215,13 +219,27 @@ func TestLoadOrCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
 	}
 }
 
-func TestLoadOrCreateSecretRefusesACorruptFile(t *testing.T) {
+func TestSecretsRefuseACorruptFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, auth.SecretFile), []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.LoadOrCreateSecret(dir); err == nil {
-		t.Fatal("a 5-byte secret file was accepted")
+	if _, err := auth.CreateSecret(dir); err == nil {
+		t.Fatal("CreateSecret accepted a 5-byte secret file")
+	}
+	if _, err := auth.LoadSecret(dir); err == nil {
+		t.Fatal("LoadSecret accepted a 5-byte secret file")
+	}
+}
+
+func TestLoadSecretNeverCreatesOne(t *testing.T) {
+	dir := t.TempDir()
+	_, err := auth.LoadSecret(dir)
+	if !errors.Is(err, auth.ErrNoSecret) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("LoadSecret of an empty directory = %v; want ErrNoSecret naming %s", err, dir)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("LoadSecret left %d files in the directory", len(entries))
 	}
 }
 

@@ -150,7 +150,7 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Schema, err = b.Build(); err != nil {
 		return fmt.Errorf("build schema: %w", err)
 	}
-	secret, err := auth.LoadOrCreateSecret(cfg.DataDir)
+	secret, err := auth.CreateSecret(cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
 // A segment is one pre-allocated log file, memory-mapped for reading. The
@@ -84,7 +86,7 @@ func createSegment(dir string, num int, size int64) (*segment, error) {
 		err = os.Rename(tmp, final)
 	}
 	if err == nil {
-		err = syncDir(dir)
+		err = durable.SyncDir(dir)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
@@ -165,15 +167,6 @@ func (s *segment) close() error {
 // remove closes the segment and deletes its file.
 func (s *segment) remove(dir string) error {
 	return errors.Join(s.close(), os.Remove(filepath.Join(dir, segmentName(s.num))))
-}
-
-// syncDir makes dir's entries (created, renamed, removed files) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 // lockDir takes an exclusive, non-blocking flock on dir/LOCK. The kernel

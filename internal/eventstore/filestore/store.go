@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -116,7 +117,7 @@ func Open(opts Options) (*Store, error) {
 	if opts.SegmentSize < minSegmentSize || opts.SegmentSize >= 1<<offsetBits {
 		return nil, fmt.Errorf("filestore: SegmentSize %d out of range", opts.SegmentSize)
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+	if err := durable.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, err
 	}
 	lock, err := lockDir(opts.Dir)
@@ -228,7 +229,7 @@ func (s *Store) recover() error {
 			return err
 		}
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := durable.SyncDir(s.dir); err != nil {
 		return err
 	}
 	s.c.next = uint64(len(s.index)) + 1
