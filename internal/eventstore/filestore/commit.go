@@ -113,11 +113,12 @@ type write struct {
 	list  bool
 }
 
-// fault holds the first write or sync failure; after it every append fails.
+// fault holds the first write or sync failure; after it every append fails
+// with an error matching eventstore.ErrUnavailable.
 type fault struct{ err atomic.Pointer[error] }
 
 func (f *fault) set(err error) {
-	err = fmt.Errorf("filestore: write failed; reopen the store to recover: %w", err)
+	err = fmt.Errorf("filestore: write failed; reopen the store to recover: %w: %w", eventstore.ErrUnavailable, err)
 	f.err.CompareAndSwap(nil, &err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -40,6 +41,8 @@ type Options struct {
 	// SegmentSize is the size of each pre-allocated segment file; a batch
 	// of one append must fit in one. DefaultSegmentSize when 0, at least 64 KiB.
 	SegmentSize int64
+	// Log receives what Open recovered and dropped; nothing is logged when nil.
+	Log *slog.Logger
 }
 
 // Store is the embedded event store. Open one per directory; it is safe for
@@ -49,6 +52,7 @@ type Store struct {
 	clock kernel.Clock
 	size  int64
 	lock  *os.File
+	log   *slog.Logger
 
 	// sendMu orders Append's sends on reqs against Close closing it.
 	sendMu  sync.RWMutex
@@ -114,6 +118,9 @@ func Open(opts Options) (*Store, error) {
 	if opts.SegmentSize == 0 {
 		opts.SegmentSize = DefaultSegmentSize
 	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	if opts.SegmentSize < minSegmentSize || opts.SegmentSize >= 1<<offsetBits {
 		return nil, fmt.Errorf("filestore: SegmentSize %d out of range", opts.SegmentSize)
 	}
@@ -129,6 +136,7 @@ func Open(opts Options) (*Store, error) {
 		clock:     opts.Clock,
 		size:      opts.SegmentSize,
 		lock:      lock,
+		log:       opts.Log,
 		reqs:      make(chan *request, 4096),
 		committed: make(chan struct{}),
 		spare:     make(chan spare, 1),
@@ -143,6 +151,7 @@ func Open(opts Options) (*Store, error) {
 		_ = lock.Close()
 		return nil, err
 	}
+	s.log.Info("filestore: opened", "dir", s.dir, "events", len(s.index), "streams", len(s.streams), "segments", len(s.segs))
 	go s.c.run()
 	go s.releaseSealed()
 	return s, nil
@@ -215,13 +224,14 @@ func (s *Store) recover() error {
 	slot, end := len(ends)-1, ends[len(ends)-1]
 	// Remove the segments after the end; zero the rest of the last one.
 	for _, seg := range s.segs[slot+1:] {
+		s.logDropped(seg, 0)
 		if err := seg.remove(s.dir); err != nil {
 			return err
 		}
 	}
 	s.segs = s.segs[:slot+1]
 	last := s.segs[slot]
-	if !allZero(last.data[end:]) {
+	if s.logDropped(last, end) > 0 {
 		if err := zero(last.f, end, int64(len(last.data))); err != nil {
 			return err
 		}
@@ -298,6 +308,39 @@ func (s *Store) scanSegment(slot int) (end int64, clean bool) {
 		}
 		end, batch = off, batch[:0]
 	}
+}
+
+// logDropped logs the data of seg from offset from on, which recovery is
+// about to drop, and returns its length up to its last non-zero byte.
+func (s *Store) logDropped(seg *segment, from int64) int {
+	tail := seg.data[from:]
+	n := dataEnd(tail)
+	if n == 0 {
+		return 0
+	}
+	records := 0
+	for b := tail[:n]; ; records++ {
+		_, size, ok, _ := parse(b)
+		if !ok {
+			break
+		}
+		b = b[size:]
+	}
+	s.log.Warn("filestore: recovery dropped data after the end of the log",
+		"segment", segmentName(seg.num), "offset", from, "bytes", n, "whole_records", records)
+	return n
+}
+
+// dataEnd returns the length of b up to its last non-zero byte.
+func dataEnd(b []byte) int {
+	for len(b) > 0 {
+		n := min(len(b), len(zeroes))
+		if !allZero(b[len(b)-n:]) {
+			return len(bytes.TrimRight(b, "\x00"))
+		}
+		b = b[:len(b)-n]
+	}
+	return 0
 }
 
 // allZero reports whether b holds only zero bytes.

@@ -1,0 +1,49 @@
+package filestore
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+)
+
+// A write failure makes every later append fail with an error matching
+// eventstore.ErrUnavailable while reads go on; closing and opening the store
+// again recovers it.
+func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(Options{Dir: dir, SegmentSize: minSegmentSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := func() eventstore.EventData { return eventstore.EventData{ID: uuid.New(), Type: "t", Data: []byte(`{}`)} }
+	if _, err := s.Append(ctx, "s-1", eventstore.NoStream, ev()); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.RLock()
+	_ = s.segs[len(s.segs)-1].f.Close() // the next write fails
+	s.mu.RUnlock()
+	for i := range 3 {
+		if _, err := s.Append(ctx, "s-1", eventstore.Any, ev()); !errors.Is(err, eventstore.ErrUnavailable) {
+			t.Fatalf("append %d after the failure = %v; want ErrUnavailable", i, err)
+		}
+	}
+	if got, err := s.ReadStream(ctx, "s-1", eventstore.Forwards, 1, 10); err != nil || len(got) != 1 {
+		t.Fatalf("read after the failure = %d events, %v; want the one written before", len(got), err)
+	}
+	_ = s.Close() // reports the file closed underneath it
+
+	s, err = Open(Options{Dir: dir, SegmentSize: minSegmentSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Append(ctx, "s-1", eventstore.Exact(1), ev())
+	if err != nil || res.Version != 2 {
+		t.Fatalf("append after reopening = %+v, %v; want version 2", res, err)
+	}
+}
