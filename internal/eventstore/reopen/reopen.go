@@ -1,0 +1,263 @@
+// Package reopen keeps an event store serving across a failure of its
+// backend: Store wraps a backend it opens with a function, and when an append
+// fails with an error matching eventstore.ErrUnavailable (the embedded
+// filestore after a write or fsync error, which refuses every later append
+// until it is reopened) it closes the backend and opens it again, in the
+// background, with a capped exponential back-off, until that succeeds.
+//
+// While the backend is down, Append fails at once with an error matching
+// eventstore.ErrUnavailable, without reaching the backend; reads go to the
+// failed backend until it is closed and then fail the same way; and
+// subscriptions wait, then carry on from the new backend after the last event
+// they delivered, with no gap and no duplicate, so their consumers never see
+// the reopen. Health reports whether the store accepts appends.
+//
+// Logging: one ERROR line when a fault starts ("event store failed; refusing
+// appends until it is reopened"), one INFO line when it clears ("event store
+// reopened; accepting appends"), and one WARN line per failed reopen attempt,
+// which the back-off spaces out; never a line per refused append.
+//
+// Callers must:
+//   - give Open a function that opens the backend afresh each time (for the
+//     filestore, recovering its log), and close the Store when done: Close
+//     stops the reopening and closes the current backend.
+//
+// Errors: besides the backend's own, eventstore.ErrUnavailable (wrapped)
+// while the backend is down and eventstore.ErrClosed after Close.
+package reopen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Defaults for Options' zero values.
+const (
+	DefaultMinBackoff = 100 * time.Millisecond
+	DefaultMaxBackoff = 30 * time.Second
+)
+
+// Options configure a Store.
+type Options struct {
+	// Log receives the fault, reopen and recovery lines; nothing is logged when nil.
+	Log *slog.Logger
+	// Clock dates a fault; kernel.SystemClock when nil.
+	Clock kernel.Clock
+	// MinBackoff is the wait before the second reopen attempt (the first is
+	// immediate); the wait grows by half each time, randomized, up to
+	// MaxBackoff.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+}
+
+// Store is an eventstore.Store that reopens its failed backend. It is safe
+// for concurrent use.
+type Store struct {
+	open  func() (eventstore.Store, error)
+	opts  Options
+	done  chan struct{} // closed by Close
+	loops sync.WaitGroup
+
+	mu     sync.Mutex
+	cur    eventstore.Store // nil between closing a failed backend and opening the next
+	fault  error            // why the backend is down; nil while it accepts appends
+	since  time.Time        // when fault began
+	gen    uint64           // counts the backends opened
+	up     chan struct{}    // closed while fault is nil
+	closed bool
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// Open opens the backend with open and returns a Store over it.
+func Open(open func() (eventstore.Store, error), opts Options) (*Store, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = kernel.SystemClock{}
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = DefaultMinBackoff
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = DefaultMaxBackoff
+	}
+	st, err := open()
+	if err != nil {
+		return nil, err
+	}
+	up := make(chan struct{})
+	close(up)
+	return &Store{open: open, opts: opts, done: make(chan struct{}), cur: st, gen: 1, up: up}, nil
+}
+
+// Health returns nil while the store accepts appends, and otherwise an error
+// matching eventstore.ErrUnavailable that says since when and why not.
+func (s *Store) Health() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return eventstore.ErrClosed
+	}
+	return s.downError()
+}
+
+// downError is Health's answer; s.mu is held.
+func (s *Store) downError() error {
+	if s.fault == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: down since %s, reopening: %w", eventstore.ErrUnavailable, s.since.Format(time.RFC3339), s.fault)
+}
+
+// backend returns the current backend and its generation. With healthy set
+// it returns the down error while the backend is down; otherwise it returns a
+// failed backend too, while it is still open, for reads.
+func (s *Store) backend(healthy bool) (eventstore.Store, uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+		return nil, 0, eventstore.ErrClosed
+	case s.fault != nil && (healthy || s.cur == nil):
+		return nil, 0, s.downError()
+	}
+	return s.cur, s.gen, nil
+}
+
+// swapped reports whether the backend of generation gen has failed or been
+// replaced, so that its errors are the reopen's, not the caller's.
+func (s *Store) swapped(gen uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.closed && (s.fault != nil || s.gen != gen)
+}
+
+// translate turns the error of a backend closed by a reopen into the down error.
+func (s *Store) translate(gen uint64, err error) error {
+	if err != nil && errors.Is(err, eventstore.ErrClosed) && s.swapped(gen) {
+		return fmt.Errorf("%w: the backend is being reopened", eventstore.ErrUnavailable)
+	}
+	return err
+}
+
+// Append implements eventstore.Store. An append that fails with
+// eventstore.ErrUnavailable starts a reopen.
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	st, gen, err := s.backend(true)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	res, err := st.Append(ctx, stream, expected, events...)
+	if errors.Is(err, eventstore.ErrUnavailable) {
+		s.fail(gen, err)
+	}
+	return res, s.translate(gen, err)
+}
+
+// ReadStream implements eventstore.Store.
+func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	st, gen, err := s.backend(false)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := st.ReadStream(ctx, stream, dir, from, limit)
+	return recs, s.translate(gen, err)
+}
+
+// ReadAll implements eventstore.Store.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	st, gen, err := s.backend(false)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := st.ReadAll(ctx, after, limit)
+	return recs, s.translate(gen, err)
+}
+
+// fail marks the backend of generation gen down for err and starts
+// reopening it, unless that is already done.
+func (s *Store) fail(gen uint64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.fault != nil || s.gen != gen {
+		return
+	}
+	s.fault, s.since, s.up = err, s.opts.Clock.Now(), make(chan struct{})
+	s.opts.Log.Error("event store failed; refusing appends until it is reopened", "err", err)
+	s.loops.Add(1)
+	go s.reopen(s.cur)
+}
+
+// reopen closes the failed backend and opens a new one, waiting between
+// attempts, until one opens or the Store is closed.
+func (s *Store) reopen(failed eventstore.Store) {
+	defer s.loops.Done()
+	s.mu.Lock()
+	s.cur = nil
+	s.mu.Unlock()
+	_ = failed.Close() // a failed backend's Close may report the failure again
+	wait := backoff.NewExponentialBackOff()
+	wait.InitialInterval, wait.MaxInterval = s.opts.MinBackoff, s.opts.MaxBackoff
+	for attempt := 1; ; attempt++ {
+		st, err := s.open()
+		if err == nil {
+			s.install(st, attempt)
+			return
+		}
+		next := wait.NextBackOff()
+		s.opts.Log.Warn("event store reopen failed; retrying", "attempt", attempt, "err", err, "retry_in", next)
+		t := time.NewTimer(next)
+		select {
+		case <-t.C:
+		case <-s.done:
+			t.Stop()
+			return
+		}
+	}
+}
+
+// install makes st the backend after attempt attempts, or closes it if the
+// Store was closed meanwhile.
+func (s *Store) install(st eventstore.Store, attempts int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		_ = st.Close()
+		return
+	}
+	s.opts.Log.Info("event store reopened; accepting appends", "attempts", attempts, "down_for", s.opts.Clock.Now().Sub(s.since), "cause", s.fault)
+	s.cur, s.fault, s.gen = st, nil, s.gen+1
+	close(s.up)
+}
+
+// Close stops reopening and closes the backend. Later calls return nil.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	s.mu.Unlock()
+	s.loops.Wait()
+	s.mu.Lock()
+	st := s.cur
+	s.cur = nil
+	s.mu.Unlock()
+	if st == nil {
+		return nil
+	}
+	return st.Close()
+}
