@@ -13,7 +13,10 @@
 //     405. Subscriptions, and queries and mutations too, run over WebSocket on
 //     the same path with the graphql-transport-ws protocol.
 //   - / GraphiQL (loaded from a CDN by the browser), /metrics Prometheus,
-//     /healthz a liveness check.
+//     /healthz a liveness check (200 "ok" while the process serves HTTP), and
+//     /readyz a readiness check: 200 when every Options.Readiness check
+//     passes, 503 otherwise, with a JSON body giving each check's result,
+//     e.g. {"ready":false,"checks":{"store":"…","projections":"ok"}}.
 //
 // Limits, each a GraphQL error with a stable extensions.code (the constants
 // Code*): the operation's depth (DEPTH_LIMIT_EXCEEDED) and cost
@@ -28,7 +31,9 @@
 // Field); a context deadline becomes TIMEOUT; anything else is logged and
 // shown as "Internal error." with code INTERNAL. Resolvers must therefore wrap
 // domain errors with %w and never rely on the message of other errors
-// reaching the client.
+// reaching the client. An error matching eventstore.ErrUnavailable (the store
+// failed and is being reopened) becomes STORE_UNAVAILABLE and is not logged:
+// one line per fault, not per request.
 //
 // Authentication: "Authorization: Bearer <token>" on HTTP requests, or the
 // same in the connection_init payload ({"Authorization": "Bearer …"}) on
