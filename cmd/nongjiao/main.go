@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -31,9 +30,9 @@ import (
 )
 
 const usage = `usage:
-  nongjiao serve  [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [backend flags]
+  nongjiao serve  [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
   nongjiao token  --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
-  nongjiao replay [--data-dir DIR] [backend flags]
+  nongjiao replay [--data-dir DIR] [--log-format text|json] [backend flags]
 run "nongjiao COMMAND -h" for the flags of a command`
 
 func main() {
@@ -77,6 +76,11 @@ func backendFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.PostgresURL, "postgres-url", env("NONGJIAO_POSTGRES_URL", ""), "PostgreSQL URL for --readmodel postgres")
 }
 
+// logFormatFlag adds the flag that chooses the log lines' format.
+func logFormatFlag(fs *flag.FlagSet) *string {
+	return fs.String("log-format", env("NONGJIAO_LOG_FORMAT", "text"), "log lines as text (key=value) or json")
+}
+
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -85,10 +89,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	listen := fs.String("listen", env("NONGJIAO_LISTEN", ":8080"), "address to serve HTTP on")
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
 	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process (exactly one per deployment)")
+	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
+	logFormat := logFormatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := server.NewLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
 	cfg.Log = log
 	s, err := server.Open(ctx, cfg)
 	if err != nil {
@@ -162,10 +171,15 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	var cfg server.Config
 	backendFlags(fs, &cfg)
+	logFormat := logFormatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg.Log = slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := server.NewLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
+	cfg.Log = log
 	s, err := server.Open(ctx, cfg)
 	if err != nil {
 		return err

@@ -20,7 +20,9 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := func() eventstore.EventData { return eventstore.EventData{ID: uuid.New(), Type: "t", Data: []byte(`{}`)} }
+	ev := func() eventstore.EventData {
+		return eventstore.EventData{ID: uuid.New(), Type: "t", Data: []byte(`{}`)}
+	}
 	if _, err := s.Append(ctx, "s-1", eventstore.NoStream, ev()); err != nil {
 		t.Fatal(err)
 	}
