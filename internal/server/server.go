@@ -135,7 +135,7 @@ func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
 			return st, nil
 		}, reopen.Options{Log: cfg.Log, Clock: cfg.Clock})
 	case "kurrentdb":
-		return kurrentdb.Open(ctx, cfg.KurrentDBURL)
+		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
 		return nil, fmt.Errorf("unknown store %q: want file or kurrentdb", cfg.Store)
 	}

@@ -37,7 +37,7 @@ func open(tb testing.TB, url string) *kurrentdb.Store {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := kurrentdb.Open(ctx, url)
+	s, err := kurrentdb.Open(ctx, url, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -336,11 +336,11 @@ func TestOpenFailsOnAServerThatIsNotThere(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	// Port 1 on loopback: nothing listens there.
-	_, err := kurrentdb.Open(ctx, "esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1")
+	_, err := kurrentdb.Open(ctx, "esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1", nil)
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("Open = %v, want an error naming the address", err)
 	}
-	if _, err := kurrentdb.Open(ctx, "http://nowhere"); err == nil {
+	if _, err := kurrentdb.Open(ctx, "http://nowhere", nil); err == nil {
 		t.Fatal("Open accepted a connection string that is not one")
 	}
 }
