@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -67,35 +67,6 @@ func (in *injector) fail() (release func()) {
 	return func() { close(hold) }
 }
 
-// syncBuffer is a log destination safe for concurrent use.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// messages counts the log lines of each level and message.
-func (b *syncBuffer) messages(t *testing.T) map[string]int {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := map[string]int{}
-	dec := json.NewDecoder(bytes.NewReader(b.buf.Bytes()))
-	for dec.More() {
-		var r struct{ Level, Msg string }
-		if err := dec.Decode(&r); err != nil {
-			t.Fatal(err)
-		}
-		out[r.Level+" "+r.Msg]++
-	}
-	return out
-}
-
 // probe GETs path on the server and returns the status and body.
 func (x *exchangeServer) probe(path string) (int, string) {
 	x.t.Helper()
@@ -116,8 +87,8 @@ func (x *exchangeServer) probe(path string) (int, string) {
 // work, and the read models follow them.
 func TestAFailedStoreIsReopenedWhileTheServerServes(t *testing.T) {
 	in := &injector{}
-	logs := &syncBuffer{}
-	cfg := server.WithBackendWrapper(server.Config{Log: slog.New(slog.NewJSONHandler(logs, nil))}, in.wrap)
+	logs, log := logtest.New()
+	cfg := server.WithBackendWrapper(server.Config{Log: log}, in.wrap)
 	x := startServerWith(t, time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), cfg)
 	tc := x.token(auth.RoleCollective, uuid.New())
 	found := func(name string) gqlResponse {
@@ -165,7 +136,7 @@ func TestAFailedStoreIsReopenedWhileTheServerServes(t *testing.T) {
 		t.Fatalf("read models after the reopen: %v; want both cooperatives", got)
 	}
 
-	got := logs.messages(t)
+	got := logs.Counts(t)
 	for msg, want := range map[string]int{
 		"ERROR event store failed; refusing appends until it is reopened": 1,
 		"INFO event store reopened; accepting appends":                    1,

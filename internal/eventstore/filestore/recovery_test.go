@@ -1,40 +1,22 @@
 package filestore_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"log/slog"
 	"testing"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
 
-// openLogged opens the store in dir, logging to the returned buffer as JSON.
-func openLogged(t *testing.T, dir string) (*filestore.Store, *bytes.Buffer) {
+// openLogged opens the store in dir, recording what it logs.
+func openLogged(t *testing.T, dir string) (*filestore.Store, *logtest.Recorder) {
 	t.Helper()
-	var buf bytes.Buffer
-	s, err := filestore.Open(filestore.Options{Dir: dir, SegmentSize: testSegmentSize, Log: slog.New(slog.NewJSONHandler(&buf, nil))})
+	logs, log := logtest.New()
+	s, err := filestore.Open(filestore.Options{Dir: dir, SegmentSize: testSegmentSize, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, &buf
-}
-
-// records returns the log records of buf with message msg.
-func records(t *testing.T, buf *bytes.Buffer, msg string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-		var r map[string]any
-		if err := json.Unmarshal(line, &r); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		if r["msg"] == msg {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s, logs
 }
 
 const droppedMsg = "filestore: recovery dropped data after the end of the log"
@@ -45,7 +27,7 @@ func TestRecoveryLogsTheTornTailItDrops(t *testing.T) {
 	mustAppend(t, s, "order-1", eventstore.NoStream, event(1), event(2))
 	mustAppend(t, s, "order-1", eventstore.Exact(2), event(3), event(4), event(5))
 	closeStore(t, s)
-	if got := records(t, logged, droppedMsg); len(got) != 0 {
+	if got := logged.With(t, droppedMsg); len(got) != 0 {
 		t.Fatalf("a clean open logged drops: %v", got)
 	}
 
@@ -54,9 +36,9 @@ func TestRecoveryLogsTheTornTailItDrops(t *testing.T) {
 	s, logged = openLogged(t, dir)
 	defer closeStore(t, s)
 
-	got := records(t, logged, droppedMsg)
+	got := logged.With(t, droppedMsg)
 	if len(got) != 1 {
-		t.Fatalf("logged %d drop lines; want 1:\n%s", len(got), logged)
+		t.Fatalf("logged %d drop lines; want 1: %v", len(got), logged.Records(t))
 	}
 	r := got[0]
 	batchStart := 2 * end / 5 // five events of one size: the last batch starts at 2/5
@@ -66,7 +48,7 @@ func TestRecoveryLogsTheTornTailItDrops(t *testing.T) {
 			t.Errorf("%s = %v; want %v (record %v)", k, r[k], v, r)
 		}
 	}
-	opened := records(t, logged, "filestore: opened")
+	opened := logged.With(t, "filestore: opened")
 	if len(opened) != 1 || opened[0]["events"] != float64(2) {
 		t.Errorf("opened lines = %v; want one with 2 events", opened)
 	}

@@ -1,12 +1,9 @@
 package reopen_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +16,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/reopen"
 	"github.com/nongjiao/nongjiao/internal/eventstore/storetest"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
 
 func TestContract(t *testing.T) {
@@ -99,34 +97,6 @@ func (o *opener) breakCurrent() {
 	o.cur.broken.Store(true)
 }
 
-// logRecords counts log records by level and message.
-type logRecords struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logRecords) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logRecords) count(t *testing.T) map[string]int {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := map[string]int{}
-	dec := json.NewDecoder(bytes.NewReader(l.buf.Bytes()))
-	for dec.More() {
-		var r struct{ Level, Msg string }
-		if err := dec.Decode(&r); err != nil {
-			t.Fatal(err)
-		}
-		out[r.Level+" "+r.Msg]++
-	}
-	return out
-}
-
 func event() eventstore.EventData {
 	return eventstore.EventData{ID: uuid.New(), Type: "test.Happened", Data: []byte(`{}`)}
 }
@@ -145,8 +115,8 @@ func waitHealthy(t *testing.T, s *reopen.Store) {
 func TestAFailedBackendIsReopenedAndSubscriptionsCarryOn(t *testing.T) {
 	ctx := context.Background()
 	o := newOpener()
-	logs := &logRecords{}
-	s, err := reopen.Open(o.open, reopen.Options{Log: slog.New(slog.NewJSONHandler(logs, nil)), MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
+	logs, log := logtest.New()
+	s, err := reopen.Open(o.open, reopen.Options{Log: log, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +166,7 @@ func TestAFailedBackendIsReopenedAndSubscriptionsCarryOn(t *testing.T) {
 		"WARN event store reopen failed; retrying":                        2,
 		"INFO event store reopened; accepting appends":                    1,
 	}
-	got := logs.count(t)
+	got := logs.Counts(t)
 	if len(got) != len(want) {
 		t.Errorf("log records %v; want %v", got, want)
 	}
