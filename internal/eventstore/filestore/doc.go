@@ -39,7 +39,12 @@
 // all of the stream's stored event ids, and the I/O error after a failed write
 // or fsync, wrapped so that it matches eventstore.ErrUnavailable; after such a
 // failure every later append fails the same way (the store must be closed and
-// opened again, which recovers the log) while reads go on. Open returns ErrLocked, or ErrCorrupt
+// opened again, which recovers the log) while reads go on. Closing a failed
+// store first zeroes and syncs whatever it wrote after its last acknowledged
+// record: after a failed fsync the page cache may hold records the disk does
+// not, and recovery, reading through the page cache, would keep them. If that
+// fails, Close returns the error and the directory must not be reopened by
+// this process. Open returns ErrLocked, or ErrCorrupt
 // when a record before the log's last segments fails its checksum.
 //
 // Recovery: a crash can leave the last group commit half written. Open keeps

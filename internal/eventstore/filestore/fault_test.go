@@ -49,3 +49,45 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 		t.Fatalf("append after reopening = %+v, %v; want version 2", res, err)
 	}
 }
+
+// Closing a failed store zeroes what it wrote but never acknowledged: after
+// a failed fsync that data may be in the page cache only, and a reopen must
+// not build on it.
+func TestClosingAFailedStoreDiscardsWhatWasNotAcknowledged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(Options{Dir: dir, SegmentSize: minSegmentSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := eventstore.EventData{ID: uuid.New(), Type: "t", Data: []byte(`{}`)}
+	res, err := s.Append(ctx, "s-1", eventstore.NoStream, acked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A group written after it whose fsync then failed: a whole, valid
+	// record that recovery would keep.
+	unacked := eventstore.EventData{ID: uuid.New(), Type: "t", Data: []byte(`{}`)}
+	rec := appendRecord(nil, "s-1", &unacked, 0)
+	seal(rec, res.Position+1, res.Version+1, 0)
+	s.mu.RLock()
+	seg, off := s.segs[0], int64(headerSize+len(recordAt(s.segs[0].data, 0)))
+	s.mu.RUnlock()
+	if _, err := seg.f.WriteAt(rec, off); err != nil {
+		t.Fatal(err)
+	}
+	s.fault.set(errors.New("injected fsync failure"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(Options{Dir: dir, SegmentSize: minSegmentSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all, err := s.ReadAll(ctx, 0, 10)
+	if err != nil || len(all) != 1 || all[0].ID != acked.ID {
+		t.Fatalf("after reopening: %d events, %v; want only the acknowledged one", len(all), err)
+	}
+}

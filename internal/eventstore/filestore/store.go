@@ -384,8 +384,31 @@ func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
 	return true
 }
 
+// discardUnacknowledged durably zeroes whatever a failed store wrote after
+// its last acknowledged record. After a failed fsync the page cache may hold
+// records the disk does not; recovery reads through the page cache, so
+// reopening would keep them, and a crash would later lose them from under
+// the acknowledged appends that follow. It runs once the committer has stopped.
+func (s *Store) discardUnacknowledged() error {
+	slot, end := 0, int64(0)
+	if n := len(s.index); n > 0 {
+		slot, end = unlocate(s.index[n-1])
+		end += int64(headerSize + len(recordAt(s.segs[slot].data, end)))
+	}
+	for _, seg := range s.segs[slot:] {
+		if n := dataEnd(seg.data[end:]); n > 0 {
+			if err := errors.Join(zero(seg.f, end, end+int64(n)), seg.sync()); err != nil {
+				return fmt.Errorf("filestore: discard the unacknowledged tail of %s: %w", segmentName(seg.num), err)
+			}
+		}
+		end = 0
+	}
+	return nil
+}
+
 // Close completes the appends already queued, ends subscriptions, and
-// releases the directory. Later calls return nil.
+// releases the directory. Later calls return nil. After a write or sync
+// failure it first zeroes, durably, what was written but not acknowledged.
 func (s *Store) Close() error {
 	s.sendMu.Lock()
 	if s.closing {
@@ -404,9 +427,12 @@ func (s *Store) Close() error {
 	segs := s.segs
 	s.mu.Unlock()
 
+	var errs []error
+	if s.fault.get() != nil {
+		errs = append(errs, s.discardUnacknowledged())
+	}
 	s.mapMu.Lock()
 	s.unmapped = true
-	var errs []error
 	for _, seg := range segs {
 		errs = append(errs, seg.close())
 	}

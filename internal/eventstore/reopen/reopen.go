@@ -12,10 +12,17 @@
 // they delivered, with no gap and no duplicate, so their consumers never see
 // the reopen. Health reports whether the store accepts appends.
 //
+// A backend whose Close fails after its fault is not reopened: closing is
+// where the filestore durably discards what it wrote but never acknowledged,
+// and a reopen without that could build on records the disk does not hold.
+// The store then stays down until the process is restarted.
+//
 // Logging: one ERROR line when a fault starts ("event store failed; refusing
 // appends until it is reopened"), one INFO line when it clears ("event store
 // reopened; accepting appends"), and one WARN line per failed reopen attempt,
-// which the back-off spaces out; never a line per refused append.
+// which the back-off spaces out; never a line per refused append. A failed
+// Close adds one ERROR line ("event store could not be closed cleanly; not
+// reopening it: …").
 //
 // Callers must:
 //   - give Open a function that opens the backend afresh each time (for the
@@ -206,7 +213,16 @@ func (s *Store) reopen(failed eventstore.Store) {
 	s.mu.Lock()
 	s.cur = nil
 	s.mu.Unlock()
-	_ = failed.Close() // a failed backend's Close may report the failure again
+	if err := failed.Close(); err != nil {
+		// The backend could not settle what it holds (the filestore zeroes
+		// its unacknowledged tail): a reopen could build on data the disk
+		// does not have. Stay down for good.
+		s.opts.Log.Error("event store could not be closed cleanly; not reopening it: restart the process once the disk is sound", "err", err)
+		s.mu.Lock()
+		s.fault = fmt.Errorf("%w; not reopened, as closing it failed: %w", s.fault, err)
+		s.mu.Unlock()
+		return
+	}
 	wait := backoff.NewExponentialBackOff()
 	wait.InitialInterval, wait.MaxInterval = s.opts.MinBackoff, s.opts.MaxBackoff
 	for attempt := 1; ; attempt++ {

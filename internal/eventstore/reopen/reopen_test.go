@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,9 +36,10 @@ func TestContract(t *testing.T) {
 // backend is closed and opened again. Closing it ends its subscriptions.
 type backend struct {
 	*memstore.Store
-	ctx    context.Context
-	cancel context.CancelFunc
-	broken atomic.Bool
+	ctx      context.Context
+	cancel   context.CancelFunc
+	broken   atomic.Bool
+	closeErr error
 }
 
 func (b *backend) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
@@ -56,7 +58,7 @@ func (b *backend) SubscribeAll(ctx context.Context, after uint64, filter eventst
 	return b.Store.SubscribeAll(ctx, after, filter)
 }
 
-func (b *backend) Close() error { b.cancel(); return nil }
+func (b *backend) Close() error { b.cancel(); return b.closeErr }
 
 // opener opens backends over one memstore; it refuses the first refuse
 // attempts after each failure, and then waits for release.
@@ -209,5 +211,35 @@ func TestCloseStopsReopening(t *testing.T) {
 	}
 	if _, err := s.Append(context.Background(), "order-1", eventstore.Any, event()); !errors.Is(err, eventstore.ErrClosed) {
 		t.Fatalf("append after Close = %v; want ErrClosed", err)
+	}
+}
+
+func TestABackendThatFailsToCloseIsNotReopened(t *testing.T) {
+	o := newOpener()
+	logs, log := logtest.New()
+	s, err := reopen.Open(o.open, reopen.Options{Log: log, MinBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o.cur.closeErr = errors.New("injected: the unacknowledged tail could not be zeroed")
+	o.breakCurrent()
+	if _, err := s.Append(context.Background(), "order-1", eventstore.Any, event()); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("append = %v; want ErrUnavailable", err)
+	}
+	const msg = "event store could not be closed cleanly; not reopening it: restart the process once the disk is sound"
+	deadline := time.Now().Add(5 * time.Second)
+	for len(logs.With(t, msg)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q line: %v", msg, logs.Records(t))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // twenty back-offs' time: no attempt may follow
+	if err := s.Health(); err == nil || !strings.Contains(err.Error(), "not reopened") {
+		t.Fatalf("Health = %v; want down for good", err)
+	}
+	if n := o.opens.Load(); n != 1 {
+		t.Fatalf("opened %d times; want only the first", n)
 	}
 }
