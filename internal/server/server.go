@@ -2,6 +2,14 @@
 // command side (internal/app), the read models and their projector, the live
 // hub, the GraphQL schema of every area and the HTTP transport. cmd/nongjiao
 // and the end-to-end tests both start the exchange through Open.
+//
+// Every component logs through Config.Log (NewLogger builds it, text or
+// JSON). The embedded store is wrapped in eventstore/reopen, so a write or
+// fsync failure is followed by an in-process reopen while queries go on.
+// /readyz answers ready only while the store accepts appends and the read
+// models trail it by at most Config.MaxProjectionLag events; /healthz only
+// says the process lives. The token secret is created (durably) on first
+// Open.
 package server
 
 import (
