@@ -30,8 +30,8 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backed up %s to %s: %d events in %d streams (position %d, read models at %d), %d files, %d bytes, in %s\n",
-		*dataDir, *to, m.LastPosition, m.Streams, m.LastPosition, m.ReadModelPosition, len(m.Files), m.Bytes(), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "backed up %s to %s: %d events in %d streams, read models at position %d, %d files, %d bytes, in %s\n",
+		*dataDir, *to, m.LastPosition, m.Streams, m.ReadModelPosition, len(m.Files), m.Bytes(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

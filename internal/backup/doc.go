@@ -52,8 +52,13 @@
 // no server starts during the restore), refuses a target holding anything
 // unless forced, copies the files into a staging directory inside the target
 // (checking the checksums again), fsyncs them, and installs them by rename:
-// first the old read models and secret go, then the log is swapped, then the
-// read models and the secret arrive. Interrupted at any point, the target
-// holds a log with either no read models (serve rebuilds them) or the ones
-// that belong to it; running Restore again with Force finishes the job.
+// first the old read models and secret go, then the old log is moved into the
+// staging directory and the new one into place, then the read models and the
+// secret arrive; the staging directory, with the old log, is deleted last.
+// Read models are never next to a log they were not built from. If Restore is
+// interrupted, the target holds the old log or the new one without read
+// models (serve rebuilds them from the log; a missing secret is made anew,
+// which revokes tokens), or, between the two renames of the log, no log at
+// all (serve would start an empty exchange). In every case running Restore
+// again with Force finishes the job.
 package backup

@@ -106,9 +106,18 @@ func Restore(ctx context.Context, opts RestoreOptions) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, err
 	}
-	err = install(ctx, m, opts.From, stage, target)
-	return m, errors.Join(err, os.RemoveAll(stage), syncDir(target))
+	if err := install(ctx, m, opts.From, stage, target); err != nil {
+		if _, serr := os.Stat(filepath.Join(stage, replacedDir)); serr == nil {
+			return Manifest{}, fmt.Errorf("%w (the data directory's previous log is kept in %s)", err, stage)
+		}
+		return Manifest{}, errors.Join(err, os.RemoveAll(stage))
+	}
+	return m, errors.Join(os.RemoveAll(stage), syncDir(target))
 }
+
+// replacedDir is where, inside the staging directory, the log that a forced
+// restore replaces waits until the restore has finished.
+const replacedDir = "replaced-" + eventsDir
 
 // checkEmpty fails with ErrNotEmpty if dir holds anything but an event
 // directory with nothing but its lock file.
@@ -172,12 +181,12 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 	if err := syncDir(target); err != nil {
 		return err
 	}
-	if err := os.Rename(filepath.Join(target, eventsDir), filepath.Join(stage, "replaced-"+eventsDir)); err != nil {
+	if err := os.Rename(filepath.Join(target, eventsDir), filepath.Join(stage, replacedDir)); err != nil {
 		return err
 	}
 	if err := os.Rename(filepath.Join(stage, eventsDir), filepath.Join(target, eventsDir)); err != nil {
 		// Put the old log back rather than lose it with the stage.
-		return errors.Join(err, os.Rename(filepath.Join(stage, "replaced-"+eventsDir), filepath.Join(target, eventsDir)))
+		return errors.Join(err, os.Rename(filepath.Join(stage, replacedDir), filepath.Join(target, eventsDir)))
 	}
 	if err := errors.Join(syncDir(target), syncDir(stage)); err != nil {
 		return err

@@ -3,10 +3,12 @@ package backup_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,6 +108,32 @@ func TestRestoreRefusesADamagedBackupAndLeavesTheTargetAlone(t *testing.T) {
 			}
 			if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
 				t.Fatalf("the refused restore created the target: %v", err)
+			}
+		})
+	}
+	// A manifest edited by hand must still match what the files hold.
+	for name, edit := range map[string]func(*backup.Manifest){
+		"another end":        func(m *backup.Manifest) { m.LastPosition-- },
+		"a path outside":     func(m *backup.Manifest) { m.Files[0].Path = "../readmodels.db" },
+		"a later format":     func(m *backup.Manifest) { m.Format++ },
+		"another checkpoint": func(m *backup.Manifest) { m.ReadModelPosition++ },
+	} {
+		t.Run("manifest with "+name, func(t *testing.T) {
+			path := filepath.Join(bk, "manifest.json")
+			good, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.WriteFile(path, good, 0o600) //nolint:errcheck // the next subtest fails if it did not work
+			edited := m
+			edited.Files = slices.Clone(m.Files)
+			edit(&edited)
+			b, _ := json.Marshal(edited)
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := backup.Verify(context.Background(), bk); !errors.Is(err, backup.ErrDamaged) {
+				t.Fatalf("verify: %v, want ErrDamaged", err)
 			}
 		})
 	}
