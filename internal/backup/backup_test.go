@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -240,23 +241,14 @@ func restore(t *testing.T, bk string) string {
 	return dir
 }
 
+// readAll returns the whole log: the store reads it in one call.
 func readAll(t *testing.T, s eventstore.Store) []eventstore.RecordedEvent {
 	t.Helper()
-	var out []eventstore.RecordedEvent
-	for {
-		var after uint64
-		if len(out) > 0 {
-			after = out[len(out)-1].Position
-		}
-		page, err := s.ReadAll(context.Background(), after, 1000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(page) == 0 {
-			return out
-		}
-		out = append(out, page...)
+	events, err := s.ReadAll(context.Background(), 0, math.MaxInt32)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return events
 }
 
 // catchUp applies events to s's read models as the projector's feed does:

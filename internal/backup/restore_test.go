@@ -206,7 +206,11 @@ func TestBackupLeavesATornTailOut(t *testing.T) {
 	}
 	end := len(bytes.TrimRight(data, "\x00"))
 	// The start of a record that was never finished: a header and some body.
-	writeAt(t, last, end, append([]byte{0x40, 0x02, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd}, bytes.Repeat([]byte{7}, 100)...))
+	torn := bytes.Clone(data)
+	copy(torn[end:], append([]byte{0x40, 0x02, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd}, bytes.Repeat([]byte{7}, 100)...))
+	if err := os.WriteFile(last, torn, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	bk, m := backUp(t, dir)
 	if m.LastPosition != fixtureEvents {
@@ -221,17 +225,5 @@ func TestBackupLeavesATornTailOut(t *testing.T) {
 	}
 	if got := events(t, restore(t, bk)); got != fixtureEvents {
 		t.Fatalf("restored %d events, want %d", got, fixtureEvents)
-	}
-}
-
-func writeAt(t *testing.T, path string, off int, b []byte) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt(b, int64(off)); err != nil {
-		t.Fatal(err)
 	}
 }

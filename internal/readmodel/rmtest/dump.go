@@ -9,9 +9,9 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Dump returns every row of every table of an embedded SQLite read-model
-// database, the checkpoints included: per table, each row printed with its
-// values quoted, sorted, so that two databases holding the same rows dump equal.
+// Dump returns the Rows of every table of an embedded SQLite read-model
+// database, the checkpoints included, so that two databases holding the same
+// rows dump equal.
 func Dump(tb testing.TB, db *readmodel.DB) map[string][]string {
 	tb.Helper()
 	ctx := context.Background()
@@ -32,13 +32,14 @@ func Dump(tb testing.TB, db *readmodel.DB) map[string][]string {
 	}
 	out := map[string][]string{}
 	for _, table := range tables {
-		out[table] = tableRows(tb, db, table)
+		out[table] = Rows(tb, db, table)
 	}
 	return out
 }
 
-// tableRows returns table's rows, each printed, sorted.
-func tableRows(tb testing.TB, db *readmodel.DB, table string) []string {
+// Rows returns the rows of table, each printed as a Go value,
+// sorted; it works on both backends.
+func Rows(tb testing.TB, db *readmodel.DB, table string) []string {
 	tb.Helper()
 	rows, err := db.QueryContext(context.Background(), `SELECT * FROM "`+table+`"`)
 	if err != nil {
@@ -59,7 +60,12 @@ func tableRows(tb testing.TB, db *readmodel.DB, table string) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			tb.Fatal(err)
 		}
-		out = append(out, fmt.Sprintf("%q", vals))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				vals[i] = string(b)
+			}
+		}
+		out = append(out, fmt.Sprintf("%#v", vals))
 	}
 	if err := rows.Err(); err != nil {
 		tb.Fatal(err)
