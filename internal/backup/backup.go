@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
@@ -86,6 +87,15 @@ func write(ctx context.Context, dataDir, dst string, clock kernel.Clock) (Manife
 	})
 	if err != nil {
 		return Manifest{}, fmt.Errorf("backup: copy the event log: %w", err)
+	}
+	// The copy may hold records the server has written but not yet synced:
+	// syncing the source makes them durable there too.
+	for _, f := range m.Files {
+		if name, ok := strings.CutPrefix(f.Path, eventsDir+"/"); ok {
+			if err := syncFile(filepath.Join(dataDir, eventsDir, name)); err != nil {
+				return Manifest{}, fmt.Errorf("backup: sync the source log: %w", err)
+			}
+		}
 	}
 	if m.ReadModelPosition > st.Last {
 		return Manifest{}, fmt.Errorf("backup: the read models are at position %d, after the log's end %d", m.ReadModelPosition, st.Last)

@@ -12,7 +12,7 @@
 //  2. the event log, with filestore.ScanLog: a lock-free read of every segment
 //     up to the end the store's own recovery would find (the last whole batch
 //     of CRC-valid records with consecutive positions; a torn tail is left
-//     out), each segment fsynced after it is read;
+//     out); the source's segments are fsynced once read;
 //  3. the token secret.
 //
 // The projector only applies events the store has made durable, and those are
@@ -24,13 +24,14 @@
 //
 // Written but unacknowledged appends: the store writes a group of appends,
 // then fdatasyncs, then acknowledges. A backup can copy a group between the
-// write and the acknowledgement. Because ScanLog fsyncs each segment after
-// reading it, such a group is durable in the source too before the backup
-// completes, so the source keeps it (and acknowledges it, or recovers it after
-// a crash): a backup never holds an event the source can lose. The client of
-// such an append may not yet have its answer when the backup is taken; a
-// restored exchange holds the append, and the client's retry with the same
-// command id is answered as a duplicate, as after any crash.
+// write and the acknowledgement. Because Backup fsyncs the source's segments
+// after reading them (and fails if that fails), such a group is durable in
+// the source too before the backup completes, so the source keeps it (and
+// acknowledges it, or recovers it after a crash): a backup never holds an
+// event the source can lose. The client of such an append may not yet have
+// had its answer when the backup was taken; a restored exchange holds the
+// append, and the client's retry with the same command id is answered as a
+// duplicate, as after any crash.
 //
 // Layout of a backup directory (mode 0700; it holds the secret):
 //

@@ -158,6 +158,15 @@ func (c *counter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// syncFile makes the file at path durable, whoever wrote it.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
+}
+
 // syncDir makes dir's entries durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

@@ -24,13 +24,13 @@ type LogStats struct {
 // half-written tail, and segments after it, are left out.
 //
 // For each segment holding part of that prefix, in order, ScanLog reads the
-// file, makes it durable (fsync), then calls each with the file's name and
-// the bytes of its records in the prefix, valid only during the call.
+// file and calls each with the file's name and the bytes of its records in
+// the prefix, valid only during the call.
 //
 // A store writing dir may have written records it has not yet made durable
-// nor acknowledged; those can be in the prefix. The fsync makes them durable,
-// so the store keeps them through a crash too: whatever ScanLog passes on is
-// part of the store's log, acknowledged or not.
+// nor acknowledged; those can be in the prefix. A caller that must not pass
+// on what a crash of the store could still lose fsyncs the segment files
+// after ScanLog returns: that makes every byte ScanLog read durable.
 func ScanLog(dir string, each func(name string, records []byte) error) (LogStats, error) {
 	nums, err := segmentFiles(dir)
 	if err != nil {
@@ -44,7 +44,7 @@ func ScanLog(dir string, each func(name string, records []byte) error) (LogStats
 	var buf []byte
 	for slot, num := range nums {
 		name := segmentName(num)
-		if buf, err = readDurable(filepath.Join(dir, name), buf); err != nil {
+		if buf, err = readFile(filepath.Join(dir, name), buf); err != nil {
 			return LogStats{}, err
 		}
 		s.segs = append(s.segs, &segment{num: num, data: buf})
@@ -89,9 +89,8 @@ func segmentFiles(dir string) ([]int, error) {
 	return nums, nil
 }
 
-// readDurable reads the whole file at path into buf (grown as needed), then
-// fsyncs it, so that every byte read is durable when it returns.
-func readDurable(path string, buf []byte) ([]byte, error) {
+// readFile reads the whole file at path into buf, grown as needed.
+func readFile(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -104,9 +103,6 @@ func readDurable(path string, buf []byte) ([]byte, error) {
 	buf = slices.Grow(buf[:0], int(info.Size()))[:info.Size()]
 	if _, err := io.ReadFull(f, buf); err != nil {
 		return nil, fmt.Errorf("filestore: read %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return nil, fmt.Errorf("filestore: sync %s: %w", path, err)
 	}
 	return buf, nil
 }
