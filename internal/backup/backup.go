@@ -41,6 +41,9 @@ func Backup(ctx context.Context, opts Options) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("%w: %s", ErrExists, opts.To)
 	}
 	parent := filepath.Dir(filepath.Clean(opts.To))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Manifest{}, err
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.To)+".tmp-")
 	if err != nil {
 		return Manifest{}, err
