@@ -97,6 +97,9 @@ func Restore(ctx context.Context, opts RestoreOptions) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("backup: restore into %s: %w", target, err)
 	}
 	defer lock.Close()
+	if err := syncDir(filepath.Dir(filepath.Clean(target))); err != nil { // the target may be new
+		return Manifest{}, err
+	}
 	if !opts.Force {
 		if err := checkEmpty(target); err != nil {
 			return Manifest{}, err
