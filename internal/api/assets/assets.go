@@ -102,7 +102,7 @@ func (a *area) queries(b *api.Builder) {
 			now := a.Clock.Now()
 			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Asset], error) {
 				return a.read.Assets(p.Context, f, pg, now)
-			}, a.read.AssetCursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
+			}, assetview.Asset.Cursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
 		},
 	})
 	b.Query("asset", &graphql.Field{
@@ -154,7 +154,7 @@ func (a *area) queries(b *api.Builder) {
 			}
 			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Package], error) {
 				return a.read.Packages(p.Context, f, pg)
-			}, a.read.PackageCursor, func(x assetview.Package) any { return x })
+			}, assetview.Package.Cursor, func(x assetview.Package) any { return x })
 		},
 	})
 	b.Query("assetPackage", &graphql.Field{
@@ -197,7 +197,7 @@ func (a *area) queries(b *api.Builder) {
 			now := a.Clock.Now()
 			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Contract], error) {
 				return a.read.Contracts(p.Context, f, pg)
-			}, a.read.ContractCursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
+			}, assetview.Contract.Cursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
 		},
 	})
 	b.Query("transferContract", &graphql.Field{

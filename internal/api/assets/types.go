@@ -259,7 +259,7 @@ var assetType = graphql.NewObject(graphql.ObjectConfig{
 				a := p.Source.(assetNode)
 				return connection(p.Args, 1, func(pg readmodel.Page) (readmodel.Result[assetview.HistoryEntry], error) {
 					return a.read.History(p.Context, a.ID, a.Version, pg)
-				}, a.read.HistoryCursor, func(h assetview.HistoryEntry) any { return h })
+				}, assetview.HistoryEntry.Cursor, func(h assetview.HistoryEntry) any { return h })
 			},
 		},
 	},

@@ -221,8 +221,8 @@ func (r Reader) Assets(ctx context.Context, f AssetFilter, p readmodel.Page, now
 	return list(ctx, r.DB, "asset_assets", &w, byRegistration, p, func(limit int) ([]Asset, error) { return r.assets(ctx, &w, limit) })
 }
 
-// AssetCursor returns the cursor parts of a in the Assets list.
-func (Reader) AssetCursor(a Asset) readmodel.Cursor {
+// Cursor returns the asset's place in the Assets list.
+func (a Asset) Cursor() readmodel.Cursor {
 	return readmodel.CursorOf(readmodel.Micros(a.RegisteredAt), a.ID)
 }
 
@@ -393,5 +393,5 @@ func (r Reader) History(ctx context.Context, asset uuid.UUID, upTo uint64, p rea
 	})
 }
 
-// HistoryCursor returns the cursor parts of h in the History list.
-func (Reader) HistoryCursor(h HistoryEntry) readmodel.Cursor { return readmodel.CursorOf(h.Version) }
+// Cursor returns the entry's place in the History list.
+func (h HistoryEntry) Cursor() readmodel.Cursor { return readmodel.CursorOf(h.Version) }

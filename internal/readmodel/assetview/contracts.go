@@ -288,8 +288,8 @@ func (r Reader) Contracts(ctx context.Context, f ContractFilter, p readmodel.Pag
 	return list(ctx, r.DB, "asset_contracts", &w, byCreation, p, func(limit int) ([]Contract, error) { return r.contracts(ctx, &w, limit) })
 }
 
-// ContractCursor returns the cursor parts of c in the Contracts list.
-func (Reader) ContractCursor(c Contract) readmodel.Cursor {
+// Cursor returns the contract's place in the Contracts list.
+func (c Contract) Cursor() readmodel.Cursor {
 	return readmodel.CursorOf(readmodel.Micros(c.CreatedAt), c.ID)
 }
 

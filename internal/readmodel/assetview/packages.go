@@ -123,8 +123,8 @@ func (r Reader) Packages(ctx context.Context, f PackageFilter, p readmodel.Page)
 	return list(ctx, r.DB, "asset_packages", &w, byCreation, p, func(limit int) ([]Package, error) { return r.packages(ctx, &w, limit) })
 }
 
-// PackageCursor returns the cursor parts of p in the Packages list.
-func (Reader) PackageCursor(p Package) readmodel.Cursor {
+// Cursor returns the package's place in the Packages list.
+func (p Package) Cursor() readmodel.Cursor {
 	return readmodel.CursorOf(readmodel.Micros(p.CreatedAt), p.ID)
 }
 
