@@ -13,9 +13,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Projections returns the area's projections.
-func Projections() []readmodel.Projection { return []readmodel.Projection{registerProjection{}} }
-
 // registerProjection projects every share cooperative's events into the coop_ tables.
 type registerProjection struct{}
 
