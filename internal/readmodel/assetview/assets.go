@@ -179,16 +179,7 @@ const assetColumns = `id, type, title, description, owner, province, county, tow
 
 // Asset returns one asset with its children, or NOT_FOUND.
 func (r Reader) Asset(ctx context.Context, id uuid.UUID) (Asset, error) {
-	var w readmodel.Where
-	w.Add("id = ?", id.String())
-	as, err := r.assets(ctx, &w, 1)
-	if err != nil {
-		return Asset{}, err
-	}
-	if len(as) == 0 {
-		return Asset{}, kernel.Errorf(kernel.CodeNotFound, "no asset %s", id)
-	}
-	return as[0], nil
+	return one(id, "asset", func(w *readmodel.Where, limit int) ([]Asset, error) { return r.assets(ctx, w, limit) })
 }
 
 // Assets returns a page of the assets f selects, in registration order, and

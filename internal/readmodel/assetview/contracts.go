@@ -252,16 +252,7 @@ type ContractFilter struct {
 
 // Contract returns one contract with its plots, schedule and payments, or NOT_FOUND.
 func (r Reader) Contract(ctx context.Context, id uuid.UUID) (Contract, error) {
-	var w readmodel.Where
-	w.Add("id = ?", id.String())
-	cs, err := r.contracts(ctx, &w, 1)
-	if err != nil {
-		return Contract{}, err
-	}
-	if len(cs) == 0 {
-		return Contract{}, kernel.Errorf(kernel.CodeNotFound, "no transfer contract %s", id)
-	}
-	return cs[0], nil
+	return one(id, "transfer contract", func(w *readmodel.Where, limit int) ([]Contract, error) { return r.contracts(ctx, w, limit) })
 }
 
 // Contracts returns a page of the contracts f selects, oldest first, and how many match.

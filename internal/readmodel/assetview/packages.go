@@ -96,16 +96,7 @@ type PackageFilter struct {
 
 // Package returns one package with its plots, or NOT_FOUND.
 func (r Reader) Package(ctx context.Context, id uuid.UUID) (Package, error) {
-	var w readmodel.Where
-	w.Add("id = ?", id.String())
-	ps, err := r.packages(ctx, &w, 1)
-	if err != nil {
-		return Package{}, err
-	}
-	if len(ps) == 0 {
-		return Package{}, kernel.Errorf(kernel.CodeNotFound, "no package %s", id)
-	}
-	return ps[0], nil
+	return one(id, "package", func(w *readmodel.Where, limit int) ([]Package, error) { return r.packages(ctx, w, limit) })
 }
 
 // Packages returns a page of the packages f selects, oldest first, and how many match.

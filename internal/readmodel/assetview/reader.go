@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
@@ -32,6 +35,21 @@ func list[T any](ctx context.Context, db *readmodel.DB, table string, w *readmod
 		return readmodel.Result[T]{}, err
 	}
 	return readmodel.Cut(rows, p, total), nil
+}
+
+// one loads the row with id through load, or returns NOT_FOUND naming what.
+func one[T any](id uuid.UUID, what string, load func(w *readmodel.Where, limit int) ([]T, error)) (T, error) {
+	var w readmodel.Where
+	w.Add("id = ?", id.String())
+	rows, err := load(&w, 1)
+	if err != nil || len(rows) == 0 {
+		var zero T
+		if err == nil {
+			err = kernel.Errorf(kernel.CodeNotFound, "no %s %s", what, id)
+		}
+		return zero, err
+	}
+	return rows[0], nil
 }
 
 func splitScope(s string) []string {
