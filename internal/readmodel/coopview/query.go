@@ -391,5 +391,3 @@ func classShares(pop, labour, land int64) coop.ClassShares {
 	}
 	return cs
 }
-
-

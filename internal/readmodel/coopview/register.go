@@ -378,4 +378,3 @@ func (w *writer) declared(e coop.DividendDeclared) error {
 	}
 	return nil
 }
-

@@ -368,7 +368,9 @@ type LoanFilter struct {
 var newestLoans = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("applied_at"), readmodel.Text("id")}, Desc: true}
 
 // Cursor returns the loan's place in the Loans list.
-func (l Loan) Cursor() readmodel.Cursor { return readmodel.CursorOf(readmodel.Micros(l.AppliedAt), l.ID) }
+func (l Loan) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(readmodel.Micros(l.AppliedAt), l.ID)
+}
 
 // Loans returns a page of the loans f selects, newest application first,
 // and how many match in all.
