@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
@@ -73,17 +75,26 @@ func CursorOf(values ...any) Cursor {
 	return c
 }
 
-// Column is one sort column of a Keyset.
+// Column is one sort column of a Keyset: its name as the query writes it
+// (e.g. "h.position") and how its cursor part reads.
 type Column struct {
-	Name string // the column as the query names it, e.g. "h.position"
-	Int  bool   // its cursor part is a base-10 integer; otherwise the text itself
+	Name  string
+	parse func(part string) (any, error)
 }
 
-// Int is an integer sort column (a time in microseconds, a position, a seq).
-func Int(name string) Column { return Column{Name: name, Int: true} }
+// Int is an integer sort column (a time in microseconds, a position, a seq):
+// its cursor part is a base-10 int64.
+func Int(name string) Column {
+	return Column{Name: name, parse: func(p string) (any, error) { return strconv.ParseInt(p, 10, 64) }}
+}
 
-// Text is a text sort column (an id).
-func Text(name string) Column { return Column{Name: name} }
+// ID is a TEXT column holding UUIDs: its cursor part must be a UUID.
+func ID(name string) Column {
+	return Column{Name: name, parse: func(p string) (any, error) {
+		id, err := uuid.Parse(p)
+		return id.String(), err
+	}}
+}
 
 // Keyset is the order of a keyset-paged list: its sort columns, the last of
 // which is unique within the list, all ascending or all descending. A page
@@ -120,14 +131,11 @@ func (k Keyset) After(w *Where, c Cursor) error {
 	marks := make([]string, len(c))
 	args := make([]any, len(c))
 	for i, col := range k.Columns {
-		cols[i], marks[i], args[i] = col.Name, "?", c[i]
-		if col.Int {
-			v, err := strconv.ParseInt(c[i], 10, 64)
-			if err != nil {
-				return errNotCursor
-			}
-			args[i] = v
+		v, err := col.parse(c[i])
+		if err != nil {
+			return errNotCursor
 		}
+		cols[i], marks[i], args[i] = col.Name, "?", v
 	}
 	op := ">"
 	if k.Desc {
@@ -195,7 +203,7 @@ func Collect[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error
 type List struct {
 	Columns string // the select list
 	From    string // the table, maybe with an alias
-	Where   Where  // the filter; List adds the page's condition to a copy
+	Where   Where  // the filter; Fetch adds the page's condition to a copy
 	Order   Keyset
 }
 

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
@@ -22,7 +24,7 @@ type row struct {
 
 func (r row) cursor() readmodel.Cursor { return readmodel.CursorOf(r.K, r.ID) }
 
-var byK = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("k"), readmodel.Text("id")}}
+var byK = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("k"), readmodel.ID("id")}}
 
 // table creates and fills the test table; rows come back in (k, id) order.
 func table(t *testing.T, db *readmodel.DB) []row {
@@ -34,7 +36,7 @@ func table(t *testing.T, db *readmodel.DB) []row {
 	var rows []row
 	colours := []string{"red", "green", "blue"}
 	for i := range 9 {
-		r := row{K: int64(i / 3), ID: fmt.Sprintf("id-%d", i), Colour: colours[i%3], N: int64(i)} // three rows per k
+		r := row{K: int64(i / 3), ID: fmt.Sprintf("00000000-0000-0000-0000-%012d", i), Colour: colours[i%3], N: int64(i)} // three rows per k
 		rows = append(rows, r)
 		if _, err := db.ExecContext(ctx, `INSERT INTO keyset_rows (k, id, colour, n) VALUES ($1, $2, $3, $4)`, r.K, r.ID, r.Colour, r.N); err != nil {
 			t.Fatal(err)
@@ -136,11 +138,12 @@ func TestKeyset(t *testing.T) {
 }
 
 func TestCursorRoundTrip(t *testing.T) {
-	c := readmodel.CursorOf(int64(1764057600000000), "b1e5", uint64(7), 3)
-	if want := (readmodel.Cursor{"1764057600000000", "b1e5", "7", "3"}); !slices.Equal(c, want) {
+	id := uuid.MustParse("b1e5c0de-0000-4000-8000-000000000001")
+	c := readmodel.CursorOf(int64(1764057600000000), id, uint64(7), 3)
+	if want := (readmodel.Cursor{"1764057600000000", id.String(), "7", "3"}); !slices.Equal(c, want) {
 		t.Fatalf("cursor %q, want %q", c, want)
 	}
-	order := readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("at"), readmodel.Text("id"), readmodel.Int("v"), readmodel.Int("seq")}, Desc: true}
+	order := readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("at"), readmodel.ID("id"), readmodel.Int("v"), readmodel.Int("seq")}, Desc: true}
 	var w readmodel.Where
 	w.Add("kind = ?", "x")
 	if err := order.After(&w, c); err != nil {
@@ -149,7 +152,7 @@ func TestCursorRoundTrip(t *testing.T) {
 	if got, want := w.String(), " WHERE kind = $1 AND (at, id, v, seq) < ($2, $3, $4, $5)"; got != want {
 		t.Fatalf("where %q, want %q", got, want)
 	}
-	if got, want := fmt.Sprint(w.Args()), fmt.Sprint([]any{"x", int64(1764057600000000), "b1e5", int64(7), int64(3)}); got != want {
+	if got, want := fmt.Sprint(w.Args()), fmt.Sprint([]any{"x", int64(1764057600000000), id.String(), int64(7), int64(3)}); got != want {
 		t.Fatalf("args %s, want %s", got, want)
 	}
 	if got, want := order.OrderBy(), "at DESC, id DESC, v DESC, seq DESC"; got != want {
@@ -158,7 +161,8 @@ func TestCursorRoundTrip(t *testing.T) {
 }
 
 func TestKeysetRefusesForeignCursors(t *testing.T) {
-	for _, c := range []readmodel.Cursor{{"12"}, {"12", "a", "b"}, {"not a number", "a"}} {
+	id := "b1e5c0de-0000-4000-8000-000000000001"
+	for _, c := range []readmodel.Cursor{{"12"}, {"12", id, "b"}, {"not a number", id}, {"12", "not an id"}} {
 		var w readmodel.Where
 		if err := byK.After(&w, c); kernel.ErrorCode(err) != kernel.CodeInvalid || w.String() != "" {
 			t.Errorf("cursor %q: err %v, where %q", c, err, w.String())

@@ -13,8 +13,8 @@ import (
 // The lists' orders: assets by registration, packages and contracts by
 // creation, an asset's history by version; ids break ties.
 var (
-	byRegistration = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("registered_at"), readmodel.Text("id")}}
-	byCreation     = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("created_at"), readmodel.Text("id")}}
+	byRegistration = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("registered_at"), readmodel.ID("id")}}
+	byCreation     = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("created_at"), readmodel.ID("id")}}
 	byVersion      = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("version")}}
 )
 

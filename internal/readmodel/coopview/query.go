@@ -303,7 +303,7 @@ func scanPayout(r readmodel.Scanner) (coop.Payout, error) {
 // Payouts returns a dividend's payouts in holder id order.
 func Payouts(ctx context.Context, q readmodel.Querier, coopID, dividendID uuid.UUID, f PayoutFilter, page readmodel.Page) (readmodel.Result[coop.Payout], error) {
 	l := readmodel.List{Columns: "y.holder_id, y.shares, y.amount", From: "coop_payouts y",
-		Order: readmodel.Keyset{Columns: []readmodel.Column{readmodel.Text("y.holder_id")}}}
+		Order: readmodel.Keyset{Columns: []readmodel.Column{readmodel.ID("y.holder_id")}}}
 	l.Where.Add("y.coop_id = ?", coopID.String())
 	l.Where.Add("y.dividend_id = ?", dividendID.String())
 	if f.Holder != uuid.Nil {
@@ -356,7 +356,7 @@ func Movements(ctx context.Context, q readmodel.Querier, coopID uuid.UUID, f Mov
 // row, then by the row's id column.
 func byPosition(id string) readmodel.Keyset {
 	alias := strings.SplitN(id, ".", 2)[0]
-	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(alias + ".position"), readmodel.Text(id)}}
+	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(alias + ".position"), readmodel.ID(id)}}
 }
 
 // pledgedTo keeps rows about a holder (any of holderCols) with a live pledge

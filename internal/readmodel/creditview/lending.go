@@ -365,7 +365,7 @@ type LoanFilter struct {
 }
 
 // newestLoans orders loans newest application first.
-var newestLoans = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("applied_at"), readmodel.Text("id")}, Desc: true}
+var newestLoans = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("applied_at"), readmodel.ID("id")}, Desc: true}
 
 // Cursor returns the loan's place in the Loans list.
 func (l Loan) Cursor() readmodel.Cursor {

@@ -159,7 +159,7 @@ func (s Sort) keyset() readmodel.Keyset {
 	case SortPriceDesc:
 		col = "listed_price"
 	}
-	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(col), readmodel.Text("id")}, Desc: desc}
+	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(col), readmodel.ID("id")}, Desc: desc}
 }
 
 // value returns l's value in the sort's column.
@@ -416,7 +416,7 @@ type TradeFilter struct {
 }
 
 // newestTrades orders trades newest award first.
-var newestTrades = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("awarded_at"), readmodel.Text("listing_id"),
+var newestTrades = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("awarded_at"), readmodel.ID("listing_id"),
 	readmodel.Int("round")}, Desc: true}
 
 // Cursor returns the trade's place in the Trades list.
