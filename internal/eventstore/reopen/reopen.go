@@ -74,7 +74,7 @@ type Store struct {
 	done  chan struct{} // closed by Close
 	loops sync.WaitGroup
 
-	mu     sync.Mutex
+	mu     sync.RWMutex // read-locked on every call, written on a fault, reopen or Close
 	cur    eventstore.Store // nil between closing a failed backend and opening the next
 	fault  error            // why the backend is down; nil while it accepts appends
 	since  time.Time        // when fault began
@@ -111,8 +111,8 @@ func Open(open func() (eventstore.Store, error), opts Options) (*Store, error) {
 // Health returns nil while the store accepts appends, and otherwise an error
 // matching eventstore.ErrUnavailable that says since when and why not.
 func (s *Store) Health() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
 		return eventstore.ErrClosed
 	}
@@ -131,8 +131,8 @@ func (s *Store) downError() error {
 // it returns the down error while the backend is down; otherwise it returns a
 // failed backend too, while it is still open, for reads.
 func (s *Store) backend(healthy bool) (eventstore.Store, uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	switch {
 	case s.closed:
 		return nil, 0, eventstore.ErrClosed
@@ -145,8 +145,8 @@ func (s *Store) backend(healthy bool) (eventstore.Store, uint64, error) {
 // swapped reports whether the backend of generation gen has failed or been
 // replaced, so that its errors are the reopen's, not the caller's.
 func (s *Store) swapped(gen uint64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return !s.closed && (s.fault != nil || s.gen != gen)
 }
 

@@ -68,9 +68,9 @@ func (sub *subscription) current(ctx context.Context) (eventstore.Subscription, 
 			return nil, 0, err
 		}
 		if err != nil { // down: wait until it is up again
-			sub.store.mu.Lock()
+			sub.store.mu.RLock()
 			up := sub.store.up
-			sub.store.mu.Unlock()
+			sub.store.mu.RUnlock()
 			select {
 			case <-up:
 				continue
