@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
@@ -229,6 +231,25 @@ func TestSecretsRefuseACorruptFile(t *testing.T) {
 	}
 	if _, err := auth.LoadSecret(dir); err == nil {
 		t.Fatal("LoadSecret accepted a 5-byte secret file")
+	}
+}
+
+// A secret whose directory entry is not synced can vanish in a crash soon
+// after the first start; the next start would make a new one and revoke
+// every token.
+func TestCreateSecretSyncsTheDirectoryOnceTheSecretIsNamedInIt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	var after []string // directories synced while the secret was in place
+	t.Cleanup(durable.HookSyncDir(func(d string) {
+		if _, err := os.Stat(filepath.Join(dir, auth.SecretFile)); err == nil {
+			after = append(after, d)
+		}
+	}))
+	if _, err := auth.CreateSecret(dir); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(after, dir) {
+		t.Fatalf("directories synced once the secret existed: %v; want %s", after, dir)
 	}
 }
 

@@ -21,9 +21,21 @@ import (
 	"runtime"
 )
 
-// syncDir is the directory sync every function here uses; tests replace it
-// to see which directories are synced, and when.
+// syncDir is the directory sync every function here uses; HookSyncDir
+// wraps it.
 var syncDir = syncDirOS
+
+// HookSyncDir makes every directory sync call hook with the directory
+// first, until the returned function undoes it. Tests use it to prove that a
+// directory is synced, and when; it must not be used while other goroutines
+// sync directories.
+func HookSyncDir(hook func(dir string)) (undo func()) {
+	syncDir = func(dir string) error {
+		hook(dir)
+		return syncDirOS(dir)
+	}
+	return func() { syncDir = syncDirOS }
+}
 
 // SyncDir makes dir's entries (files created, renamed or removed in it)
 // durable. On Windows, where a directory cannot be synced and NTFS journals

@@ -1,4 +1,4 @@
-package durable
+package durable_test
 
 import (
 	"errors"
@@ -7,21 +7,21 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
-// recordSyncs replaces the directory sync for the test and returns the
-// directories synced, with check run at each sync.
+// recordSyncs records the directories synced during the test, running
+// check at each sync.
 func recordSyncs(t *testing.T, check func(dir string)) *[]string {
 	t.Helper()
 	var synced []string
-	syncDir = func(dir string) error {
+	t.Cleanup(durable.HookSyncDir(func(dir string) {
 		synced = append(synced, dir)
 		if check != nil {
 			check(dir)
 		}
-		return syncDirOS(dir)
-	}
-	t.Cleanup(func() { syncDir = syncDirOS })
+	}))
 	return &synced
 }
 
@@ -33,7 +33,7 @@ func TestCreateFileSyncsTheDirectoryAfterTheFileIsNamed(t *testing.T) {
 			t.Errorf("directory synced before the file was in place: %q, %v", b, err)
 		}
 	})
-	if err := CreateFile(path, []byte("data"), 0o600); err != nil {
+	if err := durable.CreateFile(path, []byte("data"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(*synced, []string{dir}) {
@@ -51,10 +51,10 @@ func TestCreateFileSyncsTheDirectoryAfterTheFileIsNamed(t *testing.T) {
 
 func TestCreateFileNeverReplacesAFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secret")
-	if err := CreateFile(path, []byte("first"), 0o600); err != nil {
+	if err := durable.CreateFile(path, []byte("first"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := CreateFile(path, []byte("second"), 0o600); !errors.Is(err, fs.ErrExist) {
+	if err := durable.CreateFile(path, []byte("second"), 0o600); !errors.Is(err, fs.ErrExist) {
 		t.Fatalf("second CreateFile = %v; want fs.ErrExist", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "first" {
@@ -65,7 +65,7 @@ func TestCreateFileNeverReplacesAFile(t *testing.T) {
 func TestMkdirAllSyncsTheParentOfEveryDirectoryItCreates(t *testing.T) {
 	root := t.TempDir()
 	synced := recordSyncs(t, nil)
-	if err := MkdirAll(filepath.Join(root, "a", "b"), 0o755); err != nil {
+	if err := durable.MkdirAll(filepath.Join(root, "a", "b"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{root, filepath.Join(root, "a")}
@@ -73,14 +73,14 @@ func TestMkdirAllSyncsTheParentOfEveryDirectoryItCreates(t *testing.T) {
 		t.Fatalf("synced %v; want %v", *synced, want)
 	}
 	*synced = nil
-	if err := MkdirAll(filepath.Join(root, "a", "b"), 0o755); err != nil || len(*synced) != 0 {
+	if err := durable.MkdirAll(filepath.Join(root, "a", "b"), 0o755); err != nil || len(*synced) != 0 {
 		t.Fatalf("MkdirAll of an existing directory = %v, synced %v; want nil and no sync", err, *synced)
 	}
 	file := filepath.Join(root, "f")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := MkdirAll(file, 0o755); err == nil {
+	if err := durable.MkdirAll(file, 0o755); err == nil {
 		t.Fatal("MkdirAll over a file succeeded")
 	}
 }
