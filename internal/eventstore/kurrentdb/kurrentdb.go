@@ -276,13 +276,21 @@ func (s *Store) read(ctx context.Context, op string, open func(*esdb.Client) (*e
 }
 
 // fail explains a client error: ErrClosed after Close, the context's own
-// error when it ended, otherwise the client's error with the operation.
+// error when it ended, otherwise the client's error with the operation,
+// matching eventstore.ErrUnavailable too when no node can take the request.
 func (s *Store) fail(ctx context.Context, op string, err error) error {
 	switch {
 	case s.closed.Load():
 		return eventstore.ErrClosed
 	case ctx.Err() != nil:
 		return ctx.Err()
+	}
+	var esErr *esdb.Error
+	if errors.As(err, &esErr) {
+		switch esErr.Code() {
+		case esdb.ErrorUnavailable, esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeNotLeader, esdb.ErrorCodeDeadlineExceeded:
+			return fmt.Errorf("kurrentdb: %s: %w: %w", op, eventstore.ErrUnavailable, err)
+		}
 	}
 	return fmt.Errorf("kurrentdb: %s: %w", op, err)
 }

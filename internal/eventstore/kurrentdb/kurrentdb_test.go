@@ -318,6 +318,9 @@ func TestStoreOutlivesAServerOutage(t *testing.T) {
 		if err == nil {
 			t.Fatal("append with the server down succeeded")
 		}
+		if !errors.Is(err, eventstore.ErrUnavailable) {
+			t.Fatalf("append with the server down = %v; want ErrUnavailable", err)
+		}
 		if strings.Contains(err.Error(), "discovery") {
 			break
 		}
