@@ -74,7 +74,7 @@ func (a *asset) gzip() []byte {
 	a.gzipOnce.Do(func() {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
-		_, _ = zw.Write(a.body)                                    // writes to a bytes.Buffer do not fail
+		_, _ = zw.Write(a.body)                                  // writes to a bytes.Buffer do not fail
 		_ = zw.Close()
 		a.gzipped = buf.Bytes()
 	})

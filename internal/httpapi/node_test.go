@@ -104,5 +104,6 @@ func TestGraphQLWSClientReceivesTheSubscription(t *testing.T) {
 
 // On a machine without the npm packages the tests above skip.
 func TestNodeTestsSkipWithoutTheirPackages(t *testing.T) {
-	testenv.RequireSkipsWithoutPackages(t, "TestGraphQLHTTPAuditPassesWithoutErrorOrWarning", "TestGraphQLWSClientReceivesTheSubscription")
+	testenv.RequireSkipsWithoutPackages(t, "TestGraphQLHTTPAuditPassesWithoutErrorOrWarning", "TestGraphQLWSClientReceivesTheSubscription",
+		"TestGraphiQLRunsAQueryAndASubscriptionInChromium")
 }
