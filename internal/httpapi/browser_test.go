@@ -32,6 +32,12 @@ func TestGraphiQLRunsAQueryAndASubscriptionInChromium(t *testing.T) {
 	if err := json.Unmarshal(stdout, &got); err != nil {
 		t.Fatalf("graphiql.mjs printed %s: %v", stdout, err)
 	}
+	if len(got.Outside) > 0 {
+		t.Errorf("the page sent requests outside the server: %q", got.Outside)
+	}
+	if len(got.Errors) > 0 {
+		t.Errorf("the page reported errors: %q", got.Errors)
+	}
 	want := []string{`"hello": "hello 农交"`, `"countdown": 1`}
 	if len(got.Results) != len(want) {
 		t.Fatalf("result pane after each query: %q, want %d", got.Results, len(want))
@@ -40,11 +46,5 @@ func TestGraphiQLRunsAQueryAndASubscriptionInChromium(t *testing.T) {
 		if !strings.Contains(got.Results[i], w) {
 			t.Errorf("result pane after query %d:\n%s\nwant it to contain %s", i+1, got.Results[i], w)
 		}
-	}
-	if len(got.Outside) > 0 {
-		t.Errorf("the page sent requests outside the server: %q", got.Outside)
-	}
-	if len(got.Errors) > 0 {
-		t.Errorf("the page reported errors: %q", got.Errors)
 	}
 }

@@ -4,7 +4,7 @@
 // the run button and prints one JSON object: the result pane's text after
 // each query ("results"), every request or WebSocket that went anywhere but
 // the server ("outside"), and the failed responses, console errors and
-// uncaught exceptions of the page ("errors").
+// uncaught exceptions of the page, and a step that failed ("errors").
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,8 @@ try {
     }, before);
     out.results.push(await resultText(page));
   }
+} catch (e) { // reported with what the page did up to then
+  out.errors.push(String(e));
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
