@@ -12,11 +12,14 @@
 //     application/json they get 200 as the spec asks. Mutations over GET get
 //     405. Subscriptions, and queries and mutations too, run over WebSocket on
 //     the same path with the graphql-transport-ws protocol.
-//   - / GraphiQL (loaded from a CDN by the browser), /metrics Prometheus,
-//     /healthz a liveness check (200 "ok" while the process serves HTTP), and
-//     /readyz a readiness check: 200 when every Options.Readiness check
-//     passes, 503 otherwise, with a JSON body giving each check's result,
-//     e.g. {"ready":false,"checks":{"store":"…","projections":"ok"}}.
+//   - / GraphiQL, whose scripts and styles (GraphiQL, React, graphql-ws) are
+//     embedded in the binary and served under /assets/<content hash>/<name>,
+//     cached for a year and gzipped when the browser accepts it: the page
+//     loads nothing from outside the server. /metrics Prometheus, /healthz a
+//     liveness check (200 "ok" while the process serves HTTP), and /readyz a
+//     readiness check: 200 when every Options.Readiness check passes, 503
+//     otherwise, with a JSON body giving each check's result, e.g.
+//     {"ready":false,"checks":{"store":"…","projections":"ok"}}.
 //
 // Limits, each a GraphQL error with a stable extensions.code (the constants
 // Code*): the operation's depth (DEPTH_LIMIT_EXCEEDED) and cost

@@ -148,6 +148,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
 	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
+	s.mux.HandleFunc("GET /assets/{hash}/{name}", serveAsset)
 	return s, nil
 }
 

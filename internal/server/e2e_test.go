@@ -19,6 +19,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // exchangeServer is the real server on a loopback port, on a manual clock.
@@ -40,6 +41,7 @@ func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *e
 // directory, the worker, the clock and a fast scheduler tick.
 func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
+	testenv.Starting(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := kernel.NewManualClock(now)
 	cfg.DataDir, cfg.Worker, cfg.Clock, cfg.SchedulerTick = t.TempDir(), true, clock, 10*time.Millisecond
