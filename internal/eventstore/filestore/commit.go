@@ -129,6 +129,10 @@ func (f *fault) get() error {
 	return nil
 }
 
+// Err returns the write or sync failure after which the store refuses every
+// append (matching eventstore.ErrUnavailable), or nil while it accepts them.
+func (s *Store) Err() error { return s.fault.get() }
+
 // maxGroup bounds the appends one group takes.
 const maxGroup = 4096
 

@@ -41,8 +41,8 @@
 // version, eventstore.ErrClosed after Close, ErrTooLarge for a batch or field
 // that cannot be stored, ErrPartialDuplicate when a batch repeats some but not
 // all of the stream's stored event ids, and the I/O error after a failed write
-// or fsync, wrapped so that it matches eventstore.ErrUnavailable; after such a
-// failure every later append fails the same way (the store must be closed and
+// or fsync, wrapped so that it matches eventstore.ErrUnavailable (Err returns
+// it too); after such a failure every later append fails the same way (the store must be closed and
 // opened again, which recovers the log) while reads go on. Closing a failed
 // store first zeroes and syncs whatever it wrote after its last acknowledged
 // record: after a failed fsync the page cache may hold records the disk does

@@ -26,6 +26,9 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 	if _, err := s.Append(ctx, "s-1", eventstore.NoStream, ev()); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Err(); err != nil {
+		t.Fatalf("Err of a sound store = %v", err)
+	}
 	s.mu.RLock()
 	_ = s.segs[len(s.segs)-1].f.Close() // the next write fails
 	s.mu.RUnlock()
@@ -33,6 +36,9 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 		if _, err := s.Append(ctx, "s-1", eventstore.Any, ev()); !errors.Is(err, eventstore.ErrUnavailable) {
 			t.Fatalf("append %d after the failure = %v; want ErrUnavailable", i, err)
 		}
+	}
+	if err := s.Err(); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("Err after the failure = %v; want ErrUnavailable", err)
 	}
 	if got, err := s.ReadStream(ctx, "s-1", eventstore.Forwards, 1, 10); err != nil || len(got) != 1 {
 		t.Fatalf("read after the failure = %d events, %v; want the one written before", len(got), err)

@@ -108,14 +108,31 @@ func Open(open func() (eventstore.Store, error), opts Options) (*Store, error) {
 	return &Store{open: open, opts: opts, done: make(chan struct{}), cur: st, gen: 1, up: up}, nil
 }
 
+// failer is a backend that can tell it has failed without an append
+// failing (the filestore can).
+type failer interface {
+	Err() error
+}
+
 // Health returns nil while the store accepts appends, and otherwise an error
-// matching eventstore.ErrUnavailable that says since when and why not.
+// matching eventstore.ErrUnavailable that says since when and why not. A
+// backend that reports a failure of its own (Err) is reopened from here too,
+// so that a failure seen by no append, whose caller had given up, does not
+// wait for the next append to be noticed.
 func (s *Store) Health() error {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
+	cur, gen, closed := s.cur, s.gen, s.closed
+	s.mu.RUnlock()
+	if closed {
 		return eventstore.ErrClosed
 	}
+	if f, ok := cur.(failer); ok {
+		if err := f.Err(); err != nil {
+			s.fail(gen, err)
+		}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.downError()
 }
 

@@ -60,6 +60,13 @@ func (b *backend) SubscribeAll(ctx context.Context, after uint64, filter eventst
 
 func (b *backend) Close() error { b.cancel(); return b.closeErr }
 
+func (b *backend) Err() error {
+	if b.broken.Load() {
+		return fmt.Errorf("injected write failure: %w", eventstore.ErrUnavailable)
+	}
+	return nil
+}
+
 // opener opens backends over one memstore; it refuses the first refuse
 // attempts after each failure, and then waits for release.
 type opener struct {
@@ -241,5 +248,30 @@ func TestABackendThatFailsToCloseIsNotReopened(t *testing.T) {
 	}
 	if n := o.opens.Load(); n != 1 {
 		t.Fatalf("opened %d times; want only the first", n)
+	}
+}
+
+// A backend that reports its own failure is reopened when Health asks, with
+// no append failing first.
+func TestHealthNoticesABackendThatFailedUnseen(t *testing.T) {
+	o := newOpener()
+	s, err := reopen.Open(o.open, reopen.Options{MinBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o.refuse.Store(0)
+	o.release = make(chan struct{})
+	o.breakCurrent()
+	if err := s.Health(); !errors.Is(err, eventstore.ErrUnavailable) {
+		t.Fatalf("Health of a failed backend = %v; want ErrUnavailable", err)
+	}
+	close(o.release)
+	waitHealthy(t, s)
+	if _, err := s.Append(context.Background(), "order-1", eventstore.NoStream, event()); err != nil {
+		t.Fatalf("append after the reopen = %v", err)
+	}
+	if n := o.opens.Load(); n != 2 {
+		t.Fatalf("opened %d times; want 2", n)
 	}
 }
