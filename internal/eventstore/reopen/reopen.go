@@ -2,8 +2,9 @@
 // backend: Store wraps a backend it opens with a function, and when an append
 // fails with an error matching eventstore.ErrUnavailable (the embedded
 // filestore after a write or fsync error, which refuses every later append
-// until it is reopened) it closes the backend and opens it again, in the
-// background, with a capped exponential back-off, until that succeeds.
+// until it is reopened), or Health finds the backend's own Err set, it closes
+// the backend and opens it again, in the background, with a capped
+// exponential back-off, until that succeeds.
 //
 // While the backend is down, Append fails at once with an error matching
 // eventstore.ErrUnavailable, without reaching the backend; reads go to the
