@@ -75,7 +75,7 @@ type Store struct {
 	done  chan struct{} // closed by Close
 	loops sync.WaitGroup
 
-	mu     sync.RWMutex // read-locked on every call, written on a fault, reopen or Close
+	mu     sync.RWMutex     // read-locked on every call, written on a fault, reopen or Close
 	cur    eventstore.Store // nil between closing a failed backend and opening the next
 	fault  error            // why the backend is down; nil while it accepts appends
 	since  time.Time        // when fault began
