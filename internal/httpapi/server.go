@@ -80,8 +80,9 @@ type Options struct {
 }
 
 // Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics,
-// a liveness and a readiness check. Create it with New; it is an http.Handler. Call Shutdown
-// after http.Server.Shutdown: the HTTP server does not close WebSockets.
+// a liveness and a readiness check. Create it with New; it is an
+// http.Handler. Call Shutdown after http.Server.Shutdown: the HTTP server
+// does not close WebSockets.
 type Server struct {
 	opts    Options
 	schema  *graphql.Schema
