@@ -4,7 +4,10 @@
 // filestore after a write or fsync error, which refuses every later append
 // until it is reopened), or Health finds the backend's own Err set, it closes
 // the backend and opens it again, in the background, with a capped
-// exponential back-off, until that succeeds.
+// exponential back-off, until that succeeds. The first attempt is immediate,
+// unless the backend fails again soon after a reopen: then the back-off goes
+// on growing, so that a fault that keeps coming back (a full disk) does not
+// cause a reopen per request.
 //
 // While the backend is down, Append fails at once with an error matching
 // eventstore.ErrUnavailable, without reaching the backend; reads go to the
@@ -61,7 +64,8 @@ type Options struct {
 	// Clock dates a fault; kernel.SystemClock when nil.
 	Clock kernel.Clock
 	// MinBackoff is the wait before the second reopen attempt (the first is
-	// immediate); the wait grows by half each time, randomized, up to
+	// immediate, unless the backend failed again within MaxBackoff of its
+	// last reopen); the wait grows by half each time, randomized, up to
 	// MaxBackoff.
 	MinBackoff time.Duration
 	MaxBackoff time.Duration
@@ -74,11 +78,13 @@ type Store struct {
 	opts  Options
 	done  chan struct{} // closed by Close
 	loops sync.WaitGroup
+	wait  *backoff.ExponentialBackOff // owned by the one reopen loop running at a time
 
 	mu     sync.RWMutex     // read-locked on every call, written on a fault, reopen or Close
 	cur    eventstore.Store // nil between closing a failed backend and opening the next
 	fault  error            // why the backend is down; nil while it accepts appends
 	since  time.Time        // when fault began
+	upAt   time.Time        // when the last reopen succeeded; zero before any
 	gen    uint64           // counts the backends opened
 	up     chan struct{}    // closed while fault is nil
 	closed bool
@@ -106,7 +112,9 @@ func Open(open func() (eventstore.Store, error), opts Options) (*Store, error) {
 	}
 	up := make(chan struct{})
 	close(up)
-	return &Store{open: open, opts: opts, done: make(chan struct{}), cur: st, gen: 1, up: up}, nil
+	wait := backoff.NewExponentialBackOff()
+	wait.InitialInterval, wait.MaxInterval = opts.MinBackoff, opts.MaxBackoff
+	return &Store{open: open, opts: opts, done: make(chan struct{}), wait: wait, cur: st, gen: 1, up: up}, nil
 }
 
 // failer is a backend that can tell it has failed without an append
@@ -241,23 +249,41 @@ func (s *Store) reopen(failed eventstore.Store) {
 		s.mu.Unlock()
 		return
 	}
-	wait := backoff.NewExponentialBackOff()
-	wait.InitialInterval, wait.MaxInterval = s.opts.MinBackoff, s.opts.MaxBackoff
+	// A backend that fails again soon after its last reopen (a full disk
+	// fails each append that needs a new segment) is reopened after a wait,
+	// longer each time, not at once: a fault that keeps coming back must not
+	// become a reopen per request. One that stayed up a while starts afresh.
+	s.mu.RLock()
+	flapping := !s.upAt.IsZero() && s.opts.Clock.Now().Sub(s.upAt) < s.opts.MaxBackoff
+	s.mu.RUnlock()
+	if !flapping {
+		s.wait.Reset()
+	} else if !s.sleep(s.wait.NextBackOff()) {
+		return
+	}
 	for attempt := 1; ; attempt++ {
 		st, err := s.open()
 		if err == nil {
 			s.install(st, attempt)
 			return
 		}
-		next := wait.NextBackOff()
+		next := s.wait.NextBackOff()
 		s.opts.Log.Warn("event store reopen failed; retrying", "attempt", attempt, "err", err, "retry_in", next)
-		t := time.NewTimer(next)
-		select {
-		case <-t.C:
-		case <-s.done:
-			t.Stop()
+		if !s.sleep(next) {
 			return
 		}
+	}
+}
+
+// sleep waits for d, or reports false at once when the Store is closed.
+func (s *Store) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-s.done:
+		return false
 	}
 }
 
@@ -271,7 +297,7 @@ func (s *Store) install(st eventstore.Store, attempts int) {
 		return
 	}
 	s.opts.Log.Info("event store reopened; accepting appends", "attempts", attempts, "down_for", s.opts.Clock.Now().Sub(s.since), "cause", s.fault)
-	s.cur, s.fault, s.gen = st, nil, s.gen+1
+	s.cur, s.fault, s.gen, s.upAt = st, nil, s.gen+1, s.opts.Clock.Now()
 	close(s.up)
 }
 

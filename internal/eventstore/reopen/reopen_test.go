@@ -275,3 +275,29 @@ func TestHealthNoticesABackendThatFailedUnseen(t *testing.T) {
 		t.Fatalf("opened %d times; want 2", n)
 	}
 }
+
+// A backend that fails again right after its reopen is reopened after a
+// back-off, not at once: a fault that keeps coming back does not become a
+// reopen per request.
+func TestAFaultThatComesBackIsReopenedAfterABackoff(t *testing.T) {
+	o := newOpener()
+	const minBackoff = 100 * time.Millisecond
+	s, err := reopen.Open(o.open, reopen.Options{MinBackoff: minBackoff, MaxBackoff: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fault := func() time.Duration {
+		start := time.Now()
+		o.breakCurrent()
+		if _, err := s.Append(context.Background(), "order-1", eventstore.Any, event()); !errors.Is(err, eventstore.ErrUnavailable) {
+			t.Fatalf("append = %v; want ErrUnavailable", err)
+		}
+		waitHealthy(t, s)
+		return time.Since(start)
+	}
+	fault() // the first reopen, at once
+	if took := fault(); took < minBackoff/2 { // the randomized wait is at least half the interval
+		t.Fatalf("a fault right after a reopen was reopened after %s; want a back-off of at least %s", took, minBackoff/2)
+	}
+}
