@@ -296,7 +296,7 @@ func TestAFaultThatComesBackIsReopenedAfterABackoff(t *testing.T) {
 		waitHealthy(t, s)
 		return time.Since(start)
 	}
-	fault() // the first reopen, at once
+	fault()                                   // the first reopen, at once
 	if took := fault(); took < minBackoff/2 { // the randomized wait is at least half the interval
 		t.Fatalf("a fault right after a reopen was reopened after %s; want a back-off of at least %s", took, minBackoff/2)
 	}
