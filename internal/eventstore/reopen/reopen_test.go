@@ -296,8 +296,9 @@ func TestAFaultThatComesBackIsReopenedAfterABackoff(t *testing.T) {
 		waitHealthy(t, s)
 		return time.Since(start)
 	}
-	fault()                                   // the first reopen, at once
-	if took := fault(); took < minBackoff/2 { // the randomized wait is at least half the interval
+	fault() // the first reopen, at once
+	// The randomized wait is at least half the interval.
+	if took := fault(); took < minBackoff/2 {
 		t.Fatalf("a fault right after a reopen was reopened after %s; want a back-off of at least %s", took, minBackoff/2)
 	}
 }
