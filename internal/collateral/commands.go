@@ -88,3 +88,18 @@ func (AmendCollateral) isCollateralCommand()     {}
 func (ContinueCollateral) isCollateralCommand()  {}
 func (DischargeCollateral) isCollateralCommand() {}
 func (ExpireCollateral) isCollateralCommand()    {}
+
+// Texts implements kernel.TextCommand.
+func (c RegisterCollateral) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "number", Kind: kernel.Reference, Value: c.Number}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c AmendCollateral) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c DischargeCollateral) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
+}

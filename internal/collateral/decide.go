@@ -15,6 +15,9 @@ var Decider = kernel.Decider[State, Command]{Category: "collateral", Decide: Dec
 // now is the command's time; the registration time of a new notice is now.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if r, ok := c.(RegisterCollateral); ok {
 		return register(s, r, now)
 	}

@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "coop", Decide: Decide, E
 // now is the command's time; events carry it in UTC.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if f, ok := c.(FoundCooperative); ok {
 		return found(s, f, now)
 	}

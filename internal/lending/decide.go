@@ -15,6 +15,9 @@ var Decider = kernel.Decider[State, Command]{Category: "loan", Decide: Decide, E
 // *kernel.Error; a refused command emits nothing.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if a, ok := c.(ApplyForLoan); ok {
 		return apply(s, a, now)
 	}

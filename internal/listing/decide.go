@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "listing", Decide: Decide
 // command emits no events. It is pure: now is the command's time.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if c == nil {
 		return nil, kernel.Errorf(kernel.CodeInvalid, "no command")
 	}

@@ -19,6 +19,9 @@ var PackageDecider = kernel.Decider[PackageState, PackageCommand]{Category: "ass
 // Decide turns an asset command into events, or refuses it with a *kernel.Error.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if _, ok := c.(RegisterAsset); !ok && !s.Registered {
 		return nil, kernel.Errorf(kernel.CodeNotFound, "asset %s is not registered", c.AggregateID())
 	}
@@ -279,6 +282,9 @@ func minTime(a, b time.Time) time.Time {
 // DecidePackage turns a package command into events, or refuses it with a *kernel.Error.
 func DecidePackage(s PackageState, c PackageCommand, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	create, isCreate := c.(CreatePackage)
 	switch {
 	case isCreate && s.Created:

@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "transfer", Decide: Decid
 // Decide turns a command into events, or refuses it with a *kernel.Error.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	switch c := c.(type) {
 	case DraftFromAward:
 		if s.Status != "" {
