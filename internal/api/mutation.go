@@ -20,6 +20,12 @@ type MutationSpec struct {
 	Roles       []auth.Role                       // who may call it at all
 	Input       graphql.InputObjectConfigFieldMap // the input's fields, without idempotencyKey and clientMutationId
 	Output      graphql.Fields                    // the payload's fields besides clientMutationId, position and duplicate
+	// Fields maps the field names Run's errors use (kernel.Error.Field, the
+	// domain's names) to this mutation's input paths where they differ; ""
+	// drops the name. A name that is an input path, or whose tail is one
+	// ("asset.assetIds" → "assetIds"), needs no entry; any other name is
+	// dropped, so extensions.field always names a field of the input.
+	Fields map[string]string
 	// Run decodes the input, checks the party, sends the command and returns
 	// what it wrote; Payload.Fields resolve Output by name.
 	Run func(ctx context.Context, call Call) (Payload, error)
@@ -68,6 +74,7 @@ func (b *Builder) Mutation(spec MutationSpec) {
 	}
 	input := graphql.NewInputObject(graphql.InputObjectConfig{Name: typeName + "Input", Fields: inFields})
 	payload := graphql.NewObject(graphql.ObjectConfig{Name: typeName + "Payload", Fields: outFields})
+	names := &fieldNames{input: input, renames: spec.Fields}
 	add(b.mutation, "mutation", spec.Name, &graphql.Field{
 		Type:        graphql.NewNonNull(payload),
 		Description: spec.Description,
@@ -78,13 +85,16 @@ func (b *Builder) Mutation(spec MutationSpec) {
 				return nil, err
 			}
 			in, _ := p.Args["input"].(map[string]any)
+			if err := checkKeys(in); err != nil {
+				return nil, err
+			}
 			call := Call{Principal: principal, Input: in, Meta: app.Meta{
 				CommandID: commandID(principal, spec.Name, in),
 				Actor:     principal.Role.String() + ":" + principal.Party.String(),
 			}}
 			out, err := spec.Run(p.Context, call)
 			if err != nil {
-				return nil, err
+				return nil, names.translate(err)
 			}
 			fields := map[string]any{
 				"clientMutationId": in["clientMutationId"],
@@ -97,6 +107,16 @@ func (b *Builder) Mutation(spec MutationSpec) {
 			return fields, nil
 		},
 	})
+}
+
+// checkKeys refuses an idempotencyKey or clientMutationId that is not one
+// line of at most kernel.MaxReferenceRunes characters.
+func checkKeys(in map[string]any) error {
+	key, _ := in["idempotencyKey"].(string)
+	echo, _ := in["clientMutationId"].(string)
+	return kernel.CheckText(
+		kernel.Text{Field: "idempotencyKey", Kind: kernel.Reference, Value: key},
+		kernel.Text{Field: "clientMutationId", Kind: kernel.Reference, Value: echo})
 }
 
 func commandID(p auth.Principal, mutation string, in map[string]any) uuid.UUID {
