@@ -139,10 +139,13 @@ func ID(in map[string]any, field string) (uuid.UUID, error) {
 	s, _ := in[field].(string)
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, field, "%s must be a UUID, got %q", field, s)
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, field, "%s must be a UUID such as %q, got %q", field, exampleUUID, s)
 	}
 	return id, nil
 }
+
+// exampleUUID shows the form of an id in error messages.
+const exampleUUID = "6f1f3c2e-8a4e-4f7e-9a51-2d0c5b7e9a10"
 
 // OptionalID reads an optional ID field: uuid.Nil when absent.
 func OptionalID(in map[string]any, field string) (uuid.UUID, error) {
