@@ -96,7 +96,7 @@ func allocate(s State, c AllocateShares, now time.Time) ([]kernel.Event, error) 
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".class", "unknown share class %q", a.Class)
 		}
 		if a.Shares <= 0 || a.Shares > MaxTotalShares-total {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be positive, with at most %d shares in all", MaxTotalShares)
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be between 1 and %d (at most %d shares in all)", max(1, MaxTotalShares-total), MaxTotalShares)
 		}
 		total += a.Shares
 		if !s.IsMember(a.Member) {
