@@ -1,0 +1,156 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/api/apitest"
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/demo"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/server"
+)
+
+// errorProbe sends mutations to the assembled exchange and checks that every
+// error's extensions.field is a field of the input of the mutation sent.
+type errorProbe struct {
+	*exchangeServer
+	inputs map[string]*graphql.FieldDefinition
+}
+
+func (x errorProbe) send(token, name string, input map[string]any) gqlResponse {
+	x.t.Helper()
+	def, ok := x.inputs[name]
+	if !ok {
+		x.t.Fatalf("no mutation %s", name)
+	}
+	r := x.do(token, "mutation($input: "+def.Args[0].Type.String()+") { "+name+"(input: $input) { position } }", map[string]any{"input": input}, "")
+	paths := api.InputPaths(def.Args[0].Type)
+	for _, e := range r.Errors {
+		if field, _ := e.Extensions["field"].(string); field != "" && !api.IsInputPath(paths, field) {
+			x.t.Errorf("%s: extensions.field %q is not a field of %s (%s: %s)", name, field, def.Args[0].Type, e.Extensions["code"], e.Message)
+		}
+	}
+	return r
+}
+
+// refused sends a mutation that must fail with code on field ("" for none)
+// and returns the error's message.
+func (x errorProbe) refused(token, name string, input map[string]any, code, field string) string {
+	x.t.Helper()
+	r := x.send(token, name, input)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != code {
+		x.t.Fatalf("%s: %+v, want %s", name, r.Errors, code)
+	}
+	if got, _ := r.Errors[0].Extensions["field"].(string); got != field {
+		x.t.Fatalf("%s: extensions.field %q, want %q (%s)", name, got, field, r.Errors[0].Message)
+	}
+	return r.Errors[0].Message
+}
+
+func (x errorProbe) accepted(token, name string, input map[string]any) {
+	x.t.Helper()
+	if r := x.send(token, name, input); len(r.Errors) > 0 {
+		x.t.Fatalf("%s: %+v", name, r.Errors)
+	}
+}
+
+func quoted(t *testing.T, pattern, message string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(message)
+	if m == nil {
+		t.Fatalf("%q quotes nothing matching %s", message, pattern)
+	}
+	return m[1]
+}
+
+// On the assembled exchange with the demo loaded: errors a user can act on.
+// extensions.field names a field of the input sent, for the errors the user
+// reported, one free-text refusal per area and every mutation called by every
+// role with a minimal input; quoted limits are accepted when sent back; free
+// text is limited in characters.
+func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	x := errorProbe{exchangeServer: startServer(t, now, func(s *server.Server) {
+		if _, err := demo.Seed(context.Background(), s.Store, now, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+			t.Fatal(err)
+		}
+	})}
+	x.inputs = x.s.Schema.MutationType().Fields()
+	exchange := x.token(auth.RoleExchange, demo.Exchange)
+	luqing, lvyuan := x.token(auth.RoleBidder, demo.Luqing), x.token(auth.RoleBidder, demo.Lvyuan)
+	stranger := x.token(auth.RoleBidder, uuid.New())
+	che := x.token(auth.RoleCollective, demo.Chedaoyu)
+	bank := x.token(auth.RoleBank, demo.Bank)
+	live, announced, submitted := demo.ListingLive.String(), demo.ListingAnnounced.String(), demo.ListingSubmitted.String()
+
+	{ // registerBidder and placeBid name no bidderId
+		x.refused(luqing, "registerBidder", map[string]any{"listingId": announced}, "BIDDER_ALREADY_REGISTERED", "")
+		x.refused(stranger, "placeBid", map[string]any{"listingId": live, "amount": "605000.00"}, "BIDDER_NOT_REGISTERED", "")
+	}
+
+	{ // a bid's quoted minimum is accepted
+		msg := x.refused(lvyuan, "placeBid", map[string]any{"listingId": live, "amount": "600000.00"}, "BID_BELOW_MINIMUM", "amount")
+		x.accepted(lvyuan, "placeBid", map[string]any{"listingId": live, "amount": quoted(t, `lowest acceptable bid is (\S+)$`, msg)})
+		msg = x.refused(luqing, "placeBid", map[string]any{"listingId": live, "amount": "612345.67"}, "BID_NOT_ON_INCREMENT", "amount")
+		x.accepted(luqing, "placeBid", map[string]any{"listingId": live, "amount": quoted(t, `next acceptable bid is (\S+)$`, msg)})
+	}
+
+	{ // the announcement's quoted earliest end is accepted
+		review := map[string]any{"listingId": submitted, "approve": true,
+			"announcementEnds": "2026-11-26T08:00:00+08:00", "biddingOpensAt": "2027-01-05T09:30:00+08:00"}
+		msg := x.refused(exchange, "reviewListing", review, "ANNOUNCEMENT_TOO_SHORT", "announcementEnds")
+		review["announcementEnds"] = quoted(t, `announcementEnds must be (\S+) or later$`, msg)
+		x.accepted(exchange, "reviewListing", review)
+	}
+
+	long := func(n int) string { return strings.Repeat("田", n) }
+	{ // free text is limited in characters in every area
+		// listings
+		x.refused(exchange, "suspendListing", map[string]any{"listingId": live, "reason": long(kernel.MaxReasonRunes + 1)}, kernel.CodeTextTooLong, "reason")
+		// cooperatives
+		x.refused(che, "foundCooperative", map[string]any{"name": long(kernel.MaxNameRunes + 1)}, kernel.CodeTextTooLong, "name")
+		x.accepted(che, "foundCooperative", map[string]any{"name": long(kernel.MaxNameRunes)})
+		// credit
+		tier := map[string]any{"credential": long(kernel.MaxReferenceRunes + 1), "creditLine": "100000.00", "maxTermMonths": 12, "annualRateBP": 500}
+		x.refused(bank, "defineLoanProduct", map[string]any{"name": "贷", "tiers": []any{tier}}, kernel.CodeTextTooLong, "tiers.credential")
+		// assets
+		asset := map[string]any{"type": "COLLECTIVE_OPERATING", "title": long(kernel.MaxNameRunes), "certificateNo": "QZ-001", "area": "1.00",
+			"rightsEnd": "2046-12-31T16:00:00Z", "source": map[string]any{"reference": "登记簿"},
+			"location": map[string]any{"province": "山东省", "county": "青州市", "township": "王坟镇", "village": long(kernel.MaxNameRunes + 1)}}
+		x.refused(che, "registerAsset", asset, kernel.CodeTextTooLong, "location.village")
+		asset["location"].(map[string]any)["village"] = "车道峪村"
+		asset["title"] = long(kernel.MaxNameRunes + 1)
+		x.refused(che, "registerAsset", asset, kernel.CodeTextTooLong, "title")
+		asset["title"] = long(kernel.MaxNameRunes)
+		x.accepted(che, "registerAsset", asset)
+		// every mutation
+		asset["idempotencyKey"] = long(kernel.MaxReferenceRunes + 1)
+		x.refused(che, "registerAsset", asset, kernel.CodeTextTooLong, "idempotencyKey")
+	}
+
+	{ // every mutation by every role with a minimal input
+		parties := map[auth.Role]uuid.UUID{auth.RoleExchange: demo.Exchange, auth.RoleFund: demo.Exchange,
+			auth.RoleCollective: demo.Wangjiazhuang, auth.RoleBidder: demo.Fenghe, auth.RoleBank: demo.Bank}
+		names := make([]string, 0, len(x.inputs))
+		for name := range x.inputs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			for _, role := range auth.Roles() {
+				x.send(x.token(role, parties[role]), name, apitest.MinimalInput(x.inputs[name].Args[0].Type).(map[string]any))
+			}
+		}
+	}
+}
