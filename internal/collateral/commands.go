@@ -95,11 +95,7 @@ func (c RegisterCollateral) Texts() []kernel.Text {
 }
 
 // Texts implements kernel.TextCommand.
-func (c AmendCollateral) Texts() []kernel.Text {
-	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
-}
+func (c AmendCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
-func (c DischargeCollateral) Texts() []kernel.Text {
-	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
-}
+func (c DischargeCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

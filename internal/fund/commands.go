@@ -173,6 +173,4 @@ func (c TopUpCapital) Texts() []kernel.Text {
 }
 
 // Texts implements kernel.TextCommand.
-func (c RejectFundClaim) Texts() []kernel.Text {
-	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
-}
+func (c RejectFundClaim) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

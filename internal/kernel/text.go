@@ -46,6 +46,12 @@ type Text struct {
 	Value string
 }
 
+// ReasonText is the free text of a command whose only text is its reason,
+// reported under the field "reason".
+func ReasonText(reason string) []Text {
+	return []Text{{Field: "reason", Kind: Reason, Value: reason}}
+}
+
 // CheckText returns a *Error about the first text that is too long
 // (TEXT_TOO_LONG) or not clean text (INVALID_TEXT: invalid UTF-8, or a control
 // character other than a line break or tab in a text of several lines), and

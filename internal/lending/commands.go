@@ -165,6 +165,4 @@ func (c ApplyForLoan) Texts() []kernel.Text {
 }
 
 // Texts implements kernel.TextCommand.
-func (c RejectLoan) Texts() []kernel.Text {
-	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: c.Reason}}
-}
+func (c RejectLoan) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

@@ -291,25 +291,21 @@ func (c SubmitListing) Texts() []kernel.Text {
 }
 
 // Texts implements kernel.TextCommand.
-func (c ReviewListing) Texts() []kernel.Text { return reason(c.Reason) }
+func (c ReviewListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
-func (c WithdrawListing) Texts() []kernel.Text { return reason(c.Reason) }
+func (c WithdrawListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
-func (c SuspendListing) Texts() []kernel.Text { return reason(c.Reason) }
+func (c SuspendListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
-func (c QualifyBidder) Texts() []kernel.Text { return reason(c.Reason) }
+func (c QualifyBidder) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
-func (c EndListing) Texts() []kernel.Text { return reason(c.Reason) }
+func (c EndListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
 func (c IssueCertificate) Texts() []kernel.Text {
 	return []kernel.Text{{Field: "number", Kind: kernel.Reference, Value: c.Number}}
-}
-
-func reason(r string) []kernel.Text {
-	return []kernel.Text{{Field: "reason", Kind: kernel.Reason, Value: r}}
 }
