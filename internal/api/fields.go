@@ -58,10 +58,9 @@ func IsInputPath(paths map[string]bool, field string) bool {
 // mutation's input, so that extensions.field always names something the
 // caller sent or could send.
 type fieldNames struct {
-	input   graphql.Input
-	renames map[string]string
-	once    sync.Once
-	paths   map[string]bool
+	input graphql.Input
+	once  sync.Once
+	paths map[string]bool
 }
 
 // translate returns err with its *kernel.Error's Field resolved (resolve).
@@ -77,15 +76,12 @@ func (f *fieldNames) translate(err error) error {
 	return &kernel.Error{Code: kerr.Code, Message: kerr.Message, Field: field}
 }
 
-// resolve maps a domain field name to an input path: the spec's rename when
-// it has one, else the name itself or its longest tail that is an input path
+// resolve maps a domain field name to an input path: the name itself or its
+// longest tail that is an input path
 // ("asset.assetIds" → "assetIds"), or is one with "Id" added (the domain's
 // "contractor" is the input's "contractorId"), else "" (the caller sent no
 // such field: the error names none rather than a wrong one).
 func (f *fieldNames) resolve(field string) string {
-	if to, ok := f.renames[field]; ok {
-		return to
-	}
 	f.once.Do(func() { f.paths = InputPaths(f.input) })
 	for name := field; ; {
 		if IsInputPath(f.paths, name) {

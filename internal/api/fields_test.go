@@ -34,7 +34,6 @@ func fieldSchema(t *testing.T) graphql.Schema {
 			"plots":        {Type: graphql.NewList(doc)},
 			"document":     {Type: doc},
 		},
-		Fields: map[string]string{"terms.heading": "title", "seller": ""},
 		Run: func(_ context.Context, c Call) (Payload, error) {
 			return Payload{}, fmt.Errorf("deciding: %w", kernel.FieldErrorf(kernel.CodeInvalid, c.Input["fail"].(string), "refused"))
 		},
@@ -56,8 +55,7 @@ func TestMutationErrorsNameAFieldOfTheInput(t *testing.T) {
 		"plots[1].reference":    "plots[1].reference",
 		"details.title":         "title",        // the tail that is an input field
 		"contractor":            "contractorId", // the input's id of the domain's party
-		"terms.heading":         "title",        // the spec's rename
-		"seller":                "",             // renamed away
+		"seller":                "",             // the caller: not an input field
 		"bidderId":              "",             // not an input field: named nowhere
 		"document.signed":       "",
 		"asset.encumbrances.id": "",

@@ -20,12 +20,6 @@ type MutationSpec struct {
 	Roles       []auth.Role                       // who may call it at all
 	Input       graphql.InputObjectConfigFieldMap // the input's fields, without idempotencyKey and clientMutationId
 	Output      graphql.Fields                    // the payload's fields besides clientMutationId, position and duplicate
-	// Fields maps the field names Run's errors use (kernel.Error.Field, the
-	// domain's names) to this mutation's input paths where they differ; ""
-	// drops the name. A name that is an input path, or whose tail is one
-	// ("asset.assetIds" → "assetIds"), needs no entry; any other name is
-	// dropped, so extensions.field always names a field of the input.
-	Fields map[string]string
 	// Run decodes the input, checks the party, sends the command and returns
 	// what it wrote; Payload.Fields resolve Output by name.
 	Run func(ctx context.Context, call Call) (Payload, error)
@@ -74,7 +68,7 @@ func (b *Builder) Mutation(spec MutationSpec) {
 	}
 	input := graphql.NewInputObject(graphql.InputObjectConfig{Name: typeName + "Input", Fields: inFields})
 	payload := graphql.NewObject(graphql.ObjectConfig{Name: typeName + "Payload", Fields: outFields})
-	names := &fieldNames{input: input, renames: spec.Fields}
+	names := &fieldNames{input: input}
 	add(b.mutation, "mutation", spec.Name, &graphql.Field{
 		Type:        graphql.NewNonNull(payload),
 		Description: spec.Description,

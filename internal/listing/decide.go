@@ -217,7 +217,7 @@ func checkEncumbrances(d Details) error {
 	}
 	for _, e := range d.Asset.Encumbrances {
 		if !consented(d.Consents, e) {
-			return kernel.FieldErrorf(CodeAssetEncumbered, "asset.encumbrances",
+			return kernel.FieldErrorf(CodeAssetEncumbered, "consents",
 				"registration %s needs the secured party's written consent", e.RegistrationID)
 		}
 	}
