@@ -106,6 +106,11 @@ func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
 		x.accepted(luqing, "placeBid", map[string]any{"listingId": live, "amount": quoted(t, `next acceptable bid is (\S+)$`, msg)})
 	}
 
+	long := func(n int) string { return strings.Repeat("田", n) }
+	{ // the user's report: a 100 KB rejection reason
+		x.refused(exchange, "reviewListing", map[string]any{"listingId": submitted, "approve": false, "reason": long(100_000 / 3)}, kernel.CodeTextTooLong, "reason")
+	}
+
 	{ // the announcement's quoted earliest end is accepted
 		review := map[string]any{"listingId": submitted, "approve": true,
 			"announcementEnds": "2026-11-26T08:00:00+08:00", "biddingOpensAt": "2027-01-05T09:30:00+08:00"}
@@ -114,7 +119,6 @@ func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
 		x.accepted(exchange, "reviewListing", review)
 	}
 
-	long := func(n int) string { return strings.Repeat("田", n) }
 	{ // free text is limited in characters in every area
 		// listings
 		x.refused(exchange, "suspendListing", map[string]any{"listingId": live, "reason": long(kernel.MaxReasonRunes + 1)}, kernel.CodeTextTooLong, "reason")
