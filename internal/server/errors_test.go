@@ -153,8 +153,39 @@ func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
 		sort.Strings(names)
 		for _, name := range names {
 			for _, role := range auth.Roles() {
-				x.send(x.token(role, parties[role]), name, apitest.MinimalInput(x.inputs[name].Args[0].Type).(map[string]any))
+				tok, in := x.token(role, parties[role]), x.inputs[name].Args[0].Type
+				x.send(tok, name, apitest.MinimalInput(in).(map[string]any))
+				// the same with every string field, optional ones too, past every
+				// limit (with a minimal input, establishFund and foundCooperative
+				// get as far as their deciders)
+				if r := x.send(tok, name, oversized(in, apitest.MinimalInput(in))); len(r.Errors) == 0 {
+					t.Errorf("%s as %s accepted text of %d characters", name, role, kernel.MaxDescriptionRunes+1)
+				}
 			}
 		}
 	}
+}
+
+// oversized sets every String field of the input object value v (of type t),
+// and of the input objects inside it, to more characters than any limit
+// allows; idempotencyKey and clientMutationId are left out.
+func oversized(t graphql.Input, v any) map[string]any {
+	obj, _ := graphql.GetNullable(t).(*graphql.InputObject)
+	out, _ := v.(map[string]any)
+	for name, f := range obj.Fields() {
+		if name == "idempotencyKey" || name == "clientMutationId" {
+			continue
+		}
+		switch ft := graphql.GetNullable(f.Type).(type) {
+		case *graphql.Scalar:
+			if ft == graphql.String {
+				out[name] = strings.Repeat("田", kernel.MaxDescriptionRunes+1)
+			}
+		case *graphql.InputObject:
+			if inner, ok := out[name].(map[string]any); ok {
+				out[name] = oversized(ft, inner)
+			}
+		}
+	}
+	return out
 }
