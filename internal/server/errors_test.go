@@ -99,6 +99,13 @@ func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
 		x.refused(stranger, "placeBid", map[string]any{"listingId": live, "amount": "605000.00"}, "BIDDER_NOT_REGISTERED", "")
 	}
 
+	{ // an id that is not a UUID: graphql-go's ID takes any variable, the resolver says what form ids take
+		msg := x.refused(lvyuan, "placeBid", map[string]any{"listingId": "林地-1", "amount": "605000.00"}, kernel.CodeInvalid, "listingId")
+		if !strings.Contains(msg, `must be a UUID such as "6f1f3c2e-8a4e-4f7e-9a51-2d0c5b7e9a10", got "林地-1"`) {
+			t.Errorf("listingId refusal %q does not show the form of an id", msg)
+		}
+	}
+
 	{ // a bid's quoted minimum is accepted
 		msg := x.refused(lvyuan, "placeBid", map[string]any{"listingId": live, "amount": "600000.00"}, "BID_BELOW_MINIMUM", "amount")
 		x.accepted(lvyuan, "placeBid", map[string]any{"listingId": live, "amount": quoted(t, `lowest acceptable bid is (\S+)$`, msg)})
