@@ -29,6 +29,10 @@
 // documents are kept in a bounded LRU cache keyed by the query text, so a
 // repeated query is neither parsed nor validated again.
 //
+// A literal or variable that a scalar or enum refuses is INVALID_SCALAR, and
+// the message says what form the type expects: the first sentence of a custom
+// scalar's description, a fixed phrase for the built-ins, an enum's values.
+//
 // Errors returned by resolvers: a *kernel.Error anywhere in the chain becomes
 // a GraphQL error whose extensions.code is its Code (and extensions.field its
 // Field); a context deadline becomes TIMEOUT; anything else is logged and
