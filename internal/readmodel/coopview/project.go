@@ -24,6 +24,9 @@ var _ readmodel.Projection = Register{}
 // Name implements readmodel.Projection.
 func (Register) Name() string { return "coop_register" }
 
+// Version implements readmodel.Projection.
+func (Register) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (Register) Tables() []string {
 	return []string{"coop_cooperatives", "coop_holders", "coop_pledges", "coop_dividends", "coop_payouts", "coop_movements"}

@@ -20,6 +20,9 @@ type Funds struct{}
 // Name implements readmodel.Projection.
 func (Funds) Name() string { return "credit_funds" }
 
+// Version implements readmodel.Projection.
+func (Funds) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (Funds) Tables() []string {
 	return []string{"credit_fund", "credit_fund_claim", "credit_fund_advance", "credit_fund_holding"}

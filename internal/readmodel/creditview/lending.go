@@ -22,6 +22,9 @@ type Lending struct{}
 // Name implements readmodel.Projection.
 func (Lending) Name() string { return "credit_lending" }
 
+// Version implements readmodel.Projection.
+func (Lending) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (Lending) Tables() []string {
 	return []string{"credit_product", "credit_product_tier", "credit_loan", "credit_instalment", "credit_payment"}

@@ -72,6 +72,9 @@ type Notices struct{}
 // Name implements readmodel.Projection.
 func (Notices) Name() string { return "credit_notices" }
 
+// Version implements readmodel.Projection.
+func (Notices) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (Notices) Tables() []string { return []string{"credit_notice"} }
 
