@@ -1,12 +1,10 @@
 package readmodel
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,34 +12,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
-
-// logSink collects a logger's lines, safe for concurrent use.
-type logSink struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *logSink) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(b)
-}
-
-func (s *logSink) logger() *slog.Logger { return slog.New(slog.NewTextHandler(s, nil)) }
-
-// lines returns the lines logged at level ("WARN", "ERROR", ...).
-func (s *logSink) lines(level string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, l := range strings.Split(s.buf.String(), "\n") {
-		if strings.Contains(l, "level="+level+" ") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 // upTo is a Source holding only the events of store up to last: the store
 // restored from an older backup, or with its tail dropped.
@@ -92,14 +64,14 @@ func projected(tb testing.TB, db *DB, store eventstore.Store, proj balances) *Pr
 
 // restart opens db again as a new process would, logging to a new sink, and
 // runs the start-up check against src.
-func restart(tb testing.TB, db *DB, src Source, proj balances) (*Projector, *logSink) {
+func restart(tb testing.TB, db *DB, src Source, proj balances) (*Projector, *logtest.Buffer) {
 	tb.Helper()
 	p, err := NewProjector(context.Background(), db, registry(), proj)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sink := &logSink{}
-	p.Log = sink.logger()
+	sink := &logtest.Buffer{}
+	p.Log = sink.Logger()
 	if err := p.RebuildStale(context.Background(), src); err != nil {
 		tb.Fatal(err)
 	}
@@ -142,8 +114,8 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 		markRows(t, db)
 
 		_, sink := restart(t, db, upTo{store, head}, balances{})
-		if rebuilt(t, db) || len(sink.lines("WARN")) != 0 {
-			t.Fatalf("a checkpoint at the store's last event was rebuilt: %v", sink.lines("WARN"))
+		if rebuilt(t, db) || len(sink.Lines(slog.LevelWarn)) != 0 {
+			t.Fatalf("a checkpoint at the store's last event was rebuilt: %v", sink.Lines(slog.LevelWarn))
 		}
 
 		p, sink := restart(t, db, upTo{store, head - 1}, balances{}) // the last event is gone
@@ -153,7 +125,7 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 		if total, n := balance(t, db, "h"); total != 3 || n != 2 {
 			t.Fatalf("rebuilt balance %d over %d deposits, want 3 over 2", total, n)
 		}
-		warn := sink.lines("WARN")
+		warn := sink.Lines(slog.LevelWarn)
 		if len(warn) != 1 || !strings.Contains(warn[0], "test_balances") || !strings.Contains(warn[0], "past the event store's last event") {
 			t.Fatalf("want one WARN line naming the projection and why, got %q", warn)
 		}
@@ -166,7 +138,7 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 		markRows(t, db)
 
 		_, sink := restart(t, db, store, balances{bump: 1})
-		warn := sink.lines("WARN")
+		warn := sink.Lines(slog.LevelWarn)
 		if !rebuilt(t, db) || len(warn) != 1 || !strings.Contains(warn[0], "version 1, this build projects version 2") {
 			t.Fatalf("a new version: rebuilt %v, WARN %q", rebuilt(t, db), warn)
 		}
@@ -174,8 +146,8 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 			t.Fatalf("rebuilt balance %d, want 5", total)
 		}
 		markRows(t, db)
-		if _, sink := restart(t, db, store, balances{bump: 1}); rebuilt(t, db) || len(sink.lines("WARN")) != 0 {
-			t.Fatalf("the same version was rebuilt again: %q", sink.lines("WARN"))
+		if _, sink := restart(t, db, store, balances{bump: 1}); rebuilt(t, db) || len(sink.Lines(slog.LevelWarn)) != 0 {
+			t.Fatalf("the same version was rebuilt again: %q", sink.Lines(slog.LevelWarn))
 		}
 	})
 
@@ -195,12 +167,12 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 			t.Fatal(err)
 		}
 		p, sink := restart(t, db, store, balances{})
-		if !rebuilt(t, db) || p.Position() != at || len(sink.lines("WARN")) != 1 {
-			t.Fatalf("old checkpoint table: rebuilt %v at %d, WARN %q", rebuilt(t, db), p.Position(), sink.lines("WARN"))
+		if !rebuilt(t, db) || p.Position() != at || len(sink.Lines(slog.LevelWarn)) != 1 {
+			t.Fatalf("old checkpoint table: rebuilt %v at %d, WARN %q", rebuilt(t, db), p.Position(), sink.Lines(slog.LevelWarn))
 		}
 		markRows(t, db)
 		if _, sink := restart(t, db, store, balances{}); rebuilt(t, db) {
-			t.Fatalf("rebuilt again after the version was recorded: %q", sink.lines("WARN"))
+			t.Fatalf("rebuilt again after the version was recorded: %q", sink.Lines(slog.LevelWarn))
 		}
 	})
 }
@@ -237,8 +209,8 @@ func TestApplierLogsAFailureWhenItStartsAndWhenItRecoversOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &logSink{}
-	p.Log = sink.logger()
+	sink := &logtest.Buffer{}
+	p.Log = sink.Logger()
 	go p.ApplyQueued(ctx)
 	rec := deposit(t, store, "x", 1)
 	if err := p.Enqueue(ctx, readAll(t, store)[0]); err != nil {
@@ -253,7 +225,7 @@ func TestApplierLogsAFailureWhenItStartsAndWhenItRecoversOnly(t *testing.T) {
 	if err := p.WaitFor(wctx, rec.Position); err != nil {
 		t.Fatal(err)
 	}
-	errs, infos := sink.lines("ERROR"), sink.lines("INFO")
+	errs, infos := sink.Lines(slog.LevelError), sink.Lines(slog.LevelInfo)
 	if len(errs) != 1 || !strings.Contains(errs[0], "gate closed") {
 		t.Fatalf("want one ERROR line with the error, got %q", errs)
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,29 +19,12 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	projectorfeed "github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.WriteString(string(p))
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // runWorker opens the exchange on dir as `serve` does (router, process
 // managers and their checkpoints, scheduler, HTTP), loading the demo first
@@ -279,7 +261,7 @@ func TestReadModelsAheadOfRestoredEventsAreRebuiltAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var log syncBuffer
+	var log logtest.Buffer
 	runWorker(t, dir, clock, &log, false, func(ctx context.Context, s *server.Server) {
 		at := bid(ctx, t, s, demo.Lvyuan)
 		var count, highest int64
@@ -290,13 +272,7 @@ func TestReadModelsAheadOfRestoredEventsAreRebuiltAtStart(t *testing.T) {
 			t.Fatalf("after a bid at %d the board shows %d bids up to %d fen, want 4 up to 605,000.00", at, count, highest)
 		}
 	})
-	var warns []string
-	for _, l := range strings.Split(log.String(), "\n") {
-		if strings.Contains(l, "level=WARN") {
-			warns = append(warns, l)
-		}
-	}
-	if len(warns) != 1 || !strings.Contains(warns[0], "past the event store's last event") || !strings.Contains(warns[0], "listingview.v1") {
+	if warns := log.Lines(slog.LevelWarn); len(warns) != 1 || !strings.Contains(warns[0], "past the event store's last event") || !strings.Contains(warns[0], "listingview.v1") {
 		t.Fatalf("want one WARN line naming the projections and why, got %q", warns)
 	}
 }
