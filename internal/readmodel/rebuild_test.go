@@ -225,6 +225,9 @@ func TestApplierLogsAFailureWhenItStartsAndWhenItRecoversOnly(t *testing.T) {
 	if err := p.WaitFor(wctx, rec.Position); err != nil {
 		t.Fatal(err)
 	}
+	for deadline := time.Now().Add(5 * time.Second); len(sink.Lines(slog.LevelInfo)) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the recovery is logged just after the commit WaitFor saw
+	}
 	errs, infos := sink.Lines(slog.LevelError), sink.Lines(slog.LevelInfo)
 	if len(errs) != 1 || !strings.Contains(errs[0], "gate closed") {
 		t.Fatalf("want one ERROR line with the error, got %q", errs)
