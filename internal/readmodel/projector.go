@@ -131,8 +131,11 @@ func (p *Projector) addVersionColumn(ctx context.Context) error {
 	}
 	var n int
 	err := p.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('projection_checkpoints') WHERE name = 'version'`).Scan(&n)
-	if err != nil || n > 0 {
-		return err
+	switch {
+	case err != nil:
+		return fmt.Errorf("readmodel: migrate: read projection_checkpoints' columns: %w", err)
+	case n > 0:
+		return nil
 	}
 	return p.db.exec(ctx, add+column)
 }
