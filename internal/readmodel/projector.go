@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,13 +50,15 @@ type Projection interface {
 	Apply(ctx context.Context, tx Tx, e Envelope) error
 }
 
-// Source reads the stored events a projector is fed, with the contract of
-// eventstore.Store's ReadAll: up to max events with Position > after, in
-// order, none at the end. A rebuild must read exactly the events the live
-// feed delivers, or it fails on (or builds rows from) events the live
-// projector never sees: package feed's Source is that selection.
+// Source reads the stored events a projector is fed, with the contracts of
+// eventstore.Store's methods of the same names. ReadAll must select exactly
+// the events the live feed delivers, or a rebuild fails on (or builds rows
+// from) events the live projector never sees: package feed's Source is that
+// selection. ReadStream tells RebuildStale whether the store still holds the
+// event a checkpoint names.
 type Source interface {
 	ReadAll(ctx context.Context, after uint64, max int) ([]eventstore.RecordedEvent, error)
+	ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, max int) ([]eventstore.RecordedEvent, error)
 }
 
 // Projector applies events to projections, checkpointing each in the same
@@ -75,23 +76,37 @@ type Projector struct {
 	applyMu  sync.Mutex // serialises Apply and rebuilds
 	mu       sync.Mutex
 	pos      map[string]uint64   // checkpoint per projection
-	built    map[string]int      // the Version that built each projection's rows, for those with a checkpoint
+	stored   map[string]stored   // what the checkpoint table says of each projection that has a checkpoint
 	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
 	queue    chan eventstore.RecordedEvent
 }
 
-// checkpointTable holds each projection's checkpoint and the Version that
-// wrote it. Databases made before versions were recorded get the column with
-// version 0, which no projection has, so their tables are rebuilt once.
+// stored is what the checkpoint table records of a projection besides its position.
+type stored struct {
+	version       int    // the projection's Version that built the rows
+	stream        string // the stream and version of the event at the checkpoint
+	streamVersion uint64
+}
+
+// checkpointTable holds each projection's checkpoint, the Version that wrote
+// it and which event is at that position. Tables made before the last three
+// columns existed get them with version 0, which no projection has, so their
+// projections are rebuilt once.
 const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
 	name TEXT PRIMARY KEY,
-	position BIGINT NOT NULL,
-	version INTEGER NOT NULL DEFAULT 0
+	position BIGINT NOT NULL
 )`
+
+// checkpointColumns are the columns added to checkpointTable since it was first made.
+var checkpointColumns = [][2]string{
+	{"version", "INTEGER NOT NULL DEFAULT 0"},
+	{"stream", "TEXT NOT NULL DEFAULT ''"},
+	{"stream_version", "BIGINT NOT NULL DEFAULT 0"},
+}
 
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
-	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, built: map[string]int{},
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, stored: map[string]stored{},
 		queue: make(chan eventstore.RecordedEvent, queueSize)}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
@@ -110,8 +125,10 @@ func (p *Projector) migrate(ctx context.Context) error {
 	if err := p.db.exec(ctx, checkpointTable); err != nil {
 		return err
 	}
-	if err := p.addVersionColumn(ctx); err != nil {
-		return err
+	for _, c := range checkpointColumns {
+		if err := p.addCheckpointColumn(ctx, c[0], c[1]); err != nil {
+			return err
+		}
 	}
 	for _, pr := range p.projs {
 		if err := p.db.exec(ctx, pr.Schema(p.db.Dialect)...); err != nil {
@@ -121,23 +138,21 @@ func (p *Projector) migrate(ctx context.Context) error {
 	return nil
 }
 
-// addVersionColumn adds projection_checkpoints.version to a table created
-// before it existed.
-func (p *Projector) addVersionColumn(ctx context.Context) error {
+// addCheckpointColumn adds a column to a checkpoint table made before it existed.
+func (p *Projector) addCheckpointColumn(ctx context.Context, name, typ string) error {
 	const add = `ALTER TABLE projection_checkpoints ADD COLUMN `
-	const column = `version INTEGER NOT NULL DEFAULT 0`
 	if p.db.Dialect == Postgres {
-		return p.db.exec(ctx, add+`IF NOT EXISTS `+column)
+		return p.db.exec(ctx, add+`IF NOT EXISTS `+name+` `+typ)
 	}
 	var n int
-	err := p.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('projection_checkpoints') WHERE name = 'version'`).Scan(&n)
+	err := p.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('projection_checkpoints') WHERE name = $1`, name).Scan(&n)
 	switch {
 	case err != nil:
 		return fmt.Errorf("readmodel: migrate: read projection_checkpoints' columns: %w", err)
 	case n > 0:
 		return nil
 	}
-	return p.db.exec(ctx, add+column)
+	return p.db.exec(ctx, add+name+` `+typ)
 }
 
 // exec runs schema statements in order, outside any transaction.
@@ -155,15 +170,16 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 	defer p.mu.Unlock()
 	for _, pr := range p.projs {
 		var pos uint64
-		var version int
-		err := p.db.QueryRowContext(ctx, `SELECT position, version FROM projection_checkpoints WHERE name = $1`, pr.Name()).Scan(&pos, &version)
+		var st stored
+		err := p.db.QueryRowContext(ctx, `SELECT position, version, stream, stream_version FROM projection_checkpoints WHERE name = $1`,
+			pr.Name()).Scan(&pos, &st.version, &st.stream, &st.streamVersion)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			delete(p.built, pr.Name())
+			delete(p.stored, pr.Name())
 		case err != nil:
 			return fmt.Errorf("readmodel: load checkpoint %s: %w", pr.Name(), err)
 		default:
-			p.built[pr.Name()] = version
+			p.stored[pr.Name()] = st
 		}
 		p.pos[pr.Name()] = pos
 	}
@@ -212,20 +228,22 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	if err := p.applyTx(ctx, p.db.inTx(tx), p.projs, next, recs); err != nil {
 		return err
 	}
-	if err := p.saveCheckpoints(ctx, p.db.inTx(tx), start, next); err != nil {
+	last := recs[len(recs)-1]
+	if err := p.saveCheckpoints(ctx, p.db.inTx(tx), start, next, last); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
 	}
-	p.committed(start, next)
+	p.committed(start, next, last)
 	return nil
 }
 
 // committed records the checkpoints of a committed transaction that moved
-// them from before to after (saveCheckpoints wrote those that changed) and
-// moves Position to the lowest of all.
-func (p *Projector) committed(before, after map[string]uint64) {
+// them from before to after, last being the last event it applied
+// (saveCheckpoints wrote those that changed), and moves Position to the
+// lowest of all.
+func (p *Projector) committed(before, after map[string]uint64, last eventstore.RecordedEvent) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, pr := range p.projs {
@@ -234,9 +252,9 @@ func (p *Projector) committed(before, after map[string]uint64) {
 		case !ok:
 			continue
 		case pos != before[pr.Name()]:
-			p.built[pr.Name()] = pr.Version()
+			p.stored[pr.Name()] = stored{version: pr.Version(), stream: last.Stream, streamVersion: last.Version}
 		case pos == 0:
-			delete(p.built, pr.Name())
+			delete(p.stored, pr.Name())
 		}
 		p.pos[pr.Name()] = pos
 	}
@@ -381,30 +399,29 @@ func (p *Projector) Follow(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// saveCheckpoints writes the checkpoints that moved, with the version of the
-// projection that wrote them, one statement per new position: projections
-// usually move together, so that is one statement a transaction rather than
-// one per projection.
-func (p *Projector) saveCheckpoints(ctx context.Context, tx Tx, before, after map[string]uint64) error {
-	byPos := map[uint64][]Projection{}
+// saveCheckpoints writes the checkpoints that moved from before to after, in
+// one statement. Every projection that moved has applied the transaction's
+// last event, so all are at its position; beside it go the event's stream
+// and version, and the Version of the projection that wrote it.
+func (p *Projector) saveCheckpoints(ctx context.Context, tx Tx, before, after map[string]uint64, last eventstore.RecordedEvent) error {
+	var values, names []string
+	args := []any{last.Position, last.Stream, last.Version}
 	for _, pr := range p.projs {
-		if pos, ok := after[pr.Name()]; ok && pos != before[pr.Name()] {
-			byPos[pos] = append(byPos[pos], pr)
+		if pos, ok := after[pr.Name()]; !ok || pos == before[pr.Name()] {
+			continue
 		}
+		values = append(values, fmt.Sprintf("($%d, $1, $%d, $2, $3)", len(args)+1, len(args)+2))
+		names = append(names, pr.Name())
+		args = append(args, pr.Name(), pr.Version())
 	}
-	for pos, projs := range byPos {
-		slices.SortFunc(projs, func(a, b Projection) int { return strings.Compare(a.Name(), b.Name()) })
-		values, names := make([]string, len(projs)), make([]string, len(projs))
-		args := []any{pos}
-		for i, pr := range projs {
-			values[i], names[i] = fmt.Sprintf("($%d, $1, $%d)", 2*i+2, 2*i+3), pr.Name()
-			args = append(args, pr.Name(), pr.Version())
-		}
-		q := `INSERT INTO projection_checkpoints (name, position, version) VALUES ` + strings.Join(values, ", ") +
-			` ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("readmodel: checkpoint %v at %d: %w", names, pos, err)
-		}
+	if len(values) == 0 {
+		return nil
+	}
+	q := `INSERT INTO projection_checkpoints (name, position, version, stream, stream_version) VALUES ` + strings.Join(values, ", ") +
+		` ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version,
+		stream = excluded.stream, stream_version = excluded.stream_version`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("readmodel: checkpoint %v at %d: %w", names, last.Position, err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 )
 
 // rebuildBatch is how many events a start-up rebuild reads at a time.
@@ -31,54 +33,69 @@ func (p *Projector) Replay(ctx context.Context, src Source, batch int) (int, err
 
 // RebuildStale rebuilds, from src as Replay does, the projections whose
 // tables cannot be continued, and logs one WARN line naming them and why:
-//   - a checkpoint past the last event of src: the events were restored
-//     from an older backup than the read models, or recovery dropped a
-//     damaged tail the read models had applied (continuing would apply
-//     different events at positions already applied, or none);
+//   - a checkpoint naming an event src does not hold: the events were
+//     restored from an older backup than the read models, or recovery
+//     dropped a damaged tail the read models had applied (continuing would
+//     skip the events written at those positions from now on);
 //   - rows built by another Version of the projection.
 //
-// Projections with no checkpoint have nothing to rebuild. Only the process
-// that projects (the worker) calls it, at start, before it is fed.
+// A checkpoint at the store's last event is current. The event is looked up
+// by its stream and version, which every store can read directly (global
+// positions need not be dense, and a store may refuse to read $all from a
+// position that is not an event's). Projections with no checkpoint have
+// nothing to rebuild. Only the process that projects (the worker) calls it,
+// at start, before it is fed.
 func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 	var stale []Projection
-	var why []string
+	var reasons []string         // in order of first appearance
+	who := map[string][]string{} // reason → the projections it applies to
 	p.mu.Lock()
-	pos, built := maps.Clone(p.pos), maps.Clone(p.built)
+	pos, marks := maps.Clone(p.pos), maps.Clone(p.stored)
 	p.mu.Unlock()
-	past := map[uint64]bool{} // per checkpoint: is it past the last event?
 	for _, pr := range p.projs {
-		name, at := pr.Name(), pos[pr.Name()]
-		if at == 0 {
+		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr)
+		if err != nil {
+			return err
+		}
+		if reason == "" {
 			continue
 		}
-		if v := built[name]; v != pr.Version() {
-			stale, why = append(stale, pr), append(why, fmt.Sprintf("%s was built by version %d, this build projects version %d", name, v, pr.Version()))
-			continue
+		if who[reason] == nil {
+			reasons = append(reasons, reason)
 		}
-		if _, ok := past[at]; !ok {
-			// Positions need not be dense: ask for the first event at or
-			// after the checkpoint, which is the checkpoint's own event when
-			// the store still holds it.
-			recs, err := src.ReadAll(ctx, at-1, 1)
-			if err != nil {
-				return fmt.Errorf("readmodel: reading the store at %s's checkpoint: %w", name, err)
-			}
-			past[at] = len(recs) == 0
-		}
-		if past[at] {
-			stale, why = append(stale, pr), append(why, fmt.Sprintf("%s has applied up to position %d, past the event store's last event", name, at))
-		}
+		stale, who[reason] = append(stale, pr), append(who[reason], pr.Name())
 	}
 	if len(stale) == 0 {
 		return nil
 	}
-	names := make([]string, len(stale))
-	for i, pr := range stale {
-		names[i] = pr.Name()
+	var names, why []string
+	for _, r := range reasons {
+		names = append(names, who[r]...)
+		why = append(why, r+" ("+strings.Join(who[r], ", ")+")")
 	}
 	p.log().Warn("rebuilding read models from the event store", "projections", strings.Join(names, ","), "why", strings.Join(why, "; "))
 	_, err := p.rebuild(ctx, src, rebuildBatch, stale)
 	return err
+}
+
+// staleness says why pr, at checkpoint at with st recorded beside it, must
+// be rebuilt, or "" when it can be continued.
+func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection) (string, error) {
+	switch {
+	case at == 0:
+		return "", nil
+	case st.version != pr.Version():
+		return fmt.Sprintf("built by projection version %d, this build projects version %d", st.version, pr.Version()), nil
+	}
+	recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
+	if err != nil {
+		return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+	}
+	// Stores that do not report positions on stream reads give 0.
+	if len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0) {
+		return "", nil
+	}
+	return fmt.Sprintf("applied up to %s@%d (position %d), which the event store does not hold", st.stream, st.streamVersion, at), nil
 }
 
 // rebuild drops and rebuilds projs from src in one transaction.
@@ -110,10 +127,11 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	}
 	after := maps.Clone(before)
 	n := 0
-	for at := uint64(0); ; {
-		recs, err := src.ReadAll(ctx, at, batch)
+	var last eventstore.RecordedEvent
+	for {
+		recs, err := src.ReadAll(ctx, last.Position, batch)
 		if err != nil {
-			return n, fmt.Errorf("readmodel: rebuild: read after %d: %w", at, err)
+			return n, fmt.Errorf("readmodel: rebuild: read after %d: %w", last.Position, err)
 		}
 		if len(recs) == 0 {
 			break
@@ -122,15 +140,15 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 			return n, err
 		}
 		n += len(recs)
-		at = recs[len(recs)-1].Position
+		last = recs[len(recs)-1]
 	}
-	if err := p.saveCheckpoints(ctx, tx, before, after); err != nil {
+	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
 	}
 	p.db.forgetStatements() // they were prepared on the tables just dropped
-	p.committed(before, after)
+	p.committed(before, after, last)
 	return n, nil
 }

@@ -36,6 +36,11 @@ func (s source) ReadAll(ctx context.Context, after uint64, max int) ([]eventstor
 	return messaging.ReadTopic(ctx, s.store, topic, after, max)
 }
 
+// ReadStream implements readmodel.Source.
+func (s source) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, max int) ([]eventstore.RecordedEvent, error) {
+	return s.store.ReadStream(ctx, stream, dir, from, max)
+}
+
 // AddTo adds p to a watermill router as a handler of $all, fed by a
 // subscriber over store that starts after p's own checkpoint, and starts the
 // goroutine that applies what the handler accepts (Projector.ApplyQueued),
