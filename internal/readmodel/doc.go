@@ -28,11 +28,13 @@
 //
 // At start, the worker calls RebuildStale, which rebuilds the same way the
 // projections whose tables cannot be continued, with one WARN line naming
-// them and why: a checkpoint past the store's last event (the events were
-// restored from an older backup than the read models, or recovery dropped a
-// damaged tail the read models had applied; a checkpoint equal to the last
-// event is fine) or rows built by another Version of the projection (raise
-// Version to have a changed projection rebuilt on deployment). Checkpoint
-// tables made before versions were recorded read as version 0, so such
-// data directories are rebuilt once.
+// them and why: a checkpoint whose event the store does not hold (the
+// events were restored from an older backup than the read models, or
+// recovery dropped a damaged tail the read models had applied; a checkpoint
+// at the store's last event is current), or rows built by another Version of
+// the projection (raise Version to have a changed projection rebuilt on
+// deployment). Each checkpoint row names its event by stream and version,
+// which is how the check finds it in any store. Checkpoint tables made
+// before versions were recorded read as version 0, so such data directories
+// are rebuilt once.
 package readmodel
