@@ -84,6 +84,8 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 	switch {
 	case at == 0:
 		return "", nil
+	case st.version == 0:
+		return "built before projection versions were recorded", nil
 	case st.version != pr.Version():
 		return fmt.Sprintf("built by projection version %d, this build projects version %d", st.version, pr.Version()), nil
 	}
