@@ -23,6 +23,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	projectorfeed "github.com/nongjiao/nongjiao/internal/readmodel/feed"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -124,59 +125,7 @@ func dump(t *testing.T, dir string) map[string][]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]string{}
-	for _, table := range tables {
-		out[table] = dumpTable(t, db, table)
-	}
-	return out
-}
-
-func dumpTable(t *testing.T, db *readmodel.DB, table string) []string {
-	t.Helper()
-	var n int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info($1)`, table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	order := make([]string, n)
-	for i := range order {
-		order[i] = fmt.Sprint(i + 1)
-	}
-	rows, err := db.Query(`SELECT * FROM "` + table + `" ORDER BY ` + strings.Join(order, ", "))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, n)
-		ptrs := make([]any, n)
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprintf("%q", vals))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return rmtest.Dump(t, db)
 }
 
 // diff names the tables whose rows differ.
