@@ -83,6 +83,37 @@ func (p Page) Resolve() map[string]any {
 	}
 }
 
+// Connect answers a connection field from its arguments: it checks first,
+// decodes after (the parts of a cursor this connection made; nil on the first
+// page), loads the page and encodes each item's cursor. load returns the
+// page's items, whether more follow and the total count.
+func Connect[T any](args map[string]any, parts int, load func(first int, after []string) ([]T, bool, int, error),
+	cursor func(T) []string, node func(T) any) (any, error) {
+	first, err := PageSize(args)
+	if err != nil {
+		return nil, err
+	}
+	after, err := DecodeCursor(args, parts)
+	if err != nil {
+		return nil, err
+	}
+	items, next, total, err := load(first, after)
+	if err != nil {
+		return nil, err
+	}
+	page := Page{HasNext: next, TotalCount: total}
+	for _, it := range items {
+		page.Nodes = append(page.Nodes, node(it))
+		page.Cursors = append(page.Cursors, EncodeCursor(cursor(it)...))
+	}
+	return page.Resolve(), nil
+}
+
+// NotACursor is the error of an after argument whose parts do not parse.
+func NotACursor() error {
+	return kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
+}
+
 // PageSize reads and checks the `first` argument.
 func PageSize(args map[string]any) (int, error) {
 	n, _ := args["first"].(int)
@@ -107,7 +138,7 @@ func DecodeCursor(args map[string]any, want int) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	parts := strings.Split(string(raw), "\x1f")
 	if err != nil || len(parts) != want {
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
+		return nil, NotACursor()
 	}
 	return parts, nil
 }

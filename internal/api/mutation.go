@@ -13,16 +13,16 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
-// MutationSpec describes one Relay-style mutation.
-type MutationSpec struct {
+// mutationSpec describes one Relay-style mutation; Mutations tables make them.
+type mutationSpec struct {
 	Name        string // e.g. "placeBid"; types are named PlaceBidInput and PlaceBidPayload
 	Description string
 	Roles       []auth.Role                       // who may call it at all
 	Input       graphql.InputObjectConfigFieldMap // the input's fields, without idempotencyKey and clientMutationId
 	Output      graphql.Fields                    // the payload's fields besides clientMutationId, position and duplicate
 	// Run decodes the input, checks the party, sends the command and returns
-	// what it wrote; Payload.Fields resolve Output by name.
-	Run func(ctx context.Context, call Call) (Payload, error)
+	// what it wrote; payload.Fields resolve Output by name.
+	Run func(ctx context.Context, call Call) (payload, error)
 }
 
 // Call is one invocation of a mutation.
@@ -39,8 +39,8 @@ func (c Call) NewID(purpose string) uuid.UUID {
 	return uuid.NewSHA1(c.Meta.CommandID, []byte(purpose))
 }
 
-// Payload is what a mutation returns.
-type Payload struct {
+// payload is what a mutation returns.
+type payload struct {
 	Result app.Result
 	Fields map[string]any
 }
@@ -48,8 +48,8 @@ type Payload struct {
 // idempotencyNamespace scopes command ids derived from idempotency keys.
 var idempotencyNamespace = uuid.MustParse("6f1f3c2e-8a4e-4f7e-9a51-2d0c5b7e9a10")
 
-// Mutation adds a mutation built from spec.
-func (b *Builder) Mutation(spec MutationSpec) {
+// addMutation adds a mutation built from spec.
+func (b *Builder) addMutation(spec mutationSpec) {
 	typeName := upperFirst(spec.Name)
 	inFields := graphql.InputObjectConfigFieldMap{
 		"idempotencyKey":   {Type: graphql.String, Description: "Makes a retry safe: the same caller sending the same key gets the first result and nothing new is written."},
@@ -130,4 +130,123 @@ func OptionalID(in map[string]any, field string) (uuid.UUID, error) {
 		return uuid.Nil, nil
 	}
 	return ID(in, field)
+}
+
+// IDs reads several required ID fields of input at once.
+func IDs(in map[string]any, fields ...string) ([]uuid.UUID, error) {
+	out := make([]uuid.UUID, len(fields))
+	for i, f := range fields {
+		id, err := ID(in, f)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = id
+	}
+	return out, nil
+}
+
+// Arg reads field of input (or of a field's arguments) as a T: the scalars'
+// Go values (string, int, bool, kernel.Money, kernel.Area, time.Time), an
+// enum's typed value, or map[string]any for an input object. The schema has
+// checked types and required fields, so an absent optional field reads as
+// the zero value.
+func Arg[T any](in map[string]any, field string) T {
+	v, _ := in[field].(T)
+	return v
+}
+
+// Args reads a list field of input as []T (nil when absent or empty).
+func Args[T any](in map[string]any, field string) []T {
+	list, _ := in[field].([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i, v := range list {
+		out[i], _ = v.(T)
+	}
+	return out
+}
+
+// Sender sends commands of one aggregate type: an *app.Handler.
+type Sender[C kernel.Command] interface {
+	Handle(ctx context.Context, cmd C, meta app.Meta) (app.Result, error)
+}
+
+// Mutations is an area's table of mutations whose commands go to one
+// aggregate type: each row says who may call it, what its input is and how
+// the input becomes a command; the table sends the command through Handler
+// and answers with the payload.
+type Mutations[C kernel.Command] struct {
+	Handler Sender[C]
+	// ID is the payload field that carries the command's aggregate id
+	// (e.g. "listingId"); empty for none.
+	ID            string
+	IDDescription string
+	Rows          []Mutation[C]
+}
+
+// Mutation is one row of a Mutations table.
+type Mutation[C kernel.Command] struct {
+	Name        string // e.g. "placeBid"; types are named PlaceBidInput and PlaceBidPayload
+	Description string
+	Roles       []auth.Role                       // who may call it at all
+	Input       graphql.InputObjectConfigFieldMap // the input's fields, without idempotencyKey and clientMutationId
+	Output      graphql.Fields                    // the payload's fields besides the table's ID
+	// Decode turns the call into the command: it reads the input, gathers
+	// the facts the command needs from aggregates and checks the caller's
+	// party. The command is not sent when it returns an error.
+	Decode func(ctx context.Context, c Call) (C, error)
+	// Payload returns the Output fields of what the command wrote; nil for
+	// a row whose Output is empty.
+	Payload func(cmd C, res app.Result) map[string]any
+}
+
+// Register adds the table's mutations to b.
+func (t Mutations[C]) Register(b *Builder) {
+	for _, row := range t.Rows {
+		out := graphql.Fields{}
+		if t.ID != "" {
+			out[t.ID] = &graphql.Field{Type: NonNull(graphql.ID), Description: t.IDDescription}
+		}
+		for k, v := range row.Output {
+			out[k] = v
+		}
+		b.addMutation(mutationSpec{
+			Name: row.Name, Description: row.Description, Roles: row.Roles, Input: row.Input, Output: out,
+			Run: func(ctx context.Context, c Call) (payload, error) {
+				cmd, err := row.Decode(ctx, c)
+				if err != nil {
+					return payload{}, err
+				}
+				res, err := t.Handler.Handle(ctx, cmd, c.Meta)
+				if err != nil {
+					return payload{}, err
+				}
+				var fields map[string]any
+				if row.Payload != nil {
+					fields = row.Payload(cmd, res)
+				}
+				if fields == nil {
+					fields = map[string]any{}
+				}
+				if t.ID != "" {
+					fields[t.ID] = cmd.AggregateID().String()
+				}
+				return payload{Result: res, Fields: fields}, nil
+			},
+		})
+	}
+}
+
+// Inputs merges input field maps into a new one: a row's own fields with
+// fields several rows share.
+func Inputs(maps ...graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
+	out := graphql.InputObjectConfigFieldMap{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }

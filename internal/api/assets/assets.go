@@ -26,32 +26,17 @@ type area struct {
 func Register(b *api.Builder, d api.Deps) {
 	a := &area{Deps: d, read: assetview.Reader{DB: d.DB}}
 	a.queries(b)
-	a.registryMutations(b)
-	a.contractMutations(b)
+	a.registryMutations().Register(b)
+	a.packageMutations().Register(b)
+	a.contractMutations().Register(b)
 }
 
-// connection answers a Relay connection field: it reads first and after from
-// args (cursors of parts parts), loads the page and encodes the cursors.
+// connection answers a connection field over an assetview page.
 func connection[T any](args map[string]any, parts int, load func(assetview.Page) ([]T, bool, int, error),
 	cursor func(T) []string, node func(T) any) (any, error) {
-	first, err := api.PageSize(args)
-	if err != nil {
-		return nil, err
-	}
-	after, err := api.DecodeCursor(args, parts)
-	if err != nil {
-		return nil, err
-	}
-	items, next, total, err := load(assetview.Page{First: first, After: after})
-	if err != nil {
-		return nil, err
-	}
-	page := api.Page{HasNext: next, TotalCount: total}
-	for _, it := range items {
-		page.Nodes = append(page.Nodes, node(it))
-		page.Cursors = append(page.Cursors, api.EncodeCursor(cursor(it)...))
-	}
-	return page.Resolve(), nil
+	return api.Connect(args, parts, func(first int, after []string) ([]T, bool, int, error) {
+		return load(assetview.Page{First: first, After: after})
+	}, cursor, node)
 }
 
 func filterInput(name, description string, fields graphql.InputObjectConfigFieldMap) *graphql.ArgumentConfig {
@@ -69,11 +54,11 @@ func filterID(f map[string]any, name string) (uuid.UUID, error) {
 
 func (a *area) queries(b *api.Builder) {
 	b.Query("assets", &graphql.Field{
-		Type:        nonNull(api.Connection(assetType)),
+		Type:        api.NonNull(api.Connection(assetType)),
 		Description: "Registered assets in registration order.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID, Description: "The owning collective."},
-			"type":         {Type: assetTypeEnum},
+			"type":         {Type: api.AssetType},
 			"county":       {Type: graphql.String},
 			"township":     {Type: graphql.String},
 			"village":      {Type: graphql.String},
@@ -90,11 +75,8 @@ func (a *area) queries(b *api.Builder) {
 			if f.Holder, err = filterID(in, "holderId"); err != nil {
 				return nil, err
 			}
-			t, _ := in["type"].(string)
-			f.Type = kernel.AssetType(t)
-			f.County, _ = in["county"].(string)
-			f.Township, _ = in["township"].(string)
-			f.Village, _ = in["village"].(string)
+			f.Type = api.Arg[kernel.AssetType](in, "type")
+			f.County, f.Township, f.Village = api.Arg[string](in, "county"), api.Arg[string](in, "township"), api.Arg[string](in, "village")
 			if e, ok := in["encumbered"].(bool); ok {
 				f.Encumbered = &e
 			}
@@ -131,7 +113,7 @@ func (a *area) queries(b *api.Builder) {
 		},
 	})
 	b.Query("assetPackages", &graphql.Field{
-		Type:        nonNull(api.Connection(packageType)),
+		Type:        api.NonNull(api.Connection(packageType)),
 		Description: "Consolidation packages, oldest first.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetPackageFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID},
@@ -168,7 +150,7 @@ func (a *area) queries(b *api.Builder) {
 		},
 	})
 	b.Query("transferContracts", &graphql.Field{
-		Type:        nonNull(api.Connection(contractType)),
+		Type:        api.NonNull(api.Connection(contractType)),
 		Description: "Land transfer contracts, oldest first.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("TransferContractFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID},
@@ -191,8 +173,7 @@ func (a *area) queries(b *api.Builder) {
 				}
 				*x.dst = id
 			}
-			s, _ := in["status"].(string)
-			f.Status = transfer.Status(s)
+			f.Status = api.Arg[transfer.Status](in, "status")
 			now := a.Clock.Now()
 			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Contract, bool, int, error) {
 				return a.read.Contracts(p.Context, f, pg)

@@ -7,6 +7,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -16,28 +17,28 @@ import (
 )
 
 var (
-	claimStatus = enum("FundClaimStatus", "Where a claim on the fund is.",
+	claimStatus = api.Enum("FundClaimStatus", "Where a claim on the fund is.",
 		fund.ClaimFiled, fund.ClaimApproved, fund.ClaimRejected, fund.ClaimPaid)
-	disposalStage = enum("DisposalStage", "A step of disposing of defaulted collateral, in the order tried (rule 24).",
+	disposalStage = api.Enum("DisposalStage", "A step of disposing of defaulted collateral, in the order tried (rule 24).",
 		fund.StageListing, fund.StageNegotiated, fund.StageTrusteeship)
 
 	claimType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "FundClaim",
 		Description: "A bank's claim for the fund's share of its net principal loss on a defaulted loan (rule 24).",
 		Fields: graphql.Fields{
-			"id":                   {Type: nonNull(graphql.ID)},
-			"bankId":               {Type: nonNull(graphql.ID)},
-			"loanId":               {Type: nonNull(graphql.ID)},
-			"assetId":              {Type: nonNull(graphql.ID)},
-			"principalOutstanding": {Type: nonNull(api.Money), Description: "Unpaid principal at default."},
-			"principalRecovered":   {Type: nonNull(api.Money), Description: "Recovered since from disposal and the borrower."},
-			"netLoss":              {Type: nonNull(api.Money)},
-			"shareBP":              {Type: nonNull(graphql.Int)},
-			"payable":              {Type: nonNull(api.Money), Description: "floor(netLoss × shareBP / 10000), fixed at filing."},
-			"status":               {Type: nonNull(claimStatus)},
+			"id":                   {Type: api.NonNull(graphql.ID)},
+			"bankId":               {Type: api.NonNull(graphql.ID)},
+			"loanId":               {Type: api.NonNull(graphql.ID)},
+			"assetId":              {Type: api.NonNull(graphql.ID)},
+			"principalOutstanding": {Type: api.NonNull(api.Money), Description: "Unpaid principal at default."},
+			"principalRecovered":   {Type: api.NonNull(api.Money), Description: "Recovered since from disposal and the borrower."},
+			"netLoss":              {Type: api.NonNull(api.Money)},
+			"shareBP":              {Type: api.NonNull(graphql.Int)},
+			"payable":              {Type: api.NonNull(api.Money), Description: "floor(netLoss × shareBP / 10000), fixed at filing."},
+			"status":               {Type: api.NonNull(claimStatus)},
 			"rejectionReason":      {Type: graphql.String},
-			"paid":                 {Type: nonNull(api.Money)},
-			"filedAt":              {Type: nonNull(api.DateTime)},
+			"paid":                 {Type: api.NonNull(api.Money)},
+			"filedAt":              {Type: api.NonNull(api.DateTime)},
 			"decidedAt":            {Type: api.DateTime},
 			"paidAt":               {Type: api.DateTime},
 		},
@@ -46,25 +47,25 @@ var (
 		Name:        "RentAdvance",
 		Description: "Rent the fund advanced to a farmer under a transfer contract.",
 		Fields: graphql.Fields{
-			"id":          {Type: nonNull(graphql.ID)},
-			"farmerId":    {Type: nonNull(graphql.ID)},
-			"contractId":  {Type: nonNull(graphql.ID)},
-			"amount":      {Type: nonNull(api.Money)},
-			"outstanding": {Type: nonNull(api.Money)},
-			"advancedAt":  {Type: nonNull(api.DateTime)},
+			"id":          {Type: api.NonNull(graphql.ID)},
+			"farmerId":    {Type: api.NonNull(graphql.ID)},
+			"contractId":  {Type: api.NonNull(graphql.ID)},
+			"amount":      {Type: api.NonNull(api.Money)},
+			"outstanding": {Type: api.NonNull(api.Money)},
+			"advancedAt":  {Type: api.NonNull(api.DateTime)},
 		},
 	})
 	holdingType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "FundHolding",
 		Description: "Collateral the fund bought as buyer of last resort.",
 		Fields: graphql.Fields{
-			"purchaseId": {Type: nonNull(graphql.ID)},
-			"assetId":    {Type: nonNull(graphql.ID)},
-			"loanId":     {Type: nonNull(graphql.ID)},
-			"stage":      {Type: nonNull(disposalStage)},
-			"price":      {Type: nonNull(api.Money)},
-			"boughtAt":   {Type: nonNull(api.DateTime)},
-			"sold":       {Type: nonNull(graphql.Boolean)},
+			"purchaseId": {Type: api.NonNull(graphql.ID)},
+			"assetId":    {Type: api.NonNull(graphql.ID)},
+			"loanId":     {Type: api.NonNull(graphql.ID)},
+			"stage":      {Type: api.NonNull(disposalStage)},
+			"price":      {Type: api.NonNull(api.Money)},
+			"boughtAt":   {Type: api.NonNull(api.DateTime)},
+			"sold":       {Type: api.NonNull(graphql.Boolean)},
 			"proceeds":   {Type: api.Money},
 			"soldAt":     {Type: api.DateTime},
 		},
@@ -73,17 +74,17 @@ var (
 		Name:        "OperationFund",
 		Description: "The rural property operation fund (农村产权运作基金, rule 24).",
 		Fields: graphql.Fields{
-			"id":                  {Type: nonNull(graphql.ID)},
-			"operatorId":          {Type: nonNull(graphql.ID)},
-			"name":                {Type: nonNull(graphql.String)},
-			"compensationShareBP": {Type: nonNull(graphql.Int)},
-			"initialCapital":      {Type: nonNull(api.Money)},
-			"toppedUp":            {Type: nonNull(api.Money)},
-			"capital":             {Type: nonNull(api.Money), Description: "Available now."},
-			"establishedAt":       {Type: nonNull(api.DateTime)},
-			"claims":              lazy(listOf(claimType), "Claims, oldest first; a bank sees only its own."),
-			"advances":            lazy(listOf(advanceType), "Rent advances, oldest first (not shown to banks)."),
-			"holdings":            lazy(listOf(holdingType), "Collateral bought, oldest first."),
+			"id":                  {Type: api.NonNull(graphql.ID)},
+			"operatorId":          {Type: api.NonNull(graphql.ID)},
+			"name":                {Type: api.NonNull(graphql.String)},
+			"compensationShareBP": {Type: api.NonNull(graphql.Int)},
+			"initialCapital":      {Type: api.NonNull(api.Money)},
+			"toppedUp":            {Type: api.NonNull(api.Money)},
+			"capital":             {Type: api.NonNull(api.Money), Description: "Available now."},
+			"establishedAt":       {Type: api.NonNull(api.DateTime)},
+			"claims":              lazy(api.ListOf(claimType), "Claims, oldest first; a bank sees only its own."),
+			"advances":            lazy(api.ListOf(advanceType), "Rent advances, oldest first (not shown to banks)."),
+			"holdings":            lazy(api.ListOf(holdingType), "Collateral bought, oldest first."),
 		},
 	})
 )
@@ -103,7 +104,7 @@ func registerFund(b *api.Builder, d api.Deps) {
 	b.Query("fund", &graphql.Field{
 		Type:        fundType,
 		Description: "The operation fund, or null. The fund role and the exchange see everything; a bank sees the fund's figures and its own claims.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: nonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			viewer, err := api.Require(p.Context, auth.RoleFund, auth.RoleExchange, auth.RoleBank)
 			if err != nil {
@@ -143,54 +144,77 @@ func registerFund(b *api.Builder, d api.Deps) {
 					holdings, err := creditview.FundHoldings(ctx, d.DB, id)
 					return nodes(holdings, err, func(h creditview.Holding) map[string]any {
 						return map[string]any{"purchaseId": h.PurchaseID.String(), "assetId": h.AssetID.String(), "loanId": h.LoanID.String(),
-							"stage": h.Stage, "price": h.Price, "boughtAt": h.BoughtAt, "sold": h.Sold, "proceeds": optionalMoney(h.Proceeds), "soldAt": h.SoldAt}
+							"stage": h.Stage, "price": h.Price, "boughtAt": h.BoughtAt, "sold": h.Sold, "proceeds": api.Nullable(h.Proceeds), "soldAt": h.SoldAt}
 					})
 				}),
 			}, nil
 		},
 	})
+	claimMutations(d).Register(b)
+	fundMutations(d).Register(b)
+}
 
-	b.Mutation(api.MutationSpec{
+// claimMutations are a bank's claims on the fund.
+func claimMutations(d api.Deps) api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: d.App.Funds, Rows: []api.Mutation[fund.Command]{{
 		Name:        "fileFundClaim",
 		Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
-		Roles:       []auth.Role{auth.RoleBank},
+		Roles:       bank,
 		Input: graphql.InputObjectConfigFieldMap{
-			"fundId": {Type: nonNull(graphql.ID)},
-			"loanId": {Type: nonNull(graphql.ID)},
+			"fundId": {Type: api.NonNull(graphql.ID)},
+			"loanId": {Type: api.NonNull(graphql.ID)},
 		},
-		Output: graphql.Fields{"claimId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			got, err := ids(call.Input, "fundId", "loanId")
+		Output: graphql.Fields{"claimId": {Type: api.NonNull(graphql.ID)}},
+		Decode: func(ctx context.Context, call api.Call) (fund.Command, error) {
+			got, err := api.IDs(call.Input, "fundId", "loanId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			loan, err := readLoan(ctx, d, got[1])
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
-			claim := call.NewID("claim")
-			return via(d.App.Funds)(ctx, fund.FileFundClaim{FundID: got[0], ClaimID: claim, By: call.Principal.Party,
+			return fund.FileFundClaim{FundID: got[0], ClaimID: call.NewID("claim"), By: call.Principal.Party,
 				Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
 					Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
-					PrincipalRecovered: loan.principalRecovered}}, call, map[string]any{"claimId": claim.String()})
+					PrincipalRecovered: loan.principalRecovered}}, nil
 		},
-	})
+		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
+			return map[string]any{"claimId": cmd.(fund.FileFundClaim).ClaimID.String()}
+		},
+	}}}
+}
 
-	fundRole := []auth.Role{auth.RoleFund}
-	b.Mutation(api.MutationSpec{
+// fundIn is the input field naming the fund a mutation acts on.
+var fundIn = graphql.InputObjectConfigFieldMap{"fundId": {Type: api.NonNull(graphql.ID)}}
+
+// onFund decodes the operator's step on the fund named by fundId; the fund's
+// decider checks the caller is its operator.
+func onFund(build func(ctx context.Context, call api.Call, id uuid.UUID) (fund.Command, error)) func(context.Context, api.Call) (fund.Command, error) {
+	return func(ctx context.Context, call api.Call) (fund.Command, error) {
+		id, err := api.ID(call.Input, "fundId")
+		if err != nil {
+			return nil, err
+		}
+		return build(ctx, call, id)
+	}
+}
+
+// fundMutations are the fund operator's commands.
+func fundMutations(d api.Deps) api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: d.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{{
 		Name:        "establishFund",
 		Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
 		Roles:       fundRole,
 		Input: graphql.InputObjectConfigFieldMap{
-			"name":                {Type: nonNull(graphql.String)},
+			"name":                {Type: api.NonNull(graphql.String)},
 			"compensationShareBP": {Type: graphql.Int},
 			"initialCapital":      {Type: api.Money},
 		},
-		Output: graphql.Fields{"fundId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Decode: func(_ context.Context, call api.Call) (fund.Command, error) {
 			settings := fund.DefaultSettings()
 			if v, ok := call.Input["compensationShareBP"].(int); ok {
 				settings.CompensationShareBP = v
@@ -198,117 +222,111 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if v, ok := call.Input["initialCapital"].(kernel.Money); ok {
 				settings.InitialCapital = v
 			}
-			id := call.NewID("fund")
-			return via(d.App.Funds)(ctx, fund.EstablishFund{FundID: id, By: call.Principal.Party, Name: str(call.Input, "name"),
-				Settings: settings}, call, map[string]any{"fundId": id.String()})
+			return fund.EstablishFund{FundID: call.NewID("fund"), By: call.Principal.Party, Name: api.Arg[string](call.Input, "name"),
+				Settings: settings}, nil
 		},
-	})
-
-	// operatorSteps are the fund operator's commands on an existing fund.
-	type step struct {
-		name, description string
-		input             graphql.InputObjectConfigFieldMap
-		created           string // the output field of an id the step creates, "" for none
-		command           func(ctx context.Context, call api.Call, fundID, created uuid.UUID) (fund.Command, error)
-	}
-	for _, s := range []step{
-		{"topUpFund", "The operator adds capital.",
-			graphql.InputObjectConfigFieldMap{"amount": {Type: nonNull(api.Money)}, "source": {Type: nonNull(graphql.String)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				return fund.TopUpCapital{FundID: f, By: call.Principal.Party, Amount: money(call.Input, "amount"), Source: str(call.Input, "source")}, nil
-			}},
-		{"approveFundClaim", "The operator accepts a filed claim.",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-			}},
-		{"rejectFundClaim", "The operator refuses a filed claim; the loan may be claimed again.",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}, "reason": {Type: nonNull(graphql.String)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party, Reason: str(call.Input, "reason")}, err
-			}},
-		{"payFundClaim", "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-			}},
-		{"advanceRent", "The operator advances rent due under a transfer contract to a farmer.",
-			graphql.InputObjectConfigFieldMap{"farmerId": {Type: nonNull(graphql.ID)}, "contractId": {Type: nonNull(graphql.ID)},
-				"amount": {Type: nonNull(api.Money)}}, "advanceId",
-			func(ctx context.Context, call api.Call, f, advance uuid.UUID) (fund.Command, error) {
-				got, err := ids(call.Input, "farmerId", "contractId")
-				if err != nil {
-					return nil, err
-				}
-				exists, err := inspect(ctx, d.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
-				if err == nil && !exists {
-					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
-				}
-				return fund.AdvanceRent{FundID: f, AdvanceID: advance, By: call.Principal.Party, Farmer: got[0], ContractID: got[1],
-					Amount: money(call.Input, "amount")}, err
-			}},
-		{"recordRentAdvanceRepayment", "The operator records money paid back on a rent advance.",
-			graphql.InputObjectConfigFieldMap{"advanceId": {Type: nonNull(graphql.ID)}, "amount": {Type: nonNull(api.Money)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				advance, err := api.ID(call.Input, "advanceId")
-				return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: call.Principal.Party, Amount: money(call.Input, "amount")}, err
-			}},
-		{"buyCollateral", "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
+	}, {
+		Name:        "topUpFund",
+		Description: "The operator adds capital.",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}, "source": {Type: api.NonNull(graphql.String)}}),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			return fund.TopUpCapital{FundID: f, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount"), Source: api.Arg[string](call.Input, "source")}, nil
+		}),
+	}, {
+		Name:        "approveFundClaim",
+		Description: "The operator accepts a filed claim.",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, claimIn),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			claim, err := api.ID(call.Input, "claimId")
+			return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
+		}),
+	}, {
+		Name:        "rejectFundClaim",
+		Description: "The operator refuses a filed claim; the loan may be claimed again.",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, claimIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			claim, err := api.ID(call.Input, "claimId")
+			return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, err
+		}),
+	}, {
+		Name:        "payFundClaim",
+		Description: "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, claimIn),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			claim, err := api.ID(call.Input, "claimId")
+			return fund.PayFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
+		}),
+	}, {
+		Name:        "advanceRent",
+		Description: "The operator advances rent due under a transfer contract to a farmer.",
+		Roles:       fundRole,
+		Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
+			"amount": {Type: api.NonNull(api.Money)}}),
+		Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
+		Decode: onFund(func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			got, err := api.IDs(call.Input, "farmerId", "contractId")
+			if err != nil {
+				return nil, err
+			}
+			exists, err := inspect(ctx, d.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
+			if err == nil && !exists {
+				err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
+			}
+			return fund.AdvanceRent{FundID: f, AdvanceID: call.NewID("advanceId"), By: call.Principal.Party, Farmer: got[0], ContractID: got[1],
+				Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
+		}),
+		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
+			return map[string]any{"advanceId": cmd.(fund.AdvanceRent).AdvanceID.String()}
+		},
+	}, {
+		Name:        "recordRentAdvanceRepayment",
+		Description: "The operator records money paid back on a rent advance.",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			advance, err := api.ID(call.Input, "advanceId")
+			return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
+		}),
+	}, {
+		Name: "buyCollateral",
+		Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
 			"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
-			graphql.InputObjectConfigFieldMap{"loanId": {Type: nonNull(graphql.ID)}, "stage": {Type: nonNull(disposalStage)},
-				"unsold": {Type: listOf(disposalStage), Description: "The stages already tried without a sale."},
-				"price":  {Type: nonNull(api.Money)}}, "purchaseId",
-			func(ctx context.Context, call api.Call, f, purchase uuid.UUID) (fund.Command, error) {
-				loanID, err := api.ID(call.Input, "loanId")
-				if err != nil {
-					return nil, err
-				}
-				loan, err := readLoan(ctx, d, loanID)
-				if err != nil {
-					return nil, err
-				}
-				stage, _ := call.Input["stage"].(fund.DisposalStage)
-				var unsold []fund.DisposalStage
-				for _, u := range call.Input["unsold"].([]any) {
-					unsold = append(unsold, u.(fund.DisposalStage))
-				}
-				return fund.BuyCollateral{FundID: f, PurchaseID: purchase, By: call.Principal.Party, AssetID: loan.asset, LoanID: loanID,
-					Stage: stage, Unsold: unsold, Price: money(call.Input, "price")}, nil
-			}},
-		{"sellFundHolding", "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
-			graphql.InputObjectConfigFieldMap{"purchaseId": {Type: nonNull(graphql.ID)}, "proceeds": {Type: nonNull(api.Money)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				purchase, err := api.ID(call.Input, "purchaseId")
-				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: call.Principal.Party, Proceeds: money(call.Input, "proceeds")}, err
-			}},
-	} {
-		s.input["fundId"] = &graphql.InputObjectFieldConfig{Type: nonNull(graphql.ID)}
-		output := graphql.Fields{"fundId": {Type: nonNull(graphql.ID)}}
-		if s.created != "" {
-			output[s.created] = &graphql.Field{Type: nonNull(graphql.ID)}
-		}
-		b.Mutation(api.MutationSpec{
-			Name: s.name, Description: s.description, Roles: fundRole, Input: s.input, Output: output,
-			Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-				id, err := api.ID(call.Input, "fundId")
-				if err != nil {
-					return api.Payload{}, err
-				}
-				var created uuid.UUID
-				fields := map[string]any{"fundId": id.String()}
-				if s.created != "" {
-					created = call.NewID(s.created)
-					fields[s.created] = created.String()
-				}
-				cmd, err := s.command(ctx, call, id, created)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				return via(d.App.Funds)(ctx, cmd, call, fields)
-			},
-		})
-	}
+		Roles: fundRole,
+		Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
+			"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
+			"price":  {Type: api.NonNull(api.Money)}}),
+		Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
+		Decode: onFund(func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			loanID, err := api.ID(call.Input, "loanId")
+			if err != nil {
+				return nil, err
+			}
+			loan, err := readLoan(ctx, d, loanID)
+			if err != nil {
+				return nil, err
+			}
+			return fund.BuyCollateral{FundID: f, PurchaseID: call.NewID("purchaseId"), By: call.Principal.Party, AssetID: loan.asset, LoanID: loanID,
+				Stage: api.Arg[fund.DisposalStage](call.Input, "stage"), Unsold: api.Args[fund.DisposalStage](call.Input, "unsold"),
+				Price: api.Arg[kernel.Money](call.Input, "price")}, nil
+		}),
+		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
+			return map[string]any{"purchaseId": cmd.(fund.BuyCollateral).PurchaseID.String()}
+		},
+	}, {
+		Name:        "sellFundHolding",
+		Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
+		Roles:       fundRole,
+		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
+		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+			purchase, err := api.ID(call.Input, "purchaseId")
+			return fund.SellHolding{FundID: f, PurchaseID: purchase, By: call.Principal.Party, Proceeds: api.Arg[kernel.Money](call.Input, "proceeds")}, err
+		}),
+	}}}
 }
+
+// claimIn is the input field naming a claim on the fund.
+var claimIn = graphql.InputObjectConfigFieldMap{"claimId": {Type: api.NonNull(graphql.ID)}}

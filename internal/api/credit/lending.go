@@ -17,105 +17,105 @@ import (
 )
 
 var (
-	repaymentMethod = enum("RepaymentMethod", "How a loan's principal is repaid (interest: ACT/365 Fixed, to the fen per instalment).",
+	repaymentMethod = api.Enum("RepaymentMethod", "How a loan's principal is repaid (interest: ACT/365 Fixed, to the fen per instalment).",
 		lending.EqualInstalments, lending.EqualPrincipal, lending.InterestOnly)
-	loanStatus = enum("LoanStatus", "Where a loan is in its lifecycle (rule 22).",
+	loanStatus = api.Enum("LoanStatus", "Where a loan is in its lifecycle (rule 22).",
 		lending.StatusApplied, lending.StatusValued, lending.StatusApproved, lending.StatusCollateralRegistered,
 		lending.StatusRejected, lending.StatusRepaying, lending.StatusOverdue, lending.StatusRepaid,
 		lending.StatusDefaulted, lending.StatusRecovered, lending.StatusWrittenOff)
-	recoverySource = enum("RecoverySource", "Where money recovered on a defaulted loan came from.",
+	recoverySource = api.Enum("RecoverySource", "Where money recovered on a defaulted loan came from.",
 		lending.RecoveryDisposal, lending.RecoveryFund, lending.RecoveryBorrower)
 
 	tierType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanTier",
 		Description: "What a borrower holding a credential may borrow under a product (rule 23).",
 		Fields: graphql.Fields{
-			"credential":    {Type: nonNull(graphql.String)},
-			"creditLine":    {Type: nonNull(api.Money), Description: "The most one loan may be."},
-			"maxTermMonths": {Type: nonNull(graphql.Int)},
-			"annualRateBP":  {Type: nonNull(graphql.Int), Description: "Annual interest rate in basis points (435 = 4.35 %)."},
+			"credential":    {Type: api.NonNull(graphql.String)},
+			"creditLine":    {Type: api.NonNull(api.Money), Description: "The most one loan may be."},
+			"maxTermMonths": {Type: api.NonNull(graphql.Int)},
+			"annualRateBP":  {Type: api.NonNull(graphql.Int), Description: "Annual interest rate in basis points (435 = 4.35 %)."},
 		},
 	})
 	productType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanProduct",
 		Description: "A bank's loan product with tiered terms by borrower credential (rule 23).",
 		Fields: graphql.Fields{
-			"id":                      {Type: nonNull(graphql.ID)},
-			"bankId":                  {Type: nonNull(graphql.ID)},
-			"name":                    {Type: nonNull(graphql.String)},
-			"ltvBP":                   {Type: nonNull(graphql.Int), Description: "Loan-to-value cap in basis points of the appraised value."},
-			"defaultAfterDaysOverdue": {Type: nonNull(graphql.Int)},
-			"withdrawn":               {Type: nonNull(graphql.Boolean)},
-			"definedAt":               {Type: nonNull(api.DateTime)},
-			"tiers":                   {Type: listOf(tierType)},
+			"id":                      {Type: api.NonNull(graphql.ID)},
+			"bankId":                  {Type: api.NonNull(graphql.ID)},
+			"name":                    {Type: api.NonNull(graphql.String)},
+			"ltvBP":                   {Type: api.NonNull(graphql.Int), Description: "Loan-to-value cap in basis points of the appraised value."},
+			"defaultAfterDaysOverdue": {Type: api.NonNull(graphql.Int)},
+			"withdrawn":               {Type: api.NonNull(graphql.Boolean)},
+			"definedAt":               {Type: api.NonNull(api.DateTime)},
+			"tiers":                   {Type: api.ListOf(tierType)},
 		},
 	})
 	instalmentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanInstalment",
 		Description: "One scheduled repayment and what has been paid on it.",
 		Fields: graphql.Fields{
-			"no":            {Type: nonNull(graphql.Int)},
-			"dueDate":       {Type: nonNull(api.DateTime), Description: "The Asia/Shanghai calendar date, as midnight UTC."},
-			"days":          {Type: nonNull(graphql.Int), Description: "Days of interest (ACT/365 Fixed)."},
-			"principal":     {Type: nonNull(api.Money)},
-			"interest":      {Type: nonNull(api.Money)},
-			"paidPrincipal": {Type: nonNull(api.Money)},
-			"paidInterest":  {Type: nonNull(api.Money)},
-			"unpaid":        {Type: nonNull(api.Money)},
+			"no":            {Type: api.NonNull(graphql.Int)},
+			"dueDate":       {Type: api.NonNull(api.DateTime), Description: "The Asia/Shanghai calendar date, as midnight UTC."},
+			"days":          {Type: api.NonNull(graphql.Int), Description: "Days of interest (ACT/365 Fixed)."},
+			"principal":     {Type: api.NonNull(api.Money)},
+			"interest":      {Type: api.NonNull(api.Money)},
+			"paidPrincipal": {Type: api.NonNull(api.Money)},
+			"paidInterest":  {Type: api.NonNull(api.Money)},
+			"unpaid":        {Type: api.NonNull(api.Money)},
 		},
 	})
 	paymentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanPayment",
 		Description: "Money received on a loan: a repayment, or a recovery after default.",
 		Fields: graphql.Fields{
-			"kind":                 {Type: nonNull(graphql.String), Description: "REPAYMENT or RECOVERY."},
-			"source":               {Type: nonNull(recoverySource)},
-			"amount":               {Type: nonNull(api.Money)},
-			"principal":            {Type: nonNull(api.Money)},
-			"interest":             {Type: nonNull(api.Money)},
-			"principalOutstanding": {Type: nonNull(api.Money), Description: "Of the schedule after a repayment; of the claim after a recovery."},
-			"at":                   {Type: nonNull(api.DateTime)},
+			"kind":                 {Type: api.NonNull(graphql.String), Description: "REPAYMENT or RECOVERY."},
+			"source":               {Type: api.NonNull(recoverySource)},
+			"amount":               {Type: api.NonNull(api.Money)},
+			"principal":            {Type: api.NonNull(api.Money)},
+			"interest":             {Type: api.NonNull(api.Money)},
+			"principalOutstanding": {Type: api.NonNull(api.Money), Description: "Of the schedule after a repayment; of the claim after a recovery."},
+			"at":                   {Type: api.NonNull(api.DateTime)},
 		},
 	})
 	loanType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Loan",
 		Description: "A loan secured by a rural property right (rule 22). Seen by its bank, its borrower and the exchange.",
 		Fields: graphql.Fields{
-			"id":                   {Type: nonNull(graphql.ID)},
-			"borrowerId":           {Type: nonNull(graphql.ID)},
-			"bankId":               {Type: nonNull(graphql.ID)},
-			"productId":            {Type: nonNull(graphql.ID)},
-			"productName":          {Type: nonNull(graphql.String)},
-			"credential":           {Type: nonNull(graphql.String)},
-			"requested":            {Type: nonNull(api.Money)},
-			"termMonths":           {Type: nonNull(graphql.Int)},
-			"method":               {Type: nonNull(repaymentMethod)},
-			"annualRateBP":         {Type: nonNull(graphql.Int)},
-			"assetId":              {Type: nonNull(graphql.ID), Description: "The pledged right."},
-			"assetType":            {Type: nonNull(graphql.String)},
-			"rightsEnd":            {Type: nonNull(api.DateTime), Description: "When the pledged right ends (rule 9)."},
-			"borrowerIsTransferee": {Type: nonNull(graphql.Boolean)},
+			"id":                   {Type: api.NonNull(graphql.ID)},
+			"borrowerId":           {Type: api.NonNull(graphql.ID)},
+			"bankId":               {Type: api.NonNull(graphql.ID)},
+			"productId":            {Type: api.NonNull(graphql.ID)},
+			"productName":          {Type: api.NonNull(graphql.String)},
+			"credential":           {Type: api.NonNull(graphql.String)},
+			"requested":            {Type: api.NonNull(api.Money)},
+			"termMonths":           {Type: api.NonNull(graphql.Int)},
+			"method":               {Type: api.NonNull(repaymentMethod)},
+			"annualRateBP":         {Type: api.NonNull(graphql.Int)},
+			"assetId":              {Type: api.NonNull(graphql.ID), Description: "The pledged right."},
+			"assetType":            {Type: api.NonNull(api.AssetType)},
+			"rightsEnd":            {Type: api.NonNull(api.DateTime), Description: "When the pledged right ends (rule 9)."},
+			"borrowerIsTransferee": {Type: api.NonNull(graphql.Boolean)},
 			"appraisedValue":       {Type: api.Money},
 			"approved":             {Type: api.Money},
 			"maxByLTV":             {Type: api.Money, Description: "Loan-to-value × appraised value at approval."},
 			"maturesOn":            {Type: api.DateTime},
 			"registrationId":       {Type: graphql.ID, Description: "The collateral registration securing the loan."},
 			"disbursedOn":          {Type: api.DateTime},
-			"principalOutstanding": {Type: nonNull(api.Money)},
-			"status":               {Type: nonNull(loanStatus)},
+			"principalOutstanding": {Type: api.NonNull(api.Money)},
+			"status":               {Type: api.NonNull(loanStatus)},
 			"rejectionReason":      {Type: graphql.String},
 			"overdueSince":         {Type: api.DateTime},
 			"defaultedAt":          {Type: api.DateTime},
-			"defaultedPrincipal":   {Type: nonNull(api.Money)},
-			"claimPrincipal":       {Type: nonNull(api.Money), Description: "Principal still claimed after default."},
-			"claimInterest":        {Type: nonNull(api.Money), Description: "Interest still claimed after default."},
-			"principalRecovered":   {Type: nonNull(api.Money), Description: "From disposal and the borrower (the base of a fund claim's net loss)."},
-			"recovered":            {Type: nonNull(api.Money), Description: "From every source."},
-			"writtenOff":           {Type: nonNull(api.Money)},
-			"appliedAt":            {Type: nonNull(api.DateTime)},
-			"updatedAt":            {Type: nonNull(api.DateTime)},
-			"schedule":             lazy(listOf(instalmentType), "The repayment schedule, once disbursed."),
-			"payments":             lazy(listOf(paymentType), "Repayments and recoveries, oldest first."),
+			"defaultedPrincipal":   {Type: api.NonNull(api.Money)},
+			"claimPrincipal":       {Type: api.NonNull(api.Money), Description: "Principal still claimed after default."},
+			"claimInterest":        {Type: api.NonNull(api.Money), Description: "Interest still claimed after default."},
+			"principalRecovered":   {Type: api.NonNull(api.Money), Description: "From disposal and the borrower (the base of a fund claim's net loss)."},
+			"recovered":            {Type: api.NonNull(api.Money), Description: "From every source."},
+			"writtenOff":           {Type: api.NonNull(api.Money)},
+			"appliedAt":            {Type: api.NonNull(api.DateTime)},
+			"updatedAt":            {Type: api.NonNull(api.DateTime)},
+			"schedule":             lazy(api.ListOf(instalmentType), "The repayment schedule, once disbursed."),
+			"payments":             lazy(api.ListOf(paymentType), "Repayments and recoveries, oldest first."),
 		},
 	})
 	loanFilter = graphql.NewInputObject(graphql.InputObjectConfig{
@@ -130,10 +130,10 @@ var (
 	tierInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "LoanTierInput",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"credential":    {Type: nonNull(graphql.String)},
-			"creditLine":    {Type: nonNull(api.Money)},
-			"maxTermMonths": {Type: nonNull(graphql.Int)},
-			"annualRateBP":  {Type: nonNull(graphql.Int)},
+			"credential":    {Type: api.NonNull(graphql.String)},
+			"creditLine":    {Type: api.NonNull(api.Money)},
+			"maxTermMonths": {Type: api.NonNull(graphql.Int)},
+			"annualRateBP":  {Type: api.NonNull(graphql.Int)},
 		},
 	})
 )
@@ -157,22 +157,18 @@ func paymentNode(p creditview.Payment) map[string]any {
 		"interest": p.Interest, "principalOutstanding": p.PrincipalOutstanding, "at": p.At}
 }
 
-// optionalMoney renders an amount not yet known as null.
-func optionalMoney(m kernel.Money) any {
-	if m == 0 {
-		return nil
-	}
-	return m
-}
-
 // loanNodes renders loans; schedules and payments load in one query each, when asked for.
 func loanNodes(ctx context.Context, d api.Deps, loans []creditview.Loan) []any {
 	loanIDs := make([]uuid.UUID, len(loans))
 	for i, l := range loans {
 		loanIDs[i] = l.ID
 	}
-	schedules := newBatch(func() (map[uuid.UUID][]creditview.Instalment, error) { return creditview.Schedules(ctx, d.DB, loanIDs) })
-	payments := newBatch(func() (map[uuid.UUID][]creditview.Payment, error) { return creditview.Payments(ctx, d.DB, loanIDs) })
+	schedules := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Instalment, error) {
+		return creditview.Schedules(ctx, d.DB, loanIDs)
+	})
+	payments := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Payment, error) {
+		return creditview.Payments(ctx, d.DB, loanIDs)
+	})
 	out := make([]any, len(loans))
 	for i, l := range loans {
 		reason := any(nil)
@@ -182,15 +178,15 @@ func loanNodes(ctx context.Context, d api.Deps, loans []creditview.Loan) []any {
 		out[i] = map[string]any{
 			"id": l.ID.String(), "borrowerId": l.Borrower.String(), "bankId": l.Bank.String(), "productId": l.ProductID.String(),
 			"productName": l.ProductName, "credential": l.Credential, "requested": l.Requested, "termMonths": l.TermMonths,
-			"method": l.Method, "annualRateBP": l.AnnualRateBP, "assetId": l.AssetID.String(), "assetType": string(l.AssetType),
-			"rightsEnd": l.RightsEnd, "borrowerIsTransferee": l.BorrowerIsTransferee, "appraisedValue": optionalMoney(l.AppraisedValue),
-			"approved": optionalMoney(l.Approved), "maxByLTV": optionalMoney(l.MaxByLTV), "maturesOn": l.MaturesOn,
-			"registrationId": idOrNull(l.RegistrationID), "disbursedOn": l.DisbursedOn, "principalOutstanding": l.PrincipalOutstanding,
+			"method": l.Method, "annualRateBP": l.AnnualRateBP, "assetId": l.AssetID.String(), "assetType": l.AssetType,
+			"rightsEnd": l.RightsEnd, "borrowerIsTransferee": l.BorrowerIsTransferee, "appraisedValue": api.Nullable(l.AppraisedValue),
+			"approved": api.Nullable(l.Approved), "maxByLTV": api.Nullable(l.MaxByLTV), "maturesOn": l.MaturesOn,
+			"registrationId": api.Nullable(l.RegistrationID), "disbursedOn": l.DisbursedOn, "principalOutstanding": l.PrincipalOutstanding,
 			"status": l.Status, "rejectionReason": reason, "overdueSince": l.OverdueSince, "defaultedAt": l.DefaultedAt,
 			"defaultedPrincipal": l.DefaultedPrincipal, "claimPrincipal": l.ClaimPrincipal, "claimInterest": l.ClaimInterest,
 			"principalRecovered": l.PrincipalRecovered, "recovered": l.Recovered, "writtenOff": l.WrittenOff,
 			"appliedAt": l.AppliedAt, "updatedAt": l.UpdatedAt,
-			"schedule": of(schedules, l.ID, instalmentNode), "payments": of(payments, l.ID, paymentNode),
+			"schedule": of(ctx, schedules, l.ID, instalmentNode), "payments": of(ctx, payments, l.ID, paymentNode),
 		}
 	}
 	return out
@@ -213,7 +209,7 @@ func loanViewer(ctx context.Context) (bank, borrower uuid.UUID, err error) {
 
 func registerLending(b *api.Builder, d api.Deps) {
 	b.Query("loanProducts", &graphql.Field{
-		Type:        listOf(productType),
+		Type:        api.ListOf(productType),
 		Description: "The loan products on offer (public), oldest first.",
 		Args: graphql.FieldConfigArgument{
 			"bankId":           {Type: graphql.ID, Description: "Only this bank's products."},
@@ -230,7 +226,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 		},
 	})
 	b.Query("loans", &graphql.Field{
-		Type: nonNull(api.Connection(loanType)),
+		Type: api.NonNull(api.Connection(loanType)),
 		Description: "Loans, newest application first. The exchange sees all; a bank only its own; a borrower (bidder or " +
 			"collective) only its own, whatever the filter says.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: loanFilter}}),
@@ -279,7 +275,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 	b.Query("loan", &graphql.Field{
 		Type:        loanType,
 		Description: "One loan with its schedule and payments; null when there is none. FORBIDDEN for another bank's or borrower's loan.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: nonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			bank, borrower, err := loanViewer(p.Context)
 			if err != nil {
@@ -299,8 +295,8 @@ func registerLending(b *api.Builder, d api.Deps) {
 			return loanNodes(p.Context, d, []creditview.Loan{l})[0], nil
 		},
 	})
-	registerProducts(b, d)
-	registerLoanMutations(b, d)
+	productMutations(d).Register(b)
+	loanMutations(d).Register(b)
 }
 
 func readLoanFilter(args map[string]any) (creditview.LoanFilter, error) {
@@ -332,73 +328,58 @@ func terms(in map[string]any, base lending.Terms) lending.Terms {
 	list, _ := in["tiers"].([]any)
 	for _, x := range list {
 		m, _ := x.(map[string]any)
-		t.Tiers = append(t.Tiers, lending.Tier{Credential: str(m, "credential"), CreditLine: money(m, "creditLine"),
-			MaxTermMonths: number(m, "maxTermMonths"), AnnualRateBP: number(m, "annualRateBP")})
+		t.Tiers = append(t.Tiers, lending.Tier{Credential: api.Arg[string](m, "credential"), CreditLine: api.Arg[kernel.Money](m, "creditLine"),
+			MaxTermMonths: api.Arg[int](m, "maxTermMonths"), AnnualRateBP: api.Arg[int](m, "annualRateBP")})
 	}
 	return t
 }
 
-func registerProducts(b *api.Builder, d api.Deps) {
-	bank := []auth.Role{auth.RoleBank}
-	termsInput := graphql.InputObjectConfigFieldMap{
-		"tiers":                   {Type: listOf(tierInput)},
-		"ltvBP":                   {Type: graphql.Int, Description: "Loan-to-value cap in basis points (default 5000 when defining, unchanged when revising)."},
-		"defaultAfterDaysOverdue": {Type: graphql.Int, Description: "Default 90 when defining, unchanged when revising."},
-	}
-	withTerms := func(extra graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
-		for k, v := range termsInput {
-			extra[k] = v
-		}
-		return extra
-	}
-	b.Mutation(api.MutationSpec{
+// productIn is the input field naming the product a mutation acts on.
+var productIn = graphql.InputObjectConfigFieldMap{"productId": {Type: api.NonNull(graphql.ID)}}
+
+// termsIn are the input fields of a product's terms.
+var termsIn = graphql.InputObjectConfigFieldMap{
+	"tiers":                   {Type: api.ListOf(tierInput)},
+	"ltvBP":                   {Type: graphql.Int, Description: "Loan-to-value cap in basis points (default 5000 when defining, unchanged when revising)."},
+	"defaultAfterDaysOverdue": {Type: graphql.Int, Description: "Default 90 when defining, unchanged when revising."},
+}
+
+// productMutations are a bank's loan products.
+func productMutations(d api.Deps) api.Mutations[lending.ProductCommand] {
+	return api.Mutations[lending.ProductCommand]{Handler: d.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{{
 		Name:        "defineLoanProduct",
 		Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
 		Roles:       bank,
-		Input:       withTerms(graphql.InputObjectConfigFieldMap{"name": {Type: nonNull(graphql.String)}}),
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id := call.NewID("product")
-			return via(d.App.Products)(ctx, lending.DefineLoanProduct{ProductID: id, By: call.Principal.Party,
-				Name: str(call.Input, "name"), Terms: terms(call.Input, lending.DefaultTerms())}, call, map[string]any{"productId": id.String()})
+		Input:       api.Inputs(termsIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String)}}),
+		Decode: func(_ context.Context, call api.Call) (lending.ProductCommand, error) {
+			return lending.DefineLoanProduct{ProductID: call.NewID("product"), By: call.Principal.Party,
+				Name: api.Arg[string](call.Input, "name"), Terms: terms(call.Input, lending.DefaultTerms())}, nil
 		},
-	})
-	b.Mutation(api.MutationSpec{
+	}, {
 		Name:        "reviseLoanProduct",
 		Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
 		Roles:       bank,
-		Input:       withTerms(graphql.InputObjectConfigFieldMap{"productId": {Type: nonNull(graphql.ID)}}),
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Input:       api.Inputs(termsIn, productIn),
+		Decode: func(ctx context.Context, call api.Call) (lending.ProductCommand, error) {
 			id, err := api.ID(call.Input, "productId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			current, err := inspect(ctx, d.App.Products, id, func(s lending.ProductState) lending.Terms {
 				return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
 			})
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Products)(ctx, lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party,
-				Terms: terms(call.Input, current)}, call, map[string]any{"productId": id.String()})
+			return lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party, Terms: terms(call.Input, current)}, err
 		},
-	})
-	b.Mutation(api.MutationSpec{
+	}, {
 		Name:        "withdrawLoanProduct",
 		Description: "The product's bank stops taking applications for it.",
 		Roles:       bank,
-		Input:       graphql.InputObjectConfigFieldMap{"productId": {Type: nonNull(graphql.ID)}},
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Input:       productIn,
+		Decode: func(_ context.Context, call api.Call) (lending.ProductCommand, error) {
 			id, err := api.ID(call.Input, "productId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Products)(ctx, lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, call,
-				map[string]any{"productId": id.String()})
+			return lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, err
 		},
-	})
+	}}}
 }
 
 // loanFacts is what resolvers read of a loan before acting on it.
@@ -460,165 +441,163 @@ func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID)
 	return f.col, nil
 }
 
-// loanMutation is a bank's step on one of its loans.
-type loanMutation struct {
-	name, description string
-	input             graphql.InputObjectConfigFieldMap
-	command           func(call api.Call, loan uuid.UUID) (lending.Command, error)
+// loanIn is the input field naming the loan a mutation acts on.
+var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}}
+
+// byBank decodes a bank's step on one of its loans, named by loanId.
+func byBank(d api.Deps, build func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
+	return func(ctx context.Context, call api.Call) (lending.Command, error) {
+		id, err := api.ID(call.Input, "loanId")
+		if err != nil {
+			return nil, err
+		}
+		loan, err := readLoan(ctx, d, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
+			return nil, err
+		}
+		return build(ctx, call, loan, id)
+	}
 }
 
-func registerLoanMutations(b *api.Builder, d api.Deps) {
-	b.Mutation(api.MutationSpec{
+// loanMutations are a loan's life: the borrower's application and
+// repayments, the bank's steps.
+func loanMutations(d api.Deps) api.Mutations[lending.Command] {
+	return api.Mutations[lending.Command]{Handler: d.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{{
 		Name: "applyForLoan",
 		Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
 			"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
 			"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
 		Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
 		Input: graphql.InputObjectConfigFieldMap{
-			"productId":  {Type: nonNull(graphql.ID)},
-			"assetId":    {Type: nonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
-			"credential": {Type: nonNull(graphql.String)},
-			"amount":     {Type: nonNull(api.Money)},
-			"termMonths": {Type: nonNull(graphql.Int)},
-			"method":     {Type: nonNull(repaymentMethod)},
+			"productId":  {Type: api.NonNull(graphql.ID)},
+			"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
+			"credential": {Type: api.NonNull(graphql.String)},
+			"amount":     {Type: api.NonNull(api.Money)},
+			"termMonths": {Type: api.NonNull(graphql.Int)},
+			"method":     {Type: api.NonNull(repaymentMethod)},
 		},
-		Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Decode: func(ctx context.Context, call api.Call) (lending.Command, error) {
 			in := call.Input
-			got, err := ids(in, "productId", "assetId")
+			got, err := api.IDs(in, "productId", "assetId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			product, err := inspect(ctx, d.App.Products, got[0], lending.ProductState.Snapshot)
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			if product.ProductID == uuid.Nil {
-				return api.Payload{}, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
+				return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
 			}
 			col, err := collateralFacts(ctx, d, got[1], call.Principal.Party)
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
-			method, _ := in["method"].(lending.RepaymentMethod)
-			id := call.NewID("loan")
-			return via(d.App.Loans)(ctx, lending.ApplyForLoan{LoanID: id, Borrower: call.Principal.Party, Bank: product.Bank,
-				Product: product, Credential: str(in, "credential"), Amount: money(in, "amount"), TermMonths: number(in, "termMonths"),
-				Method: method, Collateral: col}, call, map[string]any{"loanId": id.String()})
+			return lending.ApplyForLoan{LoanID: call.NewID("loan"), Borrower: call.Principal.Party, Bank: product.Bank,
+				Product: product, Credential: api.Arg[string](in, "credential"), Amount: api.Arg[kernel.Money](in, "amount"),
+				TermMonths: api.Arg[int](in, "termMonths"), Method: api.Arg[lending.RepaymentMethod](in, "method"), Collateral: col}, nil
 		},
-	})
-	b.Mutation(api.MutationSpec{
+	}, {
 		Name:        "repayLoan",
 		Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
 		Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
-		Input: graphql.InputObjectConfigFieldMap{
-			"loanId": {Type: nonNull(graphql.ID)},
-			"amount": {Type: nonNull(api.Money)},
-		},
-		Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+		Decode: func(ctx context.Context, call api.Call) (lending.Command, error) {
 			id, err := api.ID(call.Input, "loanId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			loan, err := readLoan(ctx, d, id)
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			party := loan.borrower
 			if call.Principal.Role == auth.RoleBank {
 				party = loan.bank
 			}
 			if err := api.RequireParty(call.Principal, party, false); err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
-			return via(d.App.Loans)(ctx, lending.RepayLoan{LoanID: id, Amount: money(call.Input, "amount")}, call,
-				map[string]any{"loanId": id.String()})
+			return lending.RepayLoan{LoanID: id, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
 		},
-	})
-	loanID := graphql.InputObjectConfigFieldMap{"loanId": {Type: nonNull(graphql.ID)}}
-	withLoan := func(extra graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
-		extra["loanId"] = loanID["loanId"]
-		return extra
-	}
-	for _, m := range []loanMutation{
-		{"valueCollateral", "The loan's bank records an appraisal of the collateral (a later one replaces it).",
-			withLoan(graphql.InputObjectConfigFieldMap{"value": {Type: nonNull(api.Money)}, "appraiserId": {Type: nonNull(graphql.ID)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				appraiser, err := api.ID(call.Input, "appraiserId")
-				return lending.ValueCollateral{LoanID: loan, By: call.Principal.Party, Value: money(call.Input, "value"), Appraiser: appraiser}, err
-			}},
-		{"approveLoan", "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
+	}, {
+		Name:        "valueCollateral",
+		Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",
+		Roles:       bank,
+		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"value": {Type: api.NonNull(api.Money)}, "appraiserId": {Type: api.NonNull(graphql.ID)}}),
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			appraiser, err := api.ID(call.Input, "appraiserId")
+			return lending.ValueCollateral{LoanID: id, By: call.Principal.Party, Value: api.Arg[kernel.Money](call.Input, "value"), Appraiser: appraiser}, err
+		}),
+	}, {
+		Name: "approveLoan",
+		Description: "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
 			"(rule 22), TERM_EXCEEDS_RIGHT when the loan would outlast the right and RENT_NOT_PAID for a transferee in arrears (rule 9), " +
 			"CONSENT_REQUIRED without the contractor's consent (rule 7).",
-			withLoan(graphql.InputObjectConfigFieldMap{"amount": {Type: nonNull(api.Money)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.ApproveLoan{LoanID: loan, By: call.Principal.Party, Amount: money(call.Input, "amount")}, nil
-			}},
-		{"rejectLoan", "The loan's bank declines an application before approval.",
-			withLoan(graphql.InputObjectConfigFieldMap{"reason": {Type: nonNull(graphql.String)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.RejectLoan{LoanID: loan, By: call.Principal.Party, Reason: str(call.Input, "reason")}, nil
-			}},
-		{"disburseLoan", "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
+		Roles: bank,
+		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.ApproveLoan{LoanID: id, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
+		}),
+	}, {
+		Name:        "rejectLoan",
+		Description: "The loan's bank declines an application before approval.",
+		Roles:       bank,
+		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.RejectLoan{LoanID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
+		}),
+	}, {
+		Name: "disburseLoan",
+		Description: "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
 			"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.DisburseLoan{LoanID: loan, By: call.Principal.Party}, nil
-			}},
-		{"declareLoanDefault", "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.DeclareDefault{LoanID: loan}, nil
-			}},
-		{"recordLoanRecovery", "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
-			withLoan(graphql.InputObjectConfigFieldMap{"source": {Type: nonNull(recoverySource)}, "amount": {Type: nonNull(api.Money)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				source, _ := call.Input["source"].(lending.RecoverySource)
-				return lending.RecordRecovery{LoanID: loan, Source: source, Amount: money(call.Input, "amount")}, nil
-			}},
-		{"writeOffLoan", "The loan's bank writes off what recoveries left of the defaulted loan.",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.WriteOff{LoanID: loan, By: call.Principal.Party}, nil
-			}},
-		{"recordCollateralRegistered", "The loan's bank records the registration securing the approved loan (normally the " +
+		Roles: bank,
+		Input: loanIn,
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.DisburseLoan{LoanID: id, By: call.Principal.Party}, nil
+		}),
+	}, {
+		Name:        "declareLoanDefault",
+		Description: "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
+		Roles:       bank,
+		Input:       loanIn,
+		Decode: byBank(d, func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.DeclareDefault{LoanID: id}, nil
+		}),
+	}, {
+		Name:        "recordLoanRecovery",
+		Description: "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
+		Roles:       bank,
+		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"source": {Type: api.NonNull(recoverySource)}, "amount": {Type: api.NonNull(api.Money)}}),
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.RecordRecovery{LoanID: id, Source: api.Arg[lending.RecoverySource](call.Input, "source"), Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
+		}),
+	}, {
+		Name:        "writeOffLoan",
+		Description: "The loan's bank writes off what recoveries left of the defaulted loan.",
+		Roles:       bank,
+		Input:       loanIn,
+		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+			return lending.WriteOff{LoanID: id, By: call.Principal.Party}, nil
+		}),
+	}, {
+		Name: "recordCollateralRegistered",
+		Description: "The loan's bank records the registration securing the approved loan (normally the " +
 			"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
 			"granted by the borrower and over the loan's asset.",
-			withLoan(graphql.InputObjectConfigFieldMap{"registrationId": {Type: nonNull(graphql.ID)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				reg, err := api.ID(call.Input, "registrationId")
-				return lending.RecordCollateralRegistered{LoanID: loan, RegistrationID: reg}, err
-			}},
-	} {
-		b.Mutation(api.MutationSpec{
-			Name: m.name, Description: m.description, Roles: []auth.Role{auth.RoleBank}, Input: m.input,
-			Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-			Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-				id, err := api.ID(call.Input, "loanId")
-				if err != nil {
-					return api.Payload{}, err
-				}
-				loan, err := readLoan(ctx, d, id)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
-					return api.Payload{}, err
-				}
-				cmd, err := m.command(call, id)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				if rec, ok := cmd.(lending.RecordCollateralRegistered); ok {
-					if err := checkSecures(ctx, d, rec.RegistrationID, loan); err != nil {
-						return api.Payload{}, err
-					}
-				}
-				return via(d.App.Loans)(ctx, cmd, call, map[string]any{"loanId": id.String()})
-			},
-		})
-	}
+		Roles: bank,
+		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
+		Decode: byBank(d, func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+			reg, err := api.ID(call.Input, "registrationId")
+			if err != nil {
+				return nil, err
+			}
+			return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, checkSecures(ctx, d, reg, loan)
+		}),
+	}}}
 }
 
 // checkSecures checks that a registration secures the loan: in force now,

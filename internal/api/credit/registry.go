@@ -9,7 +9,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/api"
-	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
@@ -17,11 +17,11 @@ import (
 )
 
 var (
-	collateralKind = enum("CollateralKind", "What a registration encumbers.",
+	collateralKind = api.Enum("CollateralKind", "What a registration encumbers.",
 		collateral.KindMortgage, collateral.KindSharePledge)
-	registrationStatus = enum("RegistrationStatus", "Where a registration is in its life (rule 21).",
+	registrationStatus = api.Enum("RegistrationStatus", "Where a registration is in its life (rule 21).",
 		collateral.StatusRegistered, collateral.StatusDischarged, collateral.StatusExpired)
-	noticeChange = enum("RegistrationChange", "The step that opened a version of a notice.",
+	noticeChange = api.Enum("RegistrationChange", "The step that opened a version of a notice.",
 		creditview.ChangeRegistered, creditview.ChangeAmended, creditview.ChangeContinued,
 		creditview.ChangeDischarged, creditview.ChangeExpired)
 
@@ -29,14 +29,14 @@ var (
 		Name:        "CollateralNoticeVersion",
 		Description: "A registration as it stood between two changes.",
 		Fields: graphql.Fields{
-			"change":         {Type: nonNull(noticeChange)},
+			"change":         {Type: api.NonNull(noticeChange)},
 			"reason":         {Type: graphql.String, Description: "Of an amendment or discharge."},
-			"grantorId":      {Type: nonNull(graphql.ID)},
-			"securedPartyId": {Type: nonNull(graphql.ID)},
-			"securedAmount":  {Type: nonNull(api.Money)},
-			"end":            {Type: nonNull(api.DateTime)},
-			"status":         {Type: nonNull(registrationStatus)},
-			"effectiveFrom":  {Type: nonNull(api.DateTime)},
+			"grantorId":      {Type: api.NonNull(graphql.ID)},
+			"securedPartyId": {Type: api.NonNull(graphql.ID)},
+			"securedAmount":  {Type: api.NonNull(api.Money)},
+			"end":            {Type: api.NonNull(api.DateTime)},
+			"status":         {Type: api.NonNull(registrationStatus)},
+			"effectiveFrom":  {Type: api.NonNull(api.DateTime)},
 			"effectiveTo":    {Type: api.DateTime, Description: "Null for the current version."},
 		},
 	})
@@ -46,22 +46,22 @@ var (
 		Description: "A collateral registration as a public notice (rule 20): who granted security to whom over what, " +
 			"for how much and how long. The security agreement and loan terms stay with the bank.",
 		Fields: graphql.Fields{
-			"id":             {Type: nonNull(graphql.ID), Description: "The registration id."},
-			"number":         {Type: nonNull(graphql.String), Description: "The registration number, e.g. DJ-1A2B3C4D5E6F."},
-			"kind":           {Type: nonNull(collateralKind)},
-			"grantorId":      {Type: nonNull(graphql.ID)},
-			"securedPartyId": {Type: nonNull(graphql.ID)},
-			"assetId":        {Type: nonNull(graphql.ID), Description: "The mortgaged asset, or the cooperative whose shares are pledged."},
+			"id":             {Type: api.NonNull(graphql.ID), Description: "The registration id."},
+			"number":         {Type: api.NonNull(graphql.String), Description: "The registration number, e.g. DJ-1A2B3C4D5E6F."},
+			"kind":           {Type: api.NonNull(collateralKind)},
+			"grantorId":      {Type: api.NonNull(graphql.ID)},
+			"securedPartyId": {Type: api.NonNull(graphql.ID)},
+			"assetId":        {Type: api.NonNull(graphql.ID), Description: "The mortgaged asset, or the cooperative whose shares are pledged."},
 			"memberId":       {Type: graphql.ID, Description: "Whose shares are pledged (share pledges only)."},
 			"shares":         {Type: graphql.Int, Description: "How many shares are pledged (share pledges only)."},
-			"securedAmount":  {Type: nonNull(api.Money)},
-			"start":          {Type: nonNull(api.DateTime)},
-			"end":            {Type: nonNull(api.DateTime)},
-			"registeredAt":   {Type: nonNull(api.DateTime), Description: "Sets priority (rule 8)."},
-			"status":         {Type: nonNull(registrationStatus), Description: "At the instant searched."},
-			"effectiveFrom":  {Type: nonNull(api.DateTime), Description: "Since when the notice read as shown."},
+			"securedAmount":  {Type: api.NonNull(api.Money)},
+			"start":          {Type: api.NonNull(api.DateTime)},
+			"end":            {Type: api.NonNull(api.DateTime)},
+			"registeredAt":   {Type: api.NonNull(api.DateTime), Description: "Sets priority (rule 8)."},
+			"status":         {Type: api.NonNull(registrationStatus), Description: "At the instant searched."},
+			"effectiveFrom":  {Type: api.NonNull(api.DateTime), Description: "Since when the notice read as shown."},
 			"effectiveTo":    {Type: api.DateTime, Description: "Until when it read as shown; null while it still does."},
-			"history":        lazy(listOf(noticeVersionType), "Every version of the registration, oldest first."),
+			"history":        lazy(api.ListOf(noticeVersionType), "Every version of the registration, oldest first."),
 		},
 	})
 
@@ -69,8 +69,8 @@ var (
 		Name:        "CollateralPriority",
 		Description: "The answer of an ordinal search: of two registrations, which ranks first (rule 8).",
 		Fields: graphql.Fields{
-			"first":  {Type: nonNull(noticeType), Description: "The registration that ranks first: registered earlier (then the smaller number)."},
-			"second": {Type: nonNull(noticeType)},
+			"first":  {Type: api.NonNull(noticeType), Description: "The registration that ranks first: registered earlier (then the smaller number)."},
+			"second": {Type: api.NonNull(noticeType)},
 		},
 	})
 )
@@ -90,17 +90,17 @@ func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, a
 	for i, n := range notices {
 		regs[i] = n.RegistrationID
 	}
-	history := newBatch(func() (map[uuid.UUID][]creditview.Notice, error) {
+	history := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Notice, error) {
 		return creditview.NoticeHistories(ctx, d.DB, regs)
 	})
 	out := make([]map[string]any, len(notices))
 	for i, n := range notices {
 		node := map[string]any{
 			"id": n.RegistrationID.String(), "number": n.Number, "kind": n.Kind, "grantorId": n.Grantor.String(),
-			"securedPartyId": n.SecuredParty.String(), "assetId": n.Asset.String(), "memberId": idOrNull(n.Member),
+			"securedPartyId": n.SecuredParty.String(), "assetId": n.Asset.String(), "memberId": api.Nullable(n.Member),
 			"securedAmount": n.SecuredAmount, "start": n.Start, "end": n.End, "registeredAt": n.RegisteredAt,
 			"status": n.StatusAt(at), "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
-			"history": of(history, n.RegistrationID, versionNode),
+			"history": of(ctx, history, n.RegistrationID, versionNode),
 		}
 		if n.Kind == collateral.KindSharePledge {
 			node["shares"] = n.Shares
@@ -112,7 +112,7 @@ func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, a
 
 func registerRegistry(b *api.Builder, d api.Deps) {
 	b.Query("collateralRegistrations", &graphql.Field{
-		Type: listOf(noticeType),
+		Type: api.ListOf(noticeType),
 		Description: "The public search of the collateral registry (rules 20, 21), in priority order (rule 8: registration time, " +
 			"then number). Give exactly one of assetId (with memberId for a member's pledged shares in a cooperative), grantorId " +
 			"or registrationNumber. Asset and grantor searches return the notices in force at asOf (default: now) exactly as " +
@@ -137,11 +137,11 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 		},
 	})
 	b.Query("collateralPriority", &graphql.Field{
-		Type:        nonNull(priorityType),
+		Type:        api.NonNull(priorityType),
 		Description: "The ordinal search (rules 8, 20): which of two registrations, named by number, ranks first.",
 		Args: graphql.FieldConfigArgument{
-			"a": {Type: nonNull(graphql.String), Description: "A registration number."},
-			"b": {Type: nonNull(graphql.String), Description: "Another registration number."},
+			"a": {Type: api.NonNull(graphql.String), Description: "A registration number."},
+			"b": {Type: api.NonNull(graphql.String), Description: "Another registration number."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			now := d.Clock.Now()
@@ -163,9 +163,15 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			return map[string]any{"first": nodes[0], "second": nodes[1]}, nil
 		},
 	})
+	collateralMutations(d).Register(b)
+}
 
-	bank := []auth.Role{auth.RoleBank}
-	b.Mutation(api.MutationSpec{
+// registrationIn is the input field naming the registration a mutation acts on.
+var registrationIn = graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}
+
+// collateralMutations are the secured party's notices in the collateral registry.
+func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
+	return api.Mutations[collateral.Command]{Handler: d.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{{
 		Name: "registerCollateral",
 		Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
 			"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
@@ -173,134 +179,124 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
 		Roles: bank,
 		Input: graphql.InputObjectConfigFieldMap{
-			"grantorId":     {Type: nonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
-			"kind":          {Type: nonNull(collateralKind)},
-			"assetId":       {Type: nonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
+			"grantorId":     {Type: api.NonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
+			"kind":          {Type: api.NonNull(collateralKind)},
+			"assetId":       {Type: api.NonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
 			"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
 			"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
-			"securedAmount": {Type: nonNull(api.Money)},
-			"start":         {Type: nonNull(api.DateTime)},
-			"end":           {Type: nonNull(api.DateTime)},
+			"securedAmount": {Type: api.NonNull(api.Money)},
+			"start":         {Type: api.NonNull(api.DateTime)},
+			"end":           {Type: api.NonNull(api.DateTime)},
 			"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
 				"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
 		},
-		Output: graphql.Fields{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"number":         {Type: nonNull(graphql.String)},
-		},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		Output: graphql.Fields{"number": {Type: api.NonNull(graphql.String)}},
+		Decode: func(ctx context.Context, call api.Call) (collateral.Command, error) {
 			in := call.Input
-			got, err := ids(in, "grantorId", "assetId")
+			got, err := api.IDs(in, "grantorId", "assetId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			grantor, asset := got[0], got[1]
-			kind, _ := in["kind"].(collateral.Kind)
-			col := collateral.Collateral{Kind: kind, Asset: asset}
+			col := collateral.Collateral{Kind: api.Arg[collateral.Kind](in, "kind"), Asset: asset}
 			id, err := registrationFor(ctx, d, call, grantor, asset)
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			cmd := collateral.RegisterCollateral{RegistrationID: id, By: call.Principal.Party, Number: registrationNumber(id),
-				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
-				Start: instant(in, "start"), End: instant(in, "end")}
-			switch kind {
+				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+				Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
+			switch col.Kind {
 			case collateral.KindSharePledge:
 				if col.Member, err = api.ID(in, "memberId"); err != nil {
-					return api.Payload{}, err
+					return nil, err
 				}
-				col.Shares = int64(number(in, "shares"))
+				col.Shares = int64(api.Arg[int](in, "shares"))
 			default:
 				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, asset, grantor); err != nil {
-					return api.Payload{}, err
+					return nil, err
 				}
 			}
 			cmd.Collateral = col
-			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String(), "number": cmd.Number})
+			return cmd, nil
 		},
-	})
-	b.Mutation(api.MutationSpec{
+		Payload: func(cmd collateral.Command, _ app.Result) map[string]any {
+			return map[string]any{"number": cmd.(collateral.RegisterCollateral).Number}
+		},
+	}, {
 		Name: "amendCollateral",
 		Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
 			"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
 		Roles: bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"reason":         {Type: nonNull(graphql.String)},
+		Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+			"reason":         {Type: api.NonNull(graphql.String)},
 			"securedAmount":  {Type: api.Money},
 			"end":            {Type: api.DateTime},
 			"grantorId":      {Type: graphql.ID},
 			"securedPartyId": {Type: graphql.ID},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
+		}),
+		Decode: func(ctx context.Context, call api.Call) (collateral.Command, error) {
 			in := call.Input
 			id, err := api.ID(in, "registrationId")
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
-			cmd := collateral.AmendCollateral{RegistrationID: id, By: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
-				End: instant(in, "end"), Reason: str(in, "reason")}
+			cmd := collateral.AmendCollateral{RegistrationID: id, By: call.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+				End: api.Arg[time.Time](in, "end"), Reason: api.Arg[string](in, "reason")}
 			if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			reg, err := inspect(ctx, d.App.Collateral, id, func(s collateral.State) collateral.State { return s })
 			if err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			if !reg.Registered() {
-				return api.Payload{}, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
+				return nil, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
 			}
 			if err := api.RequireParty(call.Principal, reg.SecuredParty, false); err != nil {
-				return api.Payload{}, err
+				return nil, err
 			}
 			if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
 				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, reg.Collateral.Asset, cmd.Grantor); err != nil {
-					return api.Payload{}, err
+					return nil, err
 				}
 			}
-			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String()})
+			return cmd, nil
 		},
-	})
-	b.Mutation(api.MutationSpec{
+	}, {
 		Name:        "continueCollateral",
 		Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
 		Roles:       bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"end":            {Type: nonNull(api.DateTime), Description: "The new end date, after the current one."},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "registrationId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Collateral)(ctx, collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party,
-				End: instant(call.Input, "end")}, call, map[string]any{"registrationId": id.String()})
-		},
-	})
-	b.Mutation(api.MutationSpec{
+		Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+			"end": {Type: api.NonNull(api.DateTime), Description: "The new end date, after the current one."},
+		}),
+		Decode: onRegistration(func(call api.Call, id uuid.UUID) (collateral.Command, error) {
+			return collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party, End: api.Arg[time.Time](call.Input, "end")}, nil
+		}),
+	}, {
 		Name:        "dischargeCollateral",
 		Description: "The secured party discharges its registration; discharge is final (rule 21).",
 		Roles:       bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"reason":         {Type: nonNull(graphql.String)},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "registrationId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Collateral)(ctx, collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party,
-				Reason: str(call.Input, "reason")}, call, map[string]any{"registrationId": id.String()})
-		},
-	})
+		Input:       api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+		Decode: onRegistration(func(call api.Call, id uuid.UUID) (collateral.Command, error) {
+			return collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
+		}),
+	}}}
+}
+
+// onRegistration decodes a mutation on the registration named by
+// registrationId; the registry's decider checks the caller is its secured party.
+func onRegistration(build func(call api.Call, id uuid.UUID) (collateral.Command, error)) func(context.Context, api.Call) (collateral.Command, error) {
+	return func(_ context.Context, call api.Call) (collateral.Command, error) {
+		id, err := api.ID(call.Input, "registrationId")
+		if err != nil {
+			return nil, err
+		}
+		return build(call, id)
+	}
 }
 
 // noticeSearch reads the search arguments: exactly one criterion.

@@ -48,7 +48,7 @@ type feedEvent struct {
 	Via          listing.Via
 }
 
-var feedKindEnum = api.StringEnum("AuctionEventKind", "What happened on the live board.",
+var feedKindEnum = api.Enum("AuctionEventKind", "What happened on the live board.",
 	FeedSubscribed, FeedOpened, FeedBid, FeedExtended, FeedClosed, FeedPriorityWindow, FeedPriorityUsed, FeedAwarded, FeedUnsold,
 	FeedSuspended, FeedResumed)
 
@@ -57,41 +57,34 @@ var feedType = graphql.NewObject(graphql.ObjectConfig{
 	Description: "One event of a listing's live auction. Bidder ids are null except for the exchange and " +
 		"the bidder itself (rule 14); the reserve price never appears.",
 	Fields: graphql.Fields{
-		"kind": field(nonNull(feedKindEnum), "", func(e feedEvent) any { return string(e.Kind) }),
-		"position": field(api.Position, "The event's store position: send it as X-Nongjiao-After-Position to query the board as of this event. Null for SUBSCRIBED.",
+		"kind": api.Field(api.NonNull(feedKindEnum), "", func(e feedEvent) any { return e.Kind }),
+		"position": api.Field(api.Position, "The event's store position: send it as X-Nongjiao-After-Position to query the board as of this event. Null for SUBSCRIBED.",
 			func(e feedEvent) any {
 				if e.Position == 0 {
 					return nil
 				}
 				return e.Position
 			}),
-		"status": field(statusEnum, "SUBSCRIBED: the listing's status.", func(e feedEvent) any { return optString(string(e.Status)) }),
-		"at":     field(nonNull(api.DateTime), "", func(e feedEvent) any { return e.At }),
-		"seq":    field(graphql.Int, "BID: the bid's number in the round; SUBSCRIBED: the bids so far.", func(e feedEvent) any { return optInt(e.Seq) }),
-		"bidderNumber": field(graphql.Int, "BID: the bidder; SUBSCRIBED: the leader; CLOSED (sold), PRIORITY_USED, AWARDED: the buyer.",
-			func(e feedEvent) any { return optInt(e.BidderNumber) }),
-		"bidderId": field(graphql.ID, "As bidderNumber, for the exchange and the bidder itself only.", func(e feedEvent) any { return e.BidderID }),
-		"amount":   field(api.Money, "BID: the amount; SUBSCRIBED: the highest bid; CLOSED, PRIORITY_WINDOW, PRIORITY_USED, AWARDED: the price.", func(e feedEvent) any { return optMoney(e.Amount) }),
-		"closesAt": field(api.DateTime, "SUBSCRIBED, EXTENDED, RESUMED: the auction's close now; PRIORITY_WINDOW: the window's end; AWARDED: the payment deadline.",
-			func(e feedEvent) any { return optTime(e.ClosesAt) }),
-		"previousClosesAt": field(api.DateTime, "EXTENDED: the close before this extension.", func(e feedEvent) any { return optTime(e.Previous) }),
-		"sold": field(graphql.Boolean, "CLOSED: whether there was a sale (false without bids or below the reserve).", func(e feedEvent) any {
+		"status": api.Field(statusEnum, "SUBSCRIBED: the listing's status.", func(e feedEvent) any { return api.Nullable(e.Status) }),
+		"at":     api.Field(api.NonNull(api.DateTime), "", func(e feedEvent) any { return e.At }),
+		"seq":    api.Field(graphql.Int, "BID: the bid's number in the round; SUBSCRIBED: the bids so far.", func(e feedEvent) any { return api.Nullable(e.Seq) }),
+		"bidderNumber": api.Field(graphql.Int, "BID: the bidder; SUBSCRIBED: the leader; CLOSED (sold), PRIORITY_USED, AWARDED: the buyer.",
+			func(e feedEvent) any { return api.Nullable(e.BidderNumber) }),
+		"bidderId": api.Field(graphql.ID, "As bidderNumber, for the exchange and the bidder itself only.", func(e feedEvent) any { return e.BidderID }),
+		"amount":   api.Field(api.Money, "BID: the amount; SUBSCRIBED: the highest bid; CLOSED, PRIORITY_WINDOW, PRIORITY_USED, AWARDED: the price.", func(e feedEvent) any { return api.Nullable(e.Amount) }),
+		"closesAt": api.Field(api.DateTime, "SUBSCRIBED, EXTENDED, RESUMED: the auction's close now; PRIORITY_WINDOW: the window's end; AWARDED: the payment deadline.",
+			func(e feedEvent) any { return api.Nullable(e.ClosesAt) }),
+		"previousClosesAt": api.Field(api.DateTime, "EXTENDED: the close before this extension.", func(e feedEvent) any { return api.Nullable(e.Previous) }),
+		"sold": api.Field(graphql.Boolean, "CLOSED: whether there was a sale (false without bids or below the reserve).", func(e feedEvent) any {
 			if e.Sold == nil {
 				return nil
 			}
 			return *e.Sold
 		}),
-		"via":    field(viaEnum, "AWARDED: how the buyer won.", func(e feedEvent) any { return optString(string(e.Via)) }),
-		"reason": field(graphql.String, "UNSOLD, SUSPENDED: why.", func(e feedEvent) any { return optString(e.Reason) }),
+		"via":    api.Field(viaEnum, "AWARDED: how the buyer won.", func(e feedEvent) any { return api.Nullable(e.Via) }),
+		"reason": api.Field(graphql.String, "UNSOLD, SUSPENDED: why.", func(e feedEvent) any { return api.Nullable(e.Reason) }),
 	},
 })
-
-func optInt(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
 
 // registerFeed adds the auctionFeed subscription: a SUBSCRIBED event with
 // the auction as it stands, then every later event of the listing, masked for
@@ -101,7 +94,7 @@ func optInt(n int) any {
 // lags too far behind (the hub drops it: resubscribe).
 func registerFeed(b *api.Builder, m mutations) {
 	b.Subscription("auctionFeed", &graphql.Field{
-		Type:        nonNull(feedType),
+		Type:        api.NonNull(feedType),
 		Description: "A listing's live auction: a snapshot, then bids, extensions, the close, the priority window and the award.",
 		Args:        graphql.FieldConfigArgument{"listingId": {Type: graphql.NewNonNull(graphql.ID)}},
 		Subscribe: func(p graphql.ResolveParams) (any, error) {

@@ -11,6 +11,6 @@ func Register(b *api.Builder, d api.Deps) {
 	q := queries{d: d}
 	q.register(b)
 	m := mutations{d: d}
-	m.register(b)
+	m.table().Register(b)
 	registerFeed(b, m)
 }
