@@ -239,6 +239,19 @@ func (t Mutations[C]) Register(b *Builder) {
 	}
 }
 
+// On decodes a mutation on the existing aggregate named by the required ID
+// field of the input: build makes the command for that id.
+func On[C kernel.Command](field string, build func(ctx context.Context, c Call, id uuid.UUID) (C, error)) func(context.Context, Call) (C, error) {
+	return func(ctx context.Context, c Call) (C, error) {
+		id, err := ID(c.Input, field)
+		if err != nil {
+			var none C
+			return none, err
+		}
+		return build(ctx, c, id)
+	}
+}
+
 // Inputs merges input field maps into a new one: a row's own fields with
 // fields several rows share.
 func Inputs(maps ...graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {

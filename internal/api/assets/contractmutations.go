@@ -61,17 +61,6 @@ func (a *area) inspectContract(ctx context.Context, id uuid.UUID, fn func(transf
 	return nil
 }
 
-// onContract decodes a mutation on the contract named by contractId.
-func onContract(build func(c api.Call, id uuid.UUID) (transfer.Command, error)) func(context.Context, api.Call) (transfer.Command, error) {
-	return func(_ context.Context, c api.Call) (transfer.Command, error) {
-		id, err := api.ID(c.Input, "contractId")
-		if err != nil {
-			return nil, err
-		}
-		return build(c, id)
-	}
-}
-
 // contractMutations are the steps of a land transfer contract. Commands
 // that name the caller as their actor (By) leave the party check to the
 // contract's decider.
@@ -116,11 +105,7 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 		Name: "signAwardedTransferContract", Roles: parties,
 		Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
 		Input:       api.Inputs(contractIn, documentIn),
-		Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			var t transfer.Terms
 			if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
 				return nil, err
@@ -129,19 +114,19 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 				return nil, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
 			}
 			return transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, nil
-		},
+		}),
 	}, {
 		Name: "fileTransferContract", Roles: collectiveOnly,
 		Description: "The owning collective records the contract's filing (备案) with it.",
 		Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"filingNo": {Type: api.NonNull(graphql.String)}}),
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: api.Arg[string](c.Input, "filingNo")}, nil
 		}),
 	}, {
 		Name: "registerTransferContract", Roles: []auth.Role{auth.RoleExchange},
 		Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
 		Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"registrationNo": {Type: api.NonNull(graphql.String)}}),
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.RegisterContract{ContractID: id, RegistrationNo: api.Arg[string](c.Input, "registrationNo")}, nil
 		}),
 	}, {
@@ -149,11 +134,7 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 		Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
 			"The fund's rent advances reach the contract through a process manager, not through this mutation.",
 		Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			var transferee uuid.UUID
 			if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
 				return nil, err
@@ -162,7 +143,7 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 				return nil, err
 			}
 			return transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
-		},
+		}),
 	}, {
 		Name: "terminateTransferContract", Roles: parties,
 		Description: "Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, " +
@@ -171,7 +152,7 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 			"reason":    {Type: api.NonNull(reasonEnum)},
 			"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
 		}),
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: api.Arg[transfer.Reason](c.Input, "reason"),
 				Document: document(c.Input, "document"), IdleSince: api.Arg[time.Time](c.Input, "idleSince")}, nil
 		}),
@@ -184,7 +165,7 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 			"frequency":     {Type: api.NonNull(frequencyEnum)},
 			"respondBy":     {Type: api.NonNull(api.DateTime)},
 		}),
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end"),
 				RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
 				RespondBy: api.Arg[time.Time](c.Input, "respondBy")}, nil
@@ -193,14 +174,14 @@ func (a *area) contractMutations() api.Mutations[transfer.Command] {
 		Name: "acceptRenewal", Roles: parties,
 		Description: "The transferee accepts the renewal offer in writing before its deadline.",
 		Input:       api.Inputs(contractIn, documentIn),
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}, nil
 		}),
 	}, {
 		Name: "declineRenewal", Roles: parties,
 		Description: "The transferee waives its renewal priority.",
 		Input:       contractIn,
-		Decode: onContract(func(c api.Call, id uuid.UUID) (transfer.Command, error) {
+		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
 			return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}, nil
 		}),
 	}, {

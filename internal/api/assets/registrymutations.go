@@ -126,11 +126,7 @@ func (a *area) registryMutations() api.Mutations[registry.Command] {
 			"end":         {Type: api.NonNull(api.DateTime)},
 			"document":    {Type: api.NonNull(documentInput), Description: "The household's signed entrustment letter."},
 		}),
-		Decode: func(ctx context.Context, c api.Call) (registry.Command, error) {
-			id, err := api.ID(c.Input, "assetId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("assetId", func(ctx context.Context, c api.Call, id uuid.UUID) (registry.Command, error) {
 			entrustee, err := api.OptionalID(c.Input, "entrusteeId")
 			if err != nil {
 				return nil, err
@@ -150,18 +146,14 @@ func (a *area) registryMutations() api.Mutations[registry.Command] {
 				AssetID: id, By: household, Entrustee: entrustee, Collective: c.Principal.Party, Scope: scope,
 				Start: api.Arg[time.Time](c.Input, "start"), End: api.Arg[time.Time](c.Input, "end"), Source: source(c.Input, "document"),
 			}, nil
-		},
+		}),
 	}, {
 		Name: "revokeEntrustment", Roles: collectiveOnly,
 		Description: "The owning collective records the household's written revocation of its entrustment.",
 		Input: api.Inputs(assetIn, graphql.InputObjectConfigFieldMap{
 			"document": {Type: api.NonNull(documentInput), Description: "The household's signed revocation."},
 		}),
-		Decode: func(ctx context.Context, c api.Call) (registry.Command, error) {
-			id, err := api.ID(c.Input, "assetId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("assetId", func(ctx context.Context, c api.Call, id uuid.UUID) (registry.Command, error) {
 			var household uuid.UUID
 			if err := a.ownAsset(ctx, c.Principal, id, func(s registry.State) {
 				if household = s.Contractor; s.Entrustment != nil {
@@ -171,7 +163,7 @@ func (a *area) registryMutations() api.Mutations[registry.Command] {
 				return nil, err
 			}
 			return registry.RevokeEntrustment{AssetID: id, By: household, Source: source(c.Input, "document")}, nil
-		},
+		}),
 	}, {
 		Name: "recordConsent", Roles: collectiveOnly,
 		Description: "The owning collective records the contracting household's written consent for a transferee to re-transfer or mortgage the management right (rule 7).",
@@ -248,9 +240,8 @@ func (a *area) packageMutations() api.Mutations[registry.PackageCommand] {
 		Name: "sealPackage", Roles: collectiveOnly,
 		Description: "The package's collective closes it for listing; it must hold a plot.",
 		Input:       packageIn,
-		Decode: func(_ context.Context, c api.Call) (registry.PackageCommand, error) {
-			id, err := api.ID(c.Input, "packageId")
-			return registry.SealPackage{PackageID: id, By: c.Principal.Party}, err
-		},
+		Decode: api.On("packageId", func(_ context.Context, c api.Call, id uuid.UUID) (registry.PackageCommand, error) {
+			return registry.SealPackage{PackageID: id, By: c.Principal.Party}, nil
+		}),
 	}}}
 }

@@ -83,7 +83,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"household":     idIn,
 		},
 		Output: graphql.Fields{"memberId": {Type: nonNullID}},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			member, err := api.OptionalID(c.Input, "member")
 			if err != nil {
 				return nil, err
@@ -105,7 +105,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"cooperativeId": coopIn,
 			"allocations":   {Type: api.ListOf(allocationInput)},
 		},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			list := api.Args[map[string]any](c.Input, "allocations")
 			cmd := coop.AllocateShares{CoopID: id, Allocations: make([]coop.Allocation, len(list))}
 			for i, in := range list {
@@ -124,7 +124,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "from": idIn, "to": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
 		},
-		Decode: m.onCooperative(true, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(true, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			got, err := api.IDs(c.Input, "from", "to")
 			if err != nil {
 				return nil, err
@@ -139,7 +139,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "holder": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
 		},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			holder, err := api.ID(c.Input, "holder")
 			return coop.RedeemShares{CoopID: id, Holder: holder, Class: api.Arg[coop.ShareClass](c.Input, "class"),
 				Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, err
@@ -151,7 +151,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: graphql.NewNonNull(api.DateTime)},
 		},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			holder, err := api.ID(c.Input, "holder")
 			return coop.RecordDeath{CoopID: id, Holder: holder, DiedOn: api.Arg[time.Time](c.Input, "diedOn")}, err
 		}),
@@ -163,7 +163,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"cooperativeId": coopIn, "deceased": idIn, "heir": idIn,
 			"heirHousehold": {Type: graphql.ID, Description: "Required for an heir from outside the cooperative."},
 		},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			got, err := api.IDs(c.Input, "deceased", "heir")
 			if err != nil {
 				return nil, err
@@ -191,20 +191,17 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Description: "The pledgee bank releases its pledge; the shares are free again.",
 		Roles:       bank,
 		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "pledgeId": idIn},
-		Decode: func(_ context.Context, c api.Call) (coop.Command, error) {
-			got, err := api.IDs(c.Input, "cooperativeId", "pledgeId")
-			if err != nil {
-				return nil, err
-			}
-			return coop.ReleasePledge{CoopID: got[0], PledgeID: got[1], By: c.Principal.Party}, nil
-		},
+		Decode: api.On("cooperativeId", func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+			pledge, err := api.ID(c.Input, "pledgeId")
+			return coop.ReleasePledge{CoopID: id, PledgeID: pledge, By: c.Principal.Party}, err
+		}),
 	}, {
 		Name:        "declareDividend",
 		Description: "Declares a dividend against the register as it stands now; the payouts sum exactly to the amount (rule 19).",
 		Roles:       collective,
 		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: graphql.NewNonNull(api.Money)}},
 		Output:      graphql.Fields{"dividendId": {Type: nonNullID}},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
 		}),
 		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
@@ -215,7 +212,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Description: "Records that a declared dividend's payouts were paid.",
 		Roles:       collective,
 		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "dividendId": idIn},
-		Decode: m.onCooperative(false, func(c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			dividend, err := api.ID(c.Input, "dividendId")
 			return coop.PayDividend{CoopID: id, DividendID: dividend}, err
 		}),
@@ -249,12 +246,8 @@ func found(_ context.Context, c api.Call) (coop.Command, error) {
 // onCooperative decodes a mutation on the cooperative named by the input's
 // cooperativeId: it checks the caller is the cooperative's collective (or the
 // exchange, when exchangeToo), then builds the command.
-func (m mutations) onCooperative(exchangeToo bool, build func(c api.Call, coopID uuid.UUID) (coop.Command, error)) func(context.Context, api.Call) (coop.Command, error) {
-	return func(ctx context.Context, c api.Call) (coop.Command, error) {
-		id, err := api.ID(c.Input, "cooperativeId")
-		if err != nil {
-			return nil, err
-		}
+func (m mutations) onCooperative(exchangeToo bool, build func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error)) func(context.Context, api.Call) (coop.Command, error) {
+	return api.On("cooperativeId", func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 		var founded bool
 		var collective uuid.UUID
 		if err := m.d.App.Coops.Inspect(ctx, id, func(s coop.State, _ uint64) { founded, collective = s.Founded, s.Collective }); err != nil {
@@ -266,8 +259,8 @@ func (m mutations) onCooperative(exchangeToo bool, build func(c api.Call, coopID
 		if err := api.RequireParty(c.Principal, collective, exchangeToo); err != nil {
 			return nil, err
 		}
-		return build(c, id)
-	}
+		return build(ctx, c, id)
+	})
 }
 
 // pledgeErrors sends coop commands, naming the registration in the error of a

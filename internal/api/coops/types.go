@@ -213,15 +213,7 @@ var dividendType = graphql.NewObject(graphql.ObjectConfig{
 			Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"holder": {Type: graphql.ID, Description: "Only this holder's payout."}}),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				d := p.Source.(dividendNode)
-				pledgee, err := registerAudience(p.Context, d.collective)
-				if err != nil {
-					return nil, err
-				}
-				holder, err := api.OptionalID(p.Args, "holder")
-				if err != nil {
-					return nil, err
-				}
-				return page(p.Args, coopview.PayoutKey, func(pg coopview.Page) (coopview.Result[coop.Payout], error) {
+				return registerPage(p, d.collective, coopview.PayoutKey, func(pledgee, holder uuid.UUID, pg coopview.Page) (coopview.Result[coop.Payout], error) {
 					return coopview.Payouts(p.Context, d.db, d.CoopID, d.ID, coopview.PayoutFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -249,15 +241,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			}),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				c := p.Source.(coopNode)
-				pledgee, err := registerAudience(p.Context, c.Collective)
-				if err != nil {
-					return nil, err
-				}
-				holder, err := api.OptionalID(p.Args, "holder")
-				if err != nil {
-					return nil, err
-				}
-				return page(p.Args, coopview.Holder.Key, func(pg coopview.Page) (coopview.Result[coopview.Holder], error) {
+				return registerPage(p, c.Collective, coopview.Holder.Key, func(pledgee, holder uuid.UUID, pg coopview.Page) (coopview.Result[coopview.Holder], error) {
 					return coopview.Holders(p.Context, c.db, c.ID, coopview.HolderFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -271,16 +255,8 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			}),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				c := p.Source.(coopNode)
-				pledgee, err := registerAudience(p.Context, c.Collective)
-				if err != nil {
-					return nil, err
-				}
-				holder, err := api.OptionalID(p.Args, "holder")
-				if err != nil {
-					return nil, err
-				}
-				status, _ := p.Args["status"].(coopview.PledgeStatus)
-				return page(p.Args, coopview.Pledge.Key, func(pg coopview.Page) (coopview.Result[coopview.Pledge], error) {
+				status := api.Arg[coopview.PledgeStatus](p.Args, "status")
+				return registerPage(p, c.Collective, coopview.Pledge.Key, func(pledgee, holder uuid.UUID, pg coopview.Page) (coopview.Result[coopview.Pledge], error) {
 					return coopview.Pledges(p.Context, c.db, c.ID, coopview.PledgeFilter{Pledgee: pledgee, Holder: holder, Status: status}, pg)
 				})
 			},
@@ -321,15 +297,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			}),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				c := p.Source.(coopNode)
-				pledgee, err := registerAudience(p.Context, c.Collective)
-				if err != nil {
-					return nil, err
-				}
-				holder, err := api.OptionalID(p.Args, "holder")
-				if err != nil {
-					return nil, err
-				}
-				return page(p.Args, coopview.Movement.Key, func(pg coopview.Page) (coopview.Result[coopview.Movement], error) {
+				return registerPage(p, c.Collective, coopview.Movement.Key, func(pledgee, holder uuid.UUID, pg coopview.Page) (coopview.Result[coopview.Movement], error) {
 					return coopview.Movements(p.Context, c.db, c.ID, coopview.MovementFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -357,6 +325,23 @@ func registerAudience(ctx context.Context, collective uuid.UUID) (pledgee uuid.U
 	}
 	return uuid.Nil, kernel.Errorf(kernel.CodeForbidden,
 		"the share register is shown to the cooperative's collective, the exchange and banks holding a pledge on it")
+}
+
+// registerPage answers a connection over the private part of the register of
+// collective's cooperative: read gets the pledgee whose pledges bound what the
+// caller sees (uuid.Nil for everything, see registerAudience) and the holder
+// argument (uuid.Nil when absent).
+func registerPage[T any](p graphql.ResolveParams, collective uuid.UUID, key func(T) coopview.Key,
+	read func(pledgee, holder uuid.UUID, pg coopview.Page) (coopview.Result[T], error)) (any, error) {
+	pledgee, err := registerAudience(p.Context, collective)
+	if err != nil {
+		return nil, err
+	}
+	holder, err := api.OptionalID(p.Args, "holder")
+	if err != nil {
+		return nil, err
+	}
+	return page(p.Args, key, func(pg coopview.Page) (coopview.Result[T], error) { return read(pledgee, holder, pg) })
 }
 
 // page reads one page of a connection: the rows are the nodes.

@@ -191,18 +191,6 @@ func claimMutations(d api.Deps) api.Mutations[fund.Command] {
 // fundIn is the input field naming the fund a mutation acts on.
 var fundIn = graphql.InputObjectConfigFieldMap{"fundId": {Type: api.NonNull(graphql.ID)}}
 
-// onFund decodes the operator's step on the fund named by fundId; the fund's
-// decider checks the caller is its operator.
-func onFund(build func(ctx context.Context, call api.Call, id uuid.UUID) (fund.Command, error)) func(context.Context, api.Call) (fund.Command, error) {
-	return func(ctx context.Context, call api.Call) (fund.Command, error) {
-		id, err := api.ID(call.Input, "fundId")
-		if err != nil {
-			return nil, err
-		}
-		return build(ctx, call, id)
-	}
-}
-
 // fundMutations are the fund operator's commands.
 func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 	return api.Mutations[fund.Command]{Handler: d.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{{
@@ -230,7 +218,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator adds capital.",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}, "source": {Type: api.NonNull(graphql.String)}}),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			return fund.TopUpCapital{FundID: f, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount"), Source: api.Arg[string](call.Input, "source")}, nil
 		}),
 	}, {
@@ -238,7 +226,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator accepts a filed claim.",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, claimIn),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			claim, err := api.ID(call.Input, "claimId")
 			return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
 		}),
@@ -247,7 +235,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator refuses a filed claim; the loan may be claimed again.",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, claimIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			claim, err := api.ID(call.Input, "claimId")
 			return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, err
 		}),
@@ -256,7 +244,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, claimIn),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			claim, err := api.ID(call.Input, "claimId")
 			return fund.PayFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
 		}),
@@ -267,7 +255,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
 			"amount": {Type: api.NonNull(api.Money)}}),
 		Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
-		Decode: onFund(func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			got, err := api.IDs(call.Input, "farmerId", "contractId")
 			if err != nil {
 				return nil, err
@@ -287,7 +275,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator records money paid back on a rent advance.",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			advance, err := api.ID(call.Input, "advanceId")
 			return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
 		}),
@@ -300,7 +288,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 			"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
 			"price":  {Type: api.NonNull(api.Money)}}),
 		Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
-		Decode: onFund(func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			loanID, err := api.ID(call.Input, "loanId")
 			if err != nil {
 				return nil, err
@@ -321,7 +309,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 		Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
 		Roles:       fundRole,
 		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
-		Decode: onFund(func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
+		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
 			purchase, err := api.ID(call.Input, "purchaseId")
 			return fund.SellHolding{FundID: f, PurchaseID: purchase, By: call.Principal.Party, Proceeds: api.Arg[kernel.Money](call.Input, "proceeds")}, err
 		}),

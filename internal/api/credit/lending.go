@@ -360,25 +360,20 @@ func productMutations(d api.Deps) api.Mutations[lending.ProductCommand] {
 		Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
 		Roles:       bank,
 		Input:       api.Inputs(termsIn, productIn),
-		Decode: func(ctx context.Context, call api.Call) (lending.ProductCommand, error) {
-			id, err := api.ID(call.Input, "productId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("productId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.ProductCommand, error) {
 			current, err := inspect(ctx, d.App.Products, id, func(s lending.ProductState) lending.Terms {
 				return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
 			})
 			return lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party, Terms: terms(call.Input, current)}, err
-		},
+		}),
 	}, {
 		Name:        "withdrawLoanProduct",
 		Description: "The product's bank stops taking applications for it.",
 		Roles:       bank,
 		Input:       productIn,
-		Decode: func(_ context.Context, call api.Call) (lending.ProductCommand, error) {
-			id, err := api.ID(call.Input, "productId")
-			return lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, err
-		},
+		Decode: api.On("productId", func(_ context.Context, call api.Call, id uuid.UUID) (lending.ProductCommand, error) {
+			return lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, nil
+		}),
 	}}}
 }
 
@@ -446,11 +441,7 @@ var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(grap
 
 // byBank decodes a bank's step on one of its loans, named by loanId.
 func byBank(d api.Deps, build func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
-	return func(ctx context.Context, call api.Call) (lending.Command, error) {
-		id, err := api.ID(call.Input, "loanId")
-		if err != nil {
-			return nil, err
-		}
+	return api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
 		loan, err := readLoan(ctx, d, id)
 		if err != nil {
 			return nil, err
@@ -459,7 +450,7 @@ func byBank(d api.Deps, build func(ctx context.Context, call api.Call, loan loan
 			return nil, err
 		}
 		return build(ctx, call, loan, id)
-	}
+	})
 }
 
 // loanMutations are a loan's life: the borrower's application and
@@ -505,11 +496,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
 		Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
 		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: func(ctx context.Context, call api.Call) (lending.Command, error) {
-			id, err := api.ID(call.Input, "loanId")
-			if err != nil {
-				return nil, err
-			}
+		Decode: api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
 			loan, err := readLoan(ctx, d, id)
 			if err != nil {
 				return nil, err
@@ -522,7 +509,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 				return nil, err
 			}
 			return lending.RepayLoan{LoanID: id, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
-		},
+		}),
 	}, {
 		Name:        "valueCollateral",
 		Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",

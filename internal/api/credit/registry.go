@@ -273,7 +273,7 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 		Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
 			"end": {Type: api.NonNull(api.DateTime), Description: "The new end date, after the current one."},
 		}),
-		Decode: onRegistration(func(call api.Call, id uuid.UUID) (collateral.Command, error) {
+		Decode: api.On("registrationId", func(_ context.Context, call api.Call, id uuid.UUID) (collateral.Command, error) {
 			return collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party, End: api.Arg[time.Time](call.Input, "end")}, nil
 		}),
 	}, {
@@ -281,22 +281,10 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 		Description: "The secured party discharges its registration; discharge is final (rule 21).",
 		Roles:       bank,
 		Input:       api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: onRegistration(func(call api.Call, id uuid.UUID) (collateral.Command, error) {
+		Decode: api.On("registrationId", func(_ context.Context, call api.Call, id uuid.UUID) (collateral.Command, error) {
 			return collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
 		}),
 	}}}
-}
-
-// onRegistration decodes a mutation on the registration named by
-// registrationId; the registry's decider checks the caller is its secured party.
-func onRegistration(build func(call api.Call, id uuid.UUID) (collateral.Command, error)) func(context.Context, api.Call) (collateral.Command, error) {
-	return func(_ context.Context, call api.Call) (collateral.Command, error) {
-		id, err := api.ID(call.Input, "registrationId")
-		if err != nil {
-			return nil, err
-		}
-		return build(call, id)
-	}
 }
 
 // noticeSearch reads the search arguments: exactly one criterion.

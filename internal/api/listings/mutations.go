@@ -28,20 +28,10 @@ var (
 // mutations holds the command side's resolvers.
 type mutations struct{ d api.Deps }
 
-// onListing decodes a mutation on the listing named by listingId.
-func onListing(build func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
-	return func(ctx context.Context, c api.Call) (listing.Command, error) {
-		id, err := api.ID(c.Input, "listingId")
-		if err != nil {
-			return nil, err
-		}
-		return build(ctx, c, id)
-	}
-}
-
-// bySeller is onListing for the listing's seller only.
+// bySeller decodes a mutation on the listing named by listingId that only
+// the listing's seller may send.
 func (m mutations) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
-	return onListing(func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+	return api.On("listingId", func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
 		if err := m.requireSeller(ctx, c.Principal, id); err != nil {
 			return nil, err
 		}
@@ -157,7 +147,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"announcementEnds": {Type: api.DateTime, Description: "Required to approve: registration closes then."},
 				"biddingOpensAt":   {Type: api.DateTime, Description: "Required to approve: after announcementEnds."},
 			}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				c := listing.ReviewListing{ListingID: id}
 				c.Approve = api.Arg[bool](call.Input, "approve")
 				c.Reason = api.Arg[string](call.Input, "reason")
@@ -169,7 +159,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "withdrawListing", Roles: sellers,
 			Description: "The seller withdraws the listing before bidding opens; held deposits are released.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				reason := api.Arg[string](call.Input, "reason")
 				return listing.WithdrawListing{ListingID: id, By: call.Principal.Party, Reason: reason}, nil
 			}),
@@ -177,7 +167,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "suspendListing", Roles: exchange,
 			Description: "The exchange halts the listing on an objection.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				reason := api.Arg[string](call.Input, "reason")
 				return listing.SuspendListing{ListingID: id, Reason: reason}, nil
 			}),
@@ -185,7 +175,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "resumeListing", Roles: exchange,
 			Input:       listingIn,
 			Description: "The exchange ends a suspension; pending deadlines move later.",
-			Decode: onListing(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.ResumeListing{ListingID: id}, nil
 			}),
 		}, {
@@ -196,7 +186,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"bidderNumber": {Type: graphql.Int, Description: "Your number on the board; null for a duplicate."},
 				"depositDue":   {Type: api.Money, Description: "Null for a duplicate."},
 			},
-			Decode: onListing(m.registerBidder),
+			Decode: api.On("listingId", m.registerBidder),
 			Payload: func(_ listing.Command, res app.Result) map[string]any {
 				for _, e := range res.Events {
 					if r, ok := e.(listing.BidderRegistered); ok {
@@ -212,7 +202,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"bidderId": {Type: api.NonNull(graphql.ID)},
 				"amount":   {Type: api.NonNull(api.Money)},
 			}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(call.Input, "bidderId")
 				amount := api.Arg[kernel.Money](call.Input, "amount")
 				return listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: amount}, err
@@ -225,7 +215,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"qualified": {Type: api.NonNull(graphql.Boolean)},
 				"reason":    {Type: graphql.String, Description: "Required to disqualify."},
 			}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(call.Input, "bidderId")
 				q := api.Arg[bool](call.Input, "qualified")
 				reason := api.Arg[string](call.Input, "reason")
@@ -238,7 +228,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"bidderId": {Type: api.NonNull(graphql.ID)},
 				"price":    {Type: api.NonNull(api.Money)},
 			}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(call.Input, "bidderId")
 				price := api.Arg[kernel.Money](call.Input, "price")
 				return listing.AgreeNegotiatedPrice{ListingID: id, BidderID: b, Price: price}, err
@@ -251,7 +241,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"seq":             {Type: graphql.Int, Description: "The bid's number in the round; null for a duplicate."},
 				"auctionClosesAt": {Type: api.DateTime, Description: "The new close when this bid extended the auction, else null."},
 			},
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				amount := api.Arg[kernel.Money](call.Input, "amount")
 				return listing.PlaceBid{ListingID: id, BidderID: call.Principal.Party, Amount: amount}, nil
 			}),
@@ -271,14 +261,14 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "exerciseMemberPriority", Roles: bidder,
 			Input:       listingIn,
 			Description: "As a qualified member of the owning collective, take the award at the winning price within the priority window (rule 3).",
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.ExerciseMemberPriority{ListingID: id, BidderID: call.Principal.Party}, nil
 			}),
 		}, {
 			Name: "confirmPayment", Roles: exchange,
 			Description: "The exchange confirms the buyer paid the balance due before the deadline (rule 13).",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				amount := api.Arg[kernel.Money](call.Input, "amount")
 				return listing.ConfirmPayment{ListingID: id, Amount: amount}, nil
 			}),
@@ -286,7 +276,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "refundDeposit", Roles: exchange,
 			Description: "The exchange records that a released deposit was paid back.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"bidderId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(call.Input, "bidderId")
 				return listing.RefundDeposit{ListingID: id, BidderID: b}, err
 			}),
@@ -294,7 +284,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "signListingContract", Roles: exchange,
 			Description: "The exchange records the transfer contract signed for a paid listing.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"contractId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				c, err := api.ID(call.Input, "contractId")
 				return listing.SignContract{ListingID: id, ContractID: c}, err
 			}),
@@ -302,7 +292,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "issueCertificate", Roles: exchange,
 			Description: "The exchange issues the transaction certificate (交易鉴证书) after the contract.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"number": {Type: api.NonNull(graphql.String)}}),
-			Decode: onListing(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				n := api.Arg[string](call.Input, "number")
 				return listing.IssueCertificate{ListingID: id, Number: n}, nil
 			}),
@@ -310,7 +300,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "archiveListing", Roles: exchange,
 			Input:       listingIn,
 			Description: "The exchange closes a certified listing's file.",
-			Decode: onListing(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: api.On("listingId", func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.Archive{ListingID: id}, nil
 			}),
 		}, {
