@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,6 +21,14 @@ func ListOf(t graphql.Type) *graphql.NonNull { return NonNull(graphql.NewList(No
 func Field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
 	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
 		return get(p.Source.(S)), nil
+	}}
+}
+
+// Load is a Field whose value needs the request's context: a query of its
+// own, or the rows a page's Batch loads.
+func Load[S any](t graphql.Output, description string, load func(ctx context.Context, src S) (any, error)) *graphql.Field {
+	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+		return load(p.Context, p.Source.(S))
 	}}
 }
 

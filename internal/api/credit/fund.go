@@ -12,6 +12,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -26,78 +27,84 @@ var (
 		Name:        "FundClaim",
 		Description: "A bank's claim for the fund's share of its net principal loss on a defaulted loan (rule 24).",
 		Fields: graphql.Fields{
-			"id":                   {Type: api.NonNull(graphql.ID)},
-			"bankId":               {Type: api.NonNull(graphql.ID)},
-			"loanId":               {Type: api.NonNull(graphql.ID)},
-			"assetId":              {Type: api.NonNull(graphql.ID)},
-			"principalOutstanding": {Type: api.NonNull(api.Money), Description: "Unpaid principal at default."},
-			"principalRecovered":   {Type: api.NonNull(api.Money), Description: "Recovered since from disposal and the borrower."},
-			"netLoss":              {Type: api.NonNull(api.Money)},
-			"shareBP":              {Type: api.NonNull(graphql.Int)},
-			"payable":              {Type: api.NonNull(api.Money), Description: "floor(netLoss × shareBP / 10000), fixed at filing."},
-			"status":               {Type: api.NonNull(claimStatus)},
-			"rejectionReason":      {Type: graphql.String},
-			"paid":                 {Type: api.NonNull(api.Money)},
-			"filedAt":              {Type: api.NonNull(api.DateTime)},
-			"decidedAt":            {Type: api.DateTime},
-			"paidAt":               {Type: api.DateTime},
+			"id":                   api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.ID.String() }),
+			"bankId":               api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.Bank.String() }),
+			"loanId":               api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.LoanID.String() }),
+			"assetId":              api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.AssetID.String() }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "Unpaid principal at default.", func(c creditview.Claim) any { return c.PrincipalOutstanding }),
+			"principalRecovered":   api.Field(api.NonNull(api.Money), "Recovered since from disposal and the borrower.", func(c creditview.Claim) any { return c.PrincipalRecovered }),
+			"netLoss":              api.Field(api.NonNull(api.Money), "", func(c creditview.Claim) any { return c.NetLoss }),
+			"shareBP":              api.Field(api.NonNull(graphql.Int), "", func(c creditview.Claim) any { return c.ShareBP }),
+			"payable":              api.Field(api.NonNull(api.Money), "floor(netLoss × shareBP / 10000), fixed at filing.", func(c creditview.Claim) any { return c.Payable }),
+			"status":               api.Field(api.NonNull(claimStatus), "", func(c creditview.Claim) any { return c.Status }),
+			"rejectionReason":      api.Field(graphql.String, "", func(c creditview.Claim) any { return api.Nullable(c.Reason) }),
+			"paid":                 api.Field(api.NonNull(api.Money), "", func(c creditview.Claim) any { return c.Paid }),
+			"filedAt":              api.Field(api.NonNull(api.DateTime), "", func(c creditview.Claim) any { return c.FiledAt }),
+			"decidedAt":            api.Field(api.DateTime, "", func(c creditview.Claim) any { return c.DecidedAt }),
+			"paidAt":               api.Field(api.DateTime, "", func(c creditview.Claim) any { return c.PaidAt }),
 		},
 	})
 	advanceType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "RentAdvance",
 		Description: "Rent the fund advanced to a farmer under a transfer contract.",
 		Fields: graphql.Fields{
-			"id":          {Type: api.NonNull(graphql.ID)},
-			"farmerId":    {Type: api.NonNull(graphql.ID)},
-			"contractId":  {Type: api.NonNull(graphql.ID)},
-			"amount":      {Type: api.NonNull(api.Money)},
-			"outstanding": {Type: api.NonNull(api.Money)},
-			"advancedAt":  {Type: api.NonNull(api.DateTime)},
+			"id":          api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ID.String() }),
+			"farmerId":    api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.Farmer.String() }),
+			"contractId":  api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ContractID.String() }),
+			"amount":      api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Amount }),
+			"outstanding": api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Outstanding }),
+			"advancedAt":  api.Field(api.NonNull(api.DateTime), "", func(a creditview.Advance) any { return a.AdvancedAt }),
 		},
 	})
 	holdingType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "FundHolding",
 		Description: "Collateral the fund bought as buyer of last resort.",
 		Fields: graphql.Fields{
-			"purchaseId": {Type: api.NonNull(graphql.ID)},
-			"assetId":    {Type: api.NonNull(graphql.ID)},
-			"loanId":     {Type: api.NonNull(graphql.ID)},
-			"stage":      {Type: api.NonNull(disposalStage)},
-			"price":      {Type: api.NonNull(api.Money)},
-			"boughtAt":   {Type: api.NonNull(api.DateTime)},
-			"sold":       {Type: api.NonNull(graphql.Boolean)},
-			"proceeds":   {Type: api.Money},
-			"soldAt":     {Type: api.DateTime},
+			"purchaseId": api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.PurchaseID.String() }),
+			"assetId":    api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.AssetID.String() }),
+			"loanId":     api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.LoanID.String() }),
+			"stage":      api.Field(api.NonNull(disposalStage), "", func(h creditview.Holding) any { return h.Stage }),
+			"price":      api.Field(api.NonNull(api.Money), "", func(h creditview.Holding) any { return h.Price }),
+			"boughtAt":   api.Field(api.NonNull(api.DateTime), "", func(h creditview.Holding) any { return h.BoughtAt }),
+			"sold":       api.Field(api.NonNull(graphql.Boolean), "", func(h creditview.Holding) any { return h.Sold }),
+			"proceeds":   api.Field(api.Money, "", func(h creditview.Holding) any { return api.Nullable(h.Proceeds) }),
+			"soldAt":     api.Field(api.DateTime, "", func(h creditview.Holding) any { return h.SoldAt }),
 		},
 	})
 	fundType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "OperationFund",
 		Description: "The rural property operation fund (农村产权运作基金, rule 24).",
 		Fields: graphql.Fields{
-			"id":                  {Type: api.NonNull(graphql.ID)},
-			"operatorId":          {Type: api.NonNull(graphql.ID)},
-			"name":                {Type: api.NonNull(graphql.String)},
-			"compensationShareBP": {Type: api.NonNull(graphql.Int)},
-			"initialCapital":      {Type: api.NonNull(api.Money)},
-			"toppedUp":            {Type: api.NonNull(api.Money)},
-			"capital":             {Type: api.NonNull(api.Money), Description: "Available now."},
-			"establishedAt":       {Type: api.NonNull(api.DateTime)},
-			"claims":              lazy(api.ListOf(claimType), "Claims, oldest first; a bank sees only its own."),
-			"advances":            lazy(api.ListOf(advanceType), "Rent advances, oldest first (not shown to banks)."),
-			"holdings":            lazy(api.ListOf(holdingType), "Collateral bought, oldest first."),
+			"id":                  api.Field(api.NonNull(graphql.ID), "", func(f fundNode) any { return f.ID.String() }),
+			"operatorId":          api.Field(api.NonNull(graphql.ID), "", func(f fundNode) any { return f.Operator.String() }),
+			"name":                api.Field(api.NonNull(graphql.String), "", func(f fundNode) any { return f.Name }),
+			"compensationShareBP": api.Field(api.NonNull(graphql.Int), "", func(f fundNode) any { return f.CompensationShareBP }),
+			"initialCapital":      api.Field(api.NonNull(api.Money), "", func(f fundNode) any { return f.InitialCapital }),
+			"toppedUp":            api.Field(api.NonNull(api.Money), "", func(f fundNode) any { return f.ToppedUp }),
+			"capital":             api.Field(api.NonNull(api.Money), "Available now.", func(f fundNode) any { return f.Capital }),
+			"establishedAt":       api.Field(api.NonNull(api.DateTime), "", func(f fundNode) any { return f.EstablishedAt }),
+			"claims": api.Load(api.ListOf(claimType), "Claims, oldest first; a bank sees only its own.", func(ctx context.Context, f fundNode) (any, error) {
+				return creditview.FundClaims(ctx, f.db, f.ID, f.bank)
+			}),
+			"advances": api.Load(api.ListOf(advanceType), "Rent advances, oldest first (not shown to banks).", func(ctx context.Context, f fundNode) (any, error) {
+				if f.bank != uuid.Nil {
+					return nil, kernel.Errorf(kernel.CodeForbidden, "rent advances are not shown to banks")
+				}
+				return creditview.FundAdvances(ctx, f.db, f.ID)
+			}),
+			"holdings": api.Load(api.ListOf(holdingType), "Collateral bought, oldest first.", func(ctx context.Context, f fundNode) (any, error) {
+				return creditview.FundHoldings(ctx, f.db, f.ID)
+			}),
 		},
 	})
 )
 
-func claimNode(c creditview.Claim) map[string]any {
-	var reason any
-	if c.Reason != "" {
-		reason = c.Reason
-	}
-	return map[string]any{"id": c.ID.String(), "bankId": c.Bank.String(), "loanId": c.LoanID.String(), "assetId": c.AssetID.String(),
-		"principalOutstanding": c.PrincipalOutstanding, "principalRecovered": c.PrincipalRecovered, "netLoss": c.NetLoss,
-		"shareBP": c.ShareBP, "payable": c.Payable, "status": c.Status, "rejectionReason": reason, "paid": c.Paid,
-		"filedAt": c.FiledAt, "decidedAt": c.DecidedAt, "paidAt": c.PaidAt}
+// fundNode is the fund as one viewer sees it: bank is the viewing bank
+// (uuid.Nil for the fund role and the exchange), whose own claims alone it sees.
+type fundNode struct {
+	creditview.Fund
+	db   *readmodel.DB
+	bank uuid.UUID
 }
 
 func registerFund(b *api.Builder, d api.Deps) {
@@ -122,32 +129,7 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if viewer.Role == auth.RoleBank {
 				bank = viewer.Party
 			}
-			ctx := p.Context
-			return map[string]any{
-				"id": f.ID.String(), "operatorId": f.Operator.String(), "name": f.Name, "compensationShareBP": f.CompensationShareBP,
-				"initialCapital": f.InitialCapital, "toppedUp": f.ToppedUp, "capital": f.Capital, "establishedAt": f.EstablishedAt,
-				"claims": thunk(func() (any, error) {
-					claims, err := creditview.FundClaims(ctx, d.DB, id, bank)
-					return nodes(claims, err, claimNode)
-				}),
-				"advances": thunk(func() (any, error) {
-					if bank != uuid.Nil {
-						return nil, kernel.Errorf(kernel.CodeForbidden, "rent advances are not shown to banks")
-					}
-					advances, err := creditview.FundAdvances(ctx, d.DB, id)
-					return nodes(advances, err, func(a creditview.Advance) map[string]any {
-						return map[string]any{"id": a.ID.String(), "farmerId": a.Farmer.String(), "contractId": a.ContractID.String(),
-							"amount": a.Amount, "outstanding": a.Outstanding, "advancedAt": a.AdvancedAt}
-					})
-				}),
-				"holdings": thunk(func() (any, error) {
-					holdings, err := creditview.FundHoldings(ctx, d.DB, id)
-					return nodes(holdings, err, func(h creditview.Holding) map[string]any {
-						return map[string]any{"purchaseId": h.PurchaseID.String(), "assetId": h.AssetID.String(), "loanId": h.LoanID.String(),
-							"stage": h.Stage, "price": h.Price, "boughtAt": h.BoughtAt, "sold": h.Sold, "proceeds": api.Nullable(h.Proceeds), "soldAt": h.SoldAt}
-					})
-				}),
-			}, nil
+			return fundNode{Fund: f, db: d.DB, bank: bank}, nil
 		},
 	})
 	claimMutations(d).Register(b)

@@ -30,92 +30,96 @@ var (
 		Name:        "LoanTier",
 		Description: "What a borrower holding a credential may borrow under a product (rule 23).",
 		Fields: graphql.Fields{
-			"credential":    {Type: api.NonNull(graphql.String)},
-			"creditLine":    {Type: api.NonNull(api.Money), Description: "The most one loan may be."},
-			"maxTermMonths": {Type: api.NonNull(graphql.Int)},
-			"annualRateBP":  {Type: api.NonNull(graphql.Int), Description: "Annual interest rate in basis points (435 = 4.35 %)."},
+			"credential":    api.Field(api.NonNull(graphql.String), "", func(t lending.Tier) any { return t.Credential }),
+			"creditLine":    api.Field(api.NonNull(api.Money), "The most one loan may be.", func(t lending.Tier) any { return t.CreditLine }),
+			"maxTermMonths": api.Field(api.NonNull(graphql.Int), "", func(t lending.Tier) any { return t.MaxTermMonths }),
+			"annualRateBP":  api.Field(api.NonNull(graphql.Int), "Annual interest rate in basis points (435 = 4.35 %).", func(t lending.Tier) any { return t.AnnualRateBP }),
 		},
 	})
 	productType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanProduct",
 		Description: "A bank's loan product with tiered terms by borrower credential (rule 23).",
 		Fields: graphql.Fields{
-			"id":                      {Type: api.NonNull(graphql.ID)},
-			"bankId":                  {Type: api.NonNull(graphql.ID)},
-			"name":                    {Type: api.NonNull(graphql.String)},
-			"ltvBP":                   {Type: api.NonNull(graphql.Int), Description: "Loan-to-value cap in basis points of the appraised value."},
-			"defaultAfterDaysOverdue": {Type: api.NonNull(graphql.Int)},
-			"withdrawn":               {Type: api.NonNull(graphql.Boolean)},
-			"definedAt":               {Type: api.NonNull(api.DateTime)},
-			"tiers":                   {Type: api.ListOf(tierType)},
+			"id":                      api.Field(api.NonNull(graphql.ID), "", func(p creditview.Product) any { return p.ID.String() }),
+			"bankId":                  api.Field(api.NonNull(graphql.ID), "", func(p creditview.Product) any { return p.Bank.String() }),
+			"name":                    api.Field(api.NonNull(graphql.String), "", func(p creditview.Product) any { return p.Name }),
+			"ltvBP":                   api.Field(api.NonNull(graphql.Int), "Loan-to-value cap in basis points of the appraised value.", func(p creditview.Product) any { return p.LTVBP }),
+			"defaultAfterDaysOverdue": api.Field(api.NonNull(graphql.Int), "", func(p creditview.Product) any { return p.DefaultAfterDaysOverdue }),
+			"withdrawn":               api.Field(api.NonNull(graphql.Boolean), "", func(p creditview.Product) any { return p.Withdrawn }),
+			"definedAt":               api.Field(api.NonNull(api.DateTime), "", func(p creditview.Product) any { return p.DefinedAt }),
+			"tiers":                   api.Field(api.ListOf(tierType), "", func(p creditview.Product) any { return p.Tiers }),
 		},
 	})
 	instalmentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanInstalment",
 		Description: "One scheduled repayment and what has been paid on it.",
 		Fields: graphql.Fields{
-			"no":            {Type: api.NonNull(graphql.Int)},
-			"dueDate":       {Type: api.NonNull(api.DateTime), Description: "The Asia/Shanghai calendar date, as midnight UTC."},
-			"days":          {Type: api.NonNull(graphql.Int), Description: "Days of interest (ACT/365 Fixed)."},
-			"principal":     {Type: api.NonNull(api.Money)},
-			"interest":      {Type: api.NonNull(api.Money)},
-			"paidPrincipal": {Type: api.NonNull(api.Money)},
-			"paidInterest":  {Type: api.NonNull(api.Money)},
-			"unpaid":        {Type: api.NonNull(api.Money)},
+			"no":            api.Field(api.NonNull(graphql.Int), "", func(i creditview.Instalment) any { return i.No }),
+			"dueDate":       api.Field(api.NonNull(api.DateTime), "The Asia/Shanghai calendar date, as midnight UTC.", func(i creditview.Instalment) any { return i.DueDate }),
+			"days":          api.Field(api.NonNull(graphql.Int), "Days of interest (ACT/365 Fixed).", func(i creditview.Instalment) any { return i.Days }),
+			"principal":     api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Principal }),
+			"interest":      api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Interest }),
+			"paidPrincipal": api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.PaidPrincipal }),
+			"paidInterest":  api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.PaidInterest }),
+			"unpaid":        api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Unpaid() }),
 		},
 	})
 	paymentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanPayment",
 		Description: "Money received on a loan: a repayment, or a recovery after default.",
 		Fields: graphql.Fields{
-			"kind":                 {Type: api.NonNull(graphql.String), Description: "REPAYMENT or RECOVERY."},
-			"source":               {Type: api.NonNull(recoverySource)},
-			"amount":               {Type: api.NonNull(api.Money)},
-			"principal":            {Type: api.NonNull(api.Money)},
-			"interest":             {Type: api.NonNull(api.Money)},
-			"principalOutstanding": {Type: api.NonNull(api.Money), Description: "Of the schedule after a repayment; of the claim after a recovery."},
-			"at":                   {Type: api.NonNull(api.DateTime)},
+			"kind":                 api.Field(api.NonNull(graphql.String), "REPAYMENT or RECOVERY.", func(p creditview.Payment) any { return p.Kind }),
+			"source":               api.Field(api.NonNull(recoverySource), "", func(p creditview.Payment) any { return lending.RecoverySource(p.Source) }),
+			"amount":               api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Amount }),
+			"principal":            api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Principal }),
+			"interest":             api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Interest }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "Of the schedule after a repayment; of the claim after a recovery.", func(p creditview.Payment) any { return p.PrincipalOutstanding }),
+			"at":                   api.Field(api.NonNull(api.DateTime), "", func(p creditview.Payment) any { return p.At }),
 		},
 	})
 	loanType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Loan",
 		Description: "A loan secured by a rural property right (rule 22). Seen by its bank, its borrower and the exchange.",
 		Fields: graphql.Fields{
-			"id":                   {Type: api.NonNull(graphql.ID)},
-			"borrowerId":           {Type: api.NonNull(graphql.ID)},
-			"bankId":               {Type: api.NonNull(graphql.ID)},
-			"productId":            {Type: api.NonNull(graphql.ID)},
-			"productName":          {Type: api.NonNull(graphql.String)},
-			"credential":           {Type: api.NonNull(graphql.String)},
-			"requested":            {Type: api.NonNull(api.Money)},
-			"termMonths":           {Type: api.NonNull(graphql.Int)},
-			"method":               {Type: api.NonNull(repaymentMethod)},
-			"annualRateBP":         {Type: api.NonNull(graphql.Int)},
-			"assetId":              {Type: api.NonNull(graphql.ID), Description: "The pledged right."},
-			"assetType":            {Type: api.NonNull(api.AssetType)},
-			"rightsEnd":            {Type: api.NonNull(api.DateTime), Description: "When the pledged right ends (rule 9)."},
-			"borrowerIsTransferee": {Type: api.NonNull(graphql.Boolean)},
-			"appraisedValue":       {Type: api.Money},
-			"approved":             {Type: api.Money},
-			"maxByLTV":             {Type: api.Money, Description: "Loan-to-value × appraised value at approval."},
-			"maturesOn":            {Type: api.DateTime},
-			"registrationId":       {Type: graphql.ID, Description: "The collateral registration securing the loan."},
-			"disbursedOn":          {Type: api.DateTime},
-			"principalOutstanding": {Type: api.NonNull(api.Money)},
-			"status":               {Type: api.NonNull(loanStatus)},
-			"rejectionReason":      {Type: graphql.String},
-			"overdueSince":         {Type: api.DateTime},
-			"defaultedAt":          {Type: api.DateTime},
-			"defaultedPrincipal":   {Type: api.NonNull(api.Money)},
-			"claimPrincipal":       {Type: api.NonNull(api.Money), Description: "Principal still claimed after default."},
-			"claimInterest":        {Type: api.NonNull(api.Money), Description: "Interest still claimed after default."},
-			"principalRecovered":   {Type: api.NonNull(api.Money), Description: "From disposal and the borrower (the base of a fund claim's net loss)."},
-			"recovered":            {Type: api.NonNull(api.Money), Description: "From every source."},
-			"writtenOff":           {Type: api.NonNull(api.Money)},
-			"appliedAt":            {Type: api.NonNull(api.DateTime)},
-			"updatedAt":            {Type: api.NonNull(api.DateTime)},
-			"schedule":             lazy(api.ListOf(instalmentType), "The repayment schedule, once disbursed."),
-			"payments":             lazy(api.ListOf(paymentType), "Repayments and recoveries, oldest first."),
+			"id":                   api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.ID.String() }),
+			"borrowerId":           api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.Borrower.String() }),
+			"bankId":               api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.Bank.String() }),
+			"productId":            api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.ProductID.String() }),
+			"productName":          api.Field(api.NonNull(graphql.String), "", func(l loanNode) any { return l.ProductName }),
+			"credential":           api.Field(api.NonNull(graphql.String), "", func(l loanNode) any { return l.Credential }),
+			"requested":            api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.Requested }),
+			"termMonths":           api.Field(api.NonNull(graphql.Int), "", func(l loanNode) any { return l.TermMonths }),
+			"method":               api.Field(api.NonNull(repaymentMethod), "", func(l loanNode) any { return l.Method }),
+			"annualRateBP":         api.Field(api.NonNull(graphql.Int), "", func(l loanNode) any { return l.AnnualRateBP }),
+			"assetId":              api.Field(api.NonNull(graphql.ID), "The pledged right.", func(l loanNode) any { return l.AssetID.String() }),
+			"assetType":            api.Field(api.NonNull(api.AssetType), "", func(l loanNode) any { return l.AssetType }),
+			"rightsEnd":            api.Field(api.NonNull(api.DateTime), "When the pledged right ends (rule 9).", func(l loanNode) any { return l.RightsEnd }),
+			"borrowerIsTransferee": api.Field(api.NonNull(graphql.Boolean), "", func(l loanNode) any { return l.BorrowerIsTransferee }),
+			"appraisedValue":       api.Field(api.Money, "", func(l loanNode) any { return api.Nullable(l.AppraisedValue) }),
+			"approved":             api.Field(api.Money, "", func(l loanNode) any { return api.Nullable(l.Approved) }),
+			"maxByLTV":             api.Field(api.Money, "Loan-to-value × appraised value at approval.", func(l loanNode) any { return api.Nullable(l.MaxByLTV) }),
+			"maturesOn":            api.Field(api.DateTime, "", func(l loanNode) any { return l.MaturesOn }),
+			"registrationId":       api.Field(graphql.ID, "The collateral registration securing the loan.", func(l loanNode) any { return api.Nullable(l.RegistrationID) }),
+			"disbursedOn":          api.Field(api.DateTime, "", func(l loanNode) any { return l.DisbursedOn }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.PrincipalOutstanding }),
+			"status":               api.Field(api.NonNull(loanStatus), "", func(l loanNode) any { return l.Status }),
+			"rejectionReason":      api.Field(graphql.String, "", func(l loanNode) any { return api.Nullable(l.Reason) }),
+			"overdueSince":         api.Field(api.DateTime, "", func(l loanNode) any { return l.OverdueSince }),
+			"defaultedAt":          api.Field(api.DateTime, "", func(l loanNode) any { return l.DefaultedAt }),
+			"defaultedPrincipal":   api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.DefaultedPrincipal }),
+			"claimPrincipal":       api.Field(api.NonNull(api.Money), "Principal still claimed after default.", func(l loanNode) any { return l.ClaimPrincipal }),
+			"claimInterest":        api.Field(api.NonNull(api.Money), "Interest still claimed after default.", func(l loanNode) any { return l.ClaimInterest }),
+			"principalRecovered":   api.Field(api.NonNull(api.Money), "From disposal and the borrower (the base of a fund claim's net loss).", func(l loanNode) any { return l.PrincipalRecovered }),
+			"recovered":            api.Field(api.NonNull(api.Money), "From every source.", func(l loanNode) any { return l.Recovered }),
+			"writtenOff":           api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.WrittenOff }),
+			"appliedAt":            api.Field(api.NonNull(api.DateTime), "", func(l loanNode) any { return l.AppliedAt }),
+			"updatedAt":            api.Field(api.NonNull(api.DateTime), "", func(l loanNode) any { return l.UpdatedAt }),
+			"schedule": api.Load(api.ListOf(instalmentType), "The repayment schedule, once disbursed.", func(ctx context.Context, l loanNode) (any, error) {
+				return l.schedules.Of(ctx, l.ID)
+			}),
+			"payments": api.Load(api.ListOf(paymentType), "Repayments and recoveries, oldest first.", func(ctx context.Context, l loanNode) (any, error) {
+				return l.payments.Of(ctx, l.ID)
+			}),
 		},
 	})
 	loanFilter = graphql.NewInputObject(graphql.InputObjectConfig{
@@ -138,56 +142,29 @@ var (
 	})
 )
 
-func productNode(p creditview.Product) map[string]any {
-	tiers := make([]map[string]any, len(p.Tiers))
-	for i, t := range p.Tiers {
-		tiers[i] = map[string]any{"credential": t.Credential, "creditLine": t.CreditLine, "maxTermMonths": t.MaxTermMonths, "annualRateBP": t.AnnualRateBP}
-	}
-	return map[string]any{"id": p.ID.String(), "bankId": p.Bank.String(), "name": p.Name, "ltvBP": p.LTVBP,
-		"defaultAfterDaysOverdue": p.DefaultAfterDaysOverdue, "withdrawn": p.Withdrawn, "definedAt": p.DefinedAt, "tiers": tiers}
+// loanNode is a loan with its page's schedules and payments, each loaded in
+// one query when asked for.
+type loanNode struct {
+	creditview.Loan
+	schedules *api.Batch[creditview.Instalment]
+	payments  *api.Batch[creditview.Payment]
 }
 
-func instalmentNode(i creditview.Instalment) map[string]any {
-	return map[string]any{"no": i.No, "dueDate": i.DueDate, "days": i.Days, "principal": i.Principal, "interest": i.Interest,
-		"paidPrincipal": i.PaidPrincipal, "paidInterest": i.PaidInterest, "unpaid": i.Unpaid()}
-}
-
-func paymentNode(p creditview.Payment) map[string]any {
-	return map[string]any{"kind": p.Kind, "source": lending.RecoverySource(p.Source), "amount": p.Amount, "principal": p.Principal,
-		"interest": p.Interest, "principalOutstanding": p.PrincipalOutstanding, "at": p.At}
-}
-
-// loanNodes renders loans; schedules and payments load in one query each, when asked for.
-func loanNodes(ctx context.Context, d api.Deps, loans []creditview.Loan) []any {
-	loanIDs := make([]uuid.UUID, len(loans))
+// loanNodes makes the nodes of one page of loans.
+func loanNodes(d api.Deps, loans []creditview.Loan) []loanNode {
+	ids := make([]uuid.UUID, len(loans))
 	for i, l := range loans {
-		loanIDs[i] = l.ID
+		ids[i] = l.ID
 	}
 	schedules := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Instalment, error) {
-		return creditview.Schedules(ctx, d.DB, loanIDs)
+		return creditview.Schedules(ctx, d.DB, ids)
 	})
 	payments := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Payment, error) {
-		return creditview.Payments(ctx, d.DB, loanIDs)
+		return creditview.Payments(ctx, d.DB, ids)
 	})
-	out := make([]any, len(loans))
+	out := make([]loanNode, len(loans))
 	for i, l := range loans {
-		reason := any(nil)
-		if l.Reason != "" {
-			reason = l.Reason
-		}
-		out[i] = map[string]any{
-			"id": l.ID.String(), "borrowerId": l.Borrower.String(), "bankId": l.Bank.String(), "productId": l.ProductID.String(),
-			"productName": l.ProductName, "credential": l.Credential, "requested": l.Requested, "termMonths": l.TermMonths,
-			"method": l.Method, "annualRateBP": l.AnnualRateBP, "assetId": l.AssetID.String(), "assetType": l.AssetType,
-			"rightsEnd": l.RightsEnd, "borrowerIsTransferee": l.BorrowerIsTransferee, "appraisedValue": api.Nullable(l.AppraisedValue),
-			"approved": api.Nullable(l.Approved), "maxByLTV": api.Nullable(l.MaxByLTV), "maturesOn": l.MaturesOn,
-			"registrationId": api.Nullable(l.RegistrationID), "disbursedOn": l.DisbursedOn, "principalOutstanding": l.PrincipalOutstanding,
-			"status": l.Status, "rejectionReason": reason, "overdueSince": l.OverdueSince, "defaultedAt": l.DefaultedAt,
-			"defaultedPrincipal": l.DefaultedPrincipal, "claimPrincipal": l.ClaimPrincipal, "claimInterest": l.ClaimInterest,
-			"principalRecovered": l.PrincipalRecovered, "recovered": l.Recovered, "writtenOff": l.WrittenOff,
-			"appliedAt": l.AppliedAt, "updatedAt": l.UpdatedAt,
-			"schedule": of(ctx, schedules, l.ID, instalmentNode), "payments": of(ctx, payments, l.ID, paymentNode),
-		}
+		out[i] = loanNode{Loan: l, schedules: schedules, payments: payments}
 	}
 	return out
 }
@@ -221,8 +198,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 				return nil, err
 			}
 			withdrawn, _ := p.Args["includeWithdrawn"].(bool)
-			products, err := creditview.Products(p.Context, d.DB, bank, withdrawn)
-			return nodes(products, err, productNode)
+			return creditview.Products(p.Context, d.DB, bank, withdrawn)
 		},
 	})
 	b.Query("loans", &graphql.Field{
@@ -245,31 +221,20 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if borrower != uuid.Nil {
 				f.Borrower = borrower
 			}
-			limit, err := api.PageSize(p.Args)
-			if err != nil {
-				return nil, err
-			}
-			parts, err := api.DecodeCursor(p.Args, 2)
-			if err != nil {
-				return nil, err
-			}
-			var after *creditview.LoanCursor
-			if parts != nil {
-				c, err := creditview.ParseLoanCursor(parts)
-				if err != nil {
-					return nil, err
+			return api.Connect(p.Args, 2, func(first int, parts []string) ([]loanNode, bool, int, error) {
+				var after *creditview.LoanCursor
+				if parts != nil {
+					c, err := creditview.ParseLoanCursor(parts)
+					if err != nil {
+						return nil, false, 0, err
+					}
+					after = &c
 				}
-				after = &c
-			}
-			loans, more, total, err := creditview.Loans(p.Context, d.DB, f, after, limit)
-			if err != nil {
-				return nil, err
-			}
-			page := api.Page{Nodes: loanNodes(p.Context, d, loans), HasNext: more, TotalCount: total}
-			for _, l := range loans {
-				page.Cursors = append(page.Cursors, api.EncodeCursor(creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.Parts()...))
-			}
-			return page.Resolve(), nil
+				loans, more, total, err := creditview.Loans(p.Context, d.DB, f, after, first)
+				return loanNodes(d, loans), more, total, err
+			}, func(l loanNode) []string {
+				return creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.Parts()
+			}, func(l loanNode) any { return l })
 		},
 	})
 	b.Query("loan", &graphql.Field{
@@ -292,7 +257,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if (bank != uuid.Nil && l.Bank != bank) || (borrower != uuid.Nil && l.Borrower != borrower) {
 				return nil, kernel.Errorf(kernel.CodeForbidden, "this belongs to another party")
 			}
-			return loanNodes(p.Context, d, []creditview.Loan{l})[0], nil
+			return loanNodes(d, []creditview.Loan{l})[0], nil
 		},
 	})
 	productMutations(d).Register(b)

@@ -29,15 +29,15 @@ var (
 		Name:        "CollateralNoticeVersion",
 		Description: "A registration as it stood between two changes.",
 		Fields: graphql.Fields{
-			"change":         {Type: api.NonNull(noticeChange)},
-			"reason":         {Type: graphql.String, Description: "Of an amendment or discharge."},
-			"grantorId":      {Type: api.NonNull(graphql.ID)},
-			"securedPartyId": {Type: api.NonNull(graphql.ID)},
-			"securedAmount":  {Type: api.NonNull(api.Money)},
-			"end":            {Type: api.NonNull(api.DateTime)},
-			"status":         {Type: api.NonNull(registrationStatus)},
-			"effectiveFrom":  {Type: api.NonNull(api.DateTime)},
-			"effectiveTo":    {Type: api.DateTime, Description: "Null for the current version."},
+			"change":         api.Field(api.NonNull(noticeChange), "", func(n creditview.Notice) any { return n.Change }),
+			"reason":         api.Field(graphql.String, "Of an amendment or discharge.", func(n creditview.Notice) any { return n.Reason }),
+			"grantorId":      api.Field(api.NonNull(graphql.ID), "", func(n creditview.Notice) any { return n.Grantor.String() }),
+			"securedPartyId": api.Field(api.NonNull(graphql.ID), "", func(n creditview.Notice) any { return n.SecuredParty.String() }),
+			"securedAmount":  api.Field(api.NonNull(api.Money), "", func(n creditview.Notice) any { return n.SecuredAmount }),
+			"end":            api.Field(api.NonNull(api.DateTime), "", func(n creditview.Notice) any { return n.End }),
+			"status":         api.Field(api.NonNull(registrationStatus), "", func(n creditview.Notice) any { return n.Status }),
+			"effectiveFrom":  api.Field(api.NonNull(api.DateTime), "", func(n creditview.Notice) any { return n.EffectiveFrom }),
+			"effectiveTo":    api.Field(api.DateTime, "Null for the current version.", func(n creditview.Notice) any { return n.EffectiveTo }),
 		},
 	})
 
@@ -46,22 +46,29 @@ var (
 		Description: "A collateral registration as a public notice (rule 20): who granted security to whom over what, " +
 			"for how much and how long. The security agreement and loan terms stay with the bank.",
 		Fields: graphql.Fields{
-			"id":             {Type: api.NonNull(graphql.ID), Description: "The registration id."},
-			"number":         {Type: api.NonNull(graphql.String), Description: "The registration number, e.g. DJ-1A2B3C4D5E6F."},
-			"kind":           {Type: api.NonNull(collateralKind)},
-			"grantorId":      {Type: api.NonNull(graphql.ID)},
-			"securedPartyId": {Type: api.NonNull(graphql.ID)},
-			"assetId":        {Type: api.NonNull(graphql.ID), Description: "The mortgaged asset, or the cooperative whose shares are pledged."},
-			"memberId":       {Type: graphql.ID, Description: "Whose shares are pledged (share pledges only)."},
-			"shares":         {Type: graphql.Int, Description: "How many shares are pledged (share pledges only)."},
-			"securedAmount":  {Type: api.NonNull(api.Money)},
-			"start":          {Type: api.NonNull(api.DateTime)},
-			"end":            {Type: api.NonNull(api.DateTime)},
-			"registeredAt":   {Type: api.NonNull(api.DateTime), Description: "Sets priority (rule 8)."},
-			"status":         {Type: api.NonNull(registrationStatus), Description: "At the instant searched."},
-			"effectiveFrom":  {Type: api.NonNull(api.DateTime), Description: "Since when the notice read as shown."},
-			"effectiveTo":    {Type: api.DateTime, Description: "Until when it read as shown; null while it still does."},
-			"history":        lazy(api.ListOf(noticeVersionType), "Every version of the registration, oldest first."),
+			"id":             api.Field(api.NonNull(graphql.ID), "The registration id.", func(n noticeNode) any { return n.RegistrationID.String() }),
+			"number":         api.Field(api.NonNull(graphql.String), "The registration number, e.g. DJ-1A2B3C4D5E6F.", func(n noticeNode) any { return n.Number }),
+			"kind":           api.Field(api.NonNull(collateralKind), "", func(n noticeNode) any { return n.Kind }),
+			"grantorId":      api.Field(api.NonNull(graphql.ID), "", func(n noticeNode) any { return n.Grantor.String() }),
+			"securedPartyId": api.Field(api.NonNull(graphql.ID), "", func(n noticeNode) any { return n.SecuredParty.String() }),
+			"assetId":        api.Field(api.NonNull(graphql.ID), "The mortgaged asset, or the cooperative whose shares are pledged.", func(n noticeNode) any { return n.Asset.String() }),
+			"memberId":       api.Field(graphql.ID, "Whose shares are pledged (share pledges only).", func(n noticeNode) any { return api.Nullable(n.Member) }),
+			"shares": api.Field(graphql.Int, "How many shares are pledged (share pledges only).", func(n noticeNode) any {
+				if n.Kind != collateral.KindSharePledge {
+					return nil
+				}
+				return n.Shares
+			}),
+			"securedAmount": api.Field(api.NonNull(api.Money), "", func(n noticeNode) any { return n.SecuredAmount }),
+			"start":         api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.Start }),
+			"end":           api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.End }),
+			"registeredAt":  api.Field(api.NonNull(api.DateTime), "Sets priority (rule 8).", func(n noticeNode) any { return n.RegisteredAt }),
+			"status":        api.Field(api.NonNull(registrationStatus), "At the instant searched.", func(n noticeNode) any { return n.StatusAt(n.at) }),
+			"effectiveFrom": api.Field(api.NonNull(api.DateTime), "Since when the notice read as shown.", func(n noticeNode) any { return n.EffectiveFrom }),
+			"effectiveTo":   api.Field(api.DateTime, "Until when it read as shown; null while it still does.", func(n noticeNode) any { return n.EffectiveTo }),
+			"history": api.Load(api.ListOf(noticeVersionType), "Every version of the registration, oldest first.", func(ctx context.Context, n noticeNode) (any, error) {
+				return n.history.Of(ctx, n.RegistrationID)
+			}),
 		},
 	})
 
@@ -69,23 +76,25 @@ var (
 		Name:        "CollateralPriority",
 		Description: "The answer of an ordinal search: of two registrations, which ranks first (rule 8).",
 		Fields: graphql.Fields{
-			"first":  {Type: api.NonNull(noticeType), Description: "The registration that ranks first: registered earlier (then the smaller number)."},
-			"second": {Type: api.NonNull(noticeType)},
+			"first":  api.Field(api.NonNull(noticeType), "The registration that ranks first: registered earlier (then the smaller number).", func(p priority) any { return p.first }),
+			"second": api.Field(api.NonNull(noticeType), "", func(p priority) any { return p.second }),
 		},
 	})
 )
 
-// versionNode renders one version of a notice.
-func versionNode(n creditview.Notice) map[string]any {
-	return map[string]any{
-		"change": n.Change, "reason": n.Reason, "grantorId": n.Grantor.String(), "securedPartyId": n.SecuredParty.String(),
-		"securedAmount": n.SecuredAmount, "end": n.End, "status": n.Status, "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
-	}
+// noticeNode is a notice as searched at an instant, with its page's
+// histories, loaded in one query when asked for.
+type noticeNode struct {
+	creditview.Notice
+	at      time.Time
+	history *api.Batch[creditview.Notice]
 }
 
-// noticeNodes renders notices as searched at the instant `at`; their
-// histories load in one query when asked for.
-func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, at time.Time) []map[string]any {
+// priority is the answer of an ordinal search.
+type priority struct{ first, second noticeNode }
+
+// noticeNodes makes the nodes of notices searched at the instant at.
+func noticeNodes(d api.Deps, notices []creditview.Notice, at time.Time) []noticeNode {
 	regs := make([]uuid.UUID, len(notices))
 	for i, n := range notices {
 		regs[i] = n.RegistrationID
@@ -93,19 +102,9 @@ func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, a
 	history := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Notice, error) {
 		return creditview.NoticeHistories(ctx, d.DB, regs)
 	})
-	out := make([]map[string]any, len(notices))
+	out := make([]noticeNode, len(notices))
 	for i, n := range notices {
-		node := map[string]any{
-			"id": n.RegistrationID.String(), "number": n.Number, "kind": n.Kind, "grantorId": n.Grantor.String(),
-			"securedPartyId": n.SecuredParty.String(), "assetId": n.Asset.String(), "memberId": api.Nullable(n.Member),
-			"securedAmount": n.SecuredAmount, "start": n.Start, "end": n.End, "registeredAt": n.RegisteredAt,
-			"status": n.StatusAt(at), "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
-			"history": of(ctx, history, n.RegistrationID, versionNode),
-		}
-		if n.Kind == collateral.KindSharePledge {
-			node["shares"] = n.Shares
-		}
-		out[i] = node
+		out[i] = noticeNode{Notice: n, at: at, history: history}
 	}
 	return out
 }
@@ -133,7 +132,7 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			return noticeNodes(p.Context, d, notices, s.At), nil
+			return noticeNodes(d, notices, s.At), nil
 		},
 	})
 	b.Query("collateralPriority", &graphql.Field{
@@ -159,8 +158,8 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			if collateral.Priority(pair[0].State(), pair[1].State()) > 0 {
 				pair[0], pair[1] = pair[1], pair[0]
 			}
-			nodes := noticeNodes(p.Context, d, pair, now)
-			return map[string]any{"first": nodes[0], "second": nodes[1]}, nil
+			nodes := noticeNodes(d, pair, now)
+			return priority{first: nodes[0], second: nodes[1]}, nil
 		},
 	})
 	collateralMutations(d).Register(b)
