@@ -19,11 +19,13 @@ import (
 
 // Register adds the area's queries and mutations to b.
 func Register(b *api.Builder, d api.Deps) {
-	registerQueries(b, d)
-	mutations{d}.table().Register(b)
+	a := area{d}
+	a.queries(b)
+	a.coopMutations().Register(b)
 }
 
-type mutations struct{ d api.Deps }
+// area is the coops area's resolvers over their dependencies.
+type area struct{ api.Deps }
 
 // Input field types shared by the mutations.
 var (
@@ -63,8 +65,9 @@ var allocationInput = graphql.NewInputObject(graphql.InputObjectConfig{
 	},
 })
 
-func (m mutations) table() api.Mutations[coop.Command] {
-	return api.Mutations[coop.Command]{Handler: pledgeErrors{m.d.App.Coops}, ID: "cooperativeId", IDDescription: "The cooperative.", Rows: []api.Mutation[coop.Command]{{
+// coopMutations are the cooperative's register and dividends.
+func (a area) coopMutations() api.Mutations[coop.Command] {
+	return api.Mutations[coop.Command]{Handler: pledgeErrors{a.App.Coops}, ID: "cooperativeId", IDDescription: "The cooperative.", Rows: []api.Mutation[coop.Command]{{
 		Name:        "foundCooperative",
 		Description: "The calling collective founds a share cooperative.",
 		Roles:       collective,
@@ -83,7 +86,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"household":     idIn,
 		},
 		Output: graphql.Fields{"memberId": {Type: nonNullID}},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			member, err := api.OptionalID(c.Input, "member")
 			if err != nil {
 				return nil, err
@@ -105,7 +108,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"cooperativeId": coopIn,
 			"allocations":   {Type: api.ListOf(allocationInput)},
 		},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			list := api.Args[map[string]any](c.Input, "allocations")
 			cmd := coop.AllocateShares{CoopID: id, Allocations: make([]coop.Allocation, len(list))}
 			for i, in := range list {
@@ -124,7 +127,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "from": idIn, "to": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
 		},
-		Decode: m.onCooperative(true, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(true, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			got, err := api.IDs(c.Input, "from", "to")
 			if err != nil {
 				return nil, err
@@ -139,7 +142,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "holder": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
 		},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			holder, err := api.ID(c.Input, "holder")
 			return coop.RedeemShares{CoopID: id, Holder: holder, Class: api.Arg[coop.ShareClass](c.Input, "class"),
 				Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, err
@@ -151,7 +154,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: graphql.NewNonNull(api.DateTime)},
 		},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			holder, err := api.ID(c.Input, "holder")
 			return coop.RecordDeath{CoopID: id, Holder: holder, DiedOn: api.Arg[time.Time](c.Input, "diedOn")}, err
 		}),
@@ -163,7 +166,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"cooperativeId": coopIn, "deceased": idIn, "heir": idIn,
 			"heirHousehold": {Type: graphql.ID, Description: "Required for an heir from outside the cooperative."},
 		},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			got, err := api.IDs(c.Input, "deceased", "heir")
 			if err != nil {
 				return nil, err
@@ -182,7 +185,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 			"loanMaturity":   {Type: graphql.NewNonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
 		},
 		Output: graphql.Fields{"pledgeId": {Type: nonNullID}},
-		Decode: m.pledge,
+		Decode: a.pledge,
 		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
 			return map[string]any{"pledgeId": cmd.(coop.PledgeShares).PledgeID.String()}
 		},
@@ -201,7 +204,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Roles:       collective,
 		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: graphql.NewNonNull(api.Money)}},
 		Output:      graphql.Fields{"dividendId": {Type: nonNullID}},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
 		}),
 		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
@@ -212,7 +215,7 @@ func (m mutations) table() api.Mutations[coop.Command] {
 		Description: "Records that a declared dividend's payouts were paid.",
 		Roles:       collective,
 		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "dividendId": idIn},
-		Decode: m.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			dividend, err := api.ID(c.Input, "dividendId")
 			return coop.PayDividend{CoopID: id, DividendID: dividend}, err
 		}),
@@ -246,11 +249,11 @@ func found(_ context.Context, c api.Call) (coop.Command, error) {
 // onCooperative decodes a mutation on the cooperative named by the input's
 // cooperativeId: it checks the caller is the cooperative's collective (or the
 // exchange, when exchangeToo), then builds the command.
-func (m mutations) onCooperative(exchangeToo bool, build func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error)) func(context.Context, api.Call) (coop.Command, error) {
+func (a area) onCooperative(exchangeToo bool, build func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error)) func(context.Context, api.Call) (coop.Command, error) {
 	return api.On("cooperativeId", func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 		var founded bool
 		var collective uuid.UUID
-		if err := m.d.App.Coops.Inspect(ctx, id, func(s coop.State, _ uint64) { founded, collective = s.Founded, s.Collective }); err != nil {
+		if err := a.App.Coops.Inspect(ctx, id, func(s coop.State, _ uint64) { founded, collective = s.Founded, s.Collective }); err != nil {
 			return nil, err
 		}
 		if !founded {
@@ -281,7 +284,7 @@ func (h pledgeErrors) Handle(ctx context.Context, cmd coop.Command, meta app.Met
 
 // pledge checks the bank's collateral registration against the pledge, from
 // the registration's own state, then pledges under the registration's id.
-func (m mutations) pledge(ctx context.Context, c api.Call) (coop.Command, error) {
+func (a area) pledge(ctx context.Context, c api.Call) (coop.Command, error) {
 	id, err := api.ID(c.Input, "cooperativeId")
 	if err != nil {
 		return nil, err
@@ -300,8 +303,8 @@ func (m mutations) pledge(ctx context.Context, c api.Call) (coop.Command, error)
 		securedParty        uuid.UUID
 		collateral          collateral.Collateral
 	}
-	now := m.d.Clock.Now()
-	if err := m.d.App.Collateral.Inspect(ctx, regID, func(s collateral.State, _ uint64) {
+	now := a.Clock.Now()
+	if err := a.App.Collateral.Inspect(ctx, regID, func(s collateral.State, _ uint64) {
 		reg.registered, reg.inForce, reg.number = s.Registered(), s.Status == collateral.StatusRegistered && s.EffectiveAt(now), s.Number
 		reg.securedParty, reg.collateral = s.SecuredParty, s.Collateral
 	}); err != nil {

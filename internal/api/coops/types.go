@@ -368,8 +368,8 @@ func pageAs[T any](args map[string]any, key func(T) coopview.Key, node func(T) a
 	}, node)
 }
 
-// registerQueries adds cooperative(id) and cooperatives(filter, first, after).
-func registerQueries(b *api.Builder, d api.Deps) {
+// queries adds cooperative(id) and cooperatives(filter, first, after).
+func (a area) queries(b *api.Builder) {
 	b.Query("cooperative", &graphql.Field{
 		Type:        cooperativeType,
 		Description: "A share cooperative, or null.",
@@ -379,11 +379,11 @@ func registerQueries(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			c, ok, err := coopview.Get(p.Context, d.DB, id)
+			c, ok, err := coopview.Get(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
-			return coopNode{c, d.DB}, nil
+			return coopNode{c, a.DB}, nil
 		},
 	})
 	filter := graphql.NewInputObject(graphql.InputObjectConfig{
@@ -402,9 +402,9 @@ func registerQueries(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			return pageAs(p.Args, coopview.Cooperative.Key, func(c coopview.Cooperative) any { return coopNode{c, d.DB} },
+			return pageAs(p.Args, coopview.Cooperative.Key, func(c coopview.Cooperative) any { return coopNode{c, a.DB} },
 				func(pg coopview.Page) (coopview.Result[coopview.Cooperative], error) {
-					return coopview.List(p.Context, d.DB, coopview.Filter{Collective: collective}, pg)
+					return coopview.List(p.Context, a.DB, coopview.Filter{Collective: collective}, pg)
 				})
 		},
 	})

@@ -107,7 +107,8 @@ type fundNode struct {
 	bank uuid.UUID
 }
 
-func registerFund(b *api.Builder, d api.Deps) {
+// fundQueries adds the operation fund.
+func (a area) fundQueries(b *api.Builder) {
 	b.Query("fund", &graphql.Field{
 		Type:        fundType,
 		Description: "The operation fund, or null. The fund role and the exchange see everything; a bank sees the fund's figures and its own claims.",
@@ -121,7 +122,7 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			f, ok, err := creditview.FundByID(p.Context, d.DB, id)
+			f, ok, err := creditview.FundByID(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
@@ -129,16 +130,14 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if viewer.Role == auth.RoleBank {
 				bank = viewer.Party
 			}
-			return fundNode{Fund: f, db: d.DB, bank: bank}, nil
+			return fundNode{Fund: f, db: a.DB, bank: bank}, nil
 		},
 	})
-	claimMutations(d).Register(b)
-	fundMutations(d).Register(b)
 }
 
 // claimMutations are a bank's claims on the fund.
-func claimMutations(d api.Deps) api.Mutations[fund.Command] {
-	return api.Mutations[fund.Command]{Handler: d.App.Funds, Rows: []api.Mutation[fund.Command]{{
+func (a area) claimMutations() api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{{
 		Name:        "fileFundClaim",
 		Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
 		Roles:       bank,
@@ -152,7 +151,7 @@ func claimMutations(d api.Deps) api.Mutations[fund.Command] {
 			if err != nil {
 				return nil, err
 			}
-			loan, err := readLoan(ctx, d, got[1])
+			loan, err := a.readLoan(ctx, got[1])
 			if err != nil {
 				return nil, err
 			}
@@ -174,8 +173,8 @@ func claimMutations(d api.Deps) api.Mutations[fund.Command] {
 var fundIn = graphql.InputObjectConfigFieldMap{"fundId": {Type: api.NonNull(graphql.ID)}}
 
 // fundMutations are the fund operator's commands.
-func fundMutations(d api.Deps) api.Mutations[fund.Command] {
-	return api.Mutations[fund.Command]{Handler: d.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{{
+func (a area) fundMutations() api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{{
 		Name:        "establishFund",
 		Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
 		Roles:       fundRole,
@@ -242,7 +241,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 			if err != nil {
 				return nil, err
 			}
-			exists, err := inspect(ctx, d.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
+			exists, err := inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
 			if err == nil && !exists {
 				err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
 			}
@@ -275,7 +274,7 @@ func fundMutations(d api.Deps) api.Mutations[fund.Command] {
 			if err != nil {
 				return nil, err
 			}
-			loan, err := readLoan(ctx, d, loanID)
+			loan, err := a.readLoan(ctx, loanID)
 			if err != nil {
 				return nil, err
 			}

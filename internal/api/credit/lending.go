@@ -151,16 +151,16 @@ type loanNode struct {
 }
 
 // loanNodes makes the nodes of one page of loans.
-func loanNodes(d api.Deps, loans []creditview.Loan) []loanNode {
+func (a area) loanNodes(loans []creditview.Loan) []loanNode {
 	ids := make([]uuid.UUID, len(loans))
 	for i, l := range loans {
 		ids[i] = l.ID
 	}
 	schedules := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Instalment, error) {
-		return creditview.Schedules(ctx, d.DB, ids)
+		return creditview.Schedules(ctx, a.DB, ids)
 	})
 	payments := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Payment, error) {
-		return creditview.Payments(ctx, d.DB, ids)
+		return creditview.Payments(ctx, a.DB, ids)
 	})
 	out := make([]loanNode, len(loans))
 	for i, l := range loans {
@@ -184,7 +184,8 @@ func loanViewer(ctx context.Context) (bank, borrower uuid.UUID, err error) {
 	return uuid.Nil, p.Party, nil
 }
 
-func registerLending(b *api.Builder, d api.Deps) {
+// lendingQueries adds loan products and loans.
+func (a area) lendingQueries(b *api.Builder) {
 	b.Query("loanProducts", &graphql.Field{
 		Type:        api.ListOf(productType),
 		Description: "The loan products on offer (public), oldest first.",
@@ -198,7 +199,7 @@ func registerLending(b *api.Builder, d api.Deps) {
 				return nil, err
 			}
 			withdrawn, _ := p.Args["includeWithdrawn"].(bool)
-			return creditview.Products(p.Context, d.DB, bank, withdrawn)
+			return creditview.Products(p.Context, a.DB, bank, withdrawn)
 		},
 	})
 	b.Query("loans", &graphql.Field{
@@ -230,8 +231,8 @@ func registerLending(b *api.Builder, d api.Deps) {
 					}
 					after = &c
 				}
-				loans, more, total, err := creditview.Loans(p.Context, d.DB, f, after, first)
-				return loanNodes(d, loans), more, total, err
+				loans, more, total, err := creditview.Loans(p.Context, a.DB, f, after, first)
+				return a.loanNodes(loans), more, total, err
 			}, func(l loanNode) []string {
 				return creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.Parts()
 			}, func(l loanNode) any { return l })
@@ -250,18 +251,16 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			l, ok, err := creditview.LoanByID(p.Context, d.DB, id)
+			l, ok, err := creditview.LoanByID(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
 			if (bank != uuid.Nil && l.Bank != bank) || (borrower != uuid.Nil && l.Borrower != borrower) {
 				return nil, kernel.Errorf(kernel.CodeForbidden, "this belongs to another party")
 			}
-			return loanNodes(d, []creditview.Loan{l})[0], nil
+			return a.loanNodes([]creditview.Loan{l})[0], nil
 		},
 	})
-	productMutations(d).Register(b)
-	loanMutations(d).Register(b)
 }
 
 func readLoanFilter(args map[string]any) (creditview.LoanFilter, error) {
@@ -310,8 +309,8 @@ var termsIn = graphql.InputObjectConfigFieldMap{
 }
 
 // productMutations are a bank's loan products.
-func productMutations(d api.Deps) api.Mutations[lending.ProductCommand] {
-	return api.Mutations[lending.ProductCommand]{Handler: d.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{{
+func (a area) productMutations() api.Mutations[lending.ProductCommand] {
+	return api.Mutations[lending.ProductCommand]{Handler: a.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{{
 		Name:        "defineLoanProduct",
 		Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
 		Roles:       bank,
@@ -326,7 +325,7 @@ func productMutations(d api.Deps) api.Mutations[lending.ProductCommand] {
 		Roles:       bank,
 		Input:       api.Inputs(termsIn, productIn),
 		Decode: api.On("productId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.ProductCommand, error) {
-			current, err := inspect(ctx, d.App.Products, id, func(s lending.ProductState) lending.Terms {
+			current, err := inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
 				return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
 			})
 			return lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party, Terms: terms(call.Input, current)}, err
@@ -353,8 +352,8 @@ type loanFacts struct {
 	principalRecovered kernel.Money
 }
 
-func readLoan(ctx context.Context, d api.Deps, id uuid.UUID) (loanFacts, error) {
-	f, err := inspect(ctx, d.App.Loans, id, func(s lending.State) loanFacts {
+func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
+	f, err := inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
 		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID,
 			assetType: s.Collateral.AssetType, defaultedPrincipal: s.DefaultedPrincipal, principalRecovered: s.PrincipalRecovered}
 	})
@@ -367,14 +366,14 @@ func readLoan(ctx context.Context, d api.Deps, id uuid.UUID) (loanFacts, error) 
 // collateralFacts reads what an application needs to know of the pledged
 // right (rules 7 and 9): its type, end date and holder from the asset
 // registry and, for a transferee, the rent status of its transfer contract.
-func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID) (lending.Collateral, error) {
+func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (lending.Collateral, error) {
 	type facts struct {
 		registered bool
 		holder     uuid.UUID
 		contract   uuid.UUID
 		col        lending.Collateral
 	}
-	f, err := inspect(ctx, d.App.Assets, asset, func(s registry.State) facts {
+	f, err := inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		right, _ := s.CurrentRight()
 		_, consent := s.ConsentFor(borrower, registry.ConsentMortgage)
 		return facts{registered: s.Registered, holder: s.Holder(), contract: right.ContractID, col: lending.Collateral{
@@ -390,7 +389,7 @@ func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID)
 		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower does not hold the management right of asset %s", asset)
 	}
 	if f.col.BorrowerIsTransferee && f.contract != uuid.Nil {
-		paid, err := inspect(ctx, d.App.Transfers, f.contract, func(s transfer.State) bool {
+		paid, err := inspect(ctx, a.App.Transfers, f.contract, func(s transfer.State) bool {
 			return s.Status == transfer.StatusInForce && !s.InArrears()
 		})
 		if err != nil {
@@ -405,9 +404,9 @@ func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID)
 var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}}
 
 // byBank decodes a bank's step on one of its loans, named by loanId.
-func byBank(d api.Deps, build func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
+func (a area) byBank(build func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
 	return api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
-		loan, err := readLoan(ctx, d, id)
+		loan, err := a.readLoan(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -420,8 +419,8 @@ func byBank(d api.Deps, build func(ctx context.Context, call api.Call, loan loan
 
 // loanMutations are a loan's life: the borrower's application and
 // repayments, the bank's steps.
-func loanMutations(d api.Deps) api.Mutations[lending.Command] {
-	return api.Mutations[lending.Command]{Handler: d.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{{
+func (a area) loanMutations() api.Mutations[lending.Command] {
+	return api.Mutations[lending.Command]{Handler: a.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{{
 		Name: "applyForLoan",
 		Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
 			"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
@@ -441,14 +440,14 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 			if err != nil {
 				return nil, err
 			}
-			product, err := inspect(ctx, d.App.Products, got[0], lending.ProductState.Snapshot)
+			product, err := inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
 			if err != nil {
 				return nil, err
 			}
 			if product.ProductID == uuid.Nil {
 				return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
 			}
-			col, err := collateralFacts(ctx, d, got[1], call.Principal.Party)
+			col, err := a.collateralFacts(ctx, got[1], call.Principal.Party)
 			if err != nil {
 				return nil, err
 			}
@@ -462,7 +461,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
 		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
 		Decode: api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
-			loan, err := readLoan(ctx, d, id)
+			loan, err := a.readLoan(ctx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -480,7 +479,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",
 		Roles:       bank,
 		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"value": {Type: api.NonNull(api.Money)}, "appraiserId": {Type: api.NonNull(graphql.ID)}}),
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			appraiser, err := api.ID(call.Input, "appraiserId")
 			return lending.ValueCollateral{LoanID: id, By: call.Principal.Party, Value: api.Arg[kernel.Money](call.Input, "value"), Appraiser: appraiser}, err
 		}),
@@ -491,7 +490,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 			"CONSENT_REQUIRED without the contractor's consent (rule 7).",
 		Roles: bank,
 		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.ApproveLoan{LoanID: id, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
 		}),
 	}, {
@@ -499,7 +498,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The loan's bank declines an application before approval.",
 		Roles:       bank,
 		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.RejectLoan{LoanID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
 		}),
 	}, {
@@ -508,7 +507,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 			"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
 		Roles: bank,
 		Input: loanIn,
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.DisburseLoan{LoanID: id, By: call.Principal.Party}, nil
 		}),
 	}, {
@@ -516,7 +515,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
 		Roles:       bank,
 		Input:       loanIn,
-		Decode: byBank(d, func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.DeclareDefault{LoanID: id}, nil
 		}),
 	}, {
@@ -524,7 +523,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
 		Roles:       bank,
 		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"source": {Type: api.NonNull(recoverySource)}, "amount": {Type: api.NonNull(api.Money)}}),
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.RecordRecovery{LoanID: id, Source: api.Arg[lending.RecoverySource](call.Input, "source"), Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
 		}),
 	}, {
@@ -532,7 +531,7 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 		Description: "The loan's bank writes off what recoveries left of the defaulted loan.",
 		Roles:       bank,
 		Input:       loanIn,
-		Decode: byBank(d, func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 			return lending.WriteOff{LoanID: id, By: call.Principal.Party}, nil
 		}),
 	}, {
@@ -542,24 +541,24 @@ func loanMutations(d api.Deps) api.Mutations[lending.Command] {
 			"granted by the borrower and over the loan's asset.",
 		Roles: bank,
 		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
-		Decode: byBank(d, func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+		Decode: a.byBank(func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
 			reg, err := api.ID(call.Input, "registrationId")
 			if err != nil {
 				return nil, err
 			}
-			return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, checkSecures(ctx, d, reg, loan)
+			return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
 		}),
 	}}}
 }
 
 // checkSecures checks that a registration secures the loan: in force now,
 // filed by the loan's bank, granted by the borrower, over the loan's asset.
-func checkSecures(ctx context.Context, d api.Deps, reg uuid.UUID, loan loanFacts) error {
-	s, err := inspect(ctx, d.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
+func (a area) checkSecures(ctx context.Context, reg uuid.UUID, loan loanFacts) error {
+	s, err := inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
 	switch {
 	case err != nil:
 		return err
-	case !s.EffectiveAt(d.Clock.Now()):
+	case !s.EffectiveAt(a.Clock.Now()):
 		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not in force", reg)
 	case s.SecuredParty != loan.bank || s.Grantor != loan.borrower || s.Collateral.Asset != loan.asset:
 		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not the borrower's security over the loan's asset for its bank", reg)

@@ -94,13 +94,13 @@ type noticeNode struct {
 type priority struct{ first, second noticeNode }
 
 // noticeNodes makes the nodes of notices searched at the instant at.
-func noticeNodes(d api.Deps, notices []creditview.Notice, at time.Time) []noticeNode {
+func (a area) noticeNodes(notices []creditview.Notice, at time.Time) []noticeNode {
 	regs := make([]uuid.UUID, len(notices))
 	for i, n := range notices {
 		regs[i] = n.RegistrationID
 	}
 	history := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Notice, error) {
-		return creditview.NoticeHistories(ctx, d.DB, regs)
+		return creditview.NoticeHistories(ctx, a.DB, regs)
 	})
 	out := make([]noticeNode, len(notices))
 	for i, n := range notices {
@@ -109,7 +109,8 @@ func noticeNodes(d api.Deps, notices []creditview.Notice, at time.Time) []notice
 	return out
 }
 
-func registerRegistry(b *api.Builder, d api.Deps) {
+// collateralQueries adds the collateral registry's public searches.
+func (a area) collateralQueries(b *api.Builder) {
 	b.Query("collateralRegistrations", &graphql.Field{
 		Type: api.ListOf(noticeType),
 		Description: "The public search of the collateral registry (rules 20, 21), in priority order (rule 8: registration time, " +
@@ -124,15 +125,15 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			"asOf":               {Type: api.DateTime, Description: "The instant searched; now when absent."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			s, err := noticeSearch(p.Args, d.Clock.Now())
+			s, err := noticeSearch(p.Args, a.Clock.Now())
 			if err != nil {
 				return nil, err
 			}
-			notices, err := creditview.SearchNotices(p.Context, d.DB, s)
+			notices, err := creditview.SearchNotices(p.Context, a.DB, s)
 			if err != nil {
 				return nil, err
 			}
-			return noticeNodes(d, notices, s.At), nil
+			return a.noticeNodes(notices, s.At), nil
 		},
 	})
 	b.Query("collateralPriority", &graphql.Field{
@@ -143,10 +144,10 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			"b": {Type: api.NonNull(graphql.String), Description: "Another registration number."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			now := d.Clock.Now()
+			now := a.Clock.Now()
 			var pair []creditview.Notice
 			for _, arg := range []string{"a", "b"} {
-				found, err := creditview.SearchNotices(p.Context, d.DB, creditview.NoticeSearch{Number: p.Args[arg].(string), At: now})
+				found, err := creditview.SearchNotices(p.Context, a.DB, creditview.NoticeSearch{Number: p.Args[arg].(string), At: now})
 				if err != nil {
 					return nil, err
 				}
@@ -158,19 +159,18 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			if collateral.Priority(pair[0].State(), pair[1].State()) > 0 {
 				pair[0], pair[1] = pair[1], pair[0]
 			}
-			nodes := noticeNodes(d, pair, now)
+			nodes := a.noticeNodes(pair, now)
 			return priority{first: nodes[0], second: nodes[1]}, nil
 		},
 	})
-	collateralMutations(d).Register(b)
 }
 
 // registrationIn is the input field naming the registration a mutation acts on.
 var registrationIn = graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}
 
 // collateralMutations are the secured party's notices in the collateral registry.
-func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
-	return api.Mutations[collateral.Command]{Handler: d.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{{
+func (a area) collateralMutations() api.Mutations[collateral.Command] {
+	return api.Mutations[collateral.Command]{Handler: a.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{{
 		Name: "registerCollateral",
 		Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
 			"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
@@ -198,7 +198,7 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 			}
 			grantor, asset := got[0], got[1]
 			col := collateral.Collateral{Kind: api.Arg[collateral.Kind](in, "kind"), Asset: asset}
-			id, err := registrationFor(ctx, d, call, grantor, asset)
+			id, err := a.registrationFor(ctx, call, grantor, asset)
 			if err != nil {
 				return nil, err
 			}
@@ -212,7 +212,7 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 				}
 				col.Shares = int64(api.Arg[int](in, "shares"))
 			default:
-				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, asset, grantor); err != nil {
+				if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, asset, grantor); err != nil {
 					return nil, err
 				}
 			}
@@ -248,7 +248,7 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 			if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
 				return nil, err
 			}
-			reg, err := inspect(ctx, d.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+			reg, err := inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
 			if err != nil {
 				return nil, err
 			}
@@ -259,7 +259,7 @@ func collateralMutations(d api.Deps) api.Mutations[collateral.Command] {
 				return nil, err
 			}
 			if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
-				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, reg.Collateral.Asset, cmd.Grantor); err != nil {
+				if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, reg.Collateral.Asset, cmd.Grantor); err != nil {
 					return nil, err
 				}
 			}
@@ -327,12 +327,12 @@ func noticeSearch(args map[string]any, now time.Time) (creditview.NoticeSearch, 
 // registrationFor returns the id of a new registration: the loan's id when it
 // secures a loan of the calling bank (the link process managers follow), a
 // new id otherwise.
-func registrationFor(ctx context.Context, d api.Deps, call api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
+func (a area) registrationFor(ctx context.Context, call api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
 	loanID, err := api.OptionalID(call.Input, "loanId")
 	if err != nil || loanID == uuid.Nil {
 		return call.NewID("registration"), err
 	}
-	loan, err := readLoan(ctx, d, loanID)
+	loan, err := a.readLoan(ctx, loanID)
 	switch {
 	case err != nil:
 		return uuid.Nil, err
@@ -354,13 +354,13 @@ func registrationNumber(id uuid.UUID) string {
 
 // consentFacts reads the rule-7 facts of a mortgage from the asset registry:
 // the contracting household, and its recorded consent to grantor's mortgage.
-func consentFacts(ctx context.Context, d api.Deps, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
+func (a area) consentFacts(ctx context.Context, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
 	type facts struct {
 		registered bool
 		contractor uuid.UUID
 		consent    *collateral.Consent
 	}
-	f, err := inspect(ctx, d.App.Assets, asset, func(s registry.State) facts {
+	f, err := inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		f := facts{registered: s.Registered, contractor: s.Contractor}
 		if c, ok := s.ConsentFor(grantor, registry.ConsentMortgage); ok {
 			f.consent = &collateral.Consent{ConsentID: c.ID, Contractor: c.Contractor, Grantee: c.Grantee, Reference: c.Source.Reference}

@@ -86,13 +86,13 @@ var feedType = graphql.NewObject(graphql.ObjectConfig{
 	},
 })
 
-// registerFeed adds the auctionFeed subscription: a SUBSCRIBED event with
+// feed adds the auctionFeed subscription: a SUBSCRIBED event with
 // the auction as it stands, then every later event of the listing, masked for
 // the subscriber: the hub subscription starts before the snapshot is taken and
 // live events the snapshot already holds (by stream version) are skipped, so
 // nothing is missed or repeated. The feed ends when the client unsubscribes or
 // lags too far behind (the hub drops it: resubscribe).
-func registerFeed(b *api.Builder, m mutations) {
+func (a area) feed(b *api.Builder) {
 	b.Subscription("auctionFeed", &graphql.Field{
 		Type:        api.NonNull(feedType),
 		Description: "A listing's live auction: a snapshot, then bids, extensions, the close, the priority window and the award.",
@@ -105,8 +105,8 @@ func registerFeed(b *api.Builder, m mutations) {
 			v := viewer(api.Viewer(p.Context))
 			ctx, cancel := context.WithCancel(p.Context)
 			// Subscribe before the snapshot, so nothing falls between the two.
-			events := m.d.Live.Subscribe(ctx, kernel.StreamName(listing.Decider.Category, id))
-			first, version, err := m.snapshot(ctx, id, v)
+			events := a.Live.Subscribe(ctx, kernel.StreamName(listing.Decider.Category, id))
+			first, version, err := a.snapshot(ctx, id, v)
 			if err != nil {
 				cancel()
 				return nil, err
@@ -143,10 +143,10 @@ func registerFeed(b *api.Builder, m mutations) {
 
 // snapshot is the SUBSCRIBED event: the listing's auction from its aggregate.
 // It returns the stream version the snapshot stands at.
-func (m mutations) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (feedEvent, uint64, error) {
-	f := feedEvent{Kind: FeedSubscribed, At: m.d.Clock.Now()}
+func (a area) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (feedEvent, uint64, error) {
+	f := feedEvent{Kind: FeedSubscribed, At: a.Clock.Now()}
 	var version uint64
-	err := m.d.App.Listings.Inspect(ctx, id, func(s listing.State, ver uint64) {
+	err := a.App.Listings.Inspect(ctx, id, func(s listing.State, ver uint64) {
 		version = ver
 		f.Status, f.Seq, f.ClosesAt = s.Status, s.BidCount, s.ClosesAt
 		f.BidderNumber, f.Amount = s.Leader.BidderNumber, s.Leader.Amount

@@ -25,14 +25,11 @@ var (
 	sellers = []auth.Role{auth.RoleCollective, auth.RoleBank}
 )
 
-// mutations holds the command side's resolvers.
-type mutations struct{ d api.Deps }
-
 // bySeller decodes a mutation on the listing named by listingId that only
 // the listing's seller may send.
-func (m mutations) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
+func (a area) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
 	return api.On("listingId", func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-		if err := m.requireSeller(ctx, c.Principal, id); err != nil {
+		if err := a.requireSeller(ctx, c.Principal, id); err != nil {
 			return nil, err
 		}
 		return build(ctx, c, id)
@@ -45,10 +42,10 @@ type facts struct {
 }
 
 // listing reads the listing's current facts from its aggregate: NOT_FOUND when there is none.
-func (m mutations) listing(ctx context.Context, id uuid.UUID) (facts, error) {
+func (a area) listing(ctx context.Context, id uuid.UUID) (facts, error) {
 	var f facts
 	var exists bool
-	err := m.d.App.Listings.Inspect(ctx, id, func(s listing.State, _ uint64) {
+	err := a.App.Listings.Inspect(ctx, id, func(s listing.State, _ uint64) {
 		exists = s.Status != listing.StatusNone
 		f = facts{seller: s.Details.Seller, collective: s.Details.Asset.OwningCollective}
 	})
@@ -61,8 +58,8 @@ func (m mutations) listing(ctx context.Context, id uuid.UUID) (facts, error) {
 	return f, nil
 }
 
-func (m mutations) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID) error {
-	f, err := m.listing(ctx, id)
+func (a area) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID) error {
+	f, err := a.listing(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -107,28 +104,28 @@ var termsInput = graphql.InputObjectConfigFieldMap{
 // listingIn is the input field naming the listing a mutation acts on.
 var listingIn = graphql.InputObjectConfigFieldMap{"listingId": {Type: api.NonNull(graphql.ID)}}
 
-// table is the area's mutations: one per listing command a person sends.
-func (m mutations) table() api.Mutations[listing.Command] {
-	return api.Mutations[listing.Command]{Handler: m.d.App.Listings, ID: "listingId", Rows: []api.Mutation[listing.Command]{
+// listingMutations are the area's mutations: one per listing command a person sends.
+func (a area) listingMutations() api.Mutations[listing.Command] {
+	return api.Mutations[listing.Command]{Handler: a.App.Listings, ID: "listingId", Rows: []api.Mutation[listing.Command]{
 		{
 			Name: "createListing", Roles: sellers, Input: termsInput,
 			Description: "Draft a listing of assets: a collective lists only its own assets (contracted land on the household's entrustment), a bank only its collateral for disposal. The asset facts come from the registry.",
 			Decode: func(ctx context.Context, call api.Call) (listing.Command, error) {
-				d, reserve, err := m.terms(ctx, call)
+				d, reserve, err := a.terms(ctx, call)
 				return listing.CreateListing{ListingID: call.NewID("listing"), Details: d, ReservePrice: reserve}, err
 			},
 		}, {
 			Name: "reviseListing", Roles: sellers, Input: api.Inputs(listingIn, termsInput),
 			Description: "Replace the terms of a draft or rejected listing (the seller).",
-			Decode: m.bySeller(func(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				d, reserve, err := m.terms(ctx, call)
+			Decode: a.bySeller(func(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+				d, reserve, err := a.terms(ctx, call)
 				return listing.ReviseListing{ListingID: id, Details: d, ReservePrice: reserve}, err
 			}),
 		}, {
 			Name: "submitListing", Roles: sellers,
 			Description: "Send the listing to the exchange for review with the members' resolution (rule 4).",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"resolution": {Type: resolutionInput, Description: "Required when a collective lists its own assets."}}),
-			Decode: m.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				var r listing.Resolution
 				if in, ok := call.Input["resolution"].(map[string]any); ok {
 					r.Body = api.Arg[string](in, "body")
@@ -186,7 +183,7 @@ func (m mutations) table() api.Mutations[listing.Command] {
 				"bidderNumber": {Type: graphql.Int, Description: "Your number on the board; null for a duplicate."},
 				"depositDue":   {Type: api.Money, Description: "Null for a duplicate."},
 			},
-			Decode: api.On("listingId", m.registerBidder),
+			Decode: api.On("listingId", a.registerBidder),
 			Payload: func(_ listing.Command, res app.Result) map[string]any {
 				for _, e := range res.Events {
 					if r, ok := e.(listing.BidderRegistered); ok {
@@ -307,14 +304,14 @@ func (m mutations) table() api.Mutations[listing.Command] {
 			Name: "relistListing", Roles: sellers,
 			Input:       listingIn,
 			Description: "The seller starts a new round of an unsold listing, back in draft.",
-			Decode: m.bySeller(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.Relist{ListingID: id}, nil
 			}),
 		}, {
 			Name: "endListing", Roles: sellers,
 			Description: "The seller gives up an unsold listing.",
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: m.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 				reason := api.Arg[string](call.Input, "reason")
 				return listing.EndListing{ListingID: id, Reason: reason}, nil
 			}),
@@ -324,17 +321,17 @@ func (m mutations) table() api.Mutations[listing.Command] {
 // registerBidder builds RegisterBidder for the caller; with a cooperativeId the
 // membership comes from that cooperative's register, which must be the owning
 // collective's (NOT_A_MEMBER otherwise).
-func (m mutations) registerBidder(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+func (a area) registerBidder(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
 	cmd := listing.RegisterBidder{ListingID: id, BidderID: call.Principal.Party}
 	coopID, err := api.OptionalID(call.Input, "cooperativeId")
 	if err != nil || coopID == uuid.Nil {
 		return cmd, err
 	}
-	f, err := m.listing(ctx, id)
+	f, err := a.listing(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	err = m.d.App.Coops.Inspect(ctx, coopID, func(s coop.State, _ uint64) {
+	err = a.App.Coops.Inspect(ctx, coopID, func(s coop.State, _ uint64) {
 		cmd.IsMember = s.Founded && s.Collective == f.collective && s.IsMember(call.Principal.Party)
 	})
 	if err != nil {
@@ -348,7 +345,7 @@ func (m mutations) registerBidder(ctx context.Context, call api.Call, id uuid.UU
 }
 
 // terms builds a listing's Details from the input and the registry's asset facts.
-func (m mutations) terms(ctx context.Context, call api.Call) (listing.Details, kernel.Money, error) {
+func (a area) terms(ctx context.Context, call api.Call) (listing.Details, kernel.Money, error) {
 	in := call.Input
 	d := listing.Details{Seller: call.Principal.Party, Settings: listing.DefaultSettings()}
 	d.Title = api.Arg[string](in, "title")
@@ -383,7 +380,7 @@ func (m mutations) terms(ctx context.Context, call api.Call) (listing.Details, k
 		}
 		ids = append(ids, id)
 	}
-	d.Asset, err = m.assetFacts(ctx, call.Principal, ids, d.DisposalOf != uuid.Nil)
+	d.Asset, err = a.assetFacts(ctx, call.Principal, ids, d.DisposalOf != uuid.Nil)
 	return d, reserve, err
 }
 
@@ -392,17 +389,17 @@ func (m mutations) terms(ctx context.Context, call api.Call) (listing.Details, k
 // one type; outside a disposal the caller is the owning collective and holds
 // the right to transfer (NOT_RIGHT_HOLDER when the right is with a transferee,
 // NOT_ENTRUSTED for a household's plot it was not entrusted with).
-func (m mutations) assetFacts(ctx context.Context, p auth.Principal, ids []uuid.UUID, disposal bool) (listing.AssetFacts, error) {
+func (a area) assetFacts(ctx context.Context, p auth.Principal, ids []uuid.UUID, disposal bool) (listing.AssetFacts, error) {
 	if len(ids) == 0 {
 		return listing.AssetFacts{}, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "at least one asset is required")
 	}
-	now := m.d.Clock.Now()
-	a := listing.AssetFacts{AssetIDs: ids}
+	now := a.Clock.Now()
+	out := listing.AssetFacts{AssetIDs: ids}
 	for i, id := range ids {
 		var s registry.State
 		var restrictions []registry.Restriction
 		var entrusted, held bool
-		err := m.d.App.Assets.Inspect(ctx, id, func(st registry.State, _ uint64) {
+		err := a.App.Assets.Inspect(ctx, id, func(st registry.State, _ uint64) {
 			s = registry.State{Registered: st.Registered, Owner: st.Owner, Type: st.Type, Location: st.Location,
 				Area: st.Area, RightsEnd: st.RightsEnd, Contractor: st.Contractor}
 			restrictions = st.RestrictionsAt(now)
@@ -411,33 +408,33 @@ func (m mutations) assetFacts(ctx context.Context, p auth.Principal, ids []uuid.
 		})
 		switch {
 		case err != nil:
-			return a, err
+			return out, err
 		case !s.Registered:
-			return a, kernel.FieldErrorf(kernel.CodeNotFound, "assetIds", "asset %s is not registered", id)
+			return out, kernel.FieldErrorf(kernel.CodeNotFound, "assetIds", "asset %s is not registered", id)
 		case i == 0:
-			a.Type, a.OwningCollective, a.RightsEnd = s.Type, s.Owner, s.RightsEnd
-			a.Region = listing.Region{Province: s.Location.Province, County: s.Location.County, Township: s.Location.Township, Village: s.Location.Village}
-		case s.Owner != a.OwningCollective || s.Type != a.Type:
-			return a, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "the assets of one listing belong to one collective and are of one type")
+			out.Type, out.OwningCollective, out.RightsEnd = s.Type, s.Owner, s.RightsEnd
+			out.Region = listing.Region{Province: s.Location.Province, County: s.Location.County, Township: s.Location.Township, Village: s.Location.Village}
+		case s.Owner != out.OwningCollective || s.Type != out.Type:
+			return out, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "the assets of one listing belong to one collective and are of one type")
 		}
 		if !disposal {
 			if p.Role != auth.RoleCollective || s.Owner != p.Party {
-				return a, kernel.FieldErrorf(kernel.CodeForbidden, "assetIds", "a collective lists only its own assets")
+				return out, kernel.FieldErrorf(kernel.CodeForbidden, "assetIds", "a collective lists only its own assets")
 			}
 			if !held {
-				return a, kernel.FieldErrorf(registry.CodeNotRightHolder, "assetIds", "the management right of asset %s is held by a transferee", id)
+				return out, kernel.FieldErrorf(registry.CodeNotRightHolder, "assetIds", "the management right of asset %s is held by a transferee", id)
 			}
 			if s.Contractor != uuid.Nil && !entrusted {
-				return a, kernel.FieldErrorf(registry.CodeNotEntrusted, "assetIds", "the household has not entrusted plot %s to this collective (rule 5)", id)
+				return out, kernel.FieldErrorf(registry.CodeNotEntrusted, "assetIds", "the household has not entrusted plot %s to this collective (rule 5)", id)
 			}
 		}
-		a.Area += s.Area
-		if !s.RightsEnd.IsZero() && (a.RightsEnd.IsZero() || s.RightsEnd.Before(a.RightsEnd)) {
-			a.RightsEnd = s.RightsEnd
+		out.Area += s.Area
+		if !s.RightsEnd.IsZero() && (out.RightsEnd.IsZero() || s.RightsEnd.Before(out.RightsEnd)) {
+			out.RightsEnd = s.RightsEnd
 		}
 		for _, r := range restrictions {
-			a.Encumbrances = append(a.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
+			out.Encumbrances = append(out.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
 		}
 	}
-	return a, nil
+	return out, nil
 }

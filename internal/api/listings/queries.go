@@ -20,9 +20,6 @@ import (
 // maxTextLength bounds the free-text filter, in characters.
 const maxTextLength = 100
 
-// queries holds the read side's resolvers.
-type queries struct{ d api.Deps }
-
 // node is a listing as a query returns it, with the database its bids are
 // read from and its page's bidders, loaded together for the whole page (types
 // are built once per process; deps per server).
@@ -172,7 +169,8 @@ var tradeFilterType = graphql.NewInputObject(graphql.InputObjectConfig{
 	},
 })
 
-func (q queries) register(b *api.Builder) {
+// queries adds listings, listing and trades.
+func (a area) queries(b *api.Builder) {
 	b.CacheableQuery("listings", &graphql.Field{
 		Type:        api.NonNull(api.Connection(listingType)),
 		Description: "Search the listing board: filter, sort and page with cursors.",
@@ -180,7 +178,7 @@ func (q queries) register(b *api.Builder) {
 			"filter": {Type: filterType},
 			"sort":   {Type: sortEnum, Description: "CREATED_AT_DESC when not given."},
 		}),
-		Resolve: q.listings,
+		Resolve: a.listings,
 	})
 	b.CacheableQuery("listing", &graphql.Field{
 		Type:        listingType,
@@ -191,22 +189,22 @@ func (q queries) register(b *api.Builder) {
 			if err != nil {
 				return nil, err
 			}
-			l, ok, err := listingview.ListingByID(p.Context, q.d.DB, id)
+			l, ok, err := listingview.ListingByID(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
-			return nodes(q.d.DB, []listingview.Listing{l})[0], nil
+			return nodes(a.DB, []listingview.Listing{l})[0], nil
 		},
 	})
 	b.CacheableQuery("trades", &graphql.Field{
 		Type:        api.NonNull(api.Connection(tradeType)),
 		Description: "Awarded listings, newest award first.",
 		Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: tradeFilterType}}),
-		Resolve:     q.trades,
+		Resolve:     a.trades,
 	})
 }
 
-func (q queries) listings(p graphql.ResolveParams) (any, error) {
+func (a area) listings(p graphql.ResolveParams) (any, error) {
 	f, err := decodeFilter(p.Args)
 	if err != nil {
 		return nil, err
@@ -222,7 +220,7 @@ func (q queries) listings(p graphql.ResolveParams) (any, error) {
 			}
 			after = &listingview.Key{Value: v, ID: id}
 		}
-		rows, err := listingview.Listings(p.Context, q.d.DB, f, s, after, n+1)
+		rows, err := listingview.Listings(p.Context, a.DB, f, s, after, n+1)
 		if err != nil {
 			return nil, false, 0, err
 		}
@@ -230,8 +228,8 @@ func (q queries) listings(p graphql.ResolveParams) (any, error) {
 		if more {
 			rows = rows[:n]
 		}
-		total, err := count(p, func() (int, error) { return listingview.CountListings(p.Context, q.d.DB, f) })
-		return nodes(q.d.DB, rows), more, total, err
+		total, err := count(p, func() (int, error) { return listingview.CountListings(p.Context, a.DB, f) })
+		return nodes(a.DB, rows), more, total, err
 	}, func(n node) []string {
 		k := s.KeyOf(n.Listing)
 		return []string{strconv.Itoa(int(s)), strconv.FormatInt(k.Value, 10), k.ID.String()}
@@ -273,7 +271,7 @@ func decodeFilter(args map[string]any) (listingview.Filter, error) {
 	return f, nil
 }
 
-func (q queries) trades(p graphql.ResolveParams) (any, error) {
+func (a area) trades(p graphql.ResolveParams) (any, error) {
 	in, _ := p.Args["filter"].(map[string]any)
 	f := listingview.TradeFilter{Statuses: api.Args[listingview.TradeStatus](in, "status")}
 	var err error
@@ -297,7 +295,7 @@ func (q queries) trades(p graphql.ResolveParams) (any, error) {
 			}
 			after = &listingview.TradeKey{AwardedAt: at, ListingID: id, Round: round}
 		}
-		rows, err := listingview.Trades(p.Context, q.d.DB, f, after, n+1)
+		rows, err := listingview.Trades(p.Context, a.DB, f, after, n+1)
 		if err != nil {
 			return nil, false, 0, err
 		}
@@ -305,7 +303,7 @@ func (q queries) trades(p graphql.ResolveParams) (any, error) {
 		if more {
 			rows = rows[:n]
 		}
-		total, err := count(p, func() (int, error) { return listingview.CountTrades(p.Context, q.d.DB, f) })
+		total, err := count(p, func() (int, error) { return listingview.CountTrades(p.Context, a.DB, f) })
 		return rows, more, total, err
 	}, func(t listingview.Trade) []string {
 		k := t.KeyOf()
