@@ -146,18 +146,18 @@ func TestScalarsRefuseBadInputBeforeResolvers(t *testing.T) {
 }
 
 func TestCursorRoundTripAndRefusal(t *testing.T) {
-	c := EncodeCursor("2026-11-25T08:00:00Z", "abc")
-	parts, err := DecodeCursor(map[string]any{"after": c}, 2)
+	c := encodeCursor("2026-11-25T08:00:00Z", "abc")
+	parts, err := decodeCursor(map[string]any{"after": c}, 2)
 	if err != nil || parts[0] != "2026-11-25T08:00:00Z" || parts[1] != "abc" {
 		t.Fatalf("parts %v, err %v", parts, err)
 	}
-	if _, err := DecodeCursor(map[string]any{"after": "!!"}, 2); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := decodeCursor(map[string]any{"after": "!!"}, 2); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatalf("garbage cursor: %v", err)
 	}
-	if _, err := DecodeCursor(map[string]any{"after": c}, 3); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := decodeCursor(map[string]any{"after": c}, 3); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatalf("cursor of another connection: %v", err)
 	}
-	if _, err := PageSize(map[string]any{"first": MaxPageSize + 1}); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := pageSize(map[string]any{"first": MaxPageSize + 1}); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatal("oversized page accepted")
 	}
 }

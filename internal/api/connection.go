@@ -34,8 +34,8 @@ func ConnectionArgs(extra graphql.FieldConfigArgument) graphql.FieldConfigArgume
 	return args
 }
 
-// Page is one page of a connection: the nodes with their cursors.
-type Page struct {
+// page is one page of a connection: the nodes with their cursors.
+type page struct {
 	Nodes      []any
 	Cursors    []string
 	HasNext    bool
@@ -68,8 +68,8 @@ func Connection(node *graphql.Object) *graphql.Object {
 	return actual.(*graphql.Object)
 }
 
-// Resolve turns a Page into the value a connection field returns.
-func (p Page) Resolve() map[string]any {
+// resolve turns a page into the value a connection field returns.
+func (p page) resolve() map[string]any {
 	edges := make([]map[string]any, len(p.Nodes))
 	var end any
 	for i, n := range p.Nodes {
@@ -89,11 +89,11 @@ func (p Page) Resolve() map[string]any {
 // page's items, whether more follow and the total count.
 func Connect[T any](args map[string]any, parts int, load func(first int, after []string) ([]T, bool, int, error),
 	cursor func(T) []string, node func(T) any) (any, error) {
-	first, err := PageSize(args)
+	first, err := pageSize(args)
 	if err != nil {
 		return nil, err
 	}
-	after, err := DecodeCursor(args, parts)
+	after, err := decodeCursor(args, parts)
 	if err != nil {
 		return nil, err
 	}
@@ -101,12 +101,12 @@ func Connect[T any](args map[string]any, parts int, load func(first int, after [
 	if err != nil {
 		return nil, err
 	}
-	page := Page{HasNext: next, TotalCount: total}
+	pg := page{HasNext: next, TotalCount: total}
 	for _, it := range items {
-		page.Nodes = append(page.Nodes, node(it))
-		page.Cursors = append(page.Cursors, EncodeCursor(cursor(it)...))
+		pg.Nodes = append(pg.Nodes, node(it))
+		pg.Cursors = append(pg.Cursors, encodeCursor(cursor(it)...))
 	}
-	return page.Resolve(), nil
+	return pg.resolve(), nil
 }
 
 // NotACursor is the error of an after argument whose parts do not parse.
@@ -114,8 +114,8 @@ func NotACursor() error {
 	return kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
 }
 
-// PageSize reads and checks the `first` argument.
-func PageSize(args map[string]any) (int, error) {
+// pageSize reads and checks the `first` argument.
+func pageSize(args map[string]any) (int, error) {
 	n, _ := args["first"].(int)
 	if n < 1 || n > MaxPageSize {
 		return 0, kernel.FieldErrorf(kernel.CodeInvalid, "first", "first must be between 1 and %d", MaxPageSize)
@@ -123,14 +123,14 @@ func PageSize(args map[string]any) (int, error) {
 	return n, nil
 }
 
-// EncodeCursor makes an opaque cursor from the sort key parts of an item.
-func EncodeCursor(parts ...string) string {
+// encodeCursor makes an opaque cursor from the sort key parts of an item.
+func encodeCursor(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x1f")))
 }
 
-// DecodeCursor reads the `after` argument: nil when absent, INVALID_INPUT on
+// decodeCursor reads the `after` argument: nil when absent, INVALID_INPUT on
 // a cursor this server did not make with want parts.
-func DecodeCursor(args map[string]any, want int) ([]string, error) {
+func decodeCursor(args map[string]any, want int) ([]string, error) {
 	s, _ := args["after"].(string)
 	if s == "" {
 		return nil, nil
