@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -172,5 +173,13 @@ func TestFieldHelpersResolveFromTheSource(t *testing.T) {
 	}
 	if v, _ := p.Resolve(graphql.ResolveParams{Source: src{7}, Context: context.Background()}); v != nil {
 		t.Fatalf("Private showed %v to an anonymous caller", v)
+	}
+}
+
+func TestCreatedNamesTheNewIDInThePayload(t *testing.T) {
+	id := uuid.New()
+	payload := Created[payDeposit]("depositId", func(c payDeposit) uuid.UUID { return c.DepositID })
+	if got := payload(payDeposit{DepositID: id}, app.Result{}); got["depositId"] != id.String() || len(got) != 1 {
+		t.Fatalf("payload %v", got)
 	}
 }

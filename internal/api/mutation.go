@@ -80,6 +80,14 @@ func (t Mutations[C]) Register(b *Builder) {
 	}
 }
 
+// Created is a Payload that names, in field, the id of what a command of
+// type T creates besides its aggregate (a consent, a member, a claim).
+func Created[C kernel.Command, T any](field string, id func(T) uuid.UUID) func(C, app.Result) map[string]any {
+	return func(cmd C, _ app.Result) map[string]any {
+		return map[string]any{field: id(any(cmd).(T)).String()}
+	}
+}
+
 // On decodes a mutation on the existing aggregate named by the required ID
 // field of the input: build makes the command for that id.
 func On[C kernel.Command](field string, build func(ctx context.Context, c Call, id uuid.UUID) (C, error)) func(context.Context, Call) (C, error) {

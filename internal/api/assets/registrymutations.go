@@ -8,7 +8,6 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/api"
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/registry"
@@ -187,9 +186,7 @@ func (a *area) registryMutations() api.Mutations[registry.Command] {
 				Purpose: api.Arg[registry.ConsentPurpose](c.Input, "purpose"), Source: source(c.Input, "document"),
 			}, nil
 		},
-		Payload: func(cmd registry.Command, _ app.Result) map[string]any {
-			return map[string]any{"consentId": cmd.(registry.RecordConsent).ConsentID.String()}
-		},
+		Payload: api.Created[registry.Command]("consentId", func(c registry.RecordConsent) uuid.UUID { return c.ConsentID }),
 	}}}
 }
 

@@ -97,9 +97,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 			household, err := api.ID(c.Input, "household")
 			return coop.AdmitMember{CoopID: id, Member: member, Household: household}, err
 		}),
-		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
-			return map[string]any{"memberId": cmd.(coop.AdmitMember).Member.String()}
-		},
+		Payload: api.Created[coop.Command]("memberId", func(c coop.AdmitMember) uuid.UUID { return c.Member }),
 	}, {
 		Name:        "allocateShares",
 		Description: "Quantifies shares to members by class (折股量化, rule 15).",
@@ -184,11 +182,9 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 			"registrationId": {Type: nonNullID, Description: "The bank's collateral registration of the pledge."},
 			"loanMaturity":   {Type: graphql.NewNonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
 		},
-		Output: graphql.Fields{"pledgeId": {Type: nonNullID}},
-		Decode: a.pledge,
-		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
-			return map[string]any{"pledgeId": cmd.(coop.PledgeShares).PledgeID.String()}
-		},
+		Output:  graphql.Fields{"pledgeId": {Type: nonNullID}},
+		Decode:  a.pledge,
+		Payload: api.Created[coop.Command]("pledgeId", func(c coop.PledgeShares) uuid.UUID { return c.PledgeID }),
 	}, {
 		Name:        "releasePledge",
 		Description: "The pledgee bank releases its pledge; the shares are free again.",
@@ -207,9 +203,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
 		}),
-		Payload: func(cmd coop.Command, _ app.Result) map[string]any {
-			return map[string]any{"dividendId": cmd.(coop.DeclareDividend).DividendID.String()}
-		},
+		Payload: api.Created[coop.Command]("dividendId", func(c coop.DeclareDividend) uuid.UUID { return c.DividendID }),
 	}, {
 		Name:        "payDividend",
 		Description: "Records that a declared dividend's payouts were paid.",

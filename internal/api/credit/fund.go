@@ -7,7 +7,6 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/api"
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -163,9 +162,7 @@ func (a area) claimMutations() api.Mutations[fund.Command] {
 					Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
 					PrincipalRecovered: loan.principalRecovered}}, nil
 		},
-		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
-			return map[string]any{"claimId": cmd.(fund.FileFundClaim).ClaimID.String()}
-		},
+		Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
 	}}}
 }
 
@@ -248,9 +245,7 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 			return fund.AdvanceRent{FundID: f, AdvanceID: call.NewID("advanceId"), By: call.Principal.Party, Farmer: got[0], ContractID: got[1],
 				Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
 		}),
-		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
-			return map[string]any{"advanceId": cmd.(fund.AdvanceRent).AdvanceID.String()}
-		},
+		Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
 	}, {
 		Name:        "recordRentAdvanceRepayment",
 		Description: "The operator records money paid back on a rent advance.",
@@ -282,9 +277,7 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				Stage: api.Arg[fund.DisposalStage](call.Input, "stage"), Unsold: api.Args[fund.DisposalStage](call.Input, "unsold"),
 				Price: api.Arg[kernel.Money](call.Input, "price")}, nil
 		}),
-		Payload: func(cmd fund.Command, _ app.Result) map[string]any {
-			return map[string]any{"purchaseId": cmd.(fund.BuyCollateral).PurchaseID.String()}
-		},
+		Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
 	}, {
 		Name:        "sellFundHolding",
 		Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
