@@ -91,7 +91,7 @@ func (a *area) queries(b *api.Builder) {
 		Description: "One asset, or null. With asOf, the asset as it stood then, folded from its own events " +
 			"(holder, restrictions, entrustments and history as of that time).",
 		Args: graphql.FieldConfigArgument{
-			"id":   {Type: graphql.NewNonNull(graphql.ID)},
+			"id":   {Type: api.NonNull(graphql.ID)},
 			"asOf": {Type: api.DateTime, Description: "A past time, read to the microsecond inclusive (as read models show times); omitted: now."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -140,7 +140,7 @@ func (a *area) queries(b *api.Builder) {
 	})
 	b.Query("assetPackage", &graphql.Field{
 		Type: packageType, Description: "One consolidation package, or null.",
-		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args: graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {
@@ -182,7 +182,7 @@ func (a *area) queries(b *api.Builder) {
 	})
 	b.Query("transferContract", &graphql.Field{
 		Type: contractType, Description: "One transfer contract, or null.",
-		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args: graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {

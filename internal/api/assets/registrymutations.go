@@ -18,17 +18,17 @@ var (
 	documentInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "DocumentInput", Description: "A written source document: its reference and the date it was signed or issued.",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"reference": {Type: graphql.NewNonNull(graphql.String)},
+			"reference": {Type: api.NonNull(graphql.String)},
 			"date":      {Type: api.DateTime},
 		},
 	})
 	locationInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "LocationInput",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"province": {Type: graphql.NewNonNull(graphql.String)},
-			"county":   {Type: graphql.NewNonNull(graphql.String)},
-			"township": {Type: graphql.NewNonNull(graphql.String)},
-			"village":  {Type: graphql.NewNonNull(graphql.String)},
+			"province": {Type: api.NonNull(graphql.String)},
+			"county":   {Type: api.NonNull(graphql.String)},
+			"township": {Type: api.NonNull(graphql.String)},
+			"village":  {Type: api.NonNull(graphql.String)},
 		},
 	})
 	collectiveOnly = []auth.Role{auth.RoleCollective}

@@ -194,7 +194,7 @@ var assetType = graphql.NewObject(graphql.ObjectConfig{
 			return nil
 		}),
 		"entrustments": api.Field(api.ListOf(entrustmentType), "Every entrustment, oldest first.", func(a assetNode) any { return a.Entrustments }),
-		"consents": api.Private(graphql.NewList(graphql.NewNonNull(consentType)), "Recorded consents; only to the exchange, the owning collective and the holder.",
+		"consents": api.Private(graphql.NewList(api.NonNull(consentType)), "Recorded consents; only to the exchange, the owning collective and the holder.",
 			seesPrivate, func(a assetNode) any { return a.Consents }),
 		"registeredAt": api.Field(api.NonNull(api.DateTime), "", func(a assetNode) any { return a.RegisteredAt }),
 		"updatedAt":    api.Field(api.NonNull(api.DateTime), "", func(a assetNode) any { return a.UpdatedAt }),

@@ -30,8 +30,8 @@ type area struct{ api.Deps }
 // Input field types shared by the mutations.
 var (
 	idIn     = &graphql.InputObjectFieldConfig{Type: nonNullID}
-	sharesIn = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(graphql.Int), Description: "A positive number of shares."}
-	classIn  = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(shareClassEnum)}
+	sharesIn = &graphql.InputObjectFieldConfig{Type: api.NonNull(graphql.Int), Description: "A positive number of shares."}
+	classIn  = &graphql.InputObjectFieldConfig{Type: api.NonNull(shareClassEnum)}
 	priceIn  = &graphql.InputObjectFieldConfig{Type: api.Money, Description: "The agreed consideration; omit for none."}
 	coopIn   = &graphql.InputObjectFieldConfig{Type: nonNullID, Description: "The cooperative."}
 )
@@ -72,7 +72,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 		Description: "The calling collective founds a share cooperative.",
 		Roles:       collective,
 		Input: graphql.InputObjectConfigFieldMap{
-			"name":     {Type: graphql.NewNonNull(graphql.String)},
+			"name":     {Type: api.NonNull(graphql.String)},
 			"settings": {Type: settingsInput},
 		},
 		Decode: found,
@@ -150,7 +150,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 		Description: "Records a holder's death; the heirs' claim period opens (rule 17).",
 		Roles:       collective,
 		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: graphql.NewNonNull(api.DateTime)},
+			"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: api.NonNull(api.DateTime)},
 		},
 		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			holder, err := api.ID(c.Input, "holder")
@@ -180,7 +180,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 		Input: graphql.InputObjectConfigFieldMap{
 			"cooperativeId": coopIn, "holder": idIn, "shares": sharesIn,
 			"registrationId": {Type: nonNullID, Description: "The bank's collateral registration of the pledge."},
-			"loanMaturity":   {Type: graphql.NewNonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
+			"loanMaturity":   {Type: api.NonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
 		},
 		Output:  graphql.Fields{"pledgeId": {Type: nonNullID}},
 		Decode:  a.pledge,
@@ -198,7 +198,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 		Name:        "declareDividend",
 		Description: "Declares a dividend against the register as it stands now; the payouts sum exactly to the amount (rule 19).",
 		Roles:       collective,
-		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: graphql.NewNonNull(api.Money)}},
+		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: api.NonNull(api.Money)}},
 		Output:      graphql.Fields{"dividendId": {Type: nonNullID}},
 		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
 			return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil

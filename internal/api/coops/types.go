@@ -88,29 +88,29 @@ func byClass(cs coop.ClassShares) []classShare {
 	return out
 }
 
-var nonNullID = graphql.NewNonNull(graphql.ID)
+var nonNullID = api.NonNull(graphql.ID)
 
 var classSharesType = graphql.NewObject(graphql.ObjectConfig{
 	Name:        "ClassShares",
 	Description: "Shares of one class.",
 	Fields: graphql.Fields{
-		"class":  api.Field(graphql.NewNonNull(shareClassEnum), "", func(c classShare) any { return c.class }),
-		"shares": api.Field(graphql.NewNonNull(ShareCount), "", func(c classShare) any { return c.shares }),
+		"class":  api.Field(api.NonNull(shareClassEnum), "", func(c classShare) any { return c.class }),
+		"shares": api.Field(api.NonNull(ShareCount), "", func(c classShare) any { return c.shares }),
 	},
 })
 
-var classList = graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(classSharesType)))
+var classList = api.ListOf(classSharesType)
 
 var settingsType = graphql.NewObject(graphql.ObjectConfig{
 	Name:        "CooperativeSettings",
 	Description: "A cooperative's local-practice numbers, fixed at founding.",
 	Fields: graphql.Fields{
-		"holdingCapBP":         api.Field(graphql.NewNonNull(graphql.Int), "Per-holder cap reached by transfer, in basis points of all shares (rule 16).", func(s coop.Settings) any { return s.HoldingCapBP }),
-		"redemptionCapBP":      api.Field(graphql.NewNonNull(graphql.Int), "Yearly redemption cap (Asia/Shanghai calendar year), in basis points of all shares (rule 16).", func(s coop.Settings) any { return s.RedemptionCapBP }),
-		"pledgeTermYears":      api.Field(graphql.NewNonNull(graphql.Int), "How long a share pledge stays registered (rule 18).", func(s coop.Settings) any { return s.PledgeTermYears }),
-		"pledgedLoanTermYears": api.Field(graphql.NewNonNull(graphql.Int), "The longest loan secured by a share pledge (rule 18).", func(s coop.Settings) any { return s.PledgedLoanTermYears }),
-		"claimPeriodMonths":    api.Field(graphql.NewNonNull(graphql.Int), "How long heirs may claim a deceased holder's shares (rule 17).", func(s coop.Settings) any { return s.ClaimPeriodMonths }),
-		"dynamicRegister":      api.Field(graphql.NewNonNull(graphql.Boolean), "False: the register is static, a class is quantified once (rule 15).", func(s coop.Settings) any { return s.DynamicRegister }),
+		"holdingCapBP":         api.Field(api.NonNull(graphql.Int), "Per-holder cap reached by transfer, in basis points of all shares (rule 16).", func(s coop.Settings) any { return s.HoldingCapBP }),
+		"redemptionCapBP":      api.Field(api.NonNull(graphql.Int), "Yearly redemption cap (Asia/Shanghai calendar year), in basis points of all shares (rule 16).", func(s coop.Settings) any { return s.RedemptionCapBP }),
+		"pledgeTermYears":      api.Field(api.NonNull(graphql.Int), "How long a share pledge stays registered (rule 18).", func(s coop.Settings) any { return s.PledgeTermYears }),
+		"pledgedLoanTermYears": api.Field(api.NonNull(graphql.Int), "The longest loan secured by a share pledge (rule 18).", func(s coop.Settings) any { return s.PledgedLoanTermYears }),
+		"claimPeriodMonths":    api.Field(api.NonNull(graphql.Int), "How long heirs may claim a deceased holder's shares (rule 17).", func(s coop.Settings) any { return s.ClaimPeriodMonths }),
+		"dynamicRegister":      api.Field(api.NonNull(graphql.Boolean), "False: the register is static, a class is quantified once (rule 15).", func(s coop.Settings) any { return s.DynamicRegister }),
 	},
 })
 
@@ -119,19 +119,19 @@ var holderType = graphql.NewObject(graphql.ObjectConfig{
 	Description: "One line of the share register: a member, an outside heir, or the collective's own shares.",
 	Fields: graphql.Fields{
 		"id":            api.Field(nonNullID, "The member, heir or collective.", func(h coopview.Holder) any { return h.ID.String() }),
-		"kind":          api.Field(graphql.NewNonNull(holderKindEnum), "", func(h coopview.Holder) any { return h.Kind }),
+		"kind":          api.Field(api.NonNull(holderKindEnum), "", func(h coopview.Holder) any { return h.Kind }),
 		"household":     api.Field(graphql.ID, "The household the holder belongs to; null for the collective.", func(h coopview.Holder) any { return api.Nullable(h.Household) }),
 		"admittedAt":    api.Field(api.DateTime, "When membership was confirmed; null for outside heirs and the collective.", func(h coopview.Holder) any { return h.AdmittedAt }),
-		"rights":        api.Field(graphql.NewNonNull(rightsEnum), "", func(h coopview.Holder) any { return h.Rights() }),
-		"votes":         api.Field(graphql.NewNonNull(graphql.Boolean), "Whether the holder votes in the members' assembly.", func(h coopview.Holder) any { return h.Votes() }),
-		"deceased":      api.Field(graphql.NewNonNull(graphql.Boolean), "", func(h coopview.Holder) any { return h.Deceased }),
+		"rights":        api.Field(api.NonNull(rightsEnum), "", func(h coopview.Holder) any { return h.Rights() }),
+		"votes":         api.Field(api.NonNull(graphql.Boolean), "Whether the holder votes in the members' assembly.", func(h coopview.Holder) any { return h.Votes() }),
+		"deceased":      api.Field(api.NonNull(graphql.Boolean), "", func(h coopview.Holder) any { return h.Deceased }),
 		"diedOn":        api.Field(api.DateTime, "", func(h coopview.Holder) any { return h.DiedOn }),
 		"claimDeadline": api.Field(api.DateTime, "For a deceased holder: heirs claim before it, then the shares revert to the collective.", func(h coopview.Holder) any { return h.ClaimDeadline }),
 		"holdings":      api.Field(classList, "Current shares by class, every class listed.", func(h coopview.Holder) any { return byClass(h.Shares) }),
 		"quantified":    api.Field(classList, "Shares quantified to the holder by allocation, by class.", func(h coopview.Holder) any { return byClass(h.Quantified) }),
-		"totalShares":   api.Field(graphql.NewNonNull(ShareCount), "", func(h coopview.Holder) any { return h.Shares.Total() }),
-		"pledgedShares": api.Field(graphql.NewNonNull(ShareCount), "", func(h coopview.Holder) any { return h.Pledged }),
-		"freeShares":    api.Field(graphql.NewNonNull(ShareCount), "Shares not under pledge: the ones that can move or be pledged.", func(h coopview.Holder) any { return h.Free() }),
+		"totalShares":   api.Field(api.NonNull(ShareCount), "", func(h coopview.Holder) any { return h.Shares.Total() }),
+		"pledgedShares": api.Field(api.NonNull(ShareCount), "", func(h coopview.Holder) any { return h.Pledged }),
+		"freeShares":    api.Field(api.NonNull(ShareCount), "Shares not under pledge: the ones that can move or be pledged.", func(h coopview.Holder) any { return h.Free() }),
 	},
 })
 
@@ -142,12 +142,12 @@ var pledgeType = graphql.NewObject(graphql.ObjectConfig{
 		"id":                 api.Field(nonNullID, "", func(p coopview.Pledge) any { return p.ID.String() }),
 		"holder":             api.Field(nonNullID, "Whose shares are pledged (an heir's after an inheritance).", func(p coopview.Pledge) any { return p.Holder.String() }),
 		"pledgee":            api.Field(nonNullID, "The bank.", func(p coopview.Pledge) any { return p.Pledgee.String() }),
-		"shares":             api.Field(graphql.NewNonNull(ShareCount), "", func(p coopview.Pledge) any { return p.Shares }),
-		"registrationNumber": api.Field(graphql.NewNonNull(graphql.String), "The collateral registration's number.", func(p coopview.Pledge) any { return p.RegistrationNumber }),
-		"loanMaturity":       api.Field(graphql.NewNonNull(api.DateTime), "", func(p coopview.Pledge) any { return p.LoanMaturity }),
-		"registeredUntil":    api.Field(graphql.NewNonNull(api.DateTime), "When the pledge expires unless released before.", func(p coopview.Pledge) any { return p.RegisteredUntil }),
-		"status":             api.Field(graphql.NewNonNull(pledgeStatusEnum), "", func(p coopview.Pledge) any { return p.Status }),
-		"pledgedAt":          api.Field(graphql.NewNonNull(api.DateTime), "", func(p coopview.Pledge) any { return p.PledgedAt }),
+		"shares":             api.Field(api.NonNull(ShareCount), "", func(p coopview.Pledge) any { return p.Shares }),
+		"registrationNumber": api.Field(api.NonNull(graphql.String), "The collateral registration's number.", func(p coopview.Pledge) any { return p.RegistrationNumber }),
+		"loanMaturity":       api.Field(api.NonNull(api.DateTime), "", func(p coopview.Pledge) any { return p.LoanMaturity }),
+		"registeredUntil":    api.Field(api.NonNull(api.DateTime), "When the pledge expires unless released before.", func(p coopview.Pledge) any { return p.RegisteredUntil }),
+		"status":             api.Field(api.NonNull(pledgeStatusEnum), "", func(p coopview.Pledge) any { return p.Status }),
+		"pledgedAt":          api.Field(api.NonNull(api.DateTime), "", func(p coopview.Pledge) any { return p.PledgedAt }),
 		"endedAt":            api.Field(api.DateTime, "When released or expired.", func(p coopview.Pledge) any { return p.EndedAt }),
 	},
 })
@@ -157,8 +157,8 @@ var payoutType = graphql.NewObject(graphql.ObjectConfig{
 	Description: "One holder's part of a dividend, to the fen.",
 	Fields: graphql.Fields{
 		"holder": api.Field(nonNullID, "", func(p coop.Payout) any { return p.Holder.String() }),
-		"shares": api.Field(graphql.NewNonNull(ShareCount), "The holder's shares at the snapshot.", func(p coop.Payout) any { return p.Shares }),
-		"amount": api.Field(graphql.NewNonNull(api.Money), "", func(p coop.Payout) any { return p.Amount }),
+		"shares": api.Field(api.NonNull(ShareCount), "The holder's shares at the snapshot.", func(p coop.Payout) any { return p.Shares }),
+		"amount": api.Field(api.NonNull(api.Money), "", func(p coop.Payout) any { return p.Amount }),
 	},
 })
 
@@ -166,14 +166,14 @@ var movementType = graphql.NewObject(graphql.ObjectConfig{
 	Name:        "ShareMovement",
 	Description: "One change of a holding in the register's history.",
 	Fields: graphql.Fields{
-		"kind":     api.Field(graphql.NewNonNull(movementKindEnum), "", func(m coopview.Movement) any { return m.Kind }),
+		"kind":     api.Field(api.NonNull(movementKindEnum), "", func(m coopview.Movement) any { return m.Kind }),
 		"from":     api.Field(graphql.ID, "Null for an allocation.", func(m coopview.Movement) any { return api.Nullable(m.From) }),
 		"to":       api.Field(nonNullID, "", func(m coopview.Movement) any { return m.To.String() }),
-		"class":    api.Field(graphql.NewNonNull(shareClassEnum), "", func(m coopview.Movement) any { return m.Class }),
-		"shares":   api.Field(graphql.NewNonNull(ShareCount), "", func(m coopview.Movement) any { return m.Shares }),
+		"class":    api.Field(api.NonNull(shareClassEnum), "", func(m coopview.Movement) any { return m.Class }),
+		"shares":   api.Field(api.NonNull(ShareCount), "", func(m coopview.Movement) any { return m.Shares }),
 		"price":    api.Field(api.Money, "The agreed price of a transfer or redemption; null otherwise.", func(m coopview.Movement) any { return m.Price }),
-		"at":       api.Field(graphql.NewNonNull(api.DateTime), "", func(m coopview.Movement) any { return m.At }),
-		"position": api.Field(graphql.NewNonNull(api.Position), "The event-store position of the event.", func(m coopview.Movement) any { return m.Position }),
+		"at":       api.Field(api.NonNull(api.DateTime), "", func(m coopview.Movement) any { return m.At }),
+		"position": api.Field(api.NonNull(api.Position), "The event-store position of the event.", func(m coopview.Movement) any { return m.Position }),
 	},
 })
 
@@ -196,19 +196,19 @@ var dividendType = graphql.NewObject(graphql.ObjectConfig{
 	Description: "A dividend declared against a snapshot of the register (rule 19). Its payouts sum exactly to the amount.",
 	Fields: graphql.Fields{
 		"id":          api.Field(nonNullID, "", func(d dividendNode) any { return d.ID.String() }),
-		"amount":      api.Field(graphql.NewNonNull(api.Money), "The declared amount.", func(d dividendNode) any { return d.Amount }),
-		"totalShares": api.Field(graphql.NewNonNull(ShareCount), "All shares on the register at the snapshot.", func(d dividendNode) any { return d.TotalShares }),
-		"declaredAt":  api.Field(graphql.NewNonNull(api.DateTime), "The snapshot time.", func(d dividendNode) any { return d.DeclaredAt }),
+		"amount":      api.Field(api.NonNull(api.Money), "The declared amount.", func(d dividendNode) any { return d.Amount }),
+		"totalShares": api.Field(api.NonNull(ShareCount), "All shares on the register at the snapshot.", func(d dividendNode) any { return d.TotalShares }),
+		"declaredAt":  api.Field(api.NonNull(api.DateTime), "The snapshot time.", func(d dividendNode) any { return d.DeclaredAt }),
 		"paidAt":      api.Field(api.DateTime, "", func(d dividendNode) any { return d.PaidAt }),
-		"status": api.Field(graphql.NewNonNull(dividendStatusEnum), "", func(d dividendNode) any {
+		"status": api.Field(api.NonNull(dividendStatusEnum), "", func(d dividendNode) any {
 			if d.PaidAt.IsZero() {
 				return dividendDeclared
 			}
 			return dividendPaid
 		}),
-		"payoutCount": api.Field(graphql.NewNonNull(graphql.Int), "How many holders are paid.", func(d dividendNode) any { return d.PayoutCount }),
+		"payoutCount": api.Field(api.NonNull(graphql.Int), "How many holders are paid.", func(d dividendNode) any { return d.PayoutCount }),
 		"payouts": {
-			Type:        graphql.NewNonNull(api.Connection(payoutType)),
+			Type:        api.NonNull(api.Connection(payoutType)),
 			Description: "The payouts in holder id order. Shown to the collective and the exchange; a bank sees those of holders it holds a live pledge on.",
 			Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"holder": {Type: graphql.ID, Description: "Only this holder's payout."}}),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -227,14 +227,14 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 	Fields: graphql.Fields{
 		"id":            api.Field(nonNullID, "", func(c coopNode) any { return c.ID.String() }),
 		"collective":    api.Field(nonNullID, "The collective that founded and runs it; it also holds the collective's own shares.", func(c coopNode) any { return c.Collective.String() }),
-		"name":          api.Field(graphql.NewNonNull(graphql.String), "", func(c coopNode) any { return c.Name }),
-		"settings":      api.Field(graphql.NewNonNull(settingsType), "", func(c coopNode) any { return c.Settings }),
-		"foundedAt":     api.Field(graphql.NewNonNull(api.DateTime), "", func(c coopNode) any { return c.FoundedAt }),
-		"totalShares":   api.Field(graphql.NewNonNull(ShareCount), "All shares on the register.", func(c coopNode) any { return c.Shares.Total() }),
+		"name":          api.Field(api.NonNull(graphql.String), "", func(c coopNode) any { return c.Name }),
+		"settings":      api.Field(api.NonNull(settingsType), "", func(c coopNode) any { return c.Settings }),
+		"foundedAt":     api.Field(api.NonNull(api.DateTime), "", func(c coopNode) any { return c.FoundedAt }),
+		"totalShares":   api.Field(api.NonNull(ShareCount), "All shares on the register.", func(c coopNode) any { return c.Shares.Total() }),
 		"sharesByClass": api.Field(classList, "All shares on the register by class.", func(c coopNode) any { return byClass(c.Shares) }),
-		"memberCount":   api.Field(graphql.NewNonNull(graphql.Int), "Living confirmed members.", func(c coopNode) any { return c.Members }),
+		"memberCount":   api.Field(api.NonNull(graphql.Int), "Living confirmed members.", func(c coopNode) any { return c.Members }),
 		"members": {
-			Type:        graphql.NewNonNull(api.Connection(holderType)),
+			Type:        api.NonNull(api.Connection(holderType)),
 			Description: "The register lines in the order they were opened. Shown to the collective and the exchange; a bank sees the holders it holds a live pledge on.",
 			Args: api.ConnectionArgs(graphql.FieldConfigArgument{
 				"holder": {Type: graphql.ID, Description: "Only this holder's line."},
@@ -247,7 +247,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			},
 		},
 		"pledges": {
-			Type:        graphql.NewNonNull(api.Connection(pledgeType)),
+			Type:        api.NonNull(api.Connection(pledgeType)),
 			Description: "Pledges in the order they were made. Shown to the collective and the exchange; a bank sees its own.",
 			Args: api.ConnectionArgs(graphql.FieldConfigArgument{
 				"status": {Type: pledgeStatusEnum, Description: "Only pledges in this status."},
@@ -262,7 +262,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			},
 		},
 		"dividends": {
-			Type:        graphql.NewNonNull(api.Connection(dividendType)),
+			Type:        api.NonNull(api.Connection(dividendType)),
 			Description: "Declared dividends in the order they were declared. Public; their payouts are not.",
 			Args:        api.ConnectionArgs(nil),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -290,7 +290,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			},
 		},
 		"history": {
-			Type:        graphql.NewNonNull(api.Connection(movementType)),
+			Type:        api.NonNull(api.Connection(movementType)),
 			Description: "Share movements (allocations, transfers, redemptions, inheritances, reversions) in the order they happened. Shown to the collective and the exchange; a bank sees those of holders it holds a live pledge on.",
 			Args: api.ConnectionArgs(graphql.FieldConfigArgument{
 				"holder": {Type: graphql.ID, Description: "Only movements from or to this holder."},
@@ -393,7 +393,7 @@ func (a area) queries(b *api.Builder) {
 		},
 	})
 	b.Query("cooperatives", &graphql.Field{
-		Type:        graphql.NewNonNull(api.Connection(cooperativeType)),
+		Type:        api.NonNull(api.Connection(cooperativeType)),
 		Description: "Share cooperatives in founding order.",
 		Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: filter}}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {

@@ -96,7 +96,7 @@ func (a area) feed(b *api.Builder) {
 	b.Subscription("auctionFeed", &graphql.Field{
 		Type:        api.NonNull(feedType),
 		Description: "A listing's live auction: a snapshot, then bids, extensions, the close, the priority window and the award.",
-		Args:        graphql.FieldConfigArgument{"listingId": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"listingId": {Type: api.NonNull(graphql.ID)}},
 		Subscribe: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "listingId")
 			if err != nil {

@@ -143,8 +143,8 @@ var filterType = graphql.NewInputObject(graphql.InputObjectConfig{
 	Name:        "ListingFilter",
 	Description: "Listings matching every field given.",
 	Fields: graphql.InputObjectConfigFieldMap{
-		"status":             {Type: graphql.NewList(graphql.NewNonNull(statusEnum)), Description: "Any of these statuses."},
-		"assetType":          {Type: graphql.NewList(graphql.NewNonNull(api.AssetType)), Description: "Any of these asset types."},
+		"status":             {Type: graphql.NewList(api.NonNull(statusEnum)), Description: "Any of these statuses."},
+		"assetType":          {Type: graphql.NewList(api.NonNull(api.AssetType)), Description: "Any of these asset types."},
 		"province":           {Type: graphql.String},
 		"county":             {Type: graphql.String},
 		"township":           {Type: graphql.String},
@@ -163,7 +163,7 @@ var tradeFilterType = graphql.NewInputObject(graphql.InputObjectConfig{
 	Name:        "TradeFilter",
 	Description: "Trades matching every field given.",
 	Fields: graphql.InputObjectConfigFieldMap{
-		"status":   {Type: graphql.NewList(graphql.NewNonNull(tradeStatusEnum))},
+		"status":   {Type: graphql.NewList(api.NonNull(tradeStatusEnum))},
 		"buyerId":  {Type: graphql.ID, Description: "Only the exchange and the buyer itself may filter by buyer (rule 14)."},
 		"sellerId": {Type: graphql.ID},
 	},
@@ -183,7 +183,7 @@ func (a area) queries(b *api.Builder) {
 	b.CacheableQuery("listing", &graphql.Field{
 		Type:        listingType,
 		Description: "One listing with its bidders and bid history, or null.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {
