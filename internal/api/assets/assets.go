@@ -66,7 +66,7 @@ func (a *area) queries(b *api.Builder) {
 			"encumbered":   {Type: graphql.Boolean, Description: "Whether a restriction burdens the asset now."},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.AssetFilter
 			var err error
 			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
@@ -121,7 +121,7 @@ func (a *area) queries(b *api.Builder) {
 			"assetId":      {Type: graphql.ID, Description: "Packages holding this plot."},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.PackageFilter
 			var err error
 			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
@@ -161,7 +161,7 @@ func (a *area) queries(b *api.Builder) {
 			"status":       {Type: statusEnum},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.ContractFilter
 			for _, x := range []struct {
 				name string

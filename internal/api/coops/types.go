@@ -397,7 +397,7 @@ func (a area) queries(b *api.Builder) {
 		Description: "Share cooperatives in founding order.",
 		Args:        api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: filter}}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			f, _ := p.Args["filter"].(map[string]any)
+			f := api.Arg[map[string]any](p.Args, "filter")
 			collective, err := api.OptionalID(f, "collective")
 			if err != nil {
 				return nil, err

@@ -198,7 +198,7 @@ func (a area) lendingQueries(b *api.Builder) {
 			if err != nil {
 				return nil, err
 			}
-			withdrawn, _ := p.Args["includeWithdrawn"].(bool)
+			withdrawn := api.Arg[bool](p.Args, "includeWithdrawn")
 			return creditview.Products(p.Context, a.DB, bank, withdrawn)
 		},
 	})
@@ -276,7 +276,7 @@ func readLoanFilter(args map[string]any) (creditview.LoanFilter, error) {
 	if f.Asset, err = api.OptionalID(in, "assetId"); err != nil {
 		return f, err
 	}
-	f.Status, _ = in["status"].(lending.Status)
+	f.Status = api.Arg[lending.Status](in, "status")
 	return f, nil
 }
 
@@ -289,9 +289,7 @@ func terms(in map[string]any, base lending.Terms) lending.Terms {
 	if v, ok := in["defaultAfterDaysOverdue"].(int); ok {
 		t.DefaultAfterDaysOverdue = v
 	}
-	list, _ := in["tiers"].([]any)
-	for _, x := range list {
-		m, _ := x.(map[string]any)
+	for _, m := range api.Args[map[string]any](in, "tiers") {
 		t.Tiers = append(t.Tiers, lending.Tier{Credential: api.Arg[string](m, "credential"), CreditLine: api.Arg[kernel.Money](m, "creditLine"),
 			MaxTermMonths: api.Arg[int](m, "maxTermMonths"), AnnualRateBP: api.Arg[int](m, "annualRateBP")})
 	}

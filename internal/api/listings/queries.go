@@ -209,7 +209,7 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, _ := p.Args["sort"].(listingview.Sort)
+	s := api.Arg[listingview.Sort](p.Args, "sort")
 	return api.Connect(p.Args, 3, func(n int, parts []string) ([]node, bool, int, error) {
 		var after *listingview.Key
 		if parts != nil {
@@ -272,7 +272,7 @@ func decodeFilter(args map[string]any) (listingview.Filter, error) {
 }
 
 func (a area) trades(p graphql.ResolveParams) (any, error) {
-	in, _ := p.Args["filter"].(map[string]any)
+	in := api.Arg[map[string]any](p.Args, "filter")
 	f := listingview.TradeFilter{Statuses: api.Args[listingview.TradeStatus](in, "status")}
 	var err error
 	if f.Buyer, err = api.OptionalID(in, "buyerId"); err != nil {
