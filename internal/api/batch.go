@@ -23,6 +23,16 @@ func NewBatch[T any](load func(context.Context) (map[uuid.UUID][]T, error)) *Bat
 	return &Batch[T]{load: load}
 }
 
+// PageBatch is a Batch over one page of items: load gets the items' ids (id
+// of each) and returns their rows by id.
+func PageBatch[I, T any](items []I, id func(I) uuid.UUID, load func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]T, error)) *Batch[T] {
+	ids := make([]uuid.UUID, len(items))
+	for i, it := range items {
+		ids[i] = id(it)
+	}
+	return NewBatch(func(ctx context.Context) (map[uuid.UUID][]T, error) { return load(ctx, ids) })
+}
+
 // Of returns the rows of item id (a copy the caller may keep), loading the
 // page's rows on the first call.
 func (b *Batch[T]) Of(ctx context.Context, id uuid.UUID) ([]T, error) {

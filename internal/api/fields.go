@@ -62,6 +62,15 @@ func Nullable[T comparable](v T) any {
 	return v
 }
 
+// IDStrings renders ids for a list of ID.
+func IDStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
+}
+
 // Enum builds an enum over a string-kinded domain type: its GraphQL names
 // are the domain's stable strings and its values the typed constants.
 // graphql-go matches an output value by its dynamic type, so resolvers return

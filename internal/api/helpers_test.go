@@ -183,3 +183,19 @@ func TestCreatedNamesTheNewIDInThePayload(t *testing.T) {
 		t.Fatalf("payload %v", got)
 	}
 }
+
+func TestPageBatchLoadsByTheItemsIDs(t *testing.T) {
+	items := []payDeposit{{DepositID: uuid.New()}, {DepositID: uuid.New()}}
+	var asked []uuid.UUID
+	b := PageBatch(items, payDeposit.AggregateID, func(_ context.Context, ids []uuid.UUID) (map[uuid.UUID][]string, error) {
+		asked = ids
+		return map[uuid.UUID][]string{ids[1]: {"second"}}, nil
+	})
+	rows, err := b.Of(context.Background(), items[1].DepositID)
+	if err != nil || len(rows) != 1 || rows[0] != "second" || len(asked) != 2 || asked[0] != items[0].DepositID {
+		t.Fatalf("rows %v, err %v, asked for %v", rows, err, asked)
+	}
+	if got := IDStrings([]uuid.UUID{items[0].DepositID}); len(got) != 1 || got[0] != items[0].DepositID.String() {
+		t.Fatalf("IDStrings = %v", got)
+	}
+}

@@ -152,14 +152,11 @@ type loanNode struct {
 
 // loanNodes makes the nodes of one page of loans.
 func (a area) loanNodes(loans []creditview.Loan) []loanNode {
-	ids := make([]uuid.UUID, len(loans))
-	for i, l := range loans {
-		ids[i] = l.ID
-	}
-	schedules := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Instalment, error) {
+	id := func(l creditview.Loan) uuid.UUID { return l.ID }
+	schedules := api.PageBatch(loans, id, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Instalment, error) {
 		return creditview.Schedules(ctx, a.DB, ids)
 	})
-	payments := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Payment, error) {
+	payments := api.PageBatch(loans, id, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Payment, error) {
 		return creditview.Payments(ctx, a.DB, ids)
 	})
 	out := make([]loanNode, len(loans))

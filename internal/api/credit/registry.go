@@ -95,13 +95,10 @@ type priority struct{ first, second noticeNode }
 
 // noticeNodes makes the nodes of notices searched at the instant at.
 func (a area) noticeNodes(notices []creditview.Notice, at time.Time) []noticeNode {
-	regs := make([]uuid.UUID, len(notices))
-	for i, n := range notices {
-		regs[i] = n.RegistrationID
-	}
-	history := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]creditview.Notice, error) {
-		return creditview.NoticeHistories(ctx, a.DB, regs)
-	})
+	history := api.PageBatch(notices, func(n creditview.Notice) uuid.UUID { return n.RegistrationID },
+		func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Notice, error) {
+			return creditview.NoticeHistories(ctx, a.DB, ids)
+		})
 	out := make([]noticeNode, len(notices))
 	for i, n := range notices {
 		out[i] = noticeNode{Notice: n, at: at, history: history}

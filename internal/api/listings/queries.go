@@ -58,7 +58,7 @@ func newListingType() *graphql.Object {
 			"description":        l(api.NonNull(graphql.String), "", func(x listingview.Listing) any { return x.Description }),
 			"sellerId":           l(api.NonNull(graphql.ID), "The owning collective, or a secured party disposing of collateral.", func(x listingview.Listing) any { return x.Seller.String() }),
 			"assetType":          l(api.NonNull(api.AssetType), "", func(x listingview.Listing) any { return x.AssetType }),
-			"assetIds":           l(api.ListOf(graphql.ID), "", func(x listingview.Listing) any { return idStrings(x.AssetIDs) }),
+			"assetIds":           l(api.ListOf(graphql.ID), "", func(x listingview.Listing) any { return api.IDStrings(x.AssetIDs) }),
 			"owningCollectiveId": l(api.NonNull(graphql.ID), "", func(x listingview.Listing) any { return x.OwningCollective.String() }),
 			"region":             l(api.NonNull(regionType), "", func(x listingview.Listing) any { return x.Region }),
 			"area":               l(api.NonNull(api.Area), "", func(x listingview.Listing) any { return x.Area }),
@@ -309,14 +309,6 @@ func (a area) trades(p graphql.ResolveParams) (any, error) {
 		k := t.KeyOf()
 		return []string{strconv.FormatInt(k.AwardedAt, 10), k.ListingID.String(), strconv.Itoa(k.Round)}
 	}, func(t listingview.Trade) any { return t })
-}
-
-func idStrings(ids []uuid.UUID) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = id.String()
-	}
-	return out
 }
 
 // selects reports whether the field being resolved selects name directly
