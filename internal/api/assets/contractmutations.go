@@ -65,159 +65,171 @@ func (a *area) inspectContract(ctx context.Context, id uuid.UUID, fn func(transf
 // that name the caller as their actor (By) leave the party check to the
 // contract's decider.
 func (a *area) contractMutations() api.Mutations[transfer.Command] {
-	return api.Mutations[transfer.Command]{Handler: a.App.Transfers, ID: "contractId", Rows: []api.Mutation[transfer.Command]{{
-		Name: "signTransferContract", Roles: parties,
-		Description: "The transferor (the caller: a collective for its own or entrusted plots, or a transferee re-transferring) records a contract " +
-			"signed directly with the transferee. The plots' facts (holder, contract end, entrustment, consents, renewal priority) come from the registry. " +
-			"The management right moves to the transferee when a process manager sees the contract signed.",
-		Input: graphql.InputObjectConfigFieldMap{
-			"transfereeId":  {Type: api.NonNull(graphql.ID)},
-			"plots":         {Type: api.ListOf(contractPlotInput)},
-			"form":          {Type: api.NonNull(formEnum)},
-			"use":           {Type: api.NonNull(useEnum)},
-			"start":         {Type: api.NonNull(api.DateTime)},
-			"end":           {Type: api.NonNull(api.DateTime)},
-			"rentPerMuYear": {Type: api.NonNull(api.Money)},
-			"frequency":     {Type: api.NonNull(frequencyEnum)},
-			"resolution":    {Type: resolutionInput, Description: "Required when a collective contracts land it holds itself to an outsider."},
-			"document":      {Type: api.NonNull(documentInput), Description: "The written, signed contract (rule 6)."},
-		},
-		Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
-			transferee, err := api.ID(c.Input, "transfereeId")
-			if err != nil {
-				return nil, err
-			}
-			t := transfer.Terms{
-				Transferor: c.Principal.Party, Transferee: transferee, Form: api.Arg[transfer.Form](c.Input, "form"),
-				Use: api.Arg[transfer.Use](c.Input, "use"), Start: api.Arg[time.Time](c.Input, "start"), End: api.Arg[time.Time](c.Input, "end"),
-				RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
-			}
-			if r := api.Arg[map[string]any](c.Input, "resolution"); r != nil {
-				t.Resolution = &transfer.Resolution{Body: api.Arg[transfer.ResolutionBody](r, "body"), VotesFor: api.Arg[int](r, "votesFor"),
-					Total: api.Arg[int](r, "total"), Document: document(r, "document")}
-			}
-			if t.Plots, t.Consents, err = a.plotFacts(ctx, c.Principal, c.Input["plots"]); err != nil {
-				return nil, err
-			}
-			return transfer.SignDirect{ContractID: c.NewID("contract"), Terms: t, Document: document(c.Input, "document")}, nil
-		},
-	}, {
-		Name: "signAwardedTransferContract", Roles: parties,
-		Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
-		Input:       api.Inputs(contractIn, documentIn),
-		Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			var t transfer.Terms
-			if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
-				return nil, err
-			}
-			if c.Principal.Party != t.Transferor && c.Principal.Party != t.Transferee {
-				return nil, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
-			}
-			return transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, nil
-		}),
-	}, {
-		Name: "fileTransferContract", Roles: collectiveOnly,
-		Description: "The owning collective records the contract's filing (备案) with it.",
-		Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"filingNo": {Type: api.NonNull(graphql.String)}}),
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: api.Arg[string](c.Input, "filingNo")}, nil
-		}),
-	}, {
-		Name: "registerTransferContract", Roles: []auth.Role{auth.RoleExchange},
-		Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
-		Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"registrationNo": {Type: api.NonNull(graphql.String)}}),
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.RegisterContract{ContractID: id, RegistrationNo: api.Arg[string](c.Input, "registrationNo")}, nil
-		}),
-	}, {
-		Name: "payRent", Roles: []auth.Role{auth.RoleBidder},
-		Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
-			"The fund's rent advances reach the contract through a process manager, not through this mutation.",
-		Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			var transferee uuid.UUID
-			if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
-				return nil, err
-			}
-			if err := api.RequireParty(c.Principal, transferee, false); err != nil {
-				return nil, err
-			}
-			return transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
-		}),
-	}, {
-		Name: "terminateTransferContract", Roles: parties,
-		Description: "Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, " +
-			"or by MUTUAL_AGREEMENT by either party, with the written notice or agreement. The right returns to the transferor through a process manager.",
-		Input: api.Inputs(contractIn, documentIn, graphql.InputObjectConfigFieldMap{
-			"reason":    {Type: api.NonNull(reasonEnum)},
-			"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
-		}),
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: api.Arg[transfer.Reason](c.Input, "reason"),
-				Document: document(c.Input, "document"), IdleSince: api.Arg[time.Time](c.Input, "idleSince")}, nil
-		}),
-	}, {
-		Name: "offerRenewal", Roles: parties,
-		Description: "The transferor offers the existing transferee, who has priority under equal conditions, a renewal.",
-		Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
-			"end":           {Type: api.NonNull(api.DateTime)},
-			"rentPerMuYear": {Type: api.NonNull(api.Money)},
-			"frequency":     {Type: api.NonNull(frequencyEnum)},
-			"respondBy":     {Type: api.NonNull(api.DateTime)},
-		}),
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end"),
-				RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
-				RespondBy: api.Arg[time.Time](c.Input, "respondBy")}, nil
-		}),
-	}, {
-		Name: "acceptRenewal", Roles: parties,
-		Description: "The transferee accepts the renewal offer in writing before its deadline.",
-		Input:       api.Inputs(contractIn, documentIn),
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}, nil
-		}),
-	}, {
-		Name: "declineRenewal", Roles: parties,
-		Description: "The transferee waives its renewal priority.",
-		Input:       contractIn,
-		Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
-			return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}, nil
-		}),
-	}, {
-		Name: "mortgageTransferredRight", Roles: []auth.Role{auth.RoleBidder},
-		Description: "The transferee records on its contract that it mortgaged the management right; each contracted plot needs its household's consent recorded in the registry (MORTGAGE_WITHOUT_CONSENT).",
-		Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: api.NonNull(graphql.ID), Description: "The collateral registration."},
-			"securedPartyId": {Type: api.NonNull(graphql.ID)},
-		}),
-		Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
-			in, err := api.IDs(c.Input, "contractId", "registrationId", "securedPartyId")
-			if err != nil {
-				return nil, err
-			}
-			var plots []uuid.UUID
-			if err := a.inspectContract(ctx, in[0], func(s transfer.State) {
-				for _, p := range s.Terms.Plots {
-					plots = append(plots, p.AssetID)
+	return api.Mutations[transfer.Command]{Handler: a.App.Transfers, ID: "contractId", Rows: []api.Mutation[transfer.Command]{
+		{
+			Name: "signTransferContract",
+			Description: "The transferor (the caller: a collective for its own or entrusted plots, or a transferee re-transferring) records a contract " +
+				"signed directly with the transferee. The plots' facts (holder, contract end, entrustment, consents, renewal priority) come from the registry. " +
+				"The management right moves to the transferee when a process manager sees the contract signed.",
+			Roles: parties,
+			Input: graphql.InputObjectConfigFieldMap{
+				"transfereeId":  {Type: api.NonNull(graphql.ID)},
+				"plots":         {Type: api.ListOf(contractPlotInput)},
+				"form":          {Type: api.NonNull(formEnum)},
+				"use":           {Type: api.NonNull(useEnum)},
+				"start":         {Type: api.NonNull(api.DateTime)},
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"rentPerMuYear": {Type: api.NonNull(api.Money)},
+				"frequency":     {Type: api.NonNull(frequencyEnum)},
+				"resolution":    {Type: resolutionInput, Description: "Required when a collective contracts land it holds itself to an outsider."},
+				"document":      {Type: api.NonNull(documentInput), Description: "The written, signed contract (rule 6)."},
+			},
+			Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
+				transferee, err := api.ID(c.Input, "transfereeId")
+				if err != nil {
+					return nil, err
 				}
-			}); err != nil {
-				return nil, err
-			}
-			var consents []transfer.Consent
-			for _, asset := range plots {
-				if err := a.inspectAsset(ctx, asset, func(s registry.State) {
-					if k, ok := s.ConsentFor(c.Principal.Party, registry.ConsentMortgage); ok {
-						consents = append(consents, consentFact(asset, k, transfer.ConsentMortgage))
+				t := transfer.Terms{
+					Transferor: c.Principal.Party, Transferee: transferee, Form: api.Arg[transfer.Form](c.Input, "form"),
+					Use: api.Arg[transfer.Use](c.Input, "use"), Start: api.Arg[time.Time](c.Input, "start"), End: api.Arg[time.Time](c.Input, "end"),
+					RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
+				}
+				if r := api.Arg[map[string]any](c.Input, "resolution"); r != nil {
+					t.Resolution = &transfer.Resolution{Body: api.Arg[transfer.ResolutionBody](r, "body"), VotesFor: api.Arg[int](r, "votesFor"),
+						Total: api.Arg[int](r, "total"), Document: document(r, "document")}
+				}
+				if t.Plots, t.Consents, err = a.plotFacts(ctx, c.Principal, c.Input["plots"]); err != nil {
+					return nil, err
+				}
+				return transfer.SignDirect{ContractID: c.NewID("contract"), Terms: t, Document: document(c.Input, "document")}, nil
+			},
+		}, {
+			Name:        "signAwardedTransferContract",
+			Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
+			Roles:       parties,
+			Input:       api.Inputs(contractIn, documentIn),
+			Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				var t transfer.Terms
+				if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
+					return nil, err
+				}
+				if c.Principal.Party != t.Transferor && c.Principal.Party != t.Transferee {
+					return nil, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
+				}
+				return transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, nil
+			}),
+		}, {
+			Name:        "fileTransferContract",
+			Description: "The owning collective records the contract's filing (备案) with it.",
+			Roles:       collectiveOnly,
+			Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"filingNo": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: api.Arg[string](c.Input, "filingNo")}, nil
+			}),
+		}, {
+			Name:        "registerTransferContract",
+			Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
+			Roles:       []auth.Role{auth.RoleExchange},
+			Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"registrationNo": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.RegisterContract{ContractID: id, RegistrationNo: api.Arg[string](c.Input, "registrationNo")}, nil
+			}),
+		}, {
+			Name: "payRent",
+			Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
+				"The fund's rent advances reach the contract through a process manager, not through this mutation.",
+			Roles: []auth.Role{auth.RoleBidder},
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				var transferee uuid.UUID
+				if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
+					return nil, err
+				}
+				if err := api.RequireParty(c.Principal, transferee, false); err != nil {
+					return nil, err
+				}
+				return transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name: "terminateTransferContract",
+			Description: "Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, " +
+				"or by MUTUAL_AGREEMENT by either party, with the written notice or agreement. The right returns to the transferor through a process manager.",
+			Roles: parties,
+			Input: api.Inputs(contractIn, documentIn, graphql.InputObjectConfigFieldMap{
+				"reason":    {Type: api.NonNull(reasonEnum)},
+				"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
+			}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: api.Arg[transfer.Reason](c.Input, "reason"),
+					Document: document(c.Input, "document"), IdleSince: api.Arg[time.Time](c.Input, "idleSince")}, nil
+			}),
+		}, {
+			Name:        "offerRenewal",
+			Description: "The transferor offers the existing transferee, who has priority under equal conditions, a renewal.",
+			Roles:       parties,
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"rentPerMuYear": {Type: api.NonNull(api.Money)},
+				"frequency":     {Type: api.NonNull(frequencyEnum)},
+				"respondBy":     {Type: api.NonNull(api.DateTime)},
+			}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end"),
+					RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
+					RespondBy: api.Arg[time.Time](c.Input, "respondBy")}, nil
+			}),
+		}, {
+			Name:        "acceptRenewal",
+			Description: "The transferee accepts the renewal offer in writing before its deadline.",
+			Roles:       parties,
+			Input:       api.Inputs(contractIn, documentIn),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}, nil
+			}),
+		}, {
+			Name:        "declineRenewal",
+			Description: "The transferee waives its renewal priority.",
+			Roles:       parties,
+			Input:       contractIn,
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name:        "mortgageTransferredRight",
+			Description: "The transferee records on its contract that it mortgaged the management right; each contracted plot needs its household's consent recorded in the registry (MORTGAGE_WITHOUT_CONSENT).",
+			Roles:       []auth.Role{auth.RoleBidder},
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
+				"registrationId": {Type: api.NonNull(graphql.ID), Description: "The collateral registration."},
+				"securedPartyId": {Type: api.NonNull(graphql.ID)},
+			}),
+			Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
+				in, err := api.IDs(c.Input, "contractId", "registrationId", "securedPartyId")
+				if err != nil {
+					return nil, err
+				}
+				var plots []uuid.UUID
+				if err := a.inspectContract(ctx, in[0], func(s transfer.State) {
+					for _, p := range s.Terms.Plots {
+						plots = append(plots, p.AssetID)
 					}
 				}); err != nil {
 					return nil, err
 				}
-			}
-			return transfer.MortgageRight{ContractID: in[0], By: c.Principal.Party,
-				RegistrationID: in[1], SecuredParty: in[2], Consents: consents}, nil
+				var consents []transfer.Consent
+				for _, asset := range plots {
+					if err := a.inspectAsset(ctx, asset, func(s registry.State) {
+						if k, ok := s.ConsentFor(c.Principal.Party, registry.ConsentMortgage); ok {
+							consents = append(consents, consentFact(asset, k, transfer.ConsentMortgage))
+						}
+					}); err != nil {
+						return nil, err
+					}
+				}
+				return transfer.MortgageRight{ContractID: in[0], By: c.Principal.Party,
+					RegistrationID: in[1], SecuredParty: in[2], Consents: consents}, nil
+			},
 		},
-	}}}
+	}}
 }
 
 func consentFact(asset uuid.UUID, k registry.Consent, purpose transfer.ConsentPurpose) transfer.Consent {

@@ -67,153 +67,155 @@ var allocationInput = graphql.NewInputObject(graphql.InputObjectConfig{
 
 // coopMutations are the cooperative's register and dividends.
 func (a area) coopMutations() api.Mutations[coop.Command] {
-	return api.Mutations[coop.Command]{Handler: pledgeErrors{a.App.Coops}, ID: "cooperativeId", IDDescription: "The cooperative.", Rows: []api.Mutation[coop.Command]{{
-		Name:        "foundCooperative",
-		Description: "The calling collective founds a share cooperative.",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"name":     {Type: api.NonNull(graphql.String)},
-			"settings": {Type: settingsInput},
-		},
-		Decode: found,
-	}, {
-		Name:        "admitMember",
-		Description: "Confirms a member (成员身份确认), e.g. at a birth; an outside heir admitted gets full rights.",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn,
-			"member":        {Type: graphql.ID, Description: "The person; omit to have an id made."},
-			"household":     idIn,
-		},
-		Output: graphql.Fields{"memberId": {Type: nonNullID}},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			member, err := api.OptionalID(c.Input, "member")
-			if err != nil {
-				return nil, err
-			}
-			if member == uuid.Nil {
-				member = c.NewID("member")
-			}
-			household, err := api.ID(c.Input, "household")
-			return coop.AdmitMember{CoopID: id, Member: member, Household: household}, err
-		}),
-		Payload: api.Created[coop.Command]("memberId", func(c coop.AdmitMember) uuid.UUID { return c.Member }),
-	}, {
-		Name:        "allocateShares",
-		Description: "Quantifies shares to members by class (折股量化, rule 15).",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn,
-			"allocations":   {Type: api.ListOf(allocationInput)},
-		},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			list := api.Args[map[string]any](c.Input, "allocations")
-			cmd := coop.AllocateShares{CoopID: id, Allocations: make([]coop.Allocation, len(list))}
-			for i, in := range list {
-				member, err := api.ID(in, "member")
+	return api.Mutations[coop.Command]{Handler: pledgeErrors{a.App.Coops}, ID: "cooperativeId", IDDescription: "The cooperative.", Rows: []api.Mutation[coop.Command]{
+		{
+			Name:        "foundCooperative",
+			Description: "The calling collective founds a share cooperative.",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"name":     {Type: api.NonNull(graphql.String)},
+				"settings": {Type: settingsInput},
+			},
+			Decode: found,
+		}, {
+			Name:        "admitMember",
+			Description: "Confirms a member (成员身份确认), e.g. at a birth; an outside heir admitted gets full rights.",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn,
+				"member":        {Type: graphql.ID, Description: "The person; omit to have an id made."},
+				"household":     idIn,
+			},
+			Output: graphql.Fields{"memberId": {Type: nonNullID}},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				member, err := api.OptionalID(c.Input, "member")
 				if err != nil {
-					return nil, kernel.FieldErrorf(kernel.CodeInvalid, fmt.Sprintf("allocations[%d].member", i), "must be a UUID")
+					return nil, err
 				}
-				cmd.Allocations[i] = coop.Allocation{Member: member, Class: api.Arg[coop.ShareClass](in, "class"), Shares: shares(in)}
-			}
-			return cmd, nil
-		}),
-	}, {
-		Name:        "transferShares",
-		Description: "Records a transfer of free shares to a member, under the per-holder cap (rule 16). The collective or the exchange (the trading platform) records it.",
-		Roles:       []auth.Role{auth.RoleCollective, auth.RoleExchange},
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "from": idIn, "to": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
+				if member == uuid.Nil {
+					member = c.NewID("member")
+				}
+				household, err := api.ID(c.Input, "household")
+				return coop.AdmitMember{CoopID: id, Member: member, Household: household}, err
+			}),
+			Payload: api.Created[coop.Command]("memberId", func(c coop.AdmitMember) uuid.UUID { return c.Member }),
+		}, {
+			Name:        "allocateShares",
+			Description: "Quantifies shares to members by class (折股量化, rule 15).",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn,
+				"allocations":   {Type: api.ListOf(allocationInput)},
+			},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				list := api.Args[map[string]any](c.Input, "allocations")
+				cmd := coop.AllocateShares{CoopID: id, Allocations: make([]coop.Allocation, len(list))}
+				for i, in := range list {
+					member, err := api.ID(in, "member")
+					if err != nil {
+						return nil, kernel.FieldErrorf(kernel.CodeInvalid, fmt.Sprintf("allocations[%d].member", i), "must be a UUID")
+					}
+					cmd.Allocations[i] = coop.Allocation{Member: member, Class: api.Arg[coop.ShareClass](in, "class"), Shares: shares(in)}
+				}
+				return cmd, nil
+			}),
+		}, {
+			Name:        "transferShares",
+			Description: "Records a transfer of free shares to a member, under the per-holder cap (rule 16). The collective or the exchange (the trading platform) records it.",
+			Roles:       []auth.Role{auth.RoleCollective, auth.RoleExchange},
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn, "from": idIn, "to": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
+			},
+			Decode: a.onCooperative(true, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				got, err := api.IDs(c.Input, "from", "to")
+				if err != nil {
+					return nil, err
+				}
+				return coop.TransferShares{CoopID: id, From: got[0], To: got[1], Class: api.Arg[coop.ShareClass](c.Input, "class"),
+					Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, nil
+			}),
+		}, {
+			Name:        "redeemShares",
+			Description: "The cooperative buys free shares back into the collective's line, under the yearly cap (rule 16).",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn, "holder": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
+			},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				holder, err := api.ID(c.Input, "holder")
+				return coop.RedeemShares{CoopID: id, Holder: holder, Class: api.Arg[coop.ShareClass](c.Input, "class"),
+					Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, err
+			}),
+		}, {
+			Name:        "recordDeath",
+			Description: "Records a holder's death; the heirs' claim period opens (rule 17).",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: api.NonNull(api.DateTime)},
+			},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				holder, err := api.ID(c.Input, "holder")
+				return coop.RecordDeath{CoopID: id, Holder: holder, DiedOn: api.Arg[time.Time](c.Input, "diedOn")}, err
+			}),
+		}, {
+			Name:        "inheritShares",
+			Description: "Passes a deceased holder's whole holding, with its pledges, to one heir: full rights for a member, income rights only for anyone else (rule 17).",
+			Roles:       collective,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn, "deceased": idIn, "heir": idIn,
+				"heirHousehold": {Type: graphql.ID, Description: "Required for an heir from outside the cooperative."},
+			},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				got, err := api.IDs(c.Input, "deceased", "heir")
+				if err != nil {
+					return nil, err
+				}
+				household, err := api.OptionalID(c.Input, "heirHousehold")
+				return coop.InheritShares{CoopID: id, Deceased: got[0], Heir: got[1], HeirHousehold: household}, err
+			}),
+		}, {
+			Name: "pledgeShares",
+			Description: "The calling bank takes a pledge on a member's free shares (rule 18), under its own collateral registration " +
+				"giving notice of a SHARE_PLEDGE on this member's shares in this cooperative, in force and covering the shares.",
+			Roles: bank,
+			Input: graphql.InputObjectConfigFieldMap{
+				"cooperativeId": coopIn, "holder": idIn, "shares": sharesIn,
+				"registrationId": {Type: nonNullID, Description: "The bank's collateral registration of the pledge."},
+				"loanMaturity":   {Type: api.NonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
+			},
+			Output:  graphql.Fields{"pledgeId": {Type: nonNullID}},
+			Decode:  a.pledge,
+			Payload: api.Created[coop.Command]("pledgeId", func(c coop.PledgeShares) uuid.UUID { return c.PledgeID }),
+		}, {
+			Name:        "releasePledge",
+			Description: "The pledgee bank releases its pledge; the shares are free again.",
+			Roles:       bank,
+			Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "pledgeId": idIn},
+			Decode: api.On("cooperativeId", func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				pledge, err := api.ID(c.Input, "pledgeId")
+				return coop.ReleasePledge{CoopID: id, PledgeID: pledge, By: c.Principal.Party}, err
+			}),
+		}, {
+			Name:        "declareDividend",
+			Description: "Declares a dividend against the register as it stands now; the payouts sum exactly to the amount (rule 19).",
+			Roles:       collective,
+			Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: api.NonNull(api.Money)}},
+			Output:      graphql.Fields{"dividendId": {Type: nonNullID}},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+			Payload: api.Created[coop.Command]("dividendId", func(c coop.DeclareDividend) uuid.UUID { return c.DividendID }),
+		}, {
+			Name:        "payDividend",
+			Description: "Records that a declared dividend's payouts were paid.",
+			Roles:       collective,
+			Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "dividendId": idIn},
+			Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				dividend, err := api.ID(c.Input, "dividendId")
+				return coop.PayDividend{CoopID: id, DividendID: dividend}, err
+			}),
 		},
-		Decode: a.onCooperative(true, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			got, err := api.IDs(c.Input, "from", "to")
-			if err != nil {
-				return nil, err
-			}
-			return coop.TransferShares{CoopID: id, From: got[0], To: got[1], Class: api.Arg[coop.ShareClass](c.Input, "class"),
-				Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, nil
-		}),
-	}, {
-		Name:        "redeemShares",
-		Description: "The cooperative buys free shares back into the collective's line, under the yearly cap (rule 16).",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "holder": idIn, "class": classIn, "shares": sharesIn, "price": priceIn,
-		},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			holder, err := api.ID(c.Input, "holder")
-			return coop.RedeemShares{CoopID: id, Holder: holder, Class: api.Arg[coop.ShareClass](c.Input, "class"),
-				Shares: shares(c.Input), Price: api.Arg[kernel.Money](c.Input, "price")}, err
-		}),
-	}, {
-		Name:        "recordDeath",
-		Description: "Records a holder's death; the heirs' claim period opens (rule 17).",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "holder": idIn, "diedOn": {Type: api.NonNull(api.DateTime)},
-		},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			holder, err := api.ID(c.Input, "holder")
-			return coop.RecordDeath{CoopID: id, Holder: holder, DiedOn: api.Arg[time.Time](c.Input, "diedOn")}, err
-		}),
-	}, {
-		Name:        "inheritShares",
-		Description: "Passes a deceased holder's whole holding, with its pledges, to one heir: full rights for a member, income rights only for anyone else (rule 17).",
-		Roles:       collective,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "deceased": idIn, "heir": idIn,
-			"heirHousehold": {Type: graphql.ID, Description: "Required for an heir from outside the cooperative."},
-		},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			got, err := api.IDs(c.Input, "deceased", "heir")
-			if err != nil {
-				return nil, err
-			}
-			household, err := api.OptionalID(c.Input, "heirHousehold")
-			return coop.InheritShares{CoopID: id, Deceased: got[0], Heir: got[1], HeirHousehold: household}, err
-		}),
-	}, {
-		Name: "pledgeShares",
-		Description: "The calling bank takes a pledge on a member's free shares (rule 18), under its own collateral registration " +
-			"giving notice of a SHARE_PLEDGE on this member's shares in this cooperative, in force and covering the shares.",
-		Roles: bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"cooperativeId": coopIn, "holder": idIn, "shares": sharesIn,
-			"registrationId": {Type: nonNullID, Description: "The bank's collateral registration of the pledge."},
-			"loanMaturity":   {Type: api.NonNull(api.DateTime), Description: "Within the cooperative's pledgedLoanTermYears."},
-		},
-		Output:  graphql.Fields{"pledgeId": {Type: nonNullID}},
-		Decode:  a.pledge,
-		Payload: api.Created[coop.Command]("pledgeId", func(c coop.PledgeShares) uuid.UUID { return c.PledgeID }),
-	}, {
-		Name:        "releasePledge",
-		Description: "The pledgee bank releases its pledge; the shares are free again.",
-		Roles:       bank,
-		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "pledgeId": idIn},
-		Decode: api.On("cooperativeId", func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			pledge, err := api.ID(c.Input, "pledgeId")
-			return coop.ReleasePledge{CoopID: id, PledgeID: pledge, By: c.Principal.Party}, err
-		}),
-	}, {
-		Name:        "declareDividend",
-		Description: "Declares a dividend against the register as it stands now; the payouts sum exactly to the amount (rule 19).",
-		Roles:       collective,
-		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "amount": {Type: api.NonNull(api.Money)}},
-		Output:      graphql.Fields{"dividendId": {Type: nonNullID}},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			return coop.DeclareDividend{CoopID: id, DividendID: c.NewID("dividend"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
-		}),
-		Payload: api.Created[coop.Command]("dividendId", func(c coop.DeclareDividend) uuid.UUID { return c.DividendID }),
-	}, {
-		Name:        "payDividend",
-		Description: "Records that a declared dividend's payouts were paid.",
-		Roles:       collective,
-		Input:       graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "dividendId": idIn},
-		Decode: a.onCooperative(false, func(_ context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
-			dividend, err := api.ID(c.Input, "dividendId")
-			return coop.PayDividend{CoopID: id, DividendID: dividend}, err
-		}),
-	}}}
+	}}
 }
 
 // shares reads the shares field of in.

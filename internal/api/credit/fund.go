@@ -136,34 +136,36 @@ func (a area) fundQueries(b *api.Builder) {
 
 // claimMutations are a bank's claims on the fund.
 func (a area) claimMutations() api.Mutations[fund.Command] {
-	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{{
-		Name:        "fileFundClaim",
-		Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
-		Roles:       bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"fundId": {Type: api.NonNull(graphql.ID)},
-			"loanId": {Type: api.NonNull(graphql.ID)},
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{
+		{
+			Name:        "fileFundClaim",
+			Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
+			Roles:       bank,
+			Input: graphql.InputObjectConfigFieldMap{
+				"fundId": {Type: api.NonNull(graphql.ID)},
+				"loanId": {Type: api.NonNull(graphql.ID)},
+			},
+			Output: graphql.Fields{"claimId": {Type: api.NonNull(graphql.ID)}},
+			Decode: func(ctx context.Context, c api.Call) (fund.Command, error) {
+				got, err := api.IDs(c.Input, "fundId", "loanId")
+				if err != nil {
+					return nil, err
+				}
+				loan, err := a.readLoan(ctx, got[1])
+				if err != nil {
+					return nil, err
+				}
+				if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
+					return nil, err
+				}
+				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party,
+					Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
+						Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
+						PrincipalRecovered: loan.principalRecovered}}, nil
+			},
+			Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
 		},
-		Output: graphql.Fields{"claimId": {Type: api.NonNull(graphql.ID)}},
-		Decode: func(ctx context.Context, call api.Call) (fund.Command, error) {
-			got, err := api.IDs(call.Input, "fundId", "loanId")
-			if err != nil {
-				return nil, err
-			}
-			loan, err := a.readLoan(ctx, got[1])
-			if err != nil {
-				return nil, err
-			}
-			if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
-				return nil, err
-			}
-			return fund.FileFundClaim{FundID: got[0], ClaimID: call.NewID("claim"), By: call.Principal.Party,
-				Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
-					Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
-					PrincipalRecovered: loan.principalRecovered}}, nil
-		},
-		Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
-	}}}
+	}}
 }
 
 // fundIn is the input field naming the fund a mutation acts on.
@@ -171,123 +173,125 @@ var fundIn = graphql.InputObjectConfigFieldMap{"fundId": {Type: api.NonNull(grap
 
 // fundMutations are the fund operator's commands.
 func (a area) fundMutations() api.Mutations[fund.Command] {
-	return api.Mutations[fund.Command]{Handler: a.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{{
-		Name:        "establishFund",
-		Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
-		Roles:       fundRole,
-		Input: graphql.InputObjectConfigFieldMap{
-			"name":                {Type: api.NonNull(graphql.String)},
-			"compensationShareBP": {Type: graphql.Int},
-			"initialCapital":      {Type: api.Money},
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{
+		{
+			Name:        "establishFund",
+			Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
+			Roles:       fundRole,
+			Input: graphql.InputObjectConfigFieldMap{
+				"name":                {Type: api.NonNull(graphql.String)},
+				"compensationShareBP": {Type: graphql.Int},
+				"initialCapital":      {Type: api.Money},
+			},
+			Decode: func(_ context.Context, c api.Call) (fund.Command, error) {
+				settings := fund.DefaultSettings()
+				if v, ok := c.Input["compensationShareBP"].(int); ok {
+					settings.CompensationShareBP = v
+				}
+				if v, ok := c.Input["initialCapital"].(kernel.Money); ok {
+					settings.InitialCapital = v
+				}
+				return fund.EstablishFund{FundID: c.NewID("fund"), By: c.Principal.Party, Name: api.Arg[string](c.Input, "name"),
+					Settings: settings}, nil
+			},
+		}, {
+			Name:        "topUpFund",
+			Description: "The operator adds capital.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}, "source": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				return fund.TopUpCapital{FundID: f, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount"), Source: api.Arg[string](c.Input, "source")}, nil
+			}),
+		}, {
+			Name:        "approveFundClaim",
+			Description: "The operator accepts a filed claim.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
+			}),
+		}, {
+			Name:        "rejectFundClaim",
+			Description: "The operator refuses a filed claim; the loan may be claimed again.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, err
+			}),
+		}, {
+			Name:        "payFundClaim",
+			Description: "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
+			}),
+		}, {
+			Name:        "advanceRent",
+			Description: "The operator advances rent due under a transfer contract to a farmer.",
+			Roles:       fundRole,
+			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
+				"amount": {Type: api.NonNull(api.Money)}}),
+			Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
+			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				got, err := api.IDs(c.Input, "farmerId", "contractId")
+				if err != nil {
+					return nil, err
+				}
+				exists, err := inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
+				if err == nil && !exists {
+					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
+				}
+				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Farmer: got[0], ContractID: got[1],
+					Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
+			}),
+			Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
+		}, {
+			Name:        "recordRentAdvanceRepayment",
+			Description: "The operator records money paid back on a rent advance.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				advance, err := api.ID(c.Input, "advanceId")
+				return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
+			}),
+		}, {
+			Name: "buyCollateral",
+			Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
+				"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
+			Roles: fundRole,
+			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
+				"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
+				"price":  {Type: api.NonNull(api.Money)}}),
+			Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
+			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				loanID, err := api.ID(c.Input, "loanId")
+				if err != nil {
+					return nil, err
+				}
+				loan, err := a.readLoan(ctx, loanID)
+				if err != nil {
+					return nil, err
+				}
+				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, AssetID: loan.asset, LoanID: loanID,
+					Stage: api.Arg[fund.DisposalStage](c.Input, "stage"), Unsold: api.Args[fund.DisposalStage](c.Input, "unsold"),
+					Price: api.Arg[kernel.Money](c.Input, "price")}, nil
+			}),
+			Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
+		}, {
+			Name:        "sellFundHolding",
+			Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				purchase, err := api.ID(c.Input, "purchaseId")
+				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: c.Principal.Party, Proceeds: api.Arg[kernel.Money](c.Input, "proceeds")}, err
+			}),
 		},
-		Decode: func(_ context.Context, call api.Call) (fund.Command, error) {
-			settings := fund.DefaultSettings()
-			if v, ok := call.Input["compensationShareBP"].(int); ok {
-				settings.CompensationShareBP = v
-			}
-			if v, ok := call.Input["initialCapital"].(kernel.Money); ok {
-				settings.InitialCapital = v
-			}
-			return fund.EstablishFund{FundID: call.NewID("fund"), By: call.Principal.Party, Name: api.Arg[string](call.Input, "name"),
-				Settings: settings}, nil
-		},
-	}, {
-		Name:        "topUpFund",
-		Description: "The operator adds capital.",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}, "source": {Type: api.NonNull(graphql.String)}}),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			return fund.TopUpCapital{FundID: f, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount"), Source: api.Arg[string](call.Input, "source")}, nil
-		}),
-	}, {
-		Name:        "approveFundClaim",
-		Description: "The operator accepts a filed claim.",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, claimIn),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			claim, err := api.ID(call.Input, "claimId")
-			return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-		}),
-	}, {
-		Name:        "rejectFundClaim",
-		Description: "The operator refuses a filed claim; the loan may be claimed again.",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, claimIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			claim, err := api.ID(call.Input, "claimId")
-			return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, err
-		}),
-	}, {
-		Name:        "payFundClaim",
-		Description: "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, claimIn),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			claim, err := api.ID(call.Input, "claimId")
-			return fund.PayFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-		}),
-	}, {
-		Name:        "advanceRent",
-		Description: "The operator advances rent due under a transfer contract to a farmer.",
-		Roles:       fundRole,
-		Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
-			"amount": {Type: api.NonNull(api.Money)}}),
-		Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
-		Decode: api.On("fundId", func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			got, err := api.IDs(call.Input, "farmerId", "contractId")
-			if err != nil {
-				return nil, err
-			}
-			exists, err := inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
-			if err == nil && !exists {
-				err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
-			}
-			return fund.AdvanceRent{FundID: f, AdvanceID: call.NewID("advanceId"), By: call.Principal.Party, Farmer: got[0], ContractID: got[1],
-				Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
-		}),
-		Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
-	}, {
-		Name:        "recordRentAdvanceRepayment",
-		Description: "The operator records money paid back on a rent advance.",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			advance, err := api.ID(call.Input, "advanceId")
-			return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, err
-		}),
-	}, {
-		Name: "buyCollateral",
-		Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
-			"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
-		Roles: fundRole,
-		Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
-			"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
-			"price":  {Type: api.NonNull(api.Money)}}),
-		Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
-		Decode: api.On("fundId", func(ctx context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			loanID, err := api.ID(call.Input, "loanId")
-			if err != nil {
-				return nil, err
-			}
-			loan, err := a.readLoan(ctx, loanID)
-			if err != nil {
-				return nil, err
-			}
-			return fund.BuyCollateral{FundID: f, PurchaseID: call.NewID("purchaseId"), By: call.Principal.Party, AssetID: loan.asset, LoanID: loanID,
-				Stage: api.Arg[fund.DisposalStage](call.Input, "stage"), Unsold: api.Args[fund.DisposalStage](call.Input, "unsold"),
-				Price: api.Arg[kernel.Money](call.Input, "price")}, nil
-		}),
-		Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
-	}, {
-		Name:        "sellFundHolding",
-		Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
-		Roles:       fundRole,
-		Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
-		Decode: api.On("fundId", func(_ context.Context, call api.Call, f uuid.UUID) (fund.Command, error) {
-			purchase, err := api.ID(call.Input, "purchaseId")
-			return fund.SellHolding{FundID: f, PurchaseID: purchase, By: call.Principal.Party, Proceeds: api.Arg[kernel.Money](call.Input, "proceeds")}, err
-		}),
-	}}}
+	}}
 }
 
 // claimIn is the input field naming a claim on the fund.

@@ -305,35 +305,37 @@ var termsIn = graphql.InputObjectConfigFieldMap{
 
 // productMutations are a bank's loan products.
 func (a area) productMutations() api.Mutations[lending.ProductCommand] {
-	return api.Mutations[lending.ProductCommand]{Handler: a.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{{
-		Name:        "defineLoanProduct",
-		Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
-		Roles:       bank,
-		Input:       api.Inputs(termsIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String)}}),
-		Decode: func(_ context.Context, call api.Call) (lending.ProductCommand, error) {
-			return lending.DefineLoanProduct{ProductID: call.NewID("product"), By: call.Principal.Party,
-				Name: api.Arg[string](call.Input, "name"), Terms: terms(call.Input, lending.DefaultTerms())}, nil
+	return api.Mutations[lending.ProductCommand]{Handler: a.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{
+		{
+			Name:        "defineLoanProduct",
+			Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
+			Roles:       bank,
+			Input:       api.Inputs(termsIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String)}}),
+			Decode: func(_ context.Context, c api.Call) (lending.ProductCommand, error) {
+				return lending.DefineLoanProduct{ProductID: c.NewID("product"), By: c.Principal.Party,
+					Name: api.Arg[string](c.Input, "name"), Terms: terms(c.Input, lending.DefaultTerms())}, nil
+			},
+		}, {
+			Name:        "reviseLoanProduct",
+			Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
+			Roles:       bank,
+			Input:       api.Inputs(termsIn, productIn),
+			Decode: api.On("productId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.ProductCommand, error) {
+				current, err := inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
+					return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
+				})
+				return lending.ReviseLoanProduct{ProductID: id, By: c.Principal.Party, Terms: terms(c.Input, current)}, err
+			}),
+		}, {
+			Name:        "withdrawLoanProduct",
+			Description: "The product's bank stops taking applications for it.",
+			Roles:       bank,
+			Input:       productIn,
+			Decode: api.On("productId", func(_ context.Context, c api.Call, id uuid.UUID) (lending.ProductCommand, error) {
+				return lending.WithdrawLoanProduct{ProductID: id, By: c.Principal.Party}, nil
+			}),
 		},
-	}, {
-		Name:        "reviseLoanProduct",
-		Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
-		Roles:       bank,
-		Input:       api.Inputs(termsIn, productIn),
-		Decode: api.On("productId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.ProductCommand, error) {
-			current, err := inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
-				return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
-			})
-			return lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party, Terms: terms(call.Input, current)}, err
-		}),
-	}, {
-		Name:        "withdrawLoanProduct",
-		Description: "The product's bank stops taking applications for it.",
-		Roles:       bank,
-		Input:       productIn,
-		Decode: api.On("productId", func(_ context.Context, call api.Call, id uuid.UUID) (lending.ProductCommand, error) {
-			return lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, nil
-		}),
-	}}}
+	}}
 }
 
 // loanFacts is what resolvers read of a loan before acting on it.
@@ -399,151 +401,153 @@ func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (l
 var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}}
 
 // byBank decodes a bank's step on one of its loans, named by loanId.
-func (a area) byBank(build func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
-	return api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
+func (a area) byBank(build func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
+	return api.On("loanId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.Command, error) {
 		loan, err := a.readLoan(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
+		if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
 			return nil, err
 		}
-		return build(ctx, call, loan, id)
+		return build(ctx, c, loan, id)
 	})
 }
 
 // loanMutations are a loan's life: the borrower's application and
 // repayments, the bank's steps.
 func (a area) loanMutations() api.Mutations[lending.Command] {
-	return api.Mutations[lending.Command]{Handler: a.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{{
-		Name: "applyForLoan",
-		Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
-			"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
-			"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
-		Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
-		Input: graphql.InputObjectConfigFieldMap{
-			"productId":  {Type: api.NonNull(graphql.ID)},
-			"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
-			"credential": {Type: api.NonNull(graphql.String)},
-			"amount":     {Type: api.NonNull(api.Money)},
-			"termMonths": {Type: api.NonNull(graphql.Int)},
-			"method":     {Type: api.NonNull(repaymentMethod)},
+	return api.Mutations[lending.Command]{Handler: a.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{
+		{
+			Name: "applyForLoan",
+			Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
+				"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
+				"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
+			Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
+			Input: graphql.InputObjectConfigFieldMap{
+				"productId":  {Type: api.NonNull(graphql.ID)},
+				"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
+				"credential": {Type: api.NonNull(graphql.String)},
+				"amount":     {Type: api.NonNull(api.Money)},
+				"termMonths": {Type: api.NonNull(graphql.Int)},
+				"method":     {Type: api.NonNull(repaymentMethod)},
+			},
+			Decode: func(ctx context.Context, c api.Call) (lending.Command, error) {
+				in := c.Input
+				got, err := api.IDs(in, "productId", "assetId")
+				if err != nil {
+					return nil, err
+				}
+				product, err := inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
+				if err != nil {
+					return nil, err
+				}
+				if product.ProductID == uuid.Nil {
+					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
+				}
+				col, err := a.collateralFacts(ctx, got[1], c.Principal.Party)
+				if err != nil {
+					return nil, err
+				}
+				return lending.ApplyForLoan{LoanID: c.NewID("loan"), Borrower: c.Principal.Party, Bank: product.Bank,
+					Product: product, Credential: api.Arg[string](in, "credential"), Amount: api.Arg[kernel.Money](in, "amount"),
+					TermMonths: api.Arg[int](in, "termMonths"), Method: api.Arg[lending.RepaymentMethod](in, "method"), Collateral: col}, nil
+			},
+		}, {
+			Name:        "repayLoan",
+			Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
+			Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("loanId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.Command, error) {
+				loan, err := a.readLoan(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				party := loan.borrower
+				if c.Principal.Role == auth.RoleBank {
+					party = loan.bank
+				}
+				if err := api.RequireParty(c.Principal, party, false); err != nil {
+					return nil, err
+				}
+				return lending.RepayLoan{LoanID: id, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "valueCollateral",
+			Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"value": {Type: api.NonNull(api.Money)}, "appraiserId": {Type: api.NonNull(graphql.ID)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				appraiser, err := api.ID(c.Input, "appraiserId")
+				return lending.ValueCollateral{LoanID: id, By: c.Principal.Party, Value: api.Arg[kernel.Money](c.Input, "value"), Appraiser: appraiser}, err
+			}),
+		}, {
+			Name: "approveLoan",
+			Description: "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
+				"(rule 22), TERM_EXCEEDS_RIGHT when the loan would outlast the right and RENT_NOT_PAID for a transferee in arrears (rule 9), " +
+				"CONSENT_REQUIRED without the contractor's consent (rule 7).",
+			Roles: bank,
+			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.ApproveLoan{LoanID: id, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "rejectLoan",
+			Description: "The loan's bank declines an application before approval.",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.RejectLoan{LoanID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
+			}),
+		}, {
+			Name: "disburseLoan",
+			Description: "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
+				"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
+			Roles: bank,
+			Input: loanIn,
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.DisburseLoan{LoanID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name:        "declareLoanDefault",
+			Description: "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
+			Roles:       bank,
+			Input:       loanIn,
+			Decode: a.byBank(func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.DeclareDefault{LoanID: id}, nil
+			}),
+		}, {
+			Name:        "recordLoanRecovery",
+			Description: "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"source": {Type: api.NonNull(recoverySource)}, "amount": {Type: api.NonNull(api.Money)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.RecordRecovery{LoanID: id, Source: api.Arg[lending.RecoverySource](c.Input, "source"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "writeOffLoan",
+			Description: "The loan's bank writes off what recoveries left of the defaulted loan.",
+			Roles:       bank,
+			Input:       loanIn,
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.WriteOff{LoanID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name: "recordCollateralRegistered",
+			Description: "The loan's bank records the registration securing the approved loan (normally the " +
+				"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
+				"granted by the borrower and over the loan's asset.",
+			Roles: bank,
+			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
+			Decode: a.byBank(func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+				reg, err := api.ID(c.Input, "registrationId")
+				if err != nil {
+					return nil, err
+				}
+				return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
+			}),
 		},
-		Decode: func(ctx context.Context, call api.Call) (lending.Command, error) {
-			in := call.Input
-			got, err := api.IDs(in, "productId", "assetId")
-			if err != nil {
-				return nil, err
-			}
-			product, err := inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
-			if err != nil {
-				return nil, err
-			}
-			if product.ProductID == uuid.Nil {
-				return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
-			}
-			col, err := a.collateralFacts(ctx, got[1], call.Principal.Party)
-			if err != nil {
-				return nil, err
-			}
-			return lending.ApplyForLoan{LoanID: call.NewID("loan"), Borrower: call.Principal.Party, Bank: product.Bank,
-				Product: product, Credential: api.Arg[string](in, "credential"), Amount: api.Arg[kernel.Money](in, "amount"),
-				TermMonths: api.Arg[int](in, "termMonths"), Method: api.Arg[lending.RepaymentMethod](in, "method"), Collateral: col}, nil
-		},
-	}, {
-		Name:        "repayLoan",
-		Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
-		Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
-		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: api.On("loanId", func(ctx context.Context, call api.Call, id uuid.UUID) (lending.Command, error) {
-			loan, err := a.readLoan(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			party := loan.borrower
-			if call.Principal.Role == auth.RoleBank {
-				party = loan.bank
-			}
-			if err := api.RequireParty(call.Principal, party, false); err != nil {
-				return nil, err
-			}
-			return lending.RepayLoan{LoanID: id, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
-		}),
-	}, {
-		Name:        "valueCollateral",
-		Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",
-		Roles:       bank,
-		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"value": {Type: api.NonNull(api.Money)}, "appraiserId": {Type: api.NonNull(graphql.ID)}}),
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			appraiser, err := api.ID(call.Input, "appraiserId")
-			return lending.ValueCollateral{LoanID: id, By: call.Principal.Party, Value: api.Arg[kernel.Money](call.Input, "value"), Appraiser: appraiser}, err
-		}),
-	}, {
-		Name: "approveLoan",
-		Description: "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
-			"(rule 22), TERM_EXCEEDS_RIGHT when the loan would outlast the right and RENT_NOT_PAID for a transferee in arrears (rule 9), " +
-			"CONSENT_REQUIRED without the contractor's consent (rule 7).",
-		Roles: bank,
-		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.ApproveLoan{LoanID: id, By: call.Principal.Party, Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
-		}),
-	}, {
-		Name:        "rejectLoan",
-		Description: "The loan's bank declines an application before approval.",
-		Roles:       bank,
-		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.RejectLoan{LoanID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
-		}),
-	}, {
-		Name: "disburseLoan",
-		Description: "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
-			"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
-		Roles: bank,
-		Input: loanIn,
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.DisburseLoan{LoanID: id, By: call.Principal.Party}, nil
-		}),
-	}, {
-		Name:        "declareLoanDefault",
-		Description: "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
-		Roles:       bank,
-		Input:       loanIn,
-		Decode: a.byBank(func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.DeclareDefault{LoanID: id}, nil
-		}),
-	}, {
-		Name:        "recordLoanRecovery",
-		Description: "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
-		Roles:       bank,
-		Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"source": {Type: api.NonNull(recoverySource)}, "amount": {Type: api.NonNull(api.Money)}}),
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.RecordRecovery{LoanID: id, Source: api.Arg[lending.RecoverySource](call.Input, "source"), Amount: api.Arg[kernel.Money](call.Input, "amount")}, nil
-		}),
-	}, {
-		Name:        "writeOffLoan",
-		Description: "The loan's bank writes off what recoveries left of the defaulted loan.",
-		Roles:       bank,
-		Input:       loanIn,
-		Decode: a.byBank(func(_ context.Context, call api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-			return lending.WriteOff{LoanID: id, By: call.Principal.Party}, nil
-		}),
-	}, {
-		Name: "recordCollateralRegistered",
-		Description: "The loan's bank records the registration securing the approved loan (normally the " +
-			"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
-			"granted by the borrower and over the loan's asset.",
-		Roles: bank,
-		Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
-		Decode: a.byBank(func(ctx context.Context, call api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
-			reg, err := api.ID(call.Input, "registrationId")
-			if err != nil {
-				return nil, err
-			}
-			return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
-		}),
-	}}}
+	}}
 }
 
 // checkSecures checks that a registration secures the loan: in force now,

@@ -167,120 +167,122 @@ var registrationIn = graphql.InputObjectConfigFieldMap{"registrationId": {Type: 
 
 // collateralMutations are the secured party's notices in the collateral registry.
 func (a area) collateralMutations() api.Mutations[collateral.Command] {
-	return api.Mutations[collateral.Command]{Handler: a.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{{
-		Name: "registerCollateral",
-		Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
-			"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
-			"contracting household, the household's written consent to that grantor must be recorded with the collective " +
-			"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
-		Roles: bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"grantorId":     {Type: api.NonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
-			"kind":          {Type: api.NonNull(collateralKind)},
-			"assetId":       {Type: api.NonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
-			"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
-			"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
-			"securedAmount": {Type: api.NonNull(api.Money)},
-			"start":         {Type: api.NonNull(api.DateTime)},
-			"end":           {Type: api.NonNull(api.DateTime)},
-			"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
-				"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
-		},
-		Output: graphql.Fields{"number": {Type: api.NonNull(graphql.String)}},
-		Decode: func(ctx context.Context, call api.Call) (collateral.Command, error) {
-			in := call.Input
-			got, err := api.IDs(in, "grantorId", "assetId")
-			if err != nil {
-				return nil, err
-			}
-			grantor, asset := got[0], got[1]
-			col := collateral.Collateral{Kind: api.Arg[collateral.Kind](in, "kind"), Asset: asset}
-			id, err := a.registrationFor(ctx, call, grantor, asset)
-			if err != nil {
-				return nil, err
-			}
-			cmd := collateral.RegisterCollateral{RegistrationID: id, By: call.Principal.Party, Number: registrationNumber(id),
-				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
-				Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
-			switch col.Kind {
-			case collateral.KindSharePledge:
-				if col.Member, err = api.ID(in, "memberId"); err != nil {
+	return api.Mutations[collateral.Command]{Handler: a.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{
+		{
+			Name: "registerCollateral",
+			Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
+				"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
+				"contracting household, the household's written consent to that grantor must be recorded with the collective " +
+				"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
+			Roles: bank,
+			Input: graphql.InputObjectConfigFieldMap{
+				"grantorId":     {Type: api.NonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
+				"kind":          {Type: api.NonNull(collateralKind)},
+				"assetId":       {Type: api.NonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
+				"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
+				"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
+				"securedAmount": {Type: api.NonNull(api.Money)},
+				"start":         {Type: api.NonNull(api.DateTime)},
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
+					"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
+			},
+			Output: graphql.Fields{"number": {Type: api.NonNull(graphql.String)}},
+			Decode: func(ctx context.Context, c api.Call) (collateral.Command, error) {
+				in := c.Input
+				got, err := api.IDs(in, "grantorId", "assetId")
+				if err != nil {
 					return nil, err
 				}
-				col.Shares = int64(api.Arg[int](in, "shares"))
-			default:
-				if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, asset, grantor); err != nil {
+				grantor, asset := got[0], got[1]
+				col := collateral.Collateral{Kind: api.Arg[collateral.Kind](in, "kind"), Asset: asset}
+				id, err := a.registrationFor(ctx, c, grantor, asset)
+				if err != nil {
 					return nil, err
 				}
-			}
-			cmd.Collateral = col
-			return cmd, nil
-		},
-		Payload: func(cmd collateral.Command, _ app.Result) map[string]any {
-			return map[string]any{"number": cmd.(collateral.RegisterCollateral).Number}
-		},
-	}, {
-		Name: "amendCollateral",
-		Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
-			"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
-		Roles: bank,
-		Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
-			"reason":         {Type: api.NonNull(graphql.String)},
-			"securedAmount":  {Type: api.Money},
-			"end":            {Type: api.DateTime},
-			"grantorId":      {Type: graphql.ID},
-			"securedPartyId": {Type: graphql.ID},
-		}),
-		Decode: func(ctx context.Context, call api.Call) (collateral.Command, error) {
-			in := call.Input
-			id, err := api.ID(in, "registrationId")
-			if err != nil {
-				return nil, err
-			}
-			cmd := collateral.AmendCollateral{RegistrationID: id, By: call.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
-				End: api.Arg[time.Time](in, "end"), Reason: api.Arg[string](in, "reason")}
-			if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
-				return nil, err
-			}
-			if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
-				return nil, err
-			}
-			reg, err := inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
-			if err != nil {
-				return nil, err
-			}
-			if !reg.Registered() {
-				return nil, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
-			}
-			if err := api.RequireParty(call.Principal, reg.SecuredParty, false); err != nil {
-				return nil, err
-			}
-			if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
-				if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, reg.Collateral.Asset, cmd.Grantor); err != nil {
+				cmd := collateral.RegisterCollateral{RegistrationID: id, By: c.Principal.Party, Number: registrationNumber(id),
+					Grantor: grantor, SecuredParty: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
+				switch col.Kind {
+				case collateral.KindSharePledge:
+					if col.Member, err = api.ID(in, "memberId"); err != nil {
+						return nil, err
+					}
+					col.Shares = int64(api.Arg[int](in, "shares"))
+				default:
+					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, asset, grantor); err != nil {
+						return nil, err
+					}
+				}
+				cmd.Collateral = col
+				return cmd, nil
+			},
+			Payload: func(cmd collateral.Command, _ app.Result) map[string]any {
+				return map[string]any{"number": cmd.(collateral.RegisterCollateral).Number}
+			},
+		}, {
+			Name: "amendCollateral",
+			Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
+				"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
+			Roles: bank,
+			Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+				"reason":         {Type: api.NonNull(graphql.String)},
+				"securedAmount":  {Type: api.Money},
+				"end":            {Type: api.DateTime},
+				"grantorId":      {Type: graphql.ID},
+				"securedPartyId": {Type: graphql.ID},
+			}),
+			Decode: func(ctx context.Context, c api.Call) (collateral.Command, error) {
+				in := c.Input
+				id, err := api.ID(in, "registrationId")
+				if err != nil {
 					return nil, err
 				}
-			}
-			return cmd, nil
+				cmd := collateral.AmendCollateral{RegistrationID: id, By: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+					End: api.Arg[time.Time](in, "end"), Reason: api.Arg[string](in, "reason")}
+				if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
+					return nil, err
+				}
+				if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
+					return nil, err
+				}
+				reg, err := inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+				if err != nil {
+					return nil, err
+				}
+				if !reg.Registered() {
+					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
+				}
+				if err := api.RequireParty(c.Principal, reg.SecuredParty, false); err != nil {
+					return nil, err
+				}
+				if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
+					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, reg.Collateral.Asset, cmd.Grantor); err != nil {
+						return nil, err
+					}
+				}
+				return cmd, nil
+			},
+		}, {
+			Name:        "continueCollateral",
+			Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
+			Roles:       bank,
+			Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+				"end": {Type: api.NonNull(api.DateTime), Description: "The new end date, after the current one."},
+			}),
+			Decode: api.On("registrationId", func(_ context.Context, c api.Call, id uuid.UUID) (collateral.Command, error) {
+				return collateral.ContinueCollateral{RegistrationID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end")}, nil
+			}),
+		}, {
+			Name:        "dischargeCollateral",
+			Description: "The secured party discharges its registration; discharge is final (rule 21).",
+			Roles:       bank,
+			Input:       api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("registrationId", func(_ context.Context, c api.Call, id uuid.UUID) (collateral.Command, error) {
+				return collateral.DischargeCollateral{RegistrationID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
+			}),
 		},
-	}, {
-		Name:        "continueCollateral",
-		Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
-		Roles:       bank,
-		Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
-			"end": {Type: api.NonNull(api.DateTime), Description: "The new end date, after the current one."},
-		}),
-		Decode: api.On("registrationId", func(_ context.Context, call api.Call, id uuid.UUID) (collateral.Command, error) {
-			return collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party, End: api.Arg[time.Time](call.Input, "end")}, nil
-		}),
-	}, {
-		Name:        "dischargeCollateral",
-		Description: "The secured party discharges its registration; discharge is final (rule 21).",
-		Roles:       bank,
-		Input:       api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-		Decode: api.On("registrationId", func(_ context.Context, call api.Call, id uuid.UUID) (collateral.Command, error) {
-			return collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party, Reason: api.Arg[string](call.Input, "reason")}, nil
-		}),
-	}}}
+	}}
 }
 
 // noticeSearch reads the search arguments: exactly one criterion.
@@ -324,16 +326,16 @@ func noticeSearch(args map[string]any, now time.Time) (creditview.NoticeSearch, 
 // registrationFor returns the id of a new registration: the loan's id when it
 // secures a loan of the calling bank (the link process managers follow), a
 // new id otherwise.
-func (a area) registrationFor(ctx context.Context, call api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
-	loanID, err := api.OptionalID(call.Input, "loanId")
+func (a area) registrationFor(ctx context.Context, c api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
+	loanID, err := api.OptionalID(c.Input, "loanId")
 	if err != nil || loanID == uuid.Nil {
-		return call.NewID("registration"), err
+		return c.NewID("registration"), err
 	}
 	loan, err := a.readLoan(ctx, loanID)
 	switch {
 	case err != nil:
 		return uuid.Nil, err
-	case loan.bank != call.Principal.Party:
+	case loan.bank != c.Principal.Party:
 		return uuid.Nil, kernel.FieldErrorf(kernel.CodeForbidden, "loanId", "loan %s is another bank's", loanID)
 	case loan.borrower != grantor:
 		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantorId", "the grantor of a loan's collateral is its borrower")

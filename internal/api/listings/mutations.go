@@ -108,26 +108,31 @@ var listingIn = graphql.InputObjectConfigFieldMap{"listingId": {Type: api.NonNul
 func (a area) listingMutations() api.Mutations[listing.Command] {
 	return api.Mutations[listing.Command]{Handler: a.App.Listings, ID: "listingId", Rows: []api.Mutation[listing.Command]{
 		{
-			Name: "createListing", Roles: sellers, Input: termsInput,
+			Name:        "createListing",
 			Description: "Draft a listing of assets: a collective lists only its own assets (contracted land on the household's entrustment), a bank only its collateral for disposal. The asset facts come from the registry.",
-			Decode: func(ctx context.Context, call api.Call) (listing.Command, error) {
-				d, reserve, err := a.terms(ctx, call)
-				return listing.CreateListing{ListingID: call.NewID("listing"), Details: d, ReservePrice: reserve}, err
+			Roles:       sellers,
+			Input:       termsInput,
+			Decode: func(ctx context.Context, c api.Call) (listing.Command, error) {
+				d, reserve, err := a.terms(ctx, c)
+				return listing.CreateListing{ListingID: c.NewID("listing"), Details: d, ReservePrice: reserve}, err
 			},
 		}, {
-			Name: "reviseListing", Roles: sellers, Input: api.Inputs(listingIn, termsInput),
+			Name:        "reviseListing",
 			Description: "Replace the terms of a draft or rejected listing (the seller).",
-			Decode: a.bySeller(func(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				d, reserve, err := a.terms(ctx, call)
+			Roles:       sellers,
+			Input:       api.Inputs(listingIn, termsInput),
+			Decode: a.bySeller(func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				d, reserve, err := a.terms(ctx, c)
 				return listing.ReviseListing{ListingID: id, Details: d, ReservePrice: reserve}, err
 			}),
 		}, {
-			Name: "submitListing", Roles: sellers,
+			Name:        "submitListing",
 			Description: "Send the listing to the exchange for review with the members' resolution (rule 4).",
+			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"resolution": {Type: resolutionInput, Description: "Required when a collective lists its own assets."}}),
-			Decode: a.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
 				var r listing.Resolution
-				if in, ok := call.Input["resolution"].(map[string]any); ok {
+				if in, ok := c.Input["resolution"].(map[string]any); ok {
 					r.Body = api.Arg[string](in, "body")
 					r.VotesFor = api.Arg[int](in, "votesFor")
 					r.Total = api.Arg[int](in, "total")
@@ -136,48 +141,49 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 				return listing.SubmitListing{ListingID: id, Resolution: r}, nil
 			}),
 		}, {
-			Name: "reviewListing", Roles: exchange,
+			Name:        "reviewListing",
 			Description: "The exchange approves (announcing until announcementEnds, ≥ 7 working days, ≤ 6 months; bidding at biddingOpensAt) or rejects with a reason.",
+			Roles:       exchange,
 			Input: api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{
 				"approve":          {Type: api.NonNull(graphql.Boolean)},
 				"reason":           {Type: graphql.String, Description: "Required to reject."},
 				"announcementEnds": {Type: api.DateTime, Description: "Required to approve: registration closes then."},
 				"biddingOpensAt":   {Type: api.DateTime, Description: "Required to approve: after announcementEnds."},
 			}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				c := listing.ReviewListing{ListingID: id}
-				c.Approve = api.Arg[bool](call.Input, "approve")
-				c.Reason = api.Arg[string](call.Input, "reason")
-				c.AnnouncementEnds = api.Arg[time.Time](call.Input, "announcementEnds")
-				c.BiddingOpensAt = api.Arg[time.Time](call.Input, "biddingOpensAt")
-				return c, nil
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				return listing.ReviewListing{ListingID: id, Approve: api.Arg[bool](c.Input, "approve"), Reason: api.Arg[string](c.Input, "reason"),
+					AnnouncementEnds: api.Arg[time.Time](c.Input, "announcementEnds"), BiddingOpensAt: api.Arg[time.Time](c.Input, "biddingOpensAt")}, nil
 			}),
 		}, {
-			Name: "withdrawListing", Roles: sellers,
+			Name:        "withdrawListing",
 			Description: "The seller withdraws the listing before bidding opens; held deposits are released.",
+			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](call.Input, "reason")
-				return listing.WithdrawListing{ListingID: id, By: call.Principal.Party, Reason: reason}, nil
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				reason := api.Arg[string](c.Input, "reason")
+				return listing.WithdrawListing{ListingID: id, By: c.Principal.Party, Reason: reason}, nil
 			}),
 		}, {
-			Name: "suspendListing", Roles: exchange,
+			Name:        "suspendListing",
 			Description: "The exchange halts the listing on an objection.",
+			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](call.Input, "reason")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				reason := api.Arg[string](c.Input, "reason")
 				return listing.SuspendListing{ListingID: id, Reason: reason}, nil
 			}),
 		}, {
-			Name: "resumeListing", Roles: exchange,
-			Input:       listingIn,
+			Name:        "resumeListing",
 			Description: "The exchange ends a suspension; pending deadlines move later.",
+			Roles:       exchange,
+			Input:       listingIn,
 			Decode: api.On("listingId", func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.ResumeListing{ListingID: id}, nil
 			}),
 		}, {
-			Name: "registerBidder", Roles: bidder,
+			Name:        "registerBidder",
 			Description: "Register yourself for an announced listing; you owe a deposit of 30 % of the listed price. Name the owning collective's share cooperative to register as a member (rule 3).",
+			Roles:       bidder,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"cooperativeId": {Type: graphql.ID, Description: "The owning collective's share cooperative whose register lists you as a member."}}),
 			Output: graphql.Fields{
 				"bidderNumber": {Type: graphql.Int, Description: "Your number on the board; null for a duplicate."},
@@ -193,54 +199,58 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 				return nil
 			},
 		}, {
-			Name: "confirmDeposit", Roles: exchange,
+			Name:        "confirmDeposit",
 			Description: "The exchange confirms it holds a bidder's deposit.",
+			Roles:       exchange,
 			Input: api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{
 				"bidderId": {Type: api.NonNull(graphql.ID)},
 				"amount":   {Type: api.NonNull(api.Money)},
 			}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				b, err := api.ID(call.Input, "bidderId")
-				amount := api.Arg[kernel.Money](call.Input, "amount")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				b, err := api.ID(c.Input, "bidderId")
+				amount := api.Arg[kernel.Money](c.Input, "amount")
 				return listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: amount}, err
 			}),
 		}, {
-			Name: "qualifyBidder", Roles: exchange,
+			Name:        "qualifyBidder",
 			Description: "The exchange qualifies a bidder with a confirmed deposit, or disqualifies one with a reason.",
+			Roles:       exchange,
 			Input: api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{
 				"bidderId":  {Type: api.NonNull(graphql.ID)},
 				"qualified": {Type: api.NonNull(graphql.Boolean)},
 				"reason":    {Type: graphql.String, Description: "Required to disqualify."},
 			}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				b, err := api.ID(call.Input, "bidderId")
-				q := api.Arg[bool](call.Input, "qualified")
-				reason := api.Arg[string](call.Input, "reason")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				b, err := api.ID(c.Input, "bidderId")
+				q := api.Arg[bool](c.Input, "qualified")
+				reason := api.Arg[string](c.Input, "reason")
 				return listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: q, Reason: reason}, err
 			}),
 		}, {
-			Name: "agreeNegotiatedPrice", Roles: exchange,
+			Name:        "agreeNegotiatedPrice",
 			Description: "The exchange records the price agreed with the only qualified bidder (at least the listed price).",
+			Roles:       exchange,
 			Input: api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{
 				"bidderId": {Type: api.NonNull(graphql.ID)},
 				"price":    {Type: api.NonNull(api.Money)},
 			}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				b, err := api.ID(call.Input, "bidderId")
-				price := api.Arg[kernel.Money](call.Input, "price")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				b, err := api.ID(c.Input, "bidderId")
+				price := api.Arg[kernel.Money](c.Input, "price")
 				return listing.AgreeNegotiatedPrice{ListingID: id, BidderID: b, Price: price}, err
 			}),
 		}, {
-			Name: "placeBid", Roles: bidder,
+			Name:        "placeBid",
 			Description: "Bid as yourself: at least the starting price, on the increment grid, at least the leader plus one increment (rule 11). A bid in the last minutes extends the auction (rule 12).",
+			Roles:       bidder,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
 			Output: graphql.Fields{
 				"seq":             {Type: graphql.Int, Description: "The bid's number in the round; null for a duplicate."},
 				"auctionClosesAt": {Type: api.DateTime, Description: "The new close when this bid extended the auction, else null."},
 			},
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				amount := api.Arg[kernel.Money](call.Input, "amount")
-				return listing.PlaceBid{ListingID: id, BidderID: call.Principal.Party, Amount: amount}, nil
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				amount := api.Arg[kernel.Money](c.Input, "amount")
+				return listing.PlaceBid{ListingID: id, BidderID: c.Principal.Party, Amount: amount}, nil
 			}),
 			Payload: func(_ listing.Command, res app.Result) map[string]any {
 				out := map[string]any{}
@@ -255,75 +265,84 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 				return out
 			},
 		}, {
-			Name: "exerciseMemberPriority", Roles: bidder,
-			Input:       listingIn,
+			Name:        "exerciseMemberPriority",
 			Description: "As a qualified member of the owning collective, take the award at the winning price within the priority window (rule 3).",
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				return listing.ExerciseMemberPriority{ListingID: id, BidderID: call.Principal.Party}, nil
+			Roles:       bidder,
+			Input:       listingIn,
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				return listing.ExerciseMemberPriority{ListingID: id, BidderID: c.Principal.Party}, nil
 			}),
 		}, {
-			Name: "confirmPayment", Roles: exchange,
+			Name:        "confirmPayment",
 			Description: "The exchange confirms the buyer paid the balance due before the deadline (rule 13).",
+			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				amount := api.Arg[kernel.Money](call.Input, "amount")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				amount := api.Arg[kernel.Money](c.Input, "amount")
 				return listing.ConfirmPayment{ListingID: id, Amount: amount}, nil
 			}),
 		}, {
-			Name: "refundDeposit", Roles: exchange,
+			Name:        "refundDeposit",
 			Description: "The exchange records that a released deposit was paid back.",
+			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"bidderId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				b, err := api.ID(call.Input, "bidderId")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				b, err := api.ID(c.Input, "bidderId")
 				return listing.RefundDeposit{ListingID: id, BidderID: b}, err
 			}),
 		}, {
-			Name: "signListingContract", Roles: exchange,
+			Name:        "signListingContract",
 			Description: "The exchange records the transfer contract signed for a paid listing.",
+			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"contractId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				c, err := api.ID(call.Input, "contractId")
-				return listing.SignContract{ListingID: id, ContractID: c}, err
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				contract, err := api.ID(c.Input, "contractId")
+				return listing.SignContract{ListingID: id, ContractID: contract}, err
 			}),
 		}, {
-			Name: "issueCertificate", Roles: exchange,
+			Name:        "issueCertificate",
 			Description: "The exchange issues the transaction certificate (交易鉴证书) after the contract.",
+			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"number": {Type: api.NonNull(graphql.String)}}),
-			Decode: api.On("listingId", func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				n := api.Arg[string](call.Input, "number")
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				n := api.Arg[string](c.Input, "number")
 				return listing.IssueCertificate{ListingID: id, Number: n}, nil
 			}),
 		}, {
-			Name: "archiveListing", Roles: exchange,
-			Input:       listingIn,
+			Name:        "archiveListing",
 			Description: "The exchange closes a certified listing's file.",
+			Roles:       exchange,
+			Input:       listingIn,
 			Decode: api.On("listingId", func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.Archive{ListingID: id}, nil
 			}),
 		}, {
-			Name: "relistListing", Roles: sellers,
-			Input:       listingIn,
+			Name:        "relistListing",
 			Description: "The seller starts a new round of an unsold listing, back in draft.",
+			Roles:       sellers,
+			Input:       listingIn,
 			Decode: a.bySeller(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
 				return listing.Relist{ListingID: id}, nil
 			}),
 		}, {
-			Name: "endListing", Roles: sellers,
+			Name:        "endListing",
 			Description: "The seller gives up an unsold listing.",
+			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: a.bySeller(func(_ context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](call.Input, "reason")
+			Decode: a.bySeller(func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				reason := api.Arg[string](c.Input, "reason")
 				return listing.EndListing{ListingID: id, Reason: reason}, nil
 			}),
-		}}}
+		},
+	}}
 }
 
 // registerBidder builds RegisterBidder for the caller; with a cooperativeId the
 // membership comes from that cooperative's register, which must be the owning
 // collective's (NOT_A_MEMBER otherwise).
-func (a area) registerBidder(ctx context.Context, call api.Call, id uuid.UUID) (listing.Command, error) {
-	cmd := listing.RegisterBidder{ListingID: id, BidderID: call.Principal.Party}
-	coopID, err := api.OptionalID(call.Input, "cooperativeId")
+func (a area) registerBidder(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+	cmd := listing.RegisterBidder{ListingID: id, BidderID: c.Principal.Party}
+	coopID, err := api.OptionalID(c.Input, "cooperativeId")
 	if err != nil || coopID == uuid.Nil {
 		return cmd, err
 	}
@@ -332,7 +351,7 @@ func (a area) registerBidder(ctx context.Context, call api.Call, id uuid.UUID) (
 		return nil, err
 	}
 	err = a.App.Coops.Inspect(ctx, coopID, func(s coop.State, _ uint64) {
-		cmd.IsMember = s.Founded && s.Collective == f.collective && s.IsMember(call.Principal.Party)
+		cmd.IsMember = s.Founded && s.Collective == f.collective && s.IsMember(c.Principal.Party)
 	})
 	if err != nil {
 		return nil, err
@@ -345,9 +364,9 @@ func (a area) registerBidder(ctx context.Context, call api.Call, id uuid.UUID) (
 }
 
 // terms builds a listing's Details from the input and the registry's asset facts.
-func (a area) terms(ctx context.Context, call api.Call) (listing.Details, kernel.Money, error) {
-	in := call.Input
-	d := listing.Details{Seller: call.Principal.Party, Settings: listing.DefaultSettings()}
+func (a area) terms(ctx context.Context, c api.Call) (listing.Details, kernel.Money, error) {
+	in := c.Input
+	d := listing.Details{Seller: c.Principal.Party, Settings: listing.DefaultSettings()}
 	d.Title = api.Arg[string](in, "title")
 	d.Description = api.Arg[string](in, "description")
 	d.ListedPrice = api.Arg[kernel.Money](in, "listedPrice")
@@ -362,12 +381,12 @@ func (a area) terms(ctx context.Context, call api.Call) (listing.Details, kernel
 	if d.DisposalOf, err = api.OptionalID(in, "disposalOf"); err != nil {
 		return d, 0, err
 	}
-	for _, c := range api.Args[map[string]any](in, "consents") {
-		got, err := api.IDs(c, "registrationId", "securedPartyId")
+	for _, consent := range api.Args[map[string]any](in, "consents") {
+		got, err := api.IDs(consent, "registrationId", "securedPartyId")
 		if err != nil {
 			return d, 0, err
 		}
-		d.Consents = append(d.Consents, listing.Consent{RegistrationID: got[0], SecuredParty: got[1], Document: api.Arg[string](c, "document")})
+		d.Consents = append(d.Consents, listing.Consent{RegistrationID: got[0], SecuredParty: got[1], Document: api.Arg[string](consent, "document")})
 	}
 	var ids []uuid.UUID
 	for _, s := range api.Args[string](in, "assetIds") {
@@ -380,7 +399,7 @@ func (a area) terms(ctx context.Context, call api.Call) (listing.Details, kernel
 		}
 		ids = append(ids, id)
 	}
-	d.Asset, err = a.assetFacts(ctx, call.Principal, ids, d.DisposalOf != uuid.Nil)
+	d.Asset, err = a.assetFacts(ctx, c.Principal, ids, d.DisposalOf != uuid.Nil)
 	return d, reserve, err
 }
 
