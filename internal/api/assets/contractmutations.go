@@ -46,19 +46,16 @@ func document(in map[string]any, name string) transfer.Document {
 // inspectContract calls fn with the contract's authoritative state; NOT_FOUND
 // (field contractId) when it does not exist.
 func (a *area) inspectContract(ctx context.Context, id uuid.UUID, fn func(transfer.State)) error {
-	found := false
-	err := a.App.Transfers.Inspect(ctx, id, func(s transfer.State, _ uint64) {
-		if found = s.Status != ""; found {
+	found, err := api.Inspect(ctx, a.App.Transfers, id, func(s transfer.State) bool {
+		if s.Status != "" {
 			fn(s)
 		}
+		return s.Status != ""
 	})
-	if err != nil {
-		return err
+	if err == nil && !found {
+		err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
 	}
-	if !found {
-		return kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
-	}
-	return nil
+	return err
 }
 
 // contractMutations are the steps of a land transfer contract. Commands

@@ -42,19 +42,16 @@ func source(in map[string]any, name string) registry.Source {
 // inspectAsset calls fn with the asset's authoritative state; NOT_FOUND
 // (field assetId) when it is not registered.
 func (a *area) inspectAsset(ctx context.Context, id uuid.UUID, fn func(registry.State)) error {
-	found := false
-	err := a.App.Assets.Inspect(ctx, id, func(s registry.State, _ uint64) {
-		if found = s.Registered; found {
+	found, err := api.Inspect(ctx, a.App.Assets, id, func(s registry.State) bool {
+		if s.Registered {
 			fn(s)
 		}
+		return s.Registered
 	})
-	if err != nil {
-		return err
+	if err == nil && !found {
+		err = kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s", id)
 	}
-	if !found {
-		return kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s", id)
-	}
-	return nil
+	return err
 }
 
 // ownAsset is inspectAsset for the owning collective only (FORBIDDEN for anyone else).

@@ -241,7 +241,7 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				exists, err := inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
+				exists, err := api.Inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
 				if err == nil && !exists {
 					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
 				}

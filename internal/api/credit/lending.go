@@ -321,7 +321,7 @@ func (a area) productMutations() api.Mutations[lending.ProductCommand] {
 			Roles:       bank,
 			Input:       api.Inputs(termsIn, productIn),
 			Decode: api.On("productId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.ProductCommand, error) {
-				current, err := inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
+				current, err := api.Inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
 					return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
 				})
 				return lending.ReviseLoanProduct{ProductID: id, By: c.Principal.Party, Terms: terms(c.Input, current)}, err
@@ -350,7 +350,7 @@ type loanFacts struct {
 }
 
 func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
-	f, err := inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
+	f, err := api.Inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
 		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID,
 			assetType: s.Collateral.AssetType, defaultedPrincipal: s.DefaultedPrincipal, principalRecovered: s.PrincipalRecovered}
 	})
@@ -370,7 +370,7 @@ func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (l
 		contract   uuid.UUID
 		col        lending.Collateral
 	}
-	f, err := inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
+	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		right, _ := s.CurrentRight()
 		_, consent := s.ConsentFor(borrower, registry.ConsentMortgage)
 		return facts{registered: s.Registered, holder: s.Holder(), contract: right.ContractID, col: lending.Collateral{
@@ -386,7 +386,7 @@ func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (l
 		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower does not hold the management right of asset %s", asset)
 	}
 	if f.col.BorrowerIsTransferee && f.contract != uuid.Nil {
-		paid, err := inspect(ctx, a.App.Transfers, f.contract, func(s transfer.State) bool {
+		paid, err := api.Inspect(ctx, a.App.Transfers, f.contract, func(s transfer.State) bool {
 			return s.Status == transfer.StatusInForce && !s.InArrears()
 		})
 		if err != nil {
@@ -438,7 +438,7 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 				if err != nil {
 					return nil, err
 				}
-				product, err := inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
+				product, err := api.Inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
 				if err != nil {
 					return nil, err
 				}
@@ -553,7 +553,7 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 // checkSecures checks that a registration secures the loan: in force now,
 // filed by the loan's bank, granted by the borrower, over the loan's asset.
 func (a area) checkSecures(ctx context.Context, reg uuid.UUID, loan loanFacts) error {
-	s, err := inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
+	s, err := api.Inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
 	switch {
 	case err != nil:
 		return err

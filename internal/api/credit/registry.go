@@ -246,7 +246,7 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
 					return nil, err
 				}
-				reg, err := inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+				reg, err := api.Inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
 				if err != nil {
 					return nil, err
 				}
@@ -359,7 +359,7 @@ func (a area) consentFacts(ctx context.Context, asset, grantor uuid.UUID) (uuid.
 		contractor uuid.UUID
 		consent    *collateral.Consent
 	}
-	f, err := inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
+	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		f := facts{registered: s.Registered, contractor: s.Contractor}
 		if c, ok := s.ConsentFor(grantor, registry.ConsentMortgage); ok {
 			f.consent = &collateral.Consent{ConsentID: c.ID, Contractor: c.Contractor, Grantee: c.Grantee, Reference: c.Source.Reference}
