@@ -160,8 +160,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](c.Input, "reason")
-				return listing.WithdrawListing{ListingID: id, By: c.Principal.Party, Reason: reason}, nil
+				return listing.WithdrawListing{ListingID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		}, {
 			Name:        "suspendListing",
@@ -169,8 +168,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](c.Input, "reason")
-				return listing.SuspendListing{ListingID: id, Reason: reason}, nil
+				return listing.SuspendListing{ListingID: id, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		}, {
 			Name:        "resumeListing",
@@ -208,8 +206,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(c.Input, "bidderId")
-				amount := api.Arg[kernel.Money](c.Input, "amount")
-				return listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: amount}, err
+				return listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
 			}),
 		}, {
 			Name:        "qualifyBidder",
@@ -222,9 +219,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(c.Input, "bidderId")
-				q := api.Arg[bool](c.Input, "qualified")
-				reason := api.Arg[string](c.Input, "reason")
-				return listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: q, Reason: reason}, err
+				return listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: api.Arg[bool](c.Input, "qualified"), Reason: api.Arg[string](c.Input, "reason")}, err
 			}),
 		}, {
 			Name:        "agreeNegotiatedPrice",
@@ -236,8 +231,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
 				b, err := api.ID(c.Input, "bidderId")
-				price := api.Arg[kernel.Money](c.Input, "price")
-				return listing.AgreeNegotiatedPrice{ListingID: id, BidderID: b, Price: price}, err
+				return listing.AgreeNegotiatedPrice{ListingID: id, BidderID: b, Price: api.Arg[kernel.Money](c.Input, "price")}, err
 			}),
 		}, {
 			Name:        "placeBid",
@@ -249,8 +243,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 				"auctionClosesAt": {Type: api.DateTime, Description: "The new close when this bid extended the auction, else null."},
 			},
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				amount := api.Arg[kernel.Money](c.Input, "amount")
-				return listing.PlaceBid{ListingID: id, BidderID: c.Principal.Party, Amount: amount}, nil
+				return listing.PlaceBid{ListingID: id, BidderID: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
 			}),
 			Payload: func(_ listing.Command, res app.Result) map[string]any {
 				out := map[string]any{}
@@ -278,8 +271,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				amount := api.Arg[kernel.Money](c.Input, "amount")
-				return listing.ConfirmPayment{ListingID: id, Amount: amount}, nil
+				return listing.ConfirmPayment{ListingID: id, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
 			}),
 		}, {
 			Name:        "refundDeposit",
@@ -305,8 +297,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Roles:       exchange,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"number": {Type: api.NonNull(graphql.String)}}),
 			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				n := api.Arg[string](c.Input, "number")
-				return listing.IssueCertificate{ListingID: id, Number: n}, nil
+				return listing.IssueCertificate{ListingID: id, Number: api.Arg[string](c.Input, "number")}, nil
 			}),
 		}, {
 			Name:        "archiveListing",
@@ -330,8 +321,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
 			Decode: a.bySeller(func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				reason := api.Arg[string](c.Input, "reason")
-				return listing.EndListing{ListingID: id, Reason: reason}, nil
+				return listing.EndListing{ListingID: id, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		},
 	}}
