@@ -1,99 +1,99 @@
 package api
 
 import (
-	"errors"
-	"strings"
-	"sync"
+	"context"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
 
+	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
-// InputPaths returns the dotted path of every field of the input type t,
-// through nested input objects and lists: "title", "resolution",
-// "resolution.body", "consents.document".
-func InputPaths(t graphql.Input) map[string]bool {
-	paths := map[string]bool{}
-	addInputPaths(paths, "", t)
-	return paths
+// NonNull is graphql.NewNonNull.
+func NonNull(t graphql.Type) *graphql.NonNull { return graphql.NewNonNull(t) }
+
+// ListOf is a non-null list of non-null t.
+func ListOf(t graphql.Type) *graphql.NonNull { return NonNull(graphql.NewList(NonNull(t))) }
+
+// Field is an object field read from a source of type S with get.
+func Field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
+	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+		return get(p.Source.(S)), nil
+	}}
 }
 
-func addInputPaths(paths map[string]bool, prefix string, t graphql.Input) {
-	switch t := t.(type) {
-	case *graphql.NonNull:
-		addInputPaths(paths, prefix, t.OfType)
-	case *graphql.List:
-		addInputPaths(paths, prefix, t.OfType)
-	case *graphql.InputObject:
-		for name, f := range t.Fields() {
-			path := prefix + name
-			if paths[path] {
-				continue // a recursive input type: each path once
-			}
-			paths[path] = true
-			addInputPaths(paths, path+".", f.Type)
-		}
-	}
+// Load is a Field whose value needs the request's context: a query of its
+// own, or the rows a page's Batch loads.
+func Load[S any](t graphql.Output, description string, load func(ctx context.Context, src S) (any, error)) *graphql.Field {
+	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+		return load(p.Context, p.Source.(S))
+	}}
 }
 
-// IsInputPath reports whether field names a field of paths (InputPaths),
-// list indexes allowed: "plots.0.assetId" and "allocations[0].member" name
-// "plots.assetId" and "allocations.member".
-func IsInputPath(paths map[string]bool, field string) bool {
-	var kept []string
-	for _, seg := range strings.Split(field, ".") {
-		if i := strings.IndexByte(seg, '['); i > 0 && strings.HasSuffix(seg, "]") {
-			seg = seg[:i]
+// Private is a Field only callers that may see the source get; others get null.
+func Private[S any](t graphql.Output, description string, may func(auth.Principal, S) bool, get func(S) any) *graphql.Field {
+	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+		src := p.Source.(S)
+		if !may(Viewer(p.Context), src) {
+			return nil, nil
 		}
-		if seg != "" && strings.Trim(seg, "0123456789") == "" {
-			continue
-		}
-		kept = append(kept, seg)
-	}
-	return paths[strings.Join(kept, ".")]
+		return get(src), nil
+	}}
 }
 
-// fieldNames turns the field a domain error names into a field of the
-// mutation's input, so that extensions.field always names something the
-// caller sent or could send.
-type fieldNames struct {
-	input graphql.Input
-	once  sync.Once
-	paths map[string]bool
+// Nullable renders a zero value as null: uuid.Nil, "", 0 and the zero time
+// (the DateTime scalar prints a zero time as null too; this keeps nullable
+// object fields explicit). Ids come out as strings.
+func Nullable[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	switch v := any(v).(type) {
+	case uuid.UUID:
+		return v.String()
+	case time.Time:
+		if v.IsZero() {
+			return nil
+		}
+	}
+	return v
 }
 
-// translate returns err with its *kernel.Error's Field resolved (resolve).
-func (f *fieldNames) translate(err error) error {
-	var kerr *kernel.Error
-	if !errors.As(err, &kerr) || kerr.Field == "" {
-		return err
+// IDStrings renders ids for a list of ID.
+func IDStrings(ids []uuid.UUID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
 	}
-	field := f.resolve(kerr.Field)
-	if field == kerr.Field {
-		return err
-	}
-	return &kernel.Error{Code: kerr.Code, Message: kerr.Message, Field: field}
+	return out
 }
 
-// resolve maps a domain field name to an input path: the name itself or its
-// longest tail that is an input path
-// ("asset.assetIds" → "assetIds"), or is one with "Id" added (the domain's
-// "contractor" is the input's "contractorId"), else "" (the caller sent no
-// such field: the error names none rather than a wrong one).
-func (f *fieldNames) resolve(field string) string {
-	f.once.Do(func() { f.paths = InputPaths(f.input) })
-	for name := field; ; {
-		if IsInputPath(f.paths, name) {
-			return name
-		}
-		if IsInputPath(f.paths, name+"Id") {
-			return name + "Id"
-		}
-		_, rest, ok := strings.Cut(name, ".")
-		if !ok {
-			return ""
-		}
-		name = rest
+// Enum builds an enum over a string-kinded domain type: its GraphQL names
+// are the domain's stable strings and its values the typed constants.
+// graphql-go matches an output value by its dynamic type, so resolvers return
+// T (never string(v)), and arguments arrive as T.
+func Enum[T ~string](name, description string, values ...T) *graphql.Enum {
+	described := make(map[T]string, len(values))
+	for _, v := range values {
+		described[v] = ""
 	}
+	return DescribedEnum(name, description, described)
 }
+
+// DescribedEnum is Enum with a description for each value.
+func DescribedEnum[T ~string](name, description string, values map[T]string) *graphql.Enum {
+	cfg := graphql.EnumValueConfigMap{}
+	for v, desc := range values {
+		cfg[string(v)] = &graphql.EnumValueConfig{Value: v, Description: desc}
+	}
+	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: description, Values: cfg})
+}
+
+// AssetType is the one enum of asset types every area uses: values are
+// kernel.AssetType.
+var AssetType = Enum("AssetType",
+	"The kind of rural property right; COLLECTIVE_LAND_OWNERSHIP and HOUSEHOLD_CONTRACTING_RIGHT are never tradable.",
+	kernel.AssetTypes()...)

@@ -24,20 +24,20 @@ func fieldSchema(t *testing.T) graphql.Schema {
 	}})
 	b := NewBuilder()
 	b.Query("ping", &graphql.Field{Type: graphql.String})
-	b.Mutation(MutationSpec{
+	Mutations[payDeposit]{Handler: recorder{&[]Call{}}, Rows: []Mutation[payDeposit]{{
 		Name:  "fileThing",
 		Roles: []auth.Role{auth.RoleBidder},
 		Input: graphql.InputObjectConfigFieldMap{
-			"fail":         {Type: graphql.NewNonNull(graphql.String)},
+			"fail":         {Type: NonNull(graphql.String)},
 			"title":        {Type: graphql.String},
 			"contractorId": {Type: graphql.ID},
 			"plots":        {Type: graphql.NewList(doc)},
 			"document":     {Type: doc},
 		},
-		Run: func(_ context.Context, c Call) (Payload, error) {
-			return Payload{}, fmt.Errorf("deciding: %w", kernel.FieldErrorf(kernel.CodeInvalid, c.Input["fail"].(string), "refused"))
+		Decode: func(_ context.Context, c Call) (payDeposit, error) {
+			return payDeposit{}, fmt.Errorf("deciding: %w", kernel.FieldErrorf(kernel.CodeInvalid, Arg[string](c.Input, "fail"), "refused"))
 		},
-	})
+	}}}.Register(b)
 	s, err := b.Build()
 	if err != nil {
 		t.Fatal(err)

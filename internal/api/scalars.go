@@ -76,14 +76,3 @@ func stringScalar[T any](name, description string, format func(T) string, parse 
 		},
 	})
 }
-
-// StringEnum builds an enum whose GraphQL names are the domain's stable
-// strings and whose resolver-side values are plain strings: resolvers return
-// string(v) and read arguments as string.
-func StringEnum[T ~string](name, description string, values ...T) *graphql.Enum {
-	cfg := graphql.EnumValueConfigMap{}
-	for _, v := range values {
-		cfg[string(v)] = &graphql.EnumValueConfig{Value: string(v)}
-	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: description, Values: cfg})
-}
