@@ -3,7 +3,7 @@ GO ?= go
 DATA_DIR ?= ./data
 LISTEN ?= :8080
 
-.PHONY: run build test test-short bench load
+.PHONY: run build test test-short cross bench load
 
 run: build
 	./bin/nongjiao serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
@@ -14,6 +14,14 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+
+# Builds and vets (tests included) for macOS and Windows: the embedded store
+# has per-OS files for its durable writes, mapping and lock.
+cross:
+	GOOS=darwin $(GO) build ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=windows $(GO) build ./...
+	GOOS=windows $(GO) vet ./...
 
 test-short:
 	$(GO) test -short -count=1 ./...
