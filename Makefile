@@ -3,10 +3,14 @@ GO ?= go
 DATA_DIR ?= ./data
 LISTEN ?= :8080
 
-.PHONY: run build test test-short cross bench load
+.PHONY: run seed build test test-short cross bench load
 
 run: build
 	./bin/nongjiao serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
+
+# Writes the demo into an empty data directory without serving.
+seed: build
+	./bin/nongjiao seed --data-dir $(DATA_DIR)
 
 build:
 	$(GO) build -o bin/nongjiao ./cmd/nongjiao
