@@ -256,7 +256,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if n == 0 {
-		_, err = fmt.Fprintf(stdout, "the store already holds events: the demo was not written\n")
+		_, err = fmt.Fprintln(stdout, "the store already holds events: the demo was not written")
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "wrote the demo's %d events\n", n)
