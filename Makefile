@@ -33,6 +33,6 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# End-to-end load over HTTP on loopback: 100,000 listings, 64 bidders (see README, Performance).
+# End-to-end load over HTTP on loopback: 100,000 listings, 64 bidders (see docs/performance.md).
 load:
 	$(GO) run ./cmd/loadtest

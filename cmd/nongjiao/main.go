@@ -5,8 +5,8 @@
 //	nongjiao replay  [--data-dir DIR] [backend flags]
 //	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h]
 //	nongjiao schema
-//	nongjiao backup  [flags]
-//	nongjiao restore [flags]
+//	nongjiao backup  --to DIR [--data-dir DIR]
+//	nongjiao restore --from BACKUP [--data-dir DIR] [--force]
 //	nongjiao version
 //	nongjiao help    [COMMAND]
 //
@@ -58,8 +58,8 @@ func commands() []command {
 		{"replay", "[flags]", "rebuild the read models from the events", replay},
 		{"token", "--role ROLE --party UUID [flags]", "print an API token for a role and party", token},
 		{"schema", "", "print the GraphQL schema (SDL) the server serves", schema},
-		{"backup", "[flags]", "back up a data directory, while the server runs", backup},
-		{"restore", "[flags]", "restore a data directory from a backup", restore},
+		{"backup", "--to DIR [flags]", "copy a data directory consistently, while the server runs", backupCmd},
+		{"restore", "--from BACKUP [flags]", "restore a data directory from a backup", restoreCmd},
 		{"version", "", "print the version, VCS revision and Go version", version},
 		{"help", "[COMMAND]", "print this usage, or a command's", help},
 	}

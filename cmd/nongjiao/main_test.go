@@ -8,8 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 )
 
 // call runs the command line args and returns its exit status and output.
@@ -122,10 +120,7 @@ func TestSeedWritesTheDemoOnce(t *testing.T) {
 // countEvents returns how many events the embedded store in dir holds.
 func countEvents(t *testing.T, dir string) int {
 	t.Helper()
-	s, err := filestore.Open(filestore.Options{Dir: filepath.Join(dir, "events")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openLog(t, dir)
 	defer s.Close()
 	events, err := s.ReadAll(context.Background(), 0, 1<<20)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // Settings are a cooperative's local-practice numbers. DefaultSettings holds the
-// brief's defaults; a cooperative's charter may change them at founding.
+// defaults of docs/rules.md; a cooperative's charter may change them at founding.
 type Settings struct {
 	// HoldingCapBP caps, in basis points of all shares, what one holder may
 	// reach by transfer (rule 16). Quantification and inheritance are not capped.
@@ -33,8 +33,8 @@ type Settings struct {
 	DynamicRegister bool
 }
 
-// DefaultSettings returns the brief's defaults: a per-holder cap of 10 % of all
-// shares (an assumed charter figure: the brief sets none), yearly redemption of
+// DefaultSettings returns the defaults of docs/rules.md: a per-holder cap of 10 % of all
+// shares (an assumed charter figure: the rules set none), yearly redemption of
 // at most 5 % of all shares, pledge registration for 3 years, pledged loans of at
 // most 1 year, a 12-month claim period for heirs (assumed), and a static register.
 func DefaultSettings() Settings {

@@ -12,8 +12,11 @@
 //     application/json they get 200 as the spec asks. Mutations over GET get
 //     405. Subscriptions, and queries and mutations too, run over WebSocket on
 //     the same path with the graphql-transport-ws protocol.
-//   - / GraphiQL (loaded from a CDN by the browser), /metrics Prometheus,
-//     /healthz a liveness check.
+//   - / GraphiQL, whose scripts and styles (GraphiQL, React, graphql-ws) are
+//     embedded in the binary and served under /assets/<content hash>/<name>,
+//     cached for a year and gzipped when the browser accepts it: the page
+//     loads nothing from outside the server. /metrics Prometheus, /healthz a
+//     liveness check.
 //
 // Limits, each a GraphQL error with a stable extensions.code (the constants
 // Code*): the operation's depth (DEPTH_LIMIT_EXCEEDED) and cost

@@ -287,7 +287,7 @@ func TestOtherEndpoints(t *testing.T) {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
 	code, ct, body := get("/")
-	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") || !strings.Contains(body, "/graphql") || !strings.Contains(body, "ws://") {
+	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") || !strings.Contains(body, `id="graphiql"`) {
 		t.Errorf("/: %d %s", code, ct)
 	}
 	if code, _, _ := get("/nothing-here"); code != http.StatusNotFound {

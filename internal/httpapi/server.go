@@ -145,6 +145,7 @@ func New(opts Options) (*Server, error) {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
+	s.mux.HandleFunc("GET /assets/{hash}/{name}", serveAsset)
 	return s, nil
 }
 

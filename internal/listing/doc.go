@@ -1,5 +1,5 @@
 // Package listing is the listing aggregate of the exchange, with its live
-// auction (DESIGN.md rules 3, 4, 10–14): a listing is drafted with a snapshot of
+// auction (rules 3, 4 and 10–14 of docs/rules.md): a listing is drafted with a snapshot of
 // the asset, submitted with the members' resolution, reviewed by the exchange,
 // announced for bidder registration, and then sold by negotiation or auction,
 // with the members' priority right, payment, deposit refunds, contract,

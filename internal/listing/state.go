@@ -12,7 +12,7 @@ import (
 // Status is where a listing is in its lifecycle (rule 10).
 type Status string
 
-// Listing statuses. See /work/notes/listing.md for the state diagram.
+// Listing statuses. docs/rules.md draws the state diagram (rule 10).
 const (
 	StatusNone             Status = ""                  // no events yet
 	StatusDraft            Status = "DRAFT"             // created or relisted, editable
@@ -140,7 +140,7 @@ type Settings struct {
 	Calendar                      kernel.Calendar
 }
 
-// DefaultSettings returns the brief's defaults: 30 % deposit, 7 working days to
+// DefaultSettings returns the default local figures: 30 % deposit, 7 working days to
 // 6 months of announcement, 2 bidders (3 for collective operating assets), a
 // 30-minute free-bidding period and a 5-minute timed round with 5-minute
 // extensions, 5 working days to negotiate with a single bidder, a

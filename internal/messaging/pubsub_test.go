@@ -13,8 +13,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/messaging"
 )
 
-// features are the watermill feature flags the bridge claims; see
-// /work/notes/messaging.md for why each is set.
+// features are the watermill feature flags the bridge claims; the watermill
+// bridge section of docs/event-store.md says why each is set.
 var features = tests.Features{
 	ConsumerGroups:                   true,
 	ExactlyOnceDelivery:              false, // at-least-once: a crash redelivers since the last checkpoint

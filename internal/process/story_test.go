@@ -126,7 +126,7 @@ func defaultLoan(e *env, id uuid.UUID) lending.State {
 	return get(e, e.app.Loans, id)
 }
 
-// TestStoryDefaultAndDisposal is the whole default story of issue 5, in
+// TestStoryDefaultAndDisposal is the whole default story (rules 8, 22 and 24), in
 // memory: the collective lists land, two bidders bid, the winner gets the
 // right, mortgages it to a bank and borrows, the loan defaults, the right is
 // sold again on the exchange, the bank and the fund are paid by the rules,

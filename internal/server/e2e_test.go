@@ -19,6 +19,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // exchangeServer is the real server on a loopback port, on a manual clock.
@@ -31,6 +32,7 @@ type exchangeServer struct {
 
 func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
+	testenv.Starting(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := kernel.NewManualClock(now)
 	s, err := server.Open(ctx, server.Config{

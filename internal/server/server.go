@@ -191,25 +191,36 @@ func SDL() (string, error) {
 }
 
 // Run serves HTTP on ln and, for a worker, keeps read models, the scheduler
-// and the live hub current, until ctx ends or one of them fails.
+// and the live hub current, until ctx ends or one of them fails. It returns
+// nil when ctx ends, at whatever moment of start-up that happens.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
-	if !s.Config.Worker { // the worker elsewhere commits the read models this replica serves
-		g.Go(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
+	// part runs f in g; an error f reports once ctx has ended is the
+	// cancellation reaching a part still starting (the watermill router,
+	// say, fails to load a checkpoint with context.Canceled), not a failure.
+	part := func(f func() error) {
+		g.Go(func() error {
+			if err := f(); ctx.Err() == nil {
+				return err
+			}
+			return nil
+		})
 	}
 	if s.Config.Worker {
 		router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
 		if err != nil {
 			return err
 		}
-		s.Projector.AddTo(ctx, router, s.Store)
 		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
 			return err
 		}
-		g.Go(func() error { return router.Run(ctx) })
-		g.Go(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+		s.Projector.AddTo(ctx, router, s.Store)
+		part(func() error { return router.Run(ctx) })
+		part(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+	} else { // the worker elsewhere commits the read models this replica serves
+		part(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
 	}
+	part(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
 	srv := &http.Server{Handler: s.HTTP, ReadHeaderTimeout: 10 * time.Second}
 	g.Go(func() error {
 		<-ctx.Done()

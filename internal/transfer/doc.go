@@ -3,7 +3,7 @@
 // management right, created from an award on the exchange (DraftFromAward, then
 // SignContract) or signed directly (SignDirect).
 //
-// Decider (category "transfer") enforces, from the design brief's rules:
+// Decider (category "transfer") enforces, from the rules of docs/rules.md:
 //
 //   - rule 1: the term (and any renewal) ends no later than the underlying
 //     contract right or the transferor's own right (TERM_EXCEEDS_CONTRACT);

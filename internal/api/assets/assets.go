@@ -11,6 +11,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -32,8 +33,8 @@ func Register(b *api.Builder, d api.Deps) {
 
 // connection answers a Relay connection field: it reads first and after from
 // args (cursors of parts parts), loads the page and encodes the cursors.
-func connection[T any](args map[string]any, parts int, load func(assetview.Page) ([]T, bool, int, error),
-	cursor func(T) []string, node func(T) any) (any, error) {
+func connection[T any](args map[string]any, parts int, load func(readmodel.Page) (readmodel.Result[T], error),
+	cursor func(T) readmodel.Cursor, node func(T) any) (any, error) {
 	first, err := api.PageSize(args)
 	if err != nil {
 		return nil, err
@@ -42,12 +43,12 @@ func connection[T any](args map[string]any, parts int, load func(assetview.Page)
 	if err != nil {
 		return nil, err
 	}
-	items, next, total, err := load(assetview.Page{First: first, After: after})
+	res, err := load(readmodel.Page{First: first, After: after})
 	if err != nil {
 		return nil, err
 	}
-	page := api.Page{HasNext: next, TotalCount: total}
-	for _, it := range items {
+	page := api.Page{HasNext: res.HasNext, TotalCount: res.Total}
+	for _, it := range res.Rows {
 		page.Nodes = append(page.Nodes, node(it))
 		page.Cursors = append(page.Cursors, api.EncodeCursor(cursor(it)...))
 	}
@@ -99,9 +100,9 @@ func (a *area) queries(b *api.Builder) {
 				f.Encumbered = &e
 			}
 			now := a.Clock.Now()
-			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Asset, bool, int, error) {
+			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Asset], error) {
 				return a.read.Assets(p.Context, f, pg, now)
-			}, a.read.AssetCursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
+			}, assetview.Asset.Cursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
 		},
 	})
 	b.Query("asset", &graphql.Field{
@@ -151,9 +152,9 @@ func (a *area) queries(b *api.Builder) {
 			if s, ok := in["sealed"].(bool); ok {
 				f.Sealed = &s
 			}
-			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Package, bool, int, error) {
+			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Package], error) {
 				return a.read.Packages(p.Context, f, pg)
-			}, a.read.PackageCursor, func(x assetview.Package) any { return x })
+			}, assetview.Package.Cursor, func(x assetview.Package) any { return x })
 		},
 	})
 	b.Query("assetPackage", &graphql.Field{
@@ -194,9 +195,9 @@ func (a *area) queries(b *api.Builder) {
 			s, _ := in["status"].(string)
 			f.Status = transfer.Status(s)
 			now := a.Clock.Now()
-			return connection(p.Args, 2, func(pg assetview.Page) ([]assetview.Contract, bool, int, error) {
+			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Contract], error) {
 				return a.read.Contracts(p.Context, f, pg)
-			}, a.read.ContractCursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
+			}, assetview.Contract.Cursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
 		},
 	})
 	b.Query("transferContract", &graphql.Field{

@@ -9,6 +9,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -256,9 +257,9 @@ var assetType = graphql.NewObject(graphql.ObjectConfig{
 			Args:        api.ConnectionArgs(nil),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				a := p.Source.(assetNode)
-				return connection(p.Args, 1, func(pg assetview.Page) ([]assetview.HistoryEntry, bool, int, error) {
+				return connection(p.Args, 1, func(pg readmodel.Page) (readmodel.Result[assetview.HistoryEntry], error) {
 					return a.read.History(p.Context, a.ID, a.Version, pg)
-				}, a.read.HistoryCursor, func(h assetview.HistoryEntry) any { return h })
+				}, assetview.HistoryEntry.Cursor, func(h assetview.HistoryEntry) any { return h })
 			},
 		},
 	},

@@ -2,7 +2,6 @@ package coops
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
@@ -11,6 +10,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 )
 
@@ -203,7 +203,7 @@ var movementType = graphql.NewObject(graphql.ObjectConfig{
 // coopNode is a cooperative with the database its nested fields read.
 type coopNode struct {
 	coopview.Cooperative
-	db coopview.Querier
+	db readmodel.Querier
 }
 
 // dividendNode is a dividend with its cooperative's collective (who may see
@@ -211,7 +211,7 @@ type coopNode struct {
 type dividendNode struct {
 	coopview.Dividend
 	collective uuid.UUID
-	db         coopview.Querier
+	db         readmodel.Querier
 }
 
 var dividendType = graphql.NewObject(graphql.ObjectConfig{
@@ -244,7 +244,7 @@ var dividendType = graphql.NewObject(graphql.ObjectConfig{
 				if err != nil {
 					return nil, err
 				}
-				return page(p.Args, coopview.PayoutKey, func(pg coopview.Page) (coopview.Result[coop.Payout], error) {
+				return page(p.Args, 1, coopview.PayoutCursor, func(pg readmodel.Page) (readmodel.Result[coop.Payout], error) {
 					return coopview.Payouts(p.Context, d.db, d.CoopID, d.ID, coopview.PayoutFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -280,7 +280,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 				if err != nil {
 					return nil, err
 				}
-				return page(p.Args, coopview.Holder.Key, func(pg coopview.Page) (coopview.Result[coopview.Holder], error) {
+				return page(p.Args, 2, coopview.Holder.Cursor, func(pg readmodel.Page) (readmodel.Result[coopview.Holder], error) {
 					return coopview.Holders(p.Context, c.db, c.ID, coopview.HolderFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -303,7 +303,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 					return nil, err
 				}
 				status, _ := p.Args["status"].(coopview.PledgeStatus)
-				return page(p.Args, coopview.Pledge.Key, func(pg coopview.Page) (coopview.Result[coopview.Pledge], error) {
+				return page(p.Args, 2, coopview.Pledge.Cursor, func(pg readmodel.Page) (readmodel.Result[coopview.Pledge], error) {
 					return coopview.Pledges(p.Context, c.db, c.ID, coopview.PledgeFilter{Pledgee: pledgee, Holder: holder, Status: status}, pg)
 				})
 			},
@@ -314,7 +314,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 			Args:        api.ConnectionArgs(nil),
 			Resolve: func(p graphql.ResolveParams) (any, error) {
 				c := p.Source.(coopNode)
-				return pageAs(p.Args, coopview.Dividend.Key, c.dividend, func(pg coopview.Page) (coopview.Result[coopview.Dividend], error) {
+				return pageAs(p.Args, 2, coopview.Dividend.Cursor, c.dividend, func(pg readmodel.Page) (readmodel.Result[coopview.Dividend], error) {
 					return coopview.Dividends(p.Context, c.db, c.ID, pg)
 				})
 			},
@@ -352,7 +352,7 @@ var cooperativeType = graphql.NewObject(graphql.ObjectConfig{
 				if err != nil {
 					return nil, err
 				}
-				return page(p.Args, coopview.Movement.Key, func(pg coopview.Page) (coopview.Result[coopview.Movement], error) {
+				return page(p.Args, 2, coopview.Movement.Cursor, func(pg readmodel.Page) (readmodel.Result[coopview.Movement], error) {
 					return coopview.Movements(p.Context, c.db, c.ID, coopview.MovementFilter{Holder: holder, PledgedTo: pledgee}, pg)
 				})
 			},
@@ -382,38 +382,30 @@ func registerAudience(ctx context.Context, collective uuid.UUID) (pledgee uuid.U
 		"the share register is shown to the cooperative's collective, the exchange and banks holding a pledge on it")
 }
 
-// page reads one page of a connection: the rows are the nodes.
-func page[T any](args map[string]any, key func(T) coopview.Key, read func(coopview.Page) (coopview.Result[T], error)) (any, error) {
-	return pageAs(args, key, func(v T) any { return v }, read)
+// page reads one page of a connection whose cursors have parts parts: the
+// rows are the nodes.
+func page[T any](args map[string]any, parts int, cursor func(T) readmodel.Cursor, read func(readmodel.Page) (readmodel.Result[T], error)) (any, error) {
+	return pageAs(args, parts, cursor, func(v T) any { return v }, read)
 }
 
 // pageAs reads one page of a connection, turning each row into its node.
-func pageAs[T any](args map[string]any, key func(T) coopview.Key, node func(T) any, read func(coopview.Page) (coopview.Result[T], error)) (any, error) {
+func pageAs[T any](args map[string]any, parts int, cursor func(T) readmodel.Cursor, node func(T) any, read func(readmodel.Page) (readmodel.Result[T], error)) (any, error) {
 	first, err := api.PageSize(args)
 	if err != nil {
 		return nil, err
 	}
-	pg := coopview.Page{First: first}
-	parts, err := api.DecodeCursor(args, 2)
+	after, err := api.DecodeCursor(args, parts)
 	if err != nil {
 		return nil, err
 	}
-	if parts != nil {
-		pos, err := strconv.ParseUint(parts[0], 10, 64)
-		if err != nil {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
-		}
-		pg.After = &coopview.Key{Position: pos, ID: parts[1]}
-	}
-	res, err := read(pg)
+	res, err := read(readmodel.Page{First: first, After: after})
 	if err != nil {
 		return nil, err
 	}
 	out := api.Page{HasNext: res.HasNext, TotalCount: res.Total}
 	for _, r := range res.Rows {
-		k := key(r)
 		out.Nodes = append(out.Nodes, node(r))
-		out.Cursors = append(out.Cursors, api.EncodeCursor(strconv.FormatUint(k.Position, 10), k.ID))
+		out.Cursors = append(out.Cursors, api.EncodeCursor(cursor(r)...))
 	}
 	return out.Resolve(), nil
 }
@@ -452,8 +444,8 @@ func registerQueries(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			return pageAs(p.Args, coopview.Cooperative.Key, func(c coopview.Cooperative) any { return coopNode{c, d.DB} },
-				func(pg coopview.Page) (coopview.Result[coopview.Cooperative], error) {
+			return pageAs(p.Args, 2, coopview.Cooperative.Cursor, func(c coopview.Cooperative) any { return coopNode{c, d.DB} },
+				func(pg readmodel.Page) (readmodel.Result[coopview.Cooperative], error) {
 					return coopview.List(p.Context, d.DB, coopview.Filter{Collective: collective}, pg)
 				})
 		},

@@ -11,6 +11,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -253,25 +254,17 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			parts, err := api.DecodeCursor(p.Args, 2)
+			after, err := api.DecodeCursor(p.Args, 2)
 			if err != nil {
 				return nil, err
 			}
-			var after *creditview.LoanCursor
-			if parts != nil {
-				c, err := creditview.ParseLoanCursor(parts)
-				if err != nil {
-					return nil, err
-				}
-				after = &c
-			}
-			loans, more, total, err := creditview.Loans(p.Context, d.DB, f, after, limit)
+			res, err := creditview.Loans(p.Context, d.DB, f, readmodel.Page{First: limit, After: after})
 			if err != nil {
 				return nil, err
 			}
-			page := api.Page{Nodes: loanNodes(p.Context, d, loans), HasNext: more, TotalCount: total}
-			for _, l := range loans {
-				page.Cursors = append(page.Cursors, api.EncodeCursor(creditview.LoanCursor{AppliedAt: l.AppliedAt, ID: l.ID}.Parts()...))
+			page := api.Page{Nodes: loanNodes(p.Context, d, res.Rows), HasNext: res.HasNext, TotalCount: res.Total}
+			for _, l := range res.Rows {
+				page.Cursors = append(page.Cursors, api.EncodeCursor(l.Cursor()...))
 			}
 			return page.Resolve(), nil
 		},

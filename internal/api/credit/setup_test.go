@@ -165,24 +165,7 @@ func (e *env) replayRebuildsSameRows() {
 		out := map[string][]string{}
 		for _, p := range area.Projections() {
 			for _, table := range p.Tables() {
-				rows, err := e.h.DB.QueryContext(context.Background(), `SELECT * FROM `+table)
-				if err != nil {
-					e.t.Fatal(err)
-				}
-				cols, _ := rows.Columns()
-				for rows.Next() {
-					vals := make([]any, len(cols))
-					ptrs := make([]any, len(cols))
-					for i := range vals {
-						ptrs[i] = &vals[i]
-					}
-					if err := rows.Scan(ptrs...); err != nil {
-						e.t.Fatal(err)
-					}
-					out[table] = append(out[table], fmt.Sprint(vals...))
-				}
-				rows.Close()
-				slices.Sort(out[table])
+				out[table] = rmtest.Rows(e.t, e.h.DB, table)
 			}
 		}
 		return out

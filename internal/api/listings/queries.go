@@ -2,7 +2,6 @@ package listings
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -146,25 +145,18 @@ func bids(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	before := 0
-	if parts, err := api.DecodeCursor(p.Args, 1); err != nil {
-		return nil, err
-	} else if parts != nil {
-		if before, err = strconv.Atoi(parts[0]); err != nil {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
-		}
-	}
-	rows, err := listingview.Bids(p.Context, x.db, x.ID, x.Round, before, n+1)
+	after, err := api.DecodeCursor(p.Args, 1)
 	if err != nil {
 		return nil, err
 	}
-	page := api.Page{HasNext: len(rows) > n, TotalCount: x.BidCount}
-	if page.HasNext {
-		rows = rows[:n]
+	res, err := listingview.Bids(p.Context, x.db, x.ID, x.Round, readmodel.Page{First: n, After: after})
+	if err != nil {
+		return nil, err
 	}
-	for _, b := range rows {
+	page := api.Page{HasNext: res.HasNext, TotalCount: x.BidCount}
+	for _, b := range res.Rows {
 		page.Nodes = append(page.Nodes, b)
-		page.Cursors = append(page.Cursors, api.EncodeCursor(strconv.Itoa(b.Seq)))
+		page.Cursors = append(page.Cursors, api.EncodeCursor(b.Cursor()...))
 	}
 	return page.Resolve(), nil
 }
@@ -243,31 +235,18 @@ func (q queries) listings(p graphql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	s, _ := p.Args["sort"].(listingview.Sort)
-	var after *listingview.Key
-	parts, err := api.DecodeCursor(p.Args, 3)
+	after, err := api.DecodeCursor(p.Args, 3)
 	if err != nil {
 		return nil, err
 	}
-	if parts != nil {
-		v, verr := strconv.ParseInt(parts[1], 10, 64)
-		id, ierr := uuid.Parse(parts[2])
-		if parts[0] != strconv.Itoa(int(s)) || verr != nil || ierr != nil {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor of this sort order")
-		}
-		after = &listingview.Key{Value: v, ID: id}
-	}
-	rows, err := listingview.Listings(p.Context, q.d.DB, f, s, after, n+1)
+	res, err := listingview.Listings(p.Context, q.d.DB, f, s, readmodel.Page{First: n, After: after})
 	if err != nil {
 		return nil, err
 	}
-	page := api.Page{HasNext: len(rows) > n}
-	if page.HasNext {
-		rows = rows[:n]
-	}
-	page.Nodes = newBatch(q.d.DB, rows)
-	for _, l := range rows {
-		k := s.KeyOf(l)
-		page.Cursors = append(page.Cursors, api.EncodeCursor(strconv.Itoa(int(s)), strconv.FormatInt(k.Value, 10), k.ID.String()))
+	page := api.Page{HasNext: res.HasNext}
+	page.Nodes = newBatch(q.d.DB, res.Rows)
+	for _, l := range res.Rows {
+		page.Cursors = append(page.Cursors, api.EncodeCursor(s.Cursor(l)...))
 	}
 	if selects(p, "totalCount") {
 		if page.TotalCount, err = listingview.CountListings(p.Context, q.d.DB, f); err != nil {
@@ -327,32 +306,18 @@ func (q queries) trades(p graphql.ResolveParams) (any, error) {
 	if f.Seller, err = api.OptionalID(in, "sellerId"); err != nil {
 		return nil, err
 	}
-	var after *listingview.TradeKey
-	parts, err := api.DecodeCursor(p.Args, 3)
+	after, err := api.DecodeCursor(p.Args, 3)
 	if err != nil {
 		return nil, err
 	}
-	if parts != nil {
-		at, aerr := strconv.ParseInt(parts[0], 10, 64)
-		id, ierr := uuid.Parse(parts[1])
-		round, rerr := strconv.Atoi(parts[2])
-		if aerr != nil || ierr != nil || rerr != nil {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
-		}
-		after = &listingview.TradeKey{AwardedAt: at, ListingID: id, Round: round}
-	}
-	rows, err := listingview.Trades(p.Context, q.d.DB, f, after, n+1)
+	res, err := listingview.Trades(p.Context, q.d.DB, f, readmodel.Page{First: n, After: after})
 	if err != nil {
 		return nil, err
 	}
-	page := api.Page{HasNext: len(rows) > n}
-	if page.HasNext {
-		rows = rows[:n]
-	}
-	for _, t := range rows {
-		k := t.KeyOf()
+	page := api.Page{HasNext: res.HasNext}
+	for _, t := range res.Rows {
 		page.Nodes = append(page.Nodes, t)
-		page.Cursors = append(page.Cursors, api.EncodeCursor(strconv.FormatInt(k.AwardedAt, 10), k.ListingID.String(), strconv.Itoa(k.Round)))
+		page.Cursors = append(page.Cursors, api.EncodeCursor(t.Cursor()...))
 	}
 	if selects(p, "totalCount") {
 		if page.TotalCount, err = listingview.CountTrades(p.Context, q.d.DB, f); err != nil {

@@ -44,7 +44,7 @@ func reportLatency(b *testing.B, n int, elapsed time.Duration, lat []time.Durati
 
 // BenchmarkAppend measures durable appends of one event each from 1, 16, 64
 // and 256 concurrent writers, each to its own stream with an exact expected
-// version (64 for comparison with ../shared/MEASUREMENTS.md).
+// version (64 as in the engine comparison of docs/event-store.md).
 func BenchmarkAppend(b *testing.B) {
 	for _, writers := range []int{1, 16, 64, 256} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {

@@ -35,6 +35,10 @@
 //   - Treat a cancelled Append as unknown: the append may still be written.
 //     Retrying it with the same event ids is safe (the retry is idempotent).
 //
+// Backups: ScanLog reads the log of a directory another store has open,
+// without its lock, up to the end recovery would find, and Lock holds a
+// directory so that no store opens it (internal/backup uses both).
+//
 // Positions are dense (1, 2, 3, ...), versions count from 1.
 //
 // Errors: Append returns *eventstore.ConflictError for a wrong expected

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -63,7 +62,7 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 		return nil
 	}
 	id := strings.TrimPrefix(env.Stream, registry.Decider.Category+"-")
-	at, seq := us(ev.OccurredAt()), int64(env.Version)
+	at, seq := readmodel.Micros(ev.OccurredAt()), int64(env.Version)
 	var err error
 	switch e := env.Event.(type) {
 	case registry.AssetRegistered:
@@ -72,7 +71,7 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 			village, area, certificate_no, rights_end, contractor, holder, registered_at, updated_at, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)`,
 			id, string(e.Type), e.Title, e.Description, e.Owner.String(), l.Province, l.County, l.Township, l.Village,
-			int64(e.Area), e.CertificateNo, us(e.RightsEnd), idText(e.Contractor), e.Holder.String(), at, seq); err != nil {
+			int64(e.Area), e.CertificateNo, readmodel.Micros(e.RightsEnd), readmodel.IDText(e.Contractor), e.Holder.String(), at, seq); err != nil {
 			return err
 		}
 		err = insertHolding(ctx, tx, id, seq, Holding{Holder: e.Holder, Start: e.At, End: e.RightsEnd, Source: e.Source})
@@ -80,8 +79,8 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 		r := e.Restriction
 		_, err = tx.ExecContext(ctx, `INSERT INTO asset_restrictions (asset_id, id, seq, kind, grantor, secured_party, amount,
 			start_at, end_at, source_ref, source_date, since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			id, r.ID.String(), seq, string(r.Kind), idText(r.Grantor), r.SecuredParty.String(), int64(r.Amount),
-			us(r.Start), us(r.End), r.Source.Reference, us(r.Source.Date), at)
+			id, r.ID.String(), seq, string(r.Kind), readmodel.IDText(r.Grantor), r.SecuredParty.String(), int64(r.Amount),
+			readmodel.Micros(r.Start), readmodel.Micros(r.End), r.Source.Reference, readmodel.Micros(r.Source.Date), at)
 	case registry.RestrictionRemoved:
 		_, err = tx.ExecContext(ctx, `DELETE FROM asset_restrictions WHERE asset_id = $1 AND id = $2`, id, e.RestrictionID.String())
 	case registry.ManagementRightTransferred:
@@ -100,14 +99,14 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 		_, err = tx.ExecContext(ctx, `INSERT INTO asset_entrustments (asset_id, seq, household, entrustee, collective, scope,
 			start_at, end_at, source_ref, source_date, entrusted_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)`,
 			id, seq, n.Household.String(), n.Entrustee.String(), n.Collective.String(), joinForms(n.Scope),
-			us(n.Start), us(n.End), n.Source.Reference, us(n.Source.Date), at)
+			readmodel.Micros(n.Start), readmodel.Micros(n.End), n.Source.Reference, readmodel.Micros(n.Source.Date), at)
 	case registry.EntrustmentRevoked:
 		_, err = tx.ExecContext(ctx, `UPDATE asset_entrustments SET revoked_at = $2 WHERE asset_id = $1 AND revoked_at = 0`, id, at)
 	case registry.ConsentRecorded:
 		c := e.Consent
 		_, err = tx.ExecContext(ctx, `INSERT INTO asset_consents (asset_id, seq, id, contractor, grantee, purpose, source_ref,
 			source_date, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			id, seq, c.ID.String(), c.Contractor.String(), c.Grantee.String(), string(c.Purpose), c.Source.Reference, us(c.Source.Date), at)
+			id, seq, c.ID.String(), c.Contractor.String(), c.Grantee.String(), string(c.Purpose), c.Source.Reference, readmodel.Micros(c.Source.Date), at)
 	default:
 		return nil
 	}
@@ -125,7 +124,7 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 func insertHolding(ctx context.Context, tx readmodel.Tx, id string, seq int64, h Holding) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO asset_holdings (asset_id, seq, holder, contract_id, form, start_at, end_at,
 		source_ref, source_date, ended_at, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '')`,
-		id, seq, h.Holder.String(), idText(h.ContractID), string(h.Form), us(h.Start), us(h.End), h.Source.Reference, us(h.Source.Date))
+		id, seq, h.Holder.String(), readmodel.IDText(h.ContractID), string(h.Form), readmodel.Micros(h.Start), readmodel.Micros(h.End), h.Source.Reference, readmodel.Micros(h.Source.Date))
 	return err
 }
 
@@ -180,69 +179,49 @@ const assetColumns = `id, type, title, description, owner, province, county, tow
 
 // Asset returns one asset with its children, or NOT_FOUND.
 func (r Reader) Asset(ctx context.Context, id uuid.UUID) (Asset, error) {
-	var w where
-	w.add("id = ?", id.String())
-	as, err := r.assets(ctx, &w, 1)
-	if err != nil {
-		return Asset{}, err
-	}
-	if len(as) == 0 {
-		return Asset{}, kernel.Errorf(kernel.CodeNotFound, "no asset %s", id)
-	}
-	return as[0], nil
+	return one(id, "asset", func(w *readmodel.Where, limit int) ([]Asset, error) { return r.assets(ctx, w, limit) })
 }
 
 // Assets returns a page of the assets f selects, in registration order, and
 // how many match in all; now decides which restrictions are in force.
-func (r Reader) Assets(ctx context.Context, f AssetFilter, p Page, now time.Time) (page []Asset, hasNext bool, total int, err error) {
-	var w where
+func (r Reader) Assets(ctx context.Context, f AssetFilter, p readmodel.Page, now time.Time) (readmodel.Result[Asset], error) {
+	var w readmodel.Where
 	if f.Collective != uuid.Nil {
-		w.add("owner = ?", f.Collective.String())
+		w.Add("owner = ?", f.Collective.String())
 	}
 	if f.Type != "" {
-		w.add("type = ?", string(f.Type))
+		w.Add("type = ?", string(f.Type))
 	}
 	for _, c := range []struct{ col, v string }{{"county", f.County}, {"township", f.Township}, {"village", f.Village}} {
 		if c.v != "" {
-			w.add(c.col+" = ?", c.v)
+			w.Add(c.col+" = ?", c.v)
 		}
 	}
 	if f.Holder != uuid.Nil {
-		w.add("holder = ?", f.Holder.String())
+		w.Add("holder = ?", f.Holder.String())
 	}
 	if f.Encumbered != nil {
 		not := "NOT "
 		if *f.Encumbered {
 			not = ""
 		}
-		t := us(now)
-		w.add(not+`EXISTS (SELECT 1 FROM asset_restrictions r WHERE r.asset_id = asset_assets.id
+		t := readmodel.Micros(now)
+		w.Add(not+`EXISTS (SELECT 1 FROM asset_restrictions r WHERE r.asset_id = asset_assets.id
 			AND r.start_at <= ? AND (r.end_at = 0 OR r.end_at > ?))`, t, t)
 	}
-	if err := r.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM asset_assets`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, false, 0, err
-	}
-	if err := w.keyset("registered_at", "id", p.After); err != nil {
-		return nil, false, 0, kernel.FieldErrorf(kernel.CodeInvalid, "after", "not a cursor of assets")
-	}
-	page, err = r.assets(ctx, &w, p.First+1)
-	if err != nil {
-		return nil, false, 0, err
-	}
-	if len(page) > p.First {
-		return page[:p.First], true, total, nil
-	}
-	return page, false, total, nil
+	return list(ctx, r.DB, "asset_assets", &w, byRegistration, p, func(limit int) ([]Asset, error) { return r.assets(ctx, &w, limit) })
 }
 
-// AssetCursor returns the cursor parts of a in the Assets list.
-func (Reader) AssetCursor(a Asset) []string { return cursorOf(a.RegisteredAt, a.ID) }
+// Cursor returns the asset's place in the Assets list.
+func (a Asset) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(readmodel.Micros(a.RegisteredAt), a.ID)
+}
 
 // assets loads up to limit assets matching w, in registration order, with
 // their children: one query per child table for the whole page.
-func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error) {
-	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM asset_assets%s ORDER BY registered_at, id LIMIT %d`,
-		assetColumns, w.String(), limit), w.args...)
+func (r Reader) assets(ctx context.Context, w *readmodel.Where, limit int) ([]Asset, error) {
+	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM asset_assets%s ORDER BY %s LIMIT %d`,
+		assetColumns, w.String(), byRegistration.OrderBy(), limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -258,8 +237,8 @@ func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error
 			rows.Close()
 			return nil, err
 		}
-		a.ID, a.Type, a.Owner, a.Contractor = parseID(id), kernel.AssetType(typ), parseID(owner), parseID(contractor)
-		a.Area, a.RightsEnd, a.RegisteredAt, a.UpdatedAt = kernel.Area(area), fromUS(rightsEnd), fromUS(registered), fromUS(updated)
+		a.ID, a.Type, a.Owner, a.Contractor = readmodel.ParseID(id), kernel.AssetType(typ), readmodel.ParseID(owner), readmodel.ParseID(contractor)
+		a.Area, a.RightsEnd, a.RegisteredAt, a.UpdatedAt = kernel.Area(area), readmodel.Time(rightsEnd), readmodel.Time(registered), readmodel.Time(updated)
 		index[id] = len(out)
 		ids = append(ids, id)
 		out = append(out, a)
@@ -270,18 +249,18 @@ func (r Reader) assets(ctx context.Context, w *where, limit int) ([]Asset, error
 	return out, r.assetChildren(ctx, out, index, ids)
 }
 
-// queryIn runs query, whose %s is replaced by "column IN (...)" over ids.
+// queryIn runs query, whose %s is replaced by " WHERE column IN (...)" over ids.
 func (r Reader) queryIn(ctx context.Context, query, column string, ids []string) (*sql.Rows, error) {
-	var w where
-	w.in(column, ids)
-	return r.DB.QueryContext(ctx, fmt.Sprintf(query, w.conds[0]), w.args...)
+	var w readmodel.Where
+	w.In(column, ids)
+	return r.DB.QueryContext(ctx, fmt.Sprintf(query, w.String()), w.Args()...)
 }
 
 // assetChildren loads the holdings, restrictions, entrustments and consents
 // of out (indexed by id), one query per table.
 func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string]int, ids []string) error {
 	rows, err := r.queryIn(ctx, `SELECT asset_id, holder, contract_id, form, start_at, end_at, source_ref, source_date, ended_at, end_reason
-		FROM asset_holdings WHERE %s ORDER BY asset_id, seq`, "asset_id", ids)
+		FROM asset_holdings%s ORDER BY asset_id, seq`, "asset_id", ids)
 	if err != nil {
 		return err
 	}
@@ -293,8 +272,8 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 			rows.Close()
 			return err
 		}
-		h.Holder, h.ContractID, h.Form, h.EndReason = parseID(holder), parseID(contract), registry.Form(form), registry.EndReason(reason)
-		h.Start, h.End, h.Source.Date, h.EndedAt = fromUS(start), fromUS(end), fromUS(srcDate), fromUS(ended)
+		h.Holder, h.ContractID, h.Form, h.EndReason = readmodel.ParseID(holder), readmodel.ParseID(contract), registry.Form(form), registry.EndReason(reason)
+		h.Start, h.End, h.Source.Date, h.EndedAt = readmodel.Time(start), readmodel.Time(end), readmodel.Time(srcDate), readmodel.Time(ended)
 		a := &out[index[id]]
 		a.Holdings = append(a.Holdings, h)
 		if h.EndedAt.IsZero() {
@@ -305,7 +284,7 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT asset_id, id, kind, grantor, secured_party, amount, start_at, end_at, source_ref, source_date, since
-		FROM asset_restrictions WHERE %s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
+		FROM asset_restrictions%s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -316,8 +295,8 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 			rows.Close()
 			return err
 		}
-		x.ID, x.Kind, x.Grantor, x.SecuredParty, x.Amount = parseID(rid), registry.RestrictionKind(kind), parseID(grantor), parseID(secured), kernel.Money(amount)
-		x.Start, x.End, x.Source.Date, x.Since = fromUS(start), fromUS(end), fromUS(srcDate), fromUS(since)
+		x.ID, x.Kind, x.Grantor, x.SecuredParty, x.Amount = readmodel.ParseID(rid), registry.RestrictionKind(kind), readmodel.ParseID(grantor), readmodel.ParseID(secured), kernel.Money(amount)
+		x.Start, x.End, x.Source.Date, x.Since = readmodel.Time(start), readmodel.Time(end), readmodel.Time(srcDate), readmodel.Time(since)
 		a := &out[index[id]]
 		a.Restrictions = append(a.Restrictions, x)
 	}
@@ -325,7 +304,7 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT asset_id, household, entrustee, collective, scope, start_at, end_at, source_ref, source_date,
-		entrusted_at, revoked_at FROM asset_entrustments WHERE %s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
+		entrusted_at, revoked_at FROM asset_entrustments%s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -336,11 +315,11 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 			rows.Close()
 			return err
 		}
-		n.Household, n.Entrustee, n.Collective = parseID(household), parseID(entrustee), parseID(collective)
+		n.Household, n.Entrustee, n.Collective = readmodel.ParseID(household), readmodel.ParseID(entrustee), readmodel.ParseID(collective)
 		for _, f := range splitScope(scope) {
 			n.Scope = append(n.Scope, registry.Form(f))
 		}
-		n.Start, n.End, n.Source.Date, n.EntrustedAt, n.RevokedAt = fromUS(start), fromUS(end), fromUS(srcDate), fromUS(at), fromUS(revoked)
+		n.Start, n.End, n.Source.Date, n.EntrustedAt, n.RevokedAt = readmodel.Time(start), readmodel.Time(end), readmodel.Time(srcDate), readmodel.Time(at), readmodel.Time(revoked)
 		a := &out[index[id]]
 		a.Entrustments = append(a.Entrustments, n)
 	}
@@ -348,7 +327,7 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT asset_id, id, contractor, grantee, purpose, source_ref, source_date, recorded_at
-		FROM asset_consents WHERE %s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
+		FROM asset_consents%s ORDER BY asset_id, seq`, "asset_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -359,8 +338,8 @@ func (r Reader) assetChildren(ctx context.Context, out []Asset, index map[string
 			rows.Close()
 			return err
 		}
-		c.ID, c.Contractor, c.Grantee, c.Purpose = parseID(cid), parseID(contractor), parseID(grantee), registry.ConsentPurpose(purpose)
-		c.Source.Date, c.RecordedAt = fromUS(srcDate), fromUS(at)
+		c.ID, c.Contractor, c.Grantee, c.Purpose = readmodel.ParseID(cid), readmodel.ParseID(contractor), readmodel.ParseID(grantee), registry.ConsentPurpose(purpose)
+		c.Source.Date, c.RecordedAt = readmodel.Time(srcDate), readmodel.Time(at)
 		a := &out[index[id]]
 		a.Consents = append(a.Consents, c)
 	}
@@ -387,47 +366,23 @@ type HistoryEntry struct {
 
 // History returns a page of the asset's events up to version upTo (all when
 // 0), oldest first. The cursor is the version.
-func (r Reader) History(ctx context.Context, asset uuid.UUID, upTo uint64, p Page) (page []HistoryEntry, hasNext bool, total int, err error) {
-	var w where
-	w.add("asset_id = ?", asset.String())
+func (r Reader) History(ctx context.Context, asset uuid.UUID, upTo uint64, p readmodel.Page) (readmodel.Result[HistoryEntry], error) {
+	var w readmodel.Where
+	w.Add("asset_id = ?", asset.String())
 	if upTo > 0 {
-		w.add("version <= ?", int64(upTo))
+		w.Add("version <= ?", int64(upTo))
 	}
-	if err := r.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM asset_history`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, false, 0, err
-	}
-	if p.After != nil {
-		v, err := strconv.ParseInt(p.After[0], 10, 64)
-		if err != nil {
-			return nil, false, 0, kernel.FieldErrorf(kernel.CodeInvalid, "after", "not a cursor of the history")
-		}
-		w.add("version > ?", v)
-	}
-	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT version, position, type, at, actor, summary FROM asset_history%s
-		ORDER BY version LIMIT %d`, w.String(), p.First+1), w.args...)
-	if err != nil {
-		return nil, false, 0, err
-	}
-	for rows.Next() {
-		var h HistoryEntry
-		var at int64
-		if err := rows.Scan(&h.Version, &h.Position, &h.Type, &at, &h.Actor, &h.Summary); err != nil {
-			rows.Close()
-			return nil, false, 0, err
-		}
-		h.At = fromUS(at)
-		page = append(page, h)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, false, 0, err
-	}
-	if len(page) > p.First {
-		return page[:p.First], true, total, nil
-	}
-	return page, false, total, nil
+	return list(ctx, r.DB, "asset_history", &w, byVersion, p, func(limit int) ([]HistoryEntry, error) {
+		return readmodel.Collect(ctx, r.DB, func(row readmodel.Scanner) (HistoryEntry, error) {
+			var h HistoryEntry
+			var at int64
+			err := row.Scan(&h.Version, &h.Position, &h.Type, &at, &h.Actor, &h.Summary)
+			h.At = readmodel.Time(at)
+			return h, err
+		}, fmt.Sprintf(`SELECT version, position, type, at, actor, summary FROM asset_history%s ORDER BY %s LIMIT %d`,
+			w.String(), byVersion.OrderBy(), limit), w.Args()...)
+	})
 }
 
-// HistoryCursor returns the cursor parts of h in the History list.
-func (Reader) HistoryCursor(h HistoryEntry) []string {
-	return []string{strconv.FormatUint(h.Version, 10)}
-}
+// Cursor returns the entry's place in the History list.
+func (h HistoryEntry) Cursor() readmodel.Cursor { return readmodel.CursorOf(h.Version) }

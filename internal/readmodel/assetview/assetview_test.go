@@ -97,11 +97,11 @@ func snapshot(t *testing.T, r assetview.Reader, asset, pkg, contract uuid.UUID) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _, _, err := r.History(ctx, asset, 0, assetview.Page{First: 100})
+	h, err := r.History(ctx, asset, 0, readmodel.Page{First: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v", a, p, c, h)
+	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v", a, p, c, h.Rows)
 }
 
 func runProjections(t *testing.T, db *readmodel.DB) {

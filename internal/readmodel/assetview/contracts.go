@@ -157,9 +157,9 @@ func (contractProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmo
 			err = insertInstalments(ctx, tx, id, e.Instalments)
 		}
 	case transfer.ContractFiled:
-		at, err = e.At, exec(`UPDATE asset_contracts SET filing_no = $2, filed_at = $3 WHERE id = $1`, id, e.FilingNo, us(e.At))
+		at, err = e.At, exec(`UPDATE asset_contracts SET filing_no = $2, filed_at = $3 WHERE id = $1`, id, e.FilingNo, readmodel.Micros(e.At))
 	case transfer.ContractRegistered:
-		at, err = e.At, exec(`UPDATE asset_contracts SET registration_no = $2, registered_at = $3 WHERE id = $1`, id, e.RegistrationNo, us(e.At))
+		at, err = e.At, exec(`UPDATE asset_contracts SET registration_no = $2, registered_at = $3 WHERE id = $1`, id, e.RegistrationNo, readmodel.Micros(e.At))
 	case transfer.RentPaid:
 		at = e.At
 		for _, a := range e.Allocations {
@@ -168,38 +168,38 @@ func (contractProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmo
 			}
 		}
 		err = exec(`INSERT INTO asset_contract_payments (contract_id, seq, payer, amount, at) VALUES ($1, $2, $3, $4, $5)`,
-			id, int64(env.Version), e.Payer.String(), int64(e.Amount), us(e.At))
+			id, int64(env.Version), e.Payer.String(), int64(e.Amount), readmodel.Micros(e.At))
 	case transfer.RentOverdue:
 		at, err = e.At, exec(`UPDATE asset_contract_instalments SET overdue = 1 WHERE contract_id = $1 AND no = $2`, id, e.No)
 	case transfer.ContractTerminated:
 		at = e.At
 		if err = exec(`UPDATE asset_contracts SET status = $2, termination_reason = $3, terminated_by = $4, cancelled = $5, ended_at = $6
-			WHERE id = $1`, id, string(transfer.StatusTerminated), string(e.Reason), e.By.String(), int64(e.Cancelled), us(e.At)); err == nil {
-			err = exec(`UPDATE asset_contract_instalments SET amount = paid WHERE contract_id = $1 AND due > $2`, id, us(e.At))
+			WHERE id = $1`, id, string(transfer.StatusTerminated), string(e.Reason), e.By.String(), int64(e.Cancelled), readmodel.Micros(e.At)); err == nil {
+			err = exec(`UPDATE asset_contract_instalments SET amount = paid WHERE contract_id = $1 AND due > $2`, id, readmodel.Micros(e.At))
 		}
 	case transfer.RenewalOffered:
 		at, err = e.At, exec(`UPDATE asset_contracts SET offer_end = $2, offer_rent = $3, offer_frequency = $4, offer_respond_by = $5
-			WHERE id = $1`, id, us(e.End), int64(e.RentPerMuYear), string(e.Frequency), us(e.RespondBy))
+			WHERE id = $1`, id, readmodel.Micros(e.End), int64(e.RentPerMuYear), string(e.Frequency), readmodel.Micros(e.RespondBy))
 	case transfer.ContractRenewed:
 		at = e.At
 		if err = exec(`UPDATE asset_contracts SET end_at = $2, rent = $3, frequency = $4, offer_end = 0, offer_rent = 0,
-			offer_frequency = '', offer_respond_by = 0 WHERE id = $1`, id, us(e.End), int64(e.RentPerMuYear), string(e.Frequency)); err == nil {
+			offer_frequency = '', offer_respond_by = 0 WHERE id = $1`, id, readmodel.Micros(e.End), int64(e.RentPerMuYear), string(e.Frequency)); err == nil {
 			err = insertInstalments(ctx, tx, id, e.Instalments)
 		}
 	case transfer.RenewalDeclined:
 		at, err = e.At, exec(`UPDATE asset_contracts SET renewal_declined = 1 WHERE id = $1`, id)
 	case transfer.ContractExpired:
-		at, err = e.At, exec(`UPDATE asset_contracts SET status = $2, ended_at = $3 WHERE id = $1`, id, string(transfer.StatusExpired), us(e.At))
+		at, err = e.At, exec(`UPDATE asset_contracts SET status = $2, ended_at = $3 WHERE id = $1`, id, string(transfer.StatusExpired), readmodel.Micros(e.At))
 	case transfer.RightMortgaged:
 		at, err = e.At, exec(`INSERT INTO asset_contract_mortgages (contract_id, registration_id, secured_party, at) VALUES ($1, $2, $3, $4)`,
-			id, e.RegistrationID.String(), e.SecuredParty.String(), us(e.At))
+			id, e.RegistrationID.String(), e.SecuredParty.String(), readmodel.Micros(e.At))
 	default:
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return exec(`UPDATE asset_contracts SET updated_at = $2 WHERE id = $1`, id, us(at))
+	return exec(`UPDATE asset_contracts SET updated_at = $2 WHERE id = $1`, id, readmodel.Micros(at))
 }
 
 func upsertContract(ctx context.Context, tx readmodel.Tx, id string, listing uuid.UUID, status transfer.Status, t transfer.Terms,
@@ -215,15 +215,15 @@ func upsertContract(ctx context.Context, tx readmodel.Tx, id string, listing uui
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', 0, '', 0, '', '', 0, 0, 0, 0, '', 0, 0, $16, $17, $16)
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, document_ref = excluded.document_ref,
 		document_signed = excluded.document_signed, signed_at = excluded.signed_at`,
-		id, idText(listing), string(status), t.Transferor.String(), t.Transferee.String(), idText(collective), string(t.Form),
-		string(t.Use), us(t.Start), us(t.End), int64(t.RentPerMuYear), string(t.Frequency), int64(t.Area()),
-		doc.Reference, us(doc.Signed), us(at), us(signed)); err != nil {
+		id, readmodel.IDText(listing), string(status), t.Transferor.String(), t.Transferee.String(), readmodel.IDText(collective), string(t.Form),
+		string(t.Use), readmodel.Micros(t.Start), readmodel.Micros(t.End), int64(t.RentPerMuYear), string(t.Frequency), int64(t.Area()),
+		doc.Reference, readmodel.Micros(doc.Signed), readmodel.Micros(at), readmodel.Micros(signed)); err != nil {
 		return err
 	}
 	for _, p := range t.Plots {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO asset_contract_plots (contract_id, asset_id, area, contractor, holder)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (contract_id, asset_id) DO NOTHING`,
-			id, p.AssetID.String(), int64(p.Area), idText(p.Contractor), p.Holder.String()); err != nil {
+			id, p.AssetID.String(), int64(p.Area), readmodel.IDText(p.Contractor), p.Holder.String()); err != nil {
 			return err
 		}
 	}
@@ -233,7 +233,7 @@ func upsertContract(ctx context.Context, tx readmodel.Tx, id string, listing uui
 func insertInstalments(ctx context.Context, tx readmodel.Tx, id string, is []transfer.Instalment) error {
 	for _, i := range is {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO asset_contract_instalments (contract_id, no, due, amount, paid, overdue)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, i.No, us(i.Due), int64(i.Amount), int64(i.Paid), boolInt(i.Overdue)); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, id, i.No, readmodel.Micros(i.Due), int64(i.Amount), int64(i.Paid), readmodel.Bool(i.Overdue)); err != nil {
 			return err
 		}
 	}
@@ -252,62 +252,43 @@ type ContractFilter struct {
 
 // Contract returns one contract with its plots, schedule and payments, or NOT_FOUND.
 func (r Reader) Contract(ctx context.Context, id uuid.UUID) (Contract, error) {
-	var w where
-	w.add("id = ?", id.String())
-	cs, err := r.contracts(ctx, &w, 1)
-	if err != nil {
-		return Contract{}, err
-	}
-	if len(cs) == 0 {
-		return Contract{}, kernel.Errorf(kernel.CodeNotFound, "no transfer contract %s", id)
-	}
-	return cs[0], nil
+	return one(id, "transfer contract", func(w *readmodel.Where, limit int) ([]Contract, error) { return r.contracts(ctx, w, limit) })
 }
 
 // Contracts returns a page of the contracts f selects, oldest first, and how many match.
-func (r Reader) Contracts(ctx context.Context, f ContractFilter, p Page) (page []Contract, hasNext bool, total int, err error) {
-	var w where
+func (r Reader) Contracts(ctx context.Context, f ContractFilter, p readmodel.Page) (readmodel.Result[Contract], error) {
+	var w readmodel.Where
 	for _, c := range []struct {
 		col string
 		id  uuid.UUID
 	}{{"collective", f.Collective}, {"transferor", f.Transferor}, {"transferee", f.Transferee}} {
 		if c.id != uuid.Nil {
-			w.add(c.col+" = ?", c.id.String())
+			w.Add(c.col+" = ?", c.id.String())
 		}
 	}
 	if f.Party != uuid.Nil {
 		s := f.Party.String()
-		w.add("(transferor = ? OR transferee = ? OR collective = ?)", s, s, s)
+		w.Add("(transferor = ? OR transferee = ? OR collective = ?)", s, s, s)
 	}
 	if f.AssetID != uuid.Nil {
-		w.add("id IN (SELECT contract_id FROM asset_contract_plots WHERE asset_id = ?)", f.AssetID.String())
+		w.Add("id IN (SELECT contract_id FROM asset_contract_plots WHERE asset_id = ?)", f.AssetID.String())
 	}
 	if f.Status != "" {
-		w.add("status = ?", string(f.Status))
+		w.Add("status = ?", string(f.Status))
 	}
-	if err := r.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM asset_contracts`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, false, 0, err
-	}
-	if err := w.keyset("created_at", "id", p.After); err != nil {
-		return nil, false, 0, kernel.FieldErrorf(kernel.CodeInvalid, "after", "not a cursor of transfer contracts")
-	}
-	if page, err = r.contracts(ctx, &w, p.First+1); err != nil {
-		return nil, false, 0, err
-	}
-	if len(page) > p.First {
-		return page[:p.First], true, total, nil
-	}
-	return page, false, total, nil
+	return list(ctx, r.DB, "asset_contracts", &w, byCreation, p, func(limit int) ([]Contract, error) { return r.contracts(ctx, &w, limit) })
 }
 
-// ContractCursor returns the cursor parts of c in the Contracts list.
-func (Reader) ContractCursor(c Contract) []string { return cursorOf(c.CreatedAt, c.ID) }
+// Cursor returns the contract's place in the Contracts list.
+func (c Contract) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(readmodel.Micros(c.CreatedAt), c.ID)
+}
 
-func (r Reader) contracts(ctx context.Context, w *where, limit int) ([]Contract, error) {
+func (r Reader) contracts(ctx context.Context, w *readmodel.Where, limit int) ([]Contract, error) {
 	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, listing_id, status, transferor, transferee, collective, form, land_use,
 		start_at, end_at, rent, frequency, area, document_ref, document_signed, filing_no, filed_at, registration_no, registered_at,
 		termination_reason, terminated_by, cancelled, ended_at, offer_end, offer_rent, offer_frequency, offer_respond_by,
-		renewal_declined, created_at, signed_at, updated_at FROM asset_contracts%s ORDER BY created_at, id LIMIT %d`, w.String(), limit), w.args...)
+		renewal_declined, created_at, signed_at, updated_at FROM asset_contracts%s ORDER BY %s LIMIT %d`, w.String(), byCreation.OrderBy(), limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -325,16 +306,16 @@ func (r Reader) contracts(ctx context.Context, w *where, limit int) ([]Contract,
 			rows.Close()
 			return nil, err
 		}
-		c.ID, c.ListingID, c.Status = parseID(id), parseID(listing), transfer.Status(status)
-		c.Transferor, c.Transferee, c.Collective = parseID(transferor), parseID(transferee), parseID(collective)
+		c.ID, c.ListingID, c.Status = readmodel.ParseID(id), readmodel.ParseID(listing), transfer.Status(status)
+		c.Transferor, c.Transferee, c.Collective = readmodel.ParseID(transferor), readmodel.ParseID(transferee), readmodel.ParseID(collective)
 		c.Form, c.Use, c.Frequency, c.TerminationReason = transfer.Form(form), transfer.Use(use), transfer.Frequency(frequency), transfer.Reason(reason)
-		c.Start, c.End, c.RentPerMuYear, c.Area = fromUS(start), fromUS(end), kernel.Money(rent), kernel.Area(area)
-		c.Document.Signed, c.FiledAt, c.RegisteredAt, c.TerminatedBy = fromUS(docSigned), fromUS(filed), fromUS(registered), parseID(by)
-		c.Cancelled, c.EndedAt, c.RenewalDeclined = kernel.Money(cancelled), fromUS(ended), declined == 1
-		c.CreatedAt, c.SignedAt, c.UpdatedAt = fromUS(created), fromUS(signed), fromUS(updated)
+		c.Start, c.End, c.RentPerMuYear, c.Area = readmodel.Time(start), readmodel.Time(end), kernel.Money(rent), kernel.Area(area)
+		c.Document.Signed, c.FiledAt, c.RegisteredAt, c.TerminatedBy = readmodel.Time(docSigned), readmodel.Time(filed), readmodel.Time(registered), readmodel.ParseID(by)
+		c.Cancelled, c.EndedAt, c.RenewalDeclined = kernel.Money(cancelled), readmodel.Time(ended), declined == 1
+		c.CreatedAt, c.SignedAt, c.UpdatedAt = readmodel.Time(created), readmodel.Time(signed), readmodel.Time(updated)
 		if offerEnd != 0 {
-			c.Offer = &transfer.RenewalOffer{End: fromUS(offerEnd), RentPerMuYear: kernel.Money(offerRent),
-				Frequency: transfer.Frequency(offerFreq), RespondBy: fromUS(offerBy)}
+			c.Offer = &transfer.RenewalOffer{End: readmodel.Time(offerEnd), RentPerMuYear: kernel.Money(offerRent),
+				Frequency: transfer.Frequency(offerFreq), RespondBy: readmodel.Time(offerBy)}
 		}
 		index[id] = len(out)
 		ids = append(ids, id)
@@ -350,7 +331,7 @@ func (r Reader) contracts(ctx context.Context, w *where, limit int) ([]Contract,
 // out (indexed by id), one query per table.
 func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[string]int, ids []string) error {
 	rows, err := r.queryIn(ctx, `SELECT contract_id, asset_id, area, contractor, holder FROM asset_contract_plots
-		WHERE %s ORDER BY contract_id, asset_id`, "contract_id", ids)
+		%s ORDER BY contract_id, asset_id`, "contract_id", ids)
 	if err != nil {
 		return err
 	}
@@ -362,13 +343,13 @@ func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[
 			return err
 		}
 		c := &out[index[id]]
-		c.Plots = append(c.Plots, ContractPlot{AssetID: parseID(asset), Area: kernel.Area(area), Contractor: parseID(contractor), Holder: parseID(holder)})
+		c.Plots = append(c.Plots, ContractPlot{AssetID: readmodel.ParseID(asset), Area: kernel.Area(area), Contractor: readmodel.ParseID(contractor), Holder: readmodel.ParseID(holder)})
 	}
 	if err := closeRows(rows); err != nil {
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT contract_id, no, due, amount, paid, overdue FROM asset_contract_instalments
-		WHERE %s ORDER BY contract_id, no`, "contract_id", ids); err != nil {
+		%s ORDER BY contract_id, no`, "contract_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -380,7 +361,7 @@ func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[
 			rows.Close()
 			return err
 		}
-		i.Due, i.Amount, i.Paid, i.Overdue = fromUS(due), kernel.Money(amount), kernel.Money(paid), overdue == 1
+		i.Due, i.Amount, i.Paid, i.Overdue = readmodel.Time(due), kernel.Money(amount), kernel.Money(paid), overdue == 1
 		c := &out[index[id]]
 		c.Instalments = append(c.Instalments, i)
 	}
@@ -388,7 +369,7 @@ func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT contract_id, payer, amount, at FROM asset_contract_payments
-		WHERE %s ORDER BY contract_id, seq`, "contract_id", ids); err != nil {
+		%s ORDER BY contract_id, seq`, "contract_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -399,13 +380,13 @@ func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[
 			return err
 		}
 		c := &out[index[id]]
-		c.Payments = append(c.Payments, Payment{Payer: parseID(payer), Amount: kernel.Money(amount), At: fromUS(at)})
+		c.Payments = append(c.Payments, Payment{Payer: readmodel.ParseID(payer), Amount: kernel.Money(amount), At: readmodel.Time(at)})
 	}
 	if err := closeRows(rows); err != nil {
 		return err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT contract_id, registration_id, secured_party FROM asset_contract_mortgages
-		WHERE %s ORDER BY contract_id, at`, "contract_id", ids); err != nil {
+		%s ORDER BY contract_id, at`, "contract_id", ids); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -415,7 +396,7 @@ func (r Reader) contractChildren(ctx context.Context, out []Contract, index map[
 			return err
 		}
 		c := &out[index[id]]
-		c.Mortgages = append(c.Mortgages, transfer.Mortgage{RegistrationID: parseID(reg), SecuredParty: parseID(secured)})
+		c.Mortgages = append(c.Mortgages, transfer.Mortgage{RegistrationID: readmodel.ParseID(reg), SecuredParty: readmodel.ParseID(secured)})
 	}
 	return closeRows(rows)
 }

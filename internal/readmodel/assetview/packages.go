@@ -69,20 +69,20 @@ func (packageProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmod
 	case registry.PackageCreated:
 		_, err = tx.ExecContext(ctx, `INSERT INTO asset_packages (id, collective, title, form, start_at, end_at, area, sealed,
 			sealed_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 0, $7, $7)`,
-			id, e.Collective.String(), e.Title, string(e.Form), us(e.Start), us(e.End), us(e.At))
+			id, e.Collective.String(), e.Title, string(e.Form), readmodel.Micros(e.Start), readmodel.Micros(e.End), readmodel.Micros(e.At))
 	case registry.PlotAdded:
 		if _, err = tx.ExecContext(ctx, `INSERT INTO asset_package_plots (package_id, asset_id, household, area, added_at)
-			VALUES ($1, $2, $3, $4, $5)`, id, e.AssetID.String(), e.Household.String(), int64(e.Area), us(e.At)); err == nil {
-			_, err = tx.ExecContext(ctx, `UPDATE asset_packages SET area = area + $2, updated_at = $3 WHERE id = $1`, id, int64(e.Area), us(e.At))
+			VALUES ($1, $2, $3, $4, $5)`, id, e.AssetID.String(), e.Household.String(), int64(e.Area), readmodel.Micros(e.At)); err == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE asset_packages SET area = area + $2, updated_at = $3 WHERE id = $1`, id, int64(e.Area), readmodel.Micros(e.At))
 		}
 	case registry.PlotRemoved:
 		if _, err = tx.ExecContext(ctx, `UPDATE asset_packages SET area = area - (SELECT area FROM asset_package_plots
-			WHERE package_id = $1 AND asset_id = $2), updated_at = $3 WHERE id = $1`, id, e.AssetID.String(), us(e.At)); err == nil {
+			WHERE package_id = $1 AND asset_id = $2), updated_at = $3 WHERE id = $1`, id, e.AssetID.String(), readmodel.Micros(e.At)); err == nil {
 			_, err = tx.ExecContext(ctx, `DELETE FROM asset_package_plots WHERE package_id = $1 AND asset_id = $2`, id, e.AssetID.String())
 		}
 	case registry.PackageSealed:
 		_, err = tx.ExecContext(ctx, `UPDATE asset_packages SET sealed = 1, sealed_at = $2, updated_at = $2, area = $3 WHERE id = $1`,
-			id, us(e.At), int64(e.Area))
+			id, readmodel.Micros(e.At), int64(e.Area))
 	}
 	return err
 }
@@ -96,51 +96,32 @@ type PackageFilter struct {
 
 // Package returns one package with its plots, or NOT_FOUND.
 func (r Reader) Package(ctx context.Context, id uuid.UUID) (Package, error) {
-	var w where
-	w.add("id = ?", id.String())
-	ps, err := r.packages(ctx, &w, 1)
-	if err != nil {
-		return Package{}, err
-	}
-	if len(ps) == 0 {
-		return Package{}, kernel.Errorf(kernel.CodeNotFound, "no package %s", id)
-	}
-	return ps[0], nil
+	return one(id, "package", func(w *readmodel.Where, limit int) ([]Package, error) { return r.packages(ctx, w, limit) })
 }
 
 // Packages returns a page of the packages f selects, oldest first, and how many match.
-func (r Reader) Packages(ctx context.Context, f PackageFilter, p Page) (page []Package, hasNext bool, total int, err error) {
-	var w where
+func (r Reader) Packages(ctx context.Context, f PackageFilter, p readmodel.Page) (readmodel.Result[Package], error) {
+	var w readmodel.Where
 	if f.Collective != uuid.Nil {
-		w.add("collective = ?", f.Collective.String())
+		w.Add("collective = ?", f.Collective.String())
 	}
 	if f.Sealed != nil {
-		w.add("sealed = ?", boolInt(*f.Sealed))
+		w.Add("sealed = ?", readmodel.Bool(*f.Sealed))
 	}
 	if f.AssetID != uuid.Nil {
-		w.add("id IN (SELECT package_id FROM asset_package_plots WHERE asset_id = ?)", f.AssetID.String())
+		w.Add("id IN (SELECT package_id FROM asset_package_plots WHERE asset_id = ?)", f.AssetID.String())
 	}
-	if err := r.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM asset_packages`+w.String(), w.args...).Scan(&total); err != nil {
-		return nil, false, 0, err
-	}
-	if err := w.keyset("created_at", "id", p.After); err != nil {
-		return nil, false, 0, kernel.FieldErrorf(kernel.CodeInvalid, "after", "not a cursor of packages")
-	}
-	if page, err = r.packages(ctx, &w, p.First+1); err != nil {
-		return nil, false, 0, err
-	}
-	if len(page) > p.First {
-		return page[:p.First], true, total, nil
-	}
-	return page, false, total, nil
+	return list(ctx, r.DB, "asset_packages", &w, byCreation, p, func(limit int) ([]Package, error) { return r.packages(ctx, &w, limit) })
 }
 
-// PackageCursor returns the cursor parts of p in the Packages list.
-func (Reader) PackageCursor(p Package) []string { return cursorOf(p.CreatedAt, p.ID) }
+// Cursor returns the package's place in the Packages list.
+func (p Package) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(readmodel.Micros(p.CreatedAt), p.ID)
+}
 
-func (r Reader) packages(ctx context.Context, w *where, limit int) ([]Package, error) {
+func (r Reader) packages(ctx context.Context, w *readmodel.Where, limit int) ([]Package, error) {
 	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, collective, title, form, start_at, end_at, area, sealed, sealed_at,
-		created_at, updated_at FROM asset_packages%s ORDER BY created_at, id LIMIT %d`, w.String(), limit), w.args...)
+		created_at, updated_at FROM asset_packages%s ORDER BY %s LIMIT %d`, w.String(), byCreation.OrderBy(), limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +137,8 @@ func (r Reader) packages(ctx context.Context, w *where, limit int) ([]Package, e
 			rows.Close()
 			return nil, err
 		}
-		p.ID, p.Collective, p.Form, p.Area, p.Sealed = parseID(id), parseID(collective), registry.Form(form), kernel.Area(area), sealed == 1
-		p.Start, p.End, p.SealedAt, p.CreatedAt, p.UpdatedAt = fromUS(start), fromUS(end), fromUS(sealedAt), fromUS(created), fromUS(updated)
+		p.ID, p.Collective, p.Form, p.Area, p.Sealed = readmodel.ParseID(id), readmodel.ParseID(collective), registry.Form(form), kernel.Area(area), sealed == 1
+		p.Start, p.End, p.SealedAt, p.CreatedAt, p.UpdatedAt = readmodel.Time(start), readmodel.Time(end), readmodel.Time(sealedAt), readmodel.Time(created), readmodel.Time(updated)
 		index[id] = len(out)
 		ids = append(ids, id)
 		out = append(out, p)
@@ -166,7 +147,7 @@ func (r Reader) packages(ctx context.Context, w *where, limit int) ([]Package, e
 		return out, err
 	}
 	if rows, err = r.queryIn(ctx, `SELECT package_id, asset_id, household, area, added_at FROM asset_package_plots
-		WHERE %s ORDER BY package_id, added_at, asset_id`, "package_id", ids); err != nil {
+		%s ORDER BY package_id, added_at, asset_id`, "package_id", ids); err != nil {
 		return nil, err
 	}
 	for rows.Next() {
@@ -177,7 +158,7 @@ func (r Reader) packages(ctx context.Context, w *where, limit int) ([]Package, e
 			return nil, err
 		}
 		p := &out[index[id]]
-		p.Plots = append(p.Plots, PackagedPlot{AssetID: parseID(asset), Household: parseID(household), Area: kernel.Area(area), AddedAt: fromUS(added)})
+		p.Plots = append(p.Plots, PackagedPlot{AssetID: readmodel.ParseID(asset), Household: readmodel.ParseID(household), Area: kernel.Area(area), AddedAt: readmodel.Time(added)})
 	}
 	return out, closeRows(rows)
 }

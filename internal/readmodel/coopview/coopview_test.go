@@ -91,10 +91,10 @@ func runStory(t *testing.T) *story {
 }
 
 // all reads every page of a list, three rows at a time, so paging is exercised.
-func all[T interface{ Key() coopview.Key }](t *testing.T, read func(coopview.Page) (coopview.Result[T], error)) []T {
+func all[T interface{ Cursor() readmodel.Cursor }](t *testing.T, read func(readmodel.Page) (readmodel.Result[T], error)) []T {
 	t.Helper()
 	var out []T
-	page := coopview.Page{First: 3}
+	page := readmodel.Page{First: 3}
 	for {
 		res, err := read(page)
 		if err != nil {
@@ -107,14 +107,13 @@ func all[T interface{ Key() coopview.Key }](t *testing.T, read func(coopview.Pag
 			}
 			return out
 		}
-		k := res.Rows[len(res.Rows)-1].Key()
-		page.After = &k
+		page.After = res.Rows[len(res.Rows)-1].Cursor()
 	}
 }
 
 type payout struct{ coop.Payout }
 
-func (p payout) Key() coopview.Key { return coopview.PayoutKey(p.Payout) }
+func (p payout) Cursor() readmodel.Cursor { return coopview.PayoutCursor(p.Payout) }
 
 // checkMatchesAggregate compares every table with the aggregate's own state.
 func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
@@ -137,7 +136,7 @@ func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
 		t.Errorf("cooperative %+v, aggregate totals %v, %d members", c, totals, members)
 	}
 
-	holders := all(t, func(p coopview.Page) (coopview.Result[coopview.Holder], error) {
+	holders := all(t, func(p readmodel.Page) (readmodel.Result[coopview.Holder], error) {
 		return coopview.Holders(ctx, db, st.ID, coopview.HolderFilter{}, p)
 	})
 	if len(holders) != len(st.Holders) {
@@ -152,7 +151,7 @@ func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
 		}
 	}
 
-	pledges := all(t, func(p coopview.Page) (coopview.Result[coopview.Pledge], error) {
+	pledges := all(t, func(p readmodel.Page) (readmodel.Result[coopview.Pledge], error) {
 		return coopview.Pledges(ctx, db, st.ID, coopview.PledgeFilter{Status: coopview.PledgeActive}, p)
 	})
 	if len(pledges) != len(st.Pledges) {
@@ -167,7 +166,7 @@ func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
 		}
 	}
 
-	dividends := all(t, func(p coopview.Page) (coopview.Result[coopview.Dividend], error) {
+	dividends := all(t, func(p readmodel.Page) (readmodel.Result[coopview.Dividend], error) {
 		return coopview.Dividends(ctx, db, st.ID, p)
 	})
 	if len(dividends) != len(st.Dividends) {
@@ -179,9 +178,9 @@ func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
 			!d.DeclaredAt.Equal(want.DeclaredAt) || d.PayoutCount != len(want.Payouts) {
 			t.Errorf("dividend %+v, aggregate %+v", d, want)
 		}
-		got := all(t, func(p coopview.Page) (coopview.Result[payout], error) {
+		got := all(t, func(p readmodel.Page) (readmodel.Result[payout], error) {
 			res, err := coopview.Payouts(ctx, db, st.ID, d.ID, coopview.PayoutFilter{}, p)
-			out := coopview.Result[payout]{HasNext: res.HasNext, Total: res.Total}
+			out := readmodel.Result[payout]{HasNext: res.HasNext, Total: res.Total}
 			for _, r := range res.Rows {
 				out.Rows = append(out.Rows, payout{r})
 			}
@@ -204,7 +203,7 @@ func checkMatchesAggregate(t *testing.T, db *readmodel.DB, st coop.State) {
 			delete(folded[id], class)
 		}
 	}
-	for _, m := range all(t, func(p coopview.Page) (coopview.Result[coopview.Movement], error) {
+	for _, m := range all(t, func(p readmodel.Page) (readmodel.Result[coopview.Movement], error) {
 		return coopview.Movements(ctx, db, st.ID, coopview.MovementFilter{}, p)
 	}) {
 		if m.Kind != coopview.MovementAllocation {
@@ -261,7 +260,7 @@ func TestFiltersNarrowToAPledgeesHolders(t *testing.T) {
 	}
 	st := s.state()
 	for _, pl := range st.Pledges {
-		page := coopview.Page{First: 100}
+		page := readmodel.Page{First: 100}
 		holders, err := coopview.Holders(ctx, db, st.ID, coopview.HolderFilter{PledgedTo: pl.Pledgee}, page)
 		if err != nil || len(holders.Rows) != 1 || holders.Rows[0].ID != pl.Holder {
 			t.Fatalf("the pledgee sees %+v (err %v), want only %s", holders.Rows, err, pl.Holder)
@@ -276,7 +275,7 @@ func TestFiltersNarrowToAPledgeesHolders(t *testing.T) {
 			}
 		}
 	}
-	stranger, err := coopview.Holders(ctx, db, st.ID, coopview.HolderFilter{PledgedTo: uuid.New()}, coopview.Page{First: 10})
+	stranger, err := coopview.Holders(ctx, db, st.ID, coopview.HolderFilter{PledgedTo: uuid.New()}, readmodel.Page{First: 10})
 	if err != nil || stranger.Total != 0 {
 		t.Fatalf("a bank without pledges sees %d lines (err %v)", stranger.Total, err)
 	}
@@ -317,14 +316,14 @@ func BenchmarkRegisterReads(b *testing.B) {
 	if err := p.Apply(ctx, recs...); err != nil {
 		b.Fatal(err)
 	}
-	mid, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, coopview.Page{First: 1000})
+	mid, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, readmodel.Page{First: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}
-	after := mid.Rows[len(mid.Rows)-1].Key()
+	last := mid.Rows[len(mid.Rows)-1]
 	b.Run("holders", func(b *testing.B) {
 		for b.Loop() {
-			res, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, coopview.Page{First: 100, After: &after})
+			res, err := coopview.Holders(ctx, db, id, coopview.HolderFilter{}, readmodel.Page{First: 100, After: last.Cursor()})
 			if err != nil || len(res.Rows) != 100 {
 				b.Fatal(len(res.Rows), err)
 			}
@@ -332,7 +331,7 @@ func BenchmarkRegisterReads(b *testing.B) {
 	})
 	b.Run("payouts", func(b *testing.B) {
 		for b.Loop() {
-			res, err := coopview.Payouts(ctx, db, id, dividend, coopview.PayoutFilter{}, coopview.Page{First: 100, After: &coopview.Key{ID: after.ID}})
+			res, err := coopview.Payouts(ctx, db, id, dividend, coopview.PayoutFilter{}, readmodel.Page{First: 100, After: readmodel.CursorOf(last.ID)})
 			if err != nil || len(res.Rows) == 0 {
 				b.Fatal(err)
 			}

@@ -1,7 +1,7 @@
 // Package coopview keeps the read models of share cooperatives (internal/coop)
 // and answers the queries the GraphQL area api/coops makes of them.
 //
-// One projection, Register (named "coop_register"), keeps six tables, all
+// One projection (registerProjection, named "coop_register") keeps six tables, all
 // prefixed coop_: the cooperatives with their totals by share class and their
 // member count; the share register, one line per member, outside heir and the
 // collective's own shares, with holdings and quantified shares by class and
@@ -16,7 +16,8 @@
 //     order, inside its transaction;
 //   - read with the functions of this package (Get, List, Holders, Pledges,
 //     Dividends, DividendByID, Payouts, Movements), which page by keyset:
-//     pass the Key of the last row seen as Page.After;
+//     pass the Cursor of the last row seen (PayoutCursor for a payout) as
+//     readmodel.Page.After;
 //   - authorise before reading: the functions return whatever matches their
 //     filter. The PledgedTo filters restrict a bank to the holders it holds a
 //     live pledge on.

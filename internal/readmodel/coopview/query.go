@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
 // Classes lists the share classes in display order.
@@ -40,32 +40,6 @@ const (
 	MovementReversion   MovementKind = "REVERSION"   // an unclaimed estate to the collective
 )
 
-// Querier is what the read functions need: *readmodel.DB or a transaction.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-// Key is a row's place in its list: the position of the event that created
-// the row, then the row's id (for payouts, only the holder id).
-type Key struct {
-	Position uint64
-	ID       string
-}
-
-// Page asks for at most First rows after After (nil: from the start).
-type Page struct {
-	First int
-	After *Key
-}
-
-// Result is one page of rows, whether more follow, and how many rows match in all.
-type Result[T any] struct {
-	Rows    []T
-	HasNext bool
-	Total   int
-}
-
 // Cooperative is a cooperative with its public totals.
 type Cooperative struct {
 	ID         uuid.UUID
@@ -78,8 +52,8 @@ type Cooperative struct {
 	Position   uint64
 }
 
-// Key returns the cooperative's place in List.
-func (c Cooperative) Key() Key { return Key{c.Position, c.ID.String()} }
+// Cursor returns the cooperative's place in List.
+func (c Cooperative) Cursor() readmodel.Cursor { return readmodel.CursorOf(c.Position, c.ID) }
 
 // Holder is one line of a share register.
 type Holder struct {
@@ -90,8 +64,8 @@ type Holder struct {
 	Position   uint64 // where the line was opened
 }
 
-// Key returns the line's place in Holders.
-func (h Holder) Key() Key { return Key{h.Position, h.ID.String()} }
+// Cursor returns the line's place in Holders.
+func (h Holder) Cursor() readmodel.Cursor { return readmodel.CursorOf(h.Position, h.ID) }
 
 // Pledge is a pledge on a holder's shares, live or ended.
 type Pledge struct {
@@ -103,8 +77,8 @@ type Pledge struct {
 	Position  uint64
 }
 
-// Key returns the pledge's place in Pledges.
-func (p Pledge) Key() Key { return Key{p.Position, p.ID.String()} }
+// Cursor returns the pledge's place in Pledges.
+func (p Pledge) Cursor() readmodel.Cursor { return readmodel.CursorOf(p.Position, p.ID) }
 
 // Dividend is a declared dividend; its payouts are read with Payouts.
 type Dividend struct {
@@ -118,11 +92,11 @@ type Dividend struct {
 	Position    uint64
 }
 
-// Key returns the dividend's place in Dividends.
-func (d Dividend) Key() Key { return Key{d.Position, d.ID.String()} }
+// Cursor returns the dividend's place in Dividends.
+func (d Dividend) Cursor() readmodel.Cursor { return readmodel.CursorOf(d.Position, d.ID) }
 
-// PayoutKey returns a payout's place in Payouts.
-func PayoutKey(p coop.Payout) Key { return Key{ID: p.Holder.String()} }
+// PayoutCursor returns a payout's place in Payouts.
+func PayoutCursor(p coop.Payout) readmodel.Cursor { return readmodel.CursorOf(p.Holder) }
 
 // Movement is one change of a holding, from the share register's history.
 type Movement struct {
@@ -138,14 +112,14 @@ type Movement struct {
 	At       time.Time
 }
 
-// Key returns the movement's place in Movements.
-func (m Movement) Key() Key { return Key{m.Position, strconv.Itoa(m.Seq)} }
+// Cursor returns the movement's place in Movements.
+func (m Movement) Cursor() readmodel.Cursor { return readmodel.CursorOf(m.Position, m.Seq) }
 
 const cooperativeColumns = `c.coop_id, c.collective, c.name, c.holding_cap_bp, c.redemption_cap_bp, c.pledge_term_years,
 	c.pledged_loan_term_years, c.claim_period_months, c.dynamic_register, c.founded_at, c.shares_population,
 	c.shares_labour_age, c.shares_land, c.member_count, c.position`
 
-func scanCooperative(r scanner) (Cooperative, error) {
+func scanCooperative(r readmodel.Scanner) (Cooperative, error) {
 	var c Cooperative
 	var id, collective string
 	var dynamic int
@@ -165,7 +139,7 @@ func scanCooperative(r scanner) (Cooperative, error) {
 }
 
 // Get returns the cooperative id; ok is false when there is none.
-func Get(ctx context.Context, q Querier, id uuid.UUID) (c Cooperative, ok bool, err error) {
+func Get(ctx context.Context, q readmodel.Querier, id uuid.UUID) (c Cooperative, ok bool, err error) {
 	c, err = scanCooperative(q.QueryRowContext(ctx, `SELECT `+cooperativeColumns+` FROM coop_cooperatives c WHERE c.coop_id = $1`, id.String()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Cooperative{}, false, nil
@@ -182,19 +156,19 @@ type Filter struct {
 }
 
 // List returns cooperatives in founding order.
-func List(ctx context.Context, q Querier, f Filter, page Page) (Result[Cooperative], error) {
-	l := listing{what: "cooperatives", columns: cooperativeColumns, from: "coop_cooperatives c", order: []string{"c.position", "c.coop_id"}}
+func List(ctx context.Context, q readmodel.Querier, f Filter, page readmodel.Page) (readmodel.Result[Cooperative], error) {
+	l := readmodel.List{Columns: cooperativeColumns, From: "coop_cooperatives c", Order: byPosition("c.coop_id")}
 	if f.Collective != uuid.Nil {
-		l.where("c.collective = " + l.arg(f.Collective.String()))
+		l.Where.Add("c.collective = ?", f.Collective.String())
 	}
-	return fetch(ctx, q, l, page, scanCooperative)
+	return fetch(ctx, q, "cooperatives", l, page, scanCooperative)
 }
 
 const holderColumns = `h.coop_id, h.holder_id, h.kind, h.household, h.admitted_at, h.deceased, h.died_on, h.claim_deadline,
 	h.shares_population, h.shares_labour_age, h.shares_land, h.quantified_population, h.quantified_labour_age,
 	h.quantified_land, h.pledged, h.position`
 
-func scanHolder(r scanner) (Holder, error) {
+func scanHolder(r readmodel.Scanner) (Holder, error) {
 	var h Holder
 	var coopID, id, kind string
 	var household sql.NullString
@@ -210,7 +184,7 @@ func scanHolder(r scanner) (Holder, error) {
 	if household.Valid {
 		h.Household = uuid.MustParse(household.String)
 	}
-	h.AdmittedAt, h.DiedOn, h.ClaimDeadline = fromMicros(admitted), fromMicros(died), fromMicros(deadline)
+	h.AdmittedAt, h.DiedOn, h.ClaimDeadline = readmodel.NullTime(admitted), readmodel.NullTime(died), readmodel.NullTime(deadline)
 	h.Deceased = deceased != 0
 	h.Shares, h.Quantified = classShares(pop, labour, land), classShares(qPop, qLabour, qLand)
 	return h, nil
@@ -223,20 +197,20 @@ type HolderFilter struct {
 }
 
 // Holders returns a cooperative's register lines in the order they were opened.
-func Holders(ctx context.Context, q Querier, coopID uuid.UUID, f HolderFilter, page Page) (Result[Holder], error) {
-	l := listing{what: "holders", columns: holderColumns, from: "coop_holders h", order: []string{"h.position", "h.holder_id"}}
-	l.where("h.coop_id = " + l.arg(coopID.String()))
+func Holders(ctx context.Context, q readmodel.Querier, coopID uuid.UUID, f HolderFilter, page readmodel.Page) (readmodel.Result[Holder], error) {
+	l := readmodel.List{Columns: holderColumns, From: "coop_holders h", Order: byPosition("h.holder_id")}
+	l.Where.Add("h.coop_id = ?", coopID.String())
 	if f.Holder != uuid.Nil {
-		l.where("h.holder_id = " + l.arg(f.Holder.String()))
+		l.Where.Add("h.holder_id = ?", f.Holder.String())
 	}
-	l.pledgedTo(f.PledgedTo, "h.coop_id", "h.holder_id")
-	return fetch(ctx, q, l, page, scanHolder)
+	pledgedTo(&l.Where, f.PledgedTo, "h.coop_id", "h.holder_id")
+	return fetch(ctx, q, "holders", l, page, scanHolder)
 }
 
 const pledgeColumns = `p.coop_id, p.pledge_id, p.holder_id, p.pledgee, p.shares, p.registration_number, p.loan_maturity,
 	p.registered_until, p.status, p.pledged_at, p.ended_at, p.position`
 
-func scanPledge(r scanner) (Pledge, error) {
+func scanPledge(r readmodel.Scanner) (Pledge, error) {
 	var p Pledge
 	var coopID, id, holder, pledgee, status string
 	var maturity, until, pledgedAt int64
@@ -248,7 +222,7 @@ func scanPledge(r scanner) (Pledge, error) {
 	}
 	p.CoopID, p.ID, p.Holder, p.Pledgee = uuid.MustParse(coopID), uuid.MustParse(id), uuid.MustParse(holder), uuid.MustParse(pledgee)
 	p.LoanMaturity, p.RegisteredUntil = time.UnixMicro(maturity).UTC(), time.UnixMicro(until).UTC()
-	p.Status, p.PledgedAt, p.EndedAt = PledgeStatus(status), time.UnixMicro(pledgedAt).UTC(), fromMicros(ended)
+	p.Status, p.PledgedAt, p.EndedAt = PledgeStatus(status), time.UnixMicro(pledgedAt).UTC(), readmodel.NullTime(ended)
 	return p, nil
 }
 
@@ -260,24 +234,24 @@ type PledgeFilter struct {
 }
 
 // Pledges returns a cooperative's pledges in the order they were made.
-func Pledges(ctx context.Context, q Querier, coopID uuid.UUID, f PledgeFilter, page Page) (Result[Pledge], error) {
-	l := listing{what: "pledges", columns: pledgeColumns, from: "coop_pledges p", order: []string{"p.position", "p.pledge_id"}}
-	l.where("p.coop_id = " + l.arg(coopID.String()))
+func Pledges(ctx context.Context, q readmodel.Querier, coopID uuid.UUID, f PledgeFilter, page readmodel.Page) (readmodel.Result[Pledge], error) {
+	l := readmodel.List{Columns: pledgeColumns, From: "coop_pledges p", Order: byPosition("p.pledge_id")}
+	l.Where.Add("p.coop_id = ?", coopID.String())
 	if f.Pledgee != uuid.Nil {
-		l.where("p.pledgee = " + l.arg(f.Pledgee.String()))
+		l.Where.Add("p.pledgee = ?", f.Pledgee.String())
 	}
 	if f.Holder != uuid.Nil {
-		l.where("p.holder_id = " + l.arg(f.Holder.String()))
+		l.Where.Add("p.holder_id = ?", f.Holder.String())
 	}
 	if f.Status != "" {
-		l.where("p.status = " + l.arg(string(f.Status)))
+		l.Where.Add("p.status = ?", string(f.Status))
 	}
-	return fetch(ctx, q, l, page, scanPledge)
+	return fetch(ctx, q, "pledges", l, page, scanPledge)
 }
 
 const dividendColumns = `d.coop_id, d.dividend_id, d.amount, d.total_shares, d.payout_count, d.declared_at, d.paid_at, d.position`
 
-func scanDividend(r scanner) (Dividend, error) {
+func scanDividend(r readmodel.Scanner) (Dividend, error) {
 	var d Dividend
 	var coopID, id string
 	var declared int64
@@ -286,19 +260,19 @@ func scanDividend(r scanner) (Dividend, error) {
 		return d, err
 	}
 	d.CoopID, d.ID = uuid.MustParse(coopID), uuid.MustParse(id)
-	d.DeclaredAt, d.PaidAt = time.UnixMicro(declared).UTC(), fromMicros(paid)
+	d.DeclaredAt, d.PaidAt = time.UnixMicro(declared).UTC(), readmodel.NullTime(paid)
 	return d, nil
 }
 
 // Dividends returns a cooperative's dividends in the order they were declared.
-func Dividends(ctx context.Context, q Querier, coopID uuid.UUID, page Page) (Result[Dividend], error) {
-	l := listing{what: "dividends", columns: dividendColumns, from: "coop_dividends d", order: []string{"d.position", "d.dividend_id"}}
-	l.where("d.coop_id = " + l.arg(coopID.String()))
-	return fetch(ctx, q, l, page, scanDividend)
+func Dividends(ctx context.Context, q readmodel.Querier, coopID uuid.UUID, page readmodel.Page) (readmodel.Result[Dividend], error) {
+	l := readmodel.List{Columns: dividendColumns, From: "coop_dividends d", Order: byPosition("d.dividend_id")}
+	l.Where.Add("d.coop_id = ?", coopID.String())
+	return fetch(ctx, q, "dividends", l, page, scanDividend)
 }
 
 // DividendByID returns one dividend; ok is false when there is none.
-func DividendByID(ctx context.Context, q Querier, coopID, id uuid.UUID) (d Dividend, ok bool, err error) {
+func DividendByID(ctx context.Context, q readmodel.Querier, coopID, id uuid.UUID) (d Dividend, ok bool, err error) {
 	d, err = scanDividend(q.QueryRowContext(ctx, `SELECT `+dividendColumns+` FROM coop_dividends d
 		WHERE d.coop_id = $1 AND d.dividend_id = $2`, coopID.String(), id.String()))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -316,7 +290,7 @@ type PayoutFilter struct {
 	PledgedTo uuid.UUID // only payouts to holders with a live pledge to this pledgee, when set
 }
 
-func scanPayout(r scanner) (coop.Payout, error) {
+func scanPayout(r readmodel.Scanner) (coop.Payout, error) {
 	var p coop.Payout
 	var holder string
 	if err := r.Scan(&holder, &p.Shares, &p.Amount); err != nil {
@@ -327,16 +301,16 @@ func scanPayout(r scanner) (coop.Payout, error) {
 }
 
 // Payouts returns a dividend's payouts in holder id order.
-func Payouts(ctx context.Context, q Querier, coopID, dividendID uuid.UUID, f PayoutFilter, page Page) (Result[coop.Payout], error) {
-	l := listing{what: "payouts", columns: "y.holder_id, y.shares, y.amount", from: "coop_payouts y", order: []string{"y.holder_id"},
-		key: func(k Key) ([]any, error) { return []any{k.ID}, nil }}
-	l.where("y.coop_id = " + l.arg(coopID.String()))
-	l.where("y.dividend_id = " + l.arg(dividendID.String()))
+func Payouts(ctx context.Context, q readmodel.Querier, coopID, dividendID uuid.UUID, f PayoutFilter, page readmodel.Page) (readmodel.Result[coop.Payout], error) {
+	l := readmodel.List{Columns: "y.holder_id, y.shares, y.amount", From: "coop_payouts y",
+		Order: readmodel.Keyset{Columns: []readmodel.Column{readmodel.ID("y.holder_id")}}}
+	l.Where.Add("y.coop_id = ?", coopID.String())
+	l.Where.Add("y.dividend_id = ?", dividendID.String())
 	if f.Holder != uuid.Nil {
-		l.where("y.holder_id = " + l.arg(f.Holder.String()))
+		l.Where.Add("y.holder_id = ?", f.Holder.String())
 	}
-	l.pledgedTo(f.PledgedTo, "y.coop_id", "y.holder_id")
-	return fetch(ctx, q, l, page, scanPayout)
+	pledgedTo(&l.Where, f.PledgedTo, "y.coop_id", "y.holder_id")
+	return fetch(ctx, q, "payouts", l, page, scanPayout)
 }
 
 // MovementFilter narrows Movements.
@@ -345,7 +319,7 @@ type MovementFilter struct {
 	PledgedTo uuid.UUID // only movements from or to holders with a live pledge to this pledgee, when set
 }
 
-func scanMovement(r scanner) (Movement, error) {
+func scanMovement(r readmodel.Scanner) (Movement, error) {
 	var m Movement
 	var coopID, kind, to, class string
 	var from sql.NullString
@@ -366,104 +340,44 @@ func scanMovement(r scanner) (Movement, error) {
 }
 
 // Movements returns a cooperative's share movements in the order they happened.
-func Movements(ctx context.Context, q Querier, coopID uuid.UUID, f MovementFilter, page Page) (Result[Movement], error) {
-	l := listing{what: "movements", columns: "m.coop_id, m.position, m.seq, m.kind, m.from_holder, m.to_holder, m.class, m.shares, m.price, m.at",
-		from: "coop_movements m", order: []string{"m.position", "m.seq"},
-		key: func(k Key) ([]any, error) {
-			seq, err := strconv.Atoi(k.ID)
-			return []any{k.Position, seq}, err
-		}}
-	l.where("m.coop_id = " + l.arg(coopID.String()))
+func Movements(ctx context.Context, q readmodel.Querier, coopID uuid.UUID, f MovementFilter, page readmodel.Page) (readmodel.Result[Movement], error) {
+	l := readmodel.List{Columns: "m.coop_id, m.position, m.seq, m.kind, m.from_holder, m.to_holder, m.class, m.shares, m.price, m.at",
+		From: "coop_movements m", Order: readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("m.position"), readmodel.Int("m.seq")}}}
+	l.Where.Add("m.coop_id = ?", coopID.String())
 	if f.Holder != uuid.Nil {
-		h := l.arg(f.Holder.String())
-		l.where("(m.from_holder = " + h + " OR m.to_holder = " + h + ")")
+		h := f.Holder.String()
+		l.Where.Add("(m.from_holder = ? OR m.to_holder = ?)", h, h)
 	}
-	l.pledgedTo(f.PledgedTo, "m.coop_id", "m.from_holder", "m.to_holder")
-	return fetch(ctx, q, l, page, scanMovement)
+	pledgedTo(&l.Where, f.PledgedTo, "m.coop_id", "m.from_holder", "m.to_holder")
+	return fetch(ctx, q, "movements", l, page, scanMovement)
 }
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
-
-// listing is one keyset-paged SELECT: conditions and their arguments are
-// added in order, then fetch adds the page's key condition and limit.
-type listing struct {
-	what    string
-	columns string
-	from    string
-	order   []string                 // the key columns, ascending
-	key     func(Key) ([]any, error) // the key's values for order; default position then id
-	conds   []string
-	args    []any
+// byPosition orders a list by the position of the event that created each
+// row, then by the row's id column.
+func byPosition(id string) readmodel.Keyset {
+	alias := strings.SplitN(id, ".", 2)[0]
+	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(alias + ".position"), readmodel.ID(id)}}
 }
-
-// arg adds a query argument and returns its placeholder.
-func (l *listing) arg(v any) string {
-	l.args = append(l.args, v)
-	return "$" + strconv.Itoa(len(l.args))
-}
-
-func (l *listing) where(cond string) { l.conds = append(l.conds, cond) }
 
 // pledgedTo keeps rows about a holder (any of holderCols) with a live pledge
 // to pledgee; nothing changes when pledgee is zero.
-func (l *listing) pledgedTo(pledgee uuid.UUID, coopCol string, holderCols ...string) {
+func pledgedTo(w *readmodel.Where, pledgee uuid.UUID, coopCol string, holderCols ...string) {
 	if pledgee == uuid.Nil {
 		return
 	}
-	l.where(fmt.Sprintf(`EXISTS (SELECT 1 FROM coop_pledges vp WHERE vp.coop_id = %s AND vp.holder_id IN (%s)
-		AND vp.pledgee = %s AND vp.status = %s)`,
-		coopCol, strings.Join(holderCols, ", "), l.arg(pledgee.String()), l.arg(string(PledgeActive))))
+	w.Add(fmt.Sprintf(`EXISTS (SELECT 1 FROM coop_pledges vp WHERE vp.coop_id = %s AND vp.holder_id IN (%s)
+		AND vp.pledgee = ? AND vp.status = ?)`, coopCol, strings.Join(holderCols, ", ")),
+		pledgee.String(), string(PledgeActive))
 }
 
-func (l *listing) whereClause() string {
-	if len(l.conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(l.conds, " AND ")
-}
-
-func fetch[T any](ctx context.Context, q Querier, l listing, page Page, scan func(scanner) (T, error)) (Result[T], error) {
-	var res Result[T]
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+l.from+l.whereClause(), l.args...).Scan(&res.Total); err != nil {
-		return res, fmt.Errorf("coopview: count %s: %w", l.what, err)
-	}
-	if page.After != nil {
-		key := l.key
-		if key == nil {
-			key = func(k Key) ([]any, error) { return []any{k.Position, k.ID}, nil }
-		}
-		vals, err := key(*page.After)
-		if err != nil {
-			return res, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
-		}
-		marks := make([]string, len(vals))
-		for i, v := range vals {
-			marks[i] = l.arg(v)
-		}
-		l.where("(" + strings.Join(l.order, ", ") + ") > (" + strings.Join(marks, ", ") + ")")
-	}
-	query := `SELECT ` + l.columns + ` FROM ` + l.from + l.whereClause() +
-		` ORDER BY ` + strings.Join(l.order, ", ") + ` LIMIT ` + strconv.Itoa(page.First+1)
-	rows, err := q.QueryContext(ctx, query, l.args...)
+// fetch reads a page of l, wrapping database errors with what the list holds.
+func fetch[T any](ctx context.Context, q readmodel.Querier, what string, l readmodel.List, page readmodel.Page,
+	scan func(readmodel.Scanner) (T, error)) (readmodel.Result[T], error) {
+	res, err := readmodel.Fetch(ctx, q, l, page, scan)
 	if err != nil {
-		return res, fmt.Errorf("coopview: list %s: %w", l.what, err)
+		return res, fmt.Errorf("coopview: list %s: %w", what, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return res, fmt.Errorf("coopview: read %s: %w", l.what, err)
-		}
-		res.Rows = append(res.Rows, v)
-	}
-	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("coopview: list %s: %w", l.what, err)
-	}
-	if len(res.Rows) > page.First {
-		res.Rows, res.HasNext = res.Rows[:page.First], true
-	}
-	return res, nil
+	return res, err
 }
 
 // classShares builds ClassShares from the three class columns, leaving out
@@ -476,11 +390,4 @@ func classShares(pop, labour, land int64) coop.ClassShares {
 		}
 	}
 	return cs
-}
-
-func fromMicros(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return time.UnixMicro(v.Int64).UTC()
 }

@@ -2,7 +2,6 @@ package creditview
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,21 +11,21 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Funds projects the operation fund (credit_fund) with its claims
+// fundProjection projects the operation fund (credit_fund) with its claims
 // (credit_fund_claim), rent advances (credit_fund_advance) and holdings
 // (credit_fund_holding).
-type Funds struct{}
+type fundProjection struct{}
 
 // Name implements readmodel.Projection.
-func (Funds) Name() string { return "credit_funds" }
+func (fundProjection) Name() string { return "credit_funds" }
 
 // Tables implements readmodel.Projection.
-func (Funds) Tables() []string {
+func (fundProjection) Tables() []string {
 	return []string{"credit_fund", "credit_fund_claim", "credit_fund_advance", "credit_fund_holding"}
 }
 
 // Schema implements readmodel.Projection.
-func (Funds) Schema(readmodel.Dialect) []string {
+func (fundProjection) Schema(readmodel.Dialect) []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS credit_fund (
 			id TEXT PRIMARY KEY,
@@ -90,12 +89,12 @@ func (Funds) Schema(readmodel.Dialect) []string {
 }
 
 // Apply implements readmodel.Projection.
-func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+func (fundProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
 	switch e := env.Event.(type) {
 	case fund.FundEstablished:
 		_, err := tx.ExecContext(ctx, `INSERT INTO credit_fund (id, operator, name, share_bp, initial_capital, capital, topped_up, established_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $6)`, e.FundID.String(), e.Operator.String(), e.Name,
-			e.Settings.CompensationShareBP, int64(e.Settings.InitialCapital), micros(e.At))
+			e.Settings.CompensationShareBP, int64(e.Settings.InitialCapital), readmodel.Micros(e.At))
 		return err
 	case fund.FundCapitalToppedUp:
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, `topped_up = topped_up + $4`, int64(e.Amount))
@@ -105,24 +104,24 @@ func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 			VALUES ($1, $2, $14, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', 0, $13, 0, 0)`,
 			e.ClaimID.String(), e.FundID.String(), e.Bank.String(), e.LoanID.String(), e.AssetID.String(), string(e.AssetType),
 			int64(e.PrincipalOutstanding), int64(e.PrincipalRecovered), int64(e.NetLoss), e.ShareBP, int64(e.Payable),
-			string(fund.ClaimFiled), micros(e.At), int64(env.Version))
+			string(fund.ClaimFiled), readmodel.Micros(e.At), int64(env.Version))
 		return err
 	case fund.FundClaimApproved:
 		return exec(ctx, tx, `UPDATE credit_fund_claim SET status = $2, decided_at = $3 WHERE claim_id = $1`,
-			e.ClaimID, string(fund.ClaimApproved), micros(e.At))
+			e.ClaimID, string(fund.ClaimApproved), readmodel.Micros(e.At))
 	case fund.FundClaimRejected:
 		return exec(ctx, tx, `UPDATE credit_fund_claim SET status = $2, reason = $3, decided_at = $4 WHERE claim_id = $1`,
-			e.ClaimID, string(fund.ClaimRejected), e.Reason, micros(e.At))
+			e.ClaimID, string(fund.ClaimRejected), e.Reason, readmodel.Micros(e.At))
 	case fund.FundClaimPaid:
 		if err := exec(ctx, tx, `UPDATE credit_fund_claim SET status = $2, paid = $3, paid_at = $4 WHERE claim_id = $1`,
-			e.ClaimID, string(fund.ClaimPaid), int64(e.Amount), micros(e.At)); err != nil {
+			e.ClaimID, string(fund.ClaimPaid), int64(e.Amount), readmodel.Micros(e.At)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
 	case fund.RentAdvanced:
 		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_advance (advance_id, fund_id, seq, farmer, contract_id, amount, outstanding, advanced_at)
 			VALUES ($1, $2, $7, $3, $4, $5, $5, $6)`, e.AdvanceID.String(), e.FundID.String(), e.Farmer.String(), e.ContractID.String(),
-			int64(e.Amount), micros(e.At), int64(env.Version)); err != nil {
+			int64(e.Amount), readmodel.Micros(e.At), int64(env.Version)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
@@ -134,13 +133,13 @@ func (Funds) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 	case fund.CollateralBought:
 		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_holding (purchase_id, fund_id, seq, asset_id, loan_id, stage, price, bought_at, sold, proceeds, sold_at)
 			VALUES ($1, $2, $8, $3, $4, $5, $6, $7, 0, 0, 0)`, e.PurchaseID.String(), e.FundID.String(), e.AssetID.String(), e.LoanID.String(),
-			string(e.Stage), int64(e.Price), micros(e.At), int64(env.Version)); err != nil {
+			string(e.Stage), int64(e.Price), readmodel.Micros(e.At), int64(env.Version)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
 	case fund.HoldingSold:
 		if err := exec(ctx, tx, `UPDATE credit_fund_holding SET sold = 1, proceeds = $2, sold_at = $3 WHERE purchase_id = $1`,
-			e.PurchaseID, int64(e.Proceeds), micros(e.At)); err != nil {
+			e.PurchaseID, int64(e.Proceeds), readmodel.Micros(e.At)); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
@@ -154,7 +153,7 @@ func setFund(ctx context.Context, tx readmodel.Tx, id uuid.UUID, capital kernel.
 		set = ", " + set
 	}
 	return exec(ctx, tx, `UPDATE credit_fund SET capital = $2, updated_at = $3`+set+` WHERE id = $1`, id,
-		append([]any{int64(capital), micros(at)}, args...)...)
+		append([]any{int64(capital), readmodel.Micros(at)}, args...)...)
 }
 
 // Fund is the operation fund's figures.
@@ -170,15 +169,15 @@ type Fund struct {
 }
 
 // FundByID returns the fund, and false when there is none.
-func FundByID(ctx context.Context, q Querier, id uuid.UUID) (Fund, bool, error) {
-	funds, err := collect(ctx, q, func(r *sql.Rows) (Fund, error) {
+func FundByID(ctx context.Context, q readmodel.Querier, id uuid.UUID) (Fund, bool, error) {
+	funds, err := readmodel.Collect(ctx, q, func(r readmodel.Scanner) (Fund, error) {
 		var (
 			f                               Fund
 			fid, operator                   string
 			initial, capital, topped, estab int64
 		)
 		err := r.Scan(&fid, &operator, &f.Name, &f.CompensationShareBP, &initial, &capital, &topped, &estab)
-		f.ID, f.Operator, f.EstablishedAt = parseID(fid), parseID(operator), fromMicros(estab)
+		f.ID, f.Operator, f.EstablishedAt = readmodel.ParseID(fid), readmodel.ParseID(operator), readmodel.Time(estab)
 		f.InitialCapital, f.Capital, f.ToppedUp = kernel.Money(initial), kernel.Money(capital), kernel.Money(topped)
 		return f, err
 	}, `SELECT id, operator, name, share_bp, initial_capital, capital, topped_up, established_at FROM credit_fund WHERE id = $1`, id.String())
@@ -210,12 +209,12 @@ type Claim struct {
 }
 
 // FundClaims returns the fund's claims in the order filed: only bank's when bank is not uuid.Nil.
-func FundClaims(ctx context.Context, q Querier, fundID, bank uuid.UUID) ([]Claim, error) {
+func FundClaims(ctx context.Context, q readmodel.Querier, fundID, bank uuid.UUID) ([]Claim, error) {
 	where, args := "fund_id = $1", []any{fundID.String()}
 	if bank != uuid.Nil {
 		where, args = where+" AND bank = $2", append(args, bank.String())
 	}
-	return collect(ctx, q, func(r *sql.Rows) (Claim, error) {
+	return readmodel.Collect(ctx, q, func(r readmodel.Scanner) (Claim, error) {
 		var (
 			c                                          Claim
 			id, fid, bank, loan, asset, atype, status  string
@@ -224,10 +223,10 @@ func FundClaims(ctx context.Context, q Querier, fundID, bank uuid.UUID) ([]Claim
 		)
 		err := r.Scan(&id, &fid, &bank, &loan, &asset, &atype, &outstanding, &recovered, &net, &c.ShareBP, &payable,
 			&status, &c.Reason, &paid, &filed, &decided, &paidAt)
-		c.ID, c.FundID, c.Bank, c.LoanID, c.AssetID = parseID(id), parseID(fid), parseID(bank), parseID(loan), parseID(asset)
+		c.ID, c.FundID, c.Bank, c.LoanID, c.AssetID = readmodel.ParseID(id), readmodel.ParseID(fid), readmodel.ParseID(bank), readmodel.ParseID(loan), readmodel.ParseID(asset)
 		c.AssetType, c.Status = kernel.AssetType(atype), fund.ClaimStatus(status)
 		c.PrincipalOutstanding, c.PrincipalRecovered, c.NetLoss = kernel.Money(outstanding), kernel.Money(recovered), kernel.Money(net)
-		c.Payable, c.Paid, c.FiledAt, c.DecidedAt, c.PaidAt = kernel.Money(payable), kernel.Money(paid), fromMicros(filed), fromMicros(decided), fromMicros(paidAt)
+		c.Payable, c.Paid, c.FiledAt, c.DecidedAt, c.PaidAt = kernel.Money(payable), kernel.Money(paid), readmodel.Time(filed), readmodel.Time(decided), readmodel.Time(paidAt)
 		return c, err
 	}, `SELECT claim_id, fund_id, bank, loan_id, asset_id, asset_type, principal_outstanding, principal_recovered, net_loss,
 		share_bp, payable, status, reason, paid, filed_at, decided_at, paid_at FROM credit_fund_claim
@@ -245,16 +244,16 @@ type Advance struct {
 }
 
 // FundAdvances returns the fund's rent advances in the order made.
-func FundAdvances(ctx context.Context, q Querier, fundID uuid.UUID) ([]Advance, error) {
-	return collect(ctx, q, func(r *sql.Rows) (Advance, error) {
+func FundAdvances(ctx context.Context, q readmodel.Querier, fundID uuid.UUID) ([]Advance, error) {
+	return readmodel.Collect(ctx, q, func(r readmodel.Scanner) (Advance, error) {
 		var (
 			a                       Advance
 			id, farmer, contract    string
 			amount, outstanding, at int64
 		)
 		err := r.Scan(&id, &farmer, &contract, &amount, &outstanding, &at)
-		a.ID, a.Farmer, a.ContractID = parseID(id), parseID(farmer), parseID(contract)
-		a.Amount, a.Outstanding, a.AdvancedAt = kernel.Money(amount), kernel.Money(outstanding), fromMicros(at)
+		a.ID, a.Farmer, a.ContractID = readmodel.ParseID(id), readmodel.ParseID(farmer), readmodel.ParseID(contract)
+		a.Amount, a.Outstanding, a.AdvancedAt = kernel.Money(amount), kernel.Money(outstanding), readmodel.Time(at)
 		return a, err
 	}, `SELECT advance_id, farmer, contract_id, amount, outstanding, advanced_at FROM credit_fund_advance
 		WHERE fund_id = $1 ORDER BY seq`, fundID.String())
@@ -274,8 +273,8 @@ type Holding struct {
 }
 
 // FundHoldings returns what the fund bought, in purchase order.
-func FundHoldings(ctx context.Context, q Querier, fundID uuid.UUID) ([]Holding, error) {
-	return collect(ctx, q, func(r *sql.Rows) (Holding, error) {
+func FundHoldings(ctx context.Context, q readmodel.Querier, fundID uuid.UUID) ([]Holding, error) {
+	return readmodel.Collect(ctx, q, func(r readmodel.Scanner) (Holding, error) {
 		var (
 			h                               Holding
 			id, asset, loan, stage          string
@@ -283,8 +282,8 @@ func FundHoldings(ctx context.Context, q Querier, fundID uuid.UUID) ([]Holding, 
 			sold                            int
 		)
 		err := r.Scan(&id, &asset, &loan, &stage, &price, &bought, &sold, &proceeds, &soldAt)
-		h.PurchaseID, h.AssetID, h.LoanID, h.Stage = parseID(id), parseID(asset), parseID(loan), fund.DisposalStage(stage)
-		h.Price, h.BoughtAt, h.Sold, h.Proceeds, h.SoldAt = kernel.Money(price), fromMicros(bought), sold == 1, kernel.Money(proceeds), fromMicros(soldAt)
+		h.PurchaseID, h.AssetID, h.LoanID, h.Stage = readmodel.ParseID(id), readmodel.ParseID(asset), readmodel.ParseID(loan), fund.DisposalStage(stage)
+		h.Price, h.BoughtAt, h.Sold, h.Proceeds, h.SoldAt = kernel.Money(price), readmodel.Time(bought), sold == 1, kernel.Money(proceeds), readmodel.Time(soldAt)
 		return h, err
 	}, `SELECT purchase_id, asset_id, loan_id, stage, price, bought_at, sold, proceeds, sold_at FROM credit_fund_holding
 		WHERE fund_id = $1 ORDER BY seq`, fundID.String())

@@ -2,10 +2,6 @@ package creditview
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,20 +11,20 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Lending projects loan products (credit_product, credit_product_tier) and
+// lendingProjection projects loan products (credit_product, credit_product_tier) and
 // loans (credit_loan, credit_instalment, credit_payment).
-type Lending struct{}
+type lendingProjection struct{}
 
 // Name implements readmodel.Projection.
-func (Lending) Name() string { return "credit_lending" }
+func (lendingProjection) Name() string { return "credit_lending" }
 
 // Tables implements readmodel.Projection.
-func (Lending) Tables() []string {
+func (lendingProjection) Tables() []string {
 	return []string{"credit_product", "credit_product_tier", "credit_loan", "credit_instalment", "credit_payment"}
 }
 
 // Schema implements readmodel.Projection.
-func (Lending) Schema(readmodel.Dialect) []string {
+func (lendingProjection) Schema(readmodel.Dialect) []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS credit_product (
 			id TEXT PRIMARY KEY,
@@ -118,18 +114,18 @@ func (Lending) Schema(readmodel.Dialect) []string {
 }
 
 // Apply implements readmodel.Projection.
-func (Lending) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+func (lendingProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
 	switch e := env.Event.(type) {
 	case lending.LoanProductDefined:
 		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_product (id, bank, name, ltv_bp, default_after_days, withdrawn, defined_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, 0, $6, $6)`, e.ProductID.String(), e.Bank.String(), e.Name,
-			e.Terms.LTVBP, e.Terms.DefaultAfterDaysOverdue, micros(e.At)); err != nil {
+			e.Terms.LTVBP, e.Terms.DefaultAfterDaysOverdue, readmodel.Micros(e.At)); err != nil {
 			return err
 		}
 		return insertTiers(ctx, tx, e.ProductID, e.Terms.Tiers)
 	case lending.LoanProductRevised:
 		if _, err := tx.ExecContext(ctx, `UPDATE credit_product SET ltv_bp = $2, default_after_days = $3, updated_at = $4 WHERE id = $1`,
-			e.ProductID.String(), e.Terms.LTVBP, e.Terms.DefaultAfterDaysOverdue, micros(e.At)); err != nil {
+			e.ProductID.String(), e.Terms.LTVBP, e.Terms.DefaultAfterDaysOverdue, readmodel.Micros(e.At)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM credit_product_tier WHERE product_id = $1`, e.ProductID.String()); err != nil {
@@ -137,7 +133,7 @@ func (Lending) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelop
 		}
 		return insertTiers(ctx, tx, e.ProductID, e.Terms.Tiers)
 	case lending.LoanProductWithdrawn:
-		return exec(ctx, tx, `UPDATE credit_product SET withdrawn = 1, updated_at = $2 WHERE id = $1`, e.ProductID, micros(e.At))
+		return exec(ctx, tx, `UPDATE credit_product SET withdrawn = 1, updated_at = $2 WHERE id = $1`, e.ProductID, readmodel.Micros(e.At))
 	case lending.LoanApplied:
 		_, err := tx.ExecContext(ctx, `INSERT INTO credit_loan (id, borrower, bank, product_id, product_name, credential,
 			requested, term_months, method, annual_rate_bp, asset_id, asset_type, rights_end, borrower_is_transferee,
@@ -147,14 +143,14 @@ func (Lending) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelop
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, 0, 0, 0, '', 0, 0, $15, '', 0, 0, 0, 0, 0, 0, 0, 0, $16, $16)`,
 			e.LoanID.String(), e.Borrower.String(), e.Bank.String(), e.Product.ProductID.String(), e.Product.Name, e.Credential,
 			int64(e.Amount), e.TermMonths, string(e.Method), e.Tier.AnnualRateBP, e.Collateral.AssetID.String(),
-			string(e.Collateral.AssetType), micros(e.Collateral.RightsEndDate), boolInt(e.Collateral.BorrowerIsTransferee),
-			string(lending.StatusApplied), micros(e.At))
+			string(e.Collateral.AssetType), readmodel.Micros(e.Collateral.RightsEndDate), readmodel.Bool(e.Collateral.BorrowerIsTransferee),
+			string(lending.StatusApplied), readmodel.Micros(e.At))
 		return err
 	case lending.CollateralValued:
 		return setLoan(ctx, tx, e.LoanID, e.At, "appraised_value = $3, status = $4", int64(e.Value), string(lending.StatusValued))
 	case lending.LoanApproved:
 		return setLoan(ctx, tx, e.LoanID, e.At, "approved = $3, max_by_ltv = $4, matures_on = $5, annual_rate_bp = $6, status = $7",
-			int64(e.Amount), int64(e.MaxByLTV), micros(e.MaturesOn), e.AnnualRateBP, string(lending.StatusApproved))
+			int64(e.Amount), int64(e.MaxByLTV), readmodel.Micros(e.MaturesOn), e.AnnualRateBP, string(lending.StatusApproved))
 	case lending.LoanRejected:
 		return setLoan(ctx, tx, e.LoanID, e.At, "reason = $3, status = $4", e.Reason, string(lending.StatusRejected))
 	case lending.LoanCollateralRegistered:
@@ -166,12 +162,12 @@ func (Lending) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelop
 	case lending.LoanRepaid:
 		return setLoan(ctx, tx, e.LoanID, e.At, "status = $3", string(lending.StatusRepaid))
 	case lending.LoanOverdue:
-		return setLoan(ctx, tx, e.LoanID, e.At, "overdue_since = $3, status = $4", micros(e.At), string(lending.StatusOverdue))
+		return setLoan(ctx, tx, e.LoanID, e.At, "overdue_since = $3, status = $4", readmodel.Micros(e.At), string(lending.StatusOverdue))
 	case lending.LoanOverdueCured:
 		return setLoan(ctx, tx, e.LoanID, e.At, "overdue_since = 0, status = $3", string(lending.StatusRepaying))
 	case lending.LoanDefaulted:
 		return setLoan(ctx, tx, e.LoanID, e.At, "defaulted_at = $3, defaulted_principal = $4, claim_principal = $4, claim_interest = $5, status = $6",
-			micros(e.At), int64(e.PrincipalOutstanding), int64(e.InterestOutstanding), string(lending.StatusDefaulted))
+			readmodel.Micros(e.At), int64(e.PrincipalOutstanding), int64(e.InterestOutstanding), string(lending.StatusDefaulted))
 	case lending.LoanRecoveryRecorded:
 		var fromBorrowerOrDisposal kernel.Money
 		if e.Source != lending.RecoveryFund {
@@ -179,7 +175,7 @@ func (Lending) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelop
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_payment (loan_id, version, kind, source, amount, principal, interest, principal_outstanding, at)
 			VALUES ($1, $2, 'RECOVERY', $3, $4, $5, $6, $7, $8)`, e.LoanID.String(), int64(env.Version), string(e.Source),
-			int64(e.Amount), int64(e.Principal), int64(e.Interest), int64(e.PrincipalOutstanding), micros(e.At)); err != nil {
+			int64(e.Amount), int64(e.Principal), int64(e.Interest), int64(e.PrincipalOutstanding), readmodel.Micros(e.At)); err != nil {
 			return err
 		}
 		return setLoan(ctx, tx, e.LoanID, e.At, `claim_principal = $3, claim_interest = $4, recovered = recovered + $5,
@@ -200,7 +196,7 @@ func exec(ctx context.Context, tx readmodel.Tx, query string, id uuid.UUID, args
 
 // setLoan updates a loan's columns: set uses $3 onwards; $1 is the id, $2 the time.
 func setLoan(ctx context.Context, tx readmodel.Tx, id uuid.UUID, at time.Time, set string, args ...any) error {
-	return exec(ctx, tx, `UPDATE credit_loan SET `+set+`, updated_at = $2 WHERE id = $1`, id, append([]any{micros(at)}, args...)...)
+	return exec(ctx, tx, `UPDATE credit_loan SET `+set+`, updated_at = $2 WHERE id = $1`, id, append([]any{readmodel.Micros(at)}, args...)...)
 }
 
 func insertTiers(ctx context.Context, tx readmodel.Tx, product uuid.UUID, tiers []lending.Tier) error {
@@ -217,13 +213,13 @@ func disbursed(ctx context.Context, tx readmodel.Tx, e lending.LoanDisbursed) er
 	var matures time.Time
 	for _, i := range e.Schedule {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_instalment (loan_id, no, due_date, days, principal, interest, paid_principal, paid_interest)
-			VALUES ($1, $2, $3, $4, $5, $6, 0, 0)`, e.LoanID.String(), i.No, micros(i.DueDate), i.Days, int64(i.Principal), int64(i.Interest)); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, 0, 0)`, e.LoanID.String(), i.No, readmodel.Micros(i.DueDate), i.Days, int64(i.Principal), int64(i.Interest)); err != nil {
 			return err
 		}
 		matures = i.DueDate
 	}
 	return setLoan(ctx, tx, e.LoanID, e.At, "disbursed_on = $3, principal_outstanding = $4, matures_on = $5, method = $6, status = $7",
-		micros(e.DisbursedOn), int64(e.Amount), micros(matures), string(e.Method), string(lending.StatusRepaying))
+		readmodel.Micros(e.DisbursedOn), int64(e.Amount), readmodel.Micros(matures), string(e.Method), string(lending.StatusRepaying))
 }
 
 func repaid(ctx context.Context, tx readmodel.Tx, version uint64, e lending.LoanRepaymentReceived) error {
@@ -237,7 +233,7 @@ func repaid(ctx context.Context, tx readmodel.Tx, version uint64, e lending.Loan
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO credit_payment (loan_id, version, kind, source, amount, principal, interest, principal_outstanding, at)
 		VALUES ($1, $2, 'REPAYMENT', 'BORROWER', $3, $4, $5, $6, $7)`, e.LoanID.String(), int64(version), int64(e.Amount),
-		int64(principal), int64(interest), int64(e.PrincipalOutstanding), micros(e.At)); err != nil {
+		int64(principal), int64(interest), int64(e.PrincipalOutstanding), readmodel.Micros(e.At)); err != nil {
 		return err
 	}
 	return setLoan(ctx, tx, e.LoanID, e.At, "principal_outstanding = $3", int64(e.PrincipalOutstanding))
@@ -257,7 +253,7 @@ type Product struct {
 
 // Products returns the loan products, oldest first: a bank's only when bank
 // is not uuid.Nil, withdrawn ones only when withdrawn is set.
-func Products(ctx context.Context, q Querier, bank uuid.UUID, withdrawn bool) ([]Product, error) {
+func Products(ctx context.Context, q readmodel.Querier, bank uuid.UUID, withdrawn bool) ([]Product, error) {
 	where, args := "1 = 1", []any{}
 	if bank != uuid.Nil {
 		where, args = "p.bank = $1", append(args, bank.String())
@@ -269,7 +265,7 @@ func Products(ctx context.Context, q Querier, bank uuid.UUID, withdrawn bool) ([
 		p Product
 		t lending.Tier
 	}
-	rows, err := collect(ctx, q, func(r *sql.Rows) (row, error) {
+	rows, err := readmodel.Collect(ctx, q, func(r readmodel.Scanner) (row, error) {
 		var (
 			x               row
 			id, bank        string
@@ -278,7 +274,7 @@ func Products(ctx context.Context, q Querier, bank uuid.UUID, withdrawn bool) ([
 		)
 		err := r.Scan(&id, &bank, &x.p.Name, &x.p.LTVBP, &x.p.DefaultAfterDaysOverdue, &withdrawn, &defined,
 			&x.t.Credential, &credit, &x.t.MaxTermMonths, &x.t.AnnualRateBP)
-		x.p.ID, x.p.Bank, x.p.Withdrawn, x.p.DefinedAt, x.t.CreditLine = parseID(id), parseID(bank), withdrawn == 1, fromMicros(defined), kernel.Money(credit)
+		x.p.ID, x.p.Bank, x.p.Withdrawn, x.p.DefinedAt, x.t.CreditLine = readmodel.ParseID(id), readmodel.ParseID(bank), withdrawn == 1, readmodel.Time(defined), kernel.Money(credit)
 		return x, err
 	}, `SELECT p.id, p.bank, p.name, p.ltv_bp, p.default_after_days, p.withdrawn, p.defined_at,
 		t.credential, t.credit_line, t.max_term_months, t.annual_rate_bp
@@ -337,7 +333,7 @@ const loanColumns = `id, borrower, bank, product_id, product_name, credential, r
 	matures_on, registration_id, disbursed_on, principal_outstanding, status, reason, overdue_since, defaulted_at,
 	defaulted_principal, claim_principal, claim_interest, principal_recovered, recovered, written_off, applied_at, updated_at`
 
-func scanLoan(r *sql.Rows) (Loan, error) {
+func scanLoan(r readmodel.Scanner) (Loan, error) {
 	var (
 		l                                                                   Loan
 		id, borrower, bank, product, method, asset, atype, reg, status      string
@@ -350,13 +346,13 @@ func scanLoan(r *sql.Rows) (Loan, error) {
 		&l.AnnualRateBP, &asset, &atype, &rightsEnd, &transferee, &appraised, &approved, &maxLTV,
 		&matures, &reg, &disbursed, &outstanding, &status, &l.Reason, &overdue, &defaulted,
 		&defPrincipal, &claimP, &claimI, &recoveredP, &recovered, &writtenOff, &applied, &updated)
-	l.ID, l.Borrower, l.Bank, l.ProductID, l.AssetID, l.RegistrationID = parseID(id), parseID(borrower), parseID(bank), parseID(product), parseID(asset), parseID(reg)
+	l.ID, l.Borrower, l.Bank, l.ProductID, l.AssetID, l.RegistrationID = readmodel.ParseID(id), readmodel.ParseID(borrower), readmodel.ParseID(bank), readmodel.ParseID(product), readmodel.ParseID(asset), readmodel.ParseID(reg)
 	l.Method, l.AssetType, l.Status, l.BorrowerIsTransferee = lending.RepaymentMethod(method), kernel.AssetType(atype), lending.Status(status), transferee == 1
 	l.Requested, l.AppraisedValue, l.Approved, l.MaxByLTV = kernel.Money(requested), kernel.Money(appraised), kernel.Money(approved), kernel.Money(maxLTV)
 	l.PrincipalOutstanding, l.DefaultedPrincipal, l.ClaimPrincipal, l.ClaimInterest = kernel.Money(outstanding), kernel.Money(defPrincipal), kernel.Money(claimP), kernel.Money(claimI)
 	l.PrincipalRecovered, l.Recovered, l.WrittenOff = kernel.Money(recoveredP), kernel.Money(recovered), kernel.Money(writtenOff)
-	l.RightsEnd, l.MaturesOn, l.DisbursedOn, l.OverdueSince = fromMicros(rightsEnd), fromMicros(matures), fromMicros(disbursed), fromMicros(overdue)
-	l.DefaultedAt, l.AppliedAt, l.UpdatedAt = fromMicros(defaulted), fromMicros(applied), fromMicros(updated)
+	l.RightsEnd, l.MaturesOn, l.DisbursedOn, l.OverdueSince = readmodel.Time(rightsEnd), readmodel.Time(matures), readmodel.Time(disbursed), readmodel.Time(overdue)
+	l.DefaultedAt, l.AppliedAt, l.UpdatedAt = readmodel.Time(defaulted), readmodel.Time(applied), readmodel.Time(updated)
 	return l, err
 }
 
@@ -368,84 +364,35 @@ type LoanFilter struct {
 	Status   lending.Status
 }
 
-// LoanCursor is the position after which a page of loans starts (newest first).
-type LoanCursor struct {
-	AppliedAt time.Time
-	ID        uuid.UUID
+// newestLoans orders loans newest application first.
+var newestLoans = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("applied_at"), readmodel.ID("id")}, Desc: true}
+
+// Cursor returns the loan's place in the Loans list.
+func (l Loan) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(readmodel.Micros(l.AppliedAt), l.ID)
 }
 
-// Parts encodes the cursor as the parts of an api cursor.
-func (c LoanCursor) Parts() []string {
-	return []string{strconv.FormatInt(micros(c.AppliedAt), 10), c.ID.String()}
-}
-
-// ParseLoanCursor reads the parts Parts made; INVALID_INPUT on field "after" otherwise.
-func ParseLoanCursor(parts []string) (LoanCursor, error) {
-	at, err1 := strconv.ParseInt(parts[0], 10, 64)
-	id, err2 := uuid.Parse(parts[1])
-	if err := errors.Join(err1, err2); err != nil {
-		return LoanCursor{}, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a loans cursor")
-	}
-	return LoanCursor{AppliedAt: fromMicros(at), ID: id}, nil
-}
-
-// Loans returns up to limit loans matching f, newest application first,
-// after the cursor when it is not nil; more reports whether another page
-// follows, total how many loans match in all.
-func Loans(ctx context.Context, q Querier, f LoanFilter, after *LoanCursor, limit int) (loans []Loan, more bool, total int, err error) {
-	var (
-		conds []string
-		args  []any
-	)
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
-	if f.Bank != uuid.Nil {
-		add("bank = ?", f.Bank.String())
-	}
-	if f.Borrower != uuid.Nil {
-		add("borrower = ?", f.Borrower.String())
-	}
-	if f.Asset != uuid.Nil {
-		add("asset_id = ?", f.Asset.String())
+// Loans returns a page of the loans f selects, newest application first,
+// and how many match in all.
+func Loans(ctx context.Context, q readmodel.Querier, f LoanFilter, p readmodel.Page) (readmodel.Result[Loan], error) {
+	l := readmodel.List{Columns: loanColumns, From: "credit_loan", Order: newestLoans}
+	for _, c := range []struct {
+		col string
+		id  uuid.UUID
+	}{{"bank", f.Bank}, {"borrower", f.Borrower}, {"asset_id", f.Asset}} {
+		if c.id != uuid.Nil {
+			l.Where.Add(c.col+" = ?", c.id.String())
+		}
 	}
 	if f.Status != lending.StatusNone {
-		add("status = ?", string(f.Status))
+		l.Where.Add("status = ?", string(f.Status))
 	}
-	where := "1 = 1"
-	if len(conds) > 0 {
-		where = strings.Join(conds, " AND ")
-	}
-	countArgs := append([]any(nil), args...)
-	page := where
-	if after != nil {
-		args = append(args, micros(after.AppliedAt), after.ID.String())
-		n := len(args)
-		page += " AND (applied_at < $" + strconv.Itoa(n-1) + " OR (applied_at = $" + strconv.Itoa(n-1) + " AND id < $" + strconv.Itoa(n) + "))"
-	}
-	args = append(args, limit+1)
-	loans, err = collect(ctx, q, scanLoan, `SELECT `+loanColumns+` FROM credit_loan WHERE `+page+`
-		ORDER BY applied_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, false, 0, err
-	}
-	if len(loans) > limit {
-		loans, more = loans[:limit], true
-	}
-	counts, err := collect(ctx, q, func(r *sql.Rows) (int, error) {
-		var n int
-		return n, r.Scan(&n)
-	}, `SELECT COUNT(*) FROM credit_loan WHERE `+where, countArgs...)
-	if err != nil {
-		return nil, false, 0, err
-	}
-	return loans, more, counts[0], nil
+	return readmodel.Fetch(ctx, q, l, p, scanLoan)
 }
 
 // LoanByID returns the loan, and false when there is none.
-func LoanByID(ctx context.Context, q Querier, id uuid.UUID) (Loan, bool, error) {
-	loans, err := collect(ctx, q, scanLoan, `SELECT `+loanColumns+` FROM credit_loan WHERE id = $1`, id.String())
+func LoanByID(ctx context.Context, q readmodel.Querier, id uuid.UUID) (Loan, bool, error) {
+	loans, err := readmodel.Collect(ctx, q, scanLoan, `SELECT `+loanColumns+` FROM credit_loan WHERE id = $1`, id.String())
 	if err != nil || len(loans) == 0 {
 		return Loan{}, false, err
 	}
@@ -459,27 +406,19 @@ type Instalment struct {
 }
 
 // Schedules returns the schedules of the loans ids, instalments in order.
-func Schedules(ctx context.Context, q Querier, ids []uuid.UUID) (map[uuid.UUID][]Instalment, error) {
-	out := map[uuid.UUID][]Instalment{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	all, err := collect(ctx, q, func(r *sql.Rows) (Instalment, error) {
+func Schedules(ctx context.Context, q readmodel.Querier, ids []uuid.UUID) (map[uuid.UUID][]Instalment, error) {
+	return groupIn(ctx, q, func(r readmodel.Scanner) (Instalment, error) {
 		var (
 			i                                Instalment
 			id                               string
 			due, principal, interest, pp, pi int64
 		)
 		err := r.Scan(&id, &i.No, &due, &i.Days, &principal, &interest, &pp, &pi)
-		i.LoanID, i.DueDate = parseID(id), fromMicros(due)
+		i.LoanID, i.DueDate = readmodel.ParseID(id), readmodel.Time(due)
 		i.Principal, i.Interest, i.PaidPrincipal, i.PaidInterest = kernel.Money(principal), kernel.Money(interest), kernel.Money(pp), kernel.Money(pi)
 		return i, err
-	}, `SELECT loan_id, no, due_date, days, principal, interest, paid_principal, paid_interest FROM credit_instalment
-		WHERE loan_id IN (`+placeholders(1, len(ids))+`) ORDER BY loan_id, no`, idArgs(ids)...)
-	for _, i := range all {
-		out[i.LoanID] = append(out[i.LoanID], i)
-	}
-	return out, err
+	}, func(i Instalment) uuid.UUID { return i.LoanID }, `SELECT loan_id, no, due_date, days, principal, interest,
+		paid_principal, paid_interest FROM credit_instalment%s ORDER BY loan_id, no`, "loan_id", ids)
 }
 
 // Payment is money received on a loan: a repayment, or a recovery after default.
@@ -495,25 +434,17 @@ type Payment struct {
 }
 
 // Payments returns the payments on the loans ids, oldest first.
-func Payments(ctx context.Context, q Querier, ids []uuid.UUID) (map[uuid.UUID][]Payment, error) {
-	out := map[uuid.UUID][]Payment{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	all, err := collect(ctx, q, func(r *sql.Rows) (Payment, error) {
+func Payments(ctx context.Context, q readmodel.Querier, ids []uuid.UUID) (map[uuid.UUID][]Payment, error) {
+	return groupIn(ctx, q, func(r readmodel.Scanner) (Payment, error) {
 		var (
 			p                                            Payment
 			id                                           string
 			amount, principal, interest, outstanding, at int64
 		)
 		err := r.Scan(&id, &p.Kind, &p.Source, &amount, &principal, &interest, &outstanding, &at)
-		p.LoanID, p.At = parseID(id), fromMicros(at)
+		p.LoanID, p.At = readmodel.ParseID(id), readmodel.Time(at)
 		p.Amount, p.Principal, p.Interest, p.PrincipalOutstanding = kernel.Money(amount), kernel.Money(principal), kernel.Money(interest), kernel.Money(outstanding)
 		return p, err
-	}, `SELECT loan_id, kind, source, amount, principal, interest, principal_outstanding, at FROM credit_payment
-		WHERE loan_id IN (`+placeholders(1, len(ids))+`) ORDER BY loan_id, version`, idArgs(ids)...)
-	for _, p := range all {
-		out[p.LoanID] = append(out[p.LoanID], p)
-	}
-	return out, err
+	}, func(p Payment) uuid.UUID { return p.LoanID }, `SELECT loan_id, kind, source, amount, principal, interest,
+		principal_outstanding, at FROM credit_payment%s ORDER BY loan_id, version`, "loan_id", ids)
 }

@@ -2,7 +2,6 @@ package creditview
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -66,17 +65,17 @@ func (n Notice) State() collateral.State {
 		RegisteredAt: n.RegisteredAt, Collateral: collateral.Collateral{Kind: n.Kind, Asset: n.Asset, Member: n.Member, Shares: n.Shares}}
 }
 
-// Notices projects the collateral registry into credit_notice, one row per version.
-type Notices struct{}
+// noticeProjection projects the collateral registry into credit_notice, one row per version.
+type noticeProjection struct{}
 
 // Name implements readmodel.Projection.
-func (Notices) Name() string { return "credit_notices" }
+func (noticeProjection) Name() string { return "credit_notices" }
 
 // Tables implements readmodel.Projection.
-func (Notices) Tables() []string { return []string{"credit_notice"} }
+func (noticeProjection) Tables() []string { return []string{"credit_notice"} }
 
 // Schema implements readmodel.Projection.
-func (Notices) Schema(readmodel.Dialect) []string {
+func (noticeProjection) Schema(readmodel.Dialect) []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS credit_notice (
 			registration_id TEXT NOT NULL,
@@ -110,7 +109,7 @@ const noticeColumns = `registration_id, version, number, kind, grantor, secured_
 	secured_amount, start_at, end_at, registered_at, status, change, reason, effective_from, effective_to`
 
 // Apply implements readmodel.Projection.
-func (Notices) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+func (noticeProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
 	var (
 		id     uuid.UUID
 		at     time.Time
@@ -150,7 +149,7 @@ func (Notices) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelop
 		return fmt.Errorf("current version of %s: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE credit_notice SET effective_to = $1 WHERE registration_id = $2 AND version = $3`,
-		micros(at), id.String(), int64(cur.Version)); err != nil {
+		readmodel.Micros(at), id.String(), int64(cur.Version)); err != nil {
 		return err
 	}
 	change(&cur)
@@ -162,14 +161,12 @@ func insertNotice(ctx context.Context, tx readmodel.Tx, n Notice) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO credit_notice (`+noticeColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		n.RegistrationID.String(), int64(n.Version), n.Number, string(n.Kind), n.Grantor.String(), n.SecuredParty.String(),
-		n.Asset.String(), n.Member.String(), n.Shares, int64(n.SecuredAmount), micros(n.Start), micros(n.End),
-		micros(n.RegisteredAt), string(n.Status), string(n.Change), n.Reason, micros(n.EffectiveFrom), int64(open))
+		n.Asset.String(), n.Member.String(), n.Shares, int64(n.SecuredAmount), readmodel.Micros(n.Start), readmodel.Micros(n.End),
+		readmodel.Micros(n.RegisteredAt), string(n.Status), string(n.Change), n.Reason, readmodel.Micros(n.EffectiveFrom), int64(open))
 	return err
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanNotice(row scanner) (Notice, error) {
+func scanNotice(row readmodel.Scanner) (Notice, error) {
 	var (
 		n                                            Notice
 		id, kind, grantor, secured, asset, member    string
@@ -181,17 +178,15 @@ func scanNotice(row scanner) (Notice, error) {
 	if err != nil {
 		return Notice{}, err
 	}
-	n.RegistrationID, n.Version, n.Kind = parseID(id), uint64(version), collateral.Kind(kind)
-	n.Grantor, n.SecuredParty, n.Asset, n.Member = parseID(grantor), parseID(secured), parseID(asset), parseID(member)
-	n.SecuredAmount, n.Start, n.End, n.RegisteredAt = kernel.Money(amount), fromMicros(start), fromMicros(end), fromMicros(regAt)
-	n.Status, n.Change, n.EffectiveFrom = collateral.Status(status), Change(change), fromMicros(from)
+	n.RegistrationID, n.Version, n.Kind = readmodel.ParseID(id), uint64(version), collateral.Kind(kind)
+	n.Grantor, n.SecuredParty, n.Asset, n.Member = readmodel.ParseID(grantor), readmodel.ParseID(secured), readmodel.ParseID(asset), readmodel.ParseID(member)
+	n.SecuredAmount, n.Start, n.End, n.RegisteredAt = kernel.Money(amount), readmodel.Time(start), readmodel.Time(end), readmodel.Time(regAt)
+	n.Status, n.Change, n.EffectiveFrom = collateral.Status(status), Change(change), readmodel.Time(from)
 	if to != open {
-		n.EffectiveTo = fromMicros(to)
+		n.EffectiveTo = readmodel.Time(to)
 	}
 	return n, nil
 }
-
-func scanNoticeRows(rows *sql.Rows) (Notice, error) { return scanNotice(rows) }
 
 // NoticeSearch says what to search for; set exactly one of Target, Grantor or Number.
 type NoticeSearch struct {
@@ -205,8 +200,8 @@ type NoticeSearch struct {
 // stood at s.At, in priority order (registration time, then number, then id).
 // Target and grantor searches return only notices in force at s.At; a number
 // search returns that registration whatever its status then.
-func SearchNotices(ctx context.Context, q Querier, s NoticeSearch) ([]Notice, error) {
-	t := micros(s.At)
+func SearchNotices(ctx context.Context, q readmodel.Querier, s NoticeSearch) ([]Notice, error) {
+	t := readmodel.Micros(s.At)
 	where, args := "", []any{t}
 	switch {
 	case s.Target != nil:
@@ -219,21 +214,13 @@ func SearchNotices(ctx context.Context, q Querier, s NoticeSearch) ([]Notice, er
 	default:
 		return nil, errors.New("creditview: an empty notice search")
 	}
-	return collect(ctx, q, scanNoticeRows, `SELECT `+noticeColumns+` FROM credit_notice
+	return readmodel.Collect(ctx, q, scanNotice, `SELECT `+noticeColumns+` FROM credit_notice
 		WHERE `+where+` AND effective_from <= $1 AND effective_to > $1
 		ORDER BY registered_at, number, registration_id`, args...)
 }
 
 // NoticeHistories returns every version of the registrations ids, oldest first.
-func NoticeHistories(ctx context.Context, q Querier, ids []uuid.UUID) (map[uuid.UUID][]Notice, error) {
-	out := map[uuid.UUID][]Notice{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	all, err := collect(ctx, q, scanNoticeRows, `SELECT `+noticeColumns+` FROM credit_notice
-		WHERE registration_id IN (`+placeholders(1, len(ids))+`) ORDER BY registration_id, version`, idArgs(ids)...)
-	for _, n := range all {
-		out[n.RegistrationID] = append(out[n.RegistrationID], n)
-	}
-	return out, err
+func NoticeHistories(ctx context.Context, q readmodel.Querier, ids []uuid.UUID) (map[uuid.UUID][]Notice, error) {
+	return groupIn(ctx, q, scanNotice, func(n Notice) uuid.UUID { return n.RegistrationID },
+		`SELECT `+noticeColumns+` FROM credit_notice%s ORDER BY registration_id, version`, "registration_id", ids)
 }

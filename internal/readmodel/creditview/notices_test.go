@@ -27,7 +27,7 @@ func registry(tb testing.TB, regs, assets int) (*readmodel.DB, []uuid.UUID) {
 	}
 	tb.Cleanup(func() { db.Close() })
 	ctx := context.Background()
-	p := creditview.Notices{}
+	p := creditview.Projections()[0] // the notices
 	for _, s := range p.Schema(db.Dialect) {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			tb.Fatal(err)

@@ -50,7 +50,7 @@ func board(tb testing.TB, db *readmodel.DB, n int) {
 				evs = append(evs, listing.ListingApproved{ListingID: id, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour), At: at})
 			}
 			for _, e := range evs {
-				if err := (Projection{}).Apply(ctx, tx, readmodel.Envelope{Event: e}); err != nil {
+				if err := (listingProjection{}).Apply(ctx, tx, readmodel.Envelope{Event: e}); err != nil {
 					tb.Fatal(err)
 				}
 			}
@@ -96,9 +96,9 @@ func benchmarkBoard(b *testing.B, db *readmodel.DB) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				rows, err := Listings(ctx, db, bc.f, bc.s, nil, 21)
-				if err != nil || len(rows) == 0 {
-					b.Fatal(len(rows), err)
+				res, err := Listings(ctx, db, bc.f, bc.s, readmodel.Page{First: 20})
+				if err != nil || len(res.Rows) == 0 {
+					b.Fatal(len(res.Rows), err)
 				}
 			}
 		})

@@ -3,7 +3,7 @@
 // each round, the accepted bids and the trades (awarded listings through
 // payment, contract, certificate and archive).
 //
-// One projection (Projection, named "listingview.v1") keeps the tables
+// One projection (listingProjection, named "listingview.v1") keeps the tables
 // listing_listings, listing_search, listing_bidders, listing_bids and listing_trades from the
 // listing events, on SQLite and PostgreSQL with the same SQL. Register it with
 // a readmodel.Projector (Projections returns it).
@@ -15,11 +15,13 @@
 // listing.Viewer.Sees it.
 //
 // Queries (Listings, CountListings, ListingByID, Bidders, Bids, Trades,
-// CountTrades) read only these tables and page with keyset positions (Key,
-// TradeKey, a bid's seq): they never use OFFSET. A listings page is a deferred
+// CountTrades) read only these tables and page by keyset with
+// readmodel.Page (cursors from Sort.Cursor, Trade.Cursor, Bid.Cursor): they
+// never use OFFSET. A listings page is a deferred
 // join: its ids are chosen from the indexes, then only those rows are read.
 // Callers validate input (the API turns bad input into INVALID_INPUT); the
-// queries return database errors wrapped with %w.
+// queries return INVALID_INPUT on "after" for a cursor that is not one of the
+// list's (of another sort order, say) and database errors wrapped with %w.
 //
 // Free text (Filter.Text) is a case-insensitive substring match (LIKE, with %
 // and _ escaped) over SearchText, kept in the narrow listing_search table.

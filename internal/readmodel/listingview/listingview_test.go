@@ -192,14 +192,15 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 		l.Leader != (BidderRef{ID: alice, Number: 1}) || !l.AuctionClosesAt.Equal(wantClose) || !l.ClosingAt.Equal(wantClose) {
 		t.Fatalf("open = %+v", l)
 	}
-	bids, err := Bids(ctx, w.db, id, 1, 0, 2)
+	first, err := Bids(ctx, w.db, id, 1, readmodel.Page{First: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bids) != 2 || bids[0].Seq != 3 || bids[1].Seq != 2 || bids[1].Bidder != (BidderRef{ID: bob, Number: 2}) {
-		t.Fatalf("first page of bids = %+v", bids)
+	if bids := first.Rows; len(bids) != 2 || !first.HasNext || bids[0].Seq != 3 || bids[1].Seq != 2 || bids[1].Bidder != (BidderRef{ID: bob, Number: 2}) {
+		t.Fatalf("first page of bids = %+v", first)
 	}
-	if rest, _ := Bids(ctx, w.db, id, 1, bids[1].Seq, 2); len(rest) != 1 || rest[0].Seq != 1 || rest[0].Amount != kernel.Yuan(100_000) {
+	if rest, _ := Bids(ctx, w.db, id, 1, readmodel.Page{First: 2, After: first.Rows[1].Cursor()}); len(rest.Rows) != 1 || rest.HasNext ||
+		rest.Rows[0].Seq != 1 || rest.Rows[0].Amount != kernel.Yuan(100_000) {
 		t.Fatalf("second page of bids = %+v", rest)
 	}
 
@@ -214,10 +215,11 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 		l.Award.Via != listing.ViaMemberPriority || l.Award.BalanceDue != kernel.Yuan(76_000) {
 		t.Fatalf("awarded = %+v", l)
 	}
-	trades, err := Trades(ctx, w.db, TradeFilter{Buyer: bob}, nil, 10)
+	res, err := Trades(ctx, w.db, TradeFilter{Buyer: bob}, readmodel.Page{First: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	trades := res.Rows
 	if len(trades) != 1 || trades[0].Status != TradeAwaitingPayment || trades[0].Price != kernel.Yuan(106_000) ||
 		trades[0].Title != "王家庄苹果园土地经营权流转" || trades[0].Region.Village != "王家庄" {
 		t.Fatalf("trades = %+v", trades)
@@ -235,7 +237,8 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 	if l.Status != listing.StatusArchived || l.ContractID != contract || l.CertificateNo != "鉴证-2026-001" {
 		t.Fatalf("archived = %+v", l)
 	}
-	trades, _ = Trades(ctx, w.db, TradeFilter{Statuses: []TradeStatus{TradeArchived}}, nil, 10)
+	res, _ = Trades(ctx, w.db, TradeFilter{Statuses: []TradeStatus{TradeArchived}}, readmodel.Page{First: 10})
+	trades = res.Rows
 	if len(trades) != 1 || trades[0].ContractID != contract || trades[0].CertificateNo != "鉴证-2026-001" || trades[0].PaidAt.IsZero() {
 		t.Fatalf("archived trades = %+v", trades)
 	}
@@ -248,7 +251,7 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 // assertNoValue fails if any column of the area's tables holds v.
 func assertNoValue(t *testing.T, db *readmodel.DB, v int64) {
 	t.Helper()
-	for _, table := range (Projection{}).Tables() {
+	for _, table := range (listingProjection{}).Tables() {
 		rows, err := db.Query("SELECT * FROM " + table)
 		if err != nil {
 			t.Fatal(err)
@@ -314,11 +317,11 @@ func testSearch(t *testing.T, w *world) {
 		{"seller", Filter{Seller: uuid.New()}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Listings(ctx, w.db, tc.f, SortCreatedDesc, nil, 10)
+			got, err := Listings(ctx, w.db, tc.f, SortCreatedDesc, readmodel.Page{First: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ids := idsOf(got); !slices.Equal(ids, tc.want) {
+			if ids := idsOf(got.Rows); !slices.Equal(ids, tc.want) {
 				t.Fatalf("got %v, want %v", ids, tc.want)
 			}
 			if n, err := CountListings(ctx, w.db, tc.f); err != nil || n != len(tc.want) {
@@ -350,30 +353,29 @@ func testPaging(t *testing.T, w *world) {
 	}
 	for _, s := range []Sort{SortCreatedDesc, SortCreatedAsc, SortClosingAsc, SortClosingDesc, SortPriceAsc, SortPriceDesc} {
 		t.Run(fmt.Sprint(s), func(t *testing.T) {
-			all, err := Listings(ctx, w.db, Filter{}, s, nil, 100)
+			res, err := Listings(ctx, w.db, Filter{}, s, readmodel.Page{First: 100})
+			all := res.Rows
 			if err != nil || len(all) != 9 {
 				t.Fatalf("all = %d, %v", len(all), err)
 			}
 			for i := 1; i < len(all); i++ {
-				a, b := s.KeyOf(all[i-1]), s.KeyOf(all[i])
-				_, asc := s.column()
-				if before(a, b) != asc || a == b {
-					t.Fatalf("not in order at %d: %+v then %+v", i, a, b)
+				a, b := all[i-1], all[i]
+				if before(s, a, b) == s.keyset().Desc || a.ID == b.ID {
+					t.Fatalf("not in order at %d: %v then %v", i, s.Cursor(a), s.Cursor(b))
 				}
 			}
 			var paged []Listing
-			var after *Key
+			var after readmodel.Cursor
 			for range 10 {
-				page, err := Listings(ctx, w.db, Filter{}, s, after, 2)
+				page, err := Listings(ctx, w.db, Filter{}, s, readmodel.Page{First: 2, After: after})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(page) == 0 {
+				if len(page.Rows) == 0 {
 					break
 				}
-				paged = append(paged, page...)
-				k := s.KeyOf(page[len(page)-1])
-				after = &k
+				paged = append(paged, page.Rows...)
+				after = s.Cursor(page.Rows[len(page.Rows)-1])
 			}
 			if !slices.Equal(idsOf(paged), idsOf(all)) {
 				t.Fatalf("pages %v, want %v", idsOf(paged), idsOf(all))
@@ -382,8 +384,10 @@ func testPaging(t *testing.T, w *world) {
 	}
 }
 
-func before(a, b Key) bool {
-	return a.Value < b.Value || (a.Value == b.Value && strings.Compare(a.ID.String(), b.ID.String()) < 0)
+// before reports whether a sorts before b ascending in s's column, then id.
+func before(s Sort, a, b Listing) bool {
+	va, vb := s.value(a), s.value(b)
+	return va < vb || (va == vb && strings.Compare(a.ID.String(), b.ID.String()) < 0)
 }
 
 func testRelist(t *testing.T, w *world) {

@@ -144,43 +144,41 @@ const (
 	SortPriceDesc
 )
 
-// Key is a keyset position: the sort column's value and the id of the last
-// listing of a page.
-type Key struct {
-	Value int64
-	ID    uuid.UUID
-}
-
-// column returns the sort's column and direction.
-func (s Sort) column() (string, bool) {
+// keyset returns the sort's order: its column, then the id.
+func (s Sort) keyset() readmodel.Keyset {
+	col, desc := "created_at", true
 	switch s {
 	case SortCreatedAsc:
-		return "created_at", true
+		desc = false
 	case SortClosingAsc:
-		return "closing_at", true
+		col, desc = "closing_at", false
 	case SortClosingDesc:
-		return "closing_at", false
+		col = "closing_at"
 	case SortPriceAsc:
-		return "listed_price", true
+		col, desc = "listed_price", false
 	case SortPriceDesc:
-		return "listed_price", false
+		col = "listed_price"
 	}
-	return "created_at", false
+	return readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int(col), readmodel.ID("id")}, Desc: desc}
 }
 
-// KeyOf returns l's keyset position under s.
-func (s Sort) KeyOf(l Listing) Key {
+// value returns l's value in the sort's column.
+func (s Sort) value(l Listing) int64 {
 	switch s {
 	case SortClosingAsc, SortClosingDesc:
 		if l.ClosingAt.IsZero() {
-			return Key{Value: NoClosingTime, ID: l.ID}
+			return NoClosingTime
 		}
-		return Key{Value: l.ClosingAt.UnixMicro(), ID: l.ID}
+		return l.ClosingAt.UnixMicro()
 	case SortPriceAsc, SortPriceDesc:
-		return Key{Value: int64(l.ListedPrice), ID: l.ID}
+		return int64(l.ListedPrice)
 	}
-	return Key{Value: l.CreatedAt.UnixMicro(), ID: l.ID}
+	return l.CreatedAt.UnixMicro()
 }
+
+// Cursor returns l's place in the Listings list in order s: the sort, its
+// column's value and the id.
+func (s Sort) Cursor(l Listing) readmodel.Cursor { return readmodel.CursorOf(int(s), s.value(l), l.ID) }
 
 const listingColumns = `id, round, status, title, description, seller, asset_type, asset_ids, owning_collective,
 	province, county, township, village, area, listed_price, starting_price, increment, term_months,
@@ -190,68 +188,53 @@ const listingColumns = `id, round, status, title, description, seller, asset_typ
 	winner_id, winner_number, award_price, award_via, balance_due, payment_due, contract_id, certificate_number,
 	created_at, updated_at`
 
-// where builds the WHERE clause of f, numbering arguments from $1.
-func (f Filter) where() (string, []any) {
-	var conds []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	in := func(col string, vals []string) {
-		ps := make([]string, len(vals))
-		for i, v := range vals {
-			ps[i] = arg(v)
-		}
-		conds = append(conds, col+" IN ("+strings.Join(ps, ", ")+")")
-	}
+// where builds the WHERE clause of f.
+func (f Filter) where() readmodel.Where {
+	var w readmodel.Where
 	if len(f.Statuses) > 0 {
-		vals := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			vals[i] = string(s)
-		}
-		in("status", vals)
+		w.In("status", texts(f.Statuses))
 	}
 	if len(f.AssetTypes) > 0 {
-		vals := make([]string, len(f.AssetTypes))
-		for i, t := range f.AssetTypes {
-			vals[i] = string(t)
-		}
-		in("asset_type", vals)
+		w.In("asset_type", texts(f.AssetTypes))
 	}
 	for _, c := range []struct{ col, val string }{
 		{"province", f.Province}, {"county", f.County}, {"township", f.Township}, {"village", f.Village},
 	} {
 		if c.val != "" {
-			conds = append(conds, c.col+" = "+arg(c.val))
+			w.Add(c.col+" = ?", c.val)
 		}
 	}
 	if f.MinPrice > 0 {
-		conds = append(conds, "listed_price >= "+arg(int64(f.MinPrice)))
+		w.Add("listed_price >= ?", int64(f.MinPrice))
 	}
 	if f.MaxPrice > 0 {
-		conds = append(conds, "listed_price <= "+arg(int64(f.MaxPrice)))
+		w.Add("listed_price <= ?", int64(f.MaxPrice))
 	}
 	if !f.ClosingFrom.IsZero() {
-		conds = append(conds, "closing_at >= "+arg(f.ClosingFrom.UnixMicro()))
+		w.Add("closing_at >= ?", f.ClosingFrom.UnixMicro())
 	}
 	if !f.ClosingUntil.IsZero() {
-		conds = append(conds, "closing_at <= "+arg(f.ClosingUntil.UnixMicro()))
+		w.Add("closing_at <= ?", f.ClosingUntil.UnixMicro())
 	}
 	if f.Text != "" {
-		conds = append(conds, "id IN (SELECT id FROM listing_search WHERE search_text LIKE "+
-			arg("%"+escapeLike(strings.ToLower(f.Text))+"%")+` ESCAPE '\')`)
+		w.Add(`id IN (SELECT id FROM listing_search WHERE search_text LIKE ? ESCAPE '\')`, "%"+escapeLike(strings.ToLower(f.Text))+"%")
 	}
 	if f.Seller != uuid.Nil {
-		conds = append(conds, "seller = "+arg(f.Seller))
+		w.Add("seller = ?", f.Seller)
 	}
 	if f.OwningCollective != uuid.Nil {
-		conds = append(conds, "owning_collective = "+arg(f.OwningCollective))
+		w.Add("owning_collective = ?", f.OwningCollective)
 	}
-	if len(conds) == 0 {
-		return "", args
+	return w
+}
+
+// texts turns string-typed values into an IN list.
+func texts[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return out
 }
 
 // escapeLike makes s match literally inside a LIKE pattern with ESCAPE '\'.
@@ -259,52 +242,37 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Listings returns at most limit listings matching f in order s, after the
-// keyset position after (nil for the first page).
-func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, after *Key, limit int) ([]Listing, error) {
-	where, args := f.where()
-	col, asc := s.column()
-	op, dir := "<", "DESC"
-	if asc {
-		op, dir = ">", "ASC"
-	}
-	if after != nil {
-		args = append(args, after.Value, after.ID)
-		cond := fmt.Sprintf("(%s, id) %s ($%d, $%d)", col, op, len(args)-1, len(args))
-		if where == "" {
-			where = " WHERE " + cond
-		} else {
-			where += " AND " + cond
+// Listings returns the page p of the listings f selects, in order s, with
+// cursors made by s.Cursor. Total is not counted (CountListings counts).
+func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page) (readmodel.Result[Listing], error) {
+	w := f.where()
+	if p.After != nil {
+		if len(p.After) == 0 || p.After[0] != strconv.Itoa(int(s)) {
+			return readmodel.Result[Listing]{}, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor of this sort order")
+		}
+		if err := s.keyset().After(&w, p.After[1:]); err != nil {
+			return readmodel.Result[Listing]{}, err
 		}
 	}
-	args = append(args, limit)
+	args := append(w.Args(), p.Limit())
 	// A deferred join: the page's ids are chosen from the indexes (filter and
 	// sort columns), then only those rows are read, so a filter matching
 	// thousands of listings sorts index entries, not board rows.
-	order := fmt.Sprintf("ORDER BY %s %s, id %s", col, dir, dir)
-	q := fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s %s LIMIT $%d) %s",
-		listingColumns, where, order, len(args), order)
-	rows, err := db.QueryContext(ctx, q, args...)
+	order := s.keyset().OrderBy()
+	q := fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s ORDER BY %s LIMIT $%d) ORDER BY %s",
+		listingColumns, w.String(), order, len(args), order)
+	rows, err := readmodel.Collect(ctx, db, scanListing, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("listingview: listings: %w", err)
+		return readmodel.Result[Listing]{}, fmt.Errorf("listingview: listings: %w", err)
 	}
-	defer rows.Close()
-	var out []Listing
-	for rows.Next() {
-		l, err := scanListing(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return readmodel.Cut(rows, p, 0), nil
 }
 
 // CountListings returns how many listings match f.
 func CountListings(ctx context.Context, db *readmodel.DB, f Filter) (int, error) {
-	where, args := f.where()
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM listing_listings"+where, args...).Scan(&n); err != nil {
+	w := f.where()
+	n, err := readmodel.Count(ctx, db, "listing_listings", &w)
+	if err != nil {
 		return 0, fmt.Errorf("listingview: count listings: %w", err)
 	}
 	return n, nil
@@ -320,17 +288,15 @@ func ListingByID(ctx context.Context, db *readmodel.DB, id uuid.UUID) (l Listing
 	return l, err == nil, err
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanListing(r scanner) (Listing, error) {
+func scanListing(r readmodel.Scanner) (Listing, error) {
 	var (
 		l                                                   Listing
 		status, assetType, assetIDs, leaderID, winnerID     string
 		via, contractID                                     string
 		area, listed, starting, incr, highest, award, owing int64
 		closing                                             int64
-		annEnds, bidOpens, negEnds, opens, freeEnds, closes nullMicros
-		prioEnds, payDue                                    nullMicros
+		annEnds, bidOpens, negEnds, opens, freeEnds, closes sql.NullInt64
+		prioEnds, payDue                                    sql.NullInt64
 		created, updated                                    int64
 	)
 	err := r.Scan(&l.ID, &l.Round, &status, &l.Title, &l.Description, &l.Seller, &assetType, &assetIDs, &l.OwningCollective,
@@ -349,17 +315,17 @@ func scanListing(r scanner) (Listing, error) {
 	l.Status, l.AssetType = listing.Status(status), kernel.AssetType(assetType)
 	l.AssetIDs = splitIDs(assetIDs)
 	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(area), kernel.Money(listed), kernel.Money(starting), kernel.Money(incr)
-	l.AnnouncementEnds, l.BiddingOpensAt, l.NegotiationEnds = annEnds.time(), bidOpens.time(), negEnds.time()
-	l.OpensAt, l.FreeBiddingEnds, l.AuctionClosesAt = opens.time(), freeEnds.time(), closes.time()
+	l.AnnouncementEnds, l.BiddingOpensAt, l.NegotiationEnds = readmodel.NullTime(annEnds), readmodel.NullTime(bidOpens), readmodel.NullTime(negEnds)
+	l.OpensAt, l.FreeBiddingEnds, l.AuctionClosesAt = readmodel.NullTime(opens), readmodel.NullTime(freeEnds), readmodel.NullTime(closes)
 	if closing != NoClosingTime {
 		l.ClosingAt = time.UnixMicro(closing).UTC()
 	}
 	l.HighestBid = kernel.Money(highest)
-	l.Leader.ID = parseID(leaderID)
-	l.PriorityEnds = prioEnds.time()
-	l.Award.Buyer.ID, l.Award.Price, l.Award.Via = parseID(winnerID), kernel.Money(award), listing.Via(via)
-	l.Award.BalanceDue, l.Award.PaymentDue = kernel.Money(owing), payDue.time()
-	l.ContractID = parseID(contractID)
+	l.Leader.ID = readmodel.ParseID(leaderID)
+	l.PriorityEnds = readmodel.NullTime(prioEnds)
+	l.Award.Buyer.ID, l.Award.Price, l.Award.Via = readmodel.ParseID(winnerID), kernel.Money(award), listing.Via(via)
+	l.Award.BalanceDue, l.Award.PaymentDue = kernel.Money(owing), readmodel.NullTime(payDue)
+	l.ContractID = readmodel.ParseID(contractID)
 	l.CreatedAt, l.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
 	return l, nil
 }
@@ -372,16 +338,16 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 		return out, nil
 	}
 	round := make(map[uuid.UUID]int, len(ls))
-	ps := make([]string, len(ls))
-	args := make([]any, len(ls))
+	ids := make([]string, len(ls))
 	for i, l := range ls {
 		round[l.ID] = l.Round
-		ps[i] = "$" + strconv.Itoa(i+1)
-		args[i] = l.ID
+		ids[i] = l.ID.String()
 	}
+	var w readmodel.Where
+	w.In("listing_id", ids)
 	rows, err := db.QueryContext(ctx, `SELECT listing_id, bidder_id, number, round, is_member, deposit_due, deposit, deposit_status,
 			refund_due, qualified, disqualified_reason, registered_at
-		FROM listing_bidders WHERE listing_id IN (`+strings.Join(ps, ", ")+`) ORDER BY listing_id, round, number`, args...)
+		FROM listing_bidders`+w.String()+` ORDER BY listing_id, round, number`, w.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("listingview: bidders: %w", err)
 	}
@@ -393,7 +359,7 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 			member, qualified int
 			due, dep, regAt   int64
 			status            string
-			refund            nullMicros
+			refund            sql.NullInt64
 		)
 		if err := rows.Scan(&listingID, &b.ID, &b.Number, &b.Round, &member, &due, &dep, &status, &refund, &qualified,
 			&b.Disqualified, &regAt); err != nil {
@@ -404,37 +370,42 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 		}
 		b.IsMember, b.Qualified = member == 1, qualified == 1
 		b.DepositDue, b.Deposit, b.DepositStatus = kernel.Money(due), kernel.Money(dep), listing.DepositState(status)
-		b.RefundDue, b.RegisteredAt = refund.time(), time.UnixMicro(regAt).UTC()
+		b.RefundDue, b.RegisteredAt = readmodel.NullTime(refund), time.UnixMicro(regAt).UTC()
 		out[listingID] = append(out[listingID], b)
 	}
 	return out, rows.Err()
 }
 
-// Bids returns at most limit bids of a listing's round, newest first, with a
-// sequence number below beforeSeq (0: from the newest).
-func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round, beforeSeq, limit int) ([]Bid, error) {
-	if beforeSeq <= 0 {
-		beforeSeq = int(^uint32(0) >> 1)
+// newestBids orders a round's bids newest first.
+var newestBids = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("seq")}, Desc: true}
+
+// Cursor returns the bid's place in the Bids list.
+func (b Bid) Cursor() readmodel.Cursor { return readmodel.CursorOf(b.Seq) }
+
+// Bids returns the page p of a listing's round's bids, newest first. Total is
+// not counted (the listing's BidCount is).
+func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int, p readmodel.Page) (readmodel.Result[Bid], error) {
+	var w readmodel.Where
+	w.Add("listing_id = ? AND round = ?", listingID, round)
+	if err := newestBids.After(&w, p.After); err != nil {
+		return readmodel.Result[Bid]{}, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT bidder_id, bidder_number, round, seq, amount, at FROM listing_bids
-		WHERE listing_id = $1 AND round = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`, listingID, round, beforeSeq, limit)
-	if err != nil {
-		return nil, fmt.Errorf("listingview: bids: %w", err)
-	}
-	defer rows.Close()
-	var out []Bid
-	for rows.Next() {
+	bids, err := readmodel.Collect(ctx, db, func(r readmodel.Scanner) (Bid, error) {
 		var (
 			b          Bid
 			amount, at int64
 		)
-		if err := rows.Scan(&b.Bidder.ID, &b.Bidder.Number, &b.Round, &b.Seq, &amount, &at); err != nil {
-			return nil, fmt.Errorf("listingview: scan bid: %w", err)
+		if err := r.Scan(&b.Bidder.ID, &b.Bidder.Number, &b.Round, &b.Seq, &amount, &at); err != nil {
+			return b, fmt.Errorf("listingview: scan bid: %w", err)
 		}
 		b.Amount, b.At = kernel.Money(amount), time.UnixMicro(at).UTC()
-		out = append(out, b)
+		return b, nil
+	}, `SELECT bidder_id, bidder_number, round, seq, amount, at FROM listing_bids`+w.String()+
+		` ORDER BY `+newestBids.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
+	if err != nil {
+		return readmodel.Result[Bid]{}, fmt.Errorf("listingview: bids: %w", err)
 	}
-	return out, rows.Err()
+	return readmodel.Cut(bids, p, 0), nil
 }
 
 // TradeFilter selects trades; zero fields do not filter.
@@ -444,112 +415,74 @@ type TradeFilter struct {
 	Seller   uuid.UUID
 }
 
-// TradeKey is a keyset position in trades, newest award first.
-type TradeKey struct {
-	AwardedAt int64
-	ListingID uuid.UUID
-	Round     int
+// newestTrades orders trades newest award first.
+var newestTrades = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("awarded_at"), readmodel.ID("listing_id"),
+	readmodel.Int("round")}, Desc: true}
+
+// Cursor returns the trade's place in the Trades list.
+func (t Trade) Cursor() readmodel.Cursor {
+	return readmodel.CursorOf(t.AwardedAt.UnixMicro(), t.ListingID, t.Round)
 }
 
-// KeyOf returns t's keyset position.
-func (t Trade) KeyOf() TradeKey {
-	return TradeKey{AwardedAt: t.AwardedAt.UnixMicro(), ListingID: t.ListingID, Round: t.Round}
-}
-
-// Trades returns at most limit trades matching f, newest award first, after
-// the keyset position after (nil for the first page).
-func Trades(ctx context.Context, db *readmodel.DB, f TradeFilter, after *TradeKey, limit int) ([]Trade, error) {
-	where, args := f.where()
-	if after != nil {
-		args = append(args, after.AwardedAt, after.ListingID, after.Round)
-		n := len(args)
-		where = andWhere(where, fmt.Sprintf("(awarded_at, listing_id, round) < ($%d, $%d, $%d)", n-2, n-1, n))
+// Trades returns the page p of the trades f selects, newest award first.
+// Total is not counted (CountTrades counts).
+func Trades(ctx context.Context, db *readmodel.DB, f TradeFilter, p readmodel.Page) (readmodel.Result[Trade], error) {
+	w := f.where()
+	if err := newestTrades.After(&w, p.After); err != nil {
+		return readmodel.Result[Trade]{}, err
 	}
-	args = append(args, limit)
-	rows, err := db.QueryContext(ctx, `SELECT listing_id, round, title, seller, asset_type, county, township, village,
+	trades, err := readmodel.Collect(ctx, db, scanTrade, `SELECT listing_id, round, title, seller, asset_type, county, township, village,
 			buyer_id, buyer_number, price, via, deposit_applied, balance_due, payment_due, status, contract_id,
 			certificate_number, awarded_at, paid_at, updated_at
-		FROM listing_trades`+where+fmt.Sprintf(` ORDER BY awarded_at DESC, listing_id DESC, round DESC LIMIT $%d`, len(args)), args...)
+		FROM listing_trades`+w.String()+` ORDER BY `+newestTrades.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
 	if err != nil {
-		return nil, fmt.Errorf("listingview: trades: %w", err)
+		return readmodel.Result[Trade]{}, fmt.Errorf("listingview: trades: %w", err)
 	}
-	defer rows.Close()
-	var out []Trade
-	for rows.Next() {
-		var (
-			t                                   Trade
-			assetType, via, status, contractID  string
-			price, applied, owing, due, awarded int64
-			updated                             int64
-			paid                                nullMicros
-		)
-		if err := rows.Scan(&t.ListingID, &t.Round, &t.Title, &t.Seller, &assetType, &t.Region.County, &t.Region.Township,
-			&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &via, &applied, &owing, &due, &status, &contractID,
-			&t.CertificateNo, &awarded, &paid, &updated); err != nil {
-			return nil, fmt.Errorf("listingview: scan trade: %w", err)
-		}
-		t.AssetType, t.Via, t.Status = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status)
-		t.Price, t.DepositApply, t.BalanceDue = kernel.Money(price), kernel.Money(applied), kernel.Money(owing)
-		t.PaymentDue, t.AwardedAt, t.UpdatedAt = time.UnixMicro(due).UTC(), time.UnixMicro(awarded).UTC(), time.UnixMicro(updated).UTC()
-		t.PaidAt, t.ContractID = paid.time(), parseID(contractID)
-		out = append(out, t)
+	return readmodel.Cut(trades, p, 0), nil
+}
+
+func scanTrade(r readmodel.Scanner) (Trade, error) {
+	var (
+		t                                   Trade
+		assetType, via, status, contractID  string
+		price, applied, owing, due, awarded int64
+		updated                             int64
+		paid                                sql.NullInt64
+	)
+	if err := r.Scan(&t.ListingID, &t.Round, &t.Title, &t.Seller, &assetType, &t.Region.County, &t.Region.Township,
+		&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &via, &applied, &owing, &due, &status, &contractID,
+		&t.CertificateNo, &awarded, &paid, &updated); err != nil {
+		return t, fmt.Errorf("listingview: scan trade: %w", err)
 	}
-	return out, rows.Err()
+	t.AssetType, t.Via, t.Status = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status)
+	t.Price, t.DepositApply, t.BalanceDue = kernel.Money(price), kernel.Money(applied), kernel.Money(owing)
+	t.PaymentDue, t.AwardedAt, t.UpdatedAt = time.UnixMicro(due).UTC(), time.UnixMicro(awarded).UTC(), time.UnixMicro(updated).UTC()
+	t.PaidAt, t.ContractID = readmodel.NullTime(paid), readmodel.ParseID(contractID)
+	return t, nil
 }
 
 // CountTrades returns how many trades match f.
 func CountTrades(ctx context.Context, db *readmodel.DB, f TradeFilter) (int, error) {
-	where, args := f.where()
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM listing_trades"+where, args...).Scan(&n); err != nil {
+	w := f.where()
+	n, err := readmodel.Count(ctx, db, "listing_trades", &w)
+	if err != nil {
 		return 0, fmt.Errorf("listingview: count trades: %w", err)
 	}
 	return n, nil
 }
 
-func (f TradeFilter) where() (string, []any) {
-	var where string
-	var args []any
+func (f TradeFilter) where() readmodel.Where {
+	var w readmodel.Where
 	if len(f.Statuses) > 0 {
-		ps := make([]string, len(f.Statuses))
-		for i, s := range f.Statuses {
-			args = append(args, string(s))
-			ps[i] = "$" + strconv.Itoa(len(args))
-		}
-		where = andWhere(where, "status IN ("+strings.Join(ps, ", ")+")")
+		w.In("status", texts(f.Statuses))
 	}
 	if f.Buyer != uuid.Nil {
-		args = append(args, f.Buyer)
-		where = andWhere(where, "buyer_id = $"+strconv.Itoa(len(args)))
+		w.Add("buyer_id = ?", f.Buyer)
 	}
 	if f.Seller != uuid.Nil {
-		args = append(args, f.Seller)
-		where = andWhere(where, "seller = $"+strconv.Itoa(len(args)))
+		w.Add("seller = ?", f.Seller)
 	}
-	return where, args
-}
-
-func andWhere(where, cond string) string {
-	if where == "" {
-		return " WHERE " + cond
-	}
-	return where + " AND " + cond
-}
-
-// nullMicros scans a nullable unix-microsecond column.
-type nullMicros struct{ sql.NullInt64 }
-
-func (n nullMicros) time() time.Time {
-	if !n.Valid {
-		return time.Time{}
-	}
-	return time.UnixMicro(n.Int64).UTC()
-}
-
-// parseID reads an id column that is ” when unset.
-func parseID(s string) uuid.UUID {
-	id, _ := uuid.Parse(s)
-	return id
+	return w
 }
 
 func splitIDs(s string) []uuid.UUID {
@@ -559,7 +492,7 @@ func splitIDs(s string) []uuid.UUID {
 	parts := strings.Split(s, ",")
 	out := make([]uuid.UUID, 0, len(parts))
 	for _, p := range parts {
-		out = append(out, parseID(p))
+		out = append(out, readmodel.ParseID(p))
 	}
 	return out
 }

@@ -13,25 +13,20 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Projections returns the area's projections.
-func Projections() []readmodel.Projection { return []readmodel.Projection{Register{}} }
-
-// Register projects every share cooperative's events into the coop_ tables.
-type Register struct{}
-
-var _ readmodel.Projection = Register{}
+// registerProjection projects every share cooperative's events into the coop_ tables.
+type registerProjection struct{}
 
 // Name implements readmodel.Projection.
-func (Register) Name() string { return "coop_register" }
+func (registerProjection) Name() string { return "coop_register" }
 
 // Tables implements readmodel.Projection.
-func (Register) Tables() []string {
+func (registerProjection) Tables() []string {
 	return []string{"coop_cooperatives", "coop_holders", "coop_pledges", "coop_dividends", "coop_payouts", "coop_movements"}
 }
 
 // Schema implements readmodel.Projection. The statements are the same on
 // both dialects.
-func (Register) Schema(readmodel.Dialect) []string {
+func (registerProjection) Schema(readmodel.Dialect) []string {
 	return []string{
 		`CREATE TABLE IF NOT EXISTS coop_cooperatives (
 			coop_id TEXT PRIMARY KEY,
@@ -137,7 +132,7 @@ func column(prefix string, class coop.ShareClass) (string, error) {
 }
 
 // Apply implements readmodel.Projection.
-func (Register) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+func (registerProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
 	w := writer{ctx: ctx, tx: tx, pos: int64(env.Position)}
 	switch e := env.Event.(type) {
 	case coop.CooperativeFounded:
@@ -166,7 +161,7 @@ func (Register) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelo
 		return w.declared(e)
 	case coop.DividendPaid:
 		return w.exec(`UPDATE coop_dividends SET paid_at = $3 WHERE coop_id = $1 AND dividend_id = $2`,
-			e.CoopID.String(), e.DividendID.String(), micros(e.At))
+			e.CoopID.String(), e.DividendID.String(), readmodel.NullMicros(e.At))
 	}
 	return nil
 }
@@ -190,7 +185,7 @@ func (w *writer) founded(e coop.CooperativeFounded) error {
 			pledge_term_years, pledged_loan_term_years, claim_period_months, dynamic_register, founded_at, position)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		e.CoopID.String(), e.Collective.String(), e.Name, s.HoldingCapBP, s.RedemptionCapBP, s.PledgeTermYears,
-		s.PledgedLoanTermYears, s.ClaimPeriodMonths, boolInt(s.DynamicRegister), micros(e.At), w.pos); err != nil {
+		s.PledgedLoanTermYears, s.ClaimPeriodMonths, readmodel.Bool(s.DynamicRegister), readmodel.NullMicros(e.At), w.pos); err != nil {
 		return err
 	}
 	return w.exec(`INSERT INTO coop_holders (coop_id, holder_id, kind, position) VALUES ($1, $2, $3, $4)`,
@@ -203,7 +198,7 @@ func (w *writer) admitted(e coop.MemberAdmitted) error {
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (coop_id, holder_id) DO UPDATE SET kind = excluded.kind, household = excluded.household,
 			admitted_at = excluded.admitted_at`,
-		e.CoopID.String(), e.Member.String(), string(coop.KindMember), e.Household.String(), micros(e.At), w.pos); err != nil {
+		e.CoopID.String(), e.Member.String(), string(coop.KindMember), e.Household.String(), readmodel.NullMicros(e.At), w.pos); err != nil {
 		return err
 	}
 	return w.exec(`UPDATE coop_cooperatives SET member_count = member_count + 1 WHERE coop_id = $1`, e.CoopID.String())
@@ -259,7 +254,7 @@ func (w *writer) movement(coopID uuid.UUID, kind MovementKind, from, to uuid.UUI
 	w.seq++
 	return w.exec(`INSERT INTO coop_movements (coop_id, position, seq, kind, from_holder, to_holder, class, shares, price, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		coopID.String(), w.pos, w.seq, string(kind), fromArg, to.String(), string(class), n, priceArg, micros(at))
+		coopID.String(), w.pos, w.seq, string(kind), fromArg, to.String(), string(class), n, priceArg, readmodel.NullMicros(at))
 }
 
 func (w *writer) redeemed(e coop.SharesRedeemed) error {
@@ -282,7 +277,7 @@ func (w *writer) deceased(e coop.HolderDeceased) error {
 		return err
 	}
 	return w.exec(`UPDATE coop_holders SET deceased = 1, died_on = $3, claim_deadline = $4 WHERE coop_id = $1 AND holder_id = $2`,
-		e.CoopID.String(), e.Holder.String(), micros(e.DiedOn), micros(e.ClaimDeadline))
+		e.CoopID.String(), e.Holder.String(), readmodel.NullMicros(e.DiedOn), readmodel.NullMicros(e.ClaimDeadline))
 }
 
 func (w *writer) inherited(e coop.SharesInherited) error {
@@ -340,7 +335,7 @@ func (w *writer) pledged(e coop.SharesPledged) error {
 			registered_until = excluded.registered_until, status = excluded.status, pledged_at = excluded.pledged_at,
 			ended_at = NULL, position = excluded.position`,
 		e.CoopID.String(), e.PledgeID.String(), e.Holder.String(), e.Pledgee.String(), e.Shares, e.RegistrationNumber,
-		micros(e.LoanMaturity), micros(e.RegisteredUntil), string(PledgeActive), micros(e.At), w.pos); err != nil {
+		readmodel.NullMicros(e.LoanMaturity), readmodel.NullMicros(e.RegisteredUntil), string(PledgeActive), readmodel.NullMicros(e.At), w.pos); err != nil {
 		return err
 	}
 	return w.refreshPledged(e.CoopID, e.Holder)
@@ -348,7 +343,7 @@ func (w *writer) pledged(e coop.SharesPledged) error {
 
 func (w *writer) endPledge(coopID, pledgeID, holder uuid.UUID, status PledgeStatus, at time.Time) error {
 	if err := w.exec(`UPDATE coop_pledges SET status = $3, ended_at = $4 WHERE coop_id = $1 AND pledge_id = $2`,
-		coopID.String(), pledgeID.String(), string(status), micros(at)); err != nil {
+		coopID.String(), pledgeID.String(), string(status), readmodel.NullMicros(at)); err != nil {
 		return err
 	}
 	return w.refreshPledged(coopID, holder)
@@ -361,7 +356,7 @@ const payoutBatch = 500
 func (w *writer) declared(e coop.DividendDeclared) error {
 	if err := w.exec(`INSERT INTO coop_dividends (coop_id, dividend_id, amount, total_shares, payout_count, declared_at, position)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		e.CoopID.String(), e.DividendID.String(), e.Amount.Fen(), e.TotalShares, len(e.Payouts), micros(e.At), w.pos); err != nil {
+		e.CoopID.String(), e.DividendID.String(), e.Amount.Fen(), e.TotalShares, len(e.Payouts), readmodel.NullMicros(e.At), w.pos); err != nil {
 		return err
 	}
 	for start := 0; start < len(e.Payouts); start += payoutBatch {
@@ -382,19 +377,4 @@ func (w *writer) declared(e coop.DividendDeclared) error {
 		}
 	}
 	return nil
-}
-
-// micros stores a time as unix microseconds, NULL for the zero time.
-func micros(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMicro()
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
