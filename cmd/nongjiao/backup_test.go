@@ -1,8 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,11 +36,9 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 
 	command := func(args ...string) (string, error) {
-		code, stdout, stderr := call(t, args...)
-		if code != 0 {
-			return stdout, fmt.Errorf("exit %d: %s", code, stderr)
-		}
-		return stdout, nil
+		var out bytes.Buffer
+		err := run(args, &out, io.Discard)
+		return out.String(), err
 	}
 	bk := filepath.Join(t.TempDir(), "backup")
 	if _, err := command("backup", "--data-dir", data); err == nil || !strings.Contains(err.Error(), "--to is required") {

@@ -114,15 +114,14 @@ func newFlagSet(name string, w io.Writer) *flag.FlagSet {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(exitStatus(run(os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
 
-// run runs the command args name and returns the exit status: 0 after
-// success or help, 2 for an unknown command, 1 for a failed one.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run runs the command line args until it is done or the process is
+// interrupted. Help is not an error: it returns nil.
+func run(args []string, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	name := "help"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -130,15 +129,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if name == "-h" || name == "-help" || name == "--help" {
 		name = "help"
 	}
-	var err error
-	if c, ok := lookup(name); ok {
-		err = c.run(ctx, args, stdout, stderr)
-	} else {
-		err = unknownCommandError(name)
+	c, ok := lookup(name)
+	if !ok {
+		return unknownCommandError(name)
 	}
+	if err := c.run(ctx, args, stdout, stderr); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+// exitStatus reports run's error on stderr and returns the exit status: 0
+// after success or help, 2 for an unknown command (with the usage), 1 for a
+// failed one.
+func exitStatus(err error, stderr io.Writer) int {
 	var unknown unknownCommandError
 	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
+	case err == nil:
 		return 0
 	case errors.As(err, &unknown):
 		fmt.Fprintf(stderr, "nongjiao: %v\n\n", err)

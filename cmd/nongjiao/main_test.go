@@ -10,11 +10,12 @@ import (
 	"testing"
 )
 
-// call runs the command line args and returns its exit status and output.
+// call runs the command line args as main does and returns its exit status
+// and output.
 func call(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
+	code = exitStatus(run(args, &out, &errOut), &errOut)
 	return code, out.String(), errOut.String()
 }
 
