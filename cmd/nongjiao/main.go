@@ -1,9 +1,9 @@
 // Command nongjiao runs the rural property rights exchange.
 //
-//	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [backend flags]
-//	nongjiao seed    [--data-dir DIR] [backend flags]
-//	nongjiao replay  [--data-dir DIR] [backend flags]
-//	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h]
+//	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
+//	nongjiao seed    [--data-dir DIR] [--log-format text|json] [backend flags]
+//	nongjiao replay  [--data-dir DIR] [--log-format text|json] [backend flags]
+//	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
 //	nongjiao schema
 //	nongjiao backup  --to DIR [--data-dir DIR]
 //	nongjiao restore --from BACKUP [--data-dir DIR] [--force]
@@ -191,15 +191,24 @@ func backendFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.PostgresURL, "postgres-url", env("NONGJIAO_POSTGRES_URL", ""), "PostgreSQL URL for --readmodel postgres")
 }
 
-// openServer adds the backend flags to fs, parses args, and opens the
-// server they name without running it, logging to stderr.
+// logFormatFlag adds the flag that chooses the log lines' format.
+func logFormatFlag(fs *flag.FlagSet) *string {
+	return fs.String("log-format", env("NONGJIAO_LOG_FORMAT", "text"), "log lines as text (key=value) or json")
+}
+
+// openServer adds the backend and log flags to fs, parses args, and opens
+// the server they name without running it, logging to stderr.
 func openServer(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer) (*server.Server, *slog.Logger, error) {
 	var cfg server.Config
 	backendFlags(fs, &cfg)
+	logFormat := logFormatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := server.NewLogger(stderr, *logFormat)
+	if err != nil {
+		return nil, nil, err
+	}
 	cfg.Log = log
 	s, err := server.Open(ctx, cfg)
 	return s, log, err
@@ -213,10 +222,15 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	listen := fs.String("listen", env("NONGJIAO_LISTEN", ":8080"), "address to serve HTTP on")
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
 	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process (exactly one per deployment)")
+	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
+	logFormat := logFormatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log, err := server.NewLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
 	cfg.Log = log
 	s, err := server.Open(ctx, cfg)
 	if err != nil {
@@ -328,6 +342,7 @@ func token(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	roleName := fs.String("role", "", "exchange, collective, bidder, bank or fund")
 	partyText := fs.String("party", "", "the UUID of the party the token acts for")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the token is valid")
+	create := fs.Bool("create", false, "create the token secret when the data directory has none (the server will then use it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -339,10 +354,14 @@ func token(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--party must be a UUID: %w", err)
 	}
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		return err
+	load := auth.LoadSecret
+	if *create {
+		load = auth.CreateSecret
 	}
-	secret, err := auth.LoadOrCreateSecret(*dataDir)
+	secret, err := load(*dataDir)
+	if errors.Is(err, auth.ErrNoSecret) {
+		return fmt.Errorf("%w: start the server there first, or pass --create", err)
+	}
 	if err != nil {
 		return err
 	}

@@ -24,4 +24,9 @@
 //
 // Errors: resolvers return *kernel.Error (wrapped with %w if at all) for
 // everything a client should see; httpapi maps the code to extensions.code.
+// Builder.Mutation resolves the error's Field, which names the domain's field,
+// to a path of the mutation's input (as is, its tail, or with "Id" added) and
+// drops it when the input has no such field, so extensions.field always names
+// something the caller sent. idempotencyKey and clientMutationId are limited
+// like other references (kernel.MaxReferenceRunes).
 package api

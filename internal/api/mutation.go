@@ -68,6 +68,7 @@ func (b *Builder) Mutation(spec MutationSpec) {
 	}
 	input := graphql.NewInputObject(graphql.InputObjectConfig{Name: typeName + "Input", Fields: inFields})
 	payload := graphql.NewObject(graphql.ObjectConfig{Name: typeName + "Payload", Fields: outFields})
+	names := &fieldNames{input: input}
 	add(b.mutation, "mutation", spec.Name, &graphql.Field{
 		Type:        graphql.NewNonNull(payload),
 		Description: spec.Description,
@@ -78,13 +79,16 @@ func (b *Builder) Mutation(spec MutationSpec) {
 				return nil, err
 			}
 			in, _ := p.Args["input"].(map[string]any)
+			if err := checkKeys(in); err != nil {
+				return nil, err
+			}
 			call := Call{Principal: principal, Input: in, Meta: app.Meta{
 				CommandID: commandID(principal, spec.Name, in),
 				Actor:     principal.Role.String() + ":" + principal.Party.String(),
 			}}
 			out, err := spec.Run(p.Context, call)
 			if err != nil {
-				return nil, err
+				return nil, names.translate(err)
 			}
 			fields := map[string]any{
 				"clientMutationId": in["clientMutationId"],
@@ -97,6 +101,16 @@ func (b *Builder) Mutation(spec MutationSpec) {
 			return fields, nil
 		},
 	})
+}
+
+// checkKeys refuses an idempotencyKey or clientMutationId that is not one
+// line of at most kernel.MaxReferenceRunes characters.
+func checkKeys(in map[string]any) error {
+	key, _ := in["idempotencyKey"].(string)
+	echo, _ := in["clientMutationId"].(string)
+	return kernel.CheckText(
+		kernel.Text{Field: "idempotencyKey", Kind: kernel.Reference, Value: key},
+		kernel.Text{Field: "clientMutationId", Kind: kernel.Reference, Value: echo})
 }
 
 func commandID(p auth.Principal, mutation string, in map[string]any) uuid.UUID {
@@ -119,10 +133,13 @@ func ID(in map[string]any, field string) (uuid.UUID, error) {
 	s, _ := in[field].(string)
 	id, err := uuid.Parse(s)
 	if err != nil {
-		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, field, "%s must be a UUID, got %q", field, s)
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, field, "%s must be a UUID such as %q, got %q", field, exampleUUID, s)
 	}
 	return id, nil
 }
+
+// exampleUUID shows the form of an id in error messages.
+const exampleUUID = "6f1f3c2e-8a4e-4f7e-9a51-2d0c5b7e9a10"
 
 // OptionalID reads an optional ID field: uuid.Nil when absent.
 func OptionalID(in map[string]any, field string) (uuid.UUID, error) {

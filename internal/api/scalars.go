@@ -22,7 +22,7 @@ var (
 		"A land area in mu (亩) as a decimal string with at most two decimals, e.g. \"12.50\".",
 		kernel.Area.String, kernel.ParseArea)
 	DateTime = stringScalar("DateTime",
-		"An instant as an RFC 3339 string, e.g. \"2026-11-25T08:00:00Z\". Output is UTC; business deadlines are computed in Asia/Shanghai.",
+		"An instant as an RFC 3339 string with its offset, e.g. \"2026-05-01T08:00:00+08:00\" or \"2026-05-01T00:00:00Z\". Output is UTC; business deadlines are computed in Asia/Shanghai.",
 		formatTime, parseTime)
 	Position = stringScalar("Position",
 		"A global event-store position as a decimal string. Send it in the X-Nongjiao-After-Position header to read your own write.",

@@ -111,7 +111,8 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 // many it sent. Commands of different aggregates go out in parallel (a
 // thousand auctions may close in the same minute). A command that fails is
 // logged and dropped: the aggregate's next event schedules it again if it is
-// still due.
+// still due. One the store refused for being down (eventstore.ErrUnavailable)
+// is kept, unlogged, for the next run.
 func (s *Scheduler) RunDue(ctx context.Context) int {
 	s.mu.Lock()
 	var due []*dueItem
@@ -130,7 +131,11 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	g.SetLimit(dueParallelism)
 	for _, it := range due {
 		g.Go(func() error {
-			if err := it.send(ctx); err != nil {
+			err := it.send(ctx)
+			switch {
+			case errors.Is(err, eventstore.ErrUnavailable):
+				s.requeue(it) // the store logs its fault once; this goes out when it is back
+			case err != nil:
 				s.log.Warn("scheduled command failed", "aggregate", it.key, "due", it.at, "err", err)
 			}
 			return nil
@@ -138,6 +143,19 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	}
 	g.Wait() //nolint:errcheck // the goroutines log their errors
 	return len(due)
+}
+
+// requeue puts back a command the store could not take, for the next run,
+// unless the aggregate has scheduled another meanwhile. Unlike Schedule it
+// does not wake Run: the retry waits for the next tick.
+func (s *Scheduler) requeue(it *dueItem) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, newer := s.byKey[it.key]; newer {
+		return
+	}
+	heap.Push(&s.queue, it)
+	s.byKey[it.key] = it
 }
 
 // dueParallelism bounds how many due commands are sent at once.

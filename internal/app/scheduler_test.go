@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
 
 // A timer is started with a due time and fired by the scheduler.
@@ -238,5 +239,56 @@ func TestSchedulerCompactsReplacedEntries(t *testing.T) {
 	clock.Advance(10_000 * time.Minute)
 	if n := s.RunDue(context.Background()); n != 3 || sent != 3 {
 		t.Fatalf("sent %d (RunDue said %d), want the 3 latest schedules", sent, n)
+	}
+}
+
+// A command the store refuses for being down is kept for the next run, not
+// logged and dropped; one the aggregate replaced meanwhile is not kept.
+func TestSchedulerKeepsWhatTheStoreCouldNotTake(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	logs, log := logtest.New()
+	s := NewScheduler(clock, log)
+	down := fmt.Errorf("append: %w", eventstore.ErrUnavailable)
+	var mu sync.Mutex
+	tries := map[string]int{}
+	try := func(key string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[key]++
+		return tries[key]
+	}
+	send := func(key string, fail int) SendFunc {
+		return func(context.Context) error {
+			if try(key) <= fail {
+				return down
+			}
+			return nil
+		}
+	}
+	s.Schedule("close", t0, send("close", 2))
+	s.Schedule("replaced", t0, func(context.Context) error {
+		try("replaced")
+		// The aggregate moves on while its command is refused.
+		s.Schedule("replaced", t0.Add(time.Hour), send("replaced-later", 0))
+		return down
+	})
+	clock.Advance(time.Second)
+	if n := s.RunDue(context.Background()); n != 2 {
+		t.Fatalf("first run sent %d; want 2", n)
+	}
+	for run := 2; run <= 3; run++ {
+		if n := s.RunDue(context.Background()); n != 1 {
+			t.Fatalf("run %d sent %d; want close again", run, n)
+		}
+	}
+	if n := s.RunDue(context.Background()); n != 0 || tries["close"] != 3 || tries["replaced"] != 1 {
+		t.Fatalf("last run sent %d; tries %v; want close tried 3 times, the replaced entry once", n, tries)
+	}
+	if at, ok := s.Pending("replaced"); !ok || !at.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("replaced pending = %v %v; want the later schedule", at, ok)
+	}
+	if recs := logs.Records(t); len(recs) != 0 {
+		t.Fatalf("logged %v; want nothing for a store that is down", recs)
 	}
 }

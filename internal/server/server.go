@@ -2,6 +2,14 @@
 // command side (internal/app), the read models and their projector, the live
 // hub, the GraphQL schema of every area and the HTTP transport. cmd/nongjiao
 // and the end-to-end tests both start the exchange through Open.
+//
+// Every component logs through Config.Log (NewLogger builds it, text or
+// JSON). The embedded store is wrapped in eventstore/reopen, so a write or
+// fsync failure is followed by an in-process reopen while queries go on.
+// /readyz answers ready only while the store accepts appends and the read
+// models trail it by at most Config.MaxProjectionLag events; /healthz only
+// says the process lives. The token secret is created (durably) on first
+// Open.
 package server
 
 import (
@@ -11,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -27,6 +36,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
+	"github.com/nongjiao/nongjiao/internal/eventstore/reopen"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
@@ -52,6 +62,13 @@ type Config struct {
 	Log    *slog.Logger // slog.Default() when nil
 	// SchedulerTick is how often the scheduler looks for due commands (1 s when 0).
 	SchedulerTick time.Duration
+	// MaxProjectionLag is how many events the read models may trail the
+	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
+	MaxProjectionLag uint64
+
+	// wrapBackend, when set, wraps every embedded store backend opened
+	// (tests inject faults with it).
+	wrapBackend func(eventstore.Store) eventstore.Store
 }
 
 // area is one part of the API: its GraphQL fields and its projections.
@@ -91,6 +108,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.SchedulerTick == 0 {
 		cfg.SchedulerTick = time.Second
 	}
+	if cfg.MaxProjectionLag == 0 {
+		cfg.MaxProjectionLag = DefaultMaxProjectionLag
+	}
 	s := &Server{Config: cfg}
 	var err error
 	if s.Store, err = openStore(ctx, cfg); err != nil {
@@ -107,12 +127,23 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// openStore opens the configured store. The embedded one is reopened in
+// the background after a write failure (see package reopen).
 func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
 	switch cfg.Store {
 	case "", "file":
-		return filestore.Open(filestore.Options{Dir: cfg.DataDir + "/events", Clock: cfg.Clock})
+		return reopen.Open(func() (eventstore.Store, error) {
+			st, err := filestore.Open(filestore.Options{Dir: filepath.Join(cfg.DataDir, "events"), Clock: cfg.Clock, Log: cfg.Log})
+			switch {
+			case err != nil:
+				return nil, err
+			case cfg.wrapBackend != nil:
+				return cfg.wrapBackend(st), nil
+			}
+			return st, nil
+		}, reopen.Options{Log: cfg.Log, Clock: cfg.Clock})
 	case "kurrentdb":
-		return kurrentdb.Open(ctx, cfg.KurrentDBURL)
+		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
 		return nil, fmt.Errorf("unknown store %q: want file or kurrentdb", cfg.Store)
 	}
@@ -145,7 +176,7 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
 		return err
 	}
-	secret, err := auth.LoadOrCreateSecret(cfg.DataDir)
+	secret, err := auth.CreateSecret(cfg.DataDir)
 	if err != nil {
 		return err
 	}
@@ -160,6 +191,7 @@ func (s *Server) build(ctx context.Context) error {
 		Cacheable: cacheable,
 		Logger:    cfg.Log,
 		Clock:     cfg.Clock,
+		Readiness: s.readiness(),
 	})
 	return err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
@@ -16,9 +15,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 )
-
-// maxTextLength bounds the free-text filter, in characters.
-const maxTextLength = 100
 
 // queries holds the read side's resolvers.
 type queries struct{ d api.Deps }
@@ -274,8 +270,8 @@ func decodeFilter(args map[string]any) (listingview.Filter, error) {
 	f.ClosingFrom, _ = in["closingFrom"].(time.Time)
 	f.ClosingUntil, _ = in["closingUntil"].(time.Time)
 	f.Text, _ = in["text"].(string)
-	if utf8.RuneCountInString(f.Text) > maxTextLength {
-		return f, kernel.FieldErrorf(kernel.CodeInvalid, "filter.text", "text may have at most %d characters", maxTextLength)
+	if err := kernel.CheckText(kernel.Text{Field: "filter.text", Kind: kernel.Name, Value: f.Text}); err != nil {
+		return f, err
 	}
 	var err error
 	if f.Seller, err = api.OptionalID(in, "sellerId"); err != nil {

@@ -24,9 +24,6 @@ func unmap(data []byte) error { return unix.Munmap(data) }
 // cache or the file. It is advice: nothing to do if refused.
 func releasePages(data []byte) { _ = unix.Madvise(data, unix.MADV_DONTNEED) }
 
-// openDir opens dir so that syncing it makes its entries durable.
-func openDir(dir string) (*os.File, error) { return os.Open(dir) }
-
 // tryLock takes an exclusive flock on f without waiting; false when another
 // open file holds it. The kernel drops it when the process dies, so a crash
 // never leaves the store locked.

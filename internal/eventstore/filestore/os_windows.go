@@ -39,22 +39,6 @@ func unmap(data []byte) error {
 // process's working set of clean mapped pages itself under memory pressure.
 func releasePages([]byte) {}
 
-// openDir opens dir for writing, which FlushFileBuffers requires to make
-// its entries durable (os.Open opens a directory read-only).
-func openDir(dir string) (*os.File, error) {
-	name, err := windows.UTF16PtrFromString(dir)
-	if err != nil {
-		return nil, err
-	}
-	h, err := windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil, windows.OPEN_EXISTING, windows.FILE_FLAG_BACKUP_SEMANTICS, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: dir, Err: err}
-	}
-	return os.NewFile(uintptr(h), dir), nil
-}
-
 // tryLock takes an exclusive lock on f's first byte without waiting
 // (LockFileEx); false when another handle holds it. Windows releases it when
 // the handle is closed or the process dies, so a crash never leaves the

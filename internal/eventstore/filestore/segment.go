@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
 // A segment is one pre-allocated log file, memory-mapped for reading. The
@@ -82,7 +84,7 @@ func createSegment(dir string, num int, size int64) (*segment, error) {
 		err = os.Rename(tmp, final)
 	}
 	if err == nil {
-		err = syncDir(dir)
+		err = durable.SyncDir(dir)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
@@ -163,15 +165,6 @@ func (s *segment) close() error {
 // remove closes the segment and deletes its file.
 func (s *segment) remove(dir string) error {
 	return errors.Join(s.close(), os.Remove(filepath.Join(dir, segmentName(s.num))))
-}
-
-// syncDir makes dir's entries (created, renamed, removed files) durable.
-func syncDir(dir string) error {
-	d, err := openDir(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
 }
 
 // lockDir takes an exclusive, non-blocking lock on dir/LOCK (see tryLock).
