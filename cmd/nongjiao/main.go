@@ -381,7 +381,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	defer s.Close()
 	start := time.Now()
-	n, err := s.Projector.Replay(ctx, s.Store, 1024)
+	n, err := s.Replay(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,13 @@
 // Package logtest records what code under test logs, so that tests can count
-// and inspect log records: New returns a Recorder and the *slog.Logger that
-// writes to it.
+// and inspect log records: New returns a Recorder (JSON records) and the
+// *slog.Logger that writes to it; a Buffer keeps slog's text lines.
 package logtest
 
 import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -68,6 +69,44 @@ func (r *Recorder) Counts(t testing.TB) map[string]int {
 	out := map[string]int{}
 	for _, rec := range r.Records(t) {
 		out[rec["level"].(string)+" "+rec["msg"].(string)]++
+	}
+	return out
+}
+
+// Buffer collects log output; it is safe for concurrent use, so background
+// goroutines may log into it while a test reads it.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Logger returns a text logger writing into b at every level.
+func (b *Buffer) Logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// Lines returns the lines logged at level, as slog's text handler names it
+// ("DEBUG", "INFO", "WARN", "ERROR").
+func (b *Buffer) Lines(level slog.Level) []string {
+	var out []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.Contains(l, " level="+level.String()+" ") {
+			out = append(out, l)
+		}
 	}
 	return out
 }

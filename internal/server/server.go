@@ -45,6 +45,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 )
 
@@ -171,6 +172,12 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Projector, err = readmodel.NewProjector(ctx, s.DB, s.App.Events, projs...); err != nil {
 		return err
 	}
+	s.Projector.Log = cfg.Log
+	if cfg.Worker { // only the process that projects may drop and rebuild tables
+		if err := s.Projector.RebuildStale(ctx, feed.Source(s.Store)); err != nil {
+			return err
+		}
+	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
 	var cacheable map[string]bool
 	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
@@ -246,7 +253,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
 			return err
 		}
-		s.Projector.AddTo(ctx, router, s.Store)
+		feed.AddTo(ctx, router, s.Store, s.Projector)
 		part(func() error { return router.Run(ctx) })
 		part(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
 	} else { // the worker elsewhere commits the read models this replica serves
@@ -268,6 +275,14 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// Replay rebuilds every read model from the store, from the events the
+// worker's projector is fed, in one transaction: when it fails, the previous
+// tables are left as they were. It returns the number of events read. No
+// worker may run on the same read models meanwhile.
+func (s *Server) Replay(ctx context.Context) (int, error) {
+	return s.Projector.Replay(ctx, feed.Source(s.Store), 1024)
 }
 
 // Close releases the read models and the store.

@@ -31,6 +31,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 )
 
 // Area is what an API area contributes, as server.Open takes it.
@@ -102,9 +103,9 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go projector.Run(ctx, store) //nolint:errcheck // ends with ctx
-	go hub.Run(ctx, 0)           //nolint:errcheck // ends with ctx
-	go a.RunDueWatchers(ctx)     //nolint:errcheck // Advance sends what falls due
+	go feed.Run(ctx, store, projector) //nolint:errcheck // ends with ctx
+	go hub.Run(ctx, 0)                 //nolint:errcheck // ends with ctx
+	go a.RunDueWatchers(ctx)           //nolint:errcheck // Advance sends what falls due
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(func() {
 		srv.Shutdown(context.Background()) //nolint:errcheck
