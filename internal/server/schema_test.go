@@ -22,7 +22,13 @@ func TestSchemaFileMatchesCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got := api.PrintSDL(s.Schema)
+	got, err := SDL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if served := api.PrintSDL(s.Schema); served != got {
+		t.Fatalf("SDL() differs from the schema an opened server serves")
+	}
 	path := filepath.Join("..", "..", "schema", "schema.graphql")
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

@@ -179,14 +179,9 @@ func (s *Server) build(ctx context.Context) error {
 		}
 	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
-	b := api.NewBuilder()
-	api.RegisterViewer(b)
-	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
-	for _, a := range areas {
-		a.register(b, deps)
-	}
-	if s.Schema, err = b.Build(); err != nil {
-		return fmt.Errorf("build schema: %w", err)
+	var cacheable map[string]bool
+	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
+		return err
 	}
 	secret, err := auth.CreateSecret(cfg.DataDir)
 	if err != nil {
@@ -200,12 +195,38 @@ func (s *Server) build(ctx context.Context) error {
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
 		Position:  s.Projector.Position,
-		Cacheable: b.Cacheable(),
+		Cacheable: cacheable,
 		Logger:    cfg.Log,
 		Clock:     cfg.Clock,
 		Readiness: s.readiness(),
 	})
 	return err
+}
+
+// buildSchema assembles the GraphQL schema of every area, resolving through
+// deps, and returns it with the names of its cacheable query fields.
+func buildSchema(deps api.Deps) (graphql.Schema, map[string]bool, error) {
+	b := api.NewBuilder()
+	api.RegisterViewer(b)
+	for _, a := range areas {
+		a.register(b, deps)
+	}
+	schema, err := b.Build()
+	if err != nil {
+		return schema, nil, fmt.Errorf("build schema: %w", err)
+	}
+	return schema, b.Cacheable(), nil
+}
+
+// SDL returns the GraphQL schema the server serves in the schema definition
+// language: what schema/schema.graphql holds. Building it opens nothing (the
+// resolvers, which would need the store and read models, are never called).
+func SDL() (string, error) {
+	schema, _, err := buildSchema(api.Deps{})
+	if err != nil {
+		return "", err
+	}
+	return api.PrintSDL(schema), nil
 }
 
 // Run serves HTTP on ln and, for a worker, keeps read models, the scheduler

@@ -23,9 +23,13 @@
 // full, so that every fdatasync overwrites allocated space instead of growing
 // a file.
 //
+// The OS-specific calls live in per-OS files: fdatasync on Linux,
+// (*os.File).Sync elsewhere (F_FULLFSYNC on macOS, FlushFileBuffers on
+// Windows); mmap and flock on Unix, MapViewOfFile and LockFileEx on Windows.
+//
 // Callers must:
 //   - Open a directory once: a second Open, in this or another process, fails
-//     with ErrLocked until Close (an flock on the directory's LOCK file).
+//     with ErrLocked until Close (a lock on the directory's LOCK file).
 //   - Close the store to release the directory; Close completes the appends
 //     already queued.
 //   - Treat a cancelled Append as unknown: the append may still be written.

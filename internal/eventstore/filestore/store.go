@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/durable"
@@ -187,7 +185,7 @@ func (s *Store) release() bool {
 	defer s.mapMu.RUnlock()
 	if !s.unmapped {
 		for _, seg := range segs[:max(len(segs)-1, 0)] {
-			_ = unix.Madvise(seg.data, unix.MADV_DONTNEED) // advice: nothing to do if refused
+			releasePages(seg.data)
 		}
 	}
 	return true
