@@ -234,12 +234,12 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	cfg.Log = log
 	s, err := server.Open(ctx, cfg)
 	if err != nil {
-		return err
+		return stoppedWhileStarting(ctx, log, err)
 	}
 	defer s.Close()
 	if *withDemo {
 		if _, err := loadDemo(ctx, s, log); err != nil {
-			return err
+			return stoppedWhileStarting(ctx, log, err)
 		}
 	}
 	ln, err := net.Listen("tcp", *listen)
@@ -248,6 +248,17 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	log.Info("nongjiao serving", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "graphiql", "http://"+displayAddr(ln.Addr())+"/", "data", cfg.DataDir)
 	return s.Run(ctx, ln)
+}
+
+// stoppedWhileStarting returns err, unless ctx ended (a signal arrived while
+// the server was starting): then the failure is the stop the operator asked
+// for, and serve ends cleanly.
+func stoppedWhileStarting(ctx context.Context, log *slog.Logger, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	log.Info("stopped while starting", "err", err)
+	return nil
 }
 
 // loadDemo writes the demo's story into s's store if the store is empty,
