@@ -36,6 +36,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/reopen"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -219,10 +220,12 @@ func buildSchema(deps api.Deps) (graphql.Schema, map[string]bool, error) {
 }
 
 // SDL returns the GraphQL schema the server serves in the schema definition
-// language: what schema/schema.graphql holds. Building it opens nothing (the
-// resolvers, which would need the store and read models, are never called).
+// language: what schema/schema.graphql holds. Building it opens nothing: the
+// mutation tables are bound to an application over an empty in-memory store,
+// and no resolver is ever called.
 func SDL() (string, error) {
-	schema, _, err := buildSchema(api.Deps{})
+	clock := kernel.SystemClock{}
+	schema, _, err := buildSchema(api.Deps{App: app.New(memstore.New(clock), clock, slog.New(slog.DiscardHandler), app.Options{}), Clock: clock})
 	if err != nil {
 		return "", err
 	}
