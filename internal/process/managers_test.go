@@ -200,6 +200,48 @@ func TestLoanManager(t *testing.T) {
 	})
 }
 
+// Approval and registration reach two handlers that may both run after both
+// events are stored. Only the later event's handler records the link, so
+// however they interleave the loan is sent it once and nothing is refused.
+func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
+	e := newEnv(t)
+	e.refuseNothing()
+	registerLand(e)
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	registeredFirst, approvedFirst := uuid.New(), uuid.New()
+	register(e, registeredFirst, bank, rightsEnd)
+	applyAndApprove(e, registeredFirst)
+	applyAndApprove(e, approvedFirst)
+	register(e, approvedFirst, bank, rightsEnd)
+
+	type delivery struct{ handler, stream, typ string }
+	approval := func(id uuid.UUID) delivery {
+		return delivery{"process.loan.lending", "loan-" + id.String(), "lending.LoanApproved.v1"}
+	}
+	registration := func(id uuid.UUID) delivery {
+		return delivery{"process.loan.collateral", "collateral-" + id.String(), "collateral.CollateralRegistered.v1"}
+	}
+	for id, order := range map[uuid.UUID][]delivery{ // earlier event first, both already stored
+		registeredFirst: {registration(registeredFirst), approval(registeredFirst)},
+		approvedFirst:   {approval(approvedFirst), registration(approvedFirst)},
+	} {
+		earlier, later := order[0], order[1]
+		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
+			t.Errorf("%s: the earlier %s wrote %d events, want none", id, earlier.typ, n)
+		}
+		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 1 {
+			t.Errorf("%s: the later %s wrote %d events, want the link", id, later.typ, n)
+		}
+		if l := get(e, e.app.Loans, id); l.Status != lending.StatusCollateralRegistered || l.RegistrationID != id {
+			t.Errorf("%s: loan is %s with registration %s, want its notice recorded", id, l.Status, l.RegistrationID)
+		}
+		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
+			t.Errorf("%s: the earlier %s delivered late wrote %d events", id, earlier.typ, n)
+		}
+	}
+}
+
 func TestOnlyWhatARetryCannotChangeIsARefusal(t *testing.T) {
 	for _, c := range []struct {
 		err     error

@@ -133,6 +133,7 @@ func defaultLoan(e *env, id uuid.UUID) lending.State {
 // and every aggregate's history replays to the state the App holds.
 func TestStoryDefaultAndDisposal(t *testing.T) {
 	e := newEnv(t)
+	e.refuseNothing()
 	e.startManagers(WithFund(fundID))
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 
