@@ -26,11 +26,12 @@ type Scheduler struct {
 	clock kernel.Clock
 	log   *slog.Logger
 
-	mu    sync.Mutex
-	queue dueQueue
-	stale int // cancelled entries still in queue
-	byKey map[string]*dueItem
-	wake  chan struct{}
+	running sync.Mutex // held by RunDue, so calls do not overlap
+	mu      sync.Mutex
+	queue   dueQueue
+	stale   int // cancelled entries still in queue
+	byKey   map[string]*dueItem
+	wake    chan struct{}
 }
 
 // SendFunc sends one scheduled command. It returns nil when the command needs
@@ -140,8 +141,12 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 // many it sent. Commands of different aggregates go out in parallel (a
 // thousand auctions may close in the same minute). A command whose send fails
 // is logged and queued again RetryDelay(failures) after the clock's time, unless
-// its key was scheduled anew or cancelled meanwhile.
+// its key was scheduled anew or cancelled meanwhile. Calls do not overlap: one
+// waits for another under way, so when RunDue returns, every command due at its
+// start has been sent by it or the call before.
 func (s *Scheduler) RunDue(ctx context.Context) int {
+	s.running.Lock()
+	defer s.running.Unlock()
 	s.mu.Lock()
 	var due []*dueItem
 	now := s.clock.Now()

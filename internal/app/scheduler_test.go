@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -425,5 +426,29 @@ func TestDueWatcherRetriesFailuresButNotRefusals(t *testing.T) {
 				t.Fatal("a fired timer is still scheduled")
 			}
 		})
+	}
+}
+
+// A RunDue that finds the due command already taken by another call under way
+// returns only once that send is over, so a caller that moved the clock and
+// ran what is due sees the command's effect.
+func TestRunDueReturnsOnceWhatIsDueIsSent(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewScheduler(kernel.NewManualClock(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	started, release := make(chan struct{}), make(chan struct{})
+	var sent atomic.Bool
+	s.Schedule("k", t0, func(context.Context) error { close(started); <-release; sent.Store(true); return nil })
+	go s.RunDue(context.Background())
+	<-started
+	second := make(chan struct{})
+	go func() { s.RunDue(context.Background()); close(second) }()
+	select {
+	case <-second:
+		t.Fatal("a second RunDue returned while the due command was still being sent")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if <-second; !sent.Load() {
+		t.Fatal("RunDue returned before the send was over")
 	}
 }
