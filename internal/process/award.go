@@ -19,6 +19,7 @@ import (
 //
 //	listing.PaymentConfirmed  → transfer.DraftFromAward (the buyer paid: the contract is drafted)
 //	transfer.ContractSigned   → listing.SignContract and, per plot, registry.TransferManagementRight
+//	transfer.ContractRenewed  → registry.ExtendManagementRight per plot (the holding runs to the new end)
 //	transfer.ContractTerminated / ContractExpired → registry.EndManagementRight per plot
 //
 // The contract is drafted only once the price is paid, so a forfeited award
@@ -38,6 +39,8 @@ func (m *managers) onContract(ctx context.Context, t trigger) error {
 	switch e := t.Event.(type) {
 	case transfer.ContractSigned:
 		return m.contractSigned(ctx, t, e)
+	case transfer.ContractRenewed:
+		return m.extendRights(ctx, t, e)
 	case transfer.ContractTerminated:
 		return m.endRights(ctx, t, e.ContractID, registry.EndTerminated)
 	case transfer.ContractExpired:
@@ -166,7 +169,7 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 		if err != nil {
 			return err
 		}
-		if holds(a, e.ContractID) {
+		if _, ok := holding(a, e.ContractID); ok {
 			continue
 		}
 		cmd := registry.TransferManagementRight{
@@ -175,6 +178,32 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed},
 		}
 		meta := t.meta("transfer-right/" + p.AssetID.String())
+		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extendRights lengthens, per plot, the holding from the renewed contract, so
+// the register names the transferee until the renewal's end and its expiry
+// moves there too.
+func (m *managers) extendRights(ctx context.Context, t trigger, e transfer.ContractRenewed) error {
+	c, err := state(ctx, m.app.Transfers, e.ContractID)
+	if err != nil {
+		return err
+	}
+	for _, p := range c.Terms.Plots {
+		a, err := state(ctx, m.app.Assets, p.AssetID)
+		if err != nil {
+			return err
+		}
+		if r, ok := holding(a, e.ContractID); !ok || !r.End.Before(e.End) {
+			continue // never recorded, ended, or extended already
+		}
+		cmd := registry.ExtendManagementRight{AssetID: p.AssetID, ContractID: e.ContractID, Transferor: c.Terms.Transferor, End: e.End,
+			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed}}
+		meta := t.meta("extend-right/" + p.AssetID.String())
 		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
 			return err
 		}
@@ -192,7 +221,7 @@ func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID,
 		if err != nil {
 			return err
 		}
-		if !holds(a, contract) {
+		if _, ok := holding(a, contract); !ok {
 			continue // never recorded, or ended already (the registry's own schedule ends expired rights)
 		}
 		cmd := registry.EndManagementRight{AssetID: p.AssetID, ContractID: contract, Reason: reason}
@@ -204,12 +233,12 @@ func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID,
 	return nil
 }
 
-// holds reports whether the asset's chain of rights has a holding from contract.
-func holds(a registry.State, contract uuid.UUID) bool {
+// holding returns the asset's holding from contract, if its chain of rights has one.
+func holding(a registry.State, contract uuid.UUID) (registry.ManagementRight, bool) {
 	for _, r := range a.Rights {
 		if r.ContractID == contract {
-			return true
+			return r, true
 		}
 	}
-	return false
+	return registry.ManagementRight{}, false
 }
