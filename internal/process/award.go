@@ -189,29 +189,27 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 // the register names the transferee until the renewal's end and its expiry
 // moves there too.
 func (m *managers) extendRights(ctx context.Context, t trigger, e transfer.ContractRenewed) error {
-	c, err := state(ctx, m.app.Transfers, e.ContractID)
-	if err != nil {
-		return err
-	}
-	for _, p := range c.Terms.Plots {
-		a, err := state(ctx, m.app.Assets, p.AssetID)
-		if err != nil {
-			return err
+	return m.perHolding(ctx, t, e.ContractID, "extend-right", func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command {
+		if !held.End.Before(e.End) {
+			return nil // extended already
 		}
-		if r, ok := holding(a, e.ContractID); !ok || !r.End.Before(e.End) {
-			continue // never recorded, ended, or extended already
-		}
-		cmd := registry.ExtendManagementRight{AssetID: p.AssetID, ContractID: e.ContractID, Transferor: c.Terms.Transferor, End: e.End,
+		return registry.ExtendManagementRight{AssetID: asset, ContractID: c.ID, Transferor: c.Terms.Transferor, End: e.End,
 			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed}}
-		meta := t.meta("extend-right/" + p.AssetID.String())
-		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID, reason registry.EndReason) error {
+	return m.perHolding(ctx, t, contract, "end-right", func(_ transfer.State, asset uuid.UUID, _ registry.ManagementRight) registry.Command {
+		return registry.EndManagementRight{AssetID: asset, ContractID: contract, Reason: reason}
+	})
+}
+
+// perHolding sends, for each plot of contract whose register still holds a
+// right from it, the command made from the contract and that holding (none
+// when command returns nil). Plots with no such holding were never recorded or
+// ended already (the registry's own schedule ends expired rights).
+func (m *managers) perHolding(ctx context.Context, t trigger, contract uuid.UUID, step string,
+	command func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command) error {
 	c, err := state(ctx, m.app.Transfers, contract)
 	if err != nil {
 		return err
@@ -221,12 +219,15 @@ func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID,
 		if err != nil {
 			return err
 		}
-		if _, ok := holding(a, contract); !ok {
-			continue // never recorded, or ended already (the registry's own schedule ends expired rights)
+		held, ok := holding(a, contract)
+		if !ok {
+			continue
 		}
-		cmd := registry.EndManagementRight{AssetID: p.AssetID, ContractID: contract, Reason: reason}
-		meta := t.meta("end-right/" + p.AssetID.String())
-		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
+		cmd := command(c, p.AssetID, held)
+		if cmd == nil {
+			continue
+		}
+		if err := exec(ctx, m, m.app.Assets, cmd, t.meta(step+"/"+p.AssetID.String())); err != nil {
 			return err
 		}
 	}

@@ -172,8 +172,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 		e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: id, Contractor: household, Grantee: farmer,
 			Purpose: purpose, Source: registry.Source{Reference: "同意书 " + string(purpose), Date: e.clock.Now()}})
 	}
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	principal := kernel.Yuan(50_000)
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: farmer, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
 		Credential: "NEW_FARMER", Amount: principal, TermMonths: 12, Method: lending.EqualPrincipal,
@@ -283,10 +282,7 @@ func TestStoryRenewedLeaseSecuresALoanPastItsOldEnd(t *testing.T) {
 	e.refuseNothing()
 	e.startManagers()
 	registerLand(e)
-	listLand(e, firstSale)
-	l := auction(e, firstSale, resolution, []bidder{{buyerC, false}, {farmer, false}},
-		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(105_000)})
-	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+	sellLand(e)
 	lease := sign(e, firstSale, "寒亭流转(2026)第 19 号")
 	oldEnd, newEnd := lease.Terms.End, lease.Terms.End.AddDate(5, 0, 0)
 
@@ -308,8 +304,7 @@ func TestStoryRenewedLeaseSecuresALoanPastItsOldEnd(t *testing.T) {
 	// the facts come from the register, as the credit API gathers them.
 	e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: mortgageOK, Contractor: household, Grantee: farmer,
 		Purpose: registry.ConsentMortgage, Source: registry.Source{Reference: "同意书 MORTGAGE", Date: e.clock.Now()}})
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	right, _ := get(e, e.app.Assets, assetID).CurrentRight()
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: farmer, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
 		Credential: "NEW_FARMER", Amount: kernel.Yuan(30_000), TermMonths: 12, Method: lending.EqualPrincipal,
