@@ -3,10 +3,14 @@ GO ?= go
 DATA_DIR ?= ./data
 LISTEN ?= :8080
 
-.PHONY: run build test test-short bench load
+.PHONY: run seed build test test-short cross bench load
 
 run: build
 	./bin/nongjiao serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
+
+# Writes the demo into an empty data directory without serving.
+seed: build
+	./bin/nongjiao seed --data-dir $(DATA_DIR)
 
 build:
 	$(GO) build -o bin/nongjiao ./cmd/nongjiao
@@ -14,6 +18,14 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+
+# Builds and vets (tests included) for macOS and Windows: the embedded store
+# has per-OS files for its durable writes, mapping and lock.
+cross:
+	GOOS=darwin $(GO) build ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=windows $(GO) build ./...
+	GOOS=windows $(GO) vet ./...
 
 test-short:
 	$(GO) test -short -count=1 ./...

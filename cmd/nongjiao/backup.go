@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -15,8 +14,7 @@ import (
 // backupCmd is `nongjiao backup --to DIR [--data-dir DIR]`: a consistent copy
 // of a data directory, taken while a server may be running on it.
 func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("backup", stderr)
 	dataDir := fs.String("data-dir", env("NONGJIAO_DATA_DIR", "./data"), "data directory to back up; the server may be running on it")
 	to := fs.String("to", "", "backup directory to create (must not exist)")
 	if err := fs.Parse(args); err != nil {
@@ -37,8 +35,7 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // restoreCmd is `nongjiao restore --from BACKUP [--data-dir DIR] [--force]`.
 func restoreCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("restore", stderr)
 	dataDir := fs.String("data-dir", env("NONGJIAO_DATA_DIR", "./data"), "data directory to restore into; the server must be stopped")
 	from := fs.String("from", "", "backup directory made by nongjiao backup")
 	force := fs.Bool("force", false, "replace what a non-empty data directory holds")

@@ -17,33 +17,43 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
+// payDeposit is the command of the test schema's one mutation.
+type payDeposit struct {
+	DepositID uuid.UUID
+	Amount    kernel.Money
+}
+
+func (c payDeposit) AggregateID() uuid.UUID { return c.DepositID }
+
+// recorder is a Sender that records the calls it gets.
+type recorder struct{ calls *[]Call }
+
+var _ Sender[payDeposit] = recorder{}
+
+func (r recorder) Handle(_ context.Context, cmd payDeposit, meta app.Meta) (app.Result, error) {
+	*r.calls = append(*r.calls, Call{Meta: meta})
+	return app.Result{Position: 42}, nil
+}
+
 // testSchema has one mutation that records the calls it gets.
 func testSchema(t *testing.T, calls *[]Call) graphql.Schema {
 	t.Helper()
 	b := NewBuilder()
 	b.Query("ping", &graphql.Field{Type: graphql.String, Resolve: func(graphql.ResolveParams) (any, error) { return "pong", nil }})
-	b.Mutation(MutationSpec{
-		Name:  "payDeposit",
-		Roles: []auth.Role{auth.RoleBidder},
-		Input: graphql.InputObjectConfigFieldMap{
-			"amount": {Type: graphql.NewNonNull(Money)},
-		},
-		Output: graphql.Fields{
-			"depositId": {Type: graphql.NewNonNull(graphql.ID)},
-			"amount":    {Type: graphql.NewNonNull(Money)},
-		},
-		Run: func(ctx context.Context, c Call) (Payload, error) {
-			*calls = append(*calls, c)
-			amount := c.Input["amount"].(kernel.Money)
+	Mutations[payDeposit]{Handler: recorder{calls}, ID: "depositId", Rows: []Mutation[payDeposit]{{
+		Name:   "payDeposit",
+		Roles:  []auth.Role{auth.RoleBidder},
+		Input:  graphql.InputObjectConfigFieldMap{"amount": {Type: NonNull(Money)}},
+		Output: graphql.Fields{"amount": {Type: NonNull(Money)}},
+		Decode: func(_ context.Context, c Call) (payDeposit, error) {
+			amount := Arg[kernel.Money](c.Input, "amount")
 			if amount <= 0 {
-				return Payload{}, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "must be positive")
+				return payDeposit{}, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "must be positive")
 			}
-			return Payload{
-				Result: app.Result{Position: 42},
-				Fields: map[string]any{"depositId": c.NewID("deposit").String(), "amount": amount},
-			}, nil
+			return payDeposit{DepositID: c.NewID("deposit"), Amount: amount}, nil
 		},
-	})
+		Payload: func(cmd payDeposit, _ app.Result) map[string]any { return map[string]any{"amount": cmd.Amount} },
+	}}}.Register(b)
 	s, err := b.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -136,18 +146,18 @@ func TestScalarsRefuseBadInputBeforeResolvers(t *testing.T) {
 }
 
 func TestCursorRoundTripAndRefusal(t *testing.T) {
-	c := EncodeCursor("2026-11-25T08:00:00Z", "abc")
-	parts, err := DecodeCursor(map[string]any{"after": c}, 2)
+	c := encodeCursor("2026-11-25T08:00:00Z", "abc")
+	parts, err := decodeCursor(map[string]any{"after": c}, 2)
 	if err != nil || parts[0] != "2026-11-25T08:00:00Z" || parts[1] != "abc" {
 		t.Fatalf("parts %v, err %v", parts, err)
 	}
-	if _, err := DecodeCursor(map[string]any{"after": "!!"}, 2); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := decodeCursor(map[string]any{"after": "!!"}, 2); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatalf("garbage cursor: %v", err)
 	}
-	if _, err := DecodeCursor(map[string]any{"after": c}, 3); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := decodeCursor(map[string]any{"after": c}, 3); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatalf("cursor of another connection: %v", err)
 	}
-	if _, err := PageSize(map[string]any{"first": MaxPageSize + 1}); kernel.ErrorCode(err) != kernel.CodeInvalid {
+	if _, err := pageSize(map[string]any{"first": MaxPageSize + 1}); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatal("oversized page accepted")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
 // MaxPageSize bounds a connection's `first` argument.
@@ -34,8 +35,8 @@ func ConnectionArgs(extra graphql.FieldConfigArgument) graphql.FieldConfigArgume
 	return args
 }
 
-// Page is one page of a connection: the nodes with their cursors.
-type Page struct {
+// page is one page of a connection: the nodes with their cursors.
+type page struct {
 	Nodes      []any
 	Cursors    []string
 	HasNext    bool
@@ -68,8 +69,8 @@ func Connection(node *graphql.Object) *graphql.Object {
 	return actual.(*graphql.Object)
 }
 
-// Resolve turns a Page into the value a connection field returns.
-func (p Page) Resolve() map[string]any {
+// resolve turns a page into the value a connection field returns.
+func (p page) resolve() map[string]any {
 	edges := make([]map[string]any, len(p.Nodes))
 	var end any
 	for i, n := range p.Nodes {
@@ -83,8 +84,38 @@ func (p Page) Resolve() map[string]any {
 	}
 }
 
-// PageSize reads and checks the `first` argument.
-func PageSize(args map[string]any) (int, error) {
+// Connect answers a connection field from its arguments: it checks first,
+// decodes after (a cursor of parts parts that this connection made; nil on
+// the first page), loads the page and encodes each row's cursor.
+func Connect[T any](args map[string]any, parts int, load func(readmodel.Page) (readmodel.Result[T], error),
+	cursor func(T) readmodel.Cursor, node func(T) any) (any, error) {
+	first, err := pageSize(args)
+	if err != nil {
+		return nil, err
+	}
+	after, err := decodeCursor(args, parts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := load(readmodel.Page{First: first, After: after})
+	if err != nil {
+		return nil, err
+	}
+	pg := page{HasNext: res.HasNext, TotalCount: res.Total}
+	for _, it := range res.Rows {
+		pg.Nodes = append(pg.Nodes, node(it))
+		pg.Cursors = append(pg.Cursors, encodeCursor(cursor(it)...))
+	}
+	return pg.resolve(), nil
+}
+
+// NotACursor is the error of an after argument whose parts do not parse.
+func NotACursor() error {
+	return kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
+}
+
+// pageSize reads and checks the `first` argument.
+func pageSize(args map[string]any) (int, error) {
 	n, _ := args["first"].(int)
 	if n < 1 || n > MaxPageSize {
 		return 0, kernel.FieldErrorf(kernel.CodeInvalid, "first", "first must be between 1 and %d", MaxPageSize)
@@ -92,14 +123,14 @@ func PageSize(args map[string]any) (int, error) {
 	return n, nil
 }
 
-// EncodeCursor makes an opaque cursor from the sort key parts of an item.
-func EncodeCursor(parts ...string) string {
+// encodeCursor makes an opaque cursor from the sort key parts of an item.
+func encodeCursor(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x1f")))
 }
 
-// DecodeCursor reads the `after` argument: nil when absent, INVALID_INPUT on
+// decodeCursor reads the `after` argument: nil when absent, INVALID_INPUT on
 // a cursor this server did not make with want parts.
-func DecodeCursor(args map[string]any, want int) ([]string, error) {
+func decodeCursor(args map[string]any, want int) ([]string, error) {
 	s, _ := args["after"].(string)
 	if s == "" {
 		return nil, nil
@@ -107,7 +138,7 @@ func DecodeCursor(args map[string]any, want int) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	parts := strings.Split(string(raw), "\x1f")
 	if err != nil || len(parts) != want {
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
+		return nil, NotACursor()
 	}
 	return parts, nil
 }

@@ -1,6 +1,10 @@
 package api
 
 import (
+	"context"
+
+	"github.com/google/uuid"
+
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
@@ -13,4 +17,13 @@ type Deps struct {
 	DB    *readmodel.DB
 	Live  *Hub
 	Clock kernel.Clock
+}
+
+// Inspect reads what pick takes from the current state of aggregate id
+// through h: the authoritative state, never a read model. pick runs under
+// the aggregate's lock and must copy what it keeps.
+func Inspect[S any, C kernel.Command, T any](ctx context.Context, h *app.Handler[S, C], id uuid.UUID, pick func(S) T) (T, error) {
+	var out T
+	err := h.Inspect(ctx, id, func(s S, _ uint64) { out = pick(s) })
+	return out, err
 }

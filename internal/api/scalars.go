@@ -22,7 +22,7 @@ var (
 		"A land area in mu (亩) as a decimal string with at most two decimals, e.g. \"12.50\".",
 		kernel.Area.String, kernel.ParseArea)
 	DateTime = stringScalar("DateTime",
-		"An instant as an RFC 3339 string, e.g. \"2026-11-25T08:00:00Z\". Output is UTC; business deadlines are computed in Asia/Shanghai.",
+		"An instant as an RFC 3339 string with its offset, e.g. \"2026-05-01T08:00:00+08:00\" or \"2026-05-01T00:00:00Z\". Output is UTC; business deadlines are computed in Asia/Shanghai.",
 		formatTime, parseTime)
 	Position = stringScalar("Position",
 		"A global event-store position as a decimal string. Send it in the X-Nongjiao-After-Position header to read your own write.",
@@ -75,15 +75,4 @@ func stringScalar[T any](name, description string, format func(T) string, parse 
 			return nil
 		},
 	})
-}
-
-// StringEnum builds an enum whose GraphQL names are the domain's stable
-// strings and whose resolver-side values are plain strings: resolvers return
-// string(v) and read arguments as string.
-func StringEnum[T ~string](name, description string, values ...T) *graphql.Enum {
-	cfg := graphql.EnumValueConfigMap{}
-	for _, v := range values {
-		cfg[string(v)] = &graphql.EnumValueConfig{Value: string(v)}
-	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: name, Description: description, Values: cfg})
 }

@@ -52,11 +52,12 @@ type dueItem struct {
 // further one twice as long, never more than retryMax.
 const (
 	retryFirst = time.Second
-	retryMax   = 5 * time.Minute
+	retryMax   = time.Minute
 )
 
 // RetryDelay returns how long after its nth failed send (n ≥ 1) a command is
-// sent again: 1 s, 2 s, 4 s, … capped at 5 minutes.
+// sent again: 1 s, 2 s, 4 s, … capped at a minute, so a command held up by
+// an outage goes out within a minute of the store's return.
 func RetryDelay(n int) time.Duration {
 	d := retryFirst
 	for range n - 1 {
@@ -140,10 +141,11 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 // RunDue sends every command due at the clock's current time and returns how
 // many it sent. Commands of different aggregates go out in parallel (a
 // thousand auctions may close in the same minute). A command whose send fails
-// is logged and queued again RetryDelay(failures) after the clock's time, unless
-// its key was scheduled anew or cancelled meanwhile. Calls do not overlap: one
-// waits for another under way, so when RunDue returns, every command due at its
-// start has been sent by it or the call before.
+// is queued again RetryDelay(failures) after the clock's time, unless its key
+// was scheduled anew or cancelled meanwhile; the failure is logged, except
+// eventstore.ErrUnavailable, which the store logs once itself. Calls do not
+// overlap: one waits for another under way, so when RunDue returns, every
+// command due at its start has been sent by it or the call before.
 func (s *Scheduler) RunDue(ctx context.Context) int {
 	s.running.Lock()
 	defer s.running.Unlock()
@@ -174,7 +176,7 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 
 // settle ends a send: on success the key's entry goes, on failure it returns
 // to the queue for a retry, unless the key was scheduled anew or cancelled
-// while the send was under way.
+// while the send was under way. Run picks the retry up at a tick.
 func (s *Scheduler) settle(it *dueItem, err error) {
 	s.mu.Lock()
 	it.sending = false
@@ -187,12 +189,8 @@ func (s *Scheduler) settle(it *dueItem, err error) {
 		delete(s.byKey, it.key)
 	}
 	s.mu.Unlock()
-	if retry {
+	if retry && !errors.Is(err, eventstore.ErrUnavailable) {
 		s.log.Warn("scheduled command failed; retrying", "aggregate", it.key, "failures", it.failures, "retry_at", it.at, "err", err)
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
 
 // A timer is started with a due time and fired by the scheduler.
@@ -243,15 +244,14 @@ func TestSchedulerCompactsReplacedEntries(t *testing.T) {
 }
 
 // A send that keeps failing is retried 1 s, 2 s, 4 s … after each failure,
-// never more than 5 minutes apart, until it succeeds; then it is not sent again.
+// never more than a minute apart, until it succeeds; then it is not sent again.
 func TestSchedulerRetriesAFailedSendWithCappedBackOff(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := kernel.NewManualClock(t0)
 	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	wantDelays := []time.Duration{ // after the 1st, 2nd, … failure
 		time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second,
-		32 * time.Second, 64 * time.Second, 128 * time.Second, 256 * time.Second,
-		5 * time.Minute, 5 * time.Minute, 5 * time.Minute,
+		32 * time.Second, time.Minute, time.Minute, time.Minute,
 	}
 	var sentAt []time.Time
 	s.Schedule("k", t0, func(context.Context) error {
@@ -450,5 +450,58 @@ func TestRunDueReturnsOnceWhatIsDueIsSent(t *testing.T) {
 	close(release)
 	if <-second; !sent.Load() {
 		t.Fatal("RunDue returned before the send was over")
+	}
+}
+
+// A command the store refuses for being down is kept for a retry after the
+// back-off, not logged and dropped; one the aggregate replaced meanwhile is
+// not kept.
+func TestSchedulerKeepsWhatTheStoreCouldNotTake(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	logs, log := logtest.New()
+	s := NewScheduler(clock, log)
+	down := fmt.Errorf("append: %w", eventstore.ErrUnavailable)
+	var mu sync.Mutex
+	tries := map[string]int{}
+	try := func(key string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[key]++
+		return tries[key]
+	}
+	send := func(key string, fail int) SendFunc {
+		return func(context.Context) error {
+			if try(key) <= fail {
+				return down
+			}
+			return nil
+		}
+	}
+	s.Schedule("close", t0, send("close", 2))
+	s.Schedule("replaced", t0, func(context.Context) error {
+		try("replaced")
+		// The aggregate moves on while its command is refused.
+		s.Schedule("replaced", t0.Add(time.Hour), send("replaced-later", 0))
+		return down
+	})
+	clock.Advance(time.Second)
+	if n := s.RunDue(context.Background()); n != 2 {
+		t.Fatalf("first run sent %d; want 2", n)
+	}
+	for run := 2; run <= 3; run++ {
+		clock.Advance(RetryDelay(run - 1))
+		if n := s.RunDue(context.Background()); n != 1 {
+			t.Fatalf("run %d sent %d; want close again", run, n)
+		}
+	}
+	if n := s.RunDue(context.Background()); n != 0 || tries["close"] != 3 || tries["replaced"] != 1 {
+		t.Fatalf("last run sent %d; tries %v; want close tried 3 times, the replaced entry once", n, tries)
+	}
+	if at, ok := s.Pending("replaced"); !ok || !at.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("replaced pending = %v %v; want the later schedule", at, ok)
+	}
+	if recs := logs.Records(t); len(recs) != 0 {
+		t.Fatalf("logged %v; want nothing for a store that is down", recs)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
@@ -168,9 +170,9 @@ func TestVerifyFollowsTheInjectedClock(t *testing.T) {
 	}
 }
 
-func TestLoadOrCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
+func TestCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	first, err := auth.LoadOrCreateSecret(dir)
+	first, err := auth.CreateSecret(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,23 +186,27 @@ func TestLoadOrCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
 	if perm := info.Mode().Perm(); perm != 0o600 {
 		t.Errorf("secret file mode = %o; want 600", perm)
 	}
-	again, err := auth.LoadOrCreateSecret(dir)
+	again, err := auth.CreateSecret(dir)
 	if err != nil || !bytes.Equal(again, first) {
-		t.Errorf("second load = %x, %v; want the first secret %x", again, err, first)
+		t.Errorf("second create = %x, %v; want the first secret %x", again, err, first)
 	}
-	other, err := auth.LoadOrCreateSecret(t.TempDir())
+	loaded, err := auth.LoadSecret(dir)
+	if err != nil || !bytes.Equal(loaded, first) {
+		t.Errorf("load = %x, %v; want the first secret %x", loaded, err, first)
+	}
+	other, err := auth.CreateSecret(t.TempDir())
 	if err != nil || bytes.Equal(other, first) {
 		t.Errorf("another directory's secret = %x, %v; want a different secret", other, err)
 	}
 }
 
-func TestLoadOrCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
+func TestCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
 	dir := t.TempDir()
 	secrets := make([][]byte, 8)
 	var wg sync.WaitGroup
 	for i := range secrets {
 		wg.Go(func() {
-			s, err := auth.LoadOrCreateSecret(dir)
+			s, err := auth.CreateSecret(dir)
 			if err != nil {
 				t.Error(err)
 			}
@@ -215,13 +221,46 @@ func TestLoadOrCreateSecretAgreesUnderConcurrentFirstUse(t *testing.T) {
 	}
 }
 
-func TestLoadOrCreateSecretRefusesACorruptFile(t *testing.T) {
+func TestSecretsRefuseACorruptFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, auth.SecretFile), []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.LoadOrCreateSecret(dir); err == nil {
-		t.Fatal("a 5-byte secret file was accepted")
+	if _, err := auth.CreateSecret(dir); err == nil {
+		t.Fatal("CreateSecret accepted a 5-byte secret file")
+	}
+	if _, err := auth.LoadSecret(dir); err == nil {
+		t.Fatal("LoadSecret accepted a 5-byte secret file")
+	}
+}
+
+// A secret whose directory entry is not synced can vanish in a crash soon
+// after the first start; the next start would make a new one and revoke
+// every token.
+func TestCreateSecretSyncsTheDirectoryOnceTheSecretIsNamedInIt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	var after []string // directories synced while the secret was in place
+	t.Cleanup(durable.HookSyncDir(func(d string) {
+		if _, err := os.Stat(filepath.Join(dir, auth.SecretFile)); err == nil {
+			after = append(after, d)
+		}
+	}))
+	if _, err := auth.CreateSecret(dir); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(after, dir) {
+		t.Fatalf("directories synced once the secret existed: %v; want %s", after, dir)
+	}
+}
+
+func TestLoadSecretNeverCreatesOne(t *testing.T) {
+	dir := t.TempDir()
+	_, err := auth.LoadSecret(dir)
+	if !errors.Is(err, auth.ErrNoSecret) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("LoadSecret of an empty directory = %v; want ErrNoSecret naming %s", err, dir)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("LoadSecret left %d files in the directory", len(entries))
 	}
 }
 

@@ -2,9 +2,11 @@
 // caller of the API, and carries the verified Principal through a request's
 // context.
 //
-// A token is a JWT signed with HS256 under a 32-byte secret that
-// LoadOrCreateSecret keeps in the data directory (file "auth.secret", mode
-// 0600, created on first use). Its claims are the standard iss ("nongjiao"),
+// A token is a JWT signed with HS256 under a 32-byte secret kept in the data
+// directory (file "auth.secret", mode 0600): the server creates it on first
+// start with CreateSecret, durably (file and directory entry), and
+// `nongjiao token` only reads it with LoadSecret, so a token minted against
+// the wrong directory fails there instead of under a secret no server knows. Its claims are the standard iss ("nongjiao"),
 // aud ("nongjiao-api"), sub (the party's UUID), iat and exp, plus "role" (one
 // of exchange, collective, bidder, bank, fund). Tokens are minted by an Issuer
 // (`nongjiao token` uses one) and accepted by a Verifier built on the same

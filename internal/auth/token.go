@@ -29,7 +29,7 @@ type Issuer struct {
 	clock  kernel.Clock
 }
 
-// NewIssuer returns a Issuer signing with secret (see LoadOrCreateSecret)
+// NewIssuer returns a Issuer signing with secret (see CreateSecret)
 // and stamping times from clock.
 func NewIssuer(secret []byte, clock kernel.Clock) *Issuer {
 	return &Issuer{secret: secret, clock: clock}

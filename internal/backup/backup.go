@@ -15,6 +15,7 @@ import (
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -53,7 +54,7 @@ func Backup(ctx context.Context, opts Options) (Manifest, error) {
 		err = os.Rename(tmp, opts.To)
 	}
 	if err == nil {
-		return m, syncDir(parent)
+		return m, durable.SyncDir(parent)
 	}
 	return Manifest{}, errors.Join(err, os.RemoveAll(tmp))
 }
@@ -104,7 +105,7 @@ func write(ctx context.Context, dataDir, dst string, clock kernel.Clock) (Manife
 		return Manifest{}, fmt.Errorf("backup: the read models are at position %d, after the log's end %d", m.ReadModelPosition, st.Last)
 	}
 	m.LastPosition, m.Streams, m.Segments = st.Last, st.Streams, st.Segments
-	if err := syncDir(events); err != nil {
+	if err := durable.SyncDir(events); err != nil {
 		return Manifest{}, err
 	}
 
@@ -130,7 +131,7 @@ func write(ctx context.Context, dataDir, dst string, clock kernel.Clock) (Manife
 	}); err != nil {
 		return Manifest{}, err
 	}
-	return m, syncDir(dst)
+	return m, durable.SyncDir(dst)
 }
 
 // copyReadModels copies the SQLite database src to the new file dst in one

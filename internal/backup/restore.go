@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 )
 
@@ -97,7 +98,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("backup: restore into %s: %w", target, err)
 	}
 	defer lock.Close()
-	if err := syncDir(filepath.Dir(filepath.Clean(target))); err != nil { // the target may be new
+	if err := durable.SyncDir(filepath.Dir(filepath.Clean(target))); err != nil { // the target may be new
 		return Manifest{}, err
 	}
 	if !opts.Force {
@@ -115,7 +116,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (Manifest, error) {
 		}
 		return Manifest{}, errors.Join(err, os.RemoveAll(stage))
 	}
-	return m, errors.Join(os.RemoveAll(stage), syncDir(target))
+	return m, errors.Join(os.RemoveAll(stage), durable.SyncDir(target))
 }
 
 // replacedDir is where, inside the staging directory, the log that a forced
@@ -170,7 +171,7 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 		return err
 	}
 	defer newLock.Close()
-	if err := errors.Join(syncDir(filepath.Join(stage, eventsDir)), syncDir(stage)); err != nil {
+	if err := errors.Join(durable.SyncDir(filepath.Join(stage, eventsDir)), durable.SyncDir(stage)); err != nil {
 		return err
 	}
 
@@ -181,7 +182,7 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 			return err
 		}
 	}
-	if err := syncDir(target); err != nil {
+	if err := durable.SyncDir(target); err != nil {
 		return err
 	}
 	if err := os.Rename(filepath.Join(target, eventsDir), filepath.Join(stage, replacedDir)); err != nil {
@@ -191,7 +192,7 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 		// Put the old log back rather than lose it with the stage.
 		return errors.Join(err, os.Rename(filepath.Join(stage, replacedDir), filepath.Join(target, eventsDir)))
 	}
-	if err := errors.Join(syncDir(target), syncDir(stage)); err != nil {
+	if err := errors.Join(durable.SyncDir(target), durable.SyncDir(stage)); err != nil {
 		return err
 	}
 	for _, f := range m.Files {
@@ -202,5 +203,5 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 			return err
 		}
 	}
-	return syncDir(target)
+	return durable.SyncDir(target)
 }

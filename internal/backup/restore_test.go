@@ -56,7 +56,7 @@ func dataDir(t *testing.T) string {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := auth.LoadOrCreateSecret(dir); err != nil {
+	if _, err := auth.CreateSecret(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -88,3 +88,14 @@ func (AmendCollateral) isCollateralCommand()     {}
 func (ContinueCollateral) isCollateralCommand()  {}
 func (DischargeCollateral) isCollateralCommand() {}
 func (ExpireCollateral) isCollateralCommand()    {}
+
+// Texts implements kernel.TextCommand.
+func (c RegisterCollateral) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "number", Kind: kernel.Reference, Value: c.Number}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c AmendCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c DischargeCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

@@ -15,6 +15,9 @@ var Decider = kernel.Decider[State, Command]{Category: "collateral", Decide: Dec
 // now is the command's time; the registration time of a new notice is now.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if r, ok := c.(RegisterCollateral); ok {
 		return register(s, r, now)
 	}
@@ -42,7 +45,7 @@ func inForce(s State) error {
 	case StatusDischarged:
 		return kernel.Errorf(CodeDischarged, "registration %s was discharged; discharge is final", s.Number)
 	case StatusExpired:
-		return kernel.Errorf(CodeExpired, "registration %s expired at %s", s.Number, s.End)
+		return kernel.Errorf(CodeExpired, "registration %s expired at %s", s.Number, kernel.LatestAt(s.End))
 	}
 	return nil
 }
@@ -101,7 +104,7 @@ func bySecuredParty(s State, by uuid.UUID, now time.Time) error {
 		return kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the secured party acts on its registration")
 	}
 	if !now.Before(s.End) {
-		return kernel.Errorf(CodeExpired, "registration %s ended at %s", s.Number, s.End)
+		return kernel.Errorf(CodeExpired, "registration %s ended at %s", s.Number, kernel.LatestAt(s.End))
 	}
 	return nil
 }
@@ -153,7 +156,7 @@ func continueReg(s State, c ContinueCollateral, now time.Time) ([]kernel.Event, 
 		return nil, err
 	}
 	if !c.End.After(s.End) {
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a continuation extends the end date beyond %s", s.End)
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a continuation extends the end date: end must be %s or later", kernel.EarliestAt(s.End.Add(time.Nanosecond)))
 	}
 	return []kernel.Event{CollateralContinued{RegistrationID: s.ID, By: c.By, PreviousEnd: s.End, End: c.End.UTC(), At: now}}, nil
 }
@@ -170,7 +173,7 @@ func discharge(s State, c DischargeCollateral, now time.Time) ([]kernel.Event, e
 
 func expire(s State, now time.Time) ([]kernel.Event, error) {
 	if now.Before(s.End) {
-		return nil, kernel.Errorf(kernel.CodeInvalidState, "registration %s runs until %s", s.Number, s.End)
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "registration %s runs until %s", s.Number, kernel.LatestAt(s.End))
 	}
 	return []kernel.Event{CollateralExpired{RegistrationID: s.ID, End: s.End, At: now}}, nil
 }

@@ -172,3 +172,13 @@ func (ReleasePledge) isCoopCommand()         {}
 func (ExpirePledge) isCoopCommand()          {}
 func (DeclareDividend) isCoopCommand()       {}
 func (PayDividend) isCoopCommand()           {}
+
+// Texts implements kernel.TextCommand.
+func (c FoundCooperative) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "name", Kind: kernel.Name, Value: c.Name}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c PledgeShares) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "registrationNumber", Kind: kernel.Reference, Value: c.RegistrationNumber}}
+}

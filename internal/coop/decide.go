@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "coop", Decide: Decide, E
 // now is the command's time; events carry it in UTC.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if f, ok := c.(FoundCooperative); ok {
 		return found(s, f, now)
 	}
@@ -93,7 +96,7 @@ func allocate(s State, c AllocateShares, now time.Time) ([]kernel.Event, error) 
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".class", "unknown share class %q", a.Class)
 		}
 		if a.Shares <= 0 || a.Shares > MaxTotalShares-total {
-			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be positive, with at most %d shares in all", MaxTotalShares)
+			return nil, kernel.FieldErrorf(kernel.CodeInvalid, field+".shares", "must be between 1 and %d (at most %d shares in all)", max(1, MaxTotalShares-total), MaxTotalShares)
 		}
 		total += a.Shares
 		if !s.IsMember(a.Member) {
@@ -146,7 +149,8 @@ func transfer(s State, c TransferShares, now time.Time) ([]kernel.Event, error) 
 	}
 	limit, _ := kernel.MulDivFloor(s.TotalShares(), s.Settings.HoldingCapBP, 10000)
 	if after := s.Holders[c.To].Shares.Total() + c.Shares; after > limit {
-		return nil, kernel.FieldErrorf(CodeHoldingCapExceeded, "shares", "%s would hold %d shares; the cap is %d", c.To, after, limit)
+		return nil, kernel.FieldErrorf(CodeHoldingCapExceeded, "shares", "%s would hold %d shares; the cap is %d: shares may be %d at most",
+			c.To, after, limit, max(0, limit-s.Holders[c.To].Shares.Total()))
 	}
 	return []kernel.Event{SharesTransferred{CoopID: s.ID, From: c.From, To: c.To, Class: c.Class, Shares: c.Shares, Price: c.Price, At: now}}, nil
 }
@@ -223,7 +227,7 @@ func inherit(s State, c InheritShares, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	if !now.Before(h.ClaimDeadline) {
-		return nil, kernel.Errorf(CodeClaimPeriodEnded, "the claim period ended at %s: the shares revert to the collective", h.ClaimDeadline)
+		return nil, kernel.Errorf(CodeClaimPeriodEnded, "the claim period ended at %s: the shares revert to the collective", kernel.LatestAt(h.ClaimDeadline))
 	}
 	rights := RightsFull
 	household := c.HeirHousehold
@@ -252,7 +256,7 @@ func revert(s State, c RevertUnclaimedShares, now time.Time) ([]kernel.Event, er
 		return nil, err
 	}
 	if now.Before(h.ClaimDeadline) {
-		return nil, kernel.Errorf(kernel.CodeInvalidState, "heirs may claim until %s", h.ClaimDeadline)
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "heirs may claim until %s", kernel.LatestAt(h.ClaimDeadline))
 	}
 	return []kernel.Event{UnclaimedSharesReverted{CoopID: s.ID, Deceased: c.Deceased, Collective: s.Collective,
 		Shares: h.Shares, Pledges: s.pledgesOf(c.Deceased), At: now}}, nil
@@ -319,7 +323,7 @@ func expire(s State, c ExpirePledge, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	if now.Before(p.RegisteredUntil) {
-		return nil, kernel.Errorf(kernel.CodeInvalidState, "the pledge is registered until %s", p.RegisteredUntil)
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "the pledge is registered until %s", kernel.LatestAt(p.RegisteredUntil))
 	}
 	return []kernel.Event{PledgeExpired{CoopID: s.ID, PledgeID: p.ID, Holder: p.Holder, Shares: p.Shares, At: now}}, nil
 }

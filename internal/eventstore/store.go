@@ -12,7 +12,8 @@
 //
 // Errors: a wrong expected version returns a *ConflictError, which matches
 // ErrConcurrency with errors.Is and carries the actual version. Backends
-// translate their own conflict errors into it.
+// translate their own conflict errors into it. A store that has failed and
+// refuses appends until reopened returns errors matching ErrUnavailable.
 package eventstore
 
 import (
@@ -140,6 +141,11 @@ var ErrConcurrency = errors.New("eventstore: wrong expected version")
 
 // ErrClosed is returned by operations on a closed store or subscription.
 var ErrClosed = errors.New("eventstore: closed")
+
+// ErrUnavailable is matched (errors.Is) by the errors of a store that cannot
+// accept appends for now: a backend after a write or sync failure, until it
+// is reopened. Retrying later may succeed; retrying at once will not.
+var ErrUnavailable = errors.New("eventstore: store unavailable")
 
 // ConflictError reports a wrong expected version. Actual is the stream's
 // version at the time of the append (0 if the stream does not exist).

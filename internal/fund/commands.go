@@ -161,3 +161,16 @@ func (c AdvanceRent) operator() uuid.UUID            { return c.By }
 func (c RecordAdvanceRepayment) operator() uuid.UUID { return c.By }
 func (c BuyCollateral) operator() uuid.UUID          { return c.By }
 func (c SellHolding) operator() uuid.UUID            { return c.By }
+
+// Texts implements kernel.TextCommand.
+func (c EstablishFund) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "name", Kind: kernel.Name, Value: c.Name}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c TopUpCapital) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "source", Kind: kernel.Name, Value: c.Source}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c RejectFundClaim) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "fund", Decide: Decide, E
 // *kernel.Error; a refused command emits nothing.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if c, ok := c.(EstablishFund); ok {
 		return establish(s, c, now)
 	}

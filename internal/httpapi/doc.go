@@ -12,8 +12,14 @@
 //     application/json they get 200 as the spec asks. Mutations over GET get
 //     405. Subscriptions, and queries and mutations too, run over WebSocket on
 //     the same path with the graphql-transport-ws protocol.
-//   - / GraphiQL (loaded from a CDN by the browser), /metrics Prometheus,
-//     /healthz a liveness check.
+//   - / GraphiQL, whose scripts and styles (GraphiQL, React, graphql-ws) are
+//     embedded in the binary and served under /assets/<content hash>/<name>,
+//     cached for a year and gzipped when the browser accepts it: the page
+//     loads nothing from outside the server. /metrics Prometheus, /healthz a
+//     liveness check (200 "ok" while the process serves HTTP), and /readyz a
+//     readiness check: 200 when every Options.Readiness check passes, 503
+//     otherwise, with a JSON body giving each check's result, e.g.
+//     {"ready":false,"checks":{"store":"…","projections":"ok"}}.
 //
 // Limits, each a GraphQL error with a stable extensions.code (the constants
 // Code*): the operation's depth (DEPTH_LIMIT_EXCEEDED) and cost
@@ -23,12 +29,18 @@
 // documents are kept in a bounded LRU cache keyed by the query text, so a
 // repeated query is neither parsed nor validated again.
 //
+// A literal or variable that a scalar or enum refuses is INVALID_SCALAR, and
+// the message says what form the type expects: the first sentence of a custom
+// scalar's description, a fixed phrase for the built-ins, an enum's values.
+//
 // Errors returned by resolvers: a *kernel.Error anywhere in the chain becomes
 // a GraphQL error whose extensions.code is its Code (and extensions.field its
 // Field); a context deadline becomes TIMEOUT; anything else is logged and
 // shown as "Internal error." with code INTERNAL. Resolvers must therefore wrap
 // domain errors with %w and never rely on the message of other errors
-// reaching the client.
+// reaching the client. An error matching eventstore.ErrUnavailable (the store
+// failed and is being reopened) becomes STORE_UNAVAILABLE and is not logged:
+// one line per fault, not per request.
 //
 // Authentication: "Authorization: Bearer <token>" on HTTP requests, or the
 // same in the connection_init payload ({"Authorization": "Bearer …"}) on

@@ -8,6 +8,7 @@ import (
 	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/location"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
@@ -25,6 +26,7 @@ const (
 	CodeCostLimit        = "COST_LIMIT_EXCEEDED"       // the operation's cost exceeds Options.MaxCost
 	CodeTimeout          = "TIMEOUT"                   // execution ran past Options.Timeout
 	CodeReadModelTimeout = "READ_MODEL_TIMEOUT"        // read models did not reach the requested position in time
+	CodeStoreUnavailable = "STORE_UNAVAILABLE"         // the event store refuses writes for now (failed, being reopened); retry later
 	CodeInternal         = kernel.CodeInternal         // anything else; details are logged, not shown
 	CodeUnauthenticated  = kernel.CodeUnauthenticated  // a refused bearer token
 )
@@ -72,7 +74,8 @@ func isContextError(err error) bool {
 
 // mapFieldError turns an execution error into what the client sees: a
 // *kernel.Error keeps its code, message and field; a deadline becomes TIMEOUT;
-// anything else is logged and shown as "Internal error.".
+// an event store that is down becomes STORE_UNAVAILABLE, unlogged (the store
+// logs the fault once); anything else is logged and shown as "Internal error.".
 func mapFieldError(ctx context.Context, log *slog.Logger, fe gqlerrors.FormattedError) gqlError {
 	err := cause(fe)
 	var kerr *kernel.Error
@@ -87,6 +90,10 @@ func mapFieldError(ctx context.Context, log *slog.Logger, fe gqlerrors.Formatted
 	case isContextError(err):
 		e := fromFormatted(CodeTimeout, fe)
 		e.Message = "The request took too long and was cancelled."
+		return e
+	case errors.Is(err, eventstore.ErrUnavailable):
+		e := fromFormatted(CodeStoreUnavailable, fe)
+		e.Message = "The exchange cannot record changes right now; try again shortly."
 		return e
 	default:
 		log.ErrorContext(ctx, "graphql: resolver failed", "path", fe.Path, "error", fe.Message)

@@ -40,7 +40,7 @@ func (s *Server) prepare(p params) (*operation, *httpError) {
 		var invalid []gqlError
 		if res := graphql.ValidateDocument(s.schema, parsed, nil); !res.IsValid {
 			for _, fe := range res.Errors {
-				invalid = append(invalid, fromFormatted(CodeValidationFailed, fe))
+				invalid = append(invalid, s.withScalarForms(fromFormatted(CodeValidationFailed, fe)))
 			}
 		}
 		doc = newDocument(parsed, invalid)
@@ -105,7 +105,7 @@ func (s *Server) result(ctx context.Context, res *graphql.Result) (response, *ht
 			errs := make([]gqlError, len(res.Errors))
 			for i, fe := range res.Errors {
 				if isRequestError(fe) {
-					errs[i] = fromFormatted(CodeBadRequest, fe)
+					errs[i] = s.withScalarForms(fromFormatted(CodeBadRequest, fe))
 				} else {
 					errs[i] = mapFieldError(ctx, s.log, fe)
 				}

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 )
 
 var (
@@ -25,29 +25,11 @@ var (
 	testParty  = uuid.MustParse("0b0e4a4c-4a53-4f7f-8f0a-2b3c4d5e6f70")
 )
 
-// logBuffer collects log output; safe for concurrent use.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // newTestServer returns a server on the test schema with the test verifier;
 // edit adjusts the options first.
-func newTestServer(tb testing.TB, edit func(*Options)) (*Server, *logBuffer) {
+func newTestServer(tb testing.TB, edit func(*Options)) (*Server, *logtest.Buffer) {
 	tb.Helper()
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	opts := Options{
 		Schema:   newTestSchema(),
 		Verifier: auth.NewVerifier(testSecret, kernel.NewManualClock(testNow)),

@@ -75,11 +75,14 @@ type Options struct {
 	// Registry receives the metrics served at /metrics; nil means a new
 	// registry with the Go and process collectors.
 	Registry *prometheus.Registry
+	// Readiness are the checks /readyz runs; with none it is always ready.
+	Readiness []Check
 }
 
-// Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics and
-// a health check. Create it with New; it is an http.Handler. Call Shutdown
-// after http.Server.Shutdown: the HTTP server does not close WebSockets.
+// Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics,
+// a liveness and a readiness check. Create it with New; it is an
+// http.Handler. Call Shutdown after http.Server.Shutdown: the HTTP server
+// does not close WebSockets.
 type Server struct {
 	opts    Options
 	schema  *graphql.Schema
@@ -144,7 +147,9 @@ func New(opts Options) (*Server, error) {
 	s.mux.Handle("/graphql", auth.Middleware(verifier, http.HandlerFunc(s.serveGraphQL)))
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", serveHealth)
+	s.mux.HandleFunc("GET /readyz", s.serveReady)
 	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
+	s.mux.HandleFunc("GET /assets/{hash}/{name}", serveAsset)
 	return s, nil
 }
 
@@ -163,11 +168,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func serveHealth(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = w.Write([]byte("ok\n"))
 }
 
 // refuseAll is the verifier of a server without one.

@@ -158,3 +158,11 @@ func (MarkOverdue) isLoanCommand()                {}
 func (DeclareDefault) isLoanCommand()             {}
 func (RecordRecovery) isLoanCommand()             {}
 func (WriteOff) isLoanCommand()                   {}
+
+// Texts implements kernel.TextCommand.
+func (c ApplyForLoan) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "credential", Kind: kernel.Reference, Value: c.Credential}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c RejectLoan) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

@@ -15,6 +15,9 @@ var Decider = kernel.Decider[State, Command]{Category: "loan", Decide: Decide, E
 // *kernel.Error; a refused command emits nothing.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if a, ok := c.(ApplyForLoan); ok {
 		return apply(s, a, now)
 	}
@@ -149,7 +152,7 @@ func (s State) approve(c ApproveLoan, now time.Time) ([]kernel.Event, error) {
 	q, _ := kernel.MulDivFloor(int64(s.AppraisedValue), int64(s.Product.Terms.LTVBP), bpPerUnit)
 	maxByLTV := kernel.Money(q)
 	if c.Amount > maxByLTV {
-		return nil, kernel.FieldErrorf(CodeLTVExceeded, "amount", "amount %s exceeds %d bp of the appraised %s (%s)", c.Amount, s.Product.Terms.LTVBP, s.AppraisedValue, maxByLTV)
+		return nil, kernel.FieldErrorf(CodeLTVExceeded, "amount", "amount %s exceeds %d bp of the appraised %s: amount may be %s at most", c.Amount, s.Product.Terms.LTVBP, s.AppraisedValue, maxByLTV)
 	}
 	col := s.Collateral
 	if col.BorrowerIsTransferee && col.AssetType.IsLand() && !col.ContractorConsent {

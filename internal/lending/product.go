@@ -162,6 +162,9 @@ func (s ProductState) Snapshot() ProductSnapshot {
 // DecideProduct decides a product command.
 func DecideProduct(s ProductState, c ProductCommand, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if d, ok := c.(DefineLoanProduct); ok {
 		if s.Defined() {
 			return nil, kernel.Errorf(kernel.CodeInvalidState, "product %s already defined", d.ProductID)
@@ -220,3 +223,19 @@ func EvolveProduct(s ProductState, e kernel.Event) ProductState {
 
 // ProductDecider is the loan product aggregate.
 var ProductDecider = kernel.Decider[ProductState, ProductCommand]{Category: "loanproduct", Decide: DecideProduct, Evolve: EvolveProduct}
+
+// Texts implements kernel.TextCommand.
+func (c DefineLoanProduct) Texts() []kernel.Text {
+	return append(c.Terms.texts(), kernel.Text{Field: "name", Kind: kernel.Name, Value: c.Name})
+}
+
+// Texts implements kernel.TextCommand.
+func (c ReviseLoanProduct) Texts() []kernel.Text { return c.Terms.texts() }
+
+func (t Terms) texts() []kernel.Text {
+	var out []kernel.Text
+	for _, tier := range t.Tiers {
+		out = append(out, kernel.Text{Field: "tiers.credential", Kind: kernel.Reference, Value: tier.Credential})
+	}
+	return out
+}

@@ -270,3 +270,42 @@ func (IssueCertificate) isListingCommand()       {}
 func (Archive) isListingCommand()                {}
 func (Relist) isListingCommand()                 {}
 func (EndListing) isListingCommand()             {}
+
+// Texts implements kernel.TextCommand.
+func (c CreateListing) Texts() []kernel.Text { return c.Details.texts() }
+
+// Texts implements kernel.TextCommand.
+func (c ReviseListing) Texts() []kernel.Text { return c.Details.texts() }
+
+func (d Details) texts() []kernel.Text {
+	t := []kernel.Text{{Field: "title", Kind: kernel.Name, Value: d.Title}, {Field: "description", Kind: kernel.Description, Value: d.Description}}
+	for _, c := range d.Consents {
+		t = append(t, kernel.Text{Field: "consents.document", Kind: kernel.Reference, Value: c.Document})
+	}
+	return t
+}
+
+// Texts implements kernel.TextCommand.
+func (c SubmitListing) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "resolution.body", Kind: kernel.Name, Value: c.Resolution.Body}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c ReviewListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c WithdrawListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c SuspendListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c QualifyBidder) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c EndListing) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c IssueCertificate) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "number", Kind: kernel.Reference, Value: c.Number}}
+}

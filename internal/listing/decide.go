@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "listing", Decide: Decide
 // command emits no events. It is pure: now is the command's time.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if c == nil {
 		return nil, kernel.Errorf(kernel.CodeInvalid, "no command")
 	}
@@ -115,7 +118,7 @@ func need(s State, statuses ...Status) error {
 // notDue refuses a time-driven command sent before its time.
 func notDue(now, due time.Time) error {
 	if now.Before(due) {
-		return kernel.Errorf(CodeNotDue, "not due until %s", due.Format(time.RFC3339))
+		return kernel.Errorf(CodeNotDue, "not due until %s", kernel.EarliestAt(due))
 	}
 	return nil
 }
@@ -185,7 +188,8 @@ func validateTerms(d Details, reserve kernel.Money, now time.Time) error {
 		return kernel.FieldErrorf(kernel.CodeInvalid, "termMonths", "transfer term must be positive")
 	case !d.Asset.RightsEnd.IsZero() && now.AddDate(0, d.TermMonths, 0).After(d.Asset.RightsEnd):
 		return kernel.FieldErrorf(CodeTermExceedsContract, "termMonths",
-			"a %d-month term runs past the right's end on %s", d.TermMonths, d.Asset.RightsEnd.Format(time.DateOnly))
+			"a %d-month term runs past the right's end at %s: termMonths may be %d at most",
+			d.TermMonths, kernel.LatestAt(d.Asset.RightsEnd), kernel.MonthsWithin(now, d.Asset.RightsEnd, d.TermMonths))
 	}
 	if err := checkEncumbrances(d); err != nil {
 		return err
@@ -213,7 +217,7 @@ func checkEncumbrances(d Details) error {
 	}
 	for _, e := range d.Asset.Encumbrances {
 		if !consented(d.Consents, e) {
-			return kernel.FieldErrorf(CodeAssetEncumbered, "asset.encumbrances",
+			return kernel.FieldErrorf(CodeAssetEncumbered, "consents",
 				"registration %s needs the secured party's written consent", e.RegistrationID)
 		}
 	}
@@ -305,14 +309,17 @@ func review(s State, c ReviewListing, now time.Time) ([]kernel.Event, error) {
 	ends, opens := c.AnnouncementEnds.UTC(), c.BiddingOpensAt.UTC()
 	if earliest := st.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
 		return nil, kernel.FieldErrorf(CodeAnnouncementTooShort, "announcementEnds",
-			"the announcement must last %d working days, until %s at least", st.MinAnnouncementWorkingDays, earliest.Format(time.RFC3339))
+			"the announcement must last %d working days: announcementEnds must be %s or later",
+			st.MinAnnouncementWorkingDays, kernel.EarliestAt(earliest))
 	}
-	if ends.After(now.AddDate(0, st.MaxAnnouncementMonths, 0)) {
+	if latest := now.AddDate(0, st.MaxAnnouncementMonths, 0); ends.After(latest) {
 		return nil, kernel.FieldErrorf(CodeAnnouncementTooLong, "announcementEnds",
-			"the announcement may last %d months at most", st.MaxAnnouncementMonths)
+			"the announcement may last %d months at most: announcementEnds must be %s or earlier",
+			st.MaxAnnouncementMonths, kernel.LatestAt(latest))
 	}
 	if !opens.After(ends) {
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "biddingOpensAt", "bidding must open after the announcement ends")
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "biddingOpensAt",
+			"bidding must open after the announcement ends: biddingOpensAt must be %s or later", kernel.EarliestAt(ends.Add(time.Nanosecond)))
 	}
 	return one(ListingApproved{ListingID: s.ID, AnnouncementEnds: ends, BiddingOpensAt: opens, At: now})
 }
@@ -623,17 +630,27 @@ func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	d := s.Details
-	switch {
-	case c.Amount < d.StartingPrice:
-		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the starting price %s", c.Amount, d.StartingPrice)
-	case (c.Amount-d.StartingPrice)%d.Increment != 0:
-		return nil, kernel.FieldErrorf(CodeBidNotOnIncrement, "amount", "bid %s is not the starting price plus whole increments of %s", c.Amount, d.Increment)
-	}
+	lowest := d.StartingPrice
 	if s.BidCount > 0 {
 		// An overflowing minimum cannot be reached: nobody can outbid such a leader.
-		if next, err := s.Leader.Amount.Add(d.Increment); err != nil || c.Amount < next {
-			return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the leader %s plus one increment", c.Amount, s.Leader.Amount)
+		next, err := s.Leader.Amount.Add(d.Increment)
+		if err != nil {
+			return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "the leader %s cannot be outbid", s.Leader.Amount)
 		}
+		lowest = next
+	}
+	switch off := (c.Amount - d.StartingPrice) % d.Increment; {
+	case c.Amount < d.StartingPrice:
+		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the starting price %s: the lowest acceptable bid is %s", c.Amount, d.StartingPrice, lowest)
+	case off != 0:
+		above, err := c.Amount.Add(d.Increment - off)
+		if err != nil || above < lowest {
+			above = lowest
+		}
+		return nil, kernel.FieldErrorf(CodeBidNotOnIncrement, "amount", "bid %s is not the starting price %s plus whole increments of %s: the next acceptable bid is %s",
+			c.Amount, d.StartingPrice, d.Increment, above)
+	case c.Amount < lowest:
+		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the leader %s plus one increment: the lowest acceptable bid is %s", c.Amount, s.Leader.Amount, lowest)
 	}
 	evs = append(evs, BidPlaced{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount, Seq: s.BidCount + 1, At: now})
 	// Rule 12: in the timed round, a bid with less than one extension period left

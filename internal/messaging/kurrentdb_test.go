@@ -24,7 +24,7 @@ func TestUniversalKurrentDBStandIn(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	store, err := kurrentdb.Open(ctx, srv.URL())
+	store, err := kurrentdb.Open(ctx, srv.URL(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package messaging_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,6 +44,21 @@ func TestTopicsSelectAllACategoryOrOneStream(t *testing.T) {
 				msg.Ack()
 			}
 			expectNone(t, msgs, 50*time.Millisecond)
+
+			var read []string // ReadTopic selects the same, a page of one at a time
+			for after := uint64(0); ; {
+				recs, err := messaging.ReadTopic(context.Background(), store, topic, after, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(recs) == 0 {
+					break
+				}
+				read, after = append(read, recs[0].Stream), recs[0].Position
+			}
+			if !slices.Equal(read, want) {
+				t.Fatalf("ReadTopic read %q, want %q", read, want)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package messaging
 
 import (
+	"context"
 	"strings"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -54,5 +55,33 @@ func (t topic) selects(stream string) bool {
 		return stream == t.stream
 	default:
 		return true
+	}
+}
+
+// ReadTopic reads stored events as a subscription to topicName delivers
+// them, without a consumer group and without waiting for new ones: up to max
+// events with Position > after, in order, the same selection as Subscribe.
+// No events means the end of the store. A rebuild reads with it so that it
+// sees exactly what a live handler of the same topic saw.
+func ReadTopic(ctx context.Context, store eventstore.Store, topicName string, after uint64, max int) ([]eventstore.RecordedEvent, error) {
+	t, err := parseTopic(topicName)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		recs, err := store.ReadAll(ctx, after, max)
+		if err != nil || len(recs) == 0 {
+			return nil, err
+		}
+		var out []eventstore.RecordedEvent
+		for _, e := range recs {
+			if t.filter.Match(e.Stream, e.Type) && t.selects(e.Stream) {
+				out = append(out, e)
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+		after = recs[len(recs)-1].Position // a page of events the topic leaves out
 	}
 }

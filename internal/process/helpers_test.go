@@ -1,13 +1,11 @@
 package process
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/logtest"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -41,32 +40,14 @@ type env struct {
 	store *memstore.Store
 	app   *app.App
 	log   *slog.Logger
-	logs  *syncBuffer // what the managers logged
-}
-
-// syncBuffer is a bytes.Buffer safe for the router's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs  *logtest.Buffer // what the managers logged
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clock := kernel.NewManualClock(t0)
 	store := memstore.New(clock)
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	e := &env{t: t, clock: clock, store: store, app: app.New(store, clock, log, app.Options{}), log: log, logs: logs}
 	ctx, cancel := context.WithCancel(context.Background())

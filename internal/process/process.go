@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
 
@@ -95,7 +96,7 @@ func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) erro
 		}
 	}
 	for _, h := range m.handlers() {
-		sub := messaging.NewSubscriber(a.Store, messaging.SubscriberConfig{ConsumerGroup: h.name, Checkpoints: m.checkpoints})
+		sub := messaging.NewSubscriber(a.Store, messaging.SubscriberConfig{ConsumerGroup: h.name, Checkpoints: m.checkpoints, Logger: watermill.NewSlogLogger(log)})
 		r.AddConsumerHandler(h.name, h.topic, sub, m.run(h))
 	}
 	return nil

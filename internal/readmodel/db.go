@@ -113,29 +113,61 @@ func (db *DB) Close() error {
 	return db.DB.Close()
 }
 
-// inTx runs the cached statements inside a transaction: the projector's Tx.
-type inTx struct {
-	db *DB
-	tx *sql.Tx
+// txn is the projector's Tx: a transaction whose statements come from
+// prepare, which returns nil to run a query unprepared.
+type txn struct {
+	tx      *sql.Tx
+	prepare func(ctx context.Context, query string, args []any) *sql.Stmt
 }
 
-func (t inTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := t.db.cached(ctx, query, args); st != nil {
-		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+// inTx runs the DB's cached statements inside tx: a live batch.
+func (db *DB) inTx(tx *sql.Tx) txn {
+	return txn{tx, func(ctx context.Context, query string, args []any) *sql.Stmt {
+		if st := db.cached(ctx, query, args); st != nil {
+			return tx.StmtContext(ctx, st)
+		}
+		return nil
+	}}
+}
+
+// ownStatements runs tx with statements prepared on tx itself, kept until it
+// ends: a rebuild's statements name tables created inside tx, which other
+// connections (and the DB's cache) cannot see until it commits.
+func ownStatements(tx *sql.Tx) txn {
+	stmts := map[string]*sql.Stmt{}
+	return txn{tx, func(ctx context.Context, query string, args []any) *sql.Stmt {
+		if len(args) == 0 {
+			return nil
+		}
+		if st, ok := stmts[query]; ok {
+			return st
+		}
+		st, err := tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil
+		}
+		stmts[query] = st
+		return st
+	}}
+}
+
+func (t txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.prepare(ctx, query, args); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, query, args...)
 }
 
-func (t inTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.db.cached(ctx, query, args); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+func (t txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.prepare(ctx, query, args); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
-func (t inTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.db.cached(ctx, query, args); st != nil {
-		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+func (t txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.prepare(ctx, query, args); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
 }

@@ -6,16 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
+	"maps"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
-
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/messaging"
 )
 
 // Envelope is a decoded event with where and when it was stored.
@@ -39,51 +36,129 @@ type Tx interface {
 type Projection interface {
 	// Name identifies the projection's checkpoint; changing it rebuilds the projection.
 	Name() string
+	// Version numbers what the projection's tables hold: raise it with any
+	// change to Schema or Apply that the rows already built do not follow,
+	// and the worker rebuilds the projection's tables when it next starts
+	// (RebuildStale).
+	Version() int
 	// Schema returns the statements that create its tables and indexes
 	// (idempotently: CREATE ... IF NOT EXISTS) in the dialect.
 	Schema(d Dialect) []string
-	// Tables lists the tables Replay drops before rebuilding.
+	// Tables lists the tables a rebuild drops before creating them again.
 	Tables() []string
 	// Apply applies one event. Events the projection does not use are ignored.
 	Apply(ctx context.Context, tx Tx, e Envelope) error
+}
+
+// Source reads the stored events a projector is fed, with the contracts of
+// eventstore.Store's methods of the same names. ReadAll must select exactly
+// the events the live feed delivers, or a rebuild fails on (or builds rows
+// from) events the live projector never sees: package feed's Source is that
+// selection. ReadStream tells RebuildStale whether the store still holds the
+// event a checkpoint names.
+type Source interface {
+	ReadAll(ctx context.Context, after uint64, max int) ([]eventstore.RecordedEvent, error)
+	ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, max int) ([]eventstore.RecordedEvent, error)
 }
 
 // Projector applies events to projections, checkpointing each in the same
 // transaction as its rows. It is safe for concurrent use; Apply calls are
 // serialised.
 type Projector struct {
+	// Log receives the projector's failures, recoveries and rebuilds. Set it
+	// before the projector runs; nil discards.
+	Log *slog.Logger
+
 	db    *DB
 	reg   *kernel.Registry
 	projs []Projection
 
-	applyMu  sync.Mutex // serialises Apply and Replay
+	applyMu  sync.Mutex // serialises Apply and rebuilds
 	mu       sync.Mutex
 	pos      map[string]uint64   // checkpoint per projection
+	stored   map[string]stored   // what the checkpoint table says of each projection that has a checkpoint
 	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
 	queue    chan eventstore.RecordedEvent
 }
 
+// stored is what the checkpoint table records of a projection besides its position.
+type stored struct {
+	version       int    // the projection's Version that built the rows
+	stream        string // the stream and version of the event at the checkpoint
+	streamVersion uint64
+}
+
+// checkpointTable holds each projection's checkpoint, the Version that wrote
+// it and which event is at that position. Tables made before the last three
+// columns existed get them with version 0, which no projection has, so their
+// projections are rebuilt once.
 const checkpointTable = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
 	name TEXT PRIMARY KEY,
 	position BIGINT NOT NULL
 )`
 
+// checkpointColumns are the columns added to checkpointTable since it was first made.
+var checkpointColumns = [][2]string{
+	{"version", "INTEGER NOT NULL DEFAULT 0"},
+	{"stream", "TEXT NOT NULL DEFAULT ''"},
+	{"stream_version", "BIGINT NOT NULL DEFAULT 0"},
+}
+
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
-	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, queue: make(chan eventstore.RecordedEvent, queueSize)}
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, stored: map[string]stored{},
+		queue: make(chan eventstore.RecordedEvent, queueSize)}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
 	return p, p.loadCheckpoints(ctx)
 }
 
-func (p *Projector) migrate(ctx context.Context) error {
-	stmts := []string{checkpointTable}
-	for _, pr := range p.projs {
-		stmts = append(stmts, pr.Schema(p.db.Dialect)...)
+func (p *Projector) log() *slog.Logger {
+	if p.Log == nil {
+		return slog.New(slog.DiscardHandler)
 	}
+	return p.Log
+}
+
+func (p *Projector) migrate(ctx context.Context) error {
+	if err := p.db.exec(ctx, checkpointTable); err != nil {
+		return err
+	}
+	for _, c := range checkpointColumns {
+		if err := p.addCheckpointColumn(ctx, c[0], c[1]); err != nil {
+			return err
+		}
+	}
+	for _, pr := range p.projs {
+		if err := p.db.exec(ctx, pr.Schema(p.db.Dialect)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addCheckpointColumn adds a column to a checkpoint table made before it existed.
+func (p *Projector) addCheckpointColumn(ctx context.Context, name, typ string) error {
+	const add = `ALTER TABLE projection_checkpoints ADD COLUMN `
+	if p.db.Dialect == Postgres {
+		return p.db.exec(ctx, add+`IF NOT EXISTS `+name+` `+typ)
+	}
+	var n int
+	err := p.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('projection_checkpoints') WHERE name = $1`, name).Scan(&n)
+	switch {
+	case err != nil:
+		return fmt.Errorf("readmodel: migrate: read projection_checkpoints' columns: %w", err)
+	case n > 0:
+		return nil
+	}
+	return p.db.exec(ctx, add+name+` `+typ)
+}
+
+// exec runs schema statements in order, outside any transaction.
+func (db *DB) exec(ctx context.Context, stmts ...string) error {
 	for _, s := range stmts {
-		if _, err := p.db.ExecContext(ctx, s); err != nil {
+		if _, err := db.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("readmodel: migrate: %w\n%s", err, s)
 		}
 	}
@@ -95,9 +170,16 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 	defer p.mu.Unlock()
 	for _, pr := range p.projs {
 		var pos uint64
-		err := p.db.QueryRowContext(ctx, `SELECT position FROM projection_checkpoints WHERE name = $1`, pr.Name()).Scan(&pos)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var st stored
+		err := p.db.QueryRowContext(ctx, `SELECT position, version, stream, stream_version FROM projection_checkpoints WHERE name = $1`,
+			pr.Name()).Scan(&pos, &st.version, &st.stream, &st.streamVersion)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			delete(p.stored, pr.Name())
+		case err != nil:
 			return fmt.Errorf("readmodel: load checkpoint %s: %w", pr.Name(), err)
+		default:
+			p.stored[pr.Name()] = st
 		}
 		p.pos[pr.Name()] = pos
 	}
@@ -134,10 +216,7 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
 	p.mu.Lock()
-	start := make(map[string]uint64, len(p.pos))
-	for k, v := range p.pos {
-		start[k] = v
-	}
+	start := maps.Clone(p.pos)
 	p.mu.Unlock()
 
 	tx, err := p.db.BeginTx(ctx, nil)
@@ -145,13 +224,53 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 		return fmt.Errorf("readmodel: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	next := make(map[string]uint64, len(start))
-	for k, v := range start {
-		next[k] = v
+	next := maps.Clone(start)
+	if err := p.applyTx(ctx, p.db.inTx(tx), p.projs, next, recs); err != nil {
+		return err
 	}
+	last := recs[len(recs)-1]
+	if err := p.saveCheckpoints(ctx, p.db.inTx(tx), start, next, last); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("readmodel: commit: %w", err)
+	}
+	p.committed(start, next, last)
+	return nil
+}
+
+// committed records the checkpoints of a committed transaction that moved
+// them from before to after, last being the last event it applied
+// (saveCheckpoints wrote those that changed), and moves Position to the
+// lowest of all.
+func (p *Projector) committed(before, after map[string]uint64, last eventstore.RecordedEvent) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pr := range p.projs {
+		pos, ok := after[pr.Name()]
+		switch {
+		case !ok:
+			continue
+		case pos != before[pr.Name()]:
+			p.stored[pr.Name()] = stored{version: pr.Version(), stream: last.Stream, streamVersion: last.Version}
+		case pos == 0:
+			delete(p.stored, pr.Name())
+		}
+		p.pos[pr.Name()] = pos
+	}
+	if low := p.lowest(); low < p.progress.Position() {
+		p.progress.Reset(low) // a rebuild that read fewer events than were applied before
+	} else {
+		p.progress.Advance(low)
+	}
+}
+
+// applyTx applies recs to projs inside tx, skipping for each projection the
+// events at or below its position in next, and moves next along.
+func (p *Projector) applyTx(ctx context.Context, tx Tx, projs []Projection, next map[string]uint64, recs []eventstore.RecordedEvent) error {
 	for _, rec := range recs {
 		var env *Envelope
-		for _, pr := range p.projs {
+		for _, pr := range projs {
 			if rec.Position <= next[pr.Name()] {
 				continue
 			}
@@ -162,69 +281,38 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 				}
 				env = &Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
 			}
-			if err := pr.Apply(ctx, inTx{p.db, tx}, *env); err != nil {
+			if err := pr.Apply(ctx, tx, *env); err != nil {
 				return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), rec.Stream, rec.Version, err)
 			}
 			next[pr.Name()] = rec.Position
 		}
 	}
-	if err := saveCheckpoints(ctx, inTx{p.db, tx}, start, next); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("readmodel: commit: %w", err)
-	}
-	p.mu.Lock()
-	p.pos = next
-	low := p.lowest()
-	p.mu.Unlock()
-	p.progress.Advance(low)
 	return nil
 }
 
-// HandlerName is the projector's watermill handler and consumer group.
-const HandlerName = "projector"
-
-// queueSize bounds the events accepted but not yet applied; past it, Handle
-// waits, and the subscription with it.
+// queueSize bounds the events accepted but not yet applied; past it, Enqueue
+// waits, and the feed with it.
 const queueSize = 4096
 
-// AddTo adds the projector to a watermill router as a handler of $all, fed
-// by a subscriber over store that starts after the projector's own
-// checkpoint (the projector is its CheckpointStore), and starts the
-// goroutine that applies what the handler accepts, until ctx ends.
-//
-// The handler acknowledges a message once it is queued, before it is
-// applied, so that the applier can commit many events per transaction (a
-// transaction per event cost more than the projections themselves). That is
-// safe because the subscription's position is the projector's committed
-// checkpoint, not the acknowledgements: after a crash the events accepted
-// but not committed are delivered again. A batch that fails to apply is
-// retried, in order, until it applies; nothing behind it is applied first.
-func (p *Projector) AddTo(ctx context.Context, r *message.Router, store eventstore.Store) {
-	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: HandlerName, Checkpoints: p})
-	r.AddConsumerHandler(HandlerName, eventstore.AllStream, sub, p.Handle)
-	go p.applyQueued(ctx)
-}
-
-// Handle is the projector's watermill handler: it queues the delivered event
-// for the applier.
-func (p *Projector) Handle(msg *message.Message) error {
-	rec, err := messaging.Record(msg)
-	if err != nil {
-		return err
-	}
+// Enqueue hands rec to ApplyQueued, waiting while queueSize events are
+// pending, until ctx ends. It returns before rec is applied: a feed that
+// acknowledges on return must resume after the committed checkpoint
+// (Position), not after its acknowledgements.
+func (p *Projector) Enqueue(ctx context.Context, rec eventstore.RecordedEvent) error {
 	select {
 	case p.queue <- rec:
 		return nil
-	case <-msg.Context().Done():
-		return msg.Context().Err()
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
-// applyQueued applies queued events in batches of whatever has arrived, up to
-// batchSize, until ctx ends.
-func (p *Projector) applyQueued(ctx context.Context) {
+// ApplyQueued applies enqueued events in batches of whatever has arrived, up
+// to 1024 events a transaction, until ctx ends. A batch that fails to apply
+// is retried, in order, with backoff, until it applies; nothing behind it is
+// applied first. The failure is logged once, with its error, when the
+// projector starts failing, and once more when it recovers.
+func (p *Projector) ApplyQueued(ctx context.Context) {
 	const batchSize = 1024
 	batch := make([]eventstore.RecordedEvent, 0, batchSize)
 	for {
@@ -243,18 +331,36 @@ func (p *Projector) applyQueued(ctx context.Context) {
 				break fill
 			}
 		}
-		for wait := 50 * time.Millisecond; len(batch) > 0; wait = min(2*wait, 10*time.Second) {
-			rest, err := p.applyUpTo(ctx, batch)
-			if err == nil || ctx.Err() != nil {
-				break
+		if !p.applyRetrying(ctx, batch) {
+			return
+		}
+	}
+}
+
+// applyRetrying applies batch, retrying what fails until it applies (true)
+// or ctx ends (false).
+func (p *Projector) applyRetrying(ctx context.Context, batch []eventstore.RecordedEvent) bool {
+	failing := false
+	for wait, tries := 50*time.Millisecond, 1; ; wait, tries = min(2*wait, 10*time.Second), tries+1 {
+		rest, err := p.applyUpTo(ctx, batch)
+		if ctx.Err() != nil {
+			return false
+		}
+		if err == nil {
+			if failing {
+				p.log().Info("projection recovered", "at", batch[0].Position, "tries", tries)
 			}
-			batch = rest
-			slog.Error("projection failed; retrying", "at", batch[0].Position, "err", err, "retry_in", wait)
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				return
-			}
+			return true
+		}
+		if !failing {
+			p.log().Error("projection failed; retrying until it applies", "at", rest[0].Position, "stream", rest[0].Stream, "err", err)
+			failing = true
+		}
+		batch = rest
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return false
 		}
 	}
 }
@@ -288,99 +394,34 @@ func (p *Projector) Follow(ctx context.Context, interval time.Duration) error {
 		case <-t.C:
 		}
 		if err := p.loadCheckpoints(ctx); err != nil && ctx.Err() == nil {
-			slog.Warn("reading projection checkpoints", "err", err)
+			p.log().Warn("reading projection checkpoints", "err", err)
 		}
 	}
 }
 
-// Load implements messaging.CheckpointStore: a subscription feeding the
-// projector starts after what every projection has committed.
-func (p *Projector) Load(context.Context, string, string) (uint64, error) { return p.Position(), nil }
-
-// Save implements messaging.CheckpointStore as a no-op: the projector's
-// checkpoints commit with its rows in Apply.
-func (p *Projector) Save(context.Context, string, string, uint64) error { return nil }
-
-// saveCheckpoints writes the checkpoints that moved, one statement per new
-// position: projections usually move together, so that is one statement a
-// transaction rather than one per projection.
-func saveCheckpoints(ctx context.Context, tx Tx, before, after map[string]uint64) error {
-	byPos := map[uint64][]any{}
-	for name, pos := range after {
-		if pos != before[name] {
-			byPos[pos] = append(byPos[pos], name)
+// saveCheckpoints writes the checkpoints that moved from before to after, in
+// one statement. Every projection that moved has applied the transaction's
+// last event, so all are at its position; beside it go the event's stream
+// and version, and the Version of the projection that wrote it.
+func (p *Projector) saveCheckpoints(ctx context.Context, tx Tx, before, after map[string]uint64, last eventstore.RecordedEvent) error {
+	var values, names []string
+	args := []any{last.Position, last.Stream, last.Version}
+	for _, pr := range p.projs {
+		if pos, ok := after[pr.Name()]; !ok || pos == before[pr.Name()] {
+			continue
 		}
+		values = append(values, fmt.Sprintf("($%d, $1, $%d, $2, $3)", len(args)+1, len(args)+2))
+		names = append(names, pr.Name())
+		args = append(args, pr.Name(), pr.Version())
 	}
-	for pos, names := range byPos {
-		slices.SortFunc(names, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
-		values := make([]string, len(names))
-		args := []any{pos}
-		for i, n := range names {
-			values[i] = fmt.Sprintf("($%d, $1)", i+2)
-			args = append(args, n)
-		}
-		q := `INSERT INTO projection_checkpoints (name, position) VALUES ` + strings.Join(values, ", ") +
-			` ON CONFLICT (name) DO UPDATE SET position = excluded.position`
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("readmodel: checkpoint %v at %d: %w", names, pos, err)
-		}
+	if len(values) == 0 {
+		return nil
+	}
+	q := `INSERT INTO projection_checkpoints (name, position, version, stream, stream_version) VALUES ` + strings.Join(values, ", ") +
+		` ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version,
+		stream = excluded.stream, stream_version = excluded.stream_version`
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("readmodel: checkpoint %v at %d: %w", names, last.Position, err)
 	}
 	return nil
-}
-
-// Run keeps the projections current from store until ctx ends, on a router
-// of its own (a worker adds the projector to its shared router instead).
-func (p *Projector) Run(ctx context.Context, store eventstore.Store) error {
-	r, err := messaging.NewRouter(messaging.RouterConfig{})
-	if err != nil {
-		return err
-	}
-	p.AddTo(ctx, r, store)
-	return r.Run(ctx)
-}
-
-// Replay drops every projection's tables and checkpoint and rebuilds them from
-// the whole store. It returns the number of events read.
-func (p *Projector) Replay(ctx context.Context, store eventstore.Store, batch int) (int, error) {
-	p.applyMu.Lock()
-	for _, pr := range p.projs {
-		for _, t := range pr.Tables() {
-			if _, err := p.db.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
-				p.applyMu.Unlock()
-				return 0, fmt.Errorf("readmodel: drop %s: %w", t, err)
-			}
-		}
-		if _, err := p.db.ExecContext(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, pr.Name()); err != nil {
-			p.applyMu.Unlock()
-			return 0, err
-		}
-	}
-	p.db.forgetStatements() // they may name the dropped tables
-	p.mu.Lock()
-	for k := range p.pos {
-		p.pos[k] = 0
-	}
-	p.mu.Unlock()
-	p.progress.Reset(0)
-	err := p.migrate(ctx)
-	p.applyMu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	var after uint64
-	for {
-		recs, err := store.ReadAll(ctx, after, batch)
-		if err != nil {
-			return n, err
-		}
-		if len(recs) == 0 {
-			return n, nil
-		}
-		if err := p.Apply(ctx, recs...); err != nil {
-			return n, err
-		}
-		n += len(recs)
-		after = recs[len(recs)-1].Position
-	}
 }

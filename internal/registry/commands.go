@@ -223,3 +223,49 @@ func (CreatePackage) isPackageCommand() {}
 func (AddPlot) isPackageCommand()       {}
 func (RemovePlot) isPackageCommand()    {}
 func (SealPackage) isPackageCommand()   {}
+
+// Texts implements kernel.TextCommand.
+func (c RegisterAsset) Texts() []kernel.Text {
+	return []kernel.Text{
+		{Field: "certificateNo", Kind: kernel.Reference, Value: c.CertificateNo},
+		{Field: "title", Kind: kernel.Name, Value: c.Title},
+		{Field: "description", Kind: kernel.Description, Value: c.Description},
+		{Field: "location.province", Kind: kernel.Name, Value: c.Location.Province},
+		{Field: "location.county", Kind: kernel.Name, Value: c.Location.County},
+		{Field: "location.township", Kind: kernel.Name, Value: c.Location.Township},
+		{Field: "location.village", Kind: kernel.Name, Value: c.Location.Village},
+		c.Source.text("source"),
+	}
+}
+
+// Texts implements kernel.TextCommand.
+func (c AddRestriction) Texts() []kernel.Text {
+	return []kernel.Text{c.Restriction.Source.text("restriction.source")}
+}
+
+// Texts implements kernel.TextCommand.
+func (c RemoveRestriction) Texts() []kernel.Text { return []kernel.Text{c.Source.text("source")} }
+
+// Texts implements kernel.TextCommand.
+func (c TransferManagementRight) Texts() []kernel.Text {
+	return []kernel.Text{c.Source.text("source")}
+}
+
+// Texts implements kernel.TextCommand.
+func (c EntrustPlot) Texts() []kernel.Text { return []kernel.Text{c.Source.text("document")} }
+
+// Texts implements kernel.TextCommand.
+func (c RevokeEntrustment) Texts() []kernel.Text { return []kernel.Text{c.Source.text("document")} }
+
+// Texts implements kernel.TextCommand.
+func (c RecordConsent) Texts() []kernel.Text { return []kernel.Text{c.Source.text("document")} }
+
+// Texts implements kernel.TextCommand.
+func (c CreatePackage) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "title", Kind: kernel.Name, Value: c.Title}}
+}
+
+// text is the source's reference as the free text of the named field.
+func (s Source) text(field string) kernel.Text {
+	return kernel.Text{Field: field + ".reference", Kind: kernel.Reference, Value: s.Reference}
+}

@@ -19,6 +19,9 @@ var PackageDecider = kernel.Decider[PackageState, PackageCommand]{Category: "ass
 // Decide turns an asset command into events, or refuses it with a *kernel.Error.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	if _, ok := c.(RegisterAsset); !ok && !s.Registered {
 		return nil, kernel.Errorf(kernel.CodeNotFound, "asset %s is not registered", c.AggregateID())
 	}
@@ -151,8 +154,8 @@ func transfer(s State, c TransferManagementRight, now time.Time) ([]kernel.Event
 	}
 	cur, _ := s.CurrentRight()
 	if c.End.After(s.RightsEnd) || c.End.After(cur.End) {
-		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the transfer ends %s, after the right it transfers (%s)",
-			c.End.Format(time.DateOnly), minTime(s.RightsEnd, cur.End).Format(time.DateOnly))
+		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the transfer ends after the right it transfers: end must be %s or earlier",
+			kernel.LatestAt(minTime(s.RightsEnd, cur.End)))
 	}
 	entrusted, err := s.mayTransfer(c.Transferor, cur.Holder, c.Form, c.Start, c.End)
 	if err != nil {
@@ -261,7 +264,7 @@ func entrust(s State, c EntrustPlot, now time.Time) ([]kernel.Event, error) {
 	case !c.End.After(c.Start):
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start")
 	case c.End.After(s.RightsEnd):
-		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the entrustment may not outlast the household's contract (%s)", s.RightsEnd.Format(time.DateOnly))
+		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the entrustment may not outlast the household's contract: end must be %s or earlier", kernel.LatestAt(s.RightsEnd))
 	}
 	if err := checkSource(c.Source); err != nil {
 		return nil, err
@@ -315,6 +318,9 @@ func minTime(a, b time.Time) time.Time {
 // DecidePackage turns a package command into events, or refuses it with a *kernel.Error.
 func DecidePackage(s PackageState, c PackageCommand, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	create, isCreate := c.(CreatePackage)
 	switch {
 	case isCreate && s.Created:

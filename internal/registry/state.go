@@ -108,8 +108,8 @@ func (e Entrustment) Covers(form Form, start, end time.Time) error {
 		return kernel.FieldErrorf(CodeEntrustmentDoesNotCover, "form", "the entrustment's scope %v does not include %s", e.Scope, form)
 	}
 	if start.Before(e.Start) || end.After(e.End) {
-		return kernel.FieldErrorf(CodeEntrustmentDoesNotCover, "end", "the term %s–%s lies outside the entrustment's %s–%s",
-			start.Format(time.DateOnly), end.Format(time.DateOnly), e.Start.Format(time.DateOnly), e.End.Format(time.DateOnly))
+		return kernel.FieldErrorf(CodeEntrustmentDoesNotCover, "end", "the term lies outside the entrustment: start must be %s or later and end %s or earlier",
+			kernel.EarliestAt(e.Start), kernel.LatestAt(e.End))
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // exchangeServer is the real server on a loopback port, on a manual clock.
@@ -31,12 +32,20 @@ type exchangeServer struct {
 
 func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
+	return startServerWith(t, now, server.Config{
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}, before...)
+}
+
+// startServerWith is startServer on cfg, to which it adds the data
+// directory, the worker, the clock and a fast scheduler tick.
+func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...func(*server.Server)) *exchangeServer {
+	t.Helper()
+	testenv.Starting(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := kernel.NewManualClock(now)
-	s, err := server.Open(ctx, server.Config{
-		DataDir: t.TempDir(), Worker: true, Clock: clock, SchedulerTick: 10 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	cfg.DataDir, cfg.Worker, cfg.Clock, cfg.SchedulerTick = t.TempDir(), true, clock, 10*time.Millisecond
+	s, err := server.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,10 +23,11 @@ import (
 var nodeDir = filepath.Join("..", "httpapi", "testdata", "node")
 
 func TestGraphQLHTTPAuditOfTheAssembledServer(t *testing.T) {
+	node := testenv.NeedNode(t, nodeDir, "graphql-http")
 	x := startServer(t, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := testenv.NodeCommand(ctx, t, nodeDir, []string{"graphql-http"}, "audit.mjs", x.url).Output()
+	out, err := node.Command(ctx, "audit.mjs", x.url).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,6 +47,7 @@ func TestGraphQLHTTPAuditOfTheAssembledServer(t *testing.T) {
 
 // The npm graphql-ws client follows the demo's live auction while a bid is placed over HTTP.
 func TestGraphQLWSClientFollowsTheLiveAuction(t *testing.T) {
+	node := testenv.NeedNode(t, nodeDir, "graphql-ws", "ws")
 	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
 	x := startServer(t, now, func(s *server.Server) {
 		if _, err := demo.Seed(context.Background(), s.Store, now, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
@@ -56,7 +58,7 @@ func TestGraphQLWSClientFollowsTheLiveAuction(t *testing.T) {
 	defer cancel()
 	live := demo.ListingLive.String()
 	tok := x.token(auth.RoleExchange, demo.Exchange)
-	cmd := testenv.NodeCommand(ctx, t, nodeDir, []string{"graphql-ws", "ws"}, "subscribe.mjs",
+	cmd := node.Command(ctx, "subscribe.mjs",
 		"ws"+strings.TrimPrefix(x.url, "http"), tok,
 		fmt.Sprintf(`subscription { auctionFeed(listingId: %q) { kind amount bidderId } }`, live))
 	stdout, err := cmd.StdoutPipe()
@@ -100,4 +102,10 @@ func TestGraphQLWSClientFollowsTheLiveAuction(t *testing.T) {
 	if ev := next(); ev["kind"] != "BID" || ev["amount"] != amount || ev["bidderId"] != bidder {
 		t.Fatalf("after a bid of %s: %v", amount, ev)
 	}
+}
+
+// On a machine without the npm packages the tests above skip, before they
+// start a server that a skip would stop while it starts.
+func TestNodeTestsSkipWithoutTheirPackages(t *testing.T) {
+	testenv.RequireSkipsWithoutPackages(t, "TestGraphQLHTTPAuditOfTheAssembledServer", "TestGraphQLWSClientFollowsTheLiveAuction")
 }

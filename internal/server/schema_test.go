@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/graphql-go/graphql"
+
 	"github.com/nongjiao/nongjiao/internal/api"
 )
 
@@ -20,7 +22,13 @@ func TestSchemaFileMatchesCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got := api.PrintSDL(s.Schema)
+	got, err := SDL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if served := api.PrintSDL(s.Schema); served != got {
+		t.Fatalf("SDL() differs from the schema an opened server serves")
+	}
 	path := filepath.Join("..", "..", "schema", "schema.graphql")
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -33,5 +41,29 @@ func TestSchemaFileMatchesCode(t *testing.T) {
 	}
 	if string(want) != got {
 		t.Fatalf("schema/schema.graphql is out of date with the code: run go test ./internal/server -run TestSchemaFileMatchesCode -update")
+	}
+}
+
+// Every area names asset types with the one AssetType enum of package api.
+func TestEveryAreaUsesTheOneAssetTypeEnum(t *testing.T) {
+	s, err := Open(context.Background(), Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	types := s.Schema.TypeMap()
+	for _, f := range []struct{ object, field string }{
+		{"Asset", "type"}, {"Listing", "assetType"}, {"Trade", "assetType"}, {"Loan", "assetType"},
+	} {
+		field := types[f.object].(*graphql.Object).Fields()[f.field]
+		if field == nil || graphql.GetNamed(field.Type) != api.AssetType {
+			t.Errorf("%s.%s is not api.AssetType", f.object, f.field)
+		}
+	}
+	for _, f := range []struct{ input, field string }{{"AssetFilter", "type"}, {"ListingFilter", "assetType"}, {"RegisterAssetInput", "type"}} {
+		field := types[f.input].(*graphql.InputObject).Fields()[f.field]
+		if field == nil || graphql.GetNamed(field.Type) != api.AssetType {
+			t.Errorf("%s.%s is not api.AssetType", f.input, f.field)
+		}
 	}
 }

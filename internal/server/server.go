@@ -2,6 +2,14 @@
 // command side (internal/app), the read models and their projector, the live
 // hub, the GraphQL schema of every area and the HTTP transport. cmd/nongjiao
 // and the end-to-end tests both start the exchange through Open.
+//
+// Every component logs through Config.Log (NewLogger builds it, text or
+// JSON). The embedded store is wrapped in eventstore/reopen, so a write or
+// fsync failure is followed by an in-process reopen while queries go on.
+// /readyz answers ready only while the store accepts appends and the read
+// models trail it by at most Config.MaxProjectionLag events; /healthz only
+// says the process lives. The token secret is created (durably) on first
+// Open.
 package server
 
 import (
@@ -11,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -27,6 +36,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
+	"github.com/nongjiao/nongjiao/internal/eventstore/reopen"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
@@ -35,6 +45,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 )
 
@@ -52,6 +63,13 @@ type Config struct {
 	Log    *slog.Logger // slog.Default() when nil
 	// SchedulerTick is how often the scheduler looks for due commands (1 s when 0).
 	SchedulerTick time.Duration
+	// MaxProjectionLag is how many events the read models may trail the
+	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
+	MaxProjectionLag uint64
+
+	// wrapBackend, when set, wraps every embedded store backend opened
+	// (tests inject faults with it).
+	wrapBackend func(eventstore.Store) eventstore.Store
 }
 
 // area is one part of the API: its GraphQL fields and its projections.
@@ -91,6 +109,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.SchedulerTick == 0 {
 		cfg.SchedulerTick = time.Second
 	}
+	if cfg.MaxProjectionLag == 0 {
+		cfg.MaxProjectionLag = DefaultMaxProjectionLag
+	}
 	s := &Server{Config: cfg}
 	var err error
 	if s.Store, err = openStore(ctx, cfg); err != nil {
@@ -107,12 +128,23 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// openStore opens the configured store. The embedded one is reopened in
+// the background after a write failure (see package reopen).
 func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
 	switch cfg.Store {
 	case "", "file":
-		return filestore.Open(filestore.Options{Dir: cfg.DataDir + "/events", Clock: cfg.Clock})
+		return reopen.Open(func() (eventstore.Store, error) {
+			st, err := filestore.Open(filestore.Options{Dir: filepath.Join(cfg.DataDir, "events"), Clock: cfg.Clock, Log: cfg.Log})
+			switch {
+			case err != nil:
+				return nil, err
+			case cfg.wrapBackend != nil:
+				return cfg.wrapBackend(st), nil
+			}
+			return st, nil
+		}, reopen.Options{Log: cfg.Log, Clock: cfg.Clock})
 	case "kurrentdb":
-		return kurrentdb.Open(ctx, cfg.KurrentDBURL)
+		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
 		return nil, fmt.Errorf("unknown store %q: want file or kurrentdb", cfg.Store)
 	}
@@ -140,17 +172,18 @@ func (s *Server) build(ctx context.Context) error {
 	if s.Projector, err = readmodel.NewProjector(ctx, s.DB, s.App.Events, projs...); err != nil {
 		return err
 	}
+	s.Projector.Log = cfg.Log
+	if cfg.Worker { // only the process that projects may drop and rebuild tables
+		if err := s.Projector.RebuildStale(ctx, feed.Source(s.Store)); err != nil {
+			return err
+		}
+	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
-	b := api.NewBuilder()
-	api.RegisterViewer(b)
-	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
-	for _, a := range areas {
-		a.register(b, deps)
+	var cacheable map[string]bool
+	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
+		return err
 	}
-	if s.Schema, err = b.Build(); err != nil {
-		return fmt.Errorf("build schema: %w", err)
-	}
-	secret, err := auth.LoadOrCreateSecret(cfg.DataDir)
+	secret, err := auth.CreateSecret(cfg.DataDir)
 	if err != nil {
 		return err
 	}
@@ -162,33 +195,71 @@ func (s *Server) build(ctx context.Context) error {
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
 		Position:  s.Projector.Position,
-		Cacheable: b.Cacheable(),
+		Cacheable: cacheable,
 		Logger:    cfg.Log,
 		Clock:     cfg.Clock,
+		Readiness: s.readiness(),
 	})
 	return err
 }
 
+// buildSchema assembles the GraphQL schema of every area, resolving through
+// deps, and returns it with the names of its cacheable query fields.
+func buildSchema(deps api.Deps) (graphql.Schema, map[string]bool, error) {
+	b := api.NewBuilder()
+	api.RegisterViewer(b)
+	for _, a := range areas {
+		a.register(b, deps)
+	}
+	schema, err := b.Build()
+	if err != nil {
+		return schema, nil, fmt.Errorf("build schema: %w", err)
+	}
+	return schema, b.Cacheable(), nil
+}
+
+// SDL returns the GraphQL schema the server serves in the schema definition
+// language: what schema/schema.graphql holds. Building it opens nothing (the
+// resolvers, which would need the store and read models, are never called).
+func SDL() (string, error) {
+	schema, _, err := buildSchema(api.Deps{})
+	if err != nil {
+		return "", err
+	}
+	return api.PrintSDL(schema), nil
+}
+
 // Run serves HTTP on ln and, for a worker, keeps read models, the scheduler
-// and the live hub current, until ctx ends or one of them fails.
+// and the live hub current, until ctx ends or one of them fails. It returns
+// nil when ctx ends, at whatever moment of start-up that happens.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
-	if !s.Config.Worker { // the worker elsewhere commits the read models this replica serves
-		g.Go(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
+	// part runs f in g; an error f reports once ctx has ended is the
+	// cancellation reaching a part still starting (the watermill router,
+	// say, fails to load a checkpoint with context.Canceled), not a failure.
+	part := func(f func() error) {
+		g.Go(func() error {
+			if err := f(); ctx.Err() == nil {
+				return err
+			}
+			return nil
+		})
 	}
 	if s.Config.Worker {
 		router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
 		if err != nil {
 			return err
 		}
-		s.Projector.AddTo(ctx, router, s.Store)
 		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
 			return err
 		}
-		g.Go(func() error { return router.Run(ctx) })
-		g.Go(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+		feed.AddTo(ctx, router, s.Store, s.Projector)
+		part(func() error { return router.Run(ctx) })
+		part(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+	} else { // the worker elsewhere commits the read models this replica serves
+		part(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
 	}
+	part(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
 	srv := &http.Server{Handler: s.HTTP, ReadHeaderTimeout: 10 * time.Second}
 	g.Go(func() error {
 		<-ctx.Done()
@@ -204,6 +275,14 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// Replay rebuilds every read model from the store, from the events the
+// worker's projector is fed, in one transaction: when it fails, the previous
+// tables are left as they were. It returns the number of events read. No
+// worker may run on the same read models meanwhile.
+func (s *Server) Replay(ctx context.Context) (int, error) {
+	return s.Projector.Replay(ctx, feed.Source(s.Store), 1024)
 }
 
 // Close releases the read models and the store.

@@ -301,8 +301,9 @@ func financeStory(t *testing.T, x *exchangeServer, s story) {
 	x.eventually("the mortgage to be lifted", func() bool { return !encumbered() })
 
 	// The bank claims on the fund: 20 % of the 9,000.00 of principal the sale did not recover.
-	claim := x.mutate(tk, "fileFundClaim", map[string]any{"fundId": fund, "loanId": loan}, "claimId")["claimId"].(string)
-	claims := x.query(tk, `query($id: ID!) { fund(id: $id) { claims { id netLoss payable status } } }`, map[string]any{"id": fund}, "")["fund"].(map[string]any)["claims"].([]any)
+	filed := x.mutate(tk, "fileFundClaim", map[string]any{"fundId": fund, "loanId": loan}, "claimId")
+	claim := filed["claimId"].(string)
+	claims := x.query(tk, `query($id: ID!) { fund(id: $id) { claims { id netLoss payable status } } }`, map[string]any{"id": fund}, filed["position"].(string))["fund"].(map[string]any)["claims"].([]any)
 	if c := claims[0].(map[string]any); len(claims) != 1 || c["netLoss"] != "9000.00" || c["payable"] != "1800.00" {
 		t.Fatalf("fund claims %v, want 1,800.00 payable on a 9,000.00 net loss", claims)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,11 +46,15 @@ func Getenv(key, def string) string {
 	return def
 }
 
-// NodeCommand returns a command running a Node script of dir (a folder with
-// a package.json whose npm packages are installed in its node_modules), or
-// calls Unavailable when node or one of pkgs is missing. CI installs the
-// packages of every such folder (.ci/run).
-func NodeCommand(ctx context.Context, tb testing.TB, dir string, pkgs []string, script string, args ...string) *exec.Cmd {
+// Node is node with the npm packages of one folder, found by NeedNode.
+type Node struct{ path, dir string }
+
+// NeedNode returns node to run the scripts of dir (a folder with a
+// package.json whose npm packages are installed in its node_modules), or
+// calls Unavailable when node or one of pkgs is missing. A test calls it
+// before it starts anything, so that it never skips with a server running.
+// CI installs the packages of every such folder (.ci/run).
+func NeedNode(tb testing.TB, dir string, pkgs ...string) Node {
 	tb.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -60,7 +65,63 @@ func NodeCommand(ctx context.Context, tb testing.TB, dir string, pkgs []string, 
 			Unavailable(tb, "npm package "+pkg, "run npm install in "+dir)
 		}
 	}
-	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
-	cmd.Dir = dir
+	return Node{path: node, dir: dir}
+}
+
+// Command returns a command running script of the folder with args.
+func (n Node) Command(ctx context.Context, script string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, n.path, append([]string{script}, args...)...)
+	cmd.Dir = n.dir
 	return cmd
+}
+
+// NeedChromium returns the path of the browser the browser tests drive,
+// Debian's /usr/bin/chromium, or calls Unavailable when it is missing.
+func NeedChromium(tb testing.TB) string {
+	tb.Helper()
+	const path = "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		Unavailable(tb, "Chromium", err.Error()+" (apt-get install chromium)")
+	}
+	return path
+}
+
+// skipRun marks the run RequireSkipsWithoutPackages starts.
+const skipRun = "NONGJIAO_TESTENV_MUST_SKIP"
+
+// Starting is called by test helpers that start a server or another part:
+// it fails tb in a run where every test must skip before it starts anything
+// (see RequireSkipsWithoutPackages).
+func Starting(tb testing.TB) {
+	tb.Helper()
+	if os.Getenv(skipRun) == "1" {
+		tb.Fatal("started a part before deciding to skip: call the testenv checks first")
+	}
+}
+
+// RequireSkipsWithoutPackages runs the named tests of the running test
+// binary again, in an empty folder (where the relative paths to their npm
+// packages find nothing) and without NONGJIAO_REQUIRE_SERVICES, and fails tb
+// unless every one of them skips before it starts anything (Starting) and
+// the run passes: a bare machine's `go test` must not fail for want of a
+// service.
+func RequireSkipsWithoutPackages(tb testing.TB, tests ...string) {
+	tb.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^("+strings.Join(tests, "|")+")$", "-test.v", "-test.count=1")
+	cmd.Dir = tb.TempDir()
+	cmd.Env = []string{skipRun + "=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NONGJIAO_REQUIRE_SERVICES=") && !strings.HasPrefix(kv, skipRun+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		tb.Fatalf("without npm packages: %v\n%s", err, out)
+	}
+	for _, name := range tests {
+		if !strings.Contains(string(out), "--- SKIP: "+name+" ") {
+			tb.Errorf("without npm packages %s did not skip:\n%s", name, out)
+		}
+	}
 }

@@ -182,3 +182,42 @@ func (AcceptRenewal) isTransferCommand()    {}
 func (DeclineRenewal) isTransferCommand()   {}
 func (Expire) isTransferCommand()           {}
 func (MortgageRight) isTransferCommand()    {}
+
+// Texts implements kernel.TextCommand.
+func (c SignContract) Texts() []kernel.Text { return []kernel.Text{c.Document.text("document")} }
+
+// Texts implements kernel.TextCommand.
+func (c DraftFromAward) Texts() []kernel.Text { return c.Terms.texts() }
+
+// Texts implements kernel.TextCommand.
+func (c SignDirect) Texts() []kernel.Text {
+	return append(c.Terms.texts(), c.Document.text("document"))
+}
+
+func (t Terms) texts() []kernel.Text {
+	if t.Resolution == nil {
+		return nil
+	}
+	return []kernel.Text{t.Resolution.Document.text("resolution.document")}
+}
+
+// Texts implements kernel.TextCommand.
+func (c FileContract) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "filingNo", Kind: kernel.Reference, Value: c.FilingNo}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c RegisterContract) Texts() []kernel.Text {
+	return []kernel.Text{{Field: "registrationNo", Kind: kernel.Reference, Value: c.RegistrationNo}}
+}
+
+// Texts implements kernel.TextCommand.
+func (c Terminate) Texts() []kernel.Text { return []kernel.Text{c.Document.text("document")} }
+
+// Texts implements kernel.TextCommand.
+func (c AcceptRenewal) Texts() []kernel.Text { return []kernel.Text{c.Document.text("document")} }
+
+// text is the document's reference as the free text of the named field.
+func (d Document) text(field string) kernel.Text {
+	return kernel.Text{Field: field + ".reference", Kind: kernel.Reference, Value: d.Reference}
+}

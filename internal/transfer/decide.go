@@ -16,6 +16,9 @@ var Decider = kernel.Decider[State, Command]{Category: "transfer", Decide: Decid
 // Decide turns a command into events, or refuses it with a *kernel.Error.
 func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	now = now.UTC()
+	if err := kernel.CheckCommandText(c); err != nil {
+		return nil, err
+	}
 	switch c := c.(type) {
 	case DraftFromAward:
 		if s.Status != "" {
@@ -122,11 +125,11 @@ func checkTerms(id uuid.UUID, t Terms) error {
 		return kernel.FieldErrorf(CodeNonAgriculturalUse, "use", "transferred land stays in agricultural use, not %s", t.Use)
 	}
 	if !t.End.After(t.Start) {
-		return kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start")
+		return kernel.FieldErrorf(kernel.CodeInvalid, "end", "end must be after the start: %s or later", kernel.EarliestAt(t.Start.Add(time.Nanosecond)))
 	}
 	if end := t.RightEnd(); t.End.After(end) {
-		return kernel.FieldErrorf(CodeTermExceedsContract, "end", "the term ends %s, after the remaining contract right (%s)",
-			t.End.Format(time.DateOnly), end.Format(time.DateOnly))
+		return kernel.FieldErrorf(CodeTermExceedsContract, "end", "the term ends after the remaining contract right: end must be %s or earlier",
+			kernel.LatestAt(end))
 	}
 	if _, err := Schedule(t.RentPerMuYear, t.Area(), t.Start, t.End, t.Frequency, 1); err != nil {
 		return err
@@ -320,9 +323,9 @@ func offerRenewal(s State, c OfferRenewal, now time.Time) ([]kernel.Event, error
 	case s.Offer != nil && !now.After(s.Offer.RespondBy):
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "an offer is open until %s", s.Offer.RespondBy.Format(time.RFC3339))
 	case !c.End.After(s.Terms.End):
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a renewal ends after the current term")
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a renewal ends after the current term: end must be %s or later", kernel.EarliestAt(s.Terms.End.Add(time.Nanosecond)))
 	case c.End.After(s.Terms.RightEnd()):
-		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the renewal ends after the remaining contract right (%s)", s.Terms.RightEnd().Format(time.DateOnly))
+		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the renewal ends after the remaining contract right: end must be %s or earlier", kernel.LatestAt(s.Terms.RightEnd()))
 	case !c.RespondBy.After(now) || c.RespondBy.After(s.Terms.End):
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "respondBy", "must be in the future and before the term ends")
 	}

@@ -241,7 +241,7 @@ func Schedule(rentPerMuYear kernel.Money, area kernel.Area, start, end time.Time
 	case !end.After(start):
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start")
 	case end.After(start.AddDate(MaxTermYears, 0, 0)):
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a term is at most %d years", MaxTermYears)
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a term is at most %d years: end must be %s or earlier", MaxTermYears, kernel.LatestAt(start.AddDate(MaxTermYears, 0, 0)))
 	case !f.valid():
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "frequency", "unknown payment frequency %q", f)
 	}

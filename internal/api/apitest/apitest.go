@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 )
 
 // Area is what an API area contributes, as server.Open takes it.
@@ -101,9 +103,9 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go projector.Run(ctx, store) //nolint:errcheck // ends with ctx
-	go hub.Run(ctx, 0)           //nolint:errcheck // ends with ctx
-	go a.RunDueWatchers(ctx)     //nolint:errcheck // Advance sends what falls due
+	go feed.Run(ctx, store, projector) //nolint:errcheck // ends with ctx
+	go hub.Run(ctx, 0)                 //nolint:errcheck // ends with ctx
+	go a.RunDueWatchers(ctx)           //nolint:errcheck // Advance sends what falls due
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(func() {
 		srv.Shutdown(context.Background()) //nolint:errcheck
@@ -230,5 +232,29 @@ func (h *Harness) post(token, query string, vars map[string]any) Response {
 	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
 		h.T.Fatalf("decode response (status %d): %v", res.StatusCode, err)
 	}
+	if strings.HasPrefix(strings.TrimSpace(query), "mutation") {
+		h.checkErrorFields(out)
+	}
 	return out
+}
+
+// checkErrorFields fails the test when a mutation's error names in
+// extensions.field something that is not a field of that mutation's input:
+// every error any test provokes through the harness is checked.
+func (h *Harness) checkErrorFields(r Response) {
+	h.T.Helper()
+	for _, e := range r.Errors {
+		field, _ := e.Extensions["field"].(string)
+		if field == "" || len(e.Path) == 0 {
+			continue
+		}
+		name, _ := e.Path[0].(string)
+		def, ok := h.Schema.MutationType().Fields()[name]
+		if !ok || len(def.Args) == 0 {
+			continue // an alias: the response key is not the mutation's name
+		}
+		if !api.IsInputPath(api.InputPaths(def.Args[0].Type), field) {
+			h.T.Errorf("%s: extensions.field %q is not a field of %s (error %s: %s)", name, field, def.Args[0].Type, e.Extensions["code"], e.Message)
+		}
+	}
 }

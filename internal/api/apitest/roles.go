@@ -37,7 +37,7 @@ func (h *Harness) CheckRoles(t *testing.T, table map[string][]auth.Role) {
 			t.Errorf("mutation %s is missing from the role table", name)
 			continue
 		}
-		input := minimal(fields[name].Args[0].Type)
+		input := MinimalInput(fields[name].Args[0].Type)
 		query := fmt.Sprintf("mutation($input: %s) { %s(input: $input) { position } }", fields[name].Args[0].Type, name)
 		callers := append([]auth.Role{{}}, auth.Roles()...)
 		for _, role := range callers {
@@ -99,12 +99,12 @@ func (h *Harness) head() uint64 {
 	}
 }
 
-// minimal returns the smallest value of type t that passes GraphQL input
+// MinimalInput returns the smallest value of type t that passes GraphQL input
 // coercion: required fields only, placeholder scalars, fresh ids.
-func minimal(t graphql.Input) any {
+func MinimalInput(t graphql.Input) any {
 	switch t := t.(type) {
 	case *graphql.NonNull:
-		return minimal(t.OfType)
+		return MinimalInput(t.OfType)
 	case *graphql.List:
 		return []any{}
 	case *graphql.Enum:
@@ -113,7 +113,7 @@ func minimal(t graphql.Input) any {
 		out := map[string]any{}
 		for name, f := range t.Fields() {
 			if _, required := f.Type.(*graphql.NonNull); required {
-				out[name] = minimal(f.Type)
+				out[name] = MinimalInput(f.Type)
 			}
 		}
 		return out

@@ -27,32 +27,9 @@ type area struct {
 func Register(b *api.Builder, d api.Deps) {
 	a := &area{Deps: d, read: assetview.Reader{DB: d.DB}}
 	a.queries(b)
-	a.registryMutations(b)
-	a.contractMutations(b)
-}
-
-// connection answers a Relay connection field: it reads first and after from
-// args (cursors of parts parts), loads the page and encodes the cursors.
-func connection[T any](args map[string]any, parts int, load func(readmodel.Page) (readmodel.Result[T], error),
-	cursor func(T) readmodel.Cursor, node func(T) any) (any, error) {
-	first, err := api.PageSize(args)
-	if err != nil {
-		return nil, err
-	}
-	after, err := api.DecodeCursor(args, parts)
-	if err != nil {
-		return nil, err
-	}
-	res, err := load(readmodel.Page{First: first, After: after})
-	if err != nil {
-		return nil, err
-	}
-	page := api.Page{HasNext: res.HasNext, TotalCount: res.Total}
-	for _, it := range res.Rows {
-		page.Nodes = append(page.Nodes, node(it))
-		page.Cursors = append(page.Cursors, api.EncodeCursor(cursor(it)...))
-	}
-	return page.Resolve(), nil
+	a.registryMutations().Register(b)
+	a.packageMutations().Register(b)
+	a.contractMutations().Register(b)
 }
 
 func filterInput(name, description string, fields graphql.InputObjectConfigFieldMap) *graphql.ArgumentConfig {
@@ -70,11 +47,11 @@ func filterID(f map[string]any, name string) (uuid.UUID, error) {
 
 func (a *area) queries(b *api.Builder) {
 	b.Query("assets", &graphql.Field{
-		Type:        nonNull(api.Connection(assetType)),
+		Type:        api.NonNull(api.Connection(assetType)),
 		Description: "Registered assets in registration order.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID, Description: "The owning collective."},
-			"type":         {Type: assetTypeEnum},
+			"type":         {Type: api.AssetType},
 			"county":       {Type: graphql.String},
 			"township":     {Type: graphql.String},
 			"village":      {Type: graphql.String},
@@ -82,7 +59,7 @@ func (a *area) queries(b *api.Builder) {
 			"encumbered":   {Type: graphql.Boolean, Description: "Whether a restriction burdens the asset now."},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.AssetFilter
 			var err error
 			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
@@ -91,16 +68,13 @@ func (a *area) queries(b *api.Builder) {
 			if f.Holder, err = filterID(in, "holderId"); err != nil {
 				return nil, err
 			}
-			t, _ := in["type"].(string)
-			f.Type = kernel.AssetType(t)
-			f.County, _ = in["county"].(string)
-			f.Township, _ = in["township"].(string)
-			f.Village, _ = in["village"].(string)
+			f.Type = api.Arg[kernel.AssetType](in, "type")
+			f.County, f.Township, f.Village = api.Arg[string](in, "county"), api.Arg[string](in, "township"), api.Arg[string](in, "village")
 			if e, ok := in["encumbered"].(bool); ok {
 				f.Encumbered = &e
 			}
 			now := a.Clock.Now()
-			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Asset], error) {
+			return api.Connect(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Asset], error) {
 				return a.read.Assets(p.Context, f, pg, now)
 			}, assetview.Asset.Cursor, func(x assetview.Asset) any { return assetNode{Asset: x, at: now, read: a.read} })
 		},
@@ -110,7 +84,7 @@ func (a *area) queries(b *api.Builder) {
 		Description: "One asset, or null. With asOf, the asset as it stood then, folded from its own events " +
 			"(holder, restrictions, entrustments and history as of that time).",
 		Args: graphql.FieldConfigArgument{
-			"id":   {Type: graphql.NewNonNull(graphql.ID)},
+			"id":   {Type: api.NonNull(graphql.ID)},
 			"asOf": {Type: api.DateTime, Description: "A past time, read to the microsecond inclusive (as read models show times); omitted: now."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
@@ -132,7 +106,7 @@ func (a *area) queries(b *api.Builder) {
 		},
 	})
 	b.Query("assetPackages", &graphql.Field{
-		Type:        nonNull(api.Connection(packageType)),
+		Type:        api.NonNull(api.Connection(packageType)),
 		Description: "Consolidation packages, oldest first.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("AssetPackageFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID},
@@ -140,7 +114,7 @@ func (a *area) queries(b *api.Builder) {
 			"assetId":      {Type: graphql.ID, Description: "Packages holding this plot."},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.PackageFilter
 			var err error
 			if f.Collective, err = filterID(in, "collectiveId"); err != nil {
@@ -152,14 +126,14 @@ func (a *area) queries(b *api.Builder) {
 			if s, ok := in["sealed"].(bool); ok {
 				f.Sealed = &s
 			}
-			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Package], error) {
+			return api.Connect(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Package], error) {
 				return a.read.Packages(p.Context, f, pg)
 			}, assetview.Package.Cursor, func(x assetview.Package) any { return x })
 		},
 	})
 	b.Query("assetPackage", &graphql.Field{
 		Type: packageType, Description: "One consolidation package, or null.",
-		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args: graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {
@@ -169,7 +143,7 @@ func (a *area) queries(b *api.Builder) {
 		},
 	})
 	b.Query("transferContracts", &graphql.Field{
-		Type:        nonNull(api.Connection(contractType)),
+		Type:        api.NonNull(api.Connection(contractType)),
 		Description: "Land transfer contracts, oldest first.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": filterInput("TransferContractFilter", "", graphql.InputObjectConfigFieldMap{
 			"collectiveId": {Type: graphql.ID},
@@ -180,7 +154,7 @@ func (a *area) queries(b *api.Builder) {
 			"status":       {Type: statusEnum},
 		})}),
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			in, _ := p.Args["filter"].(map[string]any)
+			in := api.Arg[map[string]any](p.Args, "filter")
 			var f assetview.ContractFilter
 			for _, x := range []struct {
 				name string
@@ -192,17 +166,16 @@ func (a *area) queries(b *api.Builder) {
 				}
 				*x.dst = id
 			}
-			s, _ := in["status"].(string)
-			f.Status = transfer.Status(s)
+			f.Status = api.Arg[transfer.Status](in, "status")
 			now := a.Clock.Now()
-			return connection(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Contract], error) {
+			return api.Connect(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[assetview.Contract], error) {
 				return a.read.Contracts(p.Context, f, pg)
 			}, assetview.Contract.Cursor, func(x assetview.Contract) any { return contractNode{Contract: x, now: now} })
 		},
 	})
 	b.Query("transferContract", &graphql.Field{
 		Type: contractType, Description: "One transfer contract, or null.",
-		Args: graphql.FieldConfigArgument{"id": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args: graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {

@@ -20,22 +20,22 @@ var (
 	contractPlotInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "TransferContractPlotInput",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"assetId": {Type: graphql.NewNonNull(graphql.ID)},
+			"assetId": {Type: api.NonNull(graphql.ID)},
 			"area":    {Type: api.Area, Description: "The area transferred; default the whole asset."},
 		},
 	})
 	resolutionInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "ResolutionInput", Description: "The members' minuted vote approving contracting collective land to an outsider (rule 4).",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"body":     {Type: graphql.NewNonNull(bodyEnum)},
-			"votesFor": {Type: graphql.NewNonNull(graphql.Int)},
-			"total":    {Type: graphql.NewNonNull(graphql.Int)},
-			"document": {Type: graphql.NewNonNull(documentInput)},
+			"body":     {Type: api.NonNull(bodyEnum)},
+			"votesFor": {Type: api.NonNull(graphql.Int)},
+			"total":    {Type: api.NonNull(graphql.Int)},
+			"document": {Type: api.NonNull(documentInput)},
 		},
 	})
-	contractID  = graphql.InputObjectConfigFieldMap{"contractId": {Type: graphql.NewNonNull(graphql.ID)}}
-	contractOut = graphql.Fields{"contractId": {Type: nonNull(graphql.ID)}}
-	parties     = []auth.Role{auth.RoleCollective, auth.RoleBidder}
+	contractIn = graphql.InputObjectConfigFieldMap{"contractId": {Type: api.NonNull(graphql.ID)}}
+	documentIn = graphql.InputObjectConfigFieldMap{"document": {Type: api.NonNull(documentInput)}}
+	parties    = []auth.Role{auth.RoleCollective, auth.RoleBidder}
 )
 
 func document(in map[string]any, name string) transfer.Document {
@@ -43,228 +43,190 @@ func document(in map[string]any, name string) transfer.Document {
 	return transfer.Document{Reference: s.Reference, Signed: s.Date}
 }
 
-// with returns contractID's fields plus more.
-func with(more graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
-	out := graphql.InputObjectConfigFieldMap{}
-	for k, v := range contractID {
-		out[k] = v
-	}
-	for k, v := range more {
-		out[k] = v
-	}
-	return out
-}
-
 // inspectContract calls fn with the contract's authoritative state; NOT_FOUND
 // (field contractId) when it does not exist.
 func (a *area) inspectContract(ctx context.Context, id uuid.UUID, fn func(transfer.State)) error {
-	found := false
-	err := a.App.Transfers.Inspect(ctx, id, func(s transfer.State, _ uint64) {
-		if found = s.Status != ""; found {
+	found, err := api.Inspect(ctx, a.App.Transfers, id, func(s transfer.State) bool {
+		if s.Status != "" {
 			fn(s)
 		}
+		return s.Status != ""
 	})
-	if err != nil {
-		return err
+	if err == nil && !found {
+		err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
 	}
-	if !found {
-		return kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
-	}
-	return nil
+	return err
 }
 
-// byCaller is a contract mutation whose command names the caller as its
-// actor (By): the contract's decider refuses parties it does not allow.
-func (a *area) byCaller(b *api.Builder, name, description string, roles []auth.Role, input graphql.InputObjectConfigFieldMap,
-	cmd func(c api.Call, id uuid.UUID) transfer.Command) {
-	b.Mutation(api.MutationSpec{
-		Name: name, Description: description, Roles: roles, Input: with(input), Output: contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			res, err := a.App.Transfers.Handle(ctx, cmd(c, id), c.Meta)
-			return idPayload(res, "contractId", id), err
-		},
-	})
-}
-
-func (a *area) contractMutations(b *api.Builder) {
-	b.Mutation(api.MutationSpec{
-		Name: "signTransferContract", Roles: parties,
-		Description: "The transferor (the caller: a collective for its own or entrusted plots, or a transferee re-transferring) records a contract " +
-			"signed directly with the transferee. The plots' facts (holder, contract end, entrustment, consents, renewal priority) come from the registry. " +
-			"The management right moves to the transferee when a process manager sees the contract signed.",
-		Input: graphql.InputObjectConfigFieldMap{
-			"transfereeId":  {Type: graphql.NewNonNull(graphql.ID)},
-			"plots":         {Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(contractPlotInput)))},
-			"form":          {Type: graphql.NewNonNull(formEnum)},
-			"use":           {Type: graphql.NewNonNull(useEnum)},
-			"start":         {Type: graphql.NewNonNull(api.DateTime)},
-			"end":           {Type: graphql.NewNonNull(api.DateTime)},
-			"rentPerMuYear": {Type: graphql.NewNonNull(api.Money)},
-			"frequency":     {Type: graphql.NewNonNull(frequencyEnum)},
-			"resolution":    {Type: resolutionInput, Description: "Required when a collective contracts land it holds itself to an outsider."},
-			"document":      {Type: graphql.NewNonNull(documentInput), Description: "The written, signed contract (rule 6)."},
-		},
-		Output: contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			transferee, err := api.ID(c.Input, "transfereeId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			t := transfer.Terms{
-				Transferor: c.Principal.Party, Transferee: transferee, Form: transfer.Form(str(c.Input, "form")),
-				Use: transfer.Use(str(c.Input, "use")), Start: tm(c.Input, "start"), End: tm(c.Input, "end"),
-				Frequency: transfer.Frequency(str(c.Input, "frequency")),
-			}
-			t.RentPerMuYear, _ = c.Input["rentPerMuYear"].(kernel.Money)
-			if r := obj(c.Input, "resolution"); r != nil {
-				votes, _ := r["votesFor"].(int)
-				total, _ := r["total"].(int)
-				t.Resolution = &transfer.Resolution{Body: transfer.ResolutionBody(str(r, "body")), VotesFor: votes, Total: total, Document: document(r, "document")}
-			}
-			if t.Plots, t.Consents, err = a.plotFacts(ctx, c.Principal, c.Input["plots"]); err != nil {
-				return api.Payload{}, err
-			}
-			id := c.NewID("contract")
-			res, err := a.App.Transfers.Handle(ctx, transfer.SignDirect{ContractID: id, Terms: t, Document: document(c.Input, "document")}, c.Meta)
-			return idPayload(res, "contractId", id), err
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name: "signAwardedTransferContract", Roles: parties,
-		Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
-		Input:       with(graphql.InputObjectConfigFieldMap{"document": {Type: graphql.NewNonNull(documentInput)}}),
-		Output:      contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			var t transfer.Terms
-			if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
-				return api.Payload{}, err
-			}
-			if c.Principal.Party != t.Transferor && c.Principal.Party != t.Transferee {
-				return api.Payload{}, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
-			}
-			res, err := a.App.Transfers.Handle(ctx, transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, c.Meta)
-			return idPayload(res, "contractId", id), err
-		},
-	})
-	a.byCaller(b, "fileTransferContract", "The owning collective records the contract's filing (备案) with it.", collectiveOnly,
-		graphql.InputObjectConfigFieldMap{"filingNo": {Type: graphql.NewNonNull(graphql.String)}},
-		func(c api.Call, id uuid.UUID) transfer.Command {
-			return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: str(c.Input, "filingNo")}
-		})
-	b.Mutation(api.MutationSpec{
-		Name: "registerTransferContract", Roles: []auth.Role{auth.RoleExchange},
-		Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
-		Input:       with(graphql.InputObjectConfigFieldMap{"registrationNo": {Type: graphql.NewNonNull(graphql.String)}}),
-		Output:      contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			res, err := a.App.Transfers.Handle(ctx, transfer.RegisterContract{ContractID: id, RegistrationNo: str(c.Input, "registrationNo")}, c.Meta)
-			return idPayload(res, "contractId", id), err
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name: "payRent", Roles: []auth.Role{auth.RoleBidder},
-		Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
-			"The fund's rent advances reach the contract through a process manager, not through this mutation.",
-		Input:  with(graphql.InputObjectConfigFieldMap{"amount": {Type: graphql.NewNonNull(api.Money)}}),
-		Output: contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			id, err := api.ID(c.Input, "contractId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			var transferee uuid.UUID
-			if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
-				return api.Payload{}, err
-			}
-			if err := api.RequireParty(c.Principal, transferee, false); err != nil {
-				return api.Payload{}, err
-			}
-			amount, _ := c.Input["amount"].(kernel.Money)
-			res, err := a.App.Transfers.Handle(ctx, transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: amount}, c.Meta)
-			return idPayload(res, "contractId", id), err
-		},
-	})
-	a.byCaller(b, "terminateTransferContract",
-		"Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, "+
-			"or by MUTUAL_AGREEMENT by either party, with the written notice or agreement. The right returns to the transferor through a process manager.",
-		parties, graphql.InputObjectConfigFieldMap{
-			"reason":    {Type: graphql.NewNonNull(reasonEnum)},
-			"document":  {Type: graphql.NewNonNull(documentInput)},
-			"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
-		},
-		func(c api.Call, id uuid.UUID) transfer.Command {
-			return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: transfer.Reason(str(c.Input, "reason")),
-				Document: document(c.Input, "document"), IdleSince: tm(c.Input, "idleSince")}
-		})
-	a.byCaller(b, "offerRenewal", "The transferor offers the existing transferee, who has priority under equal conditions, a renewal.",
-		parties, graphql.InputObjectConfigFieldMap{
-			"end":           {Type: graphql.NewNonNull(api.DateTime)},
-			"rentPerMuYear": {Type: graphql.NewNonNull(api.Money)},
-			"frequency":     {Type: graphql.NewNonNull(frequencyEnum)},
-			"respondBy":     {Type: graphql.NewNonNull(api.DateTime)},
-		},
-		func(c api.Call, id uuid.UUID) transfer.Command {
-			rent, _ := c.Input["rentPerMuYear"].(kernel.Money)
-			return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: tm(c.Input, "end"), RentPerMuYear: rent,
-				Frequency: transfer.Frequency(str(c.Input, "frequency")), RespondBy: tm(c.Input, "respondBy")}
-		})
-	a.byCaller(b, "acceptRenewal", "The transferee accepts the renewal offer in writing before its deadline.",
-		parties, graphql.InputObjectConfigFieldMap{"document": {Type: graphql.NewNonNull(documentInput)}},
-		func(c api.Call, id uuid.UUID) transfer.Command {
-			return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}
-		})
-	a.byCaller(b, "declineRenewal", "The transferee waives its renewal priority.", parties, nil,
-		func(c api.Call, id uuid.UUID) transfer.Command {
-			return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}
-		})
-	b.Mutation(api.MutationSpec{
-		Name: "mortgageTransferredRight", Roles: []auth.Role{auth.RoleBidder},
-		Description: "The transferee records on its contract that it mortgaged the management right; each contracted plot needs its household's consent recorded in the registry (MORTGAGE_WITHOUT_CONSENT).",
-		Input: with(graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: graphql.NewNonNull(graphql.ID), Description: "The collateral registration."},
-			"securedPartyId": {Type: graphql.NewNonNull(graphql.ID)},
-		}),
-		Output: contractOut,
-		Run: func(ctx context.Context, c api.Call) (api.Payload, error) {
-			in, err := ids(c.Input, "contractId", "registrationId", "securedPartyId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			var plots []uuid.UUID
-			if err := a.inspectContract(ctx, in[0], func(s transfer.State) {
-				for _, p := range s.Terms.Plots {
-					plots = append(plots, p.AssetID)
+// contractMutations are the steps of a land transfer contract. Commands
+// that name the caller as their actor (By) leave the party check to the
+// contract's decider.
+func (a *area) contractMutations() api.Mutations[transfer.Command] {
+	return api.Mutations[transfer.Command]{Handler: a.App.Transfers, ID: "contractId", Rows: []api.Mutation[transfer.Command]{
+		{
+			Name: "signTransferContract",
+			Description: "The transferor (the caller: a collective for its own or entrusted plots, or a transferee re-transferring) records a contract " +
+				"signed directly with the transferee. The plots' facts (holder, contract end, entrustment, consents, renewal priority) come from the registry. " +
+				"The management right moves to the transferee when a process manager sees the contract signed.",
+			Roles: parties,
+			Input: graphql.InputObjectConfigFieldMap{
+				"transfereeId":  {Type: api.NonNull(graphql.ID)},
+				"plots":         {Type: api.ListOf(contractPlotInput)},
+				"form":          {Type: api.NonNull(formEnum)},
+				"use":           {Type: api.NonNull(useEnum)},
+				"start":         {Type: api.NonNull(api.DateTime)},
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"rentPerMuYear": {Type: api.NonNull(api.Money)},
+				"frequency":     {Type: api.NonNull(frequencyEnum)},
+				"resolution":    {Type: resolutionInput, Description: "Required when a collective contracts land it holds itself to an outsider."},
+				"document":      {Type: api.NonNull(documentInput), Description: "The written, signed contract (rule 6)."},
+			},
+			Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
+				transferee, err := api.ID(c.Input, "transfereeId")
+				if err != nil {
+					return nil, err
 				}
-			}); err != nil {
-				return api.Payload{}, err
-			}
-			var consents []transfer.Consent
-			for _, asset := range plots {
-				if err := a.inspectAsset(ctx, asset, func(s registry.State) {
-					if k, ok := s.ConsentFor(c.Principal.Party, registry.ConsentMortgage); ok {
-						consents = append(consents, consentFact(asset, k, transfer.ConsentMortgage))
+				t := transfer.Terms{
+					Transferor: c.Principal.Party, Transferee: transferee, Form: api.Arg[transfer.Form](c.Input, "form"),
+					Use: api.Arg[transfer.Use](c.Input, "use"), Start: api.Arg[time.Time](c.Input, "start"), End: api.Arg[time.Time](c.Input, "end"),
+					RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
+				}
+				if r := api.Arg[map[string]any](c.Input, "resolution"); r != nil {
+					t.Resolution = &transfer.Resolution{Body: api.Arg[transfer.ResolutionBody](r, "body"), VotesFor: api.Arg[int](r, "votesFor"),
+						Total: api.Arg[int](r, "total"), Document: document(r, "document")}
+				}
+				if t.Plots, t.Consents, err = a.plotFacts(ctx, c.Principal, c.Input["plots"]); err != nil {
+					return nil, err
+				}
+				return transfer.SignDirect{ContractID: c.NewID("contract"), Terms: t, Document: document(c.Input, "document")}, nil
+			},
+		}, {
+			Name:        "signAwardedTransferContract",
+			Description: "A party (the winner as transferee, or the transferor) records the written, signed contract drafted from an award on the exchange.",
+			Roles:       parties,
+			Input:       api.Inputs(contractIn, documentIn),
+			Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				var t transfer.Terms
+				if err := a.inspectContract(ctx, id, func(s transfer.State) { t = s.Terms }); err != nil {
+					return nil, err
+				}
+				if c.Principal.Party != t.Transferor && c.Principal.Party != t.Transferee {
+					return nil, kernel.Errorf(kernel.CodeForbidden, "only the contract's parties sign it")
+				}
+				return transfer.SignContract{ContractID: id, Document: document(c.Input, "document")}, nil
+			}),
+		}, {
+			Name:        "fileTransferContract",
+			Description: "The owning collective records the contract's filing (备案) with it.",
+			Roles:       collectiveOnly,
+			Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"filingNo": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.FileContract{ContractID: id, By: c.Principal.Party, FilingNo: api.Arg[string](c.Input, "filingNo")}, nil
+			}),
+		}, {
+			Name:        "registerTransferContract",
+			Description: "The exchange, as registration authority, registers a contract of 5 years or more (REGISTRATION_TERM_TOO_SHORT otherwise).",
+			Roles:       []auth.Role{auth.RoleExchange},
+			Input:       api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"registrationNo": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.RegisterContract{ContractID: id, RegistrationNo: api.Arg[string](c.Input, "registrationNo")}, nil
+			}),
+		}, {
+			Name: "payRent",
+			Description: "The transferee pays rent, applied to the oldest instalments first (RENT_OVERPAID above what is owed). " +
+				"The fund's rent advances reach the contract through a process manager, not through this mutation.",
+			Roles: []auth.Role{auth.RoleBidder},
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("contractId", func(ctx context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				var transferee uuid.UUID
+				if err := a.inspectContract(ctx, id, func(s transfer.State) { transferee = s.Terms.Transferee }); err != nil {
+					return nil, err
+				}
+				if err := api.RequireParty(c.Principal, transferee, false); err != nil {
+					return nil, err
+				}
+				return transfer.PayRent{ContractID: id, Payer: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name: "terminateTransferContract",
+			Description: "Ends a contract early: for cause (CHANGED_USE, LAND_IDLE with idleSince 2+ years ago, SERIOUS_DAMAGE, RENT_UNPAID) by the transferor or the owning collective, " +
+				"or by MUTUAL_AGREEMENT by either party, with the written notice or agreement. The right returns to the transferor through a process manager.",
+			Roles: parties,
+			Input: api.Inputs(contractIn, documentIn, graphql.InputObjectConfigFieldMap{
+				"reason":    {Type: api.NonNull(reasonEnum)},
+				"idleSince": {Type: api.DateTime, Description: "For LAND_IDLE: when the land was last farmed."},
+			}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.Terminate{ContractID: id, By: c.Principal.Party, Reason: api.Arg[transfer.Reason](c.Input, "reason"),
+					Document: document(c.Input, "document"), IdleSince: api.Arg[time.Time](c.Input, "idleSince")}, nil
+			}),
+		}, {
+			Name:        "offerRenewal",
+			Description: "The transferor offers the existing transferee, who has priority under equal conditions, a renewal.",
+			Roles:       parties,
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"rentPerMuYear": {Type: api.NonNull(api.Money)},
+				"frequency":     {Type: api.NonNull(frequencyEnum)},
+				"respondBy":     {Type: api.NonNull(api.DateTime)},
+			}),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.OfferRenewal{ContractID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end"),
+					RentPerMuYear: api.Arg[kernel.Money](c.Input, "rentPerMuYear"), Frequency: api.Arg[transfer.Frequency](c.Input, "frequency"),
+					RespondBy: api.Arg[time.Time](c.Input, "respondBy")}, nil
+			}),
+		}, {
+			Name:        "acceptRenewal",
+			Description: "The transferee accepts the renewal offer in writing before its deadline.",
+			Roles:       parties,
+			Input:       api.Inputs(contractIn, documentIn),
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.AcceptRenewal{ContractID: id, By: c.Principal.Party, Document: document(c.Input, "document")}, nil
+			}),
+		}, {
+			Name:        "declineRenewal",
+			Description: "The transferee waives its renewal priority.",
+			Roles:       parties,
+			Input:       contractIn,
+			Decode: api.On("contractId", func(_ context.Context, c api.Call, id uuid.UUID) (transfer.Command, error) {
+				return transfer.DeclineRenewal{ContractID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name:        "mortgageTransferredRight",
+			Description: "The transferee records on its contract that it mortgaged the management right; each contracted plot needs its household's consent recorded in the registry (MORTGAGE_WITHOUT_CONSENT).",
+			Roles:       []auth.Role{auth.RoleBidder},
+			Input: api.Inputs(contractIn, graphql.InputObjectConfigFieldMap{
+				"registrationId": {Type: api.NonNull(graphql.ID), Description: "The collateral registration."},
+				"securedPartyId": {Type: api.NonNull(graphql.ID)},
+			}),
+			Decode: func(ctx context.Context, c api.Call) (transfer.Command, error) {
+				in, err := api.IDs(c.Input, "contractId", "registrationId", "securedPartyId")
+				if err != nil {
+					return nil, err
+				}
+				var plots []uuid.UUID
+				if err := a.inspectContract(ctx, in[0], func(s transfer.State) {
+					for _, p := range s.Terms.Plots {
+						plots = append(plots, p.AssetID)
 					}
 				}); err != nil {
-					return api.Payload{}, err
+					return nil, err
 				}
-			}
-			res, err := a.App.Transfers.Handle(ctx, transfer.MortgageRight{ContractID: in[0], By: c.Principal.Party,
-				RegistrationID: in[1], SecuredParty: in[2], Consents: consents}, c.Meta)
-			return idPayload(res, "contractId", in[0]), err
+				var consents []transfer.Consent
+				for _, asset := range plots {
+					if err := a.inspectAsset(ctx, asset, func(s registry.State) {
+						if k, ok := s.ConsentFor(c.Principal.Party, registry.ConsentMortgage); ok {
+							consents = append(consents, consentFact(asset, k, transfer.ConsentMortgage))
+						}
+					}); err != nil {
+						return nil, err
+					}
+				}
+				return transfer.MortgageRight{ContractID: in[0], By: c.Principal.Party,
+					RegistrationID: in[1], SecuredParty: in[2], Consents: consents}, nil
+			},
 		},
-	})
+	}}
 }
 
 func consentFact(asset uuid.UUID, k registry.Consent, purpose transfer.ConsentPurpose) transfer.Consent {

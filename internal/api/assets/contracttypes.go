@@ -28,115 +28,103 @@ var (
 	contractDocumentType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "ContractDocument", Description: "A written contract, renewal or termination paper.",
 		Fields: graphql.Fields{
-			"reference": field(nonNull(graphql.String), "", func(d transfer.Document) any { return d.Reference }),
-			"signed":    field(api.DateTime, "", func(d transfer.Document) any { return d.Signed }),
+			"reference": api.Field(api.NonNull(graphql.String), "", func(d transfer.Document) any { return d.Reference }),
+			"signed":    api.Field(api.DateTime, "", func(d transfer.Document) any { return d.Signed }),
 		},
 	})
 	contractPlotType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "TransferContractPlot", Description: "A plot a transfer contract covers.",
 		Fields: graphql.Fields{
-			"assetId": field(nonNull(graphql.ID), "", func(p assetview.ContractPlot) any { return p.AssetID.String() }),
-			"area":    field(nonNull(api.Area), "The area transferred.", func(p assetview.ContractPlot) any { return p.Area }),
+			"assetId": api.Field(api.NonNull(graphql.ID), "", func(p assetview.ContractPlot) any { return p.AssetID.String() }),
+			"area":    api.Field(api.NonNull(api.Area), "The area transferred.", func(p assetview.ContractPlot) any { return p.Area }),
 		},
 	})
 	instalmentType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "RentInstalment", Description: "One rent payment of the schedule, due at the start of its period.",
 		Fields: graphql.Fields{
-			"no":          field(nonNull(graphql.Int), "", func(i transfer.Instalment) any { return i.No }),
-			"due":         field(nonNull(api.DateTime), "", func(i transfer.Instalment) any { return i.Due }),
-			"amount":      field(nonNull(api.Money), "", func(i transfer.Instalment) any { return i.Amount }),
-			"paid":        field(nonNull(api.Money), "", func(i transfer.Instalment) any { return i.Paid }),
-			"outstanding": field(nonNull(api.Money), "", func(i transfer.Instalment) any { return i.Outstanding() }),
-			"overdue":     field(nonNull(graphql.Boolean), "Marked overdue: its due date passed unpaid.", func(i transfer.Instalment) any { return i.Overdue }),
+			"no":          api.Field(api.NonNull(graphql.Int), "", func(i transfer.Instalment) any { return i.No }),
+			"due":         api.Field(api.NonNull(api.DateTime), "", func(i transfer.Instalment) any { return i.Due }),
+			"amount":      api.Field(api.NonNull(api.Money), "", func(i transfer.Instalment) any { return i.Amount }),
+			"paid":        api.Field(api.NonNull(api.Money), "", func(i transfer.Instalment) any { return i.Paid }),
+			"outstanding": api.Field(api.NonNull(api.Money), "", func(i transfer.Instalment) any { return i.Outstanding() }),
+			"overdue":     api.Field(api.NonNull(graphql.Boolean), "Marked overdue: its due date passed unpaid.", func(i transfer.Instalment) any { return i.Overdue }),
 		},
 	})
 	paymentType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "RentPayment", Description: "A rent payment, by the transferee or the fund advancing rent.",
 		Fields: graphql.Fields{
-			"payerId": field(nonNull(graphql.ID), "", func(p assetview.Payment) any { return p.Payer.String() }),
-			"amount":  field(nonNull(api.Money), "", func(p assetview.Payment) any { return p.Amount }),
-			"at":      field(nonNull(api.DateTime), "", func(p assetview.Payment) any { return p.At }),
+			"payerId": api.Field(api.NonNull(graphql.ID), "", func(p assetview.Payment) any { return p.Payer.String() }),
+			"amount":  api.Field(api.NonNull(api.Money), "", func(p assetview.Payment) any { return p.Amount }),
+			"at":      api.Field(api.NonNull(api.DateTime), "", func(p assetview.Payment) any { return p.At }),
 		},
 	})
 	offerType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "RenewalOffer", Description: "The transferor's open offer to renew with the existing transferee.",
 		Fields: graphql.Fields{
-			"end":           field(nonNull(api.DateTime), "", func(o transfer.RenewalOffer) any { return o.End }),
-			"rentPerMuYear": field(nonNull(api.Money), "", func(o transfer.RenewalOffer) any { return o.RentPerMuYear }),
-			"frequency":     field(nonNull(frequencyEnum), "", func(o transfer.RenewalOffer) any { return string(o.Frequency) }),
-			"respondBy":     field(nonNull(api.DateTime), "", func(o transfer.RenewalOffer) any { return o.RespondBy }),
+			"end":           api.Field(api.NonNull(api.DateTime), "", func(o transfer.RenewalOffer) any { return o.End }),
+			"rentPerMuYear": api.Field(api.NonNull(api.Money), "", func(o transfer.RenewalOffer) any { return o.RentPerMuYear }),
+			"frequency":     api.Field(api.NonNull(frequencyEnum), "", func(o transfer.RenewalOffer) any { return o.Frequency }),
+			"respondBy":     api.Field(api.NonNull(api.DateTime), "", func(o transfer.RenewalOffer) any { return o.RespondBy }),
 		},
 	})
 	mortgageType = graphql.NewObject(graphql.ObjectConfig{
 		Name: "TransferredRightMortgage", Description: "A mortgage of the transferred management right.",
 		Fields: graphql.Fields{
-			"registrationId": field(nonNull(graphql.ID), "", func(m transfer.Mortgage) any { return m.RegistrationID.String() }),
-			"securedPartyId": field(nonNull(graphql.ID), "", func(m transfer.Mortgage) any { return m.SecuredParty.String() }),
+			"registrationId": api.Field(api.NonNull(graphql.ID), "", func(m transfer.Mortgage) any { return m.RegistrationID.String() }),
+			"securedPartyId": api.Field(api.NonNull(graphql.ID), "", func(m transfer.Mortgage) any { return m.SecuredParty.String() }),
 		},
 	})
 	contractType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "TransferContract",
 		Description: "A land transfer contract. Terms are public; the rent schedule, payments and arrears only to its parties, the exchange and the fund.",
 		Fields: graphql.Fields{
-			"id":            field(nonNull(graphql.ID), "", func(c contractNode) any { return c.ID.String() }),
-			"listingId":     field(graphql.ID, "The listing it was awarded on; null when signed directly.", func(c contractNode) any { return optID(c.ListingID) }),
-			"status":        field(nonNull(statusEnum), "", func(c contractNode) any { return string(c.Status) }),
-			"transferorId":  field(nonNull(graphql.ID), "", func(c contractNode) any { return c.Transferor.String() }),
-			"transfereeId":  field(nonNull(graphql.ID), "", func(c contractNode) any { return c.Transferee.String() }),
-			"collectiveId":  field(nonNull(graphql.ID), "The collective owning the plots.", func(c contractNode) any { return c.Collective.String() }),
-			"plots":         field(listOf(contractPlotType), "", func(c contractNode) any { return c.Plots }),
-			"area":          field(nonNull(api.Area), "", func(c contractNode) any { return c.Area }),
-			"form":          field(nonNull(formEnum), "", func(c contractNode) any { return string(c.Form) }),
-			"use":           field(nonNull(useEnum), "", func(c contractNode) any { return string(c.Use) }),
-			"start":         field(nonNull(api.DateTime), "", func(c contractNode) any { return c.Start }),
-			"end":           field(nonNull(api.DateTime), "The term's end (moves on renewal).", func(c contractNode) any { return c.End }),
-			"rentPerMuYear": field(nonNull(api.Money), "", func(c contractNode) any { return c.RentPerMuYear }),
-			"frequency":     field(nonNull(frequencyEnum), "", func(c contractNode) any { return string(c.Frequency) }),
-			"document": field(contractDocumentType, "The signed contract; null while drafted.", func(c contractNode) any {
+			"id":            api.Field(api.NonNull(graphql.ID), "", func(c contractNode) any { return c.ID.String() }),
+			"listingId":     api.Field(graphql.ID, "The listing it was awarded on; null when signed directly.", func(c contractNode) any { return api.Nullable(c.ListingID) }),
+			"status":        api.Field(api.NonNull(statusEnum), "", func(c contractNode) any { return c.Status }),
+			"transferorId":  api.Field(api.NonNull(graphql.ID), "", func(c contractNode) any { return c.Transferor.String() }),
+			"transfereeId":  api.Field(api.NonNull(graphql.ID), "", func(c contractNode) any { return c.Transferee.String() }),
+			"collectiveId":  api.Field(api.NonNull(graphql.ID), "The collective owning the plots.", func(c contractNode) any { return c.Collective.String() }),
+			"plots":         api.Field(api.ListOf(contractPlotType), "", func(c contractNode) any { return c.Plots }),
+			"area":          api.Field(api.NonNull(api.Area), "", func(c contractNode) any { return c.Area }),
+			"form":          api.Field(api.NonNull(formEnum), "", func(c contractNode) any { return c.Form }),
+			"use":           api.Field(api.NonNull(useEnum), "", func(c contractNode) any { return c.Use }),
+			"start":         api.Field(api.NonNull(api.DateTime), "", func(c contractNode) any { return c.Start }),
+			"end":           api.Field(api.NonNull(api.DateTime), "The term's end (moves on renewal).", func(c contractNode) any { return c.End }),
+			"rentPerMuYear": api.Field(api.NonNull(api.Money), "", func(c contractNode) any { return c.RentPerMuYear }),
+			"frequency":     api.Field(api.NonNull(frequencyEnum), "", func(c contractNode) any { return c.Frequency }),
+			"document": api.Field(contractDocumentType, "The signed contract; null while drafted.", func(c contractNode) any {
 				if c.Document.Reference == "" {
 					return nil
 				}
 				return c.Document
 			}),
-			"filed":          field(nonNull(graphql.Boolean), "Filed (备案) with the owning collective.", func(c contractNode) any { return c.FilingNo != "" }),
-			"filingNo":       field(graphql.String, "", func(c contractNode) any { return nonEmpty(c.FilingNo) }),
-			"filedAt":        field(api.DateTime, "", func(c contractNode) any { return c.FiledAt }),
-			"registered":     field(nonNull(graphql.Boolean), "Registered (terms of 5+ years, rule 6).", func(c contractNode) any { return c.RegistrationNo != "" }),
-			"registrationNo": field(graphql.String, "", func(c contractNode) any { return nonEmpty(c.RegistrationNo) }),
-			"registeredAt":   field(api.DateTime, "", func(c contractNode) any { return c.RegisteredAt }),
-			"terminationReason": field(reasonEnum, "", func(c contractNode) any {
-				if c.TerminationReason == "" {
-					return nil
-				}
-				return string(c.TerminationReason)
-			}),
-			"terminatedBy":    field(graphql.ID, "", func(c contractNode) any { return optID(c.TerminatedBy) }),
-			"endedAt":         field(api.DateTime, "When it was terminated or expired.", func(c contractNode) any { return c.EndedAt }),
-			"renewalOffer":    field(offerType, "", func(c contractNode) any { return derefOffer(c.Offer) }),
-			"renewalDeclined": field(nonNull(graphql.Boolean), "", func(c contractNode) any { return c.RenewalDeclined }),
-			"mortgages":       field(listOf(mortgageType), "", func(c contractNode) any { return c.Mortgages }),
-			"instalments": private(graphql.NewList(graphql.NewNonNull(instalmentType)), "The rent schedule.", seesRent,
+			"filed":             api.Field(api.NonNull(graphql.Boolean), "Filed (备案) with the owning collective.", func(c contractNode) any { return c.FilingNo != "" }),
+			"filingNo":          api.Field(graphql.String, "", func(c contractNode) any { return api.Nullable(c.FilingNo) }),
+			"filedAt":           api.Field(api.DateTime, "", func(c contractNode) any { return c.FiledAt }),
+			"registered":        api.Field(api.NonNull(graphql.Boolean), "Registered (terms of 5+ years, rule 6).", func(c contractNode) any { return c.RegistrationNo != "" }),
+			"registrationNo":    api.Field(graphql.String, "", func(c contractNode) any { return api.Nullable(c.RegistrationNo) }),
+			"registeredAt":      api.Field(api.DateTime, "", func(c contractNode) any { return c.RegisteredAt }),
+			"terminationReason": api.Field(reasonEnum, "", func(c contractNode) any { return api.Nullable(c.TerminationReason) }),
+			"terminatedBy":      api.Field(graphql.ID, "", func(c contractNode) any { return api.Nullable(c.TerminatedBy) }),
+			"endedAt":           api.Field(api.DateTime, "When it was terminated or expired.", func(c contractNode) any { return c.EndedAt }),
+			"renewalOffer":      api.Field(offerType, "", func(c contractNode) any { return derefOffer(c.Offer) }),
+			"renewalDeclined":   api.Field(api.NonNull(graphql.Boolean), "", func(c contractNode) any { return c.RenewalDeclined }),
+			"mortgages":         api.Field(api.ListOf(mortgageType), "", func(c contractNode) any { return c.Mortgages }),
+			"instalments": api.Private(graphql.NewList(api.NonNull(instalmentType)), "The rent schedule.", seesRent,
 				func(c contractNode) any { return c.Instalments }),
-			"payments": private(graphql.NewList(graphql.NewNonNull(paymentType)), "", seesRent,
+			"payments": api.Private(graphql.NewList(api.NonNull(paymentType)), "", seesRent,
 				func(c contractNode) any { return c.Payments }),
-			"paid":        private(api.Money, "Rent paid so far.", seesRent, func(c contractNode) any { return c.Paid() }),
-			"outstanding": private(api.Money, "Rent still owed over the whole schedule.", seesRent, func(c contractNode) any { return c.Outstanding() }),
-			"arrears":     private(api.Money, "Rent due by now and unpaid.", seesRent, func(c contractNode) any { return c.Arrears(c.now) }),
-			"cancelledRent": private(api.Money, "Rent no longer owed after an early termination.", seesRent,
+			"paid":        api.Private(api.Money, "Rent paid so far.", seesRent, func(c contractNode) any { return c.Paid() }),
+			"outstanding": api.Private(api.Money, "Rent still owed over the whole schedule.", seesRent, func(c contractNode) any { return c.Outstanding() }),
+			"arrears":     api.Private(api.Money, "Rent due by now and unpaid.", seesRent, func(c contractNode) any { return c.Arrears(c.now) }),
+			"cancelledRent": api.Private(api.Money, "Rent no longer owed after an early termination.", seesRent,
 				func(c contractNode) any { return c.Cancelled }),
-			"createdAt": field(nonNull(api.DateTime), "", func(c contractNode) any { return c.CreatedAt }),
-			"signedAt":  field(api.DateTime, "", func(c contractNode) any { return c.SignedAt }),
-			"updatedAt": field(nonNull(api.DateTime), "", func(c contractNode) any { return c.UpdatedAt }),
+			"createdAt": api.Field(api.NonNull(api.DateTime), "", func(c contractNode) any { return c.CreatedAt }),
+			"signedAt":  api.Field(api.DateTime, "", func(c contractNode) any { return c.SignedAt }),
+			"updatedAt": api.Field(api.NonNull(api.DateTime), "", func(c contractNode) any { return c.UpdatedAt }),
 		},
 	})
 )
-
-func nonEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
 
 func derefOffer(o *transfer.RenewalOffer) any {
 	if o == nil {

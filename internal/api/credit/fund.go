@@ -11,99 +11,107 @@ import (
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 var (
-	claimStatus = enum("FundClaimStatus", "Where a claim on the fund is.",
+	claimStatus = api.Enum("FundClaimStatus", "Where a claim on the fund is.",
 		fund.ClaimFiled, fund.ClaimApproved, fund.ClaimRejected, fund.ClaimPaid)
-	disposalStage = enum("DisposalStage", "A step of disposing of defaulted collateral, in the order tried (rule 24).",
+	disposalStage = api.Enum("DisposalStage", "A step of disposing of defaulted collateral, in the order tried (rule 24).",
 		fund.StageListing, fund.StageNegotiated, fund.StageTrusteeship)
 
 	claimType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "FundClaim",
 		Description: "A bank's claim for the fund's share of its net principal loss on a defaulted loan (rule 24).",
 		Fields: graphql.Fields{
-			"id":                   {Type: nonNull(graphql.ID)},
-			"bankId":               {Type: nonNull(graphql.ID)},
-			"loanId":               {Type: nonNull(graphql.ID)},
-			"assetId":              {Type: nonNull(graphql.ID)},
-			"principalOutstanding": {Type: nonNull(api.Money), Description: "Unpaid principal at default."},
-			"principalRecovered":   {Type: nonNull(api.Money), Description: "Recovered since from disposal and the borrower."},
-			"netLoss":              {Type: nonNull(api.Money)},
-			"shareBP":              {Type: nonNull(graphql.Int)},
-			"payable":              {Type: nonNull(api.Money), Description: "floor(netLoss × shareBP / 10000), fixed at filing."},
-			"status":               {Type: nonNull(claimStatus)},
-			"rejectionReason":      {Type: graphql.String},
-			"paid":                 {Type: nonNull(api.Money)},
-			"filedAt":              {Type: nonNull(api.DateTime)},
-			"decidedAt":            {Type: api.DateTime},
-			"paidAt":               {Type: api.DateTime},
+			"id":                   api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.ID.String() }),
+			"bankId":               api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.Bank.String() }),
+			"loanId":               api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.LoanID.String() }),
+			"assetId":              api.Field(api.NonNull(graphql.ID), "", func(c creditview.Claim) any { return c.AssetID.String() }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "Unpaid principal at default.", func(c creditview.Claim) any { return c.PrincipalOutstanding }),
+			"principalRecovered":   api.Field(api.NonNull(api.Money), "Recovered since from disposal and the borrower.", func(c creditview.Claim) any { return c.PrincipalRecovered }),
+			"netLoss":              api.Field(api.NonNull(api.Money), "", func(c creditview.Claim) any { return c.NetLoss }),
+			"shareBP":              api.Field(api.NonNull(graphql.Int), "", func(c creditview.Claim) any { return c.ShareBP }),
+			"payable":              api.Field(api.NonNull(api.Money), "floor(netLoss × shareBP / 10000), fixed at filing.", func(c creditview.Claim) any { return c.Payable }),
+			"status":               api.Field(api.NonNull(claimStatus), "", func(c creditview.Claim) any { return c.Status }),
+			"rejectionReason":      api.Field(graphql.String, "", func(c creditview.Claim) any { return api.Nullable(c.Reason) }),
+			"paid":                 api.Field(api.NonNull(api.Money), "", func(c creditview.Claim) any { return c.Paid }),
+			"filedAt":              api.Field(api.NonNull(api.DateTime), "", func(c creditview.Claim) any { return c.FiledAt }),
+			"decidedAt":            api.Field(api.DateTime, "", func(c creditview.Claim) any { return c.DecidedAt }),
+			"paidAt":               api.Field(api.DateTime, "", func(c creditview.Claim) any { return c.PaidAt }),
 		},
 	})
 	advanceType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "RentAdvance",
 		Description: "Rent the fund advanced to a farmer under a transfer contract.",
 		Fields: graphql.Fields{
-			"id":          {Type: nonNull(graphql.ID)},
-			"farmerId":    {Type: nonNull(graphql.ID)},
-			"contractId":  {Type: nonNull(graphql.ID)},
-			"amount":      {Type: nonNull(api.Money)},
-			"outstanding": {Type: nonNull(api.Money)},
-			"advancedAt":  {Type: nonNull(api.DateTime)},
+			"id":          api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ID.String() }),
+			"farmerId":    api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.Farmer.String() }),
+			"contractId":  api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ContractID.String() }),
+			"amount":      api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Amount }),
+			"outstanding": api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Outstanding }),
+			"advancedAt":  api.Field(api.NonNull(api.DateTime), "", func(a creditview.Advance) any { return a.AdvancedAt }),
 		},
 	})
 	holdingType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "FundHolding",
 		Description: "Collateral the fund bought as buyer of last resort.",
 		Fields: graphql.Fields{
-			"purchaseId": {Type: nonNull(graphql.ID)},
-			"assetId":    {Type: nonNull(graphql.ID)},
-			"loanId":     {Type: nonNull(graphql.ID)},
-			"stage":      {Type: nonNull(disposalStage)},
-			"price":      {Type: nonNull(api.Money)},
-			"boughtAt":   {Type: nonNull(api.DateTime)},
-			"sold":       {Type: nonNull(graphql.Boolean)},
-			"proceeds":   {Type: api.Money},
-			"soldAt":     {Type: api.DateTime},
+			"purchaseId": api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.PurchaseID.String() }),
+			"assetId":    api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.AssetID.String() }),
+			"loanId":     api.Field(api.NonNull(graphql.ID), "", func(h creditview.Holding) any { return h.LoanID.String() }),
+			"stage":      api.Field(api.NonNull(disposalStage), "", func(h creditview.Holding) any { return h.Stage }),
+			"price":      api.Field(api.NonNull(api.Money), "", func(h creditview.Holding) any { return h.Price }),
+			"boughtAt":   api.Field(api.NonNull(api.DateTime), "", func(h creditview.Holding) any { return h.BoughtAt }),
+			"sold":       api.Field(api.NonNull(graphql.Boolean), "", func(h creditview.Holding) any { return h.Sold }),
+			"proceeds":   api.Field(api.Money, "", func(h creditview.Holding) any { return api.Nullable(h.Proceeds) }),
+			"soldAt":     api.Field(api.DateTime, "", func(h creditview.Holding) any { return h.SoldAt }),
 		},
 	})
 	fundType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "OperationFund",
 		Description: "The rural property operation fund (农村产权运作基金, rule 24).",
 		Fields: graphql.Fields{
-			"id":                  {Type: nonNull(graphql.ID)},
-			"operatorId":          {Type: nonNull(graphql.ID)},
-			"name":                {Type: nonNull(graphql.String)},
-			"compensationShareBP": {Type: nonNull(graphql.Int)},
-			"initialCapital":      {Type: nonNull(api.Money)},
-			"toppedUp":            {Type: nonNull(api.Money)},
-			"capital":             {Type: nonNull(api.Money), Description: "Available now."},
-			"establishedAt":       {Type: nonNull(api.DateTime)},
-			"claims":              lazy(listOf(claimType), "Claims, oldest first; a bank sees only its own."),
-			"advances":            lazy(listOf(advanceType), "Rent advances, oldest first (not shown to banks)."),
-			"holdings":            lazy(listOf(holdingType), "Collateral bought, oldest first."),
+			"id":                  api.Field(api.NonNull(graphql.ID), "", func(f fundNode) any { return f.ID.String() }),
+			"operatorId":          api.Field(api.NonNull(graphql.ID), "", func(f fundNode) any { return f.Operator.String() }),
+			"name":                api.Field(api.NonNull(graphql.String), "", func(f fundNode) any { return f.Name }),
+			"compensationShareBP": api.Field(api.NonNull(graphql.Int), "", func(f fundNode) any { return f.CompensationShareBP }),
+			"initialCapital":      api.Field(api.NonNull(api.Money), "", func(f fundNode) any { return f.InitialCapital }),
+			"toppedUp":            api.Field(api.NonNull(api.Money), "", func(f fundNode) any { return f.ToppedUp }),
+			"capital":             api.Field(api.NonNull(api.Money), "Available now.", func(f fundNode) any { return f.Capital }),
+			"establishedAt":       api.Field(api.NonNull(api.DateTime), "", func(f fundNode) any { return f.EstablishedAt }),
+			"claims": api.Load(api.ListOf(claimType), "Claims, oldest first; a bank sees only its own.", func(ctx context.Context, f fundNode) (any, error) {
+				return creditview.FundClaims(ctx, f.db, f.ID, f.bank)
+			}),
+			"advances": api.Load(api.ListOf(advanceType), "Rent advances, oldest first (not shown to banks).", func(ctx context.Context, f fundNode) (any, error) {
+				if f.bank != uuid.Nil {
+					return nil, kernel.Errorf(kernel.CodeForbidden, "rent advances are not shown to banks")
+				}
+				return creditview.FundAdvances(ctx, f.db, f.ID)
+			}),
+			"holdings": api.Load(api.ListOf(holdingType), "Collateral bought, oldest first.", func(ctx context.Context, f fundNode) (any, error) {
+				return creditview.FundHoldings(ctx, f.db, f.ID)
+			}),
 		},
 	})
 )
 
-func claimNode(c creditview.Claim) map[string]any {
-	var reason any
-	if c.Reason != "" {
-		reason = c.Reason
-	}
-	return map[string]any{"id": c.ID.String(), "bankId": c.Bank.String(), "loanId": c.LoanID.String(), "assetId": c.AssetID.String(),
-		"principalOutstanding": c.PrincipalOutstanding, "principalRecovered": c.PrincipalRecovered, "netLoss": c.NetLoss,
-		"shareBP": c.ShareBP, "payable": c.Payable, "status": c.Status, "rejectionReason": reason, "paid": c.Paid,
-		"filedAt": c.FiledAt, "decidedAt": c.DecidedAt, "paidAt": c.PaidAt}
+// fundNode is the fund as one viewer sees it: bank is the viewing bank
+// (uuid.Nil for the fund role and the exchange), whose own claims alone it sees.
+type fundNode struct {
+	creditview.Fund
+	db   *readmodel.DB
+	bank uuid.UUID
 }
 
-func registerFund(b *api.Builder, d api.Deps) {
+// fundQueries adds the operation fund.
+func (a area) fundQueries(b *api.Builder) {
 	b.Query("fund", &graphql.Field{
 		Type:        fundType,
 		Description: "The operation fund, or null. The fund role and the exchange see everything; a bank sees the fund's figures and its own claims.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: nonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			viewer, err := api.Require(p.Context, auth.RoleFund, auth.RoleExchange, auth.RoleBank)
 			if err != nil {
@@ -113,7 +121,7 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			f, ok, err := creditview.FundByID(p.Context, d.DB, id)
+			f, ok, err := creditview.FundByID(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
@@ -121,194 +129,170 @@ func registerFund(b *api.Builder, d api.Deps) {
 			if viewer.Role == auth.RoleBank {
 				bank = viewer.Party
 			}
-			ctx := p.Context
-			return map[string]any{
-				"id": f.ID.String(), "operatorId": f.Operator.String(), "name": f.Name, "compensationShareBP": f.CompensationShareBP,
-				"initialCapital": f.InitialCapital, "toppedUp": f.ToppedUp, "capital": f.Capital, "establishedAt": f.EstablishedAt,
-				"claims": thunk(func() (any, error) {
-					claims, err := creditview.FundClaims(ctx, d.DB, id, bank)
-					return nodes(claims, err, claimNode)
-				}),
-				"advances": thunk(func() (any, error) {
-					if bank != uuid.Nil {
-						return nil, kernel.Errorf(kernel.CodeForbidden, "rent advances are not shown to banks")
-					}
-					advances, err := creditview.FundAdvances(ctx, d.DB, id)
-					return nodes(advances, err, func(a creditview.Advance) map[string]any {
-						return map[string]any{"id": a.ID.String(), "farmerId": a.Farmer.String(), "contractId": a.ContractID.String(),
-							"amount": a.Amount, "outstanding": a.Outstanding, "advancedAt": a.AdvancedAt}
-					})
-				}),
-				"holdings": thunk(func() (any, error) {
-					holdings, err := creditview.FundHoldings(ctx, d.DB, id)
-					return nodes(holdings, err, func(h creditview.Holding) map[string]any {
-						return map[string]any{"purchaseId": h.PurchaseID.String(), "assetId": h.AssetID.String(), "loanId": h.LoanID.String(),
-							"stage": h.Stage, "price": h.Price, "boughtAt": h.BoughtAt, "sold": h.Sold, "proceeds": optionalMoney(h.Proceeds), "soldAt": h.SoldAt}
-					})
-				}),
-			}, nil
+			return fundNode{Fund: f, db: a.DB, bank: bank}, nil
 		},
 	})
+}
 
-	b.Mutation(api.MutationSpec{
-		Name:        "fileFundClaim",
-		Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
-		Roles:       []auth.Role{auth.RoleBank},
-		Input: graphql.InputObjectConfigFieldMap{
-			"fundId": {Type: nonNull(graphql.ID)},
-			"loanId": {Type: nonNull(graphql.ID)},
-		},
-		Output: graphql.Fields{"claimId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			got, err := ids(call.Input, "fundId", "loanId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			loan, err := readLoan(ctx, d, got[1])
-			if err != nil {
-				return api.Payload{}, err
-			}
-			if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
-				return api.Payload{}, err
-			}
-			claim := call.NewID("claim")
-			return via(d.App.Funds)(ctx, fund.FileFundClaim{FundID: got[0], ClaimID: claim, By: call.Principal.Party,
-				Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
-					Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
-					PrincipalRecovered: loan.principalRecovered}}, call, map[string]any{"claimId": claim.String()})
-		},
-	})
-
-	fundRole := []auth.Role{auth.RoleFund}
-	b.Mutation(api.MutationSpec{
-		Name:        "establishFund",
-		Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
-		Roles:       fundRole,
-		Input: graphql.InputObjectConfigFieldMap{
-			"name":                {Type: nonNull(graphql.String)},
-			"compensationShareBP": {Type: graphql.Int},
-			"initialCapital":      {Type: api.Money},
-		},
-		Output: graphql.Fields{"fundId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			settings := fund.DefaultSettings()
-			if v, ok := call.Input["compensationShareBP"].(int); ok {
-				settings.CompensationShareBP = v
-			}
-			if v, ok := call.Input["initialCapital"].(kernel.Money); ok {
-				settings.InitialCapital = v
-			}
-			id := call.NewID("fund")
-			return via(d.App.Funds)(ctx, fund.EstablishFund{FundID: id, By: call.Principal.Party, Name: str(call.Input, "name"),
-				Settings: settings}, call, map[string]any{"fundId": id.String()})
-		},
-	})
-
-	// operatorSteps are the fund operator's commands on an existing fund.
-	type step struct {
-		name, description string
-		input             graphql.InputObjectConfigFieldMap
-		created           string // the output field of an id the step creates, "" for none
-		command           func(ctx context.Context, call api.Call, fundID, created uuid.UUID) (fund.Command, error)
-	}
-	for _, s := range []step{
-		{"topUpFund", "The operator adds capital.",
-			graphql.InputObjectConfigFieldMap{"amount": {Type: nonNull(api.Money)}, "source": {Type: nonNull(graphql.String)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				return fund.TopUpCapital{FundID: f, By: call.Principal.Party, Amount: money(call.Input, "amount"), Source: str(call.Input, "source")}, nil
-			}},
-		{"approveFundClaim", "The operator accepts a filed claim.",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-			}},
-		{"rejectFundClaim", "The operator refuses a filed claim; the loan may be claimed again.",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}, "reason": {Type: nonNull(graphql.String)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party, Reason: str(call.Input, "reason")}, err
-			}},
-		{"payFundClaim", "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
-			graphql.InputObjectConfigFieldMap{"claimId": {Type: nonNull(graphql.ID)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				claim, err := api.ID(call.Input, "claimId")
-				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: call.Principal.Party}, err
-			}},
-		{"advanceRent", "The operator advances rent due under a transfer contract to a farmer.",
-			graphql.InputObjectConfigFieldMap{"farmerId": {Type: nonNull(graphql.ID)}, "contractId": {Type: nonNull(graphql.ID)},
-				"amount": {Type: nonNull(api.Money)}}, "advanceId",
-			func(ctx context.Context, call api.Call, f, advance uuid.UUID) (fund.Command, error) {
-				got, err := ids(call.Input, "farmerId", "contractId")
+// claimMutations are a bank's claims on the fund.
+func (a area) claimMutations() api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{
+		{
+			Name:        "fileFundClaim",
+			Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
+			Roles:       bank,
+			Input: graphql.InputObjectConfigFieldMap{
+				"fundId": {Type: api.NonNull(graphql.ID)},
+				"loanId": {Type: api.NonNull(graphql.ID)},
+			},
+			Output: graphql.Fields{"claimId": {Type: api.NonNull(graphql.ID)}},
+			Decode: func(ctx context.Context, c api.Call) (fund.Command, error) {
+				got, err := api.IDs(c.Input, "fundId", "loanId")
 				if err != nil {
 					return nil, err
 				}
-				exists, err := inspect(ctx, d.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
+				loan, err := a.readLoan(ctx, got[1])
+				if err != nil {
+					return nil, err
+				}
+				if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
+					return nil, err
+				}
+				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party,
+					Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
+						Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
+						PrincipalRecovered: loan.principalRecovered}}, nil
+			},
+			Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
+		},
+	}}
+}
+
+// fundIn is the input field naming the fund a mutation acts on.
+var fundIn = graphql.InputObjectConfigFieldMap{"fundId": {Type: api.NonNull(graphql.ID)}}
+
+// fundMutations are the fund operator's commands.
+func (a area) fundMutations() api.Mutations[fund.Command] {
+	return api.Mutations[fund.Command]{Handler: a.App.Funds, ID: "fundId", Rows: []api.Mutation[fund.Command]{
+		{
+			Name:        "establishFund",
+			Description: "The fund's operator establishes the fund (defaults: 20 % of the net principal loss, 10,000,000.00 yuan).",
+			Roles:       fundRole,
+			Input: graphql.InputObjectConfigFieldMap{
+				"name":                {Type: api.NonNull(graphql.String)},
+				"compensationShareBP": {Type: graphql.Int},
+				"initialCapital":      {Type: api.Money},
+			},
+			Decode: func(_ context.Context, c api.Call) (fund.Command, error) {
+				settings := fund.DefaultSettings()
+				if v, ok := c.Input["compensationShareBP"].(int); ok {
+					settings.CompensationShareBP = v
+				}
+				if v, ok := c.Input["initialCapital"].(kernel.Money); ok {
+					settings.InitialCapital = v
+				}
+				return fund.EstablishFund{FundID: c.NewID("fund"), By: c.Principal.Party, Name: api.Arg[string](c.Input, "name"),
+					Settings: settings}, nil
+			},
+		}, {
+			Name:        "topUpFund",
+			Description: "The operator adds capital.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}, "source": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				return fund.TopUpCapital{FundID: f, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount"), Source: api.Arg[string](c.Input, "source")}, nil
+			}),
+		}, {
+			Name:        "approveFundClaim",
+			Description: "The operator accepts a filed claim.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.ApproveFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
+			}),
+		}, {
+			Name:        "rejectFundClaim",
+			Description: "The operator refuses a filed claim; the loan may be claimed again.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.RejectFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, err
+			}),
+		}, {
+			Name:        "payFundClaim",
+			Description: "The operator pays an approved claim out of capital, once (CLAIM_ALREADY_PAID after).",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, claimIn),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				claim, err := api.ID(c.Input, "claimId")
+				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
+			}),
+		}, {
+			Name:        "advanceRent",
+			Description: "The operator advances rent due under a transfer contract to a farmer.",
+			Roles:       fundRole,
+			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
+				"amount": {Type: api.NonNull(api.Money)}}),
+			Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
+			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				got, err := api.IDs(c.Input, "farmerId", "contractId")
+				if err != nil {
+					return nil, err
+				}
+				exists, err := api.Inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
 				if err == nil && !exists {
 					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
 				}
-				return fund.AdvanceRent{FundID: f, AdvanceID: advance, By: call.Principal.Party, Farmer: got[0], ContractID: got[1],
-					Amount: money(call.Input, "amount")}, err
-			}},
-		{"recordRentAdvanceRepayment", "The operator records money paid back on a rent advance.",
-			graphql.InputObjectConfigFieldMap{"advanceId": {Type: nonNull(graphql.ID)}, "amount": {Type: nonNull(api.Money)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				advance, err := api.ID(call.Input, "advanceId")
-				return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: call.Principal.Party, Amount: money(call.Input, "amount")}, err
-			}},
-		{"buyCollateral", "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
-			"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
-			graphql.InputObjectConfigFieldMap{"loanId": {Type: nonNull(graphql.ID)}, "stage": {Type: nonNull(disposalStage)},
-				"unsold": {Type: listOf(disposalStage), Description: "The stages already tried without a sale."},
-				"price":  {Type: nonNull(api.Money)}}, "purchaseId",
-			func(ctx context.Context, call api.Call, f, purchase uuid.UUID) (fund.Command, error) {
-				loanID, err := api.ID(call.Input, "loanId")
+				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Farmer: got[0], ContractID: got[1],
+					Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
+			}),
+			Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
+		}, {
+			Name:        "recordRentAdvanceRepayment",
+			Description: "The operator records money paid back on a rent advance.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				advance, err := api.ID(c.Input, "advanceId")
+				return fund.RecordAdvanceRepayment{FundID: f, AdvanceID: advance, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
+			}),
+		}, {
+			Name: "buyCollateral",
+			Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
+				"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
+			Roles: fundRole,
+			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
+				"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
+				"price":  {Type: api.NonNull(api.Money)}}),
+			Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
+			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				loanID, err := api.ID(c.Input, "loanId")
 				if err != nil {
 					return nil, err
 				}
-				loan, err := readLoan(ctx, d, loanID)
+				loan, err := a.readLoan(ctx, loanID)
 				if err != nil {
 					return nil, err
 				}
-				stage, _ := call.Input["stage"].(fund.DisposalStage)
-				var unsold []fund.DisposalStage
-				for _, u := range call.Input["unsold"].([]any) {
-					unsold = append(unsold, u.(fund.DisposalStage))
-				}
-				return fund.BuyCollateral{FundID: f, PurchaseID: purchase, By: call.Principal.Party, AssetID: loan.asset, LoanID: loanID,
-					Stage: stage, Unsold: unsold, Price: money(call.Input, "price")}, nil
-			}},
-		{"sellFundHolding", "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
-			graphql.InputObjectConfigFieldMap{"purchaseId": {Type: nonNull(graphql.ID)}, "proceeds": {Type: nonNull(api.Money)}}, "",
-			func(_ context.Context, call api.Call, f, _ uuid.UUID) (fund.Command, error) {
-				purchase, err := api.ID(call.Input, "purchaseId")
-				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: call.Principal.Party, Proceeds: money(call.Input, "proceeds")}, err
-			}},
-	} {
-		s.input["fundId"] = &graphql.InputObjectFieldConfig{Type: nonNull(graphql.ID)}
-		output := graphql.Fields{"fundId": {Type: nonNull(graphql.ID)}}
-		if s.created != "" {
-			output[s.created] = &graphql.Field{Type: nonNull(graphql.ID)}
-		}
-		b.Mutation(api.MutationSpec{
-			Name: s.name, Description: s.description, Roles: fundRole, Input: s.input, Output: output,
-			Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-				id, err := api.ID(call.Input, "fundId")
-				if err != nil {
-					return api.Payload{}, err
-				}
-				var created uuid.UUID
-				fields := map[string]any{"fundId": id.String()}
-				if s.created != "" {
-					created = call.NewID(s.created)
-					fields[s.created] = created.String()
-				}
-				cmd, err := s.command(ctx, call, id, created)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				return via(d.App.Funds)(ctx, cmd, call, fields)
-			},
-		})
-	}
+				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, AssetID: loan.asset, LoanID: loanID,
+					Stage: api.Arg[fund.DisposalStage](c.Input, "stage"), Unsold: api.Args[fund.DisposalStage](c.Input, "unsold"),
+					Price: api.Arg[kernel.Money](c.Input, "price")}, nil
+			}),
+			Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
+		}, {
+			Name:        "sellFundHolding",
+			Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
+			Roles:       fundRole,
+			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
+				purchase, err := api.ID(c.Input, "purchaseId")
+				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: c.Principal.Party, Proceeds: api.Arg[kernel.Money](c.Input, "proceeds")}, err
+			}),
+		},
+	}}
 }
+
+// claimIn is the input field naming a claim on the fund.
+var claimIn = graphql.InputObjectConfigFieldMap{"claimId": {Type: api.NonNull(graphql.ID)}}

@@ -18,105 +18,109 @@ import (
 )
 
 var (
-	repaymentMethod = enum("RepaymentMethod", "How a loan's principal is repaid (interest: ACT/365 Fixed, to the fen per instalment).",
+	repaymentMethod = api.Enum("RepaymentMethod", "How a loan's principal is repaid (interest: ACT/365 Fixed, to the fen per instalment).",
 		lending.EqualInstalments, lending.EqualPrincipal, lending.InterestOnly)
-	loanStatus = enum("LoanStatus", "Where a loan is in its lifecycle (rule 22).",
+	loanStatus = api.Enum("LoanStatus", "Where a loan is in its lifecycle (rule 22).",
 		lending.StatusApplied, lending.StatusValued, lending.StatusApproved, lending.StatusCollateralRegistered,
 		lending.StatusRejected, lending.StatusRepaying, lending.StatusOverdue, lending.StatusRepaid,
 		lending.StatusDefaulted, lending.StatusRecovered, lending.StatusWrittenOff)
-	recoverySource = enum("RecoverySource", "Where money recovered on a defaulted loan came from.",
+	recoverySource = api.Enum("RecoverySource", "Where money recovered on a defaulted loan came from.",
 		lending.RecoveryDisposal, lending.RecoveryFund, lending.RecoveryBorrower)
 
 	tierType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanTier",
 		Description: "What a borrower holding a credential may borrow under a product (rule 23).",
 		Fields: graphql.Fields{
-			"credential":    {Type: nonNull(graphql.String)},
-			"creditLine":    {Type: nonNull(api.Money), Description: "The most one loan may be."},
-			"maxTermMonths": {Type: nonNull(graphql.Int)},
-			"annualRateBP":  {Type: nonNull(graphql.Int), Description: "Annual interest rate in basis points (435 = 4.35 %)."},
+			"credential":    api.Field(api.NonNull(graphql.String), "", func(t lending.Tier) any { return t.Credential }),
+			"creditLine":    api.Field(api.NonNull(api.Money), "The most one loan may be.", func(t lending.Tier) any { return t.CreditLine }),
+			"maxTermMonths": api.Field(api.NonNull(graphql.Int), "", func(t lending.Tier) any { return t.MaxTermMonths }),
+			"annualRateBP":  api.Field(api.NonNull(graphql.Int), "Annual interest rate in basis points (435 = 4.35 %).", func(t lending.Tier) any { return t.AnnualRateBP }),
 		},
 	})
 	productType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanProduct",
 		Description: "A bank's loan product with tiered terms by borrower credential (rule 23).",
 		Fields: graphql.Fields{
-			"id":                      {Type: nonNull(graphql.ID)},
-			"bankId":                  {Type: nonNull(graphql.ID)},
-			"name":                    {Type: nonNull(graphql.String)},
-			"ltvBP":                   {Type: nonNull(graphql.Int), Description: "Loan-to-value cap in basis points of the appraised value."},
-			"defaultAfterDaysOverdue": {Type: nonNull(graphql.Int)},
-			"withdrawn":               {Type: nonNull(graphql.Boolean)},
-			"definedAt":               {Type: nonNull(api.DateTime)},
-			"tiers":                   {Type: listOf(tierType)},
+			"id":                      api.Field(api.NonNull(graphql.ID), "", func(p creditview.Product) any { return p.ID.String() }),
+			"bankId":                  api.Field(api.NonNull(graphql.ID), "", func(p creditview.Product) any { return p.Bank.String() }),
+			"name":                    api.Field(api.NonNull(graphql.String), "", func(p creditview.Product) any { return p.Name }),
+			"ltvBP":                   api.Field(api.NonNull(graphql.Int), "Loan-to-value cap in basis points of the appraised value.", func(p creditview.Product) any { return p.LTVBP }),
+			"defaultAfterDaysOverdue": api.Field(api.NonNull(graphql.Int), "", func(p creditview.Product) any { return p.DefaultAfterDaysOverdue }),
+			"withdrawn":               api.Field(api.NonNull(graphql.Boolean), "", func(p creditview.Product) any { return p.Withdrawn }),
+			"definedAt":               api.Field(api.NonNull(api.DateTime), "", func(p creditview.Product) any { return p.DefinedAt }),
+			"tiers":                   api.Field(api.ListOf(tierType), "", func(p creditview.Product) any { return p.Tiers }),
 		},
 	})
 	instalmentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanInstalment",
 		Description: "One scheduled repayment and what has been paid on it.",
 		Fields: graphql.Fields{
-			"no":            {Type: nonNull(graphql.Int)},
-			"dueDate":       {Type: nonNull(api.DateTime), Description: "The Asia/Shanghai calendar date, as midnight UTC."},
-			"days":          {Type: nonNull(graphql.Int), Description: "Days of interest (ACT/365 Fixed)."},
-			"principal":     {Type: nonNull(api.Money)},
-			"interest":      {Type: nonNull(api.Money)},
-			"paidPrincipal": {Type: nonNull(api.Money)},
-			"paidInterest":  {Type: nonNull(api.Money)},
-			"unpaid":        {Type: nonNull(api.Money)},
+			"no":            api.Field(api.NonNull(graphql.Int), "", func(i creditview.Instalment) any { return i.No }),
+			"dueDate":       api.Field(api.NonNull(api.DateTime), "The Asia/Shanghai calendar date, as midnight UTC.", func(i creditview.Instalment) any { return i.DueDate }),
+			"days":          api.Field(api.NonNull(graphql.Int), "Days of interest (ACT/365 Fixed).", func(i creditview.Instalment) any { return i.Days }),
+			"principal":     api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Principal }),
+			"interest":      api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Interest }),
+			"paidPrincipal": api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.PaidPrincipal }),
+			"paidInterest":  api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.PaidInterest }),
+			"unpaid":        api.Field(api.NonNull(api.Money), "", func(i creditview.Instalment) any { return i.Unpaid() }),
 		},
 	})
 	paymentType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "LoanPayment",
 		Description: "Money received on a loan: a repayment, or a recovery after default.",
 		Fields: graphql.Fields{
-			"kind":                 {Type: nonNull(graphql.String), Description: "REPAYMENT or RECOVERY."},
-			"source":               {Type: nonNull(recoverySource)},
-			"amount":               {Type: nonNull(api.Money)},
-			"principal":            {Type: nonNull(api.Money)},
-			"interest":             {Type: nonNull(api.Money)},
-			"principalOutstanding": {Type: nonNull(api.Money), Description: "Of the schedule after a repayment; of the claim after a recovery."},
-			"at":                   {Type: nonNull(api.DateTime)},
+			"kind":                 api.Field(api.NonNull(graphql.String), "REPAYMENT or RECOVERY.", func(p creditview.Payment) any { return p.Kind }),
+			"source":               api.Field(api.NonNull(recoverySource), "", func(p creditview.Payment) any { return lending.RecoverySource(p.Source) }),
+			"amount":               api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Amount }),
+			"principal":            api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Principal }),
+			"interest":             api.Field(api.NonNull(api.Money), "", func(p creditview.Payment) any { return p.Interest }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "Of the schedule after a repayment; of the claim after a recovery.", func(p creditview.Payment) any { return p.PrincipalOutstanding }),
+			"at":                   api.Field(api.NonNull(api.DateTime), "", func(p creditview.Payment) any { return p.At }),
 		},
 	})
 	loanType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Loan",
 		Description: "A loan secured by a rural property right (rule 22). Seen by its bank, its borrower and the exchange.",
 		Fields: graphql.Fields{
-			"id":                   {Type: nonNull(graphql.ID)},
-			"borrowerId":           {Type: nonNull(graphql.ID)},
-			"bankId":               {Type: nonNull(graphql.ID)},
-			"productId":            {Type: nonNull(graphql.ID)},
-			"productName":          {Type: nonNull(graphql.String)},
-			"credential":           {Type: nonNull(graphql.String)},
-			"requested":            {Type: nonNull(api.Money)},
-			"termMonths":           {Type: nonNull(graphql.Int)},
-			"method":               {Type: nonNull(repaymentMethod)},
-			"annualRateBP":         {Type: nonNull(graphql.Int)},
-			"assetId":              {Type: nonNull(graphql.ID), Description: "The pledged right."},
-			"assetType":            {Type: nonNull(graphql.String)},
-			"rightsEnd":            {Type: nonNull(api.DateTime), Description: "When the pledged right ends (rule 9)."},
-			"borrowerIsTransferee": {Type: nonNull(graphql.Boolean)},
-			"appraisedValue":       {Type: api.Money},
-			"approved":             {Type: api.Money},
-			"maxByLTV":             {Type: api.Money, Description: "Loan-to-value × appraised value at approval."},
-			"maturesOn":            {Type: api.DateTime},
-			"registrationId":       {Type: graphql.ID, Description: "The collateral registration securing the loan."},
-			"disbursedOn":          {Type: api.DateTime},
-			"principalOutstanding": {Type: nonNull(api.Money)},
-			"status":               {Type: nonNull(loanStatus)},
-			"rejectionReason":      {Type: graphql.String},
-			"overdueSince":         {Type: api.DateTime},
-			"defaultedAt":          {Type: api.DateTime},
-			"defaultedPrincipal":   {Type: nonNull(api.Money)},
-			"claimPrincipal":       {Type: nonNull(api.Money), Description: "Principal still claimed after default."},
-			"claimInterest":        {Type: nonNull(api.Money), Description: "Interest still claimed after default."},
-			"principalRecovered":   {Type: nonNull(api.Money), Description: "From disposal and the borrower (the base of a fund claim's net loss)."},
-			"recovered":            {Type: nonNull(api.Money), Description: "From every source."},
-			"writtenOff":           {Type: nonNull(api.Money)},
-			"appliedAt":            {Type: nonNull(api.DateTime)},
-			"updatedAt":            {Type: nonNull(api.DateTime)},
-			"schedule":             lazy(listOf(instalmentType), "The repayment schedule, once disbursed."),
-			"payments":             lazy(listOf(paymentType), "Repayments and recoveries, oldest first."),
+			"id":                   api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.ID.String() }),
+			"borrowerId":           api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.Borrower.String() }),
+			"bankId":               api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.Bank.String() }),
+			"productId":            api.Field(api.NonNull(graphql.ID), "", func(l loanNode) any { return l.ProductID.String() }),
+			"productName":          api.Field(api.NonNull(graphql.String), "", func(l loanNode) any { return l.ProductName }),
+			"credential":           api.Field(api.NonNull(graphql.String), "", func(l loanNode) any { return l.Credential }),
+			"requested":            api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.Requested }),
+			"termMonths":           api.Field(api.NonNull(graphql.Int), "", func(l loanNode) any { return l.TermMonths }),
+			"method":               api.Field(api.NonNull(repaymentMethod), "", func(l loanNode) any { return l.Method }),
+			"annualRateBP":         api.Field(api.NonNull(graphql.Int), "", func(l loanNode) any { return l.AnnualRateBP }),
+			"assetId":              api.Field(api.NonNull(graphql.ID), "The pledged right.", func(l loanNode) any { return l.AssetID.String() }),
+			"assetType":            api.Field(api.NonNull(api.AssetType), "", func(l loanNode) any { return l.AssetType }),
+			"rightsEnd":            api.Field(api.NonNull(api.DateTime), "When the pledged right ends (rule 9).", func(l loanNode) any { return l.RightsEnd }),
+			"borrowerIsTransferee": api.Field(api.NonNull(graphql.Boolean), "", func(l loanNode) any { return l.BorrowerIsTransferee }),
+			"appraisedValue":       api.Field(api.Money, "", func(l loanNode) any { return api.Nullable(l.AppraisedValue) }),
+			"approved":             api.Field(api.Money, "", func(l loanNode) any { return api.Nullable(l.Approved) }),
+			"maxByLTV":             api.Field(api.Money, "Loan-to-value × appraised value at approval.", func(l loanNode) any { return api.Nullable(l.MaxByLTV) }),
+			"maturesOn":            api.Field(api.DateTime, "", func(l loanNode) any { return l.MaturesOn }),
+			"registrationId":       api.Field(graphql.ID, "The collateral registration securing the loan.", func(l loanNode) any { return api.Nullable(l.RegistrationID) }),
+			"disbursedOn":          api.Field(api.DateTime, "", func(l loanNode) any { return l.DisbursedOn }),
+			"principalOutstanding": api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.PrincipalOutstanding }),
+			"status":               api.Field(api.NonNull(loanStatus), "", func(l loanNode) any { return l.Status }),
+			"rejectionReason":      api.Field(graphql.String, "", func(l loanNode) any { return api.Nullable(l.Reason) }),
+			"overdueSince":         api.Field(api.DateTime, "", func(l loanNode) any { return l.OverdueSince }),
+			"defaultedAt":          api.Field(api.DateTime, "", func(l loanNode) any { return l.DefaultedAt }),
+			"defaultedPrincipal":   api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.DefaultedPrincipal }),
+			"claimPrincipal":       api.Field(api.NonNull(api.Money), "Principal still claimed after default.", func(l loanNode) any { return l.ClaimPrincipal }),
+			"claimInterest":        api.Field(api.NonNull(api.Money), "Interest still claimed after default.", func(l loanNode) any { return l.ClaimInterest }),
+			"principalRecovered":   api.Field(api.NonNull(api.Money), "From disposal and the borrower (the base of a fund claim's net loss).", func(l loanNode) any { return l.PrincipalRecovered }),
+			"recovered":            api.Field(api.NonNull(api.Money), "From every source.", func(l loanNode) any { return l.Recovered }),
+			"writtenOff":           api.Field(api.NonNull(api.Money), "", func(l loanNode) any { return l.WrittenOff }),
+			"appliedAt":            api.Field(api.NonNull(api.DateTime), "", func(l loanNode) any { return l.AppliedAt }),
+			"updatedAt":            api.Field(api.NonNull(api.DateTime), "", func(l loanNode) any { return l.UpdatedAt }),
+			"schedule": api.Load(api.ListOf(instalmentType), "The repayment schedule, once disbursed.", func(ctx context.Context, l loanNode) (any, error) {
+				return l.schedules.Of(ctx, l.ID)
+			}),
+			"payments": api.Load(api.ListOf(paymentType), "Repayments and recoveries, oldest first.", func(ctx context.Context, l loanNode) (any, error) {
+				return l.payments.Of(ctx, l.ID)
+			}),
 		},
 	})
 	loanFilter = graphql.NewInputObject(graphql.InputObjectConfig{
@@ -131,68 +135,34 @@ var (
 	tierInput = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name: "LoanTierInput",
 		Fields: graphql.InputObjectConfigFieldMap{
-			"credential":    {Type: nonNull(graphql.String)},
-			"creditLine":    {Type: nonNull(api.Money)},
-			"maxTermMonths": {Type: nonNull(graphql.Int)},
-			"annualRateBP":  {Type: nonNull(graphql.Int)},
+			"credential":    {Type: api.NonNull(graphql.String)},
+			"creditLine":    {Type: api.NonNull(api.Money)},
+			"maxTermMonths": {Type: api.NonNull(graphql.Int)},
+			"annualRateBP":  {Type: api.NonNull(graphql.Int)},
 		},
 	})
 )
 
-func productNode(p creditview.Product) map[string]any {
-	tiers := make([]map[string]any, len(p.Tiers))
-	for i, t := range p.Tiers {
-		tiers[i] = map[string]any{"credential": t.Credential, "creditLine": t.CreditLine, "maxTermMonths": t.MaxTermMonths, "annualRateBP": t.AnnualRateBP}
-	}
-	return map[string]any{"id": p.ID.String(), "bankId": p.Bank.String(), "name": p.Name, "ltvBP": p.LTVBP,
-		"defaultAfterDaysOverdue": p.DefaultAfterDaysOverdue, "withdrawn": p.Withdrawn, "definedAt": p.DefinedAt, "tiers": tiers}
+// loanNode is a loan with its page's schedules and payments, each loaded in
+// one query when asked for.
+type loanNode struct {
+	creditview.Loan
+	schedules *api.Batch[creditview.Instalment]
+	payments  *api.Batch[creditview.Payment]
 }
 
-func instalmentNode(i creditview.Instalment) map[string]any {
-	return map[string]any{"no": i.No, "dueDate": i.DueDate, "days": i.Days, "principal": i.Principal, "interest": i.Interest,
-		"paidPrincipal": i.PaidPrincipal, "paidInterest": i.PaidInterest, "unpaid": i.Unpaid()}
-}
-
-func paymentNode(p creditview.Payment) map[string]any {
-	return map[string]any{"kind": p.Kind, "source": lending.RecoverySource(p.Source), "amount": p.Amount, "principal": p.Principal,
-		"interest": p.Interest, "principalOutstanding": p.PrincipalOutstanding, "at": p.At}
-}
-
-// optionalMoney renders an amount not yet known as null.
-func optionalMoney(m kernel.Money) any {
-	if m == 0 {
-		return nil
-	}
-	return m
-}
-
-// loanNodes renders loans; schedules and payments load in one query each, when asked for.
-func loanNodes(ctx context.Context, d api.Deps, loans []creditview.Loan) []any {
-	loanIDs := make([]uuid.UUID, len(loans))
+// loanNodes makes the nodes of one page of loans.
+func (a area) loanNodes(loans []creditview.Loan) []loanNode {
+	id := func(l creditview.Loan) uuid.UUID { return l.ID }
+	schedules := api.PageBatch(loans, id, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Instalment, error) {
+		return creditview.Schedules(ctx, a.DB, ids)
+	})
+	payments := api.PageBatch(loans, id, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Payment, error) {
+		return creditview.Payments(ctx, a.DB, ids)
+	})
+	out := make([]loanNode, len(loans))
 	for i, l := range loans {
-		loanIDs[i] = l.ID
-	}
-	schedules := newBatch(func() (map[uuid.UUID][]creditview.Instalment, error) { return creditview.Schedules(ctx, d.DB, loanIDs) })
-	payments := newBatch(func() (map[uuid.UUID][]creditview.Payment, error) { return creditview.Payments(ctx, d.DB, loanIDs) })
-	out := make([]any, len(loans))
-	for i, l := range loans {
-		reason := any(nil)
-		if l.Reason != "" {
-			reason = l.Reason
-		}
-		out[i] = map[string]any{
-			"id": l.ID.String(), "borrowerId": l.Borrower.String(), "bankId": l.Bank.String(), "productId": l.ProductID.String(),
-			"productName": l.ProductName, "credential": l.Credential, "requested": l.Requested, "termMonths": l.TermMonths,
-			"method": l.Method, "annualRateBP": l.AnnualRateBP, "assetId": l.AssetID.String(), "assetType": string(l.AssetType),
-			"rightsEnd": l.RightsEnd, "borrowerIsTransferee": l.BorrowerIsTransferee, "appraisedValue": optionalMoney(l.AppraisedValue),
-			"approved": optionalMoney(l.Approved), "maxByLTV": optionalMoney(l.MaxByLTV), "maturesOn": l.MaturesOn,
-			"registrationId": idOrNull(l.RegistrationID), "disbursedOn": l.DisbursedOn, "principalOutstanding": l.PrincipalOutstanding,
-			"status": l.Status, "rejectionReason": reason, "overdueSince": l.OverdueSince, "defaultedAt": l.DefaultedAt,
-			"defaultedPrincipal": l.DefaultedPrincipal, "claimPrincipal": l.ClaimPrincipal, "claimInterest": l.ClaimInterest,
-			"principalRecovered": l.PrincipalRecovered, "recovered": l.Recovered, "writtenOff": l.WrittenOff,
-			"appliedAt": l.AppliedAt, "updatedAt": l.UpdatedAt,
-			"schedule": of(schedules, l.ID, instalmentNode), "payments": of(payments, l.ID, paymentNode),
-		}
+		out[i] = loanNode{Loan: l, schedules: schedules, payments: payments}
 	}
 	return out
 }
@@ -212,9 +182,10 @@ func loanViewer(ctx context.Context) (bank, borrower uuid.UUID, err error) {
 	return uuid.Nil, p.Party, nil
 }
 
-func registerLending(b *api.Builder, d api.Deps) {
+// lendingQueries adds loan products and loans.
+func (a area) lendingQueries(b *api.Builder) {
 	b.Query("loanProducts", &graphql.Field{
-		Type:        listOf(productType),
+		Type:        api.ListOf(productType),
 		Description: "The loan products on offer (public), oldest first.",
 		Args: graphql.FieldConfigArgument{
 			"bankId":           {Type: graphql.ID, Description: "Only this bank's products."},
@@ -225,13 +196,12 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			withdrawn, _ := p.Args["includeWithdrawn"].(bool)
-			products, err := creditview.Products(p.Context, d.DB, bank, withdrawn)
-			return nodes(products, err, productNode)
+			withdrawn := api.Arg[bool](p.Args, "includeWithdrawn")
+			return creditview.Products(p.Context, a.DB, bank, withdrawn)
 		},
 	})
 	b.Query("loans", &graphql.Field{
-		Type: nonNull(api.Connection(loanType)),
+		Type: api.NonNull(api.Connection(loanType)),
 		Description: "Loans, newest application first. The exchange sees all; a bank only its own; a borrower (bidder or " +
 			"collective) only its own, whatever the filter says.",
 		Args: api.ConnectionArgs(graphql.FieldConfigArgument{"filter": {Type: loanFilter}}),
@@ -250,29 +220,16 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if borrower != uuid.Nil {
 				f.Borrower = borrower
 			}
-			limit, err := api.PageSize(p.Args)
-			if err != nil {
-				return nil, err
-			}
-			after, err := api.DecodeCursor(p.Args, 2)
-			if err != nil {
-				return nil, err
-			}
-			res, err := creditview.Loans(p.Context, d.DB, f, readmodel.Page{First: limit, After: after})
-			if err != nil {
-				return nil, err
-			}
-			page := api.Page{Nodes: loanNodes(p.Context, d, res.Rows), HasNext: res.HasNext, TotalCount: res.Total}
-			for _, l := range res.Rows {
-				page.Cursors = append(page.Cursors, api.EncodeCursor(l.Cursor()...))
-			}
-			return page.Resolve(), nil
+			return api.Connect(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[loanNode], error) {
+				res, err := creditview.Loans(p.Context, a.DB, f, pg)
+				return readmodel.Result[loanNode]{Rows: a.loanNodes(res.Rows), HasNext: res.HasNext, Total: res.Total}, err
+			}, func(l loanNode) readmodel.Cursor { return l.Cursor() }, func(l loanNode) any { return l })
 		},
 	})
 	b.Query("loan", &graphql.Field{
 		Type:        loanType,
 		Description: "One loan with its schedule and payments; null when there is none. FORBIDDEN for another bank's or borrower's loan.",
-		Args:        graphql.FieldConfigArgument{"id": {Type: nonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			bank, borrower, err := loanViewer(p.Context)
 			if err != nil {
@@ -282,18 +239,16 @@ func registerLending(b *api.Builder, d api.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			l, ok, err := creditview.LoanByID(p.Context, d.DB, id)
+			l, ok, err := creditview.LoanByID(p.Context, a.DB, id)
 			if err != nil || !ok {
 				return nil, err
 			}
 			if (bank != uuid.Nil && l.Bank != bank) || (borrower != uuid.Nil && l.Borrower != borrower) {
 				return nil, kernel.Errorf(kernel.CodeForbidden, "this belongs to another party")
 			}
-			return loanNodes(p.Context, d, []creditview.Loan{l})[0], nil
+			return a.loanNodes([]creditview.Loan{l})[0], nil
 		},
 	})
-	registerProducts(b, d)
-	registerLoanMutations(b, d)
 }
 
 func readLoanFilter(args map[string]any) (creditview.LoanFilter, error) {
@@ -309,7 +264,7 @@ func readLoanFilter(args map[string]any) (creditview.LoanFilter, error) {
 	if f.Asset, err = api.OptionalID(in, "assetId"); err != nil {
 		return f, err
 	}
-	f.Status, _ = in["status"].(lending.Status)
+	f.Status = api.Arg[lending.Status](in, "status")
 	return f, nil
 }
 
@@ -322,76 +277,56 @@ func terms(in map[string]any, base lending.Terms) lending.Terms {
 	if v, ok := in["defaultAfterDaysOverdue"].(int); ok {
 		t.DefaultAfterDaysOverdue = v
 	}
-	list, _ := in["tiers"].([]any)
-	for _, x := range list {
-		m, _ := x.(map[string]any)
-		t.Tiers = append(t.Tiers, lending.Tier{Credential: str(m, "credential"), CreditLine: money(m, "creditLine"),
-			MaxTermMonths: number(m, "maxTermMonths"), AnnualRateBP: number(m, "annualRateBP")})
+	for _, m := range api.Args[map[string]any](in, "tiers") {
+		t.Tiers = append(t.Tiers, lending.Tier{Credential: api.Arg[string](m, "credential"), CreditLine: api.Arg[kernel.Money](m, "creditLine"),
+			MaxTermMonths: api.Arg[int](m, "maxTermMonths"), AnnualRateBP: api.Arg[int](m, "annualRateBP")})
 	}
 	return t
 }
 
-func registerProducts(b *api.Builder, d api.Deps) {
-	bank := []auth.Role{auth.RoleBank}
-	termsInput := graphql.InputObjectConfigFieldMap{
-		"tiers":                   {Type: listOf(tierInput)},
-		"ltvBP":                   {Type: graphql.Int, Description: "Loan-to-value cap in basis points (default 5000 when defining, unchanged when revising)."},
-		"defaultAfterDaysOverdue": {Type: graphql.Int, Description: "Default 90 when defining, unchanged when revising."},
-	}
-	withTerms := func(extra graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
-		for k, v := range termsInput {
-			extra[k] = v
-		}
-		return extra
-	}
-	b.Mutation(api.MutationSpec{
-		Name:        "defineLoanProduct",
-		Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
-		Roles:       bank,
-		Input:       withTerms(graphql.InputObjectConfigFieldMap{"name": {Type: nonNull(graphql.String)}}),
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id := call.NewID("product")
-			return via(d.App.Products)(ctx, lending.DefineLoanProduct{ProductID: id, By: call.Principal.Party,
-				Name: str(call.Input, "name"), Terms: terms(call.Input, lending.DefaultTerms())}, call, map[string]any{"productId": id.String()})
+// productIn is the input field naming the product a mutation acts on.
+var productIn = graphql.InputObjectConfigFieldMap{"productId": {Type: api.NonNull(graphql.ID)}}
+
+// termsIn are the input fields of a product's terms.
+var termsIn = graphql.InputObjectConfigFieldMap{
+	"tiers":                   {Type: api.ListOf(tierInput)},
+	"ltvBP":                   {Type: graphql.Int, Description: "Loan-to-value cap in basis points (default 5000 when defining, unchanged when revising)."},
+	"defaultAfterDaysOverdue": {Type: graphql.Int, Description: "Default 90 when defining, unchanged when revising."},
+}
+
+// productMutations are a bank's loan products.
+func (a area) productMutations() api.Mutations[lending.ProductCommand] {
+	return api.Mutations[lending.ProductCommand]{Handler: a.App.Products, ID: "productId", Rows: []api.Mutation[lending.ProductCommand]{
+		{
+			Name:        "defineLoanProduct",
+			Description: "A bank defines a loan product with tiers by borrower credential (rule 23).",
+			Roles:       bank,
+			Input:       api.Inputs(termsIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String)}}),
+			Decode: func(_ context.Context, c api.Call) (lending.ProductCommand, error) {
+				return lending.DefineLoanProduct{ProductID: c.NewID("product"), By: c.Principal.Party,
+					Name: api.Arg[string](c.Input, "name"), Terms: terms(c.Input, lending.DefaultTerms())}, nil
+			},
+		}, {
+			Name:        "reviseLoanProduct",
+			Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
+			Roles:       bank,
+			Input:       api.Inputs(termsIn, productIn),
+			Decode: api.On("productId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.ProductCommand, error) {
+				current, err := api.Inspect(ctx, a.App.Products, id, func(s lending.ProductState) lending.Terms {
+					return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
+				})
+				return lending.ReviseLoanProduct{ProductID: id, By: c.Principal.Party, Terms: terms(c.Input, current)}, err
+			}),
+		}, {
+			Name:        "withdrawLoanProduct",
+			Description: "The product's bank stops taking applications for it.",
+			Roles:       bank,
+			Input:       productIn,
+			Decode: api.On("productId", func(_ context.Context, c api.Call, id uuid.UUID) (lending.ProductCommand, error) {
+				return lending.WithdrawLoanProduct{ProductID: id, By: c.Principal.Party}, nil
+			}),
 		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name:        "reviseLoanProduct",
-		Description: "The product's bank replaces its tiers (and optionally LTV and default days); loans applied for keep their terms.",
-		Roles:       bank,
-		Input:       withTerms(graphql.InputObjectConfigFieldMap{"productId": {Type: nonNull(graphql.ID)}}),
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "productId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			current, err := inspect(ctx, d.App.Products, id, func(s lending.ProductState) lending.Terms {
-				return lending.Terms{LTVBP: s.Terms.LTVBP, DefaultAfterDaysOverdue: s.Terms.DefaultAfterDaysOverdue}
-			})
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Products)(ctx, lending.ReviseLoanProduct{ProductID: id, By: call.Principal.Party,
-				Terms: terms(call.Input, current)}, call, map[string]any{"productId": id.String()})
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name:        "withdrawLoanProduct",
-		Description: "The product's bank stops taking applications for it.",
-		Roles:       bank,
-		Input:       graphql.InputObjectConfigFieldMap{"productId": {Type: nonNull(graphql.ID)}},
-		Output:      graphql.Fields{"productId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "productId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Products)(ctx, lending.WithdrawLoanProduct{ProductID: id, By: call.Principal.Party}, call,
-				map[string]any{"productId": id.String()})
-		},
-	})
+	}}
 }
 
 // loanFacts is what resolvers read of a loan before acting on it.
@@ -405,8 +340,8 @@ type loanFacts struct {
 	principalRecovered kernel.Money
 }
 
-func readLoan(ctx context.Context, d api.Deps, id uuid.UUID) (loanFacts, error) {
-	f, err := inspect(ctx, d.App.Loans, id, func(s lending.State) loanFacts {
+func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
+	f, err := api.Inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
 		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID,
 			assetType: s.Collateral.AssetType, defaultedPrincipal: s.DefaultedPrincipal, principalRecovered: s.PrincipalRecovered}
 	})
@@ -419,14 +354,14 @@ func readLoan(ctx context.Context, d api.Deps, id uuid.UUID) (loanFacts, error) 
 // collateralFacts reads what an application needs to know of the pledged
 // right (rules 7 and 9): its type, end date and holder from the asset
 // registry and, for a transferee, the rent status of its transfer contract.
-func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID) (lending.Collateral, error) {
+func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (lending.Collateral, error) {
 	type facts struct {
 		registered bool
 		holder     uuid.UUID
 		contract   uuid.UUID
 		col        lending.Collateral
 	}
-	f, err := inspect(ctx, d.App.Assets, asset, func(s registry.State) facts {
+	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		right, _ := s.CurrentRight()
 		_, consent := s.ConsentFor(borrower, registry.ConsentMortgage)
 		return facts{registered: s.Registered, holder: s.Holder(), contract: right.ContractID, col: lending.Collateral{
@@ -442,7 +377,7 @@ func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID)
 		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower does not hold the management right of asset %s", asset)
 	}
 	if f.col.BorrowerIsTransferee && f.contract != uuid.Nil {
-		paid, err := inspect(ctx, d.App.Transfers, f.contract, func(s transfer.State) bool {
+		paid, err := api.Inspect(ctx, a.App.Transfers, f.contract, func(s transfer.State) bool {
 			return s.Status == transfer.StatusInForce && !s.InArrears()
 		})
 		if err != nil {
@@ -453,175 +388,167 @@ func collateralFacts(ctx context.Context, d api.Deps, asset, borrower uuid.UUID)
 	return f.col, nil
 }
 
-// loanMutation is a bank's step on one of its loans.
-type loanMutation struct {
-	name, description string
-	input             graphql.InputObjectConfigFieldMap
-	command           func(call api.Call, loan uuid.UUID) (lending.Command, error)
+// loanIn is the input field naming the loan a mutation acts on.
+var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}}
+
+// byBank decodes a bank's step on one of its loans, named by loanId.
+func (a area) byBank(build func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error)) func(context.Context, api.Call) (lending.Command, error) {
+	return api.On("loanId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.Command, error) {
+		loan, err := a.readLoan(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
+			return nil, err
+		}
+		return build(ctx, c, loan, id)
+	})
 }
 
-func registerLoanMutations(b *api.Builder, d api.Deps) {
-	b.Mutation(api.MutationSpec{
-		Name: "applyForLoan",
-		Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
-			"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
-			"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
-		Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
-		Input: graphql.InputObjectConfigFieldMap{
-			"productId":  {Type: nonNull(graphql.ID)},
-			"assetId":    {Type: nonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
-			"credential": {Type: nonNull(graphql.String)},
-			"amount":     {Type: nonNull(api.Money)},
-			"termMonths": {Type: nonNull(graphql.Int)},
-			"method":     {Type: nonNull(repaymentMethod)},
-		},
-		Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			in := call.Input
-			got, err := ids(in, "productId", "assetId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			product, err := inspect(ctx, d.App.Products, got[0], lending.ProductState.Snapshot)
-			if err != nil {
-				return api.Payload{}, err
-			}
-			if product.ProductID == uuid.Nil {
-				return api.Payload{}, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
-			}
-			col, err := collateralFacts(ctx, d, got[1], call.Principal.Party)
-			if err != nil {
-				return api.Payload{}, err
-			}
-			method, _ := in["method"].(lending.RepaymentMethod)
-			id := call.NewID("loan")
-			return via(d.App.Loans)(ctx, lending.ApplyForLoan{LoanID: id, Borrower: call.Principal.Party, Bank: product.Bank,
-				Product: product, Credential: str(in, "credential"), Amount: money(in, "amount"), TermMonths: number(in, "termMonths"),
-				Method: method, Collateral: col}, call, map[string]any{"loanId": id.String()})
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name:        "repayLoan",
-		Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
-		Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
-		Input: graphql.InputObjectConfigFieldMap{
-			"loanId": {Type: nonNull(graphql.ID)},
-			"amount": {Type: nonNull(api.Money)},
-		},
-		Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "loanId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			loan, err := readLoan(ctx, d, id)
-			if err != nil {
-				return api.Payload{}, err
-			}
-			party := loan.borrower
-			if call.Principal.Role == auth.RoleBank {
-				party = loan.bank
-			}
-			if err := api.RequireParty(call.Principal, party, false); err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Loans)(ctx, lending.RepayLoan{LoanID: id, Amount: money(call.Input, "amount")}, call,
-				map[string]any{"loanId": id.String()})
-		},
-	})
-	loanID := graphql.InputObjectConfigFieldMap{"loanId": {Type: nonNull(graphql.ID)}}
-	withLoan := func(extra graphql.InputObjectConfigFieldMap) graphql.InputObjectConfigFieldMap {
-		extra["loanId"] = loanID["loanId"]
-		return extra
-	}
-	for _, m := range []loanMutation{
-		{"valueCollateral", "The loan's bank records an appraisal of the collateral (a later one replaces it).",
-			withLoan(graphql.InputObjectConfigFieldMap{"value": {Type: nonNull(api.Money)}, "appraiserId": {Type: nonNull(graphql.ID)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				appraiser, err := api.ID(call.Input, "appraiserId")
-				return lending.ValueCollateral{LoanID: loan, By: call.Principal.Party, Value: money(call.Input, "value"), Appraiser: appraiser}, err
-			}},
-		{"approveLoan", "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
-			"(rule 22), TERM_EXCEEDS_RIGHT when the loan would outlast the right and RENT_NOT_PAID for a transferee in arrears (rule 9), " +
-			"CONSENT_REQUIRED without the contractor's consent (rule 7).",
-			withLoan(graphql.InputObjectConfigFieldMap{"amount": {Type: nonNull(api.Money)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.ApproveLoan{LoanID: loan, By: call.Principal.Party, Amount: money(call.Input, "amount")}, nil
-			}},
-		{"rejectLoan", "The loan's bank declines an application before approval.",
-			withLoan(graphql.InputObjectConfigFieldMap{"reason": {Type: nonNull(graphql.String)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.RejectLoan{LoanID: loan, By: call.Principal.Party, Reason: str(call.Input, "reason")}, nil
-			}},
-		{"disburseLoan", "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
-			"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.DisburseLoan{LoanID: loan, By: call.Principal.Party}, nil
-			}},
-		{"declareLoanDefault", "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.DeclareDefault{LoanID: loan}, nil
-			}},
-		{"recordLoanRecovery", "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
-			withLoan(graphql.InputObjectConfigFieldMap{"source": {Type: nonNull(recoverySource)}, "amount": {Type: nonNull(api.Money)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				source, _ := call.Input["source"].(lending.RecoverySource)
-				return lending.RecordRecovery{LoanID: loan, Source: source, Amount: money(call.Input, "amount")}, nil
-			}},
-		{"writeOffLoan", "The loan's bank writes off what recoveries left of the defaulted loan.",
-			withLoan(graphql.InputObjectConfigFieldMap{}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				return lending.WriteOff{LoanID: loan, By: call.Principal.Party}, nil
-			}},
-		{"recordCollateralRegistered", "The loan's bank records the registration securing the approved loan (normally the " +
-			"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
-			"granted by the borrower and over the loan's asset.",
-			withLoan(graphql.InputObjectConfigFieldMap{"registrationId": {Type: nonNull(graphql.ID)}}),
-			func(call api.Call, loan uuid.UUID) (lending.Command, error) {
-				reg, err := api.ID(call.Input, "registrationId")
-				return lending.RecordCollateralRegistered{LoanID: loan, RegistrationID: reg}, err
-			}},
-	} {
-		b.Mutation(api.MutationSpec{
-			Name: m.name, Description: m.description, Roles: []auth.Role{auth.RoleBank}, Input: m.input,
-			Output: graphql.Fields{"loanId": {Type: nonNull(graphql.ID)}},
-			Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-				id, err := api.ID(call.Input, "loanId")
-				if err != nil {
-					return api.Payload{}, err
-				}
-				loan, err := readLoan(ctx, d, id)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				if err := api.RequireParty(call.Principal, loan.bank, false); err != nil {
-					return api.Payload{}, err
-				}
-				cmd, err := m.command(call, id)
-				if err != nil {
-					return api.Payload{}, err
-				}
-				if rec, ok := cmd.(lending.RecordCollateralRegistered); ok {
-					if err := checkSecures(ctx, d, rec.RegistrationID, loan); err != nil {
-						return api.Payload{}, err
-					}
-				}
-				return via(d.App.Loans)(ctx, cmd, call, map[string]any{"loanId": id.String()})
+// loanMutations are a loan's life: the borrower's application and
+// repayments, the bank's steps.
+func (a area) loanMutations() api.Mutations[lending.Command] {
+	return api.Mutations[lending.Command]{Handler: a.App.Loans, ID: "loanId", Rows: []api.Mutation[lending.Command]{
+		{
+			Name: "applyForLoan",
+			Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
+				"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
+				"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
+			Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
+			Input: graphql.InputObjectConfigFieldMap{
+				"productId":  {Type: api.NonNull(graphql.ID)},
+				"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
+				"credential": {Type: api.NonNull(graphql.String)},
+				"amount":     {Type: api.NonNull(api.Money)},
+				"termMonths": {Type: api.NonNull(graphql.Int)},
+				"method":     {Type: api.NonNull(repaymentMethod)},
 			},
-		})
-	}
+			Decode: func(ctx context.Context, c api.Call) (lending.Command, error) {
+				in := c.Input
+				got, err := api.IDs(in, "productId", "assetId")
+				if err != nil {
+					return nil, err
+				}
+				product, err := api.Inspect(ctx, a.App.Products, got[0], lending.ProductState.Snapshot)
+				if err != nil {
+					return nil, err
+				}
+				if product.ProductID == uuid.Nil {
+					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
+				}
+				col, err := a.collateralFacts(ctx, got[1], c.Principal.Party)
+				if err != nil {
+					return nil, err
+				}
+				return lending.ApplyForLoan{LoanID: c.NewID("loan"), Borrower: c.Principal.Party, Bank: product.Bank,
+					Product: product, Credential: api.Arg[string](in, "credential"), Amount: api.Arg[kernel.Money](in, "amount"),
+					TermMonths: api.Arg[int](in, "termMonths"), Method: api.Arg[lending.RepaymentMethod](in, "method"), Collateral: col}, nil
+			},
+		}, {
+			Name:        "repayLoan",
+			Description: "The borrower pays, or its bank records a payment received: oldest instalment first, interest before principal (OVERPAYMENT above what is owed).",
+			Roles:       []auth.Role{auth.RoleBidder, auth.RoleCollective, auth.RoleBank},
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: api.On("loanId", func(ctx context.Context, c api.Call, id uuid.UUID) (lending.Command, error) {
+				loan, err := a.readLoan(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				party := loan.borrower
+				if c.Principal.Role == auth.RoleBank {
+					party = loan.bank
+				}
+				if err := api.RequireParty(c.Principal, party, false); err != nil {
+					return nil, err
+				}
+				return lending.RepayLoan{LoanID: id, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "valueCollateral",
+			Description: "The loan's bank records an appraisal of the collateral (a later one replaces it).",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"value": {Type: api.NonNull(api.Money)}, "appraiserId": {Type: api.NonNull(graphql.ID)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				appraiser, err := api.ID(c.Input, "appraiserId")
+				return lending.ValueCollateral{LoanID: id, By: c.Principal.Party, Value: api.Arg[kernel.Money](c.Input, "value"), Appraiser: appraiser}, err
+			}),
+		}, {
+			Name: "approveLoan",
+			Description: "The loan's bank approves an amount up to the request: LTV_EXCEEDED above loan-to-value × appraised value " +
+				"(rule 22), TERM_EXCEEDS_RIGHT when the loan would outlast the right and RENT_NOT_PAID for a transferee in arrears (rule 9), " +
+				"CONSENT_REQUIRED without the contractor's consent (rule 7).",
+			Roles: bank,
+			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.ApproveLoan{LoanID: id, By: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "rejectLoan",
+			Description: "The loan's bank declines an application before approval.",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.RejectLoan{LoanID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
+			}),
+		}, {
+			Name: "disburseLoan",
+			Description: "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
+				"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
+			Roles: bank,
+			Input: loanIn,
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.DisburseLoan{LoanID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name:        "declareLoanDefault",
+			Description: "The loan's bank declares the loan in default once an instalment has been overdue for the product's days (NOT_YET_DUE before).",
+			Roles:       bank,
+			Input:       loanIn,
+			Decode: a.byBank(func(_ context.Context, _ api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.DeclareDefault{LoanID: id}, nil
+			}),
+		}, {
+			Name:        "recordLoanRecovery",
+			Description: "The loan's bank records money recovered on the defaulted loan: principal first, then interest.",
+			Roles:       bank,
+			Input:       api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"source": {Type: api.NonNull(recoverySource)}, "amount": {Type: api.NonNull(api.Money)}}),
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.RecordRecovery{LoanID: id, Source: api.Arg[lending.RecoverySource](c.Input, "source"), Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "writeOffLoan",
+			Description: "The loan's bank writes off what recoveries left of the defaulted loan.",
+			Roles:       bank,
+			Input:       loanIn,
+			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return lending.WriteOff{LoanID: id, By: c.Principal.Party}, nil
+			}),
+		}, {
+			Name: "recordCollateralRegistered",
+			Description: "The loan's bank records the registration securing the approved loan (normally the " +
+				"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
+				"granted by the borrower and over the loan's asset.",
+			Roles: bank,
+			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
+			Decode: a.byBank(func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+				reg, err := api.ID(c.Input, "registrationId")
+				if err != nil {
+					return nil, err
+				}
+				return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
+			}),
+		},
+	}}
 }
 
 // checkSecures checks that a registration secures the loan: in force now,
 // filed by the loan's bank, granted by the borrower, over the loan's asset.
-func checkSecures(ctx context.Context, d api.Deps, reg uuid.UUID, loan loanFacts) error {
-	s, err := inspect(ctx, d.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
+func (a area) checkSecures(ctx context.Context, reg uuid.UUID, loan loanFacts) error {
+	s, err := api.Inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
 	switch {
 	case err != nil:
 		return err
-	case !s.EffectiveAt(d.Clock.Now()):
+	case !s.EffectiveAt(a.Clock.Now()):
 		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not in force", reg)
 	case s.SecuredParty != loan.bank || s.Grantor != loan.borrower || s.Collateral.Asset != loan.asset:
 		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not the borrower's security over the loan's asset for its bank", reg)

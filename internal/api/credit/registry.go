@@ -9,7 +9,7 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/nongjiao/nongjiao/internal/api"
-	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
@@ -17,11 +17,11 @@ import (
 )
 
 var (
-	collateralKind = enum("CollateralKind", "What a registration encumbers.",
+	collateralKind = api.Enum("CollateralKind", "What a registration encumbers.",
 		collateral.KindMortgage, collateral.KindSharePledge)
-	registrationStatus = enum("RegistrationStatus", "Where a registration is in its life (rule 21).",
+	registrationStatus = api.Enum("RegistrationStatus", "Where a registration is in its life (rule 21).",
 		collateral.StatusRegistered, collateral.StatusDischarged, collateral.StatusExpired)
-	noticeChange = enum("RegistrationChange", "The step that opened a version of a notice.",
+	noticeChange = api.Enum("RegistrationChange", "The step that opened a version of a notice.",
 		creditview.ChangeRegistered, creditview.ChangeAmended, creditview.ChangeContinued,
 		creditview.ChangeDischarged, creditview.ChangeExpired)
 
@@ -29,15 +29,15 @@ var (
 		Name:        "CollateralNoticeVersion",
 		Description: "A registration as it stood between two changes.",
 		Fields: graphql.Fields{
-			"change":         {Type: nonNull(noticeChange)},
-			"reason":         {Type: graphql.String, Description: "Of an amendment or discharge."},
-			"grantorId":      {Type: nonNull(graphql.ID)},
-			"securedPartyId": {Type: nonNull(graphql.ID)},
-			"securedAmount":  {Type: nonNull(api.Money)},
-			"end":            {Type: nonNull(api.DateTime)},
-			"status":         {Type: nonNull(registrationStatus)},
-			"effectiveFrom":  {Type: nonNull(api.DateTime)},
-			"effectiveTo":    {Type: api.DateTime, Description: "Null for the current version."},
+			"change":         api.Field(api.NonNull(noticeChange), "", func(n creditview.Notice) any { return n.Change }),
+			"reason":         api.Field(graphql.String, "Of an amendment or discharge.", func(n creditview.Notice) any { return n.Reason }),
+			"grantorId":      api.Field(api.NonNull(graphql.ID), "", func(n creditview.Notice) any { return n.Grantor.String() }),
+			"securedPartyId": api.Field(api.NonNull(graphql.ID), "", func(n creditview.Notice) any { return n.SecuredParty.String() }),
+			"securedAmount":  api.Field(api.NonNull(api.Money), "", func(n creditview.Notice) any { return n.SecuredAmount }),
+			"end":            api.Field(api.NonNull(api.DateTime), "", func(n creditview.Notice) any { return n.End }),
+			"status":         api.Field(api.NonNull(registrationStatus), "", func(n creditview.Notice) any { return n.Status }),
+			"effectiveFrom":  api.Field(api.NonNull(api.DateTime), "", func(n creditview.Notice) any { return n.EffectiveFrom }),
+			"effectiveTo":    api.Field(api.DateTime, "Null for the current version.", func(n creditview.Notice) any { return n.EffectiveTo }),
 		},
 	})
 
@@ -46,22 +46,29 @@ var (
 		Description: "A collateral registration as a public notice (rule 20): who granted security to whom over what, " +
 			"for how much and how long. The security agreement and loan terms stay with the bank.",
 		Fields: graphql.Fields{
-			"id":             {Type: nonNull(graphql.ID), Description: "The registration id."},
-			"number":         {Type: nonNull(graphql.String), Description: "The registration number, e.g. DJ-1A2B3C4D5E6F."},
-			"kind":           {Type: nonNull(collateralKind)},
-			"grantorId":      {Type: nonNull(graphql.ID)},
-			"securedPartyId": {Type: nonNull(graphql.ID)},
-			"assetId":        {Type: nonNull(graphql.ID), Description: "The mortgaged asset, or the cooperative whose shares are pledged."},
-			"memberId":       {Type: graphql.ID, Description: "Whose shares are pledged (share pledges only)."},
-			"shares":         {Type: graphql.Int, Description: "How many shares are pledged (share pledges only)."},
-			"securedAmount":  {Type: nonNull(api.Money)},
-			"start":          {Type: nonNull(api.DateTime)},
-			"end":            {Type: nonNull(api.DateTime)},
-			"registeredAt":   {Type: nonNull(api.DateTime), Description: "Sets priority (rule 8)."},
-			"status":         {Type: nonNull(registrationStatus), Description: "At the instant searched."},
-			"effectiveFrom":  {Type: nonNull(api.DateTime), Description: "Since when the notice read as shown."},
-			"effectiveTo":    {Type: api.DateTime, Description: "Until when it read as shown; null while it still does."},
-			"history":        lazy(listOf(noticeVersionType), "Every version of the registration, oldest first."),
+			"id":             api.Field(api.NonNull(graphql.ID), "The registration id.", func(n noticeNode) any { return n.RegistrationID.String() }),
+			"number":         api.Field(api.NonNull(graphql.String), "The registration number, e.g. DJ-1A2B3C4D5E6F.", func(n noticeNode) any { return n.Number }),
+			"kind":           api.Field(api.NonNull(collateralKind), "", func(n noticeNode) any { return n.Kind }),
+			"grantorId":      api.Field(api.NonNull(graphql.ID), "", func(n noticeNode) any { return n.Grantor.String() }),
+			"securedPartyId": api.Field(api.NonNull(graphql.ID), "", func(n noticeNode) any { return n.SecuredParty.String() }),
+			"assetId":        api.Field(api.NonNull(graphql.ID), "The mortgaged asset, or the cooperative whose shares are pledged.", func(n noticeNode) any { return n.Asset.String() }),
+			"memberId":       api.Field(graphql.ID, "Whose shares are pledged (share pledges only).", func(n noticeNode) any { return api.Nullable(n.Member) }),
+			"shares": api.Field(graphql.Int, "How many shares are pledged (share pledges only).", func(n noticeNode) any {
+				if n.Kind != collateral.KindSharePledge {
+					return nil
+				}
+				return n.Shares
+			}),
+			"securedAmount": api.Field(api.NonNull(api.Money), "", func(n noticeNode) any { return n.SecuredAmount }),
+			"start":         api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.Start }),
+			"end":           api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.End }),
+			"registeredAt":  api.Field(api.NonNull(api.DateTime), "Sets priority (rule 8).", func(n noticeNode) any { return n.RegisteredAt }),
+			"status":        api.Field(api.NonNull(registrationStatus), "At the instant searched.", func(n noticeNode) any { return n.StatusAt(n.at) }),
+			"effectiveFrom": api.Field(api.NonNull(api.DateTime), "Since when the notice read as shown.", func(n noticeNode) any { return n.EffectiveFrom }),
+			"effectiveTo":   api.Field(api.DateTime, "Until when it read as shown; null while it still does.", func(n noticeNode) any { return n.EffectiveTo }),
+			"history": api.Load(api.ListOf(noticeVersionType), "Every version of the registration, oldest first.", func(ctx context.Context, n noticeNode) (any, error) {
+				return n.history.Of(ctx, n.RegistrationID)
+			}),
 		},
 	})
 
@@ -69,50 +76,40 @@ var (
 		Name:        "CollateralPriority",
 		Description: "The answer of an ordinal search: of two registrations, which ranks first (rule 8).",
 		Fields: graphql.Fields{
-			"first":  {Type: nonNull(noticeType), Description: "The registration that ranks first: registered earlier (then the smaller number)."},
-			"second": {Type: nonNull(noticeType)},
+			"first":  api.Field(api.NonNull(noticeType), "The registration that ranks first: registered earlier (then the smaller number).", func(p priority) any { return p.first }),
+			"second": api.Field(api.NonNull(noticeType), "", func(p priority) any { return p.second }),
 		},
 	})
 )
 
-// versionNode renders one version of a notice.
-func versionNode(n creditview.Notice) map[string]any {
-	return map[string]any{
-		"change": n.Change, "reason": n.Reason, "grantorId": n.Grantor.String(), "securedPartyId": n.SecuredParty.String(),
-		"securedAmount": n.SecuredAmount, "end": n.End, "status": n.Status, "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
-	}
+// noticeNode is a notice as searched at an instant, with its page's
+// histories, loaded in one query when asked for.
+type noticeNode struct {
+	creditview.Notice
+	at      time.Time
+	history *api.Batch[creditview.Notice]
 }
 
-// noticeNodes renders notices as searched at the instant `at`; their
-// histories load in one query when asked for.
-func noticeNodes(ctx context.Context, d api.Deps, notices []creditview.Notice, at time.Time) []map[string]any {
-	regs := make([]uuid.UUID, len(notices))
+// priority is the answer of an ordinal search.
+type priority struct{ first, second noticeNode }
+
+// noticeNodes makes the nodes of notices searched at the instant at.
+func (a area) noticeNodes(notices []creditview.Notice, at time.Time) []noticeNode {
+	history := api.PageBatch(notices, func(n creditview.Notice) uuid.UUID { return n.RegistrationID },
+		func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]creditview.Notice, error) {
+			return creditview.NoticeHistories(ctx, a.DB, ids)
+		})
+	out := make([]noticeNode, len(notices))
 	for i, n := range notices {
-		regs[i] = n.RegistrationID
-	}
-	history := newBatch(func() (map[uuid.UUID][]creditview.Notice, error) {
-		return creditview.NoticeHistories(ctx, d.DB, regs)
-	})
-	out := make([]map[string]any, len(notices))
-	for i, n := range notices {
-		node := map[string]any{
-			"id": n.RegistrationID.String(), "number": n.Number, "kind": n.Kind, "grantorId": n.Grantor.String(),
-			"securedPartyId": n.SecuredParty.String(), "assetId": n.Asset.String(), "memberId": idOrNull(n.Member),
-			"securedAmount": n.SecuredAmount, "start": n.Start, "end": n.End, "registeredAt": n.RegisteredAt,
-			"status": n.StatusAt(at), "effectiveFrom": n.EffectiveFrom, "effectiveTo": n.EffectiveTo,
-			"history": of(history, n.RegistrationID, versionNode),
-		}
-		if n.Kind == collateral.KindSharePledge {
-			node["shares"] = n.Shares
-		}
-		out[i] = node
+		out[i] = noticeNode{Notice: n, at: at, history: history}
 	}
 	return out
 }
 
-func registerRegistry(b *api.Builder, d api.Deps) {
+// collateralQueries adds the collateral registry's public searches.
+func (a area) collateralQueries(b *api.Builder) {
 	b.Query("collateralRegistrations", &graphql.Field{
-		Type: listOf(noticeType),
+		Type: api.ListOf(noticeType),
 		Description: "The public search of the collateral registry (rules 20, 21), in priority order (rule 8: registration time, " +
 			"then number). Give exactly one of assetId (with memberId for a member's pledged shares in a cooperative), grantorId " +
 			"or registrationNumber. Asset and grantor searches return the notices in force at asOf (default: now) exactly as " +
@@ -125,29 +122,29 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			"asOf":               {Type: api.DateTime, Description: "The instant searched; now when absent."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			s, err := noticeSearch(p.Args, d.Clock.Now())
+			s, err := noticeSearch(p.Args, a.Clock.Now())
 			if err != nil {
 				return nil, err
 			}
-			notices, err := creditview.SearchNotices(p.Context, d.DB, s)
+			notices, err := creditview.SearchNotices(p.Context, a.DB, s)
 			if err != nil {
 				return nil, err
 			}
-			return noticeNodes(p.Context, d, notices, s.At), nil
+			return a.noticeNodes(notices, s.At), nil
 		},
 	})
 	b.Query("collateralPriority", &graphql.Field{
-		Type:        nonNull(priorityType),
+		Type:        api.NonNull(priorityType),
 		Description: "The ordinal search (rules 8, 20): which of two registrations, named by number, ranks first.",
 		Args: graphql.FieldConfigArgument{
-			"a": {Type: nonNull(graphql.String), Description: "A registration number."},
-			"b": {Type: nonNull(graphql.String), Description: "Another registration number."},
+			"a": {Type: api.NonNull(graphql.String), Description: "A registration number."},
+			"b": {Type: api.NonNull(graphql.String), Description: "Another registration number."},
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) {
-			now := d.Clock.Now()
+			now := a.Clock.Now()
 			var pair []creditview.Notice
 			for _, arg := range []string{"a", "b"} {
-				found, err := creditview.SearchNotices(p.Context, d.DB, creditview.NoticeSearch{Number: p.Args[arg].(string), At: now})
+				found, err := creditview.SearchNotices(p.Context, a.DB, creditview.NoticeSearch{Number: p.Args[arg].(string), At: now})
 				if err != nil {
 					return nil, err
 				}
@@ -159,148 +156,133 @@ func registerRegistry(b *api.Builder, d api.Deps) {
 			if collateral.Priority(pair[0].State(), pair[1].State()) > 0 {
 				pair[0], pair[1] = pair[1], pair[0]
 			}
-			nodes := noticeNodes(p.Context, d, pair, now)
-			return map[string]any{"first": nodes[0], "second": nodes[1]}, nil
+			nodes := a.noticeNodes(pair, now)
+			return priority{first: nodes[0], second: nodes[1]}, nil
 		},
 	})
+}
 
-	bank := []auth.Role{auth.RoleBank}
-	b.Mutation(api.MutationSpec{
-		Name: "registerCollateral",
-		Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
-			"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
-			"contracting household, the household's written consent to that grantor must be recorded with the collective " +
-			"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
-		Roles: bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"grantorId":     {Type: nonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
-			"kind":          {Type: nonNull(collateralKind)},
-			"assetId":       {Type: nonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
-			"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
-			"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
-			"securedAmount": {Type: nonNull(api.Money)},
-			"start":         {Type: nonNull(api.DateTime)},
-			"end":           {Type: nonNull(api.DateTime)},
-			"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
-				"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
-		},
-		Output: graphql.Fields{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"number":         {Type: nonNull(graphql.String)},
-		},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			in := call.Input
-			got, err := ids(in, "grantorId", "assetId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			grantor, asset := got[0], got[1]
-			kind, _ := in["kind"].(collateral.Kind)
-			col := collateral.Collateral{Kind: kind, Asset: asset}
-			id, err := registrationFor(ctx, d, call, grantor, asset)
-			if err != nil {
-				return api.Payload{}, err
-			}
-			cmd := collateral.RegisterCollateral{RegistrationID: id, By: call.Principal.Party, Number: registrationNumber(id),
-				Grantor: grantor, SecuredParty: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
-				Start: instant(in, "start"), End: instant(in, "end")}
-			switch kind {
-			case collateral.KindSharePledge:
-				if col.Member, err = api.ID(in, "memberId"); err != nil {
-					return api.Payload{}, err
+// registrationIn is the input field naming the registration a mutation acts on.
+var registrationIn = graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}
+
+// collateralMutations are the secured party's notices in the collateral registry.
+func (a area) collateralMutations() api.Mutations[collateral.Command] {
+	return api.Mutations[collateral.Command]{Handler: a.App.Collateral, ID: "registrationId", Rows: []api.Mutation[collateral.Command]{
+		{
+			Name: "registerCollateral",
+			Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
+				"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
+				"contracting household, the household's written consent to that grantor must be recorded with the collective " +
+				"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
+			Roles: bank,
+			Input: graphql.InputObjectConfigFieldMap{
+				"grantorId":     {Type: api.NonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
+				"kind":          {Type: api.NonNull(collateralKind)},
+				"assetId":       {Type: api.NonNull(graphql.ID), Description: "The asset mortgaged, or the cooperative whose shares are pledged."},
+				"memberId":      {Type: graphql.ID, Description: "SHARE_PLEDGE: the member (the grantor) whose shares are pledged."},
+				"shares":        {Type: graphql.Int, Description: "SHARE_PLEDGE: how many shares."},
+				"securedAmount": {Type: api.NonNull(api.Money)},
+				"start":         {Type: api.NonNull(api.DateTime)},
+				"end":           {Type: api.NonNull(api.DateTime)},
+				"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
+					"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
+			},
+			Output: graphql.Fields{"number": {Type: api.NonNull(graphql.String)}},
+			Decode: func(ctx context.Context, c api.Call) (collateral.Command, error) {
+				in := c.Input
+				got, err := api.IDs(in, "grantorId", "assetId")
+				if err != nil {
+					return nil, err
 				}
-				col.Shares = int64(number(in, "shares"))
-			default:
-				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, asset, grantor); err != nil {
-					return api.Payload{}, err
+				grantor, asset := got[0], got[1]
+				col := collateral.Collateral{Kind: api.Arg[collateral.Kind](in, "kind"), Asset: asset}
+				id, err := a.registrationFor(ctx, c, grantor, asset)
+				if err != nil {
+					return nil, err
 				}
-			}
-			cmd.Collateral = col
-			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String(), "number": cmd.Number})
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name: "amendCollateral",
-		Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
-			"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
-		Roles: bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"reason":         {Type: nonNull(graphql.String)},
-			"securedAmount":  {Type: api.Money},
-			"end":            {Type: api.DateTime},
-			"grantorId":      {Type: graphql.ID},
-			"securedPartyId": {Type: graphql.ID},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			in := call.Input
-			id, err := api.ID(in, "registrationId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			cmd := collateral.AmendCollateral{RegistrationID: id, By: call.Principal.Party, SecuredAmount: money(in, "securedAmount"),
-				End: instant(in, "end"), Reason: str(in, "reason")}
-			if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
-				return api.Payload{}, err
-			}
-			if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
-				return api.Payload{}, err
-			}
-			reg, err := inspect(ctx, d.App.Collateral, id, func(s collateral.State) collateral.State { return s })
-			if err != nil {
-				return api.Payload{}, err
-			}
-			if !reg.Registered() {
-				return api.Payload{}, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
-			}
-			if err := api.RequireParty(call.Principal, reg.SecuredParty, false); err != nil {
-				return api.Payload{}, err
-			}
-			if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
-				if cmd.Contractor, cmd.Consent, err = consentFacts(ctx, d, reg.Collateral.Asset, cmd.Grantor); err != nil {
-					return api.Payload{}, err
+				cmd := collateral.RegisterCollateral{RegistrationID: id, By: c.Principal.Party, Number: registrationNumber(id),
+					Grantor: grantor, SecuredParty: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
+				switch col.Kind {
+				case collateral.KindSharePledge:
+					if col.Member, err = api.ID(in, "memberId"); err != nil {
+						return nil, err
+					}
+					col.Shares = int64(api.Arg[int](in, "shares"))
+				default:
+					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, asset, grantor); err != nil {
+						return nil, err
+					}
 				}
-			}
-			return via(d.App.Collateral)(ctx, cmd, call, map[string]any{"registrationId": id.String()})
+				cmd.Collateral = col
+				return cmd, nil
+			},
+			Payload: func(cmd collateral.Command, _ app.Result) map[string]any {
+				return map[string]any{"number": cmd.(collateral.RegisterCollateral).Number}
+			},
+		}, {
+			Name: "amendCollateral",
+			Description: "The secured party changes its notice: secured amount, end date or parties (fields left out stay). Priority " +
+				"keeps the original registration time. A new grantor of a mortgage needs the contractor's consent as at registration (rule 7).",
+			Roles: bank,
+			Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+				"reason":         {Type: api.NonNull(graphql.String)},
+				"securedAmount":  {Type: api.Money},
+				"end":            {Type: api.DateTime},
+				"grantorId":      {Type: graphql.ID},
+				"securedPartyId": {Type: graphql.ID},
+			}),
+			Decode: func(ctx context.Context, c api.Call) (collateral.Command, error) {
+				in := c.Input
+				id, err := api.ID(in, "registrationId")
+				if err != nil {
+					return nil, err
+				}
+				cmd := collateral.AmendCollateral{RegistrationID: id, By: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
+					End: api.Arg[time.Time](in, "end"), Reason: api.Arg[string](in, "reason")}
+				if cmd.Grantor, err = api.OptionalID(in, "grantorId"); err != nil {
+					return nil, err
+				}
+				if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
+					return nil, err
+				}
+				reg, err := api.Inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+				if err != nil {
+					return nil, err
+				}
+				if !reg.Registered() {
+					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
+				}
+				if err := api.RequireParty(c.Principal, reg.SecuredParty, false); err != nil {
+					return nil, err
+				}
+				if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
+					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, reg.Collateral.Asset, cmd.Grantor); err != nil {
+						return nil, err
+					}
+				}
+				return cmd, nil
+			},
+		}, {
+			Name:        "continueCollateral",
+			Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
+			Roles:       bank,
+			Input: api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{
+				"end": {Type: api.NonNull(api.DateTime), Description: "The new end date, after the current one."},
+			}),
+			Decode: api.On("registrationId", func(_ context.Context, c api.Call, id uuid.UUID) (collateral.Command, error) {
+				return collateral.ContinueCollateral{RegistrationID: id, By: c.Principal.Party, End: api.Arg[time.Time](c.Input, "end")}, nil
+			}),
+		}, {
+			Name:        "dischargeCollateral",
+			Description: "The secured party discharges its registration; discharge is final (rule 21).",
+			Roles:       bank,
+			Input:       api.Inputs(registrationIn, graphql.InputObjectConfigFieldMap{"reason": {Type: api.NonNull(graphql.String)}}),
+			Decode: api.On("registrationId", func(_ context.Context, c api.Call, id uuid.UUID) (collateral.Command, error) {
+				return collateral.DischargeCollateral{RegistrationID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
+			}),
 		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name:        "continueCollateral",
-		Description: "The secured party extends its registration's end date, before it ends (rule 21; REGISTRATION_EXPIRED after).",
-		Roles:       bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"end":            {Type: nonNull(api.DateTime), Description: "The new end date, after the current one."},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "registrationId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Collateral)(ctx, collateral.ContinueCollateral{RegistrationID: id, By: call.Principal.Party,
-				End: instant(call.Input, "end")}, call, map[string]any{"registrationId": id.String()})
-		},
-	})
-	b.Mutation(api.MutationSpec{
-		Name:        "dischargeCollateral",
-		Description: "The secured party discharges its registration; discharge is final (rule 21).",
-		Roles:       bank,
-		Input: graphql.InputObjectConfigFieldMap{
-			"registrationId": {Type: nonNull(graphql.ID)},
-			"reason":         {Type: nonNull(graphql.String)},
-		},
-		Output: graphql.Fields{"registrationId": {Type: nonNull(graphql.ID)}},
-		Run: func(ctx context.Context, call api.Call) (api.Payload, error) {
-			id, err := api.ID(call.Input, "registrationId")
-			if err != nil {
-				return api.Payload{}, err
-			}
-			return via(d.App.Collateral)(ctx, collateral.DischargeCollateral{RegistrationID: id, By: call.Principal.Party,
-				Reason: str(call.Input, "reason")}, call, map[string]any{"registrationId": id.String()})
-		},
-	})
+	}}
 }
 
 // noticeSearch reads the search arguments: exactly one criterion.
@@ -344,16 +326,16 @@ func noticeSearch(args map[string]any, now time.Time) (creditview.NoticeSearch, 
 // registrationFor returns the id of a new registration: the loan's id when it
 // secures a loan of the calling bank (the link process managers follow), a
 // new id otherwise.
-func registrationFor(ctx context.Context, d api.Deps, call api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
-	loanID, err := api.OptionalID(call.Input, "loanId")
+func (a area) registrationFor(ctx context.Context, c api.Call, grantor, asset uuid.UUID) (uuid.UUID, error) {
+	loanID, err := api.OptionalID(c.Input, "loanId")
 	if err != nil || loanID == uuid.Nil {
-		return call.NewID("registration"), err
+		return c.NewID("registration"), err
 	}
-	loan, err := readLoan(ctx, d, loanID)
+	loan, err := a.readLoan(ctx, loanID)
 	switch {
 	case err != nil:
 		return uuid.Nil, err
-	case loan.bank != call.Principal.Party:
+	case loan.bank != c.Principal.Party:
 		return uuid.Nil, kernel.FieldErrorf(kernel.CodeForbidden, "loanId", "loan %s is another bank's", loanID)
 	case loan.borrower != grantor:
 		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantorId", "the grantor of a loan's collateral is its borrower")
@@ -371,13 +353,13 @@ func registrationNumber(id uuid.UUID) string {
 
 // consentFacts reads the rule-7 facts of a mortgage from the asset registry:
 // the contracting household, and its recorded consent to grantor's mortgage.
-func consentFacts(ctx context.Context, d api.Deps, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
+func (a area) consentFacts(ctx context.Context, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
 	type facts struct {
 		registered bool
 		contractor uuid.UUID
 		consent    *collateral.Consent
 	}
-	f, err := inspect(ctx, d.App.Assets, asset, func(s registry.State) facts {
+	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
 		f := facts{registered: s.Registered, contractor: s.Contractor}
 		if c, ok := s.ConsentFor(grantor, registry.ConsentMortgage); ok {
 			f.consent = &collateral.Consent{ConsentID: c.ID, Contractor: c.Contractor, Grantee: c.Grantee, Reference: c.Source.Reference}

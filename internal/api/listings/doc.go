@@ -8,7 +8,7 @@
 // price is in no type.
 //
 // Mutations, one per listing command that a person sends (the time-driven ones
-// are the scheduler's), check the caller's role (MutationSpec.Roles) and party:
+// are the scheduler's), check the caller's role (each table row's Roles) and party:
 // a collective lists only its own assets (read from the asset aggregate with
 // App.Assets.Inspect, never from read models), a seller alone revises,
 // submits, relists and ends its listing, a bidder registers, bids and claims

@@ -48,7 +48,7 @@ type feedEvent struct {
 	Via          listing.Via
 }
 
-var feedKindEnum = api.StringEnum("AuctionEventKind", "What happened on the live board.",
+var feedKindEnum = api.Enum("AuctionEventKind", "What happened on the live board.",
 	FeedSubscribed, FeedOpened, FeedBid, FeedExtended, FeedClosed, FeedPriorityWindow, FeedPriorityUsed, FeedAwarded, FeedUnsold,
 	FeedSuspended, FeedResumed)
 
@@ -57,53 +57,46 @@ var feedType = graphql.NewObject(graphql.ObjectConfig{
 	Description: "One event of a listing's live auction. Bidder ids are null except for the exchange and " +
 		"the bidder itself (rule 14); the reserve price never appears.",
 	Fields: graphql.Fields{
-		"kind": field(nonNull(feedKindEnum), "", func(e feedEvent) any { return string(e.Kind) }),
-		"position": field(api.Position, "The event's store position: send it as X-Nongjiao-After-Position to query the board as of this event. Null for SUBSCRIBED.",
+		"kind": api.Field(api.NonNull(feedKindEnum), "", func(e feedEvent) any { return e.Kind }),
+		"position": api.Field(api.Position, "The event's store position: send it as X-Nongjiao-After-Position to query the board as of this event. Null for SUBSCRIBED.",
 			func(e feedEvent) any {
 				if e.Position == 0 {
 					return nil
 				}
 				return e.Position
 			}),
-		"status": field(statusEnum, "SUBSCRIBED: the listing's status.", func(e feedEvent) any { return optString(string(e.Status)) }),
-		"at":     field(nonNull(api.DateTime), "", func(e feedEvent) any { return e.At }),
-		"seq":    field(graphql.Int, "BID: the bid's number in the round; SUBSCRIBED: the bids so far.", func(e feedEvent) any { return optInt(e.Seq) }),
-		"bidderNumber": field(graphql.Int, "BID: the bidder; SUBSCRIBED: the leader; CLOSED (sold), PRIORITY_USED, AWARDED: the buyer.",
-			func(e feedEvent) any { return optInt(e.BidderNumber) }),
-		"bidderId": field(graphql.ID, "As bidderNumber, for the exchange and the bidder itself only.", func(e feedEvent) any { return e.BidderID }),
-		"amount":   field(api.Money, "BID: the amount; SUBSCRIBED: the highest bid; CLOSED, PRIORITY_WINDOW, PRIORITY_USED, AWARDED: the price.", func(e feedEvent) any { return optMoney(e.Amount) }),
-		"closesAt": field(api.DateTime, "SUBSCRIBED, EXTENDED, RESUMED: the auction's close now; PRIORITY_WINDOW: the window's end; AWARDED: the payment deadline.",
-			func(e feedEvent) any { return optTime(e.ClosesAt) }),
-		"previousClosesAt": field(api.DateTime, "EXTENDED: the close before this extension.", func(e feedEvent) any { return optTime(e.Previous) }),
-		"sold": field(graphql.Boolean, "CLOSED: whether there was a sale (false without bids or below the reserve).", func(e feedEvent) any {
+		"status": api.Field(statusEnum, "SUBSCRIBED: the listing's status.", func(e feedEvent) any { return api.Nullable(e.Status) }),
+		"at":     api.Field(api.NonNull(api.DateTime), "", func(e feedEvent) any { return e.At }),
+		"seq":    api.Field(graphql.Int, "BID: the bid's number in the round; SUBSCRIBED: the bids so far.", func(e feedEvent) any { return api.Nullable(e.Seq) }),
+		"bidderNumber": api.Field(graphql.Int, "BID: the bidder; SUBSCRIBED: the leader; CLOSED (sold), PRIORITY_USED, AWARDED: the buyer.",
+			func(e feedEvent) any { return api.Nullable(e.BidderNumber) }),
+		"bidderId": api.Field(graphql.ID, "As bidderNumber, for the exchange and the bidder itself only.", func(e feedEvent) any { return e.BidderID }),
+		"amount":   api.Field(api.Money, "BID: the amount; SUBSCRIBED: the highest bid; CLOSED, PRIORITY_WINDOW, PRIORITY_USED, AWARDED: the price.", func(e feedEvent) any { return api.Nullable(e.Amount) }),
+		"closesAt": api.Field(api.DateTime, "SUBSCRIBED, EXTENDED, RESUMED: the auction's close now; PRIORITY_WINDOW: the window's end; AWARDED: the payment deadline.",
+			func(e feedEvent) any { return api.Nullable(e.ClosesAt) }),
+		"previousClosesAt": api.Field(api.DateTime, "EXTENDED: the close before this extension.", func(e feedEvent) any { return api.Nullable(e.Previous) }),
+		"sold": api.Field(graphql.Boolean, "CLOSED: whether there was a sale (false without bids or below the reserve).", func(e feedEvent) any {
 			if e.Sold == nil {
 				return nil
 			}
 			return *e.Sold
 		}),
-		"via":    field(viaEnum, "AWARDED: how the buyer won.", func(e feedEvent) any { return optString(string(e.Via)) }),
-		"reason": field(graphql.String, "UNSOLD, SUSPENDED: why.", func(e feedEvent) any { return optString(e.Reason) }),
+		"via":    api.Field(viaEnum, "AWARDED: how the buyer won.", func(e feedEvent) any { return api.Nullable(e.Via) }),
+		"reason": api.Field(graphql.String, "UNSOLD, SUSPENDED: why.", func(e feedEvent) any { return api.Nullable(e.Reason) }),
 	},
 })
 
-func optInt(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
-}
-
-// registerFeed adds the auctionFeed subscription: a SUBSCRIBED event with
+// feed adds the auctionFeed subscription: a SUBSCRIBED event with
 // the auction as it stands, then every later event of the listing, masked for
 // the subscriber: the hub subscription starts before the snapshot is taken and
 // live events the snapshot already holds (by stream version) are skipped, so
 // nothing is missed or repeated. The feed ends when the client unsubscribes or
 // lags too far behind (the hub drops it: resubscribe).
-func registerFeed(b *api.Builder, m mutations) {
+func (a area) feed(b *api.Builder) {
 	b.Subscription("auctionFeed", &graphql.Field{
-		Type:        nonNull(feedType),
+		Type:        api.NonNull(feedType),
 		Description: "A listing's live auction: a snapshot, then bids, extensions, the close, the priority window and the award.",
-		Args:        graphql.FieldConfigArgument{"listingId": {Type: graphql.NewNonNull(graphql.ID)}},
+		Args:        graphql.FieldConfigArgument{"listingId": {Type: api.NonNull(graphql.ID)}},
 		Subscribe: func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "listingId")
 			if err != nil {
@@ -112,8 +105,8 @@ func registerFeed(b *api.Builder, m mutations) {
 			v := viewer(api.Viewer(p.Context))
 			ctx, cancel := context.WithCancel(p.Context)
 			// Subscribe before the snapshot, so nothing falls between the two.
-			events := m.d.Live.Subscribe(ctx, kernel.StreamName(listing.Decider.Category, id))
-			first, version, err := m.snapshot(ctx, id, v)
+			events := a.Live.Subscribe(ctx, kernel.StreamName(listing.Decider.Category, id))
+			first, version, err := a.snapshot(ctx, id, v)
 			if err != nil {
 				cancel()
 				return nil, err
@@ -150,10 +143,10 @@ func registerFeed(b *api.Builder, m mutations) {
 
 // snapshot is the SUBSCRIBED event: the listing's auction from its aggregate.
 // It returns the stream version the snapshot stands at.
-func (m mutations) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (feedEvent, uint64, error) {
-	f := feedEvent{Kind: FeedSubscribed, At: m.d.Clock.Now()}
+func (a area) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (feedEvent, uint64, error) {
+	f := feedEvent{Kind: FeedSubscribed, At: a.Clock.Now()}
 	var version uint64
-	err := m.d.App.Listings.Inspect(ctx, id, func(s listing.State, ver uint64) {
+	err := a.App.Listings.Inspect(ctx, id, func(s listing.State, ver uint64) {
 		version = ver
 		f.Status, f.Seq, f.ClosesAt = s.Status, s.BidCount, s.ClosesAt
 		f.BidderNumber, f.Amount = s.Leader.BidderNumber, s.Leader.Amount

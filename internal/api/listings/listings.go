@@ -8,9 +8,11 @@ import (
 // mutations (one per listing command a person sends) and the auctionFeed
 // subscription to b.
 func Register(b *api.Builder, d api.Deps) {
-	q := queries{d: d}
-	q.register(b)
-	m := mutations{d: d}
-	m.register(b)
-	registerFeed(b, m)
+	a := area{d}
+	a.queries(b)
+	a.listingMutations().Register(b)
+	a.feed(b)
 }
+
+// area is the listings area's resolvers over their dependencies.
+type area struct{ api.Deps }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/sys/unix"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
@@ -123,7 +122,7 @@ func BenchmarkDisk(b *testing.B) {
 					b.Fatal(err)
 				}
 				if (i+1)%c.every == 0 || i == b.N-1 {
-					if err := unix.Fdatasync(int(f.Fd())); err != nil {
+					if err := filestore.Datasync(f); err != nil {
 						b.Fatal(err)
 					}
 					lat = append(lat, time.Since(t))

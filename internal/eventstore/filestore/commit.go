@@ -113,11 +113,12 @@ type write struct {
 	list  bool
 }
 
-// fault holds the first write or sync failure; after it every append fails.
+// fault holds the first write or sync failure; after it every append fails
+// with an error matching eventstore.ErrUnavailable.
 type fault struct{ err atomic.Pointer[error] }
 
 func (f *fault) set(err error) {
-	err = fmt.Errorf("filestore: write failed; reopen the store to recover: %w", err)
+	err = fmt.Errorf("filestore: write failed; reopen the store to recover: %w: %w", eventstore.ErrUnavailable, err)
 	f.err.CompareAndSwap(nil, &err)
 }
 
@@ -127,6 +128,10 @@ func (f *fault) get() error {
 	}
 	return nil
 }
+
+// Err returns the write or sync failure after which the store refuses every
+// append (matching eventstore.ErrUnavailable), or nil while it accepts them.
+func (s *Store) Err() error { return s.fault.get() }
 
 // maxGroup bounds the appends one group takes.
 const maxGroup = 4096

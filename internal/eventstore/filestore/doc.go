@@ -23,9 +23,13 @@
 // full, so that every fdatasync overwrites allocated space instead of growing
 // a file.
 //
+// The OS-specific calls live in per-OS files: fdatasync on Linux,
+// (*os.File).Sync elsewhere (F_FULLFSYNC on macOS, FlushFileBuffers on
+// Windows); mmap and flock on Unix, MapViewOfFile and LockFileEx on Windows.
+//
 // Callers must:
 //   - Open a directory once: a second Open, in this or another process, fails
-//     with ErrLocked until Close (an flock on the directory's LOCK file).
+//     with ErrLocked until Close (a lock on the directory's LOCK file).
 //   - Close the store to release the directory; Close completes the appends
 //     already queued.
 //   - Treat a cancelled Append as unknown: the append may still be written.
@@ -41,12 +45,21 @@
 // version, eventstore.ErrClosed after Close, ErrTooLarge for a batch or field
 // that cannot be stored, ErrPartialDuplicate when a batch repeats some but not
 // all of the stream's stored event ids, and the I/O error after a failed write
-// or fsync; after such a failure every later append fails too (the store must
-// be reopened, which recovers the log). Open returns ErrLocked, or ErrCorrupt
+// or fsync, wrapped so that it matches eventstore.ErrUnavailable (Err returns
+// it too); after such a failure every later append fails the same way (the store must be closed and
+// opened again, which recovers the log) while reads go on. Closing a failed
+// store first zeroes and syncs whatever it wrote after its last acknowledged
+// record: after a failed fsync the page cache may hold records the disk does
+// not, and recovery, reading through the page cache, would keep them. If that
+// fails, Close returns the error and the directory must not be reopened by
+// this process. Open returns ErrLocked, or ErrCorrupt
 // when a record before the log's last segments fails its checksum.
 //
 // Recovery: a crash can leave the last group commit half written. Open keeps
 // the longest prefix of whole, checksummed records with consecutive positions,
 // drops a batch whose records are not all there, and zeroes everything after
-// it, so only unacknowledged appends are lost.
+// it, so only unacknowledged appends are lost. It logs what it drops, one
+// WARN line per segment ("filestore: recovery dropped data after the end of
+// the log", with the segment, the offset, the bytes dropped and how many
+// whole records they held), to Options.Log.
 package filestore

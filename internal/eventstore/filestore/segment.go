@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
 // A segment is one pre-allocated log file, memory-mapped for reading. The
@@ -84,7 +84,7 @@ func createSegment(dir string, num int, size int64) (*segment, error) {
 		err = os.Rename(tmp, final)
 	}
 	if err == nil {
-		err = syncDir(dir)
+		err = durable.SyncDir(dir)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
@@ -118,7 +118,7 @@ func openSegment(dir string, num int, size int64) (*segment, error) {
 	} else {
 		size = have
 	}
-	data, err := unix.Mmap(int(f.Fd()), 0, int(size), unix.PROT_READ, unix.MAP_SHARED)
+	data, err := mapFile(f, int(size))
 	if err != nil {
 		return fail(err)
 	}
@@ -147,7 +147,7 @@ func zeroPaced(f *os.File, size int64) error {
 		if err := zero(f, off, min(off+chunk, size)); err != nil {
 			return err
 		}
-		if err := unix.Fdatasync(int(f.Fd())); err != nil {
+		if err := datasync(f); err != nil {
 			return err
 		}
 	}
@@ -155,11 +155,11 @@ func zeroPaced(f *os.File, size int64) error {
 }
 
 // sync makes the segment's written data durable.
-func (s *segment) sync() error { return unix.Fdatasync(int(s.f.Fd())) }
+func (s *segment) sync() error { return datasync(s.f) }
 
 // close unmaps and closes the segment.
 func (s *segment) close() error {
-	return errors.Join(unix.Munmap(s.data), s.f.Close())
+	return errors.Join(unmap(s.data), s.f.Close())
 }
 
 // remove closes the segment and deletes its file.
@@ -167,28 +167,19 @@ func (s *segment) remove(dir string) error {
 	return errors.Join(s.close(), os.Remove(filepath.Join(dir, segmentName(s.num))))
 }
 
-// syncDir makes dir's entries (created, renamed, removed files) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	return errors.Join(d.Sync(), d.Close())
-}
-
-// lockDir takes an exclusive, non-blocking flock on dir/LOCK. The kernel
-// drops it when the process dies, so a crash never leaves the store locked.
+// lockDir takes an exclusive, non-blocking lock on dir/LOCK (see tryLock).
 func lockDir(dir string) (*os.File, error) {
 	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
-		_ = f.Close()
-		if errors.Is(err, unix.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
-		}
+	locked, err := tryLock(f)
+	if err == nil && locked {
+		return f, nil
+	}
+	_ = f.Close()
+	if err != nil {
 		return nil, fmt.Errorf("filestore: lock %s: %w", dir, err)
 	}
-	return f, nil
+	return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 }

@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/durable"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -39,6 +39,8 @@ type Options struct {
 	// SegmentSize is the size of each pre-allocated segment file; a batch
 	// of one append must fit in one. DefaultSegmentSize when 0, at least 64 KiB.
 	SegmentSize int64
+	// Log receives what Open recovered and dropped; nothing is logged when nil.
+	Log *slog.Logger
 }
 
 // Store is the embedded event store. Open one per directory; it is safe for
@@ -48,6 +50,7 @@ type Store struct {
 	clock kernel.Clock
 	size  int64
 	lock  *os.File
+	log   *slog.Logger
 
 	// sendMu orders Append's sends on reqs against Close closing it.
 	sendMu  sync.RWMutex
@@ -113,10 +116,13 @@ func Open(opts Options) (*Store, error) {
 	if opts.SegmentSize == 0 {
 		opts.SegmentSize = DefaultSegmentSize
 	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
 	if opts.SegmentSize < minSegmentSize || opts.SegmentSize >= 1<<offsetBits {
 		return nil, fmt.Errorf("filestore: SegmentSize %d out of range", opts.SegmentSize)
 	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+	if err := durable.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, err
 	}
 	lock, err := lockDir(opts.Dir)
@@ -128,6 +134,7 @@ func Open(opts Options) (*Store, error) {
 		clock:     opts.Clock,
 		size:      opts.SegmentSize,
 		lock:      lock,
+		log:       opts.Log,
 		reqs:      make(chan *request, 4096),
 		committed: make(chan struct{}),
 		spare:     make(chan spare, 1),
@@ -142,6 +149,7 @@ func Open(opts Options) (*Store, error) {
 		_ = lock.Close()
 		return nil, err
 	}
+	s.log.Info("filestore: opened", "dir", s.dir, "events", len(s.index), "streams", len(s.streams), "segments", len(s.segs))
 	go s.c.run()
 	go s.releaseSealed()
 	return s, nil
@@ -177,7 +185,7 @@ func (s *Store) release() bool {
 	defer s.mapMu.RUnlock()
 	if !s.unmapped {
 		for _, seg := range segs[:max(len(segs)-1, 0)] {
-			_ = unix.Madvise(seg.data, unix.MADV_DONTNEED) // advice: nothing to do if refused
+			releasePages(seg.data)
 		}
 	}
 	return true
@@ -214,13 +222,14 @@ func (s *Store) recover() error {
 	slot, end := len(ends)-1, ends[len(ends)-1]
 	// Remove the segments after the end; zero the rest of the last one.
 	for _, seg := range s.segs[slot+1:] {
+		s.logDropped(seg, 0)
 		if err := seg.remove(s.dir); err != nil {
 			return err
 		}
 	}
 	s.segs = s.segs[:slot+1]
 	last := s.segs[slot]
-	if !allZero(last.data[end:]) {
+	if s.logDropped(last, end) > 0 {
 		if err := zero(last.f, end, int64(len(last.data))); err != nil {
 			return err
 		}
@@ -228,7 +237,7 @@ func (s *Store) recover() error {
 			return err
 		}
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := durable.SyncDir(s.dir); err != nil {
 		return err
 	}
 	s.c.next = uint64(len(s.index)) + 1
@@ -299,6 +308,39 @@ func (s *Store) scanSegment(slot int) (end int64, clean bool) {
 	}
 }
 
+// logDropped logs the data of seg from offset from on, which recovery is
+// about to drop, and returns its length up to its last non-zero byte.
+func (s *Store) logDropped(seg *segment, from int64) int {
+	tail := seg.data[from:]
+	n := dataEnd(tail)
+	if n == 0 {
+		return 0
+	}
+	records := 0
+	for b := tail[:n]; ; records++ {
+		_, size, ok, _ := parse(b)
+		if !ok {
+			break
+		}
+		b = b[size:]
+	}
+	s.log.Warn("filestore: recovery dropped data after the end of the log",
+		"segment", segmentName(seg.num), "offset", from, "bytes", n, "whole_records", records)
+	return n
+}
+
+// dataEnd returns the length of b up to its last non-zero byte.
+func dataEnd(b []byte) int {
+	for len(b) > 0 {
+		n := min(len(b), len(zeroes))
+		if !allZero(b[len(b)-n:]) {
+			return len(bytes.TrimRight(b, "\x00"))
+		}
+		b = b[:len(b)-n]
+	}
+	return 0
+}
+
 // allZero reports whether b holds only zero bytes.
 func allZero(b []byte) bool {
 	for len(b) > 0 {
@@ -340,8 +382,31 @@ func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
 	return true
 }
 
+// discardUnacknowledged durably zeroes whatever a failed store wrote after
+// its last acknowledged record. After a failed fsync the page cache may hold
+// records the disk does not; recovery reads through the page cache, so
+// reopening would keep them, and a crash would later lose them from under
+// the acknowledged appends that follow. It runs once the committer has stopped.
+func (s *Store) discardUnacknowledged() error {
+	slot, end := 0, int64(0)
+	if n := len(s.index); n > 0 {
+		slot, end = unlocate(s.index[n-1])
+		end += int64(headerSize + len(recordAt(s.segs[slot].data, end)))
+	}
+	for _, seg := range s.segs[slot:] {
+		if n := dataEnd(seg.data[end:]); n > 0 {
+			if err := errors.Join(zero(seg.f, end, end+int64(n)), seg.sync()); err != nil {
+				return fmt.Errorf("filestore: discard the unacknowledged tail of %s: %w", segmentName(seg.num), err)
+			}
+		}
+		end = 0
+	}
+	return nil
+}
+
 // Close completes the appends already queued, ends subscriptions, and
-// releases the directory. Later calls return nil.
+// releases the directory. Later calls return nil. After a write or sync
+// failure it first zeroes, durably, what was written but not acknowledged.
 func (s *Store) Close() error {
 	s.sendMu.Lock()
 	if s.closing {
@@ -360,9 +425,12 @@ func (s *Store) Close() error {
 	segs := s.segs
 	s.mu.Unlock()
 
+	var errs []error
+	if s.fault.get() != nil {
+		errs = append(errs, s.discardUnacknowledged())
+	}
 	s.mapMu.Lock()
 	s.unmapped = true
-	var errs []error
 	for _, seg := range segs {
 		errs = append(errs, seg.close())
 	}

@@ -61,7 +61,9 @@
 // Errors: eventstore.ErrClosed after Close; *eventstore.ConflictError for a
 // wrong expected version; invalid arguments as eventstore.Validate reports
 // them; the context's error when it ends; anything else from the client is
-// wrapped with the operation that failed. A subscription that KurrentDB
+// wrapped with the operation that failed, and also matches
+// eventstore.ErrUnavailable when no node could take the request (unavailable,
+// connection closed, not the leader, deadline exceeded). A subscription that KurrentDB
 // drops (it does so to a consumer too slow for live events) or the network
 // drops subscribes again after the last event it delivered; only when that
 // fails several times in a row does Next return the error, and the caller

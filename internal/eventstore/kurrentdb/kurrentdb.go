@@ -36,14 +36,18 @@ const knownStreamsCapacity = 4096
 
 // Open connects to the KurrentDB that connString names (a KurrentDB
 // connection string, e.g. "esdb://127.0.0.1:2113?tls=false") and checks that
-// it answers a read of a stream. The client's log goes to slog at debug level.
-func Open(ctx context.Context, connString string) (*Store, error) {
+// it answers a read of a stream. The client's log goes to log at debug level
+// (nowhere when log is nil).
+func Open(ctx context.Context, connString string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	conf, err := esdb.ParseConnectionString(connString)
 	if err != nil {
 		return nil, fmt.Errorf("kurrentdb: connection string: %w", err)
 	}
 	conf.Logger = func(level esdb.LogLevel, format string, args ...any) {
-		slog.Debug("kurrentdb client: "+fmt.Sprintf(format, args...), "level", level)
+		log.Debug("kurrentdb client: "+fmt.Sprintf(format, args...), "level", level)
 	}
 	client, err := esdb.NewClient(conf)
 	if err != nil {
@@ -272,13 +276,21 @@ func (s *Store) read(ctx context.Context, op string, open func(*esdb.Client) (*e
 }
 
 // fail explains a client error: ErrClosed after Close, the context's own
-// error when it ended, otherwise the client's error with the operation.
+// error when it ended, otherwise the client's error with the operation,
+// matching eventstore.ErrUnavailable too when no node can take the request.
 func (s *Store) fail(ctx context.Context, op string, err error) error {
 	switch {
 	case s.closed.Load():
 		return eventstore.ErrClosed
 	case ctx.Err() != nil:
 		return ctx.Err()
+	}
+	var esErr *esdb.Error
+	if errors.As(err, &esErr) {
+		switch esErr.Code() {
+		case esdb.ErrorUnavailable, esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeNotLeader, esdb.ErrorCodeDeadlineExceeded:
+			return fmt.Errorf("kurrentdb: %s: %w: %w", op, eventstore.ErrUnavailable, err)
+		}
 	}
 	return fmt.Errorf("kurrentdb: %s: %w", op, err)
 }

@@ -37,7 +37,7 @@ func open(tb testing.TB, url string) *kurrentdb.Store {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := kurrentdb.Open(ctx, url)
+	s, err := kurrentdb.Open(ctx, url, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -318,6 +318,9 @@ func TestStoreOutlivesAServerOutage(t *testing.T) {
 		if err == nil {
 			t.Fatal("append with the server down succeeded")
 		}
+		if !errors.Is(err, eventstore.ErrUnavailable) {
+			t.Fatalf("append with the server down = %v; want ErrUnavailable", err)
+		}
 		if strings.Contains(err.Error(), "discovery") {
 			break
 		}
@@ -336,11 +339,11 @@ func TestOpenFailsOnAServerThatIsNotThere(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	// Port 1 on loopback: nothing listens there.
-	_, err := kurrentdb.Open(ctx, "esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1")
+	_, err := kurrentdb.Open(ctx, "esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1", nil)
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Fatalf("Open = %v, want an error naming the address", err)
 	}
-	if _, err := kurrentdb.Open(ctx, "http://nowhere"); err == nil {
+	if _, err := kurrentdb.Open(ctx, "http://nowhere", nil); err == nil {
 		t.Fatal("Open accepted a connection string that is not one")
 	}
 }

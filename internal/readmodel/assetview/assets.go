@@ -19,6 +19,8 @@ type assetProjection struct{}
 
 func (assetProjection) Name() string { return "assetview.assets" }
 
+func (assetProjection) Version() int { return 1 }
+
 func (assetProjection) Tables() []string {
 	return []string{"asset_assets", "asset_holdings", "asset_restrictions", "asset_entrustments", "asset_consents", "asset_history"}
 }

@@ -102,6 +102,8 @@ type contractProjection struct{}
 
 func (contractProjection) Name() string { return "assetview.contracts" }
 
+func (contractProjection) Version() int { return 1 }
+
 func (contractProjection) Tables() []string {
 	return []string{"asset_contracts", "asset_contract_plots", "asset_contract_instalments", "asset_contract_payments", "asset_contract_mortgages"}
 }

@@ -41,6 +41,7 @@ type PackagedPlot struct {
 type packageProjection struct{}
 
 func (packageProjection) Name() string     { return "assetview.packages" }
+func (packageProjection) Version() int     { return 1 }
 func (packageProjection) Tables() []string { return []string{"asset_packages", "asset_package_plots"} }
 
 func (packageProjection) Schema(readmodel.Dialect) []string {

@@ -19,6 +19,9 @@ type registerProjection struct{}
 // Name implements readmodel.Projection.
 func (registerProjection) Name() string { return "coop_register" }
 
+// Version implements readmodel.Projection.
+func (registerProjection) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (registerProjection) Tables() []string {
 	return []string{"coop_cooperatives", "coop_holders", "coop_pledges", "coop_dividends", "coop_payouts", "coop_movements"}

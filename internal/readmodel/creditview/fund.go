@@ -19,6 +19,9 @@ type fundProjection struct{}
 // Name implements readmodel.Projection.
 func (fundProjection) Name() string { return "credit_funds" }
 
+// Version implements readmodel.Projection.
+func (fundProjection) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (fundProjection) Tables() []string {
 	return []string{"credit_fund", "credit_fund_claim", "credit_fund_advance", "credit_fund_holding"}

@@ -18,6 +18,9 @@ type lendingProjection struct{}
 // Name implements readmodel.Projection.
 func (lendingProjection) Name() string { return "credit_lending" }
 
+// Version implements readmodel.Projection.
+func (lendingProjection) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (lendingProjection) Tables() []string {
 	return []string{"credit_product", "credit_product_tier", "credit_loan", "credit_instalment", "credit_payment"}

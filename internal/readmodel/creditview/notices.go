@@ -71,6 +71,9 @@ type noticeProjection struct{}
 // Name implements readmodel.Projection.
 func (noticeProjection) Name() string { return "credit_notices" }
 
+// Version implements readmodel.Projection.
+func (noticeProjection) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (noticeProjection) Tables() []string { return []string{"credit_notice"} }
 

@@ -22,6 +22,9 @@ const NoClosingTime = int64(1<<63 - 1)
 // Name implements readmodel.Projection.
 func (listingProjection) Name() string { return "listingview.v1" }
 
+// Version implements readmodel.Projection.
+func (listingProjection) Version() int { return 1 }
+
 // Tables implements readmodel.Projection.
 func (listingProjection) Tables() []string {
 	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_bids", "listing_trades"}

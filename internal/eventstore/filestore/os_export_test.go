@@ -1,0 +1,4 @@
+package filestore
+
+// Datasync is the store's durable-write call, for the raw-disk benchmark.
+var Datasync = datasync

@@ -1,0 +1,156 @@
+package readmodel
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+)
+
+// rebuildBatch is how many events a start-up rebuild reads at a time.
+const rebuildBatch = 1024
+
+// Replay rebuilds every projection's tables from src, reading batch events
+// at a time, and returns the number of events read. src must be what the
+// live feed delivers (see Source).
+//
+// The rebuild is one transaction: it drops the tables, creates them again,
+// applies every event and writes the checkpoints, then commits. Both SQLite
+// and PostgreSQL run DDL inside a transaction, so a replay that fails at
+// any point (an event that does not apply, a read error, a cancelled
+// context) rolls back to the previous tables and checkpoints, as if it had
+// never started; and until it commits, readers keep seeing the previous
+// rows (SQLite's WAL readers and PostgreSQL's other sessions read the last
+// committed state), which building into fresh tables and renaming them would
+// also give, at the price of renaming every table and index. On PostgreSQL
+// the dropped tables stay locked until the commit, so a replica's queries on
+// them wait for the replay.
+func (p *Projector) Replay(ctx context.Context, src Source, batch int) (int, error) {
+	return p.rebuild(ctx, src, batch, p.projs)
+}
+
+// RebuildStale rebuilds, from src as Replay does, the projections whose
+// tables cannot be continued, and logs one WARN line naming them and why:
+//   - a checkpoint naming an event src does not hold: the events were
+//     restored from an older backup than the read models, or recovery
+//     dropped a damaged tail the read models had applied (continuing would
+//     skip the events written at those positions from now on);
+//   - rows built by another Version of the projection.
+//
+// A checkpoint at the store's last event is current. The event is looked up
+// by its stream and version, which every store can read directly (global
+// positions need not be dense, and a store may refuse to read $all from a
+// position that is not an event's). Projections with no checkpoint have
+// nothing to rebuild. Only the process that projects (the worker) calls it,
+// at start, before it is fed.
+func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
+	var stale []Projection
+	var reasons []string         // in order of first appearance
+	who := map[string][]string{} // reason → the projections it applies to
+	p.mu.Lock()
+	pos, marks := maps.Clone(p.pos), maps.Clone(p.stored)
+	p.mu.Unlock()
+	for _, pr := range p.projs {
+		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr)
+		if err != nil {
+			return err
+		}
+		if reason == "" {
+			continue
+		}
+		if who[reason] == nil {
+			reasons = append(reasons, reason)
+		}
+		stale, who[reason] = append(stale, pr), append(who[reason], pr.Name())
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	var names, why []string
+	for _, r := range reasons {
+		names = append(names, who[r]...)
+		why = append(why, r+" ("+strings.Join(who[r], ", ")+")")
+	}
+	p.log().Warn("rebuilding read models from the event store", "projections", strings.Join(names, ","), "why", strings.Join(why, "; "))
+	_, err := p.rebuild(ctx, src, rebuildBatch, stale)
+	return err
+}
+
+// staleness says why pr, at checkpoint at with st recorded beside it, must
+// be rebuilt, or "" when it can be continued.
+func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection) (string, error) {
+	switch {
+	case at == 0:
+		return "", nil
+	case st.version == 0:
+		return "built before projection versions were recorded", nil
+	case st.version != pr.Version():
+		return fmt.Sprintf("built by projection version %d, this build projects version %d", st.version, pr.Version()), nil
+	}
+	recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
+	if err != nil {
+		return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+	}
+	// Stores that do not report positions on stream reads give 0.
+	if len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0) {
+		return "", nil
+	}
+	return fmt.Sprintf("applied up to %s@%d (position %d), which the event store does not hold", st.stream, st.streamVersion, at), nil
+}
+
+// rebuild drops and rebuilds projs from src in one transaction.
+func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []Projection) (int, error) {
+	p.applyMu.Lock()
+	defer p.applyMu.Unlock()
+	sqlTx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	tx := ownStatements(sqlTx)
+	before := make(map[string]uint64, len(projs))
+	for _, pr := range projs {
+		for _, t := range pr.Tables() {
+			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
+				return 0, fmt.Errorf("readmodel: drop %s: %w", t, err)
+			}
+		}
+		for _, s := range pr.Schema(p.db.Dialect) {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				return 0, fmt.Errorf("readmodel: create %s: %w\n%s", pr.Name(), err, s)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, pr.Name()); err != nil {
+			return 0, fmt.Errorf("readmodel: reset %s: %w", pr.Name(), err)
+		}
+		before[pr.Name()] = 0
+	}
+	after := maps.Clone(before)
+	n := 0
+	var last eventstore.RecordedEvent
+	for {
+		recs, err := src.ReadAll(ctx, last.Position, batch)
+		if err != nil {
+			return n, fmt.Errorf("readmodel: rebuild: read after %d: %w", last.Position, err)
+		}
+		if len(recs) == 0 {
+			break
+		}
+		if err := p.applyTx(ctx, tx, projs, after, recs); err != nil {
+			return n, err
+		}
+		n += len(recs)
+		last = recs[len(recs)-1]
+	}
+	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
+		return n, err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
+	}
+	p.db.forgetStatements() // they were prepared on the tables just dropped
+	p.committed(before, after, last)
+	return n, nil
+}
