@@ -9,6 +9,9 @@
 // of the events it writes are derived from the command id, and a handler that
 // finds the command id already in the aggregate's stream answers from there.
 //
+// The Scheduler sends a due command until it is written: a failed send is
+// retried with capped back-off (RetryDelay); a domain refusal ends it.
+//
 // Errors: domain refusals come back as *kernel.Error unchanged; a conflict that
 // persists after the retries comes back as a *kernel.Error with
 // kernel.CodeConflict; anything else is an internal error.

@@ -19,26 +19,53 @@ import (
 
 // Scheduler sends time-driven commands (the announcement ends, the timed
 // round closes, the payment deadline passes) when they fall due by its clock.
-// Each aggregate has at most one pending command, keyed by its stream.
+// Each aggregate has at most one pending command, keyed by its stream. A send
+// that fails is retried with back-off (RetryDelay) until it succeeds or the
+// key is scheduled anew or cancelled: a due command is never dropped.
 type Scheduler struct {
 	clock kernel.Clock
 	log   *slog.Logger
 
-	mu    sync.Mutex
-	queue dueQueue
-	stale int // cancelled entries still in queue
-	byKey map[string]*dueItem
-	wake  chan struct{}
+	running sync.Mutex // held by RunDue, so calls do not overlap
+	mu      sync.Mutex
+	queue   dueQueue
+	stale   int // cancelled entries still in queue
+	byKey   map[string]*dueItem
+	wake    chan struct{}
 }
 
-// SendFunc sends one scheduled command.
+// SendFunc sends one scheduled command. It returns nil when the command needs
+// no further sending (it was written, was a duplicate, or was refused for
+// good) and an error when it should be sent again later.
 type SendFunc func(ctx context.Context) error
 
 type dueItem struct {
 	key       string
 	at        time.Time
 	send      SendFunc
+	failures  int  // sends that failed so far
+	sending   bool // popped by RunDue and not yet settled; not in the queue
 	cancelled bool // replaced or cancelled; popped and dropped when it reaches the top
+}
+
+// Retry back-off: the first retry of a failed send waits retryFirst, each
+// further one twice as long, never more than retryMax.
+const (
+	retryFirst = time.Second
+	retryMax   = time.Minute
+)
+
+// RetryDelay returns how long after its nth failed send (n ≥ 1) a command is
+// sent again: 1 s, 2 s, 4 s, … capped at a minute, so a command held up by
+// an outage goes out within a minute of the store's return.
+func RetryDelay(n int) time.Duration {
+	d := retryFirst
+	for range n - 1 {
+		if d *= 2; d >= retryMax {
+			return retryMax
+		}
+	}
+	return d
 }
 
 // NewScheduler returns an empty scheduler on clock.
@@ -51,7 +78,7 @@ func (s *Scheduler) Schedule(key string, at time.Time, send SendFunc) {
 	s.mu.Lock()
 	old, ok := s.byKey[key]
 	switch {
-	case ok && old.at.Equal(at):
+	case ok && !old.sending && old.at.Equal(at):
 		old.send = send // same place in the queue
 	default:
 		if ok {
@@ -80,9 +107,13 @@ func (s *Scheduler) Cancel(key string) {
 
 // drop marks it cancelled; it leaves the queue when it reaches the top, or
 // when cancelled entries outnumber live ones and the queue is rebuilt, so
-// aggregates that reschedule often do not pile up entries. s.mu is held.
+// aggregates that reschedule often do not pile up entries. An entry being
+// sent is not in the queue; cancelled, it is not sent again. s.mu is held.
 func (s *Scheduler) drop(it *dueItem) {
 	it.cancelled = true
+	if it.sending {
+		return
+	}
 	s.stale++
 	if s.stale > 1024 && s.stale > len(s.queue)/2 {
 		live := s.queue[:0]
@@ -109,11 +140,15 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 
 // RunDue sends every command due at the clock's current time and returns how
 // many it sent. Commands of different aggregates go out in parallel (a
-// thousand auctions may close in the same minute). A command that fails is
-// logged and dropped: the aggregate's next event schedules it again if it is
-// still due. One the store refused for being down (eventstore.ErrUnavailable)
-// is kept, unlogged, for the next run.
+// thousand auctions may close in the same minute). A command whose send fails
+// is queued again RetryDelay(failures) after the clock's time, unless its key
+// was scheduled anew or cancelled meanwhile; the failure is logged, except
+// eventstore.ErrUnavailable, which the store logs once itself. Calls do not
+// overlap: one waits for another under way, so when RunDue returns, every
+// command due at its start has been sent by it or the call before.
 func (s *Scheduler) RunDue(ctx context.Context) int {
+	s.running.Lock()
+	defer s.running.Unlock()
 	s.mu.Lock()
 	var due []*dueItem
 	now := s.clock.Now()
@@ -123,7 +158,7 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 			s.stale--
 			continue
 		}
-		delete(s.byKey, it.key)
+		it.sending = true
 		due = append(due, it)
 	}
 	s.mu.Unlock()
@@ -131,13 +166,7 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	g.SetLimit(dueParallelism)
 	for _, it := range due {
 		g.Go(func() error {
-			err := it.send(ctx)
-			switch {
-			case errors.Is(err, eventstore.ErrUnavailable):
-				s.requeue(it) // the store logs its fault once; this goes out when it is back
-			case err != nil:
-				s.log.Warn("scheduled command failed", "aggregate", it.key, "due", it.at, "err", err)
-			}
+			s.settle(it, it.send(ctx))
 			return nil
 		})
 	}
@@ -145,17 +174,24 @@ func (s *Scheduler) RunDue(ctx context.Context) int {
 	return len(due)
 }
 
-// requeue puts back a command the store could not take, for the next run,
-// unless the aggregate has scheduled another meanwhile. Unlike Schedule it
-// does not wake Run: the retry waits for the next tick.
-func (s *Scheduler) requeue(it *dueItem) {
+// settle ends a send: on success the key's entry goes, on failure it returns
+// to the queue for a retry, unless the key was scheduled anew or cancelled
+// while the send was under way. Run picks the retry up at a tick.
+func (s *Scheduler) settle(it *dueItem, err error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, newer := s.byKey[it.key]; newer {
-		return
+	it.sending = false
+	retry := err != nil && !it.cancelled
+	if retry {
+		it.failures++
+		it.at = s.clock.Now().Add(RetryDelay(it.failures))
+		heap.Push(&s.queue, it)
+	} else if s.byKey[it.key] == it {
+		delete(s.byKey, it.key)
 	}
-	heap.Push(&s.queue, it)
-	s.byKey[it.key] = it
+	s.mu.Unlock()
+	if retry && !errors.Is(err, eventstore.ErrUnavailable) {
+		s.log.Warn("scheduled command failed; retrying", "aggregate", it.key, "failures", it.failures, "retry_at", it.at, "err", err)
+	}
 }
 
 // dueParallelism bounds how many due commands are sent at once.
@@ -257,10 +293,15 @@ func (w *DueWatcher[S, C]) refresh(ctx context.Context, stream string, id uuid.U
 	// The command id names the aggregate version it was scheduled from, so two
 	// replicas sending the same due command write it once.
 	cmdID := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "due/%s/%d", stream, version))
+	// A refusal by the decider is final for this command: the same command
+	// against the same state is refused again, and any change to the state is
+	// an event after which this watcher schedules afresh. A CONFLICT that
+	// outlived the handler's retries, or a store failure, is returned so the
+	// scheduler sends the command again after its back-off.
 	w.sched.Schedule(stream, at, func(ctx context.Context) error {
 		res, err := w.h.Handle(ctx, cmd, Meta{CommandID: cmdID, Actor: "system:scheduler"})
 		var de *kernel.Error
-		if errors.As(err, &de) && de.Code != kernel.CodeInternal {
+		if errors.As(err, &de) && de.Code != kernel.CodeInternal && de.Code != kernel.CodeConflict {
 			w.sched.log.Debug("scheduled command refused; the aggregate moved on", "aggregate", stream, "command", fmt.Sprintf("%T", cmd), "err", err)
 			return nil
 		}

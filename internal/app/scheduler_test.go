@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,8 +243,219 @@ func TestSchedulerCompactsReplacedEntries(t *testing.T) {
 	}
 }
 
-// A command the store refuses for being down is kept for the next run, not
-// logged and dropped; one the aggregate replaced meanwhile is not kept.
+// A send that keeps failing is retried 1 s, 2 s, 4 s … after each failure,
+// never more than a minute apart, until it succeeds; then it is not sent again.
+func TestSchedulerRetriesAFailedSendWithCappedBackOff(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	wantDelays := []time.Duration{ // after the 1st, 2nd, … failure
+		time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second,
+		32 * time.Second, time.Minute, time.Minute, time.Minute,
+	}
+	var sentAt []time.Time
+	s.Schedule("k", t0, func(context.Context) error {
+		sentAt = append(sentAt, clock.Now())
+		if len(sentAt) <= len(wantDelays) {
+			return fmt.Errorf("store unavailable (send %d)", len(sentAt))
+		}
+		return nil
+	})
+	if n := s.RunDue(context.Background()); n != 1 {
+		t.Fatalf("sent %d at the due time, want 1", n)
+	}
+	for i, d := range wantDelays {
+		at, ok := s.Pending("k")
+		if !ok || !at.Equal(clock.Now().Add(d)) {
+			t.Fatalf("after failure %d: pending %v %v, want a retry %s later", i+1, at, ok, d)
+		}
+		clock.Advance(d - time.Nanosecond)
+		if n := s.RunDue(context.Background()); n != 0 {
+			t.Fatalf("after failure %d: retried %s early", i+1, time.Nanosecond)
+		}
+		clock.Advance(time.Nanosecond)
+		if n := s.RunDue(context.Background()); n != 1 {
+			t.Fatalf("after failure %d: not retried at its time (sent %d)", i+1, n)
+		}
+	}
+	if len(sentAt) != len(wantDelays)+1 {
+		t.Fatalf("sent %d times, want %d", len(sentAt), len(wantDelays)+1)
+	}
+	if at, ok := s.Pending("k"); ok {
+		t.Fatalf("still pending at %v after the send succeeded", at)
+	}
+	clock.Advance(24 * time.Hour)
+	if n := s.RunDue(context.Background()); n != 0 || len(sentAt) != len(wantDelays)+1 {
+		t.Fatalf("sent again after success (RunDue %d)", n)
+	}
+}
+
+// A key scheduled anew or cancelled while its send is under way takes the
+// newer instruction: a failed command is not retried over it, and a command
+// that succeeded does not take the new schedule with it.
+func TestSchedulerRetryYieldsToANewerScheduleOrACancel(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sent := map[string]int{}
+	later := func(context.Context) error { sent["later"]++; return nil }
+	s.Schedule("renewed", t0, func(context.Context) error {
+		sent["renewed"]++
+		s.Schedule("renewed", t0.Add(time.Hour), later) // the aggregate's next event
+		return fmt.Errorf("store unavailable")
+	})
+	s.Schedule("cancelled", t0, func(context.Context) error {
+		sent["cancelled"]++
+		s.Cancel("cancelled") // nothing is due any more
+		return fmt.Errorf("store unavailable")
+	})
+	s.Schedule("again", t0, func(context.Context) error {
+		sent["again"]++
+		s.Schedule("again", t0, later) // an unrelated event, the same due time
+		return nil
+	})
+	if n := s.RunDue(context.Background()); n != 3 {
+		t.Fatalf("sent %d, want 3", n)
+	}
+	if at, ok := s.Pending("again"); !ok || !at.Equal(t0) {
+		t.Fatalf("again pending %v %v, want the schedule made during the send", at, ok)
+	}
+	if at, ok := s.Pending("renewed"); !ok || !at.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("renewed pending %v %v, want the newer schedule", at, ok)
+	}
+	if _, ok := s.Pending("cancelled"); ok {
+		t.Fatal("a cancelled key is retried")
+	}
+	if len(s.queue) != 2 || s.stale != 0 {
+		t.Fatalf("queue holds %d entries (%d stale), want only the newer schedule", len(s.queue), s.stale)
+	}
+	clock.Advance(time.Hour)
+	s.RunDue(context.Background())
+	if sent["renewed"] != 1 || sent["cancelled"] != 1 || sent["again"] != 1 || sent["later"] != 2 {
+		t.Fatalf("sends %v, want each once", sent)
+	}
+}
+
+// failingStore fails every Append with err while err is set.
+type failingStore struct {
+	eventstore.Store
+	mu  sync.Mutex
+	err error
+}
+
+func (s *failingStore) fail(err error) { s.mu.Lock(); s.err = err; s.mu.Unlock() }
+
+func (s *failingStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	s.mu.Lock()
+	err := s.err
+	s.mu.Unlock()
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	return s.Store.Append(ctx, stream, expected, events...)
+}
+
+// Through a DueWatcher: a due command the store fails to take, or that keeps
+// meeting a conflict, is sent again after the back-off and written once; a
+// command the decider refuses is not sent again, since the same state would
+// refuse it again.
+func TestDueWatcherRetriesFailuresButNotRefusals(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name    string
+		failure error // what the store answers at the due time
+		refused bool  // the handler's clock stays behind the scheduler's, so the decider refuses
+	}{
+		{"a store failure is retried", fmt.Errorf("disk unavailable"), false},
+		{"a lasting conflict is retried", &eventstore.ConflictError{Stream: "timer"}, false},
+		{"a refusal is not retried", nil, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			reg := kernel.NewRegistry()
+			reg.Register(timerStarted{}, timerFired{})
+			clock := kernel.NewManualClock(t0)
+			var decideClock kernel.Clock = clock
+			if tc.refused {
+				decideClock = kernel.NewManualClock(t0)
+			}
+			store := &failingStore{Store: memstore.New(clock)}
+			h := NewHandler(store, reg, timerDecider, decideClock, 10)
+			sched := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			id := uuid.New()
+			w := NewDueWatcher(h, sched, timerNext(func(timer) uuid.UUID { return id }))
+			go w.Run(ctx, store) //nolint:errcheck // ends with ctx
+			res, err := h.Handle(ctx, timerCmd{ID: id, Start: t0.Add(time.Hour)}, meta())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.WaitFor(ctx, res.Position); err != nil {
+				t.Fatal(err)
+			}
+			store.fail(tc.failure)
+			clock.Advance(time.Hour)
+			if n := sched.RunDue(ctx); n != 1 {
+				t.Fatalf("sent %d at the due time", n)
+			}
+			stream := kernel.StreamName("timer", id)
+			at, pending := sched.Pending(stream)
+			if tc.refused {
+				if pending {
+					t.Fatalf("a refused command is queued again for %v", at)
+				}
+				return
+			}
+			if !pending || !at.Equal(t0.Add(time.Hour+time.Second)) {
+				t.Fatalf("after a failed send pending %v %v, want a retry 1 s later", at, pending)
+			}
+			store.fail(nil)
+			clock.Advance(time.Second)
+			if n := sched.RunDue(ctx); n != 1 {
+				t.Fatalf("retry sent %d", n)
+			}
+			recs, _ := store.ReadStream(ctx, stream, eventstore.Forwards, 1, 10)
+			if len(recs) != 2 || recs[1].Type != "timer.Fired.v1" {
+				t.Fatalf("stream has %d events, want Started then one Fired", len(recs))
+			}
+			if err := w.WaitFor(ctx, recs[1].Position); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := sched.Pending(stream); ok {
+				t.Fatal("a fired timer is still scheduled")
+			}
+		})
+	}
+}
+
+// A RunDue that finds the due command already taken by another call under way
+// returns only once that send is over, so a caller that moved the clock and
+// ran what is due sees the command's effect.
+func TestRunDueReturnsOnceWhatIsDueIsSent(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewScheduler(kernel.NewManualClock(t0), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	started, release := make(chan struct{}), make(chan struct{})
+	var sent atomic.Bool
+	s.Schedule("k", t0, func(context.Context) error { close(started); <-release; sent.Store(true); return nil })
+	go s.RunDue(context.Background())
+	<-started
+	second := make(chan struct{})
+	go func() { s.RunDue(context.Background()); close(second) }()
+	select {
+	case <-second:
+		t.Fatal("a second RunDue returned while the due command was still being sent")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if <-second; !sent.Load() {
+		t.Fatal("RunDue returned before the send was over")
+	}
+}
+
+// A command the store refuses for being down is kept for a retry after the
+// back-off, not logged and dropped; one the aggregate replaced meanwhile is
+// not kept.
 func TestSchedulerKeepsWhatTheStoreCouldNotTake(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := kernel.NewManualClock(t0)
@@ -278,6 +490,7 @@ func TestSchedulerKeepsWhatTheStoreCouldNotTake(t *testing.T) {
 		t.Fatalf("first run sent %d; want 2", n)
 	}
 	for run := 2; run <= 3; run++ {
+		clock.Advance(RetryDelay(run - 1))
 		if n := s.RunDue(context.Background()); n != 1 {
 			t.Fatalf("run %d sent %d; want close again", run, n)
 		}

@@ -19,6 +19,7 @@ import (
 //
 //	listing.PaymentConfirmed  → transfer.DraftFromAward (the buyer paid: the contract is drafted)
 //	transfer.ContractSigned   → listing.SignContract and, per plot, registry.TransferManagementRight
+//	transfer.ContractRenewed  → registry.ExtendManagementRight per plot (the holding runs to the new end)
 //	transfer.ContractTerminated / ContractExpired → registry.EndManagementRight per plot
 //
 // The contract is drafted only once the price is paid, so a forfeited award
@@ -38,6 +39,8 @@ func (m *managers) onContract(ctx context.Context, t trigger) error {
 	switch e := t.Event.(type) {
 	case transfer.ContractSigned:
 		return m.contractSigned(ctx, t, e)
+	case transfer.ContractRenewed:
+		return m.extendRights(ctx, t, e)
 	case transfer.ContractTerminated:
 		return m.endRights(ctx, t, e.ContractID, registry.EndTerminated)
 	case transfer.ContractExpired:
@@ -166,7 +169,7 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 		if err != nil {
 			return err
 		}
-		if holds(a, e.ContractID) {
+		if _, ok := holding(a, e.ContractID); ok {
 			continue
 		}
 		cmd := registry.TransferManagementRight{
@@ -182,7 +185,31 @@ func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.Con
 	return nil
 }
 
+// extendRights lengthens, per plot, the holding from the renewed contract, so
+// the register names the transferee until the renewal's end and its expiry
+// moves there too.
+func (m *managers) extendRights(ctx context.Context, t trigger, e transfer.ContractRenewed) error {
+	return m.perHolding(ctx, t, e.ContractID, "extend-right", func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command {
+		if !held.End.Before(e.End) {
+			return nil // extended already
+		}
+		return registry.ExtendManagementRight{AssetID: asset, ContractID: c.ID, Transferor: c.Terms.Transferor, End: e.End,
+			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed}}
+	})
+}
+
 func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID, reason registry.EndReason) error {
+	return m.perHolding(ctx, t, contract, "end-right", func(_ transfer.State, asset uuid.UUID, _ registry.ManagementRight) registry.Command {
+		return registry.EndManagementRight{AssetID: asset, ContractID: contract, Reason: reason}
+	})
+}
+
+// perHolding sends, for each plot of contract whose register still holds a
+// right from it, the command made from the contract and that holding (none
+// when command returns nil). Plots with no such holding were never recorded or
+// ended already (the registry's own schedule ends expired rights).
+func (m *managers) perHolding(ctx context.Context, t trigger, contract uuid.UUID, step string,
+	command func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command) error {
 	c, err := state(ctx, m.app.Transfers, contract)
 	if err != nil {
 		return err
@@ -192,24 +219,27 @@ func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID,
 		if err != nil {
 			return err
 		}
-		if !holds(a, contract) {
-			continue // never recorded, or ended already (the registry's own schedule ends expired rights)
+		held, ok := holding(a, contract)
+		if !ok {
+			continue
 		}
-		cmd := registry.EndManagementRight{AssetID: p.AssetID, ContractID: contract, Reason: reason}
-		meta := t.meta("end-right/" + p.AssetID.String())
-		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
+		cmd := command(c, p.AssetID, held)
+		if cmd == nil {
+			continue
+		}
+		if err := exec(ctx, m, m.app.Assets, cmd, t.meta(step+"/"+p.AssetID.String())); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// holds reports whether the asset's chain of rights has a holding from contract.
-func holds(a registry.State, contract uuid.UUID) bool {
+// holding returns the asset's holding from contract, if its chain of rights has one.
+func holding(a registry.State, contract uuid.UUID) (registry.ManagementRight, bool) {
 	for _, r := range a.Rights {
 		if r.ContractID == contract {
-			return true
+			return r, true
 		}
 	}
-	return false
+	return registry.ManagementRight{}, false
 }

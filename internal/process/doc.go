@@ -6,7 +6,7 @@
 //
 //   - award: a paid award drafts the transfer contract; the signed contract
 //     marks the listing signed and moves the asset's management right; a
-//     terminated or expired contract ends it.
+//     renewed contract extends it; a terminated or expired contract ends it.
 //   - restriction: a collateral notice adds the asset's restriction (or the
 //     cooperative's share pledge); its discharge or expiry lifts it.
 //   - loan: the notice securing an approved loan is recorded on the loan; a

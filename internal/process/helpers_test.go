@@ -58,6 +58,20 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
+// refuseNothing fails the test if any process manager's command is refused
+// before the managers stop. Call it before startManagers, so the check runs
+// after the router has stopped and late refusals are counted too.
+func (e *env) refuseNothing() {
+	e.t.Helper()
+	e.t.Cleanup(func() {
+		for _, line := range strings.Split(e.logs.String(), "\n") {
+			if strings.Contains(line, "process manager command refused") {
+				e.t.Errorf("a process manager's command was refused: %s", line)
+			}
+		}
+	})
+}
+
 // startManagers runs every process manager on a router until the test ends.
 func (e *env) startManagers(opts ...Option) {
 	e.t.Helper()

@@ -32,16 +32,22 @@ func listLand(e *env, id uuid.UUID) {
 	}})
 }
 
+// sellLand auctions the land's ten-year lease; the farmer outbids buyer C and pays.
+func sellLand(e *env) {
+	e.t.Helper()
+	listLand(e, firstSale)
+	l := auction(e, firstSale, resolution, []bidder{{buyerC, false}, {farmer, false}},
+		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(105_000)})
+	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+}
+
 var resolution = listing.Resolution{Body: "villager representatives", VotesFor: 20, Total: 30, Date: t0}
 
 func TestAwardManager(t *testing.T) {
 	e := newEnv(t)
 	e.startManagers()
 	registerLand(e)
-	listLand(e, firstSale)
-	l := auction(e, firstSale, resolution, []bidder{{buyerC, false}, {farmer, false}},
-		[]kernel.Money{kernel.Yuan(100_000), kernel.Yuan(105_000)})
-	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
+	sellLand(e)
 	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
 	e.eventually("the contract is drafted", func() bool {
 		return get(e, e.app.Transfers, createdBy(paid, "contract")).Status == transfer.StatusDrafted
@@ -137,6 +143,13 @@ func TestRestrictionManager(t *testing.T) {
 	}
 }
 
+// defineProduct defines the bank's mortgage loan product for new farmers.
+func defineProduct(e *env) {
+	e.t.Helper()
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+}
+
 // applyAndApprove takes the household's 20,000.00 loan against its own right to approval.
 func applyAndApprove(e *env, id uuid.UUID) {
 	e.t.Helper()
@@ -151,8 +164,7 @@ func TestLoanManager(t *testing.T) {
 	e := newEnv(t)
 	e.startManagers()
 	registerLand(e)
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	registeredFirst, approvedFirst, otherLender := uuid.New(), uuid.New(), uuid.New()
 
 	register(e, registeredFirst, bank, rightsEnd)
@@ -200,6 +212,47 @@ func TestLoanManager(t *testing.T) {
 	})
 }
 
+// Approval and registration reach two handlers that may both run after both
+// events are stored. Only the later event's handler records the link, so
+// however they interleave the loan is sent it once and nothing is refused.
+func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
+	e := newEnv(t)
+	e.refuseNothing()
+	registerLand(e)
+	defineProduct(e)
+	registeredFirst, approvedFirst := uuid.New(), uuid.New()
+	register(e, registeredFirst, bank, rightsEnd)
+	applyAndApprove(e, registeredFirst)
+	applyAndApprove(e, approvedFirst)
+	register(e, approvedFirst, bank, rightsEnd)
+
+	type delivery struct{ handler, stream, typ string }
+	approval := func(id uuid.UUID) delivery {
+		return delivery{"process.loan.lending", "loan-" + id.String(), "lending.LoanApproved.v1"}
+	}
+	registration := func(id uuid.UUID) delivery {
+		return delivery{"process.loan.collateral", "collateral-" + id.String(), "collateral.CollateralRegistered.v1"}
+	}
+	for id, order := range map[uuid.UUID][]delivery{ // earlier event first, both already stored
+		registeredFirst: {registration(registeredFirst), approval(registeredFirst)},
+		approvedFirst:   {approval(approvedFirst), registration(approvedFirst)},
+	} {
+		earlier, later := order[0], order[1]
+		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
+			t.Errorf("%s: the earlier %s wrote %d events, want none", id, earlier.typ, n)
+		}
+		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 1 {
+			t.Errorf("%s: the later %s wrote %d events, want the link", id, later.typ, n)
+		}
+		if l := get(e, e.app.Loans, id); l.Status != lending.StatusCollateralRegistered || l.RegistrationID != id {
+			t.Errorf("%s: loan is %s with registration %s, want its notice recorded", id, l.Status, l.RegistrationID)
+		}
+		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
+			t.Errorf("%s: the earlier %s delivered late wrote %d events", id, earlier.typ, n)
+		}
+	}
+}
+
 func TestOnlyWhatARetryCannotChangeIsARefusal(t *testing.T) {
 	for _, c := range []struct {
 		err     error
@@ -221,8 +274,7 @@ func TestDisposalPaysByRank(t *testing.T) {
 	e := newEnv(t)
 	e.startManagers() // no fund: a loss would be claimed by the bank itself
 	registerLand(e)
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	applyAndApprove(e, loanID)
 	register(e, loanID, bank, rightsEnd)
 	junior := uuid.New()
@@ -267,8 +319,7 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	e.startManagers(WithFund(fundID))
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 	registerLand(e)
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	applyAndApprove(e, loanID)
 	register(e, loanID, bank, rightsEnd)
 	e.eventually("the loan records its notice", func() bool {

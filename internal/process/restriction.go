@@ -134,8 +134,11 @@ func restricted(a registry.State, id uuid.UUID) bool {
 // The link: the notice securing loan L is registered with RegistrationID = L
 // (the two streams are "loan-L" and "collateral-L"), by the loan's bank as
 // secured party, the borrower as grantor, on the loan's collateral asset.
-// Whichever of approval and registration comes second records the link, so
-// the bank may register before or after approval.
+// Whichever of approval and registration comes second in the store records
+// the link, so the bank may register before or after approval. The two events
+// reach two handlers, each in its own time; each decides from the two
+// aggregates as they stood at its own event, so only the later event's
+// handler sends, however the handlers interleave.
 
 // onLoan reacts to the loan category.
 func (m *managers) onLoan(ctx context.Context, t trigger) error {
@@ -162,9 +165,18 @@ func (m *managers) onLoanRegistration(ctx context.Context, t trigger) error {
 	return nil
 }
 
-// linkRegistration records registration id on loan id when the notice secures
-// the approved loan.
+// linkRegistration records registration id on loan id when the trigger
+// completed the pair (an approved loan, a notice in force securing it) and the
+// loan still waits for it.
 func (m *managers) linkRegistration(ctx context.Context, t trigger, id uuid.UUID) error {
+	loanThen, err := before(ctx, m, lending.Decider, id, t.Position+1)
+	if err != nil || loanThen.Status != lending.StatusApproved {
+		return err
+	}
+	regThen, err := before(ctx, m, collateral.Decider, id, t.Position+1)
+	if err != nil || !secures(regThen, loanThen) {
+		return err
+	}
 	loan, err := state(ctx, m.app.Loans, id)
 	if err != nil || loan.Status != lending.StatusApproved {
 		return err

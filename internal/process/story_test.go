@@ -133,6 +133,7 @@ func defaultLoan(e *env, id uuid.UUID) lending.State {
 // and every aggregate's history replays to the state the App holds.
 func TestStoryDefaultAndDisposal(t *testing.T) {
 	e := newEnv(t)
+	e.refuseNothing()
 	e.startManagers(WithFund(fundID))
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 
@@ -171,8 +172,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 		e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: id, Contractor: household, Grantee: farmer,
 			Purpose: purpose, Source: registry.Source{Reference: "同意书 " + string(purpose), Date: e.clock.Now()}})
 	}
-	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "经营权抵押贷",
-		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})})
+	defineProduct(e)
 	principal := kernel.Yuan(50_000)
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: farmer, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
 		Credential: "NEW_FARMER", Amount: principal, TermMonths: 12, Method: lending.EqualPrincipal,
@@ -270,4 +270,72 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	if strings.Contains(e.logs.String(), "level=WARN") || strings.Contains(e.logs.String(), "level=ERROR") {
 		t.Errorf("the story logged warnings:\n%s", e.logs)
 	}
+}
+
+// TestStoryRenewedLeaseSecuresALoanPastItsOldEnd: the farmer's ten-year lease
+// is renewed for five more years two months before it ends; the register
+// follows, so a one-year loan secured by the right is approved on the
+// register's own end date (rule 9) and, on the old end date and the day
+// after, the register still names the farmer, mortgage and all.
+func TestStoryRenewedLeaseSecuresALoanPastItsOldEnd(t *testing.T) {
+	e := newEnv(t)
+	e.refuseNothing()
+	e.startManagers()
+	registerLand(e)
+	sellLand(e)
+	lease := sign(e, firstSale, "寒亭流转(2026)第 19 号")
+	oldEnd, newEnd := lease.Terms.End, lease.Terms.End.AddDate(5, 0, 0)
+
+	// Two months before the end the collective offers five more years; the farmer accepts in writing.
+	e.runDueAt(oldEnd.AddDate(0, -2, 0))
+	e.do(transfer.OfferRenewal{ContractID: lease.ID, By: collective, End: newEnd, Frequency: transfer.OneOff,
+		RespondBy: oldEnd.AddDate(0, -1, 0)})
+	e.do(transfer.AcceptRenewal{ContractID: lease.ID, By: farmer, Document: transfer.Document{Reference: "续签协议 19-1", Signed: e.clock.Now()}})
+	e.eventually("the register follows the renewal", func() bool {
+		r, ok := holding(get(e, e.app.Assets, assetID), lease.ID)
+		return ok && r.End.Equal(newEnd)
+	})
+	renewed := e.event("transfer-"+lease.ID.String(), "transfer.ContractRenewed.v1")
+	if n := e.redeliver("process.award.transfer", renewed); n != 0 {
+		t.Errorf("renewal redelivered: %d events written", n)
+	}
+
+	// The right secures a one-year loan, maturing ten months after the old end:
+	// the facts come from the register, as the credit API gathers them.
+	e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: mortgageOK, Contractor: household, Grantee: farmer,
+		Purpose: registry.ConsentMortgage, Source: registry.Source{Reference: "同意书 MORTGAGE", Date: e.clock.Now()}})
+	defineProduct(e)
+	right, _ := get(e, e.app.Assets, assetID).CurrentRight()
+	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: farmer, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "NEW_FARMER", Amount: kernel.Yuan(30_000), TermMonths: 12, Method: lending.EqualPrincipal,
+		Collateral: lending.Collateral{AssetID: assetID, AssetType: kernel.AssetLandManagementRight, RightsEndDate: lending.CivilDate(right.End),
+			BorrowerIsTransferee: true, RentPaidAsAgreed: !get(e, e.app.Transfers, lease.ID).InArrears(), ContractorConsent: true}})
+	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(80_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(30_000)})
+	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "DJ-2036-000019", Grantor: farmer, SecuredParty: bank,
+		Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}, SecuredAmount: kernel.Yuan(36_000),
+		Start: e.clock.Now(), End: newEnd, Contractor: household,
+		Consent: &collateral.Consent{ConsentID: mortgageOK, Contractor: household, Grantee: farmer, Reference: "同意书 MORTGAGE"}})
+	e.eventually("the loan records its registration", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.eventually("the asset carries the mortgage", func() bool { return restricted(get(e, e.app.Assets, assetID), loanID) })
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	if matures := get(e, e.app.Loans, loanID).Schedule[11].DueDate; !matures.After(oldEnd) {
+		t.Fatalf("the loan matures %s, want after the old end %s", matures, oldEnd)
+	}
+
+	// On the old end date and the day after, the farmer still holds the right under the lease, mortgaged.
+	for _, day := range []time.Time{oldEnd, oldEnd.AddDate(0, 0, 1)} {
+		e.runDueAt(day)
+		a := get(e, e.app.Assets, assetID)
+		if r, _ := a.CurrentRight(); r.Holder != farmer || r.ContractID != lease.ID || !restricted(a, loanID) {
+			t.Fatalf("on %s the register names %s under %s (mortgaged %v), want the farmer under the renewed lease, mortgaged",
+				day.In(kernel.Shanghai).Format(time.DateOnly), r.Holder, r.ContractID, restricted(a, loanID))
+		}
+		if s := get(e, e.app.Transfers, lease.ID).Status; s != transfer.StatusInForce {
+			t.Fatalf("on %s the lease is %s", day.In(kernel.Shanghai).Format(time.DateOnly), s)
+		}
+	}
+	e.replays()
 }

@@ -84,6 +84,19 @@ type EndManagementRight struct {
 	Reason     EndReason
 }
 
+// ExtendManagementRight records that the transfer contract ContractID was
+// renewed until End: the holding from it now runs to End. Transferor is the
+// contract's transferor, who must still hold the right the holding came from
+// or act under the household's entrustment covering the longer term (rule 5);
+// End may not outlast that right (rule 1).
+type ExtendManagementRight struct {
+	AssetID    uuid.UUID
+	ContractID uuid.UUID
+	Transferor uuid.UUID
+	End        time.Time
+	Source     Source // the written renewal
+}
+
 // EntrustPlot records the contracting household's (By) written entrustment of
 // its plot to Entrustee acting for Collective (rule 5). The term may not
 // outlast the household's contract.
@@ -134,6 +147,9 @@ func (c TransferManagementRight) AggregateID() uuid.UUID { return c.AssetID }
 func (c EndManagementRight) AggregateID() uuid.UUID { return c.AssetID }
 
 // AggregateID returns the asset id.
+func (c ExtendManagementRight) AggregateID() uuid.UUID { return c.AssetID }
+
+// AggregateID returns the asset id.
 func (c EntrustPlot) AggregateID() uuid.UUID { return c.AssetID }
 
 // AggregateID returns the asset id.
@@ -147,6 +163,7 @@ func (AddRestriction) isAssetCommand()          {}
 func (RemoveRestriction) isAssetCommand()       {}
 func (TransferManagementRight) isAssetCommand() {}
 func (EndManagementRight) isAssetCommand()      {}
+func (ExtendManagementRight) isAssetCommand()   {}
 func (EntrustPlot) isAssetCommand()             {}
 func (RevokeEntrustment) isAssetCommand()       {}
 func (RecordConsent) isAssetCommand()           {}

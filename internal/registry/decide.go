@@ -39,6 +39,8 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 		return transfer(s, c, now)
 	case EndManagementRight:
 		return endRight(s, c, now)
+	case ExtendManagementRight:
+		return extendRight(s, c, now)
 	case EntrustPlot:
 		return entrust(s, c, now)
 	case RevokeEntrustment:
@@ -155,28 +157,62 @@ func transfer(s State, c TransferManagementRight, now time.Time) ([]kernel.Event
 		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the transfer ends after the right it transfers: end must be %s or earlier",
 			kernel.LatestAt(minTime(s.RightsEnd, cur.End)))
 	}
-	entrusted := false
-	switch {
-	case c.Transferor == cur.Holder:
-		if s.HeldByTransferee() {
-			if _, ok := s.ConsentFor(c.Transferor, ConsentReTransfer); !ok {
-				return nil, kernel.Errorf(CodeReTransferWithoutConsent, "the contracting household has not consented in writing to a re-transfer by the transferee")
-			}
-		}
-	case s.Entrustment != nil && s.Entrustment.Entrustee == c.Transferor && s.Entrustment.Household == cur.Holder:
-		if err := s.Entrustment.Covers(c.Form, c.Start, c.End); err != nil {
-			return nil, err
-		}
-		entrusted = true
-	case s.Contractor != uuid.Nil && cur.Holder == s.Contractor:
-		return nil, kernel.FieldErrorf(CodeNotEntrusted, "transferor", "the household has not entrusted its plot to %s", c.Transferor)
-	default:
-		return nil, kernel.FieldErrorf(CodeNotRightHolder, "transferor", "%s does not hold the management right", c.Transferor)
+	entrusted, err := s.mayTransfer(c.Transferor, cur.Holder, c.Form, c.Start, c.End)
+	if err != nil {
+		return nil, err
 	}
 	return one(ManagementRightTransferred{
 		AssetID: s.ID, ContractID: c.ContractID, Transferor: c.Transferor, Transferee: c.Transferee, Form: c.Form,
 		Start: c.Start.UTC(), End: c.End.UTC(), Source: utcSource(c.Source), UnderEntrustment: entrusted, At: now,
 	})
+}
+
+// mayTransfer checks that transferor may transfer holder's right in form for
+// start–end: as the holder itself (a transferee needs the contractor's consent
+// to re-transfer, rule 7) or under the holder's entrustment covering form and
+// term (rule 5). It reports whether the transferor acts under an entrustment.
+func (s State) mayTransfer(transferor, holder uuid.UUID, form Form, start, end time.Time) (entrusted bool, err error) {
+	switch {
+	case transferor == holder:
+		if s.Contractor != uuid.Nil && holder != s.Contractor {
+			if _, ok := s.ConsentFor(transferor, ConsentReTransfer); !ok {
+				return false, kernel.Errorf(CodeReTransferWithoutConsent, "the contracting household has not consented in writing to a re-transfer by the transferee")
+			}
+		}
+		return false, nil
+	case s.Entrustment != nil && s.Entrustment.Entrustee == transferor && s.Entrustment.Household == holder:
+		return true, s.Entrustment.Covers(form, start, end)
+	case s.Contractor != uuid.Nil && holder == s.Contractor:
+		return false, kernel.FieldErrorf(CodeNotEntrusted, "transferor", "the household has not entrusted its plot to %s", transferor)
+	default:
+		return false, kernel.FieldErrorf(CodeNotRightHolder, "transferor", "%s does not hold the management right", transferor)
+	}
+}
+
+// extendRight lengthens the holding from a renewed contract. The transferor
+// must still be entitled to transfer the right the holding came from for the
+// whole longer term, as at the transfer itself (rules 1, 5 and 7).
+func extendRight(s State, c ExtendManagementRight, now time.Time) ([]kernel.Event, error) {
+	i := rightIndex(s.Rights, c.ContractID)
+	if c.ContractID == uuid.Nil || i < 0 {
+		return nil, kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no management right from contract %s", c.ContractID)
+	}
+	held, from := s.Rights[i], s.Rights[i-1]
+	if !c.End.After(held.End) {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "an extension ends after the current term (%s)", held.End.Format(time.DateOnly))
+	}
+	if err := checkSource(c.Source); err != nil {
+		return nil, err
+	}
+	if c.End.After(s.RightsEnd) || c.End.After(from.End) {
+		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the renewal ends %s, after the right it transfers (%s)",
+			c.End.Format(time.DateOnly), minTime(s.RightsEnd, from.End).Format(time.DateOnly))
+	}
+	if _, err := s.mayTransfer(c.Transferor, from.Holder, held.Form, held.Start, c.End); err != nil {
+		return nil, err
+	}
+	return one(ManagementRightExtended{AssetID: s.ID, ContractID: c.ContractID, PreviousEnd: held.End, End: c.End.UTC(),
+		Source: utcSource(c.Source), At: now})
 }
 
 func endRight(s State, c EndManagementRight, now time.Time) ([]kernel.Event, error) {

@@ -319,4 +319,73 @@ func TestEvolveLeavesEarlierStatesAlone(t *testing.T) {
 	if a.Holder() != farmer || b.Holder() != coopFarm || base.Holder() != household || len(base.Restrictions) != 1 {
 		t.Fatalf("states share memory: a %s b %s base %s restrictions %d", a.Holder(), b.Holder(), base.Holder(), len(base.Restrictions))
 	}
+	_ = Evolve(a, ManagementRightExtended{AssetID: asset, ContractID: contract1, PreviousEnd: termEnd, End: rightsEnd, At: now})
+	if r, _ := a.CurrentRight(); !r.End.Equal(termEnd) {
+		t.Fatalf("extending a later state moved the earlier state's end to %v", r.End)
+	}
+}
+
+func TestExtendManagementRight(t *testing.T) {
+	renewedEnd := termEnd.AddDate(5, 0, 0)
+	extend := func(id, by uuid.UUID, end time.Time) ExtendManagementRight {
+		return ExtendManagementRight{AssetID: asset, ContractID: id, Transferor: by, End: end, Source: Source{Reference: "RENEWAL-1", Date: now}}
+	}
+	extended := func(id uuid.UUID, end time.Time) ManagementRightExtended {
+		return ManagementRightExtended{AssetID: asset, ContractID: id, PreviousEnd: termEnd, End: end, Source: Source{Reference: "RENEWAL-1", Date: now}, At: now}
+	}
+	lease := []kernel.Event{registered(), transferred(contract1, household, farmer, false)}
+	subLease := append(lease[:2:2], consented(ConsentReTransfer), with(transferred(contract2, farmer, coopFarm, false), func(e *ManagementRightTransferred) {
+		e.End = termEnd.AddDate(-1, 0, 0)
+	}))
+	longEntrustment := PlotEntrusted{AssetID: asset, Entrustment: with(entrustment(), func(e *Entrustment) { e.End = renewedEnd }), At: now}
+	entrusted := []kernel.Event{registered(), longEntrustment, transferred(contract1, company, farmer, true)}
+	decidertest.Run(t, Decider, registry(), now, []assetCase{
+		{Name: "a renewed lease runs to its new end", Given: lease,
+			When: extend(contract1, household, renewedEnd), Then: []kernel.Event{extended(contract1, renewedEnd)}},
+		{Name: "rule 1: a renewal may end exactly when the contract right ends", Given: lease,
+			When: extend(contract1, household, rightsEnd), Then: []kernel.Event{extended(contract1, rightsEnd)}},
+		{Name: "rule 1: a renewal a day beyond the contract right is refused", Given: lease,
+			When: extend(contract1, household, rightsEnd.AddDate(0, 0, 1)), WantCode: CodeTermExceedsContract},
+		{Name: "rule 1: a sub-lease renewed up to the transferee's own term is accepted", Given: subLease,
+			When: extend(contract2, farmer, termEnd),
+			Then: []kernel.Event{with(extended(contract2, termEnd), func(e *ManagementRightExtended) { e.PreviousEnd = termEnd.AddDate(-1, 0, 0) })}},
+		{Name: "rule 1: a sub-lease renewed a day beyond the transferee's own term is refused", Given: subLease,
+			When: extend(contract2, farmer, termEnd.AddDate(0, 0, 1)), WantCode: CodeTermExceedsContract},
+		{Name: "rule 5: an entrusted lease is renewed within the entrustment", Given: entrusted,
+			When: extend(contract1, company, renewedEnd), Then: []kernel.Event{extended(contract1, renewedEnd)}},
+		{Name: "rule 5: an entrusted lease renewed a day beyond the entrustment is refused", Given: entrusted,
+			When: extend(contract1, company, renewedEnd.AddDate(0, 0, 1)), WantCode: CodeEntrustmentDoesNotCover},
+		{Name: "rule 5: a renewal by someone the household has not entrusted is refused", Given: lease,
+			When: extend(contract1, company, renewedEnd), WantCode: CodeNotEntrusted},
+		{Name: "a renewal must end after the current term", Given: lease,
+			When: extend(contract1, household, termEnd), WantCode: kernel.CodeInvalid},
+		{Name: "a renewal without its written document is refused", Given: lease,
+			When: with(extend(contract1, household, renewedEnd), func(c *ExtendManagementRight) { c.Source = Source{} }), WantCode: kernel.CodeInvalid},
+		{Name: "a holding that already ended cannot be renewed",
+			Given: append(lease[:2:2], ManagementRightEnded{AssetID: asset, ContractID: contract1, Reason: EndExpired, Holder: household, At: termEnd}),
+			When:  extend(contract1, household, renewedEnd), WantCode: kernel.CodeNotFound},
+	})
+}
+
+// After a renewal the register names the transferee until the new end, and
+// the scheduler's expiry moves with it.
+func TestAnExtendedHoldingExpiresAtItsNewEnd(t *testing.T) {
+	renewedEnd := termEnd.AddDate(5, 0, 0)
+	s := Decider.Fold([]kernel.Event{registered(), transferred(contract1, household, farmer, false),
+		ManagementRightExtended{AssetID: asset, ContractID: contract1, PreviousEnd: termEnd, End: renewedEnd, Source: paper, At: now}})
+	if cmd, at, ok := s.NextDue(); !ok || !at.Equal(renewedEnd) || cmd != (EndManagementRight{AssetID: asset, ContractID: contract1, Reason: EndExpired}) {
+		t.Fatalf("next due %v at %v (%v), want the lease's expiry at %v", cmd, at, ok, renewedEnd)
+	}
+	for _, tc := range []struct {
+		at     time.Time
+		refuse bool
+	}{{termEnd, true}, {termEnd.AddDate(0, 0, 1), true}, {renewedEnd.Add(-time.Nanosecond), true}, {renewedEnd, false}} {
+		_, err := Decide(s, EndManagementRight{AssetID: asset, ContractID: contract1, Reason: EndExpired}, tc.at)
+		if refused := err != nil; refused != tc.refuse {
+			t.Errorf("expiry at %v: err %v, want refused %v", tc.at, err, tc.refuse)
+		}
+	}
+	if s.Holder() != farmer {
+		t.Fatalf("holder %v, want the transferee", s.Holder())
+	}
 }

@@ -9,7 +9,7 @@
 //
 //   - Decider (category "asset"): one registered asset. Commands: RegisterAsset,
 //     AddRestriction, RemoveRestriction, TransferManagementRight,
-//     EndManagementRight, EntrustPlot, RevokeEntrustment, RecordConsent.
+//     ExtendManagementRight, EndManagementRight, EntrustPlot, RevokeEntrustment, RecordConsent.
 //   - PackageDecider (category "assetpackage"): a consolidation package, many
 //     entrusted plots the collective transfers as one (rule 5). Commands:
 //     CreatePackage, AddPlot, RemovePlot, SealPackage.
@@ -21,7 +21,8 @@
 //   - pass facts from other aggregates in the command: AddPlot carries the
 //     plot's snapshot, taken with State.Plot from the asset's current state;
 //   - send the time-driven EndManagementRight when State.NextDue says so, or when
-//     the transfer contract behind a right terminates;
+//     the transfer contract behind a right terminates, and ExtendManagementRight
+//     when it is renewed;
 //   - register the events with RegisterEvents before decoding stored events.
 //
 // The history of an asset is its event stream: StateAt folds the events that

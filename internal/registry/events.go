@@ -66,6 +66,17 @@ type ManagementRightEnded struct {
 	At         time.Time
 }
 
+// ManagementRightExtended: the contract ContractID was renewed; its holding
+// now ends at End instead of PreviousEnd.
+type ManagementRightExtended struct {
+	AssetID     uuid.UUID
+	ContractID  uuid.UUID
+	PreviousEnd time.Time
+	End         time.Time
+	Source      Source
+	At          time.Time
+}
+
 // PlotEntrusted: the household entrusted its plot in writing.
 type PlotEntrusted struct {
 	AssetID     uuid.UUID
@@ -137,6 +148,9 @@ func (ManagementRightTransferred) EventType() string {
 	return "registry.ManagementRightTransferred.v1"
 }
 
+// EventType returns "registry.ManagementRightExtended.v1".
+func (ManagementRightExtended) EventType() string { return "registry.ManagementRightExtended.v1" }
+
 // EventType returns "registry.ManagementRightEnded.v1".
 func (ManagementRightEnded) EventType() string { return "registry.ManagementRightEnded.v1" }
 
@@ -177,6 +191,9 @@ func (e ManagementRightTransferred) OccurredAt() time.Time { return e.At }
 func (e ManagementRightEnded) OccurredAt() time.Time { return e.At }
 
 // OccurredAt returns when the event happened.
+func (e ManagementRightExtended) OccurredAt() time.Time { return e.At }
+
+// OccurredAt returns when the event happened.
 func (e PlotEntrusted) OccurredAt() time.Time { return e.At }
 
 // OccurredAt returns when the event happened.
@@ -201,7 +218,7 @@ func (e PackageSealed) OccurredAt() time.Time { return e.At }
 func RegisterEvents(r *kernel.Registry) {
 	r.Register(
 		AssetRegistered{}, RestrictionAdded{}, RestrictionRemoved{}, ManagementRightTransferred{},
-		ManagementRightEnded{}, PlotEntrusted{}, EntrustmentRevoked{}, ConsentRecorded{},
+		ManagementRightEnded{}, ManagementRightExtended{}, PlotEntrusted{}, EntrustmentRevoked{}, ConsentRecorded{},
 		PackageCreated{}, PlotAdded{}, PlotRemoved{}, PackageSealed{},
 	)
 }

@@ -30,6 +30,11 @@ func Evolve(s State, e kernel.Event) State {
 		if i := rightIndex(s.Rights, e.ContractID); i > 0 {
 			s.Rights = slices.Clip(s.Rights[:i])
 		}
+	case ManagementRightExtended:
+		if i := rightIndex(s.Rights, e.ContractID); i > 0 {
+			s.Rights = slices.Clone(s.Rights)
+			s.Rights[i].End = e.End
+		}
 	case PlotEntrusted:
 		en := e.Entrustment
 		s.Entrustment = &en

@@ -96,6 +96,9 @@ func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel
 			id, e.ContractID.String(), at, string(e.Reason)); err == nil {
 			_, err = tx.ExecContext(ctx, `UPDATE asset_assets SET holder = $2 WHERE id = $1`, id, e.Holder.String())
 		}
+	case registry.ManagementRightExtended:
+		_, err = tx.ExecContext(ctx, `UPDATE asset_holdings SET end_at = $3 WHERE asset_id = $1 AND contract_id = $2 AND ended_at = 0`,
+			id, e.ContractID.String(), readmodel.Micros(e.End))
 	case registry.PlotEntrusted:
 		n := e.Entrustment
 		_, err = tx.ExecContext(ctx, `INSERT INTO asset_entrustments (asset_id, seq, household, entrustee, collective, scope,
@@ -152,6 +155,8 @@ func summarize(e kernel.Event) string {
 		return fmt.Sprintf("management right to %s by %s under contract %s, %s–%s", e.Transferee, e.Form, e.ContractID, day(e.Start), day(e.End))
 	case registry.ManagementRightEnded:
 		return fmt.Sprintf("management right under contract %s ended (%s); held by %s", e.ContractID, e.Reason, e.Holder)
+	case registry.ManagementRightExtended:
+		return fmt.Sprintf("management right under contract %s renewed until %s", e.ContractID, day(e.End))
 	case registry.PlotEntrusted:
 		return fmt.Sprintf("entrusted to %s for %s, %s–%s", e.Entrustment.Entrustee, joinForms(e.Entrustment.Scope), day(e.Entrustment.Start), day(e.Entrustment.End))
 	case registry.EntrustmentRevoked:

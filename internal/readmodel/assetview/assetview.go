@@ -105,6 +105,12 @@ func AssetAt(events []kernel.Event, at time.Time) (a Asset, ok bool) {
 				Start: e.Start, End: e.End, Source: e.Source})
 		case registry.ManagementRightEnded:
 			a.Holdings = endHoldings(a.Holdings, e)
+		case registry.ManagementRightExtended:
+			for i, h := range a.Holdings {
+				if h.ContractID == e.ContractID && h.EndedAt.IsZero() {
+					a.Holdings[i].End = e.End
+				}
+			}
 		case registry.PlotEntrusted:
 			a.Entrustments = append(a.Entrustments, Entrustment{Entrustment: e.Entrustment, EntrustedAt: e.At})
 		case registry.EntrustmentRevoked:

@@ -76,6 +76,8 @@ func story(t *testing.T, a *app.App, clock *kernel.ManualClock) (asset, pkg, con
 	must(a.Transfers.Handle(ctx, transfer.OfferRenewal{ContractID: contract, By: collective, End: date(2034, 1, 1), RentPerMuYear: kernel.Yuan(900),
 		Frequency: transfer.Annual, RespondBy: date(2027, 6, 1)}, meta()))
 	must(a.Transfers.Handle(ctx, transfer.AcceptRenewal{ContractID: contract, By: bidder, Document: transfer.Document{Reference: "续"}}, meta()))
+	must(a.Assets.Handle(ctx, registry.ExtendManagementRight{AssetID: asset, ContractID: contract, Transferor: collective, End: date(2034, 1, 1),
+		Source: registry.Source{Reference: "续"}}, meta()))
 	must(a.Transfers.Handle(ctx, transfer.Terminate{ContractID: contract, By: collective, Reason: transfer.ReasonChangedUse, Document: transfer.Document{Reference: "解除"}}, meta()))
 	must(a.Assets.Handle(ctx, registry.EndManagementRight{AssetID: asset, ContractID: contract, Reason: registry.EndTerminated}, meta()))
 	return asset, pkg, contract
