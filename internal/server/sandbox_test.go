@@ -55,7 +55,7 @@ func (x *exchangeServer) advance(to time.Time) (time.Time, string) {
 }
 
 // events returns every event of the store, in order.
-func events(t *testing.T, store eventstore.Store) []eventstore.RecordedEvent {
+func events(t testing.TB, store eventstore.Store) []eventstore.RecordedEvent {
 	t.Helper()
 	var all []eventstore.RecordedEvent
 	for after := uint64(0); ; {
