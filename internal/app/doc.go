@@ -9,6 +9,10 @@
 // of the events it writes are derived from the command id, and a handler that
 // finds the command id already in the aggregate's stream answers from there.
 //
+// Facts reads what a command carries about other aggregates (the register's
+// facts about a collateral notice's grantor, …) from their current state, so
+// that resolvers, process managers and the demo translate each once.
+//
 // The Scheduler sends a due command until it is written: a failed send is
 // retried with capped back-off (RetryDelay); a domain refusal ends it.
 //

@@ -50,7 +50,7 @@ func mortgage(a uuid.UUID) collateral.Collateral {
 func registerCmd() collateral.RegisterCollateral {
 	return collateral.RegisterCollateral{RegistrationID: reg1, By: bank1, Number: "DJ-2026-000123", Grantor: transferee,
 		SecuredParty: bank1, Collateral: mortgage(asset), SecuredAmount: kernel.Yuan(500_000), Start: start, End: end,
-		Contractor: contractor, Consent: consent}
+		Contractor: contractor, Consent: consent, Holding: collateral.Holding{Holder: transferee, Until: end}}
 }
 
 func registered() kernel.Event {
@@ -72,11 +72,12 @@ func TestRegister(t *testing.T) {
 	byContractor := collateral.CollateralRegistered{RegistrationID: reg1, Number: "DJ-2026-000123", Grantor: contractor,
 		SecuredParty: bank1, Collateral: mortgage(asset), SecuredAmount: kernel.Yuan(500_000), Start: start, End: end, At: t0}
 	pledge := collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: contractor, Shares: 40}
+	holdsShares := collateral.Holding{Holder: contractor, Shares: 40} // exactly the shares pledged
 	run(t, t0, []decidertest.Case[collateral.Command]{
 		{Name: "a transferee's mortgage with the contractor's recorded consent is registered",
 			When: registerCmd(), Then: []kernel.Event{registered()}},
 		{Name: "the contractor mortgages its own management right without consent",
-			When: withCmd(func(c *collateral.RegisterCollateral) { c.Grantor, c.Consent = contractor, nil }),
+			When: withCmd(func(c *collateral.RegisterCollateral) { c.Grantor, c.Consent, c.Holding.Holder = contractor, nil, contractor }),
 			Then: []kernel.Event{byContractor}},
 		{Name: "a transferee's mortgage without consent is refused",
 			When:     withCmd(func(c *collateral.RegisterCollateral) { c.Consent = nil }),
@@ -97,14 +98,39 @@ func TestRegister(t *testing.T) {
 			}),
 			WantCode: collateral.CodeWithoutConsent},
 		{Name: "an asset with no contracting household needs no consent",
-			When: withCmd(func(c *collateral.RegisterCollateral) { c.Grantor, c.Contractor, c.Consent = contractor, uuid.Nil, nil }),
+			When: withCmd(func(c *collateral.RegisterCollateral) {
+				c.Grantor, c.Contractor, c.Consent, c.Holding.Holder = contractor, uuid.Nil, nil, contractor
+			}),
 			Then: []kernel.Event{byContractor}},
 		{Name: "a member's share pledge is registered",
 			When: withCmd(func(c *collateral.RegisterCollateral) {
-				c.Grantor, c.Collateral, c.Contractor, c.Consent = contractor, pledge, uuid.Nil, nil
+				c.Grantor, c.Collateral, c.Contractor, c.Consent, c.Holding = contractor, pledge, uuid.Nil, nil, holdsShares
 			}),
 			Then: []kernel.Event{collateral.CollateralRegistered{RegistrationID: reg1, Number: "DJ-2026-000123", Grantor: contractor,
 				SecuredParty: bank1, Collateral: pledge, SecuredAmount: kernel.Yuan(500_000), Start: start, End: end, At: t0}}},
+		{Name: "rule 31: a mortgage whose grantor does not hold the right is refused",
+			When:     withCmd(func(c *collateral.RegisterCollateral) { c.Holding.Holder = contractor }),
+			WantCode: collateral.CodeGrantorNotHolder},
+		{Name: "rule 31: a mortgage of a right held until a nanosecond after filing is registered",
+			When: withCmd(func(c *collateral.RegisterCollateral) { c.Holding.Until = t0.Add(time.Nanosecond) }),
+			Then: []kernel.Event{registered()}},
+		{Name: "rule 31: a mortgage of a right whose holding ends at filing is refused",
+			When:     withCmd(func(c *collateral.RegisterCollateral) { c.Holding.Until = t0 }),
+			WantCode: collateral.CodeGrantorNotHolder},
+		{Name: "rule 31: a mortgage of a right whose holding ended the day before is refused",
+			When:     withCmd(func(c *collateral.RegisterCollateral) { c.Holding.Until = t0.AddDate(0, 0, -1) }),
+			WantCode: collateral.CodeGrantorNotHolder},
+		{Name: "rule 31: a share pledge by someone not on the register is refused",
+			When: withCmd(func(c *collateral.RegisterCollateral) {
+				c.Grantor, c.Collateral, c.Contractor, c.Consent, c.Holding = contractor, pledge, uuid.Nil, nil, collateral.Holding{Shares: 40}
+			}),
+			WantCode: collateral.CodeGrantorNotHolder},
+		{Name: "rule 31: a share pledge of one share more than the member holds is refused",
+			When: withCmd(func(c *collateral.RegisterCollateral) {
+				c.Grantor, c.Collateral, c.Contractor, c.Consent, c.Holding = contractor, pledge, uuid.Nil, nil, holdsShares
+				c.Collateral.Shares = 41
+			}),
+			WantCode: collateral.CodeSharesNotHeld},
 		{Name: "a share pledge of someone else's shares is refused",
 			When: withCmd(func(c *collateral.RegisterCollateral) {
 				c.Grantor, c.Collateral, c.Contractor, c.Consent = stranger, pledge, uuid.Nil, nil
@@ -159,11 +185,16 @@ func TestLifecycle(t *testing.T) {
 		{Name: "a new grantor with the contractor's consent is recorded", Given: []kernel.Event{registered()},
 			When: collateral.AmendCollateral{RegistrationID: reg1, By: bank1, Grantor: stranger, Contractor: contractor,
 				Consent: &collateral.Consent{ConsentID: consentID, Contractor: contractor, Grantee: stranger, Reference: "同意书 2026-031"},
-				Reason:  "loan restructured"},
+				Holding: collateral.Holding{Holder: stranger, Until: end}, Reason: "loan restructured"},
 			Then: []kernel.Event{amended(func(e *collateral.CollateralAmended) {
 				e.Grantor = stranger
 				e.Consent = &collateral.Consent{ConsentID: consentID, Contractor: contractor, Grantee: stranger, Reference: "同意书 2026-031"}
 			})}},
+		{Name: "rule 31: a new grantor who does not hold the right is refused", Given: []kernel.Event{registered()},
+			When: collateral.AmendCollateral{RegistrationID: reg1, By: bank1, Grantor: stranger, Contractor: contractor,
+				Consent: &collateral.Consent{ConsentID: consentID, Contractor: contractor, Grantee: stranger, Reference: "同意书 2026-031"},
+				Holding: collateral.Holding{Holder: transferee, Until: end}, Reason: "loan restructured"},
+			WantCode: collateral.CodeGrantorNotHolder},
 		{Name: "an amendment needs a reason", Given: []kernel.Event{registered()},
 			When: collateral.AmendCollateral{RegistrationID: reg1, By: bank1, SecuredAmount: 1}, WantCode: kernel.CodeInvalid},
 		{Name: "an amendment that changes nothing is refused", Given: []kernel.Event{registered()},

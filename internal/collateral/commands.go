@@ -20,6 +20,8 @@ type Command interface {
 // contracting household of the land whose management right is mortgaged, zero
 // when there is none (collective assets, shares); when the grantor is not the
 // contractor, Consent must carry the contractor's recorded consent (rule 7).
+// Holding is a fact from the asset or share register: what the grantor holds
+// of the collateral at filing (rule 31).
 type RegisterCollateral struct {
 	RegistrationID uuid.UUID
 	By             uuid.UUID
@@ -32,11 +34,25 @@ type RegisterCollateral struct {
 	End            time.Time
 	Contractor     uuid.UUID
 	Consent        *Consent
+	Holding        Holding
+}
+
+// Holding is what the register shows the grantor holding of the collateral
+// when a notice is filed or its grantor amended, read by the caller: for a
+// mortgage, the current holder of the asset's management right and the end of
+// that holding; for a share pledge, the grantor when it is a living member on
+// the cooperative's register (uuid.Nil otherwise) and the shares it holds,
+// pledged or not: notices over the same shares rank by priority (rule 8), and
+// the cooperative pledges each share once (rule 18).
+type Holding struct {
+	Holder uuid.UUID
+	Until  time.Time // MORTGAGE: the holding ends here
+	Shares int64     // SHARE_PLEDGE: shares held
 }
 
 // AmendCollateral changes the notice; zero fields stay as they are. A new
-// grantor of a mortgage is checked against Contractor and Consent as at
-// registration (rule 7). Reason is required.
+// grantor of a mortgage is checked against Contractor, Consent and Holding as
+// at registration (rules 7 and 31). Reason is required.
 type AmendCollateral struct {
 	RegistrationID uuid.UUID
 	By             uuid.UUID
@@ -46,6 +62,7 @@ type AmendCollateral struct {
 	End            time.Time
 	Contractor     uuid.UUID
 	Consent        *Consent
+	Holding        Holding
 	Reason         string
 }
 

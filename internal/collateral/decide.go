@@ -64,6 +64,20 @@ func checkConsent(kind Kind, grantor, contractor uuid.UUID, consent *Consent) er
 	return nil
 }
 
+// checkHolding enforces rule 31: the grantor holds what the notice encumbers
+// at now, on the facts the caller read from the asset or share register.
+func checkHolding(col Collateral, grantor uuid.UUID, h Holding, now time.Time) error {
+	switch {
+	case col.Kind == KindMortgage && (h.Holder != grantor || !now.Before(h.Until)):
+		return kernel.FieldErrorf(CodeGrantorNotHolder, "grantor", "the grantor does not hold the management right of asset %s", col.Asset)
+	case col.Kind == KindSharePledge && h.Holder != grantor:
+		return kernel.FieldErrorf(CodeGrantorNotHolder, "grantor", "the grantor is not a living member on the register of cooperative %s", col.Asset)
+	case col.Kind == KindSharePledge && h.Shares < col.Shares:
+		return kernel.FieldErrorf(CodeSharesNotHeld, "collateral.shares", "the member holds %d shares, fewer than the %d pledged", h.Shares, col.Shares)
+	}
+	return nil
+}
+
 func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, error) {
 	switch {
 	case s.Registered():
@@ -90,6 +104,9 @@ func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, err
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "collateral.member", "a member pledges their own shares: the member must be the grantor")
 	}
 	if err := checkConsent(c.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
+		return nil, err
+	}
+	if err := checkHolding(c.Collateral, c.Grantor, c.Holding, now); err != nil {
 		return nil, err
 	}
 	return []kernel.Event{CollateralRegistered{RegistrationID: c.RegistrationID, Number: c.Number, Grantor: c.Grantor,
@@ -138,6 +155,9 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "grantor", "a share pledge's grantor is the member whose shares are pledged")
 		}
 		if err := checkConsent(s.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
+			return nil, err
+		}
+		if err := checkHolding(s.Collateral, c.Grantor, c.Holding, now); err != nil {
 			return nil, err
 		}
 		e.Grantor, e.Consent = c.Grantor, c.Consent

@@ -20,10 +20,14 @@
 //   - pass the facts a rule needs on the command: for a mortgage of a land
 //     management right, the contracting household (Contractor) from the asset
 //     registry and, when the grantor is a transferee, the recorded consent (rule 7);
+//   - pass what the grantor holds at filing (Holding: the right's holder and
+//     the end of its holding, or the member's shares) from the asset or share
+//     register (rule 31);
 //   - send ExpireCollateral when State.NextDue says so;
 //   - register the events with RegisterEvents before decoding stored events.
 //
 // Errors: REGISTRATION_WITHOUT_CONSENT, REGISTRATION_EXPIRED,
-// REGISTRATION_DISCHARGED, and kernel.CodeInvalid (with the field),
-// CodeNotFound, CodeInvalidState and CodeForbidden.
+// REGISTRATION_DISCHARGED, GRANTOR_NOT_HOLDER, SHARES_NOT_HELD, and
+// kernel.CodeInvalid (with the field), CodeNotFound, CodeInvalidState and
+// CodeForbidden.
 package collateral

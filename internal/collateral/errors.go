@@ -14,4 +14,11 @@ const (
 	CodeExpired = "REGISTRATION_EXPIRED"
 	// CodeDischarged: discharge is final; nothing follows it (rule 21).
 	CodeDischarged = "REGISTRATION_DISCHARGED"
+	// CodeGrantorNotHolder: at filing, a mortgage's grantor does not hold the
+	// asset's management right, or a share pledge's grantor is not a living
+	// member on the cooperative's register (rule 31).
+	CodeGrantorNotHolder = "GRANTOR_NOT_HOLDER"
+	// CodeSharesNotHeld: a share pledge names more shares than the member
+	// holds at filing (rule 31).
+	CodeSharesNotHeld = "SHARES_NOT_HELD"
 )

@@ -332,10 +332,9 @@ func loan(s *seeder) {
 	registered := s.clock.Now()
 	number := fmt.Sprintf("DJ-%d-000123", registered.In(kernel.Shanghai).Year())
 	end := registered.AddDate(3, 6, 0)
-	send(s, s.app.Collateral, bank)(collateral.RegisterCollateral{RegistrationID: Mortgage, By: Bank, Number: number,
+	send(s, s.app.Collateral, bank)(withFacts(s, s.app.Facts().Filing, collateral.RegisterCollateral{RegistrationID: Mortgage, By: Bank, Number: number,
 		Grantor: Fenghe, SecuredParty: Bank, Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: plot.asset()},
-		SecuredAmount: kernel.Yuan(300_000), Start: registered, End: end, Contractor: plot.id(),
-		Consent: &collateral.Consent{ConsentID: consent, Contractor: plot.id(), Grantee: Fenghe, Reference: consentDoc}})
+		SecuredAmount: kernel.Yuan(300_000), Start: registered, End: end}))
 	send(s, s.app.Assets, system)(registry.AddRestriction{AssetID: plot.asset(), Restriction: registry.Restriction{
 		ID: Mortgage, Kind: registry.RestrictionMortgage, Grantor: Fenghe, SecuredParty: Bank, Amount: kernel.Yuan(300_000),
 		Start: registered, Source: registry.Source{Reference: number, Date: registered}}})
