@@ -77,7 +77,9 @@ func TestRegister(t *testing.T) {
 		{Name: "a transferee's mortgage with the contractor's recorded consent is registered",
 			When: registerCmd(), Then: []kernel.Event{registered()}},
 		{Name: "the contractor mortgages its own management right without consent",
-			When: withCmd(func(c *collateral.RegisterCollateral) { c.Grantor, c.Consent, c.Holding.Holder = contractor, nil, contractor }),
+			When: withCmd(func(c *collateral.RegisterCollateral) {
+				c.Grantor, c.Consent, c.Holding.Holder = contractor, nil, contractor
+			}),
 			Then: []kernel.Event{byContractor}},
 		{Name: "a transferee's mortgage without consent is refused",
 			When:     withCmd(func(c *collateral.RegisterCollateral) { c.Consent = nil }),

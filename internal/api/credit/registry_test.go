@@ -203,7 +203,7 @@ func TestSharePledgeNotice(t *testing.T) {
 	e.refused(bank, "registerCollateral", pledge, collateral.CodeGrantorNotHolder) // not on the register
 	pledge["memberId"], pledge["grantorId"], pledge["shares"] = member.String(), member.String(), 101
 	e.refused(bank, "registerCollateral", pledge, collateral.CodeSharesNotHeld) // one share more than held
-	pledge["shares"] = 100 // exactly what the member holds
+	pledge["shares"] = 100                                                      // exactly what the member holds
 	e.must(bank, "registerCollateral", "registrationId", pledge)
 
 	q := `query($asset: ID!, $member: ID) { collateralRegistrations(assetId: $asset, memberId: $member) { kind memberId shares securedAmount } }`
