@@ -7,6 +7,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
@@ -87,4 +88,21 @@ func (f Facts) Amendment(ctx context.Context, c collateral.AmendCollateral, col 
 	g, err := f.grantor(ctx, col, c.Grantor)
 	c.Contractor, c.Consent, c.Holding = g.contractor, g.consent, g.holding
 	return c, err
+}
+
+// Securing returns c with the facts of its loan filled in: the bank, the
+// borrower, the collateral asset, the approved amount, and whether the loan
+// is approved and waits for its notice (rule 31). NOT_FOUND when there is no
+// such loan.
+func (f Facts) Securing(ctx context.Context, c collateral.SecureLoan) (collateral.SecureLoan, error) {
+	l, err := state(ctx, f.app.Loans, c.LoanID)
+	if err != nil {
+		return c, err
+	}
+	if !l.Exists() {
+		return c, kernel.FieldErrorf(kernel.CodeNotFound, "loanId", "no loan %s", c.LoanID)
+	}
+	c.Bank, c.Borrower, c.Asset, c.Amount = l.Bank, l.Borrower, l.Collateral.AssetID, l.Approved
+	c.Waiting = l.Status == lending.StatusApproved
+	return c, nil
 }

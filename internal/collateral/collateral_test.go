@@ -27,6 +27,9 @@ var (
 	asset2     = uuid.MustParse("a5000000-0000-4000-8000-000000000002")
 	coopID     = uuid.MustParse("c0000000-0000-4000-8000-0000000000c0")
 	consentID  = uuid.MustParse("c5000000-0000-4000-8000-000000000001")
+	loan1      = uuid.MustParse("10a00000-0000-4000-8000-000000000001")
+	loan2      = uuid.MustParse("10a00000-0000-4000-8000-000000000002")
+	loan3      = uuid.MustParse("10a00000-0000-4000-8000-000000000003")
 )
 
 func registry() *kernel.Registry {
@@ -76,6 +79,9 @@ func TestRegister(t *testing.T) {
 	run(t, t0, []decidertest.Case[collateral.Command]{
 		{Name: "a transferee's mortgage with the contractor's recorded consent is registered",
 			When: registerCmd(), Then: []kernel.Event{registered()}},
+		{Name: "rule 31: an all-sums notice is filed with its maximum secured amount",
+			When: withCmd(func(c *collateral.RegisterCollateral) { c.AllSums = true }),
+			Then: []kernel.Event{func() kernel.Event { e := registered().(collateral.CollateralRegistered); e.AllSums = true; return e }()}},
 		{Name: "the contractor mortgages its own management right without consent",
 			When: withCmd(func(c *collateral.RegisterCollateral) {
 				c.Grantor, c.Consent, c.Holding.Holder = contractor, nil, contractor
@@ -160,6 +166,82 @@ func TestRegister(t *testing.T) {
 			WantCode: kernel.CodeInvalid},
 		{Name: "a registration is filed once", Given: []kernel.Event{registered()},
 			When: registerCmd(), WantCode: kernel.CodeInvalidState},
+	})
+}
+
+// Rule 31: a notice secures one loan of its secured party to its grantor over
+// its collateral, unless it is an all-sums notice, which secures several up
+// to its maximum together; the notice is discharged when no loan it secures
+// is outstanding.
+func TestSecuredLoans(t *testing.T) {
+	allSums := func() kernel.Event { // an all-sums notice for at most 500,000.00
+		e := registered().(collateral.CollateralRegistered)
+		e.AllSums = true
+		return e
+	}
+	secure := func(loan uuid.UUID, amount kernel.Money) collateral.SecureLoan {
+		return collateral.SecureLoan{RegistrationID: reg1, LoanID: loan, Bank: bank1, Borrower: transferee, Asset: asset, Amount: amount, Waiting: true}
+	}
+	secured := func(loan uuid.UUID, amount kernel.Money) kernel.Event {
+		return collateral.LoanSecured{RegistrationID: reg1, LoanID: loan, Amount: amount, At: t1}
+	}
+	release := func(loan uuid.UUID) collateral.ReleaseLoan {
+		return collateral.ReleaseLoan{RegistrationID: reg1, LoanID: loan, Reason: "repaid"}
+	}
+	released := func(loan uuid.UUID) kernel.Event {
+		return collateral.LoanReleased{RegistrationID: reg1, LoanID: loan, Reason: "repaid", At: t1}
+	}
+	discharged := collateral.CollateralDischarged{RegistrationID: reg1, By: bank1, Reason: "repaid", At: t1}
+	with := func(c collateral.SecureLoan, f func(*collateral.SecureLoan)) collateral.SecureLoan { f(&c); return c }
+	run(t, t1, []decidertest.Case[collateral.Command]{
+		{Name: "a notice secures the grantor's loan from its secured party", Given: []kernel.Event{registered()},
+			When: secure(loan1, kernel.Yuan(300_000)), Then: []kernel.Event{secured(loan1, kernel.Yuan(300_000))}},
+		{Name: "rule 31: a second loan on a notice that is not all-sums is refused",
+			Given:    []kernel.Event{registered(), secured(loan1, kernel.Yuan(300_000))},
+			When:     secure(loan2, kernel.Yuan(100_000)),
+			WantCode: collateral.CodeSecuresAnotherLoan},
+		{Name: "rule 31: a second loan is refused even after the first was released",
+			Given:    []kernel.Event{registered(), secured(loan1, kernel.Yuan(300_000)), released(loan1)},
+			When:     secure(loan2, kernel.Yuan(100_000)),
+			WantCode: collateral.CodeSecuresAnotherLoan},
+		{Name: "rule 31: an all-sums notice secures a second loan up to its maximum exactly",
+			Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000))},
+			When:  secure(loan2, kernel.Yuan(200_000)), Then: []kernel.Event{secured(loan2, kernel.Yuan(200_000))}},
+		{Name: "rule 31: an all-sums notice refuses a loan one fen above its maximum",
+			Given:    []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000))},
+			When:     secure(loan2, kernel.Yuan(200_000)+1),
+			WantCode: collateral.CodeMaximumExceeded},
+		{Name: "rule 31: a repaid loan no longer counts against the maximum",
+			Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000)), secured(loan2, kernel.Yuan(200_000)), released(loan1)},
+			When:  secure(loan3, kernel.Yuan(300_000)), Then: []kernel.Event{secured(loan3, kernel.Yuan(300_000))}},
+		{Name: "a loan is secured once", Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000))},
+			When: secure(loan1, kernel.Yuan(100_000)), WantCode: kernel.CodeInvalidState},
+		{Name: "a loan not waiting for its collateral is refused", Given: []kernel.Event{registered()},
+			When: with(secure(loan1, 1), func(c *collateral.SecureLoan) { c.Waiting = false }), WantCode: kernel.CodeInvalidState},
+		{Name: "another bank's loan is refused", Given: []kernel.Event{registered()},
+			When: with(secure(loan1, 1), func(c *collateral.SecureLoan) { c.Bank = bank2 }), WantCode: kernel.CodeInvalid},
+		{Name: "another borrower's loan is refused", Given: []kernel.Event{registered()},
+			When: with(secure(loan1, 1), func(c *collateral.SecureLoan) { c.Borrower = stranger }), WantCode: kernel.CodeInvalid},
+		{Name: "a loan over another asset is refused", Given: []kernel.Event{registered()},
+			When: with(secure(loan1, 1), func(c *collateral.SecureLoan) { c.Asset = asset2 }), WantCode: kernel.CodeInvalid},
+		{Name: "a discharged notice secures nothing",
+			Given: []kernel.Event{registered(), discharged}, When: secure(loan1, 1), WantCode: collateral.CodeDischarged},
+		{Name: "a notice past its end secures nothing", Now: end,
+			Given: []kernel.Event{registered()}, When: secure(loan1, 1), WantCode: collateral.CodeExpired},
+		{Name: "rule 31: repaying a notice's only loan discharges it",
+			Given: []kernel.Event{registered(), secured(loan1, kernel.Yuan(300_000))},
+			When:  release(loan1), Then: []kernel.Event{released(loan1), discharged}},
+		{Name: "rule 31: an all-sums notice stays while a linked loan is outstanding",
+			Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000)), secured(loan2, kernel.Yuan(200_000))},
+			When:  release(loan1), Then: []kernel.Event{released(loan1)}},
+		{Name: "rule 31: an all-sums notice is discharged when its last loan is repaid",
+			Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000)), secured(loan2, kernel.Yuan(200_000)), released(loan1)},
+			When:  release(loan2), Then: []kernel.Event{released(loan2), discharged}},
+		{Name: "a loan the notice does not secure is not released",
+			Given: []kernel.Event{allSums(), secured(loan1, kernel.Yuan(300_000)), released(loan1)},
+			When:  release(loan1), WantCode: kernel.CodeNotFound},
+		{Name: "a notice that records no loan is discharged when its loan is repaid",
+			Given: []kernel.Event{registered()}, When: release(loan1), Then: []kernel.Event{discharged}},
 	})
 }
 

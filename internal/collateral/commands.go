@@ -21,7 +21,10 @@ type Command interface {
 // when there is none (collective assets, shares); when the grantor is not the
 // contractor, Consent must carry the contractor's recorded consent (rule 7).
 // Holding is a fact from the asset or share register: what the grantor holds
-// of the collateral at filing (rule 31).
+// of the collateral at filing (rule 31). A notice secures one loan unless
+// AllSums files it as an all-sums notice (最高额抵押), which secures the
+// secured party's loans to the grantor over the collateral up to
+// SecuredAmount, the maximum secured amount, together.
 type RegisterCollateral struct {
 	RegistrationID uuid.UUID
 	By             uuid.UUID
@@ -35,6 +38,7 @@ type RegisterCollateral struct {
 	Contractor     uuid.UUID
 	Consent        *Consent
 	Holding        Holding
+	AllSums        bool
 }
 
 // Holding is what the register shows the grantor holding of the collateral
@@ -66,6 +70,29 @@ type AmendCollateral struct {
 	Reason         string
 }
 
+// SecureLoan records that the notice secures a loan (rule 31). The loan's
+// facts are read by the caller from the loan: its bank, borrower, collateral
+// asset and approved amount, and Waiting, whether it is approved and waits
+// for the notice that secures it.
+type SecureLoan struct {
+	RegistrationID uuid.UUID
+	LoanID         uuid.UUID
+	Bank           uuid.UUID
+	Borrower       uuid.UUID
+	Asset          uuid.UUID
+	Amount         kernel.Money
+	Waiting        bool
+}
+
+// ReleaseLoan records that a loan the notice secures was repaid. Releasing
+// the last loan still secured discharges the notice (rule 31). Reason is
+// required.
+type ReleaseLoan struct {
+	RegistrationID uuid.UUID
+	LoanID         uuid.UUID
+	Reason         string
+}
+
 // ContinueCollateral extends the end date before the registration expires (rule 21).
 type ContinueCollateral struct {
 	RegistrationID uuid.UUID
@@ -92,6 +119,12 @@ func (c RegisterCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
 func (c AmendCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
 
 // AggregateID implements kernel.Command.
+func (c SecureLoan) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
+func (c ReleaseLoan) AggregateID() uuid.UUID { return c.RegistrationID }
+
+// AggregateID implements kernel.Command.
 func (c ContinueCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
 
 // AggregateID implements kernel.Command.
@@ -102,6 +135,8 @@ func (c ExpireCollateral) AggregateID() uuid.UUID { return c.RegistrationID }
 
 func (RegisterCollateral) isCollateralCommand()  {}
 func (AmendCollateral) isCollateralCommand()     {}
+func (SecureLoan) isCollateralCommand()          {}
+func (ReleaseLoan) isCollateralCommand()         {}
 func (ContinueCollateral) isCollateralCommand()  {}
 func (DischargeCollateral) isCollateralCommand() {}
 func (ExpireCollateral) isCollateralCommand()    {}
@@ -113,6 +148,9 @@ func (c RegisterCollateral) Texts() []kernel.Text {
 
 // Texts implements kernel.TextCommand.
 func (c AmendCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
+
+// Texts implements kernel.TextCommand.
+func (c ReleaseLoan) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }
 
 // Texts implements kernel.TextCommand.
 func (c DischargeCollateral) Texts() []kernel.Text { return kernel.ReasonText(c.Reason) }

@@ -1,6 +1,7 @@
 package collateral
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +28,10 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	switch c := c.(type) {
 	case AmendCollateral:
 		return amend(s, c, now)
+	case SecureLoan:
+		return secureLoan(s, c, now)
+	case ReleaseLoan:
+		return releaseLoan(s, c, now)
 	case ContinueCollateral:
 		return continueReg(s, c, now)
 	case DischargeCollateral:
@@ -111,7 +116,7 @@ func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, err
 	}
 	return []kernel.Event{CollateralRegistered{RegistrationID: c.RegistrationID, Number: c.Number, Grantor: c.Grantor,
 		SecuredParty: c.SecuredParty, Collateral: c.Collateral, SecuredAmount: c.SecuredAmount,
-		Start: c.Start.UTC(), End: c.End.UTC(), Consent: c.Consent, At: now}}, nil
+		Start: c.Start.UTC(), End: c.End.UTC(), Consent: c.Consent, AllSums: c.AllSums, At: now}}, nil
 }
 
 // bySecuredParty refuses a step by anyone but the secured party, and any step
@@ -169,6 +174,58 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.Errorf(kernel.CodeInvalid, "the amendment changes nothing")
 	}
 	return []kernel.Event{e}, nil
+}
+
+// secureLoan enforces rule 31: a notice secures one loan of its secured party
+// to its grantor over its collateral, or, filed as an all-sums notice, any
+// number of them up to the maximum secured amount together.
+func secureLoan(s State, c SecureLoan, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, s.SecuredParty, now); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.LoanID == uuid.Nil:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loanId", "required")
+	case c.Bank != s.SecuredParty || c.Borrower != s.Grantor || c.Asset != s.Collateral.Asset:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loanId", "loan %s is not the secured party's loan to the grantor over the notice's collateral", c.LoanID)
+	case slices.ContainsFunc(s.Loans, func(l SecuredLoan) bool { return l.LoanID == c.LoanID }):
+		return nil, kernel.FieldErrorf(kernel.CodeInvalidState, "loanId", "registration %s already secures loan %s", s.Number, c.LoanID)
+	case !c.Waiting:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalidState, "loanId", "loan %s is not approved and waiting for its collateral", c.LoanID)
+	case c.Amount <= 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "the loan's approved amount must be positive")
+	case !s.AllSums && len(s.Loans) > 0:
+		return nil, kernel.FieldErrorf(CodeSecuresAnotherLoan, "registrationId",
+			"registration %s secures loan %s; only an all-sums notice secures more than one loan", s.Number, s.Loans[0].LoanID)
+	case s.AllSums && s.Outstanding()+c.Amount > s.SecuredAmount:
+		return nil, kernel.FieldErrorf(CodeMaximumExceeded, "amount", "the loans would total %s, above the notice's maximum %s",
+			s.Outstanding()+c.Amount, s.SecuredAmount)
+	}
+	return []kernel.Event{LoanSecured{RegistrationID: s.ID, LoanID: c.LoanID, Amount: c.Amount, At: now}}, nil
+}
+
+// releaseLoan records a secured loan's repayment and discharges the notice
+// once no loan it secures is outstanding. A notice that records no loan
+// (linked before notices recorded their loans) is discharged.
+func releaseLoan(s State, c ReleaseLoan, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, s.SecuredParty, now); err != nil {
+		return nil, err
+	}
+	if c.Reason == "" {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "required")
+	}
+	discharged := CollateralDischarged{RegistrationID: s.ID, By: s.SecuredParty, Reason: c.Reason, At: now}
+	if len(s.Loans) == 0 {
+		return []kernel.Event{discharged}, nil
+	}
+	if !slices.ContainsFunc(s.Loans, func(l SecuredLoan) bool { return l.LoanID == c.LoanID && !l.Released }) {
+		return nil, kernel.FieldErrorf(kernel.CodeNotFound, "loanId", "registration %s secures no outstanding loan %s", s.Number, c.LoanID)
+	}
+	released := LoanReleased{RegistrationID: s.ID, LoanID: c.LoanID, Reason: c.Reason, At: now}
+	if Evolve(s, released).Outstanding() > 0 {
+		return []kernel.Event{released}, nil
+	}
+	return []kernel.Event{released, discharged}, nil
 }
 
 func continueReg(s State, c ContinueCollateral, now time.Time) ([]kernel.Event, error) {

@@ -21,4 +21,10 @@ const (
 	// CodeSharesNotHeld: a share pledge names more shares than the member
 	// holds at filing (rule 31).
 	CodeSharesNotHeld = "SHARES_NOT_HELD"
+	// CodeSecuresAnotherLoan: a notice not filed as an all-sums notice
+	// already secures a loan (rule 31).
+	CodeSecuresAnotherLoan = "NOTICE_SECURES_ANOTHER_LOAN"
+	// CodeMaximumExceeded: the loans an all-sums notice would secure together
+	// exceed its maximum secured amount (rule 31).
+	CodeMaximumExceeded = "ALL_SUMS_MAXIMUM_EXCEEDED"
 )

@@ -1,11 +1,13 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -338,7 +340,9 @@ func loan(s *seeder) {
 	send(s, s.app.Assets, system)(registry.AddRestriction{AssetID: plot.asset(), Restriction: registry.Restriction{
 		ID: Mortgage, Kind: registry.RestrictionMortgage, Grantor: Fenghe, SecuredParty: Bank, Amount: kernel.Yuan(300_000),
 		Start: registered, Source: registry.Source{Reference: number, Date: registered}}})
-	send(s, s.app.Loans, system)(lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage})
+	send(s, s.app.Loans, system)(withFacts(s, func(ctx context.Context, c lending.RecordCollateralRegistered) (lending.RecordCollateralRegistered, error) {
+		return s.app.SecureLoan(ctx, c.RegistrationID, c.LoanID, app.Meta{CommandID: id("secure/" + Loan.String()), Actor: system})
+	}, lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage}))
 	s.at(s.day(31, 10, 0))
 	send(s, s.app.Loans, bank)(lending.DisburseLoan{LoanID: Loan, By: Bank})
 }

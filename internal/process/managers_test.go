@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -212,6 +213,60 @@ func TestLoanManager(t *testing.T) {
 	})
 }
 
+// Rule 31: a notice filed for one loan secures no second loan; an all-sums
+// notice secures two, stays while either is outstanding and is discharged
+// when the last is repaid.
+func TestANoticeSecuresOneLoanUnlessAllSums(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	e.refuseNothing()
+	registerLand(e)
+	defineProduct(e)
+	first, second, allSums := uuid.New(), uuid.New(), uuid.New()
+	applyAndApprove(e, first)
+	register(e, first, bank, rightsEnd)
+	e.eventually("the first loan records its notice", func() bool { return get(e, e.app.Loans, first).RegistrationID == first })
+	applyAndApprove(e, second)
+	link := func(reg, loan uuid.UUID) error {
+		meta := app.Meta{CommandID: uuid.New(), Actor: "test"}
+		cmd, err := e.app.SecureLoan(e.ctx, reg, loan, meta)
+		if err == nil {
+			_, err = e.app.Loans.Handle(e.ctx, lending.Command(cmd), meta)
+		}
+		return err
+	}
+	if err := link(first, second); kernel.ErrorCode(err) != collateral.CodeSecuresAnotherLoan {
+		t.Fatalf("a second loan on the first loan's notice: %v, want %s", err, collateral.CodeSecuresAnotherLoan)
+	}
+	if l := get(e, e.app.Loans, second); l.Status != lending.StatusApproved {
+		t.Fatalf("the refused link left the second loan %s", l.Status)
+	}
+
+	e.do(collateral.RegisterCollateral{RegistrationID: allSums, By: bank, Number: "DJ-ALLSUMS", Grantor: household, SecuredParty: bank,
+		Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}, SecuredAmount: kernel.Yuan(40_000),
+		Start: e.clock.Now(), End: rightsEnd, AllSums: true})
+	third := uuid.New()
+	applyAndApprove(e, third)
+	for _, loan := range []uuid.UUID{second, third} {
+		if err := link(allSums, loan); err != nil {
+			t.Fatalf("linking loan %s to the all-sums notice: %v", loan, err)
+		}
+		e.do(lending.DisburseLoan{LoanID: loan, By: bank})
+	}
+	e.do(lending.RepayLoan{LoanID: second, Amount: get(e, e.app.Loans, second).TotalOwed()})
+	e.eventually("the repaid loan is released", func() bool { return get(e, e.app.Collateral, allSums).Outstanding() == kernel.Yuan(20_000) })
+	if r := get(e, e.app.Collateral, allSums); r.Status != collateral.StatusRegistered || !restricted(get(e, e.app.Assets, assetID), allSums) {
+		t.Fatalf("with a loan outstanding the all-sums notice is %s", r.Status)
+	}
+	e.do(lending.RepayLoan{LoanID: third, Amount: get(e, e.app.Loans, third).TotalOwed()})
+	e.eventually("the all-sums notice is discharged with its last loan", func() bool {
+		return get(e, e.app.Collateral, allSums).Status == collateral.StatusDischarged
+	})
+	if n := e.redeliver("process.loan.lending", e.event("loan-"+third.String(), "lending.LoanRepaid.v1")); n != 0 {
+		t.Errorf("repayment redelivered: %d events written", n)
+	}
+}
+
 // Approval and registration reach two handlers that may both run after both
 // events are stored. Only the later event's handler records the link, so
 // however they interleave the loan is sent it once and nothing is refused.
@@ -241,8 +296,11 @@ func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
 		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
 			t.Errorf("%s: the earlier %s wrote %d events, want none", id, earlier.typ, n)
 		}
-		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 1 {
-			t.Errorf("%s: the later %s wrote %d events, want the link", id, later.typ, n)
+		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 2 {
+			t.Errorf("%s: the later %s wrote %d events, want the link on the notice and on the loan", id, later.typ, n)
+		}
+		if r := get(e, e.app.Collateral, id); len(r.Loans) != 1 || r.Loans[0].LoanID != id {
+			t.Errorf("%s: the notice secures %v, want the loan", id, r.Loans)
 		}
 		if l := get(e, e.app.Loans, id); l.Status != lending.StatusCollateralRegistered || l.RegistrationID != id {
 			t.Errorf("%s: loan is %s with registration %s, want its notice recorded", id, l.Status, l.RegistrationID)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/auth"
-	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
@@ -527,31 +526,18 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 			Name: "recordCollateralRegistered",
 			Description: "The loan's bank records the registration securing the approved loan (normally the " +
 				"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
-				"granted by the borrower and over the loan's asset.",
+				"granted by the borrower and over the loan's asset (INVALID_INPUT otherwise); it records the loan first, and secures " +
+				"no other loan unless it was filed as an all-sums notice (rule 31: NOTICE_SECURES_ANOTHER_LOAN; " +
+				"ALL_SUMS_MAXIMUM_EXCEEDED above its maximum).",
 			Roles: bank,
 			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: a.byBank(func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+			Decode: a.byBank(func(ctx context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 				reg, err := api.ID(c.Input, "registrationId")
 				if err != nil {
 					return nil, err
 				}
-				return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
+				return a.App.SecureLoan(ctx, reg, id, c.Meta)
 			}),
 		},
 	}}
-}
-
-// checkSecures checks that a registration secures the loan: in force now,
-// filed by the loan's bank, granted by the borrower, over the loan's asset.
-func (a area) checkSecures(ctx context.Context, reg uuid.UUID, loan loanFacts) error {
-	s, err := api.Inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
-	switch {
-	case err != nil:
-		return err
-	case !s.EffectiveAt(a.Clock.Now()):
-		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not in force", reg)
-	case s.SecuredParty != loan.bank || s.Grantor != loan.borrower || s.Collateral.Asset != loan.asset:
-		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not the borrower's security over the loan's asset for its bank", reg)
-	}
-	return nil
 }

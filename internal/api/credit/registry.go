@@ -185,6 +185,8 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				"securedAmount": {Type: api.NonNull(api.Money)},
 				"start":         {Type: api.NonNull(api.DateTime)},
 				"end":           {Type: api.NonNull(api.DateTime)},
+				"allSums": {Type: graphql.Boolean, Description: "An all-sums notice (最高额抵押): it may secure several of the bank's loans to " +
+					"the grantor over the collateral, together up to securedAmount, its maximum (rule 31). Otherwise a notice secures one loan."},
 				"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
 					"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
 			},
@@ -203,7 +205,7 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				}
 				cmd := collateral.RegisterCollateral{RegistrationID: id, By: c.Principal.Party, Number: registrationNumber(id),
 					Grantor: grantor, SecuredParty: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
-					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
+					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end"), AllSums: api.Arg[bool](in, "allSums")}
 				if col.Kind == collateral.KindSharePledge {
 					if col.Member, err = api.ID(in, "memberId"); err != nil {
 						return nil, err
