@@ -9,6 +9,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 // Facts reads what a command must carry about aggregates other than its own,
@@ -104,5 +105,75 @@ func (f Facts) Securing(ctx context.Context, c collateral.SecureLoan) (collatera
 	}
 	c.Bank, c.Borrower, c.Asset, c.Amount = l.Bank, l.Borrower, l.Collateral.AssetID, l.Approved
 	c.Waiting = l.Status == lending.StatusApproved
+	return c, nil
+}
+
+// LoanCollateral reads what an application knows of the collateral it
+// pledges. For an asset in the registry (rules 7 and 9): its type, the end of
+// the current holding and, for a transferee, the contractor's recorded
+// consent and the rent status of its transfer contract; FORBIDDEN unless the
+// borrower holds the right. For a cooperative (a member pledging its shares,
+// rule 18): the pledge's registration term as the right's end and the
+// cooperative's pledged-loan term; FORBIDDEN unless the borrower is a member.
+// NOT_FOUND when asset is neither.
+func (f Facts) LoanCollateral(ctx context.Context, asset, borrower uuid.UUID) (lending.Collateral, error) {
+	a, err := state(ctx, f.app.Assets, asset)
+	if err != nil {
+		return lending.Collateral{}, err
+	}
+	if !a.Registered {
+		return f.sharesCollateral(ctx, asset, borrower)
+	}
+	if a.Holder() != borrower {
+		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower does not hold the management right of asset %s", asset)
+	}
+	right, _ := a.CurrentRight()
+	_, consent := a.ConsentFor(borrower, registry.ConsentMortgage)
+	col := lending.Collateral{AssetID: asset, AssetType: a.Type, RightsEndDate: right.End, BorrowerIsTransferee: a.HeldByTransferee(),
+		ContractorConsent: consent}
+	if col.BorrowerIsTransferee && right.ContractID != uuid.Nil {
+		contract, err := state(ctx, f.app.Transfers, right.ContractID)
+		if err != nil {
+			return lending.Collateral{}, err
+		}
+		col.RentPaidAsAgreed = contract.Status == transfer.StatusInForce && !contract.InArrears()
+	}
+	return col, nil
+}
+
+// sharesCollateral reads a member's shares in cooperative id as collateral.
+func (f Facts) sharesCollateral(ctx context.Context, id, borrower uuid.UUID) (lending.Collateral, error) {
+	c, err := state(ctx, f.app.Coops, id)
+	switch {
+	case err != nil:
+		return lending.Collateral{}, err
+	case !c.Founded:
+		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset or cooperative %s", id)
+	case !c.IsMember(borrower):
+		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower holds no shares of cooperative %s as a member", id)
+	}
+	now := f.app.Clock.Now().In(kernel.Shanghai)
+	return lending.Collateral{AssetID: id, AssetType: kernel.AssetCollectiveShares,
+		RightsEndDate: lending.CivilDate(now.AddDate(c.Settings.PledgeTermYears, 0, 0)), MaxTermMonths: 12 * c.Settings.PledgedLoanTermYears}, nil
+}
+
+// Disbursal returns c with the cooperative's fact filled in for a loan
+// secured by shares: whether the cooperative recorded the pledge of the
+// loan's notice (rule 18).
+func (f Facts) Disbursal(ctx context.Context, c lending.DisburseLoan) (lending.DisburseLoan, error) {
+	l, err := state(ctx, f.app.Loans, c.LoanID)
+	if err != nil || l.Collateral.AssetType != kernel.AssetCollectiveShares || l.RegistrationID == uuid.Nil {
+		return c, err
+	}
+	r, err := state(ctx, f.app.Collateral, l.RegistrationID)
+	if err != nil {
+		return c, err
+	}
+	co, err := state(ctx, f.app.Coops, r.Collateral.Asset)
+	if err != nil {
+		return c, err
+	}
+	p, ok := co.Pledges[l.RegistrationID]
+	c.SharesPledged = ok && p.Holder == l.Borrower && p.Pledgee == l.Bank
 	return c, nil
 }

@@ -318,12 +318,11 @@ func loan(s *seeder) {
 
 	s.at(s.day(25, 10, 0))
 	product := read(s, s.app.Products, LoanProduct, lending.ProductState.Snapshot)
-	rightEnd := read(s, s.app.Assets, plot.asset(), func(a registry.State) time.Time { r, _ := a.CurrentRight(); return r.End })
-	inArrears := read(s, s.app.Transfers, OrchardContract, transfer.State.InArrears)
+	col := withFacts(s, func(ctx context.Context, c lending.Collateral) (lending.Collateral, error) {
+		return s.app.Facts().LoanCollateral(ctx, c.AssetID, Fenghe)
+	}, lending.Collateral{AssetID: plot.asset()})
 	send(s, s.app.Loans, actor("bidder", Fenghe))(lending.ApplyForLoan{LoanID: Loan, Borrower: Fenghe, Bank: Bank, Product: product,
-		Credential: "GREEN_FOOD", Amount: kernel.Yuan(300_000), TermMonths: 36, Method: lending.EqualInstalments,
-		Collateral: lending.Collateral{AssetID: plot.asset(), AssetType: kernel.AssetLandManagementRight, RightsEndDate: rightEnd,
-			BorrowerIsTransferee: true, RentPaidAsAgreed: !inArrears, ContractorConsent: true}})
+		Credential: "GREEN_FOOD", Amount: kernel.Yuan(300_000), TermMonths: 36, Method: lending.EqualInstalments, Collateral: col})
 	bank := actor("bank", Bank)
 	s.at(s.day(27, 14, 0))
 	send(s, s.app.Loans, bank)(lending.ValueCollateral{LoanID: Loan, By: Bank, Value: kernel.Yuan(620_000), Appraiser: id("party/appraiser")})
@@ -344,7 +343,7 @@ func loan(s *seeder) {
 		return s.app.SecureLoan(ctx, c.RegistrationID, c.LoanID, app.Meta{CommandID: id("secure/" + Loan.String()), Actor: system})
 	}, lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage}))
 	s.at(s.day(31, 10, 0))
-	send(s, s.app.Loans, bank)(lending.DisburseLoan{LoanID: Loan, By: Bank})
+	send(s, s.app.Loans, bank)(withFacts(s, s.app.Facts().Disbursal, lending.DisburseLoan{LoanID: Loan, By: Bank}))
 }
 
 // repayEarly: Fenghe pays its first instalment a few days before it is due.

@@ -123,6 +123,10 @@ func (e *env) do(cmd kernel.Command) app.Result {
 		}
 	case collateral.Command:
 		res, err = e.app.Collateral.Handle(e.ctx, c, meta)
+	case lending.DisburseLoan: // as a resolver sends it: with the cooperative's fact
+		if c, err = e.app.Facts().Disbursal(e.ctx, c); err == nil {
+			res, err = e.app.Loans.Handle(e.ctx, c, meta)
+		}
 	case lending.Command:
 		res, err = e.app.Loans.Handle(e.ctx, c, meta)
 	case lending.ProductCommand:

@@ -414,18 +414,23 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	}
 }
 
+// foundCoop founds cooperative id, where the member holds 100 shares.
+func foundCoop(e *env, id uuid.UUID) uuid.UUID {
+	e.t.Helper()
+	e.do(coop.FoundCooperative{CoopID: id, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
+	e.do(coop.AdmitMember{CoopID: id, Member: member, Household: household})
+	e.do(coop.AllocateShares{CoopID: id, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: 100}}})
+	return id
+}
+
 func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e := newEnv(t)
 	e.startManagers()
-	coopID := uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
-	e.do(coop.FoundCooperative{CoopID: coopID, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
-	e.do(coop.AdmitMember{CoopID: coopID, Member: member, Household: household})
-	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: 100}}})
+	coopID := foundCoop(e, uuid.MustParse("00000000-0000-0000-0000-00000000c0f1"))
 	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
 		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 12, AnnualRateBP: 435})})
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
-		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 12, Method: lending.InterestOnly,
-		Collateral: lending.Collateral{AssetID: coopID, AssetType: kernel.AssetCollectiveShares, RightsEndDate: lending.CivilDate(rightsEnd)}})
+		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 12, Method: lending.InterestOnly, Collateral: sharesOf(e, coopID, member)})
 	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
 	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
 	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
@@ -446,6 +451,57 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
 	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })
+}
+
+// sharesOf reads member's shares in cooperative id as a loan's collateral.
+func sharesOf(e *env, id, member uuid.UUID) lending.Collateral {
+	e.t.Helper()
+	col, err := e.app.Facts().LoanCollateral(e.ctx, id, member)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return col
+}
+
+// Rule 18 across contexts: a loan secured by shares whose pledge the
+// cooperative refused (the shares are already pledged to another bank) is
+// not disbursed, although its notice is registered and recorded.
+func TestASharesLoanIsDisbursedOnlyOnTheCooperativesPledge(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	coopID := foundCoop(e, uuid.MustParse("00000000-0000-0000-0000-00000000c0f2"))
+	otherBank, earlier := uuid.New(), uuid.New()
+	e.do(collateral.RegisterCollateral{RegistrationID: earlier, By: otherBank, Number: "ZY-2026-000001", Grantor: member, SecuredParty: otherBank,
+		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 100},
+		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
+	e.do(coop.PledgeShares{CoopID: coopID, PledgeID: earlier, Holder: member, Pledgee: otherBank, Shares: 100,
+		RegistrationNumber: "ZY-2026-000001", LoanMaturity: e.clock.Now().AddDate(0, 6, 0)})
+
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 24, AnnualRateBP: 435})})
+	apply := lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 13, Method: lending.InterestOnly, Collateral: sharesOf(e, coopID, member)}
+	if _, err := e.app.Loans.Handle(e.ctx, apply, app.Meta{CommandID: uuid.New(), Actor: "test"}); kernel.ErrorCode(err) != lending.CodePledgedLoanTermExceeded {
+		t.Fatalf("a 13-month loan on shares: %v, want %s", err, lending.CodePledgedLoanTermExceeded)
+	}
+	apply.TermMonths = 12
+	e.do(apply)
+	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
+	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000002", Grantor: member, SecuredParty: bank,
+		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
+		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.eventually("the cooperative refused the pledge", func() bool { return strings.Contains(e.logs.String(), coop.CodeSharesPledged) })
+	disburse, err := e.app.Facts().Disbursal(e.ctx, lending.DisburseLoan{LoanID: loanID, By: bank})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Loans.Handle(e.ctx, disburse, app.Meta{CommandID: uuid.New(), Actor: "test"}); kernel.ErrorCode(err) != lending.CodePledgeNotRecorded {
+		t.Fatalf("disbursing against a refused pledge: %v, want %s", err, lending.CodePledgeNotRecorded)
+	}
 }
 
 func TestAddToTwiceIsRefused(t *testing.T) {
