@@ -9,9 +9,12 @@
 // of the events it writes are derived from the command id, and a handler that
 // finds the command id already in the aggregate's stream answers from there.
 //
-// Facts reads what a command carries about other aggregates (the register's
-// facts about a collateral notice's grantor, …) from their current state, so
-// that resolvers, process managers and the demo translate each once.
+// Facts reads what a command carries about other aggregates from their
+// current state, so that resolvers, process managers and the demo translate
+// each once: a notice's grantor (Filing, Amendment), a loan a notice secures
+// (Securing), a loan's collateral (LoanCollateral), a shares loan's pledge
+// (Disbursal), a listing's assets (ListingAssets), a contract's plots
+// (ContractPlot). SecureLoan links a notice and a loan, notice first.
 //
 // The Scheduler sends a due command until it is written: a failed send is
 // retried with capped back-off (RetryDelay); a domain refusal ends it.

@@ -8,6 +8,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -176,4 +177,74 @@ func (f Facts) Disbursal(ctx context.Context, c lending.DisburseLoan) (lending.D
 	p, ok := co.Pledges[l.RegistrationID]
 	c.SharesPledged = ok && p.Holder == l.Borrower && p.Pledgee == l.Bank
 	return c, nil
+}
+
+// ListingAssets reads what a listing states of the assets it offers (rule
+// 10): their one type and one owning collective, the first asset's region,
+// the total area, the earliest end of the holdings offered (zero when none
+// ends) and the encumbrances in force now. NOT_FOUND for an unregistered
+// asset; INVALID for no asset, or assets of two collectives or two types.
+func (f Facts) ListingAssets(ctx context.Context, ids []uuid.UUID) (listing.AssetFacts, error) {
+	if len(ids) == 0 {
+		return listing.AssetFacts{}, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "at least one asset is required")
+	}
+	now := f.app.Clock.Now()
+	out := listing.AssetFacts{AssetIDs: ids}
+	for i, id := range ids {
+		a, err := state(ctx, f.app.Assets, id)
+		switch {
+		case err != nil:
+			return out, err
+		case !a.Registered:
+			return out, kernel.FieldErrorf(kernel.CodeNotFound, "assetIds", "asset %s is not registered", id)
+		case i == 0:
+			out.Type, out.OwningCollective = a.Type, a.Owner
+			out.Region = listing.Region{Province: a.Location.Province, County: a.Location.County, Township: a.Location.Township, Village: a.Location.Village}
+		case a.Owner != out.OwningCollective || a.Type != out.Type:
+			return out, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "the assets of one listing belong to one collective and are of one type")
+		}
+		out.Area += a.Area
+		if right, _ := a.CurrentRight(); !right.End.IsZero() && (out.RightsEnd.IsZero() || right.End.Before(out.RightsEnd)) {
+			out.RightsEnd = right.End
+		}
+		for _, r := range a.RestrictionsAt(now) {
+			out.Encumbrances = append(out.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
+		}
+	}
+	return out, nil
+}
+
+// ContractPlot reads what a transfer contract takes of an asset (rules 1, 5
+// and 7): the plot with its area, collective, contracting household, holder
+// (and until when, for a holding under a contract) and entrustment and, when
+// transferor holds the right as a transferee, the contractor's recorded
+// consent to its re-transfer (nil when there is none). NOT_FOUND for an
+// unregistered asset.
+func (f Facts) ContractPlot(ctx context.Context, asset, transferor uuid.UUID) (transfer.Plot, *transfer.Consent, error) {
+	a, err := state(ctx, f.app.Assets, asset)
+	if err != nil {
+		return transfer.Plot{}, nil, err
+	}
+	if !a.Registered {
+		return transfer.Plot{}, nil, kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s", asset)
+	}
+	cur, _ := a.CurrentRight()
+	p := transfer.Plot{AssetID: a.ID, Area: a.Area, Collective: a.Owner, Contractor: a.Contractor, Holder: cur.Holder, ContractEnd: a.RightsEnd}
+	if cur.ContractID != uuid.Nil {
+		p.HolderUntil = cur.End
+	}
+	if e := a.Entrustment; e != nil {
+		scope := make([]transfer.Form, len(e.Scope))
+		for i, form := range e.Scope {
+			scope[i] = transfer.Form(form)
+		}
+		p.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Scope: scope, Start: e.Start, End: e.End,
+			Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
+	}
+	var consent *transfer.Consent
+	if k, ok := a.ConsentFor(transferor, registry.ConsentReTransfer); ok && a.HeldByTransferee() {
+		consent = &transfer.Consent{AssetID: a.ID, Contractor: k.Contractor, Grantee: k.Grantee, Purpose: transfer.ConsentReTransfer,
+			Document: transfer.Document{Reference: k.Source.Reference, Signed: k.Source.Date}}
+	}
+	return p, consent, nil
 }

@@ -178,15 +178,11 @@ func orchardAuction(s *seeder) {
 	}
 	send(s, s.app.Packages, wang)(registry.SealPackage{PackageID: OrchardPackage, By: Wangjiazhuang})
 	pkg := read(s, s.app.Packages, OrchardPackage, func(p registry.PackageState) registry.PackageState { return p })
-	facts := listing.AssetFacts{Type: kernel.AssetLandManagementRight, OwningCollective: Wangjiazhuang,
-		Region: region(wangjiazhuangVillage), Area: pkg.Area}
+	var plots []uuid.UUID
 	for _, p := range pkg.Plots {
-		facts.AssetIDs = append(facts.AssetIDs, p.AssetID)
-		end := read(s, s.app.Assets, p.AssetID, func(a registry.State) time.Time { return a.RightsEnd })
-		if facts.RightsEnd.IsZero() || end.Before(facts.RightsEnd) {
-			facts.RightsEnd = end
-		}
+		plots = append(plots, p.AssetID)
 	}
+	facts := s.facts(plots...)
 	send(s, s.app.Listings, wang)(listing.CreateListing{ListingID: ListingAwarded, ReservePrice: kernel.Yuan(1_080_000), Details: listing.Details{
 		Title: "王家庄苹果园土地经营权流转",
 		Description: "王家庄村4户农户委托村集体连片流转的苹果园共96亩，红富士为主，树龄12年，盛果期，配套机井和滴灌。" +
@@ -242,7 +238,10 @@ func orchardAuction(s *seeder) {
 		Resolution: &transfer.Resolution{Body: transfer.VillagerRepresentatives, VotesFor: 27, Total: 31,
 			Document: transfer.Document{Reference: "王家庄村村民代表会议决议（土地流转）", Signed: s.day(1, 19, 0)}}}
 	for _, p := range pkg.Plots {
-		terms.Plots = append(terms.Plots, read(s, s.app.Assets, p.AssetID, contractPlot))
+		terms.Plots = append(terms.Plots, withFacts(s, func(ctx context.Context, p transfer.Plot) (transfer.Plot, error) {
+			plot, _, err := s.app.Facts().ContractPlot(ctx, p.AssetID, Wangjiazhuang)
+			return plot, err
+		}, transfer.Plot{AssetID: p.AssetID}))
 	}
 	send(s, s.app.Transfers, system)(transfer.DraftFromAward{ContractID: OrchardContract, ListingID: ListingAwarded, Terms: terms})
 	signed := s.clock.Now()
@@ -264,23 +263,6 @@ func orchardAuction(s *seeder) {
 // takes in the running exchange: the seed takes them itself, in the same way,
 // so the managers find them done when they first read the demo's events.
 const system = "system:demo"
-
-// contractPlot is an asset's facts as a transfer contract takes them.
-func contractPlot(a registry.State) transfer.Plot {
-	p := transfer.Plot{AssetID: a.ID, Area: a.Area, Collective: a.Owner, Contractor: a.Contractor, Holder: a.Holder(), ContractEnd: a.RightsEnd}
-	if r, ok := a.CurrentRight(); ok && r.ContractID != uuid.Nil {
-		p.HolderUntil = r.End
-	}
-	if e := a.Entrustment; e != nil {
-		scope := make([]transfer.Form, len(e.Scope))
-		for i, f := range e.Scope {
-			scope[i] = transfer.Form(f)
-		}
-		p.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Scope: scope, Start: e.Start, End: e.End,
-			Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
-	}
-	return p
-}
 
 // cooperative founds 王家庄村股份经济合作社 and quantifies its shares:
 // population shares of 10 per household member and labour-age shares.
@@ -463,19 +445,9 @@ func bid(s *seeder, listingID, bidder uuid.UUID, amount kernel.Money) {
 	send(s, s.app.Listings, actor("bidder", bidder))(listing.PlaceBid{ListingID: listingID, BidderID: bidder, Amount: amount})
 }
 
-// facts returns a single asset's facts as a listing created now takes them.
-func (s *seeder) facts(asset uuid.UUID) listing.AssetFacts {
-	now := s.clock.Now()
-	return read(s, s.app.Assets, asset, func(a registry.State) listing.AssetFacts {
-		f := listing.AssetFacts{AssetIDs: []uuid.UUID{a.ID}, Type: a.Type, OwningCollective: a.Owner,
-			Region: region(a.Location), Area: a.Area, RightsEnd: a.RightsEnd}
-		for _, r := range a.RestrictionsAt(now) {
-			f.Encumbrances = append(f.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
-		}
-		return f
-	})
-}
-
-func region(l registry.Location) listing.Region {
-	return listing.Region{Province: l.Province, County: l.County, Township: l.Township, Village: l.Village}
+// facts returns the assets' facts as a listing created now takes them.
+func (s *seeder) facts(assets ...uuid.UUID) listing.AssetFacts {
+	return withFacts(s, func(ctx context.Context, f listing.AssetFacts) (listing.AssetFacts, error) {
+		return s.app.Facts().ListingAssets(ctx, f.AssetIDs)
+	}, listing.AssetFacts{AssetIDs: assets})
 }
