@@ -58,7 +58,8 @@ var (
 				}
 				return n.Shares
 			}),
-			"securedAmount": api.Field(api.NonNull(api.Money), "", func(n noticeNode) any { return n.SecuredAmount }),
+			"securedAmount": api.Field(api.NonNull(api.Money), "For an all-sums notice, the maximum the loans it secures may total.", func(n noticeNode) any { return n.SecuredAmount }),
+			"allSums":       api.Field(api.NonNull(graphql.Boolean), "An all-sums notice (最高额抵押), which may secure several loans (rule 31).", func(n noticeNode) any { return n.AllSums }),
 			"start":         api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.Start }),
 			"end":           api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.End }),
 			"registeredAt":  api.Field(api.NonNull(api.DateTime), "Sets priority (rule 8).", func(n noticeNode) any { return n.RegisteredAt }),

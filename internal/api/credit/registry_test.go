@@ -14,7 +14,7 @@ import (
 
 const searchByAsset = `query($asset: ID!, $asOf: DateTime) {
 	collateralRegistrations(assetId: $asset, asOf: $asOf) {
-		id number kind grantorId securedPartyId assetId securedAmount start end registeredAt status effectiveFrom effectiveTo
+		id number kind grantorId securedPartyId assetId securedAmount allSums start end registeredAt status effectiveFrom effectiveTo
 		history { change reason securedAmount status effectiveFrom effectiveTo }
 	}
 }`
@@ -164,6 +164,12 @@ func TestMortgageGrantorHoldsTheRight(t *testing.T) {
 	}
 	input["grantorId"] = collective.String()
 	e.must(bank, "registerCollateral", "registrationId", input)
+	input["allSums"] = true // rule 31: the search shows an all-sums notice and its maximum
+	e.must(bank, "registerCollateral", "registrationId", input)
+	got := e.notices(searchByAsset, map[string]any{"asset": forest.String()})
+	if len(got) != 2 || field(got, "0.allSums") != false || field(got, "1.allSums") != true || field(got, "1.securedAmount") != "80000.00" {
+		t.Fatalf("notices on the forest: %v", got)
+	}
 }
 
 // A retried registration with the same idempotency key writes nothing and
