@@ -42,7 +42,8 @@
 // Links between aggregates:
 //   - the notice securing loan L has registration id L (streams "loan-L" and
 //     "collateral-L"), the loan's bank as secured party, the borrower as
-//     grantor and the loan's collateral asset;
+//     grantor and the loan's collateral asset; it records L (LoanSecured)
+//     before L records it (app.App.SecureLoan);
 //   - a disposal listing names the notice it enforces in Details.DisposalOf;
 //     its id derives from the LoanDefaulted event.
 package process
