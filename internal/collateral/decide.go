@@ -146,6 +146,10 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 	if c.SecuredAmount > 0 {
 		e.SecuredAmount = c.SecuredAmount
 	}
+	if s.AllSums && e.SecuredAmount < s.Outstanding() {
+		return nil, kernel.FieldErrorf(CodeMaximumExceeded, "securedAmount", "the loans the notice secures total %s, above the maximum %s",
+			s.Outstanding(), e.SecuredAmount)
+	}
 	if !c.End.IsZero() {
 		if !c.End.After(now) || !c.End.After(s.Start) {
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start and in the future")

@@ -25,6 +25,7 @@ const (
 	// already secures a loan (rule 31).
 	CodeSecuresAnotherLoan = "NOTICE_SECURES_ANOTHER_LOAN"
 	// CodeMaximumExceeded: the loans an all-sums notice would secure together
-	// exceed its maximum secured amount (rule 31).
+	// exceed its maximum secured amount, by a new loan or a lowered maximum
+	// (rule 31).
 	CodeMaximumExceeded = "ALL_SUMS_MAXIMUM_EXCEEDED"
 )
