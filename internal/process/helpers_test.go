@@ -117,8 +117,16 @@ func (e *env) do(cmd kernel.Command) app.Result {
 		res, err = e.app.Transfers.Handle(e.ctx, c, meta)
 	case coop.Command:
 		res, err = e.app.Coops.Handle(e.ctx, c, meta)
+	case collateral.RegisterCollateral: // as a resolver files it: with the register's facts
+		if c, err = e.app.Facts().Filing(e.ctx, c); err == nil {
+			res, err = e.app.Collateral.Handle(e.ctx, c, meta)
+		}
 	case collateral.Command:
 		res, err = e.app.Collateral.Handle(e.ctx, c, meta)
+	case lending.DisburseLoan: // as a resolver sends it: with the cooperative's fact
+		if c, err = e.app.Facts().Disbursal(e.ctx, c); err == nil {
+			res, err = e.app.Loans.Handle(e.ctx, c, meta)
+		}
 	case lending.Command:
 		res, err = e.app.Loans.Handle(e.ctx, c, meta)
 	case lending.ProductCommand:
