@@ -30,7 +30,8 @@ type TopUpCapital struct {
 }
 
 // DefaultedLoan is what a claim knows of the loan, read by the caller from the
-// lending context (its LoanDefaulted and recovery events).
+// lending context (its LoanDefaulted and recovery events) and from the
+// collateral registry (the notice securing the loan).
 type DefaultedLoan struct {
 	LoanID               uuid.UUID
 	Bank                 uuid.UUID
@@ -39,6 +40,10 @@ type DefaultedLoan struct {
 	Defaulted            bool
 	PrincipalOutstanding kernel.Money // unpaid principal when the loan defaulted
 	PrincipalRecovered   kernel.Money // principal recovered since, from disposal and the borrower (not from this fund)
+	// CollateralInForce: the notice securing the loan is still in force, so
+	// its disposal has not finished. A sale (or the fund's purchase) is paid by
+	// rank and discharges it; after a failed disposal the bank releases it.
+	CollateralInForce bool
 }
 
 // FileFundClaim files a bank's claim for its net principal loss on a defaulted

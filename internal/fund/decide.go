@@ -97,7 +97,8 @@ func (s State) spend(amount kernel.Money) (kernel.Money, error) {
 }
 
 // fileClaim enforces rule 24: only a defaulted loan secured by a rural
-// property right is compensated, for the fund's share of the net principal loss.
+// property right is compensated, for the fund's share of the net principal
+// loss that remains once the collateral's disposal has ended.
 func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error) {
 	l := c.Loan
 	switch {
@@ -111,6 +112,8 @@ func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error)
 		return nil, kernel.FieldErrorf(CodeNotRuralProperty, "loan.assetType", "the loan is not secured by a rural property right")
 	case l.PrincipalOutstanding < 0 || l.PrincipalRecovered < 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loan", "principal amounts cannot be negative")
+	case l.CollateralInForce:
+		return nil, kernel.Errorf(CodeDisposalNotFinished, "the collateral of loan %s is still being disposed of: claim the loss that remains after it", l.LoanID)
 	}
 	if _, ok := s.Claims[c.ClaimID]; ok {
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "claim %s already exists", c.ClaimID)
@@ -118,11 +121,10 @@ func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error)
 	if prev, ok := s.OpenClaim(l.LoanID); ok {
 		return nil, kernel.Errorf(CodeClaimAlreadyFiled, "loan %s already has claim %s", l.LoanID, prev.ID)
 	}
-	net := l.PrincipalOutstanding - l.PrincipalRecovered
-	if net <= 0 {
-		return nil, kernel.Errorf(CodeNoNetLoss, "recoveries covered the principal of loan %s", l.LoanID)
+	net, share := l.PrincipalOutstanding-l.PrincipalRecovered, s.Settings.CompensationShareBP
+	if Payout(net, share) == 0 {
+		return nil, kernel.Errorf(CodeNoNetLoss, "recoveries left loan %s no principal loss the fund's share pays a fen of", l.LoanID)
 	}
-	share := s.Settings.CompensationShareBP
 	return []kernel.Event{FundClaimFiled{
 		FundID: s.ID, ClaimID: c.ClaimID, Bank: l.Bank, LoanID: l.LoanID, AssetID: l.AssetID, AssetType: l.AssetType,
 		PrincipalOutstanding: l.PrincipalOutstanding, PrincipalRecovered: l.PrincipalRecovered, NetLoss: net,

@@ -10,7 +10,8 @@ const (
 	CodeClaimNotApproved    = "CLAIM_NOT_APPROVED"          // payment before approval
 	CodeLoanNotDefaulted    = "LOAN_NOT_DEFAULTED"          // only defaulted loans are compensated
 	CodeNotRuralProperty    = "NOT_RURAL_PROPERTY_LOAN"     // the loan is not secured by a rural property right
-	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries covered the principal
+	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries left no loss whose share is a fen or more
+	CodeDisposalNotFinished = "DISPOSAL_NOT_FINISHED"       // a claim before the collateral's disposal ended
 	CodeDisposalOrder       = "DISPOSAL_ORDER_NOT_FOLLOWED" // the fund buys only after the earlier disposal stages failed
 	CodeOverpayment         = "OVERPAYMENT"                 // a repayment above what is outstanding on an advance
 )

@@ -57,6 +57,13 @@ var (
 	paid          = fund.FundClaimPaid{FundID: fundID, ClaimID: claimID, Bank: bank, LoanID: loanID, Amount: 130000, CapitalAfter: pool - 130000, At: t0}
 )
 
+// filedOn is the claim filed on outstanding less recovered, paying payable.
+func filedOn(outstanding, recovered, payable kernel.Money) fund.FundClaimFiled {
+	e := filed
+	e.PrincipalOutstanding, e.PrincipalRecovered, e.NetLoss, e.Payable = outstanding, recovered, outstanding-recovered, payable
+	return e
+}
+
 func fileClaim(f func(*fund.FileFundClaim)) fund.FileFundClaim {
 	c := fund.FileFundClaim{FundID: fundID, ClaimID: claimID, By: bank, Loan: loan}
 	if f != nil {
@@ -92,6 +99,18 @@ func TestClaims(t *testing.T) {
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
 		{Name: "a bank claims the share of its net principal loss, rounded down (rule 24)", Given: history(established),
 			When: fileClaim(nil), Then: history(filed)},
+		{Name: "a claim while the collateral is still being disposed of is refused (rule 24)", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.CollateralInForce = true }), WantCode: fund.CodeDisposalNotFinished},
+		{Name: "a claim at default, before any disposal, is refused even on the gross principal", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered, c.Loan.CollateralInForce = 0, true }), WantCode: fund.CodeDisposalNotFinished},
+		{Name: "a net loss of 6,500.05 pays exactly 1,300.01 (rule 24)", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalOutstanding = 3650005 }), Then: history(filedOn(3650005, 3000000, 130001))},
+		{Name: "a net loss one fen less, 6,500.04, is floored to 1,300.00", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalOutstanding = 3650004 }), Then: history(filedOn(3650004, 3000000, 130000))},
+		{Name: "a net loss of 5 fen pays the one fen 20 % of it is", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding - 5 }), Then: history(filedOn(3650003, 3649998, 1))},
+		{Name: "a net loss of 4 fen, whose share floors to nothing, is refused", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding - 4 }), WantCode: fund.CodeNoNetLoss},
 		{Name: "a loan not in default is refused", Given: history(established),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.Defaulted = false }), WantCode: fund.CodeLoanNotDefaulted},
 		{Name: "a loan not secured by rural property is refused", Given: history(established),
@@ -101,6 +120,8 @@ func TestClaims(t *testing.T) {
 		{Name: "no claim when disposal covered the principal", Given: history(established),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding }), WantCode: fund.CodeNoNetLoss},
 		{Name: "a second claim for the same loan is refused", Given: history(established, filed),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), WantCode: fund.CodeClaimAlreadyFiled},
+		{Name: "a second claim after the first was paid is refused", Given: history(established, filed, approvedClaim, paid),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), WantCode: fund.CodeClaimAlreadyFiled},
 		{Name: "a loan may be claimed again after a rejection", Given: history(established, filed, rejected),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), Then: history(func() fund.FundClaimFiled { e := filed; e.ClaimID = claim2ID; return e }())},

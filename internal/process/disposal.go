@@ -231,19 +231,23 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 }
 
 // fileClaim files the bank's claim on the operation fund for the net
-// principal loss the disposal left on loan id (rule 24).
+// principal loss the disposal left on loan id (rule 24), once the notices are
+// discharged, unless the fund's share of it is nothing or the bank has filed it.
 func (m *managers) fileClaim(ctx context.Context, t trigger, id uuid.UUID) error {
 	if m.fund == uuid.Nil {
 		return nil
 	}
-	l, err := state(ctx, m.app.Loans, id)
-	if err != nil || l.Status != lending.StatusDefaulted || l.NetPrincipalLoss() <= 0 {
+	l, err := m.app.DefaultedLoan(ctx, id)
+	if err != nil || !l.Defaulted {
 		return err
 	}
-	cmd := fund.FileFundClaim{FundID: m.fund, ClaimID: t.newID("fund-claim/" + id.String()), By: l.Bank, Loan: fund.DefaultedLoan{
-		LoanID: l.ID, Bank: l.Bank, AssetID: l.Collateral.AssetID, AssetType: l.Collateral.AssetType, Defaulted: true,
-		PrincipalOutstanding: l.DefaultedPrincipal, PrincipalRecovered: l.PrincipalRecovered,
-	}}
-	meta := t.meta("fund-claim/" + id.String())
+	f, err := state(ctx, m.app.Funds, m.fund)
+	if err != nil || fund.Payout(l.PrincipalOutstanding-l.PrincipalRecovered, f.Settings.CompensationShareBP) == 0 {
+		return err
+	}
+	if _, filed := f.OpenClaim(id); filed {
+		return nil
+	}
+	cmd, meta := fund.FileFundClaim{FundID: m.fund, ClaimID: t.newID("fund-claim/" + id.String()), By: l.Bank, Loan: l}, t.meta("fund-claim/"+id.String())
 	return exec(ctx, m, m.app.Funds, fund.Command(cmd), meta)
 }

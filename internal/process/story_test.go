@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -194,6 +195,17 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	defaulted := defaultLoan(e, loanID)
 	if defaulted.ClaimPrincipal != principal || defaulted.ClaimInterest <= 0 {
 		t.Fatalf("claim at default %s principal + %s interest, want all 50,000.00 of principal and some interest", defaulted.ClaimPrincipal, defaulted.ClaimInterest)
+	}
+
+	// A claim on the fund at default, before any disposal, is refused: the
+	// loss the fund shares is what the disposal leaves.
+	early, err := e.app.DefaultedLoan(e.ctx, loanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.app.Funds.Handle(e.ctx, fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early}, app.Meta{CommandID: uuid.New(), Actor: "test"})
+	if kernel.ErrorCode(err) != fund.CodeDisposalNotFinished || !early.CollateralInForce || early.PrincipalOutstanding != principal {
+		t.Fatalf("a claim at default on %+v: %v, want %s", early, err, fund.CodeDisposalNotFinished)
 	}
 
 	// Enforcement: the bank's disposal listing is drafted at the appraised

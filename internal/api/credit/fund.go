@@ -10,7 +10,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -138,9 +137,10 @@ func (a area) fundQueries(b *api.Builder) {
 func (a area) claimMutations() api.Mutations[fund.Command] {
 	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{
 		{
-			Name:        "fileFundClaim",
-			Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
-			Roles:       bank,
+			Name: "fileFundClaim",
+			Description: "A bank claims the fund's share of the net principal loss its defaulted loan is left with once the collateral's disposal has ended " +
+				"(rule 24; DISPOSAL_NOT_FINISHED while the notice securing it is in force); the figures come from the loan.",
+			Roles: bank,
 			Input: graphql.InputObjectConfigFieldMap{
 				"fundId": {Type: api.NonNull(graphql.ID)},
 				"loanId": {Type: api.NonNull(graphql.ID)},
@@ -151,17 +151,14 @@ func (a area) claimMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.readLoan(ctx, got[1])
+				loan, err := a.App.DefaultedLoan(ctx, got[1])
 				if err != nil {
 					return nil, err
 				}
-				if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
+				if err := api.RequireParty(c.Principal, loan.Bank, false); err != nil {
 					return nil, err
 				}
-				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party,
-					Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
-						Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
-						PrincipalRecovered: loan.principalRecovered}}, nil
+				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party, Loan: loan}, nil
 			},
 			Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
 		},

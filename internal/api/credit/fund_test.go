@@ -47,6 +47,10 @@ func TestDefaultAndFund(t *testing.T) {
 		e.refused(as{auth.RoleFund, uuid.New()}, "topUpFund", map[string]any{"fundId": fundID, "amount": "1.00", "source": "x"}, kernel.CodeForbidden)
 		e.must(operator, "topUpFund", "fundId", map[string]any{"fundId": fundID, "amount": "500000.00", "source": "county budget"})
 
+		// The claim waits for the disposal to end: while the mortgage is in
+		// force it is refused; the bank then releases the collateral.
+		e.refused(bank, "fileFundClaim", map[string]any{"fundId": fundID, "loanId": loan}, fund.CodeDisposalNotFinished)
+		e.must(bank, "dischargeCollateral", "registrationId", map[string]any{"registrationId": loan, "reason": "disposed of"})
 		e.refused(otherBank, "fileFundClaim", map[string]any{"fundId": fundID, "loanId": loan}, kernel.CodeForbidden)
 		rejected := e.must(bank, "fileFundClaim", "claimId", map[string]any{"fundId": fundID, "loanId": loan})["claimId"]
 		e.must(operator, "rejectFundClaim", "fundId", map[string]any{"fundId": fundID, "claimId": rejected, "reason": "documents missing"})

@@ -335,15 +335,11 @@ type loanFacts struct {
 	bank, borrower     uuid.UUID
 	status             lending.Status
 	asset              uuid.UUID
-	assetType          kernel.AssetType
-	defaultedPrincipal kernel.Money
-	principalRecovered kernel.Money
 }
 
 func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
 	f, err := api.Inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
-		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID,
-			assetType: s.Collateral.AssetType, defaultedPrincipal: s.DefaultedPrincipal, principalRecovered: s.PrincipalRecovered}
+		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID}
 	})
 	if err == nil && !f.exists {
 		err = kernel.FieldErrorf(kernel.CodeNotFound, "loanId", "no loan %s", id)
