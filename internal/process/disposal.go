@@ -26,6 +26,9 @@ import (
 //	                           lending.RecordRecovery (DISPOSAL) on each loan a notice secures,
 //	                           collateral.DischargeCollateral of every ranked notice,
 //	                           fund.FileFundClaim for a remaining net principal loss (WithFund)
+//	DepositForfeited of a disposal listing
+//	                         → the deposit paid by rank the same way, as lending.RecordRecovery
+//	                           (DISPOSAL); the notices stay, the collateral is still to be sold
 //	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing
 //	fund.FundClaimPaid       → lending.RecordRecovery (FUND_CLAIM)
 //
@@ -52,6 +55,13 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 			return err
 		}
 		return m.distribute(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+	case listing.DepositForfeited:
+		l, err := state(ctx, m.app.Listings, e.ListingID)
+		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
+			return err
+		}
+		_, _, err = m.payByRank(ctx, t, l.Details.Asset.AssetIDs[0], e.Amount, e.At)
+		return err
 	case listing.ListingUnsold:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
 		if err == nil && l.Details.DisposalOf != uuid.Nil {
@@ -162,9 +172,36 @@ func wholeMonths(now, end time.Time) int {
 }
 
 // distribute pays proceeds from the sale of asset by rank over the notices
-// against it at the time of the sale, records each secured loan's recovery,
-// discharges the ranked notices (the buyer takes the right free of them) and
-// files the fund claims for what the sale left unrecovered.
+// against it at the time of the sale (payByRank), discharges the ranked
+// notices (the buyer takes the right free of them) and files the fund claims
+// for what the sale left unrecovered.
+func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
+	ranked, loans, err := m.payByRank(ctx, t, asset, proceeds, at)
+	if err != nil {
+		return err
+	}
+	for i, r := range ranked {
+		if r.Status == collateral.StatusRegistered {
+			cmd := collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: why}
+			meta := t.meta("discharge/" + r.ID.String())
+			if err := exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta); err != nil {
+				return err
+			}
+		}
+		if l := loans[i]; l.Exists() {
+			if err := m.fileClaim(ctx, t, l.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// payByRank pays money from the disposal of asset (a sale's proceeds or a
+// forfeited deposit) by rank over the notices against it at time at, and
+// records each secured loan's recovery. It returns the ranked notices and,
+// at the same index, the defaulted loan each secures (the zero State when it
+// secures none).
 //
 // A notice secures a loan when the loan with the notice's id names it as its
 // registration; its claim is the loan's outstanding claim, capped at the
@@ -172,16 +209,16 @@ func wholeMonths(now, end time.Time) int {
 // grantor's and needs no command. Every fact is taken as it stood before the
 // triggering event, so a redelivery, even after a partial failure, computes
 // the same payouts and sends the same commands.
-func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
+func (m *managers) payByRank(ctx context.Context, t trigger, asset uuid.UUID, money kernel.Money, at time.Time) ([]collateral.State, []lending.State, error) {
 	a, err := before(ctx, m, registry.Decider, asset, t.Position)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var regs []collateral.State
 	for _, x := range a.RestrictionsAt(at) {
 		r, err := before(ctx, m, collateral.Decider, x.ID, t.Position)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if r.Registered() {
 			regs = append(regs, r)
@@ -194,40 +231,27 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 		owed := r.SecuredAmount
 		l, err := before(ctx, m, lending.Decider, r.ID, t.Position)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if l.Status == lending.StatusDefaulted && l.RegistrationID == r.ID {
 			owed, loans[i] = l.ClaimPrincipal+l.ClaimInterest, l
 		}
 		claims[i] = r.Claim(owed)
 	}
-	payouts, err := collateral.Distribute(proceeds, a.Holder(), claims)
+	payouts, err := collateral.Distribute(money, a.Holder(), claims)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for i, r := range ranked {
-		l := loans[i]
-		if l.Exists() && payouts[i].Amount > 0 {
+		if l := loans[i]; l.Exists() && payouts[i].Amount > 0 {
 			cmd := lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: payouts[i].Amount}
 			meta := t.meta("recovery/" + r.ID.String())
 			if err := exec(ctx, m, m.app.Loans, lending.Command(cmd), meta); err != nil {
-				return err
-			}
-		}
-		if r.Status == collateral.StatusRegistered {
-			cmd := collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: why}
-			meta := t.meta("discharge/" + r.ID.String())
-			if err := exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta); err != nil {
-				return err
-			}
-		}
-		if l.Exists() {
-			if err := m.fileClaim(ctx, t, l.ID); err != nil {
-				return err
+				return nil, nil, err
 			}
 		}
 	}
-	return nil
+	return ranked, loans, nil
 }
 
 // fileClaim files the bank's claim on the operation fund for the net

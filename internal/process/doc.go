@@ -15,7 +15,8 @@
 //     sale's proceeds (or the fund's purchase price) are paid by rank, each
 //     secured loan records its recovery, the notices are discharged, and the
 //     bank's claim for the remaining loss is filed with the fund, whose
-//     payment is recorded on the loan.
+//     payment is recorded on the loan; a deposit the unpaid winner of a
+//     disposal listing forfeits is paid by rank as a recovery too.
 //
 // Callers add them to a router with AddTo, before Run, in exactly one process
 // (the worker). Each handler has its own Subscriber and consumer group over the

@@ -314,9 +314,10 @@ func TestDisposalPaysByRank(t *testing.T) {
 	sign(e, disposal, "寒亭流转(2026)第 60 号")
 }
 
-func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
-	e := newEnv(t)
-	e.startManagers(WithFund(fundID))
+// disposalOfDefault lends the household 20,000.00 against its own right, lets
+// the loan default and returns the disposal listing the manager drafts.
+func disposalOfDefault(e *env) uuid.UUID {
+	e.t.Helper()
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 	registerLand(e)
 	defineProduct(e)
@@ -327,9 +328,51 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	})
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	defaultLoan(e, loanID)
-
 	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
 	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	return disposal
+}
+
+// TestAForfeitedDisposalDepositIsRecovered: the winner of a disposal auction
+// does not pay; its deposit is paid by rank to the defaulted loan as a
+// recovery, not kept for the seller, and the notice stays for the next round.
+func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
+	e := newEnv(t)
+	e.refuseNothing()
+	e.startManagers(WithFund(fundID))
+	disposal := disposalOfDefault(e)
+	d := get(e, e.app.Listings, disposal).Details
+	d.ListedPrice, d.StartingPrice = kernel.Yuan(40_000)+1, kernel.Yuan(40_000)+1
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000) + 1, kernel.Yuan(41_000) + 1})
+	owed := get(e, e.app.Loans, loanID).ClaimPrincipal
+	e.runDueAt(l.Award.PaymentDue) // buyer D does not pay: its 12,000.01 deposit (30 %, rounded up) is forfeited
+	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
+		t.Fatalf("after the missed payment the listing is %s", s)
+	}
+	e.eventually("the deposit is recorded on the loan", func() bool { return get(e, e.app.Loans, loanID).Recoveries > 0 })
+	loan := get(e, e.app.Loans, loanID)
+	if loan.Recoveries != kernel.Yuan(12_000)+1 || loan.PrincipalRecovered != kernel.Yuan(12_000)+1 || loan.ClaimPrincipal != owed-kernel.Yuan(12_000)-1 {
+		t.Fatalf("loan after the forfeit: %s recovered (%s principal), %s still claimed; want the 12,000.01 deposit against %s",
+			loan.Recoveries, loan.PrincipalRecovered, loan.ClaimPrincipal, owed)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered {
+		t.Fatalf("after the forfeit the notice is %s, want it in force for the next round", r.Status)
+	}
+	if _, filed := get(e, e.app.Funds, fundID).OpenClaim(loanID); filed {
+		t.Fatal("a fund claim was filed while the collateral is still to be sold")
+	}
+	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v1")
+	if n := e.redeliver("process.disposal.listing", forfeited); n != 0 {
+		t.Errorf("forfeit redelivered: %d events written", n)
+	}
+}
+
+func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers(WithFund(fundID))
+	disposal := disposalOfDefault(e)
 	e.do(listing.SubmitListing{ListingID: disposal})
 	ends := kernel.Calendar{}.AddWorkingDays(e.clock.Now(), 7)
 	e.do(listing.ReviewListing{ListingID: disposal, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
