@@ -2,13 +2,16 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/listing"
 )
 
 // DefaultedLoan reads what a claim on the operation fund needs to know of
@@ -34,4 +37,62 @@ func (a *App) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedLo
 	now := a.Clock.Now()
 	err := a.Collateral.Inspect(ctx, l.RegistrationID, func(s collateral.State, _ uint64) { facts.CollateralInForce = s.EffectiveAt(now) })
 	return facts, err
+}
+
+// DisposalListingID is the id of the disposal listing drafted for a loan whose
+// LoanDefaulted event has id defaulted: derived, so a redelivered default
+// drafts the same listing and the listing is found again from the loan.
+func DisposalListingID(defaulted uuid.UUID) uuid.UUID {
+	return uuid.NewSHA1(defaulted, []byte("id/disposal-listing"))
+}
+
+// DisposalListing returns the id of loan id's disposal listing; ok is false
+// when the loan has not defaulted.
+func (a *App) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid.UUID, ok bool, err error) {
+	stream := kernel.StreamName(lending.Decider.Category, id)
+	recs, err := a.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
+	if err != nil {
+		return uuid.Nil, false, fmt.Errorf("read %s: %w", stream, err)
+	}
+	for _, r := range recs {
+		if r.Type == (lending.LoanDefaulted{}).EventType() {
+			return DisposalListingID(r.ID), true, nil
+		}
+	}
+	return uuid.Nil, false, nil
+}
+
+// CollateralPurchase reads what the fund's purchase of loan id's collateral
+// needs (rule 24): the loan as a claim knows it, and the disposal stages its
+// disposal listing tried without a sale, in order. A listing round with too
+// few qualified bidders or an auction without a sale fails the listing stage;
+// a negotiation with the only qualified bidder that ends without a sale in a
+// later round fails the negotiated transfer. While a round is under way no
+// stage counts as failed.
+func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, []fund.DisposalStage, error) {
+	loan, err := a.DefaultedLoan(ctx, id)
+	if err != nil {
+		return loan, nil, err
+	}
+	listingID, ok, err := a.DisposalListing(ctx, id)
+	if err != nil || !ok {
+		return loan, nil, err
+	}
+	var l listing.State
+	if err := a.Listings.Inspect(ctx, listingID, func(s listing.State, _ uint64) { l = s }); err != nil {
+		return loan, nil, err
+	}
+	if l.Status != listing.StatusUnsold && l.Status != listing.StatusEnded {
+		return loan, nil, nil
+	}
+	var unsold []fund.DisposalStage
+	for _, o := range l.NoSale {
+		switch {
+		case len(unsold) == 0 && o != listing.OutcomeNegotiation:
+			unsold = append(unsold, fund.StageListing)
+		case len(unsold) == 1 && o == listing.OutcomeNegotiation:
+			unsold = append(unsold, fund.StageNegotiated)
+		}
+	}
+	return loan, unsold, nil
 }

@@ -95,16 +95,16 @@ type RecordAdvanceRepayment struct {
 	Amount    kernel.Money
 }
 
-// BuyCollateral buys collateral of a defaulted loan that did not sell. Unsold
-// lists the disposal stages already tried without a sale (from the listing and
-// disposal process); Stage is the stage at which the fund buys. By must be the operator.
+// BuyCollateral buys, into the fund's trusteeship, the collateral of a
+// defaulted loan that its disposal did not sell (rule 24). Loan is what the
+// fund knows of the loan, as for a claim; Unsold lists the disposal stages
+// tried without a sale, in the order they failed, from the loan's disposal
+// listing. By must be the operator.
 type BuyCollateral struct {
 	FundID     uuid.UUID
 	PurchaseID uuid.UUID
 	By         uuid.UUID
-	AssetID    uuid.UUID
-	LoanID     uuid.UUID
-	Stage      DisposalStage
+	Loan       DefaultedLoan
 	Unsold     []DisposalStage
 	Price      kernel.Money
 }

@@ -195,32 +195,31 @@ func (s State) repayAdvance(c RecordAdvanceRepayment, now time.Time) ([]kernel.E
 	return []kernel.Event{RentAdvanceRepaid{FundID: s.ID, AdvanceID: a.ID, Amount: c.Amount, Outstanding: a.Outstanding - c.Amount, CapitalAfter: after, At: now}}, nil
 }
 
-// buy enforces the disposal order of rule 24: the fund buys as last resort, at
-// a stage after the listing, once every earlier stage has been tried without a sale.
+// buy enforces the disposal order of rule 24: the fund takes into trusteeship
+// only the collateral, still under its notice, of a defaulted loan whose
+// listing and then negotiated transfer failed, in that order.
 func (s State) buy(c BuyCollateral, now time.Time) ([]kernel.Event, error) {
-	order := DisposalOrder()
-	at := slices.Index(order, c.Stage)
+	l := c.Loan
 	switch {
-	case c.PurchaseID == uuid.Nil || c.AssetID == uuid.Nil || c.LoanID == uuid.Nil:
+	case c.PurchaseID == uuid.Nil || l.AssetID == uuid.Nil || l.LoanID == uuid.Nil:
 		return nil, kernel.Errorf(kernel.CodeInvalid, "purchase, asset and loan ids are required")
-	case at < 0:
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "stage", "unknown disposal stage %q", c.Stage)
 	case c.Price <= 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "price", "price must be positive")
 	case s.holding(c.PurchaseID) >= 0:
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "purchase %s already recorded", c.PurchaseID)
+	case !l.Defaulted:
+		return nil, kernel.Errorf(CodeLoanNotDefaulted, "loan %s is not in default: its collateral is not for sale", l.LoanID)
+	case !l.CollateralInForce:
+		return nil, kernel.Errorf(CodeCollateralReleased, "the notice securing loan %s is no longer in force", l.LoanID)
 	}
-	if at == 0 {
-		return nil, kernel.FieldErrorf(CodeDisposalOrder, "stage", "the fund buys only after the listing failed to sell")
-	}
-	for _, earlier := range order[:at] {
-		if !slices.Contains(c.Unsold, earlier) {
-			return nil, kernel.FieldErrorf(CodeDisposalOrder, "unsold", "stage %s has not been tried without a sale", earlier)
+	for i, earlier := range DisposalOrder()[:slices.Index(DisposalOrder(), StageTrusteeship)] {
+		if i >= len(c.Unsold) || c.Unsold[i] != earlier {
+			return nil, kernel.FieldErrorf(CodeDisposalOrder, "unsold", "stage %s has not been tried without a sale, in order", earlier)
 		}
 	}
 	for _, h := range s.Holdings {
-		if h.AssetID == c.AssetID && !h.Sold {
-			return nil, kernel.Errorf(kernel.CodeInvalidState, "the fund already holds asset %s", c.AssetID)
+		if h.AssetID == l.AssetID && !h.Sold {
+			return nil, kernel.Errorf(kernel.CodeInvalidState, "the fund already holds asset %s", l.AssetID)
 		}
 	}
 	after, err := s.spend(c.Price)
@@ -228,7 +227,7 @@ func (s State) buy(c BuyCollateral, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	return []kernel.Event{CollateralBought{
-		FundID: s.ID, PurchaseID: c.PurchaseID, AssetID: c.AssetID, LoanID: c.LoanID, Stage: c.Stage, Price: c.Price, CapitalAfter: after, At: now,
+		FundID: s.ID, PurchaseID: c.PurchaseID, AssetID: l.AssetID, LoanID: l.LoanID, Stage: StageTrusteeship, Price: c.Price, CapitalAfter: after, At: now,
 	}}, nil
 }
 

@@ -13,11 +13,18 @@
 //   - Fill the facts from other contexts: FileFundClaim.Loan from the lending
 //     context's LoanDefaulted and recovery events (principal recovered from
 //     disposal and the borrower, not from this fund) and from the collateral
-//     registry (whether the notice securing the loan is still in force),
-//     BuyCollateral.Unsold from the disposal process (which stages were tried
-//     without a sale).
+//     registry (whether the notice securing the loan is still in force);
+//     BuyCollateral.Loan the same way and BuyCollateral.Unsold from the
+//     loan's disposal listing (which stages failed, in order);
+//     SellHolding from the fund's own listing of the asset, once paid.
 //   - Tell the lending context about a paid claim (RecordRecovery with source
-//     FUND_CLAIM) and the registry about a bought asset.
+//     FUND_CLAIM) and the registry about a bought asset (the right moves to
+//     the fund).
+//
+// The fund buys as the last disposal stage (trusteeship): only the
+// collateral of a defaulted loan (LOAN_NOT_DEFAULTED), still under its notice
+// (COLLATERAL_RELEASED), whose listing and then negotiated transfer failed in
+// that order (DISPOSAL_ORDER_NOT_FOLLOWED).
 //
 // The payout is Payout(netLoss, share) = floor(netLoss × share / 10000) fen,
 // computed when the claim is filed and paid unchanged: rounding down keeps the

@@ -13,5 +13,6 @@ const (
 	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries left no loss whose share is a fen or more
 	CodeDisposalNotFinished = "DISPOSAL_NOT_FINISHED"       // a claim before the collateral's disposal ended
 	CodeDisposalOrder       = "DISPOSAL_ORDER_NOT_FOLLOWED" // the fund buys only after the earlier disposal stages failed
+	CodeCollateralReleased  = "COLLATERAL_RELEASED"         // the notice securing the loan is no longer in force: nothing is left to buy
 	CodeOverpayment         = "OVERPAYMENT"                 // a repayment above what is outstanding on an advance
 )

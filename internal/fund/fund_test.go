@@ -177,45 +177,47 @@ func TestRentAdvances(t *testing.T) {
 }
 
 func TestBuyerOfLastResort(t *testing.T) {
-	buy := func(stage fund.DisposalStage, unsold ...fund.DisposalStage) fund.BuyCollateral {
-		return fund.BuyCollateral{FundID: fundID, PurchaseID: purchaseID, By: operator, AssetID: assetID, LoanID: loanID,
-			Stage: stage, Unsold: unsold, Price: kernel.Yuan(600)}
+	// The loan's notice is still in force: its disposal did not sell the collateral.
+	unsoldLoan := loan
+	unsoldLoan.CollateralInForce = true
+	buy := func(unsold ...fund.DisposalStage) fund.BuyCollateral {
+		return fund.BuyCollateral{FundID: fundID, PurchaseID: purchaseID, By: operator, Loan: unsoldLoan, Unsold: unsold, Price: kernel.Yuan(600)}
+	}
+	// inOrder is the purchase after the listing and then negotiation failed, changed by f.
+	inOrder := func(f func(*fund.BuyCollateral)) fund.BuyCollateral {
+		c := buy(fund.StageListing, fund.StageNegotiated)
+		f(&c)
+		return c
 	}
 	bought := func(stage fund.DisposalStage) fund.CollateralBought {
 		return fund.CollateralBought{FundID: fundID, PurchaseID: purchaseID, AssetID: assetID, LoanID: loanID, Stage: stage,
 			Price: kernel.Yuan(600), CapitalAfter: kernel.Yuan(400), At: t0}
 	}
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
-		{Name: "the fund buys by negotiated transfer after the listing did not sell (rule 24)", Given: history(small),
-			When: buy(fund.StageNegotiated, fund.StageListing), Then: history(bought(fund.StageNegotiated))},
-		{Name: "the fund takes it into trusteeship after listing and negotiation failed", Given: history(small),
-			When: buy(fund.StageTrusteeship, fund.StageListing, fund.StageNegotiated), Then: history(bought(fund.StageTrusteeship))},
-		{Name: "the fund does not buy at the listing stage", Given: history(small),
+		{Name: "the fund takes the collateral into trusteeship after the listing and then negotiation failed (rule 24)", Given: history(small),
+			When: buy(fund.StageListing, fund.StageNegotiated), Then: history(bought(fund.StageTrusteeship))},
+		{Name: "the fund does not buy after the listing alone failed", Given: history(small),
 			When: buy(fund.StageListing), WantCode: fund.CodeDisposalOrder},
 		{Name: "the fund does not buy before the listing failed", Given: history(small),
-			When: buy(fund.StageNegotiated), WantCode: fund.CodeDisposalOrder},
-		{Name: "trusteeship before negotiated transfer is refused", Given: history(small),
-			When: buy(fund.StageTrusteeship, fund.StageListing), WantCode: fund.CodeDisposalOrder},
-		{Name: "an unknown stage is refused", Given: history(small),
-			When: buy("AUCTION", fund.StageListing), WantCode: kernel.CodeInvalid},
+			When: buy(), WantCode: fund.CodeDisposalOrder},
+		{Name: "a negotiation that failed before the listing is not the order", Given: history(small),
+			When: buy(fund.StageNegotiated, fund.StageListing), WantCode: fund.CodeDisposalOrder},
+		{Name: "the fund does not buy the collateral of a loan not in default", Given: history(small),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Loan.Defaulted = false }),
+			WantCode: fund.CodeLoanNotDefaulted},
+		{Name: "the fund does not buy collateral whose notice is no longer in force", Given: history(small),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Loan.CollateralInForce = false }),
+			WantCode: fund.CodeCollateralReleased},
 		{Name: "a price above the capital is refused", Given: history(small),
-			When: func() fund.BuyCollateral {
-				c := buy(fund.StageNegotiated, fund.StageListing)
-				c.Price = kernel.Yuan(1000) + 1
-				return c
-			}(),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Price = kernel.Yuan(1000) + 1 }),
 			WantCode: fund.CodeInsufficientCapital},
-		{Name: "an asset already held is not bought again", Given: history(small, bought(fund.StageNegotiated)),
-			When: func() fund.BuyCollateral {
-				c := buy(fund.StageNegotiated, fund.StageListing)
-				c.PurchaseID = purchase2
-				return c
-			}(),
+		{Name: "an asset already held is not bought again", Given: history(small, bought(fund.StageTrusteeship)),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.PurchaseID = purchase2 }),
 			WantCode: kernel.CodeInvalidState},
-		{Name: "selling a holding returns the proceeds to capital", Given: history(small, bought(fund.StageNegotiated)),
+		{Name: "selling a holding returns the proceeds to capital", Given: history(small, bought(fund.StageTrusteeship)),
 			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: kernel.Yuan(650)},
 			Then: history(fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0})},
-		{Name: "a holding is sold once", Given: history(small, bought(fund.StageNegotiated),
+		{Name: "a holding is sold once", Given: history(small, bought(fund.StageTrusteeship),
 			fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0}),
 			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: 1}, WantCode: kernel.CodeInvalidState},
 		{Name: "selling an unknown holding is refused", Given: history(small),

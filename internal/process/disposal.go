@@ -3,12 +3,13 @@ package process
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
-	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -29,13 +30,17 @@ import (
 //	DepositForfeited of a disposal listing
 //	                         → the deposit paid by rank the same way, as lending.RecordRecovery
 //	                           (DISPOSAL); the notices stay, the collateral is still to be sold
-//	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing
+//	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing and
+//	                           registry.TransferManagementRight from the holder to the fund
+//	PaymentConfirmed of a listing the fund sells
+//	                         → fund.SellHolding of the asset it bought, at the award price
 //	fund.FundClaimPaid       → lending.RecordRecovery (FUND_CLAIM)
 //
 // Human decisions stay mutations: the bank revises and submits the draft
 // listing, the exchange reviews it; an unsold disposal listing is relisted by
-// the bank or bought by the fund (buyCollateral, disposal order listing →
-// negotiated transfer → trusteeship); the fund approves and pays claims.
+// the bank or, once a later round's negotiation failed too, bought by the
+// fund (buyCollateral, disposal order listing → negotiated transfer →
+// trusteeship); the fund approves and pays claims, and lists what it bought.
 // The buyer's contract and right follow the award manager like any sale.
 
 // onDefault reacts to the loan category for the disposal manager.
@@ -51,8 +56,14 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 	switch e := t.Event.(type) {
 	case listing.PaymentConfirmed:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
-		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
+		if err != nil {
 			return err
+		}
+		if m.fund != uuid.Nil && l.Details.Seller == m.fund {
+			return m.recordFundSale(ctx, t, l)
+		}
+		if l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
+			return nil
 		}
 		return m.distribute(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
@@ -83,7 +94,10 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 		if err := m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
 			return err
 		}
-		return m.endDisposalListing(ctx, t, e.LoanID)
+		if err := m.endDisposalListing(ctx, t, e.LoanID); err != nil {
+			return err
+		}
+		return m.moveToFund(ctx, t, e)
 	}
 	return nil
 }
@@ -91,22 +105,48 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 // endDisposalListing ends the unsold disposal listing of loan id once the
 // fund has bought the collateral, so it is not relisted.
 func (m *managers) endDisposalListing(ctx context.Context, t trigger, loan uuid.UUID) error {
-	stream := kernel.StreamName(lending.Decider.Category, loan)
-	recs, err := m.app.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", stream, err)
+	id, ok, err := m.app.DisposalListing(ctx, loan)
+	if err != nil || !ok {
+		return err
 	}
-	for _, r := range recs {
-		if r.Type != (lending.LoanDefaulted{}).EventType() {
-			continue
+	l, err := state(ctx, m.app.Listings, id)
+	if err != nil || l.Status != listing.StatusUnsold {
+		return err
+	}
+	cmd, meta := listing.EndListing{ListingID: id, Reason: "the operation fund bought the collateral"}, t.meta("end-disposal-listing")
+	return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
+}
+
+// moveToFund records on the register that the management right of the asset
+// the fund bought passed from its holder to the fund, for the rest of the
+// holder's term; the purchase is the source document.
+func (m *managers) moveToFund(ctx context.Context, t trigger, e fund.CollateralBought) error {
+	a, err := state(ctx, m.app.Assets, e.AssetID)
+	if err != nil {
+		return err
+	}
+	cur, _ := a.CurrentRight()
+	if cur.ContractID == e.PurchaseID || cur.Holder == e.FundID {
+		return nil
+	}
+	cmd := registry.TransferManagementRight{AssetID: a.ID, ContractID: e.PurchaseID, Transferor: cur.Holder, Transferee: e.FundID,
+		Form: registry.FormOther, Start: e.At, End: cur.End,
+		Source: registry.Source{Reference: "operation fund purchase " + e.PurchaseID.String(), Date: e.At}}
+	return exec(ctx, m, m.app.Assets, registry.Command(cmd), t.meta("move-to-fund"))
+}
+
+// recordFundSale records, when a listing the fund sells as the holder of a
+// right it bought is paid, the sale of that holding at the award price.
+func (m *managers) recordFundSale(ctx context.Context, t trigger, l listing.State) error {
+	f, err := state(ctx, m.app.Funds, m.fund)
+	if err != nil {
+		return err
+	}
+	for _, h := range f.Holdings {
+		if !h.Sold && slices.Contains(l.Details.Asset.AssetIDs, h.AssetID) {
+			cmd := fund.SellHolding{FundID: f.ID, PurchaseID: h.PurchaseID, By: f.Operator, Proceeds: l.Award.Price}
+			return exec(ctx, m, m.app.Funds, fund.Command(cmd), t.meta("fund-sale"))
 		}
-		id := trigger{ID: r.ID}.newID("disposal-listing")
-		l, err := state(ctx, m.app.Listings, id)
-		if err != nil || l.Status != listing.StatusUnsold {
-			return err
-		}
-		cmd, meta := listing.EndListing{ListingID: id, Reason: "the operation fund bought the collateral"}, t.meta("end-disposal-listing")
-		return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
 	}
 	return nil
 }
@@ -120,7 +160,7 @@ func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.Loa
 		m.log.Info("defaulted loan without a mortgage in force: nothing to list", "loan", e.LoanID, "registration", e.RegistrationID)
 		return nil
 	}
-	id := t.newID("disposal-listing")
+	id := app.DisposalListingID(t.ID)
 	l, err := state(ctx, m.app.Listings, id)
 	if err != nil || l.Status != listing.StatusNone {
 		return err

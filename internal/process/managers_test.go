@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -314,11 +315,10 @@ func TestDisposalPaysByRank(t *testing.T) {
 	sign(e, disposal, "寒亭流转(2026)第 60 号")
 }
 
-// disposalOfDefault lends the household 20,000.00 against its own right, lets
-// the loan default and returns the disposal listing the manager drafts.
-func disposalOfDefault(e *env) uuid.UUID {
+// lendToHousehold lends the household 20,000.00 against its own right,
+// under the bank's notice.
+func lendToHousehold(e *env) {
 	e.t.Helper()
-	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 	registerLand(e)
 	defineProduct(e)
 	applyAndApprove(e, loanID)
@@ -327,20 +327,26 @@ func disposalOfDefault(e *env) uuid.UUID {
 		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
 	})
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+}
+
+// disposalOfDefault starts the managers with the fund (fundEnv), lends to
+// the household, lets the loan default and returns the disposal listing the
+// manager drafts.
+func disposalOfDefault(t *testing.T) (*env, uuid.UUID) {
+	t.Helper()
+	e := fundEnv(t)
+	lendToHousehold(e)
 	defaultLoan(e, loanID)
 	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
 	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
-	return disposal
+	return e, disposal
 }
 
 // TestAForfeitedDisposalDepositIsRecovered: the winner of a disposal auction
 // does not pay; its deposit is paid by rank to the defaulted loan as a
 // recovery, not kept for the seller, and the notice stays for the next round.
 func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
-	e := newEnv(t)
-	e.refuseNothing()
-	e.startManagers(WithFund(fundID))
-	disposal := disposalOfDefault(e)
+	e, disposal := disposalOfDefault(t)
 	d := get(e, e.app.Listings, disposal).Details
 	d.ListedPrice, d.StartingPrice = kernel.Yuan(40_000)+1, kernel.Yuan(40_000)+1
 	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
@@ -369,21 +375,65 @@ func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
 	}
 }
 
-func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
-	e := newEnv(t)
-	e.startManagers(WithFund(fundID))
-	disposal := disposalOfDefault(e)
-	e.do(listing.SubmitListing{ListingID: disposal})
+// disposalRound announces the disposal listing for a round in which the
+// bidders named register and qualify, and runs it to its end unsold: no
+// bidder, one (a negotiation that agrees no price) or more (an auction with no bid).
+func disposalRound(e *env, id uuid.UUID, bidders ...uuid.UUID) {
+	e.t.Helper()
+	e.do(listing.SubmitListing{ListingID: id})
 	ends := kernel.Calendar{}.AddWorkingDays(e.clock.Now(), 7)
-	e.do(listing.ReviewListing{ListingID: disposal, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
-	e.runDueAt(ends) // no bidder registered
-	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
-		t.Fatalf("disposal listing is %s, want UNSOLD", s)
+	e.do(listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
+	for _, b := range bidders {
+		e.do(listing.RegisterBidder{ListingID: id, BidderID: b})
+		due, _ := get(e, e.app.Listings, id).Bidder(b)
+		e.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: due.DepositDue})
+		e.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true})
+	}
+	for i := 0; get(e, e.app.Listings, id).Status != listing.StatusUnsold; i++ {
+		_, at, ok := get(e, e.app.Listings, id).NextDue()
+		if !ok || i > 3 {
+			e.t.Fatalf("the disposal listing is %s and does not end unsold", get(e, e.app.Listings, id).Status)
+		}
+		e.runDueAt(at)
+	}
+}
+
+// buyCollateral sends the fund's purchase of loan's collateral with the facts
+// the application layer gathers, and returns the refusal, if any.
+func buyCollateral(e *env, loan uuid.UUID, price kernel.Money) error {
+	e.t.Helper()
+	facts, unsold, err := e.app.CollateralPurchase(e.ctx, loan)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, err = e.app.Funds.Handle(e.ctx, fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price},
+		app.Meta{CommandID: uuid.New(), Actor: "test"})
+	return err
+}
+
+// TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed (rule 24): the fund
+// may not buy the collateral of a repaying loan, nor of a defaulted one before
+// its disposal listing failed, nor after the listing alone failed; once a
+// later round's negotiation failed too it buys, the price is paid by rank,
+// the listing ends, the notice is discharged and the right moves to the fund.
+func TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed(t *testing.T) {
+	e, disposal := disposalOfDefault(t)
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase before any round: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	disposalRound(e, disposal) // no bidder registers
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase after the listing alone failed: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	e.do(listing.Relist{ListingID: disposal})
+	disposalRound(e, disposal, buyerC) // buyer C alone: a negotiated transfer, no price agreed
+	if got := get(e, e.app.Listings, disposal).NoSale; len(got) != 2 || got[1] != listing.OutcomeNegotiation {
+		t.Fatalf("rounds without a sale %v, want the listing and then a negotiation", got)
+	}
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); err != nil {
+		t.Fatal(err)
 	}
 
-	// The fund buys by negotiated transfer, the next stage of the disposal order.
-	e.do(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, AssetID: assetID, LoanID: loanID,
-		Stage: fund.StageNegotiated, Unsold: []fund.DisposalStage{fund.StageListing}, Price: kernel.Yuan(15_000)})
 	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
 	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
 	if claim.PrincipalRecovered != kernel.Yuan(15_000) || claim.NetLoss != kernel.Yuan(5_000) || claim.Payable != kernel.Yuan(1_000) {
@@ -393,9 +443,27 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	e.eventually("the notice is discharged", func() bool {
 		return get(e, e.app.Collateral, loanID).Status == collateral.StatusDischarged
 	})
+	e.eventually("the right moves to the fund", func() bool { return get(e, e.app.Assets, assetID).Holder() == fundID })
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeCollateralReleased {
+		t.Fatalf("buying the same collateral again: %v, want %s", err, fund.CodeCollateralReleased)
+	}
 	bought := e.event("fund-"+fundID.String(), "fund.CollateralBought.v1")
 	if n := e.redeliver("process.disposal.fund", bought); n != 0 {
 		t.Errorf("purchase redelivered: %d events written", n)
+	}
+}
+
+// TestTheFundDoesNotBuyARepayingLoansCollateral: a loan repaying normally has
+// no disposal; the fund's purchase is refused and the borrower keeps the right
+// under the bank's notice.
+func TestTheFundDoesNotBuyARepayingLoansCollateral(t *testing.T) {
+	e := fundEnv(t)
+	lendToHousehold(e)
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeLoanNotDefaulted {
+		t.Fatalf("buying a repaying loan's collateral: %v, want %s", err, fund.CodeLoanNotDefaulted)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered || get(e, e.app.Assets, assetID).Holder() != household {
+		t.Fatalf("after the refused purchase the notice is %s and the holder %s", r.Status, get(e, e.app.Assets, assetID).Holder())
 	}
 }
 

@@ -127,17 +127,25 @@ func defaultLoan(e *env, id uuid.UUID) lending.State {
 	return get(e, e.app.Loans, id)
 }
 
-// TestStoryDefaultAndDisposal is the whole default story (rules 8, 22 and 24), in
-// memory: the collective lists land, two bidders bid, the winner gets the
-// right, mortgages it to a bank and borrows, the loan defaults, the right is
-// sold again on the exchange, the bank and the fund are paid by the rules,
-// and every aggregate's history replays to the state the App holds.
-func TestStoryDefaultAndDisposal(t *testing.T) {
+// fundEnv is an env whose managers file claims with the established fund and
+// whose test fails on any refusal of theirs.
+func fundEnv(t *testing.T) *env {
+	t.Helper()
 	e := newEnv(t)
 	e.refuseNothing()
 	e.startManagers(WithFund(fundID))
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
+	return e
+}
 
+// farmerDefaults is the first half of the default stories: the collective
+// lists the entrusted land, a member and the farmer (an outsider) bid, the
+// farmer wins and signs the lease, mortgages the right with the contractor's
+// written consent (and its consent to re-transfer) and borrows 50,000.00 for
+// a year, repays nothing and defaults. It returns the lease and the loan at default.
+func farmerDefaults(e *env) (transfer.State, lending.State) {
+	e.t.Helper()
+	t := e.t
 	// The collective lists the entrusted land with its members' resolution; a
 	// member and an outsider bid; the outsider wins and the member lets the
 	// priority window pass.
@@ -192,7 +200,18 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 
 	// Nothing is repaid: the scheduler marks the loan overdue, then in default.
-	defaulted := defaultLoan(e, loanID)
+	return lease, defaultLoan(e, loanID)
+}
+
+// TestStoryDefaultAndDisposal is the whole default story (rules 8, 22 and 24), in
+// memory: the collective lists land, two bidders bid, the winner gets the
+// right, mortgages it to a bank and borrows, the loan defaults, the right is
+// sold again on the exchange, the bank and the fund are paid by the rules,
+// and every aggregate's history replays to the state the App holds.
+func TestStoryDefaultAndDisposal(t *testing.T) {
+	e := fundEnv(t)
+	lease, defaulted := farmerDefaults(e)
+	principal := defaulted.DefaultedPrincipal
 	if defaulted.ClaimPrincipal != principal || defaulted.ClaimInterest <= 0 {
 		t.Fatalf("claim at default %s principal + %s interest, want all 50,000.00 of principal and some interest", defaulted.ClaimPrincipal, defaulted.ClaimInterest)
 	}
@@ -347,6 +366,99 @@ func TestStoryRenewedLeaseSecuresALoanPastItsOldEnd(t *testing.T) {
 		}
 		if s := get(e, e.app.Transfers, lease.ID).Status; s != transfer.StatusInForce {
 			t.Fatalf("on %s the lease is %s", day.In(kernel.Shanghai).Format(time.DateOnly), s)
+		}
+	}
+	e.replays()
+}
+
+// TestStoryFundBuysUnsoldCollateralAndSellsItLater (rules 8, 13 and 24), in
+// memory: the farmer's loan defaults; at the disposal auction the winner does
+// not pay and its deposit goes to the loan's recovery; the fund may not buy
+// yet; the relisted right draws one bidder whose negotiation agrees no price;
+// then the fund buys it, the price is paid by rank, the right moves to the
+// fund on the register and the bank's claim is filed on what is left. Later
+// the fund lists the right on the exchange, sells it, records the sale, and
+// the right moves on to the buyer.
+func TestStoryFundBuysUnsoldCollateralAndSellsItLater(t *testing.T) {
+	e := fundEnv(t)
+	lease, _ := farmerDefaults(e)
+
+	// The disposal auction at 40,000.00: buyer D wins at 41,000.00 and does
+	// not pay; its 12,000.00 deposit is the loan's first recovery.
+	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
+	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	d := get(e, e.app.Listings, disposal).Details
+	d.ListedPrice, d.StartingPrice, d.Increment = kernel.Yuan(40_000), kernel.Yuan(40_000), kernel.Yuan(1_000)
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	won := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000), kernel.Yuan(41_000)})
+	e.runDueAt(won.Award.PaymentDue)
+	e.eventually("the forfeited deposit is recovered", func() bool { return get(e, e.app.Loans, loanID).PrincipalRecovered == kernel.Yuan(12_000) })
+	if err := buyCollateral(e, loanID, kernel.Yuan(30_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("the fund buying after the listing alone failed: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+
+	// Relisted, the right draws buyer C alone, who agrees no price; then the
+	// fund buys it for 30,000.00.
+	e.do(listing.Relist{ListingID: disposal})
+	disposalRound(e, disposal, buyerC)
+	if err := buyCollateral(e, loanID, kernel.Yuan(30_000)); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the right moves to the fund", func() bool { return get(e, e.app.Assets, assetID).Holder() == fundID })
+	e.eventually("the disposal listing ends", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusEnded })
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusDischarged {
+		t.Fatalf("after the purchase the notice is %s, want discharged", r.Status)
+	}
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.PrincipalRecovered != kernel.Yuan(42_000) || claim.NetLoss != kernel.Yuan(8_000) || claim.Payable != kernel.Yuan(1_600) {
+		t.Fatalf("claim %+v, want 1,600.00 on the 8,000.00 the deposit and the fund's price left", claim)
+	}
+	e.do(fund.ApproveFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.do(fund.PayFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.eventually("the fund's payment is recorded on the loan", func() bool {
+		return get(e, e.app.Loans, loanID).Recoveries == kernel.Yuan(43_600)
+	})
+
+	// Later, with the contractor's consent to re-transfer, the fund lists the
+	// right; buyer C wins at 37,000.00, pays and signs; the fund records the sale.
+	e.clock.Advance(30 * 24 * time.Hour)
+	e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: uuid.New(), Contractor: household, Grantee: fundID,
+		Purpose: registry.ConsentReTransfer, Source: registry.Source{Reference: "同意书 基金转让", Date: e.clock.Now()}})
+	right, _ := get(e, e.app.Assets, assetID).CurrentRight()
+	resale := uuid.MustParse("00000000-0000-0000-0000-00000000d006")
+	e.do(listing.CreateListing{ListingID: resale, Details: listing.Details{
+		Title: "王家庄苹果园土地经营权（基金收储）转让", Seller: fundID,
+		Asset: listing.AssetFacts{AssetIDs: []uuid.UUID{assetID}, Type: kernel.AssetLandManagementRight, OwningCollective: collective,
+			Region: listing.Region{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "王家庄"}, Area: 2000, RightsEnd: right.End},
+		ListedPrice: kernel.Yuan(35_000), StartingPrice: kernel.Yuan(35_000), Increment: kernel.Yuan(1_000),
+		TermMonths: wholeMonths(e.clock.Now(), right.End), Settings: listing.DefaultSettings(),
+	}})
+	sold := auction(e, resale, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(35_000), kernel.Yuan(36_000), kernel.Yuan(37_000)})
+	if sold.Award.BidderID != buyerC || sold.Award.Price != kernel.Yuan(37_000) {
+		t.Fatalf("the fund's listing awarded %+v, want buyer C at 37,000.00", sold.Award)
+	}
+	e.do(listing.ConfirmPayment{ListingID: resale, Amount: sold.Award.BalanceDue})
+	e.eventually("the fund records the sale", func() bool {
+		f := get(e, e.app.Funds, fundID)
+		return len(f.Holdings) == 1 && f.Holdings[0].Sold
+	})
+	if f := get(e, e.app.Funds, fundID); f.Capital != fund.DefaultSettings().InitialCapital-kernel.Yuan(30_000)-kernel.Yuan(1_600)+kernel.Yuan(37_000) {
+		t.Fatalf("fund capital %s after buying at 30,000.00, paying 1,600.00 and selling at 37,000.00", f.Capital)
+	}
+	contract := sign(e, resale, "寒亭流转(2026)第 88 号")
+	if contract.Terms.Transferor != fundID || contract.Terms.End.After(lease.Terms.End) {
+		t.Fatalf("the resale contract transfers from %s until %s, want the fund's right, ending by %s", contract.Terms.Transferor, contract.Terms.End, lease.Terms.End)
+	}
+
+	for name, rec := range map[string]eventstore.RecordedEvent{
+		"process.disposal.fund":    e.event("fund-"+fundID.String(), "fund.CollateralBought.v1"),
+		"process.disposal.listing": e.event("listing-"+resale.String(), "listing.PaymentConfirmed.v1"),
+	} {
+		if n := e.redeliver(name, rec); n != 0 {
+			t.Errorf("%s redelivered to %s: %d events written", rec.Type, name, n)
 		}
 	}
 	e.replays()

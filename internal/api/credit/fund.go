@@ -257,36 +257,22 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 			}),
 		}, {
 			Name: "buyCollateral",
-			Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
-				"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
-			Roles: fundRole,
-			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
-				"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
-				"price":  {Type: api.NonNull(api.Money)}}),
+			Description: "The operator takes into trusteeship the collateral of a defaulted loan, still under its notice, whose disposal listing " +
+				"did not sell it and whose negotiated transfer in a later round failed too (rule 24: listing → negotiated transfer → trusteeship; " +
+				"DISPOSAL_ORDER_NOT_FOLLOWED, LOAN_NOT_DEFAULTED, COLLATERAL_RELEASED otherwise). The price is paid by rank and the right moves to the fund.",
+			Roles:  fundRole,
+			Input:  api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "price": {Type: api.NonNull(api.Money)}}),
 			Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
 			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
 				loanID, err := api.ID(c.Input, "loanId")
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.readLoan(ctx, loanID)
-				if err != nil {
-					return nil, err
-				}
-				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, AssetID: loan.asset, LoanID: loanID,
-					Stage: api.Arg[fund.DisposalStage](c.Input, "stage"), Unsold: api.Args[fund.DisposalStage](c.Input, "unsold"),
-					Price: api.Arg[kernel.Money](c.Input, "price")}, nil
+				loan, unsold, err := a.App.CollateralPurchase(ctx, loanID)
+				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, Loan: loan, Unsold: unsold,
+					Price: api.Arg[kernel.Money](c.Input, "price")}, err
 			}),
 			Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
-		}, {
-			Name:        "sellFundHolding",
-			Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
-			Roles:       fundRole,
-			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
-			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
-				purchase, err := api.ID(c.Input, "purchaseId")
-				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: c.Principal.Party, Proceeds: api.Arg[kernel.Money](c.Input, "proceeds")}, err
-			}),
 		},
 	}}
 }

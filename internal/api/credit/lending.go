@@ -331,10 +331,10 @@ func (a area) productMutations() api.Mutations[lending.ProductCommand] {
 
 // loanFacts is what resolvers read of a loan before acting on it.
 type loanFacts struct {
-	exists             bool
-	bank, borrower     uuid.UUID
-	status             lending.Status
-	asset              uuid.UUID
+	exists         bool
+	bank, borrower uuid.UUID
+	status         lending.Status
+	asset          uuid.UUID
 }
 
 func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
