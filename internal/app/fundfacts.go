@@ -12,6 +12,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 // DefaultedLoan reads what a claim on the operation fund needs to know of
@@ -95,4 +96,24 @@ func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.Defaul
 		}
 	}
 	return loan, unsold, nil
+}
+
+// RentContract reads what a rent advance needs to know of transfer contract
+// id (rule 24) as it stands now: its parties, whether it is in force and the
+// rent due by now and unpaid. A contract that does not exist is NOT_FOUND.
+func (a *App) RentContract(ctx context.Context, id uuid.UUID) (fund.RentContract, error) {
+	now := a.Clock.Now()
+	var (
+		facts  fund.RentContract
+		exists bool
+	)
+	err := a.Transfers.Inspect(ctx, id, func(s transfer.State, _ uint64) {
+		exists = s.Status != ""
+		facts = fund.RentContract{ContractID: id, Transferor: s.Terms.Transferor, Transferee: s.Terms.Transferee,
+			InForce: s.Status == transfer.StatusInForce, Arrears: s.Arrears(now)}
+	})
+	if err == nil && !exists {
+		err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
+	}
+	return facts, err
 }

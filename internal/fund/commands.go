@@ -77,14 +77,25 @@ type PayFundClaim struct {
 	By      uuid.UUID
 }
 
-// AdvanceRent advances rent due under a transfer contract to a farmer. By must be the operator.
-type AdvanceRent struct {
-	FundID     uuid.UUID
-	AdvanceID  uuid.UUID
-	By         uuid.UUID
-	Farmer     uuid.UUID
+// RentContract is what an advance knows of a transfer contract, read by the
+// caller from the transfer context as it stands now.
+type RentContract struct {
 	ContractID uuid.UUID
-	Amount     kernel.Money
+	Transferor uuid.UUID    // the farmer the rent is owed to
+	Transferee uuid.UUID    // who owes it, and owes the fund what it advances
+	InForce    bool         // signed and neither ended nor terminated
+	Arrears    kernel.Money // rent due by now and unpaid
+}
+
+// AdvanceRent advances rent in arrears under a transfer contract: the fund
+// pays the contract's instalment to the farmer and the transferee owes the
+// fund. By must be the operator.
+type AdvanceRent struct {
+	FundID    uuid.UUID
+	AdvanceID uuid.UUID
+	By        uuid.UUID
+	Contract  RentContract
+	Amount    kernel.Money
 }
 
 // RecordAdvanceRepayment records money paid back on an advance. By must be the operator.

@@ -161,12 +161,19 @@ func (s State) payClaim(c PayFundClaim, now time.Time) ([]kernel.Event, error) {
 	return []kernel.Event{FundClaimPaid{FundID: s.ID, ClaimID: cl.ID, Bank: cl.Bank, LoanID: cl.LoanID, Amount: cl.Payable, CapitalAfter: after, At: now}}, nil
 }
 
+// advanceRent enforces rule 24's rent advance: the fund advances no more
+// than the rent in arrears under a contract in force, and the transferee owes it.
 func (s State) advanceRent(c AdvanceRent, now time.Time) ([]kernel.Event, error) {
+	k := c.Contract
 	switch {
-	case c.AdvanceID == uuid.Nil || c.Farmer == uuid.Nil || c.ContractID == uuid.Nil:
-		return nil, kernel.Errorf(kernel.CodeInvalid, "advance, farmer and contract ids are required")
+	case c.AdvanceID == uuid.Nil || k.ContractID == uuid.Nil || k.Transferor == uuid.Nil || k.Transferee == uuid.Nil:
+		return nil, kernel.Errorf(kernel.CodeInvalid, "advance, contract and both parties are required")
 	case c.Amount <= 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "amount must be positive")
+	case !k.InForce:
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "contract %s is not in force", k.ContractID)
+	case c.Amount > k.Arrears:
+		return nil, kernel.FieldErrorf(CodeAdvanceExceedsRent, "amount", "%s exceeds the %s of rent in arrears", c.Amount, k.Arrears)
 	}
 	if _, ok := s.Advances[c.AdvanceID]; ok {
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "advance %s already exists", c.AdvanceID)
@@ -175,7 +182,8 @@ func (s State) advanceRent(c AdvanceRent, now time.Time) ([]kernel.Event, error)
 	if err != nil {
 		return nil, err
 	}
-	return []kernel.Event{RentAdvanced{FundID: s.ID, AdvanceID: c.AdvanceID, Farmer: c.Farmer, ContractID: c.ContractID, Amount: c.Amount, CapitalAfter: after, At: now}}, nil
+	return []kernel.Event{RentAdvanced{FundID: s.ID, AdvanceID: c.AdvanceID, Farmer: k.Transferor, Transferee: k.Transferee, ContractID: k.ContractID,
+		Amount: c.Amount, CapitalAfter: after, At: now}}, nil
 }
 
 func (s State) repayAdvance(c RecordAdvanceRepayment, now time.Time) ([]kernel.Event, error) {

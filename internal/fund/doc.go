@@ -16,7 +16,11 @@
 //     registry (whether the notice securing the loan is still in force);
 //     BuyCollateral.Loan the same way and BuyCollateral.Unsold from the
 //     loan's disposal listing (which stages failed, in order);
-//     SellHolding from the fund's own listing of the asset, once paid.
+//     SellHolding from the fund's own listing of the asset, once paid;
+//     AdvanceRent.Contract from the transfer context (parties, in force, the
+//     rent in arrears now). An advance is at most the arrears
+//     (ADVANCE_EXCEEDS_ARREARS); it is paid on the contract as its rent, and
+//     the transferee owes it to the fund (RecordAdvanceRepayment).
 //   - Tell the lending context about a paid claim (RecordRecovery with source
 //     FUND_CLAIM) and the registry about a bought asset (the right moves to
 //     the fund).

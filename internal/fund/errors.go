@@ -15,4 +15,5 @@ const (
 	CodeDisposalOrder       = "DISPOSAL_ORDER_NOT_FOLLOWED" // the fund buys only after the earlier disposal stages failed
 	CodeCollateralReleased  = "COLLATERAL_RELEASED"         // the notice securing the loan is no longer in force: nothing is left to buy
 	CodeOverpayment         = "OVERPAYMENT"                 // a repayment above what is outstanding on an advance
+	CodeAdvanceExceedsRent  = "ADVANCE_EXCEEDS_ARREARS"     // an advance above the rent due and unpaid under the contract
 )

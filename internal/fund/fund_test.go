@@ -22,6 +22,7 @@ var (
 	claim2ID   = uuid.MustParse("20000000-0000-0000-0000-000000000008")
 	advanceID  = uuid.MustParse("20000000-0000-0000-0000-000000000009")
 	farmer     = uuid.MustParse("20000000-0000-0000-0000-00000000000a")
+	tenant     = uuid.MustParse("20000000-0000-0000-0000-00000000000e") // the transferee owing the rent
 	contractID = uuid.MustParse("20000000-0000-0000-0000-00000000000b")
 	purchaseID = uuid.MustParse("20000000-0000-0000-0000-00000000000c")
 	purchase2  = uuid.MustParse("20000000-0000-0000-0000-00000000000d")
@@ -153,17 +154,33 @@ func TestClaims(t *testing.T) {
 }
 
 func TestRentAdvances(t *testing.T) {
-	advance := fund.AdvanceRent{FundID: fundID, AdvanceID: advanceID, By: operator, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800)}
-	advanced := fund.RentAdvanced{FundID: fundID, AdvanceID: advanceID, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800), CapitalAfter: kernel.Yuan(200), At: t0}
+	// 800.00 of rent is in arrears under the contract.
+	contract := fund.RentContract{ContractID: contractID, Transferor: farmer, Transferee: tenant, InForce: true, Arrears: kernel.Yuan(800)}
+	advance := fund.AdvanceRent{FundID: fundID, AdvanceID: advanceID, By: operator, Contract: contract, Amount: kernel.Yuan(800)}
+	advanced := fund.RentAdvanced{FundID: fundID, AdvanceID: advanceID, Farmer: farmer, Transferee: tenant, ContractID: contractID,
+		Amount: kernel.Yuan(800), CapitalAfter: kernel.Yuan(200), At: t0}
+	with := func(f func(*fund.AdvanceRent)) fund.AdvanceRent {
+		c := advance
+		f(&c)
+		return c
+	}
 	repay := func(a kernel.Money) fund.RecordAdvanceRepayment {
 		return fund.RecordAdvanceRepayment{FundID: fundID, AdvanceID: advanceID, By: operator, Amount: a}
 	}
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
-		{Name: "the fund advances rent to a farmer (rule 24)", Given: history(small), When: advance, Then: history(advanced)},
+		{Name: "the fund advances the rent in arrears to the farmer; the transferee owes it (rule 24)", Given: history(small), When: advance, Then: history(advanced)},
+		{Name: "an advance a fen above the arrears is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Amount = kernel.Yuan(800) + 1 }), WantCode: fund.CodeAdvanceExceedsRent},
+		{Name: "an advance with no rent in arrears is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Arrears = 0 }), WantCode: fund.CodeAdvanceExceedsRent},
+		{Name: "an advance under a contract not in force is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.InForce = false }), WantCode: kernel.CodeInvalidState},
 		{Name: "an advance above the capital is refused", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.Amount = kernel.Yuan(1000) + 1; return c }(), WantCode: fund.CodeInsufficientCapital},
-		{Name: "an advance needs the farmer and the contract", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.ContractID = uuid.Nil; return c }(), WantCode: kernel.CodeInvalid},
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Arrears, c.Amount = kernel.Yuan(2000), kernel.Yuan(1000)+1 }), WantCode: fund.CodeInsufficientCapital},
+		{Name: "an advance needs the contract", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.ContractID = uuid.Nil }), WantCode: kernel.CodeInvalid},
+		{Name: "an advance needs the transferee who owes it", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Transferee = uuid.Nil }), WantCode: kernel.CodeInvalid},
 		{Name: "reusing an advance id is refused", Given: history(small, advanced), When: advance, WantCode: kernel.CodeInvalidState},
 		{Name: "a part repayment returns capital", Given: history(small, advanced), When: repay(kernel.Yuan(300)),
 			Then: history(fund.RentAdvanceRepaid{FundID: fundID, AdvanceID: advanceID, Amount: kernel.Yuan(300), Outstanding: kernel.Yuan(500), CapitalAfter: kernel.Yuan(500), At: t0})},
@@ -172,7 +189,7 @@ func TestRentAdvances(t *testing.T) {
 			When: repay(kernel.Yuan(500) + 1), WantCode: fund.CodeOverpayment},
 		{Name: "repaying an unknown advance is refused", Given: history(small), When: repay(1), WantCode: kernel.CodeNotFound},
 		{Name: "only the operator advances rent", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.By = bank; return c }(), WantCode: kernel.CodeForbidden},
+			When: with(func(c *fund.AdvanceRent) { c.By = bank }), WantCode: kernel.CodeForbidden},
 	})
 }
 

@@ -62,7 +62,8 @@ func TestCapitalNeverGoesNegative(t *testing.T) {
 					fund.PayFundClaim{FundID: fundID, ClaimID: id, By: operator},
 				}
 			case 1:
-				cmds = []fund.Command{fund.AdvanceRent{FundID: fundID, AdvanceID: id, By: operator, Farmer: farmer, ContractID: contractID, Amount: amount}}
+				cmds = []fund.Command{fund.AdvanceRent{FundID: fundID, AdvanceID: id, By: operator, Amount: amount,
+					Contract: fund.RentContract{ContractID: contractID, Transferor: farmer, Transferee: tenant, InForce: true, Arrears: amount}}}
 			default:
 				l := loan
 				l.AssetID, l.CollateralInForce = newID(rng), true

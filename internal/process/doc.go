@@ -17,6 +17,8 @@
 //     bank's claim for the remaining loss is filed with the fund, whose
 //     payment is recorded on the loan; a deposit the unpaid winner of a
 //     disposal listing forfeits is paid by rank as a recovery too.
+//   - advance: rent the operation fund advances is paid on the transfer
+//     contract, so the farmer is paid and the arrears clear.
 //
 // Callers add them to a router with AddTo, before Run, in exactly one process
 // (the worker). Each handler has its own Subscriber and consumer group over the

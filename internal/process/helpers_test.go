@@ -134,6 +134,12 @@ func (e *env) do(cmd kernel.Command) app.Result {
 	return res
 }
 
+// tryFund sends cmd to the fund as a user would and returns its refusal, if any.
+func (e *env) tryFund(cmd fund.Command) error {
+	_, err := e.app.Funds.Handle(e.ctx, cmd, app.Meta{CommandID: uuid.New(), Actor: "test"})
+	return err
+}
+
 // get returns the current state of aggregate id.
 func get[S any, C kernel.Command](e *env, h *app.Handler[S, C], id uuid.UUID) S {
 	e.t.Helper()

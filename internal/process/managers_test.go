@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -406,9 +405,7 @@ func buyCollateral(e *env, loan uuid.UUID, price kernel.Money) error {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	_, err = e.app.Funds.Handle(e.ctx, fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price},
-		app.Meta{CommandID: uuid.New(), Actor: "test"})
-	return err
+	return e.tryFund(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price})
 }
 
 // TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed (rule 24): the fund

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -222,7 +221,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.app.Funds.Handle(e.ctx, fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early}, app.Meta{CommandID: uuid.New(), Actor: "test"})
+	err = e.tryFund(fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early})
 	if kernel.ErrorCode(err) != fund.CodeDisposalNotFinished || !early.CollateralInForce || early.PrincipalOutstanding != principal {
 		t.Fatalf("a claim at default on %+v: %v, want %s", early, err, fund.CodeDisposalNotFinished)
 	}
@@ -460,6 +459,68 @@ func TestStoryFundBuysUnsoldCollateralAndSellsItLater(t *testing.T) {
 		if n := e.redeliver(name, rec); n != 0 {
 			t.Errorf("%s redelivered to %s: %d events written", rec.Type, name, n)
 		}
+	}
+	e.replays()
+}
+
+// TestStoryFundAdvancesRentAndTheTransfereeRepays (rule 24), in memory: the
+// household leases its land to the farmer at 800.00 a mu a year; the farmer
+// does not pay the first year's 16,000.00, which falls overdue; the fund may
+// not advance a fen more than the arrears, advances them, and the contract's
+// instalment is paid by the fund: the household is paid and the arrears
+// clear. The farmer now owes the fund, and repays it in two parts.
+func TestStoryFundAdvancesRentAndTheTransfereeRepays(t *testing.T) {
+	e := fundEnv(t)
+	registerLand(e)
+	lease := uuid.MustParse("00000000-0000-0000-0000-00000000d007")
+	start := e.clock.Now().Add(time.Hour)
+	e.do(transfer.SignDirect{ContractID: lease, Terms: transfer.Terms{
+		Transferor: household, Transferee: farmer, Form: transfer.FormLease, Use: transfer.UseCropping,
+		Plots: []transfer.Plot{{AssetID: assetID, Area: 2000, Collective: collective, Contractor: household, Holder: household, ContractEnd: rightsEnd}},
+		Start: start, End: start.AddDate(5, 0, 0), RentPerMuYear: kernel.Yuan(800), Frequency: transfer.Annual,
+	}, Document: transfer.Document{Reference: "王家庄流转合同 2026-3", Signed: e.clock.Now()}})
+	e.eventually("the register records the lease", func() bool { return get(e, e.app.Assets, assetID).Holder() == farmer })
+	_, due, _ := get(e, e.app.Transfers, lease).NextDue()
+	e.runDueAt(due)
+	if c := get(e, e.app.Transfers, lease); !c.InArrears() || c.Arrears(e.clock.Now()) != kernel.Yuan(16_000) {
+		t.Fatalf("after the first due date the lease owes %s (in arrears %v), want 16,000.00 overdue", c.Arrears(e.clock.Now()), c.InArrears())
+	}
+
+	advance := func(amount kernel.Money) error {
+		facts, err := e.app.RentContract(e.ctx, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.tryFund(fund.AdvanceRent{FundID: fundID, AdvanceID: uuid.NewSHA1(lease, []byte("advance")), By: operator, Contract: facts, Amount: amount})
+	}
+	if err := advance(kernel.Yuan(16_000) + 1); kernel.ErrorCode(err) != fund.CodeAdvanceExceedsRent {
+		t.Fatalf("an advance a fen above the arrears: %v, want %s", err, fund.CodeAdvanceExceedsRent)
+	}
+	if err := advance(kernel.Yuan(16_000)); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the advance pays the lease's instalment", func() bool { return !get(e, e.app.Transfers, lease).InArrears() })
+	paid := e.event("transfer-"+lease.String(), "transfer.RentPaid.v1")
+	if p, err := e.app.Events.Decode(paid.Type, paid.Data); err != nil || p.(transfer.RentPaid).Payer != fundID || p.(transfer.RentPaid).Amount != kernel.Yuan(16_000) {
+		t.Fatalf("rent paid %+v (%v), want 16,000.00 by the fund", p, err)
+	}
+	a := get(e, e.app.Funds, fundID).Advances[uuid.NewSHA1(lease, []byte("advance"))]
+	if a.Farmer != household || a.Transferee != farmer || a.Outstanding != kernel.Yuan(16_000) {
+		t.Fatalf("advance %+v, want 16,000.00 paid to the household and owed by the farmer", a)
+	}
+	if err := advance(1); kernel.ErrorCode(err) != fund.CodeAdvanceExceedsRent {
+		t.Fatalf("a second advance once the arrears cleared: %v, want %s", err, fund.CodeAdvanceExceedsRent)
+	}
+
+	// The farmer repays the fund 6,000.00, then the 10,000.00 left.
+	for _, part := range []kernel.Money{kernel.Yuan(6_000), kernel.Yuan(10_000)} {
+		e.do(fund.RecordAdvanceRepayment{FundID: fundID, AdvanceID: a.ID, By: operator, Amount: part})
+	}
+	if f := get(e, e.app.Funds, fundID); f.Advances[a.ID].Outstanding != 0 || f.Capital != fund.DefaultSettings().InitialCapital {
+		t.Fatalf("after the repayments the advance owes %s and the fund holds %s", f.Advances[a.ID].Outstanding, f.Capital)
+	}
+	if n := e.redeliver("process.advance.fund", e.event("fund-"+fundID.String(), "fund.RentAdvanced.v1")); n != 0 {
+		t.Errorf("the advance redelivered: %d events written", n)
 	}
 	e.replays()
 }

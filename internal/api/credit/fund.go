@@ -12,7 +12,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
-	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 var (
@@ -227,28 +226,25 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
 			}),
 		}, {
-			Name:        "advanceRent",
-			Description: "The operator advances rent due under a transfer contract to a farmer.",
-			Roles:       fundRole,
-			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
-				"amount": {Type: api.NonNull(api.Money)}}),
+			Name: "advanceRent",
+			Description: "The operator advances rent in arrears under a transfer contract: the fund pays the contract's instalments to the farmer " +
+				"and the transferee owes the fund (ADVANCE_EXCEEDS_ARREARS above the rent due and unpaid).",
+			Roles:  fundRole,
+			Input:  api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"contractId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
 			Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
 			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
-				got, err := api.IDs(c.Input, "farmerId", "contractId")
+				id, err := api.ID(c.Input, "contractId")
 				if err != nil {
 					return nil, err
 				}
-				exists, err := api.Inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
-				if err == nil && !exists {
-					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
-				}
-				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Farmer: got[0], ContractID: got[1],
+				contract, err := a.App.RentContract(ctx, id)
+				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Contract: contract,
 					Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
 			}),
 			Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
 		}, {
 			Name:        "recordRentAdvanceRepayment",
-			Description: "The operator records money paid back on a rent advance.",
+			Description: "The operator records money the transferee paid back on a rent advance.",
 			Roles:       fundRole,
 			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
 			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {

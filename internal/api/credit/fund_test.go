@@ -103,10 +103,10 @@ func TestDefaultAndFund(t *testing.T) {
 			household, tenant := uuid.New(), uuid.New()
 			plot := e.asset(collective, household, household, kernel.AssetLandManagementRight, 20)
 			contract := e.leaseTo(plot, collective, household, tenant)
-			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "farmerId": household.String(),
-				"contractId": uuid.NewString(), "amount": "10000.00"}, kernel.CodeNotFound)
-			advance := e.must(operator, "advanceRent", "advanceId", map[string]any{"fundId": fundID, "farmerId": household.String(),
-				"contractId": contract.String(), "amount": "10000.00"})["advanceId"]
+			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "contractId": uuid.NewString(), "amount": "10000.00"}, kernel.CodeNotFound)
+			// The first year's 10,000.00 is in arrears: a fen more is refused.
+			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "contractId": contract.String(), "amount": "10000.01"}, fund.CodeAdvanceExceedsRent)
+			advance := e.must(operator, "advanceRent", "advanceId", map[string]any{"fundId": fundID, "contractId": contract.String(), "amount": "10000.00"})["advanceId"]
 			e.refused(operator, "recordRentAdvanceRepayment", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "10000.01"}, fund.CodeOverpayment)
 			e.must(operator, "recordRentAdvanceRepayment", "fundId", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "4000.00"})
 			got := field(e.query(operator, `query($id: ID!) { fund(id: $id) { capital advances { farmerId amount outstanding } } }`, map[string]any{"id": fundID}), "fund")
