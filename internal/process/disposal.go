@@ -10,6 +10,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -34,6 +35,9 @@ import (
 //	                           registry.TransferManagementRight from the holder to the fund
 //	PaymentConfirmed of a listing the fund sells
 //	                         → fund.SellHolding of the asset it bought, at the award price
+//	coop.PledgeEnforced      → the price paid to the pledge's notice, surplus to the pledgor:
+//	                           lending.RecordRecovery (DISPOSAL), collateral.DischargeCollateral,
+//	                           fund.FileFundClaim for what is left
 //	fund.FundClaimPaid       → lending.RecordRecovery (FUND_CLAIM)
 //
 // Human decisions stay mutations: the bank revises and submits the draft
@@ -65,13 +69,17 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 		if l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
 			return nil
 		}
-		return m.distribute(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+		return m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
 		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
 			return err
 		}
-		_, _, err = m.payByRank(ctx, t, l.Details.Asset.AssetIDs[0], e.Amount, e.At)
+		ranked, holder, err := m.noticesOn(ctx, t, l.Details.Asset.AssetIDs[0], e.At)
+		if err != nil {
+			return err
+		}
+		_, err = m.payByRank(ctx, t, ranked, holder, e.Amount)
 		return err
 	case listing.ListingUnsold:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
@@ -91,7 +99,7 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 		meta := t.meta("fund-recovery")
 		return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
 	case fund.CollateralBought:
-		if err := m.distribute(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
+		if err := m.sellAsset(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
 			return err
 		}
 		if err := m.endDisposalListing(ctx, t, e.LoanID); err != nil {
@@ -157,7 +165,7 @@ func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.Loa
 		return err
 	}
 	if r.Status != collateral.StatusRegistered || r.Collateral.Kind != collateral.KindMortgage {
-		m.log.Info("defaulted loan without a mortgage in force: nothing to list", "loan", e.LoanID, "registration", e.RegistrationID)
+		m.log.Info("defaulted loan without a mortgage in force: nothing to list (a share pledge is enforced by the bank)", "loan", e.LoanID, "registration", e.RegistrationID)
 		return nil
 	}
 	id := app.DisposalListingID(t.ID)
@@ -211,12 +219,11 @@ func wholeMonths(now, end time.Time) int {
 	return n
 }
 
-// distribute pays proceeds from the sale of asset by rank over the notices
-// against it at the time of the sale (payByRank), discharges the ranked
-// notices (the buyer takes the right free of them) and files the fund claims
-// for what the sale left unrecovered.
-func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
-	ranked, loans, err := m.payByRank(ctx, t, asset, proceeds, at)
+// distribute pays proceeds from a sale by rank over the notices against what
+// was sold (payByRank), discharges the ranked notices (the buyer takes it free
+// of them) and files the fund claims for what the sale left unrecovered.
+func (m *managers) distribute(ctx context.Context, t trigger, ranked []collateral.State, grantor uuid.UUID, proceeds kernel.Money, why string) error {
+	loans, err := m.payByRank(ctx, t, ranked, grantor, proceeds)
 	if err != nil {
 		return err
 	}
@@ -237,11 +244,31 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 	return nil
 }
 
-// payByRank pays money from the disposal of asset (a sale's proceeds or a
-// forfeited deposit) by rank over the notices against it at time at, and
-// records each secured loan's recovery. It returns the ranked notices and,
-// at the same index, the defaulted loan each secures (the zero State when it
-// secures none).
+// noticesOn returns the notices against asset at time at, in rank order, and
+// the asset's holder (the grantor, who takes any surplus), as they stood
+// before the triggering event.
+func (m *managers) noticesOn(ctx context.Context, t trigger, asset uuid.UUID, at time.Time) ([]collateral.State, uuid.UUID, error) {
+	a, err := before(ctx, m, registry.Decider, asset, t.Position)
+	if err != nil {
+		return nil, uuid.Nil, err
+	}
+	var regs []collateral.State
+	for _, x := range a.RestrictionsAt(at) {
+		r, err := before(ctx, m, collateral.Decider, x.ID, t.Position)
+		if err != nil {
+			return nil, uuid.Nil, err
+		}
+		if r.Registered() {
+			regs = append(regs, r)
+		}
+	}
+	return collateral.RankAt(regs, collateral.AssetTarget(asset), at), a.Holder(), nil
+}
+
+// payByRank pays money from a disposal (a sale's proceeds or a forfeited
+// deposit) over the ranked notices, any surplus to grantor, and records each
+// secured loan's recovery. It returns, at each notice's index, the defaulted
+// loan it secures (the zero State when it secures none).
 //
 // A notice secures a loan when the loan with the notice's id names it as its
 // registration; its claim is the loan's outstanding claim, capped at the
@@ -249,49 +276,60 @@ func (m *managers) distribute(ctx context.Context, t trigger, asset uuid.UUID, p
 // grantor's and needs no command. Every fact is taken as it stood before the
 // triggering event, so a redelivery, even after a partial failure, computes
 // the same payouts and sends the same commands.
-func (m *managers) payByRank(ctx context.Context, t trigger, asset uuid.UUID, money kernel.Money, at time.Time) ([]collateral.State, []lending.State, error) {
-	a, err := before(ctx, m, registry.Decider, asset, t.Position)
-	if err != nil {
-		return nil, nil, err
-	}
-	var regs []collateral.State
-	for _, x := range a.RestrictionsAt(at) {
-		r, err := before(ctx, m, collateral.Decider, x.ID, t.Position)
-		if err != nil {
-			return nil, nil, err
-		}
-		if r.Registered() {
-			regs = append(regs, r)
-		}
-	}
-	ranked := collateral.RankAt(regs, collateral.AssetTarget(asset), at)
+func (m *managers) payByRank(ctx context.Context, t trigger, ranked []collateral.State, grantor uuid.UUID, money kernel.Money) ([]lending.State, error) {
 	claims := make([]collateral.Claim, len(ranked))
 	loans := make([]lending.State, len(ranked))
 	for i, r := range ranked {
 		owed := r.SecuredAmount
 		l, err := before(ctx, m, lending.Decider, r.ID, t.Position)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if l.Status == lending.StatusDefaulted && l.RegistrationID == r.ID {
 			owed, loans[i] = l.ClaimPrincipal+l.ClaimInterest, l
 		}
 		claims[i] = r.Claim(owed)
 	}
-	payouts, err := collateral.Distribute(money, a.Holder(), claims)
+	payouts, err := collateral.Distribute(money, grantor, claims)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for i, r := range ranked {
 		if l := loans[i]; l.Exists() && payouts[i].Amount > 0 {
 			cmd := lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: payouts[i].Amount}
 			meta := t.meta("recovery/" + r.ID.String())
 			if err := exec(ctx, m, m.app.Loans, lending.Command(cmd), meta); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 	}
-	return ranked, loans, nil
+	return loans, nil
+}
+
+// sellAsset distributes the proceeds of selling asset at time at over the
+// notices against it then.
+func (m *managers) sellAsset(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
+	ranked, holder, err := m.noticesOn(ctx, t, asset, at)
+	if err != nil {
+		return err
+	}
+	return m.distribute(ctx, t, ranked, holder, proceeds, why)
+}
+
+// onPledgeEnforced reacts to the coop category for the disposal manager: the
+// price of enforced pledged shares goes to the pledge's notice (the shares sold
+// carry no other), any surplus to the pledgor; the notice is discharged and
+// the fund claim filed.
+func (m *managers) onPledgeEnforced(ctx context.Context, t trigger) error {
+	e, ok := t.Event.(coop.PledgeEnforced)
+	if !ok {
+		return nil
+	}
+	r, err := before(ctx, m, collateral.Decider, e.PledgeID, t.Position)
+	if err != nil || !r.Registered() {
+		return err
+	}
+	return m.distribute(ctx, t, []collateral.State{r}, e.Holder, e.Price, fmt.Sprintf("pledged shares sold to %s", e.Buyer))
 }
 
 // fileClaim files the bank's claim on the operation fund for the net

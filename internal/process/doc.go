@@ -16,7 +16,9 @@
 //     secured loan records its recovery, the notices are discharged, and the
 //     bank's claim for the remaining loss is filed with the fund, whose
 //     payment is recorded on the loan; a deposit the unpaid winner of a
-//     disposal listing forfeits is paid by rank as a recovery too.
+//     disposal listing forfeits is paid by rank as a recovery too, and so is
+//     the price of enforced pledged shares (then the notice is discharged
+//     and the claim filed).
 //   - advance: rent the operation fund advances is paid on the transfer
 //     contract, so the farmer is paid and the arrears clear.
 //

@@ -405,7 +405,8 @@ func buyCollateral(e *env, loan uuid.UUID, price kernel.Money) error {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return e.tryFund(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price})
+	_, err = e.try(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price})
+	return err
 }
 
 // TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed (rule 24): the fund
@@ -464,13 +465,25 @@ func TestTheFundDoesNotBuyARepayingLoansCollateral(t *testing.T) {
 	}
 }
 
-func TestSharePledgeFollowsItsNotice(t *testing.T) {
-	e := newEnv(t)
-	e.startManagers()
-	coopID := uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
+// Parties and ids of the share-pledge stories.
+var (
+	coopID    = uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
+	neighbour = uuid.MustParse("00000000-0000-0000-0000-00000000b003") // another member, with 500 shares
+	newcomer  = uuid.MustParse("00000000-0000-0000-0000-00000000b004") // a member without shares
+)
+
+// pledgeSharesForLoan founds the cooperative (the member with 100 shares,
+// the neighbour with 500, the newcomer with none) and takes the member's
+// 5,000.00 one-year loan, secured by a pledge of 60 shares, to registration:
+// the notice is filed and the pledge recorded on the register.
+func pledgeSharesForLoan(e *env) {
+	e.t.Helper()
 	e.do(coop.FoundCooperative{CoopID: coopID, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
-	e.do(coop.AdmitMember{CoopID: coopID, Member: member, Household: household})
-	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: 100}}})
+	for _, m := range []uuid.UUID{member, neighbour, newcomer} {
+		e.do(coop.AdmitMember{CoopID: coopID, Member: m, Household: uuid.NewSHA1(m, []byte("household"))})
+	}
+	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{
+		{Member: member, Class: coop.ClassPopulation, Shares: 100}, {Member: neighbour, Class: coop.ClassPopulation, Shares: 500}}})
 	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
 		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 12, AnnualRateBP: 435})})
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
@@ -481,8 +494,16 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
 		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
 		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
-
 	e.eventually("the shares are pledged", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return ok })
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+}
+
+func TestSharePledgeFollowsItsNotice(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	pledgeSharesForLoan(e)
 	p := get(e, e.app.Coops, coopID).Pledges[loanID]
 	if p.Holder != member || p.Pledgee != bank || p.Shares != 60 || p.RegistrationNumber != "ZY-2026-000007" {
 		t.Fatalf("pledge %+v, want the member's 60 shares to the bank under ZY-2026-000007", p)
@@ -490,9 +511,6 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	if n := e.redeliver("process.restriction", e.event("collateral-"+loanID.String(), "collateral.CollateralRegistered.v1")); n != 0 {
 		t.Errorf("registration redelivered: %d events written", n)
 	}
-	e.eventually("the loan records its notice", func() bool {
-		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
-	})
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
 	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -221,7 +222,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = e.tryFund(fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early})
+	_, err = e.try(fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early})
 	if kernel.ErrorCode(err) != fund.CodeDisposalNotFinished || !early.CollateralInForce || early.PrincipalOutstanding != principal {
 		t.Fatalf("a claim at default on %+v: %v, want %s", early, err, fund.CodeDisposalNotFinished)
 	}
@@ -491,7 +492,8 @@ func TestStoryFundAdvancesRentAndTheTransfereeRepays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return e.tryFund(fund.AdvanceRent{FundID: fundID, AdvanceID: uuid.NewSHA1(lease, []byte("advance")), By: operator, Contract: facts, Amount: amount})
+		_, err = e.try(fund.AdvanceRent{FundID: fundID, AdvanceID: uuid.NewSHA1(lease, []byte("advance")), By: operator, Contract: facts, Amount: amount})
+		return err
 	}
 	if err := advance(kernel.Yuan(16_000) + 1); kernel.ErrorCode(err) != fund.CodeAdvanceExceedsRent {
 		t.Fatalf("an advance a fen above the arrears: %v, want %s", err, fund.CodeAdvanceExceedsRent)
@@ -521,6 +523,58 @@ func TestStoryFundAdvancesRentAndTheTransfereeRepays(t *testing.T) {
 	}
 	if n := e.redeliver("process.advance.fund", e.event("fund-"+fundID.String(), "fund.RentAdvanced.v1")); n != 0 {
 		t.Errorf("the advance redelivered: %d events written", n)
+	}
+	e.replays()
+}
+
+// TestStorySharePledgeDefaultsAndTheSharesGoToAMember (rules 8, 16, 18 and
+// 24), in memory: the member's 5,000.00 loan is secured by a pledge of 60 of
+// its 100 shares; before default the bank may not enforce it; the loan
+// defaults; a sale to the neighbour would pass the per-holder cap and one to
+// an outsider is refused; the newcomer buys the 60 shares for 4,000.00, which
+// is paid to the bank's notice, the notice is discharged and the bank's claim
+// is filed on the 1,000.00 left.
+func TestStorySharePledgeDefaultsAndTheSharesGoToAMember(t *testing.T) {
+	e := fundEnv(t)
+	pledgeSharesForLoan(e)
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	enforce := func(buyer uuid.UUID) error {
+		facts, err := e.app.DefaultedLoan(e.ctx, loanID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.try(coop.EnforcePledge{CoopID: coopID, PledgeID: loanID, By: bank, Buyer: buyer, Price: kernel.Yuan(4_000), LoanDefaulted: facts.Defaulted})
+		return err
+	}
+	if err := enforce(newcomer); kernel.ErrorCode(err) != coop.CodeLoanNotDefaulted {
+		t.Fatalf("enforcing before default: %v, want %s", err, coop.CodeLoanNotDefaulted)
+	}
+	defaultLoan(e, loanID)
+	for buyer, want := range map[uuid.UUID]string{neighbour: coop.CodeHoldingCapExceeded, farmer: coop.CodeTransferToNonMember} {
+		if err := enforce(buyer); kernel.ErrorCode(err) != want {
+			t.Fatalf("selling the pledged shares to %s: %v, want %s", buyer, err, want)
+		}
+	}
+	if err := enforce(newcomer); err != nil {
+		t.Fatal(err)
+	}
+	c := get(e, e.app.Coops, coopID)
+	if _, live := c.Pledges[loanID]; live || c.Holders[newcomer].Shares.Total() != 60 || c.Holders[member].Shares.Total() != 40 {
+		t.Fatalf("after enforcement: pledge live %v, the newcomer holds %d and the member %d", live, c.Holders[newcomer].Shares.Total(), c.Holders[member].Shares.Total())
+	}
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	if l := get(e, e.app.Loans, loanID); l.PrincipalRecovered != kernel.Yuan(4_000) {
+		t.Fatalf("the loan recovered %s of principal, want the 4,000.00 price", l.PrincipalRecovered)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusDischarged {
+		t.Fatalf("the pledge's notice is %s, want discharged", r.Status)
+	}
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.NetLoss != kernel.Yuan(1_000) || claim.Payable != kernel.Yuan(200) {
+		t.Fatalf("claim %+v, want 200.00 on the 1,000.00 left", claim)
+	}
+	if n := e.redeliver("process.disposal.coop", e.event("coop-"+coopID.String(), "coop.PledgeEnforced.v1")); n != 0 {
+		t.Errorf("the enforcement redelivered: %d events written", n)
 	}
 	e.replays()
 }
