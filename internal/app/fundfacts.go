@@ -65,11 +65,9 @@ func (a *App) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid
 
 // CollateralPurchase reads what the fund's purchase of loan id's collateral
 // needs (rule 24): the loan as a claim knows it, and the disposal stages its
-// disposal listing tried without a sale, in order. A listing round with too
-// few qualified bidders or an auction without a sale fails the listing stage;
-// a negotiation with the only qualified bidder that ends without a sale in a
-// later round fails the negotiated transfer. While a round is under way no
-// stage counts as failed.
+// disposal listing tried without a sale, in order (UnsoldStages). While a
+// round is under way no stage counts as failed: the listing must be unsold,
+// ended or withdrawn.
 func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, []fund.DisposalStage, error) {
 	loan, err := a.DefaultedLoan(ctx, id)
 	if err != nil {
@@ -83,11 +81,22 @@ func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.Defaul
 	if err := a.Listings.Inspect(ctx, listingID, func(s listing.State, _ uint64) { l = s }); err != nil {
 		return loan, nil, err
 	}
-	if l.Status != listing.StatusUnsold && l.Status != listing.StatusEnded {
-		return loan, nil, nil
+	switch l.Status {
+	case listing.StatusUnsold, listing.StatusEnded, listing.StatusWithdrawn:
+		return loan, UnsoldStages(l.NoSale), nil
 	}
+	return loan, nil, nil
+}
+
+// UnsoldStages turns how a disposal listing's rounds ended without a sale
+// (listing.State.NoSale) into the disposal stages that failed, in the order of
+// rule 24: a round with too few qualified bidders or an auction without a
+// sale fails the listing; a negotiation with the only qualified bidder that
+// ends without a sale in a later round fails the negotiated transfer. A
+// negotiation before the listing failed counts for nothing.
+func UnsoldStages(noSale []listing.Outcome) []fund.DisposalStage {
 	var unsold []fund.DisposalStage
-	for _, o := range l.NoSale {
+	for _, o := range noSale {
 		switch {
 		case len(unsold) == 0 && o != listing.OutcomeNegotiation:
 			unsold = append(unsold, fund.StageListing)
@@ -95,7 +104,7 @@ func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.Defaul
 			unsold = append(unsold, fund.StageNegotiated)
 		}
 	}
-	return loan, unsold, nil
+	return unsold
 }
 
 // RentContract reads what a rent advance needs to know of transfer contract

@@ -325,6 +325,7 @@ func lendToHousehold(e *env) {
 	e.eventually("the loan records its notice", func() bool {
 		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
 	})
+	e.eventually("the asset carries the mortgage", func() bool { return restricted(get(e, e.app.Assets, assetID), loanID) })
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 }
 
@@ -428,6 +429,13 @@ func TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed(t *testing.T) {
 	if got := get(e, e.app.Listings, disposal).NoSale; len(got) != 2 || got[1] != listing.OutcomeNegotiation {
 		t.Fatalf("rounds without a sale %v, want the listing and then a negotiation", got)
 	}
+	// The bank relists once more: while that round is under way the fund
+	// waits; the bank withdraws it, and the fund buys.
+	e.do(listing.Relist{ListingID: disposal})
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase while a round is under way: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	e.do(listing.WithdrawListing{ListingID: disposal, By: bank, Reason: "the fund takes the collateral"})
 	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +445,6 @@ func TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed(t *testing.T) {
 	if claim.PrincipalRecovered != kernel.Yuan(15_000) || claim.NetLoss != kernel.Yuan(5_000) || claim.Payable != kernel.Yuan(1_000) {
 		t.Fatalf("claim %+v, want 15,000.00 recovered, a 5,000.00 net loss and 1,000.00 payable", claim)
 	}
-	e.eventually("the listing ends", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusEnded })
 	e.eventually("the notice is discharged", func() bool {
 		return get(e, e.app.Collateral, loanID).Status == collateral.StatusDischarged
 	})
