@@ -18,7 +18,8 @@
 //     payment is recorded on the loan; a deposit the unpaid winner of a
 //     disposal listing forfeits is paid by rank as a recovery too, and so is
 //     the price of enforced pledged shares (then the notice is discharged
-//     and the claim filed).
+//     and the claim filed). The collateral the fund buys moves to the fund on
+//     the register, and the fund's sale of it on the exchange is recorded.
 //   - advance: rent the operation fund advances is paid on the transfer
 //     contract, so the farmer is paid and the arrears clear.
 //
@@ -48,5 +49,8 @@
 //     "collateral-L"), the loan's bank as secured party, the borrower as
 //     grantor and the loan's collateral asset;
 //   - a disposal listing names the notice it enforces in Details.DisposalOf;
-//     its id derives from the LoanDefaulted event.
+//     its id derives from the LoanDefaulted event (app.DisposalListingID);
+//   - the share pledge securing loan L has pledge id L;
+//   - the management right the fund buys is held under contract id = the
+//     purchase id, and the fund sells it as a listing whose seller is the fund.
 package process
