@@ -33,7 +33,7 @@ import (
 //	                           (DISPOSAL); the notices stay, the collateral is still to be sold
 //	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing and
 //	                           registry.TransferManagementRight from the holder to the fund
-//	PaymentConfirmed of a listing the fund sells
+//	PaymentConfirmed of a listing a fund sells (its seller is the fund's id, WithFund or not)
 //	                         → fund.SellHolding of the asset it bought, at the award price
 //	coop.PledgeEnforced      → the price paid to the pledge's notice, surplus to the pledgor:
 //	                           lending.RecordRecovery (DISPOSAL), collateral.DischargeCollateral,
@@ -63,8 +63,12 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 		if err != nil {
 			return err
 		}
-		if m.fund != uuid.Nil && l.Details.Seller == m.fund {
-			return m.recordFundSale(ctx, t, l)
+		f, err := state(ctx, m.app.Funds, l.Details.Seller)
+		if err != nil {
+			return err
+		}
+		if f.Established() {
+			return m.recordFundSale(ctx, t, f, l)
 		}
 		if l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
 			return nil
@@ -143,13 +147,9 @@ func (m *managers) moveToFund(ctx context.Context, t trigger, e fund.CollateralB
 	return exec(ctx, m, m.app.Assets, registry.Command(cmd), t.meta("move-to-fund"))
 }
 
-// recordFundSale records, when a listing the fund sells as the holder of a
-// right it bought is paid, the sale of that holding at the award price.
-func (m *managers) recordFundSale(ctx context.Context, t trigger, l listing.State) error {
-	f, err := state(ctx, m.app.Funds, m.fund)
-	if err != nil {
-		return err
-	}
+// recordFundSale records, when listing l that fund f sells is paid, the sale
+// of the holding it bought of that asset at the award price.
+func (m *managers) recordFundSale(ctx context.Context, t trigger, f fund.State, l listing.State) error {
 	for _, h := range f.Holdings {
 		if !h.Sold && slices.Contains(l.Details.Asset.AssetIDs, h.AssetID) {
 			cmd := fund.SellHolding{FundID: f.ID, PurchaseID: h.PurchaseID, By: f.Operator, Proceeds: l.Award.Price}
