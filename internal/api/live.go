@@ -23,6 +23,8 @@ type Hub struct {
 
 	mu   sync.Mutex
 	subs map[string]map[chan readmodel.Envelope]struct{}
+
+	progress eventstore.Progress
 }
 
 // NewHub returns a hub over store; each subscriber may lag buffer events.
@@ -32,6 +34,7 @@ func NewHub(store eventstore.Store, reg *kernel.Registry, buffer int) *Hub {
 
 // Run follows the store from after (exclusive) until ctx ends.
 func (h *Hub) Run(ctx context.Context, after uint64) error {
+	h.progress.Advance(after)
 	sub, err := h.store.SubscribeAll(ctx, after, eventstore.Filter{})
 	if err != nil {
 		return err
@@ -46,7 +49,14 @@ func (h *Hub) Run(ctx context.Context, after uint64) error {
 			return err
 		}
 		h.publish(rec)
+		h.progress.Advance(rec.Position)
 	}
+}
+
+// WaitFor blocks until the hub has handed out the store's events up to pos,
+// or ctx ends.
+func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
+	return h.progress.WaitFor(ctx, pos)
 }
 
 func (h *Hub) publish(rec eventstore.RecordedEvent) {

@@ -9,8 +9,17 @@
 // of the events it writes are derived from the command id, and a handler that
 // finds the command id already in the aggregate's stream answers from there.
 //
+// Facts reads what a command carries about other aggregates from their
+// current state, so that resolvers, process managers and the demo translate
+// each once: a notice's grantor (Filing, Amendment), a loan a notice secures
+// (Securing), a loan's collateral (LoanCollateral), a shares loan's pledge
+// (Disbursal), a listing's assets (ListingAssets), a contract's plots
+// (ContractPlot). SecureLoan links a notice and a loan, notice first.
+//
 // The Scheduler sends a due command until it is written: a failed send is
-// retried with capped back-off (RetryDelay); a domain refusal ends it.
+// retried with capped back-off (RetryDelay); a domain refusal ends it. On a
+// clock that moves only when told (a sandbox), Scheduler.Advance moves it,
+// stopping at each pending command's due time in order.
 //
 // Errors: domain refusals come back as *kernel.Error unchanged; a conflict that
 // persists after the retries comes back as a *kernel.Error with

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -18,11 +17,10 @@ import (
 // DefaultedLoan reads what a claim on the operation fund needs to know of
 // loan id (rule 24) as it stands now: the loan's bank, collateral and default
 // figures, and whether the notice securing it is still in force (its disposal
-// not yet ended). The API's fileFundClaim and the disposal process manager
-// both take the facts from here. A loan that does not exist is NOT_FOUND.
-func (a *App) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, error) {
-	var l lending.State
-	if err := a.Loans.Inspect(ctx, id, func(s lending.State, _ uint64) { l = s }); err != nil {
+// not yet ended). A loan that does not exist is NOT_FOUND.
+func (f Facts) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, error) {
+	l, err := state(ctx, f.app.Loans, id)
+	if err != nil {
 		return fund.DefaultedLoan{}, err
 	}
 	if !l.Exists() {
@@ -35,8 +33,8 @@ func (a *App) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedLo
 	if l.RegistrationID == uuid.Nil {
 		return facts, nil
 	}
-	now := a.Clock.Now()
-	err := a.Collateral.Inspect(ctx, l.RegistrationID, func(s collateral.State, _ uint64) { facts.CollateralInForce = s.EffectiveAt(now) })
+	r, err := state(ctx, f.app.Collateral, l.RegistrationID)
+	facts.CollateralInForce = r.EffectiveAt(f.app.Clock.Now())
 	return facts, err
 }
 
@@ -49,9 +47,9 @@ func DisposalListingID(defaulted uuid.UUID) uuid.UUID {
 
 // DisposalListing returns the id of loan id's disposal listing; ok is false
 // when the loan has not defaulted.
-func (a *App) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid.UUID, ok bool, err error) {
+func (f Facts) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid.UUID, ok bool, err error) {
 	stream := kernel.StreamName(lending.Decider.Category, id)
-	recs, err := a.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
+	recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
 	if err != nil {
 		return uuid.Nil, false, fmt.Errorf("read %s: %w", stream, err)
 	}
@@ -68,17 +66,17 @@ func (a *App) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid
 // disposal listing tried without a sale, in order (UnsoldStages). While a
 // round is under way no stage counts as failed: the listing must be unsold,
 // ended or withdrawn.
-func (a *App) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, []fund.DisposalStage, error) {
-	loan, err := a.DefaultedLoan(ctx, id)
+func (f Facts) CollateralPurchase(ctx context.Context, id uuid.UUID) (fund.DefaultedLoan, []fund.DisposalStage, error) {
+	loan, err := f.DefaultedLoan(ctx, id)
 	if err != nil {
 		return loan, nil, err
 	}
-	listingID, ok, err := a.DisposalListing(ctx, id)
+	listingID, ok, err := f.DisposalListing(ctx, id)
 	if err != nil || !ok {
 		return loan, nil, err
 	}
-	var l listing.State
-	if err := a.Listings.Inspect(ctx, listingID, func(s listing.State, _ uint64) { l = s }); err != nil {
+	l, err := state(ctx, f.app.Listings, listingID)
+	if err != nil {
 		return loan, nil, err
 	}
 	switch l.Status {
@@ -110,19 +108,11 @@ func UnsoldStages(noSale []listing.Outcome) []fund.DisposalStage {
 // RentContract reads what a rent advance needs to know of transfer contract
 // id (rule 24) as it stands now: its parties, whether it is in force and the
 // rent due by now and unpaid. A contract that does not exist is NOT_FOUND.
-func (a *App) RentContract(ctx context.Context, id uuid.UUID) (fund.RentContract, error) {
-	now := a.Clock.Now()
-	var (
-		facts  fund.RentContract
-		exists bool
-	)
-	err := a.Transfers.Inspect(ctx, id, func(s transfer.State, _ uint64) {
-		exists = s.Status != ""
-		facts = fund.RentContract{ContractID: id, Transferor: s.Terms.Transferor, Transferee: s.Terms.Transferee,
-			InForce: s.Status == transfer.StatusInForce, Arrears: s.Arrears(now)}
-	})
-	if err == nil && !exists {
+func (f Facts) RentContract(ctx context.Context, id uuid.UUID) (fund.RentContract, error) {
+	c, err := state(ctx, f.app.Transfers, id)
+	if err == nil && c.Status == "" {
 		err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", id)
 	}
-	return facts, err
+	return fund.RentContract{ContractID: id, Transferor: c.Terms.Transferor, Transferee: c.Terms.Transferee,
+		InForce: c.Status == transfer.StatusInForce, Arrears: c.Arrears(f.app.Clock.Now())}, err
 }

@@ -13,6 +13,8 @@ func history() []kernel.Event {
 	return []kernel.Event{registered(),
 		collateral.CollateralAmended{RegistrationID: reg1, By: bank1, Grantor: transferee, SecuredParty: bank2,
 			SecuredAmount: 7, End: end, Consent: consent, Reason: "assigned", At: t1},
+		collateral.LoanSecured{RegistrationID: reg1, LoanID: loan1, Amount: 7, At: t1},
+		collateral.LoanReleased{RegistrationID: reg1, LoanID: loan1, Reason: "repaid", At: t1},
 		collateral.CollateralContinued{RegistrationID: reg1, By: bank2, PreviousEnd: end, End: end.AddDate(1, 0, 0), At: t1},
 		collateral.CollateralDischarged{RegistrationID: reg1, By: bank2, Reason: "repaid", At: t1},
 		collateral.CollateralExpired{RegistrationID: reg1, End: end, At: end},

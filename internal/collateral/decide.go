@@ -1,6 +1,7 @@
 package collateral
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,6 +28,10 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 	switch c := c.(type) {
 	case AmendCollateral:
 		return amend(s, c, now)
+	case SecureLoan:
+		return secureLoan(s, c, now)
+	case ReleaseLoan:
+		return releaseLoan(s, c, now)
 	case ContinueCollateral:
 		return continueReg(s, c, now)
 	case DischargeCollateral:
@@ -64,6 +69,20 @@ func checkConsent(kind Kind, grantor, contractor uuid.UUID, consent *Consent) er
 	return nil
 }
 
+// checkHolding enforces rule 31: the grantor holds what the notice encumbers
+// at now, on the facts the caller read from the asset or share register.
+func checkHolding(col Collateral, grantor uuid.UUID, h Holding, now time.Time) error {
+	switch {
+	case col.Kind == KindMortgage && (h.Holder != grantor || !now.Before(h.Until)):
+		return kernel.FieldErrorf(CodeGrantorNotHolder, "grantor", "the grantor does not hold the management right of asset %s", col.Asset)
+	case col.Kind == KindSharePledge && h.Holder != grantor:
+		return kernel.FieldErrorf(CodeGrantorNotHolder, "grantor", "the grantor is not a living member on the register of cooperative %s", col.Asset)
+	case col.Kind == KindSharePledge && h.Shares < col.Shares:
+		return kernel.FieldErrorf(CodeSharesNotHeld, "collateral.shares", "the member holds %d shares, fewer than the %d pledged", h.Shares, col.Shares)
+	}
+	return nil
+}
+
 func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, error) {
 	switch {
 	case s.Registered():
@@ -92,9 +111,12 @@ func register(s State, c RegisterCollateral, now time.Time) ([]kernel.Event, err
 	if err := checkConsent(c.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
 		return nil, err
 	}
+	if err := checkHolding(c.Collateral, c.Grantor, c.Holding, now); err != nil {
+		return nil, err
+	}
 	return []kernel.Event{CollateralRegistered{RegistrationID: c.RegistrationID, Number: c.Number, Grantor: c.Grantor,
 		SecuredParty: c.SecuredParty, Collateral: c.Collateral, SecuredAmount: c.SecuredAmount,
-		Start: c.Start.UTC(), End: c.End.UTC(), Consent: c.Consent, At: now}}, nil
+		Start: c.Start.UTC(), End: c.End.UTC(), Consent: c.Consent, AllSums: c.AllSums, At: now}}, nil
 }
 
 // bySecuredParty refuses a step by anyone but the secured party, and any step
@@ -124,6 +146,10 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 	if c.SecuredAmount > 0 {
 		e.SecuredAmount = c.SecuredAmount
 	}
+	if s.AllSums && e.SecuredAmount < s.Outstanding() {
+		return nil, kernel.FieldErrorf(CodeMaximumExceeded, "securedAmount", "the loans the notice secures total %s, above the maximum %s",
+			s.Outstanding(), e.SecuredAmount)
+	}
 	if !c.End.IsZero() {
 		if !c.End.After(now) || !c.End.After(s.Start) {
 			return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start and in the future")
@@ -140,6 +166,9 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 		if err := checkConsent(s.Collateral.Kind, c.Grantor, c.Contractor, c.Consent); err != nil {
 			return nil, err
 		}
+		if err := checkHolding(s.Collateral, c.Grantor, c.Holding, now); err != nil {
+			return nil, err
+		}
 		e.Grantor, e.Consent = c.Grantor, c.Consent
 	}
 	if e.Grantor == e.SecuredParty {
@@ -149,6 +178,58 @@ func amend(s State, c AmendCollateral, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.Errorf(kernel.CodeInvalid, "the amendment changes nothing")
 	}
 	return []kernel.Event{e}, nil
+}
+
+// secureLoan enforces rule 31: a notice secures one loan of its secured party
+// to its grantor over its collateral, or, filed as an all-sums notice, any
+// number of them up to the maximum secured amount together.
+func secureLoan(s State, c SecureLoan, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, s.SecuredParty, now); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.LoanID == uuid.Nil:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loanId", "required")
+	case c.Bank != s.SecuredParty || c.Borrower != s.Grantor || c.Asset != s.Collateral.Asset:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loanId", "loan %s is not the secured party's loan to the grantor over the notice's collateral", c.LoanID)
+	case slices.ContainsFunc(s.Loans, func(l SecuredLoan) bool { return l.LoanID == c.LoanID }):
+		return nil, kernel.FieldErrorf(kernel.CodeInvalidState, "loanId", "registration %s already secures loan %s", s.Number, c.LoanID)
+	case !c.Waiting:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalidState, "loanId", "loan %s is not approved and waiting for its collateral", c.LoanID)
+	case c.Amount <= 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "the loan's approved amount must be positive")
+	case !s.AllSums && len(s.Loans) > 0:
+		return nil, kernel.FieldErrorf(CodeSecuresAnotherLoan, "registrationId",
+			"registration %s secures loan %s; only an all-sums notice secures more than one loan", s.Number, s.Loans[0].LoanID)
+	case s.AllSums && s.Outstanding()+c.Amount > s.SecuredAmount:
+		return nil, kernel.FieldErrorf(CodeMaximumExceeded, "amount", "the loans would total %s, above the notice's maximum %s",
+			s.Outstanding()+c.Amount, s.SecuredAmount)
+	}
+	return []kernel.Event{LoanSecured{RegistrationID: s.ID, LoanID: c.LoanID, Amount: c.Amount, At: now}}, nil
+}
+
+// releaseLoan records a secured loan's repayment and discharges the notice
+// once no loan it secures is outstanding. A notice that records no loan
+// (linked before notices recorded their loans) is discharged.
+func releaseLoan(s State, c ReleaseLoan, now time.Time) ([]kernel.Event, error) {
+	if err := bySecuredParty(s, s.SecuredParty, now); err != nil {
+		return nil, err
+	}
+	if c.Reason == "" {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "reason", "required")
+	}
+	discharged := CollateralDischarged{RegistrationID: s.ID, By: s.SecuredParty, Reason: c.Reason, At: now}
+	if len(s.Loans) == 0 {
+		return []kernel.Event{discharged}, nil
+	}
+	if !slices.ContainsFunc(s.Loans, func(l SecuredLoan) bool { return l.LoanID == c.LoanID && !l.Released }) {
+		return nil, kernel.FieldErrorf(kernel.CodeNotFound, "loanId", "registration %s secures no outstanding loan %s", s.Number, c.LoanID)
+	}
+	released := LoanReleased{RegistrationID: s.ID, LoanID: c.LoanID, Reason: c.Reason, At: now}
+	if Evolve(s, released).Outstanding() > 0 {
+		return []kernel.Event{released}, nil
+	}
+	return []kernel.Event{released, discharged}, nil
 }
 
 func continueReg(s State, c ContinueCollateral, now time.Time) ([]kernel.Event, error) {

@@ -20,6 +20,7 @@ type CollateralRegistered struct {
 	Start          time.Time
 	End            time.Time
 	Consent        *Consent // the contractor's consent when the grantor is a transferee (rule 7)
+	AllSums        bool     // an all-sums notice: SecuredAmount is the maximum secured amount (rule 31)
 	At             time.Time
 }
 
@@ -33,6 +34,22 @@ type CollateralAmended struct {
 	SecuredAmount  kernel.Money
 	End            time.Time
 	Consent        *Consent
+	Reason         string
+	At             time.Time
+}
+
+// LoanSecured: the notice secures the loan, for its approved Amount (rule 31).
+type LoanSecured struct {
+	RegistrationID uuid.UUID
+	LoanID         uuid.UUID
+	Amount         kernel.Money
+	At             time.Time
+}
+
+// LoanReleased: a loan the notice secured was repaid; the notice no longer secures it.
+type LoanReleased struct {
+	RegistrationID uuid.UUID
+	LoanID         uuid.UUID
 	Reason         string
 	At             time.Time
 }
@@ -68,6 +85,12 @@ func (CollateralRegistered) EventType() string { return "collateral.CollateralRe
 func (CollateralAmended) EventType() string { return "collateral.CollateralAmended.v1" }
 
 // EventType implements kernel.Event.
+func (LoanSecured) EventType() string { return "collateral.LoanSecured.v1" }
+
+// EventType implements kernel.Event.
+func (LoanReleased) EventType() string { return "collateral.LoanReleased.v1" }
+
+// EventType implements kernel.Event.
 func (CollateralContinued) EventType() string { return "collateral.CollateralContinued.v1" }
 
 // EventType implements kernel.Event.
@@ -78,11 +101,14 @@ func (CollateralExpired) EventType() string { return "collateral.CollateralExpir
 
 func (e CollateralRegistered) occurredAt() time.Time { return e.At }
 func (e CollateralAmended) occurredAt() time.Time    { return e.At }
+func (e LoanSecured) occurredAt() time.Time          { return e.At }
+func (e LoanReleased) occurredAt() time.Time         { return e.At }
 func (e CollateralContinued) occurredAt() time.Time  { return e.At }
 func (e CollateralDischarged) occurredAt() time.Time { return e.At }
 func (e CollateralExpired) occurredAt() time.Time    { return e.At }
 
 // RegisterEvents registers every collateral event type with r.
 func RegisterEvents(r *kernel.Registry) {
-	r.Register(CollateralRegistered{}, CollateralAmended{}, CollateralContinued{}, CollateralDischarged{}, CollateralExpired{})
+	r.Register(CollateralRegistered{}, CollateralAmended{}, LoanSecured{}, LoanReleased{}, CollateralContinued{}, CollateralDischarged{},
+		CollateralExpired{})
 }

@@ -1,6 +1,10 @@
 package collateral
 
-import "github.com/nongjiao/nongjiao/internal/kernel"
+import (
+	"slices"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
 
 // Evolve folds one event into the state. It never fails and ignores unknown events.
 func Evolve(s State, e kernel.Event) State {
@@ -8,9 +12,16 @@ func Evolve(s State, e kernel.Event) State {
 	case CollateralRegistered:
 		s = State{ID: e.RegistrationID, Number: e.Number, Status: StatusRegistered, Grantor: e.Grantor,
 			SecuredParty: e.SecuredParty, Collateral: e.Collateral, SecuredAmount: e.SecuredAmount,
-			Start: e.Start, End: e.End, Consent: e.Consent, RegisteredAt: e.At}
+			Start: e.Start, End: e.End, Consent: e.Consent, AllSums: e.AllSums, RegisteredAt: e.At}
 	case CollateralAmended:
 		s.Grantor, s.SecuredParty, s.SecuredAmount, s.End, s.Consent = e.Grantor, e.SecuredParty, e.SecuredAmount, e.End, e.Consent
+	case LoanSecured:
+		s.Loans = append(slices.Clip(s.Loans), SecuredLoan{LoanID: e.LoanID, Amount: e.Amount})
+	case LoanReleased:
+		if i := slices.IndexFunc(s.Loans, func(l SecuredLoan) bool { return l.LoanID == e.LoanID }); i >= 0 {
+			s.Loans = slices.Clone(s.Loans)
+			s.Loans[i].Released = true
+		}
 	case CollateralContinued:
 		s.End = e.End
 	case CollateralDischarged:

@@ -91,8 +91,29 @@ type State struct {
 	Start         time.Time
 	End           time.Time
 	Consent       *Consent
-	RegisteredAt  time.Time // sets priority (rule 8)
-	EndedAt       time.Time // when discharged or expired
+	AllSums       bool          // an all-sums notice: SecuredAmount is the maximum secured amount
+	Loans         []SecuredLoan // the loans the notice secures or secured, in the order linked
+	RegisteredAt  time.Time     // sets priority (rule 8)
+	EndedAt       time.Time     // when discharged or expired
+}
+
+// SecuredLoan is a loan a notice secures, for its approved amount; Released
+// once it was repaid.
+type SecuredLoan struct {
+	LoanID   uuid.UUID
+	Amount   kernel.Money
+	Released bool
+}
+
+// Outstanding returns the amount of the loans the notice still secures.
+func (s State) Outstanding() kernel.Money {
+	var sum kernel.Money
+	for _, l := range s.Loans {
+		if !l.Released {
+			sum += l.Amount
+		}
+	}
+	return sum
 }
 
 // Registered reports whether the notice was ever filed.

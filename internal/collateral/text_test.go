@@ -8,6 +8,6 @@ import (
 
 func TestEveryFreeTextFieldHasALimit(t *testing.T) {
 	decidertest.TextLimits(t, Decider, []Command{
-		RegisterCollateral{}, AmendCollateral{}, ContinueCollateral{}, DischargeCollateral{}, ExpireCollateral{},
+		RegisterCollateral{}, AmendCollateral{}, SecureLoan{}, ReleaseLoan{}, ContinueCollateral{}, DischargeCollateral{}, ExpireCollateral{},
 	})
 }

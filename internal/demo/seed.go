@@ -215,6 +215,19 @@ func read[S any, C kernel.Command, T any](s *seeder, h *app.Handler[S, C], id uu
 	return out
 }
 
+// withFacts returns cmd with the facts of other aggregates that fill (one of
+// app.Facts' methods) reads, as a resolver sends it.
+func withFacts[C any](s *seeder, fill func(context.Context, C) (C, error), cmd C) C {
+	if s.err != nil {
+		return cmd
+	}
+	out, err := fill(s.ctx, cmd)
+	if err != nil {
+		s.err = err
+	}
+	return out
+}
+
 // day returns hour:minute, Shanghai time, on the n-th day of the story.
 func (s *seeder) day(n, hour, minute int) time.Time {
 	d := s.start.In(kernel.Shanghai).AddDate(0, 0, n)

@@ -1,11 +1,13 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -176,15 +178,11 @@ func orchardAuction(s *seeder) {
 	}
 	send(s, s.app.Packages, wang)(registry.SealPackage{PackageID: OrchardPackage, By: Wangjiazhuang})
 	pkg := read(s, s.app.Packages, OrchardPackage, func(p registry.PackageState) registry.PackageState { return p })
-	facts := listing.AssetFacts{Type: kernel.AssetLandManagementRight, OwningCollective: Wangjiazhuang,
-		Region: region(wangjiazhuangVillage), Area: pkg.Area}
+	var plots []uuid.UUID
 	for _, p := range pkg.Plots {
-		facts.AssetIDs = append(facts.AssetIDs, p.AssetID)
-		end := read(s, s.app.Assets, p.AssetID, func(a registry.State) time.Time { return a.RightsEnd })
-		if facts.RightsEnd.IsZero() || end.Before(facts.RightsEnd) {
-			facts.RightsEnd = end
-		}
+		plots = append(plots, p.AssetID)
 	}
+	facts := s.facts(plots...)
 	send(s, s.app.Listings, wang)(listing.CreateListing{ListingID: ListingAwarded, ReservePrice: kernel.Yuan(1_080_000), Details: listing.Details{
 		Title: "王家庄苹果园土地经营权流转",
 		Description: "王家庄村4户农户委托村集体连片流转的苹果园共96亩，红富士为主，树龄12年，盛果期，配套机井和滴灌。" +
@@ -240,7 +238,10 @@ func orchardAuction(s *seeder) {
 		Resolution: &transfer.Resolution{Body: transfer.VillagerRepresentatives, VotesFor: 27, Total: 31,
 			Document: transfer.Document{Reference: "王家庄村村民代表会议决议（土地流转）", Signed: s.day(1, 19, 0)}}}
 	for _, p := range pkg.Plots {
-		terms.Plots = append(terms.Plots, read(s, s.app.Assets, p.AssetID, contractPlot))
+		terms.Plots = append(terms.Plots, withFacts(s, func(ctx context.Context, p transfer.Plot) (transfer.Plot, error) {
+			plot, _, err := s.app.Facts().ContractPlot(ctx, p.AssetID, Wangjiazhuang)
+			return plot, err
+		}, transfer.Plot{AssetID: p.AssetID}))
 	}
 	send(s, s.app.Transfers, system)(transfer.DraftFromAward{ContractID: OrchardContract, ListingID: ListingAwarded, Terms: terms})
 	signed := s.clock.Now()
@@ -262,23 +263,6 @@ func orchardAuction(s *seeder) {
 // takes in the running exchange: the seed takes them itself, in the same way,
 // so the managers find them done when they first read the demo's events.
 const system = "system:demo"
-
-// contractPlot is an asset's facts as a transfer contract takes them.
-func contractPlot(a registry.State) transfer.Plot {
-	p := transfer.Plot{AssetID: a.ID, Area: a.Area, Collective: a.Owner, Contractor: a.Contractor, Holder: a.Holder(), ContractEnd: a.RightsEnd}
-	if r, ok := a.CurrentRight(); ok && r.ContractID != uuid.Nil {
-		p.HolderUntil = r.End
-	}
-	if e := a.Entrustment; e != nil {
-		scope := make([]transfer.Form, len(e.Scope))
-		for i, f := range e.Scope {
-			scope[i] = transfer.Form(f)
-		}
-		p.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Scope: scope, Start: e.Start, End: e.End,
-			Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
-	}
-	return p
-}
 
 // cooperative founds 王家庄村股份经济合作社 and quantifies its shares:
 // population shares of 10 per household member and labour-age shares.
@@ -316,12 +300,11 @@ func loan(s *seeder) {
 
 	s.at(s.day(25, 10, 0))
 	product := read(s, s.app.Products, LoanProduct, lending.ProductState.Snapshot)
-	rightEnd := read(s, s.app.Assets, plot.asset(), func(a registry.State) time.Time { r, _ := a.CurrentRight(); return r.End })
-	inArrears := read(s, s.app.Transfers, OrchardContract, transfer.State.InArrears)
+	col := withFacts(s, func(ctx context.Context, c lending.Collateral) (lending.Collateral, error) {
+		return s.app.Facts().LoanCollateral(ctx, c.AssetID, Fenghe)
+	}, lending.Collateral{AssetID: plot.asset()})
 	send(s, s.app.Loans, actor("bidder", Fenghe))(lending.ApplyForLoan{LoanID: Loan, Borrower: Fenghe, Bank: Bank, Product: product,
-		Credential: "GREEN_FOOD", Amount: kernel.Yuan(300_000), TermMonths: 36, Method: lending.EqualInstalments,
-		Collateral: lending.Collateral{AssetID: plot.asset(), AssetType: kernel.AssetLandManagementRight, RightsEndDate: rightEnd,
-			BorrowerIsTransferee: true, RentPaidAsAgreed: !inArrears, ContractorConsent: true}})
+		Credential: "GREEN_FOOD", Amount: kernel.Yuan(300_000), TermMonths: 36, Method: lending.EqualInstalments, Collateral: col})
 	bank := actor("bank", Bank)
 	s.at(s.day(27, 14, 0))
 	send(s, s.app.Loans, bank)(lending.ValueCollateral{LoanID: Loan, By: Bank, Value: kernel.Yuan(620_000), Appraiser: id("party/appraiser")})
@@ -332,16 +315,17 @@ func loan(s *seeder) {
 	registered := s.clock.Now()
 	number := fmt.Sprintf("DJ-%d-000123", registered.In(kernel.Shanghai).Year())
 	end := registered.AddDate(3, 6, 0)
-	send(s, s.app.Collateral, bank)(collateral.RegisterCollateral{RegistrationID: Mortgage, By: Bank, Number: number,
+	send(s, s.app.Collateral, bank)(withFacts(s, s.app.Facts().Filing, collateral.RegisterCollateral{RegistrationID: Mortgage, By: Bank, Number: number,
 		Grantor: Fenghe, SecuredParty: Bank, Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: plot.asset()},
-		SecuredAmount: kernel.Yuan(300_000), Start: registered, End: end, Contractor: plot.id(),
-		Consent: &collateral.Consent{ConsentID: consent, Contractor: plot.id(), Grantee: Fenghe, Reference: consentDoc}})
+		SecuredAmount: kernel.Yuan(300_000), Start: registered, End: end}))
 	send(s, s.app.Assets, system)(registry.AddRestriction{AssetID: plot.asset(), Restriction: registry.Restriction{
 		ID: Mortgage, Kind: registry.RestrictionMortgage, Grantor: Fenghe, SecuredParty: Bank, Amount: kernel.Yuan(300_000),
 		Start: registered, Source: registry.Source{Reference: number, Date: registered}}})
-	send(s, s.app.Loans, system)(lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage})
+	send(s, s.app.Loans, system)(withFacts(s, func(ctx context.Context, c lending.RecordCollateralRegistered) (lending.RecordCollateralRegistered, error) {
+		return s.app.SecureLoan(ctx, c.RegistrationID, c.LoanID, app.Meta{CommandID: id("secure/" + Loan.String()), Actor: system})
+	}, lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage}))
 	s.at(s.day(31, 10, 0))
-	send(s, s.app.Loans, bank)(lending.DisburseLoan{LoanID: Loan, By: Bank})
+	send(s, s.app.Loans, bank)(withFacts(s, s.app.Facts().Disbursal, lending.DisburseLoan{LoanID: Loan, By: Bank}))
 }
 
 // repayEarly: Fenghe pays its first instalment a few days before it is due.
@@ -461,19 +445,9 @@ func bid(s *seeder, listingID, bidder uuid.UUID, amount kernel.Money) {
 	send(s, s.app.Listings, actor("bidder", bidder))(listing.PlaceBid{ListingID: listingID, BidderID: bidder, Amount: amount})
 }
 
-// facts returns a single asset's facts as a listing created now takes them.
-func (s *seeder) facts(asset uuid.UUID) listing.AssetFacts {
-	now := s.clock.Now()
-	return read(s, s.app.Assets, asset, func(a registry.State) listing.AssetFacts {
-		f := listing.AssetFacts{AssetIDs: []uuid.UUID{a.ID}, Type: a.Type, OwningCollective: a.Owner,
-			Region: region(a.Location), Area: a.Area, RightsEnd: a.RightsEnd}
-		for _, r := range a.RestrictionsAt(now) {
-			f.Encumbrances = append(f.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
-		}
-		return f
-	})
-}
-
-func region(l registry.Location) listing.Region {
-	return listing.Region{Province: l.Province, County: l.County, Township: l.Township, Village: l.Village}
+// facts returns the assets' facts as a listing created now takes them.
+func (s *seeder) facts(assets ...uuid.UUID) listing.AssetFacts {
+	return withFacts(s, func(ctx context.Context, f listing.AssetFacts) (listing.AssetFacts, error) {
+		return s.app.Facts().ListingAssets(ctx, f.AssetIDs)
+	}, listing.AssetFacts{AssetIDs: assets})
 }

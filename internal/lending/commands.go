@@ -33,6 +33,10 @@ type Collateral struct {
 	BorrowerIsTransferee bool      // the borrower holds the right by a transfer contract, not as contractor
 	RentPaidAsAgreed     bool      // for a transferee: rent under the transfer contract is paid as agreed (rule 9)
 	ContractorConsent    bool      // for a transferee: the contractor's written consent is recorded with the collective (rule 7)
+	// MaxTermMonths is the longest loan the collateral may secure, from its
+	// own context: for cooperative shares, the cooperative's pledged-loan
+	// term (rule 18), which a shares loan must carry; 0 for other assets.
+	MaxTermMonths int
 }
 
 // ApplyForLoan opens a loan application. The caller makes LoanID and reads
@@ -78,10 +82,13 @@ type RecordCollateralRegistered struct {
 	RegistrationID uuid.UUID
 }
 
-// DisburseLoan pays the loan out on the command's date. By must be the loan's bank.
+// DisburseLoan pays the loan out on the command's date. By must be the loan's
+// bank. SharesPledged is a fact from the cooperative for a loan secured by
+// shares: the cooperative recorded the pledge of the loan's notice (rule 18).
 type DisburseLoan struct {
-	LoanID uuid.UUID
-	By     uuid.UUID
+	LoanID        uuid.UUID
+	By            uuid.UUID
+	SharesPledged bool
 }
 
 // RepayLoan applies a payment from the borrower.

@@ -107,6 +107,10 @@ func apply(s State, c ApplyForLoan, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "amount must be positive")
 	case c.TermMonths < 1:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "termMonths", "term must be at least one month")
+	case c.Collateral.AssetType == kernel.AssetCollectiveShares && c.Collateral.MaxTermMonths < 1:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "collateral.maxTermMonths", "a loan secured by shares needs the cooperative's pledged-loan term")
+	case c.Collateral.MaxTermMonths > 0 && c.TermMonths > c.Collateral.MaxTermMonths:
+		return nil, kernel.FieldErrorf(CodePledgedLoanTermExceeded, "termMonths", "a loan secured by shares runs at most %d months (rule 18)", c.Collateral.MaxTermMonths)
 	}
 	tier, ok := c.Product.Terms.TierFor(c.Credential)
 	if !ok {
@@ -188,6 +192,9 @@ func (s State) disburse(c DisburseLoan, now time.Time) ([]kernel.Event, error) {
 	}
 	if err := s.expect(c.By, StatusCollateralRegistered); err != nil {
 		return nil, err
+	}
+	if s.Collateral.AssetType == kernel.AssetCollectiveShares && !c.SharesPledged {
+		return nil, kernel.Errorf(CodePledgeNotRecorded, "the cooperative has not recorded the pledge of the shares securing the loan (rule 18)")
 	}
 	if _, err := s.checkTerm(now); err != nil { // a late disbursement could outrun the right
 		return nil, err

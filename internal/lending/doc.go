@@ -17,7 +17,9 @@
 //     facts from other contexts: ApplyForLoan.Product from the product
 //     aggregate, ApplyForLoan.Collateral from the registry (asset type, rights
 //     end date) and transfer contexts (transferee, rent paid, contractor's
-//     consent), RecordCollateralRegistered from the collateral registry.
+//     consent) or, for shares, the cooperative (its pledged-loan term),
+//     RecordCollateralRegistered from the collateral registry, and
+//     DisburseLoan.SharesPledged from the cooperative (rule 18).
 //   - Drive time: ask State.NextDue after every change and send MarkOverdue and
 //     DeclareDefault when due; Decide refuses them early with NOT_YET_DUE.
 //   - React to LoanApproved (register the collateral), LoanRepaid (discharge it)
@@ -40,5 +42,6 @@
 // CREDIT_LINE_EXCEEDED, TERM_EXCEEDS_PRODUCT, TERM_EXCEEDS_RIGHT (rule 9),
 // RENT_NOT_PAID (rule 9), CONSENT_REQUIRED (rule 7), NO_TIER_FOR_CREDENTIAL,
 // PRODUCT_WITHDRAWN, COLLATERAL_NOT_VALUED, COLLATERAL_NOT_REGISTERED,
-// OVERPAYMENT, NOT_YET_DUE.
+// OVERPAYMENT, NOT_YET_DUE, PLEDGED_LOAN_TERM_EXCEEDED and PLEDGE_NOT_RECORDED
+// (rule 18).
 package lending

@@ -122,8 +122,22 @@ func TestApplyForLoan(t *testing.T) {
 		{Name: "zero amount is refused", When: withApp(func(c *lending.ApplyForLoan) { c.Amount = 0 }), WantCode: kernel.CodeInvalid},
 		{Name: "unknown method is refused", When: withApp(func(c *lending.ApplyForLoan) { c.Method = "BALLOON" }), WantCode: kernel.CodeInvalid},
 		{Name: "applying twice is refused", Given: history(applied), When: application(), WantCode: kernel.CodeInvalidState},
+		{Name: "rule 18: a loan secured by shares may run the cooperative's 12 months", When: withApp(func(c *lending.ApplyForLoan) {
+			c.Collateral, c.TermMonths = shares, 12
+		}), Then: history(appliedWith(func(e *lending.LoanApplied) { e.Collateral, e.TermMonths = shares, 12 }))},
+		{Name: "rule 18: a loan secured by shares for 13 months is refused", When: withApp(func(c *lending.ApplyForLoan) {
+			c.Collateral, c.TermMonths = shares, 13
+		}), WantCode: lending.CodePledgedLoanTermExceeded},
+		{Name: "rule 18: a loan secured by shares needs the cooperative's pledged-loan term", When: withApp(func(c *lending.ApplyForLoan) {
+			c.Collateral, c.TermMonths = shares, 12
+			c.Collateral.MaxTermMonths = 0
+		}), WantCode: kernel.CodeInvalid},
 	})
 }
+
+// shares is a member's cooperative shares as collateral: the cooperative
+// allows loans of 12 months against pledged shares (rule 18).
+var shares = lending.Collateral{AssetID: assetID, AssetType: kernel.AssetCollectiveShares, RightsEndDate: date(2029, 1, 15), MaxTermMonths: 12}
 
 func TestValueAndApprove(t *testing.T) {
 	approve := func(a kernel.Money) lending.ApproveLoan {
@@ -176,6 +190,7 @@ func TestValueAndApprove(t *testing.T) {
 func TestRegisterAndDisburse(t *testing.T) {
 	disburse := lending.DisburseLoan{LoanID: loanID, By: bank}
 	shortRight := appliedWith(func(e *lending.LoanApplied) { e.Collateral.RightsEndDate = date(2026, 4, 20) })
+	sharesLoan := appliedWith(func(e *lending.LoanApplied) { e.Collateral = shares })
 	decidertest.Run(t, lending.Decider, registry(), t0, []decidertest.Case[lending.Command]{
 		{Name: "the registry's registration is recorded", Given: history(applied, valued, approved),
 			When: lending.RecordCollateralRegistered{LoanID: loanID, RegistrationID: regID}, Then: history(registered)},
@@ -193,6 +208,11 @@ func TestRegisterAndDisburse(t *testing.T) {
 			When: lending.DisburseLoan{LoanID: loanID, By: otherBank}, WantCode: kernel.CodeForbidden},
 		{Name: "disbursing twice is refused", Given: history(applied, valued, approved, registered, disbursed),
 			When: disburse, WantCode: kernel.CodeInvalidState},
+		{Name: "rule 18: a shares loan whose pledge the cooperative did not record is not disbursed",
+			Given: history(sharesLoan, valued, approved, registered), When: disburse, WantCode: lending.CodePledgeNotRecorded},
+		{Name: "rule 18: a shares loan is disbursed once the cooperative recorded the pledge",
+			Given: history(sharesLoan, valued, approved, registered),
+			When:  lending.DisburseLoan{LoanID: loanID, By: bank, SharesPledged: true}, Then: history(disbursed)},
 	})
 }
 

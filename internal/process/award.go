@@ -94,10 +94,13 @@ func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer
 		if i == 0 && l.Details.DisposalOf != uuid.Nil {
 			t.Transferor = a.Holder()
 		}
-		t.Plots = append(t.Plots, plot(a))
-		if c, ok := a.ConsentFor(t.Transferor, registry.ConsentReTransfer); ok && a.HeldByTransferee() {
-			t.Consents = append(t.Consents, transfer.Consent{AssetID: a.ID, Contractor: c.Contractor, Grantee: c.Grantee,
-				Purpose: transfer.ConsentReTransfer, Document: transfer.Document{Reference: c.Source.Reference, Signed: c.Source.Date}})
+		p, consent, err := m.app.Facts().ContractPlot(ctx, id, t.Transferor)
+		if err != nil {
+			return transfer.Terms{}, err
+		}
+		t.Plots = append(t.Plots, p)
+		if consent != nil {
+			t.Consents = append(t.Consents, *consent)
 		}
 	}
 	if r := l.Resolution; r.Total > 0 {
@@ -116,23 +119,6 @@ func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer
 		t.End = end
 	}
 	return t, nil
-}
-
-// plot is the contract's fact about an asset, from the registry.
-func plot(a registry.State) transfer.Plot {
-	p := transfer.Plot{AssetID: a.ID, Area: a.Area, Collective: a.Owner, Contractor: a.Contractor, Holder: a.Holder(), ContractEnd: a.RightsEnd}
-	if cur, ok := a.CurrentRight(); ok && cur.ContractID != uuid.Nil {
-		p.HolderUntil = cur.End
-	}
-	if e := a.Entrustment; e != nil {
-		scope := make([]transfer.Form, len(e.Scope))
-		for i, f := range e.Scope {
-			scope[i] = transfer.Form(f)
-		}
-		p.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Scope: scope, Start: e.Start, End: e.End,
-			Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
-	}
-	return p
 }
 
 // landUse is the agricultural use a land transfer of an asset type is for;

@@ -117,7 +117,7 @@ func (m *managers) onFund(ctx context.Context, t trigger) error {
 // endDisposalListing ends the unsold disposal listing of loan id once the
 // fund has bought the collateral, so it is not relisted.
 func (m *managers) endDisposalListing(ctx context.Context, t trigger, loan uuid.UUID) error {
-	id, ok, err := m.app.DisposalListing(ctx, loan)
+	id, ok, err := m.app.Facts().DisposalListing(ctx, loan)
 	if err != nil || !ok {
 		return err
 	}
@@ -339,7 +339,7 @@ func (m *managers) fileClaim(ctx context.Context, t trigger, id uuid.UUID) error
 	if m.fund == uuid.Nil {
 		return nil
 	}
-	l, err := m.app.DefaultedLoan(ctx, id)
+	l, err := m.app.Facts().DefaultedLoan(ctx, id)
 	if err != nil || !l.Defaulted {
 		return err
 	}

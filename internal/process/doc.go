@@ -9,8 +9,9 @@
 //     renewed contract extends it; a terminated or expired contract ends it.
 //   - restriction: a collateral notice adds the asset's restriction (or the
 //     cooperative's share pledge); its discharge or expiry lifts it.
-//   - loan: the notice securing an approved loan is recorded on the loan; a
-//     repaid loan's notice is discharged.
+//   - loan: the notice securing an approved loan records the loan, then the
+//     loan records the notice; a repaid loan is released from its notice,
+//     which is discharged once no loan it secures is outstanding.
 //   - disposal: a defaulted loan's collateral is put up on the exchange; the
 //     sale's proceeds (or the fund's purchase price) are paid by rank, each
 //     secured loan records its recovery, the notices are discharged, and the
@@ -47,7 +48,8 @@
 // Links between aggregates:
 //   - the notice securing loan L has registration id L (streams "loan-L" and
 //     "collateral-L"), the loan's bank as secured party, the borrower as
-//     grantor and the loan's collateral asset;
+//     grantor and the loan's collateral asset; it records L (LoanSecured)
+//     before L records it (app.App.SecureLoan);
 //   - a disposal listing names the notice it enforces in Details.DisposalOf;
 //     its id derives from the LoanDefaulted event (app.DisposalListingID);
 //   - the share pledge securing loan L has pledge id L;

@@ -124,8 +124,20 @@ func (e *env) try(cmd kernel.Command) (app.Result, error) {
 		return e.app.Transfers.Handle(e.ctx, c, meta)
 	case coop.Command:
 		return e.app.Coops.Handle(e.ctx, c, meta)
+	case collateral.RegisterCollateral: // as a resolver files it: with the register's facts
+		c, err := e.app.Facts().Filing(e.ctx, c)
+		if err != nil {
+			return app.Result{}, err
+		}
+		return e.app.Collateral.Handle(e.ctx, c, meta)
 	case collateral.Command:
 		return e.app.Collateral.Handle(e.ctx, c, meta)
+	case lending.DisburseLoan: // as a resolver sends it: with the cooperative's fact
+		c, err := e.app.Facts().Disbursal(e.ctx, c)
+		if err != nil {
+			return app.Result{}, err
+		}
+		return e.app.Loans.Handle(e.ctx, c, meta)
 	case lending.Command:
 		return e.app.Loans.Handle(e.ctx, c, meta)
 	case lending.ProductCommand:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
@@ -212,6 +213,60 @@ func TestLoanManager(t *testing.T) {
 	})
 }
 
+// Rule 31: a notice filed for one loan secures no second loan; an all-sums
+// notice secures two, stays while either is outstanding and is discharged
+// when the last is repaid.
+func TestANoticeSecuresOneLoanUnlessAllSums(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	e.refuseNothing()
+	registerLand(e)
+	defineProduct(e)
+	first, second, allSums := uuid.New(), uuid.New(), uuid.New()
+	applyAndApprove(e, first)
+	register(e, first, bank, rightsEnd)
+	e.eventually("the first loan records its notice", func() bool { return get(e, e.app.Loans, first).RegistrationID == first })
+	applyAndApprove(e, second)
+	link := func(reg, loan uuid.UUID) error {
+		meta := app.Meta{CommandID: uuid.New(), Actor: "test"}
+		cmd, err := e.app.SecureLoan(e.ctx, reg, loan, meta)
+		if err == nil {
+			_, err = e.app.Loans.Handle(e.ctx, lending.Command(cmd), meta)
+		}
+		return err
+	}
+	if err := link(first, second); kernel.ErrorCode(err) != collateral.CodeSecuresAnotherLoan {
+		t.Fatalf("a second loan on the first loan's notice: %v, want %s", err, collateral.CodeSecuresAnotherLoan)
+	}
+	if l := get(e, e.app.Loans, second); l.Status != lending.StatusApproved {
+		t.Fatalf("the refused link left the second loan %s", l.Status)
+	}
+
+	e.do(collateral.RegisterCollateral{RegistrationID: allSums, By: bank, Number: "DJ-ALLSUMS", Grantor: household, SecuredParty: bank,
+		Collateral: collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}, SecuredAmount: kernel.Yuan(40_000),
+		Start: e.clock.Now(), End: rightsEnd, AllSums: true})
+	third := uuid.New()
+	applyAndApprove(e, third)
+	for _, loan := range []uuid.UUID{second, third} {
+		if err := link(allSums, loan); err != nil {
+			t.Fatalf("linking loan %s to the all-sums notice: %v", loan, err)
+		}
+		e.do(lending.DisburseLoan{LoanID: loan, By: bank})
+	}
+	e.do(lending.RepayLoan{LoanID: second, Amount: get(e, e.app.Loans, second).TotalOwed()})
+	e.eventually("the repaid loan is released", func() bool { return get(e, e.app.Collateral, allSums).Outstanding() == kernel.Yuan(20_000) })
+	if r := get(e, e.app.Collateral, allSums); r.Status != collateral.StatusRegistered || !restricted(get(e, e.app.Assets, assetID), allSums) {
+		t.Fatalf("with a loan outstanding the all-sums notice is %s", r.Status)
+	}
+	e.do(lending.RepayLoan{LoanID: third, Amount: get(e, e.app.Loans, third).TotalOwed()})
+	e.eventually("the all-sums notice is discharged with its last loan", func() bool {
+		return get(e, e.app.Collateral, allSums).Status == collateral.StatusDischarged
+	})
+	if n := e.redeliver("process.loan.lending", e.event("loan-"+third.String(), "lending.LoanRepaid.v1")); n != 0 {
+		t.Errorf("repayment redelivered: %d events written", n)
+	}
+}
+
 // Approval and registration reach two handlers that may both run after both
 // events are stored. Only the later event's handler records the link, so
 // however they interleave the loan is sent it once and nothing is refused.
@@ -241,8 +296,11 @@ func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
 		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
 			t.Errorf("%s: the earlier %s wrote %d events, want none", id, earlier.typ, n)
 		}
-		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 1 {
-			t.Errorf("%s: the later %s wrote %d events, want the link", id, later.typ, n)
+		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 2 {
+			t.Errorf("%s: the later %s wrote %d events, want the link on the notice and on the loan", id, later.typ, n)
+		}
+		if r := get(e, e.app.Collateral, id); len(r.Loans) != 1 || r.Loans[0].LoanID != id {
+			t.Errorf("%s: the notice secures %v, want the loan", id, r.Loans)
 		}
 		if l := get(e, e.app.Loans, id); l.Status != lending.StatusCollateralRegistered || l.RegistrationID != id {
 			t.Errorf("%s: loan is %s with registration %s, want its notice recorded", id, l.Status, l.RegistrationID)
@@ -402,7 +460,7 @@ func disposalRound(e *env, id uuid.UUID, bidders ...uuid.UUID) {
 // the application layer gathers, and returns the refusal, if any.
 func buyCollateral(e *env, loan uuid.UUID, price kernel.Money) error {
 	e.t.Helper()
-	facts, unsold, err := e.app.CollateralPurchase(e.ctx, loan)
+	facts, unsold, err := e.app.Facts().CollateralPurchase(e.ctx, loan)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -472,6 +530,15 @@ func TestTheFundDoesNotBuyARepayingLoansCollateral(t *testing.T) {
 	}
 }
 
+// foundCoop founds cooperative id, where the member holds 100 shares.
+func foundCoop(e *env, id uuid.UUID) uuid.UUID {
+	e.t.Helper()
+	e.do(coop.FoundCooperative{CoopID: id, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
+	e.do(coop.AdmitMember{CoopID: id, Member: member, Household: household})
+	e.do(coop.AllocateShares{CoopID: id, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: 100}}})
+	return id
+}
+
 // Parties and ids of the share-pledge stories.
 var (
 	coopID    = uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
@@ -485,17 +552,15 @@ var (
 // the notice is filed and the pledge recorded on the register.
 func pledgeSharesForLoan(e *env) {
 	e.t.Helper()
-	e.do(coop.FoundCooperative{CoopID: coopID, Collective: collective, Name: "王家庄股份经济合作社", Settings: coop.DefaultSettings()})
-	for _, m := range []uuid.UUID{member, neighbour, newcomer} {
+	foundCoop(e, coopID)
+	for _, m := range []uuid.UUID{neighbour, newcomer} {
 		e.do(coop.AdmitMember{CoopID: coopID, Member: m, Household: uuid.NewSHA1(m, []byte("household"))})
 	}
-	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{
-		{Member: member, Class: coop.ClassPopulation, Shares: 100}, {Member: neighbour, Class: coop.ClassPopulation, Shares: 500}}})
+	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: neighbour, Class: coop.ClassPopulation, Shares: 500}}})
 	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
 		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 12, AnnualRateBP: 435})})
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
-		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 12, Method: lending.InterestOnly,
-		Collateral: lending.Collateral{AssetID: coopID, AssetType: kernel.AssetCollectiveShares, RightsEndDate: lending.CivilDate(rightsEnd)}})
+		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 12, Method: lending.InterestOnly, Collateral: sharesOf(e, coopID, member)})
 	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
 	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
 	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
@@ -521,6 +586,57 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
 	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })
+}
+
+// sharesOf reads member's shares in cooperative id as a loan's collateral.
+func sharesOf(e *env, id, member uuid.UUID) lending.Collateral {
+	e.t.Helper()
+	col, err := e.app.Facts().LoanCollateral(e.ctx, id, member)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return col
+}
+
+// Rule 18 across contexts: a loan secured by shares whose pledge the
+// cooperative refused (the shares are already pledged to another bank) is
+// not disbursed, although its notice is registered and recorded.
+func TestASharesLoanIsDisbursedOnlyOnTheCooperativesPledge(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	coopID := foundCoop(e, uuid.MustParse("00000000-0000-0000-0000-00000000c0f2"))
+	otherBank, earlier := uuid.New(), uuid.New()
+	e.do(collateral.RegisterCollateral{RegistrationID: earlier, By: otherBank, Number: "ZY-2026-000001", Grantor: member, SecuredParty: otherBank,
+		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 100},
+		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
+	e.do(coop.PledgeShares{CoopID: coopID, PledgeID: earlier, Holder: member, Pledgee: otherBank, Shares: 100,
+		RegistrationNumber: "ZY-2026-000001", LoanMaturity: e.clock.Now().AddDate(0, 6, 0)})
+
+	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
+		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 24, AnnualRateBP: 435})})
+	apply := lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
+		Credential: "MEMBER", Amount: kernel.Yuan(5_000), TermMonths: 13, Method: lending.InterestOnly, Collateral: sharesOf(e, coopID, member)}
+	if _, err := e.app.Loans.Handle(e.ctx, apply, app.Meta{CommandID: uuid.New(), Actor: "test"}); kernel.ErrorCode(err) != lending.CodePledgedLoanTermExceeded {
+		t.Fatalf("a 13-month loan on shares: %v, want %s", err, lending.CodePledgedLoanTermExceeded)
+	}
+	apply.TermMonths = 12
+	e.do(apply)
+	e.do(lending.ValueCollateral{LoanID: loanID, By: bank, Value: kernel.Yuan(10_000), Appraiser: appraiser})
+	e.do(lending.ApproveLoan{LoanID: loanID, By: bank, Amount: kernel.Yuan(5_000)})
+	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000002", Grantor: member, SecuredParty: bank,
+		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
+		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+	e.eventually("the cooperative refused the pledge", func() bool { return strings.Contains(e.logs.String(), coop.CodeSharesPledged) })
+	disburse, err := e.app.Facts().Disbursal(e.ctx, lending.DisburseLoan{LoanID: loanID, By: bank})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Loans.Handle(e.ctx, disburse, app.Meta{CommandID: uuid.New(), Actor: "test"}); kernel.ErrorCode(err) != lending.CodePledgeNotRecorded {
+		t.Fatalf("disbursing against a refused pledge: %v, want %s", err, lending.CodePledgeNotRecorded)
+	}
 }
 
 func TestAddToTwiceIsRefused(t *testing.T) {

@@ -142,6 +142,12 @@ func (m *managers) run(h handler) message.NoPublishHandlerFunc {
 // failure come back, for the router to retry the event.
 func exec[S any, C kernel.Command](ctx context.Context, m *managers, h *app.Handler[S, C], cmd C, meta app.Meta) error {
 	_, err := h.Handle(ctx, cmd, meta)
+	return m.refusal(err, cmd, meta)
+}
+
+// refusal logs and swallows err when it is a domain refusal of cmd (or of a
+// step cmd depended on), and returns any other error.
+func (m *managers) refusal(err error, cmd kernel.Command, meta app.Meta) error {
 	if err != nil && refused(err) {
 		m.log.Warn("process manager command refused", "command", fmt.Sprintf("%T", cmd), "aggregate", cmd.AggregateID(),
 			"cause", meta.CausationID, "code", kernel.ErrorCode(err), "err", err)

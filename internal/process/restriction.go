@@ -128,8 +128,8 @@ func restricted(a registry.State, id uuid.UUID) bool {
 // The loan manager ties a loan to the notice that secures it and releases it
 // when the loan is repaid:
 //
-//	LoanApproved, CollateralRegistered → lending.RecordCollateralRegistered
-//	LoanRepaid                         → collateral.DischargeCollateral by the bank
+//	LoanApproved, CollateralRegistered → collateral.SecureLoan, then lending.RecordCollateralRegistered (app.SecureLoan)
+//	LoanRepaid                         → collateral.ReleaseLoan, which discharges the notice once no loan it secures is outstanding
 //
 // The link: the notice securing loan L is registered with RegistrationID = L
 // (the two streams are "loan-L" and "collateral-L"), by the loan's bank as
@@ -150,7 +150,7 @@ func (m *managers) onLoan(ctx context.Context, t trigger) error {
 		if err != nil || r.Status != collateral.StatusRegistered {
 			return err
 		}
-		cmd := collateral.DischargeCollateral{RegistrationID: e.RegistrationID, By: e.Bank, Reason: "loan " + e.LoanID.String() + " repaid"}
+		cmd := collateral.ReleaseLoan{RegistrationID: e.RegistrationID, LoanID: e.LoanID, Reason: "loan " + e.LoanID.String() + " repaid"}
 		meta := t.meta("discharge")
 		return exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta)
 	}
@@ -185,7 +185,11 @@ func (m *managers) linkRegistration(ctx context.Context, t trigger, id uuid.UUID
 	if err != nil || !secures(r, loan) {
 		return err
 	}
-	cmd, meta := lending.RecordCollateralRegistered{LoanID: loan.ID, RegistrationID: r.ID}, t.meta("record-registration")
+	meta := t.meta("record-registration")
+	cmd, err := m.app.SecureLoan(ctx, r.ID, loan.ID, meta)
+	if err != nil {
+		return m.refusal(err, cmd, meta)
+	}
 	return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
 }
 

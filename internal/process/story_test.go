@@ -218,7 +218,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 
 	// A claim on the fund at default, before any disposal, is refused: the
 	// loss the fund shares is what the disposal leaves.
-	early, err := e.app.DefaultedLoan(e.ctx, loanID)
+	early, err := e.app.Facts().DefaultedLoan(e.ctx, loanID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestStoryFundAdvancesRentAndTheTransfereeRepays(t *testing.T) {
 	}
 
 	advance := func(amount kernel.Money) error {
-		facts, err := e.app.RentContract(e.ctx, lease)
+		facts, err := e.app.Facts().RentContract(e.ctx, lease)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -539,7 +539,7 @@ func TestStorySharePledgeDefaultsAndTheSharesGoToAMember(t *testing.T) {
 	pledgeSharesForLoan(e)
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	enforce := func(buyer uuid.UUID) error {
-		facts, err := e.app.DefaultedLoan(e.ctx, loanID)
+		facts, err := e.app.Facts().DefaultedLoan(e.ctx, loanID)
 		if err != nil {
 			t.Fatal(err)
 		}

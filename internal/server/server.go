@@ -10,6 +10,13 @@
 // models trail it by at most Config.MaxProjectionLag events; /healthz only
 // says the process lives. The token secret is created (durably) on first
 // Open.
+//
+// The embedded store's data directory is marked a sandbox's or a real
+// exchange's when first opened, and refuses the other mode (ErrWrongMode of
+// package sandbox). With Config.Sandbox the exchange runs on the sandbox's
+// clock, which Server.Sandbox moves (the schema's advanceClock); the process
+// managers then run under a messaging.Idle, so an advance can tell when they
+// have settled.
 package server
 
 import (
@@ -48,6 +55,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
 // Config says which backends to use and where.
@@ -67,6 +75,12 @@ type Config struct {
 	// MaxProjectionLag is how many events the read models may trail the
 	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
 	MaxProjectionLag uint64
+	// Sandbox runs the exchange on a clock that moves only with the
+	// advanceClock mutation (package sandbox): the data directory must be
+	// a sandbox's, or new, and Clock stays the wall clock (when a new
+	// sandbox starts, tokens, request timings). Without it the data
+	// directory must not be a sandbox's.
+	Sandbox bool
 
 	// wrapBackend, when set, wraps every embedded store backend opened
 	// (tests inject faults with it).
@@ -97,6 +111,12 @@ type Server struct {
 	Schema    graphql.Schema
 	HTTP      *httpapi.Server
 	Issuer    *auth.Issuer
+	// Sandbox moves the clock of a sandbox; nil otherwise.
+	Sandbox *sandbox.Advancer
+
+	wall    kernel.Clock    // Config.Clock as given: on a sandbox, not the exchange's clock
+	idle    *messaging.Idle // a sandbox's view of the process managers
+	running chan struct{}   // closed once a sandbox's router runs its handlers
 }
 
 // Open opens the store and read models and builds the API. Close releases them.
@@ -113,10 +133,29 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxProjectionLag == 0 {
 		cfg.MaxProjectionLag = DefaultMaxProjectionLag
 	}
-	s := &Server{Config: cfg}
-	var err error
-	if s.Store, err = openStore(ctx, cfg); err != nil {
+	// On a sandbox only the exchange's decisions follow its clock; tokens,
+	// request timings and the store's reopen back-off keep the wall clock.
+	wall := cfg.Clock
+	clock, err := markDataDir(cfg)
+	if err != nil {
 		return nil, err
+	}
+	if clock != nil {
+		cfg.Clock = clock
+	}
+	s := &Server{Config: cfg, wall: wall}
+	if s.Store, err = openStore(ctx, cfg, wall); err != nil {
+		return nil, err
+	}
+	if clock != nil { // the sandbox's now is never before its last event
+		last, err := sandbox.LastRecorded(ctx, s.Store)
+		if err != nil {
+			s.Store.Close()
+			return nil, err
+		}
+		if last.After(clock.Now()) {
+			clock.Set(last)
+		}
 	}
 	if s.DB, err = openReadModels(ctx, cfg); err != nil {
 		s.Store.Close()
@@ -129,9 +168,28 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// markDataDir checks that the embedded store's data directory was made in
+// the mode cfg asks for, marking a new one (package sandbox), and returns a
+// sandbox's clock: at the time saved by its last advance or, for a new one,
+// when it was made. Another store keeps no events there and is not marked;
+// it cannot run a sandbox.
+func markDataDir(cfg Config) (*sandbox.Clock, error) {
+	if cfg.Store != "" && cfg.Store != "file" {
+		if cfg.Sandbox {
+			return nil, errors.New("--sandbox needs the embedded store (--store file): another store records events at its own time")
+		}
+		return nil, nil
+	}
+	created, err := sandbox.Mark(cfg.DataDir, cfg.Sandbox, cfg.Clock.Now())
+	if err != nil || !cfg.Sandbox {
+		return nil, err
+	}
+	return sandbox.OpenClock(cfg.DataDir, created)
+}
+
 // openStore opens the configured store. The embedded one is reopened in
 // the background after a write failure (see package reopen).
-func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
+func openStore(ctx context.Context, cfg Config, wall kernel.Clock) (eventstore.Store, error) {
 	switch cfg.Store {
 	case "", "file":
 		return reopen.Open(func() (eventstore.Store, error) {
@@ -143,7 +201,7 @@ func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
 				return cfg.wrapBackend(st), nil
 			}
 			return st, nil
-		}, reopen.Options{Log: cfg.Log, Clock: cfg.Clock})
+		}, reopen.Options{Log: cfg.Log, Clock: wall})
 	case "kurrentdb":
 		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
@@ -180,25 +238,38 @@ func (s *Server) build(ctx context.Context) error {
 		}
 	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
+	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
+	if clock, ok := cfg.Clock.(*sandbox.Clock); ok && cfg.Sandbox {
+		s.idle, s.running = messaging.NewIdle(s.Store), make(chan struct{})
+		settler := sandbox.Settler{
+			Store:      s.idle,
+			Watchers:   s.App.SchedulerCaughtUp,
+			Managers:   s.managersIdle,
+			Projection: s.Projector.WaitFor,
+			Live:       s.Live.WaitFor,
+		}
+		s.Sandbox = sandbox.NewAdvancer(clock, s.App.Scheduler, settler.Settle)
+		deps.Sandbox = s.Sandbox
+	}
 	var cacheable map[string]bool
-	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
+	if s.Schema, cacheable, err = buildSchema(deps); err != nil {
 		return err
 	}
 	secret, err := auth.CreateSecret(cfg.DataDir)
 	if err != nil {
 		return err
 	}
-	s.Issuer = auth.NewIssuer(secret, cfg.Clock)
+	s.Issuer = auth.NewIssuer(secret, s.wall)
 	s.HTTP, err = httpapi.New(httpapi.Options{
 		Schema:   &s.Schema,
-		Verifier: auth.NewVerifier(secret, cfg.Clock),
+		Verifier: auth.NewVerifier(secret, s.wall),
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
 		Position:  s.Projector.Position,
 		Cacheable: cacheable,
 		Logger:    cfg.Log,
-		Clock:     cfg.Clock,
+		Clock:     s.wall,
 		Readiness: s.readiness(),
 	})
 	return err
@@ -209,6 +280,7 @@ func (s *Server) build(ctx context.Context) error {
 func buildSchema(deps api.Deps) (graphql.Schema, map[string]bool, error) {
 	b := api.NewBuilder()
 	api.RegisterViewer(b)
+	api.RegisterClock(b, deps.Clock, deps.Sandbox)
 	for _, a := range areas {
 		a.register(b, deps)
 	}
@@ -236,6 +308,9 @@ func SDL() (string, error) {
 // and the live hub current, until ctx ends or one of them fails. It returns
 // nil when ctx ends, at whatever moment of start-up that happens.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if s.Sandbox != nil && !s.Config.Worker {
+		return errors.New("--sandbox runs the whole exchange in one process: it cannot be used with --worker=false")
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	// part runs f in g; an error f reports once ctx has ended is the
 	// cancellation reaching a part still starting (the watermill router,
@@ -253,7 +328,19 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		if err != nil {
 			return err
 		}
-		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
+		var opts []process.Option
+		if s.idle != nil { // a sandbox settles on what the managers have handled
+			opts = append(opts, process.WithCheckpoints(s.idle.Checkpoints(messaging.NewStoreCheckpoints(s.Store))))
+			router.AddMiddleware(s.idle.Middleware)
+			go func() {
+				select {
+				case <-router.Running():
+					close(s.running)
+				case <-ctx.Done():
+				}
+			}()
+		}
+		if err := process.AddTo(router, s.App, s.Config.Log, opts...); err != nil {
 			return err
 		}
 		feed.AddTo(ctx, router, s.Store, s.Projector)
@@ -278,6 +365,17 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// managersIdle blocks until the router runs and every process manager has
+// handled what the sandbox's last scan of the store read.
+func (s *Server) managersIdle(ctx context.Context) error {
+	select {
+	case <-s.running:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.idle.WaitFor(ctx)
 }
 
 // Replay rebuilds every read model from the store, from the events the

@@ -249,29 +249,16 @@ func (a *area) plotFacts(ctx context.Context, p auth.Principal, input any) ([]tr
 		if err != nil {
 			return nil, nil, kernel.FieldErrorf(kernel.CodeInvalid, fmt.Sprintf("plots.%d.assetId", i), "must be a UUID")
 		}
-		var plot transfer.Plot
-		var whole kernel.Area
-		var owner, entrustee uuid.UUID
-		if err := a.inspectAsset(ctx, id, func(s registry.State) {
-			cur, _ := s.CurrentRight()
-			whole, owner = s.Area, s.Owner
-			plot = transfer.Plot{AssetID: id, Area: s.Area, Collective: s.Owner, Contractor: s.Contractor, Holder: cur.Holder, ContractEnd: s.RightsEnd}
-			if cur.ContractID != uuid.Nil {
-				plot.HolderUntil = cur.End
-			}
-			if e := s.Entrustment; e != nil {
-				entrustee = e.Entrustee
-				plot.Entrustment = &transfer.Entrustment{Entrustee: e.Entrustee, Start: e.Start, End: e.End,
-					Document: transfer.Document{Reference: e.Source.Reference, Signed: e.Source.Date}}
-				for _, f := range e.Scope {
-					plot.Entrustment.Scope = append(plot.Entrustment.Scope, transfer.Form(f))
-				}
-			}
-			if k, ok := s.ConsentFor(p.Party, registry.ConsentReTransfer); ok && s.HeldByTransferee() {
-				consents = append(consents, consentFact(id, k, transfer.ConsentReTransfer))
-			}
-		}); err != nil {
+		plot, consent, err := a.App.Facts().ContractPlot(ctx, id, p.Party)
+		if err != nil {
 			return nil, nil, err
+		}
+		if consent != nil {
+			consents = append(consents, *consent)
+		}
+		whole, owner, entrustee := plot.Area, plot.Collective, uuid.Nil
+		if plot.Entrustment != nil {
+			entrustee = plot.Entrustment.Entrustee
 		}
 		if p.Role == auth.RoleCollective && p.Party != owner && p.Party != entrustee {
 			return nil, nil, kernel.FieldErrorf(kernel.CodeForbidden, "plots", "plot %s belongs to another collective", id)

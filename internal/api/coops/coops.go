@@ -206,7 +206,7 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.App.DefaultedLoan(ctx, got[0])
+				loan, err := a.App.Facts().DefaultedLoan(ctx, got[0])
 				if kernel.ErrorCode(err) == kernel.CodeNotFound {
 					err = nil // a pledge that secures no loan is never enforced
 				}

@@ -11,7 +11,7 @@
 // command needs from other aggregates (the asset's contractor and recorded
 // consents for rule 7, the borrower's right and rent status for rule 9, the
 // loan's default figures and whether its notice is still in force for a fund
-// claim, through app.App.DefaultedLoan) are read from the authoritative
+// claim, through app.Facts.DefaultedLoan) are read from the authoritative
 // aggregate with Handler.Inspect, never from read models.
 //
 // Who may do what:

@@ -150,7 +150,7 @@ func (a area) claimMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.App.DefaultedLoan(ctx, got[1])
+				loan, err := a.App.Facts().DefaultedLoan(ctx, got[1])
 				if err != nil {
 					return nil, err
 				}
@@ -237,7 +237,7 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				contract, err := a.App.RentContract(ctx, id)
+				contract, err := a.App.Facts().RentContract(ctx, id)
 				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Contract: contract,
 					Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
 			}),
@@ -264,7 +264,7 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				loan, unsold, err := a.App.CollateralPurchase(ctx, loanID)
+				loan, unsold, err := a.App.Facts().CollateralPurchase(ctx, loanID)
 				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, Loan: loan, Unsold: unsold,
 					Price: api.Arg[kernel.Money](c.Input, "price")}, err
 			}),

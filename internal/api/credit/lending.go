@@ -8,13 +8,10 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/auth"
-	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
-	"github.com/nongjiao/nongjiao/internal/registry"
-	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 var (
@@ -347,43 +344,6 @@ func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
 	return f, err
 }
 
-// collateralFacts reads what an application needs to know of the pledged
-// right (rules 7 and 9): its type, end date and holder from the asset
-// registry and, for a transferee, the rent status of its transfer contract.
-func (a area) collateralFacts(ctx context.Context, asset, borrower uuid.UUID) (lending.Collateral, error) {
-	type facts struct {
-		registered bool
-		holder     uuid.UUID
-		contract   uuid.UUID
-		col        lending.Collateral
-	}
-	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
-		right, _ := s.CurrentRight()
-		_, consent := s.ConsentFor(borrower, registry.ConsentMortgage)
-		return facts{registered: s.Registered, holder: s.Holder(), contract: right.ContractID, col: lending.Collateral{
-			AssetID: asset, AssetType: s.Type, RightsEndDate: right.End, BorrowerIsTransferee: s.HeldByTransferee(),
-			ContractorConsent: consent}}
-	})
-	switch {
-	case err != nil:
-		return lending.Collateral{}, err
-	case !f.registered:
-		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s in the registry", asset)
-	case f.holder != borrower:
-		return lending.Collateral{}, kernel.FieldErrorf(kernel.CodeForbidden, "assetId", "the borrower does not hold the management right of asset %s", asset)
-	}
-	if f.col.BorrowerIsTransferee && f.contract != uuid.Nil {
-		paid, err := api.Inspect(ctx, a.App.Transfers, f.contract, func(s transfer.State) bool {
-			return s.Status == transfer.StatusInForce && !s.InArrears()
-		})
-		if err != nil {
-			return lending.Collateral{}, err
-		}
-		f.col.RentPaidAsAgreed = paid
-	}
-	return f.col, nil
-}
-
 // loanIn is the input field naming the loan a mutation acts on.
 var loanIn = graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}}
 
@@ -409,11 +369,13 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 			Name: "applyForLoan",
 			Description: "A borrower (a bidder or collective, as itself) applies for a loan against a right it holds. The asset's " +
 				"type and the right's end date come from the registry and, for a transferee, the rent status from its transfer contract " +
-				"(rule 9) and the contractor's recorded consent (rule 7). The credential picks the product's tier (rule 23).",
+				"(rule 9) and the contractor's recorded consent (rule 7). A member may pledge its shares: assetId names the cooperative, " +
+				"and the loan runs at most the cooperative's pledged-loan term (rule 18, PLEDGED_LOAN_TERM_EXCEEDED). The credential " +
+				"picks the product's tier (rule 23).",
 			Roles: []auth.Role{auth.RoleBidder, auth.RoleCollective},
 			Input: graphql.InputObjectConfigFieldMap{
 				"productId":  {Type: api.NonNull(graphql.ID)},
-				"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged; the borrower must hold it."},
+				"assetId":    {Type: api.NonNull(graphql.ID), Description: "The right pledged, which the borrower must hold, or the cooperative whose shares it pledges."},
 				"credential": {Type: api.NonNull(graphql.String)},
 				"amount":     {Type: api.NonNull(api.Money)},
 				"termMonths": {Type: api.NonNull(graphql.Int)},
@@ -432,7 +394,7 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 				if product.ProductID == uuid.Nil {
 					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "productId", "no loan product %s", got[0])
 				}
-				col, err := a.collateralFacts(ctx, got[1], c.Principal.Party)
+				col, err := a.App.Facts().LoanCollateral(ctx, got[1], c.Principal.Party)
 				if err != nil {
 					return nil, err
 				}
@@ -489,11 +451,12 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 		}, {
 			Name: "disburseLoan",
 			Description: "The loan's bank pays the loan out today and fixes its schedule; COLLATERAL_NOT_REGISTERED before the " +
-				"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9).",
+				"collateral registration is recorded (rule 22), TERM_EXCEEDS_RIGHT if the loan would now outlast the right (rule 9), " +
+				"PLEDGE_NOT_RECORDED for a loan secured by shares whose pledge the cooperative has not recorded (rule 18).",
 			Roles: bank,
 			Input: loanIn,
-			Decode: a.byBank(func(_ context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
-				return lending.DisburseLoan{LoanID: id, By: c.Principal.Party}, nil
+			Decode: a.byBank(func(ctx context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
+				return a.App.Facts().Disbursal(ctx, lending.DisburseLoan{LoanID: id, By: c.Principal.Party})
 			}),
 		}, {
 			Name:        "declareLoanDefault",
@@ -523,31 +486,18 @@ func (a area) loanMutations() api.Mutations[lending.Command] {
 			Name: "recordCollateralRegistered",
 			Description: "The loan's bank records the registration securing the approved loan (normally the " +
 				"process manager does when registerCollateral names the loan). The registration must be in force, the bank's own, " +
-				"granted by the borrower and over the loan's asset.",
+				"granted by the borrower and over the loan's asset (INVALID_INPUT otherwise); it records the loan first, and secures " +
+				"no other loan unless it was filed as an all-sums notice (rule 31: NOTICE_SECURES_ANOTHER_LOAN; " +
+				"ALL_SUMS_MAXIMUM_EXCEEDED above its maximum).",
 			Roles: bank,
 			Input: api.Inputs(loanIn, graphql.InputObjectConfigFieldMap{"registrationId": {Type: api.NonNull(graphql.ID)}}),
-			Decode: a.byBank(func(ctx context.Context, c api.Call, loan loanFacts, id uuid.UUID) (lending.Command, error) {
+			Decode: a.byBank(func(ctx context.Context, c api.Call, _ loanFacts, id uuid.UUID) (lending.Command, error) {
 				reg, err := api.ID(c.Input, "registrationId")
 				if err != nil {
 					return nil, err
 				}
-				return lending.RecordCollateralRegistered{LoanID: id, RegistrationID: reg}, a.checkSecures(ctx, reg, loan)
+				return a.App.SecureLoan(ctx, reg, id, c.Meta)
 			}),
 		},
 	}}
-}
-
-// checkSecures checks that a registration secures the loan: in force now,
-// filed by the loan's bank, granted by the borrower, over the loan's asset.
-func (a area) checkSecures(ctx context.Context, reg uuid.UUID, loan loanFacts) error {
-	s, err := api.Inspect(ctx, a.App.Collateral, reg, func(s collateral.State) collateral.State { return s })
-	switch {
-	case err != nil:
-		return err
-	case !s.EffectiveAt(a.Clock.Now()):
-		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not in force", reg)
-	case s.SecuredParty != loan.bank || s.Grantor != loan.borrower || s.Collateral.Asset != loan.asset:
-		return kernel.FieldErrorf(kernel.CodeInvalid, "registrationId", "registration %s is not the borrower's security over the loan's asset for its bank", reg)
-	}
-	return nil
 }

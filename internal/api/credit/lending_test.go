@@ -215,3 +215,23 @@ func TestTransfereeBorrower(t *testing.T) {
 	value(inArrears)
 	e.refused(bank, "approveLoan", map[string]any{"loanId": inArrears, "amount": "10000.00"}, lending.CodeRentNotPaid)
 }
+
+// Rule 18 over the API: a member applies against its shares in the
+// cooperative, for at most the cooperative's pledged-loan term.
+func TestASharesLoanRunsAtMostTheCooperativesTerm(t *testing.T) {
+	e := &env{t: t, h: apitest.New(t, area)}
+	cooperative, bank := uuid.New(), as{auth.RoleBank, uuid.New()}
+	member, outsider := as{auth.RoleBidder, uuid.New()}, as{auth.RoleBidder, uuid.New()}
+	e.cooperative(cooperative, member.party, 100)
+	product := e.product(bank)
+	apply := func(months int) map[string]any {
+		return map[string]any{"productId": product, "assetId": cooperative.String(), "credential": "GREEN_FOOD",
+			"amount": "10000.00", "termMonths": months, "method": "EQUAL_INSTALMENTS"}
+	}
+	e.refused(member, "applyForLoan", apply(13), lending.CodePledgedLoanTermExceeded)
+	e.refused(outsider, "applyForLoan", apply(12), kernel.CodeForbidden)
+	loan := e.must(member, "applyForLoan", "loanId", apply(12))["loanId"].(string)
+	if got := field(e.query(member, loanQuery, map[string]any{"id": loan}), "loan.status"); got != "APPLIED" {
+		t.Fatalf("the 12-month loan on shares is %v", got)
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
-	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
 var (
@@ -59,7 +58,8 @@ var (
 				}
 				return n.Shares
 			}),
-			"securedAmount": api.Field(api.NonNull(api.Money), "", func(n noticeNode) any { return n.SecuredAmount }),
+			"securedAmount": api.Field(api.NonNull(api.Money), "For an all-sums notice, the maximum the loans it secures may total.", func(n noticeNode) any { return n.SecuredAmount }),
+			"allSums":       api.Field(api.NonNull(graphql.Boolean), "An all-sums notice (最高额抵押), which may secure several loans (rule 31).", func(n noticeNode) any { return n.AllSums }),
 			"start":         api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.Start }),
 			"end":           api.Field(api.NonNull(api.DateTime), "", func(n noticeNode) any { return n.End }),
 			"registeredAt":  api.Field(api.NonNull(api.DateTime), "Sets priority (rule 8).", func(n noticeNode) any { return n.RegisteredAt }),
@@ -173,7 +173,9 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 			Description: "A bank files a notice of its mortgage on an asset right or pledge on a member's shares (rule 20); the " +
 				"registration time sets priority (rule 8). The bank is the secured party. When the grantor of a mortgage is not the " +
 				"contracting household, the household's written consent to that grantor must be recorded with the collective " +
-				"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise).",
+				"(rule 7, REGISTRATION_WITHOUT_CONSENT otherwise). The grantor must hold what it grants at filing (rule 31): the asset's " +
+				"management right, or for a share pledge a place on the cooperative's register as a member (GRANTOR_NOT_HOLDER otherwise) " +
+				"holding at least the pledged shares (SHARES_NOT_HELD otherwise).",
 			Roles: bank,
 			Input: graphql.InputObjectConfigFieldMap{
 				"grantorId":     {Type: api.NonNull(graphql.ID), Description: "Who grants the security: the right's holder, or the member pledging shares."},
@@ -184,6 +186,8 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				"securedAmount": {Type: api.NonNull(api.Money)},
 				"start":         {Type: api.NonNull(api.DateTime)},
 				"end":           {Type: api.NonNull(api.DateTime)},
+				"allSums": {Type: graphql.Boolean, Description: "An all-sums notice (最高额抵押): it may secure several of the bank's loans to " +
+					"the grantor over the collateral, together up to securedAmount, its maximum (rule 31). Otherwise a notice secures one loan."},
 				"loanId": {Type: graphql.ID, Description: "The bank's loan this notice secures: the registration then takes the loan's id, " +
 					"which links it to the loan (the loan records it once approved), and must name the loan's borrower as grantor and its asset."},
 			},
@@ -202,20 +206,15 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				}
 				cmd := collateral.RegisterCollateral{RegistrationID: id, By: c.Principal.Party, Number: registrationNumber(id),
 					Grantor: grantor, SecuredParty: c.Principal.Party, SecuredAmount: api.Arg[kernel.Money](in, "securedAmount"),
-					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end")}
-				switch col.Kind {
-				case collateral.KindSharePledge:
+					Start: api.Arg[time.Time](in, "start"), End: api.Arg[time.Time](in, "end"), AllSums: api.Arg[bool](in, "allSums")}
+				if col.Kind == collateral.KindSharePledge {
 					if col.Member, err = api.ID(in, "memberId"); err != nil {
 						return nil, err
 					}
 					col.Shares = int64(api.Arg[int](in, "shares"))
-				default:
-					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, asset, grantor); err != nil {
-						return nil, err
-					}
 				}
 				cmd.Collateral = col
-				return cmd, nil
+				return a.App.Facts().Filing(ctx, cmd)
 			},
 			Payload: func(cmd collateral.Command, _ app.Result) map[string]any {
 				return map[string]any{"number": cmd.(collateral.RegisterCollateral).Number}
@@ -256,12 +255,7 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				if err := api.RequireParty(c.Principal, reg.SecuredParty, false); err != nil {
 					return nil, err
 				}
-				if cmd.Grantor != uuid.Nil && reg.Collateral.Kind == collateral.KindMortgage {
-					if cmd.Contractor, cmd.Consent, err = a.consentFacts(ctx, reg.Collateral.Asset, cmd.Grantor); err != nil {
-						return nil, err
-					}
-				}
-				return cmd, nil
+				return a.App.Facts().Amendment(ctx, cmd, reg.Collateral)
 			},
 		}, {
 			Name:        "continueCollateral",
@@ -349,28 +343,4 @@ func (a area) registrationFor(ctx context.Context, c api.Call, grantor, asset uu
 // id so that a retried registration keeps its number.
 func registrationNumber(id uuid.UUID) string {
 	return "DJ-" + strings.ToUpper(strings.ReplaceAll(id.String(), "-", "")[:12])
-}
-
-// consentFacts reads the rule-7 facts of a mortgage from the asset registry:
-// the contracting household, and its recorded consent to grantor's mortgage.
-func (a area) consentFacts(ctx context.Context, asset, grantor uuid.UUID) (uuid.UUID, *collateral.Consent, error) {
-	type facts struct {
-		registered bool
-		contractor uuid.UUID
-		consent    *collateral.Consent
-	}
-	f, err := api.Inspect(ctx, a.App.Assets, asset, func(s registry.State) facts {
-		f := facts{registered: s.Registered, contractor: s.Contractor}
-		if c, ok := s.ConsentFor(grantor, registry.ConsentMortgage); ok {
-			f.consent = &collateral.Consent{ConsentID: c.ID, Contractor: c.Contractor, Grantee: c.Grantee, Reference: c.Source.Reference}
-		}
-		return f
-	})
-	if err != nil {
-		return uuid.Nil, nil, err
-	}
-	if !f.registered {
-		return uuid.Nil, nil, kernel.FieldErrorf(kernel.CodeNotFound, "assetId", "no asset %s in the registry", asset)
-	}
-	return f.contractor, f.consent, nil
 }

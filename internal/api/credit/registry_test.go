@@ -14,7 +14,7 @@ import (
 
 const searchByAsset = `query($asset: ID!, $asOf: DateTime) {
 	collateralRegistrations(assetId: $asset, asOf: $asOf) {
-		id number kind grantorId securedPartyId assetId securedAmount start end registeredAt status effectiveFrom effectiveTo
+		id number kind grantorId securedPartyId assetId securedAmount allSums start end registeredAt status effectiveFrom effectiveTo
 		history { change reason securedAmount status effectiveFrom effectiveTo }
 	}
 }`
@@ -150,6 +150,28 @@ func TestCollateralRegistry(t *testing.T) {
 	})
 }
 
+// Rule 31: a bank cannot file a mortgage on a collective's forest naming a
+// grantor who holds nothing there, which would leave the forest encumbered.
+func TestMortgageGrantorHoldsTheRight(t *testing.T) {
+	e := &env{t: t, h: apitest.New(t, area)}
+	collective, stranger, bank := uuid.New(), uuid.New(), as{auth.RoleBank, uuid.New()}
+	forest := e.asset(collective, uuid.Nil, collective, kernel.AssetForestRight, 30)
+	input := map[string]any{"grantorId": stranger.String(), "kind": "MORTGAGE", "assetId": forest.String(), "securedAmount": "80000.00",
+		"start": at(apitest.Start), "end": at(apitest.Start.AddDate(1, 0, 0))}
+	e.refused(bank, "registerCollateral", input, collateral.CodeGrantorNotHolder)
+	if got := e.notices(searchByAsset, map[string]any{"asset": forest.String()}); len(got) != 0 {
+		t.Fatalf("a refused registration shows: %v", got)
+	}
+	input["grantorId"] = collective.String()
+	e.must(bank, "registerCollateral", "registrationId", input)
+	input["allSums"] = true // rule 31: the search shows an all-sums notice and its maximum
+	e.must(bank, "registerCollateral", "registrationId", input)
+	got := e.notices(searchByAsset, map[string]any{"asset": forest.String()})
+	if len(got) != 2 || field(got, "0.allSums") != false || field(got, "1.allSums") != true || field(got, "1.securedAmount") != "80000.00" {
+		t.Fatalf("notices on the forest: %v", got)
+	}
+}
+
 // A retried registration with the same idempotency key writes nothing and
 // answers with the same registration and number.
 func TestRetriedRegistrationIsOneRegistration(t *testing.T) {
@@ -169,17 +191,25 @@ func TestRetriedRegistrationIsOneRegistration(t *testing.T) {
 	}
 }
 
-// A share pledge is a notice against one member's shares in a cooperative (rule 18).
+// A share pledge is a notice against one member's shares in a cooperative
+// (rule 18), by a member on the register holding at least the shares pledged
+// (rule 31).
 func TestSharePledgeNotice(t *testing.T) {
 	e := &env{t: t, h: apitest.New(t, area)}
 	cooperative, member, bank := uuid.New(), uuid.New(), as{auth.RoleBank, uuid.New()}
+	e.cooperative(cooperative, member, 100)
 	pledge := map[string]any{"grantorId": member.String(), "kind": "SHARE_PLEDGE", "assetId": cooperative.String(),
 		"shares": 100, "securedAmount": "20000.00", "start": at(apitest.Start), "end": at(apitest.Start.AddDate(3, 0, 0))}
 	delete(pledge, "memberId")
 	e.refused(bank, "registerCollateral", pledge, kernel.CodeInvalid)
 	pledge["memberId"] = uuid.NewString()
 	e.refused(bank, "registerCollateral", pledge, kernel.CodeInvalid) // a member pledges only its own shares
-	pledge["memberId"] = member.String()
+	stranger := uuid.NewString()
+	pledge["memberId"], pledge["grantorId"] = stranger, stranger
+	e.refused(bank, "registerCollateral", pledge, collateral.CodeGrantorNotHolder) // not on the register
+	pledge["memberId"], pledge["grantorId"], pledge["shares"] = member.String(), member.String(), 101
+	e.refused(bank, "registerCollateral", pledge, collateral.CodeSharesNotHeld) // one share more than held
+	pledge["shares"] = 100                                                      // exactly what the member holds
 	e.must(bank, "registerCollateral", "registrationId", pledge)
 
 	q := `query($asset: ID!, $member: ID) { collateralRegistrations(assetId: $asset, memberId: $member) { kind memberId shares securedAmount } }`

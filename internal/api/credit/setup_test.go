@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
@@ -110,6 +111,13 @@ func (e *env) asset(collective, contractor, holder uuid.UUID, typ kernel.AssetTy
 		Area:     1250, CertificateNo: "CERT-" + id.String()[:8], RightsEnd: apitest.Start.AddDate(years, 0, 0),
 		Title: "plot", Contractor: contractor, Holder: holder, Source: source}))
 	return id
+}
+
+// cooperative founds cooperative id with member holding shares.
+func (e *env) cooperative(id, member uuid.UUID, shares int64) {
+	seed(e, e.h.App.Coops, coop.Command(coop.FoundCooperative{CoopID: id, Collective: uuid.New(), Name: "前阙庄股份经济合作社", Settings: coop.DefaultSettings()}))
+	seed(e, e.h.App.Coops, coop.Command(coop.AdmitMember{CoopID: id, Member: member, Household: uuid.New()}))
+	seed(e, e.h.App.Coops, coop.Command(coop.AllocateShares{CoopID: id, Allocations: []coop.Allocation{{Member: member, Class: coop.ClassPopulation, Shares: shares}}}))
 }
 
 // consent records the contractor's written consent to grantee's mortgage (rule 7).

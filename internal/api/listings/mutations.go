@@ -393,56 +393,32 @@ func (a area) terms(ctx context.Context, c api.Call) (listing.Details, kernel.Mo
 	return d, reserve, err
 }
 
-// assetFacts reads the assets from their aggregates (never from read models)
-// and checks the caller may list them: all registered, one owning collective,
-// one type; outside a disposal the caller is the owning collective and holds
-// the right to transfer (NOT_RIGHT_HOLDER when the right is with a transferee,
-// NOT_ENTRUSTED for a household's plot it was not entrusted with).
+// assetFacts reads the assets' facts (app.Facts.ListingAssets) and checks the
+// caller may list them: outside a disposal the caller is the owning collective
+// and holds the right to transfer (NOT_RIGHT_HOLDER when the right is with a
+// transferee, NOT_ENTRUSTED for a household's plot it was not entrusted with).
 func (a area) assetFacts(ctx context.Context, p auth.Principal, ids []uuid.UUID, disposal bool) (listing.AssetFacts, error) {
-	if len(ids) == 0 {
-		return listing.AssetFacts{}, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "at least one asset is required")
+	out, err := a.App.Facts().ListingAssets(ctx, ids)
+	if err != nil || disposal {
+		return out, err
 	}
-	now := a.Clock.Now()
-	out := listing.AssetFacts{AssetIDs: ids}
-	for i, id := range ids {
-		var s registry.State
-		var restrictions []registry.Restriction
-		var entrusted, held bool
+	if p.Role != auth.RoleCollective || out.OwningCollective != p.Party {
+		return out, kernel.FieldErrorf(kernel.CodeForbidden, "assetIds", "a collective lists only its own assets")
+	}
+	for _, id := range ids {
+		var entrusted, held, contracted bool
 		err := a.App.Assets.Inspect(ctx, id, func(st registry.State, _ uint64) {
-			s = registry.State{Registered: st.Registered, Owner: st.Owner, Type: st.Type, Location: st.Location,
-				Area: st.Area, RightsEnd: st.RightsEnd, Contractor: st.Contractor}
-			restrictions = st.RestrictionsAt(now)
+			contracted = st.Contractor != uuid.Nil
 			entrusted = st.Entrustment != nil && st.Entrustment.Collective == p.Party
-			held = st.Holder() == st.Owner || (st.Contractor != uuid.Nil && !st.HeldByTransferee())
+			held = st.Holder() == st.Owner || (contracted && !st.HeldByTransferee())
 		})
 		switch {
 		case err != nil:
 			return out, err
-		case !s.Registered:
-			return out, kernel.FieldErrorf(kernel.CodeNotFound, "assetIds", "asset %s is not registered", id)
-		case i == 0:
-			out.Type, out.OwningCollective, out.RightsEnd = s.Type, s.Owner, s.RightsEnd
-			out.Region = listing.Region{Province: s.Location.Province, County: s.Location.County, Township: s.Location.Township, Village: s.Location.Village}
-		case s.Owner != out.OwningCollective || s.Type != out.Type:
-			return out, kernel.FieldErrorf(kernel.CodeInvalid, "assetIds", "the assets of one listing belong to one collective and are of one type")
-		}
-		if !disposal {
-			if p.Role != auth.RoleCollective || s.Owner != p.Party {
-				return out, kernel.FieldErrorf(kernel.CodeForbidden, "assetIds", "a collective lists only its own assets")
-			}
-			if !held {
-				return out, kernel.FieldErrorf(registry.CodeNotRightHolder, "assetIds", "the management right of asset %s is held by a transferee", id)
-			}
-			if s.Contractor != uuid.Nil && !entrusted {
-				return out, kernel.FieldErrorf(registry.CodeNotEntrusted, "assetIds", "the household has not entrusted plot %s to this collective (rule 5)", id)
-			}
-		}
-		out.Area += s.Area
-		if !s.RightsEnd.IsZero() && (out.RightsEnd.IsZero() || s.RightsEnd.Before(out.RightsEnd)) {
-			out.RightsEnd = s.RightsEnd
-		}
-		for _, r := range restrictions {
-			out.Encumbrances = append(out.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
+		case !held:
+			return out, kernel.FieldErrorf(registry.CodeNotRightHolder, "assetIds", "the management right of asset %s is held by a transferee", id)
+		case contracted && !entrusted:
+			return out, kernel.FieldErrorf(registry.CodeNotEntrusted, "assetIds", "the household has not entrusted plot %s to this collective (rule 5)", id)
 		}
 	}
 	return out, nil

@@ -25,7 +25,8 @@ type Notice struct {
 	Asset          uuid.UUID // the asset, or the cooperative of a share pledge
 	Member         uuid.UUID // the member of a share pledge; uuid.Nil for a mortgage
 	Shares         int64
-	SecuredAmount  kernel.Money
+	SecuredAmount  kernel.Money // for an all-sums notice, the maximum secured amount
+	AllSums        bool         // an all-sums notice (rule 31)
 	Start          time.Time
 	End            time.Time
 	RegisteredAt   time.Time // sets priority (rule 8)
@@ -61,7 +62,7 @@ func (n Notice) StatusAt(t time.Time) collateral.Status {
 // priority rules (collateral.Priority).
 func (n Notice) State() collateral.State {
 	return collateral.State{ID: n.RegistrationID, Number: n.Number, Status: n.Status, Grantor: n.Grantor,
-		SecuredParty: n.SecuredParty, SecuredAmount: n.SecuredAmount, Start: n.Start, End: n.End,
+		SecuredParty: n.SecuredParty, SecuredAmount: n.SecuredAmount, AllSums: n.AllSums, Start: n.Start, End: n.End,
 		RegisteredAt: n.RegisteredAt, Collateral: collateral.Collateral{Kind: n.Kind, Asset: n.Asset, Member: n.Member, Shares: n.Shares}}
 }
 
@@ -72,7 +73,7 @@ type noticeProjection struct{}
 func (noticeProjection) Name() string { return "credit_notices" }
 
 // Version implements readmodel.Projection.
-func (noticeProjection) Version() int { return 1 }
+func (noticeProjection) Version() int { return 2 }
 
 // Tables implements readmodel.Projection.
 func (noticeProjection) Tables() []string { return []string{"credit_notice"} }
@@ -91,6 +92,7 @@ func (noticeProjection) Schema(readmodel.Dialect) []string {
 			member_id TEXT NOT NULL,
 			shares BIGINT NOT NULL,
 			secured_amount BIGINT NOT NULL,
+			all_sums INTEGER NOT NULL,
 			start_at BIGINT NOT NULL,
 			end_at BIGINT NOT NULL,
 			registered_at BIGINT NOT NULL,
@@ -109,7 +111,7 @@ func (noticeProjection) Schema(readmodel.Dialect) []string {
 }
 
 const noticeColumns = `registration_id, version, number, kind, grantor, secured_party, asset_id, member_id, shares,
-	secured_amount, start_at, end_at, registered_at, status, change, reason, effective_from, effective_to`
+	secured_amount, all_sums, start_at, end_at, registered_at, status, change, reason, effective_from, effective_to`
 
 // Apply implements readmodel.Projection.
 func (noticeProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
@@ -123,7 +125,7 @@ func (noticeProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmode
 		return insertNotice(ctx, tx, Notice{
 			RegistrationID: e.RegistrationID, Version: env.Version, Number: e.Number, Kind: e.Collateral.Kind,
 			Grantor: e.Grantor, SecuredParty: e.SecuredParty, Asset: e.Collateral.Asset, Member: e.Collateral.Member,
-			Shares: e.Collateral.Shares, SecuredAmount: e.SecuredAmount, Start: e.Start, End: e.End, RegisteredAt: e.At,
+			Shares: e.Collateral.Shares, SecuredAmount: e.SecuredAmount, AllSums: e.AllSums, Start: e.Start, End: e.End, RegisteredAt: e.At,
 			Status: collateral.StatusRegistered, Change: ChangeRegistered, EffectiveFrom: e.At,
 		})
 	case collateral.CollateralAmended:
@@ -162,9 +164,9 @@ func (noticeProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmode
 
 func insertNotice(ctx context.Context, tx readmodel.Tx, n Notice) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO credit_notice (`+noticeColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		n.RegistrationID.String(), int64(n.Version), n.Number, string(n.Kind), n.Grantor.String(), n.SecuredParty.String(),
-		n.Asset.String(), n.Member.String(), n.Shares, int64(n.SecuredAmount), readmodel.Micros(n.Start), readmodel.Micros(n.End),
+		n.Asset.String(), n.Member.String(), n.Shares, int64(n.SecuredAmount), readmodel.Bool(n.AllSums), readmodel.Micros(n.Start), readmodel.Micros(n.End),
 		readmodel.Micros(n.RegisteredAt), string(n.Status), string(n.Change), n.Reason, readmodel.Micros(n.EffectiveFrom), int64(open))
 	return err
 }
@@ -175,15 +177,16 @@ func scanNotice(row readmodel.Scanner) (Notice, error) {
 		id, kind, grantor, secured, asset, member    string
 		status, change                               string
 		version, amount, start, end, regAt, from, to int64
+		allSums                                      int64
 	)
 	err := row.Scan(&id, &version, &n.Number, &kind, &grantor, &secured, &asset, &member, &n.Shares,
-		&amount, &start, &end, &regAt, &status, &change, &n.Reason, &from, &to)
+		&amount, &allSums, &start, &end, &regAt, &status, &change, &n.Reason, &from, &to)
 	if err != nil {
 		return Notice{}, err
 	}
 	n.RegistrationID, n.Version, n.Kind = readmodel.ParseID(id), uint64(version), collateral.Kind(kind)
 	n.Grantor, n.SecuredParty, n.Asset, n.Member = readmodel.ParseID(grantor), readmodel.ParseID(secured), readmodel.ParseID(asset), readmodel.ParseID(member)
-	n.SecuredAmount, n.Start, n.End, n.RegisteredAt = kernel.Money(amount), readmodel.Time(start), readmodel.Time(end), readmodel.Time(regAt)
+	n.SecuredAmount, n.AllSums, n.Start, n.End, n.RegisteredAt = kernel.Money(amount), allSums == 1, readmodel.Time(start), readmodel.Time(end), readmodel.Time(regAt)
 	n.Status, n.Change, n.EffectiveFrom = collateral.Status(status), Change(change), readmodel.Time(from)
 	if to != open {
 		n.EffectiveTo = readmodel.Time(to)
