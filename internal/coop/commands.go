@@ -101,6 +101,19 @@ type ReleasePledge struct {
 	By       uuid.UUID
 }
 
+// EnforcePledge sells the pledged shares of a pledge whose secured loan is in
+// default to Buyer, a living member or the collective, at Price; the pledge
+// ends with the sale. By must be the pledgee; LoanDefaulted is read by the
+// caller from the lending context (the loan with the pledge's id).
+type EnforcePledge struct {
+	CoopID        uuid.UUID
+	PledgeID      uuid.UUID
+	By            uuid.UUID
+	Buyer         uuid.UUID
+	Price         kernel.Money
+	LoanDefaulted bool
+}
+
 // ExpirePledge ends a pledge whose registration term has run out. A scheduler sends it (see NextDue).
 type ExpirePledge struct {
 	CoopID   uuid.UUID
@@ -154,6 +167,9 @@ func (c ReleasePledge) AggregateID() uuid.UUID { return c.CoopID }
 func (c ExpirePledge) AggregateID() uuid.UUID { return c.CoopID }
 
 // AggregateID implements kernel.Command.
+func (c EnforcePledge) AggregateID() uuid.UUID { return c.CoopID }
+
+// AggregateID implements kernel.Command.
 func (c DeclareDividend) AggregateID() uuid.UUID { return c.CoopID }
 
 // AggregateID implements kernel.Command.
@@ -170,6 +186,7 @@ func (RevertUnclaimedShares) isCoopCommand() {}
 func (PledgeShares) isCoopCommand()          {}
 func (ReleasePledge) isCoopCommand()         {}
 func (ExpirePledge) isCoopCommand()          {}
+func (EnforcePledge) isCoopCommand()         {}
 func (DeclareDividend) isCoopCommand()       {}
 func (PayDividend) isCoopCommand()           {}
 

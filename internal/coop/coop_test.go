@@ -463,3 +463,38 @@ func TestRule19Dividends(t *testing.T) {
 			When: coop.PayDividend{CoopID: coopID, DividendID: div1}, WantCode: kernel.CodeNotFound},
 	})
 }
+
+// Rule 18: a defaulted loan's pledged shares are enforced by the pledgee, to
+// a member under the per-holder cap (rule 16) or to the collective.
+func TestRule18PledgeEnforcement(t *testing.T) {
+	enforce := func(pledge uuid.UUID, buyer uuid.UUID) coop.EnforcePledge {
+		return coop.EnforcePledge{CoopID: coopID, PledgeID: pledge, By: bank, Buyer: buyer, Price: kernel.Yuan(9000), LoanDefaulted: true}
+	}
+	enforced := func(pledge, holder, buyer uuid.UUID, shares coop.ClassShares) []kernel.Event {
+		return []kernel.Event{coop.PledgeEnforced{CoopID: coopID, PledgeID: pledge, Holder: holder, Pledgee: bank, Buyer: buyer,
+			Shares: shares, Price: kernel.Yuan(9000), At: t1}}
+	}
+	bobs := func(n int64) []kernel.Event { return plus(register(), pledged(pledge1, bob, n)) }
+	run(t, t1, []decidertest.Case[coop.Command]{
+		{Name: "the pledged shares go to a member, who reaches the cap exactly", Given: bobs(100),
+			When: enforce(pledge1, alice), Then: enforced(pledge1, bob, alice, coop.ClassShares{coop.ClassPopulation: 100})},
+		{Name: "a share more than the cap allows the member is refused", Given: bobs(101),
+			When: enforce(pledge1, alice), WantCode: coop.CodeHoldingCapExceeded},
+		{Name: "the collective takes them beyond the yearly redemption cap", Given: bobs(100),
+			When: enforce(pledge1, collective), Then: enforced(pledge1, bob, collective, coop.ClassShares{coop.ClassPopulation: 100})},
+		{Name: "the shares are taken class by class", Given: plus(register(), pledged(pledge1, alice, 350)),
+			When: enforce(pledge1, collective), Then: enforced(pledge1, alice, collective, coop.ClassShares{coop.ClassPopulation: 300, coop.ClassLabourAge: 50})},
+		{Name: "a pledge whose loan is not in default is not enforced", Given: bobs(100),
+			When: func() coop.EnforcePledge { c := enforce(pledge1, alice); c.LoanDefaulted = false; return c }(), WantCode: coop.CodeLoanNotDefaulted},
+		{Name: "only the pledgee enforces", Given: bobs(100),
+			When: func() coop.EnforcePledge { c := enforce(pledge1, alice); c.By = alice; return c }(), WantCode: kernel.CodeForbidden},
+		{Name: "a non-member does not buy", Given: bobs(100), When: enforce(pledge1, dave), WantCode: coop.CodeTransferToNonMember},
+		{Name: "the pledgor does not buy its own shares", Given: bobs(100), When: enforce(pledge1, bob), WantCode: kernel.CodeInvalid},
+		{Name: "an unknown pledge is not enforced", Given: register(), When: enforce(pledge1, alice), WantCode: kernel.CodeNotFound},
+	})
+	s := coop.Decider.Fold(plus(bobs(100), enforced(pledge1, bob, carol, coop.ClassShares{coop.ClassPopulation: 100})...))
+	if _, live := s.Pledges[pledge1]; live || s.Holders[bob].Shares.Total() != 200 || s.Holders[bob].Pledged != 0 ||
+		s.Holders[carol].Shares[coop.ClassPopulation] != 100 || s.TotalShares() != 1000 {
+		t.Fatalf("after enforcement: pledge live %v, bob %+v, carol %+v, total %d", live, s.Holders[bob], s.Holders[carol], s.TotalShares())
+	}
+}

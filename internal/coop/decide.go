@@ -46,6 +46,8 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 		return release(s, c, now)
 	case ExpirePledge:
 		return expire(s, c, now)
+	case EnforcePledge:
+		return enforce(s, c, now)
 	case DeclareDividend:
 		return declare(s, c, now)
 	case PayDividend:
@@ -315,6 +317,44 @@ func release(s State, c ReleasePledge, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the pledgee releases a pledge")
 	}
 	return []kernel.Event{PledgeReleased{CoopID: s.ID, PledgeID: p.ID, Holder: p.Holder, Shares: p.Shares, At: now}}, nil
+}
+
+// enforce sells a defaulted loan's pledged shares: to a living member under
+// the per-holder cap, as any transfer (rule 16), or to the collective, which
+// takes them outside the yearly redemption cap (a forced sale, not a
+// redemption the member asked for). The shares sold are taken from the
+// holder's classes in the order population, labour-age, land.
+func enforce(s State, c EnforcePledge, now time.Time) ([]kernel.Event, error) {
+	p, err := livePledge(s, c.PledgeID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.By != p.Pledgee:
+		return nil, kernel.FieldErrorf(kernel.CodeForbidden, "by", "only the pledgee enforces a pledge")
+	case !c.LoanDefaulted:
+		return nil, kernel.Errorf(CodeLoanNotDefaulted, "the loan pledge %s secures is not in default", p.ID)
+	case c.Price <= 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "price", "must be positive")
+	case c.Buyer == p.Holder:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "buyer", "the pledgor cannot buy its own pledged shares")
+	case c.Buyer != s.Collective && !s.IsMember(c.Buyer):
+		return nil, kernel.FieldErrorf(CodeTransferToNonMember, "buyer", "%s is neither a member nor the collective", c.Buyer)
+	}
+	if c.Buyer != s.Collective {
+		limit, _ := kernel.MulDivFloor(s.TotalShares(), s.Settings.HoldingCapBP, 10000)
+		if after := s.Holders[c.Buyer].Shares.Total() + p.Shares; after > limit {
+			return nil, kernel.FieldErrorf(CodeHoldingCapExceeded, "buyer", "%s would hold %d shares; the cap is %d", c.Buyer, after, limit)
+		}
+	}
+	sold, left := ClassShares{}, p.Shares
+	for _, class := range []ShareClass{ClassPopulation, ClassLabourAge, ClassLand} {
+		if n := min(left, s.Holders[p.Holder].Shares[class]); n > 0 {
+			sold[class], left = n, left-n
+		}
+	}
+	return []kernel.Event{PledgeEnforced{CoopID: s.ID, PledgeID: p.ID, Holder: p.Holder, Pledgee: p.Pledgee, Buyer: c.Buyer,
+		Shares: sold, Price: c.Price, At: now}}, nil
 }
 
 func expire(s State, c ExpirePledge, now time.Time) ([]kernel.Event, error) {

@@ -25,6 +25,8 @@ const (
 	CodeHolderDeceased = "HOLDER_DECEASED"
 	// CodeClaimPeriodEnded: the heirs' claim period has ended; the shares revert (rule 17).
 	CodeClaimPeriodEnded = "CLAIM_PERIOD_ENDED"
+	// CodeLoanNotDefaulted: a pledge is enforced only once its secured loan is in default.
+	CodeLoanNotDefaulted = "LOAN_NOT_DEFAULTED"
 	// CodePledgedLoanTermExceeded: a loan against pledged shares is longer than the settings allow (rule 18).
 	CodePledgedLoanTermExceeded = "PLEDGED_LOAN_TERM_EXCEEDED"
 )

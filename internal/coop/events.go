@@ -108,6 +108,19 @@ type PledgeReleased struct {
 	At       time.Time
 }
 
+// PledgeEnforced: the pledgee sold a defaulted loan's pledged shares to Buyer
+// (a member or the collective) at Price; the pledge ended with the sale.
+type PledgeEnforced struct {
+	CoopID   uuid.UUID
+	PledgeID uuid.UUID
+	Holder   uuid.UUID
+	Pledgee  uuid.UUID
+	Buyer    uuid.UUID
+	Shares   ClassShares // the shares sold, by class
+	Price    kernel.Money
+	At       time.Time
+}
+
 // PledgeExpired: a pledge's registration term ended without release.
 type PledgeExpired struct {
 	CoopID   uuid.UUID
@@ -164,6 +177,9 @@ func (UnclaimedSharesReverted) EventType() string { return "coop.UnclaimedShares
 func (SharesPledged) EventType() string { return "coop.SharesPledged.v1" }
 
 // EventType implements kernel.Event.
+func (PledgeEnforced) EventType() string { return "coop.PledgeEnforced.v1" }
+
+// EventType implements kernel.Event.
 func (PledgeReleased) EventType() string { return "coop.PledgeReleased.v1" }
 
 // EventType implements kernel.Event.
@@ -179,5 +195,5 @@ func (DividendPaid) EventType() string { return "coop.DividendPaid.v1" }
 func RegisterEvents(r *kernel.Registry) {
 	r.Register(CooperativeFounded{}, MemberAdmitted{}, SharesAllocated{}, SharesTransferred{},
 		SharesRedeemed{}, HolderDeceased{}, SharesInherited{}, UnclaimedSharesReverted{},
-		SharesPledged{}, PledgeReleased{}, PledgeExpired{}, DividendDeclared{}, DividendPaid{})
+		SharesPledged{}, PledgeReleased{}, PledgeExpired{}, DividendDeclared{}, DividendPaid{}, PledgeEnforced{})
 }

@@ -2,6 +2,7 @@ package coop
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -59,6 +60,11 @@ func Evolve(s State, e kernel.Event) State {
 		s = s.endPledge(e.PledgeID)
 	case PledgeExpired:
 		s = s.endPledge(e.PledgeID)
+	case PledgeEnforced:
+		s = s.endPledge(e.PledgeID)
+		for _, class := range slices.Sorted(maps.Keys(e.Shares)) {
+			s = s.move(e.Holder, e.Buyer, class, e.Shares[class])
+		}
 	case DividendDeclared:
 		s.Dividends = with(s.Dividends, e.DividendID, Dividend{ID: e.DividendID, Amount: e.Amount,
 			TotalShares: e.TotalShares, Payouts: e.Payouts, DeclaredAt: e.At})

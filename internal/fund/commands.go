@@ -30,7 +30,8 @@ type TopUpCapital struct {
 }
 
 // DefaultedLoan is what a claim knows of the loan, read by the caller from the
-// lending context (its LoanDefaulted and recovery events).
+// lending context (its LoanDefaulted and recovery events) and from the
+// collateral registry (the notice securing the loan).
 type DefaultedLoan struct {
 	LoanID               uuid.UUID
 	Bank                 uuid.UUID
@@ -39,6 +40,10 @@ type DefaultedLoan struct {
 	Defaulted            bool
 	PrincipalOutstanding kernel.Money // unpaid principal when the loan defaulted
 	PrincipalRecovered   kernel.Money // principal recovered since, from disposal and the borrower (not from this fund)
+	// CollateralInForce: the notice securing the loan is still in force, so
+	// its disposal has not finished. A sale (or the fund's purchase) is paid by
+	// rank and discharges it; after a failed disposal the bank releases it.
+	CollateralInForce bool
 }
 
 // FileFundClaim files a bank's claim for its net principal loss on a defaulted
@@ -72,14 +77,25 @@ type PayFundClaim struct {
 	By      uuid.UUID
 }
 
-// AdvanceRent advances rent due under a transfer contract to a farmer. By must be the operator.
-type AdvanceRent struct {
-	FundID     uuid.UUID
-	AdvanceID  uuid.UUID
-	By         uuid.UUID
-	Farmer     uuid.UUID
+// RentContract is what an advance knows of a transfer contract, read by the
+// caller from the transfer context as it stands now.
+type RentContract struct {
 	ContractID uuid.UUID
-	Amount     kernel.Money
+	Transferor uuid.UUID    // the farmer the rent is owed to
+	Transferee uuid.UUID    // who owes it, and owes the fund what it advances
+	InForce    bool         // signed and neither ended nor terminated
+	Arrears    kernel.Money // rent due by now and unpaid
+}
+
+// AdvanceRent advances rent in arrears under a transfer contract: the fund
+// pays the contract's instalment to the farmer and the transferee owes the
+// fund. By must be the operator.
+type AdvanceRent struct {
+	FundID    uuid.UUID
+	AdvanceID uuid.UUID
+	By        uuid.UUID
+	Contract  RentContract
+	Amount    kernel.Money
 }
 
 // RecordAdvanceRepayment records money paid back on an advance. By must be the operator.
@@ -90,16 +106,16 @@ type RecordAdvanceRepayment struct {
 	Amount    kernel.Money
 }
 
-// BuyCollateral buys collateral of a defaulted loan that did not sell. Unsold
-// lists the disposal stages already tried without a sale (from the listing and
-// disposal process); Stage is the stage at which the fund buys. By must be the operator.
+// BuyCollateral buys, into the fund's trusteeship, the collateral of a
+// defaulted loan that its disposal did not sell (rule 24). Loan is what the
+// fund knows of the loan, as for a claim; Unsold lists the disposal stages
+// tried without a sale, in the order they failed, from the loan's disposal
+// listing. By must be the operator.
 type BuyCollateral struct {
 	FundID     uuid.UUID
 	PurchaseID uuid.UUID
 	By         uuid.UUID
-	AssetID    uuid.UUID
-	LoanID     uuid.UUID
-	Stage      DisposalStage
+	Loan       DefaultedLoan
 	Unsold     []DisposalStage
 	Price      kernel.Money
 }

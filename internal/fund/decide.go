@@ -97,7 +97,8 @@ func (s State) spend(amount kernel.Money) (kernel.Money, error) {
 }
 
 // fileClaim enforces rule 24: only a defaulted loan secured by a rural
-// property right is compensated, for the fund's share of the net principal loss.
+// property right is compensated, for the fund's share of the net principal
+// loss that remains once the collateral's disposal has ended.
 func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error) {
 	l := c.Loan
 	switch {
@@ -111,6 +112,8 @@ func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error)
 		return nil, kernel.FieldErrorf(CodeNotRuralProperty, "loan.assetType", "the loan is not secured by a rural property right")
 	case l.PrincipalOutstanding < 0 || l.PrincipalRecovered < 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "loan", "principal amounts cannot be negative")
+	case l.CollateralInForce:
+		return nil, kernel.Errorf(CodeDisposalNotFinished, "the collateral of loan %s is still being disposed of: claim the loss that remains after it", l.LoanID)
 	}
 	if _, ok := s.Claims[c.ClaimID]; ok {
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "claim %s already exists", c.ClaimID)
@@ -118,11 +121,10 @@ func (s State) fileClaim(c FileFundClaim, now time.Time) ([]kernel.Event, error)
 	if prev, ok := s.OpenClaim(l.LoanID); ok {
 		return nil, kernel.Errorf(CodeClaimAlreadyFiled, "loan %s already has claim %s", l.LoanID, prev.ID)
 	}
-	net := l.PrincipalOutstanding - l.PrincipalRecovered
-	if net <= 0 {
-		return nil, kernel.Errorf(CodeNoNetLoss, "recoveries covered the principal of loan %s", l.LoanID)
+	net, share := l.PrincipalOutstanding-l.PrincipalRecovered, s.Settings.CompensationShareBP
+	if Payout(net, share) == 0 {
+		return nil, kernel.Errorf(CodeNoNetLoss, "recoveries left loan %s no principal loss the fund's share pays a fen of", l.LoanID)
 	}
-	share := s.Settings.CompensationShareBP
 	return []kernel.Event{FundClaimFiled{
 		FundID: s.ID, ClaimID: c.ClaimID, Bank: l.Bank, LoanID: l.LoanID, AssetID: l.AssetID, AssetType: l.AssetType,
 		PrincipalOutstanding: l.PrincipalOutstanding, PrincipalRecovered: l.PrincipalRecovered, NetLoss: net,
@@ -159,12 +161,19 @@ func (s State) payClaim(c PayFundClaim, now time.Time) ([]kernel.Event, error) {
 	return []kernel.Event{FundClaimPaid{FundID: s.ID, ClaimID: cl.ID, Bank: cl.Bank, LoanID: cl.LoanID, Amount: cl.Payable, CapitalAfter: after, At: now}}, nil
 }
 
+// advanceRent enforces rule 24's rent advance: the fund advances no more
+// than the rent in arrears under a contract in force, and the transferee owes it.
 func (s State) advanceRent(c AdvanceRent, now time.Time) ([]kernel.Event, error) {
+	k := c.Contract
 	switch {
-	case c.AdvanceID == uuid.Nil || c.Farmer == uuid.Nil || c.ContractID == uuid.Nil:
-		return nil, kernel.Errorf(kernel.CodeInvalid, "advance, farmer and contract ids are required")
+	case c.AdvanceID == uuid.Nil || k.ContractID == uuid.Nil || k.Transferor == uuid.Nil || k.Transferee == uuid.Nil:
+		return nil, kernel.Errorf(kernel.CodeInvalid, "advance, contract and both parties are required")
 	case c.Amount <= 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "amount must be positive")
+	case !k.InForce:
+		return nil, kernel.Errorf(kernel.CodeInvalidState, "contract %s is not in force", k.ContractID)
+	case c.Amount > k.Arrears:
+		return nil, kernel.FieldErrorf(CodeAdvanceExceedsRent, "amount", "%s exceeds the %s of rent in arrears", c.Amount, k.Arrears)
 	}
 	if _, ok := s.Advances[c.AdvanceID]; ok {
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "advance %s already exists", c.AdvanceID)
@@ -173,7 +182,8 @@ func (s State) advanceRent(c AdvanceRent, now time.Time) ([]kernel.Event, error)
 	if err != nil {
 		return nil, err
 	}
-	return []kernel.Event{RentAdvanced{FundID: s.ID, AdvanceID: c.AdvanceID, Farmer: c.Farmer, ContractID: c.ContractID, Amount: c.Amount, CapitalAfter: after, At: now}}, nil
+	return []kernel.Event{RentAdvanced{FundID: s.ID, AdvanceID: c.AdvanceID, Farmer: k.Transferor, Transferee: k.Transferee, ContractID: k.ContractID,
+		Amount: c.Amount, CapitalAfter: after, At: now}}, nil
 }
 
 func (s State) repayAdvance(c RecordAdvanceRepayment, now time.Time) ([]kernel.Event, error) {
@@ -193,32 +203,31 @@ func (s State) repayAdvance(c RecordAdvanceRepayment, now time.Time) ([]kernel.E
 	return []kernel.Event{RentAdvanceRepaid{FundID: s.ID, AdvanceID: a.ID, Amount: c.Amount, Outstanding: a.Outstanding - c.Amount, CapitalAfter: after, At: now}}, nil
 }
 
-// buy enforces the disposal order of rule 24: the fund buys as last resort, at
-// a stage after the listing, once every earlier stage has been tried without a sale.
+// buy enforces the disposal order of rule 24: the fund takes into trusteeship
+// only the collateral, still under its notice, of a defaulted loan whose
+// listing and then negotiated transfer failed, in that order.
 func (s State) buy(c BuyCollateral, now time.Time) ([]kernel.Event, error) {
-	order := DisposalOrder()
-	at := slices.Index(order, c.Stage)
+	l := c.Loan
 	switch {
-	case c.PurchaseID == uuid.Nil || c.AssetID == uuid.Nil || c.LoanID == uuid.Nil:
+	case c.PurchaseID == uuid.Nil || l.AssetID == uuid.Nil || l.LoanID == uuid.Nil:
 		return nil, kernel.Errorf(kernel.CodeInvalid, "purchase, asset and loan ids are required")
-	case at < 0:
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "stage", "unknown disposal stage %q", c.Stage)
 	case c.Price <= 0:
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "price", "price must be positive")
 	case s.holding(c.PurchaseID) >= 0:
 		return nil, kernel.Errorf(kernel.CodeInvalidState, "purchase %s already recorded", c.PurchaseID)
+	case !l.Defaulted:
+		return nil, kernel.Errorf(CodeLoanNotDefaulted, "loan %s is not in default: its collateral is not for sale", l.LoanID)
+	case !l.CollateralInForce:
+		return nil, kernel.Errorf(CodeCollateralReleased, "the notice securing loan %s is no longer in force", l.LoanID)
 	}
-	if at == 0 {
-		return nil, kernel.FieldErrorf(CodeDisposalOrder, "stage", "the fund buys only after the listing failed to sell")
-	}
-	for _, earlier := range order[:at] {
-		if !slices.Contains(c.Unsold, earlier) {
-			return nil, kernel.FieldErrorf(CodeDisposalOrder, "unsold", "stage %s has not been tried without a sale", earlier)
+	for i, earlier := range DisposalOrder()[:slices.Index(DisposalOrder(), StageTrusteeship)] {
+		if i >= len(c.Unsold) || c.Unsold[i] != earlier {
+			return nil, kernel.FieldErrorf(CodeDisposalOrder, "unsold", "stage %s has not been tried without a sale, in order", earlier)
 		}
 	}
 	for _, h := range s.Holdings {
-		if h.AssetID == c.AssetID && !h.Sold {
-			return nil, kernel.Errorf(kernel.CodeInvalidState, "the fund already holds asset %s", c.AssetID)
+		if h.AssetID == l.AssetID && !h.Sold {
+			return nil, kernel.Errorf(kernel.CodeInvalidState, "the fund already holds asset %s", l.AssetID)
 		}
 	}
 	after, err := s.spend(c.Price)
@@ -226,7 +235,7 @@ func (s State) buy(c BuyCollateral, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	return []kernel.Event{CollateralBought{
-		FundID: s.ID, PurchaseID: c.PurchaseID, AssetID: c.AssetID, LoanID: c.LoanID, Stage: c.Stage, Price: c.Price, CapitalAfter: after, At: now,
+		FundID: s.ID, PurchaseID: c.PurchaseID, AssetID: l.AssetID, LoanID: l.LoanID, Stage: StageTrusteeship, Price: c.Price, CapitalAfter: after, At: now,
 	}}, nil
 }
 

@@ -12,14 +12,30 @@
 //   - Make every id (fund, claim, advance, purchase) before sending a command.
 //   - Fill the facts from other contexts: FileFundClaim.Loan from the lending
 //     context's LoanDefaulted and recovery events (principal recovered from
-//     disposal and the borrower, not from this fund), BuyCollateral.Unsold from
-//     the disposal process (which stages were tried without a sale).
+//     disposal and the borrower, not from this fund) and from the collateral
+//     registry (whether the notice securing the loan is still in force);
+//     BuyCollateral.Loan the same way and BuyCollateral.Unsold from the
+//     loan's disposal listing (which stages failed, in order);
+//     SellHolding from the fund's own listing of the asset, once paid;
+//     AdvanceRent.Contract from the transfer context (parties, in force, the
+//     rent in arrears now). An advance is at most the arrears
+//     (ADVANCE_EXCEEDS_ARREARS); it is paid on the contract as its rent, and
+//     the transferee owes it to the fund (RecordAdvanceRepayment).
 //   - Tell the lending context about a paid claim (RecordRecovery with source
-//     FUND_CLAIM) and the registry about a bought asset.
+//     FUND_CLAIM) and the registry about a bought asset (the right moves to
+//     the fund).
+//
+// The fund buys as the last disposal stage (trusteeship): only the
+// collateral of a defaulted loan (LOAN_NOT_DEFAULTED), still under its notice
+// (COLLATERAL_RELEASED), whose listing and then negotiated transfer failed in
+// that order (DISPOSAL_ORDER_NOT_FOLLOWED).
 //
 // The payout is Payout(netLoss, share) = floor(netLoss × share / 10000) fen,
 // computed when the claim is filed and paid unchanged: rounding down keeps the
-// fund within its share. Every payment (claim, advance, purchase) is refused with
+// fund within its share. A claim waits for the collateral's disposal: while
+// the notice securing the loan is in force it is refused with
+// DISPOSAL_NOT_FINISHED, so the net loss is what the sale (or the failed
+// disposal) left. Every payment (claim, advance, purchase) is refused with
 // INSUFFICIENT_FUND_CAPITAL when it exceeds the capital available; a claim is
 // paid at most once (CLAIM_ALREADY_PAID) and a loan has at most one open claim
 // (CLAIM_ALREADY_FILED). Commands other than EstablishFund and FileFundClaim

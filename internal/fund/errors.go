@@ -10,7 +10,10 @@ const (
 	CodeClaimNotApproved    = "CLAIM_NOT_APPROVED"          // payment before approval
 	CodeLoanNotDefaulted    = "LOAN_NOT_DEFAULTED"          // only defaulted loans are compensated
 	CodeNotRuralProperty    = "NOT_RURAL_PROPERTY_LOAN"     // the loan is not secured by a rural property right
-	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries covered the principal
+	CodeNoNetLoss           = "NO_NET_LOSS"                 // recoveries left no loss whose share is a fen or more
+	CodeDisposalNotFinished = "DISPOSAL_NOT_FINISHED"       // a claim before the collateral's disposal ended
 	CodeDisposalOrder       = "DISPOSAL_ORDER_NOT_FOLLOWED" // the fund buys only after the earlier disposal stages failed
+	CodeCollateralReleased  = "COLLATERAL_RELEASED"         // the notice securing the loan is no longer in force: nothing is left to buy
 	CodeOverpayment         = "OVERPAYMENT"                 // a repayment above what is outstanding on an advance
+	CodeAdvanceExceedsRent  = "ADVANCE_EXCEEDS_ARREARS"     // an advance above the rent due and unpaid under the contract
 )

@@ -72,7 +72,9 @@ type FundClaimPaid struct {
 	At           time.Time
 }
 
-// RentAdvanced: the fund advanced rent to a farmer under a transfer contract.
+// RentAdvanced: the fund advanced rent in arrears to a farmer under a
+// transfer contract, paying the contract's instalments; Transferee owes it to
+// the fund (uuid.Nil in advances recorded before it was stored).
 type RentAdvanced struct {
 	FundID       uuid.UUID
 	AdvanceID    uuid.UUID
@@ -81,6 +83,7 @@ type RentAdvanced struct {
 	Amount       kernel.Money
 	CapitalAfter kernel.Money
 	At           time.Time
+	Transferee   uuid.UUID
 }
 
 // RentAdvanceRepaid: part or all of an advance came back to the fund.

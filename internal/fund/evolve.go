@@ -34,7 +34,7 @@ func Evolve(s State, e kernel.Event) State {
 		s.Claims = setClaimStatus(s.Claims, e.ClaimID, ClaimPaid)
 		s.Capital = e.CapitalAfter
 	case RentAdvanced:
-		s.Advances = with(s.Advances, e.AdvanceID, Advance{ID: e.AdvanceID, Farmer: e.Farmer, ContractID: e.ContractID, Amount: e.Amount, Outstanding: e.Amount})
+		s.Advances = with(s.Advances, e.AdvanceID, Advance{ID: e.AdvanceID, Farmer: e.Farmer, Transferee: e.Transferee, ContractID: e.ContractID, Amount: e.Amount, Outstanding: e.Amount})
 		s.Capital = e.CapitalAfter
 	case RentAdvanceRepaid:
 		if a, ok := s.Advances[e.AdvanceID]; ok {

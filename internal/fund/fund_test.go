@@ -22,6 +22,7 @@ var (
 	claim2ID   = uuid.MustParse("20000000-0000-0000-0000-000000000008")
 	advanceID  = uuid.MustParse("20000000-0000-0000-0000-000000000009")
 	farmer     = uuid.MustParse("20000000-0000-0000-0000-00000000000a")
+	tenant     = uuid.MustParse("20000000-0000-0000-0000-00000000000e") // the transferee owing the rent
 	contractID = uuid.MustParse("20000000-0000-0000-0000-00000000000b")
 	purchaseID = uuid.MustParse("20000000-0000-0000-0000-00000000000c")
 	purchase2  = uuid.MustParse("20000000-0000-0000-0000-00000000000d")
@@ -56,6 +57,13 @@ var (
 	approvedClaim = fund.FundClaimApproved{FundID: fundID, ClaimID: claimID, At: t0}
 	paid          = fund.FundClaimPaid{FundID: fundID, ClaimID: claimID, Bank: bank, LoanID: loanID, Amount: 130000, CapitalAfter: pool - 130000, At: t0}
 )
+
+// filedOn is the claim filed on outstanding less recovered, paying payable.
+func filedOn(outstanding, recovered, payable kernel.Money) fund.FundClaimFiled {
+	e := filed
+	e.PrincipalOutstanding, e.PrincipalRecovered, e.NetLoss, e.Payable = outstanding, recovered, outstanding-recovered, payable
+	return e
+}
 
 func fileClaim(f func(*fund.FileFundClaim)) fund.FileFundClaim {
 	c := fund.FileFundClaim{FundID: fundID, ClaimID: claimID, By: bank, Loan: loan}
@@ -92,6 +100,18 @@ func TestClaims(t *testing.T) {
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
 		{Name: "a bank claims the share of its net principal loss, rounded down (rule 24)", Given: history(established),
 			When: fileClaim(nil), Then: history(filed)},
+		{Name: "a claim while the collateral is still being disposed of is refused (rule 24)", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.CollateralInForce = true }), WantCode: fund.CodeDisposalNotFinished},
+		{Name: "a claim at default, before any disposal, is refused even on the gross principal", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered, c.Loan.CollateralInForce = 0, true }), WantCode: fund.CodeDisposalNotFinished},
+		{Name: "a net loss of 6,500.05 pays exactly 1,300.01 (rule 24)", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalOutstanding = 3650005 }), Then: history(filedOn(3650005, 3000000, 130001))},
+		{Name: "a net loss one fen less, 6,500.04, is floored to 1,300.00", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalOutstanding = 3650004 }), Then: history(filedOn(3650004, 3000000, 130000))},
+		{Name: "a net loss of 5 fen pays the one fen 20 % of it is", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding - 5 }), Then: history(filedOn(3650003, 3649998, 1))},
+		{Name: "a net loss of 4 fen, whose share floors to nothing, is refused", Given: history(established),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding - 4 }), WantCode: fund.CodeNoNetLoss},
 		{Name: "a loan not in default is refused", Given: history(established),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.Defaulted = false }), WantCode: fund.CodeLoanNotDefaulted},
 		{Name: "a loan not secured by rural property is refused", Given: history(established),
@@ -101,6 +121,8 @@ func TestClaims(t *testing.T) {
 		{Name: "no claim when disposal covered the principal", Given: history(established),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.Loan.PrincipalRecovered = c.Loan.PrincipalOutstanding }), WantCode: fund.CodeNoNetLoss},
 		{Name: "a second claim for the same loan is refused", Given: history(established, filed),
+			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), WantCode: fund.CodeClaimAlreadyFiled},
+		{Name: "a second claim after the first was paid is refused", Given: history(established, filed, approvedClaim, paid),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), WantCode: fund.CodeClaimAlreadyFiled},
 		{Name: "a loan may be claimed again after a rejection", Given: history(established, filed, rejected),
 			When: fileClaim(func(c *fund.FileFundClaim) { c.ClaimID = claim2ID }), Then: history(func() fund.FundClaimFiled { e := filed; e.ClaimID = claim2ID; return e }())},
@@ -132,17 +154,33 @@ func TestClaims(t *testing.T) {
 }
 
 func TestRentAdvances(t *testing.T) {
-	advance := fund.AdvanceRent{FundID: fundID, AdvanceID: advanceID, By: operator, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800)}
-	advanced := fund.RentAdvanced{FundID: fundID, AdvanceID: advanceID, Farmer: farmer, ContractID: contractID, Amount: kernel.Yuan(800), CapitalAfter: kernel.Yuan(200), At: t0}
+	// 800.00 of rent is in arrears under the contract.
+	contract := fund.RentContract{ContractID: contractID, Transferor: farmer, Transferee: tenant, InForce: true, Arrears: kernel.Yuan(800)}
+	advance := fund.AdvanceRent{FundID: fundID, AdvanceID: advanceID, By: operator, Contract: contract, Amount: kernel.Yuan(800)}
+	advanced := fund.RentAdvanced{FundID: fundID, AdvanceID: advanceID, Farmer: farmer, Transferee: tenant, ContractID: contractID,
+		Amount: kernel.Yuan(800), CapitalAfter: kernel.Yuan(200), At: t0}
+	with := func(f func(*fund.AdvanceRent)) fund.AdvanceRent {
+		c := advance
+		f(&c)
+		return c
+	}
 	repay := func(a kernel.Money) fund.RecordAdvanceRepayment {
 		return fund.RecordAdvanceRepayment{FundID: fundID, AdvanceID: advanceID, By: operator, Amount: a}
 	}
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
-		{Name: "the fund advances rent to a farmer (rule 24)", Given: history(small), When: advance, Then: history(advanced)},
+		{Name: "the fund advances the rent in arrears to the farmer; the transferee owes it (rule 24)", Given: history(small), When: advance, Then: history(advanced)},
+		{Name: "an advance a fen above the arrears is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Amount = kernel.Yuan(800) + 1 }), WantCode: fund.CodeAdvanceExceedsRent},
+		{Name: "an advance with no rent in arrears is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Arrears = 0 }), WantCode: fund.CodeAdvanceExceedsRent},
+		{Name: "an advance under a contract not in force is refused", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.InForce = false }), WantCode: kernel.CodeInvalidState},
 		{Name: "an advance above the capital is refused", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.Amount = kernel.Yuan(1000) + 1; return c }(), WantCode: fund.CodeInsufficientCapital},
-		{Name: "an advance needs the farmer and the contract", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.ContractID = uuid.Nil; return c }(), WantCode: kernel.CodeInvalid},
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Arrears, c.Amount = kernel.Yuan(2000), kernel.Yuan(1000)+1 }), WantCode: fund.CodeInsufficientCapital},
+		{Name: "an advance needs the contract", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.ContractID = uuid.Nil }), WantCode: kernel.CodeInvalid},
+		{Name: "an advance needs the transferee who owes it", Given: history(small),
+			When: with(func(c *fund.AdvanceRent) { c.Contract.Transferee = uuid.Nil }), WantCode: kernel.CodeInvalid},
 		{Name: "reusing an advance id is refused", Given: history(small, advanced), When: advance, WantCode: kernel.CodeInvalidState},
 		{Name: "a part repayment returns capital", Given: history(small, advanced), When: repay(kernel.Yuan(300)),
 			Then: history(fund.RentAdvanceRepaid{FundID: fundID, AdvanceID: advanceID, Amount: kernel.Yuan(300), Outstanding: kernel.Yuan(500), CapitalAfter: kernel.Yuan(500), At: t0})},
@@ -151,50 +189,52 @@ func TestRentAdvances(t *testing.T) {
 			When: repay(kernel.Yuan(500) + 1), WantCode: fund.CodeOverpayment},
 		{Name: "repaying an unknown advance is refused", Given: history(small), When: repay(1), WantCode: kernel.CodeNotFound},
 		{Name: "only the operator advances rent", Given: history(small),
-			When: func() fund.AdvanceRent { c := advance; c.By = bank; return c }(), WantCode: kernel.CodeForbidden},
+			When: with(func(c *fund.AdvanceRent) { c.By = bank }), WantCode: kernel.CodeForbidden},
 	})
 }
 
 func TestBuyerOfLastResort(t *testing.T) {
-	buy := func(stage fund.DisposalStage, unsold ...fund.DisposalStage) fund.BuyCollateral {
-		return fund.BuyCollateral{FundID: fundID, PurchaseID: purchaseID, By: operator, AssetID: assetID, LoanID: loanID,
-			Stage: stage, Unsold: unsold, Price: kernel.Yuan(600)}
+	// The loan's notice is still in force: its disposal did not sell the collateral.
+	unsoldLoan := loan
+	unsoldLoan.CollateralInForce = true
+	buy := func(unsold ...fund.DisposalStage) fund.BuyCollateral {
+		return fund.BuyCollateral{FundID: fundID, PurchaseID: purchaseID, By: operator, Loan: unsoldLoan, Unsold: unsold, Price: kernel.Yuan(600)}
+	}
+	// inOrder is the purchase after the listing and then negotiation failed, changed by f.
+	inOrder := func(f func(*fund.BuyCollateral)) fund.BuyCollateral {
+		c := buy(fund.StageListing, fund.StageNegotiated)
+		f(&c)
+		return c
 	}
 	bought := func(stage fund.DisposalStage) fund.CollateralBought {
 		return fund.CollateralBought{FundID: fundID, PurchaseID: purchaseID, AssetID: assetID, LoanID: loanID, Stage: stage,
 			Price: kernel.Yuan(600), CapitalAfter: kernel.Yuan(400), At: t0}
 	}
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
-		{Name: "the fund buys by negotiated transfer after the listing did not sell (rule 24)", Given: history(small),
-			When: buy(fund.StageNegotiated, fund.StageListing), Then: history(bought(fund.StageNegotiated))},
-		{Name: "the fund takes it into trusteeship after listing and negotiation failed", Given: history(small),
-			When: buy(fund.StageTrusteeship, fund.StageListing, fund.StageNegotiated), Then: history(bought(fund.StageTrusteeship))},
-		{Name: "the fund does not buy at the listing stage", Given: history(small),
+		{Name: "the fund takes the collateral into trusteeship after the listing and then negotiation failed (rule 24)", Given: history(small),
+			When: buy(fund.StageListing, fund.StageNegotiated), Then: history(bought(fund.StageTrusteeship))},
+		{Name: "the fund does not buy after the listing alone failed", Given: history(small),
 			When: buy(fund.StageListing), WantCode: fund.CodeDisposalOrder},
 		{Name: "the fund does not buy before the listing failed", Given: history(small),
-			When: buy(fund.StageNegotiated), WantCode: fund.CodeDisposalOrder},
-		{Name: "trusteeship before negotiated transfer is refused", Given: history(small),
-			When: buy(fund.StageTrusteeship, fund.StageListing), WantCode: fund.CodeDisposalOrder},
-		{Name: "an unknown stage is refused", Given: history(small),
-			When: buy("AUCTION", fund.StageListing), WantCode: kernel.CodeInvalid},
+			When: buy(), WantCode: fund.CodeDisposalOrder},
+		{Name: "a negotiation that failed before the listing is not the order", Given: history(small),
+			When: buy(fund.StageNegotiated, fund.StageListing), WantCode: fund.CodeDisposalOrder},
+		{Name: "the fund does not buy the collateral of a loan not in default", Given: history(small),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Loan.Defaulted = false }),
+			WantCode: fund.CodeLoanNotDefaulted},
+		{Name: "the fund does not buy collateral whose notice is no longer in force", Given: history(small),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Loan.CollateralInForce = false }),
+			WantCode: fund.CodeCollateralReleased},
 		{Name: "a price above the capital is refused", Given: history(small),
-			When: func() fund.BuyCollateral {
-				c := buy(fund.StageNegotiated, fund.StageListing)
-				c.Price = kernel.Yuan(1000) + 1
-				return c
-			}(),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.Price = kernel.Yuan(1000) + 1 }),
 			WantCode: fund.CodeInsufficientCapital},
-		{Name: "an asset already held is not bought again", Given: history(small, bought(fund.StageNegotiated)),
-			When: func() fund.BuyCollateral {
-				c := buy(fund.StageNegotiated, fund.StageListing)
-				c.PurchaseID = purchase2
-				return c
-			}(),
+		{Name: "an asset already held is not bought again", Given: history(small, bought(fund.StageTrusteeship)),
+			When:     inOrder(func(c *fund.BuyCollateral) { c.PurchaseID = purchase2 }),
 			WantCode: kernel.CodeInvalidState},
-		{Name: "selling a holding returns the proceeds to capital", Given: history(small, bought(fund.StageNegotiated)),
+		{Name: "selling a holding returns the proceeds to capital", Given: history(small, bought(fund.StageTrusteeship)),
 			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: kernel.Yuan(650)},
 			Then: history(fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0})},
-		{Name: "a holding is sold once", Given: history(small, bought(fund.StageNegotiated),
+		{Name: "a holding is sold once", Given: history(small, bought(fund.StageTrusteeship),
 			fund.HoldingSold{FundID: fundID, PurchaseID: purchaseID, Proceeds: kernel.Yuan(650), CapitalAfter: kernel.Yuan(1050), At: t0}),
 			When: fund.SellHolding{FundID: fundID, PurchaseID: purchaseID, By: operator, Proceeds: 1}, WantCode: kernel.CodeInvalidState},
 		{Name: "selling an unknown holding is refused", Given: history(small),

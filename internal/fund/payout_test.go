@@ -62,10 +62,13 @@ func TestCapitalNeverGoesNegative(t *testing.T) {
 					fund.PayFundClaim{FundID: fundID, ClaimID: id, By: operator},
 				}
 			case 1:
-				cmds = []fund.Command{fund.AdvanceRent{FundID: fundID, AdvanceID: id, By: operator, Farmer: farmer, ContractID: contractID, Amount: amount}}
+				cmds = []fund.Command{fund.AdvanceRent{FundID: fundID, AdvanceID: id, By: operator, Amount: amount,
+					Contract: fund.RentContract{ContractID: contractID, Transferor: farmer, Transferee: tenant, InForce: true, Arrears: amount}}}
 			default:
-				cmds = []fund.Command{fund.BuyCollateral{FundID: fundID, PurchaseID: id, By: operator, AssetID: newID(rng), LoanID: loanID,
-					Stage: fund.StageNegotiated, Unsold: []fund.DisposalStage{fund.StageListing}, Price: amount}}
+				l := loan
+				l.AssetID, l.CollateralInForce = newID(rng), true
+				cmds = []fund.Command{fund.BuyCollateral{FundID: fundID, PurchaseID: id, By: operator, Loan: l,
+					Unsold: []fund.DisposalStage{fund.StageListing, fund.StageNegotiated}, Price: amount}}
 			}
 			for _, c := range cmds {
 				events, err := fund.Decide(s, c, t0)

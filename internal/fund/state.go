@@ -72,10 +72,11 @@ type Claim struct {
 	FiledAt              time.Time
 }
 
-// Advance is rent the fund advanced to a farmer.
+// Advance is rent the fund advanced to a farmer; the transferee owes it back.
 type Advance struct {
 	ID          uuid.UUID
 	Farmer      uuid.UUID
+	Transferee  uuid.UUID
 	ContractID  uuid.UUID
 	Amount      kernel.Money
 	Outstanding kernel.Money

@@ -60,6 +60,7 @@ func Evolve(s State, e kernel.Event) State {
 	case AuctionScheduled:
 		s.Status, s.OpensAt, s.FreeBiddingEnds, s.ClosesAt = StatusAuctionScheduled, e.OpensAt, e.FreeBiddingEnds, e.ClosesAt
 	case ListingUnsold:
+		s.NoSale = append(slices.Clip(s.NoSale), s.route())
 		s.Status = StatusUnsold
 	case BiddingOpened:
 		s.Status = StatusAuctionOpen
@@ -108,7 +109,7 @@ func Evolve(s State, e kernel.Event) State {
 		s.Status = StatusArchived
 	case ListingRelisted:
 		refunds := s.Refunds
-		s = State{ID: s.ID, Status: StatusDraft, Round: e.Round, Details: s.Details, ReservePrice: s.ReservePrice, Refunds: refunds}
+		s = State{ID: s.ID, Status: StatusDraft, Round: e.Round, Details: s.Details, ReservePrice: s.ReservePrice, Refunds: refunds, NoSale: s.NoSale}
 	case ListingEnded:
 		s.Status = StatusEnded
 	}
@@ -131,4 +132,15 @@ func orKeep(t, old time.Time) time.Time {
 		return old
 	}
 	return t
+}
+
+// route is how the round ending now was being sold (see State.NoSale).
+func (s State) route() Outcome {
+	switch {
+	case s.Status == StatusNegotiating || s.Award.Via == ViaNegotiation:
+		return OutcomeNegotiation
+	case s.Status == StatusAnnounced:
+		return OutcomeUnsold
+	}
+	return OutcomeAuction
 }

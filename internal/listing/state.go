@@ -239,6 +239,13 @@ type State struct {
 	SuspendReason string
 
 	Refunds map[uuid.UUID]Refund // released deposits not yet refunded, by bidder
+
+	// NoSale lists, in order, how each round that ended without a sale was
+	// being sold: OutcomeUnsold (too few qualified bidders), OutcomeAuction (no
+	// sale at auction, or the winner did not pay), OutcomeNegotiation (no price
+	// agreed with the only qualified bidder, or that buyer did not pay). It
+	// survives relisting.
+	NoSale []Outcome
 }
 
 // Bidder returns the registered bidder with id.

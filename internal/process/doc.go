@@ -16,7 +16,13 @@
 //     sale's proceeds (or the fund's purchase price) are paid by rank, each
 //     secured loan records its recovery, the notices are discharged, and the
 //     bank's claim for the remaining loss is filed with the fund, whose
-//     payment is recorded on the loan.
+//     payment is recorded on the loan; a deposit the unpaid winner of a
+//     disposal listing forfeits is paid by rank as a recovery too, and so is
+//     the price of enforced pledged shares (then the notice is discharged
+//     and the claim filed). The collateral the fund buys moves to the fund on
+//     the register, and the fund's sale of it on the exchange is recorded.
+//   - advance: rent the operation fund advances is paid on the transfer
+//     contract, so the farmer is paid and the arrears clear.
 //
 // Callers add them to a router with AddTo, before Run, in exactly one process
 // (the worker). Each handler has its own Subscriber and consumer group over the
@@ -45,5 +51,8 @@
 //     grantor and the loan's collateral asset; it records L (LoanSecured)
 //     before L records it (app.App.SecureLoan);
 //   - a disposal listing names the notice it enforces in Details.DisposalOf;
-//     its id derives from the LoanDefaulted event.
+//     its id derives from the LoanDefaulted event (app.DisposalListingID);
+//   - the share pledge securing loan L has pledge id L;
+//   - the management right the fund buys is held under contract id = the
+//     purchase id, and the fund sells it as a listing whose seller is the fund.
 package process

@@ -103,43 +103,50 @@ func (e *env) startManagers(opts ...Option) {
 // the test on any error.
 func (e *env) do(cmd kernel.Command) app.Result {
 	e.t.Helper()
-	meta := app.Meta{CommandID: uuid.New(), Actor: "test"}
-	var (
-		res app.Result
-		err error
-	)
-	switch c := cmd.(type) {
-	case registry.Command:
-		res, err = e.app.Assets.Handle(e.ctx, c, meta)
-	case listing.Command:
-		res, err = e.app.Listings.Handle(e.ctx, c, meta)
-	case transfer.Command:
-		res, err = e.app.Transfers.Handle(e.ctx, c, meta)
-	case coop.Command:
-		res, err = e.app.Coops.Handle(e.ctx, c, meta)
-	case collateral.RegisterCollateral: // as a resolver files it: with the register's facts
-		if c, err = e.app.Facts().Filing(e.ctx, c); err == nil {
-			res, err = e.app.Collateral.Handle(e.ctx, c, meta)
-		}
-	case collateral.Command:
-		res, err = e.app.Collateral.Handle(e.ctx, c, meta)
-	case lending.DisburseLoan: // as a resolver sends it: with the cooperative's fact
-		if c, err = e.app.Facts().Disbursal(e.ctx, c); err == nil {
-			res, err = e.app.Loans.Handle(e.ctx, c, meta)
-		}
-	case lending.Command:
-		res, err = e.app.Loans.Handle(e.ctx, c, meta)
-	case lending.ProductCommand:
-		res, err = e.app.Products.Handle(e.ctx, c, meta)
-	case fund.Command:
-		res, err = e.app.Funds.Handle(e.ctx, c, meta)
-	default:
-		e.t.Fatalf("no handler for %T", cmd)
-	}
+	res, err := e.try(cmd)
 	if err != nil {
 		e.t.Fatalf("%T: %v", cmd, err)
 	}
 	return res
+}
+
+// try sends cmd as a user would, through its aggregate's handler, and returns
+// its refusal, if any.
+func (e *env) try(cmd kernel.Command) (app.Result, error) {
+	e.t.Helper()
+	meta := app.Meta{CommandID: uuid.New(), Actor: "test"}
+	switch c := cmd.(type) {
+	case registry.Command:
+		return e.app.Assets.Handle(e.ctx, c, meta)
+	case listing.Command:
+		return e.app.Listings.Handle(e.ctx, c, meta)
+	case transfer.Command:
+		return e.app.Transfers.Handle(e.ctx, c, meta)
+	case coop.Command:
+		return e.app.Coops.Handle(e.ctx, c, meta)
+	case collateral.RegisterCollateral: // as a resolver files it: with the register's facts
+		c, err := e.app.Facts().Filing(e.ctx, c)
+		if err != nil {
+			return app.Result{}, err
+		}
+		return e.app.Collateral.Handle(e.ctx, c, meta)
+	case collateral.Command:
+		return e.app.Collateral.Handle(e.ctx, c, meta)
+	case lending.DisburseLoan: // as a resolver sends it: with the cooperative's fact
+		c, err := e.app.Facts().Disbursal(e.ctx, c)
+		if err != nil {
+			return app.Result{}, err
+		}
+		return e.app.Loans.Handle(e.ctx, c, meta)
+	case lending.Command:
+		return e.app.Loans.Handle(e.ctx, c, meta)
+	case lending.ProductCommand:
+		return e.app.Products.Handle(e.ctx, c, meta)
+	case fund.Command:
+		return e.app.Funds.Handle(e.ctx, c, meta)
+	}
+	e.t.Fatalf("no handler for %T", cmd)
+	return app.Result{}, nil
 }
 
 // get returns the current state of aggregate id.

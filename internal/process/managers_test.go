@@ -372,10 +372,10 @@ func TestDisposalPaysByRank(t *testing.T) {
 	sign(e, disposal, "寒亭流转(2026)第 60 号")
 }
 
-func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
-	e := newEnv(t)
-	e.startManagers(WithFund(fundID))
-	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
+// lendToHousehold lends the household 20,000.00 against its own right,
+// under the bank's notice.
+func lendToHousehold(e *env) {
+	e.t.Helper()
 	registerLand(e)
 	defineProduct(e)
 	applyAndApprove(e, loanID)
@@ -383,34 +383,150 @@ func TestFundBuysCollateralTheListingDidNotSell(t *testing.T) {
 	e.eventually("the loan records its notice", func() bool {
 		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
 	})
+	e.eventually("the asset carries the mortgage", func() bool { return restricted(get(e, e.app.Assets, assetID), loanID) })
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
-	defaultLoan(e, loanID)
+}
 
+// disposalOfDefault starts the managers with the fund (fundEnv), lends to
+// the household, lets the loan default and returns the disposal listing the
+// manager drafts.
+func disposalOfDefault(t *testing.T) (*env, uuid.UUID) {
+	t.Helper()
+	e := fundEnv(t)
+	lendToHousehold(e)
+	defaultLoan(e, loanID)
 	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
 	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
-	e.do(listing.SubmitListing{ListingID: disposal})
-	ends := kernel.Calendar{}.AddWorkingDays(e.clock.Now(), 7)
-	e.do(listing.ReviewListing{ListingID: disposal, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
-	e.runDueAt(ends) // no bidder registered
+	return e, disposal
+}
+
+// TestAForfeitedDisposalDepositIsRecovered: the winner of a disposal auction
+// does not pay; its deposit is paid by rank to the defaulted loan as a
+// recovery, not kept for the seller, and the notice stays for the next round.
+func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
+	e, disposal := disposalOfDefault(t)
+	d := get(e, e.app.Listings, disposal).Details
+	d.ListedPrice, d.StartingPrice = kernel.Yuan(40_000)+1, kernel.Yuan(40_000)+1
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000) + 1, kernel.Yuan(41_000) + 1})
+	owed := get(e, e.app.Loans, loanID).ClaimPrincipal
+	e.runDueAt(l.Award.PaymentDue) // buyer D does not pay: its 12,000.01 deposit (30 %, rounded up) is forfeited
 	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
-		t.Fatalf("disposal listing is %s, want UNSOLD", s)
+		t.Fatalf("after the missed payment the listing is %s", s)
+	}
+	e.eventually("the deposit is recorded on the loan", func() bool { return get(e, e.app.Loans, loanID).Recoveries > 0 })
+	loan := get(e, e.app.Loans, loanID)
+	if loan.Recoveries != kernel.Yuan(12_000)+1 || loan.PrincipalRecovered != kernel.Yuan(12_000)+1 || loan.ClaimPrincipal != owed-kernel.Yuan(12_000)-1 {
+		t.Fatalf("loan after the forfeit: %s recovered (%s principal), %s still claimed; want the 12,000.01 deposit against %s",
+			loan.Recoveries, loan.PrincipalRecovered, loan.ClaimPrincipal, owed)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered {
+		t.Fatalf("after the forfeit the notice is %s, want it in force for the next round", r.Status)
+	}
+	if _, filed := get(e, e.app.Funds, fundID).OpenClaim(loanID); filed {
+		t.Fatal("a fund claim was filed while the collateral is still to be sold")
+	}
+	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v1")
+	if n := e.redeliver("process.disposal.listing", forfeited); n != 0 {
+		t.Errorf("forfeit redelivered: %d events written", n)
+	}
+}
+
+// disposalRound announces the disposal listing for a round in which the
+// bidders named register and qualify, and runs it to its end unsold: no
+// bidder, one (a negotiation that agrees no price) or more (an auction with no bid).
+func disposalRound(e *env, id uuid.UUID, bidders ...uuid.UUID) {
+	e.t.Helper()
+	e.do(listing.SubmitListing{ListingID: id})
+	ends := kernel.Calendar{}.AddWorkingDays(e.clock.Now(), 7)
+	e.do(listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)})
+	for _, b := range bidders {
+		e.do(listing.RegisterBidder{ListingID: id, BidderID: b})
+		due, _ := get(e, e.app.Listings, id).Bidder(b)
+		e.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: due.DepositDue})
+		e.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true})
+	}
+	for i := 0; get(e, e.app.Listings, id).Status != listing.StatusUnsold; i++ {
+		_, at, ok := get(e, e.app.Listings, id).NextDue()
+		if !ok || i > 3 {
+			e.t.Fatalf("the disposal listing is %s and does not end unsold", get(e, e.app.Listings, id).Status)
+		}
+		e.runDueAt(at)
+	}
+}
+
+// buyCollateral sends the fund's purchase of loan's collateral with the facts
+// the application layer gathers, and returns the refusal, if any.
+func buyCollateral(e *env, loan uuid.UUID, price kernel.Money) error {
+	e.t.Helper()
+	facts, unsold, err := e.app.Facts().CollateralPurchase(e.ctx, loan)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, err = e.try(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, Loan: facts, Unsold: unsold, Price: price})
+	return err
+}
+
+// TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed (rule 24): the fund
+// may not buy the collateral of a repaying loan, nor of a defaulted one before
+// its disposal listing failed, nor after the listing alone failed; once a
+// later round's negotiation failed too it buys, the price is paid by rank,
+// the listing ends, the notice is discharged and the right moves to the fund.
+func TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed(t *testing.T) {
+	e, disposal := disposalOfDefault(t)
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase before any round: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	disposalRound(e, disposal) // no bidder registers
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase after the listing alone failed: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	e.do(listing.Relist{ListingID: disposal})
+	disposalRound(e, disposal, buyerC) // buyer C alone: a negotiated transfer, no price agreed
+	if got := get(e, e.app.Listings, disposal).NoSale; len(got) != 2 || got[1] != listing.OutcomeNegotiation {
+		t.Fatalf("rounds without a sale %v, want the listing and then a negotiation", got)
+	}
+	// The bank relists once more: while that round is under way the fund
+	// waits; the bank withdraws it, and the fund buys.
+	e.do(listing.Relist{ListingID: disposal})
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("a purchase while a round is under way: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+	e.do(listing.WithdrawListing{ListingID: disposal, By: bank, Reason: "the fund takes the collateral"})
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); err != nil {
+		t.Fatal(err)
 	}
 
-	// The fund buys by negotiated transfer, the next stage of the disposal order.
-	e.do(fund.BuyCollateral{FundID: fundID, PurchaseID: uuid.New(), By: operator, AssetID: assetID, LoanID: loanID,
-		Stage: fund.StageNegotiated, Unsold: []fund.DisposalStage{fund.StageListing}, Price: kernel.Yuan(15_000)})
 	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
 	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
 	if claim.PrincipalRecovered != kernel.Yuan(15_000) || claim.NetLoss != kernel.Yuan(5_000) || claim.Payable != kernel.Yuan(1_000) {
 		t.Fatalf("claim %+v, want 15,000.00 recovered, a 5,000.00 net loss and 1,000.00 payable", claim)
 	}
-	e.eventually("the listing ends", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusEnded })
 	e.eventually("the notice is discharged", func() bool {
 		return get(e, e.app.Collateral, loanID).Status == collateral.StatusDischarged
 	})
+	e.eventually("the right moves to the fund", func() bool { return get(e, e.app.Assets, assetID).Holder() == fundID })
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeCollateralReleased {
+		t.Fatalf("buying the same collateral again: %v, want %s", err, fund.CodeCollateralReleased)
+	}
 	bought := e.event("fund-"+fundID.String(), "fund.CollateralBought.v1")
 	if n := e.redeliver("process.disposal.fund", bought); n != 0 {
 		t.Errorf("purchase redelivered: %d events written", n)
+	}
+}
+
+// TestTheFundDoesNotBuyARepayingLoansCollateral: a loan repaying normally has
+// no disposal; the fund's purchase is refused and the borrower keeps the right
+// under the bank's notice.
+func TestTheFundDoesNotBuyARepayingLoansCollateral(t *testing.T) {
+	e := fundEnv(t)
+	lendToHousehold(e)
+	if err := buyCollateral(e, loanID, kernel.Yuan(15_000)); kernel.ErrorCode(err) != fund.CodeLoanNotDefaulted {
+		t.Fatalf("buying a repaying loan's collateral: %v, want %s", err, fund.CodeLoanNotDefaulted)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered || get(e, e.app.Assets, assetID).Holder() != household {
+		t.Fatalf("after the refused purchase the notice is %s and the holder %s", r.Status, get(e, e.app.Assets, assetID).Holder())
 	}
 }
 
@@ -423,10 +539,24 @@ func foundCoop(e *env, id uuid.UUID) uuid.UUID {
 	return id
 }
 
-func TestSharePledgeFollowsItsNotice(t *testing.T) {
-	e := newEnv(t)
-	e.startManagers()
-	coopID := foundCoop(e, uuid.MustParse("00000000-0000-0000-0000-00000000c0f1"))
+// Parties and ids of the share-pledge stories.
+var (
+	coopID    = uuid.MustParse("00000000-0000-0000-0000-00000000c0f1")
+	neighbour = uuid.MustParse("00000000-0000-0000-0000-00000000b003") // another member, with 500 shares
+	newcomer  = uuid.MustParse("00000000-0000-0000-0000-00000000b004") // a member without shares
+)
+
+// pledgeSharesForLoan founds the cooperative (the member with 100 shares,
+// the neighbour with 500, the newcomer with none) and takes the member's
+// 5,000.00 one-year loan, secured by a pledge of 60 shares, to registration:
+// the notice is filed and the pledge recorded on the register.
+func pledgeSharesForLoan(e *env) {
+	e.t.Helper()
+	foundCoop(e, coopID)
+	for _, m := range []uuid.UUID{neighbour, newcomer} {
+		e.do(coop.AdmitMember{CoopID: coopID, Member: m, Household: uuid.NewSHA1(m, []byte("household"))})
+	}
+	e.do(coop.AllocateShares{CoopID: coopID, Allocations: []coop.Allocation{{Member: neighbour, Class: coop.ClassPopulation, Shares: 500}}})
 	e.do(lending.DefineLoanProduct{ProductID: productID, By: bank, Name: "股权质押贷",
 		Terms: lending.DefaultTerms(lending.Tier{Credential: "MEMBER", CreditLine: kernel.Yuan(10_000), MaxTermMonths: 12, AnnualRateBP: 435})})
 	e.do(lending.ApplyForLoan{LoanID: loanID, Borrower: member, Bank: bank, Product: get(e, e.app.Products, productID).Snapshot(),
@@ -436,8 +566,16 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	e.do(collateral.RegisterCollateral{RegistrationID: loanID, By: bank, Number: "ZY-2026-000007", Grantor: member, SecuredParty: bank,
 		Collateral:    collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60},
 		SecuredAmount: kernel.Yuan(5_000), Start: e.clock.Now(), End: e.clock.Now().AddDate(3, 0, 0)})
-
 	e.eventually("the shares are pledged", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return ok })
+	e.eventually("the loan records its notice", func() bool {
+		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
+	})
+}
+
+func TestSharePledgeFollowsItsNotice(t *testing.T) {
+	e := newEnv(t)
+	e.startManagers()
+	pledgeSharesForLoan(e)
 	p := get(e, e.app.Coops, coopID).Pledges[loanID]
 	if p.Holder != member || p.Pledgee != bank || p.Shares != 60 || p.RegistrationNumber != "ZY-2026-000007" {
 		t.Fatalf("pledge %+v, want the member's 60 shares to the bank under ZY-2026-000007", p)
@@ -445,9 +583,6 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	if n := e.redeliver("process.restriction", e.event("collateral-"+loanID.String(), "collateral.CollateralRegistered.v1")); n != 0 {
 		t.Errorf("registration redelivered: %d events written", n)
 	}
-	e.eventually("the loan records its notice", func() bool {
-		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
-	})
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	e.do(lending.RepayLoan{LoanID: loanID, Amount: get(e, e.app.Loans, loanID).TotalOwed()})
 	e.eventually("the repaid loan's pledge is released", func() bool { _, ok := get(e, e.app.Coops, coopID).Pledges[loanID]; return !ok })

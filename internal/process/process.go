@@ -113,6 +113,8 @@ func (m *managers) handlers() []handler {
 		{"process.disposal.lending", "loan", m.onDefault},
 		{"process.disposal.listing", "listing", m.onDisposalListing},
 		{"process.disposal.fund", "fund", m.onFund},
+		{"process.disposal.coop", "coop", m.onPledgeEnforced},
+		{"process.advance.fund", "fund", m.onAdvance},
 	}
 }
 

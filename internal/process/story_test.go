@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -126,17 +127,25 @@ func defaultLoan(e *env, id uuid.UUID) lending.State {
 	return get(e, e.app.Loans, id)
 }
 
-// TestStoryDefaultAndDisposal is the whole default story (rules 8, 22 and 24), in
-// memory: the collective lists land, two bidders bid, the winner gets the
-// right, mortgages it to a bank and borrows, the loan defaults, the right is
-// sold again on the exchange, the bank and the fund are paid by the rules,
-// and every aggregate's history replays to the state the App holds.
-func TestStoryDefaultAndDisposal(t *testing.T) {
+// fundEnv is an env whose managers file claims with the established fund and
+// whose test fails on any refusal of theirs.
+func fundEnv(t *testing.T) *env {
+	t.Helper()
 	e := newEnv(t)
 	e.refuseNothing()
 	e.startManagers(WithFund(fundID))
 	e.do(fund.EstablishFund{FundID: fundID, By: operator, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
+	return e
+}
 
+// farmerDefaults is the first half of the default stories: the collective
+// lists the entrusted land, a member and the farmer (an outsider) bid, the
+// farmer wins and signs the lease, mortgages the right with the contractor's
+// written consent (and its consent to re-transfer) and borrows 50,000.00 for
+// a year, repays nothing and defaults. It returns the lease and the loan at default.
+func farmerDefaults(e *env) (transfer.State, lending.State) {
+	e.t.Helper()
+	t := e.t
 	// The collective lists the entrusted land with its members' resolution; a
 	// member and an outsider bid; the outsider wins and the member lets the
 	// priority window pass.
@@ -191,9 +200,31 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 
 	// Nothing is repaid: the scheduler marks the loan overdue, then in default.
-	defaulted := defaultLoan(e, loanID)
+	return lease, defaultLoan(e, loanID)
+}
+
+// TestStoryDefaultAndDisposal is the whole default story (rules 8, 22 and 24), in
+// memory: the collective lists land, two bidders bid, the winner gets the
+// right, mortgages it to a bank and borrows, the loan defaults, the right is
+// sold again on the exchange, the bank and the fund are paid by the rules,
+// and every aggregate's history replays to the state the App holds.
+func TestStoryDefaultAndDisposal(t *testing.T) {
+	e := fundEnv(t)
+	lease, defaulted := farmerDefaults(e)
+	principal := defaulted.DefaultedPrincipal
 	if defaulted.ClaimPrincipal != principal || defaulted.ClaimInterest <= 0 {
 		t.Fatalf("claim at default %s principal + %s interest, want all 50,000.00 of principal and some interest", defaulted.ClaimPrincipal, defaulted.ClaimInterest)
+	}
+
+	// A claim on the fund at default, before any disposal, is refused: the
+	// loss the fund shares is what the disposal leaves.
+	early, err := e.app.Facts().DefaultedLoan(e.ctx, loanID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.try(fund.FileFundClaim{FundID: fundID, ClaimID: uuid.New(), By: bank, Loan: early})
+	if kernel.ErrorCode(err) != fund.CodeDisposalNotFinished || !early.CollateralInForce || early.PrincipalOutstanding != principal {
+		t.Fatalf("a claim at default on %+v: %v, want %s", early, err, fund.CodeDisposalNotFinished)
 	}
 
 	// Enforcement: the bank's disposal listing is drafted at the appraised
@@ -336,6 +367,214 @@ func TestStoryRenewedLeaseSecuresALoanPastItsOldEnd(t *testing.T) {
 		if s := get(e, e.app.Transfers, lease.ID).Status; s != transfer.StatusInForce {
 			t.Fatalf("on %s the lease is %s", day.In(kernel.Shanghai).Format(time.DateOnly), s)
 		}
+	}
+	e.replays()
+}
+
+// TestStoryFundBuysUnsoldCollateralAndSellsItLater (rules 8, 13 and 24), in
+// memory: the farmer's loan defaults; at the disposal auction the winner does
+// not pay and its deposit goes to the loan's recovery; the fund may not buy
+// yet; the relisted right draws one bidder whose negotiation agrees no price;
+// then the fund buys it, the price is paid by rank, the right moves to the
+// fund on the register and the bank's claim is filed on what is left. Later
+// the fund lists the right on the exchange, sells it, records the sale, and
+// the right moves on to the buyer.
+func TestStoryFundBuysUnsoldCollateralAndSellsItLater(t *testing.T) {
+	e := fundEnv(t)
+	lease, _ := farmerDefaults(e)
+
+	// The disposal auction at 40,000.00: buyer D wins at 41,000.00 and does
+	// not pay; its 12,000.00 deposit is the loan's first recovery.
+	disposal := createdBy(e.event("loan-"+loanID.String(), "lending.LoanDefaulted.v1"), "disposal-listing")
+	e.eventually("the disposal listing is drafted", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusDraft })
+	d := get(e, e.app.Listings, disposal).Details
+	d.ListedPrice, d.StartingPrice, d.Increment = kernel.Yuan(40_000), kernel.Yuan(40_000), kernel.Yuan(1_000)
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	won := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(40_000), kernel.Yuan(41_000)})
+	e.runDueAt(won.Award.PaymentDue)
+	e.eventually("the forfeited deposit is recovered", func() bool { return get(e, e.app.Loans, loanID).PrincipalRecovered == kernel.Yuan(12_000) })
+	if err := buyCollateral(e, loanID, kernel.Yuan(30_000)); kernel.ErrorCode(err) != fund.CodeDisposalOrder {
+		t.Fatalf("the fund buying after the listing alone failed: %v, want %s", err, fund.CodeDisposalOrder)
+	}
+
+	// Relisted, the right draws buyer C alone, who agrees no price; then the
+	// fund buys it for 30,000.00.
+	e.do(listing.Relist{ListingID: disposal})
+	disposalRound(e, disposal, buyerC)
+	if err := buyCollateral(e, loanID, kernel.Yuan(30_000)); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the right moves to the fund", func() bool { return get(e, e.app.Assets, assetID).Holder() == fundID })
+	e.eventually("the disposal listing ends", func() bool { return get(e, e.app.Listings, disposal).Status == listing.StatusEnded })
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusDischarged {
+		t.Fatalf("after the purchase the notice is %s, want discharged", r.Status)
+	}
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.PrincipalRecovered != kernel.Yuan(42_000) || claim.NetLoss != kernel.Yuan(8_000) || claim.Payable != kernel.Yuan(1_600) {
+		t.Fatalf("claim %+v, want 1,600.00 on the 8,000.00 the deposit and the fund's price left", claim)
+	}
+	e.do(fund.ApproveFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.do(fund.PayFundClaim{FundID: fundID, ClaimID: claim.ID, By: operator})
+	e.eventually("the fund's payment is recorded on the loan", func() bool {
+		return get(e, e.app.Loans, loanID).Recoveries == kernel.Yuan(43_600)
+	})
+
+	// Later, with the contractor's consent to re-transfer, the fund lists the
+	// right; buyer C wins at 37,000.00, pays and signs; the fund records the sale.
+	e.clock.Advance(30 * 24 * time.Hour)
+	e.do(registry.RecordConsent{AssetID: assetID, By: collective, ConsentID: uuid.New(), Contractor: household, Grantee: fundID,
+		Purpose: registry.ConsentReTransfer, Source: registry.Source{Reference: "同意书 基金转让", Date: e.clock.Now()}})
+	right, _ := get(e, e.app.Assets, assetID).CurrentRight()
+	resale := uuid.MustParse("00000000-0000-0000-0000-00000000d006")
+	e.do(listing.CreateListing{ListingID: resale, Details: listing.Details{
+		Title: "王家庄苹果园土地经营权（基金收储）转让", Seller: fundID,
+		Asset: listing.AssetFacts{AssetIDs: []uuid.UUID{assetID}, Type: kernel.AssetLandManagementRight, OwningCollective: collective,
+			Region: listing.Region{Province: "山东省", County: "寒亭区", Township: "固堤街道", Village: "王家庄"}, Area: 2000, RightsEnd: right.End},
+		ListedPrice: kernel.Yuan(35_000), StartingPrice: kernel.Yuan(35_000), Increment: kernel.Yuan(1_000),
+		TermMonths: wholeMonths(e.clock.Now(), right.End), Settings: listing.DefaultSettings(),
+	}})
+	sold := auction(e, resale, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
+		[]kernel.Money{kernel.Yuan(35_000), kernel.Yuan(36_000), kernel.Yuan(37_000)})
+	if sold.Award.BidderID != buyerC || sold.Award.Price != kernel.Yuan(37_000) {
+		t.Fatalf("the fund's listing awarded %+v, want buyer C at 37,000.00", sold.Award)
+	}
+	e.do(listing.ConfirmPayment{ListingID: resale, Amount: sold.Award.BalanceDue})
+	e.eventually("the fund records the sale", func() bool {
+		f := get(e, e.app.Funds, fundID)
+		return len(f.Holdings) == 1 && f.Holdings[0].Sold
+	})
+	if f := get(e, e.app.Funds, fundID); f.Capital != fund.DefaultSettings().InitialCapital-kernel.Yuan(30_000)-kernel.Yuan(1_600)+kernel.Yuan(37_000) {
+		t.Fatalf("fund capital %s after buying at 30,000.00, paying 1,600.00 and selling at 37,000.00", f.Capital)
+	}
+	contract := sign(e, resale, "寒亭流转(2026)第 88 号")
+	if contract.Terms.Transferor != fundID || contract.Terms.End.After(lease.Terms.End) {
+		t.Fatalf("the resale contract transfers from %s until %s, want the fund's right, ending by %s", contract.Terms.Transferor, contract.Terms.End, lease.Terms.End)
+	}
+
+	for name, rec := range map[string]eventstore.RecordedEvent{
+		"process.disposal.fund":    e.event("fund-"+fundID.String(), "fund.CollateralBought.v1"),
+		"process.disposal.listing": e.event("listing-"+resale.String(), "listing.PaymentConfirmed.v1"),
+	} {
+		if n := e.redeliver(name, rec); n != 0 {
+			t.Errorf("%s redelivered to %s: %d events written", rec.Type, name, n)
+		}
+	}
+	e.replays()
+}
+
+// TestStoryFundAdvancesRentAndTheTransfereeRepays (rule 24), in memory: the
+// household leases its land to the farmer at 800.00 a mu a year; the farmer
+// does not pay the first year's 16,000.00, which falls overdue; the fund may
+// not advance a fen more than the arrears, advances them, and the contract's
+// instalment is paid by the fund: the household is paid and the arrears
+// clear. The farmer now owes the fund, and repays it in two parts.
+func TestStoryFundAdvancesRentAndTheTransfereeRepays(t *testing.T) {
+	e := fundEnv(t)
+	registerLand(e)
+	lease := uuid.MustParse("00000000-0000-0000-0000-00000000d007")
+	start := e.clock.Now().Add(time.Hour)
+	e.do(transfer.SignDirect{ContractID: lease, Terms: transfer.Terms{
+		Transferor: household, Transferee: farmer, Form: transfer.FormLease, Use: transfer.UseCropping,
+		Plots: []transfer.Plot{{AssetID: assetID, Area: 2000, Collective: collective, Contractor: household, Holder: household, ContractEnd: rightsEnd}},
+		Start: start, End: start.AddDate(5, 0, 0), RentPerMuYear: kernel.Yuan(800), Frequency: transfer.Annual,
+	}, Document: transfer.Document{Reference: "王家庄流转合同 2026-3", Signed: e.clock.Now()}})
+	e.eventually("the register records the lease", func() bool { return get(e, e.app.Assets, assetID).Holder() == farmer })
+	_, due, _ := get(e, e.app.Transfers, lease).NextDue()
+	e.runDueAt(due)
+	if c := get(e, e.app.Transfers, lease); !c.InArrears() || c.Arrears(e.clock.Now()) != kernel.Yuan(16_000) {
+		t.Fatalf("after the first due date the lease owes %s (in arrears %v), want 16,000.00 overdue", c.Arrears(e.clock.Now()), c.InArrears())
+	}
+
+	advance := func(amount kernel.Money) error {
+		facts, err := e.app.Facts().RentContract(e.ctx, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.try(fund.AdvanceRent{FundID: fundID, AdvanceID: uuid.NewSHA1(lease, []byte("advance")), By: operator, Contract: facts, Amount: amount})
+		return err
+	}
+	if err := advance(kernel.Yuan(16_000) + 1); kernel.ErrorCode(err) != fund.CodeAdvanceExceedsRent {
+		t.Fatalf("an advance a fen above the arrears: %v, want %s", err, fund.CodeAdvanceExceedsRent)
+	}
+	if err := advance(kernel.Yuan(16_000)); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually("the advance pays the lease's instalment", func() bool { return !get(e, e.app.Transfers, lease).InArrears() })
+	paid := e.event("transfer-"+lease.String(), "transfer.RentPaid.v1")
+	if p, err := e.app.Events.Decode(paid.Type, paid.Data); err != nil || p.(transfer.RentPaid).Payer != fundID || p.(transfer.RentPaid).Amount != kernel.Yuan(16_000) {
+		t.Fatalf("rent paid %+v (%v), want 16,000.00 by the fund", p, err)
+	}
+	a := get(e, e.app.Funds, fundID).Advances[uuid.NewSHA1(lease, []byte("advance"))]
+	if a.Farmer != household || a.Transferee != farmer || a.Outstanding != kernel.Yuan(16_000) {
+		t.Fatalf("advance %+v, want 16,000.00 paid to the household and owed by the farmer", a)
+	}
+	if err := advance(1); kernel.ErrorCode(err) != fund.CodeAdvanceExceedsRent {
+		t.Fatalf("a second advance once the arrears cleared: %v, want %s", err, fund.CodeAdvanceExceedsRent)
+	}
+
+	// The farmer repays the fund 6,000.00, then the 10,000.00 left.
+	for _, part := range []kernel.Money{kernel.Yuan(6_000), kernel.Yuan(10_000)} {
+		e.do(fund.RecordAdvanceRepayment{FundID: fundID, AdvanceID: a.ID, By: operator, Amount: part})
+	}
+	if f := get(e, e.app.Funds, fundID); f.Advances[a.ID].Outstanding != 0 || f.Capital != fund.DefaultSettings().InitialCapital {
+		t.Fatalf("after the repayments the advance owes %s and the fund holds %s", f.Advances[a.ID].Outstanding, f.Capital)
+	}
+	if n := e.redeliver("process.advance.fund", e.event("fund-"+fundID.String(), "fund.RentAdvanced.v1")); n != 0 {
+		t.Errorf("the advance redelivered: %d events written", n)
+	}
+	e.replays()
+}
+
+// TestStorySharePledgeDefaultsAndTheSharesGoToAMember (rules 8, 16, 18 and
+// 24), in memory: the member's 5,000.00 loan is secured by a pledge of 60 of
+// its 100 shares; before default the bank may not enforce it; the loan
+// defaults; a sale to the neighbour would pass the per-holder cap and one to
+// an outsider is refused; the newcomer buys the 60 shares for 4,000.00, which
+// is paid to the bank's notice, the notice is discharged and the bank's claim
+// is filed on the 1,000.00 left.
+func TestStorySharePledgeDefaultsAndTheSharesGoToAMember(t *testing.T) {
+	e := fundEnv(t)
+	pledgeSharesForLoan(e)
+	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
+	enforce := func(buyer uuid.UUID) error {
+		facts, err := e.app.Facts().DefaultedLoan(e.ctx, loanID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.try(coop.EnforcePledge{CoopID: coopID, PledgeID: loanID, By: bank, Buyer: buyer, Price: kernel.Yuan(4_000), LoanDefaulted: facts.Defaulted})
+		return err
+	}
+	if err := enforce(newcomer); kernel.ErrorCode(err) != coop.CodeLoanNotDefaulted {
+		t.Fatalf("enforcing before default: %v, want %s", err, coop.CodeLoanNotDefaulted)
+	}
+	defaultLoan(e, loanID)
+	for buyer, want := range map[uuid.UUID]string{neighbour: coop.CodeHoldingCapExceeded, farmer: coop.CodeTransferToNonMember} {
+		if err := enforce(buyer); kernel.ErrorCode(err) != want {
+			t.Fatalf("selling the pledged shares to %s: %v, want %s", buyer, err, want)
+		}
+	}
+	if err := enforce(newcomer); err != nil {
+		t.Fatal(err)
+	}
+	c := get(e, e.app.Coops, coopID)
+	if _, live := c.Pledges[loanID]; live || c.Holders[newcomer].Shares.Total() != 60 || c.Holders[member].Shares.Total() != 40 {
+		t.Fatalf("after enforcement: pledge live %v, the newcomer holds %d and the member %d", live, c.Holders[newcomer].Shares.Total(), c.Holders[member].Shares.Total())
+	}
+	e.eventually("the claim is filed", func() bool { _, ok := get(e, e.app.Funds, fundID).OpenClaim(loanID); return ok })
+	if l := get(e, e.app.Loans, loanID); l.PrincipalRecovered != kernel.Yuan(4_000) {
+		t.Fatalf("the loan recovered %s of principal, want the 4,000.00 price", l.PrincipalRecovered)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusDischarged {
+		t.Fatalf("the pledge's notice is %s, want discharged", r.Status)
+	}
+	claim, _ := get(e, e.app.Funds, fundID).OpenClaim(loanID)
+	if claim.NetLoss != kernel.Yuan(1_000) || claim.Payable != kernel.Yuan(200) {
+		t.Fatalf("claim %+v, want 200.00 on the 1,000.00 left", claim)
+	}
+	if n := e.redeliver("process.disposal.coop", e.event("coop-"+coopID.String(), "coop.PledgeEnforced.v1")); n != 0 {
+		t.Errorf("the enforcement redelivered: %d events written", n)
 	}
 	e.replays()
 }

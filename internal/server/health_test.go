@@ -95,9 +95,12 @@ func TestAFailedStoreIsReopenedWhileTheServerServes(t *testing.T) {
 		return x.do(tc, `mutation($in: FoundCooperativeInput!) { foundCooperative(input: $in) { position } }`,
 			map[string]any{"in": map[string]any{"name": name}}, "")
 	}
-	if r := found("王家庄村股份经济合作社"); len(r.Errors) > 0 {
-		t.Fatal(r.Errors)
+	first := found("王家庄村股份经济合作社")
+	if len(first.Errors) > 0 {
+		t.Fatal(first.Errors)
 	}
+	// The read models hold the first cooperative before the store fails.
+	x.query("", `{ cooperatives { totalCount } }`, nil, first.Data["foundCooperative"].(map[string]any)["position"].(string))
 	x.eventually("ready", func() bool { code, _ := x.probe("/readyz"); return code == http.StatusOK })
 
 	release := in.fail()

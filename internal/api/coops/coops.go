@@ -196,6 +196,24 @@ func (a area) coopMutations() api.Mutations[coop.Command] {
 				return coop.ReleasePledge{CoopID: id, PledgeID: pledge, By: c.Principal.Party}, err
 			}),
 		}, {
+			Name: "enforceSharePledge",
+			Description: "The pledgee bank sells the pledged shares of its defaulted loan (the loan with the pledge's id) to a member, under the " +
+				"per-holder cap, or to the collective (rule 18; LOAN_NOT_DEFAULTED otherwise); the price is paid to its notice by rank and the notice discharged.",
+			Roles: bank,
+			Input: graphql.InputObjectConfigFieldMap{"cooperativeId": coopIn, "pledgeId": idIn, "buyer": idIn, "price": {Type: api.NonNull(api.Money)}},
+			Decode: api.On("cooperativeId", func(ctx context.Context, c api.Call, id uuid.UUID) (coop.Command, error) {
+				got, err := api.IDs(c.Input, "pledgeId", "buyer")
+				if err != nil {
+					return nil, err
+				}
+				loan, err := a.App.Facts().DefaultedLoan(ctx, got[0])
+				if kernel.ErrorCode(err) == kernel.CodeNotFound {
+					err = nil // a pledge that secures no loan is never enforced
+				}
+				return coop.EnforcePledge{CoopID: id, PledgeID: got[0], By: c.Principal.Party, Buyer: got[1],
+					Price: api.Arg[kernel.Money](c.Input, "price"), LoanDefaulted: loan.Defaulted}, err
+			}),
+		}, {
 			Name:        "declareDividend",
 			Description: "Declares a dividend against the register as it stands now; the payouts sum exactly to the amount (rule 19).",
 			Roles:       collective,

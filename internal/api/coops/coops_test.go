@@ -304,6 +304,9 @@ func TestPledges(t *testing.T) {
 			t.Fatalf("pledges %v", p)
 		}
 
+		// The pledge secures no loan in default, so the bank may not sell the shares.
+		f.refused(bankTok, "enforceSharePledge", map[string]any{"cooperativeId": f.id, "pledgeId": first["pledgeId"], "buyer": f.m[2], "price": "100.00"},
+			coop.CodeLoanNotDefaulted, "")
 		release := map[string]any{"cooperativeId": f.id, "pledgeId": first["pledgeId"]}
 		f.refused(bank2Tok, "releasePledge", release, kernel.CodeForbidden, "") // the caller is not an input field
 		f.must(bankTok, "releasePledge", release, "")
@@ -446,17 +449,18 @@ func TestCooperativesFilterAndPages(t *testing.T) {
 // roles is who may call each mutation of the area; party checks come after
 // (a collective acts only on its own cooperatives, a bank on its own pledges).
 var roles = map[string][]auth.Role{
-	"foundCooperative": {auth.RoleCollective},
-	"admitMember":      {auth.RoleCollective},
-	"allocateShares":   {auth.RoleCollective},
-	"transferShares":   {auth.RoleCollective, auth.RoleExchange},
-	"redeemShares":     {auth.RoleCollective},
-	"recordDeath":      {auth.RoleCollective},
-	"inheritShares":    {auth.RoleCollective},
-	"pledgeShares":     {auth.RoleBank},
-	"releasePledge":    {auth.RoleBank},
-	"declareDividend":  {auth.RoleCollective},
-	"payDividend":      {auth.RoleCollective},
+	"foundCooperative":   {auth.RoleCollective},
+	"admitMember":        {auth.RoleCollective},
+	"allocateShares":     {auth.RoleCollective},
+	"transferShares":     {auth.RoleCollective, auth.RoleExchange},
+	"redeemShares":       {auth.RoleCollective},
+	"recordDeath":        {auth.RoleCollective},
+	"inheritShares":      {auth.RoleCollective},
+	"pledgeShares":       {auth.RoleBank},
+	"releasePledge":      {auth.RoleBank},
+	"enforceSharePledge": {auth.RoleBank},
+	"declareDividend":    {auth.RoleCollective},
+	"payDividend":        {auth.RoleCollective},
 }
 
 func TestRoles(t *testing.T) {

@@ -52,6 +52,7 @@ var (
 		coopview.PledgeActive:   "The shares are pledged.",
 		coopview.PledgeReleased: "The pledgee released the pledge.",
 		coopview.PledgeExpired:  "The pledge's registration term ended.",
+		coopview.PledgeEnforced: "The pledgee sold the shares after the loan defaulted.",
 	})
 	movementKindEnum = api.DescribedEnum("ShareMovementKind", "How shares came to a holder.", map[coopview.MovementKind]string{
 		coopview.MovementAllocation:  "Quantified to a member (from is null).",
@@ -59,6 +60,7 @@ var (
 		coopview.MovementRedemption:  "Redeemed into the collective's line.",
 		coopview.MovementInheritance: "A deceased holder's estate passed to an heir.",
 		coopview.MovementReversion:   "An unclaimed estate reverted to the collective.",
+		coopview.MovementEnforcement: "Pledged shares the pledgee sold to a member or the collective.",
 	})
 	dividendStatusEnum = api.DescribedEnum("DividendStatus", "Whether a declared dividend was paid.", map[dividendStatus]string{
 		dividendDeclared: "Declared against the register's snapshot; not yet paid.",

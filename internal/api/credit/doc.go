@@ -10,7 +10,8 @@
 // read models they query. Every mutation sends exactly one command. Facts a
 // command needs from other aggregates (the asset's contractor and recorded
 // consents for rule 7, the borrower's right and rent status for rule 9, the
-// loan's default figures for a fund claim) are read from the authoritative
+// loan's default figures and whether its notice is still in force for a fund
+// claim, through app.Facts.DefaultedLoan) are read from the authoritative
 // aggregate with Handler.Inspect, never from read models.
 //
 // Who may do what:

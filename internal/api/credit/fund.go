@@ -10,10 +10,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
-	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
 var (
@@ -138,9 +136,10 @@ func (a area) fundQueries(b *api.Builder) {
 func (a area) claimMutations() api.Mutations[fund.Command] {
 	return api.Mutations[fund.Command]{Handler: a.App.Funds, Rows: []api.Mutation[fund.Command]{
 		{
-			Name:        "fileFundClaim",
-			Description: "A bank claims the fund's share of its net principal loss on its defaulted loan; the figures come from the loan (rule 24).",
-			Roles:       bank,
+			Name: "fileFundClaim",
+			Description: "A bank claims the fund's share of the net principal loss its defaulted loan is left with once the collateral's disposal has ended " +
+				"(rule 24; DISPOSAL_NOT_FINISHED while the notice securing it is in force); the figures come from the loan.",
+			Roles: bank,
 			Input: graphql.InputObjectConfigFieldMap{
 				"fundId": {Type: api.NonNull(graphql.ID)},
 				"loanId": {Type: api.NonNull(graphql.ID)},
@@ -151,17 +150,14 @@ func (a area) claimMutations() api.Mutations[fund.Command] {
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.readLoan(ctx, got[1])
+				loan, err := a.App.Facts().DefaultedLoan(ctx, got[1])
 				if err != nil {
 					return nil, err
 				}
-				if err := api.RequireParty(c.Principal, loan.bank, false); err != nil {
+				if err := api.RequireParty(c.Principal, loan.Bank, false); err != nil {
 					return nil, err
 				}
-				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party,
-					Loan: fund.DefaultedLoan{LoanID: got[1], Bank: loan.bank, AssetID: loan.asset, AssetType: loan.assetType,
-						Defaulted: loan.status == lending.StatusDefaulted, PrincipalOutstanding: loan.defaultedPrincipal,
-						PrincipalRecovered: loan.principalRecovered}}, nil
+				return fund.FileFundClaim{FundID: got[0], ClaimID: c.NewID("claim"), By: c.Principal.Party, Loan: loan}, nil
 			},
 			Payload: api.Created[fund.Command]("claimId", func(c fund.FileFundClaim) uuid.UUID { return c.ClaimID }),
 		},
@@ -230,28 +226,25 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 				return fund.PayFundClaim{FundID: f, ClaimID: claim, By: c.Principal.Party}, err
 			}),
 		}, {
-			Name:        "advanceRent",
-			Description: "The operator advances rent due under a transfer contract to a farmer.",
-			Roles:       fundRole,
-			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"farmerId": {Type: api.NonNull(graphql.ID)}, "contractId": {Type: api.NonNull(graphql.ID)},
-				"amount": {Type: api.NonNull(api.Money)}}),
+			Name: "advanceRent",
+			Description: "The operator advances rent in arrears under a transfer contract: the fund pays the contract's instalments to the farmer " +
+				"and the transferee owes the fund (ADVANCE_EXCEEDS_ARREARS above the rent due and unpaid).",
+			Roles:  fundRole,
+			Input:  api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"contractId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
 			Output: graphql.Fields{"advanceId": {Type: api.NonNull(graphql.ID)}},
 			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
-				got, err := api.IDs(c.Input, "farmerId", "contractId")
+				id, err := api.ID(c.Input, "contractId")
 				if err != nil {
 					return nil, err
 				}
-				exists, err := api.Inspect(ctx, a.App.Transfers, got[1], func(s transfer.State) bool { return s.Status != "" })
-				if err == nil && !exists {
-					err = kernel.FieldErrorf(kernel.CodeNotFound, "contractId", "no transfer contract %s", got[1])
-				}
-				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Farmer: got[0], ContractID: got[1],
+				contract, err := a.App.Facts().RentContract(ctx, id)
+				return fund.AdvanceRent{FundID: f, AdvanceID: c.NewID("advanceId"), By: c.Principal.Party, Contract: contract,
 					Amount: api.Arg[kernel.Money](c.Input, "amount")}, err
 			}),
 			Payload: api.Created[fund.Command]("advanceId", func(c fund.AdvanceRent) uuid.UUID { return c.AdvanceID }),
 		}, {
 			Name:        "recordRentAdvanceRepayment",
-			Description: "The operator records money paid back on a rent advance.",
+			Description: "The operator records money the transferee paid back on a rent advance.",
 			Roles:       fundRole,
 			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"advanceId": {Type: api.NonNull(graphql.ID)}, "amount": {Type: api.NonNull(api.Money)}}),
 			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
@@ -260,36 +253,22 @@ func (a area) fundMutations() api.Mutations[fund.Command] {
 			}),
 		}, {
 			Name: "buyCollateral",
-			Description: "The operator buys a defaulted loan's collateral that did not sell, at a disposal stage whose earlier " +
-				"stages are all named in unsold (rule 24: listing → negotiated transfer → trusteeship; DISPOSAL_ORDER_NOT_FOLLOWED otherwise).",
-			Roles: fundRole,
-			Input: api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "stage": {Type: api.NonNull(disposalStage)},
-				"unsold": {Type: api.ListOf(disposalStage), Description: "The stages already tried without a sale."},
-				"price":  {Type: api.NonNull(api.Money)}}),
+			Description: "The operator takes into trusteeship the collateral of a defaulted loan, still under its notice, whose disposal listing " +
+				"did not sell it and whose negotiated transfer in a later round failed too (rule 24: listing → negotiated transfer → trusteeship; " +
+				"DISPOSAL_ORDER_NOT_FOLLOWED, LOAN_NOT_DEFAULTED, COLLATERAL_RELEASED otherwise). The price is paid by rank and the right moves to the fund.",
+			Roles:  fundRole,
+			Input:  api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"loanId": {Type: api.NonNull(graphql.ID)}, "price": {Type: api.NonNull(api.Money)}}),
 			Output: graphql.Fields{"purchaseId": {Type: api.NonNull(graphql.ID)}},
 			Decode: api.On("fundId", func(ctx context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
 				loanID, err := api.ID(c.Input, "loanId")
 				if err != nil {
 					return nil, err
 				}
-				loan, err := a.readLoan(ctx, loanID)
-				if err != nil {
-					return nil, err
-				}
-				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, AssetID: loan.asset, LoanID: loanID,
-					Stage: api.Arg[fund.DisposalStage](c.Input, "stage"), Unsold: api.Args[fund.DisposalStage](c.Input, "unsold"),
-					Price: api.Arg[kernel.Money](c.Input, "price")}, nil
+				loan, unsold, err := a.App.Facts().CollateralPurchase(ctx, loanID)
+				return fund.BuyCollateral{FundID: f, PurchaseID: c.NewID("purchaseId"), By: c.Principal.Party, Loan: loan, Unsold: unsold,
+					Price: api.Arg[kernel.Money](c.Input, "price")}, err
 			}),
 			Payload: api.Created[fund.Command]("purchaseId", func(c fund.BuyCollateral) uuid.UUID { return c.PurchaseID }),
-		}, {
-			Name:        "sellFundHolding",
-			Description: "The operator records the sale of collateral the fund bought; the proceeds return to capital.",
-			Roles:       fundRole,
-			Input:       api.Inputs(fundIn, graphql.InputObjectConfigFieldMap{"purchaseId": {Type: api.NonNull(graphql.ID)}, "proceeds": {Type: api.NonNull(api.Money)}}),
-			Decode: api.On("fundId", func(_ context.Context, c api.Call, f uuid.UUID) (fund.Command, error) {
-				purchase, err := api.ID(c.Input, "purchaseId")
-				return fund.SellHolding{FundID: f, PurchaseID: purchase, By: c.Principal.Party, Proceeds: api.Arg[kernel.Money](c.Input, "proceeds")}, err
-			}),
 		},
 	}}
 }

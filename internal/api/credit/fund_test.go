@@ -47,6 +47,10 @@ func TestDefaultAndFund(t *testing.T) {
 		e.refused(as{auth.RoleFund, uuid.New()}, "topUpFund", map[string]any{"fundId": fundID, "amount": "1.00", "source": "x"}, kernel.CodeForbidden)
 		e.must(operator, "topUpFund", "fundId", map[string]any{"fundId": fundID, "amount": "500000.00", "source": "county budget"})
 
+		// The claim waits for the disposal to end: while the mortgage is in
+		// force it is refused; the bank then releases the collateral.
+		e.refused(bank, "fileFundClaim", map[string]any{"fundId": fundID, "loanId": loan}, fund.CodeDisposalNotFinished)
+		e.must(bank, "dischargeCollateral", "registrationId", map[string]any{"registrationId": loan, "reason": "disposed of"})
 		e.refused(otherBank, "fileFundClaim", map[string]any{"fundId": fundID, "loanId": loan}, kernel.CodeForbidden)
 		rejected := e.must(bank, "fileFundClaim", "claimId", map[string]any{"fundId": fundID, "loanId": loan})["claimId"]
 		e.must(operator, "rejectFundClaim", "fundId", map[string]any{"fundId": fundID, "claimId": rejected, "reason": "documents missing"})
@@ -88,30 +92,25 @@ func TestDefaultAndFund(t *testing.T) {
 			t.Fatalf("loan after recoveries and write-off: %v", after)
 		}
 
-		t.Run("buyer of last resort in disposal order", func(t *testing.T) {
-			buy := map[string]any{"fundId": fundID, "loanId": loan, "stage": "NEGOTIATED_TRANSFER", "unsold": []any{}, "price": "90000.00"}
-			e.refused(operator, "buyCollateral", buy, fund.CodeDisposalOrder)
-			buy["unsold"] = []any{"LISTING"}
-			purchase := e.must(operator, "buyCollateral", "purchaseId", buy)["purchaseId"]
-			e.must(operator, "sellFundHolding", "fundId", map[string]any{"fundId": fundID, "purchaseId": purchase, "proceeds": "95000.00"})
-			got := field(e.query(operator, fundQuery, map[string]any{"id": fundID}), "fund")
-			if field(got, "holdings.0.assetId") != orchard.String() || field(got, "holdings.0.sold") != true ||
-				field(got, "holdings.0.proceeds") != "95000.00" || field(got, "capital") != "1475000.00" {
-				t.Fatalf("after buying and selling: %v", got)
-			}
+		t.Run("the fund buys only a defaulted loan's collateral, in disposal order", func(t *testing.T) {
+			buy := map[string]any{"fundId": fundID, "loanId": loan, "price": "90000.00"}
+			e.refused(operator, "buyCollateral", buy, fund.CodeLoanNotDefaulted) // written off, its notice released
+			repaying := e.disbursed(bank, farmer, e.product(bank), e.asset(collective, uuid.Nil, farmer.party, kernel.AssetCollectiveOperating, 20))
+			buy["loanId"] = repaying
+			e.refused(operator, "buyCollateral", buy, fund.CodeLoanNotDefaulted)
 		})
 		t.Run("rent advances", func(t *testing.T) {
 			household, tenant := uuid.New(), uuid.New()
 			plot := e.asset(collective, household, household, kernel.AssetLandManagementRight, 20)
 			contract := e.leaseTo(plot, collective, household, tenant)
-			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "farmerId": household.String(),
-				"contractId": uuid.NewString(), "amount": "10000.00"}, kernel.CodeNotFound)
-			advance := e.must(operator, "advanceRent", "advanceId", map[string]any{"fundId": fundID, "farmerId": household.String(),
-				"contractId": contract.String(), "amount": "10000.00"})["advanceId"]
+			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "contractId": uuid.NewString(), "amount": "10000.00"}, kernel.CodeNotFound)
+			// The first year's 10,000.00 is in arrears: a fen more is refused.
+			e.refused(operator, "advanceRent", map[string]any{"fundId": fundID, "contractId": contract.String(), "amount": "10000.01"}, fund.CodeAdvanceExceedsRent)
+			advance := e.must(operator, "advanceRent", "advanceId", map[string]any{"fundId": fundID, "contractId": contract.String(), "amount": "10000.00"})["advanceId"]
 			e.refused(operator, "recordRentAdvanceRepayment", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "10000.01"}, fund.CodeOverpayment)
 			e.must(operator, "recordRentAdvanceRepayment", "fundId", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "4000.00"})
 			got := field(e.query(operator, `query($id: ID!) { fund(id: $id) { capital advances { farmerId amount outstanding } } }`, map[string]any{"id": fundID}), "fund")
-			if field(got, "advances.0.outstanding") != "6000.00" || field(got, "advances.0.farmerId") != household.String() || field(got, "capital") != "1469000.00" {
+			if field(got, "advances.0.outstanding") != "6000.00" || field(got, "advances.0.farmerId") != household.String() || field(got, "capital") != "1464000.00" {
 				t.Fatalf("after an advance and a repayment: %v", got)
 			}
 		})

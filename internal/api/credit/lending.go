@@ -328,19 +328,15 @@ func (a area) productMutations() api.Mutations[lending.ProductCommand] {
 
 // loanFacts is what resolvers read of a loan before acting on it.
 type loanFacts struct {
-	exists             bool
-	bank, borrower     uuid.UUID
-	status             lending.Status
-	asset              uuid.UUID
-	assetType          kernel.AssetType
-	defaultedPrincipal kernel.Money
-	principalRecovered kernel.Money
+	exists         bool
+	bank, borrower uuid.UUID
+	status         lending.Status
+	asset          uuid.UUID
 }
 
 func (a area) readLoan(ctx context.Context, id uuid.UUID) (loanFacts, error) {
 	f, err := api.Inspect(ctx, a.App.Loans, id, func(s lending.State) loanFacts {
-		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID,
-			assetType: s.Collateral.AssetType, defaultedPrincipal: s.DefaultedPrincipal, principalRecovered: s.PrincipalRecovered}
+		return loanFacts{exists: s.Exists(), bank: s.Bank, borrower: s.Borrower, status: s.Status, asset: s.Collateral.AssetID}
 	})
 	if err == nil && !f.exists {
 		err = kernel.FieldErrorf(kernel.CodeNotFound, "loanId", "no loan %s", id)

@@ -164,7 +164,8 @@ func TestMortgageGrantorHoldsTheRight(t *testing.T) {
 	}
 	input["grantorId"] = collective.String()
 	e.must(bank, "registerCollateral", "registrationId", input)
-	input["allSums"] = true // rule 31: the search shows an all-sums notice and its maximum
+	input["allSums"] = true        // rule 31: the search shows an all-sums notice and its maximum
+	e.h.Clock.Advance(time.Second) // filed later, so it ranks second (rule 8) whatever its number
 	e.must(bank, "registerCollateral", "registrationId", input)
 	got := e.notices(searchByAsset, map[string]any{"asset": forest.String()})
 	if len(got) != 2 || field(got, "0.allSums") != false || field(got, "1.allSums") != true || field(got, "1.securedAmount") != "80000.00" {

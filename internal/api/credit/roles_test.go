@@ -36,7 +36,6 @@ var roles = map[string][]auth.Role{
 	"advanceRent":                {auth.RoleFund},
 	"recordRentAdvanceRepayment": {auth.RoleFund},
 	"buyCollateral":              {auth.RoleFund},
-	"sellFundHolding":            {auth.RoleFund},
 }
 
 func TestRoles(t *testing.T) {

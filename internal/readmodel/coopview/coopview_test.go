@@ -80,6 +80,10 @@ func runStory(t *testing.T) *story {
 	s.do(coop.InheritShares{CoopID: s.id, Deceased: m[0], Heir: outsider, HeirHousehold: uuid.New()})
 	s.do(coop.ReleasePledge{CoopID: s.id, PledgeID: p2, By: bank2})
 	s.do(coop.PledgeShares{CoopID: s.id, PledgeID: p2, Holder: m[1], Pledgee: bank2, Shares: 5, RegistrationNumber: "DJ-2", LoanMaturity: maturity}) // the same id again
+	// p3 is enforced after its loan defaulted: 100 population and 10 land shares go to m[2].
+	p3 := uuid.New()
+	s.do(coop.PledgeShares{CoopID: s.id, PledgeID: p3, Holder: m[1], Pledgee: bank, Shares: 110, RegistrationNumber: "DJ-3", LoanMaturity: maturity})
+	s.do(coop.EnforcePledge{CoopID: s.id, PledgeID: p3, By: bank, Buyer: m[2], Price: kernel.Yuan(6000), LoanDefaulted: true})
 	s.do(coop.RecordDeath{CoopID: s.id, Holder: m[3], DiedOn: clock.Now()})
 	clock.Advance(400 * 24 * time.Hour)
 	s.do(coop.RevertUnclaimedShares{CoopID: s.id, Deceased: m[3]})

@@ -26,6 +26,7 @@ const (
 	PledgeActive   PledgeStatus = "ACTIVE"   // the shares are pledged
 	PledgeReleased PledgeStatus = "RELEASED" // the pledgee released it
 	PledgeExpired  PledgeStatus = "EXPIRED"  // its registration term ended
+	PledgeEnforced PledgeStatus = "ENFORCED" // the pledgee sold the shares after the loan defaulted
 )
 
 // MovementKind says how shares came to a holder.
@@ -38,6 +39,7 @@ const (
 	MovementRedemption  MovementKind = "REDEMPTION"  // bought back into the collective's line
 	MovementInheritance MovementKind = "INHERITANCE" // a deceased holder's estate to an heir
 	MovementReversion   MovementKind = "REVERSION"   // an unclaimed estate to the collective
+	MovementEnforcement MovementKind = "ENFORCEMENT" // pledged shares sold by the pledgee to a member or the collective
 )
 
 // Cooperative is a cooperative with its public totals.

@@ -160,6 +160,8 @@ func (registerProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmo
 		return w.endPledge(e.CoopID, e.PledgeID, e.Holder, PledgeReleased, e.At)
 	case coop.PledgeExpired:
 		return w.endPledge(e.CoopID, e.PledgeID, e.Holder, PledgeExpired, e.At)
+	case coop.PledgeEnforced:
+		return w.enforced(e)
 	case coop.DividendDeclared:
 		return w.declared(e)
 	case coop.DividendPaid:
@@ -350,6 +352,22 @@ func (w *writer) endPledge(coopID, pledgeID, holder uuid.UUID, status PledgeStat
 		return err
 	}
 	return w.refreshPledged(coopID, holder)
+}
+
+// enforced ends the pledge, then moves the shares sold, class by class in
+// display order, each a movement at the sale price of the whole.
+func (w *writer) enforced(e coop.PledgeEnforced) error {
+	if err := w.endPledge(e.CoopID, e.PledgeID, e.Holder, PledgeEnforced, e.At); err != nil {
+		return err
+	}
+	for _, class := range Classes {
+		if n := e.Shares[class]; n > 0 {
+			if err := w.move(e.CoopID, MovementEnforcement, e.Holder, e.Buyer, class, n, &e.Price, e.At); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // payoutBatch bounds the rows of one INSERT (5 parameters each), well under
