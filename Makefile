@@ -3,10 +3,14 @@ GO ?= go
 DATA_DIR ?= ./data
 LISTEN ?= :8080
 
-.PHONY: run seed build test test-short cross bench load
+.PHONY: run sandbox seed build test test-short cross bench load
 
 run: build
 	./bin/nongjiao serve --listen $(LISTEN) --data-dir $(DATA_DIR) --demo
+
+# Serves a sandbox (a clock that moves only with advanceClock) with demo data from ./sandbox-data.
+sandbox: build
+	./bin/nongjiao serve --listen $(LISTEN) --data-dir ./sandbox-data --demo --sandbox
 
 # Writes the demo into an empty data directory without serving.
 seed: build

@@ -1,8 +1,8 @@
 // Command nongjiao runs the rural property rights exchange.
 //
-//	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
-//	nongjiao seed    [--data-dir DIR] [--log-format text|json] [backend flags]
-//	nongjiao replay  [--data-dir DIR] [--log-format text|json] [backend flags]
+//	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--sandbox] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
+//	nongjiao seed    [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
+//	nongjiao replay  [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
 //	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
 //	nongjiao schema
 //	nongjiao backup  --to DIR [--data-dir DIR]
@@ -189,6 +189,7 @@ func backendFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.KurrentDBURL, "kurrentdb-url", env("NONGJIAO_KURRENTDB_URL", ""), "KurrentDB connection string, e.g. esdb://127.0.0.1:2113?tls=false")
 	fs.StringVar(&cfg.ReadModel, "readmodel", env("NONGJIAO_READMODEL", "sqlite"), "read models: sqlite (embedded) or postgres")
 	fs.StringVar(&cfg.PostgresURL, "postgres-url", env("NONGJIAO_POSTGRES_URL", ""), "PostgreSQL URL for --readmodel postgres")
+	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "a sandbox: a clock that moves only with the advanceClock mutation, in a data directory of its own")
 }
 
 // logFormatFlag adds the flag that chooses the log lines' format.

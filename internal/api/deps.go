@@ -11,12 +11,14 @@ import (
 )
 
 // Deps is what an area's resolvers use: the command side, the read-model
-// database for queries, the live feed for subscriptions and the clock.
+// database for queries, the live feed for subscriptions, the clock and, on a
+// sandbox only, what moves it.
 type Deps struct {
-	App   *app.App
-	DB    *readmodel.DB
-	Live  *Hub
-	Clock kernel.Clock
+	App     *app.App
+	DB      *readmodel.DB
+	Live    *Hub
+	Clock   kernel.Clock
+	Sandbox Sandbox // nil outside a sandbox
 }
 
 // Inspect reads what pick takes from the current state of aggregate id

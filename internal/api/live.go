@@ -23,6 +23,8 @@ type Hub struct {
 
 	mu   sync.Mutex
 	subs map[string]map[chan readmodel.Envelope]struct{}
+
+	progress eventstore.Progress
 }
 
 // NewHub returns a hub over store; each subscriber may lag buffer events.
@@ -46,7 +48,14 @@ func (h *Hub) Run(ctx context.Context, after uint64) error {
 			return err
 		}
 		h.publish(rec)
+		h.progress.Advance(rec.Position)
 	}
+}
+
+// WaitFor blocks until the hub has handed out the store's events up to pos,
+// or ctx ends.
+func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
+	return h.progress.WaitFor(ctx, pos)
 }
 
 func (h *Hub) publish(rec eventstore.RecordedEvent) {

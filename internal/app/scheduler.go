@@ -138,6 +138,53 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Next returns when the earliest pending command falls due, and whether one
+// is pending. A command being sent is not pending; one that failed is
+// pending again at its retry time.
+func (s *Scheduler) Next() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.queue) > 0 && s.queue[0].cancelled {
+		heap.Pop(&s.queue)
+		s.stale--
+	}
+	if len(s.queue) == 0 {
+		return time.Time{}, false
+	}
+	return s.queue[0].at, true
+}
+
+// Advance moves time forward to `to`, stopping at every pending command's
+// due time on the way, in time order, so that each command is decided at its
+// own due time. It is for a clock that moves only when told: set moves it.
+// First, and after each stop's sends, it calls settle, which must return
+// once every consequence of what was sent is in place (the events, the
+// follow-up commands, and the entries they schedule: an entry due at or
+// before the stop is sent at the same stop). No RunDue runs meanwhile. Set is
+// called only with times after the clock's, and last with `to` when that is
+// later than the last stop; a `to` before the clock's time moves nothing.
+func (s *Scheduler) Advance(ctx context.Context, to time.Time, set func(time.Time), settle func(context.Context) error) error {
+	s.running.Lock()
+	defer s.running.Unlock()
+	for {
+		if err := settle(ctx); err != nil {
+			return err
+		}
+		at, ok := s.Next()
+		if !ok || at.After(to) {
+			break
+		}
+		if at.After(s.clock.Now()) {
+			set(at)
+		}
+		s.runDue(ctx)
+	}
+	if to.After(s.clock.Now()) {
+		set(to)
+	}
+	return nil
+}
+
 // RunDue sends every command due at the clock's current time and returns how
 // many it sent. Commands of different aggregates go out in parallel (a
 // thousand auctions may close in the same minute). A command whose send fails
@@ -149,6 +196,11 @@ func (s *Scheduler) Pending(key string) (time.Time, bool) {
 func (s *Scheduler) RunDue(ctx context.Context) int {
 	s.running.Lock()
 	defer s.running.Unlock()
+	return s.runDue(ctx)
+}
+
+// runDue is RunDue with s.running held.
+func (s *Scheduler) runDue(ctx context.Context) int {
 	s.mu.Lock()
 	var due []*dueItem
 	now := s.clock.Now()

@@ -59,6 +59,12 @@ func syncDirOS(dir string) error {
 // file and a concurrent creator cannot be overwritten), and the directory is
 // synced. It returns an error matching fs.ErrExist if path exists.
 func CreateFile(path string, data []byte, perm fs.FileMode) error {
+	return install(path, data, perm, os.Link)
+}
+
+// install writes data with mode perm to a synced temporary file beside path,
+// puts it at path with place (os.Link or os.Rename) and syncs the directory.
+func install(path string, data []byte, perm fs.FileMode, place func(tmp, path string) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -75,7 +81,7 @@ func CreateFile(path string, data []byte, perm fs.FileMode) error {
 	if err = errors.Join(err, tmp.Close()); err != nil {
 		return fmt.Errorf("write %s: %w", tmp.Name(), err)
 	}
-	if err := os.Link(tmp.Name(), path); err != nil {
+	if err := place(tmp.Name(), path); err != nil {
 		return err
 	}
 	return SyncDir(dir)
@@ -101,4 +107,12 @@ func MkdirAll(dir string, perm fs.FileMode) error {
 		return err
 	}
 	return SyncDir(filepath.Dir(dir))
+}
+
+// ReplaceFile writes data to path with mode perm, all at once and durably,
+// replacing the file there if any: the data goes to a temporary file in the
+// same directory, is synced and renamed over path, and the directory is
+// synced. A reader sees the old contents or the new, never a mix.
+func ReplaceFile(path string, data []byte, perm fs.FileMode) error {
+	return install(path, data, perm, os.Rename)
 }

@@ -84,3 +84,25 @@ func TestMkdirAllSyncsTheParentOfEveryDirectoryItCreates(t *testing.T) {
 		t.Fatal("MkdirAll over a file succeeded")
 	}
 }
+
+func TestReplaceFileReplacesDurably(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "clock")
+	if err := durable.ReplaceFile(path, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	synced := recordSyncs(t, func(string) {
+		if b, err := os.ReadFile(path); err != nil || string(b) != "second" {
+			t.Errorf("directory synced before the new file was in place: %q, %v", b, err)
+		}
+	})
+	if err := durable.ReplaceFile(path, []byte("second"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(*synced, []string{dir}) {
+		t.Fatalf("synced %v; want %v once", *synced, dir)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("directory holds %d entries; want only the file (no temporary left)", len(entries))
+	}
+}

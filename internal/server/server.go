@@ -48,6 +48,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
 // Config says which backends to use and where.
@@ -67,6 +68,11 @@ type Config struct {
 	// MaxProjectionLag is how many events the read models may trail the
 	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
 	MaxProjectionLag uint64
+	// Sandbox runs the exchange on a clock that moves only with the
+	// advanceClock mutation (package sandbox): the data directory must be
+	// a sandbox's, or new, and Clock (when set) only tells when a new
+	// sandbox starts. Without it the data directory must not be a sandbox's.
+	Sandbox bool
 
 	// wrapBackend, when set, wraps every embedded store backend opened
 	// (tests inject faults with it).
@@ -97,6 +103,11 @@ type Server struct {
 	Schema    graphql.Schema
 	HTTP      *httpapi.Server
 	Issuer    *auth.Issuer
+	// Sandbox moves the clock of a sandbox; nil otherwise.
+	Sandbox *sandbox.Advancer
+
+	idle    *messaging.Idle // a sandbox's view of the process managers
+	running chan struct{}   // closed once a sandbox's router runs its handlers
 }
 
 // Open opens the store and read models and builds the API. Close releases them.
@@ -113,10 +124,30 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxProjectionLag == 0 {
 		cfg.MaxProjectionLag = DefaultMaxProjectionLag
 	}
+	created, err := sandbox.Mark(cfg.DataDir, cfg.Sandbox, cfg.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	var clock *sandbox.Clock
+	if cfg.Sandbox {
+		if clock, err = openSandbox(cfg, created); err != nil {
+			return nil, err
+		}
+		cfg.Clock = clock
+	}
 	s := &Server{Config: cfg}
-	var err error
 	if s.Store, err = openStore(ctx, cfg); err != nil {
 		return nil, err
+	}
+	if clock != nil { // the sandbox's now is never before its last event
+		last, err := sandbox.LastRecorded(ctx, s.Store)
+		if err != nil {
+			s.Store.Close()
+			return nil, err
+		}
+		if last.After(clock.Now()) {
+			clock.Set(last)
+		}
 	}
 	if s.DB, err = openReadModels(ctx, cfg); err != nil {
 		s.Store.Close()
@@ -127,6 +158,15 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openSandbox checks that cfg can run a sandbox and opens its clock, at the
+// time saved by its last advance or, for a new one, when it was created.
+func openSandbox(cfg Config, created time.Time) (*sandbox.Clock, error) {
+	if cfg.Store != "" && cfg.Store != "file" {
+		return nil, errors.New("--sandbox needs the embedded store (--store file): another store records events at its own time")
+	}
+	return sandbox.OpenClock(cfg.DataDir, created)
 }
 
 // openStore opens the configured store. The embedded one is reopened in
@@ -180,8 +220,21 @@ func (s *Server) build(ctx context.Context) error {
 		}
 	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
+	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
+	if clock, ok := cfg.Clock.(*sandbox.Clock); ok && cfg.Sandbox {
+		s.idle, s.running = messaging.NewIdle(s.Store), make(chan struct{})
+		settler := sandbox.Settler{
+			Store:      s.idle,
+			Watchers:   s.App.SchedulerCaughtUp,
+			Managers:   s.managersIdle,
+			Projection: s.Projector.WaitFor,
+			Live:       s.Live.WaitFor,
+		}
+		s.Sandbox = sandbox.NewAdvancer(clock, s.App.Scheduler, settler.Settle)
+		deps.Sandbox = s.Sandbox
+	}
 	var cacheable map[string]bool
-	if s.Schema, cacheable, err = buildSchema(api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}); err != nil {
+	if s.Schema, cacheable, err = buildSchema(deps); err != nil {
 		return err
 	}
 	secret, err := auth.CreateSecret(cfg.DataDir)
@@ -209,6 +262,7 @@ func (s *Server) build(ctx context.Context) error {
 func buildSchema(deps api.Deps) (graphql.Schema, map[string]bool, error) {
 	b := api.NewBuilder()
 	api.RegisterViewer(b)
+	api.RegisterClock(b, deps.Clock, deps.Sandbox)
 	for _, a := range areas {
 		a.register(b, deps)
 	}
@@ -236,6 +290,9 @@ func SDL() (string, error) {
 // and the live hub current, until ctx ends or one of them fails. It returns
 // nil when ctx ends, at whatever moment of start-up that happens.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if s.Sandbox != nil && !s.Config.Worker {
+		return errors.New("--sandbox runs the whole exchange in one process: it cannot be used with --worker=false")
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	// part runs f in g; an error f reports once ctx has ended is the
 	// cancellation reaching a part still starting (the watermill router,
@@ -253,7 +310,19 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		if err != nil {
 			return err
 		}
-		if err := process.AddTo(router, s.App, s.Config.Log); err != nil {
+		var opts []process.Option
+		if s.idle != nil { // a sandbox settles on what the managers have handled
+			opts = append(opts, process.WithCheckpoints(s.idle.Checkpoints(messaging.NewStoreCheckpoints(s.Store))))
+			router.AddMiddleware(s.idle.Middleware)
+			go func() {
+				select {
+				case <-router.Running():
+					close(s.running)
+				case <-ctx.Done():
+				}
+			}()
+		}
+		if err := process.AddTo(router, s.App, s.Config.Log, opts...); err != nil {
 			return err
 		}
 		feed.AddTo(ctx, router, s.Store, s.Projector)
@@ -278,6 +347,17 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// managersIdle blocks until the router runs and every process manager has
+// handled what the sandbox's last scan of the store read.
+func (s *Server) managersIdle(ctx context.Context) error {
+	select {
+	case <-s.running:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.idle.WaitFor(ctx)
 }
 
 // Replay rebuilds every read model from the store, from the events the
