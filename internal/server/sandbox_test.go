@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -15,7 +17,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
+	"github.com/nongjiao/nongjiao/internal/server"
 	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
@@ -461,4 +465,28 @@ func (w *walkthrough) placeholder(name string) string {
 		w.t.Fatalf("%s has placeholders %v, want one", name, ps)
 	}
 	return ps[0][1 : len(ps[0])-1]
+}
+
+// A sandbox checks tokens on the real clock: a token minted for an hour
+// still works after the sandbox's clock has moved a month on.
+func TestSandboxChecksTokensOnTheRealClock(t *testing.T) {
+	x := startServerWith(t, time.Now(), server.Config{Sandbox: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	tok, err := x.s.Issuer.Issue(auth.Principal{Role: auth.RoleExchange, Party: uuid.New()}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := x.query("", `{ clock { now sandbox } }`, nil, "")["clock"].(map[string]any)
+	if now["sandbox"] != true {
+		t.Fatalf("clock %v", now)
+	}
+	at, _ := time.Parse(time.RFC3339Nano, now["now"].(string))
+	to := at.AddDate(0, 1, 0).UTC().Format(time.RFC3339)
+	r := x.do(tok, `mutation($to: DateTime!) { advanceClock(input: {to: $to}) { now position } }`, map[string]any{"to": to}, "")
+	if len(r.Errors) > 0 || r.Data["advanceClock"].(map[string]any)["now"] != to {
+		t.Fatalf("advanceClock to %s: %+v", to, r)
+	}
+	if me := x.query(tok, `{ me { role } }`, nil, ""); me["me"].(map[string]any)["role"] != "exchange" {
+		t.Fatalf("a month on, the hour's token is %v", me)
+	}
 }
