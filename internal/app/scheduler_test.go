@@ -505,3 +505,68 @@ func TestSchedulerKeepsWhatTheStoreCouldNotTake(t *testing.T) {
 		t.Fatalf("logged %v; want nothing for a store that is down", recs)
 	}
 }
+
+// Advance stops at every due time up to its target, in time order, sends
+// each command at its own due time, and sends at the same stop what a
+// settle or a send schedules for then or earlier; what falls due later
+// waits.
+func TestSchedulerAdvanceStopsAtEveryDueTimeInOrder(t *testing.T) {
+	start := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(start)
+	s := NewScheduler(clock, slog.New(slog.DiscardHandler))
+	type sent struct {
+		key string
+		at  time.Duration
+	}
+	var got []sent
+	var settled []time.Duration
+	record := func(key string) SendFunc {
+		return func(context.Context) error { got = append(got, sent{key, clock.Now().Sub(start)}); return nil }
+	}
+	s.Schedule("a", start.Add(3*time.Hour), record("a"))
+	s.Schedule("b", start.Add(time.Hour), func(ctx context.Context) error {
+		s.Schedule("e", start.Add(90*time.Minute), record("e")) // a follow-up, due later
+		return record("b")(ctx)
+	})
+	s.Schedule("c", start.Add(2*time.Hour), record("c"))
+	s.Schedule("d", start.Add(5*time.Hour), record("d"))
+	settle := func(context.Context) error {
+		at := clock.Now().Sub(start)
+		if at == time.Hour && len(settled) > 0 && settled[len(settled)-1] != time.Hour {
+			s.Schedule("f", start.Add(30*time.Minute), record("f")) // overdue when a workflow writes it
+		}
+		settled = append(settled, at)
+		return nil
+	}
+	if err := s.Advance(context.Background(), start.Add(4*time.Hour), clock.Set, settle); err != nil {
+		t.Fatal(err)
+	}
+	want := []sent{{"b", time.Hour}, {"f", time.Hour}, {"e", 90 * time.Minute}, {"c", 2 * time.Hour}, {"a", 3 * time.Hour}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("sent %v; want %v", got, want)
+	}
+	if now := clock.Now(); !now.Equal(start.Add(4 * time.Hour)) {
+		t.Fatalf("clock at %s; want the target", now)
+	}
+	if at, ok := s.Next(); !ok || !at.Equal(start.Add(5*time.Hour)) {
+		t.Fatalf("next due %s %v; want d, after the target", at, ok)
+	}
+	if err := s.Advance(context.Background(), start, clock.Set, settle); err != nil || !clock.Now().Equal(start.Add(4*time.Hour)) {
+		t.Fatalf("advance to the past: %v, clock %s; want it left where it was", err, clock.Now())
+	}
+}
+
+// Next skips cancelled entries and reports none when nothing is pending.
+func TestSchedulerNextSkipsCancelledEntries(t *testing.T) {
+	start := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	s := NewScheduler(kernel.NewManualClock(start), slog.New(slog.DiscardHandler))
+	if _, ok := s.Next(); ok {
+		t.Fatal("an empty scheduler has something due")
+	}
+	s.Schedule("a", start.Add(time.Hour), func(context.Context) error { return nil })
+	s.Schedule("b", start.Add(2*time.Hour), func(context.Context) error { return nil })
+	s.Cancel("a")
+	if at, ok := s.Next(); !ok || !at.Equal(start.Add(2*time.Hour)) {
+		t.Fatalf("next %s %v; want b's time", at, ok)
+	}
+}

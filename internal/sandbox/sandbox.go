@@ -57,10 +57,12 @@ func Mark(dir string, sandbox bool, now time.Time) (time.Time, error) {
 	m, err := readMarker(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		m = marker{Mode: want, Created: now.UTC()}
-		if old, err := holdsEvents(dir); err != nil {
-			return time.Time{}, err
-		} else if old {
-			m.Mode = modeName(false)
+		old, herr := holdsEvents(dir)
+		switch {
+		case herr != nil:
+			return time.Time{}, herr
+		case old: // made before markers: a real exchange's
+			m.Mode, err = modeName(false), nil
 		}
 		if m.Mode == want {
 			err = create(dir, path, m)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,8 +27,9 @@ import (
 type exchangeServer struct {
 	t     *testing.T
 	url   string
-	clock *kernel.ManualClock
+	clock *kernel.ManualClock // nil for a sandbox, which keeps its own
 	s     *server.Server
+	stop  func() // stops the server and closes it; the test's end does too
 }
 
 func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
@@ -41,10 +43,19 @@ func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *e
 // directory, the worker, the clock and a fast scheduler tick.
 func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
-	testenv.Starting(t)
-	ctx, cancel := context.WithCancel(context.Background())
 	clock := kernel.NewManualClock(now)
 	cfg.DataDir, cfg.Worker, cfg.Clock, cfg.SchedulerTick = t.TempDir(), true, clock, 10*time.Millisecond
+	x := serveOn(t, cfg, before...)
+	x.clock = clock
+	return x
+}
+
+// serveOn opens the server cfg names and serves it on a loopback port until
+// the test ends; before runs between the two.
+func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *exchangeServer {
+	t.Helper()
+	testenv.Starting(t)
+	ctx, cancel := context.WithCancel(context.Background())
 	s, err := server.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -58,14 +69,15 @@ func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...f
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx, ln) }()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("server: %v", err)
 		}
 		s.Close()
 	})
-	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", clock: clock, s: s}
+	t.Cleanup(stop)
+	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop}
 }
 
 func (x *exchangeServer) token(role auth.Role, party uuid.UUID) string {

@@ -70,8 +70,9 @@ type Config struct {
 	MaxProjectionLag uint64
 	// Sandbox runs the exchange on a clock that moves only with the
 	// advanceClock mutation (package sandbox): the data directory must be
-	// a sandbox's, or new, and Clock (when set) only tells when a new
-	// sandbox starts. Without it the data directory must not be a sandbox's.
+	// a sandbox's, or new, and Clock stays the wall clock (when a new
+	// sandbox starts, tokens, request timings). Without it the data
+	// directory must not be a sandbox's.
 	Sandbox bool
 
 	// wrapBackend, when set, wraps every embedded store backend opened
@@ -106,6 +107,7 @@ type Server struct {
 	// Sandbox moves the clock of a sandbox; nil otherwise.
 	Sandbox *sandbox.Advancer
 
+	wall    kernel.Clock    // Config.Clock as given: on a sandbox, not the exchange's clock
 	idle    *messaging.Idle // a sandbox's view of the process managers
 	running chan struct{}   // closed once a sandbox's router runs its handlers
 }
@@ -128,6 +130,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// On a sandbox only the exchange's decisions follow its clock; tokens,
+	// request timings and the store's reopen back-off keep the wall clock.
+	wall := cfg.Clock
 	var clock *sandbox.Clock
 	if cfg.Sandbox {
 		if clock, err = openSandbox(cfg, created); err != nil {
@@ -135,8 +140,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		cfg.Clock = clock
 	}
-	s := &Server{Config: cfg}
-	if s.Store, err = openStore(ctx, cfg); err != nil {
+	s := &Server{Config: cfg, wall: wall}
+	if s.Store, err = openStore(ctx, cfg, wall); err != nil {
 		return nil, err
 	}
 	if clock != nil { // the sandbox's now is never before its last event
@@ -171,7 +176,7 @@ func openSandbox(cfg Config, created time.Time) (*sandbox.Clock, error) {
 
 // openStore opens the configured store. The embedded one is reopened in
 // the background after a write failure (see package reopen).
-func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
+func openStore(ctx context.Context, cfg Config, wall kernel.Clock) (eventstore.Store, error) {
 	switch cfg.Store {
 	case "", "file":
 		return reopen.Open(func() (eventstore.Store, error) {
@@ -183,7 +188,7 @@ func openStore(ctx context.Context, cfg Config) (eventstore.Store, error) {
 				return cfg.wrapBackend(st), nil
 			}
 			return st, nil
-		}, reopen.Options{Log: cfg.Log, Clock: cfg.Clock})
+		}, reopen.Options{Log: cfg.Log, Clock: wall})
 	case "kurrentdb":
 		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
@@ -241,24 +246,17 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Tokens are real credentials, minted on the real clock (nongjiao
-	// token): a sandbox checks them on the real clock too, or advancing it
-	// would expire every token and make the day's tokens not yet valid.
-	tokenClock := cfg.Clock
-	if s.Sandbox != nil {
-		tokenClock = kernel.SystemClock{}
-	}
-	s.Issuer = auth.NewIssuer(secret, tokenClock)
+	s.Issuer = auth.NewIssuer(secret, s.wall)
 	s.HTTP, err = httpapi.New(httpapi.Options{
 		Schema:   &s.Schema,
-		Verifier: auth.NewVerifier(secret, tokenClock),
+		Verifier: auth.NewVerifier(secret, s.wall),
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
 		Position:  s.Projector.Position,
 		Cacheable: cacheable,
 		Logger:    cfg.Log,
-		Clock:     cfg.Clock,
+		Clock:     s.wall,
 		Readiness: s.readiness(),
 	})
 	return err
