@@ -27,6 +27,7 @@ type nongjiaoProcess struct {
 	cmd     *exec.Cmd
 	url     string
 	done    chan error
+	stopped bool // stop saw it exit
 	mu      sync.Mutex
 	log     bytes.Buffer // its log, shown when the test fails
 }
@@ -73,7 +74,7 @@ func startNongjiao(t *testing.T, bin string, args ...string) *nongjiaoProcess {
 		p.done <- p.cmd.Wait()
 	}()
 	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil { // a failed test leaves it running
+		if !p.stopped { // a failed test leaves it running
 			_ = p.cmd.Process.Kill()
 			<-p.done
 		}
@@ -112,6 +113,7 @@ func (p *nongjiaoProcess) stop() {
 	}
 	select {
 	case err := <-p.done:
+		p.stopped = true
 		if err != nil {
 			p.t.Fatalf("nongjiao serve after SIGTERM: %v", err)
 		}
