@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -32,15 +34,39 @@ type nongjiaoProcess struct {
 	log     bytes.Buffer // its log, shown when the test fails
 }
 
-// buildNongjiao builds cmd/nongjiao into a temporary directory.
+// built is cmd/nongjiao, built once per test binary by buildNongjiao and
+// removed by TestMain.
+var built struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// buildNongjiao returns the path of cmd/nongjiao built into a temporary
+// directory, building it on the first call.
 func buildNongjiao(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "nongjiao")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/nongjiao/nongjiao/cmd/nongjiao").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "nongjiao-e2e-"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "nongjiao")
+		if out, err := exec.Command("go", "build", "-o", built.path, "github.com/nongjiao/nongjiao/cmd/nongjiao").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 // startNongjiao runs `bin serve --listen 127.0.0.1:0 --data-dir <tmp> args…`
@@ -455,7 +481,7 @@ func TestSandboxStoryThroughTheBuiltBinary(t *testing.T) {
 		t.Errorf("docs/sandbox.md has operations the story did not run: %v", left)
 	}
 	p.stop()
-	t.Logf("built the binary in %s; the story took %s", built.Sub(begun).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
+	t.Logf("the binary (built once per test binary) took %s; the story %s", built.Sub(begun).Round(time.Millisecond), time.Since(built).Round(time.Millisecond))
 }
 
 // placeholder is the single placeholder of the variables of operation name.
