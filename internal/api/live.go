@@ -34,6 +34,7 @@ func NewHub(store eventstore.Store, reg *kernel.Registry, buffer int) *Hub {
 
 // Run follows the store from after (exclusive) until ctx ends.
 func (h *Hub) Run(ctx context.Context, after uint64) error {
+	h.progress.Advance(after)
 	sub, err := h.store.SubscribeAll(ctx, after, eventstore.Filter{})
 	if err != nil {
 		return err

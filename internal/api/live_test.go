@@ -73,3 +73,26 @@ func TestHubDeliversAStreamsEventsAndDropsLaggards(t *testing.T) {
 		t.Fatal("channel not closed when the context ended")
 	}
 }
+
+// WaitFor counts the events before the hub's start as handed out: a hub
+// started after them is caught up with them at once, and waits for the rest.
+func TestHubWaitForStartsWhereTheHubStarts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := memstore.New(kernel.SystemClock{})
+	reg := kernel.NewRegistry()
+	reg.Register(pinged{})
+	ping(t, store, "a-1", 1)
+	ping(t, store, "a-1", 2)
+	hub := NewHub(store, reg, 2)
+	go hub.Run(ctx, 2) //nolint:errcheck // ends with ctx
+	wait, stop := context.WithTimeout(ctx, 5*time.Second)
+	defer stop()
+	if err := hub.WaitFor(wait, 2); err != nil {
+		t.Fatalf("waiting for the events before the start: %v", err)
+	}
+	ping(t, store, "b-1", 3)
+	if err := hub.WaitFor(wait, 3); err != nil {
+		t.Fatalf("waiting for a new event: %v", err)
+	}
+}

@@ -10,7 +10,9 @@
 // finds the command id already in the aggregate's stream answers from there.
 //
 // The Scheduler sends a due command until it is written: a failed send is
-// retried with capped back-off (RetryDelay); a domain refusal ends it.
+// retried with capped back-off (RetryDelay); a domain refusal ends it. On a
+// clock that moves only when told (a sandbox), Scheduler.Advance moves it,
+// stopping at each pending command's due time in order.
 //
 // Errors: domain refusals come back as *kernel.Error unchanged; a conflict that
 // persists after the retries comes back as a *kernel.Error with

@@ -109,15 +109,17 @@ func write(ctx context.Context, dataDir, dst string, clock kernel.Clock) (Manife
 		return Manifest{}, err
 	}
 
-	src = filepath.Join(dataDir, secretFile)
-	if _, err := os.Stat(src); err == nil {
-		f, err := copyFile(src, filepath.Join(dst, secretFile), secretFile, 0o600)
-		if err != nil {
+	for _, small := range smallFiles {
+		src = filepath.Join(dataDir, small.name)
+		if _, err := os.Stat(src); err == nil {
+			f, err := copyFile(src, filepath.Join(dst, small.name), small.name, small.perm)
+			if err != nil {
+				return Manifest{}, err
+			}
+			m.Files = append(m.Files, f)
+		} else if !errors.Is(err, fs.ErrNotExist) {
 			return Manifest{}, err
 		}
-		m.Files = append(m.Files, f)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return Manifest{}, err
 	}
 
 	m.Created = clock.Now().UTC()

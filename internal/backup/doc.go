@@ -41,6 +41,8 @@
 //	events/NNNNNNNN.seg  each segment cut after its last record (Open extends it again)
 //	readmodels.db      when the source has SQLite read models
 //	auth.secret        when the source has a secret
+//	mode.json          the sandbox-or-real marker (internal/sandbox), when the source has one
+//	sandbox-clock.json a sandbox's saved time, when the source has one
 //
 // Backup writes into a temporary sibling of the target, fsyncs every file and
 // directory, and renames it into place: a backup directory that exists is

@@ -18,11 +18,22 @@ const Format = 1
 
 // Names inside a data directory and a backup.
 const (
-	eventsDir      = "events"        // as internal/server opens the file store
-	readModelsFile = "readmodels.db" // as readmodel.OpenSQLite names it
-	secretFile     = "auth.secret"   // auth.SecretFile
+	eventsDir      = "events"             // as internal/server opens the file store
+	readModelsFile = "readmodels.db"      // as readmodel.OpenSQLite names it
+	secretFile     = "auth.secret"        // auth.SecretFile
+	markerFile     = "mode.json"          // sandbox.MarkerFile
+	clockFile      = "sandbox-clock.json" // sandbox.ClockFile
 	manifestFile   = "manifest.json"
 )
+
+// smallFiles are the data directory's small files a backup copies whole
+// when the source has them, with their modes: the token secret, and the
+// marker of a sandbox's or a real exchange's directory with a sandbox's
+// saved time, so a restored sandbox opens as a sandbox.
+var smallFiles = []struct {
+	name string
+	perm os.FileMode
+}{{secretFile, 0o600}, {markerFile, 0o644}, {clockFile, 0o644}}
 
 // Errors of Backup, Verify and Restore.
 var (
@@ -74,7 +85,8 @@ func (m Manifest) file(path string) (File, bool) {
 
 // backupPath matches the paths a backup may hold, so that a doctored manifest
 // cannot make Restore write anywhere else.
-var backupPath = regexp.MustCompile(`^(` + regexp.QuoteMeta(readModelsFile) + `|` + regexp.QuoteMeta(secretFile) + `|` + eventsDir + `/[0-9]{8}\.seg)$`)
+var backupPath = regexp.MustCompile(`^(` + regexp.QuoteMeta(readModelsFile) + `|` + regexp.QuoteMeta(secretFile) + `|` +
+	regexp.QuoteMeta(markerFile) + `|` + regexp.QuoteMeta(clockFile) + `|` + eventsDir + `/[0-9]{8}\.seg)$`)
 
 func readManifest(dir string) (Manifest, error) {
 	b, err := os.ReadFile(filepath.Join(dir, manifestFile))

@@ -175,9 +175,13 @@ func install(ctx context.Context, m Manifest, from, stage, target string) error 
 		return err
 	}
 
-	// Old read models and secret go first: a log without read models is
+	// Old read models and small files go first: a log without read models is
 	// consistent (serve rebuilds them), read models with another log are not.
-	for _, name := range []string{readModelsFile, readModelsFile + "-wal", readModelsFile + "-shm", secretFile} {
+	old := []string{readModelsFile, readModelsFile + "-wal", readModelsFile + "-shm"}
+	for _, small := range smallFiles {
+		old = append(old, small.name)
+	}
+	for _, name := range old {
 		if err := os.Remove(filepath.Join(target, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
 // fixtureEvents is how many events dataDir holds: enough to fill two 64 KiB segments.
@@ -225,5 +227,33 @@ func TestBackupLeavesATornTailOut(t *testing.T) {
 	}
 	if got := events(t, restore(t, bk)); got != fixtureEvents {
 		t.Fatalf("restored %d events, want %d", got, fixtureEvents)
+	}
+}
+
+// A sandbox's backup restores as a sandbox, at its own time: the marker
+// and the saved clock travel with the events.
+func TestASandboxRestoresAsASandbox(t *testing.T) {
+	dir := dataDir(t)
+	if err := os.WriteFile(filepath.Join(dir, sandbox.MarkerFile), []byte(`{"mode":"sandbox","created":"2026-03-10T01:30:00Z"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clock, err := sandbox.OpenClock(dir, now.AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clock.Save(); err != nil {
+		t.Fatal(err)
+	}
+	bk, _ := backUp(t, dir)
+	restored := restore(t, bk)
+	if _, err := sandbox.Mark(restored, false, now); !errors.Is(err, sandbox.ErrWrongMode) {
+		t.Fatalf("the restored sandbox opened as a real exchange: %v", err)
+	}
+	created, err := sandbox.Mark(restored, true, now)
+	if err != nil || !created.Equal(time.Date(2026, 3, 10, 1, 30, 0, 0, time.UTC)) {
+		t.Fatalf("the restored sandbox: created %s, %v", created, err)
+	}
+	if c, err := sandbox.OpenClock(restored, created); err != nil || !c.Now().Equal(now.AddDate(1, 0, 0)) {
+		t.Fatalf("the restored sandbox's clock: %s, %v", c.Now(), err)
 	}
 }

@@ -214,7 +214,7 @@ func TestAdvanceClockDecidesEachDueCommandAtItsDueTime(t *testing.T) {
 // never from the real time.
 func TestSandboxRestartContinuesFromItsOwnNow(t *testing.T) {
 	dir := t.TempDir()
-	x := startSandbox(t, dir, sandboxStart, false)
+	x := startSandbox(t, dir, sandboxStart, true)
 	to := sandboxStart.Add(400 * 24 * time.Hour)
 	x.advance(to)
 	if now, _ := x.advance(to); !now.Equal(to) { // tokens keep the wall clock: still valid
@@ -224,5 +224,8 @@ func TestSandboxRestartContinuesFromItsOwnNow(t *testing.T) {
 	y := startSandbox(t, dir, time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC), false)
 	if now := y.s.Sandbox.Now(); !now.Equal(to) {
 		t.Fatalf("restarted sandbox at %s; want its own now %s", now, to)
+	}
+	if now, _ := y.advance(to.Add(24 * time.Hour)); !now.Equal(to.Add(24 * time.Hour)) { // settles after a restart too
+		t.Fatalf("advance after the restart answered %s", now)
 	}
 }

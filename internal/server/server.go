@@ -126,18 +126,14 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxProjectionLag == 0 {
 		cfg.MaxProjectionLag = DefaultMaxProjectionLag
 	}
-	created, err := sandbox.Mark(cfg.DataDir, cfg.Sandbox, cfg.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
 	// On a sandbox only the exchange's decisions follow its clock; tokens,
 	// request timings and the store's reopen back-off keep the wall clock.
 	wall := cfg.Clock
-	var clock *sandbox.Clock
-	if cfg.Sandbox {
-		if clock, err = openSandbox(cfg, created); err != nil {
-			return nil, err
-		}
+	clock, err := markDataDir(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if clock != nil {
 		cfg.Clock = clock
 	}
 	s := &Server{Config: cfg, wall: wall}
@@ -165,11 +161,21 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// openSandbox checks that cfg can run a sandbox and opens its clock, at the
-// time saved by its last advance or, for a new one, when it was created.
-func openSandbox(cfg Config, created time.Time) (*sandbox.Clock, error) {
+// markDataDir checks that the embedded store's data directory was made in
+// the mode cfg asks for, marking a new one (package sandbox), and returns a
+// sandbox's clock: at the time saved by its last advance or, for a new one,
+// when it was made. Another store keeps no events there and is not marked;
+// it cannot run a sandbox.
+func markDataDir(cfg Config) (*sandbox.Clock, error) {
 	if cfg.Store != "" && cfg.Store != "file" {
-		return nil, errors.New("--sandbox needs the embedded store (--store file): another store records events at its own time")
+		if cfg.Sandbox {
+			return nil, errors.New("--sandbox needs the embedded store (--store file): another store records events at its own time")
+		}
+		return nil, nil
+	}
+	created, err := sandbox.Mark(cfg.DataDir, cfg.Sandbox, cfg.Clock.Now())
+	if err != nil || !cfg.Sandbox {
+		return nil, err
 	}
 	return sandbox.OpenClock(cfg.DataDir, created)
 }
