@@ -247,7 +247,8 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("nongjiao serving", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "graphiql", "http://"+displayAddr(ln.Addr())+"/", "data", cfg.DataDir)
+	log.Info("nongjiao serving", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "graphiql", "http://"+displayAddr(ln.Addr())+"/", "data", cfg.DataDir,
+		"sandbox", cfg.Sandbox, "now", s.Config.Clock.Now())
 	return s.Run(ctx, ln)
 }
 

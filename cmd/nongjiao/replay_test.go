@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/demo"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/sandbox"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -36,5 +38,22 @@ func TestReplayLeavesOutConsumerGroupCheckpoints(t *testing.T) {
 	}
 	if want := fmt.Sprintf("replayed %d events ", n); !strings.HasPrefix(out.String(), want) {
 		t.Fatalf("replay printed %q, want %q…", out.String(), want)
+	}
+}
+
+// --sandbox reaches every command that opens a data directory: a sandbox
+// seeded with it replays only with it, and serve refuses it without it.
+func TestSandboxFlagOpensOnlyASandboxsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := run([]string{"seed", "--sandbox", "--data-dir", dir}, io.Discard, io.Discard); err != nil {
+		t.Fatalf("seed --sandbox: %v", err)
+	}
+	for _, args := range [][]string{{"replay", "--data-dir", dir}, {"serve", "--data-dir", dir, "--listen", "127.0.0.1:0"}} {
+		if err := run(args, io.Discard, io.Discard); !errors.Is(err, sandbox.ErrWrongMode) || !strings.Contains(err.Error(), "--sandbox") {
+			t.Errorf("%s without --sandbox on a sandbox: %v", args[0], err)
+		}
+	}
+	if err := run([]string{"replay", "--sandbox", "--data-dir", dir}, io.Discard, io.Discard); err != nil {
+		t.Fatalf("replay --sandbox: %v", err)
 	}
 }

@@ -6,7 +6,10 @@
 // committed as schema/schema.graphql.
 //
 // Areas (api/assets, api/listings, api/coops, api/credit) contribute fields
-// through a Builder; the server package assembles them. Every area has the
+// through a Builder; the server package assembles them. RegisterViewer adds
+// `me`; RegisterClock adds `clock` and, on a sandbox only (Deps.Sandbox), the
+// exchange's `advanceClock`, whose refusal of a time before now is the
+// sandbox's CLOCK_BACKWARDS. Every area has the
 // same shape: an area struct over Deps whose Register adds its queries and,
 // for each aggregate it commands, one Mutations table. A table row is
 // declarative: name, description, roles, input fields, extra payload fields,

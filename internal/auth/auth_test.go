@@ -124,7 +124,7 @@ func TestVerifyRefusesEveryBadToken(t *testing.T) {
 		name, token, reason string
 	}{
 		{"garbage", "not-a-token", "malformed"},
-		{"wrong signature", other, "signature"},
+		{"wrong signature", other, "signature is invalid: this server did not sign it (nongjiao token signs with the secret of its --data-dir"},
 		{"tampered payload", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"role":"exchange"}`)) + "." + parts[2], "signature"},
 		{`alg "none", no signature`, noneHeader + "." + parts[1] + ".", "signature"},
 		{`alg "none", original signature`, noneHeader + "." + parts[1] + "." + parts[2], "signature"},

@@ -116,7 +116,7 @@ func refusal(err error) *kernel.Error {
 		reason = "token is malformed"
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		// Also a token signed with any algorithm but HS256, "none" included.
-		reason = "token signature is invalid"
+		reason = "token signature is invalid: this server did not sign it (nongjiao token signs with the secret of its --data-dir, which must be the server's)"
 	case errors.Is(err, jwt.ErrTokenExpired):
 		reason = "token has expired"
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):

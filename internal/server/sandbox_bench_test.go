@@ -27,7 +27,9 @@ func benchBoard(b *testing.B, s *server.Server, n int) {
 	b.Helper()
 	ctx := context.Background()
 	bank, collective, product := uuid.New(), uuid.New(), uuid.New()
-	meta := func(actor uuid.UUID) app.Meta { return app.Meta{CommandID: uuid.New(), Actor: "bench:" + actor.String()} }
+	meta := func(actor uuid.UUID) app.Meta {
+		return app.Meta{CommandID: uuid.New(), Actor: "bench:" + actor.String()}
+	}
 	_, err := s.App.Products.Handle(ctx, lending.DefineLoanProduct{ProductID: product, By: bank, Name: "经营权抵押贷",
 		Terms: lending.DefaultTerms(lending.Tier{Credential: "NEW_FARMER", CreditLine: kernel.Yuan(100_000), MaxTermMonths: 36, AnnualRateBP: 435})}, meta(bank))
 	if err != nil {

@@ -176,9 +176,12 @@ func TestAdvanceClockDecidesEachDueCommandAtItsDueTime(t *testing.T) {
 	if err := x.s.App.Listings.Inspect(context.Background(), demo.ListingLive, func(l listing.State, _ uint64) { closes = l.ClosesAt }); err != nil {
 		t.Fatal(err)
 	}
+	feed := x.subscribe(x.exchangeToken(), `subscription($id: ID!) { auctionFeed(listingId: $id) { kind } }`, map[string]any{"id": demo.ListingLive.String()})
+	feed.expect("SUBSCRIBED")
 	from := len(events(t, x.s.Store))
 	to := closes.Add(30 * 24 * time.Hour)
 	now, pos := x.advance(to)
+	feed.expect("CLOSED") // the live feed saw the close
 	if !now.Equal(to) || !x.s.Sandbox.Now().Equal(to) {
 		t.Fatalf("advanced to %s, now %s (clock %s)", to, now, x.s.Sandbox.Now())
 	}

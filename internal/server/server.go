@@ -10,6 +10,13 @@
 // models trail it by at most Config.MaxProjectionLag events; /healthz only
 // says the process lives. The token secret is created (durably) on first
 // Open.
+//
+// The embedded store's data directory is marked a sandbox's or a real
+// exchange's when first opened, and refuses the other mode (ErrWrongMode of
+// package sandbox). With Config.Sandbox the exchange runs on the sandbox's
+// clock, which Server.Sandbox moves (the schema's advanceClock); the process
+// managers then run under a messaging.Idle, so an advance can tell when they
+// have settled.
 package server
 
 import (
