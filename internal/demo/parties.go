@@ -79,6 +79,13 @@ var (
 	LoanProduct = id("product/quality-loan")
 	// Loan is Fenghe's loan against the largest orchard plot.
 	Loan = id("loan/fenghe-orchard")
+	// VegetablePlot is 王德明's contracted vegetable plot in 王家庄 (16.40 mu),
+	// neither entrusted nor listed: the sandbox walkthrough (docs/sandbox.md)
+	// lists it.
+	VegetablePlot = id("asset/plot/王德明")
+	// CoopMember is 王立新, a member of Coop who farms no plot of his own: as a
+	// bidder on 王家庄's listings he has the member's priority (rule 3).
+	CoopMember = id("member/王立新")
 	// Mortgage is the collateral registration securing Loan. As the process
 	// managers expect, the notice securing a loan has the loan's id.
 	Mortgage = Loan

@@ -315,3 +315,13 @@ func TestSeedIntoTheEmbeddedStoreAndRestart(t *testing.T) {
 		t.Fatalf("the reopened store holds %d events; Seed wrote %d", len(all), n)
 	}
 }
+
+// The exported walkthrough ids name the story's own household plot and member.
+func TestWalkthroughIDsNameTheStorysPlotAndMember(t *testing.T) {
+	if VegetablePlot != households[4].asset() || households[4].name != "王德明" {
+		t.Errorf("VegetablePlot is %s, want %s's plot %s", VegetablePlot, households[4].name, households[4].asset())
+	}
+	if CoopMember != households[6].member() || households[6].plot != 0 {
+		t.Errorf("CoopMember is %s, want the plotless member %s", CoopMember, households[6].member())
+	}
+}
