@@ -181,23 +181,18 @@ func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.Loa
 	if err != nil {
 		return err
 	}
-	cur, _ := a.CurrentRight()
-	now := m.app.Clock.Now()
-	var enc []listing.Encumbrance
-	for _, x := range a.RestrictionsAt(now) {
-		enc = append(enc, listing.Encumbrance{RegistrationID: x.ID, SecuredParty: x.SecuredParty})
+	facts, err := m.app.Facts().ListingAssets(ctx, []uuid.UUID{a.ID})
+	if err != nil {
+		return err
 	}
 	price := loan.AppraisedValue
 	cmd := listing.CreateListing{ListingID: id, Details: listing.Details{
 		Title:       "抵押物处置：" + a.Title,
 		Description: fmt.Sprintf("Disposal of the collateral under registration %s after loan %s defaulted.", r.Number, e.LoanID),
 		Seller:      r.SecuredParty,
-		Asset: listing.AssetFacts{
-			AssetIDs: []uuid.UUID{a.ID}, Type: a.Type, OwningCollective: a.Owner,
-			Region: listing.Region(a.Location), Area: a.Area, RightsEnd: cur.End, Encumbrances: enc,
-		},
+		Asset:       facts,
 		ListedPrice: price, StartingPrice: price, Increment: increment(price),
-		TermMonths: wholeMonths(now, cur.End), DisposalOf: r.ID, Settings: listing.DefaultSettings(),
+		TermMonths: wholeMonths(m.app.Clock.Now(), facts.RightsEnd), DisposalOf: r.ID, Settings: listing.DefaultSettings(),
 	}}
 	meta := t.meta("disposal-listing")
 	return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
