@@ -17,7 +17,7 @@ seed: build
 	./bin/nongjiao seed --data-dir $(DATA_DIR)
 
 build:
-	$(GO) build -o bin/nongjiao ./cmd/nongjiao
+	$(GO) build -buildvcs=auto -o bin/nongjiao ./cmd/nongjiao
 
 test:
 	$(GO) vet ./...
