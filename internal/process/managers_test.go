@@ -341,6 +341,12 @@ func TestDisposalPaysByRank(t *testing.T) {
 	e.eventually("the loan records its notice", func() bool {
 		return get(e, e.app.Loans, loanID).Status == lending.StatusCollateralRegistered
 	})
+	// The restrictions reach the register through a manager: the disposal
+	// listing states those in force when it is drafted.
+	e.eventually("the asset carries both notices", func() bool {
+		a := get(e, e.app.Assets, assetID)
+		return restricted(a, loanID) && restricted(a, junior)
+	})
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
 	defaulted := defaultLoan(e, loanID)
 	owed := defaulted.ClaimPrincipal + defaulted.ClaimInterest
