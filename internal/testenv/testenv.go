@@ -75,13 +75,14 @@ func (n Node) Command(ctx context.Context, script string, args ...string) *exec.
 	return cmd
 }
 
-// NeedChromium returns the path of the browser the browser tests drive,
-// Debian's /usr/bin/chromium, or calls Unavailable when it is missing.
+// NeedChromium returns the path of the Chromium the browser tests drive:
+// NONGJIAO_CHROMIUM when set, else the first "chromium" on PATH. It calls
+// Unavailable when there is none; no test downloads a browser.
 func NeedChromium(tb testing.TB) string {
 	tb.Helper()
-	const path = "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		Unavailable(tb, "Chromium", err.Error()+" (apt-get install chromium)")
+	path, err := exec.LookPath(Getenv("NONGJIAO_CHROMIUM", "chromium"))
+	if err != nil {
+		Unavailable(tb, "Chromium", err.Error()+" (install a chromium package, or set NONGJIAO_CHROMIUM)")
 	}
 	return path
 }
