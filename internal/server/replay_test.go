@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,31 +33,19 @@ import (
 // models have applied every event, and stops it.
 func runWorker(t *testing.T, dir string, clock kernel.Clock, log io.Writer, withDemo bool, during func(ctx context.Context, s *server.Server)) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := server.Open(ctx, server.Config{DataDir: dir, Worker: true, Clock: clock, SchedulerTick: 10 * time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	var before []func(*server.Server)
 	if withDemo {
-		if _, err := demo.Seed(ctx, s.Store, clock.Now(), slog.New(slog.DiscardHandler)); err != nil {
-			t.Fatal(err)
-		}
+		before = append(before, func(s *server.Server) {
+			if _, err := demo.Seed(context.Background(), s.Store, clock.Now(), slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
-	during(ctx, s)
-	settle(t, s)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("server: %v", err)
-	}
+	x := serveOn(t, server.Config{DataDir: dir, Worker: true, Clock: clock, SchedulerTick: 10 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))}, before...)
+	during(t.Context(), x.s)
+	settle(t, x.s)
+	x.stop()
 }
 
 // settle waits until the read models have applied the last event the
