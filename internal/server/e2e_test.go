@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/demo"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
@@ -48,6 +49,16 @@ func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...f
 	x := serveOn(t, cfg, before...)
 	x.clock = clock
 	return x
+}
+
+// seedDemo is a before of serveOn that loads the demo at the server's now,
+// as serve --demo does before serving.
+func seedDemo(t *testing.T) func(*server.Server) {
+	return func(s *server.Server) {
+		if _, err := demo.Seed(context.Background(), s.Store, s.Config.Clock.Now(), slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // serveOn opens the server cfg names and serves it on a loopback port until

@@ -1,9 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,7 +15,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/server"
 )
 
 // errorProbe sends mutations to the assembled exchange and checks that every
@@ -81,11 +77,7 @@ func quoted(t *testing.T, pattern, message string) string {
 // text is limited in characters.
 func TestErrorsNameInputFieldsAndQuoteValuesThatAreAccepted(t *testing.T) {
 	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
-	x := errorProbe{exchangeServer: startServer(t, now, func(s *server.Server) {
-		if _, err := demo.Seed(context.Background(), s.Store, now, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-			t.Fatal(err)
-		}
-	})}
+	x := errorProbe{exchangeServer: startServer(t, now, seedDemo(t))}
 	x.inputs = x.s.Schema.MutationType().Fields()
 	exchange := x.token(auth.RoleExchange, demo.Exchange)
 	luqing, lvyuan := x.token(auth.RoleBidder, demo.Luqing), x.token(auth.RoleBidder, demo.Lvyuan)

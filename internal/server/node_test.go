@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +13,6 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/server"
 	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
@@ -49,11 +46,7 @@ func TestGraphQLHTTPAuditOfTheAssembledServer(t *testing.T) {
 func TestGraphQLWSClientFollowsTheLiveAuction(t *testing.T) {
 	node := testenv.NeedNode(t, nodeDir, "graphql-ws", "ws")
 	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
-	x := startServer(t, now, func(s *server.Server) {
-		if _, err := demo.Seed(context.Background(), s.Store, now, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-			t.Fatal(err)
-		}
-	})
+	x := startServer(t, now, seedDemo(t))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	live := demo.ListingLive.String()

@@ -35,11 +35,7 @@ func runWorker(t *testing.T, dir string, clock kernel.Clock, log io.Writer, with
 	t.Helper()
 	var before []func(*server.Server)
 	if withDemo {
-		before = append(before, func(s *server.Server) {
-			if _, err := demo.Seed(context.Background(), s.Store, clock.Now(), slog.New(slog.DiscardHandler)); err != nil {
-				t.Fatal(err)
-			}
-		})
+		before = append(before, seedDemo(t))
 	}
 	x := serveOn(t, server.Config{DataDir: dir, Worker: true, Clock: clock, SchedulerTick: 10 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))}, before...)

@@ -29,11 +29,7 @@ func startSandbox(t *testing.T, dir string, start time.Time, withDemo bool) *exc
 	t.Helper()
 	var before []func(*server.Server)
 	if withDemo {
-		before = append(before, func(s *server.Server) {
-			if _, err := demo.Seed(context.Background(), s.Store, s.Sandbox.Now(), slog.New(slog.DiscardHandler)); err != nil {
-				t.Fatal(err)
-			}
-		})
+		before = append(before, seedDemo(t))
 	}
 	return serveOn(t, server.Config{
 		DataDir: dir, Worker: true, Sandbox: true, Clock: kernel.NewManualClock(start), SchedulerTick: 10 * time.Millisecond,
