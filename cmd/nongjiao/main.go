@@ -200,8 +200,14 @@ func logFormatFlag(fs *flag.FlagSet) *string {
 // openServer adds the backend and log flags to fs, parses args, and opens
 // the server they name without running it, logging to stderr.
 func openServer(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer) (*server.Server, *slog.Logger, error) {
-	var cfg server.Config
-	backendFlags(fs, &cfg)
+	return openServerWith(ctx, fs, args, stderr, &server.Config{})
+}
+
+// openServerWith is openServer onto cfg, whose own flags the caller has
+// added to fs. The logger it returns is nil unless the flags were valid;
+// then an error is server.Open's.
+func openServerWith(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, cfg *server.Config) (*server.Server, *slog.Logger, error) {
+	backendFlags(fs, cfg)
 	logFormat := logFormatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
@@ -211,7 +217,7 @@ func openServer(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.
 		return nil, nil, err
 	}
 	cfg.Log = log
-	s, err := server.Open(ctx, cfg)
+	s, err := server.Open(ctx, *cfg)
 	return s, log, err
 }
 
@@ -219,22 +225,15 @@ func openServer(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.
 func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	var cfg server.Config
-	backendFlags(fs, &cfg)
 	listen := fs.String("listen", env("NONGJIAO_LISTEN", ":8080"), "address to serve HTTP on")
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
 	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process (exactly one per deployment)")
 	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
-	logFormat := logFormatFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log, err := server.NewLogger(stderr, *logFormat)
+	s, log, err := openServerWith(ctx, fs, args, stderr, &cfg)
 	if err != nil {
-		return err
-	}
-	cfg.Log = log
-	s, err := server.Open(ctx, cfg)
-	if err != nil {
+		if log == nil { // the flags were refused
+			return err
+		}
 		return stoppedWhileStarting(ctx, log, err)
 	}
 	defer s.Close()
