@@ -86,14 +86,14 @@ func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer
 	if b, ok := l.Bidder(l.Award.BidderID); ok {
 		t.TransfereeIsMember = b.IsMember
 	}
-	for i, id := range l.Details.Asset.AssetIDs {
-		a, err := state(ctx, m.app.Assets, id)
+	if ids := l.Details.Asset.AssetIDs; len(ids) > 0 && l.Details.DisposalOf != uuid.Nil {
+		a, err := state(ctx, m.app.Assets, ids[0])
 		if err != nil {
 			return transfer.Terms{}, err
 		}
-		if i == 0 && l.Details.DisposalOf != uuid.Nil {
-			t.Transferor = a.Holder()
-		}
+		t.Transferor = a.Holder()
+	}
+	for _, id := range l.Details.Asset.AssetIDs {
 		p, consent, err := m.app.Facts().ContractPlot(ctx, id, t.Transferor)
 		if err != nil {
 			return transfer.Terms{}, err

@@ -3,6 +3,7 @@ package process
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -204,14 +205,10 @@ func increment(price kernel.Money) kernel.Money {
 	return max(kernel.Yuan(price.Fen()/100/100), kernel.Yuan(1))
 }
 
-// wholeMonths counts the whole Shanghai calendar months from now to end.
+// wholeMonths counts the whole Shanghai calendar months from now to end (0
+// when end is past).
 func wholeMonths(now, end time.Time) int {
-	from, to := now.In(kernel.Shanghai), end.In(kernel.Shanghai)
-	n := (to.Year()-from.Year())*12 + int(to.Month()-from.Month())
-	for n > 0 && from.AddDate(0, n, 0).After(to) {
-		n--
-	}
-	return n
+	return kernel.MonthsWithin(now.In(kernel.Shanghai), end.In(kernel.Shanghai), math.MaxInt)
 }
 
 // distribute pays proceeds from a sale by rank over the notices against what

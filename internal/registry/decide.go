@@ -199,14 +199,15 @@ func extendRight(s State, c ExtendManagementRight, now time.Time) ([]kernel.Even
 	}
 	held, from := s.Rights[i], s.Rights[i-1]
 	if !c.End.After(held.End) {
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "an extension ends after the current term (%s)", held.End.Format(time.DateOnly))
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "an extension ends after the current term: end must be %s or later",
+			kernel.EarliestAt(held.End.Add(time.Nanosecond)))
 	}
 	if err := checkSource(c.Source); err != nil {
 		return nil, err
 	}
 	if c.End.After(s.RightsEnd) || c.End.After(from.End) {
-		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the renewal ends %s, after the right it transfers (%s)",
-			c.End.Format(time.DateOnly), minTime(s.RightsEnd, from.End).Format(time.DateOnly))
+		return nil, kernel.FieldErrorf(CodeTermExceedsContract, "end", "the renewal ends after the right it transfers: end must be %s or earlier",
+			kernel.LatestAt(minTime(s.RightsEnd, from.End)))
 	}
 	if _, err := s.mayTransfer(c.Transferor, from.Holder, held.Form, held.Start, c.End); err != nil {
 		return nil, err

@@ -23,5 +23,10 @@ func TestTermRefusalsQuoteAnAcceptedEnd(t *testing.T) {
 			When:     with(entrustCmd(), func(c *EntrustPlot) { c.End = rightsEnd.AddDate(0, 0, 1) }),
 			WantCode: CodeTermExceedsContract, Quote: latest,
 			With: func(c Command, q string) Command { e := c.(EntrustPlot); e.End = instant(q); return e }},
+		{Name: "a renewal past the contract right", Now: now, Given: []kernel.Event{registered(), transferred(contract1, household, farmer, false)},
+			When: ExtendManagementRight{AssetID: asset, ContractID: contract1, Transferor: household, End: rightsEnd.Add(time.Hour),
+				Source: Source{Reference: "RENEWAL-1", Date: now}},
+			WantCode: CodeTermExceedsContract, Quote: latest,
+			With: func(c Command, q string) Command { x := c.(ExtendManagementRight); x.End = instant(q); return x }},
 	})
 }
