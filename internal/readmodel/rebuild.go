@@ -52,8 +52,9 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 	p.mu.Lock()
 	pos, marks := maps.Clone(p.pos), maps.Clone(p.stored)
 	p.mu.Unlock()
+	held := map[checkpointEvent]bool{} // projections checkpointed together share their event: look it up once
 	for _, pr := range p.projs {
-		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr)
+		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr, held)
 		if err != nil {
 			return err
 		}
@@ -78,9 +79,18 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 	return err
 }
 
+// checkpointEvent is the event a checkpoint names: its stream and version,
+// and the position recorded for it.
+type checkpointEvent struct {
+	stream   string
+	version  uint64
+	position uint64
+}
+
 // staleness says why pr, at checkpoint at with st recorded beside it, must
-// be rebuilt, or "" when it can be continued.
-func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection) (string, error) {
+// be rebuilt, or "" when it can be continued. held caches, across the
+// projections, whether src holds a checkpoint's event.
+func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection, held map[checkpointEvent]bool) (string, error) {
 	switch {
 	case at == 0:
 		return "", nil
@@ -89,12 +99,18 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 	case st.version != pr.Version():
 		return fmt.Sprintf("built by projection version %d, this build projects version %d", st.version, pr.Version()), nil
 	}
-	recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
-	if err != nil {
-		return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+	ev := checkpointEvent{st.stream, st.streamVersion, at}
+	ok, known := held[ev]
+	if !known {
+		recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
+		if err != nil {
+			return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+		}
+		// Stores that do not report positions on stream reads give 0.
+		ok = len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0)
+		held[ev] = ok
 	}
-	// Stores that do not report positions on stream reads give 0.
-	if len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0) {
+	if ok {
 		return "", nil
 	}
 	return fmt.Sprintf("applied up to %s@%d (position %d), which the event store does not hold", st.stream, st.streamVersion, at), nil
