@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
 // LogStats describes the log ScanLog read.
@@ -108,10 +110,11 @@ func readFile(path string, buf []byte) ([]byte, error) {
 }
 
 // Lock takes the lock Open takes on dir, creating dir if needed, so that no
-// store opens dir until the returned file is closed. It fails with ErrLocked
+// store opens dir until the returned file is closed; like Open, it creates dir
+// durably (durable.MkdirAll). It fails with ErrLocked
 // while a store, in this or another process, has dir open.
 func Lock(dir string) (io.Closer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := durable.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	return lockDir(dir)
