@@ -38,10 +38,11 @@ func ScanLog(dir string, each func(name string, records []byte) error) (LogStats
 	if err != nil {
 		return LogStats{}, err
 	}
-	// A store that is never opened: its index and committer's maps are what
-	// scanSegment fills and checks versions against.
+	// A store that is never opened: its index and streams are what
+	// scanSegment fills and checks positions and versions against. Without
+	// the committer's ids map, no event id is kept.
 	s := &Store{streams: map[string]*streamIndex{}}
-	s.c = committer{store: s, ids: map[idKey]stored{}}
+	s.c = committer{store: s}
 	var st LogStats
 	var buf []byte
 	for slot, num := range nums {
