@@ -49,8 +49,12 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 	var stale []Projection
 	var reasons []string         // in order of first appearance
 	who := map[string][]string{} // reason → the projections it applies to
+	marks, err := p.storedCheckpoints(ctx)
+	if err != nil {
+		return err
+	}
 	p.mu.Lock()
-	pos, marks := maps.Clone(p.pos), maps.Clone(p.stored)
+	pos := maps.Clone(p.pos)
 	p.mu.Unlock()
 	held := map[checkpointEvent]bool{} // projections checkpointed together share their event: look it up once
 	for _, pr := range p.projs {
@@ -75,8 +79,28 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 		why = append(why, r+" ("+strings.Join(who[r], ", ")+")")
 	}
 	p.log().Warn("rebuilding read models from the event store", "projections", strings.Join(names, ","), "why", strings.Join(why, "; "))
-	_, err := p.rebuild(ctx, src, rebuildBatch, stale)
+	_, err = p.rebuild(ctx, src, rebuildBatch, stale)
 	return err
+}
+
+// storedCheckpoints reads what the checkpoint table records of each
+// projection besides its position, by name.
+func (p *Projector) storedCheckpoints(ctx context.Context) (map[string]stored, error) {
+	rows, err := p.db.QueryContext(ctx, `SELECT name, version, stream, stream_version FROM projection_checkpoints`)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel: load checkpoints: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]stored{}
+	for rows.Next() {
+		var name string
+		var st stored
+		if err := rows.Scan(&name, &st.version, &st.stream, &st.streamVersion); err != nil {
+			return nil, fmt.Errorf("readmodel: load checkpoints: %w", err)
+		}
+		out[name] = st
+	}
+	return out, rows.Err()
 }
 
 // checkpointEvent is the event a checkpoint names: its stream and version,
@@ -167,6 +191,6 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
 	}
 	p.db.forgetStatements() // they were prepared on the tables just dropped
-	p.committed(before, after, last)
+	p.committed(after)
 	return n, nil
 }
