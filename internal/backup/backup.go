@@ -42,7 +42,7 @@ func Backup(ctx context.Context, opts Options) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("%w: %s", ErrExists, opts.To)
 	}
 	parent := filepath.Dir(filepath.Clean(opts.To))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := durable.MkdirAll(parent, 0o755); err != nil {
 		return Manifest{}, err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.To)+".tmp-")

@@ -97,10 +97,7 @@ func Restore(ctx context.Context, opts RestoreOptions) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, fmt.Errorf("backup: restore into %s: %w", target, err)
 	}
-	defer lock.Close()
-	if err := durable.SyncDir(filepath.Dir(filepath.Clean(target))); err != nil { // the target may be new
-		return Manifest{}, err
-	}
+	defer lock.Close() // Lock created the target, if new, durably
 	if !opts.Force {
 		if err := checkEmpty(target); err != nil {
 			return Manifest{}, err

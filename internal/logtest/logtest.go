@@ -12,12 +12,30 @@ import (
 	"testing"
 )
 
-// Recorder holds the JSON log records of a logger from New. It is safe for
-// concurrent use.
-type Recorder struct {
+// output is log output kept for a test; it is safe for concurrent use, so
+// background goroutines may log into it while a test reads it.
+type output struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
+
+// Write implements io.Writer for the logger's handler.
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// Recorder holds the JSON log records of a logger from New. It is safe for
+// concurrent use.
+type Recorder struct{ output }
 
 // New returns a Recorder and a logger, at level Info and above, that writes to it.
 func New() (*Recorder, *slog.Logger) {
@@ -25,21 +43,12 @@ func New() (*Recorder, *slog.Logger) {
 	return r, slog.New(slog.NewJSONHandler(r, nil))
 }
 
-// Write implements io.Writer for the logger's handler.
-func (r *Recorder) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.buf.Write(p)
-}
-
 // Records returns every record logged so far, each as its JSON object
 // ("level", "msg" and the attributes).
 func (r *Recorder) Records(t testing.TB) []map[string]any {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var out []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(r.buf.Bytes()))
+	dec := json.NewDecoder(strings.NewReader(r.String()))
 	for dec.More() {
 		var rec map[string]any
 		if err := dec.Decode(&rec); err != nil {
@@ -73,26 +82,9 @@ func (r *Recorder) Counts(t testing.TB) map[string]int {
 	return out
 }
 
-// Buffer collects log output; it is safe for concurrent use, so background
-// goroutines may log into it while a test reads it.
-type Buffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (b *Buffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything logged so far.
-func (b *Buffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// Buffer collects slog's text lines; it is safe for concurrent use, so
+// background goroutines may log into it while a test reads it.
+type Buffer struct{ output }
 
 // Logger returns a text logger writing into b at every level.
 func (b *Buffer) Logger() *slog.Logger {

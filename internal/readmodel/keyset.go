@@ -212,15 +212,26 @@ type List struct {
 // any other error is the database's.
 func Fetch[T any](ctx context.Context, q Querier, l List, p Page, scan func(Scanner) (T, error)) (Result[T], error) {
 	w := Where{conds: slices.Clone(l.Where.conds), args: slices.Clone(l.Where.args)}
-	total, err := Count(ctx, q, l.From, &w)
+	return Paged(ctx, q, l.From, &w, l.Order, p, func(limit int) ([]T, error) {
+		return Collect(ctx, q, scan, "SELECT "+l.Columns+" FROM "+l.From+w.String()+
+			" ORDER BY "+l.Order.OrderBy()+" LIMIT "+strconv.Itoa(limit), w.Args()...)
+	})
+}
+
+// Paged is Fetch for pages that one SELECT does not read: it counts the rows
+// of from (a table, maybe with an alias) that w keeps, adds the page's
+// condition in order to w, and loads the page with load, which reads at most
+// limit rows matching w in order.
+func Paged[T any](ctx context.Context, q Querier, from string, w *Where, order Keyset, p Page,
+	load func(limit int) ([]T, error)) (Result[T], error) {
+	total, err := Count(ctx, q, from, w)
 	if err != nil {
 		return Result[T]{}, err
 	}
-	if err := l.Order.After(&w, p.After); err != nil {
+	if err := order.After(w, p.After); err != nil {
 		return Result[T]{}, err
 	}
-	rows, err := Collect(ctx, q, scan, "SELECT "+l.Columns+" FROM "+l.From+w.String()+
-		" ORDER BY "+l.Order.OrderBy()+" LIMIT "+strconv.Itoa(p.Limit()), w.Args()...)
+	rows, err := load(p.Limit())
 	if err != nil {
 		return Result[T]{}, err
 	}

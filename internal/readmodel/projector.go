@@ -76,7 +76,6 @@ type Projector struct {
 	applyMu  sync.Mutex // serialises Apply and rebuilds
 	mu       sync.Mutex
 	pos      map[string]uint64   // checkpoint per projection
-	stored   map[string]stored   // what the checkpoint table says of each projection that has a checkpoint
 	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
 	queue    chan eventstore.RecordedEvent
 }
@@ -106,7 +105,7 @@ var checkpointColumns = [][2]string{
 
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
-	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{}, stored: map[string]stored{},
+	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{},
 		queue: make(chan eventstore.RecordedEvent, queueSize)}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
@@ -170,16 +169,9 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 	defer p.mu.Unlock()
 	for _, pr := range p.projs {
 		var pos uint64
-		var st stored
-		err := p.db.QueryRowContext(ctx, `SELECT position, version, stream, stream_version FROM projection_checkpoints WHERE name = $1`,
-			pr.Name()).Scan(&pos, &st.version, &st.stream, &st.streamVersion)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			delete(p.stored, pr.Name())
-		case err != nil:
+		err := p.db.QueryRowContext(ctx, `SELECT position FROM projection_checkpoints WHERE name = $1`, pr.Name()).Scan(&pos)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("readmodel: load checkpoint %s: %w", pr.Name(), err)
-		default:
-			p.stored[pr.Name()] = st
 		}
 		p.pos[pr.Name()] = pos
 	}
@@ -235,29 +227,17 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
 	}
-	p.committed(start, next, last)
+	p.committed(next)
 	return nil
 }
 
-// committed records the checkpoints of a committed transaction that moved
-// them from before to after, last being the last event it applied
+// committed records the checkpoints a committed transaction moved to after
 // (saveCheckpoints wrote those that changed), and moves Position to the
 // lowest of all.
-func (p *Projector) committed(before, after map[string]uint64, last eventstore.RecordedEvent) {
+func (p *Projector) committed(after map[string]uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, pr := range p.projs {
-		pos, ok := after[pr.Name()]
-		switch {
-		case !ok:
-			continue
-		case pos != before[pr.Name()]:
-			p.stored[pr.Name()] = stored{version: pr.Version(), stream: last.Stream, streamVersion: last.Version}
-		case pos == 0:
-			delete(p.stored, pr.Name())
-		}
-		p.pos[pr.Name()] = pos
-	}
+	maps.Copy(p.pos, after)
 	if low := p.lowest(); low < p.progress.Position() {
 		p.progress.Reset(low) // a rebuild that read fewer events than were applied before
 	} else {

@@ -49,11 +49,16 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 	var stale []Projection
 	var reasons []string         // in order of first appearance
 	who := map[string][]string{} // reason → the projections it applies to
+	marks, err := p.storedCheckpoints(ctx)
+	if err != nil {
+		return err
+	}
 	p.mu.Lock()
-	pos, marks := maps.Clone(p.pos), maps.Clone(p.stored)
+	pos := maps.Clone(p.pos)
 	p.mu.Unlock()
+	held := map[checkpointEvent]bool{} // projections checkpointed together share their event: look it up once
 	for _, pr := range p.projs {
-		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr)
+		reason, err := p.staleness(ctx, src, pos[pr.Name()], marks[pr.Name()], pr, held)
 		if err != nil {
 			return err
 		}
@@ -74,13 +79,42 @@ func (p *Projector) RebuildStale(ctx context.Context, src Source) error {
 		why = append(why, r+" ("+strings.Join(who[r], ", ")+")")
 	}
 	p.log().Warn("rebuilding read models from the event store", "projections", strings.Join(names, ","), "why", strings.Join(why, "; "))
-	_, err := p.rebuild(ctx, src, rebuildBatch, stale)
+	_, err = p.rebuild(ctx, src, rebuildBatch, stale)
 	return err
 }
 
+// storedCheckpoints reads what the checkpoint table records of each
+// projection besides its position, by name.
+func (p *Projector) storedCheckpoints(ctx context.Context) (map[string]stored, error) {
+	rows, err := p.db.QueryContext(ctx, `SELECT name, version, stream, stream_version FROM projection_checkpoints`)
+	if err != nil {
+		return nil, fmt.Errorf("readmodel: load checkpoints: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]stored{}
+	for rows.Next() {
+		var name string
+		var st stored
+		if err := rows.Scan(&name, &st.version, &st.stream, &st.streamVersion); err != nil {
+			return nil, fmt.Errorf("readmodel: load checkpoints: %w", err)
+		}
+		out[name] = st
+	}
+	return out, rows.Err()
+}
+
+// checkpointEvent is the event a checkpoint names: its stream and version,
+// and the position recorded for it.
+type checkpointEvent struct {
+	stream   string
+	version  uint64
+	position uint64
+}
+
 // staleness says why pr, at checkpoint at with st recorded beside it, must
-// be rebuilt, or "" when it can be continued.
-func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection) (string, error) {
+// be rebuilt, or "" when it can be continued. held caches, across the
+// projections, whether src holds a checkpoint's event.
+func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st stored, pr Projection, held map[checkpointEvent]bool) (string, error) {
 	switch {
 	case at == 0:
 		return "", nil
@@ -89,12 +123,18 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 	case st.version != pr.Version():
 		return fmt.Sprintf("built by projection version %d, this build projects version %d", st.version, pr.Version()), nil
 	}
-	recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
-	if err != nil {
-		return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+	ev := checkpointEvent{st.stream, st.streamVersion, at}
+	ok, known := held[ev]
+	if !known {
+		recs, err := src.ReadStream(ctx, st.stream, eventstore.Forwards, st.streamVersion, 1)
+		if err != nil {
+			return "", fmt.Errorf("readmodel: reading %s's last event %s@%d: %w", pr.Name(), st.stream, st.streamVersion, err)
+		}
+		// Stores that do not report positions on stream reads give 0.
+		ok = len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0)
+		held[ev] = ok
 	}
-	// Stores that do not report positions on stream reads give 0.
-	if len(recs) == 1 && (recs[0].Position == at || recs[0].Position == 0) {
+	if ok {
 		return "", nil
 	}
 	return fmt.Sprintf("applied up to %s@%d (position %d), which the event store does not hold", st.stream, st.streamVersion, at), nil
@@ -151,6 +191,6 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
 	}
 	p.db.forgetStatements() // they were prepared on the tables just dropped
-	p.committed(before, after, last)
+	p.committed(after)
 	return n, nil
 }

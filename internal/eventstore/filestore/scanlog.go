@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/nongjiao/nongjiao/internal/durable"
 )
 
 // LogStats describes the log ScanLog read.
@@ -36,10 +38,11 @@ func ScanLog(dir string, each func(name string, records []byte) error) (LogStats
 	if err != nil {
 		return LogStats{}, err
 	}
-	// A store that is never opened: its index and committer's maps are what
-	// scanSegment fills and checks versions against.
+	// A store that is never opened: its index and streams are what
+	// scanSegment fills and checks positions and versions against. Without
+	// the committer's ids map, no event id is kept.
 	s := &Store{streams: map[string]*streamIndex{}}
-	s.c = committer{store: s, ids: map[idKey]stored{}}
+	s.c = committer{store: s}
 	var st LogStats
 	var buf []byte
 	for slot, num := range nums {
@@ -108,10 +111,11 @@ func readFile(path string, buf []byte) ([]byte, error) {
 }
 
 // Lock takes the lock Open takes on dir, creating dir if needed, so that no
-// store opens dir until the returned file is closed. It fails with ErrLocked
+// store opens dir until the returned file is closed; like Open, it creates dir
+// durably (durable.MkdirAll). It fails with ErrLocked
 // while a store, in this or another process, has dir open.
 func Lock(dir string) (io.Closer, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := durable.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	return lockDir(dir)

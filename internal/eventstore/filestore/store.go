@@ -354,7 +354,8 @@ func allZero(b []byte) bool {
 }
 
 // indexBatch adds a whole batch read from disk to the index, or reports false
-// if its versions do not follow the stream's.
+// if its versions do not follow the stream's. With no committer's ids map
+// (ScanLog, which only checks and counts) the event ids are not recorded.
 func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
 	stream, _ := batch[0].streamAndType()
 	st := s.streams[string(stream)]
@@ -376,7 +377,9 @@ func (s *Store) indexBatch(slot int, at int64, batch []record) bool {
 	for _, r := range batch {
 		s.index = append(s.index, locate(slot, at))
 		st.positions = append(st.positions, r.position())
-		s.c.ids[idKey{st.key, r.id()}] = stored{r.version(), r.position()}
+		if s.c.ids != nil {
+			s.c.ids[idKey{st.key, r.id()}] = stored{r.version(), r.position()}
+		}
 		at += int64(headerSize + len(r))
 	}
 	return true

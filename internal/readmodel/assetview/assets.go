@@ -216,7 +216,7 @@ func (r Reader) Assets(ctx context.Context, f AssetFilter, p readmodel.Page, now
 		w.Add(not+`EXISTS (SELECT 1 FROM asset_restrictions r WHERE r.asset_id = asset_assets.id
 			AND r.start_at <= ? AND (r.end_at = 0 OR r.end_at > ?))`, t, t)
 	}
-	return list(ctx, r.DB, "asset_assets", &w, byRegistration, p, func(limit int) ([]Asset, error) { return r.assets(ctx, &w, limit) })
+	return readmodel.Paged(ctx, r.DB, "asset_assets", &w, byRegistration, p, func(limit int) ([]Asset, error) { return r.assets(ctx, &w, limit) })
 }
 
 // Cursor returns the asset's place in the Assets list.
@@ -379,7 +379,7 @@ func (r Reader) History(ctx context.Context, asset uuid.UUID, upTo uint64, p rea
 	if upTo > 0 {
 		w.Add("version <= ?", int64(upTo))
 	}
-	return list(ctx, r.DB, "asset_history", &w, byVersion, p, func(limit int) ([]HistoryEntry, error) {
+	return readmodel.Paged(ctx, r.DB, "asset_history", &w, byVersion, p, func(limit int) ([]HistoryEntry, error) {
 		return readmodel.Collect(ctx, r.DB, func(row readmodel.Scanner) (HistoryEntry, error) {
 			var h HistoryEntry
 			var at int64

@@ -278,7 +278,7 @@ func (r Reader) Contracts(ctx context.Context, f ContractFilter, p readmodel.Pag
 	if f.Status != "" {
 		w.Add("status = ?", string(f.Status))
 	}
-	return list(ctx, r.DB, "asset_contracts", &w, byCreation, p, func(limit int) ([]Contract, error) { return r.contracts(ctx, &w, limit) })
+	return readmodel.Paged(ctx, r.DB, "asset_contracts", &w, byCreation, p, func(limit int) ([]Contract, error) { return r.contracts(ctx, &w, limit) })
 }
 
 // Cursor returns the contract's place in the Contracts list.

@@ -112,7 +112,7 @@ func (r Reader) Packages(ctx context.Context, f PackageFilter, p readmodel.Page)
 	if f.AssetID != uuid.Nil {
 		w.Add("id IN (SELECT package_id FROM asset_package_plots WHERE asset_id = ?)", f.AssetID.String())
 	}
-	return list(ctx, r.DB, "asset_packages", &w, byCreation, p, func(limit int) ([]Package, error) { return r.packages(ctx, &w, limit) })
+	return readmodel.Paged(ctx, r.DB, "asset_packages", &w, byCreation, p, func(limit int) ([]Package, error) { return r.packages(ctx, &w, limit) })
 }
 
 // Cursor returns the package's place in the Packages list.

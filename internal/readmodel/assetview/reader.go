@@ -1,7 +1,6 @@
 package assetview
 
 import (
-	"context"
 	"strings"
 
 	"github.com/google/uuid"
@@ -17,25 +16,6 @@ var (
 	byCreation     = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("created_at"), readmodel.ID("id")}}
 	byVersion      = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("version")}}
 )
-
-// list counts the rows of table w keeps, adds the page's keyset condition to
-// w and loads the page with load, which reads at most limit rows matching w
-// in order.
-func list[T any](ctx context.Context, db *readmodel.DB, table string, w *readmodel.Where, order readmodel.Keyset,
-	p readmodel.Page, load func(limit int) ([]T, error)) (readmodel.Result[T], error) {
-	total, err := readmodel.Count(ctx, db, table, w)
-	if err != nil {
-		return readmodel.Result[T]{}, err
-	}
-	if err := order.After(w, p.After); err != nil {
-		return readmodel.Result[T]{}, err
-	}
-	rows, err := load(p.Limit())
-	if err != nil {
-		return readmodel.Result[T]{}, err
-	}
-	return readmodel.Cut(rows, p, total), nil
-}
 
 // one loads the row with id through load, or returns NOT_FOUND naming what.
 func one[T any](id uuid.UUID, what string, load func(w *readmodel.Where, limit int) ([]T, error)) (T, error) {
