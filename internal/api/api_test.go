@@ -157,8 +157,14 @@ func TestCursorRoundTripAndRefusal(t *testing.T) {
 	if _, err := decodeCursor(map[string]any{"after": c}, 3); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatalf("cursor of another connection: %v", err)
 	}
+	if n, err := pageSize(map[string]any{"first": MaxPageSize}); err != nil || n != MaxPageSize {
+		t.Fatalf("a page of MaxPageSize: %d, %v", n, err)
+	}
 	if _, err := pageSize(map[string]any{"first": MaxPageSize + 1}); kernel.ErrorCode(err) != kernel.CodeInvalid {
 		t.Fatal("oversized page accepted")
+	}
+	if _, err := pageSize(map[string]any{"first": 0}); kernel.ErrorCode(err) != kernel.CodeInvalid {
+		t.Fatal("empty page accepted")
 	}
 }
 

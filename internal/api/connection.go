@@ -109,11 +109,6 @@ func Connect[T any](args map[string]any, parts int, load func(readmodel.Page) (r
 	return pg.resolve(), nil
 }
 
-// NotACursor is the error of an after argument whose parts do not parse.
-func NotACursor() error {
-	return kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
-}
-
 // pageSize reads and checks the `first` argument.
 func pageSize(args map[string]any) (int, error) {
 	n, _ := args["first"].(int)
@@ -138,7 +133,7 @@ func decodeCursor(args map[string]any, want int) ([]string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	parts := strings.Split(string(raw), "\x1f")
 	if err != nil || len(parts) != want {
-		return nil, NotACursor()
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
 	}
 	return parts, nil
 }

@@ -96,13 +96,7 @@ func (a *area) queries(b *api.Builder) {
 				return a.assetAt(p.Context, id, at)
 			}
 			x, err := a.read.Asset(p.Context, id)
-			if kernel.ErrorCode(err) == kernel.CodeNotFound {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			return assetNode{Asset: x, at: a.Clock.Now(), read: a.read}, nil
+			return orNull(assetNode{Asset: x, at: a.Clock.Now(), read: a.read}, err)
 		},
 	})
 	b.Query("assetPackages", &graphql.Field{
@@ -182,18 +176,12 @@ func (a *area) queries(b *api.Builder) {
 				return nil, err
 			}
 			c, err := a.read.Contract(p.Context, id)
-			if kernel.ErrorCode(err) == kernel.CodeNotFound {
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			return contractNode{Contract: c, now: a.Clock.Now()}, nil
+			return orNull(contractNode{Contract: c, now: a.Clock.Now()}, err)
 		},
 	})
 }
 
-// orNull turns NOT_FOUND into null.
+// orNull answers v, or null on NOT_FOUND (v is then discarded).
 func orNull[T any](v T, err error) (any, error) {
 	if kernel.ErrorCode(err) == kernel.CodeNotFound {
 		return nil, nil

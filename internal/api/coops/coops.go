@@ -299,18 +299,11 @@ func (h pledgeErrors) Handle(ctx context.Context, cmd coop.Command, meta app.Met
 // pledge checks the bank's collateral registration against the pledge, from
 // the registration's own state, then pledges under the registration's id.
 func (a area) pledge(ctx context.Context, c api.Call) (coop.Command, error) {
-	id, err := api.ID(c.Input, "cooperativeId")
+	got, err := api.IDs(c.Input, "cooperativeId", "holder", "registrationId")
 	if err != nil {
 		return nil, err
 	}
-	holder, err := api.ID(c.Input, "holder")
-	if err != nil {
-		return nil, err
-	}
-	regID, err := api.ID(c.Input, "registrationId")
-	if err != nil {
-		return nil, err
-	}
+	id, holder, regID := got[0], got[1], got[2]
 	var reg struct {
 		registered, inForce bool
 		number              string

@@ -245,17 +245,25 @@ func (a area) collateralMutations() api.Mutations[collateral.Command] {
 				if cmd.SecuredParty, err = api.OptionalID(in, "securedPartyId"); err != nil {
 					return nil, err
 				}
-				reg, err := api.Inspect(ctx, a.App.Collateral, id, func(s collateral.State) collateral.State { return s })
+				// Copy out only what is read: State.Loans is updated in place by later events.
+				type facts struct {
+					registered   bool
+					securedParty uuid.UUID
+					collateral   collateral.Collateral
+				}
+				reg, err := api.Inspect(ctx, a.App.Collateral, id, func(s collateral.State) facts {
+					return facts{registered: s.Registered(), securedParty: s.SecuredParty, collateral: s.Collateral}
+				})
 				if err != nil {
 					return nil, err
 				}
-				if !reg.Registered() {
+				if !reg.registered {
 					return nil, kernel.FieldErrorf(kernel.CodeNotFound, "registrationId", "no registration %s", id)
 				}
-				if err := api.RequireParty(c.Principal, reg.SecuredParty, false); err != nil {
+				if err := api.RequireParty(c.Principal, reg.securedParty, false); err != nil {
 					return nil, err
 				}
-				return a.App.Facts().Amendment(ctx, cmd, reg.Collateral)
+				return a.App.Facts().Amendment(ctx, cmd, reg.collateral)
 			},
 		}, {
 			Name:        "continueCollateral",

@@ -59,12 +59,7 @@ var feedType = graphql.NewObject(graphql.ObjectConfig{
 	Fields: graphql.Fields{
 		"kind": api.Field(api.NonNull(feedKindEnum), "", func(e feedEvent) any { return e.Kind }),
 		"position": api.Field(api.Position, "The event's store position: send it as X-Nongjiao-After-Position to query the board as of this event. Null for SUBSCRIBED.",
-			func(e feedEvent) any {
-				if e.Position == 0 {
-					return nil
-				}
-				return e.Position
-			}),
+			func(e feedEvent) any { return api.Nullable(e.Position) }),
 		"status": api.Field(statusEnum, "SUBSCRIBED: the listing's status.", func(e feedEvent) any { return api.Nullable(e.Status) }),
 		"at":     api.Field(api.NonNull(api.DateTime), "", func(e feedEvent) any { return e.At }),
 		"seq":    api.Field(graphql.Int, "BID: the bid's number in the round; SUBSCRIBED: the bids so far.", func(e feedEvent) any { return api.Nullable(e.Seq) }),

@@ -38,21 +38,19 @@ func (a area) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID)
 
 // facts are what the API needs to know about a listing before sending a command.
 type facts struct {
+	exists             bool
 	seller, collective uuid.UUID
 }
 
 // listing reads the listing's current facts from its aggregate: NOT_FOUND when there is none.
 func (a area) listing(ctx context.Context, id uuid.UUID) (facts, error) {
-	var f facts
-	var exists bool
-	err := a.App.Listings.Inspect(ctx, id, func(s listing.State, _ uint64) {
-		exists = s.Status != listing.StatusNone
-		f = facts{seller: s.Details.Seller, collective: s.Details.Asset.OwningCollective}
+	f, err := api.Inspect(ctx, a.App.Listings, id, func(s listing.State) facts {
+		return facts{exists: s.Status != listing.StatusNone, seller: s.Details.Seller, collective: s.Details.Asset.OwningCollective}
 	})
 	if err != nil {
 		return facts{}, err
 	}
-	if !exists {
+	if !f.exists {
 		return facts{}, kernel.FieldErrorf(kernel.CodeNotFound, "listingId", "listing %s does not exist", id)
 	}
 	return f, nil

@@ -80,14 +80,9 @@ func newListingType() *graphql.Object {
 			"bidderCount":          l(api.NonNull(graphql.Int), "Registered bidders this round.", func(x listingview.Listing) any { return x.BidderCount }),
 			"bidCount":             l(api.NonNull(graphql.Int), "", func(x listingview.Listing) any { return x.BidCount }),
 			"highestBid":           l(api.Money, "Null before the first bid.", func(x listingview.Listing) any { return api.Nullable(x.HighestBid) }),
-			"leadingBidderNumber": l(graphql.Int, "", func(x listingview.Listing) any {
-				if x.Leader.Number == 0 {
-					return nil
-				}
-				return x.Leader.Number
-			}),
-			"leadingBidderId": bidderID("The leading bidder.", func(x node) uuid.UUID { return x.Leader.ID }),
-			"priorityEndsAt":  l(api.DateTime, "Members may match the winning price until then (rule 3).", func(x listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
+			"leadingBidderNumber":  l(graphql.Int, "", func(x listingview.Listing) any { return api.Nullable(x.Leader.Number) }),
+			"leadingBidderId":      bidderID("The leading bidder.", func(x node) uuid.UUID { return x.Leader.ID }),
+			"priorityEndsAt":       l(api.DateTime, "Members may match the winning price until then (rule 3).", func(x listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
 			"award": l(awardType, "Null until the auction has a winner or a price is agreed.", func(x listingview.Listing) any {
 				if x.Award.Buyer.Number == 0 {
 					return nil
