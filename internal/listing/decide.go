@@ -221,10 +221,6 @@ func validateSale(d Details) error {
 		return bad("basis", "a rent per mu needs the asset's area")
 	case !slices.Contains([]Frequency{"", Annual, SemiAnnual, Quarterly, OneOff}, r.Frequency):
 		return bad("rent.frequency", "unknown payment frequency %q", r.Frequency)
-	case r.StepUpEveryYears < 0 || (r.StepUpEveryYears > 0) != (r.StepUpPercent > 0):
-		return bad("rent.stepUpEveryYears", "a step-up needs both a period in years and a percentage")
-	case r.StepUpPercent < 0 || r.StepUpPercent > 100:
-		return bad("rent.stepUpPercent", "a step-up is between 1 and 100 percent")
 	case !d.Basis.Rented() && (r != Rent{}):
 		return bad("rent", "rent terms apply only to a rent basis")
 	case d.Deposit < 0:
@@ -241,6 +237,9 @@ func validateSale(d Details) error {
 		return bad("forfeitTo", "unknown forfeit destination %q", d.ForfeitTo)
 	case d.ForfeitTo == ForfeitRecovery && d.DisposalOf == uuid.Nil:
 		return bad("forfeitTo", "only a disposal's forfeited deposit goes to the loans' recovery")
+	}
+	if err := r.StepUp.Validate("rent.stepUp"); err != nil {
+		return err
 	}
 	if _, err := d.TermTotal(d.StartingPrice); err != nil {
 		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", err.(*kernel.Error).Message)

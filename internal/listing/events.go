@@ -496,8 +496,7 @@ func RegisterEvents(r *kernel.Registry) {
 	// Version 2 of these events only added fields whose zero value keeps the
 	// version 1 meaning, so their stored JSON reads as version 2 unchanged.
 	for _, e := range []kernel.Event{ListingCreated{}, ListingRevised{}, PriorityWindowOpened{}, DepositForfeited{}} {
-		v2 := e.EventType()
-		r.RegisterUpcaster(strings.TrimSuffix(v2, "2")+"1", func(data []byte) (string, []byte, error) { return v2, data, nil })
+		kernel.RegisterRenamed(r, strings.TrimSuffix(e.EventType(), "2")+"1", e.EventType())
 	}
 }
 

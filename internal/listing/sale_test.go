@@ -49,19 +49,19 @@ func TestPriceBases(t *testing.T) {
 	}
 	run(t, cases{
 		{Name: "rule 25: an annual-rent listing with a fixed deposit and a yearly step-up is drafted", When: CreateListing{ListingID: lid,
-			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{Frequency: SemiAnnual, StepUpEveryYears: 2, StepUpPercent: 5} })},
+			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{Frequency: SemiAnnual, StepUp: kernel.StepUp{EveryYears: 2, Percent: 5}} })},
 			Then: ev(ListingCreated{ListingID: lid, Details: withDetails(func(d *Details) {
 				annual(d)
-				d.Rent = Rent{Frequency: SemiAnnual, StepUpEveryYears: 2, StepUpPercent: 5}
+				d.Rent = Rent{Frequency: SemiAnnual, StepUp: kernel.StepUp{EveryYears: 2, Percent: 5}}
 			}), At: t0}, ReservePriceSet{ListingID: lid, At: t0})},
 		{Name: "rule 25: an unknown basis is refused", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) { d.Basis = "PER_HECTARE" })}, WantCode: kernel.CodeInvalid},
 		{Name: "rule 25: rent terms on a total price are refused", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) { d.Rent = Rent{Frequency: Annual} })}, WantCode: kernel.CodeInvalid},
 		{Name: "rule 25: a step-up without its period is refused", When: CreateListing{ListingID: lid,
-			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{StepUpPercent: 5} })}, WantCode: kernel.CodeInvalid},
+			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{StepUp: kernel.StepUp{Percent: 5}} })}, WantCode: kernel.CodeInvalid},
 		{Name: "rule 25: a step-up above 100 percent is refused", When: CreateListing{ListingID: lid,
-			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{StepUpEveryYears: 1, StepUpPercent: 101} })}, WantCode: kernel.CodeInvalid},
+			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{StepUp: kernel.StepUp{EveryYears: 1, Percent: 101}} })}, WantCode: kernel.CodeInvalid},
 		{Name: "rule 25: a rent whose term total overflows is refused", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) {
 				annual(d)
@@ -86,7 +86,7 @@ func TestTermTotal(t *testing.T) {
 		{"a term under a year pays its months at once", func(d *Details) { d.Basis, d.TermMonths = BasisAnnualRent, 6 }, kernel.Yuan(100_000), kernel.Yuan(50_000), kernel.Yuan(50_000)},
 		{"a rent per mu is times the 120 mu", func(d *Details) { d.Basis, d.TermMonths = BasisRentPerMuYear, 24 }, kernel.Yuan(800), kernel.Yuan(192_000), kernel.Yuan(96_000)},
 		{"10 % more every 2 years, compounded", func(d *Details) {
-			d.Basis, d.TermMonths, d.Rent = BasisAnnualRent, 60, Rent{StepUpEveryYears: 2, StepUpPercent: 10}
+			d.Basis, d.TermMonths, d.Rent = BasisAnnualRent, 60, Rent{StepUp: kernel.StepUp{EveryYears: 2, Percent: 10}}
 		}, kernel.Yuan(100_000), kernel.Yuan(100_000 + 100_000 + 110_000 + 110_000 + 121_000), kernel.Yuan(100_000)},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -141,11 +141,10 @@ const (
 )
 
 // Rent is how a lease made from a rent-basis award pays: Frequency (zero:
-// Annual) and an optional step-up of StepUpPercent every StepUpEveryYears years.
+// Annual) and an optional StepUp of the yearly rent.
 type Rent struct {
-	Frequency        Frequency
-	StepUpEveryYears int   // 0: no step-up
-	StepUpPercent    int64 // percent added to the yearly rent at each step, compounded
+	Frequency Frequency
+	StepUp    kernel.StepUp
 }
 
 // DepositState tracks one bidder's deposit.
@@ -288,7 +287,7 @@ func (d Details) FirstPayment(price kernel.Money) (kernel.Money, error) {
 
 // TermTotal returns what price in the listing's basis comes to over the whole
 // term (rule 25, shown on the board): price itself for BasisTotal; otherwise
-// the sum of each year's rent (Rent.YearRent), a partial last year pro rata by
+// the sum of each year's rent (stepped up as Rent.StepUp says), a partial last year pro rata by
 // months, each year rounded to the fen. It refuses a price whose total
 // overflows.
 func (d Details) TermTotal(price kernel.Money) (kernel.Money, error) {
@@ -301,7 +300,7 @@ func (d Details) TermTotal(price kernel.Money) (kernel.Money, error) {
 	}
 	var total kernel.Money
 	for y, left := 0, d.TermMonths; left > 0; y, left = y+1, left-12 {
-		rent, err := d.Rent.YearRent(yearly, y)
+		rent, err := d.Rent.StepUp.Rent(yearly, y, math.MaxInt64)
 		if err != nil {
 			return 0, err
 		}
@@ -312,22 +311,6 @@ func (d Details) TermTotal(price kernel.Money) (kernel.Money, error) {
 	return total, nil
 }
 
-// YearRent returns the rent of term year y (0-based) when the first year's is
-// first: first raised by StepUpPercent (at most 100), compounded and rounded to
-// the fen, once per StepUpEveryYears completed years. It refuses a rent that
-// overflows.
-func (r Rent) YearRent(first kernel.Money, y int) (kernel.Money, error) {
-	if r.StepUpEveryYears <= 0 || r.StepUpPercent <= 0 {
-		return first, nil
-	}
-	for range y / r.StepUpEveryYears {
-		if first > math.MaxInt64/2 {
-			return 0, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "the stepped-up rent is beyond the money range")
-		}
-		first = first.MulRatio(100+r.StepUpPercent, 100)
-	}
-	return first, nil
-}
 
 // Settings are the local-practice numbers of one listing (rules 3, 4, 10–13).
 // Start from DefaultSettings.

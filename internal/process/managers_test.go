@@ -82,7 +82,7 @@ func TestAwardManager(t *testing.T) {
 		}
 	})
 	t.Run("redelivered events write nothing", func(t *testing.T) {
-		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v1")
+		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v2")
 		if n := e.redeliver("process.award.transfer", signed); n != 0 {
 			t.Errorf("signature redelivered: %d events written", n)
 		}

@@ -293,7 +293,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	// The contract drafted for the first sale was caused by its payment and
 	// carries its correlation.
 	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
-	drafted := e.event("transfer-"+lease.ID.String(), "transfer.ContractDrafted.v1")
+	drafted := e.event("transfer-"+lease.ID.String(), "transfer.ContractDrafted.v2")
 	if drafted.Metadata.CausationID != paid.ID.String() || drafted.Metadata.CorrelationID != paid.Metadata.CorrelationID || drafted.Metadata.Actor != Actor {
 		t.Errorf("drafted metadata %+v, want caused by %s with correlation %s", drafted.Metadata, paid.ID, paid.Metadata.CorrelationID)
 	}
