@@ -433,7 +433,7 @@ func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
 	if _, filed := get(e, e.app.Funds, fundID).OpenClaim(loanID); filed {
 		t.Fatal("a fund claim was filed while the collateral is still to be sold")
 	}
-	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v1")
+	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v2")
 	if n := e.redeliver("process.disposal.listing", forfeited); n != 0 {
 		t.Errorf("forfeit redelivered: %d events written", n)
 	}
