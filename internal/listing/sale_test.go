@@ -49,7 +49,10 @@ func TestPriceBases(t *testing.T) {
 	}
 	run(t, cases{
 		{Name: "rule 25: an annual-rent listing with a fixed deposit and a yearly step-up is drafted", When: CreateListing{ListingID: lid,
-			Details: withDetails(func(d *Details) { annual(d); d.Rent = Rent{Frequency: SemiAnnual, StepUp: kernel.StepUp{EveryYears: 2, Percent: 5}} })},
+			Details: withDetails(func(d *Details) {
+				annual(d)
+				d.Rent = Rent{Frequency: SemiAnnual, StepUp: kernel.StepUp{EveryYears: 2, Percent: 5}}
+			})},
 			Then: ev(ListingCreated{ListingID: lid, Details: withDetails(func(d *Details) {
 				annual(d)
 				d.Rent = Rent{Frequency: SemiAnnual, StepUp: kernel.StepUp{EveryYears: 2, Percent: 5}}

@@ -311,7 +311,6 @@ func (d Details) TermTotal(price kernel.Money) (kernel.Money, error) {
 	return total, nil
 }
 
-
 // Settings are the local-practice numbers of one listing (rules 3, 4, 10–13).
 // Start from DefaultSettings.
 type Settings struct {

@@ -29,7 +29,7 @@ const (
 	// MaxAnnualRent bounds a whole contract's yearly rent, stepped up or not:
 	// the highest rent per mu over the largest area.
 	MaxAnnualRent = MaxRentPerMuYear * kernel.Money(MaxArea/100)
-	MaxTermYears                  = 100
+	MaxTermYears  = 100
 )
 
 // Form is how the management right is transferred.

@@ -34,10 +34,10 @@ var (
 		listing.MethodLadder: "Live ladder bidding in whole increments (rules 11, 12; the default).",
 		listing.MethodSealed: "One-time sealed quotes opened together at the deadline (rule 27).",
 	})
-	rightEnum      = api.Enum("PriorityRight", "A right to match the winning price under equal conditions (rules 3, 28).", listing.RightMember, listing.RightSittingLessee)
-	priorityEnum   = api.Enum("PriorityOrder", "Which priority right is offered first when both apply (the default MEMBERS_FIRST).", listing.MembersFirst, listing.LesseeFirst)
-	unpaidEnum     = api.Enum("UnpaidWinnerRule", "What follows an unpaid award: RELIST (the default: no sale this round) or RUNNER_UP (offered once to the runner-up at its own last bid).", listing.UnpaidRelist, listing.UnpaidRunnerUp)
-	forfeitToEnum  = api.Enum("ForfeitDestination", "Who receives a forfeited deposit: the SELLER, or in a disposal the secured loans' RECOVERY by rank (the disposal default).", listing.ForfeitSeller, listing.ForfeitRecovery)
+	rightEnum       = api.Enum("PriorityRight", "A right to match the winning price under equal conditions (rules 3, 28).", listing.RightMember, listing.RightSittingLessee)
+	priorityEnum    = api.Enum("PriorityOrder", "Which priority right is offered first when both apply (the default MEMBERS_FIRST).", listing.MembersFirst, listing.LesseeFirst)
+	unpaidEnum      = api.Enum("UnpaidWinnerRule", "What follows an unpaid award: RELIST (the default: no sale this round) or RUNNER_UP (offered once to the runner-up at its own last bid).", listing.UnpaidRelist, listing.UnpaidRunnerUp)
+	forfeitToEnum   = api.Enum("ForfeitDestination", "Who receives a forfeited deposit: the SELLER, or in a disposal the secured loans' RECOVERY by rank (the disposal default).", listing.ForfeitSeller, listing.ForfeitRecovery)
 	tradeStatusEnum = api.Enum("TradeStatus", "Where an awarded listing is in settlement (rule 13).",
 		listingview.TradeAwaitingPayment, listingview.TradePaid, listingview.TradeContractSigned, listingview.TradeCertified,
 		listingview.TradeArchived, listingview.TradeForfeited)
