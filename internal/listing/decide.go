@@ -245,7 +245,7 @@ func validateSale(d Details) error {
 		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", err.(*kernel.Error).Message)
 	}
 	// Rule 26: never below the local rules' least deposit.
-	least := percentUp(d.ListedPrice, d.Settings.MinDepositPercent)
+	least := percentUp(d.lotPrice(), d.Settings.MinDepositPercent)
 	switch {
 	case d.Deposit > 0 && d.Deposit < least:
 		return kernel.FieldErrorf(CodeDepositBelowRequired, "deposit", "a deposit of %s is below the required %d %% of the listed price: %s",
@@ -267,12 +267,23 @@ func percentUp(m kernel.Money, pct int64) kernel.Money {
 }
 
 // depositDue is what a bidder must deposit (rules 10, 26): the listing's
-// fixed deposit, else the settings' percentage of the listed price.
+// fixed deposit, else the settings' percentage of the listed price for the
+// whole lot.
 func (d Details) depositDue() kernel.Money {
 	if d.Deposit > 0 {
 		return d.Deposit
 	}
-	return percentUp(d.ListedPrice, d.Settings.DepositPercent)
+	return percentUp(d.lotPrice(), d.Settings.DepositPercent)
+}
+
+// lotPrice is the listed price for the whole lot, which deposits are a
+// percentage of: a rent per mu times the area (validated not to overflow).
+func (d Details) lotPrice() kernel.Money {
+	if d.PriceBasis() == BasisRentPerMuYear {
+		yearly, _ := d.YearlyRent(d.ListedPrice)
+		return yearly
+	}
+	return d.ListedPrice
 }
 
 // checkEncumbrances allows an encumbered asset only as the secured party's own

@@ -122,6 +122,10 @@ func TestDeposits(t *testing.T) {
 				ReservePriceSet{ListingID: lid, At: t0})},
 		{Name: "rule 26: a bidder owes the fixed deposit", Given: withFixed, Now: day1, When: RegisterBidder{ListingID: lid, BidderID: alice},
 			Then: registered[len(registered)-1:]},
+		{Name: "rule 26: a percentage deposit of a rent per mu is of the whole lot's rent", Given: withListing(announced(), func(d *Details) {
+			d.Basis, d.ListedPrice, d.StartingPrice, d.Increment = BasisRentPerMuYear, kernel.Yuan(800), kernel.Yuan(800), kernel.Yuan(10)
+		}), Now: day1, When: RegisterBidder{ListingID: lid, BidderID: alice}, // 30 % of 800.00 × 120 mu
+			Then: ev(BidderRegistered{ListingID: lid, BidderID: alice, BidderNumber: 1, DepositDue: kernel.Yuan(28_800), At: day1})},
 		{Name: "rule 26: a deposit one fen below the fixed sum is refused", Given: registered, When: ConfirmDeposit{ListingID: lid, BidderID: alice, Amount: kernel.Yuan(25_000) - 1},
 			WantCode: CodeDepositTooLow},
 	})

@@ -29,7 +29,7 @@ import (
 //	                           lending.RecordRecovery (DISPOSAL) on each loan a notice secures,
 //	                           collateral.DischargeCollateral of every ranked notice,
 //	                           fund.FileFundClaim for a remaining net principal loss (WithFund)
-//	DepositForfeited of a disposal listing
+//	DepositForfeited of a disposal listing (unless it goes to the seller)
 //	                         → the deposit paid by rank the same way, as lending.RecordRecovery
 //	                           (DISPOSAL); the notices stay, the collateral is still to be sold
 //	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing and
@@ -76,6 +76,9 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 		}
 		return m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
+		if e.To == listing.ForfeitSeller {
+			return nil // the listing gives the deposit to the seller, not the loans
+		}
 		l, err := state(ctx, m.app.Listings, e.ListingID)
 		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
 			return err

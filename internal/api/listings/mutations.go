@@ -99,7 +99,7 @@ var termsInput = graphql.InputObjectConfigFieldMap{
 	"consents":      {Type: graphql.NewList(api.NonNull(consentInput)), Description: "Written consents of the secured parties of encumbered assets."},
 	"basis":         {Type: basisEnum, Description: "What the prices state (rule 25); TOTAL when not given."},
 	"rent":          {Type: rentInput, Description: "How the lease of a rent-basis award pays; only with a rent basis."},
-	"deposit":       {Type: api.Money, Description: "A fixed deposit in the basis's money (rule 26); when not given, 30 % of the listed price. Never below 20 % of the listed price."},
+	"deposit":       {Type: api.Money, Description: "A fixed deposit for the whole lot (rule 26); when not given, 30 % of the listed price for the whole lot (a rent per mu times the area). Never below 20 % of it."},
 	"method":        {Type: methodEnum, Description: "LADDER when not given."},
 	"revisable":     {Type: graphql.Boolean, Description: "Sealed quotes only: a quote may be revised until the deadline."},
 	"priorityOrder": {Type: priorityEnum, Description: "MEMBERS_FIRST when not given."},
