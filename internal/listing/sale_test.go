@@ -268,6 +268,16 @@ func TestSittingLesseePriority(t *testing.T) {
 			When: ExerciseMemberPriority{ListingID: lid, BidderID: carol}, WantCode: CodePriorityNotOpen},
 		{Name: "rule 28: only the sitting lessee uses its right", Given: lesseeWindow, Now: priorityEnds,
 			When: ExerciseLesseePriority{ListingID: lid, BidderID: alice}, WantCode: CodeNotSittingLessee},
+		{Name: "rule 28: a member's win still opens the lessee's window when the lessee ranks first", Given: cat(lessee(LesseeFirst),
+			ev(bid(carol, 3, kernel.Yuan(120_000), 3, opens.Add(3*time.Minute)))), Now: closes, When: CloseAuction{ListingID: lid}, Then: ev(
+			AuctionClosed{ListingID: lid, Bids: 3, Sold: true, WinnerID: carol, WinnerNumber: 3, Price: kernel.Yuan(120_000), At: closes},
+			PriorityWindowOpened{ListingID: lid, Right: RightSittingLessee, Price: kernel.Yuan(120_000), Ends: priorityEnds, At: closes})},
+		{Name: "rule 28: the sitting lessee's win opens no window when the lessee ranks first", Given: cat(lessee(LesseeFirst),
+			ev(bid(dave, 4, kernel.Yuan(120_000), 3, opens.Add(3*time.Minute)))), Now: closes, When: CloseAuction{ListingID: lid}, Then: ev(
+			AuctionClosed{ListingID: lid, Bids: 3, Sold: true, WinnerID: dave, WinnerNumber: 4, Price: kernel.Yuan(120_000), At: closes},
+			AwardConfirmed{ListingID: lid, BidderID: dave, BidderNumber: 4, Price: kernel.Yuan(120_000), Via: ViaAuction,
+				DepositApplied: deposit, BalanceDue: kernel.Yuan(90_000), PaymentDue: payDue(closes), At: closes},
+			released(closes, r(alice, 1), r(bob, 2), r(carol, 3)))},
 		{Name: "rule 28: after both windows the winner is confirmed", Given: lesseeWindow, Now: lesseeEnds,
 			When: ClosePriorityWindow{ListingID: lid}, Then: ev(
 				AwardConfirmed{ListingID: lid, BidderID: bob, BidderNumber: 2, Price: kernel.Yuan(110_000), Via: ViaAuction,
