@@ -235,6 +235,8 @@ func validateSale(d Details) error {
 		return bad("unpaid", "unknown unpaid-winner rule %q", d.Unpaid)
 	case !slices.Contains([]ForfeitTo{"", ForfeitSeller, ForfeitRecovery}, d.ForfeitTo):
 		return bad("forfeitTo", "unknown forfeit destination %q", d.ForfeitTo)
+	case d.Basis.Rented() && d.DisposalOf != uuid.Nil:
+		return bad("basis", "a disposal sells the collateral for a total price")
 	case d.ForfeitTo == ForfeitRecovery && d.DisposalOf == uuid.Nil:
 		return bad("forfeitTo", "only a disposal's forfeited deposit goes to the loans' recovery")
 	}

@@ -321,6 +321,10 @@ func TestUnpaidWinner(t *testing.T) {
 		}), Now: payDue(priorityEnds), When: ForfeitDeposit{ListingID: lid}, Then: ev(
 			DepositForfeited{ListingID: lid, BidderID: bob, BidderNumber: 2, Amount: deposit, To: ForfeitRecovery, At: due},
 			ListingUnsold{ListingID: lid, Reason: "the buyer did not pay in time", At: due})},
+		{Name: "a disposal is sold for a total price, not let", When: CreateListing{ListingID: lid, Details: withDetails(func(d *Details) {
+			d.Seller, d.DisposalOf, d.Asset.Encumbrances = bank, mortgage, []Encumbrance{{RegistrationID: mortgage, SecuredParty: bank}}
+			d.Basis = BasisAnnualRent
+		})}, WantCode: kernel.CodeInvalid},
 		{Name: "only a disposal's deposit may go to the loans' recovery", When: CreateListing{ListingID: lid,
 			Details: withDetails(func(d *Details) { d.ForfeitTo = ForfeitRecovery })}, WantCode: kernel.CodeInvalid},
 	})

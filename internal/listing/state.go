@@ -402,6 +402,11 @@ type Award struct {
 	PaymentDue     time.Time
 }
 
+// Paid returns what the buyer pays through the exchange for the award: the
+// deposit applied and the balance, which is the price for a total and the
+// first year's rent for a rent basis (Details.FirstPayment).
+func (a Award) Paid() kernel.Money { return a.DepositApplied + a.BalanceDue }
+
 // Refund is a released deposit the exchange still has to pay back.
 type Refund struct {
 	Amount kernel.Money

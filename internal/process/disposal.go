@@ -74,7 +74,7 @@ func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
 		if l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
 			return nil
 		}
-		return m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+		return m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Paid(), e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
 		if e.To == listing.ForfeitSeller {
 			return nil // the listing gives the deposit to the seller, not the loans
@@ -156,7 +156,7 @@ func (m *managers) moveToFund(ctx context.Context, t trigger, e fund.CollateralB
 func (m *managers) recordFundSale(ctx context.Context, t trigger, f fund.State, l listing.State) error {
 	for _, h := range f.Holdings {
 		if !h.Sold && slices.Contains(l.Details.Asset.AssetIDs, h.AssetID) {
-			cmd := fund.SellHolding{FundID: f.ID, PurchaseID: h.PurchaseID, By: f.Operator, Proceeds: l.Award.Price}
+			cmd := fund.SellHolding{FundID: f.ID, PurchaseID: h.PurchaseID, By: f.Operator, Proceeds: l.Award.Paid()}
 			return exec(ctx, m, m.app.Funds, fund.Command(cmd), t.meta("fund-sale"))
 		}
 	}
