@@ -110,6 +110,10 @@ func TestAnnualRentLeaseOverHTTP(t *testing.T) {
 		t.Fatalf("award %v: the first year less the 50,000.00 deposit is due", b)
 	}
 	paid := x.mutate(s.tx, "confirmPayment", map[string]any{"listingId": s.listing, "amount": "111578.00"}, "")
+	trades := x.query(s.tx, `query { trades(first: 5) { edges { node { price basis status } } } }`, nil, paid["position"].(string))
+	if tr := trades["trades"].(map[string]any)["edges"].([]any); len(tr) != 1 || toJSON(tr[0]) != `{"node":{"basis":"ANNUAL_RENT","price":"161578.00","status":"PAID"}}` {
+		t.Fatalf("trades %v", trades)
+	}
 	contract := s.contract(t, s.b, s.tb, paid["position"].(string))
 
 	lease := func() map[string]any {

@@ -167,6 +167,7 @@ func (listingProjection) Schema(readmodel.Dialect) []string {
 			buyer_id TEXT NOT NULL,
 			buyer_number INTEGER NOT NULL,
 			price BIGINT NOT NULL,
+			basis TEXT NOT NULL DEFAULT 'TOTAL',
 			via TEXT NOT NULL,
 			deposit_applied BIGINT NOT NULL,
 			balance_due BIGINT NOT NULL,
@@ -412,9 +413,9 @@ func (x *exec) award(e listing.AwardConfirmed) {
 	x.listing(e.ListingID, e.At, `status = 'AWAITING_PAYMENT', winner_id = $3, winner_number = $4, award_price = $5,
 		award_via = $6, balance_due = $7, payment_due = $8`,
 		e.BidderID, e.BidderNumber, int64(e.Price), string(e.Via), int64(e.BalanceDue), readmodel.NullMicros(e.PaymentDue))
-	x.do(`INSERT INTO listing_trades (listing_id, round, title, seller, asset_type, county, township, village, buyer_id,
+	x.do(`INSERT INTO listing_trades (listing_id, round, title, seller, asset_type, county, township, village, basis, buyer_id,
 			buyer_number, price, via, deposit_applied, balance_due, payment_due, status, awarded_at, updated_at)
-		SELECT id, round, title, seller, asset_type, county, township, village, CAST($2 AS TEXT), CAST($3 AS INTEGER),
+		SELECT id, round, title, seller, asset_type, county, township, village, basis, CAST($2 AS TEXT), CAST($3 AS INTEGER),
 			CAST($4 AS BIGINT), CAST($5 AS TEXT), CAST($6 AS BIGINT), CAST($7 AS BIGINT), CAST($8 AS BIGINT), CAST($9 AS TEXT),
 			CAST($10 AS BIGINT), CAST($10 AS BIGINT)
 		FROM listing_listings WHERE id = $1`,

@@ -141,6 +141,7 @@ type Trade struct {
 	Region        listing.Region // county, township, village
 	Buyer         BidderRef
 	Price         kernel.Money
+	Basis         listing.PriceBasis // what Price states (rule 25)
 	Via           listing.Via
 	DepositApply  kernel.Money
 	BalanceDue    kernel.Money
@@ -499,7 +500,7 @@ func Trades(ctx context.Context, db *readmodel.DB, f TradeFilter, p readmodel.Pa
 		return readmodel.Result[Trade]{}, err
 	}
 	trades, err := readmodel.Collect(ctx, db, scanTrade, `SELECT listing_id, round, title, seller, asset_type, county, township, village,
-			buyer_id, buyer_number, price, via, deposit_applied, balance_due, payment_due, status, contract_id,
+			buyer_id, buyer_number, price, basis, via, deposit_applied, balance_due, payment_due, status, contract_id,
 			certificate_number, awarded_at, paid_at, updated_at
 		FROM listing_trades`+w.String()+` ORDER BY `+newestTrades.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
 	if err != nil {
@@ -512,16 +513,17 @@ func scanTrade(r readmodel.Scanner) (Trade, error) {
 	var (
 		t                                   Trade
 		assetType, via, status, contractID  string
+		basis                               string
 		price, applied, owing, due, awarded int64
 		updated                             int64
 		paid                                sql.NullInt64
 	)
 	if err := r.Scan(&t.ListingID, &t.Round, &t.Title, &t.Seller, &assetType, &t.Region.County, &t.Region.Township,
-		&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &via, &applied, &owing, &due, &status, &contractID,
+		&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &basis, &via, &applied, &owing, &due, &status, &contractID,
 		&t.CertificateNo, &awarded, &paid, &updated); err != nil {
 		return t, fmt.Errorf("listingview: scan trade: %w", err)
 	}
-	t.AssetType, t.Via, t.Status = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status)
+	t.AssetType, t.Via, t.Status, t.Basis = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status), listing.PriceBasis(basis)
 	t.Price, t.DepositApply, t.BalanceDue = kernel.Money(price), kernel.Money(applied), kernel.Money(owing)
 	t.PaymentDue, t.AwardedAt, t.UpdatedAt = time.UnixMicro(due).UTC(), time.UnixMicro(awarded).UTC(), time.UnixMicro(updated).UTC()
 	t.PaidAt, t.ContractID = readmodel.NullTime(paid), readmodel.ParseID(contractID)
