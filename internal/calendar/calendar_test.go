@@ -82,10 +82,10 @@ func TestImport(t *testing.T) {
 
 func TestCalendarFollowsTheDeclarations(t *testing.T) {
 	s := Decider.Fold(ev(
-		declared("2027-01-01", KindHoliday, "元旦"),      // a Friday
-		declared("2027-01-02", KindHoliday, "元旦"),      // a Saturday
-		declared("2027-01-09", KindWorkingDay, "元旦"),   // a Saturday
-		declared("2026-12-31", KindHoliday, "x"),        // withdrawn below
+		declared("2027-01-01", KindHoliday, "元旦"),    // a Friday
+		declared("2027-01-02", KindHoliday, "元旦"),    // a Saturday
+		declared("2027-01-09", KindWorkingDay, "元旦"), // a Saturday
+		declared("2026-12-31", KindHoliday, "x"),     // withdrawn below
 		DayWithdrawn{Date: "2026-12-31", Kind: KindHoliday, Name: "x", Reason: "x", At: now},
 	))
 	cal := s.Calendar()
