@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -75,14 +76,6 @@ func (s State) Year(year int) []Day {
 			out = append(out, day)
 		}
 	}
-	slices.SortFunc(out, func(a, b Day) int {
-		switch {
-		case a.Date < b.Date:
-			return -1
-		case a.Date > b.Date:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Day) int { return cmp.Compare(a.Date, b.Date) })
 	return out
 }
