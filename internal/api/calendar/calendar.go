@@ -122,25 +122,15 @@ var dateIn = graphql.InputObjectConfigFieldMap{"date": {Type: api.NonNull(graphq
 // mutations are the exchange's changes to the calendar.
 func (a area) mutations() api.Mutations[cal.Command] {
 	return api.Mutations[cal.Command]{Handler: a.App.Calendar, Rows: []api.Mutation[cal.Command]{
-		{
-			Name: "declareHoliday",
-			Description: "The exchange declares a future date a public holiday: working-day deadlines computed from now on skip it; deadlines already set stay. " +
+		declareRow("declareHoliday",
+			"The exchange declares a future date a public holiday: working-day deadlines computed from now on skip it; deadlines already set stay. "+
 				"DATE_PASSED for today or earlier, DAY_ALREADY_DECLARED when the date is declared (withdraw it first).",
-			Roles: exchange,
-			Input: api.Inputs(dateIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String), Description: "The holiday, e.g. 春节."}}),
-			Decode: func(_ context.Context, c api.Call) (cal.Command, error) {
-				return cal.DeclareHoliday{Date: cal.Date(api.Arg[string](c.Input, "date")), Name: api.Arg[string](c.Input, "name")}, nil
-			},
-		}, {
-			Name: "declareWorkingDay",
-			Description: "The exchange declares a future Saturday or Sunday an adjusted working day (调休上班): working-day deadlines computed from now on count it. " +
+			"The holiday, e.g. 春节.", func(d cal.Date, name string) cal.Command { return cal.DeclareHoliday{Date: d, Name: name} }),
+		declareRow("declareWorkingDay",
+			"The exchange declares a future Saturday or Sunday an adjusted working day (调休上班): working-day deadlines computed from now on count it. "+
 				"NOT_A_WEEKEND for Monday to Friday, DATE_PASSED for today or earlier, DAY_ALREADY_DECLARED when the date is declared.",
-			Roles: exchange,
-			Input: api.Inputs(dateIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String), Description: "The holiday it makes up for."}}),
-			Decode: func(_ context.Context, c api.Call) (cal.Command, error) {
-				return cal.DeclareWorkingDay{Date: cal.Date(api.Arg[string](c.Input, "date")), Name: api.Arg[string](c.Input, "name")}, nil
-			},
-		}, {
+			"The holiday it makes up for.", func(d cal.Date, name string) cal.Command { return cal.DeclareWorkingDay{Date: d, Name: name} }),
+		{
 			Name: "withdrawCalendarDay",
 			Description: "The exchange withdraws a future date's declaration: it is an ordinary weekday or weekend day again for deadlines computed from now on. " +
 				"NOT_FOUND when the date is not declared, DATE_PASSED for today or earlier.",
@@ -151,6 +141,17 @@ func (a area) mutations() api.Mutations[cal.Command] {
 			},
 		},
 	}}
+}
+
+// declareRow is the mutation declaring a date of one kind: its input is the
+// date and the occasion's name (described by occasion), its command build's.
+func declareRow(name, description, occasion string, build func(cal.Date, string) cal.Command) api.Mutation[cal.Command] {
+	return api.Mutation[cal.Command]{Name: name, Description: description, Roles: exchange,
+		Input: api.Inputs(dateIn, graphql.InputObjectConfigFieldMap{"name": {Type: api.NonNull(graphql.String), Description: occasion}}),
+		Decode: func(_ context.Context, c api.Call) (cal.Command, error) {
+			return build(cal.Date(api.Arg[string](c.Input, "date")), api.Arg[string](c.Input, "name")), nil
+		},
+	}
 }
 
 // Projections returns the area's read models: none, since its queries read
