@@ -86,6 +86,20 @@ func TestTheExchangeMaintainsTheCalendarAndAnyoneReadsIt(t *testing.T) {
 	if r := h.Do("", yearQuery, map[string]any{"year": 1999}); r.Code() != kernel.CodeInvalid {
 		t.Fatalf("year 1999: %+v", r.Errors)
 	}
+	// workingDaysAfter takes 0 to 400 working days; 0 is the end of today.
+	for n, code := range map[int]string{-1: kernel.CodeInvalid, 0: "", 400: "", 401: kernel.CodeInvalid} {
+		if r := h.Do("", afterQuery, map[string]any{"n": n}); r.Code() != code {
+			t.Errorf("workingDaysAfter(%d): %+v, want %q", n, r.Errors, code)
+		}
+	}
+	if got := h.MustDo("", afterQuery, map[string]any{"n": 0})["workingDaysAfter"]; got != endOf(2026, time.November, 25).Format(time.RFC3339Nano) {
+		t.Errorf("workingDaysAfter(0) = %v, want the end of today", got)
+	}
+	// From Wed 30 September 2026: Thu 8 October, Fri 9, Sat 10 (worked).
+	from := `query { workingDaysAfter(workingDays: 3, from: "2026-09-30T15:00:00+08:00") }`
+	if got := h.MustDo("", from, nil)["workingDaysAfter"]; got != endOf(2026, time.October, 10).Format(time.RFC3339Nano) {
+		t.Errorf("3 working days from 30 September = %v, want the end of Saturday 10 October", got)
+	}
 }
 
 // A holiday declared through the API moves the deadlines computed after it,
