@@ -402,7 +402,7 @@ func review(s State, c ReviewListing, now time.Time) ([]kernel.Event, error) {
 	}
 	st := s.Details.Settings
 	ends, opens := c.AnnouncementEnds.UTC(), c.BiddingOpensAt.UTC()
-	if earliest := st.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
+	if earliest := s.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
 		return nil, kernel.FieldErrorf(CodeAnnouncementTooShort, "announcementEnds",
 			"the announcement must last %d working days: announcementEnds must be %s or later",
 			st.MinAnnouncementWorkingDays, kernel.EarliestAt(earliest))
@@ -461,7 +461,7 @@ func resume(s State, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	e := ListingResumed{ListingID: s.ID, At: now}
-	cal, pause := s.Details.Settings.Calendar, now.Sub(s.SuspendedAt)
+	cal, pause := s.Calendar, now.Sub(s.SuspendedAt)
 	switch s.PrevStatus {
 	case StatusAnnounced:
 		e.AnnouncementEnds = rebase(cal, s.SuspendedAt, now, s.AnnouncementEnds)
@@ -577,7 +577,7 @@ func qualifyBidder(s State, c QualifyBidder, now time.Time) ([]kernel.Event, err
 // nothing when no such deposit is held.
 func releaseHeld(evs []kernel.Event, s State, now time.Time, keep func(Bidder) bool) []kernel.Event {
 	st := s.Details.Settings
-	e := DepositsReleased{ListingID: s.ID, Due: st.Calendar.AddWorkingDays(now, st.RefundWorkingDays), At: now}
+	e := DepositsReleased{ListingID: s.ID, Due: s.Calendar.AddWorkingDays(now, st.RefundWorkingDays), At: now}
 	for _, b := range s.Bidders {
 		if b.DepositState == DepositStateHeld && !keep(b) {
 			e.Deposits = append(e.Deposits, ReleasedDeposit{BidderID: b.ID, BidderNumber: b.Number, Amount: b.Deposit})
@@ -615,7 +615,7 @@ func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 	case closed.Qualified == 1:
 		st := s.Details.Settings
 		closed.Outcome, closed.NegotiatingBidder = OutcomeNegotiation, keep
-		closed.NegotiationEnds = st.Calendar.AddWorkingDays(now, st.NegotiationWorkingDays)
+		closed.NegotiationEnds = s.Calendar.AddWorkingDays(now, st.NegotiationWorkingDays)
 		evs = releaseHeld([]kernel.Event{closed}, s, now, keepOnly(keep))
 	case closed.Qualified >= s.minBidders():
 		closed.Outcome = OutcomeAuction
@@ -684,7 +684,7 @@ func confirmAward(s State, b Bidder, price kernel.Money, via Via, now time.Time)
 	applied := min(b.Deposit, first)
 	return AwardConfirmed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, Via: via,
 		DepositApplied: applied, BalanceDue: first - applied,
-		PaymentDue: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
+		PaymentDue: s.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
 }
 
 // award confirms b as the buyer at price and releases every held deposit but
@@ -906,7 +906,7 @@ func (s State) nextRight(winner Bidder, from int) (Right, bool) {
 func (s State) window(right Right, price kernel.Money, now time.Time) PriorityWindowOpened {
 	st := s.Details.Settings
 	return PriorityWindowOpened{ListingID: s.ID, Right: right, Price: price, At: now,
-		Ends: st.Calendar.AddWorkingDays(now, st.PriorityWindowWorkingDays)}
+		Ends: s.Calendar.AddWorkingDays(now, st.PriorityWindowWorkingDays)}
 }
 
 // exercisePriority is a holder of right matching the winning price in its
