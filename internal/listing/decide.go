@@ -835,13 +835,13 @@ func Ranked(quotes map[uuid.UUID]Quote) []Quote {
 	return out
 }
 
-// openQuotes publishes every final quote in rank order and makes the best
-// valid one the leader, as the highest bid of a ladder auction.
+// openQuotes publishes every final quote in rank order and makes the first
+// the leader, as the highest bid of a ladder auction.
 func openQuotes(s State, now time.Time) (QuotesOpened, Bid) {
 	e := QuotesOpened{ListingID: s.ID, At: now}
 	for _, q := range Ranked(s.Quotes) {
 		e.Quotes = append(e.Quotes, OpenedQuote{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount,
-			SubmittedAt: q.At, Seq: q.Seq, Valid: q.Amount >= s.ReservePrice})
+			SubmittedAt: q.At, Seq: q.Seq})
 	}
 	if len(e.Quotes) == 0 {
 		return e, Bid{}

@@ -223,11 +223,12 @@ type OpenedQuote struct {
 	Amount       kernel.Money
 	SubmittedAt  time.Time
 	Seq          int
-	Valid        bool // at or above the reserve price
 }
 
 // QuotesOpened: the quote deadline passed and every final quote is published
-// in rank order: highest first, the earlier final quote first on ties.
+// in rank order: highest first, the earlier final quote first on ties. It
+// says nothing of the reserve price: AuctionClosed says only whether the
+// first met it, as for a ladder auction.
 type QuotesOpened struct {
 	ListingID uuid.UUID
 	Quotes    []OpenedQuote

@@ -262,7 +262,7 @@ func checkSealed(revisable bool, steps []quoteStep) error {
 		return fmt.Errorf("published %d quotes, %d bidders quoted", len(opened.Quotes), len(finals))
 	}
 	for _, q := range opened.Quotes {
-		if f := finals[q.BidderID]; f.amount != q.Amount || !f.at.Equal(q.SubmittedAt) || q.Valid != (q.Amount >= reserve) {
+		if f := finals[q.BidderID]; f.amount != q.Amount || !f.at.Equal(q.SubmittedAt) {
 			return fmt.Errorf("published %+v, final quote %+v", q, f)
 		}
 	}

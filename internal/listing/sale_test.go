@@ -202,9 +202,9 @@ func TestSealedOpening(t *testing.T) {
 		quote(carol, 3, kernel.Yuan(100_000), 4, false, same),
 	))
 	opened := QuotesOpened{ListingID: lid, At: quotesClose, Quotes: []OpenedQuote{
-		{BidderID: bob, BidderNumber: 2, Amount: kernel.Yuan(125_000), SubmittedAt: same, Seq: 2, Valid: true},
-		{BidderID: alice, BidderNumber: 1, Amount: kernel.Yuan(125_000), SubmittedAt: same.Add(time.Minute), Seq: 3, Valid: true},
-		{BidderID: carol, BidderNumber: 3, Amount: kernel.Yuan(100_000), SubmittedAt: same, Seq: 4, Valid: false},
+		{BidderID: bob, BidderNumber: 2, Amount: kernel.Yuan(125_000), SubmittedAt: same, Seq: 2},
+		{BidderID: alice, BidderNumber: 1, Amount: kernel.Yuan(125_000), SubmittedAt: same.Add(time.Minute), Seq: 3},
+		{BidderID: carol, BidderNumber: 3, Amount: kernel.Yuan(100_000), SubmittedAt: same, Seq: 4},
 	}}
 	closedAt := AuctionClosed{ListingID: lid, Bids: 3, Sold: true, WinnerID: bob, WinnerNumber: 2, Price: kernel.Yuan(125_000), At: quotesClose}
 	window := PriorityWindowOpened{ListingID: lid, Right: RightMember, Price: kernel.Yuan(125_000), Ends: kernel.Calendar{}.AddWorkingDays(quotesClose, 1), At: quotesClose}
@@ -217,7 +217,7 @@ func TestSealedOpening(t *testing.T) {
 				noSale(quotesClose, "reserve price not met", r(alice, 1), r(bob, 2), r(carol, 3)))},
 		{Name: "rule 27: a quote exactly at the reserve wins", Given: cat(sealed(false), ev(quote(alice, 1, reserve, 1, false, opens))), Now: quotesClose,
 			When: CloseAuction{ListingID: lid}, Then: ev(
-				QuotesOpened{ListingID: lid, At: quotesClose, Quotes: []OpenedQuote{{BidderID: alice, BidderNumber: 1, Amount: reserve, SubmittedAt: opens, Seq: 1, Valid: true}}},
+				QuotesOpened{ListingID: lid, At: quotesClose, Quotes: []OpenedQuote{{BidderID: alice, BidderNumber: 1, Amount: reserve, SubmittedAt: opens, Seq: 1}}},
 				AuctionClosed{ListingID: lid, Bids: 1, Sold: true, WinnerID: alice, WinnerNumber: 1, Price: reserve, At: quotesClose},
 				PriorityWindowOpened{ListingID: lid, Right: RightMember, Price: reserve, Ends: kernel.Calendar{}.AddWorkingDays(quotesClose, 1), At: quotesClose})},
 		{Name: "rule 27: no quotes, no sale", Given: sealed(false), Now: quotesClose,

@@ -166,7 +166,7 @@ func TestSealedQuoteSaleOverHTTP(t *testing.T) {
 		t.Fatalf("a quote after the deadline: %+v", late)
 	}
 	x.eventually("the opening and award", func() bool { return s.status() == "AWAITING_PAYMENT" })
-	b := s.board("quotes { rank bidderNumber amount valid } award { price balanceDue bidderId }")
+	b := s.board("quotes { rank bidderNumber amount } award { price balanceDue bidderId }")
 	quotes, award := b["quotes"].([]any), b["award"].(map[string]any)
 	if len(quotes) != 2 || quotes[0].(map[string]any)["amount"] != "118888.88" || quotes[1].(map[string]any)["bidderNumber"] != 2.0 ||
 		award["bidderId"] != s.a.String() || award["balanceDue"] != "88888.88" {

@@ -14,7 +14,7 @@ import (
 const sealedQuery = `query($id: ID!) { listing(id: $id) {
 	status highestBid bidCount leadingBidderNumber leadingBidderId
 	sale { basis method revisable quoteCount fixedDeposit }
-	quotes { rank bidderNumber bidderId amount valid }
+	quotes { rank bidderNumber bidderId amount }
 	bids(first: 10) { totalCount edges { node { amount } } }
 	award { bidderNumber price }
 } }`

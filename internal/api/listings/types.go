@@ -144,7 +144,6 @@ var quoteType = graphql.NewObject(graphql.ObjectConfig{
 		"bidderId":     bidderID("The bidder.", func(q listingview.Quote) uuid.UUID { return q.Bidder.ID }),
 		"amount":       api.Field(api.NonNull(api.Money), "In the listing's price basis.", func(q listingview.Quote) any { return q.Amount }),
 		"submittedAt":  api.Field(api.NonNull(api.DateTime), "When the final quote (or revision) was submitted.", func(q listingview.Quote) any { return q.SubmittedAt }),
-		"valid":        api.Field(api.NonNull(graphql.Boolean), "At or above the reserve price.", func(q listingview.Quote) any { return q.Valid }),
 	},
 })
 

@@ -152,7 +152,6 @@ func (listingProjection) Schema(readmodel.Dialect) []string {
 			bidder_number INTEGER NOT NULL,
 			amount BIGINT NOT NULL,
 			submitted_at BIGINT NOT NULL,
-			valid INTEGER NOT NULL,
 			PRIMARY KEY (listing_id, round, rank)
 		)`,
 		`CREATE TABLE IF NOT EXISTS listing_trades (
@@ -266,9 +265,9 @@ func (listingProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmod
 		x.listing(e.ListingID, e.At, `quote_count = $3`, e.Seq)
 	case listing.QuotesOpened:
 		for i, q := range e.Quotes {
-			x.do(`INSERT INTO listing_quotes (listing_id, round, rank, bidder_id, bidder_number, amount, submitted_at, valid)
-				VALUES ($1, (SELECT round FROM listing_listings WHERE id = $1), $2, $3, $4, $5, $6, $7)`,
-				e.ListingID, i+1, q.BidderID, q.BidderNumber, int64(q.Amount), readmodel.NullMicros(q.SubmittedAt), readmodel.Bool(q.Valid))
+			x.do(`INSERT INTO listing_quotes (listing_id, round, rank, bidder_id, bidder_number, amount, submitted_at)
+				VALUES ($1, (SELECT round FROM listing_listings WHERE id = $1), $2, $3, $4, $5, $6)`,
+				e.ListingID, i+1, q.BidderID, q.BidderNumber, int64(q.Amount), readmodel.NullMicros(q.SubmittedAt))
 		}
 		if len(e.Quotes) > 0 {
 			q := e.Quotes[0]

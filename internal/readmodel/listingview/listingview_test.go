@@ -467,7 +467,7 @@ func testSealedQuotes(t *testing.T, w *world) {
 	w.do(listing.CloseAuction{ListingID: id}, l.AuctionClosesAt)
 	qs, err := Quotes(context.Background(), w.db, id, 1)
 	if err != nil || len(qs) != 2 || qs[0].Bidder != (BidderRef{ID: bob, Number: 2}) || qs[0].Amount != quotes[1] || qs[0].Rank != 1 ||
-		qs[1].Amount != quotes[2] || !qs[1].Valid || !qs[1].SubmittedAt.Equal(opens.Add(3*time.Minute)) {
+		qs[1].Amount != quotes[2] || !qs[1].SubmittedAt.Equal(opens.Add(3*time.Minute)) {
 		t.Fatalf("opened quotes = %+v, %v", qs, err)
 	}
 	if l = w.listing(id); l.HighestBid != quotes[1] || l.Leader.ID != bob || l.Award.Price != quotes[1] {

@@ -88,7 +88,6 @@ type Quote struct {
 	Rank        int // 1 for the highest, the earlier final quote first on ties
 	Amount      kernel.Money
 	SubmittedAt time.Time
-	Valid       bool // at or above the reserve price
 }
 
 // BidderRef names a bidder by id and number. Show the id only to viewers that
@@ -461,14 +460,13 @@ func Quotes(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round in
 		var (
 			q          Quote
 			amount, at int64
-			valid      int
 		)
-		if err := r.Scan(&q.Bidder.ID, &q.Bidder.Number, &q.Rank, &amount, &at, &valid); err != nil {
+		if err := r.Scan(&q.Bidder.ID, &q.Bidder.Number, &q.Rank, &amount, &at); err != nil {
 			return q, fmt.Errorf("listingview: scan quote: %w", err)
 		}
-		q.Amount, q.SubmittedAt, q.Valid = kernel.Money(amount), time.UnixMicro(at).UTC(), valid == 1
+		q.Amount, q.SubmittedAt = kernel.Money(amount), time.UnixMicro(at).UTC()
 		return q, nil
-	}, `SELECT bidder_id, bidder_number, rank, amount, submitted_at, valid FROM listing_quotes
+	}, `SELECT bidder_id, bidder_number, rank, amount, submitted_at FROM listing_quotes
 		WHERE listing_id = $1 AND round = $2 ORDER BY rank`, listingID, round)
 	if err != nil {
 		return nil, fmt.Errorf("listingview: quotes: %w", err)
