@@ -62,3 +62,16 @@ func TestAnnualRentInstalments(t *testing.T) {
 		})
 	}
 }
+
+// TestRenewalReplacesTheWholeContractRent: a lease made from an annual-rent
+// award, renewed at a rent per mu, keeps no whole-contract rent or step-up.
+func TestRenewalReplacesTheWholeContractRent(t *testing.T) {
+	leased := signed(terms(func(t *Terms) {
+		t.RentPerMuYear, t.AnnualRent, t.StepUp = 0, kernel.Yuan(10_000), kernel.StepUp{EveryYears: 2, Percent: 5}
+	}))
+	s := Decider.Fold([]kernel.Event{leased, ContractRenewed{ContractID: id, PreviousEnd: end, End: renewalEnd,
+		RentPerMuYear: kernel.Yuan(900), Frequency: Annual, Instalments: annual(10, kernel.Yuan(11250), end, 11), Document: paper, At: end}})
+	if s.Terms.AnnualRent != 0 || s.Terms.StepUp != (kernel.StepUp{}) || s.Terms.RentPerMuYear != kernel.Yuan(900) {
+		t.Fatalf("renewed terms %+v", s.Terms)
+	}
+}
