@@ -117,12 +117,14 @@ func TestAnnualRentLeaseOverHTTP(t *testing.T) {
 	contract := s.contract(t, s.b, s.tb, paid["position"].(string))
 
 	lease := func() map[string]any {
-		return x.query(x.token(auth.RoleBidder, s.b), `query($id: ID!) { transferContract(id: $id) { status start end instalments { no due amount paid } arrears } }`,
+		return x.query(x.token(auth.RoleBidder, s.b), `query($id: ID!) { transferContract(id: $id) {
+			status start end annualRent rentPerMuYear frequency prepaid instalments { no due amount paid } arrears } }`,
 			map[string]any{"id": contract}, "")["transferContract"].(map[string]any)
 	}
 	c := lease()
 	is := c["instalments"].([]any)
-	if c["status"] != "IN_FORCE" || len(is) != 3 {
+	if c["status"] != "IN_FORCE" || len(is) != 3 || c["annualRent"] != "161578.00" || c["rentPerMuYear"] != "0.00" ||
+		c["frequency"] != "ANNUAL" || c["prepaid"] != "161578.00" {
 		t.Fatalf("lease %v, want 3 yearly instalments", c)
 	}
 	for i, want := range [][2]string{{"161578.00", "161578.00"}, {"161578.00", "0.00"}, {"161578.00", "0.00"}} {
