@@ -14,6 +14,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -61,6 +62,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	workflow.RegisterEvents(r)
 	return r
 }
 

@@ -6,7 +6,8 @@
 // # Topics
 //
 //   - "$all": every event in global order, except the bridge's own streams
-//     (SystemCategory: consumer-group checkpoints and the default poison topic).
+//     (SystemCategory: consumer-group checkpoints and the default poison topic)
+//     and the workflow instances' streams (WorkflowCategory): see Internal.
 //   - a stream category, a name without '-': "listing" is every stream "listing-*".
 //   - a stream, a name with '-': "listing-<uuid>" is that stream only.
 //
