@@ -283,7 +283,9 @@ func TestTheLoanWorkflowLinksOnceWhicheverTriggerComesFirst(t *testing.T) {
 	applyAndApprove(e, approvedFirst)
 	register(e, approvedFirst, bank, rightsEnd)
 
-	approval := func(id uuid.UUID) eventstore.RecordedEvent { return e.event("loan-"+id.String(), "lending.LoanApproved.v1") }
+	approval := func(id uuid.UUID) eventstore.RecordedEvent {
+		return e.event("loan-"+id.String(), "lending.LoanApproved.v1")
+	}
 	registration := func(id uuid.UUID) eventstore.RecordedEvent {
 		return e.event("collateral-"+id.String(), "collateral.CollateralRegistered.v1")
 	}
