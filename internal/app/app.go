@@ -37,9 +37,14 @@ type App struct {
 	Loans       *Handler[lending.State, lending.Command]
 	Products    *Handler[lending.ProductState, lending.ProductCommand]
 	Funds       *Handler[fund.State, fund.Command]
-	Scheduler   *Scheduler
-	dueWatchers []func(context.Context, eventstore.Store) error
-	waiters     []func(context.Context, uint64) error
+	Scheduler *Scheduler
+	watchers  []watcher
+}
+
+// watcher is a DueWatcher of any aggregate type.
+type watcher interface {
+	Watch(ctx context.Context, rec eventstore.RecordedEvent) error
+	WaitFor(ctx context.Context, pos uint64) error
 }
 
 // Options tune an App.
@@ -92,9 +97,7 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 }
 
 func watch[S any, C kernel.Command](a *App, h *Handler[S, C], next NextDueFunc[S, C]) {
-	w := NewDueWatcher(h, a.Scheduler, next)
-	a.dueWatchers = append(a.dueWatchers, w.Run)
-	a.waiters = append(a.waiters, w.WaitFor)
+	a.watchers = append(a.watchers, NewDueWatcher(h, a.Scheduler, next))
 }
 
 // RunScheduler follows the store to learn every aggregate's next due command
@@ -109,20 +112,24 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) error {
 
 // RunDueWatchers keeps the scheduler's entries current without sending
 // anything: whoever drives time (a test moving a manual clock) calls
-// Scheduler.RunDue itself.
+// Scheduler.RunDue itself. The watchers of every aggregate type follow the
+// store through one subscription, each event handed to each in turn.
 func (a *App) RunDueWatchers(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, run := range a.dueWatchers {
-		g.Go(func() error { return run(ctx, a.Store) })
-	}
-	return g.Wait()
+	return follow(ctx, a.Store, func(ctx context.Context, rec eventstore.RecordedEvent) error {
+		for _, w := range a.watchers {
+			if err := w.Watch(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SchedulerCaughtUp blocks until the scheduler has seen the store up to pos.
 // Tests call it before moving a manual clock and running due commands.
 func (a *App) SchedulerCaughtUp(ctx context.Context, pos uint64) error {
-	for _, wait := range a.waiters {
-		if err := wait(ctx, pos); err != nil {
+	for _, w := range a.watchers {
+		if err := w.WaitFor(ctx, pos); err != nil {
 			return err
 		}
 	}
