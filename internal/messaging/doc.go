@@ -54,6 +54,15 @@
 // each handler its own Subscriber and group; Subscribers of the same group in
 // different processes are not coordinated and would each deliver every message.
 //
+// # One subscription for many consumers
+//
+// NewShared wraps a store so that every SubscribeAll joins one live
+// subscription of it, fanned out to the consumers, each with its own
+// position and filter: a consumer behind it catches up with paged reads, one
+// that falls SharedBuffer events behind is let go to catch up the same way.
+// Subscribers over a Shared store therefore share one subscription whatever
+// their consumer groups and topics.
+//
 // # Errors
 //
 // Publish and Subscribe return a *kernel.Error with CodeInvalidTopic (field
