@@ -1,12 +1,12 @@
 package workflow_test
 
 import (
-	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/process/workflow"
 )
@@ -20,16 +20,7 @@ func TestEvolveIsCopyOnWrite(t *testing.T) {
 		workflow.CommandSent{Trigger: trigger, Step: "b", CommandID: workflow.CommandID(trigger, "b")},
 		workflow.TriggerHandled{Trigger: trigger},
 	}
-	for k := range history {
-		kept, untouched := workflow.Fold(history[:k]), workflow.Fold(history[:k])
-		s := kept
-		for _, e := range history[k:] {
-			s = workflow.Evolve(s, e)
-		}
-		if !reflect.DeepEqual(kept, untouched) {
-			t.Fatalf("evolving after %d events changed the earlier state", k)
-		}
-	}
+	decidertest.CopyOnWrite(t, kernel.Decider[workflow.State, kernel.Command]{Evolve: workflow.Evolve}, history)
 	s := workflow.Fold(history)
 	if !s.Sent(trigger, "a") || !s.SentStep("b") || s.Sent(uuid.New(), "a") || !s.Handled(trigger) {
 		t.Fatalf("state %+v does not answer for what it recorded", s)
