@@ -28,17 +28,17 @@ type App struct {
 	Clock  kernel.Clock
 	Log    *slog.Logger
 
-	Assets      *Handler[registry.State, registry.Command]
-	Packages    *Handler[registry.PackageState, registry.PackageCommand]
-	Listings    *Handler[listing.State, listing.Command]
-	Transfers   *Handler[transfer.State, transfer.Command]
-	Coops       *Handler[coop.State, coop.Command]
-	Collateral  *Handler[collateral.State, collateral.Command]
-	Loans       *Handler[lending.State, lending.Command]
-	Products    *Handler[lending.ProductState, lending.ProductCommand]
-	Funds       *Handler[fund.State, fund.Command]
-	Scheduler *Scheduler
-	watchers  []watcher
+	Assets     *Handler[registry.State, registry.Command]
+	Packages   *Handler[registry.PackageState, registry.PackageCommand]
+	Listings   *Handler[listing.State, listing.Command]
+	Transfers  *Handler[transfer.State, transfer.Command]
+	Coops      *Handler[coop.State, coop.Command]
+	Collateral *Handler[collateral.State, collateral.Command]
+	Loans      *Handler[lending.State, lending.Command]
+	Products   *Handler[lending.ProductState, lending.ProductCommand]
+	Funds      *Handler[fund.State, fund.Command]
+	Scheduler  *Scheduler
+	watchers   []watcher
 }
 
 // watcher is a DueWatcher of any aggregate type.
