@@ -87,7 +87,8 @@ const maxRounds = 4
 
 // handle runs t through the workflow: it folds the instance's stream, then
 // decides and sends round by round, recording each round's commands before
-// the next, and finally records the trigger as handled when it sent anything.
+// the next, and finally records the trigger as handled when it sent anything
+// for it (in this delivery or in one cut short before).
 func (d definition[F]) handle(ctx context.Context, m *managers, t trigger) error {
 	instance, ok, err := d.route(ctx, m, t)
 	if err != nil || !ok {
@@ -98,7 +99,7 @@ func (d definition[F]) handle(ctx context.Context, m *managers, t trigger) error
 	if err != nil || s.Handled(t.ID) {
 		return err
 	}
-	sent := false
+	sent := s.Acted(t.ID)
 	for range maxRounds {
 		facts, err := d.gather(ctx, m, t)
 		if err != nil {

@@ -76,6 +76,7 @@ func NewID(trigger uuid.UUID, step string) uuid.UUID {
 // commands and the steps it sent. The zero State is a new instance's.
 type State struct {
 	handled  map[uuid.UUID]bool
+	acted    map[uuid.UUID]bool // triggers the instance sent a command for
 	commands map[uuid.UUID]bool
 	steps    map[string]bool
 }
@@ -84,6 +85,7 @@ type State struct {
 func Evolve(s State, e kernel.Event) State {
 	switch e := e.(type) {
 	case CommandSent:
+		s.acted = with(s.acted, e.Trigger)
 		s.commands = with(s.commands, e.CommandID)
 		s.steps = with(s.steps, e.Step)
 	case TriggerHandled:
@@ -112,6 +114,9 @@ func with[K comparable](m map[K]bool, k K) map[K]bool {
 
 // Handled reports whether the instance recorded trigger as handled.
 func (s State) Handled(trigger uuid.UUID) bool { return s.handled[trigger] }
+
+// Acted reports whether the instance sent any command for trigger.
+func (s State) Acted(trigger uuid.UUID) bool { return s.acted[trigger] }
 
 // Sent reports whether the instance sent step's command for trigger.
 func (s State) Sent(trigger uuid.UUID, step string) bool { return s.commands[CommandID(trigger, step)] }

@@ -22,7 +22,7 @@ func TestEvolveIsCopyOnWrite(t *testing.T) {
 	}
 	decidertest.CopyOnWrite(t, kernel.Decider[workflow.State, kernel.Command]{Evolve: workflow.Evolve}, history)
 	s := workflow.Fold(history)
-	if !s.Sent(trigger, "a") || !s.SentStep("b") || s.Sent(uuid.New(), "a") || !s.Handled(trigger) {
+	if !s.Sent(trigger, "a") || !s.SentStep("b") || s.Sent(uuid.New(), "a") || !s.Acted(trigger) || s.Acted(uuid.New()) || !s.Handled(trigger) {
 		t.Fatalf("state %+v does not answer for what it recorded", s)
 	}
 }
