@@ -1,12 +1,15 @@
 package process
 
 import (
+	"time"
+
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
@@ -153,5 +156,90 @@ func TestAwardAndContractWorkflows(t *testing.T) {
 			When: workflow.Input[contractFacts]{Instance: contract, Trigger: signed, Facts: contractFacts{ListingPaid: true, Held: held}},
 			Then: []kernel.Event{sent("contract", contract, signed, "sign-listing", sign), sent("contract", contract, signed, "transfer-right/"+second.String(), move)},
 			Send: []kernel.Command{sign, move}},
+	})
+}
+
+func TestNoticeWorkflow(t *testing.T) {
+	pledged := uuid.MustParse("00000000-0000-0000-0000-00000000d008") // a share pledge notice, with a loan of the same id
+	registered := func(id uuid.UUID, col collateral.Collateral, at time.Time) workflow.Trigger {
+		return workflow.Trigger{ID: uuid.NewSHA1(id, []byte("registered")), Stream: "collateral-" + id.String(), Position: 20,
+			Event: collateral.CollateralRegistered{RegistrationID: id, Number: "DJ-1", Grantor: household, SecuredParty: bank,
+				Collateral: col, SecuredAmount: kernel.Yuan(30_000), Start: t0, At: at}}
+	}
+	mortgage := collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}
+	shares := collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60}
+	// 23:30 on 1 March in Shanghai is 1 March there, though 2 March has not begun in UTC.
+	lateEvening := time.Date(2026, 3, 1, 15, 30, 0, 0, time.UTC)
+	onMortgage, onShares := registered(loanID, mortgage, t0), registered(pledged, shares, lateEvening)
+	restrict := registry.AddRestriction{AssetID: assetID, Restriction: registry.Restriction{ID: loanID, Kind: registry.RestrictionMortgage,
+		Grantor: household, SecuredParty: bank, Amount: kernel.Yuan(30_000), Start: t0, Source: registry.Source{Reference: "DJ-1", Date: t0}}}
+	loan := lending.State{ID: pledged, Status: lending.StatusApproved, Bank: bank, TermMonths: 12}
+	pledge := coop.PledgeShares{CoopID: coopID, PledgeID: pledged, Holder: member, Pledgee: bank, Shares: 60, RegistrationNumber: "DJ-1",
+		LoanMaturity: time.Date(2027, 3, 1, 0, 0, 0, 0, kernel.Shanghai).UTC()}
+	scheduled := loan
+	scheduled.Schedule = []lending.ScheduledInstalment{{Instalment: lending.Instalment{No: 1, DueDate: time.Date(2027, 2, 20, 0, 0, 0, 0, time.UTC)}}}
+	bySchedule := pledge
+	bySchedule.LoanMaturity = scheduled.Schedule[0].DueDate
+	otherBank := loan
+	otherBank.Bank = appraiser
+
+	mortgageNotice := collateral.State{ID: loanID, Status: collateral.StatusRegistered, Number: "DJ-1", SecuredParty: bank, Collateral: mortgage}
+	sharesNotice := collateral.State{ID: pledged, Status: collateral.StatusDischarged, Number: "DJ-1", SecuredParty: bank, Collateral: shares}
+	discharged := func(id uuid.UUID) workflow.Trigger {
+		return workflow.Trigger{ID: uuid.NewSHA1(id, []byte("discharged")), Stream: "collateral-" + id.String(), Position: 30,
+			Event: collateral.CollateralDischarged{RegistrationID: id, By: bank, At: t0.Add(time.Hour)}}
+	}
+	expired := workflow.Trigger{ID: uuid.NewSHA1(pledged, []byte("expired")), Stream: "collateral-" + pledged.String(), Position: 30,
+		Event: collateral.CollateralExpired{RegistrationID: pledged, At: t0.Add(time.Hour)}}
+	lift := registry.RemoveRestriction{AssetID: assetID, RestrictionID: loanID, Source: registry.Source{Reference: "DJ-1", Date: t0.Add(time.Hour)}}
+	release := coop.ReleasePledge{CoopID: coopID, PledgeID: pledged, By: bank}
+	in := func(id uuid.UUID, t workflow.Trigger, f noticeFacts) workflow.Input[noticeFacts] {
+		return workflow.Input[noticeFacts]{Instance: id, Trigger: t, Facts: f}
+	}
+	decidertest.RunFlow(t, flowOf(noticeFlow.Workflow), app.Registry(), []decidertest.FlowCase[workflow.Input[noticeFacts]]{
+		{Name: "a mortgage restricts its asset", When: in(loanID, onMortgage, noticeFacts{}),
+			Then: []kernel.Event{sent("notice", loanID, onMortgage, "add-restriction", restrict)}, Send: []kernel.Command{restrict}},
+		{Name: "an asset restricted already is not restricted again", When: in(loanID, onMortgage, noticeFacts{Restricted: true})},
+		{Name: "a share pledge of a loan before its schedule runs to the Shanghai date of registration plus the term",
+			When: in(pledged, onShares, noticeFacts{Loan: loan}),
+			Then: []kernel.Event{sent("notice", pledged, onShares, "pledge-shares", pledge)}, Send: []kernel.Command{pledge}},
+		{Name: "a share pledge of a scheduled loan runs to its last instalment", When: in(pledged, onShares, noticeFacts{Loan: scheduled}),
+			Then: []kernel.Event{sent("notice", pledged, onShares, "pledge-shares", bySchedule)}, Send: []kernel.Command{bySchedule}},
+		{Name: "a share pledge notice of another bank than the loan's is left to the bank", When: in(pledged, onShares, noticeFacts{Loan: otherBank})},
+		{Name: "a share pledge recorded already is not pledged again", When: in(pledged, onShares, noticeFacts{Loan: loan, Pledged: true})},
+		{Name: "a discharged mortgage lifts its restriction", When: in(loanID, discharged(loanID), noticeFacts{Notice: mortgageNotice, Restricted: true}),
+			Then: []kernel.Event{sent("notice", loanID, discharged(loanID), "remove-restriction", lift)}, Send: []kernel.Command{lift}},
+		{Name: "a restriction lifted already is not lifted again", When: in(loanID, discharged(loanID), noticeFacts{Notice: mortgageNotice})},
+		{Name: "a discharged share pledge is released", When: in(pledged, discharged(pledged), noticeFacts{Notice: sharesNotice, Pledged: true}),
+			Then: []kernel.Event{sent("notice", pledged, discharged(pledged), "release-pledge", release)}, Send: []kernel.Command{release}},
+		{Name: "an expired share pledge expires on the cooperative's own schedule", When: in(pledged, expired, noticeFacts{Notice: sharesNotice, Pledged: true})},
+	})
+}
+
+func TestContractWorkflowFollowsRenewalAndEnd(t *testing.T) {
+	contract := uuid.MustParse("00000000-0000-0000-0000-00000000d009")
+	newEnd := t0.AddDate(10, 0, 0)
+	renewed := workflow.Trigger{ID: uuid.NewSHA1(contract, []byte("renewed")), Stream: "transfer-" + contract.String(), Position: 50,
+		Event: transfer.ContractRenewed{ContractID: contract, End: newEnd, Document: transfer.Document{Reference: "续约 1", Signed: t0}}}
+	terminated := workflow.Trigger{ID: uuid.NewSHA1(contract, []byte("terminated")), Stream: "transfer-" + contract.String(), Position: 60,
+		Event: transfer.ContractTerminated{ContractID: contract}}
+	c := transfer.State{ID: contract, Terms: transfer.Terms{Transferor: household, Plots: []transfer.Plot{{AssetID: assetID}}}}
+	heldUntil := func(end time.Time) contractFacts {
+		return contractFacts{Contract: c, Held: map[uuid.UUID]registry.ManagementRight{assetID: {Holder: farmer, ContractID: contract, End: end}}}
+	}
+	extend := registry.ExtendManagementRight{AssetID: assetID, ContractID: contract, Transferor: household, End: newEnd,
+		Source: registry.Source{Reference: "续约 1", Date: t0}}
+	end := registry.EndManagementRight{AssetID: assetID, ContractID: contract, Reason: registry.EndTerminated}
+	in := func(t workflow.Trigger, f contractFacts) workflow.Input[contractFacts] {
+		return workflow.Input[contractFacts]{Instance: contract, Trigger: t, Facts: f}
+	}
+	decidertest.RunFlow(t, flowOf(contractFlow.Workflow), app.Registry(), []decidertest.FlowCase[workflow.Input[contractFacts]]{
+		{Name: "a renewal extends a holding ending a second before the renewal's end",
+			When: in(renewed, heldUntil(newEnd.Add(-time.Second))),
+			Then: []kernel.Event{sent("contract", contract, renewed, "extend-right/"+assetID.String(), extend)}, Send: []kernel.Command{extend}},
+		{Name: "a holding running to the renewal's end is extended already", When: in(renewed, heldUntil(newEnd))},
+		{Name: "a termination ends the holding", When: in(terminated, heldUntil(newEnd)),
+			Then: []kernel.Event{sent("contract", contract, terminated, "end-right/"+assetID.String(), end)}, Send: []kernel.Command{end}},
+		{Name: "a plot whose register holds nothing from the contract is left alone", When: in(terminated, contractFacts{Contract: c})},
 	})
 }

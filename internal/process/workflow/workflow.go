@@ -163,9 +163,11 @@ type Input[F any] struct {
 	Facts    F
 }
 
-// Step decides one round for an instance in state s: the events to record
-// and the commands to send. A trigger the instance handled calls for
-// nothing; a command whose id the instance recorded is not sent again.
+// Step decides one round for an instance in state s: the commands to send
+// and, for each, at the same index, the CommandSent event that records it
+// (the caller fills in Refused once it knows). A trigger the instance
+// handled calls for nothing; a command whose id the instance recorded is not
+// sent again.
 func (w Workflow[F]) Step(s State, in Input[F]) ([]kernel.Event, []Out) {
 	if s.Handled(in.Trigger.ID) {
 		return nil, nil
