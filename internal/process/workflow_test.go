@@ -168,14 +168,14 @@ func TestNoticeWorkflow(t *testing.T) {
 	}
 	mortgage := collateral.Collateral{Kind: collateral.KindMortgage, Asset: assetID}
 	shares := collateral.Collateral{Kind: collateral.KindSharePledge, Asset: coopID, Member: member, Shares: 60}
-	// 23:30 on 1 March in Shanghai is 1 March there, though 2 March has not begun in UTC.
-	lateEvening := time.Date(2026, 3, 1, 15, 30, 0, 0, time.UTC)
-	onMortgage, onShares := registered(loanID, mortgage, t0), registered(pledged, shares, lateEvening)
+	// 01:00 on 2 March in Shanghai, while it is still 1 March in UTC.
+	earlyMorning := time.Date(2026, 3, 1, 17, 0, 0, 0, time.UTC)
+	onMortgage, onShares := registered(loanID, mortgage, t0), registered(pledged, shares, earlyMorning)
 	restrict := registry.AddRestriction{AssetID: assetID, Restriction: registry.Restriction{ID: loanID, Kind: registry.RestrictionMortgage,
 		Grantor: household, SecuredParty: bank, Amount: kernel.Yuan(30_000), Start: t0, Source: registry.Source{Reference: "DJ-1", Date: t0}}}
 	loan := lending.State{ID: pledged, Status: lending.StatusApproved, Bank: bank, TermMonths: 12}
 	pledge := coop.PledgeShares{CoopID: coopID, PledgeID: pledged, Holder: member, Pledgee: bank, Shares: 60, RegistrationNumber: "DJ-1",
-		LoanMaturity: time.Date(2027, 3, 1, 0, 0, 0, 0, kernel.Shanghai).UTC()}
+		LoanMaturity: time.Date(2027, 3, 2, 0, 0, 0, 0, kernel.Shanghai).UTC()}
 	scheduled := loan
 	scheduled.Schedule = []lending.ScheduledInstalment{{Instalment: lending.Instalment{No: 1, DueDate: time.Date(2027, 2, 20, 0, 0, 0, 0, time.UTC)}}}
 	bySchedule := pledge
