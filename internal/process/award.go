@@ -52,8 +52,11 @@ func decideAward(_ workflow.State, t workflow.Trigger, f awardFacts) []workflow.
 		return nil
 	}
 	return []workflow.Send{{Step: "draft-contract", Command: transfer.DraftFromAward{
-		ContractID: workflow.NewID(t.ID, "contract"), ListingID: e.ListingID, Terms: f.Terms}}}
+		ContractID: awardContract(t), ListingID: e.ListingID, Terms: f.Terms}}}
 }
+
+// awardContract is the id of the contract drafted for the paid award t.
+func awardContract(t workflow.Trigger) uuid.UUID { return workflow.NewID(t.ID, "contract") }
 
 func gatherAward(ctx context.Context, m *managers, t trigger) (awardFacts, error) {
 	var f awardFacts
@@ -67,7 +70,7 @@ func gatherAward(ctx context.Context, m *managers, t trigger) (awardFacts, error
 		m.log.Info("no land transfer contract for this asset type; the listing waits for its contract", "listing", l.ID, "type", l.Details.Asset.Type)
 		return f, nil
 	}
-	c, err := state(ctx, m.app.Transfers, t.newID("contract"))
+	c, err := state(ctx, m.app.Transfers, awardContract(t.Trigger))
 	if f.Contract = c.Status != ""; err != nil || f.Contract {
 		return f, err
 	}

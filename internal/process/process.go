@@ -65,9 +65,6 @@ func (t trigger) meta(cmd uuid.UUID) app.Meta {
 	return app.Meta{CommandID: cmd, Actor: Actor, CorrelationID: t.Meta.CorrelationID, CausationID: t.ID.String()}
 }
 
-// newID derives the id of an aggregate a workflow creates for step.
-func (t trigger) newID(step string) uuid.UUID { return workflow.NewID(t.ID, step) }
-
 // flow is one kind of workflow wired to the App.
 type flow interface {
 	handle(ctx context.Context, m *managers, t trigger) error
