@@ -43,6 +43,7 @@ type env struct {
 	app   *app.App
 	log   *slog.Logger
 	logs  *logtest.Buffer // what the managers logged
+	idle  *messaging.Idle // what the running workflows have handled; nil until startManagers
 }
 
 func newEnv(t *testing.T) *env {
@@ -81,7 +82,9 @@ func (e *env) startManagers(opts ...Option) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	opts = append(opts, WithCheckpoints(&messaging.MemoryCheckpoints{}))
+	e.idle = messaging.NewIdle(e.store)
+	r.AddMiddleware(e.idle.Middleware)
+	opts = append(opts, WithCheckpoints(e.idle.Checkpoints(&messaging.MemoryCheckpoints{})))
 	if err := AddTo(r, e.app, e.log, opts...); err != nil {
 		e.t.Fatal(err)
 	}
@@ -234,10 +237,36 @@ func createdBy(rec eventstore.RecordedEvent, step string) uuid.UUID {
 	return workflow.NewID(rec.ID, step)
 }
 
+// settle waits, when the workflows run, until they have handled every event
+// in the store and wrote nothing more meanwhile.
+func (e *env) settle() {
+	e.t.Helper()
+	if e.idle == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	for last := uint64(0); ; {
+		_, domain, err := e.idle.Scan(ctx)
+		if err == nil {
+			err = e.idle.WaitFor(ctx)
+		}
+		if err != nil {
+			e.t.Fatalf("the workflows did not settle: %v", err)
+		}
+		if domain == last {
+			return
+		}
+		last = domain
+	}
+}
+
 // redeliver hands rec to the workflows once more, as the Subscriber would
-// after a crash, and returns how many events that wrote.
+// after a crash, once the running workflows have settled, and returns how
+// many events that wrote.
 func (e *env) redeliver(rec eventstore.RecordedEvent) int {
 	e.t.Helper()
+	e.settle()
 	m := &managers{app: e.app, log: e.log}
 	before := e.head()
 	{
@@ -265,6 +294,7 @@ func (e *env) redeliver(rec eventstore.RecordedEvent) int {
 // redeliverTo is redeliver counting only the events written to streams.
 func (e *env) redeliverTo(rec eventstore.RecordedEvent, streams ...string) int {
 	e.t.Helper()
+	e.settle()
 	before := e.head()
 	e.redeliver(rec)
 	var written int
