@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -37,6 +38,7 @@ type App struct {
 	Loans      *Handler[lending.State, lending.Command]
 	Products   *Handler[lending.ProductState, lending.ProductCommand]
 	Funds      *Handler[fund.State, fund.Command]
+	Calendar   *Handler[calendar.State, calendar.Command]
 	Scheduler  *Scheduler
 	watchers   []watcher
 }
@@ -53,8 +55,6 @@ type Options struct {
 	// (default 10,000): the hot ones; a cold one is folded again from its
 	// stream on its next command, which costs one short read.
 	CacheSize int
-	// Calendar is the working-day calendar deadlines are computed with.
-	Calendar kernel.Calendar
 }
 
 // Registry returns a codec registry with every context's events.
@@ -67,6 +67,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	calendar.RegisterEvents(r)
 	workflow.RegisterEvents(r)
 	return r
 }
@@ -87,6 +88,13 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Calendar = NewHandler(store, reg, calendar.Decider, clock, opts.CacheSize)
+	// Every listing deadline counts working days: each batch of listing
+	// commands is decided under the calendar in force at that moment.
+	a.Listings.facts = func(ctx context.Context) (func(listing.State) listing.State, error) {
+		cal, err := a.Facts().Calendar(ctx)
+		return func(s listing.State) listing.State { s.Calendar = cal; return s }, err
+	}
 	watch(a, a.Assets, registry.State.NextDue)
 	watch(a, a.Listings, listing.State.NextDue)
 	watch(a, a.Transfers, transfer.State.NextDue)
