@@ -12,7 +12,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -272,8 +271,8 @@ func (l *load) caughtUp(ctx context.Context) error {
 		}
 		if len(recs) > 0 {
 			after = recs[len(recs)-1].Position
-			for _, r := range recs { // the bridge's own checkpoints never reach the projector
-				if !strings.HasPrefix(r.Stream, messaging.SystemCategory+"-") {
+			for _, r := range recs { // the bridge's checkpoints and the workflows' records never reach the projector
+				if !messaging.Internal(r.Stream) {
 					head = r.Position
 				}
 			}
@@ -292,7 +291,7 @@ func (l *load) caughtUp(ctx context.Context) error {
 		}
 		quiet := true
 		for _, r := range more {
-			quiet = quiet && strings.HasPrefix(r.Stream, messaging.SystemCategory+"-")
+			quiet = quiet && messaging.Internal(r.Stream)
 		}
 		if quiet {
 			return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -28,19 +29,24 @@ type App struct {
 	Clock  kernel.Clock
 	Log    *slog.Logger
 
-	Assets      *Handler[registry.State, registry.Command]
-	Packages    *Handler[registry.PackageState, registry.PackageCommand]
-	Listings    *Handler[listing.State, listing.Command]
-	Transfers   *Handler[transfer.State, transfer.Command]
-	Coops       *Handler[coop.State, coop.Command]
-	Collateral  *Handler[collateral.State, collateral.Command]
-	Loans       *Handler[lending.State, lending.Command]
-	Products    *Handler[lending.ProductState, lending.ProductCommand]
-	Funds       *Handler[fund.State, fund.Command]
-	Calendar    *Handler[calendar.State, calendar.Command]
-	Scheduler   *Scheduler
-	dueWatchers []func(context.Context, eventstore.Store) error
-	waiters     []func(context.Context, uint64) error
+	Assets     *Handler[registry.State, registry.Command]
+	Packages   *Handler[registry.PackageState, registry.PackageCommand]
+	Listings   *Handler[listing.State, listing.Command]
+	Transfers  *Handler[transfer.State, transfer.Command]
+	Coops      *Handler[coop.State, coop.Command]
+	Collateral *Handler[collateral.State, collateral.Command]
+	Loans      *Handler[lending.State, lending.Command]
+	Products   *Handler[lending.ProductState, lending.ProductCommand]
+	Funds      *Handler[fund.State, fund.Command]
+	Calendar   *Handler[calendar.State, calendar.Command]
+	Scheduler  *Scheduler
+	watchers   []watcher
+}
+
+// watcher is a DueWatcher of any aggregate type.
+type watcher interface {
+	Watch(ctx context.Context, rec eventstore.RecordedEvent) error
+	WaitFor(ctx context.Context, pos uint64) error
 }
 
 // Options tune an App.
@@ -62,6 +68,7 @@ func Registry() *kernel.Registry {
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
 	calendar.RegisterEvents(r)
+	workflow.RegisterEvents(r)
 	return r
 }
 
@@ -98,9 +105,7 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 }
 
 func watch[S any, C kernel.Command](a *App, h *Handler[S, C], next NextDueFunc[S, C]) {
-	w := NewDueWatcher(h, a.Scheduler, next)
-	a.dueWatchers = append(a.dueWatchers, w.Run)
-	a.waiters = append(a.waiters, w.WaitFor)
+	a.watchers = append(a.watchers, NewDueWatcher(h, a.Scheduler, next))
 }
 
 // RunScheduler follows the store to learn every aggregate's next due command
@@ -115,20 +120,24 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) error {
 
 // RunDueWatchers keeps the scheduler's entries current without sending
 // anything: whoever drives time (a test moving a manual clock) calls
-// Scheduler.RunDue itself.
+// Scheduler.RunDue itself. The watchers of every aggregate type follow the
+// store through one subscription, each event handed to each in turn.
 func (a *App) RunDueWatchers(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, run := range a.dueWatchers {
-		g.Go(func() error { return run(ctx, a.Store) })
-	}
-	return g.Wait()
+	return follow(ctx, a.Store, func(ctx context.Context, rec eventstore.RecordedEvent) error {
+		for _, w := range a.watchers {
+			if err := w.Watch(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SchedulerCaughtUp blocks until the scheduler has seen the store up to pos.
 // Tests call it before moving a manual clock and running due commands.
 func (a *App) SchedulerCaughtUp(ctx context.Context, pos uint64) error {
-	for _, wait := range a.waiters {
-		if err := wait(ctx, pos); err != nil {
+	for _, w := range a.watchers {
+		if err := w.WaitFor(ctx, pos); err != nil {
 			return err
 		}
 	}

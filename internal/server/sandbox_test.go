@@ -67,13 +67,14 @@ func events(t testing.TB, store eventstore.Store) []eventstore.RecordedEvent {
 	}
 }
 
-// domainEvents returns the store's events but the messaging bridge's
-// checkpoints, which its consumer groups write whenever they like.
+// domainEvents returns the store's events but the Internal ones: the bridge's
+// checkpoints, which its consumer groups write whenever they like, and the
+// workflows' records.
 func domainEvents(t *testing.T, store eventstore.Store) []eventstore.RecordedEvent {
 	t.Helper()
 	var out []eventstore.RecordedEvent
 	for _, e := range events(t, store) {
-		if !strings.HasPrefix(e.Stream, messaging.SystemCategory+"-") {
+		if !messaging.Internal(e.Stream) {
 			out = append(out, e)
 		}
 	}

@@ -105,7 +105,7 @@ var areas = []area{
 // Server is an assembled exchange.
 type Server struct {
 	Config    Config
-	Store     eventstore.Store
+	Store     eventstore.Store // its subscriptions share one (messaging.Shared)
 	App       *app.App
 	DB        *readmodel.DB
 	Projector *readmodel.Projector
@@ -116,9 +116,10 @@ type Server struct {
 	// Sandbox moves the clock of a sandbox; nil otherwise.
 	Sandbox *sandbox.Advancer
 
-	wall    kernel.Clock    // Config.Clock as given: on a sandbox, not the exchange's clock
-	idle    *messaging.Idle // a sandbox's view of the process managers
-	running chan struct{}   // closed once a sandbox's router runs its handlers
+	backend eventstore.Store // the store Store shares the subscriptions of
+	wall    kernel.Clock     // Config.Clock as given: on a sandbox, not the exchange's clock
+	idle    *messaging.Idle  // a sandbox's view of the process managers
+	running chan struct{}    // closed once a sandbox's router runs its handlers
 }
 
 // Open opens the store and read models and builds the API. Close releases them.
@@ -146,9 +147,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Clock = clock
 	}
 	s := &Server{Config: cfg, wall: wall}
-	if s.Store, err = openStore(ctx, cfg, wall); err != nil {
+	if s.backend, err = openStore(ctx, cfg, wall); err != nil {
 		return nil, err
 	}
+	// The projector, the workflows, the scheduler's watchers and the live
+	// hub each subscribe with their own position; they share one
+	// subscription of the store.
+	s.Store = messaging.NewShared(s.backend)
 	if clock != nil { // the sandbox's now is never before its last event
 		last, err := sandbox.LastRecorded(ctx, s.Store)
 		if err != nil {
