@@ -440,6 +440,27 @@ func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
 	}
 }
 
+// A disposal listing that gives a forfeited deposit to the seller (the bank)
+// starts no recovery: the loans record nothing and the notices stay.
+func TestADisposalDepositForfeitedToTheSellerIsNoRecovery(t *testing.T) {
+	e, disposal := disposalOfDefault(t)
+	d := get(e, e.app.Listings, disposal).Details
+	d.ForfeitTo = listing.ForfeitSeller
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}}, []kernel.Money{d.StartingPrice, d.StartingPrice + d.Increment})
+	e.runDueAt(l.Award.PaymentDue)
+	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
+		t.Fatalf("after the missed payment the listing is %s", s)
+	}
+	e.settle()
+	if loan := get(e, e.app.Loans, loanID); loan.Recoveries != 0 {
+		t.Fatalf("a deposit forfeited to the seller was recorded on the loan: %s", loan.Recoveries)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered {
+		t.Fatalf("after the forfeit the notice is %s, want it in force", r.Status)
+	}
+}
+
 // disposalRound announces the disposal listing for a round in which the
 // bidders named register and qualify, and runs it to its end unsold: no
 // bidder, one (a negotiation that agrees no price) or more (an auction with no bid).
