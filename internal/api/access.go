@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -26,6 +27,24 @@ func Require(ctx context.Context, roles ...auth.Role) (auth.Principal, error) {
 		return auth.Principal{}, kernel.Errorf(kernel.CodeForbidden, "a %s %s", p.Role, RoleRefusal)
 	}
 	return p, nil
+}
+
+// PartyStanding is the exchange's Standing: it reads the caller's party from
+// the register in the event store (not a read model) and refuses a party
+// that is not registered (PARTY_NOT_REGISTERED), is suspended
+// (PARTY_SUSPENDED), or whose kind does not act in the caller's role
+// (FORBIDDEN, auth.MayAct).
+func PartyStanding(a *app.App) Standing {
+	return func(ctx context.Context, p auth.Principal) error {
+		s, err := a.Party(ctx, p.Party)
+		if err != nil {
+			return err
+		}
+		if err := s.CanAct(); err != nil {
+			return err
+		}
+		return auth.MayAct(s.Kind, p.Role)
+	}
 }
 
 // RequireParty checks that the caller acts for party, or is the exchange

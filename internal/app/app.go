@@ -14,6 +14,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -36,6 +37,8 @@ type App struct {
 	Loans       *Handler[lending.State, lending.Command]
 	Products    *Handler[lending.ProductState, lending.ProductCommand]
 	Funds       *Handler[fund.State, fund.Command]
+	Parties     *Handler[party.State, party.Command]
+	PartyKeys   *Handler[party.KeyState, party.KeyCommand]
 	Scheduler   *Scheduler
 	dueWatchers []func(context.Context, eventstore.Store) error
 	waiters     []func(context.Context, uint64) error
@@ -61,6 +64,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	party.RegisterEvents(r)
 	return r
 }
 
@@ -80,6 +84,8 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Parties = NewHandler(store, reg, party.Decider, clock, opts.CacheSize)
+	a.PartyKeys = NewHandler(store, reg, party.KeyDecider, clock, opts.CacheSize)
 	watch(a, a.Assets, registry.State.NextDue)
 	watch(a, a.Listings, listing.State.NextDue)
 	watch(a, a.Transfers, transfer.State.NextDue)

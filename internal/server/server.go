@@ -38,6 +38,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
+	"github.com/nongjiao/nongjiao/internal/api/parties"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -98,6 +99,7 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
+	{parties.Register, func() []readmodel.Projection { return nil }}, // read from the register's aggregates
 }
 
 // Server is an assembled exchange.
