@@ -10,6 +10,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/party"
 )
 
 // RoleRefusal ends the message of a FORBIDDEN error refusing a caller's role
@@ -44,6 +45,27 @@ func PartyStanding(a *app.App) Standing {
 			return err
 		}
 		return auth.MayAct(s.Kind, p.Role)
+	}
+}
+
+// SignIns is the exchange's auth.SignInResolver: it finds the party a
+// sign-in is linked to in the register's key streams and the roles of the
+// party's kind, from the event store.
+func SignIns(a *app.App) auth.SignInResolver {
+	return func(ctx context.Context, in party.SignIn) (auth.PartyRoles, error) {
+		id, ok, err := a.SignedIn(ctx, in)
+		if err != nil || !ok {
+			if err == nil {
+				err = kernel.Errorf(kernel.CodeUnauthenticated, "the account %q of %s signs in no party: the exchange links it with linkSignIn", in.Subject, in.Issuer)
+			}
+			return auth.PartyRoles{}, err
+		}
+		s, err := a.Party(ctx, id)
+		if err != nil {
+			return auth.PartyRoles{}, err
+		}
+		roles := auth.RolesFor(s.Kind)
+		return auth.PartyRoles{Principal: auth.Principal{Role: roles[0], Party: id}, Roles: roles}, nil
 	}
 }
 

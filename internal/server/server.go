@@ -82,6 +82,12 @@ type Config struct {
 	// sandbox starts, tokens, request timings). Without it the data
 	// directory must not be a sandbox's.
 	Sandbox bool
+	// OIDCIssuer, when set, is an OpenID Connect provider whose ID and
+	// access tokens (JWT) sign parties in beside the built-in tokens; they
+	// must name OIDCClientID in their audience. A token's subject signs in
+	// the party the register links it to (linkSignIn).
+	OIDCIssuer   string
+	OIDCClientID string
 
 	// wrapBackend, when set, wraps every embedded store backend opened
 	// (tests inject faults with it).
@@ -262,9 +268,16 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Issuer = auth.NewIssuer(secret, s.wall)
+	verifier := auth.Verifiers{Local: auth.NewVerifier(secret, s.wall)}
+	if cfg.OIDCIssuer != "" {
+		verifier.OIDC, err = auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Clock: s.wall, Resolve: api.SignIns(s.App)})
+		if err != nil {
+			return err
+		}
+	}
 	s.HTTP, err = httpapi.New(httpapi.Options{
 		Schema:   &s.Schema,
-		Verifier: auth.NewVerifier(secret, s.wall),
+		Verifier: verifier,
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
