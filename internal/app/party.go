@@ -21,9 +21,17 @@ func (a *App) PartyCommands() PartyCommands { return PartyCommands{a} }
 // identifier for RegisterParty, plus the sign-in when it links one; the
 // sign-in of LinkSignIn), sends it, and for UnlinkSignIn releases the
 // sign-in afterwards. A refused claim (IDENTIFIER_TAKEN, SIGN_IN_TAKEN)
-// sends nothing. The claims' command ids derive from meta.CommandID, so a
+// sends nothing. A retry of a command the party's stream holds is answered
+// as a duplicate; the claims' command ids derive from meta.CommandID, so a
 // retry after a failure in between completes.
 func (p PartyCommands) Handle(ctx context.Context, cmd party.Command, meta Meta) (Result, error) {
+	retry, err := p.app.Parties.Handled(ctx, cmd.AggregateID(), meta.CommandID)
+	if err != nil || retry {
+		if err != nil {
+			return Result{}, err
+		}
+		return p.app.Parties.Handle(ctx, cmd, meta) // answered as a duplicate
+	}
 	var s party.State
 	if err := p.app.Parties.Inspect(ctx, cmd.AggregateID(), func(st party.State, _ uint64) { s = st }); err != nil {
 		return Result{}, err
