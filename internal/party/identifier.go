@@ -56,6 +56,18 @@ func ResidentIDCheck(first17 string) (byte, bool) {
 	return "10X98765432"[sum%11], true
 }
 
+// CreditCodeFrom returns a valid unified social credit code whose first 17
+// characters are picked by the bytes of seed, which must be at least 17 long:
+// tests and load generators make identifiers of made-up parties with it.
+func CreditCodeFrom(seed []byte) string {
+	code := make([]byte, IdentifierLength-1, IdentifierLength)
+	for i := range code {
+		code[i] = creditCodeChars[int(seed[i])%len(creditCodeChars)]
+	}
+	check, _ := CreditCodeCheck(string(code))
+	return string(append(code, check))
+}
+
 // CheckCreditCode refuses s unless it is an 18-character unified social
 // credit code with its check character (INVALID_IDENTIFIER on field
 // "identifier"). Letters are upper case.

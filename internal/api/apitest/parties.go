@@ -24,14 +24,8 @@ var kindFor = map[auth.Role]party.Kind{
 // CreditCode returns a valid unified social credit code made from id, so
 // test parties registered for different ids have different identifiers.
 func CreditCode(id uuid.UUID) string {
-	const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 	sum := sha1.Sum(id[:])
-	code := make([]byte, party.IdentifierLength-1)
-	for i := range code {
-		code[i] = chars[int(sum[i])%len(chars)]
-	}
-	check, _ := party.CreditCodeCheck(string(code))
-	return string(append(code, check))
+	return party.CreditCodeFrom(sum[:])
 }
 
 // Register enters id in a's party register as a kind that acts in role,
