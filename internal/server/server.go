@@ -56,6 +56,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
@@ -105,7 +106,7 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
-	{parties.Register, func() []readmodel.Projection { return nil }}, // read from the register's aggregates
+	{parties.Register, partyview.Projections},
 }
 
 // Server is an assembled exchange.

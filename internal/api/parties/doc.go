@@ -1,7 +1,8 @@
 // Package parties is the API of the party register (package party): the
 // exchange registers, suspends and reinstates parties and links their
-// OpenID Connect sign-ins; anyone signed in reads a party, with its
-// identifier masked for everyone but the exchange.
+// OpenID Connect sign-ins; anyone signed in reads a party from its aggregate
+// (party), with its identifier masked for everyone but the exchange, and the
+// exchange lists the register (parties, read model partyview).
 //
 // Register also sets the Builder's Standing to api.PartyStanding, so every
 // mutation of the schema refuses a caller whose party is not registered

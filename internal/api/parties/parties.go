@@ -3,6 +3,7 @@ package parties
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
@@ -12,6 +13,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/party"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 )
 
 var (
@@ -56,17 +59,26 @@ var (
 				return names
 			}),
 			"suspended": api.Field(api.NonNull(graphql.Boolean), "A suspended party may read but not act.", func(n node) any { return n.Suspended }),
-			"signIns": api.Private(graphql.NewList(api.NonNull(signInType)), "Its sign-ins; shown to the exchange and the party itself, null for others.",
-				func(v auth.Principal, n node) bool { return v.Role == auth.RoleExchange || v.Party == n.ID },
-				func(n node) any { return n.SignIns }),
+			"registeredAt": api.Field(api.DateTime, "When the exchange registered it; null where the register's aggregate answered (the party query).", func(n node) any { return n.registeredAt }),
+			"signIns": api.Load(graphql.NewList(api.NonNull(signInType)), "Its sign-ins, from the register's aggregate; shown to the exchange and the party itself, null for others.",
+				func(ctx context.Context, n node) (any, error) {
+					if n.viewer.Role != auth.RoleExchange && n.viewer.Party != n.ID {
+						return nil, nil
+					}
+					s, err := n.app.Party(ctx, n.ID)
+					return s.SignIns, err
+				}),
 		},
 	})
 )
 
-// node is a party as one viewer sees it.
+// node is a party as one viewer sees it: from its aggregate (party) or
+// from the register's read model (parties, with registeredAt).
 type node struct {
 	party.State
-	viewer auth.Principal
+	registeredAt time.Time
+	viewer       auth.Principal
+	app          *app.App
 }
 
 // Register adds the party register's queries and mutations to b and makes
@@ -90,7 +102,31 @@ func Register(b *api.Builder, d api.Deps) {
 			if err != nil || !s.Registered() {
 				return nil, err
 			}
-			return node{State: s, viewer: viewer}, nil
+			return node{State: s, viewer: viewer, app: d.App}, nil
+		},
+	})
+	b.Query("parties", &graphql.Field{
+		Type:        api.NonNull(api.Connection(partyType)),
+		Description: "The register, in the order parties were registered (exchange only), identifiers whole.",
+		Args: api.ConnectionArgs(graphql.FieldConfigArgument{
+			"kind":      {Type: kindEnum, Description: "Only parties of this kind."},
+			"suspended": {Type: graphql.Boolean, Description: "Only suspended (true) or only unsuspended (false) parties."},
+		}),
+		Resolve: func(p graphql.ResolveParams) (any, error) {
+			viewer, err := api.Require(p.Context, auth.RoleExchange)
+			if err != nil {
+				return nil, err
+			}
+			f := partyview.Filter{Kind: api.Arg[party.Kind](p.Args, "kind")}
+			if v, ok := p.Args["suspended"].(bool); ok {
+				f.Suspended = &v
+			}
+			return api.Connect(p.Args, 2, func(pg readmodel.Page) (readmodel.Result[partyview.Party], error) {
+				return partyview.Parties(p.Context, d.DB, f, pg)
+			}, partyview.Party.Cursor, func(r partyview.Party) any {
+				return node{State: party.State{ID: r.ID, Kind: r.Kind, Name: r.Name, Identifier: r.Identifier, Suspended: r.Suspended},
+					registeredAt: r.RegisteredAt, viewer: viewer, app: d.App}
+			})
 		},
 	})
 	exchange := []auth.Role{auth.RoleExchange}

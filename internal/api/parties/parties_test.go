@@ -2,6 +2,7 @@ package parties_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -10,13 +11,10 @@ import (
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/party"
-	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 )
 
-// area runs the register's API; the register has no read model, and the
-// asset projections give the harness's projector something to follow, so
-// that waiting for a mutation's position ends.
-var area = apitest.Area{Register: parties.Register, Projections: assetview.Projections}
+var area = apitest.Area{Register: parties.Register, Projections: partyview.Projections}
 
 var roles = map[string][]auth.Role{
 	"registerParty":  {auth.RoleExchange},
@@ -105,5 +103,52 @@ func TestASuspendedPartyReadsButDoesNotActUntilReinstated(t *testing.T) {
 	h.MustDo(otherToken, register, deputyIn)
 	if r := h.Do(exchange, suspend, map[string]any{"input": map[string]any{"partyId": uuid.Nil.String(), "reason": "x"}}); r.Code() != party.CodeNotRegistered {
 		t.Fatalf("suspending an unregistered party: %+v; want PARTY_NOT_REGISTERED", r.Errors)
+	}
+}
+
+func TestTheExchangeListsTheRegister(t *testing.T) {
+	h := apitest.New(t, area)
+	exchange := h.Token(auth.RoleExchange, uuid.New())
+	bank, farm := uuid.New(), uuid.New()
+	h.Clock.Advance(time.Minute)
+	h.Token(auth.RoleBank, bank)
+	h.Clock.Advance(time.Minute)
+	h.Token(auth.RoleBidder, farm)
+	h.MustDo(exchange, suspend, map[string]any{"input": map[string]any{"partyId": farm.String(), "reason": "audit"}})
+	list := `query($kind: PartyKind, $suspended: Boolean, $after: String) { parties(first: 1, kind: $kind, suspended: $suspended, after: $after) {
+		totalCount edges { node { id kind identifier suspended registeredAt } } pageInfo { hasNextPage endCursor } } }`
+	var ids []string
+	var after any
+	for {
+		conn := h.MustDo(exchange, list, map[string]any{"after": after})["parties"].(map[string]any)
+		if conn["totalCount"] != 3.0 {
+			t.Fatalf("totalCount = %v; want 3", conn["totalCount"])
+		}
+		for _, e := range conn["edges"].([]any) {
+			n := e.(map[string]any)["node"].(map[string]any)
+			ids = append(ids, n["id"].(string))
+			if id := uuid.MustParse(n["id"].(string)); n["identifier"] != apitest.CreditCode(id) || n["registeredAt"] == nil {
+				t.Errorf("%v: want the whole identifier and the registration time", n)
+			}
+		}
+		info := conn["pageInfo"].(map[string]any)
+		if info["hasNextPage"] != true {
+			break
+		}
+		after = info["endCursor"]
+	}
+	if len(ids) != 3 || ids[1] != bank.String() || ids[2] != farm.String() {
+		t.Fatalf("pages gave %v; want the exchange, the bank, the farm in the order registered", ids)
+	}
+	conn := h.MustDo(exchange, list, map[string]any{"suspended": true})["parties"].(map[string]any)
+	if conn["totalCount"] != 1.0 || conn["edges"].([]any)[0].(map[string]any)["node"].(map[string]any)["id"] != farm.String() {
+		t.Errorf("suspended parties: %v; want the farm alone", conn)
+	}
+	conn = h.MustDo(exchange, list, map[string]any{"kind": "BANK"})["parties"].(map[string]any)
+	if conn["totalCount"] != 1.0 {
+		t.Errorf("banks: %v; want one", conn)
+	}
+	if r := h.Do(h.Token(auth.RoleBank, bank), list, nil); r.Code() != kernel.CodeForbidden {
+		t.Errorf("a bank listing the register: %+v; want FORBIDDEN", r.Errors)
 	}
 }
