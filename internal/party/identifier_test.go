@@ -61,37 +61,29 @@ func (c change) apply(s string) (string, bool) {
 
 var quickConfig = &quick.Config{MaxCount: 5000, Rand: rand.New(rand.NewSource(1))}
 
-func TestEveryValidCreditCodePasses(t *testing.T) {
-	if err := quick.Check(func(c creditCode) bool { return party.CheckCreditCode(string(c)) == nil }, quickConfig); err != nil {
-		t.Error(err)
-	}
+// checkProperties proves check's two properties on identifiers of type T
+// (generated valid): every valid one passes, and every single-character
+// change fails with INVALID_IDENTIFIER.
+func checkProperties[T ~string](t *testing.T, check func(string) error) {
+	t.Run("every valid identifier passes", func(t *testing.T) {
+		if err := quick.Check(func(v T) bool { return check(string(v)) == nil }, quickConfig); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("every single-character change fails", func(t *testing.T) {
+		f := func(v T, ch change) bool {
+			changed, ok := ch.apply(string(v))
+			return !ok || kernel.ErrorCode(check(changed)) == party.CodeInvalidIdentifier
+		}
+		if err := quick.Check(f, quickConfig); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
-func TestEverySingleCharacterChangeOfACreditCodeFails(t *testing.T) {
-	f := func(c creditCode, ch change) bool {
-		changed, ok := ch.apply(string(c))
-		return !ok || kernel.ErrorCode(party.CheckCreditCode(changed)) == party.CodeInvalidIdentifier
-	}
-	if err := quick.Check(f, quickConfig); err != nil {
-		t.Error(err)
-	}
-}
+func TestCreditCodeCheck(t *testing.T) { checkProperties[creditCode](t, party.CheckCreditCode) }
 
-func TestEveryValidResidentIDPasses(t *testing.T) {
-	if err := quick.Check(func(id residentID) bool { return party.CheckResidentID(string(id)) == nil }, quickConfig); err != nil {
-		t.Error(err)
-	}
-}
-
-func TestEverySingleCharacterChangeOfAResidentIDFails(t *testing.T) {
-	f := func(id residentID, ch change) bool {
-		changed, ok := ch.apply(string(id))
-		return !ok || kernel.ErrorCode(party.CheckResidentID(changed)) == party.CodeInvalidIdentifier
-	}
-	if err := quick.Check(f, quickConfig); err != nil {
-		t.Error(err)
-	}
-}
+func TestResidentIDCheck(t *testing.T) { checkProperties[residentID](t, party.CheckResidentID) }
 
 // Every position and every other code character, exhaustively, on one code:
 // the property above samples; this proves it for the check's alphabet.
