@@ -53,14 +53,20 @@ func startProvider(t *testing.T, node testenv.Node) provider {
 	return p
 }
 
-// accessToken signs the client in at issuer by the client credentials grant
-// and returns its JWT access token for resource.
+// accessToken signs the bank's system in at issuer by the client credentials
+// grant and returns its JWT access token for resource.
 func accessToken(t *testing.T, issuer, resource string) string {
+	t.Helper()
+	return clientToken(t, issuer, "bank-system", resource)
+}
+
+// clientToken is accessToken for another client of the provider.
+func clientToken(t *testing.T, issuer, client, resource string) string {
 	t.Helper()
 	form := url.Values{"grant_type": {"client_credentials"}, "resource": {resource}, "scope": {"api"}}
 	req, _ := http.NewRequest(http.MethodPost, issuer+"/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth("bank-system", "bank-system-secret")
+	req.SetBasicAuth(client, client+"-secret")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +137,16 @@ func TestSignInThroughOpenIDConnect(t *testing.T) {
 	if r := define(rotated, "优质贷二期"); len(r.Errors) > 0 {
 		t.Fatalf("a token signed with the rotated key: %+v", r.Errors)
 	}
+
+	// A token may choose another role of its party with the nongjiao_role claim, and no other.
+	operator := x.mutate(exchange, "registerParty", map[string]any{"kind": "EXCHANGE", "name": "潍坊农村产权交易中心", "identifier": "12370700MB28461595",
+		"signIn": map[string]any{"issuer": p.Issuer, "subject": "operator-system"}}, "partyId")["partyId"].(string)
+	me = x.query(clientToken(t, p.Issuer, "operator-system", "urn:nongjiao:api"), `{ me { role party } }`, nil, "")["me"].(map[string]any)
+	if me["role"] != "fund" || me["party"] != operator {
+		t.Errorf("me = %v; want the operator %s acting as fund", me, operator)
+	}
+	x.mutate(exchange, "linkSignIn", map[string]any{"partyId": bank, "issuer": p.Issuer, "subject": "bank-as-exchange"}, "")
+	refused("a bank's token claiming the exchange role", clientToken(t, p.Issuer, "bank-as-exchange", "urn:nongjiao:api"), "not a role of its party")
 
 	signIn := map[string]any{"partyId": bank, "issuer": p.Issuer, "subject": "bank-system"}
 	x.mutate(exchange, "unlinkSignIn", signIn, "")

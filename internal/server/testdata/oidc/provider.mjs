@@ -1,7 +1,8 @@
 // A real OpenID Connect provider (oidc-provider) on loopback for the
 // server's sign-in test. It runs two issuers on ports of its own choosing:
-// "issuer", whose client "bank-system" gets JWT access tokens by the client
-// credentials grant for the resources urn:nongjiao:api (audience "nongjiao")
+// "issuer", whose clients ("bank-system"; "operator-system" and
+// "bank-as-exchange", whose tokens carry a nongjiao_role claim) get JWT
+// access tokens by the client credentials grant for the resources urn:nongjiao:api (audience "nongjiao")
 // and urn:other:api (audience "another-api"), and "other", a second
 // provider with the same client and, until the first rotates, the same
 // signing key: its tokens differ from the first's only in their issuer.
@@ -21,10 +22,12 @@ function signingKey() {
 
 function provider(issuer, key) {
   const p = new Provider(issuer, {
-    clients: [{
-      client_id: 'bank-system', client_secret: 'bank-system-secret',
+    clients: ['bank-system', 'operator-system', 'bank-as-exchange'].map((id) => ({
+      client_id: id, client_secret: `${id}-secret`,
       grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
-    }],
+    })),
+    // The exchange's operator acts as the fund it runs; the last client asks for a role its party lacks.
+    extraTokenClaims: (ctx, token) => ({ 'operator-system': { nongjiao_role: 'fund' }, 'bank-as-exchange': { nongjiao_role: 'exchange' } })[token.clientId],
     jwks: { keys: [key] },
     features: {
       devInteractions: { enabled: false },
