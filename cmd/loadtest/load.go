@@ -169,7 +169,10 @@ func rate(n int, d time.Duration) string { return strconv.Itoa(int(float64(n) / 
 // until their auctions are open; it returns the number of events written.
 func (l *load) seed(ctx context.Context) (int, error) {
 	a := l.s.App
-	cal := kernel.Calendar{}
+	cal, err := a.Facts().Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
 	annEnds := cal.AddWorkingDays(seedStart, 7)
 	l.opensAt = annEnds.Add(time.Hour)
 	var written atomic.Int64

@@ -2,6 +2,7 @@
 //
 //	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--sandbox] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
 //	nongjiao seed    [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
+//	nongjiao calendar import [--file FILE] [--data-dir DIR] [--sandbox] [backend flags]
 //	nongjiao replay  [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
 //	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
 //	nongjiao register --kind KIND --name NAME --identifier CODE [--party UUID] [--issuer URL --subject SUB] [backend flags]
@@ -63,6 +64,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[flags]", "serve the exchange: GraphQL at /graphql, GraphiQL at /", serve},
 		{"seed", "[flags]", "load the demo data into an empty store, without serving", seed},
+		{"calendar", "import [--file FILE] [flags]", "import the official working-day calendar: a CSV file, or the notices built in", calendarCmd},
 		{"replay", "[flags]", "rebuild the read models from the events", replay},
 		{"token", "--role ROLE --party UUID [flags]", "print an API token for a registered party, for development and the sandbox", token},
 		{"register", "--kind KIND --name NAME --identifier CODE [flags]", "enter a party in the register: the first exchange operator, before the server runs", register},

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -39,6 +40,7 @@ type App struct {
 	Funds       *Handler[fund.State, fund.Command]
 	Parties     *Handler[party.State, party.Command]
 	PartyKeys   *Handler[party.KeyState, party.KeyCommand]
+	Calendar    *Handler[calendar.State, calendar.Command]
 	Scheduler   *Scheduler
 	dueWatchers []func(context.Context, eventstore.Store) error
 	waiters     []func(context.Context, uint64) error
@@ -50,8 +52,6 @@ type Options struct {
 	// (default 10,000): the hot ones; a cold one is folded again from its
 	// stream on its next command, which costs one short read.
 	CacheSize int
-	// Calendar is the working-day calendar deadlines are computed with.
-	Calendar kernel.Calendar
 }
 
 // Registry returns a codec registry with every context's events.
@@ -65,6 +65,7 @@ func Registry() *kernel.Registry {
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
 	party.RegisterEvents(r)
+	calendar.RegisterEvents(r)
 	return r
 }
 
@@ -86,6 +87,13 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
 	a.Parties = NewHandler(store, reg, party.Decider, clock, opts.CacheSize)
 	a.PartyKeys = NewHandler(store, reg, party.KeyDecider, clock, opts.CacheSize)
+	a.Calendar = NewHandler(store, reg, calendar.Decider, clock, opts.CacheSize)
+	// Every listing deadline counts working days: each batch of listing
+	// commands is decided under the calendar in force at that moment.
+	a.Listings.facts = func(ctx context.Context) (func(listing.State) listing.State, error) {
+		cal, err := a.Facts().Calendar(ctx)
+		return func(s listing.State) listing.State { s.Calendar = cal; return s }, err
+	}
 	watch(a, a.Assets, registry.State.NextDue)
 	watch(a, a.Listings, listing.State.NextDue)
 	watch(a, a.Transfers, transfer.State.NextDue)

@@ -234,6 +234,28 @@ func withFacts[C any](s *seeder, fill func(context.Context, C) (C, error), cmd C
 	return out
 }
 
+// calendar returns the working-day calendar in force, as the exchange's
+// clerks count an announcement with it.
+func (s *seeder) calendar() kernel.Calendar {
+	if s.err != nil {
+		return kernel.Calendar{}
+	}
+	cal, err := s.app.Facts().Calendar(s.ctx)
+	if err != nil {
+		s.err = err
+	}
+	return cal
+}
+
+// notBefore returns t, or the clock's time when that is later: a step that
+// must follow what a holiday may have delayed.
+func (s *seeder) notBefore(t time.Time) time.Time {
+	if now := s.clock.Now(); now.After(t) {
+		return now
+	}
+	return t
+}
+
 // day returns hour:minute, Shanghai time, on the n-th day of the story.
 func (s *seeder) day(n, hour, minute int) time.Time {
 	d := s.start.In(kernel.Shanghai).AddDate(0, 0, n)

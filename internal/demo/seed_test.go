@@ -76,6 +76,25 @@ func TestSeedLeavesEveryListingInItsPromisedState(t *testing.T) {
 	}
 }
 
+// The story keeps its promises whatever holidays its 60 days cross: seeded at
+// every day of 2026 and into 2027, the working-day calendar built in moves
+// its deadlines, never its outcome.
+func TestSeedKeepsItsPromisesAcrossTheOfficialHolidays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 420 times")
+	}
+	want := map[uuid.UUID]listing.Status{ListingDraft: listing.StatusDraft, ListingSubmitted: listing.StatusSubmitted,
+		ListingAnnounced: listing.StatusAnnounced, ListingLive: listing.StatusAuctionOpen, ListingAwarded: listing.StatusCertified}
+	for now := time.Date(2026, 1, 1, 4, 40, 0, 0, time.UTC); now.Before(time.Date(2027, 2, 25, 0, 0, 0, 0, time.UTC)); now = now.AddDate(0, 0, 1) {
+		_, a, _ := seeded(t, now)
+		for id, status := range want {
+			if got := state(t, a.Listings, id).Status; got != status {
+				t.Fatalf("seeded at %s: listing %s is %s, want %s", now.Format(time.DateOnly), id, got, status)
+			}
+		}
+	}
+}
+
 func TestTheLiveAuctionIsOpenAtNowAndTakesABid(t *testing.T) {
 	_, a, _ := seeded(t, demoNow)
 	l := state(t, a.Listings, ListingLive)
@@ -206,6 +225,7 @@ func TestEveryStreamReplaysToTheAppsState(t *testing.T) {
 		seeding.Loans.Category():      func(id uuid.UUID) { same(t, seeding.Loans, fresh.Loans, id) },
 		seeding.Products.Category():   func(id uuid.UUID) { same(t, seeding.Products, fresh.Products, id) },
 		seeding.Funds.Category():      func(id uuid.UUID) { same(t, seeding.Funds, fresh.Funds, id) },
+		seeding.Calendar.Category():   func(id uuid.UUID) { same(t, seeding.Calendar, fresh.Calendar, id) },
 		seeding.Parties.Category():    func(id uuid.UUID) { same(t, seeding.Parties, fresh.Parties, id) },
 		seeding.PartyKeys.Category():  func(id uuid.UUID) { same(t, seeding.PartyKeys, fresh.PartyKeys, id) },
 	}
@@ -226,9 +246,9 @@ func TestEveryStreamReplaysToTheAppsState(t *testing.T) {
 	}
 	// 8 parties and their identifiers' keys, 12 assets, the orchard package,
 	// 5 listings, a contract, the cooperative, a collateral registration, a
-	// loan, its product and the fund.
-	if len(seen) != 40 {
-		t.Errorf("%d streams, want 40", len(seen))
+	// loan, its product, the fund and the calendar.
+	if len(seen) != 41 {
+		t.Errorf("%d streams, want 41", len(seen))
 	}
 }
 

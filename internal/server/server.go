@@ -35,6 +35,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/api/assets"
+	"github.com/nongjiao/nongjiao/internal/api/calendar"
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
@@ -107,6 +108,7 @@ var areas = []area{
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
 	{parties.Register, partyview.Projections},
+	{calendar.Register, calendar.Projections},
 }
 
 // Server is an assembled exchange.

@@ -58,7 +58,7 @@ var (
 				}
 				return names
 			}),
-			"suspended": api.Field(api.NonNull(graphql.Boolean), "A suspended party may read but not act.", func(n node) any { return n.Suspended }),
+			"suspended":    api.Field(api.NonNull(graphql.Boolean), "A suspended party may read but not act.", func(n node) any { return n.Suspended }),
 			"registeredAt": api.Field(api.DateTime, "When the exchange registered it; null where the register's aggregate answered (the party query).", func(n node) any { return n.registeredAt }),
 			"signIns": api.Load(graphql.NewList(api.NonNull(signInType)), "Its sign-ins, from the register's aggregate; shown to the exchange and the party itself, null for others.",
 				func(ctx context.Context, n node) (any, error) {
