@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/party"
@@ -71,5 +72,29 @@ func TestPartyCommandsClaimTheIdentifierAndTheSignInOnce(t *testing.T) {
 	}
 	if got, _, _ := a.SignedIn(ctx, in); got != second {
 		t.Fatalf("the sign-in finds %s; want %s", got, second)
+	}
+}
+
+// BenchmarkPartyStanding is the read every API mutation adds before it
+// decodes its input: the caller's party, caught up from its stream, on the
+// embedded store.
+func BenchmarkPartyStanding(b *testing.B) {
+	store, err := filestore.Open(filestore.Options{Dir: b.TempDir(), Clock: kernel.SystemClock{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	a := app.New(store, kernel.SystemClock{}, nil, app.Options{})
+	id := uuid.New()
+	cmd := party.RegisterParty{Party: id, Kind: party.Bank, Name: "银行", Identifier: "91350100M000100Y43"}
+	if _, err := a.PartyCommands().Handle(ctx, cmd, app.Meta{CommandID: uuid.New()}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if s, err := a.Party(ctx, id); err != nil || s.CanAct() != nil {
+			b.Fatal(s, err)
+		}
 	}
 }
