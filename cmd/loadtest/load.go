@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -24,6 +25,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -58,10 +60,21 @@ type load struct {
 	out     []string // table rows
 }
 
+// registerBidder enters a bidder in the register, so its token may act.
+func (l *load) registerBidder(ctx context.Context, id uuid.UUID) error {
+	sum := sha1.Sum(id[:])
+	cmd := party.RegisterParty{Party: id, Kind: party.FarmBusiness, Name: "load bidder " + id.String()[:8], Identifier: party.CreditCodeFrom(sum[:])}
+	_, err := l.s.App.PartyCommands().Handle(ctx, cmd, app.Meta{CommandID: uuid.NewSHA1(id, []byte("register")), Actor: "system:loadtest"})
+	return err
+}
+
 func (l *load) run(ctx context.Context) error {
 	issuer := l.s.Issuer
 	for i := range l.cfg.bidders {
 		id := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/bidder/%d", i))
+		if err := l.registerBidder(ctx, id); err != nil {
+			return err
+		}
 		tok, err := issuer.Issue(auth.Principal{Role: auth.RoleBidder, Party: id}, 365*24*time.Hour) // the clock jumps ahead while seeding
 		if err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -38,6 +39,8 @@ type App struct {
 	Loans      *Handler[lending.State, lending.Command]
 	Products   *Handler[lending.ProductState, lending.ProductCommand]
 	Funds      *Handler[fund.State, fund.Command]
+	Parties    *Handler[party.State, party.Command]
+	PartyKeys  *Handler[party.KeyState, party.KeyCommand]
 	Calendar   *Handler[calendar.State, calendar.Command]
 	Scheduler  *Scheduler
 	watchers   []watcher
@@ -67,6 +70,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	party.RegisterEvents(r)
 	calendar.RegisterEvents(r)
 	workflow.RegisterEvents(r)
 	return r
@@ -88,6 +92,8 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Parties = NewHandler(store, reg, party.Decider, clock, opts.CacheSize)
+	a.PartyKeys = NewHandler(store, reg, party.KeyDecider, clock, opts.CacheSize)
 	a.Calendar = NewHandler(store, reg, calendar.Decider, clock, opts.CacheSize)
 	// Every listing deadline counts working days: each batch of listing
 	// commands is decided under the calendar in force at that moment.

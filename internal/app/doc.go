@@ -19,6 +19,11 @@
 // listing command, the scheduler's included, counts working days with the
 // calendar of that moment. SecureLoan links a notice and a loan, notice first.
 //
+// PartyCommands sends the party register's commands, claiming an
+// identifier or sign-in (package party's key aggregates) before the command
+// that takes it; Party and SignedIn read the register for the API's gate and
+// for sign-in.
+//
 // The Scheduler sends a due command until it is written: a failed send is
 // retried with capped back-off (RetryDelay); a domain refusal ends it. On a
 // clock that moves only when told (a sandbox), Scheduler.Advance moves it,

@@ -279,6 +279,20 @@ func (h *Handler[S, C]) Inspect(ctx context.Context, id uuid.UUID, fn func(state
 	return nil
 }
 
+// Handled reports whether the stream of aggregate id holds the events of
+// the command commandID: Handle would answer it as a duplicate.
+func (h *Handler[S, C]) Handled(ctx context.Context, id, commandID uuid.UUID) (bool, error) {
+	stream := kernel.StreamName(h.decider.Category, id)
+	e := h.entry(stream)
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	if err := h.catchUp(ctx, stream, e); err != nil {
+		return false, err
+	}
+	_, ok := e.done[commandID]
+	return ok, nil
+}
+
 // catchUp folds the events appended to stream after e.version into e.
 func (h *Handler[S, C]) catchUp(ctx context.Context, stream string, e *entry[S, C]) error {
 	const page = 512

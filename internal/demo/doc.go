@@ -9,6 +9,8 @@
 // commands (closing registration, opening and closing the auction) are sent
 // by the scheduler as their time comes. When Seed returns, the store holds:
 //
+//   - the register of its parties (Register), entered first: only registered
+//     parties act, and Parties lists the tokens to mint for them;
 //   - the official working-day calendar: the notices built into the calendar
 //     context (calendar.Official), imported first, so every working-day
 //     deadline of the story counts their holidays and adjusted working days

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
@@ -225,6 +226,8 @@ func TestEveryStreamReplaysToTheAppsState(t *testing.T) {
 		seeding.Products.Category():   func(id uuid.UUID) { same(t, seeding.Products, fresh.Products, id) },
 		seeding.Funds.Category():      func(id uuid.UUID) { same(t, seeding.Funds, fresh.Funds, id) },
 		seeding.Calendar.Category():   func(id uuid.UUID) { same(t, seeding.Calendar, fresh.Calendar, id) },
+		seeding.Parties.Category():    func(id uuid.UUID) { same(t, seeding.Parties, fresh.Parties, id) },
+		seeding.PartyKeys.Category():  func(id uuid.UUID) { same(t, seeding.PartyKeys, fresh.PartyKeys, id) },
 	}
 	seen := map[string]bool{}
 	for _, rec := range all {
@@ -241,10 +244,11 @@ func TestEveryStreamReplaysToTheAppsState(t *testing.T) {
 		}
 		check(id)
 	}
-	// 12 assets, the orchard package, 5 listings, a contract, the cooperative,
-	// a collateral registration, a loan, its product, the fund and the calendar.
-	if len(seen) != 25 {
-		t.Errorf("%d streams, want 25", len(seen))
+	// 8 parties and their identifiers' keys, 12 assets, the orchard package,
+	// 5 listings, a contract, the cooperative, a collateral registration, a
+	// loan, its product, the fund and the calendar.
+	if len(seen) != 41 {
+		t.Errorf("%d streams, want 41", len(seen))
 	}
 }
 
@@ -343,5 +347,26 @@ func TestWalkthroughIDsNameTheStorysPlotAndMember(t *testing.T) {
 	}
 	if CoopMember != households[6].member() || households[6].plot != 0 {
 		t.Errorf("CoopMember is %s, want the plotless member %s", CoopMember, households[6].member())
+	}
+}
+
+// Every party a token is minted for in the demo's docs is registered as a
+// kind that acts in the role the token takes.
+func TestEveryDemoPartyMayActInItsRole(t *testing.T) {
+	_, seeding, _ := seeded(t, demoNow)
+	for _, p := range Parties() {
+		s, err := seeding.Party(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		role, err := auth.ParseRole(p.Role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CanAct(); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		} else if err := auth.MayAct(s.Kind, role); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
 	}
 }

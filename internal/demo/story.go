@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -84,8 +85,12 @@ func story(s *seeder) {
 	liveBidding(s)
 }
 
-// founding: the fund and the bank's loan product exist before anything trades.
+// founding: the parties are registered, and the fund and the bank's loan
+// product exist before anything trades.
 func founding(s *seeder) {
+	for _, p := range Register() {
+		sendVia(s, s.app.PartyCommands().Handle, actor("exchange", Exchange))(party.Command(p))
+	}
 	send(s, s.app.Funds, actor("exchange", Exchange))(fund.EstablishFund{
 		FundID: Fund, By: Exchange, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 	send(s, s.app.Products, actor("bank", Bank))(lending.DefineLoanProduct{

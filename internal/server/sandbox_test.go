@@ -153,7 +153,7 @@ func TestAdvanceClockRefusesThePast(t *testing.T) {
 	if after := domainEvents(t, x.s.Store); len(after) != len(before) {
 		t.Fatalf("the refused advance wrote %d events", len(after)-len(before))
 	}
-	bidder := x.token(auth.RoleBidder, demo.Exchange)
+	bidder := x.token(auth.RoleBidder, demo.Fenghe)
 	r = x.do(bidder, `mutation { advanceClock(input: {to: "2030-01-01T00:00:00Z"}) { now } }`, nil, "")
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != kernel.CodeForbidden {
 		t.Fatalf("a bidder advancing the clock: %+v; want FORBIDDEN", r.Errors)

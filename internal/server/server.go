@@ -39,6 +39,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
+	"github.com/nongjiao/nongjiao/internal/api/parties"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -56,6 +57,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
@@ -82,6 +84,12 @@ type Config struct {
 	// sandbox starts, tokens, request timings). Without it the data
 	// directory must not be a sandbox's.
 	Sandbox bool
+	// OIDCIssuer, when set, is an OpenID Connect provider whose ID and
+	// access tokens (JWT) sign parties in beside the built-in tokens; they
+	// must name OIDCClientID in their audience. A token's subject signs in
+	// the party the register links it to (linkSignIn).
+	OIDCIssuer   string
+	OIDCClientID string
 
 	// wrapBackend, when set, wraps every embedded store backend opened
 	// (tests inject faults with it).
@@ -99,6 +107,7 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
+	{parties.Register, partyview.Projections},
 	{calendar.Register, calendar.Projections},
 }
 
@@ -267,9 +276,16 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Issuer = auth.NewIssuer(secret, s.wall)
+	verifier := auth.Verifiers{Local: auth.NewVerifier(secret, s.wall)}
+	if cfg.OIDCIssuer != "" {
+		verifier.OIDC, err = auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Clock: s.wall, Resolve: api.SignIns(s.App)})
+		if err != nil {
+			return err
+		}
+	}
 	s.HTTP, err = httpapi.New(httpapi.Options{
 		Schema:   &s.Schema,
-		Verifier: auth.NewVerifier(secret, s.wall),
+		Verifier: verifier,
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
