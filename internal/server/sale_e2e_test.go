@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -66,9 +67,10 @@ func (s *sale) status() string {
 	return s.board("status")["status"].(string)
 }
 
-// board reads fields of the listing as the exchange.
-func (s *sale) board(fields string) map[string]any {
-	return s.x.query(s.tx, `query($id: ID!) { listing(id: $id) { `+fields+` } }`, map[string]any{"id": s.listing}, "")["listing"].(map[string]any)
+// board reads fields of the listing as the exchange, once the read models
+// have reached position after (none: as they stand).
+func (s *sale) board(fields string, after ...string) map[string]any {
+	return s.x.query(s.tx, `query($id: ID!) { listing(id: $id) { `+fields+` } }`, map[string]any{"id": s.listing}, strings.Join(after, ""))["listing"].(map[string]any)
 }
 
 // contract waits for the contract drafted for the paid award and has the buyer sign it.
@@ -155,8 +157,8 @@ func TestSealedQuoteSaleOverHTTP(t *testing.T) {
 	x := startServer(t, time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC))
 	s := listSale(t, x, map[string]any{"method": "SEALED", "reservePrice": "105000.00"}, "30000.00")
 	x.mutate(s.ta, "submitQuote", map[string]any{"listingId": s.listing, "amount": "118888.88"}, "")
-	x.mutate(s.tb, "submitQuote", map[string]any{"listingId": s.listing, "amount": "117777.77"}, "")
-	if b := s.board("quotes { amount } highestBid sale { quoteCount }"); len(b["quotes"].([]any)) != 0 || b["highestBid"] != nil ||
+	quoted := x.mutate(s.tb, "submitQuote", map[string]any{"listingId": s.listing, "amount": "117777.77"}, "")
+	if b := s.board("quotes { amount } highestBid sale { quoteCount }", quoted["position"].(string)); len(b["quotes"].([]any)) != 0 || b["highestBid"] != nil ||
 		b["sale"].(map[string]any)["quoteCount"] != 2.0 {
 		t.Fatalf("the exchange read the sealed board %v", b)
 	}
