@@ -9,6 +9,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/demand"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -36,6 +37,7 @@ type App struct {
 	Loans       *Handler[lending.State, lending.Command]
 	Products    *Handler[lending.ProductState, lending.ProductCommand]
 	Funds       *Handler[fund.State, fund.Command]
+	Demands     *Handler[demand.State, demand.Command]
 	Scheduler   *Scheduler
 	dueWatchers []func(context.Context, eventstore.Store) error
 	waiters     []func(context.Context, uint64) error
@@ -61,6 +63,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	demand.RegisterEvents(r)
 	return r
 }
 
@@ -80,6 +83,7 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Demands = NewHandler(store, reg, demand.Decider, clock, opts.CacheSize)
 	watch(a, a.Assets, registry.State.NextDue)
 	watch(a, a.Listings, listing.State.NextDue)
 	watch(a, a.Transfers, transfer.State.NextDue)
