@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -62,26 +63,46 @@ func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
 func (h *Hub) publish(rec eventstore.RecordedEvent) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	subs := h.subs[rec.Stream]
-	if len(subs) == 0 {
-		return
+	keys := []string{rec.Stream}
+	if category, _, ok := strings.Cut(rec.Stream, "-"); ok {
+		keys = append(keys, categoryKey(category))
 	}
-	ev, err := h.reg.Decode(rec.Type, rec.Data)
-	if err != nil {
-		return // an event this build cannot read is not for live boards
-	}
-	env := readmodel.Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
-	for ch := range subs {
-		select {
-		case ch <- env:
-		default: // too slow: drop it
-			delete(subs, ch)
-			close(ch)
+	var env readmodel.Envelope
+	decoded := false
+	for _, key := range keys {
+		subs := h.subs[key]
+		if len(subs) == 0 {
+			continue
+		}
+		if !decoded {
+			ev, err := h.reg.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return // an event this build cannot read is not for live boards
+			}
+			env = readmodel.Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
+			decoded = true
+		}
+		for ch := range subs {
+			select {
+			case ch <- env:
+			default: // too slow: drop it
+				delete(subs, ch)
+				close(ch)
+			}
+		}
+		if len(subs) == 0 {
+			delete(h.subs, key)
 		}
 	}
-	if len(subs) == 0 {
-		delete(h.subs, rec.Stream)
-	}
+}
+
+// categoryKey is the subscription key of every stream of a category.
+func categoryKey(category string) string { return category + "-*" }
+
+// SubscribeCategory returns the live events of every stream of category
+// ("listing" for "listing-<id>") from now on, as Subscribe does for one.
+func (h *Hub) SubscribeCategory(ctx context.Context, category string) <-chan readmodel.Envelope {
+	return h.Subscribe(ctx, categoryKey(category))
 }
 
 // Subscribe returns the live events of stream from now on. The channel closes

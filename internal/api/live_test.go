@@ -96,3 +96,33 @@ func TestHubWaitForStartsWhereTheHubStarts(t *testing.T) {
 		t.Fatalf("waiting for a new event: %v", err)
 	}
 }
+
+// A category subscription gets every stream of its category, and no other.
+func TestHubDeliversACategorysStreams(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := memstore.New(kernel.SystemClock{})
+	reg := kernel.NewRegistry()
+	reg.Register(pinged{})
+	hub := NewHub(store, reg, 8)
+	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
+
+	all := hub.SubscribeCategory(ctx, "a")
+	one := hub.Subscribe(ctx, "a-2")
+	ping(t, store, "ab-1", 0) // another category sharing the prefix
+	ping(t, store, "a-1", 1)
+	ping(t, store, "a-2", 2)
+	for _, want := range []int{1, 2} {
+		select {
+		case env := <-all:
+			if env.Event.(pinged).N != want {
+				t.Fatalf("got %v, want ping %d", env.Event, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no live event")
+		}
+	}
+	if env := <-one; env.Event.(pinged).N != 2 {
+		t.Fatalf("the stream's subscriber got %v", env.Event)
+	}
+}

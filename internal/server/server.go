@@ -37,6 +37,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/assets"
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
+	"github.com/nongjiao/nongjiao/internal/api/demands"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
@@ -53,6 +54,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/demandview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 	"github.com/nongjiao/nongjiao/internal/sandbox"
@@ -98,6 +100,7 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
+	{demands.Register, demandview.Projections},
 }
 
 // Server is an assembled exchange.
