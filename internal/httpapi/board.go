@@ -28,7 +28,7 @@ func renderBoard() ([]byte, string) {
 	}
 	t := template.Must(template.New("board").Funcs(template.FuncMap{
 		"asset":     assetURL,
-		"importmap": func() template.JS { return template.JS(importMap) }, // #nosec G203 -- JSON of our own paths
+		"importmap": func() template.HTML { return template.HTML(importMap) }, // #nosec G203 -- JSON of our own paths
 	}).Parse(web.Page))
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, nil); err != nil {

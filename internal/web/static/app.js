@@ -57,4 +57,8 @@ function App() {
     <main data-lang=${lang}>${body}</main>`;
 }
 
-syncClock().catch(() => {}).finally(() => render(html`<${App} />`, document.getElementById('app')));
+syncClock().catch(() => {}).finally(() => {
+  const root = document.getElementById('app');
+  root.textContent = ''; // the loading message
+  render(html`<${App} />`, root);
+});

@@ -9,7 +9,7 @@
 // once, and when SUBSCRIBED counts more bids than the room holds, the missing
 // ones are read from the listing's bid history.
 import { useEffect, useReducer, useState } from 'nj/preact-htm.mjs';
-import { dropConnection, onSocket, query, subscribe } from 'nj/gql.js';
+import { dropConnection, onSocket, query, subscribe, syncClock } from 'nj/gql.js';
 import { fen, label, money, refusal, statuses, t, when, yuan } from 'nj/i18n.js';
 import { Bids } from 'nj/lot.js';
 import { Countdown, html } from 'nj/ui.js';
@@ -90,6 +90,8 @@ export function Room({ id }) {
       next: (data) => {
         const e = data.auctionFeed;
         dispatch({ type: 'event', e });
+        // The countdown counts to the exchange's close by the exchange's clock.
+        if (e.kind === 'SUBSCRIBED' || e.kind === 'EXTENDED') syncClock().catch(() => {});
         if (e.kind === 'SUBSCRIBED') { catchUp(e.seq || 0, known).catch(() => {}); known = Math.max(known, e.seq || 0); }
         if (e.kind === 'BID') known = Math.max(known, e.seq);
       },
