@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -111,6 +112,7 @@ func TestTheExchangeInChromium(t *testing.T) {
 		Board struct {
 			Lots, Total, FilteredTotal int
 			Countdowns, FilteredRegions []string
+			English                     string
 		}
 		Lot struct {
 			Assets, Bids              int
@@ -149,6 +151,9 @@ func TestTheExchangeInChromium(t *testing.T) {
 	}
 	if b.FilteredTotal == 0 || b.FilteredTotal >= b.Total {
 		t.Errorf("filtering by 青州市 left %d of %d lots", b.FilteredTotal, b.Total)
+	}
+	if want := fmt.Sprintf("%d lots", b.FilteredTotal); b.English != want {
+		t.Errorf("in English the board counts %q, want %q", b.English, want)
 	}
 	for _, r := range b.FilteredRegions {
 		if !strings.Contains(r, "青州市") {

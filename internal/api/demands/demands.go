@@ -216,7 +216,7 @@ func (a area) queries(b *api.Builder) {
 			if err := api.RequireParty(me, asset.owner, true); err != nil {
 				return nil, err
 			}
-			open, err := demandview.Open(p.Context, a.DB, demand.KindDemand)
+			open, err := demandview.Open(p.Context, a.DB, demand.KindDemand, uuid.Nil)
 			if err != nil {
 				return nil, err
 			}
@@ -326,13 +326,13 @@ func (a area) match(ctx context.Context, owner uuid.UUID, e listing.ListingAppro
 	if err != nil {
 		return nil
 	}
-	searches, err := demandview.Open(ctx, a.DB, demand.KindSearch)
+	searches, err := demandview.Open(ctx, a.DB, demand.KindSearch, owner)
 	if err != nil {
 		return nil
 	}
 	var out []demandview.Alert
 	for _, s := range searches {
-		if s.Owner == owner && s.Criteria.Matches(l.offer) {
+		if s.Criteria.Matches(l.offer) {
 			out = append(out, demandview.Alert{SearchID: s.ID, ListingID: e.ListingID, ListingTitle: l.title, Position: position, At: e.At})
 		}
 	}

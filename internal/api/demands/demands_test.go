@@ -2,6 +2,7 @@ package demands_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -73,9 +74,25 @@ func (m *market) approve(tok string, asset uuid.UUID, title string) string {
 const saveSearch = `mutation($in: SaveSearchInput!) { saveSearch(input: $in) { demandId position } }`
 
 func TestRoles(t *testing.T) {
-	apitest.New(t, apitest.Area{Register: demands.Register, Projections: demandview.Projections}).CheckRoles(t, map[string][]auth.Role{
+	h := apitest.New(t, apitest.Area{Register: demands.Register, Projections: demandview.Projections})
+	h.CheckRoles(t, map[string][]auth.Role{
 		"postDemand": {auth.RoleBidder}, "saveSearch": {auth.RoleBidder}, "closeDemand": {auth.RoleBidder},
 	})
+	// The queries: a bidder's own lists, and a seller's view of demands.
+	bidder, collective, bank := h.Token(auth.RoleBidder, uuid.New()), h.Token(auth.RoleCollective, uuid.New()), h.Token(auth.RoleBank, uuid.New())
+	asset := fmt.Sprintf(`{ matchingDemands(assetId: %q) { id } }`, uuid.NewString())
+	for _, c := range []struct{ token, query, code string }{
+		{"", `{ myDemands { totalCount } }`, kernel.CodeUnauthenticated},
+		{collective, `{ myDemands { totalCount } }`, kernel.CodeForbidden},
+		{bank, `{ demandAlerts { totalCount } }`, kernel.CodeForbidden},
+		{"", asset, kernel.CodeUnauthenticated},
+		{bidder, asset, kernel.CodeForbidden},
+		{collective, asset, kernel.CodeNotFound},
+	} {
+		if r := h.Do(c.token, c.query, nil); r.Code() != c.code {
+			t.Errorf("%s as %q: %+v, want %s", c.query, c.token, r.Errors, c.code)
+		}
+	}
 }
 
 // A saved search's alerts: a matching listing approved before the

@@ -121,7 +121,7 @@ func alert(ctx context.Context, tx readmodel.Tx, listingID uuid.UUID, position u
 	if err := json.Unmarshal([]byte(text), &offer); err != nil {
 		return err
 	}
-	searches, err := Open(ctx, tx, demand.KindSearch)
+	searches, err := Open(ctx, tx, demand.KindSearch, uuid.Nil)
 	if err != nil {
 		return err
 	}
@@ -165,9 +165,16 @@ func scanDemand(s readmodel.Scanner) (Demand, error) {
 	return d, json.Unmarshal([]byte(criteria), &d.Criteria)
 }
 
-// Open returns the open demands (or saved searches) of kind, oldest first.
-func Open(ctx context.Context, q readmodel.Querier, kind demand.Kind) ([]Demand, error) {
-	return readmodel.Collect(ctx, q, scanDemand, `SELECT `+demandColumns+` FROM demand_demands WHERE kind = $1 AND closed = 0 ORDER BY at, id`, string(kind))
+// Open returns the open demands (or saved searches) of kind, oldest first:
+// owner's only, or everyone's when owner is uuid.Nil.
+func Open(ctx context.Context, q readmodel.Querier, kind demand.Kind, owner uuid.UUID) ([]Demand, error) {
+	var w readmodel.Where
+	w.Add("kind = ?", string(kind))
+	w.Add("closed = 0")
+	if owner != uuid.Nil {
+		w.Add("owner = ?", owner.String())
+	}
+	return readmodel.Collect(ctx, q, scanDemand, `SELECT `+demandColumns+` FROM demand_demands`+w.String()+` ORDER BY at, id`, w.Args()...)
 }
 
 // ByID returns one demand; ok is false when there is none.

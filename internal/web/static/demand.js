@@ -94,11 +94,11 @@ function Business({ go }) {
     ${msg && html`<p class=${msg.bad ? 'error' : 'ok'} role="alert">${msg.text}</p>`}
     <h2>${t('alerts')}</h2>
     <ul class="alerts">${alerts.length === 0 ? html`<li>${t('noAlerts')}</li>` : alerts.map((a) => html`<li class="alert" data-listing=${a.listingId}>
-      🔔 <a href=${'#/lot/' + a.listingId} onClick=${(e) => { e.preventDefault(); go('/lot/' + a.listingId); }}>${a.listingTitle}</a>
+      <span class="tag">${t('new')}</span><a href=${'#/lot/' + a.listingId} onClick=${(e) => { e.preventDefault(); go('/lot/' + a.listingId); }}>${a.listingTitle}</a>
       <small>${when(a.at)} · ${demands.find((d) => d.id === a.searchId)?.title || ''}</small></li>`)}</ul>
     <h2>${t('myDemands')} / ${t('savedSearches')}</h2>
     ${demands.map((d) => html`<div class="card demand" data-kind=${d.kind}>
-      <strong>${d.kind === 'SEARCH' ? '🔎 ' : '📢 '}${d.title}</strong> ${d.closed ? html`<small>（${t('ended')}）</small>` : ''}
+      <span class="tag">${t(d.kind === 'SEARCH' ? 'kindSearch' : 'kindDemand')}</span><strong>${d.title}</strong> ${d.closed ? html`<small>（${t('ended')}）</small>` : ''}
       <${Criteria} c=${d.criteria} />
       ${!d.closed && html`<button class="plain" onClick=${() => send(CLOSE, { demandId: d.id })}>${t('withdraw')}</button>`}
     </div>`)}
@@ -135,7 +135,7 @@ function Collective({ me }) {
     ${msg && html`<p class="error" role="alert">${msg}</p>`}
     ${assets.map((a) => html`<div class="card asset" data-id=${a.id}>
       <strong>${a.title}</strong> <small>${a.location.county} ${a.location.village} · ${t('mu', { n: a.area })}</small>
-      <ul>${(matches[a.id] || []).map((d) => html`<li class="match">📢 ${d.title} <${Criteria} c=${d.criteria} /> <small>${d.note}</small></li>`)}</ul>
+      <ul>${(matches[a.id] || []).map((d) => html`<li class="match"><span class="tag">${t('kindDemand')}</span>${d.title} <${Criteria} c=${d.criteria} /> <small>${d.note}</small></li>`)}</ul>
     </div>`)}
   </section>`;
 }

@@ -38,7 +38,7 @@ const words = {
   saveSearch: ['保存搜索并订阅', 'Save search and subscribe'], alerts: ['新房源提醒', 'Alerts'], noAlerts: ['暂无提醒', 'No alerts yet'],
   demandTitle: ['需求名称', 'Title'], budget: ['预算（元/亩/年）', 'Budget (yuan per mu per year)'], termYears: ['期限（年）', 'Term (years)'],
   contiguous: ['要求连片', 'Contiguous'], matchingDemands: ['可匹配的需求', 'Demands this asset would meet'], name: ['名称', 'Name'],
-  withdraw: ['撤回', 'Withdraw'], open: ['有效', 'Open'], noResults: ['没有符合条件的房源', 'No lots match'], demandBoard: ['企业需求', 'Businesses\' demands'],
+  withdraw: ['撤回', 'Withdraw'], new: ['新', 'New'], kindSearch: ['订阅', 'Search'], kindDemand: ['需求', 'Demand'], open: ['有效', 'Open'], noResults: ['没有符合条件的房源', 'No lots match'], demandBoard: ['企业需求', 'Businesses\' demands'],
 };
 
 // t returns the word for key in the current language, with {x} filled from vars.

@@ -126,7 +126,7 @@ export function Room({ id }) {
       <div class="big"><span>${t('countdown')}</span><${Countdown} d=${s.closesAt} cls="room-countdown" />
         <small class="closes-at">${when(s.closesAt)}</small></div>
     </div>
-    ${s.extended && html`<p class="extended" role="status" data-closes=${s.extended.closesAt}>⏱ ${t('extended', { t: when(s.extended.closesAt) })}</p>`}
+    ${s.extended && html`<p class="extended" role="status" data-closes=${s.extended.closesAt}>${t('extended', { t: when(s.extended.closesAt) })}</p>`}
     ${me == null
       ? html`<p class="hint">${t('needSignIn')}</p>`
       : html`<div class="bidding"><p>${t('yourNumber')}：<strong class="my-number">${me}</strong></p>

@@ -69,6 +69,8 @@ try {
   await board.waitForFunction((n) => Number(document.querySelector('.total').dataset.total) !== n, out.board.total);
   out.board.filteredTotal = Number(await board.$eval('.total', (e) => e.dataset.total));
   out.board.filteredRegions = await board.$$eval('.lot .region', (rs) => rs.map((r) => r.textContent));
+  await board.click('header .lang');
+  out.board.english = await board.$eval('.total', (e) => e.textContent);
 
   // The sold orchard's page: its assets, the award and the certificate.
   const lot = await open('', '#/lot/' + cfg.awarded);
@@ -103,6 +105,7 @@ try {
   await farm.waitForSelector(`.alert[data-listing="${cfg.draft}"]`);
   out.alerts.ms = Date.now() - approvedAt;
   out.alerts.titles = await farm.$$eval('.alert a', (as) => as.map((a) => a.textContent));
+  await shot(farm, 'demands.png');
 
   // Two bidders in the live auction's room.
   const a = await open(cfg.tokens.lvyuan, '#/room/' + cfg.live);
