@@ -8,7 +8,8 @@
 // There is no build step: the scripts are plain ES modules that import each
 // other by the bare names of an import map the server writes into the page
 // (ImportMap), so each module is cached for a year under its content's hash
-// and a changed module is fetched again. The vendored files, their versions
-// and licences are listed in static/README.md; graphql-ws is the UMD build
-// package httpapi already embeds for GraphiQL, loaded as a classic script.
+// and a changed module is fetched again. The vendored view library (htm's
+// Preact build), its version, checksum and licences are in docs/web.md and
+// static/LICENSES-web.txt; graphql-ws is the UMD build package httpapi
+// already embeds for GraphiQL, loaded as a classic script.
 package web
