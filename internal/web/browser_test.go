@@ -110,7 +110,7 @@ func TestTheExchangeInChromium(t *testing.T) {
 	}
 	var got struct {
 		Board struct {
-			Lots, Total, FilteredTotal int
+			Lots, Total, FilteredTotal  int
 			Countdowns, FilteredRegions []string
 			English                     string
 		}

@@ -23,10 +23,10 @@ import (
 // 寿光市, another in 青州市, two farm businesses and the exchange.
 type market struct {
 	*apitest.Harness
-	shouguang, qingzhou             uuid.UUID
+	shouguang, qingzhou              uuid.UUID
 	shouguangTok, qingzhouTok, exTok string
-	farm, other                     uuid.UUID
-	farmTok, otherTok               string
+	farm, other                      uuid.UUID
+	farmTok, otherTok                string
 }
 
 func newMarket(t *testing.T) *market {

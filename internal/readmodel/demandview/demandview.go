@@ -27,7 +27,9 @@ func (projection) Name() string { return "demandview.v1" }
 func (projection) Version() int { return 1 }
 
 // Tables implements readmodel.Projection.
-func (projection) Tables() []string { return []string{"demand_demands", "demand_offers", "demand_alerts"} }
+func (projection) Tables() []string {
+	return []string{"demand_demands", "demand_offers", "demand_alerts"}
+}
 
 // Schema implements readmodel.Projection. Criteria are stored as the JSON of
 // demand.Criteria, times as unix microseconds.
