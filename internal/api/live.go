@@ -24,6 +24,7 @@ type Hub struct {
 
 	mu   sync.Mutex
 	subs map[string]map[chan readmodel.Envelope]struct{}
+	last uint64 // the position of the last event handed out, under mu
 
 	progress eventstore.Progress
 }
@@ -63,6 +64,7 @@ func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
 func (h *Hub) publish(rec eventstore.RecordedEvent) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.last = rec.Position
 	keys := []string{rec.Stream}
 	if category, _, ok := strings.Cut(rec.Stream, "-"); ok {
 		keys = append(keys, categoryKey(category))
@@ -100,20 +102,30 @@ func (h *Hub) publish(rec eventstore.RecordedEvent) {
 func categoryKey(category string) string { return category + "-*" }
 
 // SubscribeCategory returns the live events of every stream of category
-// ("listing" for "listing-<id>") from now on, as Subscribe does for one.
-func (h *Hub) SubscribeCategory(ctx context.Context, category string) <-chan readmodel.Envelope {
-	return h.Subscribe(ctx, categoryKey(category))
+// ("listing" for "listing-<id>") from now on, as Subscribe does for one,
+// and the position of the last event handed out before: every later event
+// comes on the channel.
+func (h *Hub) SubscribeCategory(ctx context.Context, category string) (<-chan readmodel.Envelope, uint64) {
+	return h.subscribe(ctx, categoryKey(category))
 }
 
 // Subscribe returns the live events of stream from now on. The channel closes
 // when ctx ends or the subscriber is dropped for lagging.
 func (h *Hub) Subscribe(ctx context.Context, stream string) <-chan readmodel.Envelope {
+	ch, _ := h.subscribe(ctx, stream)
+	return ch
+}
+
+// subscribe adds a subscriber under key (a stream, or a category's key) and
+// returns its channel with the position of the last event handed out before.
+func (h *Hub) subscribe(ctx context.Context, stream string) (<-chan readmodel.Envelope, uint64) {
 	ch := make(chan readmodel.Envelope, h.buffer)
 	h.mu.Lock()
 	if h.subs[stream] == nil {
 		h.subs[stream] = map[chan readmodel.Envelope]struct{}{}
 	}
 	h.subs[stream][ch] = struct{}{}
+	last := h.last
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
@@ -129,5 +141,5 @@ func (h *Hub) Subscribe(ctx context.Context, stream string) <-chan readmodel.Env
 			}
 		}
 	}()
-	return ch
+	return ch, last
 }

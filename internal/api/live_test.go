@@ -107,7 +107,7 @@ func TestHubDeliversACategorysStreams(t *testing.T) {
 	hub := NewHub(store, reg, 8)
 	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
 
-	all := hub.SubscribeCategory(ctx, "a")
+	all, _ := hub.SubscribeCategory(ctx, "a")
 	one := hub.Subscribe(ctx, "a-2")
 	ping(t, store, "ab-1", 0) // another category sharing the prefix
 	ping(t, store, "a-1", 1)

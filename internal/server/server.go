@@ -241,7 +241,7 @@ func (s *Server) build(ctx context.Context) error {
 		}
 	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
-	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
+	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock, Projected: s.Projector.WaitFor}
 	if clock, ok := cfg.Clock.(*sandbox.Clock); ok && cfg.Sandbox {
 		s.idle, s.running = messaging.NewIdle(s.Store), make(chan struct{})
 		settler := sandbox.Settler{

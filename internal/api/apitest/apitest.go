@@ -89,7 +89,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	b := api.NewBuilder()
 	api.RegisterViewer(b)
 	for _, ar := range areas {
-		ar.Register(b, api.Deps{App: a, DB: db, Live: hub, Clock: clock})
+		ar.Register(b, api.Deps{App: a, DB: db, Live: hub, Clock: clock, Projected: projector.WaitFor})
 	}
 	schema, err := b.Build()
 	if err != nil {

@@ -267,11 +267,19 @@ func (a area) alerts(b *api.Builder) {
 				return nil, err
 			}
 			ctx, cancel := context.WithCancel(p.Context)
-			// Follow the listings before reading what was recorded, so nothing falls between.
-			events := a.Live.SubscribeCategory(ctx, listing.Decider.Category)
+			// Follow the listings before reading what was recorded, and read
+			// it once the read models hold every event the hub handed out
+			// before: each approval then comes one way or the other.
+			events, before := a.Live.SubscribeCategory(ctx, listing.Decider.Category)
 			var missed []demandview.Alert
 			if after, ok := p.Args["after"].(uint64); ok {
-				if missed, err = demandview.AlertsAfter(ctx, a.DB, me.Party, after); err != nil {
+				if a.Projected != nil {
+					err = a.Projected(ctx, before)
+				}
+				if err == nil {
+					missed, err = demandview.AlertsAfter(ctx, a.DB, me.Party, after)
+				}
+				if err != nil {
 					cancel()
 					return nil, err
 				}

@@ -16,6 +16,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/demandview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
@@ -29,10 +30,18 @@ type market struct {
 	farmTok, otherTok                string
 }
 
-func newMarket(t *testing.T) *market {
+// areas are the listings area (to approve listings) and this one.
+var areas = []apitest.Area{{Register: listings.Register, Projections: listingview.Projections},
+	{Register: demands.Register, Projections: demandview.Projections}}
+
+// forEachBackend runs story on a fresh market with SQLite and with PostgreSQL read models.
+func forEachBackend(t *testing.T, story func(t *testing.T, m *market)) {
+	t.Run("sqlite", func(t *testing.T) { story(t, newMarket(t, apitest.New(t, areas...))) })
+	t.Run("postgres", func(t *testing.T) { story(t, newMarket(t, apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), areas...))) })
+}
+
+func newMarket(t *testing.T, h *apitest.Harness) *market {
 	t.Helper()
-	h := apitest.New(t, apitest.Area{Register: listings.Register, Projections: listingview.Projections},
-		apitest.Area{Register: demands.Register, Projections: demandview.Projections})
 	m := &market{Harness: h, shouguang: uuid.New(), qingzhou: uuid.New(), farm: uuid.New(), other: uuid.New()}
 	m.shouguangTok, m.qingzhouTok = h.Token(auth.RoleCollective, m.shouguang), h.Token(auth.RoleCollective, m.qingzhou)
 	m.farmTok, m.otherTok = h.Token(auth.RoleBidder, m.farm), h.Token(auth.RoleBidder, m.other)
@@ -98,8 +107,9 @@ func TestRoles(t *testing.T) {
 // A saved search's alerts: a matching listing approved before the
 // subscription comes first (after the search's position), then one approved
 // while it runs; a listing elsewhere never comes; demandAlerts lists both.
-func TestASavedSearchIsAlertedOfMatchingListings(t *testing.T) {
-	m := newMarket(t)
+func TestASavedSearchIsAlertedOfMatchingListings(t *testing.T) { forEachBackend(t, savedSearchStory) }
+
+func savedSearchStory(t *testing.T, m *market) {
 	d := m.MustDo(m.farmTok, saveSearch, map[string]any{"in": map[string]any{"title": "寿光百亩以上耕地",
 		"criteria": map[string]any{"county": "寿光市", "minArea": "100", "minTermMonths": 120}}})
 	search := d["saveSearch"].(map[string]any)
@@ -141,8 +151,9 @@ func TestASavedSearchIsAlertedOfMatchingListings(t *testing.T) {
 
 // A posted demand is seen by the collective whose asset would meet it, to
 // the hundredth of a mu, and only its owner closes it, once.
-func TestMatchingDemandsAndClosing(t *testing.T) {
-	m := newMarket(t)
+func TestMatchingDemandsAndClosing(t *testing.T) { forEachBackend(t, matchingStory) }
+
+func matchingStory(t *testing.T, m *market) {
 	post := func(title, minArea string) (id, position string) {
 		t.Helper()
 		d := m.MustDo(m.farmTok, `mutation($in: PostDemandInput!) { postDemand(input: $in) { demandId position } }`, map[string]any{"in": map[string]any{

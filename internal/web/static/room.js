@@ -81,7 +81,7 @@ export function Room({ id }) {
     query(ROOM, { id, first: 50 }).then((d) => {
       const l = d.listing;
       const mine = l.bidders.find((b) => b.bidderId && b.bidderId === d.me?.party);
-      setMe(mine ? mine.number : null);
+      setMe(mine ? mine.number : d.me ? 0 : null); // 0: signed in, not registered for this listing
       const bids = l.bids.edges.map((e) => e.node);
       known = Math.max(known, ...bids.map((b) => b.seq), 0);
       dispatch({ type: 'load', room: { title: l.title, status: l.status, closesAt: l.auctionClosesAt, startingPrice: l.startingPrice, increment: l.increment, bids } });
@@ -127,8 +127,8 @@ export function Room({ id }) {
         <small class="closes-at">${when(s.closesAt)}</small></div>
     </div>
     ${s.extended && html`<p class="extended" role="status" data-closes=${s.extended.closesAt}>${t('extended', { t: when(s.extended.closesAt) })}</p>`}
-    ${me == null
-      ? html`<p class="hint">${t('needSignIn')}</p>`
+    ${!me
+      ? html`<p class="hint">${me === 0 ? refusal({ code: 'BIDDER_NOT_REGISTERED' }) : t('needSignIn')}</p>`
       : html`<div class="bidding"><p>${t('yourNumber')}：<strong class="my-number">${me}</strong></p>
         <div class="amounts">${amounts.map((a) => html`<button class="amount" disabled=${busy} data-amount=${a} onClick=${() => bid(a)}>${yuan(a)}</button>`)}</div>
         <form class="custom" onSubmit=${(e) => { e.preventDefault(); bid(custom); }}>
