@@ -93,7 +93,8 @@ try {
   await farm.fill('input[name=termYears]', '10');
   await farm.click('.save-search');
   await farm.waitForSelector('.demand[data-kind=SEARCH]');
-  await farm.waitForTimeout(300); // the page's subscription is open well before the approval
+  // No wait for the page's subscription: listingAlerts(after:) sends what
+  // was recorded before it followed live approvals.
   const { clock } = await gql(cfg.tokens.exchange, '{ clock { now } }');
   const day = 24 * 3600 * 1000;
   await gql(cfg.tokens.chedaoyu, `mutation($in: SubmitListingInput!) { submitListing(input: $in) { listingId } }`, { in: {
