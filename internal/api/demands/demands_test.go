@@ -66,18 +66,18 @@ func (m *market) land(collective uuid.UUID, county string, area kernel.Area) uui
 }
 
 // approve lists asset for ten years as collective, submits it and has the
-// exchange approve it; it returns the listing's id.
-func (m *market) approve(tok string, asset uuid.UUID, title string) string {
+// exchange approve it; it returns the listing's id and the approval's position.
+func (m *market) approve(tok string, asset uuid.UUID, title string) (id, position string) {
 	m.T.Helper()
 	d := m.MustDo(tok, `mutation($in: CreateListingInput!) { createListing(input: $in) { listingId } }`, map[string]any{"in": map[string]any{
 		"assetIds": []string{asset.String()}, "title": title, "description": "连片耕地", "listedPrice": "1200000.00",
 		"increment": "1000.00", "reservePrice": "1200000.00", "termMonths": 120}})
-	id := d["createListing"].(map[string]any)["listingId"].(string)
+	id = d["createListing"].(map[string]any)["listingId"].(string)
 	m.MustDo(tok, `mutation($in: SubmitListingInput!) { submitListing(input: $in) { listingId } }`, map[string]any{"in": map[string]any{
 		"listingId": id, "resolution": map[string]any{"body": "村民代表会议", "votesFor": 20, "total": 30, "date": "2026-11-20T02:00:00Z"}}})
-	m.MustDo(m.exTok, `mutation($in: ReviewListingInput!) { reviewListing(input: $in) { listingId } }`, map[string]any{"in": map[string]any{
+	d = m.MustDo(m.exTok, `mutation($in: ReviewListingInput!) { reviewListing(input: $in) { position } }`, map[string]any{"in": map[string]any{
 		"listingId": id, "approve": true, "announcementEnds": "2026-12-04T16:00:00Z", "biddingOpensAt": "2026-12-07T02:00:00Z"}})
-	return id
+	return id, d["reviewListing"].(map[string]any)["position"].(string)
 }
 
 const saveSearch = `mutation($in: SaveSearchInput!) { saveSearch(input: $in) { demandId position } }`
@@ -113,7 +113,7 @@ func savedSearchStory(t *testing.T, m *market) {
 	d := m.MustDo(m.farmTok, saveSearch, map[string]any{"in": map[string]any{"title": "寿光百亩以上耕地",
 		"criteria": map[string]any{"county": "寿光市", "minArea": "100", "minTermMonths": 120}}})
 	search := d["saveSearch"].(map[string]any)
-	first := m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 12000), "寿光120亩")
+	first, _ := m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 12000), "寿光120亩")
 	m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 9999), "寿光99.99亩")
 	const sub = `subscription($after: Position) { listingAlerts(after: $after) { searchId listingId listingTitle position } }`
 	alerts := m.Subscribe(m.farmTok, sub, map[string]any{"after": search["position"]})
@@ -130,7 +130,7 @@ func savedSearchStory(t *testing.T, m *market) {
 		t.Fatalf("first alert %v, want listing %s of search %s", a, first, search["demandId"])
 	}
 	m.approve(m.qingzhouTok, m.land(m.qingzhou, "青州市", 50000), "青州500亩")
-	second := m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 30000), "寿光300亩")
+	second, _ := m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 30000), "寿光300亩")
 	live := next(alerts)
 	if live["listingId"] != second {
 		t.Fatalf("live alert %v, want listing %s (青州市 is not 寿光市)", live, second)
@@ -146,6 +146,13 @@ func savedSearchStory(t *testing.T, m *market) {
 	}
 	if n := m.MustDo(m.otherTok, list, nil)["demandAlerts"].(map[string]any)["totalCount"]; n != 0.0 {
 		t.Errorf("another bidder has %v alerts", n)
+	}
+	// A deleted search is alerted of nothing more.
+	m.MustDo(m.farmTok, `mutation($in: CloseDemandInput!) { closeDemand(input: $in) { demandId } }`, map[string]any{"in": map[string]any{"demandId": search["demandId"]}})
+	_, after := m.approve(m.shouguangTok, m.land(m.shouguang, "寿光市", 40000), "寿光400亩")
+	m.WaitFor(after)
+	if n := m.MustDo(m.farmTok, list, nil)["demandAlerts"].(map[string]any)["totalCount"]; n != 2.0 {
+		t.Errorf("after deleting the search it has %v alerts, want still 2", n)
 	}
 }
 
