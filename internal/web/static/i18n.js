@@ -13,7 +13,7 @@ const words = {
   tokenHint: ['粘贴交易所签发的令牌（nongjiao token）', 'Paste a token issued by the exchange (nongjiao token)'],
   save: ['保存', 'Save'], cancel: ['取消', 'Cancel'], signedInAs: ['当前身份', 'Signed in as'],
   province: ['省', 'Province'], county: ['县（市、区）', 'County'], township: ['乡镇（街道）', 'Township'], village: ['村', 'Village'],
-  type: ['类型', 'Type'], assetType: ['资产类型', 'Asset type'], status: ['状态', 'Status'], minPrice: ['最低挂牌价（元）', 'Min price (yuan)'], maxPrice: ['最高挂牌价（元）', 'Max price (yuan)'],
+  type: ['类型', 'Type'], rightsEnd: ['权利期限至', 'Right ends'], assetType: ['资产类型', 'Asset type'], status: ['状态', 'Status'], minPrice: ['最低挂牌价（元）', 'Min price (yuan)'], maxPrice: ['最高挂牌价（元）', 'Max price (yuan)'],
   minArea: ['最小面积（亩）', 'Min area (mu)'], maxArea: ['最大面积（亩）', 'Max area (mu)'], sort: ['排序', 'Sort'], any: ['不限', 'Any'],
   search: ['筛选', 'Filter'], reset: ['清除', 'Reset'], more: ['加载更多', 'More'], total: ['共 {n} 宗', '{n} lots'],
   listedPrice: ['挂牌价', 'Listed price'], startingPrice: ['起始价', 'Starting price'], deposit: ['保证金', 'Deposit'],
@@ -62,6 +62,10 @@ export const assetTypes = {
   COLLECTIVE_OPERATING: ['集体经营性资产', 'Collective operating asset'], FARM_FACILITY: ['农业生产设施', 'Farm facility'],
   SMALL_WATER_WORKS: ['小型水利设施', 'Small water works'], COLLECTIVE_SHARES: ['集体股权', 'Collective shares'],
   COLLECTIVE_LAND_OWNERSHIP: ['集体土地所有权', 'Collective land ownership'],
+};
+
+export const restrictionKinds = {
+  LEASE: ['出租（流转）', 'Lease'], MORTGAGE: ['抵押', 'Mortgage'], PLEDGE: ['质押', 'Pledge'], SEIZURE: ['查封', 'Seizure'],
 };
 
 export const sorts = {

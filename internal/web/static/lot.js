@@ -3,7 +3,7 @@
 // transaction certificate's number.
 import { useEffect, useState } from 'nj/preact-htm.mjs';
 import { query } from 'nj/gql.js';
-import { assetTypes, label, refusal, statuses, t, when, yuan } from 'nj/i18n.js';
+import { assetTypes, label, refusal, restrictionKinds, statuses, t, when, yuan } from 'nj/i18n.js';
 import { Countdown, deadline, Figures, html, LOT_FIELDS } from 'nj/ui.js';
 
 const LOT = `query Lot($id: ID!) {
@@ -58,13 +58,15 @@ export function LotPage({ id, go }) {
 
 function Asset({ a }) {
   const loc = a.location;
-  return html`<dl class="figures asset">
+  return html`<dl class="figures asset card">
     <div><dt>${t('name')}</dt><dd>${a.title}</dd></div>
     <div><dt>${t('area')}</dt><dd>${t('mu', { n: a.area })}</dd></div>
     <div><dt>${t('location')}</dt><dd>${[loc.province, loc.county, loc.township, loc.village].join(' ')}</dd></div>
     <div><dt>${t('certificate')}</dt><dd>${a.certificateNo}</dd></div>
-    <div><dt>${t('term')}</dt><dd>${when(a.rightsEnd)}</dd></div>
-    <div><dt>${t('restrictions')}</dt><dd>${a.restrictions.length ? a.restrictions.map((r) => `${r.kind} ${when(r.start)}–${when(r.end)}`).join('；') : t('none')}</dd></div>
+    <div><dt>${t('rightsEnd')}</dt><dd>${when(a.rightsEnd)}</dd></div>
+    <div><dt>${t('restrictions')}</dt><dd>${a.restrictions.length
+      ? a.restrictions.map((r) => `${label(restrictionKinds, r.kind)} ${when(r.start)}${r.end ? '–' + when(r.end) : ''}`).join('；')
+      : t('none')}</dd></div>
   </dl>`;
 }
 
