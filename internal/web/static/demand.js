@@ -2,8 +2,8 @@
 // searches; a new listing matching a saved search arrives live
 // (listingAlerts) under its alerts. A collective sees, for each of its
 // assets, the posted demands the asset would meet (matchingDemands).
-import { useEffect, useState } from 'nj/preact-htm.mjs';
-import { query, subscribe } from 'nj/gql.js';
+import { useEffect, useRef, useState } from 'nj/preact-htm.mjs';
+import { follow, query } from 'nj/gql.js';
 import { refusal, t, when, yuan } from 'nj/i18n.js';
 import { html } from 'nj/ui.js';
 
@@ -47,24 +47,29 @@ function Business({ go }) {
   const [form, setForm] = useState({ county: '寿光市', minArea: '300', maxArea: '500', termYears: '10', budgetPerMuYear: '1000', contiguous: true });
   const [msg, setMsg] = useState(null);
 
-  const addAlerts = (more) => setAlerts((prev) => {
-    const seen = new Set(prev.map((a) => a.searchId + a.listingId));
-    return [...more.filter((a) => !seen.has(a.searchId + a.listingId)), ...prev].sort((a, b) => Number(b.position) - Number(a.position));
-  });
+  const latest = useRef('0'); // the newest alert's position: where a new subscription resumes
+  const addAlerts = (more) => {
+    for (const a of more) if (Number(a.position) > Number(latest.current)) latest.current = a.position;
+    setAlerts((prev) => {
+      const seen = new Set(prev.map((a) => a.searchId + a.listingId));
+      return [...more.filter((a) => !seen.has(a.searchId + a.listingId)), ...prev].sort((a, b) => Number(b.position) - Number(a.position));
+    });
+  };
   const load = () => query(MINE).then((d) => {
     setDemands(d.myDemands.edges.map((e) => e.node));
     addAlerts(d.demandAlerts.edges.map((e) => e.node));
-    return d.demandAlerts.edges[0]?.node.position || '0';
   });
   useEffect(() => {
     let stop = () => {};
-    load().then((after) => {
-      stop = subscribe(ALERTS, { after }, {
+    let gone = false;
+    load().then(() => {
+      if (gone) return;
+      stop = follow(ALERTS, () => ({ after: latest.current }), {
         next: (d) => addAlerts([d.listingAlerts]),
         error: (e) => setMsg({ bad: true, text: refusal(e) }),
       });
     }).catch((e) => setMsg({ bad: true, text: refusal(e) }));
-    return () => stop();
+    return () => { gone = true; stop(); };
   }, []);
 
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });

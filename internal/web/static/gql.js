@@ -92,6 +92,20 @@ export function subscribe(document, variables, sink) {
   });
 }
 
+// follow keeps a subscription going: when the server ends it (the live hub
+// drops a subscriber that lags too far behind) it starts again, half a second
+// later, with the variables vars() returns then. An error ends it for good.
+// It returns the unsubscribe.
+export function follow(document, vars, sink) {
+  let stop = () => {};
+  let stopped = false;
+  const start = () => {
+    stop = subscribe(document, vars(), { ...sink, complete: () => { if (!stopped) setTimeout(() => !stopped && start(), 500); } });
+  };
+  start();
+  return () => { stopped = true; stop(); };
+}
+
 // dropConnection closes the WebSocket as a lost network would: subscriptions
 // end with an error and reconnect (used by the room's "reconnect" link).
 export function dropConnection() { if (socket) socket.terminate(); }

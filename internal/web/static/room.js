@@ -3,13 +3,14 @@
 // shown the moment it happens, a message for every refusal, and a
 // reconnection that neither misses nor repeats a bid.
 //
-// Reconnecting: graphql-ws reconnects and subscribes again by itself, and
-// every subscription starts with a SUBSCRIBED event giving the number of bids
+// Reconnecting: graphql-ws reconnects and subscribes again by itself (and
+// follow subscribes again when the server ends a lagging feed), and every
+// subscription starts with a SUBSCRIBED event giving the number of bids
 // so far (seq). Bids are kept by their seq, so a bid seen twice is kept
 // once, and when SUBSCRIBED counts more bids than the room holds, the missing
 // ones are read from the listing's bid history.
 import { useEffect, useReducer, useState } from 'nj/preact-htm.mjs';
-import { dropConnection, onSocket, query, subscribe, syncClock } from 'nj/gql.js';
+import { dropConnection, follow, onSocket, query, syncClock } from 'nj/gql.js';
 import { fen, label, money, refusal, statuses, t, when, yuan } from 'nj/i18n.js';
 import { Bids } from 'nj/lot.js';
 import { Countdown, html } from 'nj/ui.js';
@@ -86,7 +87,7 @@ export function Room({ id }) {
       known = Math.max(known, ...bids.map((b) => b.seq), 0);
       dispatch({ type: 'load', room: { title: l.title, status: l.status, closesAt: l.auctionClosesAt, startingPrice: l.startingPrice, increment: l.increment, bids } });
     }).catch((e) => setMsg({ bad: true, text: refusal(e) }));
-    const stop = subscribe(FEED, { id }, {
+    const stop = follow(FEED, () => ({ id }), {
       next: (data) => {
         const e = data.auctionFeed;
         dispatch({ type: 'event', e });
