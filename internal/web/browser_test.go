@@ -17,6 +17,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
+	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
 	"github.com/nongjiao/nongjiao/internal/testenv"
 )
@@ -54,7 +55,7 @@ func sandbox(t *testing.T) (string, map[string]string) {
 	for name, p := range map[string]auth.Principal{
 		"exchange": {Role: auth.RoleExchange, Party: demo.Exchange}, "chedaoyu": {Role: auth.RoleCollective, Party: demo.Chedaoyu},
 		"lvyuan": {Role: auth.RoleBidder, Party: demo.Lvyuan}, "luqing": {Role: auth.RoleBidder, Party: demo.Luqing},
-		"fenghe": {Role: auth.RoleBidder, Party: demo.Fenghe},
+		"fenghe": {Role: auth.RoleBidder, Party: demo.Fenghe}, "wangjiazhuang": {Role: auth.RoleCollective, Party: demo.Wangjiazhuang},
 	} {
 		if tokens[name], err = s.Issuer.Issue(p, time.Hour); err != nil {
 			t.Fatal(err)
@@ -88,7 +89,8 @@ func waitForBoard(t *testing.T, url string) {
 // In headless Chromium against the demo on a sandbox: the board shows the
 // demo's lots with countdowns and loads nothing from outside the server; the
 // county filter narrows it; a saved search is alerted of a matching listing
-// the moment the exchange approves it; in two bidders' auction rooms a bid
+// the moment the exchange approves it; a collective sees a posted demand
+// under its assets that meet it; in two bidders' auction rooms a bid
 // from one shows in the other within a second, a refused bid shows its
 // message, a bid in the last minutes moves both countdowns, and a room that
 // lost its connection holds every bid once after reconnecting.
@@ -132,6 +134,10 @@ func TestTheExchangeInChromium(t *testing.T) {
 			SeqsAfterReconnect        []int
 			LastSeq                   int
 		}
+		Matching []struct {
+			Area    string
+			Matches []string
+		}
 		Outside, Errors []string
 	}
 	if err := json.Unmarshal(stdout, &got); err != nil {
@@ -167,6 +173,27 @@ func TestTheExchangeInChromium(t *testing.T) {
 
 	if !slices.Contains(got.Alerts.Titles, "车道峪村荒山使用权流转") || got.Alerts.MS > 2000 {
 		t.Errorf("alerts %q %d ms after the approval; want the approved draft within 2 s", got.Alerts.Titles, got.Alerts.MS)
+	}
+
+	matched := 0
+	for _, a := range got.Matching {
+		area, err := kernel.ParseArea(a.Area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits := area >= 2000 && area <= 3000
+		for _, m := range a.Matches {
+			if !strings.Contains(m, "寿光20–30亩") {
+				continue
+			}
+			matched++
+			if !fits {
+				t.Errorf("an asset of %s mu meets the 20–30 mu demand", a.Area)
+			}
+		}
+	}
+	if matched == 0 {
+		t.Errorf("no asset of 王家庄 meets the 20–30 mu demand: %+v", got.Matching)
 	}
 
 	r := got.Room

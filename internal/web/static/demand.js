@@ -138,7 +138,7 @@ function Collective({ me }) {
   return html`<section class="matching">
     <h1>${t('matchingDemands')}</h1>
     ${msg && html`<p class="error" role="alert">${msg}</p>`}
-    ${assets.map((a) => html`<div class="card asset" data-id=${a.id}>
+    ${assets.map((a) => html`<div class="card asset" data-id=${a.id} data-area=${a.area}>
       <strong>${a.title}</strong> <small>${a.location.county} ${a.location.village} · ${t('mu', { n: a.area })}</small>
       <ul>${(matches[a.id] || []).map((d) => html`<li class="match"><span class="tag">${t('kindDemand')}</span>${d.title} <${Criteria} c=${d.criteria} /> <small>${d.note}</small></li>`)}</ul>
     </div>`)}

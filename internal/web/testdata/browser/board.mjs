@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 
 const cfg = JSON.parse(process.argv[2]);
 const server = new URL(cfg.url);
-const out = { board: {}, lot: {}, room: {}, alerts: {}, outside: [], errors: [] };
+const out = { board: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
 const profile = mkdtempSync(join(tmpdir(), 'nongjiao-chromium-'));
 const browser = await chromium.launch({
   executablePath: cfg.chromium,
@@ -107,6 +107,20 @@ try {
   out.alerts.ms = Date.now() - approvedAt;
   out.alerts.titles = await farm.$$eval('.alert a', (as) => as.map((a) => a.textContent));
   await shot(farm, 'demands.png');
+
+  // 丰禾 posts a demand for 20–30 mu in 寿光市; 王家庄's accountant sees it
+  // under each of the collective's assets that would meet it.
+  await farm.fill('input[name=title]', '寿光20–30亩');
+  await farm.fill('input[name=county]', '寿光市');
+  await farm.fill('input[name=minArea]', '20');
+  await farm.fill('input[name=maxArea]', '30');
+  await farm.click('.post-demand');
+  await farm.waitForSelector('.demand[data-kind=DEMAND]');
+  const village = await open(cfg.tokens.wangjiazhuang, '#/demands');
+  await village.waitForSelector('.asset .match');
+  // The page shows every asset's matches at once, when it has read them all.
+  out.matching = await village.$$eval('.asset', (as) => as.map((a) => ({
+    area: a.dataset.area, matches: [...a.querySelectorAll('.match')].map((m) => m.textContent) })));
 
   // Two bidders in the live auction's room.
   const a = await open(cfg.tokens.lvyuan, '#/room/' + cfg.live);
