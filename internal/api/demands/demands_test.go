@@ -37,7 +37,9 @@ var areas = []apitest.Area{{Register: listings.Register, Projections: listingvie
 // forEachBackend runs story on a fresh market with SQLite and with PostgreSQL read models.
 func forEachBackend(t *testing.T, story func(t *testing.T, m *market)) {
 	t.Run("sqlite", func(t *testing.T) { story(t, newMarket(t, apitest.New(t, areas...))) })
-	t.Run("postgres", func(t *testing.T) { story(t, newMarket(t, apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), areas...))) })
+	t.Run("postgres", func(t *testing.T) {
+		story(t, newMarket(t, apitest.NewWithDB(t, t.TempDir(), rmtest.Postgres(t), areas...)))
+	})
 }
 
 func newMarket(t *testing.T, h *apitest.Harness) *market {
