@@ -18,6 +18,11 @@ import (
 // closes): a live board must not hold up everyone else. Clients resubscribe
 // and query the listing to catch up.
 type Hub struct {
+	// Hidden, when set before Run, names the streams the hub never hands
+	// out (the messaging bridge's and the workflows' own bookkeeping, which
+	// the read models do not see either).
+	Hidden func(stream string) bool
+
 	store  eventstore.Store
 	reg    *kernel.Registry
 	buffer int
@@ -62,6 +67,9 @@ func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
 }
 
 func (h *Hub) publish(rec eventstore.RecordedEvent) {
+	if h.Hidden != nil && h.Hidden(rec.Stream) {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.last = rec.Position

@@ -126,3 +126,33 @@ func TestHubDeliversACategorysStreams(t *testing.T) {
 		t.Fatalf("the stream's subscriber got %v", env.Event)
 	}
 }
+
+// A hidden stream's events are handed out to no one, and a category
+// subscriber is told the position of the last event it could have seen.
+func TestHubHidesStreams(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := memstore.New(kernel.SystemClock{})
+	reg := kernel.NewRegistry()
+	reg.Register(pinged{})
+	hub := NewHub(store, reg, 8)
+	hub.Hidden = func(stream string) bool { return stream == "hidden-1" }
+	watching := hub.Subscribe(ctx, "hidden-1")
+	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
+
+	ping(t, store, "a-1", 1)
+	ping(t, store, "hidden-1", 2)
+	waitCtx, done := context.WithTimeout(ctx, 5*time.Second)
+	defer done()
+	if err := hub.WaitFor(waitCtx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, last := hub.SubscribeCategory(ctx, "a"); last != 1 {
+		t.Errorf("last visible position %d, want 1 (the hidden event is 2)", last)
+	}
+	select {
+	case env := <-watching:
+		t.Fatalf("a hidden stream's event was handed out: %v", env)
+	default:
+	}
+}
