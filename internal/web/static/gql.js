@@ -7,9 +7,9 @@ const TOKEN_KEY = 'nongjiao:token';
 const listeners = new Set();
 
 // signIn is where a sign-in flow plugs in. Today the user pastes a token
-// minted by `nongjiao token`; an OpenID Connect sign-in replaces `begin`
-// with a redirect to the provider and calls setToken with the token the
-// exchange issues in return.
+// (one minted by `nongjiao token`, or an ID token of the OpenID Connect
+// provider the server trusts); a redirect sign-in replaces `begin` with a
+// redirect to the provider and calls setToken with the token it returns.
 export const signIn = {
   begin: null, // () => void: when set, the sign-in button calls it instead of showing the token box
 };
