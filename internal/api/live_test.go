@@ -27,13 +27,20 @@ func ping(t *testing.T, s eventstore.Store, stream string, n int) {
 	}
 }
 
-func TestHubDeliversAStreamsEventsAndDropsLaggards(t *testing.T) {
+// newHub returns a hub of buffer over an in-memory store of pings, not yet
+// running, and a context that ends with the test.
+func newHub(t *testing.T, buffer int) (context.Context, eventstore.Store, *Hub) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	store := memstore.New(kernel.SystemClock{})
 	reg := kernel.NewRegistry()
 	reg.Register(pinged{})
-	hub := NewHub(store, reg, 2)
+	return ctx, store, NewHub(store, reg, buffer)
+}
+
+func TestHubDeliversAStreamsEventsAndDropsLaggards(t *testing.T) {
+	ctx, store, hub := newHub(t, 2)
 	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
 
 	watching := hub.Subscribe(ctx, "a-1")
@@ -77,14 +84,9 @@ func TestHubDeliversAStreamsEventsAndDropsLaggards(t *testing.T) {
 // WaitFor counts the events before the hub's start as handed out: a hub
 // started after them is caught up with them at once, and waits for the rest.
 func TestHubWaitForStartsWhereTheHubStarts(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	store := memstore.New(kernel.SystemClock{})
-	reg := kernel.NewRegistry()
-	reg.Register(pinged{})
+	ctx, store, hub := newHub(t, 2)
 	ping(t, store, "a-1", 1)
 	ping(t, store, "a-1", 2)
-	hub := NewHub(store, reg, 2)
 	go hub.Run(ctx, 2) //nolint:errcheck // ends with ctx
 	wait, stop := context.WithTimeout(ctx, 5*time.Second)
 	defer stop()
@@ -99,12 +101,7 @@ func TestHubWaitForStartsWhereTheHubStarts(t *testing.T) {
 
 // A category subscription gets every stream of its category, and no other.
 func TestHubDeliversACategorysStreams(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	store := memstore.New(kernel.SystemClock{})
-	reg := kernel.NewRegistry()
-	reg.Register(pinged{})
-	hub := NewHub(store, reg, 8)
+	ctx, store, hub := newHub(t, 8)
 	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
 
 	all, _ := hub.SubscribeCategory(ctx, "a")
@@ -122,20 +119,20 @@ func TestHubDeliversACategorysStreams(t *testing.T) {
 			t.Fatal("no live event")
 		}
 	}
-	if env := <-one; env.Event.(pinged).N != 2 {
-		t.Fatalf("the stream's subscriber got %v", env.Event)
+	select {
+	case env := <-one:
+		if env.Event.(pinged).N != 2 {
+			t.Fatalf("the stream's subscriber got %v", env.Event)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream's subscriber got nothing")
 	}
 }
 
 // A hidden stream's events are handed out to no one, and a category
 // subscriber is told the position of the last event it could have seen.
 func TestHubHidesStreams(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	store := memstore.New(kernel.SystemClock{})
-	reg := kernel.NewRegistry()
-	reg.Register(pinged{})
-	hub := NewHub(store, reg, 8)
+	ctx, store, hub := newHub(t, 8)
 	hub.Hidden = func(stream string) bool { return stream == "hidden-1" }
 	watching := hub.Subscribe(ctx, "hidden-1")
 	go hub.Run(ctx, 0) //nolint:errcheck // ends with ctx
