@@ -148,6 +148,8 @@ var filterType = graphql.NewInputObject(graphql.InputObjectConfig{
 		"village":            {Type: graphql.String},
 		"minPrice":           {Type: api.Money, Description: "Listed price at least this."},
 		"maxPrice":           {Type: api.Money, Description: "Listed price at most this."},
+		"minArea":            {Type: api.Area, Description: "Area in mu at least this."},
+		"maxArea":            {Type: api.Area, Description: "Area in mu at most this."},
 		"closingFrom":        {Type: api.DateTime, Description: "closingAt at or after this."},
 		"closingUntil":       {Type: api.DateTime, Description: "closingAt at or before this."},
 		"text":               {Type: graphql.String, Description: "Appears in the title or description (case-insensitive substring; Chinese as written, e.g. 苹果园). At most 100 characters."},
@@ -236,6 +238,8 @@ func decodeFilter(args map[string]any) (listingview.Filter, error) {
 	f.Village = api.Arg[string](in, "village")
 	f.MinPrice = api.Arg[kernel.Money](in, "minPrice")
 	f.MaxPrice = api.Arg[kernel.Money](in, "maxPrice")
+	f.MinArea = api.Arg[kernel.Area](in, "minArea")
+	f.MaxArea = api.Arg[kernel.Area](in, "maxArea")
 	f.ClosingFrom = api.Arg[time.Time](in, "closingFrom")
 	f.ClosingUntil = api.Arg[time.Time](in, "closingUntil")
 	f.Text = api.Arg[string](in, "text")

@@ -160,6 +160,7 @@ type Filter struct {
 	Province, County          string
 	Township, Village         string
 	MinPrice, MaxPrice        kernel.Money // listed price, inclusive; 0 = unbounded
+	MinArea, MaxArea          kernel.Area  // area, inclusive; 0 = unbounded
 	ClosingFrom, ClosingUntil time.Time    // closing time, inclusive; zero = unbounded
 	Text                      string       // substring of title or description, case-insensitive
 	Seller                    uuid.UUID
@@ -246,6 +247,12 @@ func (f Filter) where() readmodel.Where {
 	}
 	if f.MaxPrice > 0 {
 		w.Add("listed_price <= ?", int64(f.MaxPrice))
+	}
+	if f.MinArea > 0 {
+		w.Add("area >= ?", int64(f.MinArea))
+	}
+	if f.MaxArea > 0 {
+		w.Add("area <= ?", int64(f.MaxArea))
 	}
 	if !f.ClosingFrom.IsZero() {
 		w.Add("closing_at >= ?", f.ClosingFrom.UnixMicro())
