@@ -1,0 +1,73 @@
+package transfer
+
+import (
+	"testing"
+	"time"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
+)
+
+// The boundaries of rules 1, 2, 4 and 9 in the contract, at the instant and
+// one unit either side: a renewal's end and deadlines, rent falling due at
+// the instant of termination, and resolutions of no votes.
+func TestContractBoundaries(t *testing.T) {
+	at := day(2035, 9, 1)
+	due6 := Decider.Fold(inForce).Instalments[5].Due // the sixth year's rent, due 1 March 2031
+	endedAtDue6 := ContractTerminated{ContractID: id, By: household, Reason: ReasonMutualAgreement, Document: paper, Cancelled: kernel.Yuan(40000), At: due6}
+	paidThrough6 := make([]Allocation, 6)
+	for i := range paidThrough6 {
+		paidThrough6[i] = Allocation{No: i + 1, Amount: kernel.Yuan(10000)}
+	}
+	collectiveLand := func(votesFor, total int) Terms {
+		return terms(func(t *Terms) {
+			t.Transferor, t.Plots = collective, []Plot{{AssetID: plotID, Area: 1250, Collective: collective, Holder: collective, ContractEnd: contractEnd}}
+			t.Resolution = &Resolution{Body: VillagerRepresentatives, VotesFor: votesFor, Total: total, Document: paper}
+		})
+	}
+	decidertest.Run(t, Decider, registry(), at, []tcase{
+		{Name: "rule 1: a renewal to exactly the contract right's end is offered", Given: inForce,
+			When: with(offerCmd, func(c *OfferRenewal) { c.End = contractEnd }), Then: []kernel.Event{with(offered, func(e *RenewalOffered) { e.End = contractEnd })}},
+		{Name: "a deadline at the instant of the offer is refused", Given: inForce,
+			When: with(offerCmd, func(c *OfferRenewal) { c.RespondBy = at }), WantCode: kernel.CodeInvalid},
+		{Name: "a deadline at the instant the term ends is accepted", Given: inForce,
+			When: with(offerCmd, func(c *OfferRenewal) { c.RespondBy = end }), Then: []kernel.Event{with(offered, func(e *RenewalOffered) { e.RespondBy = end })}},
+		{Name: "a new offer at the instant the open one lapses is refused", Given: given(offered), Now: offered.RespondBy,
+			When: with(offerCmd, func(c *OfferRenewal) { c.RespondBy = end }), WantCode: kernel.CodeInvalidState},
+		{Name: "a nanosecond after it lapses a new offer is made", Given: given(offered), Now: offered.RespondBy.Add(time.Nanosecond),
+			When: with(offerCmd, func(c *OfferRenewal) { c.RespondBy = end }),
+			Then: []kernel.Event{with(offered, func(e *RenewalOffered) { e.RespondBy, e.At = end, offered.RespondBy.Add(time.Nanosecond) })}},
+		{Name: "accepting at the instant the offer lapses is in time", Given: given(offered), Now: offered.RespondBy,
+			When: AcceptRenewal{ContractID: id, By: farmer, Document: paper},
+			Then: []kernel.Event{ContractRenewed{ContractID: id, PreviousEnd: end, End: renewalEnd, RentPerMuYear: kernel.Yuan(900), Frequency: Annual,
+				Instalments: annual(10, kernel.Yuan(11250), end, 11), Document: paper, At: offered.RespondBy}}},
+		{Name: "rule 2: rent falling due at the instant of termination is not cancelled", Given: inForce, Now: due6,
+			When: Terminate{ContractID: id, By: farmer, Reason: ReasonMutualAgreement, Document: paper},
+			Then: []kernel.Event{with(endedAtDue6, func(e *ContractTerminated) { e.By = farmer })}},
+		{Name: "after termination the rent due at its instant may still be paid", Given: given(endedAtDue6), Now: due6,
+			When: PayRent{ContractID: id, Payer: farmer, Amount: kernel.Yuan(60000)},
+			Then: []kernel.Event{RentPaid{ContractID: id, Payer: farmer, Amount: kernel.Yuan(60000), Allocations: paidThrough6, At: due6}}},
+		{Name: "rule 4: no votes out of thirty is not a resolution", When: direct(collectiveLand(0, 30)), WantCode: CodeResolutionNotPassed},
+		{Name: "rule 4: a resolution of nobody is refused", When: direct(collectiveLand(0, 0)), WantCode: kernel.CodeInvalid},
+	})
+}
+
+// Rule 9's rent facts at the instant an instalment falls due: it is in the
+// arrears from its due instant, and an overdue instalment paid in full is no
+// longer in arrears.
+func TestArrearsAtTheInstant(t *testing.T) {
+	s := Decider.Fold(inForce)
+	if got := s.Arrears(firstDue); got != kernel.Yuan(10000) {
+		t.Errorf("arrears at the first due instant = %s, want 10000.00", got)
+	}
+	if got := s.Arrears(firstDue.Add(-time.Nanosecond)); got != 0 {
+		t.Errorf("arrears a nanosecond before the first due instant = %s, want nothing", got)
+	}
+	paid := Decider.Fold(given(overdue1, RentPaid{ContractID: id, Payer: farmer, Amount: kernel.Yuan(10000), Allocations: []Allocation{{No: 1, Amount: kernel.Yuan(10000)}}, At: firstDue}))
+	if paid.InArrears() {
+		t.Error("an overdue instalment paid in full is still in arrears")
+	}
+	if short := Decider.Fold(given(overdue1, RentPaid{ContractID: id, Payer: farmer, Amount: kernel.Yuan(10000) - 1, Allocations: []Allocation{{No: 1, Amount: kernel.Yuan(10000) - 1}}, At: firstDue})); !short.InArrears() {
+		t.Error("an overdue instalment paid a fen short is not in arrears")
+	}
+}
