@@ -71,3 +71,57 @@ func TestArrearsAtTheInstant(t *testing.T) {
 		t.Error("an overdue instalment paid a fen short is not in arrears")
 	}
 }
+
+// Rule 2's two idle years, counted in calendar dates rather than from the
+// constant: land idle since exactly two years before is cause; a day less is not.
+func TestIdleForExactlyTwoYears(t *testing.T) {
+	idle := func(since time.Time) Terminate {
+		return Terminate{ContractID: id, By: household, Reason: ReasonLandIdle, Document: paper, IdleSince: since}
+	}
+	twoYears := day(2028, 6, 1) // later is 1 June 2030
+	decidertest.Run(t, Decider, registry(), later, []tcase{
+		{Name: "idle since 1 June 2028 on 1 June 2030 is two years", Given: inForce, When: idle(twoYears),
+			Then: []kernel.Event{ContractTerminated{ContractID: id, By: household, Reason: ReasonLandIdle, Document: paper, IdleSince: twoYears, Cancelled: kernel.Yuan(50000), At: later}}},
+		{Name: "idle since 2 June 2028 is a day short", Given: inForce, When: idle(day(2028, 6, 2)), WantCode: CodeIdleTooShort},
+	})
+}
+
+// The limits of a rent schedule at their edges: rent-free (an award's
+// contract), the largest rent and area, a term of exactly a year, a
+// nanosecond more, and a hundred years.
+func TestScheduleAtItsLimits(t *testing.T) {
+	year := start.AddDate(1, 0, 0)
+	for name, c := range map[string]struct {
+		rent      kernel.Money
+		area      kernel.Area
+		end       time.Time
+		ok        bool
+		wantTotal kernel.Money
+	}{
+		"rent-free":                            {0, 1250, year, true, 0},
+		"a negative rent":                      {-1, 1250, year, false, 0},
+		"ten million yuan a mu":                {kernel.Yuan(10_000_000), 100, year, true, kernel.Yuan(10_000_000)},
+		"a fen above ten million yuan a mu":    {kernel.Yuan(10_000_000) + 1, 100, year, false, 0},
+		"no area":                              {kernel.Yuan(800), 0, year, false, 0},
+		"a million mu":                         {0, 100_000_000, year, true, 0},
+		"a hundredth of a mu above a million":  {0, 100_000_000 + 1, year, false, 0},
+		"a term ending at its start":           {kernel.Yuan(800), 1250, start, false, 0},
+		"exactly a year is twelve months":      {kernel.Yuan(800), 1250, year, true, kernel.Yuan(10000)},
+		"a nanosecond more is thirteen months": {kernel.Yuan(800), 1250, year.Add(time.Nanosecond), true, kernel.Yuan(10000) + kernel.Yuan(10000).MulRatio(1, 12)},
+		"a hundred years":                      {0, 1250, start.AddDate(100, 0, 0), true, 0},
+		"a hundred years and a day":            {0, 1250, start.AddDate(100, 0, 1), false, 0},
+	} {
+		got, err := Schedule(c.rent, c.area, start, c.end, Annual, 1)
+		if (err == nil) != c.ok {
+			t.Errorf("%s: %v, want accepted %v", name, err, c.ok)
+			continue
+		}
+		var total kernel.Money
+		for _, i := range got {
+			total += i.Amount
+		}
+		if c.ok && total != c.wantTotal {
+			t.Errorf("%s: total %s, want %s", name, total, c.wantTotal)
+		}
+	}
+}
