@@ -1,0 +1,83 @@
+package listing
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+)
+
+// Rule 10's local settings at their edges and one unit past them: a deposit
+// of 1–100 %, working-day periods of 1–366 days, an announcement of at most
+// 12 months, at least two bidders, a resolution share of at most the whole.
+func TestListingSettingsAtTheirEdges(t *testing.T) {
+	for name, c := range map[string]struct {
+		change func(*Settings)
+		ok     bool
+	}{
+		"a deposit of the whole price":                 {func(s *Settings) { s.DepositPercent = 100 }, true},
+		"a deposit above the price":                    {func(s *Settings) { s.DepositPercent = 101 }, false},
+		"a deposit of 1 %":                             {func(s *Settings) { s.DepositPercent = 1 }, true},
+		"no deposit":                                   {func(s *Settings) { s.DepositPercent = 0 }, false},
+		"an announcement of one working day":           {func(s *Settings) { s.MinAnnouncementWorkingDays = 1 }, true},
+		"an announcement of 366 working days":          {func(s *Settings) { s.MinAnnouncementWorkingDays = 366 }, true},
+		"an announcement of 367 working days":          {func(s *Settings) { s.MinAnnouncementWorkingDays = 367 }, false},
+		"an announcement of no working days":           {func(s *Settings) { s.MinAnnouncementWorkingDays = 0 }, false},
+		"announcements of up to 12 months":             {func(s *Settings) { s.MaxAnnouncementMonths = 12 }, true},
+		"announcements of up to 13 months":             {func(s *Settings) { s.MaxAnnouncementMonths = 13 }, false},
+		"announcements of up to no months":             {func(s *Settings) { s.MaxAnnouncementMonths = 0 }, false},
+		"an auction of two bidders":                    {func(s *Settings) { s.MinBidders = 2 }, true},
+		"an auction of one bidder":                     {func(s *Settings) { s.MinBidders = 1 }, false},
+		"an operating-asset auction of two bidders":    {func(s *Settings) { s.MinBiddersCollectiveOperating = 2 }, true},
+		"an operating-asset auction of one bidder":     {func(s *Settings) { s.MinBiddersCollectiveOperating = 1 }, false},
+		"no free bidding":                              {func(s *Settings) { s.FreeBidding = 0 }, true},
+		"negative free bidding":                        {func(s *Settings) { s.FreeBidding = -time.Nanosecond }, false},
+		"a timed round of a nanosecond":                {func(s *Settings) { s.TimedRound = time.Nanosecond }, true},
+		"no timed round":                               {func(s *Settings) { s.TimedRound = 0 }, false},
+		"an extension of a nanosecond":                 {func(s *Settings) { s.Extension = time.Nanosecond }, true},
+		"no extension":                                 {func(s *Settings) { s.Extension = 0 }, false},
+		"a negotiation of 366 working days":            {func(s *Settings) { s.NegotiationWorkingDays = 366 }, true},
+		"a negotiation of 367 working days":            {func(s *Settings) { s.NegotiationWorkingDays = 367 }, false},
+		"a priority window of no working days":         {func(s *Settings) { s.PriorityWindowWorkingDays = 0 }, false},
+		"a priority window of 366 working days":        {func(s *Settings) { s.PriorityWindowWorkingDays = 366 }, true},
+		"a priority window of 367 working days":        {func(s *Settings) { s.PriorityWindowWorkingDays = 367 }, false},
+		"payment within no working days":               {func(s *Settings) { s.PaymentWorkingDays = 0 }, false},
+		"payment within 367 working days":              {func(s *Settings) { s.PaymentWorkingDays = 367 }, false},
+		"refunds within no working days":               {func(s *Settings) { s.RefundWorkingDays = 0 }, false},
+		"refunds within 367 working days":              {func(s *Settings) { s.RefundWorkingDays = 367 }, false},
+		"a resolution of the whole assembly":           {func(s *Settings) { s.ResolutionNumerator, s.ResolutionDenominator = 3, 3 }, true},
+		"a resolution of more than the whole assembly": {func(s *Settings) { s.ResolutionNumerator, s.ResolutionDenominator = 4, 3 }, false},
+		"a resolution of nobody":                       {func(s *Settings) { s.ResolutionNumerator = 0 }, false},
+	} {
+		st := DefaultSettings()
+		c.change(&st)
+		if err := st.validate(); (err == nil) != c.ok || (err != nil && kernel.ErrorCode(err) != kernel.CodeInvalid) {
+			t.Errorf("%s: %v, want accepted %v", name, err, c.ok)
+		}
+	}
+}
+
+// A listing's terms need a seller, an asset with its collective, a price and
+// a term of at least a fen and a month.
+func TestListingTermsAtTheirEdges(t *testing.T) {
+	for name, c := range map[string]struct {
+		change func(*Details)
+		ok     bool
+	}{
+		"a listed price of a fen":   {func(d *Details) { d.ListedPrice, d.StartingPrice, d.Increment = 1, 1, 1 }, true},
+		"a listed price of nothing": {func(d *Details) { d.ListedPrice, d.StartingPrice = 0, 0 }, false},
+		"a term of one month":       {func(d *Details) { d.TermMonths = 1 }, true},
+		"a term of no months":       {func(d *Details) { d.TermMonths = 0 }, false},
+		"no seller":                 {func(d *Details) { d.Seller = uuid.Nil }, false},
+		"no asset":                  {func(d *Details) { d.Asset.AssetIDs = nil }, false},
+		"no owning collective":      {func(d *Details) { d.Asset.OwningCollective = uuid.Nil }, false},
+	} {
+		d := details()
+		c.change(&d)
+		if err := validateTerms(d, 0, t0); (err == nil) != c.ok {
+			t.Errorf("%s: %v, want accepted %v", name, err, c.ok)
+		}
+	}
+}
