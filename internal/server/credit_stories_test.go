@@ -209,19 +209,27 @@ func (w *creditWorld) listingStatus(id string) string {
 	return st // empty until the read model has the listing
 }
 
+// only waits until the connection query list, filtered by filter = party,
+// holds exactly one node, and returns its id.
+func (w *creditWorld) only(what, token, list, filter string, party uuid.UUID) string {
+	w.t.Helper()
+	var id string
+	w.eventually(what, func() bool {
+		q := `query($p: ID!) { ` + list + `(filter: {` + filter + `: $p}, first: 5) { edges { node { id } } } }`
+		nodes := w.query(token, q, map[string]any{"p": party.String()}, "")[list].(map[string]any)["edges"].([]any)
+		if len(nodes) == 1 {
+			id = nodes[0].(map[string]any)["node"].(map[string]any)["id"].(string)
+		}
+		return id != ""
+	})
+	return id
+}
+
 // disposal waits for the disposal listing a process manager drafts for the
 // bank's defaulted loan and prices it at price for months.
 func (w *creditWorld) disposal(b lender, loan, asset string, price kernel.Money, months int) string {
 	w.t.Helper()
-	var id string
-	w.eventually("the disposal listing to be drafted", func() bool {
-		ls := w.query(b.token, `query($b: ID!) { listings(filter: {sellerId: $b}, first: 5) { edges { node { id } } } }`,
-			map[string]any{"b": b.id.String()}, "")["listings"].(map[string]any)["edges"].([]any)
-		if len(ls) == 1 {
-			id = ls[0].(map[string]any)["node"].(map[string]any)["id"].(string)
-		}
-		return id != ""
-	})
+	id := w.only("the disposal listing to be drafted", b.token, "listings", "sellerId", b.id)
 	w.mutate(b.token, "reviseListing", map[string]any{"listingId": id, "assetIds": []string{asset}, "title": "王家庄村南地块经营权处置",
 		"listedPrice": yuan(price), "increment": "1000.00", "termMonths": months, "disposalOf": loan}, "")
 	return id
@@ -285,15 +293,7 @@ func (w *creditWorld) auction(listing string, ends time.Time, bidders []bidder, 
 // waits until the register names it.
 func (w *creditWorld) signAward(buyer bidder, asset string) {
 	w.t.Helper()
-	var contract string
-	w.eventually("the contract to be drafted", func() bool {
-		cs := w.query(buyer.token, `query($b: ID!) { transferContracts(filter: {transfereeId: $b}, first: 5) { edges { node { id } } } }`,
-			map[string]any{"b": buyer.id.String()}, "")["transferContracts"].(map[string]any)["edges"].([]any)
-		if len(cs) == 1 {
-			contract = cs[0].(map[string]any)["node"].(map[string]any)["id"].(string)
-		}
-		return contract != ""
-	})
+	contract := w.only("the contract to be drafted", buyer.token, "transferContracts", "transfereeId", buyer.id)
 	w.mutate(buyer.token, "signAwardedTransferContract", map[string]any{"contractId": contract,
 		"document": map[string]any{"reference": "流转合同 " + contract[:8], "date": w.now()}}, "")
 	w.eventually("the buyer to hold the right", func() bool { return w.holder(asset)["holderId"] == buyer.id.String() })
