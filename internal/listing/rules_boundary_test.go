@@ -81,3 +81,23 @@ func TestListingTermsAtTheirEdges(t *testing.T) {
 		}
 	}
 }
+
+// Rule 12 at the reserve: a leading bid of exactly the reserve price is a
+// sale (the existing table pins a bid below it). Rule 10: in a negotiation
+// only the negotiating bidder agrees a price, even another qualified one is refused.
+func TestReserveAndNegotiationBoundaries(t *testing.T) {
+	at := annEnds.Add(24 * time.Hour)
+	twoQualified := cat(announced(), ev(registeredEv(alice, 1, false), depositPaid(alice, 1), qualifiedEv(alice, 1),
+		registeredEv(bob, 2, false), depositPaid(bob, 2), qualifiedEv(bob, 2),
+		RegistrationClosed{ListingID: lid, Qualified: 1, Outcome: OutcomeNegotiation, NegotiatingBidder: alice, NegotiationEnds: negotiationEnds, At: annEnds}))
+	run(t, cases{
+		{Name: "rule 12: a leading bid of exactly the reserve price is a sale", Given: cat(auctionOpen(), ev(bid(carol, 3, reserve, 1, opens))), Now: closes,
+			When: CloseAuction{ListingID: lid},
+			Then: ev(AuctionClosed{ListingID: lid, Bids: 1, Sold: true, WinnerID: carol, WinnerNumber: 3, Price: reserve, At: closes},
+				AwardConfirmed{ListingID: lid, BidderID: carol, BidderNumber: 3, Price: reserve, Via: ViaAuction,
+					DepositApplied: deposit, BalanceDue: reserve - deposit, PaymentDue: payDue(closes), At: closes},
+				released(closes, r(alice, 1), r(bob, 2)))},
+		{Name: "rule 10: another qualified bidder does not agree the negotiated price", Given: twoQualified, Now: at,
+			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: bob, Price: listed}, WantCode: kernel.CodeInvalid},
+	})
+}
