@@ -101,3 +101,25 @@ func TestReserveAndNegotiationBoundaries(t *testing.T) {
 			When: AgreeNegotiatedPrice{ListingID: lid, BidderID: bob, Price: listed}, WantCode: kernel.CodeInvalid},
 	})
 }
+
+// Rule 12's timed round starts at the instant free bidding ends: with a
+// four-minute timed round (shorter than the five-minute extension), a bid at
+// exactly that instant extends the close, and one a nanosecond earlier, still
+// in free bidding, does not.
+func TestTimedRoundStartsWhenFreeBiddingEnds(t *testing.T) {
+	shortRound := auctionOpen()
+	created := shortRound[0].(ListingCreated)
+	created.Details.Settings.TimedRound = 4 * time.Minute
+	shortRound[0] = created
+	shortClose := freeEnds.Add(4 * time.Minute)
+	shortRound[len(shortRound)-2] = AuctionScheduled{ListingID: lid, OpensAt: opens, FreeBiddingEnds: freeEnds, ClosesAt: shortClose, At: annEnds}
+	first := kernel.Yuan(100_000)
+	run(t, cases{
+		{Name: "rule 12: a bid at the instant free bidding ends extends the close", Given: shortRound, Now: freeEnds,
+			When: PlaceBid{ListingID: lid, BidderID: alice, Amount: first},
+			Then: ev(bid(alice, 1, first, 1, freeEnds), AuctionExtended{ListingID: lid, PreviousClose: shortClose, NewClose: freeEnds.Add(5 * time.Minute), At: freeEnds})},
+		{Name: "rule 12: a nanosecond earlier, in free bidding, it does not", Given: shortRound, Now: freeEnds.Add(-time.Nanosecond),
+			When: PlaceBid{ListingID: lid, BidderID: alice, Amount: first},
+			Then: ev(bid(alice, 1, first, 1, freeEnds.Add(-time.Nanosecond)))},
+	})
+}
