@@ -1,0 +1,33 @@
+package kernel
+
+import (
+	"math"
+	"testing"
+)
+
+// Money's arithmetic at its edges, which every rule's amounts rest on: the
+// largest amount parses and the next whole yuan does not, results of exactly
+// MaxInt64 fen are exact rather than overflows, a product with a zero factor
+// is zero, and zero prints without a sign.
+func TestMoneyArithmeticAtItsEdges(t *testing.T) {
+	if m, err := ParseMoney("92233720368547757.99"); err != nil || m != Money(9223372036854775799) {
+		t.Errorf("the largest whole yuan parses to %d, %v", m, err)
+	}
+	if _, err := ParseMoney("92233720368547758.00"); err == nil {
+		t.Error("a yuan more parses")
+	}
+	if got := MulDivRound(math.MaxInt64, 1, 1); got != math.MaxInt64 {
+		t.Errorf("MulDivRound(MaxInt64, 1, 1) = %d", got)
+	}
+	if q, r := MulDivFloor(math.MaxInt64, 1, 1); q != math.MaxInt64 || r != 0 {
+		t.Errorf("MulDivFloor(MaxInt64, 1, 1) = %d, %d", q, r)
+	}
+	for _, c := range [][2]int64{{0, 7}, {7, 0}} {
+		if q, r := MulDivFloor(c[0], c[1], 3); q != 0 || r != 0 {
+			t.Errorf("MulDivFloor(%d, %d, 3) = %d, %d", c[0], c[1], q, r)
+		}
+	}
+	if s := Money(0).String(); s != "0.00" {
+		t.Errorf("zero prints as %q", s)
+	}
+}
