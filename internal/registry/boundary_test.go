@@ -45,5 +45,8 @@ func TestRegisterBoundaries(t *testing.T) {
 		{Name: "rule 5: only the package's collective removes plots",
 			Given: []kernel.Event{created(), PlotAdded{PackageID: pkg, AssetID: asset, Household: household, Area: 1250, At: now}},
 			When:  RemovePlot{PackageID: pkg, By: company, AssetID: asset}, WantCode: kernel.CodeForbidden},
+		{Name: "rule 5: only the package's collective seals it",
+			Given: []kernel.Event{created(), PlotAdded{PackageID: pkg, AssetID: asset, Household: household, Area: 1250, At: now}},
+			When:  SealPackage{PackageID: pkg, By: company}, WantCode: kernel.CodeForbidden},
 	})
 }
