@@ -31,3 +31,15 @@ func TestMoneyArithmeticAtItsEdges(t *testing.T) {
 		t.Errorf("zero prints as %q", s)
 	}
 }
+
+// Rule 25's step-up at its edges: none, or a period and a percentage of 1 to 100.
+func TestStepUpAtItsEdges(t *testing.T) {
+	for s, ok := range map[StepUp]bool{
+		{}: true, {EveryYears: 1, Percent: 1}: true, {EveryYears: 1, Percent: 100}: true,
+		{EveryYears: 1, Percent: 101}: false, {EveryYears: 0, Percent: 5}: false, {EveryYears: 1, Percent: 0}: false,
+	} {
+		if err := s.Validate("stepUp"); (err == nil) != ok {
+			t.Errorf("%+v: %v, want accepted %v", s, err, ok)
+		}
+	}
+}

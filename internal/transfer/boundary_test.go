@@ -125,3 +125,32 @@ func TestScheduleAtItsLimits(t *testing.T) {
 		}
 	}
 }
+
+// Rule 25's yearly rent for the whole contract at its edges: from a fen to
+// the largest a million mu can carry, one or the other of the two rents,
+// and prepaid rent of nothing or more.
+func TestAnnualRentAtItsEdges(t *testing.T) {
+	year := start.AddDate(1, 0, 0)
+	for name, c := range map[string]struct {
+		change func(*Terms)
+		ok     bool
+	}{
+		"a whole-contract rent of a fen":      {func(t *Terms) { t.RentPerMuYear, t.AnnualRent = 0, 1 }, true},
+		"a negative whole-contract rent":      {func(t *Terms) { t.RentPerMuYear, t.AnnualRent, t.Prepaid = 0, -1, 1 }, false},
+		"the largest whole-contract rent":     {func(t *Terms) { t.RentPerMuYear, t.AnnualRent = 0, MaxAnnualRent }, true},
+		"a fen above the largest":             {func(t *Terms) { t.RentPerMuYear, t.AnnualRent = 0, MaxAnnualRent+1 }, false},
+		"both a rent per mu and a whole rent": {func(t *Terms) { t.AnnualRent = 1 }, false},
+		"a rent per mu with a fen prepaid":    {func(t *Terms) { t.Prepaid = 1 }, true},
+		"a negative prepayment":               {func(t *Terms) { t.RentPerMuYear, t.AnnualRent, t.Prepaid = 0, kernel.Yuan(1000), -1 }, false},
+	} {
+		tt := leaseTerms()
+		tt.End = year
+		c.change(&tt)
+		if _, err := tt.Instalments(); (err == nil) != c.ok {
+			t.Errorf("%s: %v, want accepted %v", name, err, c.ok)
+		}
+	}
+	if MaxAnnualRent != kernel.Yuan(10_000_000)*1_000_000 {
+		t.Errorf("the largest whole-contract rent is %s, want ten million yuan a mu on a million mu", MaxAnnualRent)
+	}
+}
