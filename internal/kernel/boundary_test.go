@@ -43,3 +43,18 @@ func TestStepUpAtItsEdges(t *testing.T) {
 		}
 	}
 }
+
+// A stepped-up rent may reach its limit exactly, before or after a step, and not a fen more.
+func TestSteppedRentReachesItsLimit(t *testing.T) {
+	s := StepUp{EveryYears: 1, Percent: 10}
+	for _, c := range []struct {
+		first Money
+		year  int
+		limit Money
+		ok    bool
+	}{{100, 0, 100, true}, {101, 0, 100, false}, {100, 1, 110, true}, {100, 1, 109, false}} {
+		if _, err := s.Rent(c.first, c.year, c.limit); (err == nil) != c.ok {
+			t.Errorf("Rent(%d, %d, %d): %v, want accepted %v", c.first, c.year, c.limit, err, c.ok)
+		}
+	}
+}
