@@ -57,4 +57,7 @@ func TestSteppedRentReachesItsLimit(t *testing.T) {
 			t.Errorf("Rent(%d, %d, %d): %v, want accepted %v", c.first, c.year, c.limit, err, c.ok)
 		}
 	}
+	if got, err := (StepUp{}).Rent(100, 3, 1000); err != nil || got != 100 {
+		t.Errorf("no step-up raised the fourth year's rent to %d (%v)", got, err)
+	}
 }
