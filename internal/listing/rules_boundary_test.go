@@ -9,8 +9,9 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
 
-// Rule 10's local settings at their edges and one unit past them: a deposit
-// of 1–100 %, working-day periods of 1–366 days, an announcement of at most
+// Rules 10, 26 and 27's local settings at their edges and one unit past
+// them: a deposit of 1–100 % (its least share 0–100 %), a quote window of
+// some time, working-day periods of 1–366 days, an announcement of at most
 // 12 months, at least two bidders, a resolution share of at most the whole.
 func TestListingSettingsAtTheirEdges(t *testing.T) {
 	for name, c := range map[string]struct {
