@@ -130,3 +130,21 @@ func TestTimedRoundStartsWhenFreeBiddingEnds(t *testing.T) {
 			Then: ev(bid(alice, 1, first, 1, freeEnds.Add(-time.Nanosecond)))},
 	})
 }
+
+// Rule 13 with the runner-up offer: a runner-up whose last bid is exactly
+// the reserve price is offered the lot the winner did not pay for.
+func TestRunnerUpAtExactlyTheReserve(t *testing.T) {
+	given := withListing(cat(auctionOpen(), ev(
+		bid(alice, 1, reserve, 1, opens.Add(time.Minute)),
+		bid(bob, 2, kernel.Yuan(110_000), 2, opens.Add(2*time.Minute)),
+	)), func(d *Details) { d.Unpaid = UnpaidRunnerUp })
+	awarded := play(t, given, at(closes, CloseAuction{ListingID: lid}), at(priorityEnds, ClosePriorityWindow{ListingID: lid}))
+	due := payDue(priorityEnds)
+	run(t, cases{
+		{Name: "rule 13: the runner-up at exactly the reserve is offered the lot", Given: awarded, Now: due,
+			When: ForfeitDeposit{ListingID: lid}, Then: ev(
+				DepositForfeited{ListingID: lid, BidderID: bob, BidderNumber: 2, Amount: deposit, To: ForfeitSeller, At: due},
+				AwardConfirmed{ListingID: lid, BidderID: alice, BidderNumber: 1, Price: reserve, Via: ViaRunnerUp,
+					DepositApplied: deposit, BalanceDue: reserve - deposit, PaymentDue: payDue(due), At: due})},
+	})
+}
