@@ -22,10 +22,10 @@
 //
 // Group commit. The row lock serialises appends across processes, so each
 // Store sends its appends through one committer goroutine, which writes
-// whatever appends are waiting (up to 1024 events) in one transaction of four
-// round trips: BEGIN; the head lock, the streams' versions and the batch's
-// ids already stored (pipelined); the rows, the new head and a NOTIFY
-// (pipelined); COMMIT. Each append in a group is decided on its own (a
+// whatever appends are waiting (up to 1024 events) in one transaction of two
+// pipelined round trips: BEGIN, the head lock, the streams' versions and the
+// batch's ids already stored; then the rows, the new head, a NOTIFY and
+// COMMIT. Each append in a group is decided on its own (a
 // conflict fails that append only), in arrival order. synchronous_commit is
 // set on for the store's connections, so an append returns only once
 // PostgreSQL has flushed its commit.

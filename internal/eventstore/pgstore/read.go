@@ -268,7 +268,7 @@ func (s *Store) listen(cfg *pgx.ConnConfig, started chan<- error) {
 	}
 }
 
-// Close implements eventstore.Store: appends already queued are written (or
+// Close implements eventstore.Store: appends already pending are written (or
 // fail), later ones return ErrClosed.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -277,7 +277,9 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	close(s.queue)
+	for s.leading {
+		s.idle.Wait()
+	}
 	s.mu.Unlock()
 	close(s.done)
 	<-s.stopped

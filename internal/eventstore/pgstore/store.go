@@ -48,11 +48,13 @@ type Store struct {
 	log     *slog.Logger
 	channel string // the NOTIFY channel of the schema
 
-	mu      sync.RWMutex // held for reading while sending to queue; Close takes it to close queue
+	mu      sync.Mutex
 	closed  bool
-	queue   chan *request
+	pending []*request    // appends waiting for the leader
+	leading bool          // an Append is committing groups
+	idle    sync.Cond     // on mu: signalled when leading ends
 	done    chan struct{} // closed when the store closes
-	stopped chan struct{} // closed when the committer and listener have ended
+	stopped chan struct{} // closed when the listener has ended
 	bell    bell
 }
 
@@ -108,15 +110,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		clock:   opts.Clock,
 		log:     opts.Log,
 		channel: fmt.Sprintf("nongjiao_es_%x", h.Sum64()),
-		queue:   make(chan *request, maxGroup),
 		done:    make(chan struct{}),
 		stopped: make(chan struct{}),
 	}
+	s.idle.L = &s.mu
 	listening := make(chan error, 1)
-	var wg sync.WaitGroup
-	wg.Go(s.commitLoop)
-	wg.Go(func() { s.listen(cfg.ConnConfig, listening) })
-	go func() { wg.Wait(); close(s.stopped) }()
+	go func() { s.listen(cfg.ConnConfig, listening); close(s.stopped) }()
 	if err := <-listening; err != nil {
 		s.Close()
 		return nil, err
@@ -181,17 +180,17 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, err
 	}
 	req := &request{stream: stream, expected: expected, events: events, reply: make(chan reply, 1)}
-	s.mu.RLock()
+	s.mu.Lock()
 	if s.closed {
-		s.mu.RUnlock()
+		s.mu.Unlock()
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	select {
-	case s.queue <- req:
-		s.mu.RUnlock()
-	case <-ctx.Done():
-		s.mu.RUnlock()
-		return eventstore.AppendResult{}, ctx.Err()
+	s.pending = append(s.pending, req)
+	lead := !s.leading
+	s.leading = true
+	s.mu.Unlock()
+	if lead {
+		s.lead()
 	}
 	select {
 	case r := <-req.reply:
@@ -201,30 +200,29 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 }
 
-// commitLoop writes the queued appends, a group per transaction, until the
-// queue is closed and drained.
-func (s *Store) commitLoop() {
-	var group []*request
+// lead commits the pending appends, a group (up to maxGroup events) per
+// transaction, until none is left. The Append that finds no leader leads:
+// alone, it commits its own append without handing it to another
+// goroutine; under load, the appends queued while it commits form the
+// next group.
+func (s *Store) lead() {
 	for {
-		req, ok := <-s.queue
-		if !ok {
+		s.mu.Lock()
+		n, size := 0, 0
+		for n < len(s.pending) && (n == 0 || size+len(s.pending[n].events) <= maxGroup) {
+			size += len(s.pending[n].events)
+			n++
+		}
+		group := s.pending[:n:n]
+		s.pending = s.pending[n:]
+		if n == 0 {
+			s.pending = nil
+			s.leading = false
+			s.idle.Broadcast()
+			s.mu.Unlock()
 			return
 		}
-		group = append(group[:0], req)
-		n := len(req.events)
-	fill:
-		for n < maxGroup {
-			select {
-			case req, ok := <-s.queue:
-				if !ok {
-					break fill
-				}
-				group = append(group, req)
-				n += len(req.events)
-			default:
-				break fill
-			}
-		}
+		s.mu.Unlock()
 		s.commit(group)
 	}
 }
@@ -263,14 +261,21 @@ func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error)
 			ids = append(ids, e.ID)
 		}
 	}
-	tx, err := s.pool.Begin(ctx)
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+	defer conn.Release()
+	defer func() { // after a failure inside the transaction
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			conn.Exec(ctx, `ROLLBACK`) //nolint:errcheck // a broken connection is dropped on Release
+		}
+	}()
 
-	// The head lock first: every read after it sees every earlier append.
+	// Two round trips, each a pipelined batch. The head lock comes first:
+	// every read after it sees every earlier append.
 	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
 	var head uint64
 	versions := map[string]uint64{}
 	have := map[idKey]stored{}
@@ -289,7 +294,7 @@ func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error)
 		_, err := pgx.ForEachRow(rows, []any{&k.stream, &k.id, &at.version, &at.position}, func() error { have[k] = at; return nil })
 		return err
 	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
 
@@ -299,8 +304,9 @@ func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error)
 	for i, req := range group {
 		replies[i] = decide(req, versions, have, &head, &rows, now)
 	}
-	if len(rows.position) == 0 {
-		return replies, nil // every append refused or repeated: nothing to write
+	if len(rows.position) == 0 { // every append refused or repeated: nothing to write
+		_, err := conn.Exec(ctx, `ROLLBACK`)
+		return replies, err
 	}
 	b = &pgx.Batch{}
 	b.Queue(`INSERT INTO es_events (position, stream, version, id, type, data, command_id, actor, correlation_id, causation_id, recorded)
@@ -310,10 +316,8 @@ func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error)
 		rows.commandID, rows.actor, rows.correlationID, rows.causationID, rows.recorded)
 	b.Queue(`UPDATE es_head SET position = $1 WHERE id = 1`, head)
 	b.Queue(`SELECT pg_notify($1, $2)`, s.channel, fmt.Sprint(head))
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
+	b.Queue(`COMMIT`)
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
 	return replies, nil
