@@ -360,6 +360,11 @@ func (p *Projector) applyUpTo(ctx context.Context, batch []eventstore.RecordedEv
 	return nil, nil
 }
 
+// Reload reads the checkpoints again from the database: a worker taking
+// over from another calls it before it projects, so that it resumes after
+// what the other committed.
+func (p *Projector) Reload(ctx context.Context) error { return p.loadCheckpoints(ctx) }
+
 // Follow keeps Position current from the checkpoints another process (the
 // worker) commits to a shared database, polling every interval until ctx
 // ends, so that read-your-writes waits work on API replicas that do not
