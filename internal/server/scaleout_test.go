@@ -52,6 +52,9 @@ const (
 // asked with its position (read-your-writes), and every read-model row equals
 // a fresh replay of the store.
 func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a 20 s auction: not in -short")
+	}
 	url, schema := pgtest.Schema(t)
 	bin := buildNongjiao(t)
 	dir := t.TempDir()
