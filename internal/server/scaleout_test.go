@@ -71,7 +71,7 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 	defer store.Close()
 	// Seeded before any worker runs: the announcements have ended, and the
 	// scheduler's first move closes registration with every bidder qualified.
-	auc := seedAuctions(ctx, t, store, time.Now())
+	auc := seedAuctions(ctx, t, store, time.Now(), timedRound)
 	common := []string{"--data-dir", dir, "--store", "postgres", "--readmodel", "postgres",
 		"--postgres-url", url, "--postgres-schema", schema}
 	// One at a time: the first creates the tables.
@@ -85,21 +85,8 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 	}
 	active := activeWorker(t, workers, 10*time.Second)
 
-	issuer := auth.NewIssuer(secret, kernel.SystemClock{})
-	tokens := make([]string, len(auc.bidders))
-	for i, b := range auc.bidders {
-		if tokens[i], err = issuer.Issue(auth.Principal{Role: auth.RoleBidder, Party: b}, time.Hour); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	d := &bidDriver{t: t, tokens: tokens, bidders: auc.bidders, increment: auc.increment, start: auc.start, counters: map[uuid.UUID]*atomic.Int64{}}
-	for _, r := range replicas {
-		d.replicas = append(d.replicas, &replica{url: r.url})
-	}
-	for _, id := range append([]uuid.UUID{auc.hot}, auc.others...) {
-		d.counters[id] = new(atomic.Int64)
-	}
+	d := newBidDriver(t, secret, auc, replicas)
+	d.readBackEvery = 5
 	waitUntil(ctx, auc.opens.Add(200*time.Millisecond))
 	stopHot := auc.closes.Add(-2 * time.Second)
 	var wg sync.WaitGroup
@@ -245,18 +232,19 @@ type auctions struct {
 
 // seedAuctions writes, through the command side on a clock set a month
 // back, listings whose announcement has ended and whose auction opens
-// opensIn after now, each with scaleBidders qualified bidders.
-func seedAuctions(ctx context.Context, t *testing.T, store eventstore.Store, now time.Time) auctions {
+// opensIn after now for a timed round of round, each with scaleBidders
+// qualified bidders.
+func seedAuctions(ctx context.Context, t testing.TB, store eventstore.Store, now time.Time, round time.Duration) auctions {
 	t.Helper()
 	clock := kernel.NewManualClock(now.Add(-30 * 24 * time.Hour))
 	a := app.New(store, clock, slog.New(slog.DiscardHandler), app.Options{})
 	auc := auctions{opens: now.Add(opensIn).UTC(), start: kernel.Yuan(100_000), increment: kernel.Yuan(100)}
-	auc.closes = auc.opens.Add(timedRound)
+	auc.closes = auc.opens.Add(round)
 	for i := range scaleBidders {
 		auc.bidders = append(auc.bidders, uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "scaleout/bidder/%d", i)))
 	}
 	settings := listing.DefaultSettings()
-	settings.FreeBidding, settings.TimedRound, settings.Extension = 0, timedRound, time.Second
+	settings.FreeBidding, settings.TimedRound, settings.Extension = 0, round, time.Second
 	annEnds := settings.Calendar.AddWorkingDays(clock.Now(), 7)
 	send := func(c listing.Command) {
 		if _, err := a.Listings.Handle(ctx, c, app.Meta{CommandID: uuid.New(), Actor: "system:scaleout"}); err != nil {
@@ -298,18 +286,21 @@ type replica struct {
 	dead atomic.Bool
 }
 
-// bidDriver places bids through the replicas and records those acknowledged.
+// bidDriver places bids through the replicas and records those acknowledged
+// and how long each answer took.
 type bidDriver struct {
-	t                *testing.T
+	t                testing.TB
 	replicas         []*replica
 	tokens           []string
 	bidders          []uuid.UUID // the tokens' parties
 	start, increment kernel.Money
 	counters         map[uuid.UUID]*atomic.Int64 // per listing: the next raise, so amounts only rise
+	readBackEvery    int                         // every how many bids a bidder reads its acknowledged bid back; 0: never
 	ryw              atomic.Int64
 
 	mu    sync.Mutex
 	acked []ackedBid
+	took  []time.Duration // of every answered request, accepted or refused
 }
 
 type ackedBid struct {
@@ -317,9 +308,32 @@ type ackedBid struct {
 	amount          kernel.Money
 }
 
+// newBidDriver returns a driver bidding on auc's listings through the
+// processes given, with tokens signed by secret.
+func newBidDriver(t testing.TB, secret []byte, auc auctions, through []*nongjiaoProcess) *bidDriver {
+	t.Helper()
+	d := &bidDriver{t: t, bidders: auc.bidders, increment: auc.increment, start: auc.start, counters: map[uuid.UUID]*atomic.Int64{}}
+	issuer := auth.NewIssuer(secret, kernel.SystemClock{})
+	for _, b := range auc.bidders {
+		tok, err := issuer.Issue(auth.Principal{Role: auth.RoleBidder, Party: b}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.tokens = append(d.tokens, tok)
+	}
+	for _, p := range through {
+		d.replicas = append(d.replicas, &replica{url: p.url})
+	}
+	for _, id := range append([]uuid.UUID{auc.hot}, auc.others...) {
+		d.counters[id] = new(atomic.Int64)
+	}
+	return d
+}
+
 // bidUntil has bidder i bid on listings in turn, through the live replicas
-// in turn, until the time until; every fifth acknowledged bid is read back
-// from the replica that took it, after its position.
+// in turn, until the time until; every readBackEvery-th bid, when
+// acknowledged, is read back from the replica that took it, after its
+// position.
 func (d *bidDriver) bidUntil(ctx context.Context, i int, listings []uuid.UUID, until time.Time) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	for n := 0; time.Now().Before(until) && ctx.Err() == nil; n++ {
@@ -335,15 +349,21 @@ func (d *bidDriver) bidUntil(ctx context.Context, i int, listings []uuid.UUID, u
 			} `json:"data"`
 			Errors []json.RawMessage `json:"errors"`
 		}
+		sent := time.Now()
 		err := post(client, r.url, d.tokens[i], `mutation($input: PlaceBidInput!) { placeBid(input: $input) { position } }`,
 			map[string]any{"input": map[string]any{"listingId": id.String(), "amount": amount.String()}}, "", &resp)
-		if err != nil || len(resp.Errors) > 0 || resp.Data.PlaceBid.Position == "" {
-			continue // refused (outbid meanwhile), or the replica died: not acknowledged
+		took := time.Since(sent)
+		if err != nil {
+			continue // the replica died: not acknowledged
 		}
 		d.mu.Lock()
-		d.acked = append(d.acked, ackedBid{listing: id, bidder: d.bidders[i], amount: amount})
+		d.took = append(d.took, took)
+		accepted := len(resp.Errors) == 0 && resp.Data.PlaceBid.Position != ""
+		if accepted { // else refused: outbid meanwhile
+			d.acked = append(d.acked, ackedBid{listing: id, bidder: d.bidders[i], amount: amount})
+		}
 		d.mu.Unlock()
-		if n%5 == 0 {
+		if accepted && d.readBackEvery > 0 && n%d.readBackEvery == 0 {
 			d.readBack(ctx, client, r, i, id, amount, resp.Data.PlaceBid.Position)
 		}
 	}
