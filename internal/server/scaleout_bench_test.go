@@ -92,4 +92,3 @@ func BenchmarkBidsThroughTheAPI(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -21,11 +22,13 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
 	"github.com/nongjiao/nongjiao/internal/eventstore/pgstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/pgstore/pgtest"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
@@ -56,6 +59,29 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 		t.Skip("builds the binary and runs a 20 s auction: not in -short")
 	}
 	url, schema := pgtest.Schema(t)
+	scaleOut(t, url, schema, []string{"--store", "postgres"}, func(ctx context.Context) (eventstore.Store, error) {
+		return pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema})
+	})
+}
+
+// TestScaleOutOnKurrentDBSurvivesTheLossOfAWorkerAndAReplica is the same
+// with the events in the KurrentDB named by NONGJIAO_KURRENTDB_URL (the read
+// models and the lease stay on PostgreSQL). No KurrentDB can be installed
+// where CI runs: it skips without the variable.
+func TestScaleOutOnKurrentDBSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
+	kurrent := os.Getenv("NONGJIAO_KURRENTDB_URL")
+	if kurrent == "" || testing.Short() {
+		t.Skip("NONGJIAO_KURRENTDB_URL is not set (see deploy/kurrentdb/compose.yaml), or -short")
+	}
+	url, schema := pgtest.Schema(t)
+	scaleOut(t, url, schema, []string{"--store", "kurrentdb", "--kurrentdb-url", kurrent}, func(ctx context.Context) (eventstore.Store, error) {
+		return kurrentdb.Open(ctx, kurrent, slog.New(slog.DiscardHandler))
+	})
+}
+
+// scaleOut runs the scale-out test with the store flags given, read models
+// in schema of the PostgreSQL at url, and open opening the same store.
+func scaleOut(t *testing.T, url, schema string, storeFlags []string, open func(context.Context) (eventstore.Store, error)) {
 	bin := buildNongjiao(t)
 	dir := t.TempDir()
 	secret, err := auth.CreateSecret(dir)
@@ -64,7 +90,7 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	store, err := pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema})
+	store, err := open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +98,7 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 	// Seeded before any worker runs: the announcements have ended, and the
 	// scheduler's first move closes registration with every bidder qualified.
 	auc := seedAuctions(ctx, t, store, time.Now(), timedRound)
-	common := []string{"--data-dir", dir, "--store", "postgres", "--readmodel", "postgres",
-		"--postgres-url", url, "--postgres-schema", schema}
+	common := append([]string{"--data-dir", dir, "--readmodel", "postgres", "--postgres-url", url, "--postgres-schema", schema}, storeFlags...)
 	// One at a time: the first creates the tables.
 	workers := []*nongjiaoProcess{
 		startNongjiao(t, bin, append(common, "--worker=true")...),
@@ -132,7 +157,7 @@ func TestScaleOutOnPostgresSurvivesTheLossOfAWorkerAndAReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	caughtUp(ctx, t, db)
+	caughtUp(ctx, t, store, db)
 	standby.stop()
 	replicas[0].stop()
 	before := dumpPostgres(t, db)
@@ -484,28 +509,38 @@ func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg
 // caughtUp waits until the read models have applied every event the
 // projector is fed (all but the messaging bridge's own streams) and the
 // store has been still for a moment.
-func caughtUp(ctx context.Context, t *testing.T, db *readmodel.DB) {
+func caughtUp(ctx context.Context, t *testing.T, store eventstore.Store, db *readmodel.DB) {
 	t.Helper()
-	still := 0
-	var last int64 = -1
-	for still < 3 {
+	var after, head uint64 // read so far; the last event the projector is fed
+	for still := 0; still < 3; {
 		if ctx.Err() != nil {
 			t.Fatal("the read models never caught up with the store")
 		}
-		var head, applied int64
-		err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) FROM es_events WHERE stream NOT LIKE 'watermill%'`).Scan(&head)
-		if err == nil {
-			err = db.QueryRowContext(ctx, `SELECT COALESCE(MIN(position), 0) FROM projection_checkpoints`).Scan(&applied)
+		moved := false
+		for {
+			page, err := store.ReadAll(ctx, after, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, e := range page {
+				if !strings.HasPrefix(e.Stream, messaging.SystemCategory) {
+					head, moved = e.Position, true
+				}
+			}
+			after = page[len(page)-1].Position
 		}
-		if err != nil {
+		var applied uint64
+		if err := db.QueryRowContext(ctx, `SELECT COALESCE(MIN(position), 0) FROM projection_checkpoints`).Scan(&applied); err != nil {
 			t.Fatal(err)
 		}
-		if applied >= head && head == last {
+		if applied >= head && !moved {
 			still++
 		} else {
 			still = 0
 		}
-		last = head
 		time.Sleep(300 * time.Millisecond)
 	}
 }
