@@ -8,6 +8,7 @@
 //	           command_id, actor, correlation_id, causation_id, recorded TIMESTAMPTZ,
 //	           UNIQUE (stream, version), UNIQUE (stream, id))
 //	es_head   (id = 1, position BIGINT): the last position written
+//	es_append(…): writes a group of appends (see Group commit)
 //
 // Positions without gaps. Every append transaction locks the one es_head row
 // first (SELECT … FOR UPDATE), numbers its events from it, and moves it on
@@ -21,14 +22,16 @@
 // sequence (bigserial) and commit in another order.
 //
 // Group commit. The row lock serialises appends across processes, so each
-// Store sends its appends through one committer goroutine, which writes
-// whatever appends are waiting (up to 1024 events) in one transaction of two
-// pipelined round trips: BEGIN, the head lock, the streams' versions and the
-// batch's ids already stored; then the rows, the new head, a NOTIFY and
-// COMMIT. Each append in a group is decided on its own (a
-// conflict fails that append only), in arrival order. synchronous_commit is
-// set on for the store's connections, so an append returns only once
-// PostgreSQL has flushed its commit.
+// Store writes one group at a time: the Append that finds no group under
+// way leads (it commits its own append without handing it to another
+// goroutine), and the appends that arrive meanwhile form the next group (up
+// to 1024 events). A group is one call of the es_append function, one round
+// trip in an implicit transaction: it takes the head lock, reads the
+// streams' versions and which of the group's ids are stored, decides each
+// append on its own and in arrival order (a conflict fails that append
+// only), inserts the accepted events, moves the head on, sends a NOTIFY and
+// commits. synchronous_commit is set on for the store's connections, so an
+// append returns only once PostgreSQL has flushed its commit.
 //
 // Live subscriptions. The commit sends NOTIFY on a channel named after the
 // schema; each Store LISTENs on a connection of its own and wakes its

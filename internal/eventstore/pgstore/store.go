@@ -146,6 +146,79 @@ CREATE TABLE IF NOT EXISTS %[1]s.es_head (
 	position BIGINT NOT NULL
 );
 INSERT INTO %[1]s.es_head (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+` + appendSQL
+
+// appendSQL creates es_append, which writes a group of appends in the
+// caller's transaction: it locks the head row, reads the versions of the
+// group's streams (names; each append's stream is an index into them) and
+// which of its event ids are stored, decides each append in order (0
+// appended, 1 repeated: every id stored, 2 partly repeated, 3 conflict with
+// the actual version), numbers the accepted events from the head, inserts
+// them, moves the head on and notifies p_channel. It returns one row per
+// append: the outcome and the version and position to answer with.
+const appendSQL = `
+CREATE OR REPLACE FUNCTION %[1]s.es_append(
+	names text[], stream_of int[], kinds int[], expected bigint[], counts int[],
+	e_stream text[], e_id uuid[], e_type text[], e_data bytea[],
+	e_cmd text[], e_actor text[], e_corr text[], e_caus text[],
+	p_recorded timestamptz, p_channel text)
+RETURNS TABLE (r_status int, r_version bigint, r_position bigint)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+	head bigint;
+	vers bigint[];
+	n_ev int := coalesce(array_length(e_id, 1), 0);
+	hit_v bigint[] := array_fill(NULL::bigint, ARRAY[n_ev]);
+	hit_p bigint[] := array_fill(NULL::bigint, ARRAY[n_ev]);
+	ev_v bigint[] := array_fill(NULL::bigint, ARRAY[n_ev]);
+	ev_p bigint[] := array_fill(NULL::bigint, ARRAY[n_ev]);
+	a int; j int; e int := 0; found_n int; lv bigint; lp bigint; cur bigint;
+BEGIN
+	SELECT h.position INTO head FROM es_head h WHERE h.id = 1 FOR UPDATE;
+	SELECT array_agg(coalesce((SELECT x.version FROM es_events x WHERE x.stream = s.name ORDER BY x.version DESC LIMIT 1), 0) ORDER BY s.ord)
+		INTO vers FROM unnest(names) WITH ORDINALITY AS s(name, ord);
+	FOR j, lv, lp IN SELECT k.ord, x.version, x.position
+		FROM unnest(e_stream, e_id) WITH ORDINALITY AS k(stream, id, ord)
+		JOIN es_events x ON x.stream = k.stream AND x.id = k.id
+	LOOP
+		hit_v[j] := lv; hit_p[j] := lp;
+	END LOOP;
+	FOR a IN 1 .. coalesce(array_length(stream_of, 1), 0) LOOP
+		found_n := 0; lv := 0; lp := 0;
+		FOR j IN e + 1 .. e + counts[a] LOOP
+			IF hit_v[j] IS NOT NULL THEN
+				found_n := found_n + 1;
+				IF hit_v[j] > lv THEN lv := hit_v[j]; lp := hit_p[j]; END IF;
+			END IF;
+		END LOOP;
+		cur := vers[stream_of[a]];
+		IF found_n = counts[a] THEN
+			r_status := 1; r_version := lv; r_position := lp;
+		ELSIF found_n > 0 THEN
+			r_status := 2; r_version := 0; r_position := 0;
+		ELSIF (kinds[a] = 1 AND cur <> 0) OR (kinds[a] = 2 AND cur = 0) OR (kinds[a] = 3 AND cur <> expected[a]) THEN
+			r_status := 3; r_version := cur; r_position := 0;
+		ELSE
+			FOR j IN e + 1 .. e + counts[a] LOOP
+				cur := cur + 1; head := head + 1;
+				ev_v[j] := cur; ev_p[j] := head;
+			END LOOP;
+			vers[stream_of[a]] := cur;
+			r_status := 0; r_version := cur; r_position := head;
+		END IF;
+		RETURN NEXT;
+		e := e + counts[a];
+	END LOOP;
+	INSERT INTO es_events (position, stream, version, id, type, data, command_id, actor, correlation_id, causation_id, recorded)
+		SELECT u.p, u.s, u.v, u.i, u.t, u.d, u.c, u.ac, u.co, u.ca, p_recorded
+		FROM unnest(ev_p, e_stream, ev_v, e_id, e_type, e_data, e_cmd, e_actor, e_corr, e_caus) AS u(p, s, v, i, t, d, c, ac, co, ca)
+		WHERE u.p IS NOT NULL;
+	IF FOUND THEN
+		UPDATE es_head SET position = head WHERE id = 1;
+		PERFORM pg_notify(p_channel, head::text);
+	END IF;
+END
+$fn$;
 `
 
 // migrate creates the schema and tables, once at a time across processes.
@@ -209,7 +282,11 @@ func (s *Store) lead() {
 	for {
 		s.mu.Lock()
 		n, size := 0, 0
-		for n < len(s.pending) && (n == 0 || size+len(s.pending[n].events) <= maxGroup) {
+		seen := map[idKey]bool{}
+		for n < len(s.pending) && (n == 0 || size+len(s.pending[n].events) <= maxGroup && !repeats(s.pending[n], seen)) {
+			for _, e := range s.pending[n].events {
+				seen[idKey{s.pending[n].stream, e.ID}] = true
+			}
 			size += len(s.pending[n].events)
 			n++
 		}
@@ -227,8 +304,17 @@ func (s *Store) lead() {
 	}
 }
 
-// stored is where an event id already is.
-type stored struct{ version, position uint64 }
+// repeats reports whether req carries an event id that seen already holds
+// for its stream: such an append (the retry of one in the same group) waits
+// for the next group, where it finds the first one stored.
+func repeats(req *request, seen map[idKey]bool) bool {
+	for _, e := range req.events {
+		if seen[idKey{req.stream, e.ID}] {
+			return true
+		}
+	}
+	return false
+}
 
 // commit writes one group in one transaction and answers every request.
 func (s *Store) commit(group []*request) {
@@ -247,137 +333,84 @@ func (s *Store) commit(group []*request) {
 	}
 }
 
+// Append outcomes, as es_append returns them.
+const (
+	appended = iota
+	repeated
+	partlyRepeated
+	conflicted
+)
+
+// commitTx writes one group with one call of es_append, one round trip in
+// an implicit transaction: the statement's rows arrive only once its commit
+// is durable.
 func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error) {
-	var streams, idStreams []string
-	var ids [][16]byte
-	seen := map[string]bool{}
+	var (
+		names                               []string
+		index                               = map[string]int32{}
+		streamOf, kinds, counts             []int32
+		expected                            []int64
+		evStream, types, cmd, actor, cr, ca []string
+		ids                                 [][16]byte
+		data                                [][]byte
+	)
 	for _, req := range group {
-		if !seen[req.stream] {
-			seen[req.stream] = true
-			streams = append(streams, req.stream)
+		at, ok := index[req.stream]
+		if !ok {
+			names = append(names, req.stream)
+			at = int32(len(names))
+			index[req.stream] = at
 		}
+		kind, v := int32(0), uint64(0)
+		switch {
+		case req.expected.IsNoStream():
+			kind = 1
+		case req.expected.IsStreamExists():
+			kind = 2
+		default:
+			if exact, ok := req.expected.Version(); ok {
+				kind, v = 3, exact
+			}
+		}
+		streamOf, kinds, expected, counts = append(streamOf, at), append(kinds, kind), append(expected, int64(v)), append(counts, int32(len(req.events)))
 		for _, e := range req.events {
-			idStreams = append(idStreams, req.stream)
-			ids = append(ids, e.ID)
+			d := e.Data
+			if d == nil {
+				d = []byte{}
+			}
+			evStream, ids, types, data = append(evStream, req.stream), append(ids, e.ID), append(types, e.Type), append(data, d)
+			cmd, actor = append(cmd, e.Metadata.CommandID), append(actor, e.Metadata.Actor)
+			cr, ca = append(cr, e.Metadata.CorrelationID), append(ca, e.Metadata.CausationID)
 		}
 	}
-	conn, err := s.pool.Acquire(ctx)
+	rows, err := s.pool.Query(ctx, `SELECT r_status, r_version, r_position FROM es_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		names, streamOf, kinds, expected, counts, evStream, ids, types, data, cmd, actor, cr, ca,
+		s.clock.Now().UTC().Truncate(time.Microsecond), s.channel)
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Release()
-	defer func() { // after a failure inside the transaction
-		if conn.Conn().PgConn().TxStatus() != 'I' {
-			conn.Exec(ctx, `ROLLBACK`) //nolint:errcheck // a broken connection is dropped on Release
+	replies := make([]reply, 0, len(group))
+	var status int32
+	var version, position uint64
+	_, err = pgx.ForEachRow(rows, []any{&status, &version, &position}, func() error {
+		if len(replies) == len(group) {
+			return errors.New("es_append answered more appends than it was given")
 		}
-	}()
-
-	// Two round trips, each a pipelined batch. The head lock comes first:
-	// every read after it sees every earlier append.
-	b := &pgx.Batch{}
-	b.Queue(`BEGIN`)
-	var head uint64
-	versions := map[string]uint64{}
-	have := map[idKey]stored{}
-	b.Queue(`SELECT position FROM es_head WHERE id = 1 FOR UPDATE`).QueryRow(func(r pgx.Row) error { return r.Scan(&head) })
-	b.Queue(`SELECT s, COALESCE((SELECT version FROM es_events WHERE stream = s ORDER BY version DESC LIMIT 1), 0)
-		FROM unnest($1::text[]) AS s`, streams).Query(func(rows pgx.Rows) error {
-		var stream string
-		var v uint64
-		_, err := pgx.ForEachRow(rows, []any{&stream, &v}, func() error { versions[stream] = v; return nil })
-		return err
+		req := group[len(replies)]
+		switch status {
+		case appended, repeated:
+			replies = append(replies, reply{res: eventstore.AppendResult{Version: version, Position: position}})
+		case partlyRepeated:
+			replies = append(replies, reply{err: ErrPartialDuplicate})
+		default:
+			replies = append(replies, reply{err: &eventstore.ConflictError{Stream: req.stream, Expected: req.expected, Actual: version}})
+		}
+		return nil
 	})
-	b.Queue(`SELECT e.stream, e.id, e.version, e.position FROM es_events e
-		JOIN unnest($1::text[], $2::uuid[]) AS k(stream, id) ON e.stream = k.stream AND e.id = k.id`, idStreams, ids).Query(func(rows pgx.Rows) error {
-		var k idKey
-		var at stored
-		_, err := pgx.ForEachRow(rows, []any{&k.stream, &k.id, &at.version, &at.position}, func() error { have[k] = at; return nil })
-		return err
-	})
-	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
+	if err == nil && len(replies) != len(group) {
+		err = fmt.Errorf("es_append answered %d of %d appends", len(replies), len(group))
 	}
-
-	replies := make([]reply, len(group))
-	var rows newRows
-	now := s.clock.Now().UTC().Truncate(time.Microsecond)
-	for i, req := range group {
-		replies[i] = decide(req, versions, have, &head, &rows, now)
-	}
-	if len(rows.position) == 0 { // every append refused or repeated: nothing to write
-		_, err := conn.Exec(ctx, `ROLLBACK`)
-		return replies, err
-	}
-	b = &pgx.Batch{}
-	b.Queue(`INSERT INTO es_events (position, stream, version, id, type, data, command_id, actor, correlation_id, causation_id, recorded)
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::bytea[],
-			$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
-		rows.position, rows.stream, rows.version, rows.id, rows.typ, rows.data,
-		rows.commandID, rows.actor, rows.correlationID, rows.causationID, rows.recorded)
-	b.Queue(`UPDATE es_head SET position = $1 WHERE id = 1`, head)
-	b.Queue(`SELECT pg_notify($1, $2)`, s.channel, fmt.Sprint(head))
-	b.Queue(`COMMIT`)
-	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	return replies, nil
-}
-
-// newRows are the columns of the rows a group writes.
-type newRows struct {
-	position, version                            []uint64
-	stream, typ                                  []string
-	id                                           [][16]byte
-	data                                         [][]byte
-	commandID, actor, correlationID, causationID []string
-	recorded                                     []time.Time
-}
-
-// decide settles one append against the versions and stored ids (which it
-// updates with what it accepts), adding accepted events to rows at the
-// positions after head.
-func decide(req *request, versions map[string]uint64, have map[idKey]stored, head *uint64, rows *newRows, now time.Time) reply {
-	found, last := 0, stored{}
-	for _, e := range req.events {
-		if at, ok := have[idKey{req.stream, e.ID}]; ok {
-			found++
-			if at.version > last.version {
-				last = at
-			}
-		}
-	}
-	switch {
-	case found == len(req.events):
-		return reply{res: eventstore.AppendResult{Version: last.version, Position: last.position}}
-	case found > 0:
-		return reply{err: ErrPartialDuplicate}
-	}
-	version := versions[req.stream]
-	if !req.expected.Matches(version) {
-		return reply{err: &eventstore.ConflictError{Stream: req.stream, Expected: req.expected, Actual: version}}
-	}
-	for _, e := range req.events {
-		version++
-		*head++
-		have[idKey{req.stream, e.ID}] = stored{version, *head}
-		rows.position = append(rows.position, *head)
-		rows.version = append(rows.version, version)
-		rows.stream = append(rows.stream, req.stream)
-		rows.typ = append(rows.typ, e.Type)
-		rows.id = append(rows.id, e.ID)
-		data := e.Data
-		if data == nil {
-			data = []byte{}
-		}
-		rows.data = append(rows.data, data)
-		rows.commandID = append(rows.commandID, e.Metadata.CommandID)
-		rows.actor = append(rows.actor, e.Metadata.Actor)
-		rows.correlationID = append(rows.correlationID, e.Metadata.CorrelationID)
-		rows.causationID = append(rows.causationID, e.Metadata.CausationID)
-		rows.recorded = append(rows.recorded, now)
-	}
-	versions[req.stream] = version
-	return reply{res: eventstore.AppendResult{Version: version, Position: *head}}
+	return replies, err
 }
 
 // idKey is an event id within its stream.
