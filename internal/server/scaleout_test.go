@@ -270,7 +270,11 @@ func seedAuctions(ctx context.Context, t testing.TB, store eventstore.Store, now
 	}
 	settings := listing.DefaultSettings()
 	settings.FreeBidding, settings.TimedRound, settings.Extension = 0, round, time.Second
-	annEnds := settings.Calendar.AddWorkingDays(clock.Now(), 7)
+	cal, err := a.Facts().Calendar(ctx) // the calendar in force, as the listing decides with
+	if err != nil {
+		t.Fatal(err)
+	}
+	annEnds := cal.AddWorkingDays(clock.Now(), 7)
 	send := func(c listing.Command) {
 		if _, err := a.Listings.Handle(ctx, c, app.Meta{CommandID: uuid.New(), Actor: "system:scaleout"}); err != nil {
 			t.Fatalf("%T: %v", c, err)
