@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
@@ -148,6 +150,9 @@ func scaleOut(t *testing.T, url, schema string, storeFlags []string, open func(c
 		late := checkAuction(ctx, t, store, reg, id, acked[id])
 		total, latest = total+len(acked[id]), max(latest, late)
 	}
+	if len(acked[auc.hot]) < 100 || total < 500 {
+		t.Errorf("only %d bids acknowledged, %d on the hot listing: the load did not reach the auctions", total, len(acked[auc.hot]))
+	}
 	t.Logf("%d bids acknowledged through two replicas (one killed mid-load) on %d listings, %d on the hot one; %d read-your-writes checks; the latest close came %v after its closing time",
 		total, 1+len(auc.others), len(acked[auc.hot]), d.ryw.Load(), latest.Round(time.Millisecond))
 
@@ -265,8 +270,15 @@ func seedAuctions(ctx context.Context, t testing.TB, store eventstore.Store, now
 	a := app.New(store, clock, slog.New(slog.DiscardHandler), app.Options{})
 	auc := auctions{opens: now.Add(opensIn).UTC(), start: kernel.Yuan(100_000), increment: kernel.Yuan(100)}
 	auc.closes = auc.opens.Add(round)
-	for i := range scaleBidders {
-		auc.bidders = append(auc.bidders, uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "scaleout/bidder/%d", i)))
+	for range scaleBidders {
+		id := uuid.New()
+		// Entered in the register of parties, so that its token may act.
+		sum := sha1.Sum(id[:])
+		if _, err := a.PartyCommands().Handle(ctx, party.RegisterParty{Party: id, Kind: party.FarmBusiness, Name: "bidder " + id.String()[:8],
+			Identifier: party.CreditCodeFrom(sum[:])}, app.Meta{CommandID: uuid.New(), Actor: "system:scaleout"}); err != nil {
+			t.Fatal(err)
+		}
+		auc.bidders = append(auc.bidders, id)
 	}
 	settings := listing.DefaultSettings()
 	settings.FreeBidding, settings.TimedRound, settings.Extension = 0, round, time.Second
