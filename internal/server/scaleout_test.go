@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -165,12 +164,15 @@ func scaleOut(t *testing.T, url, schema string, storeFlags []string, open func(c
 	caughtUp(ctx, t, store, db)
 	standby.stop()
 	replicas[0].stop()
-	before := dumpPostgres(t, db)
+	before := rmtest.Dump(t, db)
+	if len(before) < 10 {
+		t.Fatalf("only %d tables in schema %s", len(before), schema)
+	}
 	out, err := exec.CommandContext(ctx, bin, append([]string{"replay"}, common...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("nongjiao replay: %v\n%s", err, out)
 	}
-	if changed := diff(before, dumpPostgres(t, db)); len(changed) > 0 {
+	if changed := diff(before, rmtest.Dump(t, db)); len(changed) > 0 {
 		t.Errorf("the read models differ from a fresh replay: %v", changed)
 	}
 }
@@ -559,33 +561,4 @@ func caughtUp(ctx context.Context, t *testing.T, store eventstore.Store, db *rea
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-}
-
-// dumpPostgres returns the rows of every read-model table (not the event
-// store's) of db's schema, checkpoints included.
-func dumpPostgres(t *testing.T, db *readmodel.DB) map[string][]string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_name NOT LIKE 'es\_%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			t.Fatal(err)
-		}
-		tables = append(tables, name)
-	}
-	rows.Close()
-	slices.Sort(tables)
-	if len(tables) < 10 {
-		t.Fatalf("only %d read-model tables: %v", len(tables), tables)
-	}
-	out := map[string][]string{}
-	for _, table := range tables {
-		out[table] = rmtest.Rows(t, db, table)
-	}
-	return out
 }
