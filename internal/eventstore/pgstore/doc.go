@@ -36,7 +36,8 @@
 // Live subscriptions. The commit sends NOTIFY on a channel named after the
 // schema; each Store LISTENs on a connection of its own and wakes its
 // subscriptions, which then read the new rows (and poll once a second in
-// case a notification is lost with a connection). A subscription's filter is
+// case a notification is lost with a connection), retrying a failed read a
+// few times before Next returns its error. A subscription's filter is
 // applied in SQL, up to the head read just before.
 //
 // Errors. A wrong expected version is an *eventstore.ConflictError; a batch

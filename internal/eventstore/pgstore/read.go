@@ -153,11 +153,8 @@ func (sub *subscription) Next(ctx context.Context) (eventstore.RecordedEvent, er
 			return eventstore.RecordedEvent{}, err
 		}
 		rang := sub.s.bell.wait() // taken before reading, so no ring between is lost
-		events, upTo, err := sub.s.readFiltered(sub.ctx, sub.pos, sub.filter)
+		events, upTo, err := sub.read(ctx)
 		if err != nil {
-			if aerr := sub.alive(); aerr != nil {
-				return eventstore.RecordedEvent{}, aerr
-			}
 			return eventstore.RecordedEvent{}, err
 		}
 		sub.pending, sub.pos = events, upTo
@@ -177,6 +174,36 @@ func (sub *subscription) Next(ctx context.Context) (eventstore.RecordedEvent, er
 	e := sub.pending[0]
 	sub.pending = sub.pending[1:]
 	return e, nil
+}
+
+// readTries is how many reads in a row may fail (a connection broken by a
+// restart of PostgreSQL, say) before Next returns the error; they are
+// spaced 100 ms, 200 ms, 400 ms … apart.
+const readTries = 6
+
+// read reads the next page, retrying a failed read readTries times.
+func (sub *subscription) read(ctx context.Context) ([]eventstore.RecordedEvent, uint64, error) {
+	wait := 100 * time.Millisecond
+	for try := 1; ; try++ {
+		events, upTo, err := sub.s.readFiltered(sub.ctx, sub.pos, sub.filter)
+		if err == nil {
+			return events, upTo, nil
+		}
+		if aerr := sub.alive(); aerr != nil {
+			return nil, 0, aerr
+		}
+		if try == readTries || ctx.Err() != nil {
+			return nil, 0, err
+		}
+		select {
+		case <-time.After(wait):
+			wait *= 2
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		case <-sub.ctx.Done():
+			return nil, 0, eventstore.ErrClosed
+		}
+	}
 }
 
 // alive returns why the subscription has ended, or nil.

@@ -35,6 +35,10 @@ type Options struct {
 	MaxConns int32
 }
 
+// ApplicationName is the application_name of the store's PostgreSQL
+// sessions, by which pg_stat_activity shows them.
+const ApplicationName = "nongjiao pgstore"
+
 // maxGroup bounds the events one transaction writes.
 const maxGroup = 1024
 
@@ -95,6 +99,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	cfg.ConnConfig.RuntimeParams["application_name"] = ApplicationName
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
