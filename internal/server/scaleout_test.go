@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/app"
@@ -113,6 +115,8 @@ func scaleOut(t *testing.T, url, schema string, storeFlags []string, open func(c
 
 	d := newBidDriver(t, secret, auc, replicas)
 	d.readBackEvery = 5
+	// A bidder follows the hot auction live on the replica that survives.
+	live := followAuction(ctx, t, replicas[0].url, d.tokens[0], auc.hot)
 	waitUntil(ctx, auc.opens.Add(200*time.Millisecond))
 	stopHot := auc.closes.Add(-2 * time.Second)
 	var wg sync.WaitGroup
@@ -146,8 +150,11 @@ func scaleOut(t *testing.T, url, schema string, storeFlags []string, open func(c
 	acked := d.ackedByListing()
 	total, latest := 0, time.Duration(0)
 	for _, id := range append([]uuid.UUID{auc.hot}, auc.others...) {
-		late := checkAuction(ctx, t, store, reg, id, acked[id])
+		late, stored := checkAuction(ctx, t, store, reg, id, acked[id])
 		total, latest = total+len(acked[id]), max(latest, late)
+		if id == auc.hot {
+			live.check(t, stored)
+		}
 	}
 	if len(acked[auc.hot]) < 100 || total < 500 {
 		t.Errorf("only %d bids acknowledged, %d on the hot listing: the load did not reach the auctions", total, len(acked[auc.hot]))
@@ -471,8 +478,9 @@ func (d *bidDriver) ackedByListing() map[uuid.UUID][]ackedBid {
 // checkAuction checks one listing's stream: the auction closed within 5 s
 // of its (last) closing time, every acknowledged bid is stored exactly
 // once, and the winner is the highest bid. It returns how long after its
-// closing time the auction closed.
-func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg *kernel.Registry, id uuid.UUID, acked []ackedBid) time.Duration {
+// closing time the auction closed, and the amounts of the bids stored, in
+// order.
+func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg *kernel.Registry, id uuid.UUID, acked []ackedBid) (time.Duration, []string) {
 	t.Helper()
 	recs, err := store.ReadStream(ctx, "listing-"+id.String(), eventstore.Forwards, 1, 1<<20)
 	if err != nil {
@@ -486,6 +494,7 @@ func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg
 		closed   *listing.AuctionClosed
 		closedAt time.Time
 		bids     = map[string]int{} // "bidder amount" → times stored
+		amounts  []string
 		highest  listing.BidPlaced
 	)
 	for _, r := range recs {
@@ -500,6 +509,7 @@ func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg
 			closes = e.NewClose
 		case listing.BidPlaced:
 			bids[e.BidderID.String()+" "+e.Amount.String()]++
+			amounts = append(amounts, e.Amount.String())
 			if e.Amount > highest.Amount {
 				highest = e
 			}
@@ -515,13 +525,94 @@ func checkAuction(ctx context.Context, t *testing.T, store eventstore.Store, reg
 	switch {
 	case closed == nil:
 		t.Errorf("listing %s: not closed %v after its closing time %s", id, time.Since(closes).Round(time.Second), closes)
-		return time.Since(closes)
+		return time.Since(closes), amounts
 	case closedAt.Sub(closes) > 5*time.Second || closedAt.Before(closes):
 		t.Errorf("listing %s closed at %s, %v after its closing time %s; want within 5 s", id, closedAt, closedAt.Sub(closes), closes)
 	case !closed.Sold || closed.WinnerID != highest.BidderID || closed.Price != highest.Amount:
 		t.Errorf("listing %s: closed %+v, but the highest bid stored is %s by %s", id, *closed, highest.Amount, highest.BidderID)
 	}
-	return closedAt.Sub(closes)
+	return closedAt.Sub(closes), amounts
+}
+
+// auctionFollower is a graphql-transport-ws subscription to one listing's
+// auctionFeed, read in the background until the connection ends.
+type auctionFollower struct {
+	mu     sync.Mutex
+	kinds  []string // every event's kind, in order
+	bids   []string // the BID events' amounts, in order
+	failed error    // why reading stopped early, if it did
+}
+
+// followAuction subscribes to the auction feed of listing id on the server
+// at url and follows it until ctx ends.
+func followAuction(ctx context.Context, t *testing.T, url, token string, id uuid.UUID) *auctionFollower {
+	t.Helper()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
+	write := func(m map[string]any) error {
+		b, _ := json.Marshal(m)
+		return conn.Write(ctx, websocket.MessageText, b)
+	}
+	if err := write(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + token}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query": `subscription($id: ID!) { auctionFeed(listingId: $id) { kind amount } }`, "variables": map[string]any{"id": id.String()}}}); err != nil {
+		t.Fatal(err)
+	}
+	f := &auctionFollower{}
+	go func() {
+		for {
+			_, b, err := conn.Read(ctx)
+			var m struct {
+				Type    string
+				Payload struct {
+					Data struct{ AuctionFeed struct{ Kind, Amount string } }
+				}
+			}
+			if err == nil {
+				err = json.Unmarshal(b, &m)
+			}
+			f.mu.Lock()
+			switch {
+			case err != nil:
+				f.failed = err
+			case m.Type == "ping":
+				err = write(map[string]any{"type": "pong"})
+			case m.Type == "next":
+				ev := m.Payload.Data.AuctionFeed
+				f.kinds = append(f.kinds, ev.Kind)
+				if ev.Kind == "BID" {
+					f.bids = append(f.bids, ev.Amount)
+				}
+			case m.Type != "connection_ack":
+				err = fmt.Errorf("unexpected message %s", b)
+				f.failed = err
+			}
+			f.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return f
+}
+
+// check requires the feed to have delivered every stored bid once, in
+// order, and the close.
+func (f *auctionFollower) check(t *testing.T, stored []string) {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !slices.Equal(f.bids, stored) {
+		t.Errorf("the live feed on the surviving replica delivered %d bids, the store holds %d (stopped early: %v)", len(f.bids), len(stored), f.failed)
+	}
+	if !slices.Contains(f.kinds, "CLOSED") {
+		t.Errorf("the live feed on the surviving replica never delivered the close: %v (stopped early: %v)", f.kinds[max(0, len(f.kinds)-5):], f.failed)
+	}
 }
 
 // caughtUp waits until the read models have applied every event the
