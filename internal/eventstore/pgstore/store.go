@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -268,7 +269,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	s.leading = true
 	s.mu.Unlock()
 	if lead {
-		s.lead()
+		s.lead(req)
 	}
 	select {
 	case r := <-req.reply:
@@ -279,11 +280,12 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 }
 
 // lead commits the pending appends, a group (up to maxGroup events) per
-// transaction, until none is left. The Append that finds no leader leads:
-// alone, it commits its own append without handing it to another
-// goroutine; under load, the appends queued while it commits form the
-// next group.
-func (s *Store) lead() {
+// transaction, until none is left. The Append that finds no leader leads
+// (own is its request): alone, it commits its own append without handing it
+// to another goroutine; under load, the appends queued while it commits
+// form the next group, which a goroutine of the store's commits once own's
+// group is done, so that no caller waits for more than its own group.
+func (s *Store) lead(own *request) {
 	for {
 		s.mu.Lock()
 		n, size := 0, 0
@@ -298,15 +300,32 @@ func (s *Store) lead() {
 		group := s.pending[:n:n]
 		s.pending = s.pending[n:]
 		if n == 0 {
-			s.pending = nil
-			s.leading = false
-			s.idle.Broadcast()
+			s.stopLeading()
 			s.mu.Unlock()
 			return
 		}
 		s.mu.Unlock()
 		s.commit(group)
+		if own != nil && slices.Contains(group, own) {
+			s.mu.Lock()
+			more := len(s.pending) > 0
+			if !more {
+				s.stopLeading()
+			}
+			s.mu.Unlock()
+			if more {
+				go s.lead(nil)
+			}
+			return
+		}
 	}
+}
+
+// stopLeading ends a leader's turn, with s.mu held and nothing pending.
+func (s *Store) stopLeading() {
+	s.pending = nil
+	s.leading = false
+	s.idle.Broadcast()
 }
 
 // repeats reports whether req carries an event id that seen already holds
