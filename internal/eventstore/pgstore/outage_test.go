@@ -22,7 +22,9 @@ func TestSubscriptionOutlivesBrokenConnections(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	open := func() *pgstore.Store {
-		s, err := pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema})
+		// Named after the schema: the test ends only its own sessions, not
+		// those of tests running beside it on the same server.
+		s, err := pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema, ApplicationName: "pgstore " + schema})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +61,7 @@ func TestSubscriptionOutlivesBrokenConnections(t *testing.T) {
 	defer admin.Close(ctx)
 	var killed int
 	if err := admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
-		pgstore.ApplicationName).Scan(&killed); err != nil {
+		"pgstore "+schema).Scan(&killed); err != nil {
 		t.Fatal(err)
 	}
 	if killed < 2 {

@@ -1,6 +1,7 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,11 +35,14 @@ type Options struct {
 	Log *slog.Logger
 	// MaxConns bounds the pool (readers and the committer); 16 when 0.
 	MaxConns int32
+	// ApplicationName names the store's PostgreSQL sessions in
+	// pg_stat_activity; DefaultApplicationName when empty.
+	ApplicationName string
 }
 
-// ApplicationName is the application_name of the store's PostgreSQL
-// sessions, by which pg_stat_activity shows them.
-const ApplicationName = "nongjiao pgstore"
+// DefaultApplicationName is the application_name of the store's PostgreSQL
+// sessions unless Options name another.
+const DefaultApplicationName = "nongjiao pgstore"
 
 // maxGroup bounds the events one transaction writes.
 const maxGroup = 1024
@@ -100,7 +104,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
-	cfg.ConnConfig.RuntimeParams["application_name"] = ApplicationName
+	cfg.ConnConfig.RuntimeParams["application_name"] = cmp.Or(opts.ApplicationName, DefaultApplicationName)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: %w", err)
