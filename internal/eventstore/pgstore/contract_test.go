@@ -14,7 +14,13 @@ import (
 func open(tb testing.TB) *pgstore.Store {
 	tb.Helper()
 	url, schema := pgtest.Schema(tb)
-	s, err := pgstore.Open(context.Background(), pgstore.Options{URL: url, Schema: schema})
+	return openWith(tb, pgstore.Options{URL: url, Schema: schema})
+}
+
+// openWith opens a store with opts, closed when the test ends.
+func openWith(tb testing.TB, opts pgstore.Options) *pgstore.Store {
+	tb.Helper()
+	s, err := pgstore.Open(context.Background(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

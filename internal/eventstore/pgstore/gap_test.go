@@ -26,12 +26,7 @@ func TestNoGapUnderConcurrentWriters(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	openStore := func() *pgstore.Store {
-		s, err := pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema, MaxConns: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
+		return openWith(t, pgstore.Options{URL: url, Schema: schema, MaxConns: 2})
 	}
 	reader := openStore()
 	sub, err := reader.SubscribeAll(ctx, 0, eventstore.Filter{})

@@ -21,17 +21,10 @@ func TestSubscriptionOutlivesBrokenConnections(t *testing.T) {
 	url, schema := pgtest.Schema(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	open := func() *pgstore.Store {
-		// Named after the schema: the test ends only its own sessions, not
-		// those of tests running beside it on the same server.
-		s, err := pgstore.Open(ctx, pgstore.Options{URL: url, Schema: schema, ApplicationName: "pgstore " + schema})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	reader, writer := open(), open()
+	// Named after the schema: the test ends only its own sessions, not
+	// those of tests running beside it on the same server.
+	opts := pgstore.Options{URL: url, Schema: schema, ApplicationName: "pgstore " + schema}
+	reader, writer := openWith(t, opts), openWith(t, opts)
 	sub, err := reader.SubscribeAll(ctx, 0, eventstore.Filter{})
 	if err != nil {
 		t.Fatal(err)
