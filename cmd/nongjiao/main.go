@@ -62,7 +62,7 @@ type command struct {
 // commands returns the subcommands in the order the usage lists them.
 func commands() []command {
 	return []command{
-		{"serve", "[flags]", "serve the exchange: GraphQL at /graphql, GraphiQL at /", serve},
+		{"serve", "[flags]", "serve the exchange: the board at /, GraphQL at /graphql, GraphiQL at /graphiql", serve},
 		{"seed", "[flags]", "load the demo data into an empty store, without serving", seed},
 		{"calendar", "import [--file FILE] [flags]", "import the official working-day calendar: a CSV file, or the notices built in", calendarCmd},
 		{"replay", "[flags]", "rebuild the read models from the events", replay},
@@ -261,7 +261,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("nongjiao serving", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "graphiql", "http://"+displayAddr(ln.Addr())+"/", "data", cfg.DataDir,
+	log.Info("nongjiao serving", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "board", "http://"+displayAddr(ln.Addr())+"/", "graphiql", "http://"+displayAddr(ln.Addr())+"/graphiql", "data", cfg.DataDir,
 		"sandbox", cfg.Sandbox, "now", s.Config.Clock.Now())
 	return s.Run(ctx, ln)
 }

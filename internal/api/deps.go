@@ -19,6 +19,10 @@ type Deps struct {
 	Live    *Hub
 	Clock   kernel.Clock
 	Sandbox Sandbox // nil outside a sandbox
+	// Projected blocks until the read models hold every event up to
+	// position, or ctx ends: a subscription that reads what was recorded
+	// before following live events waits with it (nil: it does not wait).
+	Projected func(ctx context.Context, position uint64) error
 }
 
 // Inspect reads what pick takes from the current state of aggregate id

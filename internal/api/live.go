@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -17,12 +18,18 @@ import (
 // closes): a live board must not hold up everyone else. Clients resubscribe
 // and query the listing to catch up.
 type Hub struct {
+	// Hidden, when set before Run, names the streams the hub never hands
+	// out (the messaging bridge's and the workflows' own bookkeeping, which
+	// the read models do not see either).
+	Hidden func(stream string) bool
+
 	store  eventstore.Store
 	reg    *kernel.Registry
 	buffer int
 
 	mu   sync.Mutex
 	subs map[string]map[chan readmodel.Envelope]struct{}
+	last uint64 // the position of the last event handed out, under mu
 
 	progress eventstore.Progress
 }
@@ -60,39 +67,73 @@ func (h *Hub) WaitFor(ctx context.Context, pos uint64) error {
 }
 
 func (h *Hub) publish(rec eventstore.RecordedEvent) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	subs := h.subs[rec.Stream]
-	if len(subs) == 0 {
+	if h.Hidden != nil && h.Hidden(rec.Stream) {
 		return
 	}
-	ev, err := h.reg.Decode(rec.Type, rec.Data)
-	if err != nil {
-		return // an event this build cannot read is not for live boards
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = rec.Position
+	keys := []string{rec.Stream}
+	if category, _, ok := strings.Cut(rec.Stream, "-"); ok {
+		keys = append(keys, categoryKey(category))
 	}
-	env := readmodel.Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
-	for ch := range subs {
-		select {
-		case ch <- env:
-		default: // too slow: drop it
-			delete(subs, ch)
-			close(ch)
+	var env readmodel.Envelope
+	decoded := false
+	for _, key := range keys {
+		subs := h.subs[key]
+		if len(subs) == 0 {
+			continue
+		}
+		if !decoded {
+			ev, err := h.reg.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return // an event this build cannot read is not for live boards
+			}
+			env = readmodel.Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
+			decoded = true
+		}
+		for ch := range subs {
+			select {
+			case ch <- env:
+			default: // too slow: drop it
+				delete(subs, ch)
+				close(ch)
+			}
+		}
+		if len(subs) == 0 {
+			delete(h.subs, key)
 		}
 	}
-	if len(subs) == 0 {
-		delete(h.subs, rec.Stream)
-	}
+}
+
+// categoryKey is the subscription key of every stream of a category.
+func categoryKey(category string) string { return category + "-*" }
+
+// SubscribeCategory returns the live events of every stream of category
+// ("listing" for "listing-<id>") from now on, as Subscribe does for one,
+// and the position of the last event handed out before: every later event
+// comes on the channel.
+func (h *Hub) SubscribeCategory(ctx context.Context, category string) (<-chan readmodel.Envelope, uint64) {
+	return h.subscribe(ctx, categoryKey(category))
 }
 
 // Subscribe returns the live events of stream from now on. The channel closes
 // when ctx ends or the subscriber is dropped for lagging.
 func (h *Hub) Subscribe(ctx context.Context, stream string) <-chan readmodel.Envelope {
+	ch, _ := h.subscribe(ctx, stream)
+	return ch
+}
+
+// subscribe adds a subscriber under key (a stream, or a category's key) and
+// returns its channel with the position of the last event handed out before.
+func (h *Hub) subscribe(ctx context.Context, stream string) (<-chan readmodel.Envelope, uint64) {
 	ch := make(chan readmodel.Envelope, h.buffer)
 	h.mu.Lock()
 	if h.subs[stream] == nil {
 		h.subs[stream] = map[chan readmodel.Envelope]struct{}{}
 	}
 	h.subs[stream][ch] = struct{}{}
+	last := h.last
 	h.mu.Unlock()
 	go func() {
 		<-ctx.Done()
@@ -108,5 +149,5 @@ func (h *Hub) Subscribe(ctx context.Context, stream string) <-chan readmodel.Env
 			}
 		}
 	}()
-	return ch
+	return ch, last
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/demand"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -42,6 +43,7 @@ type App struct {
 	Parties    *Handler[party.State, party.Command]
 	PartyKeys  *Handler[party.KeyState, party.KeyCommand]
 	Calendar   *Handler[calendar.State, calendar.Command]
+	Demands    *Handler[demand.State, demand.Command]
 	Scheduler  *Scheduler
 	watchers   []watcher
 }
@@ -70,6 +72,7 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	demand.RegisterEvents(r)
 	party.RegisterEvents(r)
 	calendar.RegisterEvents(r)
 	workflow.RegisterEvents(r)
@@ -92,6 +95,7 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Demands = NewHandler(store, reg, demand.Decider, clock, opts.CacheSize)
 	a.Parties = NewHandler(store, reg, party.Decider, clock, opts.CacheSize)
 	a.PartyKeys = NewHandler(store, reg, party.KeyDecider, clock, opts.CacheSize)
 	a.Calendar = NewHandler(store, reg, calendar.Decider, clock, opts.CacheSize)

@@ -20,7 +20,7 @@ func TestGraphiQLRunsAQueryAndASubscriptionInChromium(t *testing.T) {
 	url := startServer(t, nil)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := node.Command(ctx, "graphiql.mjs", url+"/", chromium,
+	cmd := node.Command(ctx, "graphiql.mjs", url+"/graphiql", chromium,
 		`{ hello(name: "农交") }`, `subscription { countdown(from: 3) }`)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

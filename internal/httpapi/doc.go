@@ -12,10 +12,13 @@
 //     application/json they get 200 as the spec asks. Mutations over GET get
 //     405. Subscriptions, and queries and mutations too, run over WebSocket on
 //     the same path with the graphql-transport-ws protocol.
-//   - / GraphiQL, whose scripts and styles (GraphiQL, React, graphql-ws) are
-//     embedded in the binary and served under /assets/<content hash>/<name>,
-//     cached for a year and gzipped when the browser accepts it: the page
-//     loads nothing from outside the server. /metrics Prometheus, /healthz a
+//   - / the exchange's web client (package web) and /graphiql GraphiQL, whose
+//     scripts and styles (the client's modules, Preact with htm, GraphiQL,
+//     React, graphql-ws) are embedded in the binary and served under
+//     /assets/<content hash>/<name>, cached for a year and gzipped when the
+//     browser accepts it: neither page loads anything from outside the
+//     server. The client's page carries an import map of its modules' hashed
+//     paths, admitted by its Content-Security-Policy by hash. /metrics Prometheus, /healthz a
 //     liveness check (200 "ok" while the process serves HTTP), and /readyz a
 //     readiness check: 200 when every Options.Readiness check passes, 503
 //     otherwise, with a JSON body giving each check's result, e.g.

@@ -12,12 +12,14 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/nongjiao/nongjiao/internal/web"
 )
 
 // assetFiles are the files the GraphiQL page loads: GraphiQL, React,
 // graphql-ws (versions and licences in assets/README.md) and the page's own
-// script. The server serves them itself, so the page works on a machine with
-// no internet.
+// script. The server serves them itself, and the board's files (package web),
+// so both pages work on a machine with no internet.
 //
 //go:embed assets/*.js assets/*.css assets/LICENSES.txt
 var assetFiles embed.FS
@@ -26,6 +28,7 @@ var assetFiles embed.FS
 var assetTypes = map[string]string{
 	".js":  "text/javascript; charset=utf-8",
 	".css": "text/css; charset=utf-8",
+	".mjs": "text/javascript; charset=utf-8",
 	".txt": "text/plain; charset=utf-8",
 }
 
@@ -40,22 +43,29 @@ type asset struct {
 	gzipped  []byte
 }
 
-// assets are the embedded files by name.
-var assets = loadAssets()
+// assets are the embedded files by name: GraphiQL's and the board's.
+var assets = loadAssets(map[string]fs.FS{"assets": assetFiles, "static": web.Static})
 
-func loadAssets() map[string]*asset {
-	entries, err := fs.ReadDir(assetFiles, "assets")
-	if err != nil {
-		panic(err) // the embedded directory is there by construction
-	}
-	out := make(map[string]*asset, len(entries))
-	for _, e := range entries {
-		body, err := assetFiles.ReadFile("assets/" + e.Name())
+// loadAssets reads the files of each directory of its file system; a name
+// found twice panics (two files would answer to one URL).
+func loadAssets(dirs map[string]fs.FS) map[string]*asset {
+	out := map[string]*asset{}
+	for dir, fsys := range dirs {
+		entries, err := fs.ReadDir(fsys, dir)
 		if err != nil {
-			panic(err)
+			panic(err) // the embedded directory is there by construction
 		}
-		sum := sha256.Sum256(body)
-		out[e.Name()] = &asset{body: body, hash: hex.EncodeToString(sum[:6]), contentType: assetTypes[path.Ext(e.Name())]}
+		for _, e := range entries {
+			body, err := fs.ReadFile(fsys, dir+"/"+e.Name())
+			if err != nil {
+				panic(err)
+			}
+			if _, dup := out[e.Name()]; dup {
+				panic("httpapi: two embedded assets named " + e.Name())
+			}
+			sum := sha256.Sum256(body)
+			out[e.Name()] = &asset{body: body, hash: hex.EncodeToString(sum[:6]), contentType: assetTypes[path.Ext(e.Name())]}
+		}
 	}
 	return out
 }
@@ -107,8 +117,8 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// graphiqlPage is GraphiQL pointed at /graphql, with subscriptions over
-// ws(s)://<host>/graphql, loading only the embedded assets.
+// graphiqlPage is GraphiQL, served at /graphiql, pointed at /graphql with
+// subscriptions over ws(s)://<host>/graphql, loading only the embedded assets.
 var graphiqlPage = renderGraphiQL()
 
 //go:embed graphiql.html

@@ -3,6 +3,9 @@ package httpapi
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -91,34 +94,64 @@ func fetch(t *testing.T, url string, headers map[string]string) (*http.Response,
 	return res, body
 }
 
-// The GraphiQL page loads nothing from outside the server: every URL it names
-// is inline data or a path of the server, served 200 with the Content-Type of
-// its kind, and the stylesheets it loads name no URL but inline data.
-func TestGraphiQLPageLoadsOnlyWhatTheServerServes(t *testing.T) {
+// The board at / and GraphiQL at /graphiql load nothing from outside the
+// server: every URL they name (the board's import map included) is inline
+// data or a path of the server, served 200 with the Content-Type of its
+// kind, and the stylesheets they load name no URL but inline data.
+func TestPagesLoadOnlyWhatTheServerServes(t *testing.T) {
 	s, _ := newTestServer(t, nil)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	res, page := fetch(t, srv.URL+"/", nil)
-	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET / answered %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	for _, c := range []struct {
+		path    string
+		minRefs int // GraphiQL: its stylesheet and five scripts; the board: its stylesheet, graphql-ws, its entry and eight modules
+	}{{"/graphiql", 6}, {"/", 12}} {
+		res, page := fetch(t, srv.URL+c.path, nil)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("GET %s answered %d %s", c.path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline' 'unsafe-eval") {
+			t.Errorf("GET %s Content-Security-Policy %q, want default-src 'self'", c.path, csp)
+		}
+		refs := append(pageRefs(t, page), importMapRefs(t, page)...)
+		if len(refs) < c.minRefs {
+			t.Fatalf("%s names %d URLs %v; want at least %d", c.path, len(refs), refs, c.minRefs)
+		}
+		checkRefs(t, srv.URL, c.path, refs)
 	}
-	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
-		t.Errorf("GET / Content-Security-Policy %q, want default-src 'self'", csp)
+}
+
+// importMapRefs returns the URLs of the page's import map.
+func importMapRefs(t *testing.T, page []byte) []string {
+	t.Helper()
+	m := regexp.MustCompile(`<script type="importmap">(.*?)</script>`).FindSubmatch(page)
+	if m == nil {
+		return nil
 	}
-	refs := pageRefs(t, page)
-	if len(refs) < 6 {
-		t.Fatalf("the page names %d URLs %v; want GraphiQL's stylesheet and five scripts", len(refs), refs)
+	var im struct{ Imports map[string]string }
+	if err := json.Unmarshal(m[1], &im); err != nil {
+		t.Fatalf("import map %s: %v", m[1], err)
 	}
-	want := map[string]string{".js": "text/javascript", ".css": "text/css"}
+	var refs []string
+	for _, u := range im.Imports {
+		refs = append(refs, u)
+	}
+	return refs
+}
+
+// checkRefs fetches each URL page names from the server at base.
+func checkRefs(t *testing.T, base, page string, refs []string) {
+	t.Helper()
+	want := map[string]string{".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css"}
 	for _, ref := range refs {
 		if strings.HasPrefix(ref, "data:") { // inline, such as the empty favicon
 			continue
 		}
 		if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
-			t.Errorf("the page names %q, not a path of the server", ref)
+			t.Errorf("%s names %q, not a path of the server", page, ref)
 			continue
 		}
-		res, body := fetch(t, srv.URL+ref, nil)
+		res, body := fetch(t, base+ref, nil)
 		ct := res.Header.Get("Content-Type")
 		if res.StatusCode != http.StatusOK || !strings.HasPrefix(ct, want[path.Ext(ref)]) || want[path.Ext(ref)] == "" {
 			t.Errorf("GET %s answered %d %q", ref, res.StatusCode, ct)
@@ -130,6 +163,20 @@ func TestGraphiQLPageLoadsOnlyWhatTheServerServes(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The board's Content-Security-Policy lets its import map run by its hash
+// and nothing else inline.
+func TestTheBoardsPolicyAllowsOnlyItsImportMap(t *testing.T) {
+	m := regexp.MustCompile(`<script type="importmap">(.*?)</script>`).FindSubmatch(boardPage)
+	if m == nil {
+		t.Fatal("the board has no import map")
+	}
+	sum := sha256.Sum256(m[1])
+	want := "script-src 'self' 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "';"
+	if !strings.Contains(boardPolicy, want) || strings.Contains(boardPolicy, "unsafe-inline") {
+		t.Errorf("policy %q, want %q and no unsafe-inline", boardPolicy, want)
 	}
 }
 

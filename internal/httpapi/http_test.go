@@ -286,8 +286,12 @@ func TestOtherEndpoints(t *testing.T) {
 	if code, _, body := get("/healthz"); code != http.StatusOK || body != "ok\n" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	code, ct, body := get("/")
+	code, ct, body := get("/graphiql")
 	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") || !strings.Contains(body, `id="graphiql"`) {
+		t.Errorf("/graphiql: %d %s", code, ct)
+	}
+	code, ct, body = get("/")
+	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") || !strings.Contains(body, `id="app"`) {
 		t.Errorf("/: %d %s", code, ct)
 	}
 	if code, _, _ := get("/nothing-here"); code != http.StatusNotFound {

@@ -148,7 +148,8 @@ func New(opts Options) (*Server, error) {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
-	s.mux.HandleFunc("GET /{$}", serveGraphiQL)
+	s.mux.HandleFunc("GET /{$}", serveBoard)
+	s.mux.HandleFunc("GET /graphiql", serveGraphiQL)
 	s.mux.HandleFunc("GET /assets/{hash}/{name}", serveAsset)
 	return s, nil
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api/calendar"
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
+	"github.com/nongjiao/nongjiao/internal/api/demands"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
 	"github.com/nongjiao/nongjiao/internal/api/parties"
 	"github.com/nongjiao/nongjiao/internal/app"
@@ -57,6 +58,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/demandview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
@@ -116,6 +118,7 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
+	{demands.Register, demandview.Projections},
 	{parties.Register, partyview.Projections},
 	{calendar.Register, calendar.Projections},
 }
@@ -274,7 +277,8 @@ func (s *Server) build(ctx context.Context) error {
 		}
 	}
 	s.Live = api.NewHub(s.Store, s.App.Events, 256)
-	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock}
+	s.Live.Hidden = messaging.Internal // what a category subscriber waits for must reach the read models
+	deps := api.Deps{App: s.App, DB: s.DB, Live: s.Live, Clock: cfg.Clock, Projected: s.Projector.WaitFor}
 	if clock, ok := cfg.Clock.(*sandbox.Clock); ok && cfg.Sandbox {
 		s.idle, s.running = messaging.NewIdle(s.Store), make(chan struct{})
 		settler := sandbox.Settler{

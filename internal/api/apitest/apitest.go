@@ -91,7 +91,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	api.RegisterViewer(b)
 	b.SetStanding(api.PartyStanding(a))
 	for _, ar := range areas {
-		ar.Register(b, api.Deps{App: a, DB: db, Live: hub, Clock: clock})
+		ar.Register(b, api.Deps{App: a, DB: db, Live: hub, Clock: clock, Projected: projector.WaitFor})
 	}
 	schema, err := b.Build()
 	if err != nil {

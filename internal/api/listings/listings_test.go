@@ -548,6 +548,19 @@ func TestSearchAndPaging(t *testing.T) {
 			t.Fatalf("got %v", got)
 		}
 	})
+	t.Run("the area bounds are inclusive to the hundredth of a mu", func(t *testing.T) {
+		for _, c := range []struct {
+			f    map[string]any
+			want float64
+		}{
+			{map[string]any{"minArea": "120.00"}, 7}, {map[string]any{"minArea": "120.01"}, 0},
+			{map[string]any{"maxArea": "120"}, 7}, {map[string]any{"maxArea": "119.99"}, 0},
+		} {
+			if got := get(x.MustDo("", q, map[string]any{"f": c.f}), "listings", "totalCount"); got != c.want {
+				t.Errorf("%v: %v listings, want %v (every asset is 120 mu)", c.f, got, c.want)
+			}
+		}
+	})
 	t.Run("pages by price follow on with cursors and never repeat", func(t *testing.T) {
 		var seen []string
 		after := any(nil)
@@ -602,7 +615,7 @@ func TestEveryMutationChecksTheCallersRole(t *testing.T) {
 		"reviewListing": ex, "suspendListing": ex, "resumeListing": ex, "confirmDeposit": ex, "qualifyBidder": ex,
 		"agreeNegotiatedPrice": ex, "confirmPayment": ex, "refundDeposit": ex, "signListingContract": ex,
 		"issueCertificate": ex, "archiveListing": ex,
-		"registerBidder": bidder, "placeBid": bidder, "exerciseMemberPriority": bidder,
+		"registerBidder": bidder, "placeBid": bidder, "exerciseMemberPriority": bidder, "submitQuote": bidder, "exerciseLesseePriority": bidder,
 	})
 }
 

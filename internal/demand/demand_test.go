@@ -1,0 +1,88 @@
+package demand_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/demand"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/kernel/decidertest"
+)
+
+var (
+	now    = time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	id     = uuid.MustParse("00000000-0000-0000-0000-0000000000d1")
+	owner  = uuid.MustParse("00000000-0000-0000-0000-0000000000b1")
+	other  = uuid.MustParse("00000000-0000-0000-0000-0000000000b2")
+	farmIn = demand.Criteria{Region: demand.Region{County: "寿光市"}, AssetTypes: []kernel.AssetType{kernel.AssetLandManagementRight},
+		MinArea: 30000, MaxArea: 50000, MinTermMonths: 120, BudgetPerMuYear: kernel.Yuan(1000), Contiguous: true}
+)
+
+func registry() *kernel.Registry {
+	r := kernel.NewRegistry()
+	demand.RegisterEvents(r)
+	return r
+}
+
+func TestDecide(t *testing.T) {
+	posted := demand.DemandPosted{DemandID: id, Owner: owner, Title: "寿光连片耕地", Criteria: farmIn, At: now}
+	inverted := farmIn
+	inverted.MinArea, inverted.MaxArea = 50001, 50000
+	decidertest.Run(t, demand.Decider, registry(), now, []decidertest.Case[demand.Command]{
+		{Name: "a business posts a demand", When: demand.PostDemand{DemandID: id, By: owner, Title: "寿光连片耕地", Criteria: farmIn},
+			Then: []kernel.Event{posted}},
+		{Name: "a business saves a search", When: demand.SaveSearch{DemandID: id, By: owner, Title: "寿光耕地", Criteria: farmIn},
+			Then: []kernel.Event{demand.SearchSaved{DemandID: id, Owner: owner, Title: "寿光耕地", Criteria: farmIn, At: now}}},
+		{Name: "an area range inverted by one hundredth of a mu is refused", When: demand.PostDemand{DemandID: id, By: owner, Title: "x", Criteria: inverted},
+			WantCode: demand.CodeRangeInvalid},
+		{Name: "equal bounds are a range", When: demand.SaveSearch{DemandID: id, By: owner, Title: "x", Criteria: demand.Criteria{MinArea: 100, MaxArea: 100}},
+			Then: []kernel.Event{demand.SearchSaved{DemandID: id, Owner: owner, Title: "x", Criteria: demand.Criteria{MinArea: 100, MaxArea: 100}, At: now}}},
+		{Name: "a title is required", When: demand.PostDemand{DemandID: id, By: owner, Criteria: farmIn}, WantCode: kernel.CodeInvalid},
+		{Name: "an unknown asset type is refused", When: demand.SaveSearch{DemandID: id, By: owner, Title: "x",
+			Criteria: demand.Criteria{AssetTypes: []kernel.AssetType{"GOLD"}}}, WantCode: kernel.CodeInvalid},
+		{Name: "a negative budget is refused", When: demand.PostDemand{DemandID: id, By: owner, Title: "x",
+			Criteria: demand.Criteria{BudgetPerMuYear: -1}}, WantCode: kernel.CodeInvalid},
+		{Name: "an id is posted once", Given: []kernel.Event{posted}, When: demand.SaveSearch{DemandID: id, By: owner, Title: "x"},
+			WantCode: kernel.CodeInvalidState},
+		{Name: "the owner closes it", Given: []kernel.Event{posted}, When: demand.CloseDemand{DemandID: id, By: owner},
+			Then: []kernel.Event{demand.DemandClosed{DemandID: id, At: now}}},
+		{Name: "another party may not close it", Given: []kernel.Event{posted}, When: demand.CloseDemand{DemandID: id, By: other},
+			WantCode: kernel.CodeForbidden},
+		{Name: "closing twice is refused", Given: []kernel.Event{posted, demand.DemandClosed{DemandID: id, At: now}},
+			When: demand.CloseDemand{DemandID: id, By: owner}, WantCode: demand.CodeClosed},
+		{Name: "closing nothing is not found", When: demand.CloseDemand{DemandID: id, By: owner}, WantCode: kernel.CodeNotFound},
+	})
+}
+
+func TestCriteriaMatchAtTheirBounds(t *testing.T) {
+	// 300 mu for 10 years at 3,000,000.00 yuan in all: 1000.00 yuan per mu per year.
+	base := demand.Offer{Region: demand.Region{Province: "山东省", County: "寿光市", Township: "孙家集街道", Village: "王家庄村"},
+		Type: kernel.AssetLandManagementRight, Area: 30000, TermMonths: 120, Price: kernel.Yuan(3_000_000), PriceMonths: 120}
+	with := func(f func(*demand.Offer)) demand.Offer { o := base; f(&o); return o }
+	for _, c := range []struct {
+		name string
+		o    demand.Offer
+		want bool
+	}{
+		{"at the budget, the smallest area and the shortest term", base, true},
+		{"one fen over the budget in all", with(func(o *demand.Offer) { o.Price++ }), false},
+		{"one hundredth of a mu too small", with(func(o *demand.Offer) { o.Area = 29999 }), false},
+		{"at the largest area", with(func(o *demand.Offer) { o.Area = 50000 }), true},
+		{"one hundredth of a mu too large", with(func(o *demand.Offer) { o.Area = 50001 }), false},
+		{"one month too short", with(func(o *demand.Offer) { o.TermMonths, o.PriceMonths = 119, 119 }), false},
+		{"an annual rent of 300,000.00 is 1000.00 per mu per year", with(func(o *demand.Offer) { o.Price, o.PriceMonths = kernel.Yuan(300_000), 12 }), true},
+		{"another county", with(func(o *demand.Offer) { o.Region.County = "青州市" }), false},
+		{"another asset type", with(func(o *demand.Offer) { o.Type = kernel.AssetForestRight }), false},
+		{"an asset not yet priced", with(func(o *demand.Offer) { o.Price = 0 }), true},
+	} {
+		if got := farmIn.Matches(c.o); got != c.want {
+			t.Errorf("%s: Matches = %v, want %v", c.name, got, c.want)
+		}
+	}
+	capped := demand.Criteria{MaxPrice: kernel.Yuan(3_000_000)}
+	if !capped.Matches(base) || capped.Matches(with(func(o *demand.Offer) { o.Price++ })) {
+		t.Error("the listed price cap is inclusive to the fen")
+	}
+}

@@ -1,0 +1,232 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/demo"
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/server"
+	"github.com/nongjiao/nongjiao/internal/testenv"
+)
+
+var shots = flag.String("screenshots", "", "write the board's and the auction room's screenshots into this folder (e.g. ../../docs/img)")
+
+// sandbox serves the demo on a sandbox's clock and returns its URL and
+// tokens for the demo's parties by name.
+func sandbox(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	testenv.Starting(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := server.Open(ctx, server.Config{DataDir: t.TempDir(), Sandbox: true, Worker: true, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, s.Store, s.Config.Clock.Now(), log); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		s.Close()
+	})
+	tokens := map[string]string{}
+	for name, p := range map[string]auth.Principal{
+		"exchange": {Role: auth.RoleExchange, Party: demo.Exchange}, "chedaoyu": {Role: auth.RoleCollective, Party: demo.Chedaoyu},
+		"lvyuan": {Role: auth.RoleBidder, Party: demo.Lvyuan}, "luqing": {Role: auth.RoleBidder, Party: demo.Luqing},
+		"fenghe": {Role: auth.RoleBidder, Party: demo.Fenghe}, "wangjiazhuang": {Role: auth.RoleCollective, Party: demo.Wangjiazhuang},
+	} {
+		if tokens[name], err = s.Issuer.Issue(p, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	url := "http://" + ln.Addr().String()
+	waitForBoard(t, url)
+	return url, tokens
+}
+
+// waitForBoard waits until the read models show the demo's lots.
+func waitForBoard(t *testing.T, url string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		res, err := http.Post(url+"/graphql", "application/json", strings.NewReader(`{"query":"{ listings(first: 1) { totalCount } }"}`))
+		if err != nil {
+			continue
+		}
+		var body struct {
+			Data struct{ Listings struct{ TotalCount int } }
+		}
+		err = json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if err == nil && body.Data.Listings.TotalCount >= 5 {
+			return
+		}
+	}
+	t.Fatal("the demo's listings did not reach the board within a minute")
+}
+
+// In headless Chromium against the demo on a sandbox: the board shows the
+// demo's lots with countdowns and loads nothing from outside the server; the
+// county filter narrows it; a saved search is alerted of a matching listing
+// the moment the exchange approves it; a collective sees a posted demand
+// under its assets that meet it; in two bidders' auction rooms a bid
+// from one shows in the other within a second, a refused bid shows its
+// message, a bid in the last minutes moves both countdowns, and a room that
+// lost its connection holds every bid once after reconnecting.
+func TestTheExchangeInChromium(t *testing.T) {
+	node := testenv.NeedNode(t, "testdata/browser", "playwright-core")
+	chromium := testenv.NeedChromium(t)
+	url, tokens := sandbox(t)
+	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
+		"live": demo.ListingLive.String(), "draft": demo.ListingDraft.String(),
+		"awarded": demo.ListingAwarded.String(), "shots": *shots})
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := node.Command(ctx, "board.mjs", string(cfg))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("board.mjs: %v\n%s", err, stderr.String())
+	}
+	var got struct {
+		Board struct {
+			Lots, Total, FilteredTotal  int
+			Countdowns, FilteredRegions []string
+			English                     string
+		}
+		Lot struct {
+			Assets, Bids              int
+			Certificate, Announcement string
+		}
+		Alerts struct {
+			MS     int
+			Titles []string
+		}
+		Room struct {
+			Numbers                   []string
+			BidSeenMS                 int `json:"bidSeenMs"`
+			BidAmount, BidSeenText    string
+			Refusal                   struct{ Code, Text string }
+			ClosesBefore, ClosesAfter []string
+			ExtendedText              string
+			SeqsAfterReconnect        []int
+			LastSeq                   int
+		}
+		Matching []struct {
+			Area    string
+			Matches []string
+		}
+		Outside, Errors []string
+	}
+	if err := json.Unmarshal(stdout, &got); err != nil {
+		t.Fatalf("board.mjs printed %s: %v", stdout, err)
+	}
+	t.Logf("%s", stdout)
+	if len(got.Errors) > 0 {
+		t.Fatalf("the pages reported errors: %q", got.Errors)
+	}
+	if len(got.Outside) > 0 {
+		t.Errorf("the pages sent requests outside the server: %q", got.Outside)
+	}
+
+	b := got.Board
+	if b.Lots == 0 || b.Total < b.Lots || len(b.Countdowns) != b.Lots {
+		t.Errorf("board: %d lots of %d with %d countdowns", b.Lots, b.Total, len(b.Countdowns))
+	}
+	if b.FilteredTotal == 0 || b.FilteredTotal >= b.Total {
+		t.Errorf("filtering by 青州市 left %d of %d lots", b.FilteredTotal, b.Total)
+	}
+	if want := fmt.Sprintf("%d lots", b.FilteredTotal); b.English != want {
+		t.Errorf("in English the board counts %q, want %q", b.English, want)
+	}
+	for _, r := range b.FilteredRegions {
+		if !strings.Contains(r, "青州市") {
+			t.Errorf("the 青州市 board shows a lot in %s", r)
+		}
+	}
+
+	if l := got.Lot; l.Assets < 2 || l.Bids == 0 || l.Announcement == "" || l.Certificate == "" || l.Certificate == "—" {
+		t.Errorf("the sold orchard's page: %+v; want its plots, bids, announcement and certificate number", l)
+	}
+
+	if !slices.Contains(got.Alerts.Titles, "车道峪村荒山使用权流转") || got.Alerts.MS > 2000 {
+		t.Errorf("alerts %q %d ms after the approval; want the approved draft within 2 s", got.Alerts.Titles, got.Alerts.MS)
+	}
+
+	matched := 0
+	for _, a := range got.Matching {
+		area, err := kernel.ParseArea(a.Area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fits := area >= 2000 && area <= 3000
+		for _, m := range a.Matches {
+			if !strings.Contains(m, "寿光20–30亩") {
+				continue
+			}
+			matched++
+			if !fits {
+				t.Errorf("an asset of %s mu meets the 20–30 mu demand", a.Area)
+			}
+		}
+	}
+	if matched == 0 {
+		t.Errorf("no asset of 王家庄 meets the 20–30 mu demand: %+v", got.Matching)
+	}
+
+	r := got.Room
+	if len(r.Numbers) != 2 || r.Numbers[0] == r.Numbers[1] {
+		t.Errorf("bidder numbers in the two rooms: %q", r.Numbers)
+	}
+	if r.BidSeenMS > 1000 {
+		t.Errorf("the other room showed the bid after %d ms, want within a second", r.BidSeenMS)
+	}
+	if whole, _, _ := strings.Cut(r.BidAmount, "."); whole == "" || !strings.Contains(strings.ReplaceAll(r.BidSeenText, ",", ""), whole) {
+		t.Errorf("the other room shows %q for a bid of %s", r.BidSeenText, r.BidAmount)
+	}
+	if r.Refusal.Code != "BID_BELOW_MINIMUM" || !strings.Contains(r.Refusal.Text, "低于当前最低可出价") {
+		t.Errorf("a 1-yuan bid shows %+v, want BID_BELOW_MINIMUM's message", r.Refusal)
+	}
+	if len(r.ClosesBefore) != 2 || len(r.ClosesAfter) != 2 || r.ClosesBefore[0] != r.ClosesBefore[1] ||
+		r.ClosesAfter[0] != r.ClosesAfter[1] || r.ClosesAfter[0] <= r.ClosesBefore[0] {
+		t.Errorf("the countdowns' deadlines went from %q to %q; want both moved later together", r.ClosesBefore, r.ClosesAfter)
+	}
+	if !strings.Contains(r.ExtendedText, "延时竞价") {
+		t.Errorf("the extension shows %q", r.ExtendedText)
+	}
+	want := make([]int, r.LastSeq)
+	for i := range want {
+		want[i] = r.LastSeq - i
+	}
+	if !slices.Equal(r.SeqsAfterReconnect, want) {
+		t.Errorf("after reconnecting the room holds bids %v, want each of %v once", r.SeqsAfterReconnect, want)
+	}
+}
+
+// Without Node's packages or Chromium the browser test skips before it
+// starts a server.
+func TestTheBrowserTestSkipsWithoutItsPackages(t *testing.T) {
+	testenv.RequireSkipsWithoutPackages(t, "TestTheExchangeInChromium")
+}
