@@ -6,10 +6,13 @@
 //   - placeBid with 64 concurrent bidders on one listing, and on 1,000 listings;
 //   - bids per second around the 1,000th and the 100,000th bid of one listing;
 //   - listings(first: 20) with a filter over all listings, through nongjiao's
-//     handler and through github.com/graphql-go/handler on the same schema;
+//     handler (with its result cache, and a second instance without it) and
+//     through github.com/graphql-go/handler on the same schema;
 //   - projection lag: from a bid's acknowledgement to its visibility in the
 //     read models (the projector's committed position);
-//   - the process's resident memory once all listings are loaded.
+//   - the process's resident memory once all listings are loaded and its
+//     peak over the whole run, and the bytes it wrote to the device per
+//     stored event against the event log's own bytes.
 //
 // It prints a Markdown table. Run it with `make load` (or go run ./cmd/loadtest -h).
 package main
@@ -23,13 +26,17 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
 	gqlhandler "github.com/graphql-go/handler"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
+	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
@@ -99,18 +106,28 @@ func run(cfg config) error {
 	}
 	go plain.Serve(plainLn) //nolint:errcheck // ends with the process
 	defer plain.Close()
+	// nongjiao's handler on the same schema without the result cache (no
+	// Position), for the uncached figure.
+	uncachedHandler, err := httpapi.New(httpapi.Options{Schema: &s.Schema, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	uncached := &http.Server{Handler: uncachedHandler}
+	uncachedLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go uncached.Serve(uncachedLn) //nolint:errcheck // ends with the process
+	defer uncached.Close()
 
-	l := &load{cfg: cfg, s: s, clock: clock,
-		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/"}
+	l := &load{cfg: cfg, s: s, clock: clock, written: writtenBytes(),
+		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/",
+		uncachedURL: "http://" + uncachedLn.Addr().String() + "/graphql"}
 	return l.run(ctx)
 }
 
-// memory describes the process's resident memory from /proc: anonymous
-// (heap, stacks) and file-backed (the event log's memory-mapped segments,
-// which the kernel can drop and re-read at will), and the Go heap in use.
-func memory() string {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
+// procStatus returns the kB fields of /proc/self/status (VmRSS, VmHWM, ...).
+func procStatus() map[string]int {
 	status, _ := os.ReadFile("/proc/self/status")
 	kb := map[string]int{}
 	for _, line := range strings.Split(string(status), "\n") {
@@ -121,6 +138,51 @@ func memory() string {
 			}
 		}
 	}
-	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB",
-		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20)
+	return kb
+}
+
+// peakMemory is the process's peak resident memory so far (VmHWM): the
+// server, its read models' SQLite page cache and the load generator together.
+func peakMemory() string {
+	return fmt.Sprintf("peak RSS %d MiB", procStatus()["VmHWM"]>>10)
+}
+
+// writtenBytes returns the bytes this process has caused to be written to
+// the storage device (write_bytes of /proc/self/io, counted when a page is
+// dirtied), or -1 where /proc/self/io cannot be read.
+func writtenBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// logBytes returns the events stored in the event log of the data directory
+// dir and the bytes of their records.
+func logBytes(dir string) (events uint64, bytes int64, err error) {
+	st, err := filestore.ScanLog(filepath.Join(dir, "events"), func(_ string, records []byte) error {
+		bytes += int64(len(records))
+		return nil
+	})
+	return st.Last, bytes, err
+}
+
+// memory describes the process's resident memory from /proc: anonymous
+// (heap, stacks) and file-backed (the event log's memory-mapped segments,
+// which the kernel can drop and re-read at will), and the Go heap in use.
+func memory() string {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	kb := procStatus()
+	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB; peak RSS so far %d MiB",
+		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20, kb["VmHWM"]>>10)
 }
