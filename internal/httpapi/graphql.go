@@ -14,6 +14,7 @@ import (
 	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // operation is a request ready to execute: a valid document, the operation
@@ -206,14 +207,16 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 		}
 	}
 	key, cacheable := "", false
-	var pos uint64
-	if s.opts.Position != nil {
+	var since uint64
+	var reads *changes.Reads
+	if s.results != nil {
 		principal, ok := auth.FromContext(ctx)
 		if key, cacheable = resultKey(op, s.opts.Cacheable, principal, ok); cacheable {
-			pos = s.opts.Position() // read before executing: the result is at least this fresh
-			if body, hit := s.results.get(pos, key); hit {
+			if body, hit := s.results.get(key); hit {
 				return s.sendBody(w, media, http.StatusOK, body)
 			}
+			since = s.opts.Changes.Now() // before executing: the result is at least this fresh
+			ctx, reads = changes.Track(ctx)
 		}
 	}
 	res, herr := s.execute(ctx, op)
@@ -222,7 +225,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 	}
 	body, status := s.encode(res)
 	if cacheable && status == http.StatusOK && len(res.errs) == 0 {
-		s.results.put(pos, key, body)
+		s.results.put(key, body, since, reads)
 	}
 	return s.sendBody(w, media, status, body)
 }

@@ -11,6 +11,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite", pure Go
+
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // Dialect names the SQL backend, for the few statements that differ.
@@ -74,16 +76,21 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return db.DB.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query, prepared once per query text when it has arguments.
+// QueryContext runs a query, prepared once per query text when it has
+// arguments. Under changes.Track, a read no changes.Depend covers makes the
+// tracked result depend on every change.
 func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	changes.Read(ctx)
 	if st := db.cached(ctx, query, args); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return db.DB.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext runs a one-row query, prepared once per query text when it has arguments.
+// QueryRowContext runs a one-row query, prepared once per query text when
+// it has arguments; under changes.Track as QueryContext.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	changes.Read(ctx)
 	if st := db.cached(ctx, query, args); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

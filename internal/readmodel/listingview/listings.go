@@ -7,8 +7,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // listingProjection keeps the listing board, bidders, bids and trades.
@@ -179,8 +181,40 @@ const (
 // the released deposit was paid back.
 const DepositRefunded listing.DepositState = "REFUNDED"
 
+// Keys of the tables for result caches (package changes): the queries
+// Depend on them, Apply names those each event changes.
+const (
+	// boardKey covers which listings exist and every column a Filter or a
+	// Sort reads: a listings page's membership and order, and its count.
+	boardKey changes.Key = "listingview.board"
+	// tradesKey covers listing_trades.
+	tradesKey changes.Key = "listingview.trades"
+)
+
+// listingKey covers one listing's row, bidders and bids: its stream's name.
+func listingKey(id uuid.UUID) changes.Key {
+	return changes.Key(kernel.StreamName(listing.Decider.Category, id))
+}
+
+// changed names what the listing event in env changes: its listing, and,
+// unless it only moves the listing's bidders, bids or auction winner (no
+// column a Filter or Sort reads, no trade), the board and the trades.
+func changed(ctx context.Context, env readmodel.Envelope) {
+	if !strings.HasPrefix(env.Stream, listing.Decider.Category+"-") {
+		return
+	}
+	switch env.Event.(type) {
+	case listing.BidderRegistered, listing.DepositConfirmed, listing.BidderQualified, listing.BidderDisqualified,
+		listing.BidPlaced, listing.AuctionClosed, listing.DepositsReleased, listing.DepositRefunded:
+		changes.Changed(ctx, changes.Key(env.Stream))
+	default:
+		changes.Changed(ctx, changes.Key(env.Stream), boardKey, tradesKey)
+	}
+}
+
 // Apply implements readmodel.Projection.
 func (listingProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
+	changed(ctx, env)
 	x := exec{ctx: ctx, tx: tx}
 	switch e := env.Event.(type) {
 	case listing.ListingCreated:
