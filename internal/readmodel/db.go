@@ -182,10 +182,16 @@ func (t txn) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 // OpenSQLite opens (creating if needed) the embedded read-model database in
 // dir. Writes are not fsynced at every commit (synchronous=NORMAL): the tables
 // and their checkpoints commit together and are rebuilt from the event log, so
-// losing the last commits on power loss only means re-applying them.
+// losing the last commits on power loss only means re-applying them. The WAL
+// is checkpointed into the database every 16,384 pages (64 MiB) instead of
+// SQLite's 1,000: a page the projector changes in many transactions between
+// two checkpoints is copied into the database once, not once per 4 MiB of
+// log (BenchmarkProject: 11.1 to 9.4 KB written per event live, 281 to 141
+// B per event in a replay).
 func OpenSQLite(dir string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)",
+		"wal_autocheckpoint(16384)"} {
 		q.Add("_pragma", p)
 	}
 	dsn := "file:" + filepath.Join(dir, "readmodels.db") + "?" + q.Encode()
