@@ -51,6 +51,7 @@ type load struct {
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
 	written                    int64 // writtenBytes when the server had opened
+	hits, misses               int   // the result cache's, in the last query load through url
 
 	bidders []uuid.UUID
 	tokens  []string
@@ -113,6 +114,7 @@ func (l *load) run(ctx context.Context) error {
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	ours := l.queryLoad(ctx, l.url, l.cfg.duration)
 	l.report(fmt.Sprintf("listings(first: 20, filter), %d clients, nongjiao handler", l.cfg.clients), ours)
+	l.cacheRow()
 	uncached := l.queryLoad(ctx, l.uncachedURL, l.cfg.duration)
 	l.report("the same query, nongjiao handler without the result cache", uncached)
 	theirs := l.queryLoad(ctx, l.plainURL, l.cfg.duration)
@@ -131,6 +133,7 @@ func (l *load) run(ctx context.Context) error {
 	}
 	oursBusy := busy(l.url)
 	l.report("the same query during the 1,000-listing bid load, nongjiao handler", oursBusy)
+	l.cacheRow()
 	uncachedBusy := busy(l.uncachedURL)
 	l.report("the same query during the 1,000-listing bid load, nongjiao handler without the result cache", uncachedBusy)
 	theirsBusy := busy(l.plainURL)
@@ -151,6 +154,13 @@ func (l *load) run(ctx context.Context) error {
 		fmt.Println(r)
 	}
 	return nil
+}
+
+// cacheRow adds a row with the result cache's hits and misses in the last
+// query load through nongjiao's handler.
+func (l *load) cacheRow() {
+	l.row("… answered from the result cache", fmt.Sprintf("%d hits, %d misses", l.hits, l.misses),
+		fmt.Sprintf("%.1f %% hits", 100*float64(l.hits)/float64(max(1, l.hits+l.misses))), "", "")
 }
 
 // writes adds a row with the bytes the process has written to the device
@@ -624,8 +634,35 @@ func (l *load) fill(ctx context.Context, n int) error {
 	return g.Wait()
 }
 
+// cacheLookups returns the server's result cache hits and misses so far,
+// from its /metrics.
+func (l *load) cacheLookups() (hits, misses int) {
+	res, err := http.Get(strings.TrimSuffix(l.url, "/graphql") + "/metrics")
+	if err != nil {
+		return 0, 0
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		for outcome, n := range map[string]*int{"hit": &hits, "miss": &misses} {
+			if v, ok := strings.CutPrefix(line, `nongjiao_graphql_result_cache_lookups_total{outcome="`+outcome+`"} `); ok {
+				f, _ := strconv.ParseFloat(v, 64)
+				*n = int(f)
+			}
+		}
+	}
+	return hits, misses
+}
+
 // queryLoad runs the listings query from the clients for d.
 func (l *load) queryLoad(ctx context.Context, url string, d time.Duration) *stats {
+	if url == l.url {
+		h0, m0 := l.cacheLookups()
+		defer func() {
+			h1, m1 := l.cacheLookups()
+			l.hits, l.misses = h1-h0, m1-m0
+		}()
+	}
 	var mu sync.Mutex
 	st := &stats{}
 	deadline := time.Now().Add(d)

@@ -213,8 +213,10 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 		principal, ok := auth.FromContext(ctx)
 		if key, cacheable = resultKey(op, s.opts.Cacheable, principal, ok); cacheable {
 			if body, hit := s.results.get(key); hit {
+				s.metrics.results.WithLabelValues("hit").Inc()
 				return s.sendBody(w, media, http.StatusOK, body)
 			}
+			s.metrics.results.WithLabelValues("miss").Inc()
 			since = s.opts.Changes.Now() // before executing: the result is at least this fresh
 			ctx, reads = changes.Track(ctx)
 		}
