@@ -27,6 +27,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -171,7 +172,7 @@ func (l *load) writes(what string) error {
 	if err != nil {
 		return err
 	}
-	w := writtenBytes() - l.written
+	w := procstat.WrittenBytes() - l.written
 	if events == 0 || l.written < 0 {
 		return nil
 	}

@@ -30,8 +30,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"time"
 
 	gqlhandler "github.com/graphql-go/handler"
@@ -39,6 +37,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -125,50 +124,16 @@ func run(cfg config) error {
 	go uncached.Serve(uncachedLn) //nolint:errcheck // ends with the process
 	defer uncached.Close()
 
-	l := &load{cfg: cfg, s: s, clock: clock, written: writtenBytes(),
+	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(),
 		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/",
 		uncachedURL: "http://" + uncachedLn.Addr().String() + "/graphql"}
 	return l.run(ctx)
 }
 
-// procStatus returns the kB fields of /proc/self/status (VmRSS, VmHWM, ...).
-func procStatus() map[string]int {
-	status, _ := os.ReadFile("/proc/self/status")
-	kb := map[string]int{}
-	for _, line := range strings.Split(string(status), "\n") {
-		var v int
-		if name, rest, ok := strings.Cut(line, ":"); ok {
-			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &v); err == nil {
-				kb[name] = v
-			}
-		}
-	}
-	return kb
-}
-
 // peakMemory is the process's peak resident memory so far (VmHWM): the
 // server, its read models' SQLite page cache and the load generator together.
 func peakMemory() string {
-	return fmt.Sprintf("peak RSS %d MiB", procStatus()["VmHWM"]>>10)
-}
-
-// writtenBytes returns the bytes this process has caused to be written to
-// the storage device (write_bytes of /proc/self/io, counted when a page is
-// dirtied), or -1 where /proc/self/io cannot be read.
-func writtenBytes() int64 {
-	b, err := os.ReadFile("/proc/self/io")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err == nil {
-				return n
-			}
-		}
-	}
-	return -1
+	return fmt.Sprintf("peak RSS %d MiB", procstat.Memory()["VmHWM"]>>10)
 }
 
 // logBytes returns the events stored in the event log of the data directory
@@ -187,7 +152,7 @@ func logBytes(dir string) (events uint64, bytes int64, err error) {
 func memory() string {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	kb := procStatus()
+	kb := procstat.Memory()
 	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB; peak RSS so far %d MiB",
 		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20, kb["VmHWM"]>>10)
 }

@@ -3,9 +3,6 @@ package listingview
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +12,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
@@ -177,23 +175,6 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 	return store
 }
 
-// writtenBytes is write_bytes of /proc/self/io: what this process caused to
-// be written to the storage device; -1 where it cannot be read.
-func writtenBytes() int64 {
-	b, err := os.ReadFile("/proc/self/io")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				return n
-			}
-		}
-	}
-	return -1
-}
-
 // BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
 // 20,000 bids) to the embedded read models: "live" in the projector's
 // transactions of 16 events (what a loaded live projector commits at a
@@ -221,42 +202,41 @@ func BenchmarkProject(b *testing.B) {
 		}
 		return p
 	}
-	report := func(b *testing.B, events int, written int64) {
-		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-		if written >= 0 {
-			b.ReportMetric(float64(written)/float64(events), "written-B/event")
-		}
-	}
-	b.Run("live", func(b *testing.B) {
+	// measure runs apply on a new projector per iteration and reports
+	// events/s and bytes written per event.
+	measure := func(b *testing.B, apply func(p *readmodel.Projector) int) {
 		events, written := 0, int64(0)
 		for b.Loop() {
 			b.StopTimer()
 			p := open(b)
-			w0 := writtenBytes()
+			w0 := procstat.WrittenBytes()
 			b.StartTimer()
+			events += apply(p)
+			written += procstat.WrittenBytes() - w0
+		}
+		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		if procstat.WrittenBytes() >= 0 {
+			b.ReportMetric(float64(written)/float64(events), "written-B/event")
+		}
+	}
+	b.Run("live", func(b *testing.B) {
+		measure(b, func(p *readmodel.Projector) int {
 			const bs = 16
 			for i := 0; i < len(recs); i += bs {
 				if err := p.Apply(ctx, recs[i:min(i+bs, len(recs))]...); err != nil {
 					b.Fatal(err)
 				}
 			}
-			events, written = events+len(recs), written+writtenBytes()-w0
-		}
-		report(b, events, written)
+			return len(recs)
+		})
 	})
 	b.Run("replay", func(b *testing.B) {
-		events, written := 0, int64(0)
-		for b.Loop() {
-			b.StopTimer()
-			p := open(b)
-			w0 := writtenBytes()
-			b.StartTimer()
+		measure(b, func(p *readmodel.Projector) int {
 			n, err := p.Replay(ctx, store, 1024)
 			if err != nil {
 				b.Fatal(err)
 			}
-			events, written = events+n, written+writtenBytes()-w0
-		}
-		report(b, events, written)
+			return n
+		})
 	})
 }
