@@ -3,6 +3,7 @@ package listingview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -239,4 +240,67 @@ func BenchmarkProject(b *testing.B) {
 			return n
 		})
 	})
+}
+
+// BenchmarkProjectStream feeds the same events to a running projector
+// (ApplyQueued) at a steady 500 events/s, as the live feed does,
+// and reports the bytes written per event and the projection lag: from an
+// event's Enqueue to the projector's Position reaching it.
+// go test -run X -bench ProjectStream -benchtime 1x ./internal/readmodel/listingview/
+func BenchmarkProjectStream(b *testing.B) {
+	reg := kernel.NewRegistry()
+	listing.RegisterEvents(reg)
+	store := auctionHistory(b, reg, 200, 2_000)
+	ctx := context.Background()
+	recs, err := store.ReadAll(ctx, 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const every = 2 * time.Millisecond
+	for b.Loop() {
+		b.StopTimer()
+		db, err := readmodel.OpenSQLite(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := readmodel.NewProjector(ctx, db, reg, Projections()...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		go p.ApplyQueued(runCtx)
+		lags := make([]time.Duration, len(recs))
+		done := make(chan struct{})
+		go func() { // one lag per event: Position reaching it
+			defer close(done)
+			for i, r := range recs {
+				if err := p.WaitFor(ctx, r.Position); err != nil {
+					b.Error(err)
+					return
+				}
+				lags[i] = time.Duration(time.Now().UnixNano()) - lags[i]
+			}
+		}()
+		w0 := procstat.WrittenBytes()
+		b.StartTimer()
+		next := time.Now()
+		for i, r := range recs {
+			time.Sleep(time.Until(next))
+			next = next.Add(every)
+			lags[i] = time.Duration(time.Now().UnixNano())
+			if err := p.Enqueue(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		<-done
+		b.StopTimer()
+		written := procstat.WrittenBytes() - w0
+		stop()
+		db.Close()
+		slices.Sort(lags)
+		b.ReportMetric(float64(written)/float64(len(recs)), "written-B/event")
+		b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "lag-p50-ms")
+		b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "lag-p99-ms")
+		b.StartTimer()
+	}
 }
