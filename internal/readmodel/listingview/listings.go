@@ -24,8 +24,9 @@ const NoClosingTime = int64(1<<63 - 1)
 // Name implements readmodel.Projection.
 func (listingProjection) Name() string { return "listingview.v1" }
 
-// Version implements readmodel.Projection.
-func (listingProjection) Version() int { return 1 }
+// Version implements readmodel.Projection. 2: bidders and bids are
+// clustered by their primary key on SQLite.
+func (listingProjection) Version() int { return 2 }
 
 // Tables implements readmodel.Projection.
 func (listingProjection) Tables() []string {
@@ -35,7 +36,17 @@ func (listingProjection) Tables() []string {
 // Schema implements readmodel.Projection. Times are BIGINT unix microseconds
 // (NULL when not set), money BIGINT fen, areas BIGINT hundredths of a mu,
 // booleans INTEGER 0/1.
-func (listingProjection) Schema(readmodel.Dialect) []string {
+//
+// On SQLite, bidders and bids are WITHOUT ROWID tables: their rows live in
+// their primary key's B-tree, so a bid or a registration changes one page of
+// the table instead of a row page and a key page, and a listing's bids are
+// read from one range of it. Each page a projector commit changes is written
+// whole to the WAL, so this is a quarter of the pages a live bid writes.
+func (listingProjection) Schema(d readmodel.Dialect) []string {
+	clustered := ""
+	if d == readmodel.SQLite {
+		clustered = " WITHOUT ROWID"
+	}
 	return []string{
 		`CREATE TABLE IF NOT EXISTS listing_listings (
 			id TEXT PRIMARY KEY,
@@ -121,7 +132,7 @@ func (listingProjection) Schema(readmodel.Dialect) []string {
 			disqualified_reason TEXT NOT NULL DEFAULT '',
 			registered_at BIGINT NOT NULL,
 			PRIMARY KEY (listing_id, round, bidder_id)
-		)`,
+		)` + clustered,
 		`CREATE INDEX IF NOT EXISTS listing_bidders_bidder ON listing_bidders (bidder_id)`,
 		`CREATE TABLE IF NOT EXISTS listing_bids (
 			listing_id TEXT NOT NULL,
@@ -132,7 +143,7 @@ func (listingProjection) Schema(readmodel.Dialect) []string {
 			amount BIGINT NOT NULL,
 			at BIGINT NOT NULL,
 			PRIMARY KEY (listing_id, round, seq)
-		)`,
+		)` + clustered,
 		`CREATE TABLE IF NOT EXISTS listing_trades (
 			listing_id TEXT NOT NULL,
 			round INTEGER NOT NULL,
