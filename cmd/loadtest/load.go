@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
@@ -51,9 +53,9 @@ type load struct {
 	s                          *server.Server
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
-	written                    int64 // writtenBytes when the server had opened
+	written                    int64  // writtenBytes when the server had opened
 	after, head                uint64 // caughtUp's place in the log: the last event read, the last one projected
-	hits, misses               int   // the result cache's, in the last query load through url
+	hits, misses               int    // the result cache's, in the last query load through url
 
 	bidders []uuid.UUID
 	tokens  []string
@@ -65,10 +67,21 @@ type load struct {
 	out     []string // table rows
 }
 
+// registerBidder enters a bidder in the register, so its token may act.
+func (l *load) registerBidder(ctx context.Context, id uuid.UUID) error {
+	sum := sha1.Sum(id[:])
+	cmd := party.RegisterParty{Party: id, Kind: party.FarmBusiness, Name: "load bidder " + id.String()[:8], Identifier: party.CreditCodeFrom(sum[:])}
+	_, err := l.s.App.PartyCommands().Handle(ctx, cmd, app.Meta{CommandID: uuid.NewSHA1(id, []byte("register")), Actor: "system:loadtest"})
+	return err
+}
+
 func (l *load) run(ctx context.Context) error {
 	issuer := l.s.Issuer
 	for i := range l.cfg.bidders {
 		id := uuid.NewSHA1(uuid.NameSpaceOID, fmt.Appendf(nil, "loadtest/bidder/%d", i))
+		if err := l.registerBidder(ctx, id); err != nil {
+			return err
+		}
 		tok, err := issuer.Issue(auth.Principal{Role: auth.RoleBidder, Party: id}, 365*24*time.Hour) // the clock jumps ahead while seeding
 		if err != nil {
 			return err
@@ -202,7 +215,10 @@ func rate(n int, d time.Duration) string { return strconv.Itoa(int(float64(n) / 
 // until their auctions are open; it returns the number of events written.
 func (l *load) seed(ctx context.Context) (int, error) {
 	a := l.s.App
-	cal := kernel.Calendar{}
+	cal, err := a.Facts().Calendar(ctx)
+	if err != nil {
+		return 0, err
+	}
 	annEnds := cal.AddWorkingDays(seedStart, 7)
 	l.opensAt = annEnds.Add(time.Hour)
 	var written atomic.Int64
@@ -323,8 +339,8 @@ func (l *load) caughtUp(ctx context.Context) error {
 		}
 		if len(recs) > 0 {
 			after = recs[len(recs)-1].Position
-			for _, r := range recs { // the bridge's own checkpoints never reach the projector
-				if !strings.HasPrefix(r.Stream, messaging.SystemCategory+"-") {
+			for _, r := range recs { // the bridge's checkpoints and the workflows' records never reach the projector
+				if !messaging.Internal(r.Stream) {
 					head = r.Position
 				}
 			}
@@ -343,7 +359,7 @@ func (l *load) caughtUp(ctx context.Context) error {
 		}
 		quiet := true
 		for _, r := range more {
-			quiet = quiet && strings.HasPrefix(r.Stream, messaging.SystemCategory+"-")
+			quiet = quiet && messaging.Internal(r.Stream)
 		}
 		if quiet {
 			return nil

@@ -2,8 +2,10 @@
 //
 //	nongjiao serve   [--listen ADDR] [--data-dir DIR] [--demo] [--sandbox] [--worker=true] [--max-projection-lag N] [--log-format text|json] [backend flags]
 //	nongjiao seed    [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
+//	nongjiao calendar import [--file FILE] [--data-dir DIR] [--sandbox] [backend flags]
 //	nongjiao replay  [--data-dir DIR] [--sandbox] [--log-format text|json] [backend flags]
 //	nongjiao token   --role ROLE --party UUID [--data-dir DIR] [--ttl 24h] [--create]
+//	nongjiao register --kind KIND --name NAME --identifier CODE [--party UUID] [--issuer URL --subject SUB] [backend flags]
 //	nongjiao schema
 //	nongjiao backup  --to DIR [--data-dir DIR]
 //	nongjiao restore --from BACKUP [--data-dir DIR] [--force]
@@ -14,7 +16,8 @@
 // Help exits 0, an unknown command 2, a failed command (or a misused flag) 1.
 //
 // Settings also come from the environment: NONGJIAO_LISTEN, NONGJIAO_DATA_DIR,
-// NONGJIAO_STORE, NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL.
+// NONGJIAO_STORE, NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL,
+// NONGJIAO_OIDC_ISSUER, NONGJIAO_OIDC_CLIENT_ID.
 // Flags win over the environment.
 package main
 
@@ -28,17 +31,23 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -55,8 +64,10 @@ func commands() []command {
 	return []command{
 		{"serve", "[flags]", "serve the exchange: GraphQL at /graphql, GraphiQL at /", serve},
 		{"seed", "[flags]", "load the demo data into an empty store, without serving", seed},
+		{"calendar", "import [--file FILE] [flags]", "import the official working-day calendar: a CSV file, or the notices built in", calendarCmd},
 		{"replay", "[flags]", "rebuild the read models from the events", replay},
-		{"token", "--role ROLE --party UUID [flags]", "print an API token for a role and party", token},
+		{"token", "--role ROLE --party UUID [flags]", "print an API token for a registered party, for development and the sandbox", token},
+		{"register", "--kind KIND --name NAME --identifier CODE [flags]", "enter a party in the register: the first exchange operator, before the server runs", register},
 		{"schema", "", "print the GraphQL schema (SDL) the server serves", schema},
 		{"backup", "--to DIR [flags]", "copy a data directory consistently, while the server runs", backupCmd},
 		{"restore", "--from BACKUP [flags]", "restore a data directory from a backup", restoreCmd},
@@ -91,7 +102,8 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, `
 "nongjiao help COMMAND" or "nongjiao COMMAND -h" prints a command's flags.
 Settings also come from the environment (NONGJIAO_LISTEN, NONGJIAO_DATA_DIR, NONGJIAO_STORE,
-NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL); flags win over it.
+NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL, NONGJIAO_OIDC_ISSUER,
+NONGJIAO_OIDC_CLIENT_ID); flags win over it.
 `)
 }
 
@@ -229,6 +241,8 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
 	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process (exactly one per deployment)")
 	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
+	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", env("NONGJIAO_OIDC_ISSUER", ""), "OpenID Connect provider whose ID and access tokens sign parties in (its issuer URL); none by default")
+	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", env("NONGJIAO_OIDC_CLIENT_ID", ""), "the audience the provider's tokens must name: this exchange's client id at the provider")
 	s, log, err := openServerWith(ctx, fs, args, stderr, &cfg)
 	if err != nil {
 		if log == nil { // the flags were refused
@@ -377,6 +391,9 @@ func token(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := mayAct(*dataDir, party, role); err != nil {
+		return err
+	}
 	tok, err := auth.NewIssuer(secret, kernel.SystemClock{}).Issue(auth.Principal{Role: role, Party: party}, *ttl)
 	if err != nil {
 		return err
@@ -399,5 +416,66 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	took := time.Since(start)
 	_, err = fmt.Fprintf(stdout, "replayed %d events into the read models in %s (%.0f events/s)\n", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
+	return err
+}
+
+// mayAct refuses a token for a party that the register in the embedded
+// store of dataDir does not hold, holds suspended, or holds as a kind that
+// does not act in role. It reads the log without its lock, so it works
+// beside a running server.
+func mayAct(dataDir string, id uuid.UUID, role auth.Role) error {
+	reg := app.Registry()
+	stream := kernel.StreamName(party.Decider.Category, id)
+	var s party.State
+	err := filestore.ReadLog(filepath.Join(dataDir, "events"), func(e eventstore.RecordedEvent) error {
+		if e.Stream != stream {
+			return nil
+		}
+		ev, err := reg.Decode(e.Type, e.Data)
+		if err != nil {
+			return err
+		}
+		s = party.Evolve(s, ev)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read the party register in %s: %w", dataDir, err)
+	}
+	if err := s.CanAct(); err != nil {
+		return fmt.Errorf("party %s: %w (the exchange registers parties: registerParty, or nongjiao register before the first start)", id, err)
+	}
+	return auth.MayAct(s.Kind, role)
+}
+
+// register enters a party in the register through the store the backend
+// flags name, as the exchange's registerParty does. With the embedded store
+// the server must not be running (it holds the store's lock): this is how
+// the first exchange operator is registered.
+func register(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("register", stderr)
+	kind := fs.String("kind", "", "INDIVIDUAL, HOUSEHOLD, FARM_BUSINESS, COLLECTIVE, BANK, FUND or EXCHANGE")
+	name := fs.String("name", "", "the legal name")
+	identifier := fs.String("identifier", "", "unified social credit code (organisations) or resident identity number (people)")
+	partyText := fs.String("party", "", "the party's UUID; a new one by default")
+	issuer := fs.String("issuer", "", "with --subject: the OpenID Connect issuer of the party's first sign-in")
+	subject := fs.String("subject", "", "with --issuer: the subject the provider names the party's account by")
+	s, _, err := openServer(ctx, fs, args, stderr)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	id := uuid.New()
+	if *partyText != "" {
+		if id, err = uuid.Parse(*partyText); err != nil {
+			return fmt.Errorf("--party must be a UUID: %w", err)
+		}
+	}
+	cmd := party.RegisterParty{Party: id, Kind: party.Kind(strings.ToUpper(*kind)), Name: *name,
+		Identifier: strings.ToUpper(strings.TrimSpace(*identifier)), SignIn: party.SignIn{Issuer: *issuer, Subject: *subject}}
+	meta := app.Meta{CommandID: uuid.NewSHA1(id, []byte("register")), Actor: "system:register"}
+	if _, err := s.App.PartyCommands().Handle(ctx, cmd, meta); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, id)
 	return err
 }

@@ -7,8 +7,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/party"
 )
 
 // RoleRefusal ends the message of a FORBIDDEN error refusing a caller's role
@@ -26,6 +28,45 @@ func Require(ctx context.Context, roles ...auth.Role) (auth.Principal, error) {
 		return auth.Principal{}, kernel.Errorf(kernel.CodeForbidden, "a %s %s", p.Role, RoleRefusal)
 	}
 	return p, nil
+}
+
+// PartyStanding is the exchange's Standing: it reads the caller's party from
+// the register in the event store (not a read model) and refuses a party
+// that is not registered (PARTY_NOT_REGISTERED), is suspended
+// (PARTY_SUSPENDED), or whose kind does not act in the caller's role
+// (FORBIDDEN, auth.MayAct).
+func PartyStanding(a *app.App) Standing {
+	return func(ctx context.Context, p auth.Principal) error {
+		s, err := a.Party(ctx, p.Party)
+		if err != nil {
+			return err
+		}
+		if err := s.CanAct(); err != nil {
+			return err
+		}
+		return auth.MayAct(s.Kind, p.Role)
+	}
+}
+
+// SignIns is the exchange's auth.SignInResolver: it finds the party a
+// sign-in is linked to in the register's key streams and the roles of the
+// party's kind, from the event store.
+func SignIns(a *app.App) auth.SignInResolver {
+	return func(ctx context.Context, in party.SignIn) (auth.PartyRoles, error) {
+		id, ok, err := a.SignedIn(ctx, in)
+		if err != nil || !ok {
+			if err == nil {
+				err = kernel.Errorf(kernel.CodeUnauthenticated, "the account %q of %s signs in no party: the exchange links it with linkSignIn", in.Subject, in.Issuer)
+			}
+			return auth.PartyRoles{}, err
+		}
+		s, err := a.Party(ctx, id)
+		if err != nil {
+			return auth.PartyRoles{}, err
+		}
+		roles := auth.RolesFor(s.Kind)
+		return auth.PartyRoles{Principal: auth.Principal{Role: roles[0], Party: id}, Roles: roles}, nil
+	}
 }
 
 // RequireParty checks that the caller acts for party, or is the exchange

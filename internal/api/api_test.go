@@ -39,6 +39,7 @@ func (r recorder) Handle(_ context.Context, cmd payDeposit, meta app.Meta) (app.
 func testSchema(t *testing.T, calls *[]Call) graphql.Schema {
 	t.Helper()
 	b := NewBuilder()
+	b.SetStanding(func(context.Context, auth.Principal) error { return nil })
 	b.Query("ping", &graphql.Field{Type: graphql.String, Resolve: func(graphql.ResolveParams) (any, error) { return "pong", nil }})
 	Mutations[payDeposit]{Handler: recorder{calls}, ID: "depositId", Rows: []Mutation[payDeposit]{{
 		Name:   "payDeposit",

@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"github.com/graphql-go/graphql"
+
+	"github.com/nongjiao/nongjiao/internal/auth"
 )
 
 // Builder collects the fields areas contribute to the schema's root types.
@@ -11,12 +15,23 @@ import (
 type Builder struct {
 	query, mutation, subscription graphql.Fields
 	cacheable                     map[string]bool
+	standing                      Standing
 }
+
+// Standing refuses a caller whose party may not act at all (not registered,
+// suspended, or not of a kind that acts in the caller's role). Every
+// mutation calls it once the caller's role is allowed and before it decodes
+// the input; PartyStanding is the exchange's.
+type Standing func(ctx context.Context, p auth.Principal) error
 
 // NewBuilder returns an empty Builder.
 func NewBuilder() *Builder {
 	return &Builder{query: graphql.Fields{}, mutation: graphql.Fields{}, subscription: graphql.Fields{}, cacheable: map[string]bool{}}
 }
+
+// SetStanding makes every mutation check the caller with standing; Build
+// refuses a schema with mutations and no Standing.
+func (b *Builder) SetStanding(standing Standing) { b.standing = standing }
 
 // CacheableQuery adds a query field whose result depends only on the read
 // models, the caller and the arguments — its resolvers never read the clock
@@ -47,6 +62,9 @@ func add(fields graphql.Fields, root, name string, f *graphql.Field) {
 
 // Build returns the schema.
 func (b *Builder) Build() (graphql.Schema, error) {
+	if len(b.mutation) > 0 && b.standing == nil {
+		return graphql.Schema{}, errors.New("api: a schema with mutations needs a Standing (SetStanding) to check who acts")
+	}
 	cfg := graphql.SchemaConfig{
 		Query: graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: b.query}),
 	}

@@ -5,7 +5,7 @@
 // Builder that areas add their fields to, and the SDL printer whose output is
 // committed as schema/schema.graphql.
 //
-// Areas (api/assets, api/listings, api/coops, api/credit) contribute fields
+// Areas (api/assets, api/listings, api/coops, api/credit, api/parties) contribute fields
 // through a Builder; the server package assembles them. RegisterViewer adds
 // `me`; RegisterClock adds `clock` and, on a sandbox only (Deps.Sandbox), the
 // exchange's `advanceClock`, whose refusal of a time before now is the
@@ -35,8 +35,12 @@
 //     nothing, because the command id and the ids of any new aggregates are
 //     derived from the caller and the key;
 //   - only the roles named may call it (FORBIDDEN otherwise, UNAUTHENTICATED
-//     for anonymous callers); party-level checks (a collective acts only on its
-//     own assets, a bank on its own loans) are the row's Decode.
+//     for anonymous callers); then the Builder's Standing checks the caller's
+//     party (PartyStanding: registered, not suspended, of a kind that acts in
+//     the role, read from the register's aggregate), before the input is
+//     decoded — Build refuses a schema with mutations and no Standing;
+//     party-level checks (a collective acts only on its own assets, a bank on
+//     its own loans) are the row's Decode.
 //
 // Errors: resolvers return *kernel.Error (wrapped with %w if at all) for
 // everything a client should see; httpapi maps the code to extensions.code.

@@ -23,6 +23,7 @@ func fieldSchema(t *testing.T) graphql.Schema {
 		"reference": {Type: graphql.String},
 	}})
 	b := NewBuilder()
+	b.SetStanding(func(context.Context, auth.Principal) error { return nil })
 	b.Query("ping", &graphql.Field{Type: graphql.String})
 	Mutations[payDeposit]{Handler: recorder{&[]Call{}}, Rows: []Mutation[payDeposit]{{
 		Name:  "fileThing",

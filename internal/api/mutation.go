@@ -133,7 +133,8 @@ var idempotencyNamespace = uuid.MustParse("6f1f3c2e-8a4e-4f7e-9a51-2d0c5b7e9a10"
 // addMutation adds the Relay-style mutation name: its input object (input
 // plus idempotencyKey and clientMutationId), its payload object (output plus
 // clientMutationId, position and duplicate) and a resolver that checks roles,
-// makes the Call and answers with what run wrote and the output fields.
+// then the caller's standing (the Builder's Standing), makes the Call and
+// answers with what run wrote and the output fields.
 func (b *Builder) addMutation(name, description string, roles []auth.Role, input graphql.InputObjectConfigFieldMap, output graphql.Fields,
 	run func(ctx context.Context, c Call) (app.Result, map[string]any, error)) {
 	typeName := upperFirst(name)
@@ -159,6 +160,9 @@ func (b *Builder) addMutation(name, description string, roles []auth.Role, input
 		Resolve: func(p graphql.ResolveParams) (any, error) {
 			principal, err := Require(p.Context, roles...)
 			if err != nil {
+				return nil, err
+			}
+			if err := b.standing(p.Context, principal); err != nil {
 				return nil, err
 			}
 			input, _ := p.Args["input"].(map[string]any)

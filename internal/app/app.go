@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -14,6 +15,8 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/party"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -27,18 +30,26 @@ type App struct {
 	Clock  kernel.Clock
 	Log    *slog.Logger
 
-	Assets      *Handler[registry.State, registry.Command]
-	Packages    *Handler[registry.PackageState, registry.PackageCommand]
-	Listings    *Handler[listing.State, listing.Command]
-	Transfers   *Handler[transfer.State, transfer.Command]
-	Coops       *Handler[coop.State, coop.Command]
-	Collateral  *Handler[collateral.State, collateral.Command]
-	Loans       *Handler[lending.State, lending.Command]
-	Products    *Handler[lending.ProductState, lending.ProductCommand]
-	Funds       *Handler[fund.State, fund.Command]
-	Scheduler   *Scheduler
-	dueWatchers []func(context.Context, eventstore.Store) error
-	waiters     []func(context.Context, uint64) error
+	Assets     *Handler[registry.State, registry.Command]
+	Packages   *Handler[registry.PackageState, registry.PackageCommand]
+	Listings   *Handler[listing.State, listing.Command]
+	Transfers  *Handler[transfer.State, transfer.Command]
+	Coops      *Handler[coop.State, coop.Command]
+	Collateral *Handler[collateral.State, collateral.Command]
+	Loans      *Handler[lending.State, lending.Command]
+	Products   *Handler[lending.ProductState, lending.ProductCommand]
+	Funds      *Handler[fund.State, fund.Command]
+	Parties    *Handler[party.State, party.Command]
+	PartyKeys  *Handler[party.KeyState, party.KeyCommand]
+	Calendar   *Handler[calendar.State, calendar.Command]
+	Scheduler  *Scheduler
+	watchers   []watcher
+}
+
+// watcher is a DueWatcher of any aggregate type.
+type watcher interface {
+	Watch(ctx context.Context, rec eventstore.RecordedEvent) error
+	WaitFor(ctx context.Context, pos uint64) error
 }
 
 // Options tune an App.
@@ -47,8 +58,6 @@ type Options struct {
 	// (default 10,000): the hot ones; a cold one is folded again from its
 	// stream on its next command, which costs one short read.
 	CacheSize int
-	// Calendar is the working-day calendar deadlines are computed with.
-	Calendar kernel.Calendar
 }
 
 // Registry returns a codec registry with every context's events.
@@ -61,6 +70,9 @@ func Registry() *kernel.Registry {
 	collateral.RegisterEvents(r)
 	lending.RegisterEvents(r)
 	fund.RegisterEvents(r)
+	party.RegisterEvents(r)
+	calendar.RegisterEvents(r)
+	workflow.RegisterEvents(r)
 	return r
 }
 
@@ -80,6 +92,15 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 	a.Loans = NewHandler(store, reg, lending.Decider, clock, opts.CacheSize)
 	a.Products = NewHandler(store, reg, lending.ProductDecider, clock, opts.CacheSize)
 	a.Funds = NewHandler(store, reg, fund.Decider, clock, opts.CacheSize)
+	a.Parties = NewHandler(store, reg, party.Decider, clock, opts.CacheSize)
+	a.PartyKeys = NewHandler(store, reg, party.KeyDecider, clock, opts.CacheSize)
+	a.Calendar = NewHandler(store, reg, calendar.Decider, clock, opts.CacheSize)
+	// Every listing deadline counts working days: each batch of listing
+	// commands is decided under the calendar in force at that moment.
+	a.Listings.facts = func(ctx context.Context) (func(listing.State) listing.State, error) {
+		cal, err := a.Facts().Calendar(ctx)
+		return func(s listing.State) listing.State { s.Calendar = cal; return s }, err
+	}
 	watch(a, a.Assets, registry.State.NextDue)
 	watch(a, a.Listings, listing.State.NextDue)
 	watch(a, a.Transfers, transfer.State.NextDue)
@@ -90,9 +111,7 @@ func New(store eventstore.Store, clock kernel.Clock, log *slog.Logger, opts Opti
 }
 
 func watch[S any, C kernel.Command](a *App, h *Handler[S, C], next NextDueFunc[S, C]) {
-	w := NewDueWatcher(h, a.Scheduler, next)
-	a.dueWatchers = append(a.dueWatchers, w.Run)
-	a.waiters = append(a.waiters, w.WaitFor)
+	a.watchers = append(a.watchers, NewDueWatcher(h, a.Scheduler, next))
 }
 
 // RunScheduler follows the store to learn every aggregate's next due command
@@ -107,20 +126,24 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) error {
 
 // RunDueWatchers keeps the scheduler's entries current without sending
 // anything: whoever drives time (a test moving a manual clock) calls
-// Scheduler.RunDue itself.
+// Scheduler.RunDue itself. The watchers of every aggregate type follow the
+// store through one subscription, each event handed to each in turn.
 func (a *App) RunDueWatchers(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	for _, run := range a.dueWatchers {
-		g.Go(func() error { return run(ctx, a.Store) })
-	}
-	return g.Wait()
+	return follow(ctx, a.Store, func(ctx context.Context, rec eventstore.RecordedEvent) error {
+		for _, w := range a.watchers {
+			if err := w.Watch(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // SchedulerCaughtUp blocks until the scheduler has seen the store up to pos.
 // Tests call it before moving a manual clock and running due commands.
 func (a *App) SchedulerCaughtUp(ctx context.Context, pos uint64) error {
-	for _, wait := range a.waiters {
-		if err := wait(ctx, pos); err != nil {
+	for _, w := range a.watchers {
+		if err := w.WaitFor(ctx, pos); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,15 @@
 // each once: a notice's grantor (Filing, Amendment), a loan a notice secures
 // (Securing), a loan's collateral (LoanCollateral), a shares loan's pledge
 // (Disbursal), a listing's assets (ListingAssets), a contract's plots
-// (ContractPlot). SecureLoan links a notice and a loan, notice first.
+// (ContractPlot), the working-day calendar in force (Calendar). The listing
+// handler gathers the calendar itself before deciding each batch, so every
+// listing command, the scheduler's included, counts working days with the
+// calendar of that moment. SecureLoan links a notice and a loan, notice first.
+//
+// PartyCommands sends the party register's commands, claiming an
+// identifier or sign-in (package party's key aggregates) before the command
+// that takes it; Party and SignedIn read the register for the API's gate and
+// for sign-in.
 //
 // The Scheduler sends a due command until it is written: a failed send is
 // retried with capped back-off (RetryDelay); a domain refusal ends it. On a

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -176,6 +177,14 @@ func (f Facts) Disbursal(ctx context.Context, c lending.DisburseLoan) (lending.D
 	}
 	_, c.SharesPledged = co.Pledges[l.RegistrationID] // a pledge takes its notice's id
 	return c, nil
+}
+
+// Calendar reads the official working-day calendar in force: the declared
+// holidays and adjusted working days of the calendar context (weekends only
+// while none is declared).
+func (f Facts) Calendar(ctx context.Context) (kernel.Calendar, error) {
+	c, err := state(ctx, f.app.Calendar, calendar.ID)
+	return c.Calendar(), err
 }
 
 // ListingAssets reads what a listing states of the assets it offers (rule

@@ -56,6 +56,11 @@ type Handler[S any, C kernel.Command] struct {
 	decider kernel.Decider[S, C]
 	clock   kernel.Clock
 	cache   *lru[*entry[S, C]]
+	// facts, when set, gathers what the decider reads from outside the
+	// aggregate's stream (for listings, the calendar in force), once per
+	// attempt at a batch, and returns what adds it to a state for one
+	// decision; the states the handler keeps never hold it.
+	facts func(ctx context.Context) (func(S) S, error)
 }
 
 // entry is one aggregate's cached state and its queue of commands.
@@ -171,6 +176,14 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 	}
 	for range conflictRetries {
 		state, version := e.state, e.version
+		withFacts := func(s S) S { return s }
+		if h.facts != nil {
+			var err error
+			if withFacts, err = h.facts(ctx); err != nil {
+				fail(err)
+				return
+			}
+		}
 		var data []eventstore.EventData
 		seen := map[uuid.UUID]*pending[C]{}
 		for _, p := range batch {
@@ -185,7 +198,7 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 				continue
 			}
 			seen[p.meta.CommandID] = p
-			events, err := h.decider.Decide(state, p.cmd, h.clock.Now())
+			events, err := h.decider.Decide(withFacts(state), p.cmd, h.clock.Now())
 			if err != nil {
 				p.err = err
 				continue
@@ -264,6 +277,20 @@ func (h *Handler[S, C]) Inspect(ctx context.Context, id uuid.UUID, fn func(state
 	}
 	fn(e.state, e.version)
 	return nil
+}
+
+// Handled reports whether the stream of aggregate id holds the events of
+// the command commandID: Handle would answer it as a duplicate.
+func (h *Handler[S, C]) Handled(ctx context.Context, id, commandID uuid.UUID) (bool, error) {
+	stream := kernel.StreamName(h.decider.Category, id)
+	e := h.entry(stream)
+	e.stateMu.Lock()
+	defer e.stateMu.Unlock()
+	if err := h.catchUp(ctx, stream, e); err != nil {
+		return false, err
+	}
+	_, ok := e.done[commandID]
+	return ok, nil
 }
 
 // catchUp folds the events appended to stream after e.version into e.

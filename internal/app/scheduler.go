@@ -297,10 +297,15 @@ func NewDueWatcher[S any, C kernel.Command](h *Handler[S, C], sched *Scheduler, 
 	return &DueWatcher[S, C]{h: h, sched: sched, next: next}
 }
 
-// Run follows the store from the start until ctx ends. It reads all of $all
-// (skipping other categories) so its position tracks the whole store.
+// Run follows the store from the start until ctx ends, handing each event to
+// Watch. (An App's watchers share one subscription: App.RunDueWatchers.)
 func (w *DueWatcher[S, C]) Run(ctx context.Context, store eventstore.Store) error {
-	prefix := w.h.Category() + "-"
+	return follow(ctx, store, w.Watch)
+}
+
+// follow hands every event of store, from the start, to watch until ctx
+// ends; it returns nil when ctx ends, while watch may still be under way.
+func follow(ctx context.Context, store eventstore.Store, watch func(context.Context, eventstore.RecordedEvent) error) error {
 	sub, err := store.SubscribeAll(ctx, 0, eventstore.Filter{})
 	if err != nil {
 		return err
@@ -308,24 +313,31 @@ func (w *DueWatcher[S, C]) Run(ctx context.Context, store eventstore.Store) erro
 	defer sub.Close()
 	for {
 		rec, err := sub.Next(ctx)
+		if err == nil {
+			err = watch(ctx, rec)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return nil // stopping, not failing
 			}
 			return err
 		}
-		if rest, ok := strings.CutPrefix(rec.Stream, prefix); ok {
-			if id, err := uuid.Parse(rest); err == nil {
-				if err := w.refresh(ctx, rec.Stream, id); err != nil {
-					if ctx.Err() != nil {
-						return nil // stopping, not failing
-					}
-					return err
-				}
+	}
+}
+
+// Watch takes one stored event of the whole store, in order: after an event
+// of its aggregate type it asks the aggregate what falls due next; every
+// event moves the position WaitFor waits for.
+func (w *DueWatcher[S, C]) Watch(ctx context.Context, rec eventstore.RecordedEvent) error {
+	if rest, ok := strings.CutPrefix(rec.Stream, w.h.Category()+"-"); ok {
+		if id, err := uuid.Parse(rest); err == nil {
+			if err := w.refresh(ctx, rec.Stream, id); err != nil {
+				return err
 			}
 		}
-		w.progress.Advance(rec.Position)
 	}
+	w.progress.Advance(rec.Position)
+	return nil
 }
 
 func (w *DueWatcher[S, C]) refresh(ctx context.Context, stream string, id uuid.UUID) error {

@@ -12,9 +12,18 @@
 // (`nongjiao token` uses one) and accepted by a Verifier built on the same
 // secret; both take their time from an injected kernel.Clock.
 //
+// Parties may also sign in through an OpenID Connect provider: OIDC verifies
+// its ID and access tokens (github.com/coreos/go-oidc/v3: discovery, the
+// provider's keys fetched again on an unknown key id, issuer, audience,
+// expiry on the injected clock) and asks a SignInResolver which party the
+// token's subject signs in; Verifiers sends HS256 tokens to the Verifier and
+// the others to OIDC. RolesFor says which roles a party of each kind acts
+// in; MayAct refuses the others with kernel.CodeForbidden.
+//
 // Callers must:
 //   - keep the secret file private: anyone who reads it can mint tokens for
-//     any role. Deleting it invalidates every token issued so far.
+//     any role for any party. Deleting it invalidates every token issued so
+//     far. Only registered parties act: the API checks the register.
 //   - treat the absence of a Principal in the context (FromContext reports
 //     false) as anonymous, public access, and authorize every non-public
 //     field and mutation themselves: this package authenticates, it does not

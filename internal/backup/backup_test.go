@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -258,7 +257,7 @@ func catchUp(t *testing.T, s *server.Server, events []eventstore.RecordedEvent) 
 	t.Helper()
 	var feed []eventstore.RecordedEvent
 	for _, e := range events {
-		if !strings.HasPrefix(e.Stream, messaging.SystemCategory+"-") {
+		if !messaging.Internal(e.Stream) {
 			feed = append(feed, e)
 		}
 	}

@@ -9,6 +9,12 @@
 // commands (closing registration, opening and closing the auction) are sent
 // by the scheduler as their time comes. When Seed returns, the store holds:
 //
+//   - the register of its parties (Register), entered first: only registered
+//     parties act, and Parties lists the tokens to mint for them;
+//   - the official working-day calendar: the notices built into the calendar
+//     context (calendar.Official), imported first, so every working-day
+//     deadline of the story counts their holidays and adjusted working days
+//     (a holiday may delay the orchard's sale; the steps after it wait);
 //   - twelve assets of six tradable types: six households' contracted plots
 //     (土地经营权), four of them entrusted to their collective (rule 5), a cold
 //     store (集体经营性资产), greenhouses and farm machinery (农业生产设施), a

@@ -20,5 +20,6 @@ func ExampleParties() {
 	// nongjiao token --role bidder     --party 01ece5f5-69cd-5fac-9e9e-19dc453cd52c  # 潍坊丰禾农业发展有限公司
 	// nongjiao token --role bidder     --party 3fcfe076-e17c-5979-93db-597d019f0453  # 寿光市绿源果蔬种植专业合作社
 	// nongjiao token --role bidder     --party 690de766-3b41-5feb-9671-1a9b9a846f18  # 山东鲁青林果科技有限公司
+	// nongjiao token --role bidder     --party 1e668078-c4ff-5be5-9ee8-6ca12a3149d0  # 王立新（王家庄股份经济合作社成员）
 	// nongjiao token --role bank       --party f1058943-27af-5869-a6ff-54544704f393  # 寿光农村商业银行股份有限公司
 }

@@ -1,6 +1,10 @@
 package demo
 
-import "github.com/google/uuid"
+import (
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/party"
+)
 
 // namespace roots every demo id: ids are uuid.NewSHA1(namespace, name), so
 // they are the same in every data directory and users can mint tokens for them
@@ -48,7 +52,24 @@ func Parties() []Party {
 		{"潍坊丰禾农业发展有限公司", "bidder", Fenghe},
 		{"寿光市绿源果蔬种植专业合作社", "bidder", Lvyuan},
 		{"山东鲁青林果科技有限公司", "bidder", Luqing},
+		{"王立新（王家庄股份经济合作社成员）", "bidder", CoopMember},
 		{"寿光农村商业银行股份有限公司", "bank", Bank},
+	}
+}
+
+// Register lists the register entries of the demo's parties, as the seed
+// enters them before anything else. Their identifiers are made up, with
+// correct check characters.
+func Register() []party.RegisterParty {
+	return []party.RegisterParty{
+		{Party: Exchange, Kind: party.ExchangeOwner, Name: "潍坊农村产权交易中心", Identifier: "12370700MB28461595"},
+		{Party: Wangjiazhuang, Kind: party.Collective, Name: "寿光市孙家集街道王家庄村股份经济合作社", Identifier: "N2370783MF30714255"},
+		{Party: Chedaoyu, Kind: party.Collective, Name: "青州市王坟镇车道峪村股份经济合作社", Identifier: "N2370781MF16903375"},
+		{Party: Fenghe, Kind: party.FarmBusiness, Name: "潍坊丰禾农业发展有限公司", Identifier: "91370700MA3P5KQ81D"},
+		{Party: Lvyuan, Kind: party.FarmBusiness, Name: "寿光市绿源果蔬种植专业合作社", Identifier: "93370783MA7LWD264G"},
+		{Party: Luqing, Kind: party.FarmBusiness, Name: "山东鲁青林果科技有限公司", Identifier: "91370000MA94TGX05T"},
+		{Party: CoopMember, Kind: party.Individual, Name: "王立新", Identifier: "370783197803121231"},
+		{Party: Bank, Kind: party.Bank, Name: "寿光农村商业银行股份有限公司", Identifier: "91370700MA3NX2C360"},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/process"
@@ -65,10 +66,13 @@ func TestTheProcessManagersFindTheDemoDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := map[string]uint64{} // the last position of each category
+	last := map[string]uint64{} // the last position of each topic: "$all" and each category
 	for _, rec := range all {
 		category, _, _ := strings.Cut(rec.Stream, "-")
 		last[category] = rec.Position
+		if !messaging.Internal(rec.Stream) {
+			last[eventstore.AllStream] = rec.Position
+		}
 	}
 	caughtUp := func() bool {
 		spy.mu.Lock()

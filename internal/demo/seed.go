@@ -191,13 +191,19 @@ func (s *seeder) count(ctx context.Context) error {
 // send returns a function that handles a command of h's aggregate type as
 // actor ("<role>:<party>") at the clock's time: send(s, h, actor)(cmd).
 func send[S any, C kernel.Command](s *seeder, h *app.Handler[S, C], actor string) func(C) {
+	return sendVia(s, h.Handle, actor)
+}
+
+// sendVia is send through handle: another sender than a Handler, such as
+// app.PartyCommands.
+func sendVia[C kernel.Command](s *seeder, handle func(context.Context, C, app.Meta) (app.Result, error), actor string) func(C) {
 	return func(cmd C) {
 		if s.err != nil {
 			return
 		}
 		s.commands++
 		meta := app.Meta{CommandID: id("command/" + strconv.Itoa(s.commands)), Actor: actor}
-		if _, err := h.Handle(s.ctx, cmd, meta); err != nil {
+		if _, err := handle(s.ctx, cmd, meta); err != nil {
 			s.err = fmt.Errorf("demo step %d at %s, %T: %w", s.commands, s.clock.Now().Format(time.RFC3339), cmd, err)
 		}
 	}
@@ -226,6 +232,28 @@ func withFacts[C any](s *seeder, fill func(context.Context, C) (C, error), cmd C
 		s.err = err
 	}
 	return out
+}
+
+// calendar returns the working-day calendar in force, as the exchange's
+// clerks count an announcement with it.
+func (s *seeder) calendar() kernel.Calendar {
+	if s.err != nil {
+		return kernel.Calendar{}
+	}
+	cal, err := s.app.Facts().Calendar(s.ctx)
+	if err != nil {
+		s.err = err
+	}
+	return cal
+}
+
+// notBefore returns t, or the clock's time when that is later: a step that
+// must follow what a holiday may have delayed.
+func (s *seeder) notBefore(t time.Time) time.Time {
+	if now := s.clock.Now(); now.After(t) {
+		return now
+	}
+	return t
 }
 
 // day returns hour:minute, Shanghai time, on the n-th day of the story.

@@ -8,12 +8,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/party"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -59,6 +61,8 @@ var (
 // at Shanghai office hours; the live auction is timed back from now.
 func story(s *seeder) {
 	s.at(s.day(0, 9, 0))
+	// The exchange's working-day calendar: the State Council's notices built in.
+	send(s, s.app.Calendar, actor("exchange", Exchange))(calendar.ImportDays{Days: calendar.Official()})
 	founding(s)
 	s.at(s.day(0, 10, 0))
 	registerAssets(s)
@@ -66,9 +70,10 @@ func story(s *seeder) {
 	entrustOrchard(s)
 
 	orchardAuction(s)
-	s.at(s.day(22, 9, 30))
+	// A holiday in the orchard's working days may have pushed its end past day 22.
+	s.at(s.notBefore(s.day(22, 9, 30)))
 	cooperative(s)
-	s.at(s.day(24, 10, 0))
+	s.at(s.notBefore(s.day(24, 10, 0)))
 	loan(s)
 
 	forestAnnouncement(s)
@@ -80,8 +85,12 @@ func story(s *seeder) {
 	liveBidding(s)
 }
 
-// founding: the fund and the bank's loan product exist before anything trades.
+// founding: the parties are registered, and the fund and the bank's loan
+// product exist before anything trades.
 func founding(s *seeder) {
+	for _, p := range Register() {
+		sendVia(s, s.app.PartyCommands().Handle, actor("exchange", Exchange))(party.Command(p))
+	}
 	send(s, s.app.Funds, actor("exchange", Exchange))(fund.EstablishFund{
 		FundID: Fund, By: Exchange, Name: "潍坊市农村产权运作基金", Settings: fund.DefaultSettings()})
 	send(s, s.app.Products, actor("bank", Bank))(lending.DefineLoanProduct{
@@ -298,7 +307,7 @@ func loan(s *seeder) {
 		ConsentID: consent, Contractor: plot.id(), Grantee: Fenghe, Purpose: registry.ConsentMortgage,
 		Source: registry.Source{Reference: consentDoc, Date: s.clock.Now()}})
 
-	s.at(s.day(25, 10, 0))
+	s.at(s.notBefore(s.day(25, 10, 0)))
 	product := read(s, s.app.Products, LoanProduct, lending.ProductState.Snapshot)
 	col := withFacts(s, func(ctx context.Context, c lending.Collateral) (lending.Collateral, error) {
 		return s.app.Facts().LoanCollateral(ctx, c.AssetID, Fenghe)
@@ -306,12 +315,12 @@ func loan(s *seeder) {
 	send(s, s.app.Loans, actor("bidder", Fenghe))(lending.ApplyForLoan{LoanID: Loan, Borrower: Fenghe, Bank: Bank, Product: product,
 		Credential: "GREEN_FOOD", Amount: kernel.Yuan(300_000), TermMonths: 36, Method: lending.EqualInstalments, Collateral: col})
 	bank := actor("bank", Bank)
-	s.at(s.day(27, 14, 0))
+	s.at(s.notBefore(s.day(27, 14, 0)))
 	send(s, s.app.Loans, bank)(lending.ValueCollateral{LoanID: Loan, By: Bank, Value: kernel.Yuan(620_000), Appraiser: id("party/appraiser")})
-	s.at(s.day(29, 10, 30))
+	s.at(s.notBefore(s.day(29, 10, 30)))
 	send(s, s.app.Loans, bank)(lending.ApproveLoan{LoanID: Loan, By: Bank, Amount: kernel.Yuan(300_000)})
 
-	s.at(s.day(30, 9, 30))
+	s.at(s.notBefore(s.day(30, 9, 30)))
 	registered := s.clock.Now()
 	number := fmt.Sprintf("DJ-%d-000123", registered.In(kernel.Shanghai).Year())
 	end := registered.AddDate(3, 6, 0)
@@ -324,7 +333,7 @@ func loan(s *seeder) {
 	send(s, s.app.Loans, system)(withFacts(s, func(ctx context.Context, c lending.RecordCollateralRegistered) (lending.RecordCollateralRegistered, error) {
 		return s.app.SecureLoan(ctx, c.RegistrationID, c.LoanID, app.Meta{CommandID: id("secure/" + Loan.String()), Actor: system})
 	}, lending.RecordCollateralRegistered{LoanID: Loan, RegistrationID: Mortgage}))
-	s.at(s.day(31, 10, 0))
+	s.at(s.notBefore(s.day(31, 10, 0)))
 	send(s, s.app.Loans, bank)(withFacts(s, s.app.Facts().Disbursal, lending.DisburseLoan{LoanID: Loan, By: Bank}))
 }
 
@@ -356,7 +365,7 @@ func forestAnnouncement(s *seeder) {
 		Body: "车道峪村村民会议", VotesFor: 212, Total: 246, Date: s.day(33, 19, 30)}})
 	s.at(s.day(36, 10, 0))
 	send(s, s.app.Listings, actor("exchange", Exchange))(listing.ReviewListing{ListingID: ListingLive, Approve: true,
-		AnnouncementEnds: settings.Calendar.AddWorkingDays(s.clock.Now(), 7), BiddingOpensAt: s.now.Add(-3 * time.Hour)})
+		AnnouncementEnds: s.calendar().AddWorkingDays(s.clock.Now(), 7), BiddingOpensAt: s.now.Add(-3 * time.Hour)})
 	for i, b := range []uuid.UUID{Luqing, Lvyuan, Fenghe} {
 		s.at(s.day(37+i, 15, 0))
 		register(s, ListingLive, b)
@@ -427,8 +436,7 @@ func liveBidding(s *seeder) {
 // approve is the exchange approving a submitted listing with an announcement
 // of workingDays, bidding opening at 09:30 the next morning.
 func approve(s *seeder, listingID uuid.UUID, workingDays int) {
-	cal := read(s, s.app.Listings, listingID, func(l listing.State) kernel.Calendar { return l.Details.Settings.Calendar })
-	ends := cal.AddWorkingDays(s.clock.Now(), workingDays)
+	ends := s.calendar().AddWorkingDays(s.clock.Now(), workingDays)
 	send(s, s.app.Listings, actor("exchange", Exchange))(listing.ReviewListing{ListingID: listingID, Approve: true,
 		AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Nanosecond + 9*time.Hour + 30*time.Minute)})
 }

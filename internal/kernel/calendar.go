@@ -10,7 +10,8 @@ var Shanghai = time.FixedZone("Asia/Shanghai", 8*60*60)
 // Calendar decides which days are working days in Asia/Shanghai. Weekends are
 // rest days unless listed in Workdays (the State Council's make-up working
 // Saturdays and Sundays); Holidays lists public holidays. Dates are "2006-01-02".
-// The zero Calendar knows only weekends.
+// The zero Calendar knows only weekends. The one in force is built from the
+// exchange's declarations by the calendar context (internal/calendar).
 type Calendar struct {
 	Holidays map[string]bool
 	Workdays map[string]bool

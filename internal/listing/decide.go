@@ -307,7 +307,7 @@ func review(s State, c ReviewListing, now time.Time) ([]kernel.Event, error) {
 	}
 	st := s.Details.Settings
 	ends, opens := c.AnnouncementEnds.UTC(), c.BiddingOpensAt.UTC()
-	if earliest := st.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
+	if earliest := s.Calendar.AddWorkingDays(now, st.MinAnnouncementWorkingDays); ends.Before(earliest) {
 		return nil, kernel.FieldErrorf(CodeAnnouncementTooShort, "announcementEnds",
 			"the announcement must last %d working days: announcementEnds must be %s or later",
 			st.MinAnnouncementWorkingDays, kernel.EarliestAt(earliest))
@@ -366,7 +366,7 @@ func resume(s State, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	e := ListingResumed{ListingID: s.ID, At: now}
-	cal, pause := s.Details.Settings.Calendar, now.Sub(s.SuspendedAt)
+	cal, pause := s.Calendar, now.Sub(s.SuspendedAt)
 	switch s.PrevStatus {
 	case StatusAnnounced:
 		e.AnnouncementEnds = rebase(cal, s.SuspendedAt, now, s.AnnouncementEnds)
@@ -487,7 +487,7 @@ func qualifyBidder(s State, c QualifyBidder, now time.Time) ([]kernel.Event, err
 // nothing when no such deposit is held.
 func releaseHeld(evs []kernel.Event, s State, now time.Time, keep func(Bidder) bool) []kernel.Event {
 	st := s.Details.Settings
-	e := DepositsReleased{ListingID: s.ID, Due: st.Calendar.AddWorkingDays(now, st.RefundWorkingDays), At: now}
+	e := DepositsReleased{ListingID: s.ID, Due: s.Calendar.AddWorkingDays(now, st.RefundWorkingDays), At: now}
 	for _, b := range s.Bidders {
 		if b.DepositState == DepositStateHeld && !keep(b) {
 			e.Deposits = append(e.Deposits, ReleasedDeposit{BidderID: b.ID, BidderNumber: b.Number, Amount: b.Deposit})
@@ -525,7 +525,7 @@ func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 	case closed.Qualified == 1:
 		st := s.Details.Settings
 		closed.Outcome, closed.NegotiatingBidder = OutcomeNegotiation, keep
-		closed.NegotiationEnds = st.Calendar.AddWorkingDays(now, st.NegotiationWorkingDays)
+		closed.NegotiationEnds = s.Calendar.AddWorkingDays(now, st.NegotiationWorkingDays)
 		evs = releaseHeld([]kernel.Event{closed}, s, now, keepOnly(keep))
 	case closed.Qualified >= s.minBidders():
 		closed.Outcome = OutcomeAuction
@@ -587,7 +587,7 @@ func confirmAward(s State, b Bidder, price kernel.Money, via Via, now time.Time)
 	applied := min(b.Deposit, price)
 	return AwardConfirmed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, Via: via,
 		DepositApplied: applied, BalanceDue: price - applied,
-		PaymentDue: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
+		PaymentDue: s.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
 }
 
 func openBidding(s State, now time.Time) ([]kernel.Event, error) {
@@ -684,7 +684,7 @@ func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 		for _, b := range s.Bidders {
 			if b.IsMember && b.Qualified {
 				return []kernel.Event{closed, PriorityWindowOpened{ListingID: s.ID, Price: closed.Price, At: now,
-					Ends: s.Details.Settings.Calendar.AddWorkingDays(now, s.Details.Settings.PriorityWindowWorkingDays)}}, nil
+					Ends: s.Calendar.AddWorkingDays(now, s.Details.Settings.PriorityWindowWorkingDays)}}, nil
 			}
 		}
 	}

@@ -11,6 +11,9 @@
 //     date and registered encumbrances (CreateListing.Details.Asset), the bidder's
 //     membership of the owning collective (RegisterBidder.IsMember), the contract
 //     id made by the transfer context (SignContract);
+//   - set State.Calendar to the official working-day calendar in force before
+//     each decision (the zero Calendar counts Monday to Friday): every deadline
+//     in working days is counted with it and recorded in the event that sets it;
 //   - pass the command's time to Decide (Decider.Decide) and append the events
 //     with the stream's expected version ("listing-<uuid>");
 //   - check the actor's role before exchange-only commands (review, deposits,

@@ -137,7 +137,6 @@ type Settings struct {
 	RefundWorkingDays             int           // deposit refund deadline (rule 13)
 	ResolutionNumerator           int           // rule 4 majority, numerator
 	ResolutionDenominator         int           // rule 4 majority, denominator
-	Calendar                      kernel.Calendar
 }
 
 // DefaultSettings returns the default local figures: 30 % deposit, 7 working days to
@@ -145,7 +144,8 @@ type Settings struct {
 // 30-minute free-bidding period and a 5-minute timed round with 5-minute
 // extensions, 5 working days to negotiate with a single bidder, a
 // 1-working-day member priority window, payment within 3 and
-// refunds within 7 working days, and a 2/3 resolution; weekends-only calendar.
+// refunds within 7 working days, and a 2/3 resolution. Working days are those of
+// the calendar in force when a deadline is computed (State.Calendar).
 func DefaultSettings() Settings {
 	return Settings{
 		DepositPercent:                30,
@@ -246,6 +246,14 @@ type State struct {
 	// agreed with the only qualified bidder, or that buyer did not pay). It
 	// survives relisting.
 	NoSale []Outcome
+
+	// Calendar is the official working-day calendar in force when a command
+	// is decided. It is no part of the listing's history: the application
+	// sets it from the calendar context before each decision (the zero
+	// Calendar knows weekends only), and every deadline counted with it is
+	// recorded in the event that sets it, so replay never needs it and a
+	// change to the calendar moves only deadlines computed afterwards.
+	Calendar kernel.Calendar
 }
 
 // Bidder returns the registered bidder with id.

@@ -6,7 +6,8 @@
 // # Topics
 //
 //   - "$all": every event in global order, except the bridge's own streams
-//     (SystemCategory: consumer-group checkpoints and the default poison topic).
+//     (SystemCategory: consumer-group checkpoints and the default poison topic)
+//     and the workflow instances' streams (WorkflowCategory): see Internal.
 //   - a stream category, a name without '-': "listing" is every stream "listing-*".
 //   - a stream, a name with '-': "listing-<uuid>" is that stream only.
 //
@@ -52,6 +53,15 @@
 // same Subscriber is refused with CodeGroupBusy until the first ends. Give
 // each handler its own Subscriber and group; Subscribers of the same group in
 // different processes are not coordinated and would each deliver every message.
+//
+// # One subscription for many consumers
+//
+// NewShared wraps a store so that every SubscribeAll joins one live
+// subscription of it, fanned out to the consumers, each with its own
+// position and filter: a consumer behind it catches up with paged reads, one
+// that falls SharedBuffer events behind is let go to catch up the same way.
+// Subscribers over a Shared store therefore share one subscription whatever
+// their consumer groups and topics.
 //
 // # Errors
 //

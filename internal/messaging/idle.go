@@ -101,7 +101,7 @@ func (i *Idle) handled(group string, t *topic, pos uint64) {
 
 // Scan reads the events stored since the last Scan and returns the store's
 // last position and that of its last event the "$all" topic selects (not
-// the bridge's own streams).
+// the Internal streams).
 func (i *Idle) Scan(ctx context.Context) (head, domain uint64, err error) {
 	i.mu.Lock()
 	after := i.scanned
@@ -116,7 +116,7 @@ func (i *Idle) Scan(ctx context.Context) (head, domain uint64, err error) {
 		}
 		i.mu.Lock()
 		for _, r := range recs {
-			if strings.HasPrefix(r.Stream, SystemCategory+"-") {
+			if Internal(r.Stream) {
 				continue
 			}
 			i.domain = r.Position

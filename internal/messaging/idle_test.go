@@ -19,8 +19,8 @@ func waitIdle(idle *messaging.Idle, d time.Duration) error {
 }
 
 // A group is busy while it has not handled an event of its topic that Scan
-// read; events of other topics and the bridge's checkpoints do not keep it
-// busy, and a group whose checkpoint is past its topic's last event is idle
+// read; events of other topics, the bridge's checkpoints and the workflows'
+// records do not keep it busy, and a group whose checkpoint is past its topic's last event is idle
 // without handling anything.
 func TestIdleWaitsForEachGroupToHandleItsTopic(t *testing.T) {
 	store := newStore(t)
@@ -56,9 +56,10 @@ func TestIdleWaitsForEachGroupToHandleItsTopic(t *testing.T) {
 	if err := messaging.NewStoreCheckpoints(store).Save(context.Background(), "g", "$all", 1); err != nil {
 		t.Fatal(err)
 	}
+	workflow := appendEvent(t, store, "workflow-award-1")
 	head, domain2, err := idle.Scan(context.Background())
-	if err != nil || head <= domain2 || domain2 <= domain {
-		t.Fatalf("scan after a checkpoint: head %d, domain %d, %v", head, domain2, err)
+	if err != nil || head != workflow.Position || head <= domain2 || domain2 <= domain {
+		t.Fatalf("scan after a checkpoint and a workflow's record: head %d, domain %d, %v", head, domain2, err)
 	}
 	if err := waitIdle(idle, 50*time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("waiting while the slow group holds its event: %v", err)

@@ -25,12 +25,14 @@ func TestTopicsSelectAllACategoryOrOneStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	appendEvent(t, store, "listing-1")
+	appendEvent(t, store, "workflow-award-1") // a workflow's own record
 
 	for topic, want := range map[string][]string{
 		"$all":      {"listing-1", "listings-1", "lending-1", "listing-10", "listing-1"},
 		"listing":   {"listing-1", "listing-10", "listing-1"},
 		"listing-1": {"listing-1", "listing-1"},
 		"watermill": {messaging.CheckpointStream("g", "listing")},
+		"workflow":  {"workflow-award-1"},
 	} {
 		t.Run(topic, func(t *testing.T) {
 			sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{})

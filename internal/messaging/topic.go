@@ -14,6 +14,19 @@ import (
 // streams; subscribe to the category or to one of its streams by name to read them.
 const SystemCategory = "watermill"
 
+// WorkflowCategory is the stream category of workflow instances (package
+// process): "workflow-<name>-<instance>", each instance's record of the
+// triggers it handled and the commands it sent. They are the workflows' own
+// bookkeeping, not facts of the exchange, so "$all" never delivers them
+// either: no read model and no live feed sees them.
+const WorkflowCategory = "workflow"
+
+// Internal reports whether stream is one "$all" leaves out: the bridge's
+// own (SystemCategory) or a workflow instance's (WorkflowCategory).
+func Internal(stream string) bool {
+	return strings.HasPrefix(stream, SystemCategory+"-") || strings.HasPrefix(stream, WorkflowCategory+"-")
+}
+
 // PoisonTopic is the default topic (a stream of SystemCategory) that NewRouter
 // sends messages to when their handler keeps failing.
 const PoisonTopic = SystemCategory + "-poison"
@@ -28,7 +41,7 @@ type topic struct {
 }
 
 // parseTopic reads a topic name:
-//   - "$all" selects every event except those of SystemCategory;
+//   - "$all" selects every event except those of Internal streams;
 //   - a name without '-' is a stream category: "listing" selects "listing-*";
 //   - a name with '-' is one stream, selected by its exact name.
 func parseTopic(name string) (topic, error) {
@@ -50,7 +63,7 @@ func parseTopic(name string) (topic, error) {
 func (t topic) selects(stream string) bool {
 	switch {
 	case t.all:
-		return !strings.HasPrefix(stream, SystemCategory+"-")
+		return !Internal(stream)
 	case t.stream != "":
 		return stream == t.stream
 	default:

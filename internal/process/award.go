@@ -10,11 +10,12 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
-// The award manager keeps a listing, its transfer contract and the asset's
+// The award and contract workflows keep a listing, its transfer contract and the asset's
 // management right consistent:
 //
 //	listing.PaymentConfirmed  → transfer.DraftFromAward (the buyer paid: the contract is drafted)
@@ -26,50 +27,55 @@ import (
 // leaves no contract behind; signing is the parties' act (the
 // signTransferContract mutation), after which the listing and the register follow.
 
-// onAwardListing reacts to the listing category.
-func (m *managers) onAwardListing(ctx context.Context, t trigger) error {
-	if e, ok := t.Event.(listing.PaymentConfirmed); ok {
-		return m.draftContract(ctx, t, e)
-	}
-	return nil
+// awardFlow drafts the contract of a paid award; its instance is the listing.
+var awardFlow = definition[awardFacts]{
+	Workflow: workflow.Workflow[awardFacts]{Name: "award", Decide: decideAward},
+	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
+		e, ok := t.Event.(listing.PaymentConfirmed)
+		return e.ListingID, ok, nil
+	},
+	gather: gatherAward,
 }
 
-// onContract reacts to the transfer category.
-func (m *managers) onContract(ctx context.Context, t trigger) error {
-	switch e := t.Event.(type) {
-	case transfer.ContractSigned:
-		return m.contractSigned(ctx, t, e)
-	case transfer.ContractRenewed:
-		return m.extendRights(ctx, t, e)
-	case transfer.ContractTerminated:
-		return m.endRights(ctx, t, e.ContractID, registry.EndTerminated)
-	case transfer.ContractExpired:
-		return m.endRights(ctx, t, e.ContractID, registry.EndExpired)
-	}
-	return nil
+// awardFacts are what drafting an award's contract needs to know.
+type awardFacts struct {
+	Paid     bool           // the listing is paid and waits for its contract
+	Land     bool           // a land transfer contract covers the listed asset
+	Contract bool           // the contract with the derived id exists
+	Terms    transfer.Terms // the award translated into contract terms
 }
 
-func (m *managers) draftContract(ctx context.Context, t trigger, e listing.PaymentConfirmed) error {
-	l, err := state(ctx, m.app.Listings, e.ListingID)
-	if err != nil || l.Status != listing.StatusPaid {
-		return err // a later status means the contract was drafted and signed already
-	}
-	use, ok := landUse(l.Details.Asset.Type)
-	if !ok {
-		m.log.Info("no land transfer contract for this asset type; the listing waits for its contract", "listing", l.ID, "type", l.Details.Asset.Type)
+// decideAward drafts the contract of a paid award of land, once.
+func decideAward(_ workflow.State, t workflow.Trigger, f awardFacts) []workflow.Send {
+	e, ok := t.Event.(listing.PaymentConfirmed)
+	if !ok || !f.Paid || !f.Land || f.Contract {
 		return nil
 	}
-	id := t.newID("contract")
-	c, err := state(ctx, m.app.Transfers, id)
-	if err != nil || c.Status != "" {
-		return err
+	return []workflow.Send{{Step: "draft-contract", Command: transfer.DraftFromAward{
+		ContractID: awardContract(t), ListingID: e.ListingID, Terms: f.Terms}}}
+}
+
+// awardContract is the id of the contract drafted for the paid award t.
+func awardContract(t workflow.Trigger) uuid.UUID { return workflow.NewID(t.ID, "contract") }
+
+func gatherAward(ctx context.Context, m *managers, t trigger) (awardFacts, error) {
+	var f awardFacts
+	e := t.Event.(listing.PaymentConfirmed)
+	l, err := state(ctx, m.app.Listings, e.ListingID)
+	if f.Paid = l.Status == listing.StatusPaid; err != nil || !f.Paid {
+		return f, err // a later status means the contract was drafted and signed already
 	}
-	terms, err := m.awardTerms(ctx, l, use, e.At)
-	if err != nil {
-		return err
+	use, ok := landUse(l.Details.Asset.Type)
+	if f.Land = ok; !ok {
+		m.log.Info("no land transfer contract for this asset type; the listing waits for its contract", "listing", l.ID, "type", l.Details.Asset.Type)
+		return f, nil
 	}
-	cmd, meta := transfer.DraftFromAward{ContractID: id, ListingID: l.ID, Terms: terms}, t.meta("draft-contract")
-	return exec(ctx, m, m.app.Transfers, transfer.Command(cmd), meta)
+	c, err := state(ctx, m.app.Transfers, awardContract(t.Trigger))
+	if f.Contract = c.Status != ""; err != nil || f.Contract {
+		return f, err
+	}
+	f.Terms, err = m.awardTerms(ctx, l, use, e.At)
+	return f, err
 }
 
 // awardTerms translates a paid award into contract terms. The award price,
@@ -137,87 +143,126 @@ func landUse(t kernel.AssetType) (transfer.Use, bool) {
 	return "", false
 }
 
-func (m *managers) contractSigned(ctx context.Context, t trigger, e transfer.ContractSigned) error {
-	if e.ListingID != uuid.Nil {
-		l, err := state(ctx, m.app.Listings, e.ListingID)
-		if err != nil {
-			return err
+// contractFlow keeps the listing and the register in step with a contract;
+// its instance is the contract.
+var contractFlow = definition[contractFacts]{
+	Workflow: workflow.Workflow[contractFacts]{Name: "contract", Decide: decideContract},
+	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
+		switch e := t.Event.(type) {
+		case transfer.ContractSigned:
+			return e.ContractID, true, nil
+		case transfer.ContractRenewed:
+			return e.ContractID, true, nil
+		case transfer.ContractTerminated:
+			return e.ContractID, true, nil
+		case transfer.ContractExpired:
+			return e.ContractID, true, nil
 		}
-		if l.Status == listing.StatusPaid {
-			cmd, meta := listing.SignContract{ListingID: e.ListingID, ContractID: e.ContractID}, t.meta("sign-listing")
-			if err := exec(ctx, m, m.app.Listings, listing.Command(cmd), meta); err != nil {
-				return err
+		return uuid.Nil, false, nil
+	},
+	gather: gatherContract,
+}
+
+// contractFacts are what a contract's workflow needs to know now.
+type contractFacts struct {
+	ListingPaid bool           // the awarding listing waits for the signature
+	Contract    transfer.State // the contract
+	// Held is, per plot, the asset's holding from the contract, for the
+	// plots whose register has one.
+	Held map[uuid.UUID]registry.ManagementRight
+}
+
+// decideContract marks the awarding listing signed and moves the right of
+// each plot when the contract is signed, extends each holding to a
+// renewal's end, and ends each holding when the contract ends. Plots whose
+// register holds no right from the contract were never recorded or ended
+// already (the registry's own schedule ends expired rights).
+func decideContract(_ workflow.State, t workflow.Trigger, f contractFacts) []workflow.Send {
+	var out []workflow.Send
+	switch e := t.Event.(type) {
+	case transfer.ContractSigned:
+		if e.ListingID != uuid.Nil && f.ListingPaid {
+			out = append(out, workflow.Send{Step: "sign-listing", Command: listing.SignContract{ListingID: e.ListingID, ContractID: e.ContractID}})
+		}
+		for _, p := range e.Terms.Plots {
+			if _, ok := f.Held[p.AssetID]; ok {
+				continue
+			}
+			out = append(out, workflow.Send{Step: "transfer-right/" + p.AssetID.String(), Command: registry.TransferManagementRight{
+				AssetID: p.AssetID, ContractID: e.ContractID, Transferor: e.Terms.Transferor, Transferee: e.Terms.Transferee,
+				Form: registry.Form(e.Terms.Form), Start: e.Terms.Start, End: e.Terms.End,
+				Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed},
+			}})
+		}
+	case transfer.ContractRenewed:
+		c := f.Contract
+		for _, p := range c.Terms.Plots {
+			if held, ok := f.Held[p.AssetID]; ok && held.End.Before(e.End) {
+				out = append(out, workflow.Send{Step: "extend-right/" + p.AssetID.String(), Command: registry.ExtendManagementRight{
+					AssetID: p.AssetID, ContractID: c.ID, Transferor: c.Terms.Transferor, End: e.End,
+					Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed}}})
 			}
 		}
+	case transfer.ContractTerminated:
+		out = endRights(f, registry.EndTerminated)
+	case transfer.ContractExpired:
+		out = endRights(f, registry.EndExpired)
 	}
-	for _, p := range e.Terms.Plots {
+	return out
+}
+
+// endRights ends, for reason, every holding from the contract.
+func endRights(f contractFacts, reason registry.EndReason) []workflow.Send {
+	var out []workflow.Send
+	for _, p := range f.Contract.Terms.Plots {
+		if _, ok := f.Held[p.AssetID]; ok {
+			out = append(out, workflow.Send{Step: "end-right/" + p.AssetID.String(),
+				Command: registry.EndManagementRight{AssetID: p.AssetID, ContractID: f.Contract.ID, Reason: reason}})
+		}
+	}
+	return out
+}
+
+func gatherContract(ctx context.Context, m *managers, t trigger) (contractFacts, error) {
+	f := contractFacts{Held: map[uuid.UUID]registry.ManagementRight{}}
+	var (
+		id    uuid.UUID
+		plots []transfer.Plot
+	)
+	switch e := t.Event.(type) {
+	case transfer.ContractSigned:
+		id, plots = e.ContractID, e.Terms.Plots
+		if e.ListingID != uuid.Nil {
+			l, err := state(ctx, m.app.Listings, e.ListingID)
+			if err != nil {
+				return f, err
+			}
+			f.ListingPaid = l.Status == listing.StatusPaid
+		}
+	case transfer.ContractRenewed:
+		id = e.ContractID
+	case transfer.ContractTerminated:
+		id = e.ContractID
+	case transfer.ContractExpired:
+		id = e.ContractID
+	}
+	var err error
+	if f.Contract, err = state(ctx, m.app.Transfers, id); err != nil {
+		return f, err
+	}
+	if plots == nil {
+		plots = f.Contract.Terms.Plots
+	}
+	for _, p := range plots {
 		a, err := state(ctx, m.app.Assets, p.AssetID)
 		if err != nil {
-			return err
+			return f, err
 		}
-		if _, ok := holding(a, e.ContractID); ok {
-			continue
-		}
-		cmd := registry.TransferManagementRight{
-			AssetID: p.AssetID, ContractID: e.ContractID, Transferor: e.Terms.Transferor, Transferee: e.Terms.Transferee,
-			Form: registry.Form(e.Terms.Form), Start: e.Terms.Start, End: e.Terms.End,
-			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed},
-		}
-		meta := t.meta("transfer-right/" + p.AssetID.String())
-		if err := exec(ctx, m, m.app.Assets, registry.Command(cmd), meta); err != nil {
-			return err
+		if held, ok := holding(a, id); ok {
+			f.Held[p.AssetID] = held
 		}
 	}
-	return nil
-}
-
-// extendRights lengthens, per plot, the holding from the renewed contract, so
-// the register names the transferee until the renewal's end and its expiry
-// moves there too.
-func (m *managers) extendRights(ctx context.Context, t trigger, e transfer.ContractRenewed) error {
-	return m.perHolding(ctx, t, e.ContractID, "extend-right", func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command {
-		if !held.End.Before(e.End) {
-			return nil // extended already
-		}
-		return registry.ExtendManagementRight{AssetID: asset, ContractID: c.ID, Transferor: c.Terms.Transferor, End: e.End,
-			Source: registry.Source{Reference: e.Document.Reference, Date: e.Document.Signed}}
-	})
-}
-
-func (m *managers) endRights(ctx context.Context, t trigger, contract uuid.UUID, reason registry.EndReason) error {
-	return m.perHolding(ctx, t, contract, "end-right", func(_ transfer.State, asset uuid.UUID, _ registry.ManagementRight) registry.Command {
-		return registry.EndManagementRight{AssetID: asset, ContractID: contract, Reason: reason}
-	})
-}
-
-// perHolding sends, for each plot of contract whose register still holds a
-// right from it, the command made from the contract and that holding (none
-// when command returns nil). Plots with no such holding were never recorded or
-// ended already (the registry's own schedule ends expired rights).
-func (m *managers) perHolding(ctx context.Context, t trigger, contract uuid.UUID, step string,
-	command func(c transfer.State, asset uuid.UUID, held registry.ManagementRight) registry.Command) error {
-	c, err := state(ctx, m.app.Transfers, contract)
-	if err != nil {
-		return err
-	}
-	for _, p := range c.Terms.Plots {
-		a, err := state(ctx, m.app.Assets, p.AssetID)
-		if err != nil {
-			return err
-		}
-		held, ok := holding(a, contract)
-		if !ok {
-			continue
-		}
-		cmd := command(c, p.AssetID, held)
-		if cmd == nil {
-			continue
-		}
-		if err := exec(ctx, m, m.app.Assets, cmd, t.meta(step+"/"+p.AssetID.String())); err != nil {
-			return err
-		}
-	}
-	return nil
+	return f, nil
 }
 
 // holding returns the asset's holding from contract, if its chain of rights has one.

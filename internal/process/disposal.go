@@ -16,10 +16,11 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
-// The disposal manager enforces a defaulted loan's collateral (rules 8, 22, 24):
+// The disposal workflow enforces a defaulted loan's collateral (rules 8, 22, 24):
 //
 //	LoanDefaulted            → listing.CreateListing: a draft disposal listing by the bank
 //	                           (DisposalOf = the loan's registration), at the appraised value
@@ -48,155 +49,294 @@ import (
 // trusteeship); the fund approves and pays claims, and lists what it bought.
 // The buyer's contract and right follow the award manager like any sale.
 
-// onDefault reacts to the loan category for the disposal manager.
-func (m *managers) onDefault(ctx context.Context, t trigger) error {
-	if e, ok := t.Event.(lending.LoanDefaulted); ok {
-		return m.listForDisposal(ctx, t, e)
-	}
-	return nil
+// disposalFlow enforces a defaulted loan's collateral; its instance is the
+// notice the disposal enforces (a loan's notice has the loan's id).
+var disposalFlow = definition[disposalFacts]{
+	Workflow: workflow.Workflow[disposalFacts]{Name: "disposal", Decide: decideDisposal},
+	route:    routeDisposal,
+	gather:   gatherDisposal,
 }
 
-// onDisposalListing reacts to the listing category for the disposal manager.
-func (m *managers) onDisposalListing(ctx context.Context, t trigger) error {
+// routeDisposal finds the notice a trigger's disposal enforces.
+func routeDisposal(ctx context.Context, m *managers, t trigger) (uuid.UUID, bool, error) {
 	switch e := t.Event.(type) {
+	case lending.LoanDefaulted:
+		return e.RegistrationID, true, nil
+	case listing.PaymentConfirmed:
+		return m.disposalOf(ctx, e.ListingID, false)
+	case listing.DepositForfeited:
+		return m.disposalOf(ctx, e.ListingID, false)
+	case listing.ListingUnsold:
+		return m.disposalOf(ctx, e.ListingID, true)
+	case fund.CollateralBought:
+		return m.loanNotice(ctx, e.LoanID)
+	case fund.FundClaimPaid:
+		return m.loanNotice(ctx, e.LoanID)
+	case coop.PledgeEnforced:
+		return e.PledgeID, true, nil
+	}
+	return uuid.Nil, false, nil
+}
+
+// disposalOf returns the notice listing id disposes of; false for any other
+// listing, and for one a fund sells (the fund-sale workflow's). An unsold
+// disposal listing is only logged: the bank relists it or the fund buys.
+func (m *managers) disposalOf(ctx context.Context, id uuid.UUID, unsold bool) (uuid.UUID, bool, error) {
+	l, err := state(ctx, m.app.Listings, id)
+	if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
+		return uuid.Nil, false, err
+	}
+	if unsold {
+		m.log.Info("disposal listing unsold: the bank relists it or the fund buys the collateral", "listing", l.ID, "registration", l.Details.DisposalOf)
+		return uuid.Nil, false, nil
+	}
+	f, err := state(ctx, m.app.Funds, l.Details.Seller)
+	return l.Details.DisposalOf, err == nil && !f.Established(), err
+}
+
+// loanNotice returns the notice loan id records (its own id before one is recorded).
+func (m *managers) loanNotice(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, error) {
+	l, err := state(ctx, m.app.Loans, id)
+	if l.RegistrationID != uuid.Nil {
+		return l.RegistrationID, err == nil, err
+	}
+	return id, err == nil, err
+}
+
+// disposalFacts are what a disposal's workflow needs to know.
+type disposalFacts struct {
+	// Listing holds the disposal listing's details to draft when a default
+	// calls for one: a mortgage in force and no listing drafted yet.
+	Listing *listing.Details
+
+	// Sale is the money a sale, a purchase, enforced pledged shares or a
+	// forfeited deposit brings, and how it is paid by rank.
+	Sale *sale
+	// Claims are, per defaulted loan the sale leaves a loss on, the facts of
+	// the claim on the fund as the loan stands now, for the claims to file
+	// (WithFund, the fund's share is not nothing, none filed yet).
+	Claims []fund.DefaultedLoan
+	Fund   uuid.UUID
+
+	// UnsoldListing is the unsold disposal listing a purchase ends (Nil: none).
+	UnsoldListing uuid.UUID
+	// Holding is the right the fund's purchase moves to it, when it has not moved yet.
+	Holding *registry.ManagementRight
+}
+
+// sale is money from a disposal, paid by rank over the notices against
+// what was sold, as they stood before the trigger.
+type sale struct {
+	Ranked    []collateral.State
+	Loans     []lending.State     // at each notice's index, the defaulted loan it secures (zero: none)
+	Payouts   []collateral.Payout // collateral.Distribute of the money over them
+	Discharge bool                // the buyer takes it free of the notices (not for a forfeited deposit)
+	Why       string
+}
+
+// decideDisposal drafts the disposal listing of a defaulted loan, pays a
+// sale's money by rank, discharges the notices and, once those steps are
+// sent, files the claims for the loss that remains; it ends an unsold
+// listing the fund bought out and moves the right to the fund, and records
+// the fund's payment of a claim on the loan.
+func decideDisposal(s workflow.State, t workflow.Trigger, f disposalFacts) []workflow.Send {
+	switch e := t.Event.(type) {
+	case lending.LoanDefaulted:
+		if f.Listing == nil {
+			return nil
+		}
+		return []workflow.Send{{Step: "disposal-listing", Command: listing.CreateListing{ListingID: app.DisposalListingID(t.ID), Details: *f.Listing}}}
+	case fund.FundClaimPaid:
+		return []workflow.Send{{Step: "fund-recovery", Command: lending.RecordRecovery{LoanID: e.LoanID, Source: lending.RecoveryFund, Amount: e.Amount}}}
+	}
+	var first []workflow.Send
+	if sl := f.Sale; sl != nil {
+		for i, r := range sl.Ranked {
+			if l := sl.Loans[i]; l.Exists() && sl.Payouts[i].Amount > 0 {
+				first = append(first, workflow.Send{Step: "recovery/" + r.ID.String(),
+					Command: lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: sl.Payouts[i].Amount}})
+			}
+		}
+		for _, r := range sl.Ranked {
+			if sl.Discharge && r.Status == collateral.StatusRegistered {
+				first = append(first, workflow.Send{Step: "discharge/" + r.ID.String(),
+					Command: collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: sl.Why}})
+			}
+		}
+	}
+	if e, ok := t.Event.(fund.CollateralBought); ok {
+		if f.UnsoldListing != uuid.Nil {
+			first = append(first, workflow.Send{Step: "end-disposal-listing",
+				Command: listing.EndListing{ListingID: f.UnsoldListing, Reason: "the operation fund bought the collateral"}})
+		}
+		if h := f.Holding; h != nil {
+			first = append(first, workflow.Send{Step: "move-to-fund", Command: registry.TransferManagementRight{AssetID: e.AssetID,
+				ContractID: e.PurchaseID, Transferor: h.Holder, Transferee: e.FundID, Form: registry.FormOther, Start: e.At, End: h.End,
+				Source: registry.Source{Reference: "operation fund purchase " + e.PurchaseID.String(), Date: e.At}}})
+		}
+	}
+	for _, send := range first {
+		if !s.Sent(t.ID, send.Step) {
+			return first
+		}
+	}
+	var claims []workflow.Send
+	for _, l := range f.Claims {
+		step := "fund-claim/" + l.LoanID.String()
+		claims = append(claims, workflow.Send{Step: step,
+			Command: fund.FileFundClaim{FundID: f.Fund, ClaimID: workflow.NewID(t.ID, step), By: l.Bank, Loan: l}})
+	}
+	return claims
+}
+
+func gatherDisposal(ctx context.Context, m *managers, t trigger) (disposalFacts, error) {
+	f := disposalFacts{Fund: m.fund}
+	var err error
+	switch e := t.Event.(type) {
+	case lending.LoanDefaulted:
+		f.Listing, err = m.disposalListing(ctx, t, e)
+		return f, err
 	case listing.PaymentConfirmed:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
 		if err != nil {
-			return err
+			return f, err
 		}
-		f, err := state(ctx, m.app.Funds, l.Details.Seller)
-		if err != nil {
-			return err
-		}
-		if f.Established() {
-			return m.recordFundSale(ctx, t, f, l)
-		}
-		if l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
-			return nil
-		}
-		return m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+		f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
 		l, err := state(ctx, m.app.Listings, e.ListingID)
-		if err != nil || l.Details.DisposalOf == uuid.Nil || len(l.Details.Asset.AssetIDs) == 0 {
-			return err
-		}
-		ranked, holder, err := m.noticesOn(ctx, t, l.Details.Asset.AssetIDs[0], e.At)
 		if err != nil {
-			return err
+			return f, err
 		}
-		_, err = m.payByRank(ctx, t, ranked, holder, e.Amount)
-		return err
-	case listing.ListingUnsold:
-		l, err := state(ctx, m.app.Listings, e.ListingID)
-		if err == nil && l.Details.DisposalOf != uuid.Nil {
-			m.log.Info("disposal listing unsold: the bank relists it or the fund buys the collateral", "listing", l.ID, "registration", l.Details.DisposalOf)
+		if f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], e.Amount, e.At, ""); err == nil {
+			f.Sale.Discharge = false // the notices stay: the collateral is still to be sold
 		}
-		return err
-	}
-	return nil
-}
-
-// onFund reacts to the fund category.
-func (m *managers) onFund(ctx context.Context, t trigger) error {
-	switch e := t.Event.(type) {
-	case fund.FundClaimPaid:
-		cmd := lending.RecordRecovery{LoanID: e.LoanID, Source: lending.RecoveryFund, Amount: e.Amount}
-		meta := t.meta("fund-recovery")
-		return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
+		return f, err
 	case fund.CollateralBought:
-		if err := m.sellAsset(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
-			return err
+		if f.Sale, err = m.sellAsset(ctx, t, e.AssetID, e.Price, e.At, fmt.Sprintf("bought by the operation fund (%s)", e.Stage)); err != nil {
+			return f, err
 		}
-		if err := m.endDisposalListing(ctx, t, e.LoanID); err != nil {
-			return err
+		if f.UnsoldListing, err = m.unsoldListing(ctx, e.LoanID); err != nil {
+			return f, err
 		}
-		return m.moveToFund(ctx, t, e)
+		a, err := state(ctx, m.app.Assets, e.AssetID)
+		if err != nil {
+			return f, err
+		}
+		if cur, _ := a.CurrentRight(); cur.ContractID != e.PurchaseID && cur.Holder != e.FundID {
+			f.Holding = &cur
+		}
+	case coop.PledgeEnforced:
+		r, err := before(ctx, m, collateral.Decider, e.PledgeID, t.Position)
+		if err != nil || !r.Registered() {
+			return f, err
+		}
+		f.Sale, err = m.payByRank(ctx, t, []collateral.State{r}, e.Holder, e.Price)
+		if err != nil {
+			return f, err
+		}
+		f.Sale.Why = fmt.Sprintf("pledged shares sold to %s", e.Buyer)
+	default:
+		return f, nil
 	}
-	return nil
+	if err != nil || f.Sale == nil {
+		return f, err
+	}
+	f.Claims, err = m.claims(ctx, f.Sale.Loans)
+	return f, err
 }
 
-// endDisposalListing ends the unsold disposal listing of loan id once the
-// fund has bought the collateral, so it is not relisted.
-func (m *managers) endDisposalListing(ctx context.Context, t trigger, loan uuid.UUID) error {
+// unsoldListing returns loan id's disposal listing when it is unsold, so a
+// purchase of the collateral ends it and it is not relisted.
+func (m *managers) unsoldListing(ctx context.Context, loan uuid.UUID) (uuid.UUID, error) {
 	id, ok, err := m.app.Facts().DisposalListing(ctx, loan)
 	if err != nil || !ok {
-		return err
+		return uuid.Nil, err
 	}
 	l, err := state(ctx, m.app.Listings, id)
 	if err != nil || l.Status != listing.StatusUnsold {
-		return err
+		return uuid.Nil, err
 	}
-	cmd, meta := listing.EndListing{ListingID: id, Reason: "the operation fund bought the collateral"}, t.meta("end-disposal-listing")
-	return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
+	return id, nil
 }
 
-// moveToFund records on the register that the management right of the asset
-// the fund bought passed from its holder to the fund, for the rest of the
-// holder's term; the purchase is the source document.
-func (m *managers) moveToFund(ctx context.Context, t trigger, e fund.CollateralBought) error {
-	a, err := state(ctx, m.app.Assets, e.AssetID)
-	if err != nil {
-		return err
-	}
-	cur, _ := a.CurrentRight()
-	if cur.ContractID == e.PurchaseID || cur.Holder == e.FundID {
+// fundSaleFlow records the sale of what the fund bought; its instance is the
+// listing the fund sells it with:
+//
+//	PaymentConfirmed of a listing a fund sells (its seller is the fund's id, WithFund or not)
+//	                         → fund.SellHolding of the asset it bought, at the award price
+var fundSaleFlow = definition[fundSaleFacts]{
+	Workflow: workflow.Workflow[fundSaleFacts]{Name: "fund-sale", Decide: decideFundSale},
+	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
+		e, ok := t.Event.(listing.PaymentConfirmed)
+		return e.ListingID, ok, nil
+	},
+	gather: func(ctx context.Context, m *managers, t trigger) (fundSaleFacts, error) {
+		var f fundSaleFacts
+		l, err := state(ctx, m.app.Listings, t.Event.(listing.PaymentConfirmed).ListingID)
+		if err != nil {
+			return f, err
+		}
+		f.Listing = l
+		f.Fund, err = state(ctx, m.app.Funds, l.Details.Seller)
+		return f, err
+	},
+}
+
+// fundSaleFacts are the paid listing and its seller, when that is a fund.
+type fundSaleFacts struct {
+	Listing listing.State
+	Fund    fund.State
+}
+
+func decideFundSale(_ workflow.State, _ workflow.Trigger, f fundSaleFacts) []workflow.Send {
+	if !f.Fund.Established() {
 		return nil
 	}
-	cmd := registry.TransferManagementRight{AssetID: a.ID, ContractID: e.PurchaseID, Transferor: cur.Holder, Transferee: e.FundID,
-		Form: registry.FormOther, Start: e.At, End: cur.End,
-		Source: registry.Source{Reference: "operation fund purchase " + e.PurchaseID.String(), Date: e.At}}
-	return exec(ctx, m, m.app.Assets, registry.Command(cmd), t.meta("move-to-fund"))
-}
-
-// recordFundSale records, when listing l that fund f sells is paid, the sale
-// of the holding it bought of that asset at the award price.
-func (m *managers) recordFundSale(ctx context.Context, t trigger, f fund.State, l listing.State) error {
-	for _, h := range f.Holdings {
-		if !h.Sold && slices.Contains(l.Details.Asset.AssetIDs, h.AssetID) {
-			cmd := fund.SellHolding{FundID: f.ID, PurchaseID: h.PurchaseID, By: f.Operator, Proceeds: l.Award.Price}
-			return exec(ctx, m, m.app.Funds, fund.Command(cmd), t.meta("fund-sale"))
+	for _, h := range f.Fund.Holdings {
+		if !h.Sold && slices.Contains(f.Listing.Details.Asset.AssetIDs, h.AssetID) {
+			return []workflow.Send{{Step: "fund-sale", Command: fund.SellHolding{FundID: f.Fund.ID, PurchaseID: h.PurchaseID, By: f.Fund.Operator, Proceeds: f.Listing.Award.Price}}}
 		}
 	}
 	return nil
 }
 
-func (m *managers) listForDisposal(ctx context.Context, t trigger, e lending.LoanDefaulted) error {
+// disposalListing returns the details of the draft disposal listing a
+// default calls for: by the bank, at the appraised value, of the asset its
+// mortgage in force covers; nil without such a mortgage or once drafted.
+func (m *managers) disposalListing(ctx context.Context, t trigger, e lending.LoanDefaulted) (*listing.Details, error) {
 	r, err := state(ctx, m.app.Collateral, e.RegistrationID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if r.Status != collateral.StatusRegistered || r.Collateral.Kind != collateral.KindMortgage {
 		m.log.Info("defaulted loan without a mortgage in force: nothing to list (a share pledge is enforced by the bank)", "loan", e.LoanID, "registration", e.RegistrationID)
-		return nil
+		return nil, nil
 	}
-	id := app.DisposalListingID(t.ID)
-	l, err := state(ctx, m.app.Listings, id)
+	l, err := state(ctx, m.app.Listings, app.DisposalListingID(t.ID))
 	if err != nil || l.Status != listing.StatusNone {
-		return err
+		return nil, err
 	}
 	loan, err := state(ctx, m.app.Loans, e.LoanID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a, err := state(ctx, m.app.Assets, r.Collateral.Asset)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	facts, err := m.app.Facts().ListingAssets(ctx, []uuid.UUID{a.ID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	price := loan.AppraisedValue
-	cmd := listing.CreateListing{ListingID: id, Details: listing.Details{
+	return &listing.Details{
 		Title:       "抵押物处置：" + a.Title,
 		Description: fmt.Sprintf("Disposal of the collateral under registration %s after loan %s defaulted.", r.Number, e.LoanID),
 		Seller:      r.SecuredParty,
 		Asset:       facts,
 		ListedPrice: price, StartingPrice: price, Increment: increment(price),
 		TermMonths: wholeMonths(m.app.Clock.Now(), facts.RightsEnd), DisposalOf: r.ID, Settings: listing.DefaultSettings(),
-	}}
-	meta := t.meta("disposal-listing")
-	return exec(ctx, m, m.app.Listings, listing.Command(cmd), meta)
+	}, nil
 }
 
 // increment is the disposal auction's bid step: 1 % of the price in whole
@@ -209,31 +349,6 @@ func increment(price kernel.Money) kernel.Money {
 // when end is past).
 func wholeMonths(now, end time.Time) int {
 	return kernel.MonthsWithin(now.In(kernel.Shanghai), end.In(kernel.Shanghai), math.MaxInt)
-}
-
-// distribute pays proceeds from a sale by rank over the notices against what
-// was sold (payByRank), discharges the ranked notices (the buyer takes it free
-// of them) and files the fund claims for what the sale left unrecovered.
-func (m *managers) distribute(ctx context.Context, t trigger, ranked []collateral.State, grantor uuid.UUID, proceeds kernel.Money, why string) error {
-	loans, err := m.payByRank(ctx, t, ranked, grantor, proceeds)
-	if err != nil {
-		return err
-	}
-	for i, r := range ranked {
-		if r.Status == collateral.StatusRegistered {
-			cmd := collateral.DischargeCollateral{RegistrationID: r.ID, By: r.SecuredParty, Reason: why}
-			meta := t.meta("discharge/" + r.ID.String())
-			if err := exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta); err != nil {
-				return err
-			}
-		}
-		if l := loans[i]; l.Exists() {
-			if err := m.fileClaim(ctx, t, l.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // noticesOn returns the notices against asset at time at, in rank order, and
@@ -258,8 +373,8 @@ func (m *managers) noticesOn(ctx context.Context, t trigger, asset uuid.UUID, at
 }
 
 // payByRank pays money from a disposal (a sale's proceeds or a forfeited
-// deposit) over the ranked notices, any surplus to grantor, and records each
-// secured loan's recovery. It returns, at each notice's index, the defaulted
+// deposit) over the ranked notices, any surplus to grantor, and returns the
+// sale with each notice's payout and, at each notice's index, the defaulted
 // loan it secures (the zero State when it secures none).
 //
 // A notice secures a loan when the loan with the notice's id names it as its
@@ -268,7 +383,7 @@ func (m *managers) noticesOn(ctx context.Context, t trigger, asset uuid.UUID, at
 // grantor's and needs no command. Every fact is taken as it stood before the
 // triggering event, so a redelivery, even after a partial failure, computes
 // the same payouts and sends the same commands.
-func (m *managers) payByRank(ctx context.Context, t trigger, ranked []collateral.State, grantor uuid.UUID, money kernel.Money) ([]lending.State, error) {
+func (m *managers) payByRank(ctx context.Context, t trigger, ranked []collateral.State, grantor uuid.UUID, money kernel.Money) (*sale, error) {
 	claims := make([]collateral.Claim, len(ranked))
 	loans := make([]lending.State, len(ranked))
 	for i, r := range ranked {
@@ -286,62 +401,54 @@ func (m *managers) payByRank(ctx context.Context, t trigger, ranked []collateral
 	if err != nil {
 		return nil, err
 	}
-	for i, r := range ranked {
-		if l := loans[i]; l.Exists() && payouts[i].Amount > 0 {
-			cmd := lending.RecordRecovery{LoanID: l.ID, Source: lending.RecoveryDisposal, Amount: payouts[i].Amount}
-			meta := t.meta("recovery/" + r.ID.String())
-			if err := exec(ctx, m, m.app.Loans, lending.Command(cmd), meta); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return loans, nil
+	return &sale{Ranked: ranked, Loans: loans, Payouts: payouts, Discharge: true}, nil
 }
 
-// sellAsset distributes the proceeds of selling asset at time at over the
-// notices against it then.
-func (m *managers) sellAsset(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) error {
+// sellAsset returns how the proceeds of selling asset at time at are paid
+// over the notices against it then; the buyer takes it free of them.
+func (m *managers) sellAsset(ctx context.Context, t trigger, asset uuid.UUID, proceeds kernel.Money, at time.Time, why string) (*sale, error) {
 	ranked, holder, err := m.noticesOn(ctx, t, asset, at)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return m.distribute(ctx, t, ranked, holder, proceeds, why)
+	s, err := m.payByRank(ctx, t, ranked, holder, proceeds)
+	if err == nil {
+		s.Why = why
+	}
+	return s, err
 }
 
-// onPledgeEnforced reacts to the coop category for the disposal manager: the
-// price of enforced pledged shares goes to the pledge's notice (the shares sold
-// carry no other), any surplus to the pledgor; the notice is discharged and
-// the fund claim filed.
-func (m *managers) onPledgeEnforced(ctx context.Context, t trigger) error {
-	e, ok := t.Event.(coop.PledgeEnforced)
-	if !ok {
-		return nil
-	}
-	r, err := before(ctx, m, collateral.Decider, e.PledgeID, t.Position)
-	if err != nil || !r.Registered() {
-		return err
-	}
-	return m.distribute(ctx, t, []collateral.State{r}, e.Holder, e.Price, fmt.Sprintf("pledged shares sold to %s", e.Buyer))
-}
-
-// fileClaim files the bank's claim on the operation fund for the net
-// principal loss the disposal left on loan id (rule 24), once the notices are
-// discharged, unless the fund's share of it is nothing or the bank has filed it.
-func (m *managers) fileClaim(ctx context.Context, t trigger, id uuid.UUID) error {
+// claims returns, for each defaulted loan of loans, the facts of the bank's
+// claim on the operation fund for the net principal loss the disposal left
+// on it (rule 24), as the loan stands now, unless no fund is named
+// (WithFund), the fund's share of the loss is nothing or the bank has filed
+// the claim.
+func (m *managers) claims(ctx context.Context, loans []lending.State) ([]fund.DefaultedLoan, error) {
 	if m.fund == uuid.Nil {
-		return nil
+		return nil, nil
 	}
-	l, err := m.app.Facts().DefaultedLoan(ctx, id)
-	if err != nil || !l.Defaulted {
-		return err
+	var out []fund.DefaultedLoan
+	for _, loan := range loans {
+		if !loan.Exists() {
+			continue
+		}
+		l, err := m.app.Facts().DefaultedLoan(ctx, loan.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !l.Defaulted {
+			continue
+		}
+		f, err := state(ctx, m.app.Funds, m.fund)
+		if err != nil {
+			return nil, err
+		}
+		if fund.Payout(l.PrincipalOutstanding-l.PrincipalRecovered, f.Settings.CompensationShareBP) == 0 {
+			continue
+		}
+		if _, filed := f.OpenClaim(l.LoanID); !filed {
+			out = append(out, l)
+		}
 	}
-	f, err := state(ctx, m.app.Funds, m.fund)
-	if err != nil || fund.Payout(l.PrincipalOutstanding-l.PrincipalRecovered, f.Settings.CompensationShareBP) == 0 {
-		return err
-	}
-	if _, filed := f.OpenClaim(id); filed {
-		return nil
-	}
-	cmd, meta := fund.FileFundClaim{FundID: m.fund, ClaimID: t.newID("fund-claim/" + id.String()), By: l.Bank, Loan: l}, t.meta("fund-claim/"+id.String())
-	return exec(ctx, m, m.app.Funds, fund.Command(cmd), meta)
+	return out, nil
 }

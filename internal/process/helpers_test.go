@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/logtest"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
@@ -41,6 +43,7 @@ type env struct {
 	app   *app.App
 	log   *slog.Logger
 	logs  *logtest.Buffer // what the managers logged
+	idle  *messaging.Idle // what the running workflows have handled; nil until startManagers
 }
 
 func newEnv(t *testing.T) *env {
@@ -79,7 +82,9 @@ func (e *env) startManagers(opts ...Option) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	opts = append(opts, WithCheckpoints(&messaging.MemoryCheckpoints{}))
+	e.idle = messaging.NewIdle(e.store)
+	r.AddMiddleware(e.idle.Middleware)
+	opts = append(opts, WithCheckpoints(e.idle.Checkpoints(&messaging.MemoryCheckpoints{})))
 	if err := AddTo(r, e.app, e.log, opts...); err != nil {
 		e.t.Fatal(err)
 	}
@@ -227,21 +232,44 @@ func (e *env) event(stream, typ string) eventstore.RecordedEvent {
 	return eventstore.RecordedEvent{}
 }
 
-// createdBy returns the id a manager derives for step from the event rec.
+// createdBy returns the id a workflow derives for step from the event rec.
 func createdBy(rec eventstore.RecordedEvent, step string) uuid.UUID {
-	return trigger{ID: rec.ID}.newID(step)
+	return workflow.NewID(rec.ID, step)
 }
 
-// redeliver hands rec to the manager handler named name once more, as the
-// Subscriber would after a crash, and returns how many events that wrote.
-func (e *env) redeliver(name string, rec eventstore.RecordedEvent) int {
+// settle waits, when the workflows run, until they have handled every event
+// in the store and wrote nothing more meanwhile.
+func (e *env) settle() {
 	e.t.Helper()
+	if e.idle == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+	defer cancel()
+	for last := uint64(0); ; {
+		_, domain, err := e.idle.Scan(ctx)
+		if err == nil {
+			err = e.idle.WaitFor(ctx)
+		}
+		if err != nil {
+			e.t.Fatalf("the workflows did not settle: %v", err)
+		}
+		if domain == last {
+			return
+		}
+		last = domain
+	}
+}
+
+// redeliver hands rec to the workflows once more, as the Subscriber would
+// after a crash, once the running workflows have settled, and returns how
+// many events that wrote.
+func (e *env) redeliver(rec eventstore.RecordedEvent) int {
+	e.t.Helper()
+	e.settle()
 	m := &managers{app: e.app, log: e.log}
 	before := e.head()
-	for _, h := range m.handlers() {
-		if h.name != name {
-			continue
-		}
+	{
 		msg := message.NewMessage(rec.ID.String(), rec.Data)
 		msg.Metadata = message.Metadata{
 			messaging.MetadataEventType: rec.Type, messaging.MetadataStream: rec.Stream,
@@ -250,8 +278,8 @@ func (e *env) redeliver(name string, rec eventstore.RecordedEvent) int {
 			messaging.MetadataCommandID: rec.Metadata.CommandID, messaging.MetadataCorrelationID: rec.Metadata.CorrelationID,
 		}
 		msg.SetContext(e.ctx)
-		if err := m.run(h)(msg); err != nil {
-			e.t.Fatalf("redelivery to %s: %v", name, err)
+		if err := m.handle(msg); err != nil {
+			e.t.Fatalf("redelivery of %s: %v", rec.Type, err)
 		}
 		var written int
 		for _, r := range e.all() {
@@ -261,8 +289,21 @@ func (e *env) redeliver(name string, rec eventstore.RecordedEvent) int {
 		}
 		return written
 	}
-	e.t.Fatalf("no handler %s", name)
-	return 0
+}
+
+// redeliverTo is redeliver counting only the events written to streams.
+func (e *env) redeliverTo(rec eventstore.RecordedEvent, streams ...string) int {
+	e.t.Helper()
+	e.settle()
+	before := e.head()
+	e.redeliver(rec)
+	var written int
+	for _, r := range e.all() {
+		if r.Position > before && slices.Contains(streams, r.Stream) {
+			written++
+		}
+	}
+	return written
 }
 
 func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }
@@ -278,7 +319,10 @@ func (e *env) replays() {
 	n := 0
 	for s := range streams {
 		cat, rest, _ := strings.Cut(s, "-")
-		id, err := uuid.Parse(rest)
+		if len(rest) < 36 {
+			continue
+		}
+		id, err := uuid.Parse(rest[len(rest)-36:]) // a workflow's stream names the workflow first
 		if err != nil {
 			continue
 		}
@@ -300,6 +344,10 @@ func (e *env) replays() {
 			replay(e, s, id, e.app.Products, lending.ProductDecider)
 		case fund.Decider.Category:
 			replay(e, s, id, e.app.Funds, fund.Decider)
+		case messaging.WorkflowCategory:
+			if _, _, err := (&managers{app: e.app}).load(e.ctx, s); err != nil {
+				e.t.Errorf("workflow %s does not replay: %v", s, err)
+			}
 		default:
 			e.t.Errorf("stream %s of no known aggregate", s)
 		}

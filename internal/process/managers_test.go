@@ -12,6 +12,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/collateral"
 	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -53,7 +54,7 @@ func TestAwardManager(t *testing.T) {
 	e.eventually("the contract is drafted", func() bool {
 		return get(e, e.app.Transfers, createdBy(paid, "contract")).Status == transfer.StatusDrafted
 	})
-	if n := e.redeliver("process.award.listing", paid); n != 0 {
+	if n := e.redeliver(paid); n != 0 {
 		t.Errorf("payment redelivered while the draft awaits signature: %d events written", n)
 	}
 	c := sign(e, firstSale, "寒亭流转(2026)第 18 号")
@@ -83,7 +84,7 @@ func TestAwardManager(t *testing.T) {
 	})
 	t.Run("redelivered events write nothing", func(t *testing.T) {
 		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v1")
-		if n := e.redeliver("process.award.transfer", signed); n != 0 {
+		if n := e.redeliver(signed); n != 0 {
 			t.Errorf("signature redelivered: %d events written", n)
 		}
 	})
@@ -96,7 +97,7 @@ func TestAwardManager(t *testing.T) {
 			t.Errorf("right ended by %q, want %q", ended.Metadata.Actor, Actor)
 		}
 		terminated := e.event("transfer-"+c.ID.String(), "transfer.ContractTerminated.v1")
-		if n := e.redeliver("process.award.transfer", terminated); n != 0 {
+		if n := e.redeliver(terminated); n != 0 {
 			t.Errorf("termination redelivered: %d events written", n)
 		}
 	})
@@ -122,7 +123,7 @@ func TestRestrictionManager(t *testing.T) {
 		return restricted(a, discharged) && restricted(a, expiring)
 	})
 	added := e.event("collateral-"+discharged.String(), "collateral.CollateralRegistered.v1")
-	if n := e.redeliver("process.restriction", added); n != 0 {
+	if n := e.redeliver(added); n != 0 {
 		t.Errorf("registration redelivered: %d events written", n)
 	}
 	for _, r := range get(e, e.app.Assets, assetID).Restrictions {
@@ -139,7 +140,7 @@ func TestRestrictionManager(t *testing.T) {
 		t.Fatal("the scheduler did not expire the notice")
 	}
 	lifted := e.event("collateral-"+discharged.String(), "collateral.CollateralDischarged.v1")
-	if n := e.redeliver("process.restriction", lifted); n != 0 {
+	if n := e.redeliver(lifted); n != 0 {
 		t.Errorf("discharge redelivered: %d events written", n)
 	}
 }
@@ -182,17 +183,17 @@ func TestLoanManager(t *testing.T) {
 	}
 	t.Run("another lender's notice is not the loan's", func(t *testing.T) {
 		// Hand both events to the managers directly, so the check does not race them.
-		e.redeliver("process.loan.lending", e.event("loan-"+otherLender.String(), "lending.LoanApproved.v1"))
-		e.redeliver("process.loan.collateral", e.event("collateral-"+otherLender.String(), "collateral.CollateralRegistered.v1"))
+		e.redeliver(e.event("loan-"+otherLender.String(), "lending.LoanApproved.v1"))
+		e.redeliver(e.event("collateral-"+otherLender.String(), "collateral.CollateralRegistered.v1"))
 		if s := get(e, e.app.Loans, otherLender).Status; s != lending.StatusApproved {
 			t.Fatalf("loan is %s, want still APPROVED", s)
 		}
 	})
 	t.Run("redelivered events write nothing", func(t *testing.T) {
-		if n := e.redeliver("process.loan.lending", e.event("loan-"+registeredFirst.String(), "lending.LoanApproved.v1")); n != 0 {
+		if n := e.redeliver(e.event("loan-"+registeredFirst.String(), "lending.LoanApproved.v1")); n != 0 {
 			t.Errorf("approval redelivered: %d events written", n)
 		}
-		if n := e.redeliver("process.loan.collateral", e.event("collateral-"+approvedFirst.String(), "collateral.CollateralRegistered.v1")); n != 0 {
+		if n := e.redeliver(e.event("collateral-"+approvedFirst.String(), "collateral.CollateralRegistered.v1")); n != 0 {
 			t.Errorf("registration redelivered: %d events written", n)
 		}
 	})
@@ -204,7 +205,7 @@ func TestLoanManager(t *testing.T) {
 		})
 		e.eventually("the mortgage is lifted", func() bool { return !restricted(get(e, e.app.Assets, assetID), approvedFirst) })
 		repaid := e.event("loan-"+approvedFirst.String(), "lending.LoanRepaid.v1")
-		if n := e.redeliver("process.loan.lending", repaid); n != 0 {
+		if n := e.redeliver(repaid); n != 0 {
 			t.Errorf("repayment redelivered: %d events written", n)
 		}
 		if get(e, e.app.Collateral, registeredFirst).Status != collateral.StatusRegistered {
@@ -262,15 +263,16 @@ func TestANoticeSecuresOneLoanUnlessAllSums(t *testing.T) {
 	e.eventually("the all-sums notice is discharged with its last loan", func() bool {
 		return get(e, e.app.Collateral, allSums).Status == collateral.StatusDischarged
 	})
-	if n := e.redeliver("process.loan.lending", e.event("loan-"+third.String(), "lending.LoanRepaid.v1")); n != 0 {
+	if n := e.redeliver(e.event("loan-"+third.String(), "lending.LoanRepaid.v1")); n != 0 {
 		t.Errorf("repayment redelivered: %d events written", n)
 	}
 }
 
-// Approval and registration reach two handlers that may both run after both
-// events are stored. Only the later event's handler records the link, so
-// however they interleave the loan is sent it once and nothing is refused.
-func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
+// Approval and registration are two triggers of the loan's workflow. Handed
+// to it after both are stored, in either order, the first links the loan
+// (the notice records the loan, then the loan the notice) and records that
+// it did; the second, and any redelivery, sends nothing.
+func TestTheLoanWorkflowLinksOnceWhicheverTriggerComesFirst(t *testing.T) {
 	e := newEnv(t)
 	e.refuseNothing()
 	registerLand(e)
@@ -281,23 +283,20 @@ func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
 	applyAndApprove(e, approvedFirst)
 	register(e, approvedFirst, bank, rightsEnd)
 
-	type delivery struct{ handler, stream, typ string }
-	approval := func(id uuid.UUID) delivery {
-		return delivery{"process.loan.lending", "loan-" + id.String(), "lending.LoanApproved.v1"}
+	approval := func(id uuid.UUID) eventstore.RecordedEvent {
+		return e.event("loan-"+id.String(), "lending.LoanApproved.v1")
 	}
-	registration := func(id uuid.UUID) delivery {
-		return delivery{"process.loan.collateral", "collateral-" + id.String(), "collateral.CollateralRegistered.v1"}
+	registration := func(id uuid.UUID) eventstore.RecordedEvent {
+		return e.event("collateral-"+id.String(), "collateral.CollateralRegistered.v1")
 	}
-	for id, order := range map[uuid.UUID][]delivery{ // earlier event first, both already stored
-		registeredFirst: {registration(registeredFirst), approval(registeredFirst)},
-		approvedFirst:   {approval(approvedFirst), registration(approvedFirst)},
+	for id, order := range map[uuid.UUID][]eventstore.RecordedEvent{ // both already stored
+		registeredFirst: {approval(registeredFirst), registration(registeredFirst)},
+		approvedFirst:   {registration(approvedFirst), approval(approvedFirst)},
 	} {
-		earlier, later := order[0], order[1]
-		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
-			t.Errorf("%s: the earlier %s wrote %d events, want none", id, earlier.typ, n)
-		}
-		if n := e.redeliver(later.handler, e.event(later.stream, later.typ)); n != 2 {
-			t.Errorf("%s: the later %s wrote %d events, want the link on the notice and on the loan", id, later.typ, n)
+		first, second := order[0], order[1]
+		linked := []string{"loan-" + id.String(), "collateral-" + id.String()} // the notice's restriction on the asset is another workflow's
+		if n := e.redeliverTo(first, linked...); n != 2 {
+			t.Errorf("%s: %s wrote %d events, want the link on the notice and on the loan", id, first.Type, n)
 		}
 		if r := get(e, e.app.Collateral, id); len(r.Loans) != 1 || r.Loans[0].LoanID != id {
 			t.Errorf("%s: the notice secures %v, want the loan", id, r.Loans)
@@ -305,8 +304,10 @@ func TestOnlyTheLaterOfApprovalAndRegistrationLinksTheLoan(t *testing.T) {
 		if l := get(e, e.app.Loans, id); l.Status != lending.StatusCollateralRegistered || l.RegistrationID != id {
 			t.Errorf("%s: loan is %s with registration %s, want its notice recorded", id, l.Status, l.RegistrationID)
 		}
-		if n := e.redeliver(earlier.handler, e.event(earlier.stream, earlier.typ)); n != 0 {
-			t.Errorf("%s: the earlier %s delivered late wrote %d events", id, earlier.typ, n)
+		for _, rec := range []eventstore.RecordedEvent{second, first} {
+			if n := e.redeliverTo(rec, linked...); n != 0 {
+				t.Errorf("%s: %s delivered after the link wrote %d events", id, rec.Type, n)
+			}
 		}
 	}
 }
@@ -434,7 +435,7 @@ func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
 		t.Fatal("a fund claim was filed while the collateral is still to be sold")
 	}
 	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v1")
-	if n := e.redeliver("process.disposal.listing", forfeited); n != 0 {
+	if n := e.redeliver(forfeited); n != 0 {
 		t.Errorf("forfeit redelivered: %d events written", n)
 	}
 }
@@ -517,7 +518,7 @@ func TestFundBuysOnlyAfterTheListingAndThenNegotiationFailed(t *testing.T) {
 		t.Fatalf("buying the same collateral again: %v, want %s", err, fund.CodeCollateralReleased)
 	}
 	bought := e.event("fund-"+fundID.String(), "fund.CollateralBought.v1")
-	if n := e.redeliver("process.disposal.fund", bought); n != 0 {
+	if n := e.redeliver(bought); n != 0 {
 		t.Errorf("purchase redelivered: %d events written", n)
 	}
 }
@@ -586,7 +587,7 @@ func TestSharePledgeFollowsItsNotice(t *testing.T) {
 	if p.Holder != member || p.Pledgee != bank || p.Shares != 60 || p.RegistrationNumber != "ZY-2026-000007" {
 		t.Fatalf("pledge %+v, want the member's 60 shares to the bank under ZY-2026-000007", p)
 	}
-	if n := e.redeliver("process.restriction", e.event("collateral-"+loanID.String(), "collateral.CollateralRegistered.v1")); n != 0 {
+	if n := e.redeliver(e.event("collateral-"+loanID.String(), "collateral.CollateralRegistered.v1")); n != 0 {
 		t.Errorf("registration redelivered: %d events written", n)
 	}
 	e.do(lending.DisburseLoan{LoanID: loanID, By: bank})
@@ -676,7 +677,7 @@ func TestARefusalIsLoggedAndTheEventAcked(t *testing.T) {
 	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
 	e.eventually("the refusal is logged", func() bool { return strings.Contains(e.logs.String(), transfer.CodeNotEntrusted) })
 	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
-	if n := e.redeliver("process.award.listing", paid); n != 0 { // redeliver fails the test if the handler returns an error
+	if n := e.redeliver(paid); n != 0 { // redeliver fails the test if the handler returns an error
 		t.Errorf("refused draft redelivered: %d events written", n)
 	}
 	if c := get(e, e.app.Transfers, createdBy(paid, "contract")); c.Status != "" {

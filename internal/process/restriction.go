@@ -10,109 +10,129 @@ import (
 	"github.com/nongjiao/nongjiao/internal/coop"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
 )
 
-// The restriction manager mirrors the collateral register on the assets and
-// share registers:
+// The notice workflow mirrors the collateral register on the assets and
+// share registers; its instance is the notice:
 //
 //	CollateralRegistered (mortgage)      → registry.AddRestriction (until lifted)
-//	CollateralRegistered (share pledge)  → coop.PledgeShares, when the notice secures a loan (see onLoanRegistration)
+//	CollateralRegistered (share pledge)  → coop.PledgeShares, when the notice secures a loan
 //	CollateralDischarged / Expired       → registry.RemoveRestriction
 //	CollateralDischarged (share pledge)  → coop.ReleasePledge by the pledgee
 //
 // The restriction carries no end date: the collateral register decides when it
 // ends (a continued notice would otherwise drop off the asset at its old end date).
+var noticeFlow = definition[noticeFacts]{
+	Workflow: workflow.Workflow[noticeFacts]{Name: "notice", Decide: decideNotice},
+	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
+		id, ok := noticeOf(t)
+		return id, ok, nil
+	},
+	gather: gatherNotice,
+}
 
-// onRegistration reacts to the collateral category.
-func (m *managers) onRegistration(ctx context.Context, t trigger) error {
+// noticeOf returns the notice a trigger of the notice workflow is about.
+func noticeOf(t trigger) (uuid.UUID, bool) {
+	switch e := t.Event.(type) {
+	case collateral.CollateralRegistered:
+		return e.RegistrationID, true
+	case collateral.CollateralDischarged:
+		return e.RegistrationID, true
+	case collateral.CollateralExpired:
+		return e.RegistrationID, true
+	}
+	return uuid.Nil, false
+}
+
+// noticeFacts are what a notice's workflow needs to know now.
+type noticeFacts struct {
+	Notice     collateral.State // the notice
+	Restricted bool             // its asset carries the notice's restriction
+	Loan       lending.State    // the loan with the notice's id, whose maturity a share pledge needs
+	Pledged    bool             // its cooperative holds the notice's share pledge
+}
+
+func decideNotice(_ workflow.State, t workflow.Trigger, f noticeFacts) []workflow.Send {
 	switch e := t.Event.(type) {
 	case collateral.CollateralRegistered:
 		if e.Collateral.Kind == collateral.KindSharePledge {
-			return m.pledgeShares(ctx, t, e)
+			return pledgeShares(e, f)
 		}
-		return m.addRestriction(ctx, t, e)
+		if f.Restricted {
+			return nil
+		}
+		return []workflow.Send{{Step: "add-restriction", Command: registry.AddRestriction{AssetID: e.Collateral.Asset, Restriction: registry.Restriction{
+			ID: e.RegistrationID, Kind: registry.RestrictionMortgage, Grantor: e.Grantor, SecuredParty: e.SecuredParty,
+			Amount: e.SecuredAmount, Start: e.Start, Source: registry.Source{Reference: e.Number, Date: e.At},
+		}}}}
 	case collateral.CollateralDischarged:
-		return m.liftRestriction(ctx, t, e.RegistrationID, e.At, true)
+		return lift(f, e.At, true)
 	case collateral.CollateralExpired:
-		return m.liftRestriction(ctx, t, e.RegistrationID, e.At, false)
+		return lift(f, e.At, false)
 	}
 	return nil
 }
 
-func (m *managers) addRestriction(ctx context.Context, t trigger, e collateral.CollateralRegistered) error {
-	a, err := state(ctx, m.app.Assets, e.Collateral.Asset)
-	if err != nil || restricted(a, e.RegistrationID) {
-		return err
-	}
-	cmd := registry.AddRestriction{AssetID: e.Collateral.Asset, Restriction: registry.Restriction{
-		ID: e.RegistrationID, Kind: registry.RestrictionMortgage, Grantor: e.Grantor, SecuredParty: e.SecuredParty,
-		Amount: e.SecuredAmount, Start: e.Start, Source: registry.Source{Reference: e.Number, Date: e.At},
-	}}
-	meta := t.meta("add-restriction")
-	return exec(ctx, m, m.app.Assets, registry.Command(cmd), meta)
-}
-
 // pledgeShares records a share pledge on the cooperative's register. The
 // pledge needs the loan's maturity (rule 18), so only a notice tied to a loan
-// (registration id = loan id) is mirrored; others are pledged by the bank
-// with the pledgeShares mutation.
-func (m *managers) pledgeShares(ctx context.Context, t trigger, e collateral.CollateralRegistered) error {
-	loan, err := state(ctx, m.app.Loans, e.RegistrationID)
-	if err != nil {
-		return err
-	}
-	if !loan.Exists() || loan.Bank != e.SecuredParty {
-		m.log.Info("share pledge notice not tied to a loan; the pledge is recorded with pledgeShares", "registration", e.RegistrationID)
+// (registration id = loan id, the loan's bank as secured party) is mirrored;
+// others are pledged by the bank with the pledgeShares mutation.
+func pledgeShares(e collateral.CollateralRegistered, f noticeFacts) []workflow.Send {
+	if !f.Loan.Exists() || f.Loan.Bank != e.SecuredParty || f.Pledged {
 		return nil
 	}
 	local := e.At.In(kernel.Shanghai)
-	maturity := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, kernel.Shanghai).AddDate(0, loan.TermMonths, 0).UTC()
-	if len(loan.Schedule) > 0 {
-		maturity = loan.Schedule[len(loan.Schedule)-1].DueDate
+	maturity := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, kernel.Shanghai).AddDate(0, f.Loan.TermMonths, 0).UTC()
+	if len(f.Loan.Schedule) > 0 {
+		maturity = f.Loan.Schedule[len(f.Loan.Schedule)-1].DueDate
 	}
-	c, err := state(ctx, m.app.Coops, e.Collateral.Asset)
-	if err != nil {
-		return err
-	}
-	if _, ok := c.Pledges[e.RegistrationID]; ok {
-		return nil
-	}
-	cmd := coop.PledgeShares{CoopID: e.Collateral.Asset, PledgeID: e.RegistrationID, Holder: e.Collateral.Member,
-		Pledgee: e.SecuredParty, Shares: e.Collateral.Shares, RegistrationNumber: e.Number, LoanMaturity: maturity}
-	meta := t.meta("pledge-shares")
-	return exec(ctx, m, m.app.Coops, coop.Command(cmd), meta)
+	return []workflow.Send{{Step: "pledge-shares", Command: coop.PledgeShares{CoopID: e.Collateral.Asset, PledgeID: e.RegistrationID,
+		Holder: e.Collateral.Member, Pledgee: e.SecuredParty, Shares: e.Collateral.Shares, RegistrationNumber: e.Number, LoanMaturity: maturity}}}
 }
 
-// liftRestriction removes what a registration put on its collateral once it
-// ends; discharged share pledges are released (expired ones expire on the
-// cooperative's own schedule).
-func (m *managers) liftRestriction(ctx context.Context, t trigger, id uuid.UUID, at time.Time, discharged bool) error {
+// lift removes what a notice put on its collateral once it ends; discharged
+// share pledges are released (expired ones expire on the cooperative's own
+// schedule).
+func lift(f noticeFacts, at time.Time, discharged bool) []workflow.Send {
+	r := f.Notice
+	switch {
+	case !r.Registered():
+		return nil
+	case r.Collateral.Kind == collateral.KindSharePledge:
+		if !discharged || !f.Pledged {
+			return nil
+		}
+		return []workflow.Send{{Step: "release-pledge", Command: coop.ReleasePledge{CoopID: r.Collateral.Asset, PledgeID: r.ID, By: r.SecuredParty}}}
+	case !f.Restricted:
+		return nil
+	}
+	return []workflow.Send{{Step: "remove-restriction", Command: registry.RemoveRestriction{AssetID: r.Collateral.Asset, RestrictionID: r.ID,
+		Source: registry.Source{Reference: r.Number, Date: at}}}}
+}
+
+func gatherNotice(ctx context.Context, m *managers, t trigger) (noticeFacts, error) {
+	var f noticeFacts
+	id, _ := noticeOf(t)
 	r, err := state(ctx, m.app.Collateral, id)
-	if err != nil || !r.Registered() {
-		return err
+	if f.Notice = r; err != nil {
+		return f, err
 	}
-	if r.Collateral.Kind == collateral.KindSharePledge {
-		if !discharged {
-			return nil
-		}
-		c, err := state(ctx, m.app.Coops, r.Collateral.Asset)
-		if err != nil {
-			return err
-		}
-		if _, live := c.Pledges[r.ID]; !live {
-			return nil
-		}
-		cmd, meta := coop.ReleasePledge{CoopID: r.Collateral.Asset, PledgeID: r.ID, By: r.SecuredParty}, t.meta("release-pledge")
-		return exec(ctx, m, m.app.Coops, coop.Command(cmd), meta)
+	if r.Collateral.Kind != collateral.KindSharePledge {
+		a, err := state(ctx, m.app.Assets, r.Collateral.Asset)
+		f.Restricted = restricted(a, id)
+		return f, err
 	}
-	a, err := state(ctx, m.app.Assets, r.Collateral.Asset)
-	if err != nil || !restricted(a, r.ID) {
-		return err
+	c, err := state(ctx, m.app.Coops, r.Collateral.Asset)
+	if err != nil {
+		return f, err
 	}
-	cmd := registry.RemoveRestriction{AssetID: r.Collateral.Asset, RestrictionID: r.ID, Source: registry.Source{Reference: r.Number, Date: at}}
-	meta := t.meta("remove-restriction")
-	return exec(ctx, m, m.app.Assets, registry.Command(cmd), meta)
+	_, f.Pledged = c.Pledges[id]
+	if f.Loan, err = state(ctx, m.app.Loans, id); err == nil && !f.Loan.Exists() {
+		m.log.Info("share pledge notice not tied to a loan; the pledge is recorded with pledgeShares", "registration", id)
+	}
+	return f, err
 }
 
 // restricted reports whether the asset carries the restriction id.
@@ -125,72 +145,88 @@ func restricted(a registry.State, id uuid.UUID) bool {
 	return false
 }
 
-// The loan manager ties a loan to the notice that secures it and releases it
-// when the loan is repaid:
+// The loan workflow ties a loan to the notice that secures it and releases
+// it when the loan is repaid; its instance is the loan:
 //
-//	LoanApproved, CollateralRegistered → collateral.SecureLoan, then lending.RecordCollateralRegistered (app.SecureLoan)
+//	LoanApproved, CollateralRegistered → collateral.SecureLoan, then lending.RecordCollateralRegistered
 //	LoanRepaid                         → collateral.ReleaseLoan, which discharges the notice once no loan it secures is outstanding
 //
 // The link: the notice securing loan L is registered with RegistrationID = L
 // (the two streams are "loan-L" and "collateral-L"), by the loan's bank as
 // secured party, the borrower as grantor, on the loan's collateral asset.
-// Whichever of approval and registration comes second in the store records
-// the link, so the bank may register before or after approval. The two events
-// reach two handlers, each in its own time; each decides from the two
-// aggregates as they stood at its own event, so only the later event's
-// handler sends, however the handlers interleave.
+// The bank may register before or after approval: the workflow sees both
+// events, in the store's order, and links on whichever finds the pair
+// complete; it records the link, so the other sends nothing.
+var loanFlow = definition[loanFacts]{
+	Workflow: workflow.Workflow[loanFacts]{Name: "loan", Decide: decideLoan},
+	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
+		id, ok := loanOf(t)
+		return id, ok, nil
+	},
+	gather: gatherLoan,
+}
 
-// onLoan reacts to the loan category.
-func (m *managers) onLoan(ctx context.Context, t trigger) error {
+// loanOf returns the loan a trigger of the loan workflow is about.
+func loanOf(t trigger) (uuid.UUID, bool) {
 	switch e := t.Event.(type) {
 	case lending.LoanApproved:
-		return m.linkRegistration(ctx, t, e.LoanID)
+		return e.LoanID, true
+	case collateral.CollateralRegistered:
+		return e.RegistrationID, true
 	case lending.LoanRepaid:
-		r, err := state(ctx, m.app.Collateral, e.RegistrationID)
-		if err != nil || r.Status != collateral.StatusRegistered {
-			return err
+		return e.LoanID, true
+	}
+	return uuid.Nil, false
+}
+
+// loanFacts are what a loan's workflow needs to know now.
+type loanFacts struct {
+	Loan   lending.State
+	Notice collateral.State // the notice with the loan's id, or the one a repaid loan names
+	// Securing is the command recording the loan on its notice, with the
+	// loan's facts (app.Facts.Securing), when the loan exists.
+	Securing collateral.SecureLoan
+}
+
+// linkStep is the step that records the notice on the loan: once sent, the
+// loan is linked.
+const linkStep = "record-registration"
+
+func decideLoan(s workflow.State, t workflow.Trigger, f loanFacts) []workflow.Send {
+	if e, ok := t.Event.(lending.LoanRepaid); ok {
+		if f.Notice.Status != collateral.StatusRegistered {
+			return nil
 		}
-		cmd := collateral.ReleaseLoan{RegistrationID: e.RegistrationID, LoanID: e.LoanID, Reason: "loan " + e.LoanID.String() + " repaid"}
-		meta := t.meta("discharge")
-		return exec(ctx, m, m.app.Collateral, collateral.Command(cmd), meta)
+		return []workflow.Send{{Step: "discharge", Command: collateral.ReleaseLoan{RegistrationID: e.RegistrationID, LoanID: e.LoanID,
+			Reason: "loan " + e.LoanID.String() + " repaid"}}}
 	}
-	return nil
+	if s.SentStep(linkStep) || f.Loan.Status != lending.StatusApproved || !secures(f.Notice, f.Loan) {
+		return nil
+	}
+	for _, l := range f.Notice.Loans {
+		if l.LoanID == f.Loan.ID { // the notice records the loan first, so one that refuses it leaves the loan unlinked
+			return []workflow.Send{{Step: linkStep, Command: lending.RecordCollateralRegistered{LoanID: f.Loan.ID, RegistrationID: f.Notice.ID}}}
+		}
+	}
+	return []workflow.Send{{Step: "secure-loan", Command: f.Securing}}
 }
 
-// onLoanRegistration reacts to the collateral category for the loan manager.
-func (m *managers) onLoanRegistration(ctx context.Context, t trigger) error {
-	if e, ok := t.Event.(collateral.CollateralRegistered); ok {
-		return m.linkRegistration(ctx, t, e.RegistrationID)
+func gatherLoan(ctx context.Context, m *managers, t trigger) (loanFacts, error) {
+	var f loanFacts
+	id, _ := loanOf(t)
+	reg := id
+	if e, ok := t.Event.(lending.LoanRepaid); ok {
+		reg = e.RegistrationID
 	}
-	return nil
-}
-
-// linkRegistration records registration id on loan id when the trigger
-// completed the pair (an approved loan, a notice in force securing it) and the
-// loan still waits for it.
-func (m *managers) linkRegistration(ctx context.Context, t trigger, id uuid.UUID) error {
-	loanThen, err := before(ctx, m, lending.Decider, id, t.Position+1)
-	if err != nil || loanThen.Status != lending.StatusApproved {
-		return err
+	var err error
+	if f.Notice, err = state(ctx, m.app.Collateral, reg); err != nil {
+		return f, err
 	}
-	regThen, err := before(ctx, m, collateral.Decider, id, t.Position+1)
-	if err != nil || !secures(regThen, loanThen) {
-		return err
+	if f.Loan, err = state(ctx, m.app.Loans, id); err != nil || !f.Loan.Exists() {
+		return f, err
 	}
-	loan, err := state(ctx, m.app.Loans, id)
-	if err != nil || loan.Status != lending.StatusApproved {
-		return err
-	}
-	r, err := state(ctx, m.app.Collateral, id)
-	if err != nil || !secures(r, loan) {
-		return err
-	}
-	meta := t.meta("record-registration")
-	cmd, err := m.app.SecureLoan(ctx, r.ID, loan.ID, meta)
-	if err != nil {
-		return m.refusal(err, cmd, meta)
-	}
-	return exec(ctx, m, m.app.Loans, lending.Command(cmd), meta)
+	f.Securing, err = m.app.Facts().Securing(ctx, collateral.SecureLoan{RegistrationID: id, LoanID: id})
+	return f, err
 }
 
 // secures reports whether the notice r, in force, secures loan.

@@ -16,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/api/apitest"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/demo"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
@@ -91,8 +92,11 @@ func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *e
 	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop}
 }
 
+// token returns a token for role acting for party, which it first enters in
+// the register as a kind that acts in role if it is not there.
 func (x *exchangeServer) token(role auth.Role, party uuid.UUID) string {
 	x.t.Helper()
+	apitest.Register(x.t, x.s.App, role, party)
 	tok, err := x.s.Issuer.Issue(auth.Principal{Role: role, Party: party}, 365*24*time.Hour)
 	if err != nil {
 		x.t.Fatal(err)

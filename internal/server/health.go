@@ -35,7 +35,7 @@ type healthReporter interface {
 // can tell), and the read models trail it by at most MaxProjectionLag events.
 func (s *Server) readiness() []httpapi.Check {
 	var checks []httpapi.Check
-	if h, ok := s.Store.(healthReporter); ok {
+	if h, ok := s.backend.(healthReporter); ok {
 		checks = append(checks, httpapi.Check{Name: "store", Check: func(context.Context) error { return h.Health() }})
 	}
 	return append(checks, httpapi.Check{Name: "projections", Check: s.projectionsCaughtUp})

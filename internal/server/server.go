@@ -35,9 +35,11 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/api/assets"
+	"github.com/nongjiao/nongjiao/internal/api/calendar"
 	"github.com/nongjiao/nongjiao/internal/api/coops"
 	"github.com/nongjiao/nongjiao/internal/api/credit"
 	"github.com/nongjiao/nongjiao/internal/api/listings"
+	"github.com/nongjiao/nongjiao/internal/api/parties"
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -55,6 +57,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/feed"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 	"github.com/nongjiao/nongjiao/internal/sandbox"
 )
 
@@ -81,6 +84,12 @@ type Config struct {
 	// sandbox starts, tokens, request timings). Without it the data
 	// directory must not be a sandbox's.
 	Sandbox bool
+	// OIDCIssuer, when set, is an OpenID Connect provider whose ID and
+	// access tokens (JWT) sign parties in beside the built-in tokens; they
+	// must name OIDCClientID in their audience. A token's subject signs in
+	// the party the register links it to (linkSignIn).
+	OIDCIssuer   string
+	OIDCClientID string
 
 	// wrapBackend, when set, wraps every embedded store backend opened
 	// (tests inject faults with it).
@@ -98,12 +107,14 @@ var areas = []area{
 	{listings.Register, listingview.Projections},
 	{coops.Register, coopview.Projections},
 	{credit.Register, creditview.Projections},
+	{parties.Register, partyview.Projections},
+	{calendar.Register, calendar.Projections},
 }
 
 // Server is an assembled exchange.
 type Server struct {
 	Config    Config
-	Store     eventstore.Store
+	Store     eventstore.Store // its subscriptions share one (messaging.Shared)
 	App       *app.App
 	DB        *readmodel.DB
 	Projector *readmodel.Projector
@@ -114,9 +125,10 @@ type Server struct {
 	// Sandbox moves the clock of a sandbox; nil otherwise.
 	Sandbox *sandbox.Advancer
 
-	wall    kernel.Clock    // Config.Clock as given: on a sandbox, not the exchange's clock
-	idle    *messaging.Idle // a sandbox's view of the process managers
-	running chan struct{}   // closed once a sandbox's router runs its handlers
+	backend eventstore.Store // the store Store shares the subscriptions of
+	wall    kernel.Clock     // Config.Clock as given: on a sandbox, not the exchange's clock
+	idle    *messaging.Idle  // a sandbox's view of the process managers
+	running chan struct{}    // closed once a sandbox's router runs its handlers
 }
 
 // Open opens the store and read models and builds the API. Close releases them.
@@ -144,9 +156,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Clock = clock
 	}
 	s := &Server{Config: cfg, wall: wall}
-	if s.Store, err = openStore(ctx, cfg, wall); err != nil {
+	if s.backend, err = openStore(ctx, cfg, wall); err != nil {
 		return nil, err
 	}
+	// The projector, the workflows, the scheduler's watchers and the live
+	// hub each subscribe with their own position; they share one
+	// subscription of the store.
+	s.Store = messaging.NewShared(s.backend)
 	if clock != nil { // the sandbox's now is never before its last event
 		last, err := sandbox.LastRecorded(ctx, s.Store)
 		if err != nil {
@@ -260,9 +276,16 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Issuer = auth.NewIssuer(secret, s.wall)
+	verifier := auth.Verifiers{Local: auth.NewVerifier(secret, s.wall)}
+	if cfg.OIDCIssuer != "" {
+		verifier.OIDC, err = auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, Clock: s.wall, Resolve: api.SignIns(s.App)})
+		if err != nil {
+			return err
+		}
+	}
 	s.HTTP, err = httpapi.New(httpapi.Options{
 		Schema:   &s.Schema,
-		Verifier: auth.NewVerifier(secret, s.wall),
+		Verifier: verifier,
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.

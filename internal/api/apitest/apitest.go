@@ -3,7 +3,8 @@
 // side, the areas' projections kept current by a running projector, the live
 // hub, and httpapi on a loopback port, all on a manual clock.
 //
-// Tests talk to it only over HTTP (Do), mint tokens for any role (Token),
+// Tests talk to it only over HTTP (Do), mint tokens for any role and party
+// (Token registers the party; UnregisteredToken does not),
 // move time and run the scheduler (Advance), and check every mutation × role
 // pair against a table (CheckRoles).
 package apitest
@@ -88,6 +89,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	hub := api.NewHub(store, a.Events, 256)
 	b := api.NewBuilder()
 	api.RegisterViewer(b)
+	b.SetStanding(api.PartyStanding(a))
 	for _, ar := range areas {
 		ar.Register(b, api.Deps{App: a, DB: db, Live: hub, Clock: clock})
 	}
@@ -118,8 +120,18 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 		Schema: schema, issuer: auth.NewIssuer(secret, clock)}
 }
 
-// Token returns a bearer token for role acting for party.
+// Token returns a bearer token for role acting for party, first entering
+// party in the register as a kind that acts in role when it is not there
+// (Register). UnregisteredToken leaves the register alone.
 func (h *Harness) Token(role auth.Role, party uuid.UUID) string {
+	h.T.Helper()
+	Register(h.T, h.App, role, party)
+	return h.UnregisteredToken(role, party)
+}
+
+// UnregisteredToken returns a bearer token for role acting for party, as
+// `nongjiao token` would sign it, whether or not party is registered.
+func (h *Harness) UnregisteredToken(role auth.Role, party uuid.UUID) string {
 	h.T.Helper()
 	tok, err := h.issuer.Issue(auth.Principal{Role: role, Party: party}, 24*365*time.Hour)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/party"
 )
 
 // CheckRoles calls every mutation of the schema as an anonymous caller and
@@ -21,8 +22,12 @@ import (
 // against table (mutation name → the roles allowed to call it): anonymous
 // callers get UNAUTHENTICATED, other roles a FORBIDDEN role refusal, and
 // nothing is written for either; allowed roles get past the role check (any
-// error they get is about the input or the state, not who they are). Every
-// mutation must be in the table, so a new mutation cannot skip the check.
+// error they get is about the input or the state, not who they are). Each
+// mutation is also called in its first allowed role for a party that is not
+// registered (PARTY_NOT_REGISTERED), one that is suspended
+// (PARTY_SUSPENDED) and one registered as a kind that does not act in that
+// role (FORBIDDEN), and nothing is written for them. Every mutation must be
+// in the table, so a new mutation cannot skip the check.
 func (h *Harness) CheckRoles(t *testing.T, table map[string][]auth.Role) {
 	t.Helper()
 	fields := h.Schema.MutationType().Fields()
@@ -31,6 +36,7 @@ func (h *Harness) CheckRoles(t *testing.T, table map[string][]auth.Role) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	suspended := map[auth.Role]uuid.UUID{} // one suspended party per role
 	for _, name := range names {
 		allowed, ok := table[name]
 		if !ok {
@@ -68,12 +74,49 @@ func (h *Harness) CheckRoles(t *testing.T, table map[string][]auth.Role) {
 				}
 			})
 		}
+		if len(allowed) == 0 {
+			continue
+		}
+		role := allowed[0]
+		if _, ok := suspended[role]; !ok {
+			suspended[role] = uuid.New()
+			Register(h.T, h.App, role, suspended[role])
+			Suspend(h.T, h.App, suspended[role])
+		}
+		otherKind := uuid.New()
+		Register(h.T, h.App, otherRole(role), otherKind)
+		for _, c := range []struct {
+			caller, token, code string
+		}{
+			{"unregistered", h.UnregisteredToken(role, uuid.New()), party.CodeNotRegistered},
+			{"suspended", h.UnregisteredToken(role, suspended[role]), party.CodeSuspended},
+			{"another kind", h.UnregisteredToken(role, otherKind), kernel.CodeForbidden},
+		} {
+			t.Run(name+"/"+c.caller+" "+role.String(), func(t *testing.T) {
+				before := h.head()
+				r := h.post(c.token, query, map[string]any{"input": input})
+				if r.Code() != c.code || strings.Contains(r.Errors[0].Message, api.RoleRefusal) {
+					t.Fatalf("%+v, want %s before any check of the input", r.Errors, c.code)
+				}
+				if after := h.head(); after != before {
+					t.Fatalf("a refused call wrote events (head %d → %d)", before, after)
+				}
+			})
+		}
 	}
 	for name := range table {
 		if _, ok := fields[name]; !ok {
 			t.Errorf("the role table names %s, which the schema does not have", name)
 		}
 	}
+}
+
+// otherRole is a role whose test party's kind does not act in role.
+func otherRole(role auth.Role) auth.Role {
+	if role == auth.RoleBidder {
+		return auth.RoleBank
+	}
+	return auth.RoleBidder
 }
 
 func roleName(r auth.Role) string {
