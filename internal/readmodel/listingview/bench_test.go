@@ -176,6 +176,34 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 	return store
 }
 
+// recorded returns the events of auctionHistory(n, bids) as the store
+// recorded them, the store and the registry that decodes them.
+func recorded(b *testing.B, n, bids int) (*kernel.Registry, eventstore.Store, []eventstore.RecordedEvent) {
+	reg := kernel.NewRegistry()
+	listing.RegisterEvents(reg)
+	store := auctionHistory(b, reg, n, bids)
+	recs, err := store.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return reg, store, recs
+}
+
+// openProjector returns a projector of the listing board over a new
+// embedded database, closed when b ends.
+func openProjector(b *testing.B, reg *kernel.Registry) *readmodel.Projector {
+	db, err := readmodel.OpenSQLite(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	p, err := readmodel.NewProjector(context.Background(), db, reg, Projections()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
 // BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
 // 20,000 bids) to the embedded read models: "live" in the projector's
 // transactions of 16 events (what a loaded live projector commits at a
@@ -183,33 +211,15 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 // to the device per event (SQLite's WAL and its checkpoints).
 // go test -run X -bench Project -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkProject(b *testing.B) {
-	reg := kernel.NewRegistry()
-	listing.RegisterEvents(reg)
-	store := auctionHistory(b, reg, 2000, 20_000)
+	reg, store, recs := recorded(b, 2000, 20_000)
 	ctx := context.Background()
-	recs, err := store.ReadAll(ctx, 0, 1<<20)
-	if err != nil {
-		b.Fatal(err)
-	}
-	open := func(b *testing.B) *readmodel.Projector {
-		db, err := readmodel.OpenSQLite(b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { db.Close() })
-		p, err := readmodel.NewProjector(ctx, db, reg, Projections()...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return p
-	}
 	// measure runs apply on a new projector per iteration and reports
 	// events/s and bytes written per event.
 	measure := func(b *testing.B, apply func(p *readmodel.Projector) int) {
 		events, written := 0, int64(0)
 		for b.Loop() {
 			b.StopTimer()
-			p := open(b)
+			p := openProjector(b, reg)
 			w0 := procstat.WrittenBytes()
 			b.StartTimer()
 			events += apply(p)
@@ -242,31 +252,18 @@ func BenchmarkProject(b *testing.B) {
 	})
 }
 
-// BenchmarkProjectStream feeds the same events to a running projector
-// (ApplyQueued) at a steady 500 events/s, as the live feed does,
-// and reports the bytes written per event and the projection lag: from an
+// BenchmarkProjectStream feeds the events of 200 auctions (5,200) and
+// 2,000 bids to a running projector (ApplyQueued) at a steady 500 events/s,
+// as the live feed does, and reports the bytes written per event and the projection lag: from an
 // event's Enqueue to the projector's Position reaching it.
 // go test -run X -bench ProjectStream -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkProjectStream(b *testing.B) {
-	reg := kernel.NewRegistry()
-	listing.RegisterEvents(reg)
-	store := auctionHistory(b, reg, 200, 2_000)
+	reg, _, recs := recorded(b, 200, 2_000)
 	ctx := context.Background()
-	recs, err := store.ReadAll(ctx, 0, 1<<20)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const every = 2 * time.Millisecond
 	for b.Loop() {
 		b.StopTimer()
-		db, err := readmodel.OpenSQLite(b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, err := readmodel.NewProjector(ctx, db, reg, Projections()...)
-		if err != nil {
-			b.Fatal(err)
-		}
+		p := openProjector(b, reg)
 		runCtx, stop := context.WithCancel(ctx)
 		go p.ApplyQueued(runCtx)
 		lags := make([]time.Duration, len(recs))
@@ -296,7 +293,6 @@ func BenchmarkProjectStream(b *testing.B) {
 		b.StopTimer()
 		written := procstat.WrittenBytes() - w0
 		stop()
-		db.Close()
 		slices.Sort(lags)
 		b.ReportMetric(float64(written)/float64(len(recs)), "written-B/event")
 		b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "lag-p50-ms")
