@@ -10,12 +10,13 @@
 //   - a query function names what it reads with Depend before reading.
 //
 // The cache notes Log.Now, runs a computation under Track and later asks the
-// Log whether anything its Reads depend on changed since (Log.Fresh). Any read-model read made under Track that no Depend
-// covers (readmodel.DB reports each read with Read) makes the result depend
-// on everything: a query function that does not name its keys is cached
-// only until the next change of any kind, as if keyed by the position. So a
-// key must cover every row the function's result depends on, including rows
-// it did not return because they did not match (a page's membership).
+// Log whether anything its Reads depend on changed since (Log.Fresh). Any
+// read-model read made under Track that no Depend covers (readmodel.DB
+// reports each read with Read) makes the result depend on everything: a query
+// function that does not name its keys is cached only until the next commit
+// of any kind, as if keyed by the position. So a key must cover every row
+// the function's result depends on, including rows it did not return because
+// they did not match (a page's membership).
 package changes
 
 import (
