@@ -284,7 +284,9 @@ func (s *Server) send(w http.ResponseWriter, media string, status int, res respo
 // encode returns res as JSON, or an internal error (and status 500) when it
 // does not encode.
 func (s *Server) encode(res response) ([]byte, int) {
-	body, err := json.Marshal(res)
+	// MarshalJSON directly: json.Marshal(res) would scan its output once
+	// more to check and compact it.
+	body, err := res.MarshalJSON()
 	if err != nil {
 		s.log.Error("graphql: encoding the response failed", "error", err)
 		body, _ = json.Marshal(response{errs: []gqlError{newError(CodeInternal, internalErrorMessage)}})
