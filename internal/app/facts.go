@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/calendar"
 	"github.com/nongjiao/nongjiao/internal/collateral"
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
@@ -190,7 +193,8 @@ func (f Facts) Calendar(ctx context.Context) (kernel.Calendar, error) {
 // ListingAssets reads what a listing states of the assets it offers (rule
 // 10): their one type and one owning collective, the first asset's region,
 // the total area, the earliest end of the holdings offered (zero when none
-// ends) and the encumbrances in force now. NOT_FOUND for an unregistered
+// ends), the encumbrances in force now and the sitting lessee whose priority
+// stands on every asset (rule 28; uuid.Nil when none). NOT_FOUND for an unregistered
 // asset; INVALID for no asset, or assets of two collectives or two types.
 func (f Facts) ListingAssets(ctx context.Context, ids []uuid.UUID) (listing.AssetFacts, error) {
 	if len(ids) == 0 {
@@ -217,6 +221,16 @@ func (f Facts) ListingAssets(ctx context.Context, ids []uuid.UUID) (listing.Asse
 		}
 		for _, r := range a.RestrictionsAt(now) {
 			out.Encumbrances = append(out.Encumbrances, listing.Encumbrance{RegistrationID: r.ID, SecuredParty: r.SecuredParty})
+		}
+		// Rule 28: the sitting lessee of every plot offered, if one lessee holds them all.
+		lessee, err := f.PriorityHolder(ctx, id, now)
+		switch {
+		case err != nil:
+			return out, err
+		case i == 0:
+			out.SittingLessee = lessee
+		case lessee != out.SittingLessee:
+			out.SittingLessee = uuid.Nil
 		}
 	}
 	return out, nil
@@ -255,4 +269,43 @@ func (f Facts) ContractPlot(ctx context.Context, asset, transferor uuid.UUID) (t
 			Document: transfer.Document{Reference: k.Source.Reference, Signed: k.Source.Date}}
 	}
 	return p, consent, nil
+}
+
+// PriorityHolder returns the transferee of the last contract recorded on the
+// asset while it keeps its renewal priority (transfer.State.PriorityHolder),
+// reading the asset's stream backwards for that contract.
+func (f Facts) PriorityHolder(ctx context.Context, asset uuid.UUID, now time.Time) (uuid.UUID, error) {
+	stream := kernel.StreamName(registry.Decider.Category, asset)
+	last := uuid.Nil
+	for from := uint64(0); last == uuid.Nil; {
+		recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, from, 64)
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("read %s: %w", stream, err)
+		}
+		for _, rec := range recs {
+			if rec.Type != (registry.ManagementRightTransferred{}).EventType() {
+				continue
+			}
+			ev, err := f.app.Events.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return uuid.Nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
+			}
+			last = ev.(registry.ManagementRightTransferred).ContractID
+			break
+		}
+		if len(recs) == 0 || recs[len(recs)-1].Version <= 1 {
+			break
+		}
+		from = recs[len(recs)-1].Version - 1
+	}
+	if last == uuid.Nil {
+		return uuid.Nil, nil
+	}
+	var holder uuid.UUID
+	err := f.app.Transfers.Inspect(ctx, last, func(s transfer.State, _ uint64) {
+		if h, ok := s.PriorityHolder(now); ok {
+			holder = h
+		}
+	})
+	return holder, err
 }

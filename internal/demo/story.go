@@ -389,7 +389,7 @@ func otherListings(s *seeder) {
 		Description: "村集体果蔬保鲜冷库（库容800吨）及分拣车间整体出租经营5年，挂牌价为年租金。",
 		Seller:      Wangjiazhuang, Asset: s.facts(assetColdStore),
 		ListedPrice: kernel.Yuan(160_000), StartingPrice: kernel.Yuan(160_000), Increment: kernel.Yuan(2_000),
-		TermMonths: 60, Settings: listing.DefaultSettings(),
+		TermMonths: 60, Basis: listing.BasisAnnualRent, Settings: listing.DefaultSettings(),
 	}})
 	s.at(s.day(54, 9, 30))
 	send(s, s.app.Listings, wang)(listing.CreateListing{ListingID: ListingAnnounced, ReservePrice: kernel.Yuan(200_000), Details: listing.Details{
@@ -397,7 +397,8 @@ func otherListings(s *seeder) {
 		Description: "村集体第七代冬暖式蔬菜大棚12座（约42亩）整体出租8年，挂牌价为年租金，适宜种植黄瓜、番茄、彩椒。",
 		Seller:      Wangjiazhuang, Asset: s.facts(assetGreenhouse),
 		ListedPrice: kernel.Yuan(216_000), StartingPrice: kernel.Yuan(216_000), Increment: kernel.Yuan(3_000),
-		TermMonths: 96, Settings: listing.DefaultSettings(),
+		TermMonths: 96, Basis: listing.BasisAnnualRent, Settings: listing.DefaultSettings(),
+		Rent: listing.Rent{StepUp: kernel.StepUp{EveryYears: 3, Percent: 5}},
 	}})
 	s.at(s.day(55, 10, 0))
 	send(s, s.app.Listings, wang)(listing.SubmitListing{ListingID: ListingSubmitted, Resolution: vote(s.day(51, 19, 0))})
@@ -409,10 +410,10 @@ func otherListings(s *seeder) {
 	s.at(s.day(58, 10, 0))
 	send(s, s.app.Listings, che)(listing.CreateListing{ListingID: ListingDraft, Details: listing.Details{
 		Title:       "车道峪村荒山使用权流转",
-		Description: "村北荒山315亩使用权流转15年，用于整理后种植林果，挂牌价为年租金（每亩200元/年）。",
+		Description: "村北荒山315亩使用权流转15年，用于整理后种植林果，挂牌价为每亩年租金（200元/亩·年）。",
 		Seller:      Chedaoyu, Asset: s.facts(assetWasteland),
-		ListedPrice: kernel.Yuan(63_000), StartingPrice: kernel.Yuan(63_000), Increment: kernel.Yuan(1_000),
-		TermMonths: 180, Settings: listing.DefaultSettings(),
+		ListedPrice: kernel.Yuan(200), StartingPrice: kernel.Yuan(200), Increment: kernel.Yuan(5),
+		TermMonths: 180, Basis: listing.BasisRentPerMuYear, Settings: listing.DefaultSettings(),
 	}})
 	s.at(s.day(59, 11, 0))
 	send(s, s.app.Listings, actor("exchange", Exchange))(listing.QualifyBidder{ListingID: ListingAnnounced, BidderID: Luqing, Qualified: true})

@@ -93,6 +93,13 @@ func (r *Registry) RegisterUpcaster(oldType string, up Upcaster) {
 	r.upcasters[oldType] = up
 }
 
+// RegisterRenamed makes Decode read events stored as oldType as newType with
+// the same JSON: for a new version that only added fields whose zero values
+// keep the old version's meaning.
+func RegisterRenamed(r *Registry, oldType, newType string) {
+	r.RegisterUpcaster(oldType, func(data []byte) (string, []byte, error) { return newType, data, nil })
+}
+
 // Encode returns the event's type name and JSON.
 func (r *Registry) Encode(e Event) (string, []byte, error) {
 	data, err := json.Marshal(e)

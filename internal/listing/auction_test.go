@@ -97,7 +97,7 @@ func noSale(at time.Time, reason string, deposits ...ReleasedDeposit) []kernel.E
 func closedToBob() []kernel.Event {
 	return cat(twoBids(), ev(
 		AuctionClosed{ListingID: lid, Bids: 2, Sold: true, WinnerID: bob, WinnerNumber: 2, Price: kernel.Yuan(110_000), At: closes},
-		PriorityWindowOpened{ListingID: lid, Price: kernel.Yuan(110_000), Ends: priorityEnds, At: closes},
+		PriorityWindowOpened{ListingID: lid, Right: RightMember, Price: kernel.Yuan(110_000), Ends: priorityEnds, At: closes},
 	))
 }
 
@@ -171,6 +171,6 @@ func TestMemberPriority(t *testing.T) {
 			When: ClosePriorityWindow{ListingID: lid}, Then: awardedToBob()[len(closedToBob()):]},
 		{Name: "rule 3: the window length is a setting", Given: withListing(twoBids(), func(d *Details) { d.Settings.PriorityWindowWorkingDays = 2 }), Now: closes,
 			When: CloseAuction{ListingID: lid}, Then: ev(closedToBob()[len(twoBids())],
-				PriorityWindowOpened{ListingID: lid, Price: kernel.Yuan(110_000), Ends: kernel.Calendar{}.AddWorkingDays(closes, 2), At: closes})},
+				PriorityWindowOpened{ListingID: lid, Right: RightMember, Price: kernel.Yuan(110_000), Ends: kernel.Calendar{}.AddWorkingDays(closes, 2), At: closes})},
 	})
 }

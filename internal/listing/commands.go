@@ -115,11 +115,25 @@ type PlaceBid struct {
 	Amount    kernel.Money
 }
 
-// CloseAuction is time-driven, at ClosesAt.
+// SubmitQuote is a qualified bidder's one-time sealed quote (rule 27), or its
+// revision where the listing allows one, before ClosesAt.
+type SubmitQuote struct {
+	ListingID uuid.UUID
+	BidderID  uuid.UUID
+	Amount    kernel.Money
+}
+
+// CloseAuction is time-driven, at ClosesAt; on a sealed-quote listing it opens the quotes.
 type CloseAuction struct{ ListingID uuid.UUID }
 
 // ExerciseMemberPriority is a qualified member matching the winning price (rule 3).
 type ExerciseMemberPriority struct {
+	ListingID uuid.UUID
+	BidderID  uuid.UUID
+}
+
+// ExerciseLesseePriority is the sitting lessee matching the winning price (rule 28).
+type ExerciseLesseePriority struct {
 	ListingID uuid.UUID
 	BidderID  uuid.UUID
 }
@@ -212,6 +226,12 @@ func (c OpenBidding) AggregateID() uuid.UUID { return c.ListingID }
 func (c PlaceBid) AggregateID() uuid.UUID { return c.ListingID }
 
 // AggregateID returns the listing id.
+func (c SubmitQuote) AggregateID() uuid.UUID { return c.ListingID }
+
+// AggregateID returns the listing id.
+func (c ExerciseLesseePriority) AggregateID() uuid.UUID { return c.ListingID }
+
+// AggregateID returns the listing id.
 func (c CloseAuction) AggregateID() uuid.UUID { return c.ListingID }
 
 // AggregateID returns the listing id.
@@ -260,6 +280,8 @@ func (CloseNegotiation) isListingCommand()       {}
 func (OpenBidding) isListingCommand()            {}
 func (PlaceBid) isListingCommand()               {}
 func (CloseAuction) isListingCommand()           {}
+func (SubmitQuote) isListingCommand()            {}
+func (ExerciseLesseePriority) isListingCommand() {}
 func (ExerciseMemberPriority) isListingCommand() {}
 func (ClosePriorityWindow) isListingCommand()    {}
 func (ConfirmPayment) isListingCommand()         {}

@@ -1,6 +1,8 @@
 package listing
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"time"
 
@@ -58,8 +60,12 @@ func Decide(s State, c Command, now time.Time) ([]kernel.Event, error) {
 		return placeBid(s, c, now)
 	case CloseAuction:
 		return closeAuction(s, now)
+	case SubmitQuote:
+		return submitQuote(s, c, now)
 	case ExerciseMemberPriority:
-		return exercisePriority(s, c, now)
+		return exercisePriority(s, c.BidderID, RightMember, now)
+	case ExerciseLesseePriority:
+		return exercisePriority(s, c.BidderID, RightSittingLessee, now)
 	case ClosePriorityWindow:
 		return closePriorityWindow(s, now)
 	case ConfirmPayment:
@@ -194,7 +200,92 @@ func validateTerms(d Details, reserve kernel.Money, now time.Time) error {
 	if err := checkEncumbrances(d); err != nil {
 		return err
 	}
-	return d.Settings.validate()
+	if err := d.Settings.validate(); err != nil {
+		return err
+	}
+	return validateSale(d)
+}
+
+// validateSale checks the terms of how the lot is sold: basis and rent
+// (rule 25), deposit (rule 26), method (rule 27), priority order (rule 28),
+// and what follows an unpaid award.
+func validateSale(d Details) error {
+	bad := func(field, format string, args ...any) error {
+		return kernel.FieldErrorf(kernel.CodeInvalid, field, format, args...)
+	}
+	r := d.Rent
+	switch {
+	case !d.Basis.valid():
+		return bad("basis", "unknown price basis %q", d.Basis)
+	case d.Basis == BasisRentPerMuYear && d.Asset.Area <= 0:
+		return bad("basis", "a rent per mu needs the asset's area")
+	case !slices.Contains([]Frequency{"", Annual, SemiAnnual, Quarterly, OneOff}, r.Frequency):
+		return bad("rent.frequency", "unknown payment frequency %q", r.Frequency)
+	case !d.Basis.Rented() && (r != Rent{}):
+		return bad("rent", "rent terms apply only to a rent basis")
+	case d.Deposit < 0:
+		return bad("deposit", "deposit must not be negative")
+	case !slices.Contains([]Method{"", MethodLadder, MethodSealed}, d.Method):
+		return bad("method", "unknown sale method %q", d.Method)
+	case d.Revisable && !d.Sealed():
+		return bad("revisable", "only sealed quotes are revised")
+	case !slices.Contains([]PriorityOrder{"", MembersFirst, LesseeFirst}, d.PriorityOrder):
+		return bad("priorityOrder", "unknown priority order %q", d.PriorityOrder)
+	case !slices.Contains([]Unpaid{"", UnpaidRelist, UnpaidRunnerUp}, d.Unpaid):
+		return bad("unpaid", "unknown unpaid-winner rule %q", d.Unpaid)
+	case !slices.Contains([]ForfeitTo{"", ForfeitSeller, ForfeitRecovery}, d.ForfeitTo):
+		return bad("forfeitTo", "unknown forfeit destination %q", d.ForfeitTo)
+	case d.Basis.Rented() && d.DisposalOf != uuid.Nil:
+		return bad("basis", "a disposal sells the collateral for a total price")
+	case d.ForfeitTo == ForfeitRecovery && d.DisposalOf == uuid.Nil:
+		return bad("forfeitTo", "only a disposal's forfeited deposit goes to the loans' recovery")
+	}
+	if err := r.StepUp.Validate("rent.stepUp"); err != nil {
+		return err
+	}
+	if _, err := d.TermTotal(d.StartingPrice); err != nil {
+		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", err.(*kernel.Error).Message)
+	}
+	// Rule 26: never below the local rules' least deposit.
+	least := percentUp(d.lotPrice(), d.Settings.MinDepositPercent)
+	switch {
+	case d.Deposit > 0 && d.Deposit < least:
+		return kernel.FieldErrorf(CodeDepositBelowRequired, "deposit", "a deposit of %s is below the required %d %% of the listed price: %s",
+			d.Deposit, d.Settings.MinDepositPercent, least)
+	case d.Deposit == 0 && d.Settings.DepositPercent < d.Settings.MinDepositPercent:
+		return kernel.FieldErrorf(CodeDepositBelowRequired, "settings.depositPercent", "a deposit of %d %% is below the required %d %%",
+			d.Settings.DepositPercent, d.Settings.MinDepositPercent)
+	}
+	return nil
+}
+
+// percentUp returns pct percent of m, rounded up to the fen.
+func percentUp(m kernel.Money, pct int64) kernel.Money {
+	q, rem := kernel.MulDivFloor(int64(m), pct, 100)
+	if rem > 0 {
+		q++
+	}
+	return kernel.Money(q)
+}
+
+// depositDue is what a bidder must deposit (rules 10, 26): the listing's
+// fixed deposit, else the settings' percentage of the listed price for the
+// whole lot.
+func (d Details) depositDue() kernel.Money {
+	if d.Deposit > 0 {
+		return d.Deposit
+	}
+	return percentUp(d.lotPrice(), d.Settings.DepositPercent)
+}
+
+// lotPrice is the listed price for the whole lot, which deposits are a
+// percentage of: a rent per mu times the area (validated not to overflow).
+func (d Details) lotPrice() kernel.Money {
+	if d.PriceBasis() == BasisRentPerMuYear {
+		yearly, _ := d.YearlyRent(d.ListedPrice)
+		return yearly
+	}
+	return d.ListedPrice
 }
 
 // checkEncumbrances allows an encumbered asset only as the secured party's own
@@ -245,6 +336,10 @@ func (st Settings) validate() error {
 	switch {
 	case st.DepositPercent <= 0 || st.DepositPercent > 100:
 		return bad("depositPercent")
+	case st.MinDepositPercent < 0 || st.MinDepositPercent > 100:
+		return bad("minDepositPercent")
+	case st.QuoteWindow <= 0:
+		return bad("quoteWindow")
 	case badDays(st.MinAnnouncementWorkingDays):
 		return bad("minAnnouncementWorkingDays")
 	case st.MaxAnnouncementMonths <= 0 || st.MaxAnnouncementMonths > 12:
@@ -411,13 +506,8 @@ func registerBidder(s State, c RegisterBidder, now time.Time) ([]kernel.Event, e
 	if _, ok := s.index[c.BidderID]; ok {
 		return nil, kernel.FieldErrorf(CodeBidderAlreadyRegistered, "bidderId", "bidder %s is registered", c.BidderID)
 	}
-	// Rule 10: the deposit is at least the set share of the listed price, rounded up to the fen.
-	due, rem := kernel.MulDivFloor(int64(s.Details.ListedPrice), s.Details.Settings.DepositPercent, 100)
-	if rem > 0 {
-		due++
-	}
 	return one(BidderRegistered{ListingID: s.ID, BidderID: c.BidderID, BidderNumber: len(s.Bidders) + 1,
-		IsMember: c.IsMember, DepositDue: kernel.Money(due), At: now})
+		IsMember: c.IsMember, DepositDue: s.Details.depositDue(), At: now})
 }
 
 // registered returns the bidder or BIDDER_NOT_REGISTERED.
@@ -533,9 +623,14 @@ func closeRegistration(s State, now time.Time) ([]kernel.Event, error) {
 		if opens.Before(now) {
 			opens = now
 		}
-		free := opens.Add(s.Details.Settings.FreeBidding)
-		evs = []kernel.Event{closed, AuctionScheduled{ListingID: s.ID, OpensAt: opens, FreeBiddingEnds: free,
-			ClosesAt: free.Add(s.Details.Settings.TimedRound), At: now}}
+		// Sealed quotes (rule 27) are taken for the quote window, with no timed round.
+		free, closes := opens.Add(s.Details.Settings.FreeBidding), opens.Add(s.Details.Settings.QuoteWindow)
+		if !s.Details.Sealed() {
+			closes = free.Add(s.Details.Settings.TimedRound)
+		} else {
+			free = closes
+		}
+		evs = []kernel.Event{closed, AuctionScheduled{ListingID: s.ID, OpensAt: opens, FreeBiddingEnds: free, ClosesAt: closes, At: now}}
 		// Qualified bidders keep their deposits; the unqualified get theirs back now.
 		evs = releaseHeld(evs, s, now, func(b Bidder) bool { return b.Qualified })
 	default:
@@ -582,12 +677,37 @@ func closeNegotiation(s State, now time.Time) ([]kernel.Event, error) {
 	return releaseHeld([]kernel.Event{ListingUnsold{ListingID: s.ID, Reason: "no price agreed", At: now}}, s, now, keepNone), nil
 }
 
-// confirmAward makes b the buyer at price; the held deposit counts toward it.
+// confirmAward makes b the buyer at price; the held deposit counts toward
+// what is paid through the exchange (Details.FirstPayment).
 func confirmAward(s State, b Bidder, price kernel.Money, via Via, now time.Time) AwardConfirmed {
-	applied := min(b.Deposit, price)
+	first, _ := s.Details.FirstPayment(price) // validated when the price was bid
+	applied := min(b.Deposit, first)
 	return AwardConfirmed{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, Via: via,
-		DepositApplied: applied, BalanceDue: price - applied,
+		DepositApplied: applied, BalanceDue: first - applied,
 		PaymentDue: s.Calendar.AddWorkingDays(now, s.Details.Settings.PaymentWorkingDays), At: now}
+}
+
+// award confirms b as the buyer at price and releases every held deposit but
+// the buyer's and, where the listing offers an unpaid lot to the runner-up,
+// the runner-up's.
+func award(evs []kernel.Event, s State, b Bidder, price kernel.Money, via Via, now time.Time) []kernel.Event {
+	keep := keepOnly(b.ID)
+	if next, ok := s.runnerUpFor(b.ID); ok && s.Details.Unpaid == UnpaidRunnerUp {
+		keep = func(x Bidder) bool { return x.ID == b.ID || x.ID == next.BidderID }
+	}
+	return releaseHeld(append(evs, confirmAward(s, b, price, via, now)), s, now, keep)
+}
+
+// runnerUpFor returns who would be offered the lot if buyer does not pay: the
+// auction's leader when the buyer took the award by a priority right, else the
+// runner-up, at its own last bid and only at or above the reserve.
+func (s State) runnerUpFor(buyer uuid.UUID) (Bid, bool) {
+	for _, b := range []Bid{s.Leader, s.RunnerUp} {
+		if b.BidderID != uuid.Nil && b.BidderID != buyer && b.Amount >= s.ReservePrice {
+			return b, true
+		}
+	}
+	return Bid{}, false
 }
 
 func openBidding(s State, now time.Time) ([]kernel.Event, error) {
@@ -600,32 +720,46 @@ func openBidding(s State, now time.Time) ([]kernel.Event, error) {
 	return one(BiddingOpened{ListingID: s.ID, At: now})
 }
 
-// placeBid enforces rules 11 and 12 in constant time: the state keeps the leader
-// and the bid count, never the list of bids. An equal bid can never lead: it is
-// below the leader plus one increment, so ties go to the earlier bid by refusal.
-func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
+// taking checks that bidding (or quoting, sealed) is open at now for a
+// qualified bidder id of a listing sold by method; it returns the bidder and
+// BiddingOpened when the scheduler has not opened bidding yet.
+func taking(s State, id uuid.UUID, method Method, now time.Time) (Bidder, []kernel.Event, error) {
 	var evs []kernel.Event
 	switch s.Status {
 	case StatusAuctionOpen:
 	case StatusAuctionScheduled:
 		if now.Before(s.OpensAt) {
-			return nil, kernel.Errorf(CodeListingNotOpen, "bidding opens at %s", s.OpensAt.Format(time.RFC3339))
+			return Bidder{}, nil, kernel.Errorf(CodeListingNotOpen, "bidding opens at %s", s.OpensAt.Format(time.RFC3339))
 		}
 		evs = append(evs, BiddingOpened{ListingID: s.ID, At: now})
 	case StatusPriorityWindow, StatusAwaitingPayment, StatusPaid, StatusContractSigned, StatusCertified, StatusArchived:
-		return nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
+		return Bidder{}, nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
 	case StatusUnsold, StatusEnded:
 		if !s.ClosesAt.IsZero() {
-			return nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
+			return Bidder{}, nil, kernel.Errorf(CodeAuctionClosed, "the auction is closed")
 		}
 		fallthrough
 	default:
-		return nil, kernel.Errorf(CodeListingNotOpen, "listing is %s", s.Status)
+		return Bidder{}, nil, kernel.Errorf(CodeListingNotOpen, "listing is %s", s.Status)
+	}
+	if got := s.Details.Method; (got == MethodSealed) != (method == MethodSealed) {
+		if method == MethodSealed {
+			return Bidder{}, nil, kernel.Errorf(CodeWrongSaleMethod, "this listing takes ladder bids, not sealed quotes")
+		}
+		return Bidder{}, nil, kernel.Errorf(CodeWrongSaleMethod, "this listing takes one-time sealed quotes, not ladder bids")
 	}
 	if !now.Before(s.ClosesAt) {
-		return nil, kernel.Errorf(CodeAuctionClosed, "the auction closed at %s", s.ClosesAt.Format(time.RFC3339))
+		return Bidder{}, nil, kernel.Errorf(CodeAuctionClosed, "the auction closed at %s", s.ClosesAt.Format(time.RFC3339))
 	}
-	b, err := qualified(s, c.BidderID)
+	b, err := qualified(s, id)
+	return b, evs, err
+}
+
+// placeBid enforces rules 11 and 12 in constant time: the state keeps the leader
+// and the bid count, never the list of bids. An equal bid can never lead: it is
+// below the leader plus one increment, so ties go to the earlier bid by refusal.
+func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
+	b, evs, err := taking(s, c.BidderID, MethodLadder, now)
 	if err != nil {
 		return nil, err
 	}
@@ -652,6 +786,9 @@ func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
 	case c.Amount < lowest:
 		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "bid %s is below the leader %s plus one increment: the lowest acceptable bid is %s", c.Amount, s.Leader.Amount, lowest)
 	}
+	if _, err := d.TermTotal(c.Amount); err != nil {
+		return nil, err
+	}
 	evs = append(evs, BidPlaced{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount, Seq: s.BidCount + 1, At: now})
 	// Rule 12: in the timed round, a bid with less than one extension period left
 	// restarts the countdown: the close becomes the bid's time plus the period.
@@ -661,6 +798,58 @@ func placeBid(s State, c PlaceBid, now time.Time) ([]kernel.Event, error) {
 	return evs, nil
 }
 
+// submitQuote takes a sealed quote (rule 27): at least the starting price,
+// one per bidder unless the listing allows revisions until the deadline.
+func submitQuote(s State, c SubmitQuote, now time.Time) ([]kernel.Event, error) {
+	b, evs, err := taking(s, c.BidderID, MethodSealed, now)
+	if err != nil {
+		return nil, err
+	}
+	_, revision := s.Quotes[b.ID]
+	switch {
+	case revision && !s.Details.Revisable:
+		return nil, kernel.FieldErrorf(CodeQuoteAlreadySubmitted, "amount", "bidder %d has quoted: this listing takes one quote per bidder", b.Number)
+	case c.Amount < s.Details.StartingPrice:
+		return nil, kernel.FieldErrorf(CodeBidBelowMinimum, "amount", "a quote below the starting price %s is refused", s.Details.StartingPrice)
+	}
+	if _, err := s.Details.TermTotal(c.Amount); err != nil {
+		return nil, err
+	}
+	return append(evs, QuoteSubmitted{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Amount: c.Amount,
+		Seq: s.QuoteCount + 1, Revision: revision, At: now}), nil
+}
+
+// Ranked returns quotes in rank order (rule 27): the highest amount first, the
+// earlier final quote first on equal amounts (Seq orders quotes of one instant).
+func Ranked(quotes map[uuid.UUID]Quote) []Quote {
+	out := slices.Collect(maps.Values(quotes))
+	slices.SortFunc(out, func(a, b Quote) int {
+		switch {
+		case a.Amount != b.Amount:
+			return cmp.Compare(b.Amount, a.Amount)
+		case !a.At.Equal(b.At):
+			return a.At.Compare(b.At)
+		}
+		return cmp.Compare(a.Seq, b.Seq)
+	})
+	return out
+}
+
+// openQuotes publishes every final quote in rank order and makes the first
+// the leader, as the highest bid of a ladder auction.
+func openQuotes(s State, now time.Time) (QuotesOpened, Bid) {
+	e := QuotesOpened{ListingID: s.ID, At: now}
+	for _, q := range Ranked(s.Quotes) {
+		e.Quotes = append(e.Quotes, OpenedQuote{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount,
+			SubmittedAt: q.At, Seq: q.Seq})
+	}
+	if len(e.Quotes) == 0 {
+		return e, Bid{}
+	}
+	q := e.Quotes[0]
+	return e, Bid{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount, At: q.SubmittedAt}
+}
+
 func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusAuctionOpen, StatusAuctionScheduled); err != nil {
 		return nil, err
@@ -668,50 +857,91 @@ func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 	if err := notDue(now, s.ClosesAt); err != nil {
 		return nil, err
 	}
-	closed := AuctionClosed{ListingID: s.ID, Bids: s.BidCount, At: now}
+	var evs []kernel.Event
+	leader, bids := s.Leader, s.BidCount
+	if s.Details.Sealed() {
+		var opened QuotesOpened
+		opened, leader = openQuotes(s, now)
+		evs, bids = append(evs, opened), len(opened.Quotes)
+		s = Evolve(s, opened)
+	}
+	closed := AuctionClosed{ListingID: s.ID, Bids: bids, At: now}
 	// Rule 12: below the reserve price there is no sale.
-	if s.BidCount == 0 || s.Leader.Amount < s.ReservePrice {
+	if bids == 0 || leader.Amount < s.ReservePrice {
 		reason := "no bids"
-		if s.BidCount > 0 {
+		if bids > 0 {
 			reason = "reserve price not met"
 		}
-		return releaseHeld([]kernel.Event{closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}}, s, now, keepNone), nil
+		return releaseHeld(append(evs, closed, ListingUnsold{ListingID: s.ID, Reason: reason, At: now}), s, now, keepNone), nil
 	}
-	closed.Sold, closed.WinnerID, closed.WinnerNumber, closed.Price = true, s.Leader.BidderID, s.Leader.BidderNumber, s.Leader.Amount
-	winner, _ := s.Bidder(s.Leader.BidderID)
-	// Rule 3: a non-member's award is provisional while qualified members may match it.
-	if !winner.IsMember {
+	closed.Sold, closed.WinnerID, closed.WinnerNumber, closed.Price = true, leader.BidderID, leader.BidderNumber, leader.Amount
+	evs = append(evs, closed)
+	winner, _ := s.Bidder(leader.BidderID)
+	// Rules 3 and 28: the award is provisional while a priority right may match it.
+	if right, ok := s.nextRight(winner, 0); ok {
+		return append(evs, s.window(right, closed.Price, now)), nil
+	}
+	return award(evs, s, winner, closed.Price, ViaAuction, now), nil
+}
+
+// nextRight returns the first priority right, from position from in the
+// listing's order, whose window opens against winner: a qualified bidder
+// other than the winner holds it and the winner holds no right ranked at or
+// above it.
+func (s State) nextRight(winner Bidder, from int) (Right, bool) {
+	for _, r := range s.Details.PriorityOrder.rights()[from:] {
+		if s.Holds(winner, r) {
+			return "", false
+		}
 		for _, b := range s.Bidders {
-			if b.IsMember && b.Qualified {
-				return []kernel.Event{closed, PriorityWindowOpened{ListingID: s.ID, Price: closed.Price, At: now,
-					Ends: s.Calendar.AddWorkingDays(now, s.Details.Settings.PriorityWindowWorkingDays)}}, nil
+			if b.Qualified && b.ID != winner.ID && s.Holds(b, r) {
+				return r, true
 			}
 		}
 	}
-	return releaseHeld([]kernel.Event{closed, confirmAward(s, winner, closed.Price, ViaAuction, now)}, s, now, keepOnly(winner.ID)), nil
+	return "", false
 }
 
-func exercisePriority(s State, c ExerciseMemberPriority, now time.Time) ([]kernel.Event, error) {
+// window opens the priority window of right at price.
+func (s State) window(right Right, price kernel.Money, now time.Time) PriorityWindowOpened {
+	st := s.Details.Settings
+	return PriorityWindowOpened{ListingID: s.ID, Right: right, Price: price, At: now,
+		Ends: s.Calendar.AddWorkingDays(now, st.PriorityWindowWorkingDays)}
+}
+
+// exercisePriority is a holder of right matching the winning price in its
+// window (rules 3 and 28): the award is confirmed to it at once, as no right
+// ranked after this one can take it back.
+func exercisePriority(s State, id uuid.UUID, right Right, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusPriorityWindow); err != nil {
 		return nil, err
 	}
 	if !now.Before(s.PriorityEnds) {
 		return nil, kernel.Errorf(CodePriorityWindowClosed, "the priority window closed at %s", s.PriorityEnds.Format(time.RFC3339))
 	}
-	b, err := qualified(s, c.BidderID)
+	if s.PriorityRight != right {
+		return nil, kernel.Errorf(CodePriorityNotOpen, "the window open now is for the %s right", s.PriorityRight)
+	}
+	b, err := qualified(s, id)
 	if err != nil {
 		return nil, err
 	}
-	if !b.IsMember {
-		return nil, kernel.FieldErrorf(CodeNotAMember, "bidderId", "bidder %d is not a member of the owning collective", b.Number)
-	}
 	price := s.Award.Price
-	return releaseHeld([]kernel.Event{
-		MemberPriorityExercised{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, At: now},
-		confirmAward(s, b, price, ViaMemberPriority, now),
-	}, s, now, keepOnly(b.ID)), nil
+	var used kernel.Event = MemberPriorityExercised{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, At: now}
+	via := ViaMemberPriority
+	switch {
+	case right == RightMember && !s.Holds(b, right):
+		return nil, kernel.FieldErrorf(CodeNotAMember, "bidderId", "bidder %d is not a member of the owning collective", b.Number)
+	case right == RightSittingLessee && !s.Holds(b, right):
+		return nil, kernel.FieldErrorf(CodeNotSittingLessee, "bidderId", "bidder %d is not the sitting lessee", b.Number)
+	case right == RightSittingLessee:
+		used, via = LesseePriorityExercised{ListingID: s.ID, BidderID: b.ID, BidderNumber: b.Number, Price: price, At: now}, ViaSittingLessee
+	}
+	return award([]kernel.Event{used}, s, b, price, via, now), nil
 }
 
+// closePriorityWindow ends a window nobody used: the next right's window
+// opens, or the auction's winner is confirmed.
 func closePriorityWindow(s State, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusPriorityWindow); err != nil {
 		return nil, err
@@ -720,7 +950,10 @@ func closePriorityWindow(s State, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	winner, _ := s.Bidder(s.Award.BidderID)
-	return releaseHeld([]kernel.Event{confirmAward(s, winner, s.Award.Price, ViaAuction, now)}, s, now, keepOnly(winner.ID)), nil
+	if right, ok := s.nextRight(winner, slices.Index(s.Details.PriorityOrder.rights(), s.PriorityRight)+1); ok {
+		return one(s.window(right, s.Award.Price, now))
+	}
+	return award(nil, s, winner, s.Award.Price, ViaAuction, now), nil
 }
 
 func confirmPayment(s State, c ConfirmPayment, now time.Time) ([]kernel.Event, error) {
@@ -733,9 +966,15 @@ func confirmPayment(s State, c ConfirmPayment, now time.Time) ([]kernel.Event, e
 	if c.Amount != s.Award.BalanceDue {
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "the balance due is %s, not %s", s.Award.BalanceDue, c.Amount)
 	}
-	return one(PaymentConfirmed{ListingID: s.ID, BidderID: s.Award.BidderID, Amount: c.Amount, At: now})
+	// A runner-up's deposit kept in reserve goes back once the buyer has paid.
+	paid := []kernel.Event{PaymentConfirmed{ListingID: s.ID, BidderID: s.Award.BidderID, Amount: c.Amount, At: now}}
+	return releaseHeld(paid, s, now, keepOnly(s.Award.BidderID)), nil
 }
 
+// forfeit ends an unpaid award (rule 13): the buyer's deposit goes where the
+// listing says, then the lot is offered to the runner-up where the listing
+// says so, else the round ends unsold. A runner-up that does not take its
+// offer forfeits nothing: its deposit is released.
 func forfeit(s State, now time.Time) ([]kernel.Event, error) {
 	if err := need(s, StatusAwaitingPayment); err != nil {
 		return nil, err
@@ -743,10 +982,17 @@ func forfeit(s State, now time.Time) ([]kernel.Event, error) {
 	if err := notDue(now, s.Award.PaymentDue); err != nil {
 		return nil, err
 	}
-	return []kernel.Event{
-		DepositForfeited{ListingID: s.ID, BidderID: s.Award.BidderID, BidderNumber: s.Award.BidderNumber, Amount: s.Award.DepositApplied, At: now},
-		ListingUnsold{ListingID: s.ID, Reason: "the buyer did not pay in time", At: now},
-	}, nil
+	if s.Award.Via == ViaRunnerUp {
+		evs := []kernel.Event{ListingUnsold{ListingID: s.ID, Reason: "the runner-up did not take the offer", At: now}}
+		return releaseHeld(evs, s, now, keepNone), nil
+	}
+	evs := []kernel.Event{DepositForfeited{ListingID: s.ID, BidderID: s.Award.BidderID, BidderNumber: s.Award.BidderNumber,
+		Amount: s.Award.DepositApplied, To: s.Details.ForfeitDestination(), At: now}}
+	if next, ok := s.runnerUpFor(s.Award.BidderID); ok && s.Details.Unpaid == UnpaidRunnerUp {
+		b, _ := s.Bidder(next.BidderID)
+		return append(evs, confirmAward(s, b, next.Amount, ViaRunnerUp, now)), nil
+	}
+	return append(evs, ListingUnsold{ListingID: s.ID, Reason: "the buyer did not pay in time", At: now}), nil
 }
 
 func refund(s State, c RefundDeposit, now time.Time) ([]kernel.Event, error) {

@@ -28,4 +28,9 @@ const (
 	CodePriorityWindowClosed    = "PRIORITY_WINDOW_CLOSED"    // member priority claimed after the window
 	CodePaymentOverdue          = "PAYMENT_OVERDUE"           // payment confirmed after the deadline (rule 13)
 	CodeNotDue                  = "NOT_DUE"                   // a time-driven command sent before its due time
+	CodeDepositBelowRequired    = "DEPOSIT_BELOW_REQUIRED"    // a listing's deposit below the local rules' least share of the listed price (rule 26)
+	CodeWrongSaleMethod         = "WRONG_SALE_METHOD"         // a bid on a sealed-quote listing, or a quote on a ladder listing
+	CodeQuoteAlreadySubmitted   = "QUOTE_ALREADY_SUBMITTED"   // a second sealed quote where the listing allows no revision (rule 27)
+	CodeNotSittingLessee        = "NOT_SITTING_LESSEE"        // the sitting lessee's priority claimed by another bidder (rule 28)
+	CodePriorityNotOpen         = "PRIORITY_NOT_OPEN"         // a priority right claimed while the other right's window is open (rules 3, 28)
 )

@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -183,11 +184,54 @@ type AuctionClosed struct {
 	At           time.Time
 }
 
-// PriorityWindowOpened: the winner is not a member; members may match the price until Ends.
+// PriorityWindowOpened: the holders of Right (the zero value, stored before
+// rights were named, is RightMember) may match the winning price until Ends.
 type PriorityWindowOpened struct {
 	ListingID uuid.UUID
+	Right     Right
 	Price     kernel.Money
 	Ends      time.Time
+	At        time.Time
+}
+
+// LesseePriorityExercised: the sitting lessee matched the winning price and takes the award (rule 28).
+type LesseePriorityExercised struct {
+	ListingID    uuid.UUID
+	BidderID     uuid.UUID
+	BidderNumber int
+	Price        kernel.Money
+	At           time.Time
+}
+
+// QuoteSubmitted: a sealed quote (rule 27), or a revision replacing the
+// bidder's earlier one. Sealed: its amount reaches no read model, feed or
+// API before QuotesOpened (see IsSealed).
+type QuoteSubmitted struct {
+	ListingID    uuid.UUID
+	BidderID     uuid.UUID
+	BidderNumber int
+	Amount       kernel.Money
+	Seq          int // 1 for the round's first quote, revisions included
+	Revision     bool
+	At           time.Time
+}
+
+// OpenedQuote is one bidder's final quote as published at the opening.
+type OpenedQuote struct {
+	BidderID     uuid.UUID
+	BidderNumber int
+	Amount       kernel.Money
+	SubmittedAt  time.Time
+	Seq          int
+}
+
+// QuotesOpened: the quote deadline passed and every final quote is published
+// in rank order: highest first, the earlier final quote first on ties. It
+// says nothing of the reserve price: AuctionClosed says only whether the
+// first met it, as for a ladder auction.
+type QuotesOpened struct {
+	ListingID uuid.UUID
+	Quotes    []OpenedQuote
 	At        time.Time
 }
 
@@ -254,12 +298,15 @@ type PaymentConfirmed struct {
 	At        time.Time
 }
 
-// DepositForfeited: the buyer missed the payment deadline (rule 13).
+// DepositForfeited: the buyer missed the payment deadline (rule 13); the
+// deposit goes To (the zero value, stored before destinations were named, is
+// Details.ForfeitDestination).
 type DepositForfeited struct {
 	ListingID    uuid.UUID
 	BidderID     uuid.UUID
 	BidderNumber int
 	Amount       kernel.Money
+	To           ForfeitTo
 	At           time.Time
 }
 
@@ -300,13 +347,13 @@ type ListingEnded struct {
 }
 
 // EventType implements kernel.Event.
-func (ListingCreated) EventType() string { return "listing.ListingCreated.v1" }
+func (ListingCreated) EventType() string { return "listing.ListingCreated.v2" }
 
 // EventType implements kernel.Event.
 func (ReservePriceSet) EventType() string { return "listing.ReservePriceSet.v1" }
 
 // EventType implements kernel.Event.
-func (ListingRevised) EventType() string { return "listing.ListingRevised.v1" }
+func (ListingRevised) EventType() string { return "listing.ListingRevised.v2" }
 
 // EventType implements kernel.Event.
 func (ListingSubmitted) EventType() string { return "listing.ListingSubmitted.v1" }
@@ -360,7 +407,16 @@ func (AuctionExtended) EventType() string { return "listing.AuctionExtended.v1" 
 func (AuctionClosed) EventType() string { return "listing.AuctionClosed.v1" }
 
 // EventType implements kernel.Event.
-func (PriorityWindowOpened) EventType() string { return "listing.PriorityWindowOpened.v1" }
+func (PriorityWindowOpened) EventType() string { return "listing.PriorityWindowOpened.v2" }
+
+// EventType implements kernel.Event.
+func (LesseePriorityExercised) EventType() string { return "listing.LesseePriorityExercised.v1" }
+
+// EventType implements kernel.Event.
+func (QuoteSubmitted) EventType() string { return "listing.QuoteSubmitted.v1" }
+
+// EventType implements kernel.Event.
+func (QuotesOpened) EventType() string { return "listing.QuotesOpened.v1" }
 
 // EventType implements kernel.Event.
 func (MemberPriorityExercised) EventType() string { return "listing.MemberPriorityExercised.v1" }
@@ -381,7 +437,7 @@ func (DepositRefunded) EventType() string { return "listing.DepositRefunded.v1" 
 func (PaymentConfirmed) EventType() string { return "listing.PaymentConfirmed.v1" }
 
 // EventType implements kernel.Event.
-func (DepositForfeited) EventType() string { return "listing.DepositForfeited.v1" }
+func (DepositForfeited) EventType() string { return "listing.DepositForfeited.v2" }
 
 // EventType implements kernel.Event.
 func (ContractSigned) EventType() string { return "listing.ContractSigned.v1" }
@@ -434,13 +490,31 @@ func RegisterEvents(r *kernel.Registry) {
 		ListingArchived{},
 		ListingRelisted{},
 		ListingEnded{},
+		LesseePriorityExercised{},
+		QuoteSubmitted{},
+		QuotesOpened{},
 	)
+	// Version 2 of these events only added fields whose zero value keeps the
+	// version 1 meaning, so their stored JSON reads as version 2 unchanged.
+	for _, e := range []kernel.Event{ListingCreated{}, ListingRevised{}, PriorityWindowOpened{}, DepositForfeited{}} {
+		kernel.RegisterRenamed(r, strings.TrimSuffix(e.EventType(), "2")+"1", e.EventType())
+	}
 }
 
 // IsConfidential reports whether e must be kept from everyone but the exchange
-// (the reserve price). Everything else may reach the public board once bidder ids
-// are masked for the viewer.
+// (the reserve price) or from everyone (a sealed quote, see IsSealed).
+// Everything else may reach the public board once bidder ids are masked for
+// the viewer.
 func IsConfidential(e kernel.Event) bool {
 	_, ok := e.(ReservePriceSet)
+	return ok || IsSealed(e)
+}
+
+// IsSealed reports whether e is a sealed quote (rule 27), which no one, the
+// exchange included, may read before the opening: read models and feeds
+// record at most that a bidder quoted, never the amount; QuotesOpened
+// publishes the amounts.
+func IsSealed(e kernel.Event) bool {
+	_, ok := e.(QuoteSubmitted)
 	return ok
 }

@@ -65,6 +65,9 @@ func Evolve(s State, e kernel.Event) State {
 	case BiddingOpened:
 		s.Status = StatusAuctionOpen
 	case BidPlaced:
+		if s.BidCount > 0 && s.Leader.BidderID != e.BidderID {
+			s.RunnerUp = s.Leader
+		}
 		s.Leader = Bid{BidderID: e.BidderID, BidderNumber: e.BidderNumber, Amount: e.Amount, At: e.At}
 		s.BidCount = e.Seq
 	case AuctionExtended:
@@ -73,8 +76,28 @@ func Evolve(s State, e kernel.Event) State {
 		if e.Sold {
 			s.Award = Award{BidderID: e.WinnerID, BidderNumber: e.WinnerNumber, Price: e.Price, Via: ViaAuction}
 		}
+	case QuoteSubmitted:
+		s.Quotes = maps.Clone(s.Quotes)
+		if s.Quotes == nil {
+			s.Quotes = map[uuid.UUID]Quote{}
+		}
+		s.Quotes[e.BidderID] = Quote{BidderID: e.BidderID, BidderNumber: e.BidderNumber, Amount: e.Amount, Seq: e.Seq, At: e.At}
+		s.QuoteCount = e.Seq
+	case QuotesOpened:
+		s.Leader, s.RunnerUp = Bid{}, Bid{}
+		for i, q := range e.Quotes[:min(2, len(e.Quotes))] {
+			b := Bid{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount, At: q.SubmittedAt}
+			if i == 0 {
+				s.Leader = b
+			} else {
+				s.RunnerUp = b
+			}
+		}
 	case PriorityWindowOpened:
-		s.Status, s.PriorityEnds = StatusPriorityWindow, e.Ends
+		s.Status, s.PriorityEnds, s.PriorityRight = StatusPriorityWindow, e.Ends, e.Right
+		if e.Right == "" {
+			s.PriorityRight = RightMember
+		}
 	case AwardConfirmed:
 		s.Status = StatusAwaitingPayment
 		s.Award = Award{BidderID: e.BidderID, BidderNumber: e.BidderNumber, Price: e.Price, Via: e.Via,

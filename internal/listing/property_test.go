@@ -177,3 +177,115 @@ func BenchmarkPlaceBid(b *testing.B) {
 		})
 	}
 }
+
+// quoteStep is one move of a random sealed-quote script: wait, then a bidder
+// quotes an amount around the reserve (some below the starting price).
+type quoteStep struct {
+	Wait   uint16 // minutes, mod 90: the 6-hour window closes after about 8 steps
+	Bidder uint8  // mod 4: alice, bob, carol (member), dave (not registered)
+	Amount uint8  // mod 9: the reserve −4 … +4 thousand yuan
+}
+
+// checkSealed plays a sealed-quote script and closes at the deadline: the
+// winner must be the highest final quote at or above the reserve, the earlier
+// final quote on ties; every final quote is published; replaying the events
+// rebuilds every state.
+func checkSealed(revisable bool, steps []quoteStep) error {
+	given := withListing(sealed(revisable), func(d *Details) {
+		d.Method, d.Revisable, d.StartingPrice, d.ListedPrice = MethodSealed, revisable, reserve-kernel.Yuan(3_000), reserve-kernel.Yuan(3_000)
+	})
+	s := Decider.Fold(given)
+	all := cat(given)
+	states, lens := []State{s}, []int{len(all)}
+	type final struct {
+		amount kernel.Money
+		at     time.Time
+		order  int
+	}
+	finals := map[uuid.UUID]final{} // the oracle's own record of accepted quotes
+	now, order := opens, 0
+	apply := func(cmd Command) ([]kernel.Event, error) {
+		evs, err := Decide(s, cmd, now)
+		if err != nil && len(evs) > 0 {
+			return nil, fmt.Errorf("refused %T emitted events", cmd)
+		}
+		for _, e := range evs {
+			s = Evolve(s, e)
+			all = append(all, e)
+		}
+		states, lens = append(states, s), append(lens, len(all))
+		return evs, nil
+	}
+	for _, sp := range steps {
+		now = now.Add(time.Duration(sp.Wait%90) * time.Minute)
+		who := scriptBidders[sp.Bidder%4]
+		amount := reserve + kernel.Money(int(sp.Amount%9)-4)*kernel.Yuan(1_000)
+		_, had := finals[who]
+		valid := who != dave && now.Before(quotesClose) && amount >= s.Details.StartingPrice && (revisable || !had)
+		evs, err := apply(SubmitQuote{ListingID: lid, BidderID: who, Amount: amount})
+		if err != nil {
+			return err
+		}
+		if valid != (len(evs) > 0) {
+			return fmt.Errorf("quote %s by %s at %s: taken %v, want %v", amount, who, now, len(evs) > 0, valid)
+		}
+		if valid {
+			order++
+			finals[who] = final{amount, now, order}
+		}
+	}
+	if now.Before(quotesClose) {
+		now = quotesClose
+	}
+	evs, err := apply(CloseAuction{ListingID: lid})
+	if err != nil {
+		return err
+	}
+	var want uuid.UUID
+	for id, f := range finals {
+		best, ok := finals[want]
+		if f.amount >= reserve && (!ok || f.amount > best.amount || (f.amount == best.amount && (f.at.Before(best.at) || f.at.Equal(best.at) && f.order < best.order))) {
+			want = id
+		}
+	}
+	var opened QuotesOpened
+	var closed AuctionClosed
+	for _, e := range evs {
+		switch e := e.(type) {
+		case QuotesOpened:
+			opened = e
+		case AuctionClosed:
+			closed = e
+		}
+	}
+	if len(opened.Quotes) != len(finals) {
+		return fmt.Errorf("published %d quotes, %d bidders quoted", len(opened.Quotes), len(finals))
+	}
+	for _, q := range opened.Quotes {
+		if f := finals[q.BidderID]; f.amount != q.Amount || !f.at.Equal(q.SubmittedAt) {
+			return fmt.Errorf("published %+v, final quote %+v", q, f)
+		}
+	}
+	if closed.Sold != (want != uuid.Nil) || closed.WinnerID != want || (want != uuid.Nil && closed.Price != finals[want].amount) {
+		return fmt.Errorf("closed %+v, oracle's winner %s with %+v", closed, want, finals[want])
+	}
+	for i, st := range states {
+		if re := Decider.Fold(all[:lens[i]]); !reflect.DeepEqual(re, st) {
+			return fmt.Errorf("replaying %d events gives a different state", lens[i])
+		}
+	}
+	return nil
+}
+
+func TestSealedQuoteProperties(t *testing.T) {
+	prop := func(revisable bool, steps []quoteStep) bool {
+		if err := checkSealed(revisable, steps); err != nil {
+			t.Log(err)
+			return false
+		}
+		return true
+	}
+	if err := quick.Check(prop, &quick.Config{MaxCount: 400}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -18,7 +18,7 @@ func TestSettlement(t *testing.T) {
 	paid := cat(awardedToBob(), ev(PaymentConfirmed{ListingID: lid, BidderID: bob, Amount: kernel.Yuan(80_000), At: pay}))
 	signed := cat(paid, ev(ContractSigned{ListingID: lid, ContractID: contract, BuyerID: bob, Price: kernel.Yuan(110_000), At: pay}))
 	certified := cat(signed, ev(CertificateIssued{ListingID: lid, Number: "WF-2026-000123", At: pay}))
-	forfeited := cat(awardedToBob(), ev(DepositForfeited{ListingID: lid, BidderID: bob, BidderNumber: 2, Amount: deposit, At: due},
+	forfeited := cat(awardedToBob(), ev(DepositForfeited{ListingID: lid, BidderID: bob, BidderNumber: 2, Amount: deposit, To: ForfeitSeller, At: due},
 		ListingUnsold{ListingID: lid, Reason: "the buyer did not pay in time", At: due}))
 	refunded := cat(awardedToBob(), ev(DepositRefunded{ListingID: lid, BidderID: alice, Amount: deposit, Due: refundDue(priorityEnds), At: pay}))
 	run(t, cases{

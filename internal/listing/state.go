@@ -2,6 +2,7 @@ package listing
 
 import (
 	"bytes"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,7 +53,99 @@ const (
 	ViaAuction        Via = "AUCTION"         // highest bid at the close
 	ViaMemberPriority Via = "MEMBER_PRIORITY" // a member matched the winning price (rule 3)
 	ViaNegotiation    Via = "NEGOTIATION"     // the only qualified bidder agreed a price
+	ViaSittingLessee  Via = "SITTING_LESSEE"  // the sitting lessee matched the winning price (rule 28)
+	ViaRunnerUp       Via = "RUNNER_UP"       // offered to the runner-up at its own last bid after the buyer did not pay
 )
+
+// PriceBasis is what a listing's prices state (rule 25): its listed and
+// starting price, increment, reserve and a percentage deposit are all in it.
+type PriceBasis string
+
+// Price bases. The zero value is BasisTotal (listings stored before bases existed).
+const (
+	BasisTotal         PriceBasis = "TOTAL"            // one price for the whole term
+	BasisAnnualRent    PriceBasis = "ANNUAL_RENT"      // fen per year for the whole lot
+	BasisRentPerMuYear PriceBasis = "RENT_PER_MU_YEAR" // fen per mu per year
+)
+
+// Rented reports whether prices in b are yearly rents, so that an award makes a
+// lease with a rent schedule rather than a one-off price.
+func (b PriceBasis) Rented() bool { return b == BasisAnnualRent || b == BasisRentPerMuYear }
+
+func (b PriceBasis) valid() bool { return b == "" || b == BasisTotal || b.Rented() }
+
+// Method is how a listing is sold when enough bidders qualify.
+type Method string
+
+// Sale methods. The zero value is MethodLadder.
+const (
+	MethodLadder Method = "LADDER" // live ladder bidding in whole increments (rules 11, 12)
+	MethodSealed Method = "SEALED" // one-time sealed quotes opened together (rule 27)
+)
+
+// Right is a priority right to match the winning price under equal conditions.
+type Right string
+
+// Priority rights (rules 3 and 28).
+const (
+	RightMember        Right = "MEMBER"         // members of the owning collective (rule 3)
+	RightSittingLessee Right = "SITTING_LESSEE" // the lessee of the let asset (rule 28)
+)
+
+// PriorityOrder says which priority right is offered first when both apply.
+type PriorityOrder string
+
+// Priority orders. The zero value is MembersFirst.
+const (
+	MembersFirst PriorityOrder = "MEMBERS_FIRST"
+	LesseeFirst  PriorityOrder = "LESSEE_FIRST"
+)
+
+// rights returns the priority rights in the order o offers them.
+func (o PriorityOrder) rights() []Right {
+	if o == LesseeFirst {
+		return []Right{RightSittingLessee, RightMember}
+	}
+	return []Right{RightMember, RightSittingLessee}
+}
+
+// Unpaid is what follows when the buyer does not pay in time (rule 13).
+type Unpaid string
+
+// Unpaid-winner rules. The zero value is UnpaidRelist.
+const (
+	UnpaidRelist   Unpaid = "RELIST"    // no sale this round: the seller relists or ends
+	UnpaidRunnerUp Unpaid = "RUNNER_UP" // the lot is offered once to the runner-up at its own last bid
+)
+
+// ForfeitTo is who receives a forfeited deposit.
+type ForfeitTo string
+
+// Forfeited deposit destinations. The zero value means ForfeitRecovery for a
+// disposal listing and ForfeitSeller otherwise (see Details.ForfeitDestination).
+const (
+	ForfeitSeller   ForfeitTo = "SELLER"   // the seller keeps it
+	ForfeitRecovery ForfeitTo = "RECOVERY" // a disposal's deposit goes to the secured loans by rank
+)
+
+// Frequency is how often a lease made from a rent-basis award pays its rent.
+// The values are the transfer context's payment frequencies.
+type Frequency string
+
+// Rent payment frequencies, in advance at the start of each period.
+const (
+	Annual     Frequency = "ANNUAL"
+	SemiAnnual Frequency = "SEMI_ANNUAL"
+	Quarterly  Frequency = "QUARTERLY"
+	OneOff     Frequency = "ONE_OFF"
+)
+
+// Rent is how a lease made from a rent-basis award pays: Frequency (zero:
+// Annual) and an optional StepUp of the yearly rent.
+type Rent struct {
+	Frequency Frequency
+	StepUp    kernel.StepUp
+}
 
 // DepositState tracks one bidder's deposit.
 type DepositState string
@@ -95,6 +188,9 @@ type AssetFacts struct {
 	Area             kernel.Area
 	RightsEnd        time.Time // zero when the right has no end date
 	Encumbrances     []Encumbrance
+	// SittingLessee is the lessee of the let asset whose priority to let again
+	// stands (rule 28); uuid.Nil when there is none.
+	SittingLessee uuid.UUID
 }
 
 // Resolution is the members' resolution approving the listing (rule 4).
@@ -117,13 +213,110 @@ type Details struct {
 	TermMonths    int          // transfer term
 	DisposalOf    uuid.UUID    // the encumbrance a secured party is disposing of; uuid.Nil otherwise
 	Consents      []Consent
-	Settings      Settings
+	// Basis is what the prices state (rule 25); zero: BasisTotal.
+	Basis PriceBasis
+	// Rent is how the lease of a rent-basis award pays; ignored for BasisTotal.
+	Rent Rent
+	// Deposit is a fixed deposit (rule 26) in the basis's money; zero: the
+	// settings' percentage of the listed price.
+	Deposit kernel.Money
+	// Method is how the lot is sold among enough qualified bidders; zero: MethodLadder.
+	Method Method
+	// Revisable lets a sealed quote be revised until the quote deadline.
+	Revisable bool
+	// PriorityOrder orders the members' right and the sitting lessee's; zero: MembersFirst.
+	PriorityOrder PriorityOrder
+	// Unpaid is what follows an unpaid award; zero: UnpaidRelist.
+	Unpaid Unpaid
+	// ForfeitTo is who receives a forfeited deposit; zero: see ForfeitDestination.
+	ForfeitTo ForfeitTo
+	Settings  Settings
+}
+
+// ForfeitDestination returns who receives a forfeited deposit: ForfeitTo, or
+// when unset the loans' recovery for a disposal and the seller otherwise.
+func (d Details) ForfeitDestination() ForfeitTo {
+	switch {
+	case d.ForfeitTo != "":
+		return d.ForfeitTo
+	case d.DisposalOf != uuid.Nil:
+		return ForfeitRecovery
+	}
+	return ForfeitSeller
+}
+
+// PriceBasis returns the basis the prices state, BasisTotal when unset.
+func (d Details) PriceBasis() PriceBasis {
+	if d.Basis == "" {
+		return BasisTotal
+	}
+	return d.Basis
+}
+
+// Sealed reports whether the lot is sold by one-time sealed quotes.
+func (d Details) Sealed() bool { return d.Method == MethodSealed }
+
+// YearlyRent returns the first year's rent of the whole lot at price in the
+// listing's basis: price itself for BasisAnnualRent, price × area for
+// BasisRentPerMuYear (rounded to the fen), 0 for BasisTotal. It refuses a
+// price whose rent overflows.
+func (d Details) YearlyRent(price kernel.Money) (kernel.Money, error) {
+	switch d.PriceBasis() {
+	case BasisAnnualRent:
+		return price, nil
+	case BasisRentPerMuYear:
+		if a := int64(d.Asset.Area); a > 100 && int64(price) > math.MaxInt64/a {
+			return 0, kernel.FieldErrorf(kernel.CodeInvalid, "amount", "%s per mu over %s mu is beyond the money range", price, d.Asset.Area)
+		}
+		return price.MulRatio(int64(d.Asset.Area), 100), nil
+	}
+	return 0, nil
+}
+
+// FirstPayment returns what the buyer pays through the exchange at price
+// (rule 13; the deposit counts toward it): the whole price for BasisTotal, the
+// first year's rent for a rent basis (pro rata by months for a term under a
+// year), which the lease then counts as paid.
+func (d Details) FirstPayment(price kernel.Money) (kernel.Money, error) {
+	if !d.PriceBasis().Rented() {
+		return price, nil
+	}
+	yearly, err := d.YearlyRent(price)
+	return yearly.MulRatio(int64(min(d.TermMonths, 12)), 12), err
+}
+
+// TermTotal returns what price in the listing's basis comes to over the whole
+// term (rule 25, shown on the board): price itself for BasisTotal; otherwise
+// the sum of each year's rent (stepped up as Rent.StepUp says), a partial last year pro rata by
+// months, each year rounded to the fen. It refuses a price whose total
+// overflows.
+func (d Details) TermTotal(price kernel.Money) (kernel.Money, error) {
+	if !d.PriceBasis().Rented() {
+		return price, nil
+	}
+	yearly, err := d.YearlyRent(price)
+	if err != nil {
+		return 0, err
+	}
+	var total kernel.Money
+	for y, left := 0, d.TermMonths; left > 0; y, left = y+1, left-12 {
+		rent, err := d.Rent.StepUp.Rent(yearly, y, math.MaxInt64)
+		if err != nil {
+			return 0, err
+		}
+		if total, err = total.Add(rent.MulRatio(int64(min(left, 12)), 12)); err != nil {
+			return 0, err
+		}
+	}
+	return total, nil
 }
 
 // Settings are the local-practice numbers of one listing (rules 3, 4, 10–13).
 // Start from DefaultSettings.
 type Settings struct {
 	DepositPercent                int64         // deposit as a percentage of the listed price, rounded up to the fen
+	MinDepositPercent             int64         // the local rules' least deposit, as a percentage of the listed price (rule 26)
+	QuoteWindow                   time.Duration // how long sealed quotes are taken after bidding opens (rule 27)
 	MinAnnouncementWorkingDays    int           // shortest announcement
 	MaxAnnouncementMonths         int           // longest announcement
 	MinBidders                    int           // qualified bidders needed for an auction
@@ -139,7 +332,8 @@ type Settings struct {
 	ResolutionDenominator         int           // rule 4 majority, denominator
 }
 
-// DefaultSettings returns the default local figures: 30 % deposit, 7 working days to
+// DefaultSettings returns the default local figures: 30 % deposit (never below
+// 20 %, fixed deposits included), sealed quotes taken for 6 hours, 7 working days to
 // 6 months of announcement, 2 bidders (3 for collective operating assets), a
 // 30-minute free-bidding period and a 5-minute timed round with 5-minute
 // extensions, 5 working days to negotiate with a single bidder, a
@@ -149,6 +343,8 @@ type Settings struct {
 func DefaultSettings() Settings {
 	return Settings{
 		DepositPercent:                30,
+		MinDepositPercent:             20,
+		QuoteWindow:                   6 * time.Hour,
 		MinAnnouncementWorkingDays:    7,
 		MaxAnnouncementMonths:         6,
 		MinBidders:                    2,
@@ -185,6 +381,16 @@ type Bid struct {
 	At           time.Time
 }
 
+// Quote is a bidder's final sealed quote; Seq orders quotes and revisions
+// submitted at the same instant.
+type Quote struct {
+	BidderID     uuid.UUID
+	BidderNumber int
+	Amount       kernel.Money
+	Seq          int
+	At           time.Time
+}
+
 // Award is who buys, at what price, and by when they must pay.
 type Award struct {
 	BidderID       uuid.UUID
@@ -195,6 +401,11 @@ type Award struct {
 	BalanceDue     kernel.Money
 	PaymentDue     time.Time
 }
+
+// Paid returns what the buyer pays through the exchange for the award: the
+// deposit applied and the balance, which is the price for a total and the
+// first year's rent for a rent basis (Details.FirstPayment).
+func (a Award) Paid() kernel.Money { return a.DepositApplied + a.BalanceDue }
 
 // Refund is a released deposit the exchange still has to pay back.
 type Refund struct {
@@ -227,8 +438,17 @@ type State struct {
 	Leader            Bid       // zero when no bid
 	BidCount          int
 
-	PriorityEnds time.Time // provisional award: Award holds the auction winner
-	Award        Award
+	PriorityEnds  time.Time // provisional award: Award holds the auction winner
+	PriorityRight Right     // whose priority window is open
+	Award         Award
+
+	// RunnerUp is the last bid (or, sealed, the final quote) of the best
+	// bidder other than the leader; zero when none.
+	RunnerUp Bid
+	// Quotes are the sealed quotes of the round by bidder, each bidder's
+	// final one (rule 27). Sealed until QuotesOpened: never show them.
+	Quotes     map[uuid.UUID]Quote
+	QuoteCount int // quotes and revisions submitted this round
 
 	PaidAt            time.Time
 	ContractID        uuid.UUID
@@ -299,6 +519,17 @@ func (s State) NextRefundDue() (bidder uuid.UUID, r Refund, ok bool) {
 		}
 	}
 	return bidder, r, ok
+}
+
+// Holds reports whether bidder b holds priority right r (rules 3 and 28).
+func (s State) Holds(b Bidder, r Right) bool {
+	switch r {
+	case RightMember:
+		return b.IsMember
+	case RightSittingLessee:
+		return s.Details.Asset.SittingLessee != uuid.Nil && b.ID == s.Details.Asset.SittingLessee
+	}
+	return false
 }
 
 // minBidders is the number of qualified bidders an auction needs.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/process/workflow"
@@ -78,16 +79,15 @@ func gatherAward(ctx context.Context, m *managers, t trigger) (awardFacts, error
 	return f, err
 }
 
-// awardTerms translates a paid award into contract terms. The award price,
-// paid in full through the exchange, is the whole consideration: the contract
-// carries no rent of its own (one instalment of zero). The term starts at the
+// awardTerms translates a paid award into contract terms, its rent as
+// app.LeaseRent says. The term starts at the
 // next Shanghai midnight after payment and runs the listing's TermMonths,
 // cut at the end of the right it transfers (rule 1). A disposal listing sells
 // the grantor's right: the transferor is the current holder, not the seller.
 func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer.Use, paid time.Time) (transfer.Terms, error) {
 	t := transfer.Terms{
 		Transferor: l.Details.Seller, Transferee: l.Award.BidderID,
-		Form: transfer.FormLease, Use: use, Frequency: transfer.OneOff,
+		Form: transfer.FormLease, Use: use,
 	}
 	if b, ok := l.Bidder(l.Award.BidderID); ok {
 		t.TransfereeIsMember = b.IsMember
@@ -124,7 +124,7 @@ func (m *managers) awardTerms(ctx context.Context, l listing.State, use transfer
 	if end := t.RightEnd(); !end.IsZero() && t.End.After(end) {
 		t.End = end
 	}
-	return t, nil
+	return app.LeaseRent(t, l.Details, l.Award), nil
 }
 
 // landUse is the agricultural use a land transfer of an asset type is for;

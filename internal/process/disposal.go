@@ -30,7 +30,7 @@ import (
 //	                           lending.RecordRecovery (DISPOSAL) on each loan a notice secures,
 //	                           collateral.DischargeCollateral of every ranked notice,
 //	                           fund.FileFundClaim for a remaining net principal loss (WithFund)
-//	DepositForfeited of a disposal listing
+//	DepositForfeited of a disposal listing (unless it goes to the seller)
 //	                         → the deposit paid by rank the same way, as lending.RecordRecovery
 //	                           (DISPOSAL); the notices stay, the collateral is still to be sold
 //	fund.CollateralBought    → also listing.EndListing of the unsold disposal listing and
@@ -201,8 +201,11 @@ func gatherDisposal(ctx context.Context, m *managers, t trigger) (disposalFacts,
 		if err != nil {
 			return f, err
 		}
-		f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Price, e.At, "sold on the exchange, listing "+l.ID.String())
+		f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Paid(), e.At, "sold on the exchange, listing "+l.ID.String())
 	case listing.DepositForfeited:
+		if e.To == listing.ForfeitSeller {
+			return f, nil // the listing gives the deposit to the seller, not the loans
+		}
 		l, err := state(ctx, m.app.Listings, e.ListingID)
 		if err != nil {
 			return f, err
@@ -294,7 +297,7 @@ func decideFundSale(_ workflow.State, _ workflow.Trigger, f fundSaleFacts) []wor
 	}
 	for _, h := range f.Fund.Holdings {
 		if !h.Sold && slices.Contains(f.Listing.Details.Asset.AssetIDs, h.AssetID) {
-			return []workflow.Send{{Step: "fund-sale", Command: fund.SellHolding{FundID: f.Fund.ID, PurchaseID: h.PurchaseID, By: f.Fund.Operator, Proceeds: f.Listing.Award.Price}}}
+			return []workflow.Send{{Step: "fund-sale", Command: fund.SellHolding{FundID: f.Fund.ID, PurchaseID: h.PurchaseID, By: f.Fund.Operator, Proceeds: f.Listing.Award.Paid()}}}
 		}
 	}
 	return nil

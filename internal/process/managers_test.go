@@ -83,7 +83,7 @@ func TestAwardManager(t *testing.T) {
 		}
 	})
 	t.Run("redelivered events write nothing", func(t *testing.T) {
-		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v1")
+		signed := e.event("transfer-"+c.ID.String(), "transfer.ContractSigned.v2")
 		if n := e.redeliver(signed); n != 0 {
 			t.Errorf("signature redelivered: %d events written", n)
 		}
@@ -434,9 +434,30 @@ func TestAForfeitedDisposalDepositIsRecovered(t *testing.T) {
 	if _, filed := get(e, e.app.Funds, fundID).OpenClaim(loanID); filed {
 		t.Fatal("a fund claim was filed while the collateral is still to be sold")
 	}
-	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v1")
+	forfeited := e.event("listing-"+disposal.String(), "listing.DepositForfeited.v2")
 	if n := e.redeliver(forfeited); n != 0 {
 		t.Errorf("forfeit redelivered: %d events written", n)
+	}
+}
+
+// A disposal listing that gives a forfeited deposit to the seller (the bank)
+// starts no recovery: the loans record nothing and the notices stay.
+func TestADisposalDepositForfeitedToTheSellerIsNoRecovery(t *testing.T) {
+	e, disposal := disposalOfDefault(t)
+	d := get(e, e.app.Listings, disposal).Details
+	d.ForfeitTo = listing.ForfeitSeller
+	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
+	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}}, []kernel.Money{d.StartingPrice, d.StartingPrice + d.Increment})
+	e.runDueAt(l.Award.PaymentDue)
+	if s := get(e, e.app.Listings, disposal).Status; s != listing.StatusUnsold {
+		t.Fatalf("after the missed payment the listing is %s", s)
+	}
+	e.settle()
+	if loan := get(e, e.app.Loans, loanID); loan.Recoveries != 0 {
+		t.Fatalf("a deposit forfeited to the seller was recorded on the loan: %s", loan.Recoveries)
+	}
+	if r := get(e, e.app.Collateral, loanID); r.Status != collateral.StatusRegistered {
+		t.Fatalf("after the forfeit the notice is %s, want it in force", r.Status)
 	}
 }
 

@@ -164,7 +164,7 @@ func farmerDefaults(e *env) (transfer.State, lending.State) {
 		l.Award.BalanceDue != kernel.Yuan(73_000) {
 		t.Fatalf("award %+v, want the farmer at 103,000.00 by auction, owing 73,000.00 after its deposit", l.Award)
 	}
-	e.event("listing-"+firstSale.String(), "listing.PriorityWindowOpened.v1") // the member could have matched
+	e.event("listing-"+firstSale.String(), "listing.PriorityWindowOpened.v2") // the member could have matched
 	// The winner pays the balance (the 30,000.00 deposit counts) and signs.
 	e.do(listing.ConfirmPayment{ListingID: firstSale, Amount: l.Award.BalanceDue})
 	lease := sign(e, firstSale, "寒亭流转(2026)第 17 号")
@@ -292,7 +292,7 @@ func TestStoryDefaultAndDisposal(t *testing.T) {
 	// The contract drafted for the first sale was caused by its payment and
 	// carries its correlation.
 	paid := e.event("listing-"+firstSale.String(), "listing.PaymentConfirmed.v1")
-	drafted := e.event("transfer-"+lease.ID.String(), "transfer.ContractDrafted.v1")
+	drafted := e.event("transfer-"+lease.ID.String(), "transfer.ContractDrafted.v2")
 	if drafted.Metadata.CausationID != paid.ID.String() || drafted.Metadata.CorrelationID != paid.Metadata.CorrelationID || drafted.Metadata.Actor != Actor {
 		t.Errorf("drafted metadata %+v, want caused by %s with correlation %s", drafted.Metadata, paid.ID, paid.Metadata.CorrelationID)
 	}

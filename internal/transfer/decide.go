@@ -96,7 +96,7 @@ func sign(id, listing uuid.UUID, t Terms, doc Document, now time.Time) ([]kernel
 	if !doc.present() {
 		return nil, kernel.FieldErrorf(CodeWrittenContractRequired, "document", "a transfer contract must be written and signed")
 	}
-	instalments, err := Schedule(t.RentPerMuYear, t.Area(), t.Start, t.End, t.Frequency, 1)
+	instalments, err := t.Instalments()
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func checkTerms(id uuid.UUID, t Terms) error {
 		return kernel.FieldErrorf(CodeTermExceedsContract, "end", "the term ends after the remaining contract right: end must be %s or earlier",
 			kernel.LatestAt(end))
 	}
-	if _, err := Schedule(t.RentPerMuYear, t.Area(), t.Start, t.End, t.Frequency, 1); err != nil {
+	if _, err := t.Instalments(); err != nil {
 		return err
 	}
 	for _, p := range t.Plots {

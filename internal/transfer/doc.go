@@ -19,9 +19,12 @@
 //   - rule 7: a transferee re-transfers or mortgages only with the contractor's
 //     written consent (RE_TRANSFER_WITHOUT_CONSENT, MORTGAGE_WITHOUT_CONSENT).
 //
-// Rent is a schedule of instalments computed by Schedule at signing, to the fen,
-// the last instalment absorbing the remainder. Payments apply to the oldest
-// instalments first.
+// Rent is a schedule of instalments computed at signing (Terms.Instalments,
+// laid out as Schedule describes), to the fen, the last instalment absorbing
+// the remainder: rent per mu × area, or a whole contract's AnnualRent (a lease
+// from an annual-rent award), each year stepped up as Terms.StepUp says, with
+// Terms.Prepaid (rent paid through the exchange) counted on the first
+// instalments. Payments apply to the oldest instalments first.
 //
 // The package is pure: no I/O, no clock. Callers must
 //

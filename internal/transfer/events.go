@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -125,11 +126,11 @@ type RightMortgaged struct {
 	At             time.Time
 }
 
-// EventType returns "transfer.ContractDrafted.v1".
-func (ContractDrafted) EventType() string { return "transfer.ContractDrafted.v1" }
+// EventType returns "transfer.ContractDrafted.v2".
+func (ContractDrafted) EventType() string { return "transfer.ContractDrafted.v2" }
 
-// EventType returns "transfer.ContractSigned.v1".
-func (ContractSigned) EventType() string { return "transfer.ContractSigned.v1" }
+// EventType returns "transfer.ContractSigned.v2".
+func (ContractSigned) EventType() string { return "transfer.ContractSigned.v2" }
 
 // EventType returns "transfer.ContractFiled.v1".
 func (ContractFiled) EventType() string { return "transfer.ContractFiled.v1" }
@@ -167,4 +168,9 @@ func RegisterEvents(r *kernel.Registry) {
 		ContractDrafted{}, ContractSigned{}, ContractFiled{}, ContractRegistered{}, RentPaid{}, RentOverdue{},
 		ContractTerminated{}, RenewalOffered{}, ContractRenewed{}, RenewalDeclined{}, ContractExpired{}, RightMortgaged{},
 	)
+	// Version 2 added Terms.AnnualRent, StepUp and Prepaid, whose zero values
+	// keep the version 1 meaning: stored version 1 JSON reads as version 2.
+	for _, e := range []kernel.Event{ContractDrafted{}, ContractSigned{}} {
+		kernel.RegisterRenamed(r, strings.TrimSuffix(e.EventType(), "2")+"1", e.EventType())
+	}
 }

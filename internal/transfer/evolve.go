@@ -44,6 +44,7 @@ func Evolve(s State, e kernel.Event) State {
 		s.Offer = &RenewalOffer{End: e.End, RentPerMuYear: e.RentPerMuYear, Frequency: e.Frequency, RespondBy: e.RespondBy}
 	case ContractRenewed:
 		s.Terms.End, s.Terms.RentPerMuYear, s.Terms.Frequency = e.End, e.RentPerMuYear, e.Frequency
+		s.Terms.AnnualRent, s.Terms.StepUp = 0, kernel.StepUp{} // a renewal's rent is per mu
 		s.Instalments = append(slices.Clip(s.Instalments), e.Instalments...)
 		s.Offer = nil
 	case RenewalDeclined:

@@ -26,7 +26,10 @@ const (
 const (
 	MaxRentPerMuYear kernel.Money = 10_000_000_00 // 10 million yuan per mu per year
 	MaxArea          kernel.Area  = 1_000_000_00  // one million mu
-	MaxTermYears                  = 100
+	// MaxAnnualRent bounds a whole contract's yearly rent, stepped up or not:
+	// the highest rent per mu over the largest area.
+	MaxAnnualRent = MaxRentPerMuYear * kernel.Money(MaxArea/100)
+	MaxTermYears  = 100
 )
 
 // Form is how the management right is transferred.
@@ -179,7 +182,15 @@ type Terms struct {
 	Start         time.Time
 	End           time.Time
 	RentPerMuYear kernel.Money
-	Frequency     Frequency
+	// AnnualRent is the whole contract's rent for its first year, used instead
+	// of RentPerMuYear × area when positive (a lease from an annual-rent award).
+	AnnualRent kernel.Money
+	// StepUp raises the yearly rent every few years (rule 25); zero for none.
+	StepUp    kernel.StepUp
+	Frequency Frequency
+	// Prepaid is rent already paid through the exchange (an award's first
+	// payment): signing counts it toward the first instalments.
+	Prepaid kernel.Money
 	// TransfereeIsMember is true when the transferee is a member of the owning collective.
 	TransfereeIsMember bool
 	// Resolution is the members' approval, needed when the collective contracts
@@ -224,6 +235,50 @@ type Instalment struct {
 // Outstanding returns what is still owed on the instalment.
 func (i Instalment) Outstanding() kernel.Money { return i.Amount - i.Paid }
 
+// Instalments returns the terms' rent schedule, numbered from 1: the yearly
+// rent (AnnualRent, else RentPerMuYear × area) stepped up as StepUp says, as
+// Schedule lays it out, with Prepaid counted as paid on the first
+// instalments. INVALID for a rent, area or term out of range, or a Prepaid
+// above the total.
+func (t Terms) Instalments() ([]Instalment, error) {
+	area := t.Area()
+	if t.AnnualRent == 0 && t.StepUp == (kernel.StepUp{}) && t.Prepaid == 0 {
+		return Schedule(t.RentPerMuYear, area, t.Start, t.End, t.Frequency, 1)
+	}
+	switch {
+	case t.AnnualRent < 0 || t.AnnualRent > MaxAnnualRent:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "annualRent", "must be between 0 and %s yuan", MaxAnnualRent)
+	case t.AnnualRent > 0 && t.RentPerMuYear != 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "annualRent", "a contract states its rent per mu or for the whole, not both")
+	case t.Prepaid < 0:
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "prepaid", "must not be negative")
+	}
+	if err := t.StepUp.Validate("stepUp"); err != nil {
+		return nil, err
+	}
+	// Validate the area, rent and dates as Schedule does.
+	out, err := Schedule(t.RentPerMuYear, area, t.Start, t.End, t.Frequency, 1)
+	if err != nil {
+		return nil, err
+	}
+	yearly := t.AnnualRent
+	if yearly == 0 {
+		yearly = t.RentPerMuYear.MulRatio(int64(area), 100)
+	}
+	if out, err = schedule(yearly, t.StepUp, t.Start, t.End, t.Frequency, 1); err != nil {
+		return nil, err
+	}
+	left := t.Prepaid
+	for i := range out {
+		out[i].Paid = min(left, out[i].Amount)
+		left -= out[i].Paid
+	}
+	if left > 0 {
+		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "prepaid", "%s prepaid is more than the whole term's rent", t.Prepaid)
+	}
+	return out, nil
+}
+
 // Schedule returns the rent instalments for area over start–end at
 // rentPerMuYear, paid in advance at the start of each period of f, numbered
 // from first. The total is rent × area × term (a partial last month counts as a
@@ -245,21 +300,39 @@ func Schedule(rentPerMuYear kernel.Money, area kernel.Area, start, end time.Time
 	case !f.valid():
 		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "frequency", "unknown payment frequency %q", f)
 	}
+	return schedule(rentPerMuYear.MulRatio(int64(area), 100), kernel.StepUp{}, start, end, f, first)
+}
+
+// schedule lays out yearly rent (year 1's, stepped up as up says) over
+// start–end as Schedule describes: each term year's rent pro rata by its
+// months is the total; every instalment but the last is its period's share of
+// its year's rent rounded down, and the last absorbs the remainder.
+func schedule(yearly kernel.Money, up kernel.StepUp, start, end time.Time, f Frequency, first int) ([]Instalment, error) {
 	start, end = start.In(kernel.Shanghai), end.In(kernel.Shanghai) // months are calendar months in Shanghai
 	months := termMonths(start, end)
-	yearly := rentPerMuYear.MulRatio(int64(area), 100)
-	total := yearly.MulRatio(int64(months), 12)
+	var total kernel.Money
+	rents := make([]kernel.Money, (months+11)/12)
+	for y := range rents {
+		r, err := up.Rent(yearly, y, MaxAnnualRent)
+		if err != nil {
+			return nil, err
+		}
+		rents[y] = r
+		total += r.MulRatio(int64(min(12, months-12*y)), 12)
+	}
 	step := f.months()
 	if step == 0 {
 		step = months
 	}
 	n := (months + step - 1) / step
-	each := kernel.Money(int64(yearly) * int64(step) / 12)
 	out := make([]Instalment, n)
+	var sum kernel.Money
 	for i := range out {
+		each := kernel.Money(int64(rents[i*step/12]) * int64(step) / 12)
 		out[i] = Instalment{No: first + i, Due: start.AddDate(0, i*step, 0).UTC(), Amount: each}
+		sum += each
 	}
-	out[n-1].Amount = total - each*kernel.Money(n-1)
+	out[n-1].Amount = total - (sum - out[n-1].Amount)
 	return out, nil
 }
 

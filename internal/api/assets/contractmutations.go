@@ -10,7 +10,6 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/auth"
-	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/registry"
 	"github.com/nongjiao/nongjiao/internal/transfer"
@@ -269,7 +268,7 @@ func (a *area) plotFacts(ctx context.Context, p auth.Principal, input any) ([]tr
 			}
 			plot.Area = area
 		}
-		if plot.PriorityHolder, err = a.priorityHolder(ctx, id, now); err != nil {
+		if plot.PriorityHolder, err = a.App.Facts().PriorityHolder(ctx, id, now); err != nil {
 			return nil, nil, err
 		}
 		if plot.PriorityHolder == p.Party { // a transferee re-transferring has no priority against itself
@@ -278,43 +277,4 @@ func (a *area) plotFacts(ctx context.Context, p auth.Principal, input any) ([]tr
 		plots = append(plots, plot)
 	}
 	return plots, consents, nil
-}
-
-// priorityHolder returns the transferee of the last contract recorded on the
-// asset while it keeps its renewal priority (transfer.State.PriorityHolder),
-// reading the asset's stream backwards for that contract.
-func (a *area) priorityHolder(ctx context.Context, asset uuid.UUID, now time.Time) (uuid.UUID, error) {
-	stream := kernel.StreamName(registry.Decider.Category, asset)
-	last := uuid.Nil
-	for from := uint64(0); last == uuid.Nil; {
-		recs, err := a.App.Store.ReadStream(ctx, stream, eventstore.Backwards, from, 64)
-		if err != nil {
-			return uuid.Nil, fmt.Errorf("read %s: %w", stream, err)
-		}
-		for _, rec := range recs {
-			if rec.Type != (registry.ManagementRightTransferred{}).EventType() {
-				continue
-			}
-			ev, err := a.App.Events.Decode(rec.Type, rec.Data)
-			if err != nil {
-				return uuid.Nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
-			}
-			last = ev.(registry.ManagementRightTransferred).ContractID
-			break
-		}
-		if len(recs) == 0 || recs[len(recs)-1].Version <= 1 {
-			break
-		}
-		from = recs[len(recs)-1].Version - 1
-	}
-	if last == uuid.Nil {
-		return uuid.Nil, nil
-	}
-	var holder uuid.UUID
-	err := a.App.Transfers.Inspect(ctx, last, func(s transfer.State, _ uint64) {
-		if h, ok := s.PriorityHolder(now); ok {
-			holder = h
-		}
-	})
-	return holder, err
 }

@@ -2,8 +2,10 @@
 //
 // Queries read the listingview read models only: `listings` (search by
 // status, asset type, region, listed price, closing time and free text, sorted
-// and paged with keyset cursors), `listing(id)` with its bidders and bid
-// history, and `trades`. Bidder identities are masked to bidder numbers except
+// and paged with keyset cursors), `listing(id)` with its bidders, bid
+// history, sale terms (basis, totals over the term, deposit, method, priority
+// and unpaid-winner rules) and sealed quotes (none before the opening, for any
+// caller), and `trades`. Bidder identities are masked to bidder numbers except
 // for the exchange and the bidder itself (rule 14, listing.Viewer); the reserve
 // price is in no type.
 //
@@ -11,7 +13,7 @@
 // are the scheduler's), check the caller's role (each table row's Roles) and party:
 // a collective lists only its own assets (read from the asset aggregate with
 // App.Assets.Inspect, never from read models), a seller alone revises,
-// submits, relists and ends its listing, a bidder registers, bids and claims
+// submits, relists and ends its listing, a bidder registers, bids, quotes and claims
 // priority only as itself, the exchange reviews, confirms, qualifies,
 // suspends and settles. placeBid reads nothing besides the listing aggregate
 // the command handler keeps in memory.

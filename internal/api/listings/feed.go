@@ -23,8 +23,8 @@ const (
 	FeedBid            FeedKind = "BID"             // an accepted bid, now leading
 	FeedExtended       FeedKind = "EXTENDED"        // anti-sniping moved the close (rule 12)
 	FeedClosed         FeedKind = "CLOSED"          // bidding ended, sold or not
-	FeedPriorityWindow FeedKind = "PRIORITY_WINDOW" // members may match the winning price (rule 3)
-	FeedPriorityUsed   FeedKind = "PRIORITY_USED"   // a member took the award
+	FeedPriorityWindow FeedKind = "PRIORITY_WINDOW" // members or the sitting lessee may match the winning price (rules 3, 28)
+	FeedPriorityUsed   FeedKind = "PRIORITY_USED"   // a member or the sitting lessee took the award
 	FeedAwarded        FeedKind = "AWARDED"         // the buyer is final
 	FeedUnsold         FeedKind = "UNSOLD"          // no sale this round
 	FeedSuspended      FeedKind = "SUSPENDED"       // halted on an objection
@@ -183,6 +183,8 @@ func feedOf(env readmodel.Envelope, v listing.Viewer) (feedEvent, bool) {
 	case listing.PriorityWindowOpened:
 		f.Kind, f.At, f.Amount, f.ClosesAt = FeedPriorityWindow, e.At, e.Price, e.Ends
 	case listing.MemberPriorityExercised:
+		f.Kind, f.At, f.BidderNumber, f.BidderID, f.Amount = FeedPriorityUsed, e.At, e.BidderNumber, mask(e.BidderID), e.Price
+	case listing.LesseePriorityExercised:
 		f.Kind, f.At, f.BidderNumber, f.BidderID, f.Amount = FeedPriorityUsed, e.At, e.BidderNumber, mask(e.BidderID), e.Price
 	case listing.AwardConfirmed:
 		f.Kind, f.At, f.BidderNumber, f.BidderID, f.Amount = FeedAwarded, e.At, e.BidderNumber, mask(e.BidderID), e.Price

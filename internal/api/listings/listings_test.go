@@ -602,7 +602,7 @@ func TestEveryMutationChecksTheCallersRole(t *testing.T) {
 		"reviewListing": ex, "suspendListing": ex, "resumeListing": ex, "confirmDeposit": ex, "qualifyBidder": ex,
 		"agreeNegotiatedPrice": ex, "confirmPayment": ex, "refundDeposit": ex, "signListingContract": ex,
 		"issueCertificate": ex, "archiveListing": ex,
-		"registerBidder": bidder, "placeBid": bidder, "exerciseMemberPriority": bidder,
+		"registerBidder": bidder, "placeBid": bidder, "exerciseMemberPriority": bidder, "submitQuote": bidder, "exerciseLesseePriority": bidder,
 	})
 }
 

@@ -97,7 +97,25 @@ var termsInput = graphql.InputObjectConfigFieldMap{
 	"termMonths":    {Type: api.NonNull(graphql.Int), Description: "The transfer term; it must end within the right (rule 1)."},
 	"disposalOf":    {Type: graphql.ID, Description: "A secured party disposing of its collateral: the registration id of its restriction."},
 	"consents":      {Type: graphql.NewList(api.NonNull(consentInput)), Description: "Written consents of the secured parties of encumbered assets."},
+	"basis":         {Type: basisEnum, Description: "What the prices state (rule 25); TOTAL when not given."},
+	"rent":          {Type: rentInput, Description: "How the lease of a rent-basis award pays; only with a rent basis."},
+	"deposit":       {Type: api.Money, Description: "A fixed deposit for the whole lot (rule 26); when not given, 30 % of the listed price for the whole lot (a rent per mu times the area). Never below 20 % of it."},
+	"method":        {Type: methodEnum, Description: "LADDER when not given."},
+	"revisable":     {Type: graphql.Boolean, Description: "Sealed quotes only: a quote may be revised until the deadline."},
+	"priorityOrder": {Type: priorityEnum, Description: "MEMBERS_FIRST when not given."},
+	"unpaidWinner":  {Type: unpaidEnum, Description: "RELIST when not given."},
+	"forfeitTo":     {Type: forfeitToEnum, Description: "SELLER when not given, RECOVERY for a disposal."},
 }
+
+var rentInput = graphql.NewInputObject(graphql.InputObjectConfig{
+	Name:        "ListingRentInput",
+	Description: "How the lease made from a rent-basis award pays (rule 25).",
+	Fields: graphql.InputObjectConfigFieldMap{
+		"frequency":        {Type: frequencyEnum, Description: "ANNUAL when not given."},
+		"stepUpEveryYears": {Type: graphql.Int, Description: "The yearly rent rises every so many years; with stepUpPercent."},
+		"stepUpPercent":    {Type: graphql.Int, Description: "By this percentage (1–100), compounded."},
+	},
+})
 
 // listingIn is the input field naming the listing a mutation acts on.
 var listingIn = graphql.InputObjectConfigFieldMap{"listingId": {Type: api.NonNull(graphql.ID)}}
@@ -178,7 +196,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			}),
 		}, {
 			Name:        "registerBidder",
-			Description: "Register yourself for an announced listing; you owe a deposit of 30 % of the listed price. Name the owning collective's share cooperative to register as a member (rule 3).",
+			Description: "Register yourself for an announced listing; you owe the listing's deposit (30 % of the listed price unless it states a fixed sum). Name the owning collective's share cooperative to register as a member (rule 3).",
 			Roles:       bidder,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"cooperativeId": {Type: graphql.ID, Description: "The owning collective's share cooperative whose register lists you as a member."}}),
 			Output: graphql.Fields{
@@ -255,6 +273,22 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 				}
 				return out
 			},
+		}, {
+			Name:        "submitQuote",
+			Description: "Submit your one-time sealed quote (rule 27): at least the starting price, before the quote deadline; revise it only where the listing allows. No one, the exchange included, reads it before the opening.",
+			Roles:       bidder,
+			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"amount": {Type: api.NonNull(api.Money), Description: "In the listing's price basis."}}),
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				return listing.SubmitQuote{ListingID: id, BidderID: c.Principal.Party, Amount: api.Arg[kernel.Money](c.Input, "amount")}, nil
+			}),
+		}, {
+			Name:        "exerciseLesseePriority",
+			Description: "As the qualified sitting lessee of the let asset, take the award at the winning price within your priority window (rule 28).",
+			Roles:       bidder,
+			Input:       listingIn,
+			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+				return listing.ExerciseLesseePriority{ListingID: id, BidderID: c.Principal.Party}, nil
+			}),
 		}, {
 			Name:        "exerciseMemberPriority",
 			Description: "As a qualified member of the owning collective, take the award at the winning price within the priority window (rule 3).",
@@ -364,6 +398,13 @@ func (a area) terms(ctx context.Context, c api.Call) (listing.Details, kernel.Mo
 	}
 	d.Increment = api.Arg[kernel.Money](in, "increment")
 	d.TermMonths = api.Arg[int](in, "termMonths")
+	d.Basis, d.Deposit, d.Method = api.Arg[listing.PriceBasis](in, "basis"), api.Arg[kernel.Money](in, "deposit"), api.Arg[listing.Method](in, "method")
+	d.Revisable, d.PriorityOrder = api.Arg[bool](in, "revisable"), api.Arg[listing.PriorityOrder](in, "priorityOrder")
+	d.Unpaid, d.ForfeitTo = api.Arg[listing.Unpaid](in, "unpaidWinner"), api.Arg[listing.ForfeitTo](in, "forfeitTo")
+	if r, ok := in["rent"].(map[string]any); ok {
+		d.Rent = listing.Rent{Frequency: api.Arg[listing.Frequency](r, "frequency"),
+			StepUp: kernel.StepUp{EveryYears: api.Arg[int](r, "stepUpEveryYears"), Percent: int64(api.Arg[int](r, "stepUpPercent"))}}
+	}
 	reserve := api.Arg[kernel.Money](in, "reservePrice")
 	var err error
 	if d.DisposalOf, err = api.OptionalID(in, "disposalOf"); err != nil {

@@ -61,6 +61,8 @@ func newListingType() *graphql.Object {
 			"startingPrice":      l(api.NonNull(api.Money), "The first bid's minimum.", func(x listingview.Listing) any { return x.StartingPrice }),
 			"increment":          l(api.NonNull(api.Money), "Bids are the starting price plus whole increments.", func(x listingview.Listing) any { return x.Increment }),
 			"termMonths":         l(api.NonNull(graphql.Int), "The transfer term.", func(x listingview.Listing) any { return x.TermMonths }),
+			"sale":               l(api.NonNull(saleType), "How the lot is sold: price basis, deposit, method, priority and unpaid-winner rules.", func(x listingview.Listing) any { return x.Sale }),
+			"listedTotal":        l(api.NonNull(api.Money), "What the listed price comes to over the whole term (rule 25): the price itself for a total, else each year's rent with its step-ups.", func(x listingview.Listing) any { return x.TermTotal(x.ListedPrice) }),
 			"resolution": l(resolutionType, "Null before submission or when none was given.", func(x listingview.Listing) any {
 				if x.Resolution.Total == 0 {
 					return nil
@@ -89,6 +91,12 @@ func newListingType() *graphql.Object {
 				}
 				return x.Award
 			}),
+			"awardTotal": l(api.Money, "What the award price comes to over the whole term; null without an award.", func(x listingview.Listing) any {
+				if x.Award.Buyer.Number == 0 {
+					return nil
+				}
+				return x.TermTotal(x.Award.Price)
+			}),
 			"contractId":        l(graphql.ID, "", func(x listingview.Listing) any { return api.Nullable(x.ContractID) }),
 			"certificateNumber": l(graphql.String, "Transaction certificate (交易鉴证书).", func(x listingview.Listing) any { return api.Nullable(x.CertificateNo) }),
 			"createdAt":         l(api.NonNull(api.DateTime), "", func(x listingview.Listing) any { return x.CreatedAt }),
@@ -99,6 +107,14 @@ func newListingType() *graphql.Object {
 				Resolve: func(p graphql.ResolveParams) (any, error) {
 					n := p.Source.(node)
 					return n.bidders.Of(p.Context, n.ID)
+				},
+			},
+			"quotes": {
+				Type:        api.ListOf(quoteType),
+				Description: "The round's sealed quotes in rank order, published at the opening (rule 27): empty for everyone, the exchange included, before it. Ids masked (rule 14).",
+				Resolve: func(p graphql.ResolveParams) (any, error) {
+					n := p.Source.(node)
+					return listingview.Quotes(p.Context, n.db, n.ID, n.Round)
 				},
 			},
 			"bids": {

@@ -19,8 +19,25 @@ var (
 	depositEnum = api.Enum("DepositStatus", "A bidder's deposit: due, held by the exchange, released for refund, refunded, applied to the price, forfeited.",
 		listing.DepositStateDue, listing.DepositStateHeld, listing.DepositStateReleased, listingview.DepositRefunded,
 		listing.DepositStateApplied, listing.DepositStateForfeited)
-	viaEnum = api.Enum("AwardRoute", "How the buyer won: the highest bid, a member's priority (rule 3), or negotiation with the only bidder.",
-		listing.ViaAuction, listing.ViaMemberPriority, listing.ViaNegotiation)
+	viaEnum = api.Enum("AwardRoute", "How the buyer won: the highest bid or quote, a member's priority (rule 3), the sitting lessee's priority (rule 28), "+
+		"negotiation with the only bidder, or the runner-up's offer after the buyer did not pay.",
+		listing.ViaAuction, listing.ViaMemberPriority, listing.ViaSittingLessee, listing.ViaNegotiation, listing.ViaRunnerUp)
+	basisEnum = api.DescribedEnum("PriceBasis", "What a listing's prices state (rule 25); increments, reserve and deposits are in the same basis.",
+		map[listing.PriceBasis]string{
+			listing.BasisTotal:         "One price for the whole term (the default).",
+			listing.BasisAnnualRent:    "Yuan per year for the whole lot: the award makes a lease paying that rent.",
+			listing.BasisRentPerMuYear: "Yuan per mu per year: the award makes a lease paying that rent.",
+		})
+	frequencyEnum = api.Enum("ListingRentFrequency", "How often the lease made from a rent-basis award pays, in advance.",
+		listing.Annual, listing.SemiAnnual, listing.Quarterly, listing.OneOff)
+	methodEnum = api.DescribedEnum("SaleMethod", "How the lot is sold among enough qualified bidders.", map[listing.Method]string{
+		listing.MethodLadder: "Live ladder bidding in whole increments (rules 11, 12; the default).",
+		listing.MethodSealed: "One-time sealed quotes opened together at the deadline (rule 27).",
+	})
+	rightEnum       = api.Enum("PriorityRight", "A right to match the winning price under equal conditions (rules 3, 28).", listing.RightMember, listing.RightSittingLessee)
+	priorityEnum    = api.Enum("PriorityOrder", "Which priority right is offered first when both apply (the default MEMBERS_FIRST).", listing.MembersFirst, listing.LesseeFirst)
+	unpaidEnum      = api.Enum("UnpaidWinnerRule", "What follows an unpaid award: RELIST (the default: no sale this round) or RUNNER_UP (offered once to the runner-up at its own last bid).", listing.UnpaidRelist, listing.UnpaidRunnerUp)
+	forfeitToEnum   = api.Enum("ForfeitDestination", "Who receives a forfeited deposit: the SELLER, or in a disposal the secured loans' RECOVERY by rank (the disposal default).", listing.ForfeitSeller, listing.ForfeitRecovery)
 	tradeStatusEnum = api.Enum("TradeStatus", "Where an awarded listing is in settlement (rule 13).",
 		listingview.TradeAwaitingPayment, listingview.TradePaid, listingview.TradeContractSigned, listingview.TradeCertified,
 		listingview.TradeArchived, listingview.TradeForfeited)
@@ -99,6 +116,37 @@ var bidderType = graphql.NewObject(graphql.ObjectConfig{
 	},
 })
 
+var saleType = graphql.NewObject(graphql.ObjectConfig{
+	Name:        "ListingSale",
+	Description: "How the lot is sold (rules 25–28), defaults filled in.",
+	Fields: graphql.Fields{
+		"basis":            api.Field(api.NonNull(basisEnum), "What the prices state.", func(s listingview.Sale) any { return s.Basis }),
+		"rentFrequency":    api.Field(frequencyEnum, "How the lease pays; null for a total price.", func(s listingview.Sale) any { return api.Nullable(s.Rent.Frequency) }),
+		"stepUpEveryYears": api.Field(graphql.Int, "The yearly rent rises every so many years; null without a step-up.", func(s listingview.Sale) any { return api.Nullable(s.Rent.StepUp.EveryYears) }),
+		"stepUpPercent":    api.Field(graphql.Int, "By this percentage, compounded.", func(s listingview.Sale) any { return api.Nullable(int(s.Rent.StepUp.Percent)) }),
+		"fixedDeposit":     api.Field(api.Money, "A fixed deposit (rule 26); null when the deposit is a percentage of the listed price.", func(s listingview.Sale) any { return api.Nullable(s.Deposit) }),
+		"method":           api.Field(api.NonNull(methodEnum), "", func(s listingview.Sale) any { return s.Method }),
+		"revisable":        api.Field(api.NonNull(graphql.Boolean), "A sealed quote may be revised until the deadline.", func(s listingview.Sale) any { return s.Revisable }),
+		"quoteCount":       api.Field(api.NonNull(graphql.Int), "Sealed quotes and revisions so far; their amounts and bidders stay sealed until the opening.", func(s listingview.Sale) any { return s.QuoteCount }),
+		"priorityOrder":    api.Field(api.NonNull(priorityEnum), "", func(s listingview.Sale) any { return s.PriorityOrder }),
+		"priorityRight":    api.Field(rightEnum, "Whose priority window is open; null outside one.", func(s listingview.Sale) any { return api.Nullable(s.PriorityRight) }),
+		"unpaidWinner":     api.Field(api.NonNull(unpaidEnum), "", func(s listingview.Sale) any { return s.Unpaid }),
+		"forfeitTo":        api.Field(api.NonNull(forfeitToEnum), "", func(s listingview.Sale) any { return s.ForfeitTo }),
+	},
+})
+
+var quoteType = graphql.NewObject(graphql.ObjectConfig{
+	Name:        "SealedQuote",
+	Description: "A bidder's final sealed quote as published at the opening (rule 27).",
+	Fields: graphql.Fields{
+		"rank":         api.Field(api.NonNull(graphql.Int), "1 for the highest; the earlier final quote first on equal amounts.", func(q listingview.Quote) any { return q.Rank }),
+		"bidderNumber": api.Field(api.NonNull(graphql.Int), "", func(q listingview.Quote) any { return q.Bidder.Number }),
+		"bidderId":     bidderID("The bidder.", func(q listingview.Quote) uuid.UUID { return q.Bidder.ID }),
+		"amount":       api.Field(api.NonNull(api.Money), "In the listing's price basis.", func(q listingview.Quote) any { return q.Amount }),
+		"submittedAt":  api.Field(api.NonNull(api.DateTime), "When the final quote (or revision) was submitted.", func(q listingview.Quote) any { return q.SubmittedAt }),
+	},
+})
+
 var bidType = graphql.NewObject(graphql.ObjectConfig{
 	Name:        "Bid",
 	Description: "An accepted bid; each leads when placed.",
@@ -123,7 +171,8 @@ var tradeType = graphql.NewObject(graphql.ObjectConfig{
 		"region":            api.Field(api.NonNull(regionType), "County, township and village (province is empty).", func(t listingview.Trade) any { return t.Region }),
 		"buyerNumber":       api.Field(api.NonNull(graphql.Int), "", func(t listingview.Trade) any { return t.Buyer.Number }),
 		"buyerId":           bidderID("The buyer.", func(t listingview.Trade) uuid.UUID { return t.Buyer.ID }),
-		"price":             api.Field(api.NonNull(api.Money), "", func(t listingview.Trade) any { return t.Price }),
+		"price":             api.Field(api.NonNull(api.Money), "In the listing's price basis.", func(t listingview.Trade) any { return t.Price }),
+		"basis":             api.Field(api.NonNull(basisEnum), "What the price states (rule 25).", func(t listingview.Trade) any { return t.Basis }),
 		"via":               api.Field(api.NonNull(viaEnum), "", func(t listingview.Trade) any { return t.Via }),
 		"depositApplied":    api.Field(api.NonNull(api.Money), "", func(t listingview.Trade) any { return t.DepositApply }),
 		"balanceDue":        api.Field(api.NonNull(api.Money), "", func(t listingview.Trade) any { return t.BalanceDue }),

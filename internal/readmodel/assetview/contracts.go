@@ -26,6 +26,9 @@ type Contract struct {
 	Start             time.Time
 	End               time.Time
 	RentPerMuYear     kernel.Money
+	AnnualRent        kernel.Money  // a whole contract's first-year rent (a lease from an annual-rent award); 0 for a rent per mu
+	StepUp            kernel.StepUp // the yearly rent's step-up; zero for none
+	Prepaid           kernel.Money  // rent paid through the exchange before signing
 	Frequency         transfer.Frequency
 	Area              kernel.Area
 	Document          transfer.Document
@@ -102,7 +105,7 @@ type contractProjection struct{}
 
 func (contractProjection) Name() string { return "assetview.contracts" }
 
-func (contractProjection) Version() int { return 1 }
+func (contractProjection) Version() int { return 2 }
 
 func (contractProjection) Tables() []string {
 	return []string{"asset_contracts", "asset_contract_plots", "asset_contract_instalments", "asset_contract_payments", "asset_contract_mortgages"}
@@ -117,7 +120,9 @@ func (contractProjection) Schema(readmodel.Dialect) []string {
 			filing_no TEXT NOT NULL, filed_at BIGINT NOT NULL, registration_no TEXT NOT NULL, registered_at BIGINT NOT NULL,
 			termination_reason TEXT NOT NULL, terminated_by TEXT NOT NULL, cancelled BIGINT NOT NULL, ended_at BIGINT NOT NULL,
 			offer_end BIGINT NOT NULL, offer_rent BIGINT NOT NULL, offer_frequency TEXT NOT NULL, offer_respond_by BIGINT NOT NULL,
-			renewal_declined INTEGER NOT NULL, created_at BIGINT NOT NULL, signed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`,
+			renewal_declined INTEGER NOT NULL, created_at BIGINT NOT NULL, signed_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+			annual_rent BIGINT NOT NULL DEFAULT 0, step_up_years INTEGER NOT NULL DEFAULT 0, step_up_percent BIGINT NOT NULL DEFAULT 0,
+			prepaid BIGINT NOT NULL DEFAULT 0)`,
 		`CREATE INDEX IF NOT EXISTS asset_contracts_created ON asset_contracts (created_at, id)`,
 		`CREATE INDEX IF NOT EXISTS asset_contracts_collective ON asset_contracts (collective, created_at, id)`,
 		`CREATE INDEX IF NOT EXISTS asset_contracts_transferor ON asset_contracts (transferor, created_at, id)`,
@@ -185,6 +190,7 @@ func (contractProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmo
 	case transfer.ContractRenewed:
 		at = e.At
 		if err = exec(`UPDATE asset_contracts SET end_at = $2, rent = $3, frequency = $4, offer_end = 0, offer_rent = 0,
+			annual_rent = 0, step_up_years = 0, step_up_percent = 0,
 			offer_frequency = '', offer_respond_by = 0 WHERE id = $1`, id, readmodel.Micros(e.End), int64(e.RentPerMuYear), string(e.Frequency)); err == nil {
 			err = insertInstalments(ctx, tx, id, e.Instalments)
 		}
@@ -213,13 +219,15 @@ func upsertContract(ctx context.Context, tx readmodel.Tx, id string, listing uui
 	if _, err := tx.ExecContext(ctx, `INSERT INTO asset_contracts (id, listing_id, status, transferor, transferee, collective, form,
 		land_use, start_at, end_at, rent, frequency, area, document_ref, document_signed, filing_no, filed_at, registration_no,
 		registered_at, termination_reason, terminated_by, cancelled, ended_at, offer_end, offer_rent, offer_frequency,
-		offer_respond_by, renewal_declined, created_at, signed_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', 0, '', 0, '', '', 0, 0, 0, 0, '', 0, 0, $16, $17, $16)
+		offer_respond_by, renewal_declined, created_at, signed_at, updated_at, annual_rent, step_up_years, step_up_percent, prepaid)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', 0, '', 0, '', '', 0, 0, 0, 0, '', 0, 0, $16, $17, $16,
+			$18, $19, $20, $21)
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, document_ref = excluded.document_ref,
 		document_signed = excluded.document_signed, signed_at = excluded.signed_at`,
 		id, readmodel.IDText(listing), string(status), t.Transferor.String(), t.Transferee.String(), readmodel.IDText(collective), string(t.Form),
 		string(t.Use), readmodel.Micros(t.Start), readmodel.Micros(t.End), int64(t.RentPerMuYear), string(t.Frequency), int64(t.Area()),
-		doc.Reference, readmodel.Micros(doc.Signed), readmodel.Micros(at), readmodel.Micros(signed)); err != nil {
+		doc.Reference, readmodel.Micros(doc.Signed), readmodel.Micros(at), readmodel.Micros(signed),
+		int64(t.AnnualRent), t.StepUp.EveryYears, t.StepUp.Percent, int64(t.Prepaid)); err != nil {
 		return err
 	}
 	for _, p := range t.Plots {
@@ -290,7 +298,7 @@ func (r Reader) contracts(ctx context.Context, w *readmodel.Where, limit int) ([
 	rows, err := r.DB.QueryContext(ctx, fmt.Sprintf(`SELECT id, listing_id, status, transferor, transferee, collective, form, land_use,
 		start_at, end_at, rent, frequency, area, document_ref, document_signed, filing_no, filed_at, registration_no, registered_at,
 		termination_reason, terminated_by, cancelled, ended_at, offer_end, offer_rent, offer_frequency, offer_respond_by,
-		renewal_declined, created_at, signed_at, updated_at FROM asset_contracts%s ORDER BY %s LIMIT %d`, w.String(), byCreation.OrderBy(), limit), w.Args()...)
+		renewal_declined, created_at, signed_at, updated_at, annual_rent, step_up_years, step_up_percent, prepaid FROM asset_contracts%s ORDER BY %s LIMIT %d`, w.String(), byCreation.OrderBy(), limit), w.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -302,9 +310,11 @@ func (r Reader) contracts(ctx context.Context, w *readmodel.Where, limit int) ([
 		var id, listing, status, transferor, transferee, collective, form, use, frequency, reason, by, offerFreq string
 		var start, end, rent, area, docSigned, filed, registered, cancelled, ended, offerEnd, offerRent, offerBy, created, signed, updated int64
 		var declined int
+		var annual, prepaid int64
 		if err := rows.Scan(&id, &listing, &status, &transferor, &transferee, &collective, &form, &use, &start, &end, &rent, &frequency,
 			&area, &c.Document.Reference, &docSigned, &c.FilingNo, &filed, &c.RegistrationNo, &registered, &reason, &by, &cancelled,
-			&ended, &offerEnd, &offerRent, &offerFreq, &offerBy, &declined, &created, &signed, &updated); err != nil {
+			&ended, &offerEnd, &offerRent, &offerFreq, &offerBy, &declined, &created, &signed, &updated,
+			&annual, &c.StepUp.EveryYears, &c.StepUp.Percent, &prepaid); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -314,6 +324,7 @@ func (r Reader) contracts(ctx context.Context, w *readmodel.Where, limit int) ([
 		c.Start, c.End, c.RentPerMuYear, c.Area = readmodel.Time(start), readmodel.Time(end), kernel.Money(rent), kernel.Area(area)
 		c.Document.Signed, c.FiledAt, c.RegisteredAt, c.TerminatedBy = readmodel.Time(docSigned), readmodel.Time(filed), readmodel.Time(registered), readmodel.ParseID(by)
 		c.Cancelled, c.EndedAt, c.RenewalDeclined = kernel.Money(cancelled), readmodel.Time(ended), declined == 1
+		c.AnnualRent, c.Prepaid = kernel.Money(annual), kernel.Money(prepaid)
 		c.CreatedAt, c.SignedAt, c.UpdatedAt = readmodel.Time(created), readmodel.Time(signed), readmodel.Time(updated)
 		if offerEnd != 0 {
 			c.Offer = &transfer.RenewalOffer{End: readmodel.Time(offerEnd), RentPerMuYear: kernel.Money(offerRent),

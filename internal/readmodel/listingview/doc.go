@@ -3,13 +3,16 @@
 // each round, the accepted bids and the trades (awarded listings through
 // payment, contract, certificate and archive).
 //
-// One projection (listingProjection, named "listingview.v1") keeps the tables
-// listing_listings, listing_search, listing_bidders, listing_bids and listing_trades from the
+// One projection (listingProjection, named "listingview.v1", version 2) keeps the tables
+// listing_listings, listing_search, listing_bidders, listing_bids, listing_quotes and listing_trades from the
 // listing events, on SQLite and PostgreSQL with the same SQL. Register it with
 // a readmodel.Projector (Projections returns it).
 //
 // What is kept out: the reserve price (listing.ReservePriceSet) is never read,
-// so no table holds it. Bidder identities are stored, because the exchange and
+// so no table holds it. A sealed quote (listing.QuoteSubmitted, IsSealed)
+// moves only listing_listings.quote_count: its amount and bidder reach no
+// table before QuotesOpened writes every final quote to listing_quotes.
+// Bidder identities are stored, because the exchange and
 // each bidder may see them (rule 14), but each one is a BidderRef that also
 // carries the bidder number: callers must show the id only when
 // listing.Viewer.Sees it.

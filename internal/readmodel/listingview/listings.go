@@ -24,20 +24,21 @@ const NoClosingTime = int64(1<<63 - 1)
 // Name implements readmodel.Projection.
 func (listingProjection) Name() string { return "listingview.v1" }
 
-// Version implements readmodel.Projection. 2: bidders and bids are
-// clustered by their primary key on SQLite.
-func (listingProjection) Version() int { return 2 }
+// Version implements readmodel.Projection. 2: how a listing is sold and its
+// sealed quotes; 3: bidders, bids and quotes clustered by their primary key
+// on SQLite.
+func (listingProjection) Version() int { return 3 }
 
 // Tables implements readmodel.Projection.
 func (listingProjection) Tables() []string {
-	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_bids", "listing_trades"}
+	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_bids", "listing_quotes", "listing_trades"}
 }
 
 // Schema implements readmodel.Projection. Times are BIGINT unix microseconds
 // (NULL when not set), money BIGINT fen, areas BIGINT hundredths of a mu,
 // booleans INTEGER 0/1.
 //
-// On SQLite, bidders and bids are WITHOUT ROWID tables: their rows live in
+// On SQLite, bidders, bids and quotes are WITHOUT ROWID tables: their rows live in
 // their primary key's B-tree, so a bid or a registration changes one page of
 // the table instead of a row page and a key page, and a listing's bids are
 // read from one range of it. Each page a projector commit changes is written
@@ -68,6 +69,18 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 			starting_price BIGINT NOT NULL,
 			increment BIGINT NOT NULL,
 			term_months INTEGER NOT NULL,
+			basis TEXT NOT NULL DEFAULT 'TOTAL',
+			rent_frequency TEXT NOT NULL DEFAULT '',
+			step_up_years INTEGER NOT NULL DEFAULT 0,
+			step_up_percent INTEGER NOT NULL DEFAULT 0,
+			fixed_deposit BIGINT NOT NULL DEFAULT 0,
+			method TEXT NOT NULL DEFAULT 'LADDER',
+			revisable INTEGER NOT NULL DEFAULT 0,
+			priority_order TEXT NOT NULL DEFAULT 'MEMBERS_FIRST',
+			unpaid TEXT NOT NULL DEFAULT 'RELIST',
+			forfeit_to TEXT NOT NULL DEFAULT 'SELLER',
+			quote_count INTEGER NOT NULL DEFAULT 0,
+			priority_right TEXT NOT NULL DEFAULT '',
 			resolution_body TEXT NOT NULL DEFAULT '',
 			votes_for INTEGER NOT NULL DEFAULT 0,
 			votes_total INTEGER NOT NULL DEFAULT 0,
@@ -144,6 +157,17 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 			at BIGINT NOT NULL,
 			PRIMARY KEY (listing_id, round, seq)
 		)` + clustered,
+		// Sealed quotes, written only when they are opened (never before).
+		`CREATE TABLE IF NOT EXISTS listing_quotes (
+			listing_id TEXT NOT NULL,
+			round INTEGER NOT NULL,
+			rank INTEGER NOT NULL,
+			bidder_id TEXT NOT NULL,
+			bidder_number INTEGER NOT NULL,
+			amount BIGINT NOT NULL,
+			submitted_at BIGINT NOT NULL,
+			PRIMARY KEY (listing_id, round, rank)
+		)` + clustered,
 		`CREATE TABLE IF NOT EXISTS listing_trades (
 			listing_id TEXT NOT NULL,
 			round INTEGER NOT NULL,
@@ -156,6 +180,7 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 			buyer_id TEXT NOT NULL,
 			buyer_number INTEGER NOT NULL,
 			price BIGINT NOT NULL,
+			basis TEXT NOT NULL DEFAULT 'TOTAL',
 			via TEXT NOT NULL,
 			deposit_applied BIGINT NOT NULL,
 			balance_due BIGINT NOT NULL,
@@ -208,15 +233,16 @@ func listingKey(id uuid.UUID) changes.Key {
 }
 
 // changed names what the listing event in env changes: its listing, and,
-// unless it only moves the listing's bidders, bids or auction winner (no
-// column a Filter or Sort reads, no trade), the board and the trades.
+// unless it only moves the listing's bidders, bids, quote count or auction
+// winner (no column a Filter or Sort reads, no trade), the board and the
+// trades.
 func changed(ctx context.Context, env readmodel.Envelope) {
 	if !strings.HasPrefix(env.Stream, listing.Decider.Category+"-") {
 		return
 	}
 	switch env.Event.(type) {
 	case listing.BidderRegistered, listing.DepositConfirmed, listing.BidderQualified, listing.BidderDisqualified,
-		listing.BidPlaced, listing.AuctionClosed, listing.DepositsReleased, listing.DepositRefunded:
+		listing.BidPlaced, listing.QuoteSubmitted, listing.AuctionClosed, listing.DepositsReleased, listing.DepositRefunded:
 		changes.Changed(ctx, changes.Key(env.Stream))
 	default:
 		changes.Changed(ctx, changes.Key(env.Stream), boardKey, tradesKey)
@@ -281,10 +307,29 @@ func (listingProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmod
 			x.listing(e.ListingID, e.At, `winner_id = $3, winner_number = $4, award_price = $5, award_via = 'AUCTION'`,
 				e.WinnerID, e.WinnerNumber, int64(e.Price))
 		}
+	case listing.QuoteSubmitted:
+		// Sealed (rule 27): only the count of quotes and revisions, never an amount or a bidder.
+		x.listing(e.ListingID, e.At, `quote_count = $3`, e.Seq)
+	case listing.QuotesOpened:
+		for i, q := range e.Quotes {
+			x.do(`INSERT INTO listing_quotes (listing_id, round, rank, bidder_id, bidder_number, amount, submitted_at)
+				VALUES ($1, (SELECT round FROM listing_listings WHERE id = $1), $2, $3, $4, $5, $6)`,
+				e.ListingID, i+1, q.BidderID, q.BidderNumber, int64(q.Amount), readmodel.NullMicros(q.SubmittedAt))
+		}
+		if len(e.Quotes) > 0 {
+			q := e.Quotes[0]
+			x.listing(e.ListingID, e.At, `highest_bid = $3, bid_count = $4, leader_id = $5, leader_number = $6`,
+				int64(q.Amount), len(e.Quotes), q.BidderID, q.BidderNumber)
+		}
 	case listing.PriorityWindowOpened:
-		x.listing(e.ListingID, e.At, `status = 'PRIORITY_WINDOW', priority_ends = $3`, readmodel.NullMicros(e.Ends))
+		right := e.Right
+		if right == "" {
+			right = listing.RightMember
+		}
+		x.listing(e.ListingID, e.At, `status = 'PRIORITY_WINDOW', priority_ends = $3, priority_right = $4`, readmodel.NullMicros(e.Ends), string(right))
 	case listing.AwardConfirmed:
 		x.award(e)
+
 	case listing.DepositsReleased:
 		for _, d := range e.Deposits {
 			x.bidder(e.ListingID, d.BidderID, `deposit_status = 'RELEASED', refund_due = $3`, readmodel.NullMicros(e.Due))
@@ -357,7 +402,31 @@ func (x *exec) create(e listing.ListingCreated) {
 		e.ListingID, d.Title, d.Description, d.Seller, string(a.Type), joinIDs(a.AssetIDs),
 		a.OwningCollective, a.Region.Province, a.Region.County, a.Region.Township, a.Region.Village, a.Area.Hundredths(),
 		int64(d.ListedPrice), int64(d.StartingPrice), int64(d.Increment), d.TermMonths, NoClosingTime, readmodel.NullMicros(e.At))
+	x.sale(e.ListingID, e.At, d)
 	x.do(`INSERT INTO listing_search (id, search_text) VALUES ($1, $2)`, e.ListingID, SearchText(d.Title, d.Description))
+}
+
+// sale records how the listing is sold (rules 25–28): the price basis, the
+// lease's rent terms, the deposit, the method and the priority, unpaid and
+// forfeit rules, defaults filled in.
+func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
+	method, order, unpaid := d.Method, d.PriorityOrder, d.Unpaid
+	if method == "" {
+		method = listing.MethodLadder
+	}
+	if order == "" {
+		order = listing.MembersFirst
+	}
+	if unpaid == "" {
+		unpaid = listing.UnpaidRelist
+	}
+	freq := d.Rent.Frequency
+	if freq == "" && d.PriceBasis().Rented() {
+		freq = listing.Annual
+	}
+	x.listing(id, at, `basis = $3, rent_frequency = $4, step_up_years = $5, step_up_percent = $6,
+		fixed_deposit = $7, method = $8, revisable = $9, priority_order = $10, unpaid = $11, forfeit_to = $12`,
+		string(d.PriceBasis()), string(freq), d.Rent.StepUp.EveryYears, d.Rent.StepUp.Percent, int64(d.Deposit), string(method), readmodel.Bool(d.Revisable), string(order), string(unpaid), string(d.ForfeitDestination()))
 }
 
 func (x *exec) revise(e listing.ListingRevised) {
@@ -369,6 +438,7 @@ func (x *exec) revise(e listing.ListingRevised) {
 		d.Title, d.Description, d.Seller, string(a.Type), joinIDs(a.AssetIDs),
 		a.OwningCollective, a.Region.Province, a.Region.County, a.Region.Township, a.Region.Village, a.Area.Hundredths(),
 		int64(d.ListedPrice), int64(d.StartingPrice), int64(d.Increment), d.TermMonths)
+	x.sale(e.ListingID, e.At, d)
 	x.do(`UPDATE listing_search SET search_text = $2 WHERE id = $1`, e.ListingID, SearchText(d.Title, d.Description))
 }
 
@@ -389,9 +459,9 @@ func (x *exec) award(e listing.AwardConfirmed) {
 	x.listing(e.ListingID, e.At, `status = 'AWAITING_PAYMENT', winner_id = $3, winner_number = $4, award_price = $5,
 		award_via = $6, balance_due = $7, payment_due = $8`,
 		e.BidderID, e.BidderNumber, int64(e.Price), string(e.Via), int64(e.BalanceDue), readmodel.NullMicros(e.PaymentDue))
-	x.do(`INSERT INTO listing_trades (listing_id, round, title, seller, asset_type, county, township, village, buyer_id,
+	x.do(`INSERT INTO listing_trades (listing_id, round, title, seller, asset_type, county, township, village, basis, buyer_id,
 			buyer_number, price, via, deposit_applied, balance_due, payment_due, status, awarded_at, updated_at)
-		SELECT id, round, title, seller, asset_type, county, township, village, CAST($2 AS TEXT), CAST($3 AS INTEGER),
+		SELECT id, round, title, seller, asset_type, county, township, village, basis, CAST($2 AS TEXT), CAST($3 AS INTEGER),
 			CAST($4 AS BIGINT), CAST($5 AS TEXT), CAST($6 AS BIGINT), CAST($7 AS BIGINT), CAST($8 AS BIGINT), CAST($9 AS TEXT),
 			CAST($10 AS BIGINT), CAST($10 AS BIGINT)
 		FROM listing_listings WHERE id = $1`,
@@ -406,7 +476,8 @@ func (x *exec) relist(e listing.ListingRelisted) {
 		reject_reason = '', suspend_reason = '', unsold_reason = '', announcement_ends = NULL, bidding_opens_at = NULL,
 		negotiation_ends = NULL, opens_at = NULL, free_bidding_ends = NULL, auction_closes_at = NULL, closing_at = $4,
 		bidder_count = 0, highest_bid = 0, bid_count = 0, leader_id = '', leader_number = 0, priority_ends = NULL,
-		winner_id = '', winner_number = 0, award_price = 0, award_via = '', balance_due = 0, payment_due = NULL`,
+		winner_id = '', winner_number = 0, award_price = 0, award_via = '', balance_due = 0, payment_due = NULL,
+		quote_count = 0, priority_right = ''`,
 		e.Round, NoClosingTime)
 }
 

@@ -34,6 +34,7 @@ type Listing struct {
 	StartingPrice    kernel.Money
 	Increment        kernel.Money
 	TermMonths       int
+	Sale             Sale
 	Resolution       listing.Resolution // Body, VotesFor, Total; zero before submission
 	RejectReason     string
 	SuspendReason    string
@@ -55,6 +56,39 @@ type Listing struct {
 	CertificateNo    string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+}
+
+// Sale is how a listing is sold (rules 25–28), defaults filled in.
+type Sale struct {
+	Basis         listing.PriceBasis
+	Rent          listing.Rent // Frequency empty for BasisTotal
+	Deposit       kernel.Money // the fixed deposit; zero for a percentage
+	Method        listing.Method
+	Revisable     bool
+	PriorityOrder listing.PriorityOrder
+	Unpaid        listing.Unpaid
+	ForfeitTo     listing.ForfeitTo
+	QuoteCount    int           // sealed quotes and revisions so far; never their amounts
+	PriorityRight listing.Right // whose window is open, in PRIORITY_WINDOW
+}
+
+// TermTotal returns what price in the listing's basis comes to over its term
+// (listing.Details.TermTotal); zero when it overflows, which the decider never accepts.
+func (l Listing) TermTotal(price kernel.Money) kernel.Money {
+	d := listing.Details{Basis: l.Sale.Basis, Rent: l.Sale.Rent, TermMonths: l.TermMonths, Asset: listing.AssetFacts{Area: l.Area}}
+	total, err := d.TermTotal(price)
+	if err != nil {
+		return 0
+	}
+	return total
+}
+
+// Quote is a sealed quote as published at the opening (rule 27), in rank order.
+type Quote struct {
+	Bidder      BidderRef
+	Rank        int // 1 for the highest, the earlier final quote first on ties
+	Amount      kernel.Money
+	SubmittedAt time.Time
 }
 
 // BidderRef names a bidder by id and number. Show the id only to viewers that
@@ -107,6 +141,7 @@ type Trade struct {
 	Region        listing.Region // county, township, village
 	Buyer         BidderRef
 	Price         kernel.Money
+	Basis         listing.PriceBasis // what Price states (rule 25)
 	Via           listing.Via
 	DepositApply  kernel.Money
 	BalanceDue    kernel.Money
@@ -183,6 +218,8 @@ func (s Sort) Cursor(l Listing) readmodel.Cursor { return readmodel.CursorOf(int
 
 const listingColumns = `id, round, status, title, description, seller, asset_type, asset_ids, owning_collective,
 	province, county, township, village, area, listed_price, starting_price, increment, term_months,
+	basis, rent_frequency, step_up_years, step_up_percent, fixed_deposit, method, revisable, priority_order, unpaid,
+	forfeit_to, quote_count, priority_right,
 	resolution_body, votes_for, votes_total, reject_reason, suspend_reason, unsold_reason,
 	announcement_ends, bidding_opens_at, negotiation_ends, opens_at, free_bidding_ends, auction_closes_at, closing_at,
 	bidder_count, highest_bid, bid_count, leader_id, leader_number, priority_ends,
@@ -306,9 +343,14 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 		annEnds, bidOpens, negEnds, opens, freeEnds, closes sql.NullInt64
 		prioEnds, payDue                                    sql.NullInt64
 		created, updated                                    int64
+		basis, freq, method, order, unpaid, forfeit, right  string
+		fixed                                               int64
+		revisable                                           int
 	)
 	err := r.Scan(&l.ID, &l.Round, &status, &l.Title, &l.Description, &l.Seller, &assetType, &assetIDs, &l.OwningCollective,
 		&l.Region.Province, &l.Region.County, &l.Region.Township, &l.Region.Village, &area, &listed, &starting, &incr, &l.TermMonths,
+		&basis, &freq, &l.Sale.Rent.StepUp.EveryYears, &l.Sale.Rent.StepUp.Percent, &fixed, &method, &revisable, &order, &unpaid,
+		&forfeit, &l.Sale.QuoteCount, &right,
 		&l.Resolution.Body, &l.Resolution.VotesFor, &l.Resolution.Total, &l.RejectReason, &l.SuspendReason, &l.UnsoldReason,
 		&annEnds, &bidOpens, &negEnds, &opens, &freeEnds, &closes, &closing,
 		&l.BidderCount, &highest, &l.BidCount, &leaderID, &l.Leader.Number, &prioEnds,
@@ -321,6 +363,9 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 		return Listing{}, fmt.Errorf("listingview: scan listing: %w", err)
 	}
 	l.Status, l.AssetType = listing.Status(status), kernel.AssetType(assetType)
+	l.Sale.Basis, l.Sale.Rent.Frequency, l.Sale.Deposit, l.Sale.Method = listing.PriceBasis(basis), listing.Frequency(freq), kernel.Money(fixed), listing.Method(method)
+	l.Sale.Revisable, l.Sale.PriorityOrder, l.Sale.Unpaid = revisable == 1, listing.PriorityOrder(order), listing.Unpaid(unpaid)
+	l.Sale.ForfeitTo, l.Sale.PriorityRight = listing.ForfeitTo(forfeit), listing.Right(right)
 	l.AssetIDs = splitIDs(assetIDs)
 	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(area), kernel.Money(listed), kernel.Money(starting), kernel.Money(incr)
 	l.AnnouncementEnds, l.BiddingOpensAt, l.NegotiationEnds = readmodel.NullTime(annEnds), readmodel.NullTime(bidOpens), readmodel.NullTime(negEnds)
@@ -418,6 +463,28 @@ func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int,
 	return readmodel.Cut(bids, p, 0), nil
 }
 
+// Quotes returns a listing's round's sealed quotes in rank order. There are
+// none before the opening: the projection writes them only from QuotesOpened.
+func Quotes(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int) ([]Quote, error) {
+	ctx = changes.Depend(ctx, listingKey(listingID))
+	qs, err := readmodel.Collect(ctx, db, func(r readmodel.Scanner) (Quote, error) {
+		var (
+			q          Quote
+			amount, at int64
+		)
+		if err := r.Scan(&q.Bidder.ID, &q.Bidder.Number, &q.Rank, &amount, &at); err != nil {
+			return q, fmt.Errorf("listingview: scan quote: %w", err)
+		}
+		q.Amount, q.SubmittedAt = kernel.Money(amount), time.UnixMicro(at).UTC()
+		return q, nil
+	}, `SELECT bidder_id, bidder_number, rank, amount, submitted_at FROM listing_quotes
+		WHERE listing_id = $1 AND round = $2 ORDER BY rank`, listingID, round)
+	if err != nil {
+		return nil, fmt.Errorf("listingview: quotes: %w", err)
+	}
+	return qs, nil
+}
+
 // TradeFilter selects trades; zero fields do not filter.
 type TradeFilter struct {
 	Statuses []TradeStatus
@@ -443,7 +510,7 @@ func Trades(ctx context.Context, db *readmodel.DB, f TradeFilter, p readmodel.Pa
 		return readmodel.Result[Trade]{}, err
 	}
 	trades, err := readmodel.Collect(ctx, db, scanTrade, `SELECT listing_id, round, title, seller, asset_type, county, township, village,
-			buyer_id, buyer_number, price, via, deposit_applied, balance_due, payment_due, status, contract_id,
+			buyer_id, buyer_number, price, basis, via, deposit_applied, balance_due, payment_due, status, contract_id,
 			certificate_number, awarded_at, paid_at, updated_at
 		FROM listing_trades`+w.String()+` ORDER BY `+newestTrades.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
 	if err != nil {
@@ -456,16 +523,17 @@ func scanTrade(r readmodel.Scanner) (Trade, error) {
 	var (
 		t                                   Trade
 		assetType, via, status, contractID  string
+		basis                               string
 		price, applied, owing, due, awarded int64
 		updated                             int64
 		paid                                sql.NullInt64
 	)
 	if err := r.Scan(&t.ListingID, &t.Round, &t.Title, &t.Seller, &assetType, &t.Region.County, &t.Region.Township,
-		&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &via, &applied, &owing, &due, &status, &contractID,
+		&t.Region.Village, &t.Buyer.ID, &t.Buyer.Number, &price, &basis, &via, &applied, &owing, &due, &status, &contractID,
 		&t.CertificateNo, &awarded, &paid, &updated); err != nil {
 		return t, fmt.Errorf("listingview: scan trade: %w", err)
 	}
-	t.AssetType, t.Via, t.Status = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status)
+	t.AssetType, t.Via, t.Status, t.Basis = kernel.AssetType(assetType), listing.Via(via), TradeStatus(status), listing.PriceBasis(basis)
 	t.Price, t.DepositApply, t.BalanceDue = kernel.Money(price), kernel.Money(applied), kernel.Money(owing)
 	t.PaymentDue, t.AwardedAt, t.UpdatedAt = time.UnixMicro(due).UTC(), time.UnixMicro(awarded).UTC(), time.UnixMicro(updated).UTC()
 	t.PaidAt, t.ContractID = readmodel.NullTime(paid), readmodel.ParseID(contractID)
