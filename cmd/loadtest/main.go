@@ -6,10 +6,13 @@
 //   - placeBid with 64 concurrent bidders on one listing, and on 1,000 listings;
 //   - bids per second around the 1,000th and the 100,000th bid of one listing;
 //   - listings(first: 20) with a filter over all listings, through nongjiao's
-//     handler and through github.com/graphql-go/handler on the same schema;
+//     handler (with its result cache, and a second instance without it) and
+//     through github.com/graphql-go/handler on the same schema;
 //   - projection lag: from a bid's acknowledgement to its visibility in the
 //     read models (the projector's committed position);
-//   - the process's resident memory once all listings are loaded.
+//   - the process's resident memory once all listings are loaded and its
+//     peak over the whole run, and the bytes it wrote to the device per
+//     stored event against the event log's own bytes.
 //
 // It prints a Markdown table. Run it with `make load` (or go run ./cmd/loadtest -h).
 package main
@@ -23,14 +26,18 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
-	"strings"
 	"time"
 
 	gqlhandler "github.com/graphql-go/handler"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
+	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -45,7 +52,11 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary one, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile, once all listings are loaded, to this file")
+	memLimit := flag.Int64("memlimit", 768, "soft limit of the Go heap in MiB (debug.SetMemoryLimit), as GOMEMLIMIT sets it for serve; 0: none; ignored when GOMEMLIMIT is set")
 	flag.Parse()
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(*memLimit << 20)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -99,10 +110,40 @@ func run(cfg config) error {
 	}
 	go plain.Serve(plainLn) //nolint:errcheck // ends with the process
 	defer plain.Close()
+	// nongjiao's handler on the same schema without the result cache (no
+	// Position), for the uncached figure.
+	uncachedHandler, err := httpapi.New(httpapi.Options{Schema: &s.Schema, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	uncached := &http.Server{Handler: uncachedHandler}
+	uncachedLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	go uncached.Serve(uncachedLn) //nolint:errcheck // ends with the process
+	defer uncached.Close()
 
-	l := &load{cfg: cfg, s: s, clock: clock,
-		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/"}
+	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(),
+		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/",
+		uncachedURL: "http://" + uncachedLn.Addr().String() + "/graphql"}
 	return l.run(ctx)
+}
+
+// peakMemory is the process's peak resident memory so far (VmHWM): the
+// server, its read models' SQLite page cache and the load generator together.
+func peakMemory() string {
+	return fmt.Sprintf("peak RSS %d MiB", procstat.Memory()["VmHWM"]>>10)
+}
+
+// logBytes returns the events stored in the event log of the data directory
+// dir and the bytes of their records.
+func logBytes(dir string) (events uint64, bytes int64, err error) {
+	st, err := filestore.ScanLog(filepath.Join(dir, "events"), func(_ string, records []byte) error {
+		bytes += int64(len(records))
+		return nil
+	})
+	return st.Last, bytes, err
 }
 
 // memory describes the process's resident memory from /proc: anonymous
@@ -111,16 +152,7 @@ func run(cfg config) error {
 func memory() string {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	status, _ := os.ReadFile("/proc/self/status")
-	kb := map[string]int{}
-	for _, line := range strings.Split(string(status), "\n") {
-		var v int
-		if name, rest, ok := strings.Cut(line, ":"); ok {
-			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &v); err == nil {
-				kb[name] = v
-			}
-		}
-	}
-	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB",
-		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20)
+	kb := procstat.Memory()
+	return fmt.Sprintf("RSS %d MiB (anonymous %d MiB, mapped event log %d MiB); Go heap in use %d MiB; peak RSS so far %d MiB",
+		kb["VmRSS"]>>10, kb["RssAnon"]>>10, kb["RssFile"]>>10, m.HeapInuse>>20, kb["VmHWM"]>>10)
 }

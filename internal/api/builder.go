@@ -35,8 +35,11 @@ func (b *Builder) SetStanding(standing Standing) { b.standing = standing }
 
 // CacheableQuery adds a query field whose result depends only on the read
 // models, the caller and the arguments — its resolvers never read the clock
-// or the event store — so the server may answer a repeat of it from the
-// response computed at the same read-model position (httpapi's result cache).
+// or the event store — so the server may answer a repeat of it from a
+// response computed earlier, until something it read changes (httpapi's result
+// cache; the read models' query functions name what they read with package
+// readmodel/changes, and any read they do not name counts as reading
+// everything).
 func (b *Builder) CacheableQuery(name string, f *graphql.Field) {
 	b.Query(name, f)
 	b.cacheable[name] = true

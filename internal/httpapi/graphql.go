@@ -14,6 +14,7 @@ import (
 	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // operation is a request ready to execute: a valid document, the operation
@@ -206,14 +207,18 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 		}
 	}
 	key, cacheable := "", false
-	var pos uint64
-	if s.opts.Position != nil {
+	var since uint64
+	var reads *changes.Reads
+	if s.results != nil {
 		principal, ok := auth.FromContext(ctx)
 		if key, cacheable = resultKey(op, s.opts.Cacheable, principal, ok); cacheable {
-			pos = s.opts.Position() // read before executing: the result is at least this fresh
-			if body, hit := s.results.get(pos, key); hit {
+			if body, hit := s.results.get(key); hit {
+				s.metrics.results.WithLabelValues("hit").Inc()
 				return s.sendBody(w, media, http.StatusOK, body)
 			}
+			s.metrics.results.WithLabelValues("miss").Inc()
+			since = s.opts.Changes.Now() // before executing: the result is at least this fresh
+			ctx, reads = changes.Track(ctx)
 		}
 	}
 	res, herr := s.execute(ctx, op)
@@ -222,7 +227,7 @@ func (s *Server) serveRequest(w http.ResponseWriter, r *http.Request, media stri
 	}
 	body, status := s.encode(res)
 	if cacheable && status == http.StatusOK && len(res.errs) == 0 {
-		s.results.put(pos, key, body)
+		s.results.put(key, body, since, reads)
 	}
 	return s.sendBody(w, media, status, body)
 }
@@ -279,7 +284,9 @@ func (s *Server) send(w http.ResponseWriter, media string, status int, res respo
 // encode returns res as JSON, or an internal error (and status 500) when it
 // does not encode.
 func (s *Server) encode(res response) ([]byte, int) {
-	body, err := json.Marshal(res)
+	// MarshalJSON directly: json.Marshal(res) would scan its output once
+	// more to check and compact it.
+	body, err := res.MarshalJSON()
 	if err != nil {
 		s.log.Error("graphql: encoding the response failed", "error", err)
 		body, _ = json.Marshal(response{errs: []gqlError{newError(CodeInternal, internalErrorMessage)}})

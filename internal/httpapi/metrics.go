@@ -15,6 +15,7 @@ type metrics struct {
 	requests      *prometheus.CounterVec
 	latency       *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
+	results       *prometheus.CounterVec // result cache lookups by outcome
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -32,8 +33,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: metricNamespace, Subsystem: "graphql", Name: "websocket_operations",
 			Help: "Operations running on WebSocket connections.",
 		}),
+		results: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Subsystem: "graphql", Name: "result_cache_lookups_total",
+			Help: "Cacheable queries by outcome: hit (answered from the result cache) or miss (executed).",
+		}, []string{"outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.subscriptions} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.subscriptions, m.results} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -8,26 +8,35 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/nongjiao/nongjiao/internal/auth"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
-// resultCache keeps the encoded responses of queries computed at the read
-// models' current position. A result depends only on the document, the
-// variables, the caller (masking) and the read models' contents when every
-// root field is one the schema owner declared cacheable (its resolvers read
-// read models only, never the clock or the event store), so a response
-// computed at position P answers the same request at P. Entries of older
-// positions are dropped as soon as the position moves: on a live exchange the
-// cache serves bursts of identical board queries between two writes.
+// resultCache keeps the encoded responses of queries whose every root
+// field is one the schema owner declared cacheable (its resolvers read read
+// models only, never the clock or the event store). Such a result depends
+// only on the document, the variables, the caller (masking) and what it read
+// from the read models, so it answers the same request until the read
+// models' change log reports a change to something it read (a listing on a
+// page, the board's membership), not merely a move of the global position:
+// while an auction runs, a page of listings nobody bids on stays cached.
 type resultCache struct {
 	max int
+	log *changes.Log
 
-	mu   sync.Mutex
-	pos  uint64
-	body map[string][]byte
+	mu    sync.Mutex
+	entry map[string]result
 }
 
-func newResultCache(max int) *resultCache {
-	return &resultCache{max: max, body: map[string][]byte{}}
+// result is one cached response: its body, the change log's Now before it
+// was computed, and what it read.
+type result struct {
+	body  []byte
+	since uint64
+	reads *changes.Reads
+}
+
+func newResultCache(max int, log *changes.Log) *resultCache {
+	return &resultCache{max: max, log: log, entry: map[string]result{}}
 }
 
 // key returns the cache key of op for the caller, and false when op may not
@@ -54,26 +63,34 @@ func resultKey(op *operation, cacheable map[string]bool, p auth.Principal, hasPr
 	return strings.Join([]string{who, op.p.OperationName, string(vars), op.p.Query}, "\x00"), true
 }
 
-func (c *resultCache) get(pos uint64, key string) ([]byte, bool) {
+// get returns the cached body for key while nothing it read has changed.
+func (c *resultCache) get(key string) ([]byte, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if pos != c.pos {
+	r, ok := c.entry[key]
+	c.mu.Unlock()
+	if !ok || !c.log.Fresh(r.reads, r.since) {
 		return nil, false
 	}
-	b, ok := c.body[key]
-	return b, ok
+	return r.body, true
 }
 
-func (c *resultCache) put(pos uint64, key string, body []byte) {
+// put keeps a body computed under reads, started when the log's Now was
+// since. When the cache is full, stale entries go first, then any.
+func (c *resultCache) put(key string, body []byte, since uint64, reads *changes.Reads) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case pos > c.pos:
-		c.pos, c.body = pos, map[string][]byte{}
-	case pos < c.pos:
-		return
+	if _, ok := c.entry[key]; !ok && len(c.entry) >= c.max {
+		for k, r := range c.entry {
+			if !c.log.Fresh(r.reads, r.since) {
+				delete(c.entry, k)
+			}
+		}
+		for k := range c.entry {
+			if len(c.entry) < c.max {
+				break
+			}
+			delete(c.entry, k)
+		}
 	}
-	if len(c.body) < c.max {
-		c.body[key] = body
-	}
+	c.entry[key] = result{body: body, since: since, reads: reads}
 }

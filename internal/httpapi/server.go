@@ -14,6 +14,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // WaitFunc blocks until the read models have applied every event up to and
@@ -63,12 +64,13 @@ type Options struct {
 	MaxSubscribers int
 	// Logger receives internal errors; nil means slog.Default().
 	Logger *slog.Logger
-	// Position, with Cacheable, enables the result cache: the read models'
-	// current position, and the root query fields whose resolvers read only
-	// read models (never the clock or the event store). A query made of
-	// such fields is answered from the response computed at the same
-	// position for the same caller, variables and document.
-	Position  func() uint64
+	// Changes, with Cacheable, enables the result cache: the read models'
+	// change log, and the root query fields whose resolvers read only read
+	// models (never the clock or the event store). A query made of such
+	// fields is answered from the response computed for the same caller,
+	// variables and document until the log reports a change to something
+	// it read (see package changes).
+	Changes   *changes.Log
 	Cacheable map[string]bool
 	// Clock times requests for the metrics; nil means kernel.SystemClock.
 	Clock kernel.Clock
@@ -89,7 +91,7 @@ type Server struct {
 	log     *slog.Logger
 	clock   kernel.Clock
 	cache   *documentCache
-	results *resultCache // nil without Options.Position
+	results *resultCache // nil without Options.Changes
 	metrics *metrics
 	mux     *http.ServeMux
 
@@ -134,9 +136,11 @@ func New(opts Options) (*Server, error) {
 		log:     opts.Logger,
 		clock:   opts.Clock,
 		cache:   newDocumentCache(opts.CacheSize, opts.CacheBytes),
-		results: newResultCache(opts.CacheSize),
 		metrics: m,
 		mux:     http.NewServeMux(),
+	}
+	if opts.Changes != nil {
+		s.results = newResultCache(opts.CacheSize, opts.Changes)
 	}
 	s.base, s.stop = context.WithCancel(context.Background())
 	var verifier auth.TokenVerifier = refuseAll{}

@@ -11,6 +11,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite", pure Go
+
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // Dialect names the SQL backend, for the few statements that differ.
@@ -74,16 +76,21 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return db.DB.ExecContext(ctx, query, args...)
 }
 
-// QueryContext runs a query, prepared once per query text when it has arguments.
+// QueryContext runs a query, prepared once per query text when it has
+// arguments. Under changes.Track, a read no changes.Depend covers makes the
+// tracked result depend on every change.
 func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	changes.Read(ctx)
 	if st := db.cached(ctx, query, args); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return db.DB.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext runs a one-row query, prepared once per query text when it has arguments.
+// QueryRowContext runs a one-row query, prepared once per query text when
+// it has arguments; under changes.Track as QueryContext.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	changes.Read(ctx)
 	if st := db.cached(ctx, query, args); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -175,10 +182,16 @@ func (t txn) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 // OpenSQLite opens (creating if needed) the embedded read-model database in
 // dir. Writes are not fsynced at every commit (synchronous=NORMAL): the tables
 // and their checkpoints commit together and are rebuilt from the event log, so
-// losing the last commits on power loss only means re-applying them.
+// losing the last commits on power loss only means re-applying them. The WAL
+// is checkpointed into the database every 16,384 pages (64 MiB) instead of
+// SQLite's 1,000: a page the projector changes in many transactions between
+// two checkpoints is copied into the database once, not once per 4 MiB of
+// log (BenchmarkProject: 11.1 to 9.4 KB written per event live, 281 to 141
+// B per event in a replay).
 func OpenSQLite(dir string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(ON)",
+		"wal_autocheckpoint(16384)"} {
 		q.Add("_pragma", p)
 	}
 	dsn := "file:" + filepath.Join(dir, "readmodels.db") + "?" + q.Encode()

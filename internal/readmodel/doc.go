@@ -32,6 +32,13 @@
 // The value encodings (Micros, NullMicros, Bool, IDText, ParseID) are shared
 // in the same way.
 //
+// Result caches: under the context a Projector applies an event with, a
+// projection names the keys of package changes the event changes (listingview
+// does; the others name none), and the Projector records each commit's keys
+// in its change log (Changes) before Position moves past it. DB reports every
+// query to package changes, so a cached result that read rows no key covers
+// depends on every commit.
+//
 // The package does not know where events come from: package feed subscribes
 // the projector to the event store through watermill (Enqueue, ApplyQueued)
 // and gives the rebuilds their Source, the same events the live subscription

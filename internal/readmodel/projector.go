@@ -13,6 +13,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // Envelope is a decoded event with where and when it was stored.
@@ -77,8 +78,12 @@ type Projector struct {
 	mu       sync.Mutex
 	pos      map[string]uint64   // checkpoint per projection
 	progress eventstore.Progress // the lowest checkpoint: every projection has applied up to here
+	changes  *changes.Log        // what each commit changed, recorded before progress moves
 	queue    chan eventstore.RecordedEvent
 }
+
+// changeKeys bounds the keys the projector's change log remembers.
+const changeKeys = 1 << 16
 
 // stored is what the checkpoint table records of a projection besides its position.
 type stored struct {
@@ -106,7 +111,7 @@ var checkpointColumns = [][2]string{
 // NewProjector creates the projections' tables if missing and loads their checkpoints.
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
 	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{},
-		queue: make(chan eventstore.RecordedEvent, queueSize)}
+		changes: changes.NewLog(changeKeys), queue: make(chan eventstore.RecordedEvent, queueSize)}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -199,7 +204,10 @@ func (p *Projector) loadCheckpoints(ctx context.Context) error {
 		}
 		p.pos[pr.Name()] = pos
 	}
-	p.progress.Advance(p.lowest())
+	if low := p.lowest(); low != p.progress.Position() {
+		p.changes.Everything() // committed elsewhere (Follow): the changes are unknown
+		p.progress.Advance(low)
+	}
 	return nil
 }
 
@@ -216,6 +224,11 @@ func (p *Projector) lowest() uint64 {
 
 // Position returns the global position every projection has applied.
 func (p *Projector) Position() uint64 { return p.progress.Position() }
+
+// Changes returns the log of what each commit changed (see package
+// changes): projections name the keys their events change, and every commit
+// is recorded before Position moves past it.
+func (p *Projector) Changes() *changes.Log { return p.changes }
 
 // WaitFor blocks until every projection has applied position pos, or ctx ends.
 func (p *Projector) WaitFor(ctx context.Context, pos uint64) error {
@@ -246,6 +259,7 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 		}
 	}
 	next := maps.Clone(start)
+	ctx, changed := changes.Collect(ctx)
 	if err := p.applyTx(ctx, p.db.inTx(tx), p.projs, next, recs); err != nil {
 		return err
 	}
@@ -256,16 +270,21 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
 	}
-	p.committed(next)
+	p.committed(next, changed)
 	return nil
 }
 
 // committed records the checkpoints a committed transaction moved to after
-// (saveCheckpoints wrote those that changed), and moves Position to the
-// lowest of all.
-func (p *Projector) committed(after map[string]uint64) {
+// (saveCheckpoints wrote those that changed) and what it changed (nil:
+// anything), and moves Position to the lowest of all.
+func (p *Projector) committed(after map[string]uint64, changed *changes.Set) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if changed == nil {
+		p.changes.Everything()
+	} else {
+		p.changes.Record(changed)
+	}
 	maps.Copy(p.pos, after)
 	if low := p.lowest(); low < p.progress.Position() {
 		p.progress.Reset(low) // a rebuild that read fewer events than were applied before

@@ -191,6 +191,6 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
 	}
 	p.db.forgetStatements() // they were prepared on the tables just dropped
-	p.committed(after)
+	p.committed(after, nil)
 	return n, nil
 }

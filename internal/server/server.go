@@ -313,7 +313,7 @@ func (s *Server) build(ctx context.Context) error {
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
-		Position:  s.Projector.Position,
+		Changes:   s.Projector.Changes(),
 		Cacheable: cacheable,
 		Logger:    cfg.Log,
 		Clock:     s.wall,

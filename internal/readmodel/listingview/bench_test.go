@@ -3,13 +3,17 @@ package listingview
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
@@ -110,4 +114,189 @@ func benchmarkBoard(b *testing.B, db *readmodel.DB) {
 			}
 		}
 	})
+}
+
+// auctionHistory stores, in a new memstore, the events of n listings taken
+// through the real decider as the load test does: created, submitted,
+// approved, four bidders qualified, the auction opened, then bids on
+// listings picked in turn, bids in all.
+func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore.Store {
+	tb.Helper()
+	ctx := context.Background()
+	store := memstore.New(kernel.SystemClock{})
+	states := map[uuid.UUID]listing.State{}
+	do := func(cmd listing.Command, at time.Time) {
+		id := cmd.AggregateID()
+		evs, err := listing.Decide(states[id], cmd, at)
+		if err != nil {
+			tb.Fatalf("%T: %v", cmd, err)
+		}
+		data := make([]eventstore.EventData, len(evs))
+		for i, e := range evs {
+			typ, b, err := reg.Encode(e)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			data[i] = eventstore.EventData{ID: uuid.New(), Type: typ, Data: b}
+			states[id] = listing.Evolve(states[id], e)
+		}
+		if _, err := store.Append(ctx, kernel.StreamName("listing", id), eventstore.Any, data...); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	seller, bidders := uuid.New(), []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
+	ids := make([]uuid.UUID, n)
+	var opens time.Time
+	for i := range ids {
+		ids[i] = uuid.New()
+		id := ids[i]
+		do(listing.CreateListing{ListingID: id, ReservePrice: kernel.Yuan(100_000), Details: listing.Details{
+			Title: fmt.Sprintf("王家庄%d号苹果园土地经营权流转", i), Description: "平整水浇地，临县道，适合设施农业。", Seller: seller,
+			Asset: listing.AssetFacts{AssetIDs: []uuid.UUID{uuid.New()}, Type: kernel.AssetLandManagementRight, OwningCollective: seller,
+				Region: listing.Region{Province: "山东省", County: "寿光市", Township: fmt.Sprintf("镇%d", i%4), Village: fmt.Sprintf("%d村", i%300)}, Area: 12000},
+			ListedPrice: kernel.Yuan(100_000), StartingPrice: kernel.Yuan(100_000), Increment: kernel.Yuan(100), TermMonths: 60,
+			Settings: listing.DefaultSettings(),
+		}}, t0)
+		do(listing.SubmitListing{ListingID: id, Resolution: listing.Resolution{Body: "村民代表会议", VotesFor: 20, Total: 30, Date: t0}}, t0)
+		ends := kernel.Calendar{}.AddWorkingDays(t0, 7)
+		do(listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)}, t0)
+		for _, b := range bidders {
+			do(listing.RegisterBidder{ListingID: id, BidderID: b}, t0.Add(time.Hour))
+			do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, t0.Add(2*time.Hour))
+			do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, t0.Add(3*time.Hour))
+		}
+		do(listing.CloseRegistration{ListingID: id}, ends)
+		opens = states[id].OpensAt
+	}
+	for k := range bids {
+		id := ids[k%n]
+		do(listing.PlaceBid{ListingID: id, BidderID: bidders[k%len(bidders)], Amount: kernel.Yuan(100_000) + kernel.Money(k/n)*kernel.Yuan(100)},
+			opens.Add(time.Minute))
+	}
+	return store
+}
+
+// recorded returns the events of auctionHistory(n, bids) as the store
+// recorded them, the store and the registry that decodes them.
+func recorded(b *testing.B, n, bids int) (*kernel.Registry, eventstore.Store, []eventstore.RecordedEvent) {
+	reg := kernel.NewRegistry()
+	listing.RegisterEvents(reg)
+	store := auctionHistory(b, reg, n, bids)
+	recs, err := store.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return reg, store, recs
+}
+
+// openProjector returns a projector of the listing board over a new
+// embedded database, closed when b ends.
+func openProjector(b *testing.B, reg *kernel.Registry) *readmodel.Projector {
+	db, err := readmodel.OpenSQLite(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	p, err := readmodel.NewProjector(context.Background(), db, reg, Projections()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
+// 20,000 bids) to the embedded read models: "live" in the projector's
+// transactions of 16 events (what a loaded live projector commits at a
+// time), "replay" as one rebuild. It reports events/s and the bytes written
+// to the device per event (SQLite's WAL and its checkpoints).
+// go test -run X -bench Project -benchtime 1x ./internal/readmodel/listingview/
+func BenchmarkProject(b *testing.B) {
+	reg, store, recs := recorded(b, 2000, 20_000)
+	ctx := context.Background()
+	// measure runs apply on a new projector per iteration and reports
+	// events/s and bytes written per event.
+	measure := func(b *testing.B, apply func(p *readmodel.Projector) int) {
+		events, written := 0, int64(0)
+		for b.Loop() {
+			b.StopTimer()
+			p := openProjector(b, reg)
+			w0 := procstat.WrittenBytes()
+			b.StartTimer()
+			events += apply(p)
+			written += procstat.WrittenBytes() - w0
+		}
+		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		if procstat.WrittenBytes() >= 0 {
+			b.ReportMetric(float64(written)/float64(events), "written-B/event")
+		}
+	}
+	b.Run("live", func(b *testing.B) {
+		measure(b, func(p *readmodel.Projector) int {
+			const bs = 16
+			for i := 0; i < len(recs); i += bs {
+				if err := p.Apply(ctx, recs[i:min(i+bs, len(recs))]...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			return len(recs)
+		})
+	})
+	b.Run("replay", func(b *testing.B) {
+		measure(b, func(p *readmodel.Projector) int {
+			n, err := p.Replay(ctx, store, 1024)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return n
+		})
+	})
+}
+
+// BenchmarkProjectStream feeds the events of 200 auctions (5,200) and
+// 2,000 bids to a running projector (ApplyQueued) at a steady 500 events/s,
+// as the live feed does, and reports the bytes written per event and the projection lag: from an
+// event's Enqueue to the projector's Position reaching it.
+// go test -run X -bench ProjectStream -benchtime 1x ./internal/readmodel/listingview/
+func BenchmarkProjectStream(b *testing.B) {
+	reg, _, recs := recorded(b, 200, 2_000)
+	ctx := context.Background()
+	const every = 2 * time.Millisecond
+	for b.Loop() {
+		b.StopTimer()
+		p := openProjector(b, reg)
+		runCtx, stop := context.WithCancel(ctx)
+		go p.ApplyQueued(runCtx)
+		lags := make([]time.Duration, len(recs))
+		done := make(chan struct{})
+		go func() { // one lag per event: Position reaching it
+			defer close(done)
+			for i, r := range recs {
+				if err := p.WaitFor(ctx, r.Position); err != nil {
+					b.Error(err)
+					return
+				}
+				lags[i] = time.Duration(time.Now().UnixNano()) - lags[i]
+			}
+		}()
+		w0 := procstat.WrittenBytes()
+		b.StartTimer()
+		next := time.Now()
+		for i, r := range recs {
+			time.Sleep(time.Until(next))
+			next = next.Add(every)
+			lags[i] = time.Duration(time.Now().UnixNano())
+			if err := p.Enqueue(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		<-done
+		b.StopTimer()
+		written := procstat.WrittenBytes() - w0
+		stop()
+		slices.Sort(lags)
+		b.ReportMetric(float64(written)/float64(len(recs)), "written-B/event")
+		b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "lag-p50-ms")
+		b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "lag-p99-ms")
+		b.StartTimer()
+	}
 }

@@ -154,6 +154,9 @@ func runSuite(t *testing.T, open func(t *testing.T) *readmodel.DB) {
 	t.Run("a relisted listing starts a new round with no bidders or bids and its refunds still recorded", func(t *testing.T) {
 		testRelist(t, newWorld(t, open(t)))
 	})
+	t.Run("a cached query goes stale with a change to what it read, and only then", func(t *testing.T) {
+		testCacheKeys(t, newWorld(t, open(t)))
+	})
 }
 
 func testAuctionLifecycle(t *testing.T, w *world) {

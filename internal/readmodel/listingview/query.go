@@ -14,6 +14,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/changes"
 )
 
 // Listing is one row of the listing board. It has no reserve price.
@@ -289,6 +290,7 @@ func escapeLike(s string) string {
 // Listings returns the page p of the listings f selects, in order s, with
 // cursors made by s.Cursor. Total is not counted (CountListings counts).
 func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page) (readmodel.Result[Listing], error) {
+	ctx = changes.Depend(ctx, boardKey) // which rows, in which order; each row's content is its listing's key
 	w := f.where()
 	if p.After != nil {
 		if len(p.After) == 0 || p.After[0] != strconv.Itoa(int(s)) {
@@ -309,11 +311,16 @@ func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmod
 	if err != nil {
 		return readmodel.Result[Listing]{}, fmt.Errorf("listingview: listings: %w", err)
 	}
-	return readmodel.Cut(rows, p, 0), nil
+	res := readmodel.Cut(rows, p, 0)
+	for _, l := range res.Rows {
+		changes.Depend(ctx, listingKey(l.ID))
+	}
+	return res, nil
 }
 
 // CountListings returns how many listings match f.
 func CountListings(ctx context.Context, db *readmodel.DB, f Filter) (int, error) {
+	ctx = changes.Depend(ctx, boardKey)
 	w := f.where()
 	n, err := readmodel.Count(ctx, db, "listing_listings", &w)
 	if err != nil {
@@ -324,6 +331,7 @@ func CountListings(ctx context.Context, db *readmodel.DB, f Filter) (int, error)
 
 // ListingByID returns one listing; ok is false when there is none.
 func ListingByID(ctx context.Context, db *readmodel.DB, id uuid.UUID) (l Listing, ok bool, err error) {
+	ctx = changes.Depend(ctx, listingKey(id))
 	row := db.QueryRowContext(ctx, "SELECT "+listingColumns+" FROM listing_listings WHERE id = $1", id)
 	l, err = scanListing(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -394,6 +402,7 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 	for i, l := range ls {
 		round[l.ID] = l.Round
 		ids[i] = l.ID.String()
+		ctx = changes.Depend(ctx, listingKey(l.ID))
 	}
 	var w readmodel.Where
 	w.In("listing_id", ids)
@@ -437,6 +446,7 @@ func (b Bid) Cursor() readmodel.Cursor { return readmodel.CursorOf(b.Seq) }
 // Bids returns the page p of a listing's round's bids, newest first. Total is
 // not counted (the listing's BidCount is).
 func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int, p readmodel.Page) (readmodel.Result[Bid], error) {
+	ctx = changes.Depend(ctx, listingKey(listingID))
 	var w readmodel.Where
 	w.Add("listing_id = ? AND round = ?", listingID, round)
 	if err := newestBids.After(&w, p.After); err != nil {
@@ -463,6 +473,7 @@ func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int,
 // Quotes returns a listing's round's sealed quotes in rank order. There are
 // none before the opening: the projection writes them only from QuotesOpened.
 func Quotes(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int) ([]Quote, error) {
+	ctx = changes.Depend(ctx, listingKey(listingID))
 	qs, err := readmodel.Collect(ctx, db, func(r readmodel.Scanner) (Quote, error) {
 		var (
 			q          Quote
@@ -500,6 +511,7 @@ func (t Trade) Cursor() readmodel.Cursor {
 // Trades returns the page p of the trades f selects, newest award first.
 // Total is not counted (CountTrades counts).
 func Trades(ctx context.Context, db *readmodel.DB, f TradeFilter, p readmodel.Page) (readmodel.Result[Trade], error) {
+	ctx = changes.Depend(ctx, tradesKey)
 	w := f.where()
 	if err := newestTrades.After(&w, p.After); err != nil {
 		return readmodel.Result[Trade]{}, err
@@ -537,6 +549,7 @@ func scanTrade(r readmodel.Scanner) (Trade, error) {
 
 // CountTrades returns how many trades match f.
 func CountTrades(ctx context.Context, db *readmodel.DB, f TradeFilter) (int, error) {
+	ctx = changes.Depend(ctx, tradesKey)
 	w := f.where()
 	n, err := readmodel.Count(ctx, db, "listing_trades", &w)
 	if err != nil {
