@@ -284,22 +284,10 @@ func (a area) alerts(b *api.Builder) {
 					return nil, err
 				}
 			}
-			out := make(chan any)
-			go func() {
-				defer cancel()
-				defer close(out)
-				var sent uint64
-				send := func(x demandview.Alert) bool {
-					sent = x.Position
-					select {
-					case out <- x:
-						return true
-					case <-ctx.Done():
-						return false
-					}
-				}
+			return api.Stream(ctx, cancel, func(send func(demandview.Alert) bool) {
+				var sent uint64 // the position of the last alert sent
 				for _, x := range missed {
-					if !send(x) {
+					if sent = x.Position; !send(x) {
 						return
 					}
 				}
@@ -309,13 +297,12 @@ func (a area) alerts(b *api.Builder) {
 						continue
 					}
 					for _, x := range a.match(ctx, me.Party, approved, env.Position) {
-						if !send(x) {
+						if sent = x.Position; !send(x) {
 							return
 						}
 					}
 				}
-			}()
-			return out, nil
+			}), nil
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source, nil },
 	})
