@@ -46,8 +46,8 @@ var criteriaFields = graphql.InputObjectConfigFieldMap{
 	"minArea":         {Type: api.Area, Description: "Area in mu at least this."},
 	"maxArea":         {Type: api.Area, Description: "Area in mu at most this (DEMAND_RANGE_INVALID below minArea)."},
 	"minTermMonths":   {Type: graphql.Int, Description: "Transfer term at least this."},
-	"maxPrice":        {Type: api.Money, Description: "Listed price at most this."},
-	"budgetPerMuYear": {Type: api.Money, Description: "At most this per mu per year: the listed price over the area and the term's years."},
+	"maxPrice":        {Type: api.Money, Description: "The listed price's total over the term (Listing.listedTotal) at most this."},
+	"budgetPerMuYear": {Type: api.Money, Description: "At most this per mu per year, from the listed price in its own basis: a total over the area and the term's years, an annual rent over the area, a rent per mu per year as it is."},
 	"contiguous":      {Type: graphql.Boolean, Description: "One contiguous parcel wanted: told to sellers, not matched."},
 }
 
