@@ -87,7 +87,9 @@ func waitForBoard(t *testing.T, url string) {
 }
 
 // In headless Chromium against the demo on a sandbox: the board shows the
-// demo's lots with countdowns and loads nothing from outside the server; the
+// demo's lots with countdowns and loads nothing from outside the server; a
+// lot let at an annual rent shows its basis, its total over the term and its
+// deposit as the API computes them; the
 // county filter narrows it; a saved search is alerted of a matching listing
 // the moment the exchange approves it; a collective sees a posted demand
 // under its assets that meet it; in two bidders' auction rooms a bid
@@ -100,7 +102,7 @@ func TestTheExchangeInChromium(t *testing.T) {
 	url, tokens := sandbox(t)
 	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
 		"live": demo.ListingLive.String(), "draft": demo.ListingDraft.String(),
-		"awarded": demo.ListingAwarded.String(), "shots": *shots})
+		"awarded": demo.ListingAwarded.String(), "announced": demo.ListingAnnounced.String(), "shots": *shots})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := node.Command(ctx, "board.mjs", string(cfg))
@@ -115,6 +117,13 @@ func TestTheExchangeInChromium(t *testing.T) {
 			Lots, Total, FilteredTotal  int
 			Countdowns, FilteredRegions []string
 			English                     string
+		}
+		RentLot struct {
+			Basis, ListedPrice, Total, Deposit string
+			API                                struct {
+				ListedPrice, ListedTotal, DepositDue string
+				Sale                                 struct{ Basis string }
+			}
 		}
 		Lot struct {
 			Assets, Bids              int
@@ -165,6 +174,18 @@ func TestTheExchangeInChromium(t *testing.T) {
 		if !strings.Contains(r, "青州市") {
 			t.Errorf("the 青州市 board shows a lot in %s", r)
 		}
+	}
+
+	// The greenhouses' card states the annual-rent basis, the rent a year, the
+	// total over the term and the deposit, each as the API computes it.
+	rl, digits := got.RentLot, func(s string) string { return strings.ReplaceAll(s, ",", "") }
+	if rl.API.Sale.Basis != "ANNUAL_RENT" || rl.API.ListedTotal == rl.API.ListedPrice {
+		t.Fatalf("the demo's greenhouses are %+v; want an annual rent with a total over the term", rl.API)
+	}
+	if rl.Basis != "年租金" || !strings.Contains(digits(rl.ListedPrice), rl.API.ListedPrice+" 元/年") ||
+		!strings.Contains(digits(rl.Total), rl.API.ListedTotal+" 元") || !strings.Contains(digits(rl.Deposit), rl.API.DepositDue+" 元") {
+		t.Errorf("the rent lot's card shows basis %q, price %q, total %q, deposit %q; want 年租金, %s 元/年, %s 元, %s 元",
+			rl.Basis, rl.ListedPrice, rl.Total, rl.Deposit, rl.API.ListedPrice, rl.API.ListedTotal, rl.API.DepositDue)
 	}
 
 	if l := got.Lot; l.Assets < 2 || l.Bids == 0 || l.Announcement == "" || l.Certificate == "" || l.Certificate == "—" {

@@ -4,7 +4,8 @@
 // holding the demo, as several parties at once, and prints one JSON object of
 // what it saw for the Go test (internal/web) to judge. The config names the
 // server's URL, the Chromium to drive, bearer tokens by party, the demo's
-// live auction and draft listing, and a folder for screenshots ("" for none).
+// live auction, draft, sold and rent-basis announced listings, and a folder
+// for screenshots ("" for none).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { chromium } from 'playwright-core';
 
 const cfg = JSON.parse(process.argv[2]);
 const server = new URL(cfg.url);
-const out = { board: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
+const out = { board: {}, rentLot: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
 const profile = mkdtempSync(join(tmpdir(), 'nongjiao-chromium-'));
 const browser = await chromium.launch({
   executablePath: cfg.chromium,
@@ -60,6 +61,14 @@ try {
   out.board.lots = await board.$$eval('.lot', (ls) => ls.length);
   out.board.total = Number(await board.$eval('.total', (e) => e.dataset.total));
   out.board.countdowns = await board.$$eval('.lot .countdown', (cs) => cs.map((c) => c.textContent));
+  // The greenhouses, let at an annual rent: the basis, the rent a year, the
+  // total over the term and the deposit, as the card shows them and as the API says.
+  const rent = await board.waitForSelector(`.lot[data-id="${cfg.announced}"]`);
+  const figure = (k) => rent.$eval(`.f-${k} dd`, (e) => e.textContent);
+  out.rentLot = { basis: await figure('priceBasis'), listedPrice: await figure('listedPrice'), total: await figure('listedTotal'),
+    deposit: await figure('deposit') };
+  out.rentLot.api = (await gql(cfg.tokens.fenghe, `query($id: ID!) { listing(id: $id) { listedPrice listedTotal depositDue sale { basis } } }`,
+    { id: cfg.announced })).listing;
   await shot(board, 'board.png');
   const phone = await open('', '', { width: 390, height: 844 });
   await phone.waitForSelector('.lot');
