@@ -18,7 +18,7 @@ const words = {
   search: ['筛选', 'Filter'], reset: ['清除', 'Reset'], more: ['加载更多', 'More'], total: ['共 {n} 宗', '{n} lots'],
   listedPrice: ['挂牌价', 'Listed price'], startingPrice: ['起始价', 'Starting price'], deposit: ['保证金', 'Deposit'],
   increment: ['加价幅度', 'Increment'], priceBasis: ['计价方式', 'Price basis'], method: ['交易方式', 'Sale method'],
-  listedTotal: ['期限内总价', 'Total over the term'], awardTotal: ['成交总价（期限内）', 'Award total over the term'],
+  listedTotal: ['期限内总价', 'Total over the term'], maxTotal: ['期限内总价不超过', 'Total over the term at most'], awardTotal: ['成交总价（期限内）', 'Award total over the term'],
   fixedDeposit: ['（固定金额）', ' (fixed)'], percentDeposit: ['（按挂牌价比例）', ' (share of the listed price)'],
   quoteCount: ['已收报价', 'Quotes received'], quotesSealed: ['已收到 {n} 份报价，开启前任何人（包括交易所）都看不到报价金额', '{n} quotes received; no one, the exchange included, sees an amount before the opening'],
   quotes: ['报价开启结果', 'Opened quotes'], rank: ['名次', 'Rank'], submitQuote: ['提交报价', 'Submit quote'],
