@@ -17,7 +17,7 @@
 //
 // Settings also come from the environment: NONGJIAO_LISTEN, NONGJIAO_DATA_DIR,
 // NONGJIAO_STORE, NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL,
-// NONGJIAO_OIDC_ISSUER, NONGJIAO_OIDC_CLIENT_ID.
+// NONGJIAO_POSTGRES_SCHEMA, NONGJIAO_LOG_FORMAT, NONGJIAO_OIDC_ISSUER, NONGJIAO_OIDC_CLIENT_ID.
 // Flags win over the environment.
 package main
 
@@ -102,8 +102,8 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, `
 "nongjiao help COMMAND" or "nongjiao COMMAND -h" prints a command's flags.
 Settings also come from the environment (NONGJIAO_LISTEN, NONGJIAO_DATA_DIR, NONGJIAO_STORE,
-NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL, NONGJIAO_OIDC_ISSUER,
-NONGJIAO_OIDC_CLIENT_ID); flags win over it.
+NONGJIAO_KURRENTDB_URL, NONGJIAO_READMODEL, NONGJIAO_POSTGRES_URL, NONGJIAO_POSTGRES_SCHEMA,
+NONGJIAO_LOG_FORMAT, NONGJIAO_OIDC_ISSUER, NONGJIAO_OIDC_CLIENT_ID); flags win over it.
 `)
 }
 
@@ -197,10 +197,11 @@ func env(key, def string) string {
 // backendFlags adds the flags that choose and locate the store and read models.
 func backendFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.DataDir, "data-dir", env("NONGJIAO_DATA_DIR", "./data"), "data directory: embedded store, read models, token secret")
-	fs.StringVar(&cfg.Store, "store", env("NONGJIAO_STORE", "file"), "event store: file (embedded) or kurrentdb")
+	fs.StringVar(&cfg.Store, "store", env("NONGJIAO_STORE", "file"), "event store: file (embedded), postgres (at --postgres-url) or kurrentdb")
 	fs.StringVar(&cfg.KurrentDBURL, "kurrentdb-url", env("NONGJIAO_KURRENTDB_URL", ""), "KurrentDB connection string, e.g. esdb://127.0.0.1:2113?tls=false")
 	fs.StringVar(&cfg.ReadModel, "readmodel", env("NONGJIAO_READMODEL", "sqlite"), "read models: sqlite (embedded) or postgres")
-	fs.StringVar(&cfg.PostgresURL, "postgres-url", env("NONGJIAO_POSTGRES_URL", ""), "PostgreSQL URL for --readmodel postgres")
+	fs.StringVar(&cfg.PostgresURL, "postgres-url", env("NONGJIAO_POSTGRES_URL", ""), "PostgreSQL URL for --store postgres and --readmodel postgres")
+	fs.StringVar(&cfg.PostgresSchema, "postgres-schema", env("NONGJIAO_POSTGRES_SCHEMA", "nongjiao"), "PostgreSQL schema of the events and read models")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "a sandbox: a clock that moves only with the advanceClock mutation, in a data directory of its own")
 }
 
@@ -239,7 +240,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	var cfg server.Config
 	listen := fs.String("listen", env("NONGJIAO_LISTEN", ":8080"), "address to serve HTTP on")
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
-	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process (exactly one per deployment)")
+	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process: with PostgreSQL any number compete for one lease, otherwise exactly one per deployment")
 	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
 	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", env("NONGJIAO_OIDC_ISSUER", ""), "OpenID Connect provider whose ID and access tokens sign parties in (its issuer URL); none by default")
 	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", env("NONGJIAO_OIDC_CLIENT_ID", ""), "the audience the provider's tokens must name: this exchange's client id at the provider")

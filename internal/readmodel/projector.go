@@ -120,7 +120,31 @@ func (p *Projector) log() *slog.Logger {
 	return p.Log
 }
 
+// schemaLock is the PostgreSQL advisory lock of a read-model schema: a
+// process creating or altering tables holds it exclusively, and every
+// projector transaction holds it shared from its first statement. Without
+// it, a process starting (CREATE INDEX IF NOT EXISTS waits for the tables'
+// locks) while the worker projects could deadlock with the worker, whose
+// transaction waits for a statement it prepares on another connection, which
+// queues behind the CREATE INDEX.
+const schemaLock = `hashtext('nongjiao readmodel schema ' || current_schema())`
+
 func (p *Projector) migrate(ctx context.Context) error {
+	if p.db.Dialect == Postgres {
+		conn, err := p.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("readmodel: migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+schemaLock+`)`); err != nil {
+			return fmt.Errorf("readmodel: migrate: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+schemaLock+`)`) //nolint:errcheck // closing the session unlocks too
+	}
+	return p.migrateTables(ctx)
+}
+
+func (p *Projector) migrateTables(ctx context.Context) error {
 	if err := p.db.exec(ctx, checkpointTable); err != nil {
 		return err
 	}
@@ -216,6 +240,11 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 		return fmt.Errorf("readmodel: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if p.db.Dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(`+schemaLock+`)`); err != nil {
+			return fmt.Errorf("readmodel: begin: %w", err)
+		}
+	}
 	next := maps.Clone(start)
 	if err := p.applyTx(ctx, p.db.inTx(tx), p.projs, next, recs); err != nil {
 		return err
@@ -359,6 +388,11 @@ func (p *Projector) applyUpTo(ctx context.Context, batch []eventstore.RecordedEv
 	}
 	return nil, nil
 }
+
+// Reload reads the checkpoints again from the database: a worker taking
+// over from another calls it before it projects, so that it resumes after
+// what the other committed.
+func (p *Projector) Reload(ctx context.Context) error { return p.loadCheckpoints(ctx) }
 
 // Follow keeps Position current from the checkpoints another process (the
 // worker) commits to a shared database, polling every interval until ctx

@@ -23,7 +23,7 @@ import (
 
 // nongjiaoProcess is the built binary serving as a separate process.
 type nongjiaoProcess struct {
-	t       *testing.T
+	t       testing.TB
 	bin     string
 	dataDir string
 	cmd     *exec.Cmd
@@ -44,7 +44,7 @@ var built struct {
 
 // buildNongjiao returns the path of cmd/nongjiao built into a temporary
 // directory, building it on the first call.
-func buildNongjiao(t *testing.T) string {
+func buildNongjiao(t testing.TB) string {
 	t.Helper()
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "nongjiao-e2e-"); built.err != nil {
@@ -71,7 +71,7 @@ func TestMain(m *testing.M) {
 
 // startNongjiao runs `bin serve --listen 127.0.0.1:0 --data-dir <tmp> args…`
 // and waits for the log line that names its address.
-func startNongjiao(t *testing.T, bin string, args ...string) *nongjiaoProcess {
+func startNongjiao(t testing.TB, bin string, args ...string) *nongjiaoProcess {
 	t.Helper()
 	testenv.Starting(t)
 	p := &nongjiaoProcess{t: t, bin: bin, dataDir: t.TempDir(), done: make(chan error, 1)}

@@ -47,9 +47,11 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/kurrentdb"
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
+	"github.com/nongjiao/nongjiao/internal/eventstore/pgstore"
 	"github.com/nongjiao/nongjiao/internal/eventstore/reopen"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/lease"
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/process"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
@@ -66,15 +68,22 @@ import (
 // Config says which backends to use and where.
 type Config struct {
 	DataDir      string // the embedded store, embedded read models and the token secret
-	Store        string // "file" (default) or "kurrentdb"
+	Store        string // "file" (default), "postgres" or "kurrentdb"
 	KurrentDBURL string // with Store "kurrentdb"
 	ReadModel    string // "sqlite" (default) or "postgres"
-	PostgresURL  string // with ReadModel "postgres"
+	PostgresURL  string // with Store or ReadModel "postgres"
+	// PostgresSchema holds the PostgreSQL tables, events and read models ("nongjiao" when empty).
+	PostgresSchema string
 	// Worker runs the projector, the scheduler and the process managers in
-	// this process. A deployment runs exactly one worker; `serve` is one by default.
+	// this process; `serve` is one by default. With PostgreSQL (the store or
+	// the read models) any number of workers may run: they compete for a
+	// lease (package lease), and only its holder works; the others serve the
+	// API until they take over. Without it a deployment runs exactly one.
 	Worker bool
-	Clock  kernel.Clock // kernel.SystemClock when nil
-	Log    *slog.Logger // slog.Default() when nil
+	// LeasePoll is how often a standby worker tries to take the lease (500 ms when 0).
+	LeasePoll time.Duration
+	Clock     kernel.Clock // kernel.SystemClock when nil
+	Log       *slog.Logger // slog.Default() when nil
 	// SchedulerTick is how often the scheduler looks for due commands (1 s when 0).
 	SchedulerTick time.Duration
 	// MaxProjectionLag is how many events the read models may trail the
@@ -129,6 +138,7 @@ type Server struct {
 	Sandbox *sandbox.Advancer
 
 	backend eventstore.Store // the store Store shares the subscriptions of
+	lease   *lease.Postgres  // a worker's, when several may run; nil otherwise
 	wall    kernel.Clock     // Config.Clock as given: on a sandbox, not the exchange's clock
 	idle    *messaging.Idle  // a sandbox's view of the process managers
 	running chan struct{}    // closed once a sandbox's router runs its handlers
@@ -148,6 +158,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.MaxProjectionLag == 0 {
 		cfg.MaxProjectionLag = DefaultMaxProjectionLag
 	}
+	if cfg.PostgresSchema == "" {
+		cfg.PostgresSchema = "nongjiao"
+	}
 	// On a sandbox only the exchange's decisions follow its clock; tokens,
 	// request timings and the store's reopen back-off keep the wall clock.
 	wall := cfg.Clock
@@ -159,6 +172,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Clock = clock
 	}
 	s := &Server{Config: cfg, wall: wall}
+	if cfg.Worker && (cfg.Store == "postgres" || cfg.ReadModel == "postgres") {
+		s.lease = &lease.Postgres{URL: cfg.PostgresURL, Name: "worker/" + cfg.PostgresSchema, Poll: cfg.LeasePoll, Log: cfg.Log}
+	}
 	if s.backend, err = openStore(ctx, cfg, wall); err != nil {
 		return nil, err
 	}
@@ -221,10 +237,12 @@ func openStore(ctx context.Context, cfg Config, wall kernel.Clock) (eventstore.S
 			}
 			return st, nil
 		}, reopen.Options{Log: cfg.Log, Clock: wall})
+	case "postgres":
+		return pgstore.Open(ctx, pgstore.Options{URL: cfg.PostgresURL, Schema: cfg.PostgresSchema, Clock: cfg.Clock, Log: cfg.Log})
 	case "kurrentdb":
 		return kurrentdb.Open(ctx, cfg.KurrentDBURL, cfg.Log)
 	default:
-		return nil, fmt.Errorf("unknown store %q: want file or kurrentdb", cfg.Store)
+		return nil, fmt.Errorf("unknown store %q: want file, postgres or kurrentdb", cfg.Store)
 	}
 }
 
@@ -233,7 +251,7 @@ func openReadModels(ctx context.Context, cfg Config) (*readmodel.DB, error) {
 	case "", "sqlite":
 		return readmodel.OpenSQLite(cfg.DataDir)
 	case "postgres":
-		return readmodel.OpenPostgres(ctx, cfg.PostgresURL, "nongjiao")
+		return readmodel.OpenPostgres(ctx, cfg.PostgresURL, cfg.PostgresSchema)
 	default:
 		return nil, fmt.Errorf("unknown read model backend %q: want sqlite or postgres", cfg.ReadModel)
 	}
@@ -251,7 +269,9 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Projector.Log = cfg.Log
-	if cfg.Worker { // only the process that projects may drop and rebuild tables
+	// Only the process that projects may drop and rebuild tables: with a
+	// lease, the worker that takes it, when it does.
+	if cfg.Worker && s.lease == nil {
 		if err := s.Projector.RebuildStale(ctx, feed.Source(s.Store)); err != nil {
 			return err
 		}
@@ -350,31 +370,15 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 			return nil
 		})
 	}
-	if s.Config.Worker {
-		router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
-		if err != nil {
+	switch {
+	case s.Config.Worker && s.lease != nil:
+		part(func() error { return s.standBy(ctx) })
+	case s.Config.Worker:
+		if err := s.work(ctx, part); err != nil {
 			return err
 		}
-		var opts []process.Option
-		if s.idle != nil { // a sandbox settles on what the managers have handled
-			opts = append(opts, process.WithCheckpoints(s.idle.Checkpoints(messaging.NewStoreCheckpoints(s.Store))))
-			router.AddMiddleware(s.idle.Middleware)
-			go func() {
-				select {
-				case <-router.Running():
-					close(s.running)
-				case <-ctx.Done():
-				}
-			}()
-		}
-		if err := process.AddTo(router, s.App, s.Config.Log, opts...); err != nil {
-			return err
-		}
-		feed.AddTo(ctx, router, s.Store, s.Projector)
-		part(func() error { return router.Run(ctx) })
-		part(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
-	} else { // the worker elsewhere commits the read models this replica serves
-		part(func() error { return s.Projector.Follow(ctx, 20*time.Millisecond) })
+	default: // the worker elsewhere commits the read models this replica serves
+		part(func() error { return s.Projector.Follow(ctx, followEvery) })
 	}
 	part(func() error { return s.Live.Run(ctx, s.Projector.Position()) })
 	srv := &http.Server{Handler: s.HTTP, ReadHeaderTimeout: 10 * time.Second}
@@ -392,6 +396,75 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// followEvery is how often a process that does not project reads the
+// read models' committed checkpoints.
+const followEvery = 20 * time.Millisecond
+
+// work starts, through part, what the active worker runs: the router of
+// the projector and the process managers, and the scheduler.
+func (s *Server) work(ctx context.Context, part func(func() error)) error {
+	router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
+	if err != nil {
+		return err
+	}
+	var opts []process.Option
+	if s.idle != nil { // a sandbox settles on what the managers have handled
+		opts = append(opts, process.WithCheckpoints(s.idle.Checkpoints(messaging.NewStoreCheckpoints(s.Store))))
+		router.AddMiddleware(s.idle.Middleware)
+		go func() {
+			select {
+			case <-router.Running():
+				close(s.running)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	if err := process.AddTo(router, s.App, s.Config.Log, opts...); err != nil {
+		return err
+	}
+	feed.AddTo(ctx, router, s.Store, s.Projector)
+	part(func() error { return router.Run(ctx) })
+	part(func() error { return s.App.RunScheduler(ctx, s.Config.SchedulerTick) })
+	return nil
+}
+
+// errLeaseLost ends a worker that lost its lease: another may hold it now,
+// and this process's projector and scheduler may be behind what that one
+// has done. A supervisor restarts it, as a standby.
+var errLeaseLost = errors.New("the worker lease was lost: stopping, so that the worker holding it now is the only one")
+
+// standBy follows the read models as an API replica does until this
+// process holds the worker lease, then reloads the checkpoints committed by
+// the previous holder, rebuilds stale projections, and works until ctx ends
+// (nil) or the lease is lost (errLeaseLost).
+func (s *Server) standBy(ctx context.Context) error {
+	following, stopFollowing := context.WithCancel(ctx)
+	followed := make(chan error, 1)
+	go func() { followed <- s.Projector.Follow(following, followEvery) }()
+	held, release, err := s.lease.Acquire(ctx)
+	stopFollowing()
+	<-followed
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := s.Projector.Reload(held); err != nil {
+		return err
+	}
+	if err := s.Projector.RebuildStale(held, feed.Source(s.Store)); err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(held)
+	if err := s.work(gctx, func(f func() error) { g.Go(f) }); err != nil {
+		return err
+	}
+	err = g.Wait()
+	if ctx.Err() == nil && errors.Is(context.Cause(held), lease.ErrLost) {
+		return errLeaseLost
+	}
+	return err
 }
 
 // managersIdle blocks until the router runs and every process manager has

@@ -45,8 +45,11 @@ var (
 		Name:        "RentAdvance",
 		Description: "Rent the fund advanced to a farmer under a transfer contract.",
 		Fields: graphql.Fields{
-			"id":          api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ID.String() }),
-			"farmerId":    api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.Farmer.String() }),
+			"id":       api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ID.String() }),
+			"farmerId": api.Field(api.NonNull(graphql.ID), "The farmer the advance paid.", func(a creditview.Advance) any { return a.Farmer.String() }),
+			"transfereeId": api.Field(api.NonNull(graphql.ID), "The contract's transferee, who owes the fund the advance.", func(a creditview.Advance) any {
+				return a.Transferee.String()
+			}),
 			"contractId":  api.Field(api.NonNull(graphql.ID), "", func(a creditview.Advance) any { return a.ContractID.String() }),
 			"amount":      api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Amount }),
 			"outstanding": api.Field(api.NonNull(api.Money), "", func(a creditview.Advance) any { return a.Outstanding }),

@@ -109,8 +109,9 @@ func TestDefaultAndFund(t *testing.T) {
 			advance := e.must(operator, "advanceRent", "advanceId", map[string]any{"fundId": fundID, "contractId": contract.String(), "amount": "10000.00"})["advanceId"]
 			e.refused(operator, "recordRentAdvanceRepayment", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "10000.01"}, fund.CodeOverpayment)
 			e.must(operator, "recordRentAdvanceRepayment", "fundId", map[string]any{"fundId": fundID, "advanceId": advance, "amount": "4000.00"})
-			got := field(e.query(operator, `query($id: ID!) { fund(id: $id) { capital advances { farmerId amount outstanding } } }`, map[string]any{"id": fundID}), "fund")
-			if field(got, "advances.0.outstanding") != "6000.00" || field(got, "advances.0.farmerId") != household.String() || field(got, "capital") != "1464000.00" {
+			got := field(e.query(operator, `query($id: ID!) { fund(id: $id) { capital advances { farmerId transfereeId amount outstanding } } }`, map[string]any{"id": fundID}), "fund")
+			if field(got, "advances.0.outstanding") != "6000.00" || field(got, "advances.0.farmerId") != household.String() ||
+				field(got, "advances.0.transfereeId") != tenant.String() || field(got, "capital") != "1464000.00" {
 				t.Fatalf("after an advance and a repayment: %v", got)
 			}
 		})

@@ -20,7 +20,7 @@ type fundProjection struct{}
 func (fundProjection) Name() string { return "credit_funds" }
 
 // Version implements readmodel.Projection.
-func (fundProjection) Version() int { return 1 }
+func (fundProjection) Version() int { return 2 }
 
 // Tables implements readmodel.Projection.
 func (fundProjection) Tables() []string {
@@ -68,6 +68,7 @@ func (fundProjection) Schema(readmodel.Dialect) []string {
 			fund_id TEXT NOT NULL,
 			seq BIGINT NOT NULL,
 			farmer TEXT NOT NULL,
+			transferee TEXT NOT NULL,
 			contract_id TEXT NOT NULL,
 			amount BIGINT NOT NULL,
 			outstanding BIGINT NOT NULL,
@@ -122,9 +123,9 @@ func (fundProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
 	case fund.RentAdvanced:
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_advance (advance_id, fund_id, seq, farmer, contract_id, amount, outstanding, advanced_at)
-			VALUES ($1, $2, $7, $3, $4, $5, $5, $6)`, e.AdvanceID.String(), e.FundID.String(), e.Farmer.String(), e.ContractID.String(),
-			int64(e.Amount), readmodel.Micros(e.At), int64(env.Version)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_fund_advance (advance_id, fund_id, seq, farmer, transferee, contract_id, amount, outstanding, advanced_at)
+			VALUES ($1, $2, $7, $3, $8, $4, $5, $5, $6)`, e.AdvanceID.String(), e.FundID.String(), e.Farmer.String(), e.ContractID.String(),
+			int64(e.Amount), readmodel.Micros(e.At), int64(env.Version), e.Transferee.String()); err != nil {
 			return err
 		}
 		return setFund(ctx, tx, e.FundID, e.CapitalAfter, e.At, "")
@@ -240,6 +241,7 @@ func FundClaims(ctx context.Context, q readmodel.Querier, fundID, bank uuid.UUID
 type Advance struct {
 	ID          uuid.UUID
 	Farmer      uuid.UUID
+	Transferee  uuid.UUID // who owes the fund the advance
 	ContractID  uuid.UUID
 	Amount      kernel.Money
 	Outstanding kernel.Money
@@ -250,15 +252,15 @@ type Advance struct {
 func FundAdvances(ctx context.Context, q readmodel.Querier, fundID uuid.UUID) ([]Advance, error) {
 	return readmodel.Collect(ctx, q, func(r readmodel.Scanner) (Advance, error) {
 		var (
-			a                       Advance
-			id, farmer, contract    string
-			amount, outstanding, at int64
+			a                                Advance
+			id, farmer, transferee, contract string
+			amount, outstanding, at          int64
 		)
-		err := r.Scan(&id, &farmer, &contract, &amount, &outstanding, &at)
-		a.ID, a.Farmer, a.ContractID = readmodel.ParseID(id), readmodel.ParseID(farmer), readmodel.ParseID(contract)
+		err := r.Scan(&id, &farmer, &transferee, &contract, &amount, &outstanding, &at)
+		a.ID, a.Farmer, a.Transferee, a.ContractID = readmodel.ParseID(id), readmodel.ParseID(farmer), readmodel.ParseID(transferee), readmodel.ParseID(contract)
 		a.Amount, a.Outstanding, a.AdvancedAt = kernel.Money(amount), kernel.Money(outstanding), readmodel.Time(at)
 		return a, err
-	}, `SELECT advance_id, farmer, contract_id, amount, outstanding, advanced_at FROM credit_fund_advance
+	}, `SELECT advance_id, farmer, transferee, contract_id, amount, outstanding, advanced_at FROM credit_fund_advance
 		WHERE fund_id = $1 ORDER BY seq`, fundID.String())
 }
 

@@ -9,13 +9,17 @@ import (
 	"github.com/nongjiao/nongjiao/internal/readmodel"
 )
 
-// Dump returns the Rows of every table of an embedded SQLite read-model
-// database, the checkpoints included, so that two databases holding the same
-// rows dump equal.
+// Dump returns the Rows of every table of a read-model database (on
+// PostgreSQL, of its schema), the checkpoints included, so that two
+// databases holding the same rows dump equal.
 func Dump(tb testing.TB, db *readmodel.DB) map[string][]string {
 	tb.Helper()
 	ctx := context.Background()
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table'`)
+	list := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if db.Dialect == readmodel.Postgres {
+		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	rows, err := db.QueryContext(ctx, list)
 	if err != nil {
 		tb.Fatal(err)
 	}
