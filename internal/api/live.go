@@ -151,3 +151,25 @@ func (h *Hub) subscribe(ctx context.Context, stream string) (<-chan readmodel.En
 	}()
 	return ch, last
 }
+
+// Stream is the channel a subscription resolver returns, fed by produce in a
+// goroutine: send hands one item to the subscriber and reports false once ctx
+// has ended, when produce must return. When produce returns, the channel
+// closes and cancel runs (releasing the hub subscriptions made under ctx).
+// It is a chan any, not receive-only, because that is what graphql-go takes.
+func Stream[T any](ctx context.Context, cancel context.CancelFunc, produce func(send func(T) bool)) chan any {
+	out := make(chan any)
+	go func() {
+		defer cancel()
+		defer close(out)
+		produce(func(x T) bool {
+			select {
+			case out <- x:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
+	}()
+	return out
+}

@@ -40,14 +40,24 @@ type Criteria struct {
 	MaxArea    kernel.Area        // inclusive
 	// MinTermMonths is the shortest transfer term wanted.
 	MinTermMonths int
-	// MaxPrice caps the listed price.
+	// MaxPrice caps the listed price's total over the term (Offer.Total).
 	MaxPrice kernel.Money
-	// BudgetPerMuYear caps the price per mu per year (see Offer).
+	// BudgetPerMuYear caps the price per mu per year (see Offer.PerMuYearAtMost).
 	BudgetPerMuYear kernel.Money
 	// Contiguous asks for one contiguous parcel; it is stated to sellers,
 	// not checked against offers.
 	Contiguous bool
 }
+
+// PriceBasis is what an Offer's Price states.
+type PriceBasis string
+
+// Price bases, as a listing states its price.
+const (
+	PriceTotal     PriceBasis = "TOTAL"            // one price for the whole term
+	PriceAnnual    PriceBasis = "ANNUAL_RENT"      // a year's rent for the whole area
+	PricePerMuYear PriceBasis = "RENT_PER_MU_YEAR" // a year's rent per mu
+)
 
 // Offer is what a listing or an asset offers, as the caller reads it.
 type Offer struct {
@@ -55,15 +65,39 @@ type Offer struct {
 	Type       kernel.AssetType
 	Area       kernel.Area
 	TermMonths int
-	// Price is the listed price, paying for PriceMonths of use: the whole
-	// term for a lump sum, 12 for an annual rent. Zero Price (an asset not
-	// yet priced) meets every price bound.
-	Price       kernel.Money
-	PriceMonths int
+	// Price is the listed price in Basis (zero: PriceTotal). Zero Price (an
+	// asset not yet priced) meets every price bound.
+	Price kernel.Money
+	Basis PriceBasis
+	// Total is what Price comes to over the term, as the listing computes
+	// it (step-ups included).
+	Total kernel.Money
 }
 
-// Matches reports whether o meets c. The price per mu per year is
-// Price ÷ mu ÷ (PriceMonths ÷ 12), compared without rounding.
+// PerMuYearAtMost reports whether o's price per mu per year is at most budget,
+// compared exactly in fen, without rounding: a total over the area and the
+// term's years (TermMonths ÷ 12), an annual rent over the area, a rent per mu
+// per year as it is. An offer without an area or a term has no such price and
+// is not at most any budget.
+func (o Offer) PerMuYearAtMost(budget kernel.Money) bool {
+	if o.Basis == PricePerMuYear {
+		return o.Price <= budget
+	}
+	months := int64(12) // an annual rent pays for one year
+	if o.Basis != PriceAnnual {
+		months = int64(o.TermMonths)
+	}
+	if o.Area <= 0 || months <= 0 {
+		return false
+	}
+	// price ÷ (hundredths ÷ 100) ÷ (months ÷ 12) ≤ budget, multiplied out.
+	lhs := new(big.Int).Mul(big.NewInt(int64(o.Price)), big.NewInt(100*12))
+	rhs := new(big.Int).Mul(big.NewInt(int64(budget)), big.NewInt(o.Area.Hundredths()))
+	rhs.Mul(rhs, big.NewInt(months))
+	return lhs.Cmp(rhs) <= 0
+}
+
+// Matches reports whether o meets c.
 func (c Criteria) Matches(o Offer) bool {
 	for _, l := range [][2]string{{c.Region.Province, o.Region.Province}, {c.Region.County, o.Region.County},
 		{c.Region.Township, o.Region.Township}, {c.Region.Village, o.Region.Village}} {
@@ -76,17 +110,9 @@ func (c Criteria) Matches(o Offer) bool {
 		c.MinArea > 0 && o.Area < c.MinArea,
 		c.MaxArea > 0 && o.Area > c.MaxArea,
 		c.MinTermMonths > 0 && o.TermMonths < c.MinTermMonths,
-		o.Price > 0 && c.MaxPrice > 0 && o.Price > c.MaxPrice:
+		o.Price > 0 && c.MaxPrice > 0 && o.Total > c.MaxPrice,
+		o.Price > 0 && c.BudgetPerMuYear > 0 && !o.PerMuYearAtMost(c.BudgetPerMuYear):
 		return false
-	}
-	if o.Price > 0 && c.BudgetPerMuYear > 0 {
-		// Price×100×12 / (area in hundredths × PriceMonths) ≤ budget, all in fen.
-		lhs := new(big.Int).Mul(big.NewInt(int64(o.Price)), big.NewInt(1200))
-		rhs := new(big.Int).Mul(big.NewInt(int64(c.BudgetPerMuYear)), big.NewInt(o.Area.Hundredths()))
-		rhs.Mul(rhs, big.NewInt(int64(o.PriceMonths)))
-		if o.Area <= 0 || o.PriceMonths <= 0 || lhs.Cmp(rhs) > 0 {
-			return false
-		}
 	}
 	return true
 }

@@ -59,30 +59,45 @@ func TestDecide(t *testing.T) {
 func TestCriteriaMatchAtTheirBounds(t *testing.T) {
 	// 300 mu for 10 years at 3,000,000.00 yuan in all: 1000.00 yuan per mu per year.
 	base := demand.Offer{Region: demand.Region{Province: "山东省", County: "寿光市", Township: "孙家集街道", Village: "王家庄村"},
-		Type: kernel.AssetLandManagementRight, Area: 30000, TermMonths: 120, Price: kernel.Yuan(3_000_000), PriceMonths: 120}
+		Type: kernel.AssetLandManagementRight, Area: 30000, TermMonths: 120, Price: kernel.Yuan(3_000_000), Basis: demand.PriceTotal,
+		Total: kernel.Yuan(3_000_000)}
 	with := func(f func(*demand.Offer)) demand.Offer { o := base; f(&o); return o }
+	priced := func(basis demand.PriceBasis, price kernel.Money) demand.Offer {
+		return with(func(o *demand.Offer) { o.Basis, o.Price = basis, price })
+	}
 	for _, c := range []struct {
 		name string
 		o    demand.Offer
 		want bool
 	}{
-		{"at the budget, the smallest area and the shortest term", base, true},
-		{"one fen over the budget in all", with(func(o *demand.Offer) { o.Price++ }), false},
+		{"a total at the budget, the smallest area and the shortest term", base, true},
+		{"a total one fen over the budget", priced(demand.PriceTotal, kernel.Yuan(3_000_000)+1), false},
+		{"a total over a 15-year term counts 15 years", with(func(o *demand.Offer) { o.Price, o.TermMonths = kernel.Yuan(4_500_000), 180 }), true},
+		{"a total over a 15-year term one fen over", with(func(o *demand.Offer) { o.Price, o.TermMonths = kernel.Yuan(4_500_000)+1, 180 }), false},
+		{"the zero basis is a total", priced("", kernel.Yuan(3_000_000)+1), false},
+		{"an annual rent of 300,000.00 over 300 mu is 1000.00", priced(demand.PriceAnnual, kernel.Yuan(300_000)), true},
+		{"an annual rent one fen over, not divided by the term's years", priced(demand.PriceAnnual, kernel.Yuan(300_000)+1), false},
+		{"an annual rent over a longer term is still a year's", with(func(o *demand.Offer) {
+			o.Basis, o.Price, o.TermMonths = demand.PriceAnnual, kernel.Yuan(300_000), 360
+		}), true},
+		{"an annual rent without an area", with(func(o *demand.Offer) { o.Basis, o.Price, o.Area = demand.PriceAnnual, 1, 0 }), false},
+		{"a rent per mu per year at the budget", priced(demand.PricePerMuYear, kernel.Yuan(1000)), true},
+		{"a rent per mu per year one fen over", priced(demand.PricePerMuYear, kernel.Yuan(1000)+1), false},
 		{"one hundredth of a mu too small", with(func(o *demand.Offer) { o.Area = 29999 }), false},
 		{"at the largest area", with(func(o *demand.Offer) { o.Area = 50000 }), true},
 		{"one hundredth of a mu too large", with(func(o *demand.Offer) { o.Area = 50001 }), false},
-		{"one month too short", with(func(o *demand.Offer) { o.TermMonths, o.PriceMonths = 119, 119 }), false},
-		{"an annual rent of 300,000.00 is 1000.00 per mu per year", with(func(o *demand.Offer) { o.Price, o.PriceMonths = kernel.Yuan(300_000), 12 }), true},
+		{"one month too short", with(func(o *demand.Offer) { o.TermMonths = 119 }), false},
 		{"another county", with(func(o *demand.Offer) { o.Region.County = "青州市" }), false},
 		{"another asset type", with(func(o *demand.Offer) { o.Type = kernel.AssetForestRight }), false},
-		{"an asset not yet priced", with(func(o *demand.Offer) { o.Price = 0 }), true},
+		{"an asset not yet priced", with(func(o *demand.Offer) { o.Price, o.Total = 0, 0 }), true},
 	} {
 		if got := farmIn.Matches(c.o); got != c.want {
 			t.Errorf("%s: Matches = %v, want %v", c.name, got, c.want)
 		}
 	}
 	capped := demand.Criteria{MaxPrice: kernel.Yuan(3_000_000)}
-	if !capped.Matches(base) || capped.Matches(with(func(o *demand.Offer) { o.Price++ })) {
-		t.Error("the listed price cap is inclusive to the fen")
+	rent := priced(demand.PriceAnnual, kernel.Yuan(300_000)) // its Total stays 3,000,000.00
+	if !capped.Matches(rent) || capped.Matches(with(func(o *demand.Offer) { o.Basis, o.Price, o.Total = demand.PriceAnnual, 1, kernel.Yuan(3_000_000)+1 })) {
+		t.Error("the price cap is on the total over the term, inclusive to the fen")
 	}
 }

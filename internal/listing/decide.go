@@ -268,10 +268,11 @@ func percentUp(m kernel.Money, pct int64) kernel.Money {
 	return kernel.Money(q)
 }
 
-// depositDue is what a bidder must deposit (rules 10, 26): the listing's
+// DepositDue is what a bidder must deposit (rules 10, 26): the listing's
 // fixed deposit, else the settings' percentage of the listed price for the
-// whole lot.
-func (d Details) depositDue() kernel.Money {
+// whole lot, rounded up to the fen. Registration records it per bidder; the
+// board shows it before anyone registers.
+func (d Details) DepositDue() kernel.Money {
 	if d.Deposit > 0 {
 		return d.Deposit
 	}
@@ -507,7 +508,7 @@ func registerBidder(s State, c RegisterBidder, now time.Time) ([]kernel.Event, e
 		return nil, kernel.FieldErrorf(CodeBidderAlreadyRegistered, "bidderId", "bidder %s is registered", c.BidderID)
 	}
 	return one(BidderRegistered{ListingID: s.ID, BidderID: c.BidderID, BidderNumber: len(s.Bidders) + 1,
-		IsMember: c.IsMember, DepositDue: s.Details.depositDue(), At: now})
+		IsMember: c.IsMember, DepositDue: s.Details.DepositDue(), At: now})
 }
 
 // registered returns the bidder or BIDDER_NOT_REGISTERED.

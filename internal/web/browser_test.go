@@ -87,20 +87,24 @@ func waitForBoard(t *testing.T, url string) {
 }
 
 // In headless Chromium against the demo on a sandbox: the board shows the
-// demo's lots with countdowns and loads nothing from outside the server; the
-// county filter narrows it; a saved search is alerted of a matching listing
-// the moment the exchange approves it; a collective sees a posted demand
-// under its assets that meet it; in two bidders' auction rooms a bid
-// from one shows in the other within a second, a refused bid shows its
-// message, a bid in the last minutes moves both countdowns, and a room that
-// lost its connection holds every bid once after reconnecting.
+// demo's lots with countdowns and loads nothing from outside the server; a
+// lot let at an annual rent shows its basis, its total over the term and its
+// deposit as the API computes them; the county filter narrows it; a saved
+// search is alerted of a matching listing the moment the exchange approves
+// it; a collective sees a posted demand under its assets that meet it; in
+// two bidders' auction rooms a bid from one shows in the other within a
+// second, a refused bid shows its message, a bid in the last minutes moves
+// both countdowns, and a room that lost its connection holds every bid once
+// after reconnecting; a sealed-quote lot's room takes one quote and refuses a
+// second, and its page counts the quote without showing it until the
+// opening, then lists it with its bidder number.
 func TestTheExchangeInChromium(t *testing.T) {
 	node := testenv.NeedNode(t, "testdata/browser", "playwright-core")
 	chromium := testenv.NeedChromium(t)
 	url, tokens := sandbox(t)
 	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
 		"live": demo.ListingLive.String(), "draft": demo.ListingDraft.String(),
-		"awarded": demo.ListingAwarded.String(), "shots": *shots})
+		"awarded": demo.ListingAwarded.String(), "announced": demo.ListingAnnounced.String(), "shots": *shots})
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	cmd := node.Command(ctx, "board.mjs", string(cfg))
@@ -115,6 +119,13 @@ func TestTheExchangeInChromium(t *testing.T) {
 			Lots, Total, FilteredTotal  int
 			Countdowns, FilteredRegions []string
 			English                     string
+		}
+		RentLot struct {
+			Basis, ListedPrice, Total, Deposit string
+			API                                struct {
+				ListedPrice, ListedTotal, DepositDue string
+				Sale                                 struct{ Basis string }
+			}
 		}
 		Lot struct {
 			Assets, Bids              int
@@ -133,6 +144,17 @@ func TestTheExchangeInChromium(t *testing.T) {
 			ExtendedText              string
 			SeqsAfterReconnect        []int
 			LastSeq                   int
+		}
+		Sealed struct {
+			LadderButtons  int
+			Hint, Accepted string
+			Second         struct{ Code, Text string }
+			Lot            struct {
+				Count int
+				Text  string
+			}
+			Number string
+			Opened [][]string // rank, bidder number, amount, time
 		}
 		Matching []struct {
 			Area    string
@@ -165,6 +187,18 @@ func TestTheExchangeInChromium(t *testing.T) {
 		if !strings.Contains(r, "青州市") {
 			t.Errorf("the 青州市 board shows a lot in %s", r)
 		}
+	}
+
+	// The greenhouses' card states the annual-rent basis, the rent a year, the
+	// total over the term and the deposit, each as the API computes it.
+	rl, digits := got.RentLot, func(s string) string { return strings.ReplaceAll(s, ",", "") }
+	if rl.API.Sale.Basis != "ANNUAL_RENT" || rl.API.ListedTotal == rl.API.ListedPrice {
+		t.Fatalf("the demo's greenhouses are %+v; want an annual rent with a total over the term", rl.API)
+	}
+	if rl.Basis != "年租金" || !strings.Contains(digits(rl.ListedPrice), rl.API.ListedPrice+" 元/年") ||
+		!strings.Contains(digits(rl.Total), rl.API.ListedTotal+" 元") || !strings.Contains(digits(rl.Deposit), rl.API.DepositDue+" 元") {
+		t.Errorf("the rent lot's card shows basis %q, price %q, total %q, deposit %q; want 年租金, %s 元/年, %s 元, %s 元",
+			rl.Basis, rl.ListedPrice, rl.Total, rl.Deposit, rl.API.ListedPrice, rl.API.ListedTotal, rl.API.DepositDue)
 	}
 
 	if l := got.Lot; l.Assets < 2 || l.Bids == 0 || l.Announcement == "" || l.Certificate == "" || l.Certificate == "—" {
@@ -216,6 +250,23 @@ func TestTheExchangeInChromium(t *testing.T) {
 	if !strings.Contains(r.ExtendedText, "延时竞价") {
 		t.Errorf("the extension shows %q", r.ExtendedText)
 	}
+	// A sealed-quote lot's room takes one quote instead of ladder bids and
+	// refuses a second; its page counts the quote and shows no amount.
+	sq := got.Sealed
+	if sq.LadderButtons != 0 || !strings.Contains(sq.Hint, "一次性报价") || !strings.Contains(sq.Accepted, "报价已提交") {
+		t.Errorf("the sealed-quote room: %d ladder buttons, hint %q, after quoting %q", sq.LadderButtons, sq.Hint, sq.Accepted)
+	}
+	if sq.Second.Code != "QUOTE_ALREADY_SUBMITTED" || !strings.Contains(sq.Second.Text, "不允许修改") {
+		t.Errorf("a second quote shows %+v, want QUOTE_ALREADY_SUBMITTED's message", sq.Second)
+	}
+	if sq.Lot.Count != 1 || strings.Contains(strings.ReplaceAll(sq.Lot.Text, ",", ""), "21000") {
+		t.Errorf("the sealed lot's page before the opening: %+v; want one quote counted, no amount", sq.Lot)
+	}
+	if len(sq.Opened) != 1 || len(sq.Opened[0]) != 4 || sq.Opened[0][0] != "1" || sq.Opened[0][1] != sq.Number ||
+		!strings.HasPrefix(sq.Opened[0][2], "21,000.00 元/年") {
+		t.Errorf("after the opening the lot's page lists quotes %q; want 21,000.00 元/年 first, by bidder %s", sq.Opened, sq.Number)
+	}
+
 	want := make([]int, r.LastSeq)
 	for i := range want {
 		want[i] = r.LastSeq - i

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// Every error code of the listing, demand and kernel packages has a message
-// on the page: a refusal is never shown as a bare code.
+// Every error code of the listing, demand, party and kernel packages has a
+// message on the page: a refusal is never shown as a bare code. (The party
+// register refuses a suspended or unregistered bidder's bid or quote.)
 func TestEveryRefusalCodeHasAMessage(t *testing.T) {
 	page, err := Static.ReadFile("static/i18n.js")
 	if err != nil {
@@ -15,7 +16,7 @@ func TestEveryRefusalCodeHasAMessage(t *testing.T) {
 	}
 	declared := regexp.MustCompile(`\bCode\w+\s+=\s+"([A-Z_]+)"`)
 	n := 0
-	for _, file := range []string{"../listing/errors.go", "../demand/demand.go", "../kernel/errors.go", "../kernel/text.go"} {
+	for _, file := range []string{"../listing/errors.go", "../demand/demand.go", "../party/errors.go", "../kernel/errors.go", "../kernel/text.go"} {
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

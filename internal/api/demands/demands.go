@@ -46,8 +46,8 @@ var criteriaFields = graphql.InputObjectConfigFieldMap{
 	"minArea":         {Type: api.Area, Description: "Area in mu at least this."},
 	"maxArea":         {Type: api.Area, Description: "Area in mu at most this (DEMAND_RANGE_INVALID below minArea)."},
 	"minTermMonths":   {Type: graphql.Int, Description: "Transfer term at least this."},
-	"maxPrice":        {Type: api.Money, Description: "Listed price at most this."},
-	"budgetPerMuYear": {Type: api.Money, Description: "At most this per mu per year: the listed price over the area and the term's years."},
+	"maxPrice":        {Type: api.Money, Description: "The listed price's total over the term (Listing.listedTotal) at most this."},
+	"budgetPerMuYear": {Type: api.Money, Description: "At most this per mu per year, from the listed price in its own basis: a total over the area and the term's years, an annual rent over the area, a rent per mu per year as it is."},
 	"contiguous":      {Type: graphql.Boolean, Description: "One contiguous parcel wanted: told to sellers, not matched."},
 }
 
@@ -284,22 +284,10 @@ func (a area) alerts(b *api.Builder) {
 					return nil, err
 				}
 			}
-			out := make(chan any)
-			go func() {
-				defer cancel()
-				defer close(out)
-				var sent uint64
-				send := func(x demandview.Alert) bool {
-					sent = x.Position
-					select {
-					case out <- x:
-						return true
-					case <-ctx.Done():
-						return false
-					}
-				}
+			return api.Stream(ctx, cancel, func(send func(demandview.Alert) bool) {
+				var sent uint64 // the position of the last alert sent
 				for _, x := range missed {
-					if !send(x) {
+					if sent = x.Position; !send(x) {
 						return
 					}
 				}
@@ -309,13 +297,12 @@ func (a area) alerts(b *api.Builder) {
 						continue
 					}
 					for _, x := range a.match(ctx, me.Party, approved, env.Position) {
-						if !send(x) {
+						if sent = x.Position; !send(x) {
 							return
 						}
 					}
 				}
-			}()
-			return out, nil
+			}), nil
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source, nil },
 	})

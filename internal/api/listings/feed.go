@@ -106,18 +106,7 @@ func (a area) feed(b *api.Builder) {
 				cancel()
 				return nil, err
 			}
-			out := make(chan any)
-			go func() {
-				defer cancel()
-				defer close(out)
-				send := func(e feedEvent) bool {
-					select {
-					case out <- e:
-						return true
-					case <-ctx.Done():
-						return false
-					}
-				}
+			return api.Stream(ctx, cancel, func(send func(feedEvent) bool) {
 				if !send(first) {
 					return
 				}
@@ -129,8 +118,7 @@ func (a area) feed(b *api.Builder) {
 						return
 					}
 				}
-			}()
-			return out, nil
+			}), nil
 		},
 		Resolve: func(p graphql.ResolveParams) (any, error) { return p.Source, nil },
 	})

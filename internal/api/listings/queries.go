@@ -57,11 +57,12 @@ func newListingType() *graphql.Object {
 			"owningCollectiveId": l(api.NonNull(graphql.ID), "", func(x listingview.Listing) any { return x.OwningCollective.String() }),
 			"region":             l(api.NonNull(regionType), "", func(x listingview.Listing) any { return x.Region }),
 			"area":               l(api.NonNull(api.Area), "", func(x listingview.Listing) any { return x.Area }),
-			"listedPrice":        l(api.NonNull(api.Money), "挂牌价: negotiation may not go below it; deposits are 30 % of it.", func(x listingview.Listing) any { return x.ListedPrice }),
+			"listedPrice":        l(api.NonNull(api.Money), "挂牌价, in sale.basis: negotiation may not go below it; a percentage deposit is a share of it (depositDue).", func(x listingview.Listing) any { return x.ListedPrice }),
 			"startingPrice":      l(api.NonNull(api.Money), "The first bid's minimum.", func(x listingview.Listing) any { return x.StartingPrice }),
 			"increment":          l(api.NonNull(api.Money), "Bids are the starting price plus whole increments.", func(x listingview.Listing) any { return x.Increment }),
 			"termMonths":         l(api.NonNull(graphql.Int), "The transfer term.", func(x listingview.Listing) any { return x.TermMonths }),
 			"sale":               l(api.NonNull(saleType), "How the lot is sold: price basis, deposit, method, priority and unpaid-winner rules.", func(x listingview.Listing) any { return x.Sale }),
+			"depositDue":         l(api.NonNull(api.Money), "What a bidder deposits to take part (rule 26): sale.fixedDeposit, else the listing's percentage (30 % by default) of the listed price for the whole lot, rounded up to the fen; registerBidder asks for this sum.", func(x listingview.Listing) any { return x.Sale.DepositDue }),
 			"listedTotal":        l(api.NonNull(api.Money), "What the listed price comes to over the whole term (rule 25): the price itself for a total, else each year's rent with its step-ups.", func(x listingview.Listing) any { return x.TermTotal(x.ListedPrice) }),
 			"resolution": l(resolutionType, "Null before submission or when none was given.", func(x listingview.Listing) any {
 				if x.Resolution.Total == 0 {

@@ -23,8 +23,9 @@ type projection struct{}
 // Name implements readmodel.Projection.
 func (projection) Name() string { return "demandview.v1" }
 
-// Version implements readmodel.Projection.
-func (projection) Version() int { return 1 }
+// Version implements readmodel.Projection. 2: offers state their price
+// basis and total.
+func (projection) Version() int { return 2 }
 
 // Tables implements readmodel.Projection.
 func (projection) Tables() []string {
@@ -61,12 +62,21 @@ func (projection) Schema(readmodel.Dialect) []string {
 	}
 }
 
-// OfferOf is what a listing's details offer to a demand. The listed price is
-// taken as the price of the whole term.
+// OfferOf is what a listing's details offer to a demand: the listed price in
+// the listing's own basis, and its total over the term as the listing
+// computes it (Details.TermTotal).
 func OfferOf(d listing.Details) demand.Offer {
 	r := d.Asset.Region
+	basis := demand.PriceTotal
+	switch d.PriceBasis() {
+	case listing.BasisAnnualRent:
+		basis = demand.PriceAnnual
+	case listing.BasisRentPerMuYear:
+		basis = demand.PricePerMuYear
+	}
+	total, _ := d.TermTotal(d.ListedPrice) // the decider refuses a listing whose total overflows
 	return demand.Offer{Region: demand.Region{Province: r.Province, County: r.County, Township: r.Township, Village: r.Village},
-		Type: d.Asset.Type, Area: d.Asset.Area, TermMonths: d.TermMonths, Price: d.ListedPrice, PriceMonths: d.TermMonths}
+		Type: d.Asset.Type, Area: d.Asset.Area, TermMonths: d.TermMonths, Price: d.ListedPrice, Basis: basis, Total: total}
 }
 
 // Apply implements readmodel.Projection.

@@ -3,7 +3,7 @@
 // each round, the accepted bids and the trades (awarded listings through
 // payment, contract, certificate and archive).
 //
-// One projection (listingProjection, named "listingview.v1", version 2) keeps the tables
+// One projection (listingProjection, named "listingview.v1", version 3) keeps the tables
 // listing_listings, listing_search, listing_bidders, listing_bids, listing_quotes and listing_trades from the
 // listing events, on SQLite and PostgreSQL with the same SQL. Register it with
 // a readmodel.Projector (Projections returns it).

@@ -26,8 +26,8 @@ func (listingProjection) Name() string { return "listingview.v1" }
 
 // Version implements readmodel.Projection. 2: how a listing is sold and its
 // sealed quotes; 3: bidders, bids and quotes clustered by their primary key
-// on SQLite.
-func (listingProjection) Version() int { return 3 }
+// on SQLite; 4: the deposit a bidder owes (deposit_due).
+func (listingProjection) Version() int { return 4 }
 
 // Tables implements readmodel.Projection.
 func (listingProjection) Tables() []string {
@@ -74,6 +74,7 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 			step_up_years INTEGER NOT NULL DEFAULT 0,
 			step_up_percent INTEGER NOT NULL DEFAULT 0,
 			fixed_deposit BIGINT NOT NULL DEFAULT 0,
+			deposit_due BIGINT NOT NULL DEFAULT 0,
 			method TEXT NOT NULL DEFAULT 'LADDER',
 			revisable INTEGER NOT NULL DEFAULT 0,
 			priority_order TEXT NOT NULL DEFAULT 'MEMBERS_FIRST',
@@ -407,8 +408,9 @@ func (x *exec) create(e listing.ListingCreated) {
 }
 
 // sale records how the listing is sold (rules 25–28): the price basis, the
-// lease's rent terms, the deposit, the method and the priority, unpaid and
-// forfeit rules, defaults filled in.
+// lease's rent terms, the deposit (fixed, and what a bidder owes as the
+// decider computes it), the method and the priority, unpaid and forfeit
+// rules, defaults filled in.
 func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
 	method, order, unpaid := d.Method, d.PriorityOrder, d.Unpaid
 	if method == "" {
@@ -425,8 +427,9 @@ func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
 		freq = listing.Annual
 	}
 	x.listing(id, at, `basis = $3, rent_frequency = $4, step_up_years = $5, step_up_percent = $6,
-		fixed_deposit = $7, method = $8, revisable = $9, priority_order = $10, unpaid = $11, forfeit_to = $12`,
-		string(d.PriceBasis()), string(freq), d.Rent.StepUp.EveryYears, d.Rent.StepUp.Percent, int64(d.Deposit), string(method), readmodel.Bool(d.Revisable), string(order), string(unpaid), string(d.ForfeitDestination()))
+		fixed_deposit = $7, method = $8, revisable = $9, priority_order = $10, unpaid = $11, forfeit_to = $12, deposit_due = $13`,
+		string(d.PriceBasis()), string(freq), d.Rent.StepUp.EveryYears, d.Rent.StepUp.Percent, int64(d.Deposit), string(method), readmodel.Bool(d.Revisable), string(order), string(unpaid), string(d.ForfeitDestination()),
+		int64(d.DepositDue()))
 }
 
 func (x *exec) revise(e listing.ListingRevised) {

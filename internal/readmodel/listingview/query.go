@@ -63,6 +63,7 @@ type Sale struct {
 	Basis         listing.PriceBasis
 	Rent          listing.Rent // Frequency empty for BasisTotal
 	Deposit       kernel.Money // the fixed deposit; zero for a percentage
+	DepositDue    kernel.Money // what a bidder deposits: listing.Details.DepositDue
 	Method        listing.Method
 	Revisable     bool
 	PriorityOrder listing.PriorityOrder
@@ -220,7 +221,7 @@ func (s Sort) Cursor(l Listing) readmodel.Cursor { return readmodel.CursorOf(int
 const listingColumns = `id, round, status, title, description, seller, asset_type, asset_ids, owning_collective,
 	province, county, township, village, area, listed_price, starting_price, increment, term_months,
 	basis, rent_frequency, step_up_years, step_up_percent, fixed_deposit, method, revisable, priority_order, unpaid,
-	forfeit_to, quote_count, priority_right,
+	forfeit_to, quote_count, priority_right, deposit_due,
 	resolution_body, votes_for, votes_total, reject_reason, suspend_reason, unsold_reason,
 	announcement_ends, bidding_opens_at, negotiation_ends, opens_at, free_bidding_ends, auction_closes_at, closing_at,
 	bidder_count, highest_bid, bid_count, leader_id, leader_number, priority_ends,
@@ -351,13 +352,13 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 		prioEnds, payDue                                    sql.NullInt64
 		created, updated                                    int64
 		basis, freq, method, order, unpaid, forfeit, right  string
-		fixed                                               int64
+		fixed, due                                          int64
 		revisable                                           int
 	)
 	err := r.Scan(&l.ID, &l.Round, &status, &l.Title, &l.Description, &l.Seller, &assetType, &assetIDs, &l.OwningCollective,
 		&l.Region.Province, &l.Region.County, &l.Region.Township, &l.Region.Village, &area, &listed, &starting, &incr, &l.TermMonths,
 		&basis, &freq, &l.Sale.Rent.StepUp.EveryYears, &l.Sale.Rent.StepUp.Percent, &fixed, &method, &revisable, &order, &unpaid,
-		&forfeit, &l.Sale.QuoteCount, &right,
+		&forfeit, &l.Sale.QuoteCount, &right, &due,
 		&l.Resolution.Body, &l.Resolution.VotesFor, &l.Resolution.Total, &l.RejectReason, &l.SuspendReason, &l.UnsoldReason,
 		&annEnds, &bidOpens, &negEnds, &opens, &freeEnds, &closes, &closing,
 		&l.BidderCount, &highest, &l.BidCount, &leaderID, &l.Leader.Number, &prioEnds,
@@ -371,6 +372,7 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 	}
 	l.Status, l.AssetType = listing.Status(status), kernel.AssetType(assetType)
 	l.Sale.Basis, l.Sale.Rent.Frequency, l.Sale.Deposit, l.Sale.Method = listing.PriceBasis(basis), listing.Frequency(freq), kernel.Money(fixed), listing.Method(method)
+	l.Sale.DepositDue = kernel.Money(due)
 	l.Sale.Revisable, l.Sale.PriorityOrder, l.Sale.Unpaid = revisable == 1, listing.PriorityOrder(order), listing.Unpaid(unpaid)
 	l.Sale.ForfeitTo, l.Sale.PriorityRight = listing.ForfeitTo(forfeit), listing.Right(right)
 	l.AssetIDs = splitIDs(assetIDs)

@@ -103,7 +103,7 @@ function Lot({ l, go }) {
     </header>
     <p class="region">${[r.province, r.county, r.township, r.village].join(lang === 'en' ? ' · ' : ' ')}</p>
     <div class="clock"><span>${t(kind)}</span> <${Countdown} d=${d} /></div>
-    ${l.highestBid && html`<p class="highest">${t('highestBid')} <strong>${yuan(l.highestBid)}</strong> · ${t('bids')} ${l.bidCount}</p>`}
+    ${l.highestBid && html`<p class="highest">${t('highestBid')} <strong>${yuan(l.highestBid, l.sale.basis)}</strong> · ${t('bids')} ${l.bidCount}</p>`}
     <${Figures} l=${l} />
   </li>`;
 }

@@ -116,7 +116,7 @@ function Criteria({ c }) {
     (c.minArea || c.maxArea) && `${c.minArea || '0'}–${c.maxArea || '∞'} ${t('mu', { n: '' }).trim()}`,
     c.minTermMonths && t('months', { n: c.minTermMonths }),
     c.budgetPerMuYear && `${t('budget')} ${yuan(c.budgetPerMuYear)}`,
-    c.maxPrice && `${t('maxPrice')} ${yuan(c.maxPrice)}`,
+    c.maxPrice && `${t('maxTotal')} ${yuan(c.maxPrice)}`,
     c.contiguous && t('contiguous'),
   ].filter(Boolean);
   return html`<p class="criteria">${parts.join(' · ')}</p>`;

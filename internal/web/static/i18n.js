@@ -17,7 +17,14 @@ const words = {
   minArea: ['最小面积（亩）', 'Min area (mu)'], maxArea: ['最大面积（亩）', 'Max area (mu)'], sort: ['排序', 'Sort'], any: ['不限', 'Any'],
   search: ['筛选', 'Filter'], reset: ['清除', 'Reset'], more: ['加载更多', 'More'], total: ['共 {n} 宗', '{n} lots'],
   listedPrice: ['挂牌价', 'Listed price'], startingPrice: ['起始价', 'Starting price'], deposit: ['保证金', 'Deposit'],
-  increment: ['加价幅度', 'Increment'], priceBasis: ['报价方式', 'Price basis'], area: ['面积', 'Area'], term: ['流转期限', 'Term'],
+  increment: ['加价幅度', 'Increment'], priceBasis: ['计价方式', 'Price basis'], method: ['交易方式', 'Sale method'],
+  listedTotal: ['期限内总价', 'Total over the term'], maxTotal: ['期限内总价不超过', 'Total over the term at most'], awardTotal: ['成交总价（期限内）', 'Award total over the term'],
+  fixedDeposit: ['（固定金额）', ' (fixed)'], percentDeposit: ['（按挂牌价比例）', ' (share of the listed price)'],
+  quoteCount: ['已收报价', 'Quotes received'], quotesSealed: ['已收到 {n} 份报价，开启前任何人（包括交易所）都看不到报价金额', '{n} quotes received; no one, the exchange included, sees an amount before the opening'],
+  quotes: ['报价开启结果', 'Opened quotes'], rank: ['名次', 'Rank'], submitQuote: ['提交报价', 'Submit quote'],
+  quoteAccepted: ['报价已提交，开启前保密', 'Quote submitted; sealed until the opening'], quoteDeadline: ['报价截止', 'Quotes close'],
+  sealedHint: ['一次性报价：每位竞买人提交一次报价（{r}），截止时统一开启，价高者得，同价者先报者得', 'Sealed quotes: one quote each ({r}), all opened at the deadline; the highest wins, the earlier on a tie'],
+  revisable: ['截止前可修改', 'revisable until the deadline'], notRevisable: ['提交后不可修改', 'final once submitted'], area: ['面积', 'Area'], term: ['流转期限', 'Term'],
   registration: ['报名截止', 'Registration closes'], biddingOpens: ['竞价开始', 'Bidding opens'], closes: ['竞价截止', 'Bidding closes'],
   highestBid: ['当前最高价', 'Highest bid'], bids: ['出价次数', 'Bids'], bidders: ['报名人数', 'Bidders'], countdown: ['倒计时', 'Time left'],
   ended: ['已结束', 'Ended'], notScheduled: ['未排期', 'Not scheduled'], months: ['{n} 个月', '{n} months'], mu: ['{n} 亩', '{n} mu'],
@@ -53,8 +60,16 @@ export const statuses = {
   AUCTION_SCHEDULED: ['待竞价', 'Auction scheduled'], AUCTION_OPEN: ['竞价中', 'Bidding'], NEGOTIATING: ['协议转让', 'Negotiating'],
   PRIORITY_WINDOW: ['优先权期间', 'Priority window'], AWAITING_PAYMENT: ['待付款', 'Awaiting payment'], PAID: ['已付款', 'Paid'],
   CONTRACT_SIGNED: ['已签约', 'Contract signed'], CERTIFIED: ['已鉴证', 'Certified'], ARCHIVED: ['已归档', 'Archived'],
-  ENDED: ['已终止', 'Ended'], SUSPENDED: ['已中止', 'Suspended'], UNSOLD: ['流拍', 'Unsold'],
+  ENDED: ['已终止', 'Ended'], SUSPENDED: ['已中止', 'Suspended'], UNSOLD: ['流拍', 'Unsold'], WITHDRAWN: ['已撤回', 'Withdrawn'],
 };
+
+// bases are the price bases (rule 25) and the unit a price in each carries.
+export const bases = {
+  TOTAL: ['总价', 'Total price'], ANNUAL_RENT: ['年租金', 'Annual rent'], RENT_PER_MU_YEAR: ['每亩年租金', 'Rent per mu per year'],
+};
+const perBasis = { TOTAL: ['', ''], ANNUAL_RENT: ['/年', ' a year'], RENT_PER_MU_YEAR: ['/亩·年', ' per mu a year'] };
+
+export const methods = { LADDER: ['网络竞价（阶梯加价）', 'Ladder bidding'], SEALED: ['一次性报价', 'Sealed quotes'] };
 
 export const assetTypes = {
   LAND_MANAGEMENT_RIGHT: ['土地经营权', 'Land management right'], HOUSEHOLD_CONTRACTING_RIGHT: ['土地承包经营权', 'Household contracting right'],
@@ -106,6 +121,17 @@ const refusals = {
   NEGOTIATION_CLOSED: ['协商期已过', 'The negotiation period has ended'], PRICE_BELOW_LISTED: ['价格低于挂牌价', 'Below the listed price'],
   NOT_A_MEMBER: ['您不是本集体经济组织成员，不能行使优先权', 'Only members may use the priority'],
   PRIORITY_WINDOW_CLOSED: ['优先权期间已过', 'The priority window has closed'], PAYMENT_OVERDUE: ['付款已逾期', 'Payment is overdue'],
+  DEPOSIT_BELOW_REQUIRED: ['保证金低于当地规则要求的最低比例', 'The deposit is below the least the local rules require'],
+  WRONG_SALE_METHOD: ['本项目的交易方式不接受此操作（一次性报价项目请提交报价，竞价项目请出价）', 'Not this listing\'s sale method (quote on a sealed-quote lot, bid on a ladder lot)'],
+  QUOTE_ALREADY_SUBMITTED: ['您已提交报价，本项目不允许修改', 'You have quoted already and this listing allows no revision'],
+  NOT_SITTING_LESSEE: ['只有现承租方可以行使续租优先权', 'Only the sitting lessee may use this priority'],
+  PRIORITY_NOT_OPEN: ['优先权行使期间尚未开始（另一项优先权期间进行中）', 'This priority\'s window is not open (the other right\'s is)'],
+  INVALID_IDENTIFIER: ['统一社会信用代码或身份证号码不正确', 'The credit code or identity number is not valid'],
+  ALREADY_REGISTERED: ['该主体已登记', 'The party is registered already'],
+  PARTY_NOT_REGISTERED: ['您的主体信息尚未在交易所登记', 'Your party is not in the exchange\'s register'],
+  PARTY_SUSPENDED: ['您的交易资格已被暂停，只能查看', 'Your party is suspended: you may read but not act'],
+  IDENTIFIER_TAKEN: ['该证件号已被其他主体登记', 'Another party is registered with this identifier'],
+  SIGN_IN_TAKEN: ['该登录账号已绑定其他主体', 'This sign-in is linked to another party'],
   DEMAND_RANGE_INVALID: ['面积或预算范围不正确（下限不能大于上限）', 'The area or budget range is inverted'],
   DEMAND_CLOSED: ['该需求已撤回', 'The demand was withdrawn'],
   STORE_UNAVAILABLE: ['系统繁忙，请稍后再试', 'The exchange is busy; try again shortly'],
@@ -124,12 +150,14 @@ export function refusal(err) {
 export const refusalCodes = Object.keys(refusals);
 
 // yuan formats a Money string "605000.00" as "605,000.00 元", grouping the
-// integer digits of the string itself.
-export function yuan(m) {
+// integer digits of the string itself; with a price basis, in its unit
+// ("216,000.00 元/年").
+export function yuan(m, basis = 'TOTAL') {
   if (m == null) return '—';
   const [i, f = '00'] = String(m).split('.');
   const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (lang === 'en' ? '¥' + grouped + '.' + f.padEnd(2, '0') : grouped + '.' + f.padEnd(2, '0') + ' 元');
+  const per = perBasis[basis]?.[lang === 'en' ? 1 : 0] ?? '';
+  return (lang === 'en' ? '¥' + grouped + '.' + f.padEnd(2, '0') + per : grouped + '.' + f.padEnd(2, '0') + ' 元' + per);
 }
 
 // fen converts a Money string to integer fen (a BigInt); money moves in fen.

@@ -1,16 +1,18 @@
 // A lot's page: the asset (area, location, certificate, term, restrictions),
-// the announcement, the bid history with bidder numbers, the award and the
-// transaction certificate's number.
+// the announcement, the bid history with bidder numbers (for sealed quotes:
+// how many came in, then every quote once they are opened), the award and
+// the transaction certificate's number.
 import { useEffect, useState } from 'nj/preact-htm.mjs';
 import { query } from 'nj/gql.js';
 import { assetTypes, label, refusal, restrictionKinds, statuses, t, when, yuan } from 'nj/i18n.js';
-import { Countdown, deadline, Figures, html, LOT_FIELDS } from 'nj/ui.js';
+import { Countdown, deadline, Figures, html, LOT_FIELDS, rented } from 'nj/ui.js';
 
 const LOT = `query Lot($id: ID!) {
   listing(id: $id) {
     ${LOT_FIELDS} description assetIds certificateNumber
     resolution { body votesFor total }
-    award { bidderNumber price paymentDue via }
+    award { bidderNumber price paymentDue via } awardTotal
+    quotes { rank bidderNumber amount submittedAt }
     bids(first: 50) { totalCount edges { node { seq bidderNumber amount at } } }
   }
 }`;
@@ -36,6 +38,8 @@ export function LotPage({ id, go }) {
   if (!l) return html`<p>…</p>`;
   const [d, kind] = deadline(l);
   const live = ['AUCTION_OPEN', 'AUCTION_SCHEDULED'].includes(l.status);
+  const basis = l.sale.basis;
+  const sealed = l.sale.method === 'SEALED';
   return html`<article class="lot-page" data-id=${l.id}>
     <a href="#/" onClick=${(e) => { e.preventDefault(); go('/'); }}>← ${t('back')}</a>
     <h1>${l.title}</h1>
@@ -48,11 +52,16 @@ export function LotPage({ id, go }) {
     <section><h2>${t('asset')}</h2>${assets.map((a) => html`<${Asset} a=${a} />`)}</section>
     ${l.award && html`<section class="award"><h2>${t('award')}</h2><dl class="figures">
       <div><dt>${t('bidderNo')}</dt><dd>${l.award.bidderNumber}</dd></div>
-      <div><dt>${t('price')}</dt><dd>${yuan(l.award.price)}</dd></div>
+      <div><dt>${t('price')}</dt><dd>${yuan(l.award.price, basis)}</dd></div>
+      ${rented(l) && html`<div><dt>${t('awardTotal')}</dt><dd class="award-total">${yuan(l.awardTotal)}</dd></div>`}
       <div><dt>${t('paymentDue')}</dt><dd>${when(l.award.paymentDue)}</dd></div>
       <div><dt>${t('certificateNumber')}</dt><dd class="certificate-number">${l.certificateNumber || '—'}</dd></div>
     </dl></section>`}
-    <section><h2>${t('bidHistory')}（${l.bids.totalCount}）</h2><${Bids} bids=${l.bids.edges.map((e) => e.node)} /></section>
+    ${sealed
+      ? html`<section class="quotes"><h2>${t('quotes')}</h2>${l.quotes.length
+        ? html`<${Quotes} quotes=${l.quotes} basis=${basis} />`
+        : html`<p class="quotes-sealed" data-count=${l.sale.quoteCount}>${t('quotesSealed', { n: l.sale.quoteCount })}</p>`}</section>`
+      : html`<section><h2>${t('bidHistory')}（${l.bids.totalCount}）</h2><${Bids} bids=${l.bids.edges.map((e) => e.node)} basis=${basis} /></section>`}
   </article>`;
 }
 
@@ -70,9 +79,16 @@ function Asset({ a }) {
   </dl>`;
 }
 
-// Bids is a bid history, newest first.
-export function Bids({ bids, me }) {
+// Bids is a bid history, newest first, amounts in the lot's price basis.
+export function Bids({ bids, me, basis }) {
   return html`<table class="bids"><thead><tr><th>#</th><th>${t('bidderNo')}</th><th>${t('amount')}</th><th>${t('time')}</th></tr></thead>
     <tbody>${bids.map((b) => html`<tr key=${b.seq} data-seq=${b.seq}><td>${b.seq}</td>
-      <td>${b.bidderNumber}${me && b.bidderNumber === me ? t('you') : ''}</td><td>${yuan(b.amount)}</td><td>${when(b.at)}</td></tr>`)}</tbody></table>`;
+      <td>${b.bidderNumber}${me && b.bidderNumber === me ? t('you') : ''}</td><td>${yuan(b.amount, basis)}</td><td>${when(b.at)}</td></tr>`)}</tbody></table>`;
+}
+
+// Quotes are the opened sealed quotes in rank order.
+function Quotes({ quotes, basis }) {
+  return html`<table class="bids quotes"><thead><tr><th>${t('rank')}</th><th>${t('bidderNo')}</th><th>${t('amount')}</th><th>${t('time')}</th></tr></thead>
+    <tbody>${quotes.map((q) => html`<tr key=${q.rank} data-rank=${q.rank}><td>${q.rank}</td><td>${q.bidderNumber}</td>
+      <td>${yuan(q.amount, basis)}</td><td>${when(q.submittedAt)}</td></tr>`)}</tbody></table>`;
 }

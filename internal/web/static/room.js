@@ -1,7 +1,9 @@
 // The auction room of a signed-in bidder: the live feed (auctionFeed over
 // graphql-ws), the next valid amounts as buttons, the anti-sniping extension
 // shown the moment it happens, a message for every refusal, and a
-// reconnection that neither misses nor repeats a bid.
+// reconnection that neither misses nor repeats a bid. A sealed-quote lot has
+// no ladder: the room takes the bidder's one quote (submitQuote) instead,
+// and the feed stays silent until the opening.
 //
 // Reconnecting: graphql-ws reconnects and subscribes again by itself (and
 // follow subscribes again when the server ends a lagging feed), and every
@@ -18,6 +20,7 @@ import { Countdown, html } from 'nj/ui.js';
 const ROOM = `query Room($id: ID!, $first: Int!) {
   me { party role }
   listing(id: $id) { id title status startingPrice increment highestBid leadingBidderNumber auctionClosesAt
+    sale { basis method revisable quoteCount }
     bidders { number bidderId qualified }
     bids(first: $first) { totalCount edges { node { seq bidderNumber amount at } } } }
 }`;
@@ -27,6 +30,8 @@ const FEED = `subscription Feed($id: ID!) {
 }`;
 
 const BID = `mutation Bid($input: PlaceBidInput!) { placeBid(input: $input) { listingId } }`;
+
+const QUOTE = `mutation Quote($input: SubmitQuoteInput!) { submitQuote(input: $input) { listingId } }`;
 
 // merge adds bids to the room's, keyed by seq, newest first.
 function merge(bids, more) {
@@ -85,7 +90,8 @@ export function Room({ id }) {
       setMe(mine ? mine.number : d.me ? 0 : null); // 0: signed in, not registered for this listing
       const bids = l.bids.edges.map((e) => e.node);
       known = Math.max(known, ...bids.map((b) => b.seq), 0);
-      dispatch({ type: 'load', room: { title: l.title, status: l.status, closesAt: l.auctionClosesAt, startingPrice: l.startingPrice, increment: l.increment, bids } });
+      dispatch({ type: 'load', room: { title: l.title, status: l.status, closesAt: l.auctionClosesAt, startingPrice: l.startingPrice,
+        increment: l.increment, sale: l.sale, bids } });
     }).catch((e) => setMsg({ bad: true, text: refusal(e) }));
     const stop = follow(FEED, () => ({ id }), {
       next: (data) => {
@@ -104,17 +110,20 @@ export function Room({ id }) {
 
   const highest = s.bids[0]?.amount;
   const leader = s.bids[0]?.bidderNumber;
-  const bid = async (amount) => {
+  const basis = s.sale?.basis;
+  const sealed = s.sale?.method === 'SEALED';
+  // send places a bid, or on a sealed-quote lot submits the quote.
+  const send = async (amount) => {
     setBusy(true);
     try {
-      await query(BID, { input: { listingId: id, amount, idempotencyKey: crypto.randomUUID() } });
-      setMsg({ bad: false, text: t('accepted') + ' ' + yuan(amount), code: 'OK' });
+      await query(sealed ? QUOTE : BID, { input: { listingId: id, amount, idempotencyKey: crypto.randomUUID() } });
+      setMsg({ bad: false, text: t(sealed ? 'quoteAccepted' : 'accepted') + ' ' + yuan(amount, basis), code: 'OK' });
     } catch (e) {
       setMsg({ bad: true, text: refusal(e), code: e.code });
     }
     setBusy(false);
   };
-  const amounts = s.startingPrice ? nextAmounts(s.startingPrice, s.increment, highest) : [];
+  const amounts = s.startingPrice && !sealed ? nextAmounts(s.startingPrice, s.increment, highest) : [];
 
   return html`<section class="room" data-id=${id}>
     <h1>${t('room')} · ${s.title || ''}</h1>
@@ -122,7 +131,7 @@ export function Room({ id }) {
       <button class="plain" onClick=${dropConnection}>${t('reconnect')}</button></p>
     <div class="room-head">
       <div><span class="badge s-${s.status}">${label(statuses, s.status)}</span></div>
-      <div class="big"><span>${t('highestBid')}</span><strong class="highest">${yuan(highest)}</strong>
+      <div class="big"><span>${t('highestBid')}</span><strong class="highest">${yuan(highest, basis)}</strong>
         ${leader && html`<small>${t('leader')}：${leader}${leader === me ? t('you') : ''}</small>`}</div>
       <div class="big"><span>${t('countdown')}</span><${Countdown} d=${s.closesAt} cls="room-countdown" />
         <small class="closes-at">${when(s.closesAt)}</small></div>
@@ -131,19 +140,20 @@ export function Room({ id }) {
     ${!me
       ? html`<p class="hint">${me === 0 ? refusal({ code: 'BIDDER_NOT_REGISTERED' }) : t('needSignIn')}</p>`
       : html`<div class="bidding"><p>${t('yourNumber')}：<strong class="my-number">${me}</strong></p>
-        <div class="amounts">${amounts.map((a) => html`<button class="amount" disabled=${busy} data-amount=${a} onClick=${() => bid(a)}>${yuan(a)}</button>`)}</div>
-        <form class="custom" onSubmit=${(e) => { e.preventDefault(); bid(custom); }}>
+        ${sealed && html`<p class="sealed-hint">${t('sealedHint', { r: t(s.sale.revisable ? 'revisable' : 'notRevisable') })}</p>`}
+        <div class="amounts">${amounts.map((a) => html`<button class="amount" disabled=${busy} data-amount=${a} onClick=${() => send(a)}>${yuan(a, basis)}</button>`)}</div>
+        <form class=${sealed ? 'custom quote' : 'custom'} onSubmit=${(e) => { e.preventDefault(); send(custom); }}>
           <input name="amount" inputmode="decimal" placeholder=${t('amount')} value=${custom} onInput=${(e) => setCustom(e.target.value)} />
-          <button type="submit" disabled=${busy}>${t('placeBid')}</button></form></div>`}
+          <button type="submit" disabled=${busy}>${t(sealed ? 'submitQuote' : 'placeBid')}</button></form></div>`}
     ${msg && html`<p class=${msg.bad ? 'error' : 'ok'} role="alert" data-code=${msg.code || ''}>${msg.text}</p>`}
     <div class="room-cols">
-      <div><h2>${t('bidHistory')}</h2><${Bids} bids=${s.bids} me=${me} /></div>
-      <div><h2>${t('live')}</h2><ul class="feed">${s.log.map((e) => html`<li class=${'k-' + e.kind}>${when(e.at)} ${feedLine(e)}</li>`)}</ul></div>
+      <div><h2>${t('bidHistory')}</h2><${Bids} bids=${s.bids} me=${me} basis=${basis} /></div>
+      <div><h2>${t('live')}</h2><ul class="feed">${s.log.map((e) => html`<li class=${'k-' + e.kind}>${when(e.at)} ${feedLine(e, basis)}</li>`)}</ul></div>
     </div>
   </section>`;
 }
 
-function feedLine(e) {
-  const vars = { n: e.bidderNumber, a: yuan(e.amount), t: when(e.closesAt), r: e.reason || '' };
+function feedLine(e, basis) {
+  const vars = { n: e.bidderNumber, a: yuan(e.amount, basis), t: when(e.closesAt), r: e.reason || '' };
   return e.kind === 'SUBSCRIBED' ? t('connected') : t('feed' + e.kind, vars);
 }

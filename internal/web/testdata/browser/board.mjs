@@ -4,7 +4,8 @@
 // holding the demo, as several parties at once, and prints one JSON object of
 // what it saw for the Go test (internal/web) to judge. The config names the
 // server's URL, the Chromium to drive, bearer tokens by party, the demo's
-// live auction and draft listing, and a folder for screenshots ("" for none).
+// live auction, draft, sold and rent-basis announced listings, and a folder
+// for screenshots ("" for none).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { chromium } from 'playwright-core';
 
 const cfg = JSON.parse(process.argv[2]);
 const server = new URL(cfg.url);
-const out = { board: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
+const out = { board: {}, rentLot: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
 const profile = mkdtempSync(join(tmpdir(), 'nongjiao-chromium-'));
 const browser = await chromium.launch({
   executablePath: cfg.chromium,
@@ -60,6 +61,14 @@ try {
   out.board.lots = await board.$$eval('.lot', (ls) => ls.length);
   out.board.total = Number(await board.$eval('.total', (e) => e.dataset.total));
   out.board.countdowns = await board.$$eval('.lot .countdown', (cs) => cs.map((c) => c.textContent));
+  // The greenhouses, let at an annual rent: the basis, the rent a year, the
+  // total over the term and the deposit, as the card shows them and as the API says.
+  const rent = await board.waitForSelector(`.lot[data-id="${cfg.announced}"]`);
+  const figure = (k) => rent.$eval(`.f-${k} dd`, (e) => e.textContent);
+  out.rentLot = { basis: await figure('priceBasis'), listedPrice: await figure('listedPrice'), total: await figure('listedTotal'),
+    deposit: await figure('deposit') };
+  out.rentLot.api = (await gql(cfg.tokens.fenghe, `query($id: ID!) { listing(id: $id) { listedPrice listedTotal depositDue sale { basis } } }`,
+    { id: cfg.announced })).listing;
   await shot(board, 'board.png');
   const phone = await open('', '', { width: 390, height: 844 });
   await phone.waitForSelector('.lot');
@@ -165,6 +174,56 @@ try {
   await a.waitForTimeout(300); // any repeat would have arrived by now
   out.room.seqsAfterReconnect = await seqs(a);
   out.room.lastSeq = last + 1;
+
+  // A sealed-quote lot: 王家庄 lets its machinery at an annual rent by one-time
+  // quotes; 绿源 and 鲁青 qualify; once quotes open, 绿源's room takes one
+  // quote, refuses a second, and the lot's page counts it without showing it.
+  const wang = cfg.tokens.wangjiazhuang;
+  const { me } = await gql(wang, '{ me { party } }');
+  const { assets } = await gql(wang, `query($c: ID) { assets(first: 50, filter: { collectiveId: $c }) { edges { node { id title } } } }`, { c: me.party });
+  const machinery = assets.edges.map((e) => e.node).find((x) => x.title.includes('农机具'));
+  const now = Date.parse((await gql(cfg.tokens.exchange, '{ clock { now } }')).clock.now);
+  const opens = new Date(now + 21 * day).toISOString();
+  const sealed = (await gql(wang, `mutation($in: CreateListingInput!) { createListing(input: $in) { listingId } }`, { in: {
+    assetIds: [machinery.id], title: '王家庄村集体农机具出租（一次性报价）', listedPrice: '20000.00', increment: '500.00', termMonths: 36,
+    basis: 'ANNUAL_RENT', method: 'SEALED' } })).createListing.listingId;
+  await gql(wang, `mutation($in: SubmitListingInput!) { submitListing(input: $in) { listingId } }`, { in: {
+    listingId: sealed, resolution: { body: '王家庄村村民代表会议', votesFor: 29, total: 31, date: new Date(now).toISOString() } } });
+  await gql(cfg.tokens.exchange, `mutation($in: ReviewListingInput!) { reviewListing(input: $in) { listingId } }`, { in: {
+    listingId: sealed, approve: true, announcementEnds: new Date(now + 20 * day).toISOString(), biddingOpensAt: opens } });
+  for (const who of ['lvyuan', 'luqing']) {
+    const { registerBidder } = await gql(cfg.tokens[who], `mutation($id: ID!) { registerBidder(input: { listingId: $id }) { depositDue } }`, { id: sealed });
+    const { me: bidder } = await gql(cfg.tokens[who], '{ me { party } }');
+    await gql(cfg.tokens.exchange, `mutation($in: ConfirmDepositInput!) { confirmDeposit(input: $in) { listingId } }`, { in: {
+      listingId: sealed, bidderId: bidder.party, amount: registerBidder.depositDue } });
+    await gql(cfg.tokens.exchange, `mutation($in: QualifyBidderInput!) { qualifyBidder(input: $in) { listingId } }`, { in: {
+      listingId: sealed, bidderId: bidder.party, qualified: true } });
+  }
+  await gql(cfg.tokens.exchange, `mutation($in: AdvanceClockInput!) { advanceClock(input: $in) { now } }`, { in: { to: opens } });
+  const status = async () => (await gql(cfg.tokens.exchange, `query($id: ID!) { listing(id: $id) { status } }`, { id: sealed })).listing.status;
+  for (let i = 0; i < 100 && (await status()) !== 'AUCTION_OPEN'; i++) await new Promise((r) => setTimeout(r, 100));
+  const q = await open(cfg.tokens.lvyuan, '#/room/' + sealed);
+  await q.waitForSelector('.room .custom.quote');
+  out.sealed = { ladderButtons: await q.$$eval('.room .amount', (bs) => bs.length), hint: await q.$eval('.sealed-hint', (e) => e.textContent),
+    number: await q.$eval('.my-number', (e) => e.textContent) };
+  await q.fill('.custom input', '21000.00');
+  await q.click('.custom button');
+  await q.waitForSelector('.room .ok[data-code=OK]');
+  out.sealed.accepted = await q.$eval('.room .ok', (e) => e.textContent);
+  await q.fill('.custom input', '22000.00');
+  await q.click('.custom button');
+  await q.waitForSelector('.room .error[data-code]');
+  out.sealed.second = await q.$eval('.room .error[data-code]', (e) => ({ code: e.dataset.code, text: e.textContent }));
+  const sealedLot = await open('', '#/lot/' + sealed);
+  await sealedLot.waitForSelector('.quotes-sealed');
+  out.sealed.lot = await sealedLot.$eval('.quotes-sealed', (e) => ({ count: Number(e.dataset.count), text: e.textContent }));
+  // At the deadline (six hours, the default window) the quotes open: the page lists them.
+  await gql(cfg.tokens.exchange, `mutation($in: AdvanceClockInput!) { advanceClock(input: $in) { now } }`, { in: {
+    to: new Date(Date.parse(opens) + 6 * 3600 * 1000).toISOString() } });
+  for (let i = 0; i < 100 && (await status()) === 'AUCTION_OPEN'; i++) await new Promise((r) => setTimeout(r, 100));
+  const opened = await open('', '#/lot/' + sealed);
+  await opened.waitForSelector('.quotes tbody tr');
+  out.sealed.opened = await opened.$$eval('.quotes tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
 } catch (e) { // reported with what the pages did up to then
   out.errors.push(String(e.stack || e));
 } finally {
