@@ -236,6 +236,37 @@ func (f Facts) ListingAssets(ctx context.Context, ids []uuid.UUID) (listing.Asse
 	return out, nil
 }
 
+// FundSale reads what a listing by a fund states of the assets it offers
+// (ListingAssets) and refuses the sale unless by operates the fund
+// (NOT_FOUND for no such fund, FORBIDDEN for another party) and the fund
+// holds the management right of every asset on the register now
+// (registry.CodeNotRightHolder): the fund sells only what it holds.
+func (f Facts) FundSale(ctx context.Context, fundID, by uuid.UUID, ids []uuid.UUID) (listing.AssetFacts, error) {
+	fu, err := state(ctx, f.app.Funds, fundID)
+	switch {
+	case err != nil:
+		return listing.AssetFacts{}, err
+	case !fu.Established():
+		return listing.AssetFacts{}, kernel.FieldErrorf(kernel.CodeNotFound, "fundId", "fund %s does not exist", fundID)
+	case fu.Operator != by:
+		return listing.AssetFacts{}, kernel.FieldErrorf(kernel.CodeForbidden, "fundId", "only the fund's operator sells for the fund")
+	}
+	out, err := f.ListingAssets(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, id := range ids {
+		a, err := state(ctx, f.app.Assets, id)
+		if err != nil {
+			return out, err
+		}
+		if a.Holder() != fundID {
+			return out, kernel.FieldErrorf(registry.CodeNotRightHolder, "assetIds", "the fund does not hold the management right of asset %s", id)
+		}
+	}
+	return out, nil
+}
+
 // ContractPlot reads what a transfer contract takes of an asset (rules 1, 5
 // and 7): the plot with its area, collective, contracting household, holder
 // (and until when, for a holding under a contract) and entrustment and, when
