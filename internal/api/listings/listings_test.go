@@ -526,9 +526,10 @@ func TestListingRefusals(t *testing.T) {
 // TestFundSellsOnlyWhatItHolds: the fund's operator lists and submits, for
 // the fund, a right the fund holds on the register; the fund is the seller.
 // Another fund-role party, an asset the fund does not hold (or no longer
-// holds at submission), a listing without the fund or of an unknown fund,
-// and a collective listing the fund's right or acting on the fund's listing
-// are refused.
+// holds at submission, though it may still withdraw), a listing without the
+// fund or of an unknown fund, a collective listing the fund's right or acting
+// on the fund's listing, and the fund's operator acting on a collective's
+// listing are refused.
 func TestFundSellsOnlyWhatItHolds(t *testing.T) {
 	x := newExchange(t)
 	fundID, operator := uuid.New(), uuid.New()
@@ -569,6 +570,11 @@ func TestFundSellsOnlyWhatItHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.refuse(opTok, "submitListing", map[string]any{"listingId": again}, "NOT_RIGHT_HOLDER")
+	x.refuse(strangerTok, "withdrawListing", map[string]any{"listingId": again}, "FORBIDDEN")
+	x.must(opTok, "withdrawListing", map[string]any{"listingId": again}) // giving up needs no holding
+
+	// A fund-role party acts on no collective's listing.
+	x.refuse(opTok, "submitListing", map[string]any{"listingId": x.list(mine, "东村荒山", "50000.00")}, "FORBIDDEN")
 }
 
 func TestSearchAndPaging(t *testing.T) {

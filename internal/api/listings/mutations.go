@@ -27,10 +27,11 @@ var (
 )
 
 // bySeller decodes a mutation on the listing named by listingId that only
-// the listing's seller may send; build gets the seller.
-func (a area) bySeller(build func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
+// the listing's seller may send; build gets the seller. A listing that offers
+// its assets again (submit, relist) needs a fund selling to hold them still.
+func (a area) bySeller(offers bool, build func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
 	return api.On("listingId", func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-		seller, err := a.requireSeller(ctx, c.Principal, id)
+		seller, err := a.requireSeller(ctx, c.Principal, id, offers)
 		if err != nil {
 			return nil, err
 		}
@@ -61,18 +62,25 @@ func (a area) listing(ctx context.Context, id uuid.UUID) (facts, error) {
 }
 
 // requireSeller returns the seller of the listing if the caller acts for it:
-// the seller itself, or the operator of the fund selling (which must still
-// hold the right, app.Facts.FundSale).
-func (a area) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID) (uuid.UUID, error) {
+// the seller itself, or the operator of the fund selling, which must still
+// hold the right when the listing offers it (app.Facts.FundSale).
+func (a area) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID, offers bool) (uuid.UUID, error) {
 	f, err := a.listing(ctx, id)
 	if err != nil {
 		return uuid.Nil, err
 	}
-	if p.Role == auth.RoleFund {
-		_, err = a.App.Facts().FundSale(ctx, f.seller, p.Party, f.assets)
-		return f.seller, err
+	if p.Role != auth.RoleFund {
+		return f.seller, api.RequireParty(p, f.seller, false)
 	}
-	return f.seller, api.RequireParty(p, f.seller, false)
+	if offers {
+		_, err = a.App.Facts().FundSale(ctx, f.seller, p.Party, f.assets)
+	} else {
+		err = a.App.Facts().FundOperator(ctx, f.seller, p.Party)
+	}
+	if kernel.ErrorCode(err) == kernel.CodeNotFound { // the seller is no fund
+		err = api.RequireParty(p, f.seller, false)
+	}
+	return f.seller, err
 }
 
 var consentInput = graphql.NewInputObject(graphql.InputObjectConfig{
@@ -154,8 +162,8 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "Replace the terms of a draft or rejected listing (the seller).",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, termsInput),
-			Decode: a.bySeller(func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
-				d, reserve, err := a.terms(ctx, c, seller)
+			Decode: a.bySeller(false, func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
+				d, reserve, err := a.terms(ctx, c, seller) // a fund's new terms are checked against its holdings here
 				return listing.ReviseListing{ListingID: id, Details: d, ReservePrice: reserve}, err
 			}),
 		}, {
@@ -163,7 +171,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "Send the listing to the exchange for review with the members' resolution (rule 4).",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"resolution": {Type: resolutionInput, Description: "Required when a collective lists its own assets."}}),
-			Decode: a.bySeller(func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(true, func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				var r listing.Resolution
 				if in, ok := c.Input["resolution"].(map[string]any); ok {
 					r.Body = api.Arg[string](in, "body")
@@ -192,7 +200,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller withdraws the listing before bidding opens; held deposits are released.",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: a.bySeller(func(_ context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(false, func(_ context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
 				return listing.WithdrawListing{ListingID: id, By: seller, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		}, {
@@ -361,7 +369,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller starts a new round of an unsold listing, back in draft.",
 			Roles:       sellers,
 			Input:       listingIn,
-			Decode: a.bySeller(func(_ context.Context, _ api.Call, id, _ uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(true, func(_ context.Context, _ api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				return listing.Relist{ListingID: id}, nil
 			}),
 		}, {
@@ -369,7 +377,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller gives up an unsold listing.",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: a.bySeller(func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(false, func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				return listing.EndListing{ListingID: id, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		},
