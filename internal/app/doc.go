@@ -13,7 +13,8 @@
 // current state, so that resolvers, process managers and the demo translate
 // each once: a notice's grantor (Filing, Amendment), a loan a notice secures
 // (Securing), a loan's collateral (LoanCollateral), a shares loan's pledge
-// (Disbursal), a listing's assets (ListingAssets), a contract's plots
+// (Disbursal), a listing's assets (ListingAssets) and a fund's sale of
+// what it holds (FundSale), a contract's plots
 // (ContractPlot), the working-day calendar in force (Calendar). The listing
 // handler gathers the calendar itself before deciding each batch, so every
 // listing command, the scheduler's included, counts working days with the

@@ -4,16 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
-	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/server"
 )
 
@@ -252,9 +251,7 @@ func (w *creditWorld) bidder() bidder {
 // qualifies them. It returns the end of the announcement (7 working days).
 func (w *creditWorld) announce(sellerToken, listing string, price kernel.Money, bidders ...bidder) time.Time {
 	w.t.Helper()
-	if sellerToken != "" {
-		w.mutate(sellerToken, "submitListing", map[string]any{"listingId": listing}, "")
-	}
+	w.mutate(sellerToken, "submitListing", map[string]any{"listingId": listing}, "")
 	ends := kernel.Calendar{}.AddWorkingDays(w.clock.Now(), 7)
 	w.mutate(w.tx, "reviewListing", map[string]any{"listingId": listing, "approve": true,
 		"announcementEnds": at(ends), "biddingOpensAt": at(ends.Add(10 * time.Hour))}, "")
@@ -341,12 +338,6 @@ func (w *creditWorld) replays() {
 	}
 }
 
-// appMeta is the metadata of a command a test sends to the App directly, for
-// a step the API does not offer.
-func appMeta(actor uuid.UUID) app.Meta {
-	return app.Meta{CommandID: uuid.New(), Actor: "test:" + actor.String()}
-}
-
 // TestStoryMortgageDefaultPaidByRankOverHTTP (rules 8, 22 and 24), over HTTP:
 // the farmer leases land, pays the rent and, with the contractor's consent,
 // borrows 30,000.00 from a senior bank and then 40,000.00 from a junior one,
@@ -408,8 +399,10 @@ func TestStoryMortgageDefaultPaidByRankOverHTTP(t *testing.T) {
 // negotiation agrees no price; the fund buys the right for 30,000.00, the
 // loan records it, the listing ends and the right moves to the fund on the
 // register; the bank's claim is on the 20,000.00 left, and buying again is
-// refused. A month later the fund sells the right on the exchange at
-// 37,000.00, records the sale, and the buyer holds the right.
+// refused. A month later the fund's operator lists the right for the fund
+// (another fund-role party may not, nor may the collective list it) and sells
+// it on the exchange at 37,000.00; the fund records the sale, and the buyer
+// holds the right.
 func TestStoryFundBuysUnsoldCollateralOverHTTP(t *testing.T) {
 	w := newCreditWorld(t)
 	asset, lease := w.leasedLand(5, "ONE_OFF")
@@ -444,30 +437,21 @@ func TestStoryFundBuysUnsoldCollateralOverHTTP(t *testing.T) {
 	w.claim(b, loan, kernel.Yuan(20_000), kernel.Yuan(4_000))
 	w.refused(w.tf, "buyCollateral", buy, "COLLATERAL_RELEASED")
 
-	// A month later, with the contractor's consent, the fund sells the right.
-	// The API's createListing and submitListing take the seller from the
-	// caller (a collective or a bank), so the fund's listing is created and
-	// submitted through the App; the rest of the sale goes over HTTP.
+	// A month later, with the contractor's consent, the fund's operator lists
+	// the right for the fund. Another fund-role party may not sell for the fund,
+	// and the collective may not list the right the fund holds.
 	w.clock.Advance(30 * 24 * time.Hour)
 	w.consent(asset, w.fund, "RE_TRANSFER")
-	ctx, fundID, assetID := context.Background(), mustUUID(t, w.fund), mustUUID(t, asset)
-	facts, err := w.s.App.Facts().ListingAssets(ctx, []uuid.UUID{assetID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resale := uuid.New()
-	for _, cmd := range []listing.Command{
-		listing.CreateListing{ListingID: resale, Details: listing.Details{Title: "王家庄村南地块经营权（基金收储）转让", Seller: fundID, Asset: facts,
-			ListedPrice: kernel.Yuan(35_000), StartingPrice: kernel.Yuan(35_000), Increment: kernel.Yuan(1_000), TermMonths: 36, Settings: listing.DefaultSettings()}},
-		listing.SubmitListing{ListingID: resale},
-	} {
-		if _, err := w.s.App.Listings.Handle(ctx, cmd, appMeta(w.operator)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	resaleTerms := map[string]any{"assetIds": []string{asset}, "title": "王家庄村南地块经营权（基金收储）转让",
+		"listedPrice": "35000.00", "increment": "1000.00", "termMonths": 36, "fundId": w.fund}
+	w.refused(w.token(auth.RoleFund, uuid.New()), "createListing", resaleTerms, "FORBIDDEN")
+	byCollective := maps.Clone(resaleTerms)
+	delete(byCollective, "fundId")
+	w.refused(w.tc, "createListing", byCollective, "NOT_RIGHT_HOLDER")
+	resale := w.mutate(w.tf, "createListing", resaleTerms, "listingId")["listingId"].(string)
 	e := w.bidder()
-	ends = w.announce("", resale.String(), kernel.Yuan(35_000), c, e)
-	w.auction(resale.String(), ends, []bidder{c, e}, kernel.Yuan(35_000), kernel.Yuan(36_000), kernel.Yuan(37_000))
+	ends = w.announce(w.tf, resale, kernel.Yuan(35_000), c, e)
+	w.auction(resale, ends, []bidder{c, e}, kernel.Yuan(35_000), kernel.Yuan(36_000), kernel.Yuan(37_000))
 	w.eventually("the fund to record the sale", func() bool {
 		f := w.query(w.tf, `query($id: ID!) { fund(id: $id) { holdings { sold proceeds } } }`, map[string]any{"id": w.fund}, "")["fund"].(map[string]any)
 		h := f["holdings"].([]any)

@@ -12,7 +12,9 @@
 // Mutations, one per listing command that a person sends (the time-driven ones
 // are the scheduler's), check the caller's role (each table row's Roles) and party:
 // a collective lists only its own assets (read from the asset aggregate with
-// App.Assets.Inspect, never from read models), a seller alone revises,
+// App.Assets.Inspect, never from read models), the fund's operator only, for
+// the fund, a right the fund holds on the register (App.Facts().FundSale, at
+// creation and at each later seller command), a seller alone revises,
 // submits, relists and ends its listing, a bidder registers, bids, quotes and claims
 // priority only as itself, the exchange reviews, confirms, qualifies,
 // suspends and settles. placeBid reads nothing besides the listing aggregate

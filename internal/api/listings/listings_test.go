@@ -18,6 +18,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/coop"
+	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/readmodel/listingview"
 	"github.com/nongjiao/nongjiao/internal/registry"
@@ -49,13 +50,19 @@ func newExchange(t *testing.T) *exchange {
 // asset registers a wasteland use right (四荒) of owner through the registry
 // handler; the assets API is another area.
 func (x *exchange) asset(owner uuid.UUID, village string) uuid.UUID {
+	return x.assetHeld(owner, owner, village)
+}
+
+// assetHeld registers a wasteland use right of owner whose management right
+// holder holds.
+func (x *exchange) assetHeld(owner, holder uuid.UUID, village string) uuid.UUID {
 	x.T.Helper()
 	id := uuid.New()
 	_, err := x.App.Assets.Handle(context.Background(), registry.RegisterAsset{
 		AssetID: id, By: owner, Type: kernel.AssetWastelandUseRight,
 		Location: registry.Location{Province: "山东省", County: "寿光市", Township: "田柳镇", Village: village},
 		Area:     12000, CertificateNo: "鲁(2026)寿光市不动产权第" + id.String()[:6] + "号",
-		RightsEnd: apitest.Start.AddDate(30, 0, 0), Title: village + "荒山", Holder: owner,
+		RightsEnd: apitest.Start.AddDate(30, 0, 0), Title: village + "荒山", Holder: holder,
 		Source: registry.Source{Reference: "证书", Date: apitest.Start.AddDate(-1, 0, 0)},
 	}, app.Meta{CommandID: uuid.New(), Actor: "test:setup"})
 	if err != nil {
@@ -516,6 +523,60 @@ func TestListingRefusals(t *testing.T) {
 	})
 }
 
+// TestFundSellsOnlyWhatItHolds: the fund's operator lists and submits, for
+// the fund, a right the fund holds on the register; the fund is the seller.
+// Another fund-role party, an asset the fund does not hold (or no longer
+// holds at submission, though it may still withdraw), a listing without the
+// fund or of an unknown fund, a collective listing the fund's right or acting
+// on the fund's listing, and the fund's operator acting on a collective's
+// listing are refused.
+func TestFundSellsOnlyWhatItHolds(t *testing.T) {
+	x := newExchange(t)
+	fundID, operator := uuid.New(), uuid.New()
+	opTok, strangerTok := x.Token(auth.RoleFund, operator), x.Token(auth.RoleFund, uuid.New())
+	ctx, meta := context.Background(), func() app.Meta { return app.Meta{CommandID: uuid.New(), Actor: "test:setup"} }
+	if _, err := x.App.Funds.Handle(ctx, fund.EstablishFund{FundID: fundID, By: operator, Name: "运作基金", Settings: fund.DefaultSettings()}, meta()); err != nil {
+		t.Fatal(err)
+	}
+	held, mine := x.assetHeld(x.coll, fundID, "北村"), x.asset(x.coll, "东村")
+	terms := func(asset uuid.UUID, fund any) map[string]any {
+		in := map[string]any{"assetIds": []string{asset.String()}, "title": "基金收储地块转让", "listedPrice": "35000.00",
+			"increment": "1000.00", "termMonths": 36}
+		if fund != nil {
+			in["fundId"] = fund
+		}
+		return in
+	}
+	x.refuse(strangerTok, "createListing", terms(held, fundID.String()), "FORBIDDEN")
+	x.refuse(opTok, "createListing", terms(mine, fundID.String()), "NOT_RIGHT_HOLDER")
+	x.refuse(opTok, "createListing", terms(held, nil), "INVALID_INPUT")
+	x.refuse(opTok, "createListing", terms(held, uuid.NewString()), "NOT_FOUND")
+	x.refuse(x.collTok, "createListing", terms(held, nil), "NOT_RIGHT_HOLDER")
+	x.refuse(x.collTok, "createListing", terms(mine, fundID.String()), "FORBIDDEN")
+
+	id := get(x.MustDo(opTok, createListing, map[string]any{"input": terms(held, fundID.String())}), "createListing", "listingId").(string)
+	x.refuse(x.collTok, "submitListing", map[string]any{"listingId": id}, "FORBIDDEN")
+	x.refuse(strangerTok, "submitListing", map[string]any{"listingId": id}, "FORBIDDEN")
+	x.must(opTok, "submitListing", map[string]any{"listingId": id})
+	if l := x.MustDo(opTok, `query($id: ID!) { listing(id: $id) { status sellerId } }`, map[string]any{"id": id}); get(l, "listing", "sellerId") != fundID.String() ||
+		get(l, "listing", "status") != "SUBMITTED" {
+		t.Fatalf("the fund's listing = %v, want SUBMITTED by the fund", l)
+	}
+
+	// A draft of a right that left the fund before submission is refused.
+	again := get(x.MustDo(opTok, createListing, map[string]any{"input": terms(held, fundID.String())}), "createListing", "listingId").(string)
+	if _, err := x.App.Assets.Handle(ctx, registry.TransferManagementRight{AssetID: held, ContractID: uuid.New(), Transferor: fundID, Transferee: uuid.New(),
+		Form: registry.FormLease, Start: apitest.Start, End: apitest.Start.AddDate(3, 0, 0), Source: registry.Source{Reference: "合同", Date: apitest.Start}}, meta()); err != nil {
+		t.Fatal(err)
+	}
+	x.refuse(opTok, "submitListing", map[string]any{"listingId": again}, "NOT_RIGHT_HOLDER")
+	x.refuse(strangerTok, "withdrawListing", map[string]any{"listingId": again}, "FORBIDDEN")
+	x.must(opTok, "withdrawListing", map[string]any{"listingId": again}) // giving up needs no holding
+
+	// A fund-role party acts on no collective's listing.
+	x.refuse(opTok, "submitListing", map[string]any{"listingId": x.list(mine, "东村荒山", "50000.00")}, "FORBIDDEN")
+}
+
 func TestSearchAndPaging(t *testing.T) {
 	x := newExchange(t)
 	apple := x.list(x.asset(x.coll, "王家庄"), "王家庄苹果园土地经营权流转", "100000.00")
@@ -608,7 +669,7 @@ func TestSearchAndPaging(t *testing.T) {
 func TestEveryMutationChecksTheCallersRole(t *testing.T) {
 	x := newExchange(t)
 	ex, bidder := []auth.Role{auth.RoleExchange}, []auth.Role{auth.RoleBidder}
-	sellers := []auth.Role{auth.RoleCollective, auth.RoleBank}
+	sellers := []auth.Role{auth.RoleCollective, auth.RoleBank, auth.RoleFund}
 	x.CheckRoles(t, map[string][]auth.Role{
 		"createListing": sellers, "reviseListing": sellers, "submitListing": sellers, "withdrawListing": sellers,
 		"relistListing": sellers, "endListing": sellers,

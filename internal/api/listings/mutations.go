@@ -21,18 +21,21 @@ import (
 var (
 	exchange = []auth.Role{auth.RoleExchange}
 	bidder   = []auth.Role{auth.RoleBidder}
-	// sellers list: a collective its own assets, a bank (secured party) its collateral for disposal.
-	sellers = []auth.Role{auth.RoleCollective, auth.RoleBank}
+	// sellers list: a collective its own assets, a bank (secured party) its
+	// collateral for disposal, the fund's operator a right the fund holds.
+	sellers = []auth.Role{auth.RoleCollective, auth.RoleBank, auth.RoleFund}
 )
 
 // bySeller decodes a mutation on the listing named by listingId that only
-// the listing's seller may send.
-func (a area) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
+// the listing's seller may send; build gets the seller. A listing that offers
+// its assets again (submit, relist) needs a fund selling to hold them still.
+func (a area) bySeller(offers bool, build func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error)) func(context.Context, api.Call) (listing.Command, error) {
 	return api.On("listingId", func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-		if err := a.requireSeller(ctx, c.Principal, id); err != nil {
+		seller, err := a.requireSeller(ctx, c.Principal, id, offers)
+		if err != nil {
 			return nil, err
 		}
-		return build(ctx, c, id)
+		return build(ctx, c, id, seller)
 	})
 }
 
@@ -40,12 +43,14 @@ func (a area) bySeller(build func(ctx context.Context, c api.Call, id uuid.UUID)
 type facts struct {
 	exists             bool
 	seller, collective uuid.UUID
+	assets             []uuid.UUID
 }
 
 // listing reads the listing's current facts from its aggregate: NOT_FOUND when there is none.
 func (a area) listing(ctx context.Context, id uuid.UUID) (facts, error) {
 	f, err := api.Inspect(ctx, a.App.Listings, id, func(s listing.State) facts {
-		return facts{exists: s.Status != listing.StatusNone, seller: s.Details.Seller, collective: s.Details.Asset.OwningCollective}
+		return facts{exists: s.Status != listing.StatusNone, seller: s.Details.Seller, collective: s.Details.Asset.OwningCollective,
+			assets: s.Details.Asset.AssetIDs}
 	})
 	if err != nil {
 		return facts{}, err
@@ -56,12 +61,26 @@ func (a area) listing(ctx context.Context, id uuid.UUID) (facts, error) {
 	return f, nil
 }
 
-func (a area) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID) error {
+// requireSeller returns the seller of the listing if the caller acts for it:
+// the seller itself, or the operator of the fund selling, which must still
+// hold the right when the listing offers it (app.Facts.FundSale).
+func (a area) requireSeller(ctx context.Context, p auth.Principal, id uuid.UUID, offers bool) (uuid.UUID, error) {
 	f, err := a.listing(ctx, id)
 	if err != nil {
-		return err
+		return uuid.Nil, err
 	}
-	return api.RequireParty(p, f.seller, false)
+	if p.Role != auth.RoleFund {
+		return f.seller, api.RequireParty(p, f.seller, false)
+	}
+	if offers {
+		_, err = a.App.Facts().FundSale(ctx, f.seller, p.Party, f.assets)
+	} else {
+		err = a.App.Facts().FundOperator(ctx, f.seller, p.Party)
+	}
+	if kernel.ErrorCode(err) == kernel.CodeNotFound { // the seller is no fund
+		err = api.RequireParty(p, f.seller, false)
+	}
+	return f.seller, err
 }
 
 var consentInput = graphql.NewInputObject(graphql.InputObjectConfig{
@@ -125,11 +144,17 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 	return api.Mutations[listing.Command]{Handler: a.App.Listings, ID: "listingId", Rows: []api.Mutation[listing.Command]{
 		{
 			Name:        "createListing",
-			Description: "Draft a listing of assets: a collective lists only its own assets (contracted land on the household's entrustment), a bank only its collateral for disposal. The asset facts come from the registry.",
+			Description: "Draft a listing of assets: a collective lists only its own assets (contracted land on the household's entrustment), a bank only its collateral for disposal, the fund's operator only a right the fund holds on the register (the fund is the seller). The asset facts come from the registry.",
 			Roles:       sellers,
-			Input:       termsInput,
+			Input: api.Inputs(termsInput, graphql.InputObjectConfigFieldMap{
+				"fundId": {Type: graphql.ID, Description: "Required of the fund's operator, and only of it: the fund selling a right it holds."},
+			}),
 			Decode: func(ctx context.Context, c api.Call) (listing.Command, error) {
-				d, reserve, err := a.terms(ctx, c)
+				seller, err := createSeller(c)
+				if err != nil {
+					return nil, err
+				}
+				d, reserve, err := a.terms(ctx, c, seller)
 				return listing.CreateListing{ListingID: c.NewID("listing"), Details: d, ReservePrice: reserve}, err
 			},
 		}, {
@@ -137,8 +162,8 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "Replace the terms of a draft or rejected listing (the seller).",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, termsInput),
-			Decode: a.bySeller(func(ctx context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				d, reserve, err := a.terms(ctx, c)
+			Decode: a.bySeller(false, func(ctx context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
+				d, reserve, err := a.terms(ctx, c, seller) // a fund's new terms are checked against its holdings here
 				return listing.ReviseListing{ListingID: id, Details: d, ReservePrice: reserve}, err
 			}),
 		}, {
@@ -146,7 +171,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "Send the listing to the exchange for review with the members' resolution (rule 4).",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"resolution": {Type: resolutionInput, Description: "Required when a collective lists its own assets."}}),
-			Decode: a.bySeller(func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(true, func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				var r listing.Resolution
 				if in, ok := c.Input["resolution"].(map[string]any); ok {
 					r.Body = api.Arg[string](in, "body")
@@ -175,8 +200,8 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller withdraws the listing before bidding opens; held deposits are released.",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: api.On("listingId", func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
-				return listing.WithdrawListing{ListingID: id, By: c.Principal.Party, Reason: api.Arg[string](c.Input, "reason")}, nil
+			Decode: a.bySeller(false, func(_ context.Context, c api.Call, id, seller uuid.UUID) (listing.Command, error) {
+				return listing.WithdrawListing{ListingID: id, By: seller, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		}, {
 			Name:        "suspendListing",
@@ -344,7 +369,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller starts a new round of an unsold listing, back in draft.",
 			Roles:       sellers,
 			Input:       listingIn,
-			Decode: a.bySeller(func(_ context.Context, _ api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(true, func(_ context.Context, _ api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				return listing.Relist{ListingID: id}, nil
 			}),
 		}, {
@@ -352,7 +377,7 @@ func (a area) listingMutations() api.Mutations[listing.Command] {
 			Description: "The seller gives up an unsold listing.",
 			Roles:       sellers,
 			Input:       api.Inputs(listingIn, graphql.InputObjectConfigFieldMap{"reason": {Type: graphql.String}}),
-			Decode: a.bySeller(func(_ context.Context, c api.Call, id uuid.UUID) (listing.Command, error) {
+			Decode: a.bySeller(false, func(_ context.Context, c api.Call, id, _ uuid.UUID) (listing.Command, error) {
 				return listing.EndListing{ListingID: id, Reason: api.Arg[string](c.Input, "reason")}, nil
 			}),
 		},
@@ -385,10 +410,29 @@ func (a area) registerBidder(ctx context.Context, c api.Call, id uuid.UUID) (lis
 	return cmd, nil
 }
 
-// terms builds a listing's Details from the input and the registry's asset facts.
-func (a area) terms(ctx context.Context, c api.Call) (listing.Details, kernel.Money, error) {
+// createSeller is the seller of a new listing: the fund named by fundId for
+// the fund's operator (INVALID without one), the caller otherwise (FORBIDDEN
+// when it names a fund).
+func createSeller(c api.Call) (uuid.UUID, error) {
+	fundID, err := api.OptionalID(c.Input, "fundId")
+	switch {
+	case err != nil:
+		return uuid.Nil, err
+	case c.Principal.Role == auth.RoleFund && fundID == uuid.Nil:
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeInvalid, "fundId", "the fund's operator names the fund that sells")
+	case c.Principal.Role == auth.RoleFund:
+		return fundID, nil
+	case fundID != uuid.Nil:
+		return uuid.Nil, kernel.FieldErrorf(kernel.CodeForbidden, "fundId", "only the fund's operator sells for a fund")
+	}
+	return c.Principal.Party, nil
+}
+
+// terms builds the Details seller lists with from the input and the
+// registry's asset facts.
+func (a area) terms(ctx context.Context, c api.Call, seller uuid.UUID) (listing.Details, kernel.Money, error) {
 	in := c.Input
-	d := listing.Details{Seller: c.Principal.Party, Settings: listing.DefaultSettings()}
+	d := listing.Details{Seller: seller, Settings: listing.DefaultSettings()}
 	d.Title = api.Arg[string](in, "title")
 	d.Description = api.Arg[string](in, "description")
 	d.ListedPrice = api.Arg[kernel.Money](in, "listedPrice")
@@ -428,15 +472,20 @@ func (a area) terms(ctx context.Context, c api.Call) (listing.Details, kernel.Mo
 		}
 		ids = append(ids, id)
 	}
-	d.Asset, err = a.assetFacts(ctx, c.Principal, ids, d.DisposalOf != uuid.Nil)
+	d.Asset, err = a.assetFacts(ctx, c.Principal, seller, ids, d.DisposalOf != uuid.Nil)
 	return d, reserve, err
 }
 
 // assetFacts reads the assets' facts (app.Facts.ListingAssets) and checks the
-// caller may list them: outside a disposal the caller is the owning collective
-// and holds the right to transfer (NOT_RIGHT_HOLDER when the right is with a
-// transferee, NOT_ENTRUSTED for a household's plot it was not entrusted with).
-func (a area) assetFacts(ctx context.Context, p auth.Principal, ids []uuid.UUID, disposal bool) (listing.AssetFacts, error) {
+// caller may list them for seller: the fund's operator only what the fund
+// holds (app.Facts.FundSale); outside a disposal, anyone else only as the
+// owning collective holding the right to transfer (NOT_RIGHT_HOLDER when the
+// right is with a transferee, NOT_ENTRUSTED for a household's plot it was not
+// entrusted with).
+func (a area) assetFacts(ctx context.Context, p auth.Principal, seller uuid.UUID, ids []uuid.UUID, disposal bool) (listing.AssetFacts, error) {
+	if p.Role == auth.RoleFund {
+		return a.App.Facts().FundSale(ctx, seller, p.Party, ids)
+	}
 	out, err := a.App.Facts().ListingAssets(ctx, ids)
 	if err != nil || disposal {
 		return out, err

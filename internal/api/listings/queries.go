@@ -51,7 +51,7 @@ func newListingType() *graphql.Object {
 			"status":             l(api.NonNull(statusEnum), "", func(x listingview.Listing) any { return x.Status }),
 			"title":              l(api.NonNull(graphql.String), "", func(x listingview.Listing) any { return x.Title }),
 			"description":        l(api.NonNull(graphql.String), "", func(x listingview.Listing) any { return x.Description }),
-			"sellerId":           l(api.NonNull(graphql.ID), "The owning collective, or a secured party disposing of collateral.", func(x listingview.Listing) any { return x.Seller.String() }),
+			"sellerId":           l(api.NonNull(graphql.ID), "The owning collective, a secured party disposing of collateral, or the fund selling a right it holds.", func(x listingview.Listing) any { return x.Seller.String() }),
 			"assetType":          l(api.NonNull(api.AssetType), "", func(x listingview.Listing) any { return x.AssetType }),
 			"assetIds":           l(api.ListOf(graphql.ID), "", func(x listingview.Listing) any { return api.IDStrings(x.AssetIDs) }),
 			"owningCollectiveId": l(api.NonNull(graphql.ID), "", func(x listingview.Listing) any { return x.OwningCollective.String() }),
