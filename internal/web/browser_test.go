@@ -84,6 +84,26 @@ func serve(t *testing.T, ln net.Listener, edit func(*server.Config)) (string, ma
 	return url, tokens
 }
 
+// drive runs script with cfg as its JSON argument, for at most timeout, and
+// returns what it prints.
+func drive(t *testing.T, node testenv.Node, script string, timeout time.Duration, cfg map[string]any) []byte {
+	t.Helper()
+	arg, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	cmd := node.Command(ctx, script, string(arg))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	return stdout
+}
+
 // waitForBoard waits until the read models show the demo's lots.
 func waitForBoard(t *testing.T, url string) {
 	t.Helper()
@@ -120,18 +140,9 @@ func TestTheExchangeInChromium(t *testing.T) {
 	node := testenv.NeedNode(t, "testdata/browser", "playwright-core")
 	chromium := testenv.NeedChromium(t)
 	url, tokens := sandbox(t)
-	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
+	stdout := drive(t, node, "board.mjs", 3*time.Minute, map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
 		"live": demo.ListingLive.String(), "draft": demo.ListingDraft.String(),
 		"awarded": demo.ListingAwarded.String(), "announced": demo.ListingAnnounced.String(), "shots": *shots})
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := node.Command(ctx, "board.mjs", string(cfg))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("board.mjs: %v\n%s", err, stderr.String())
-	}
 	var got struct {
 		Board struct {
 			Lots, Total, FilteredTotal  int

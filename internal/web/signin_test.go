@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -54,16 +53,7 @@ func TestSignInThroughTheProviderInChromium(t *testing.T) {
 		t.Fatalf("registerParty: %+v", registered.Errors)
 	}
 
-	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "issuer": p.Issuer, "login": login})
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := browser.Command(ctx, "signin.mjs", string(cfg))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("signin.mjs: %v\n%s", err, stderr.String())
-	}
+	stdout := drive(t, browser, "signin.mjs", 2*time.Minute, map[string]any{"url": url, "chromium": chromium, "issuer": p.Issuer, "login": login})
 	type claims struct {
 		Iss, Sub, Aud string
 	}
