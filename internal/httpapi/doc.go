@@ -18,7 +18,11 @@
 //     /assets/<content hash>/<name>, cached for a year and gzipped when the
 //     browser accepts it: neither page loads anything from outside the
 //     server. The client's page carries an import map of its modules' hashed
-//     paths, admitted by its Content-Security-Policy by hash. /metrics Prometheus, /healthz a
+//     paths, admitted by its Content-Security-Policy by hash. With
+//     Options.SignIn the page signs in at that OpenID Connect provider: it
+//     learns the issuer and client id at /config.json, may fetch from the
+//     issuer's origin, and is served again at /signin/callback, where the
+//     provider sends the browser back. /metrics Prometheus, /healthz a
 //     liveness check (200 "ok" while the process serves HTTP), and /readyz a
 //     readiness check: 200 when every Options.Readiness check passes, 503
 //     otherwise, with a JSON body giving each check's result, e.g.

@@ -79,6 +79,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Readiness are the checks /readyz runs; with none it is always ready.
 	Readiness []Check
+	// SignIn, when its Issuer is set, is the provider the board signs in
+	// through; without it the board takes pasted tokens only.
+	SignIn BoardSignIn
 }
 
 // Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics,
@@ -152,7 +155,10 @@ func New(opts Options) (*Server, error) {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("GET /healthz", serveHealth)
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
-	s.mux.HandleFunc("GET /{$}", serveBoard)
+	board, config := boardHandlers(opts.SignIn)
+	s.mux.HandleFunc("GET /{$}", board)
+	s.mux.HandleFunc("GET "+SignInCallback, board)
+	s.mux.HandleFunc("GET /config.json", config)
 	s.mux.HandleFunc("GET /graphiql", serveGraphiQL)
 	s.mux.HandleFunc("GET /assets/{hash}/{name}", serveAsset)
 	return s, nil

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"bufio"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -34,20 +32,9 @@ type provider struct {
 // startProvider runs provider.mjs until the test ends.
 func startProvider(t *testing.T, node testenv.Node) provider {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := node.Command(ctx, "provider.mjs")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	line := node.Start(t, "provider.mjs")
 	var p provider
-	if err != nil || json.Unmarshal(line, &p) != nil || p.Issuer == "" {
+	if err := json.Unmarshal(line, &p); err != nil || p.Issuer == "" {
 		t.Fatalf("oidc-provider printed %q: %v", line, err)
 	}
 	return p

@@ -318,6 +318,7 @@ func (s *Server) build(ctx context.Context) error {
 		Logger:    cfg.Log,
 		Clock:     s.wall,
 		Readiness: s.readiness(),
+		SignIn:    httpapi.BoardSignIn{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
 	})
 	return err
 }

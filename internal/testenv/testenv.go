@@ -5,7 +5,9 @@
 package testenv
 
 import (
+	"bufio"
 	"context"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -73,6 +75,30 @@ func (n Node) Command(ctx context.Context, script string, args ...string) *exec.
 	cmd := exec.CommandContext(ctx, n.path, append([]string{script}, args...)...)
 	cmd.Dir = n.dir
 	return cmd
+}
+
+// Start runs script of the folder with args until tb ends and returns the
+// first line it prints (a server script prints where it listens). It fails
+// tb when the script prints no line.
+func (n Node) Start(tb testing.TB, script string, args ...string) []byte {
+	tb.Helper()
+	Starting(tb)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := n.Command(ctx, script, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	if err != nil {
+		tb.Fatalf("%s printed %q: %v", script, line, err)
+	}
+	return line
 }
 
 // NeedChromium returns the path of the Chromium the browser tests drive:

@@ -29,17 +29,35 @@ var shots = flag.String("screenshots", "", "write the board's and the auction ro
 func sandbox(t *testing.T) (string, map[string]string) {
 	t.Helper()
 	testenv.Starting(t)
+	return serve(t, listen(t), nil)
+}
+
+// listen returns a loopback listener for serve.
+func listen(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// serve is sandbox on ln, with the server's configuration changed by edit
+// (when not nil).
+func serve(t *testing.T, ln net.Listener, edit func(*server.Config)) (string, map[string]string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := server.Open(ctx, server.Config{DataDir: t.TempDir(), Sandbox: true, Worker: true, Log: log})
+	cfg := server.Config{DataDir: t.TempDir(), Sandbox: true, Worker: true, Log: log}
+	if edit != nil {
+		edit(&cfg)
+	}
+	s, err := server.Open(ctx, cfg)
 	if err != nil {
+		ln.Close()
 		t.Fatal(err)
 	}
 	if _, err := demo.Seed(ctx, s.Store, s.Config.Clock.Now(), log); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -64,6 +82,26 @@ func sandbox(t *testing.T) (string, map[string]string) {
 	url := "http://" + ln.Addr().String()
 	waitForBoard(t, url)
 	return url, tokens
+}
+
+// drive runs script with cfg as its JSON argument, for at most timeout, and
+// returns what it prints.
+func drive(t *testing.T, node testenv.Node, script string, timeout time.Duration, cfg map[string]any) []byte {
+	t.Helper()
+	arg, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	cmd := node.Command(ctx, script, string(arg))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
+	}
+	return stdout
 }
 
 // waitForBoard waits until the read models show the demo's lots.
@@ -102,18 +140,9 @@ func TestTheExchangeInChromium(t *testing.T) {
 	node := testenv.NeedNode(t, "testdata/browser", "playwright-core")
 	chromium := testenv.NeedChromium(t)
 	url, tokens := sandbox(t)
-	cfg, _ := json.Marshal(map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
+	stdout := drive(t, node, "board.mjs", 3*time.Minute, map[string]any{"url": url, "chromium": chromium, "tokens": tokens,
 		"live": demo.ListingLive.String(), "draft": demo.ListingDraft.String(),
 		"awarded": demo.ListingAwarded.String(), "announced": demo.ListingAnnounced.String(), "shots": *shots})
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := node.Command(ctx, "board.mjs", string(cfg))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("board.mjs: %v\n%s", err, stderr.String())
-	}
 	var got struct {
 		Board struct {
 			Lots, Total, FilteredTotal  int
@@ -279,5 +308,5 @@ func TestTheExchangeInChromium(t *testing.T) {
 // Without Node's packages or Chromium the browser test skips before it
 // starts a server.
 func TestTheBrowserTestSkipsWithoutItsPackages(t *testing.T) {
-	testenv.RequireSkipsWithoutPackages(t, "TestTheExchangeInChromium")
+	testenv.RequireSkipsWithoutPackages(t, "TestTheExchangeInChromium", "TestSignInThroughTheProviderInChromium")
 }

@@ -3,7 +3,8 @@
 // page at /.
 import { render, useEffect, useState } from 'nj/preact-htm.mjs';
 import { onTokenChange, query, setToken, signIn, syncClock, token } from 'nj/gql.js';
-import { lang, setLang, t } from 'nj/i18n.js';
+import { lang, refusal, setLang, t } from 'nj/i18n.js';
+import { setUpSignIn } from 'nj/oidc.js';
 import { Board } from 'nj/board.js';
 import { Demands } from 'nj/demand.js';
 import { LotPage } from 'nj/lot.js';
@@ -14,24 +15,34 @@ function route() { return location.hash.replace(/^#/, '') || '/'; }
 
 function go(path) { location.hash = path; }
 
-function SignIn() {
+// SignIn shows the signed-in party and the sign-out, or the ways to sign
+// in: the provider's, when the server names one, and a pasted token (for
+// development and for tokens minted by `nongjiao token`). failed is a
+// provider sign-in that did not complete.
+function SignIn({ failed }) {
   const [me, setMe] = useState(null);
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
+  const [error, setError] = useState(failed);
   const refresh = () => query('{ me { party role } }').then((d) => setMe(d.me)).catch(() => setMe(null));
   useEffect(() => { refresh(); return onTokenChange(refresh); }, []);
   if (me) {
-    return html`<span class="me" data-role=${me.role}>${t('signedInAs')}：${me.role} ${me.party.slice(0, 8)}
-      <button class="plain" onClick=${() => setToken('')}>${t('signOut')}</button></span>`;
+    return html`<span class="me" data-role=${me.role} data-party=${me.party}>${t('signedInAs')}：${me.role} ${me.party.slice(0, 8)}
+      <button class="plain sign-out" onClick=${() => setToken('')}>${t('signOut')}</button></span>`;
   }
-  if (!open) return html`<button class="sign-in" onClick=${() => (signIn.begin ? signIn.begin() : setOpen(true))}>${t('signIn')}</button>`;
+  const problem = error && html`<span class="error sign-in-error" role="alert" data-code=${error.code}>${refusal(error)}</span>`;
+  if (!open) {
+    return html`<span class="sign-in-options">${problem}
+      ${signIn.begin && html`<button class="sign-in-provider" onClick=${() => { setError(null); signIn.begin().catch(setError); }}>${t('signInProvider')}</button>`}
+      <button class=${signIn.begin ? 'plain sign-in' : 'sign-in'} onClick=${() => setOpen(true)}>${t(signIn.begin ? 'signInToken' : 'signIn')}</button></span>`;
+  }
   return html`<form class="token" onSubmit=${(e) => { e.preventDefault(); setToken(text); setOpen(false); }}>
     <textarea name="token" rows="3" placeholder=${t('tokenHint')} onInput=${(e) => setText(e.target.value)}></textarea>
     <button type="submit">${t('save')}</button><button type="button" class="plain" onClick=${() => setOpen(false)}>${t('cancel')}</button>
   </form>`;
 }
 
-function App() {
+function App({ failed }) {
   const [path, setPath] = useState(route());
   const [, setLangState] = useState(lang);
   const [who, setWho] = useState(token());
@@ -52,13 +63,13 @@ function App() {
       <a class="brand" href="#/">农交 <small>${t('title')}</small></a>
       <nav><a href="#/">${t('board')}</a><a href="#/demands">${t('demands')}</a></nav>
       <button class="plain lang" onClick=${toggle}>${lang === 'zh' ? 'EN' : '中文'}</button>
-      <${SignIn} />
+      <${SignIn} failed=${failed} />
     </header>
     <main data-lang=${lang}>${body}</main>`;
 }
 
-syncClock().catch(() => {}).finally(() => {
+Promise.all([setUpSignIn(), syncClock().catch(() => {})]).then(([failed]) => {
   const root = document.getElementById('app');
   root.textContent = ''; // the loading message
-  render(html`<${App} />`, root);
+  render(html`<${App} failed=${failed} />`, root);
 });

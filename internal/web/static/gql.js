@@ -6,20 +6,25 @@
 const TOKEN_KEY = 'nongjiao:token';
 const listeners = new Set();
 
-// signIn is where a sign-in flow plugs in. Today the user pastes a token
-// (one minted by `nongjiao token`, or an ID token of the OpenID Connect
-// provider the server trusts); a redirect sign-in replaces `begin` with a
-// redirect to the provider and calls setToken with the token it returns.
+// signIn is where a sign-in flow plugs in. Without one the user pastes a
+// token (one minted by `nongjiao token`, or an ID token of the OpenID Connect
+// provider the server trusts); the provider's sign-in (oidc.js) sets `begin`
+// to its redirect and calls setToken with the ID token it returns.
 export const signIn = {
-  begin: null, // () => void: when set, the sign-in button calls it instead of showing the token box
+  begin: null, // () => Promise: when set, the page offers it beside the token box; it rejects with a SignInError
 };
 
-export function token() { return localStorage.getItem(TOKEN_KEY) || ''; }
+// token is the bearer token: the provider's, kept for this tab only
+// (sessionStorage), else a pasted one (localStorage).
+export function token() { return sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY) || ''; }
 
-// setToken stores the token (or forgets it with '') and reconnects the
-// subscriptions as the new party.
-export function setToken(t) {
-  if (t) localStorage.setItem(TOKEN_KEY, t.trim()); else localStorage.removeItem(TOKEN_KEY);
+// setToken stores the token (or forgets both kinds with '') and reconnects
+// the subscriptions as the new party. A session token (the provider's) lasts
+// as long as the tab.
+export function setToken(t, { session = false } = {}) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
+  if (t) (session ? sessionStorage : localStorage).setItem(TOKEN_KEY, t.trim());
   resetSocket();
   listeners.forEach((f) => f());
 }

@@ -10,6 +10,7 @@ export function setLang(l) { lang = l; localStorage.setItem(LANG_KEY, l); }
 const words = {
   title: ['农村产权交易', 'Rural property exchange'],
   board: ['交易大厅', 'Board'], demands: ['需求与订阅', 'Demands'], signIn: ['登录', 'Sign in'], signOut: ['退出', 'Sign out'],
+  signInProvider: ['通过统一身份认证登录', 'Sign in with the identity provider'], signInToken: ['令牌登录', 'Sign in with a token'],
   tokenHint: ['粘贴交易所签发的令牌（nongjiao token）', 'Paste a token issued by the exchange (nongjiao token)'],
   save: ['保存', 'Save'], cancel: ['取消', 'Cancel'], signedInAs: ['当前身份', 'Signed in as'],
   province: ['省', 'Province'], county: ['县（市、区）', 'County'], township: ['乡镇（街道）', 'Township'], village: ['村', 'Village'],
@@ -136,6 +137,10 @@ const refusals = {
   DEMAND_CLOSED: ['该需求已撤回', 'The demand was withdrawn'],
   STORE_UNAVAILABLE: ['系统繁忙，请稍后再试', 'The exchange is busy; try again shortly'],
   TIMEOUT: ['请求超时，请重试', 'The request timed out; try again'], READ_MODEL_TIMEOUT: ['数据更新中，请稍后刷新', 'Data is catching up; refresh shortly'],
+  SIGN_IN_STATE_MISMATCH: ['登录回应与本页发起的登录不符（可能已过期或被篡改），请重新登录', 'The sign-in response does not match the sign-in this page began (expired or tampered with); sign in again'],
+  SIGN_IN_NONCE_MISMATCH: ['身份令牌不属于本次登录，请重新登录', 'The ID token answers another sign-in; sign in again'],
+  SIGN_IN_REFUSED: ['统一身份认证拒绝了登录', 'The identity provider refused the sign-in'],
+  SIGN_IN_UNAVAILABLE: ['统一身份认证暂时无法访问，请稍后再试', 'The identity provider cannot be reached; try again later'],
   NETWORK: ['网络连接失败，请检查网络后重试', 'Network failure; check the connection and retry'],
   INTERNAL: ['系统错误，请稍后再试', 'Internal error; try again later'],
 };

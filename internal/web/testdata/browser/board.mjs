@@ -9,18 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 
 const cfg = JSON.parse(process.argv[2]);
 const server = new URL(cfg.url);
 const out = { board: {}, rentLot: {}, lot: {}, room: {}, alerts: {}, matching: [], outside: [], errors: [] };
 const profile = mkdtempSync(join(tmpdir(), 'nongjiao-chromium-'));
-const browser = await chromium.launch({
-  executablePath: cfg.chromium,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
-});
+const browser = await launch(cfg.chromium);
 
 // gql runs an operation against the server as token's holder.
 async function gql(token, query, variables = {}) {
