@@ -1,5 +1,5 @@
 // Package testenv decides what a test does when an outside part it needs
-// (PostgreSQL, NATS, Node with npm packages, a KurrentDB server) is not there:
+// (PostgreSQL, Node with npm packages, Chromium, a KurrentDB server) is not there:
 // it skips on a bare machine, and fails when NONGJIAO_REQUIRE_SERVICES=1 (as CI
 // sets it), so a missing service can never pass silently in CI.
 package testenv
