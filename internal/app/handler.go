@@ -86,6 +86,9 @@ type pending[C kernel.Command] struct {
 	events []kernel.Event
 	dupOf  *pending[C]   // an earlier command of the same batch with the same id
 	ready  chan struct{} // closed when res and err are final
+	// answered is set when ready was closed before the batch's append: a
+	// refusal that holds whatever the append does (see runBatch).
+	answered bool
 }
 
 // NewHandler returns a Handler keeping at most cacheSize aggregates in memory.
@@ -149,7 +152,9 @@ func (h *Handler[S, C]) runQueued(stream string, e *entry[S, C]) (more bool) {
 	h.runBatch(ctx, stream, e, batch)
 	cancel()
 	for _, p := range batch {
-		close(p.ready)
+		if !p.answered {
+			close(p.ready)
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -162,12 +167,21 @@ func (h *Handler[S, C]) runQueued(stream string, e *entry[S, C]) (more bool) {
 
 // runBatch decides every command of batch in order against the evolving
 // state and appends all their events at once.
+//
+// A command refused against the stored state is answered at once, without
+// waiting for the batch's append: it is refused whether or not the events
+// of the batch's earlier commands get written (it takes its place before
+// them, which the callers cannot tell apart, their commands being
+// unanswered yet). A command refused only because of an earlier command of
+// the batch waits for the append, since that command may yet fail.
 func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S, C], batch []*pending[C]) {
 	e.stateMu.Lock()
 	defer e.stateMu.Unlock()
 	fail := func(err error) {
 		for _, p := range batch {
-			p.res, p.err = Result{}, err
+			if !p.answered {
+				p.res, p.err = Result{}, err
+			}
 		}
 	}
 	if err := h.catchUp(ctx, stream, e); err != nil {
@@ -187,6 +201,9 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 		var data []eventstore.EventData
 		seen := map[uuid.UUID]*pending[C]{}
 		for _, p := range batch {
+			if p.answered {
+				continue
+			}
 			p.res, p.err, p.events, p.dupOf = Result{}, nil, nil, nil
 			if r, ok := e.done[p.meta.CommandID]; ok {
 				r.Duplicate = true
@@ -198,9 +215,19 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 				continue
 			}
 			seen[p.meta.CommandID] = p
-			events, err := h.decider.Decide(withFacts(state), p.cmd, h.clock.Now())
+			now := h.clock.Now()
+			events, err := h.decider.Decide(withFacts(state), p.cmd, now)
 			if err != nil {
-				p.err = err
+				if version != e.version { // decided after the batch's own events
+					_, err2 := h.decider.Decide(withFacts(e.state), p.cmd, now)
+					if err2 == nil {
+						p.err = err
+						continue
+					}
+					err = err2
+				}
+				p.err, p.answered = err, true
+				close(p.ready)
 				continue
 			}
 			encoded, err := h.encode(stream, events, p.meta)
