@@ -65,9 +65,16 @@ type Handler[S any, C kernel.Command] struct {
 
 // entry is one aggregate's cached state and its queue of commands.
 type entry[S any, C kernel.Command] struct {
-	mu       sync.Mutex // guards queue and draining
+	mu       sync.Mutex // guards queue, draining and stored; held too where done is written
 	queue    []*pending[C]
 	draining bool // a goroutine is deciding and appending the queue
+	// stored is a copy of state and version, readable while a batch holds
+	// stateMu, for refusing a command without queueing it (refuseEarly).
+	stored struct {
+		state   S
+		version uint64
+		loaded  bool // caught up with the store at least once
+	}
 
 	stateMu sync.Mutex // guards the fields below; held while a batch is decided and appended
 	state   S
@@ -113,6 +120,9 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	}
 	stream := kernel.StreamName(h.decider.Category, cmd.AggregateID())
 	e := h.entry(stream)
+	if err := h.refuseEarly(ctx, stream, e, cmd, meta); err != nil {
+		return Result{}, err
+	}
 	p := &pending[C]{cmd: cmd, meta: meta, ready: make(chan struct{})}
 	e.mu.Lock()
 	e.queue = append(e.queue, p)
@@ -133,6 +143,43 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
 	}
+}
+
+// refuseEarly returns the refusal of a command arriving while the aggregate
+// is busy, if the aggregate's stored state refuses it: the command then need
+// not queue behind the batch being appended. It is answered as if decided
+// just before that batch, whose commands are unanswered yet. It returns nil
+// whenever the command has to queue: the aggregate is quiet (the queue costs
+// nothing then), the command id was handled before (its first result is the
+// answer), the store holds events the copy lacks, or the state accepts it.
+func (h *Handler[S, C]) refuseEarly(ctx context.Context, stream string, e *entry[S, C], cmd C, meta Meta) error {
+	e.mu.Lock()
+	_, handled := e.done[meta.CommandID]
+	busy, stored := e.draining, e.stored
+	e.mu.Unlock()
+	if !busy || !stored.loaded || handled {
+		return nil
+	}
+	if recs, err := h.store.ReadStream(ctx, stream, eventstore.Forwards, stored.version+1, 1); err != nil || len(recs) > 0 {
+		return nil
+	}
+	state := stored.state
+	if h.facts != nil {
+		withFacts, err := h.facts(ctx)
+		if err != nil {
+			return nil
+		}
+		state = withFacts(state)
+	}
+	_, err := h.decider.Decide(state, cmd, h.clock.Now())
+	return err
+}
+
+// publish copies e's state and version to e.stored; stateMu is held.
+func (e *entry[S, C]) publish() {
+	e.mu.Lock()
+	e.stored.state, e.stored.version, e.stored.loaded = e.state, e.version, true
+	e.mu.Unlock()
 }
 
 // drain runs the entry's queued batches until the queue is empty.
@@ -263,6 +310,7 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 		}
 		e.state, e.version = state, res.Version
 		h.settle(e, batch, res.Position)
+		e.publish()
 		return
 	}
 	fail(kernel.Errorf(kernel.CodeConflict, "%s is being changed by others; try again", stream))
@@ -272,6 +320,8 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 // results. position is where the batch's last event landed: each written
 // command's effects are visible to a reader that has reached it.
 func (h *Handler[S, C]) settle(e *entry[S, C], batch []*pending[C], position uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, p := range batch {
 		if p.err != nil || p.res.Duplicate || p.dupOf != nil {
 			continue
@@ -328,9 +378,11 @@ func (h *Handler[S, C]) catchUp(ctx context.Context, stream string, e *entry[S, 
 		if err != nil {
 			return fmt.Errorf("read %s: %w", stream, err)
 		}
+		e.mu.Lock() // for e.done
 		for _, rec := range recs {
 			ev, err := h.reg.Decode(rec.Type, rec.Data)
 			if err != nil {
+				e.mu.Unlock()
 				return fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
 			}
 			e.state = h.decider.Evolve(e.state, ev)
@@ -339,7 +391,9 @@ func (h *Handler[S, C]) catchUp(ctx context.Context, stream string, e *entry[S, 
 				e.done[id] = Result{Stream: stream, Version: rec.Version, Position: rec.Position}
 			}
 		}
+		e.mu.Unlock()
 		if len(recs) < page {
+			e.publish()
 			return nil
 		}
 	}

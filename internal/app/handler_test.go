@@ -401,3 +401,51 @@ func TestHandlerAnswersARefusalOfTheStoredStateBeforeTheBatchIsWritten(t *testin
 		t.Fatalf("total %d, want 501", got.Total)
 	}
 }
+
+func TestHandlerRefusesWithoutQueueingWhileTheAggregateIsBusy(t *testing.T) {
+	ctx := context.Background()
+	store := &gatedStore{Store: memstore.New(kernel.SystemClock{}), waiting: make(chan struct{}), release: make(chan struct{})}
+	h := newTally(t, store)
+	id := uuid.New()
+	first := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(ctx, add{ID: id, N: 1}, meta())
+		first <- err
+	}()
+	<-store.waiting // the aggregate is busy appending
+	refused := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(ctx, add{ID: id, N: tallyLimit + 1}, meta())
+		refused <- err
+	}()
+	select {
+	case err := <-refused:
+		if kernel.ErrorCode(err) != "OVER_LIMIT" {
+			t.Fatalf("got %v, want OVER_LIMIT", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a command the stored state refuses queued behind the append")
+	}
+	fits := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(ctx, add{ID: id, N: tallyLimit - 1}, meta()) // fits: it must queue
+		fits <- err
+	}()
+	select {
+	case err := <-fits:
+		t.Fatalf("a command the stored state accepts was answered before the append: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	store.release <- struct{}{}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-store.waiting
+	store.release <- struct{}{}
+	if err := <-fits; err != nil {
+		t.Fatal(err)
+	}
+	if got := total(t, h, id); got.Total != tallyLimit || got.Count != 2 {
+		t.Fatalf("state %+v, want 1 + %d", got, tallyLimit-1)
+	}
+}
