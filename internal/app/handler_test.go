@@ -351,17 +351,37 @@ func (s *gatedStore) Append(ctx context.Context, stream string, expected eventst
 	return s.Store.Append(ctx, stream, expected, events...)
 }
 
+// sendAdd sends add{id, n} to h in its own goroutine and returns where its
+// error will arrive.
+func sendAdd(h *Handler[tally, add], id uuid.UUID, n int) chan error {
+	c := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(context.Background(), add{ID: id, N: n}, meta())
+		c <- err
+	}()
+	return c
+}
+
+// refusedAtOnce fails the test unless c brings an OVER_LIMIT refusal while
+// the append is held.
+func refusedAtOnce(t *testing.T, c chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-c:
+		if kernel.ErrorCode(err) != "OVER_LIMIT" {
+			t.Fatalf("%s: got %v, want OVER_LIMIT", what, err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s waited for the held append", what)
+	}
+}
+
 func TestHandlerAnswersARefusalOfTheStoredStateBeforeTheBatchIsWritten(t *testing.T) {
-	ctx := context.Background()
 	store := &gatedStore{Store: memstore.New(kernel.SystemClock{}), waiting: make(chan struct{}), release: make(chan struct{})}
 	h := newTally(t, store)
 	id := uuid.New()
 	outcome := func(n int) chan error {
-		c := make(chan error, 1)
-		go func() {
-			_, err := h.Handle(ctx, add{ID: id, N: n}, meta())
-			c <- err
-		}()
+		c := sendAdd(h, id, n)
 		time.Sleep(5 * time.Millisecond) // queued in this order
 		return c
 	}
@@ -375,14 +395,7 @@ func TestHandlerAnswersARefusalOfTheStoredStateBeforeTheBatchIsWritten(t *testin
 		t.Fatal(err)
 	}
 	<-store.waiting // the second batch's append is held
-	select {
-	case err := <-overStored:
-		if kernel.ErrorCode(err) != "OVER_LIMIT" {
-			t.Fatalf("refused against the stored state: got %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a refusal of the stored state waited for the batch's append")
-	}
+	refusedAtOnce(t, overStored, "a command the stored state refuses, in a batch")
 	select {
 	case err := <-overBatch:
 		t.Fatalf("a refusal owed to an unwritten command of the batch was answered before the append: %v", err)
@@ -403,34 +416,14 @@ func TestHandlerAnswersARefusalOfTheStoredStateBeforeTheBatchIsWritten(t *testin
 }
 
 func TestHandlerRefusesWithoutQueueingWhileTheAggregateIsBusy(t *testing.T) {
-	ctx := context.Background()
 	store := &gatedStore{Store: memstore.New(kernel.SystemClock{}), waiting: make(chan struct{}), release: make(chan struct{})}
 	h := newTally(t, store)
 	id := uuid.New()
-	first := make(chan error, 1)
-	go func() {
-		_, err := h.Handle(ctx, add{ID: id, N: 1}, meta())
-		first <- err
-	}()
+	first := sendAdd(h, id, 1)
 	<-store.waiting // the aggregate is busy appending
-	refused := make(chan error, 1)
-	go func() {
-		_, err := h.Handle(ctx, add{ID: id, N: tallyLimit + 1}, meta())
-		refused <- err
-	}()
-	select {
-	case err := <-refused:
-		if kernel.ErrorCode(err) != "OVER_LIMIT" {
-			t.Fatalf("got %v, want OVER_LIMIT", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a command the stored state refuses queued behind the append")
-	}
-	fits := make(chan error, 1)
-	go func() {
-		_, err := h.Handle(ctx, add{ID: id, N: tallyLimit - 1}, meta()) // fits: it must queue
-		fits <- err
-	}()
+	refused := sendAdd(h, id, tallyLimit+1)
+	refusedAtOnce(t, refused, "a command the stored state refuses, arriving while the aggregate is busy")
+	fits := sendAdd(h, id, tallyLimit-1) // fits: it must queue
 	select {
 	case err := <-fits:
 		t.Fatalf("a command the stored state accepts was answered before the append: %v", err)
