@@ -65,9 +65,16 @@ type Handler[S any, C kernel.Command] struct {
 
 // entry is one aggregate's cached state and its queue of commands.
 type entry[S any, C kernel.Command] struct {
-	mu       sync.Mutex // guards queue and draining
+	mu       sync.Mutex // guards queue, draining and stored; held too where done is written
 	queue    []*pending[C]
 	draining bool // a goroutine is deciding and appending the queue
+	// stored is a copy of state and version, readable while a batch holds
+	// stateMu, for refusing a command without queueing it (refuseEarly).
+	stored struct {
+		state   S
+		version uint64
+		loaded  bool // caught up with the store at least once
+	}
 
 	stateMu sync.Mutex // guards the fields below; held while a batch is decided and appended
 	state   S
@@ -86,6 +93,9 @@ type pending[C kernel.Command] struct {
 	events []kernel.Event
 	dupOf  *pending[C]   // an earlier command of the same batch with the same id
 	ready  chan struct{} // closed when res and err are final
+	// answered is set when ready was closed before the batch's append: a
+	// refusal that holds whatever the append does (see runBatch).
+	answered bool
 }
 
 // NewHandler returns a Handler keeping at most cacheSize aggregates in memory.
@@ -110,6 +120,9 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	}
 	stream := kernel.StreamName(h.decider.Category, cmd.AggregateID())
 	e := h.entry(stream)
+	if err := h.refuseEarly(ctx, stream, e, cmd, meta); err != nil {
+		return Result{}, err
+	}
 	p := &pending[C]{cmd: cmd, meta: meta, ready: make(chan struct{})}
 	e.mu.Lock()
 	e.queue = append(e.queue, p)
@@ -132,6 +145,43 @@ func (h *Handler[S, C]) Handle(ctx context.Context, cmd C, meta Meta) (Result, e
 	}
 }
 
+// refuseEarly returns the refusal of a command arriving while the aggregate
+// is busy, if the aggregate's stored state refuses it: the command then need
+// not queue behind the batch being appended. It is answered as if decided
+// just before that batch, whose commands are unanswered yet. It returns nil
+// whenever the command has to queue: the aggregate is quiet (the queue costs
+// nothing then), the command id was handled before (its first result is the
+// answer), the store holds events the copy lacks, or the state accepts it.
+func (h *Handler[S, C]) refuseEarly(ctx context.Context, stream string, e *entry[S, C], cmd C, meta Meta) error {
+	e.mu.Lock()
+	_, handled := e.done[meta.CommandID]
+	busy, stored := e.draining, e.stored
+	e.mu.Unlock()
+	if !busy || !stored.loaded || handled {
+		return nil
+	}
+	if recs, err := h.store.ReadStream(ctx, stream, eventstore.Forwards, stored.version+1, 1); err != nil || len(recs) > 0 {
+		return nil
+	}
+	state := stored.state
+	if h.facts != nil {
+		withFacts, err := h.facts(ctx)
+		if err != nil {
+			return nil
+		}
+		state = withFacts(state)
+	}
+	_, err := h.decider.Decide(state, cmd, h.clock.Now())
+	return err
+}
+
+// publish copies e's state and version to e.stored; stateMu is held.
+func (e *entry[S, C]) publish() {
+	e.mu.Lock()
+	e.stored.state, e.stored.version, e.stored.loaded = e.state, e.version, true
+	e.mu.Unlock()
+}
+
 // drain runs the entry's queued batches until the queue is empty.
 func (h *Handler[S, C]) drain(stream string, e *entry[S, C]) {
 	for h.runQueued(stream, e) {
@@ -149,7 +199,9 @@ func (h *Handler[S, C]) runQueued(stream string, e *entry[S, C]) (more bool) {
 	h.runBatch(ctx, stream, e, batch)
 	cancel()
 	for _, p := range batch {
-		close(p.ready)
+		if !p.answered {
+			close(p.ready)
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -162,12 +214,21 @@ func (h *Handler[S, C]) runQueued(stream string, e *entry[S, C]) (more bool) {
 
 // runBatch decides every command of batch in order against the evolving
 // state and appends all their events at once.
+//
+// A command refused against the stored state is answered at once, without
+// waiting for the batch's append: it is refused whether or not the events
+// of the batch's earlier commands get written (it takes its place before
+// them, which the callers cannot tell apart, their commands being
+// unanswered yet). A command refused only because of an earlier command of
+// the batch waits for the append, since that command may yet fail.
 func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S, C], batch []*pending[C]) {
 	e.stateMu.Lock()
 	defer e.stateMu.Unlock()
 	fail := func(err error) {
 		for _, p := range batch {
-			p.res, p.err = Result{}, err
+			if !p.answered {
+				p.res, p.err = Result{}, err
+			}
 		}
 	}
 	if err := h.catchUp(ctx, stream, e); err != nil {
@@ -187,6 +248,9 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 		var data []eventstore.EventData
 		seen := map[uuid.UUID]*pending[C]{}
 		for _, p := range batch {
+			if p.answered {
+				continue
+			}
 			p.res, p.err, p.events, p.dupOf = Result{}, nil, nil, nil
 			if r, ok := e.done[p.meta.CommandID]; ok {
 				r.Duplicate = true
@@ -198,9 +262,19 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 				continue
 			}
 			seen[p.meta.CommandID] = p
-			events, err := h.decider.Decide(withFacts(state), p.cmd, h.clock.Now())
+			now := h.clock.Now()
+			events, err := h.decider.Decide(withFacts(state), p.cmd, now)
 			if err != nil {
-				p.err = err
+				if version != e.version { // decided after the batch's own events
+					_, err2 := h.decider.Decide(withFacts(e.state), p.cmd, now)
+					if err2 == nil {
+						p.err = err
+						continue
+					}
+					err = err2
+				}
+				p.err, p.answered = err, true
+				close(p.ready)
 				continue
 			}
 			encoded, err := h.encode(stream, events, p.meta)
@@ -236,6 +310,7 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 		}
 		e.state, e.version = state, res.Version
 		h.settle(e, batch, res.Position)
+		e.publish()
 		return
 	}
 	fail(kernel.Errorf(kernel.CodeConflict, "%s is being changed by others; try again", stream))
@@ -245,6 +320,8 @@ func (h *Handler[S, C]) runBatch(ctx context.Context, stream string, e *entry[S,
 // results. position is where the batch's last event landed: each written
 // command's effects are visible to a reader that has reached it.
 func (h *Handler[S, C]) settle(e *entry[S, C], batch []*pending[C], position uint64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, p := range batch {
 		if p.err != nil || p.res.Duplicate || p.dupOf != nil {
 			continue
@@ -301,9 +378,11 @@ func (h *Handler[S, C]) catchUp(ctx context.Context, stream string, e *entry[S, 
 		if err != nil {
 			return fmt.Errorf("read %s: %w", stream, err)
 		}
+		e.mu.Lock() // for e.done
 		for _, rec := range recs {
 			ev, err := h.reg.Decode(rec.Type, rec.Data)
 			if err != nil {
+				e.mu.Unlock()
 				return fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
 			}
 			e.state = h.decider.Evolve(e.state, ev)
@@ -312,7 +391,9 @@ func (h *Handler[S, C]) catchUp(ctx context.Context, stream string, e *entry[S, 
 				e.done[id] = Result{Stream: stream, Version: rec.Version, Position: rec.Position}
 			}
 		}
+		e.mu.Unlock()
 		if len(recs) < page {
+			e.publish()
 			return nil
 		}
 	}

@@ -336,3 +336,109 @@ func TestHandlerWritesACommandSentTwiceAtOnceOnce(t *testing.T) {
 		t.Fatalf("results %+v and %+v: want one write and one duplicate of it", res[0], res[1])
 	}
 }
+
+// gatedStore holds every append until the test lets it through, and says
+// when one is waiting.
+type gatedStore struct {
+	eventstore.Store
+	waiting chan struct{}
+	release chan struct{}
+}
+
+func (s *gatedStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	s.waiting <- struct{}{}
+	<-s.release
+	return s.Store.Append(ctx, stream, expected, events...)
+}
+
+// sendAdd sends add{id, n} to h in its own goroutine and returns where its
+// error will arrive.
+func sendAdd(h *Handler[tally, add], id uuid.UUID, n int) chan error {
+	c := make(chan error, 1)
+	go func() {
+		_, err := h.Handle(context.Background(), add{ID: id, N: n}, meta())
+		c <- err
+	}()
+	return c
+}
+
+// refusedAtOnce fails the test unless c brings an OVER_LIMIT refusal while
+// the append is held.
+func refusedAtOnce(t *testing.T, c chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-c:
+		if kernel.ErrorCode(err) != "OVER_LIMIT" {
+			t.Fatalf("%s: got %v, want OVER_LIMIT", what, err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s waited for the held append", what)
+	}
+}
+
+func TestHandlerAnswersARefusalOfTheStoredStateBeforeTheBatchIsWritten(t *testing.T) {
+	store := &gatedStore{Store: memstore.New(kernel.SystemClock{}), waiting: make(chan struct{}), release: make(chan struct{})}
+	h := newTally(t, store)
+	id := uuid.New()
+	outcome := func(n int) chan error {
+		c := sendAdd(h, id, n)
+		time.Sleep(5 * time.Millisecond) // queued in this order
+		return c
+	}
+	first := outcome(1)
+	<-store.waiting // the first batch is being appended: the next ones queue
+	accepted := outcome(500)
+	overStored := outcome(tallyLimit) // 1 + 1000 passes the limit whatever the batch does
+	overBatch := outcome(600)         // 1 + 600 would fit; 1 + 500 + 600 does not
+	store.release <- struct{}{}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-store.waiting // the second batch's append is held
+	refusedAtOnce(t, overStored, "a command the stored state refuses, in a batch")
+	select {
+	case err := <-overBatch:
+		t.Fatalf("a refusal owed to an unwritten command of the batch was answered before the append: %v", err)
+	case err := <-accepted:
+		t.Fatalf("an accepted command was answered before its append: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	store.release <- struct{}{}
+	if err := <-accepted; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-overBatch; kernel.ErrorCode(err) != "OVER_LIMIT" {
+		t.Fatalf("refused after the batch's earlier command: got %v", err)
+	}
+	if got := total(t, h, id); got.Total != 501 {
+		t.Fatalf("total %d, want 501", got.Total)
+	}
+}
+
+func TestHandlerRefusesWithoutQueueingWhileTheAggregateIsBusy(t *testing.T) {
+	store := &gatedStore{Store: memstore.New(kernel.SystemClock{}), waiting: make(chan struct{}), release: make(chan struct{})}
+	h := newTally(t, store)
+	id := uuid.New()
+	first := sendAdd(h, id, 1)
+	<-store.waiting // the aggregate is busy appending
+	refused := sendAdd(h, id, tallyLimit+1)
+	refusedAtOnce(t, refused, "a command the stored state refuses, arriving while the aggregate is busy")
+	fits := sendAdd(h, id, tallyLimit-1) // fits: it must queue
+	select {
+	case err := <-fits:
+		t.Fatalf("a command the stored state accepts was answered before the append: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	store.release <- struct{}{}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-store.waiting
+	store.release <- struct{}{}
+	if err := <-fits; err != nil {
+		t.Fatal(err)
+	}
+	if got := total(t, h, id); got.Total != tallyLimit || got.Count != 2 {
+		t.Fatalf("state %+v, want 1 + %d", got, tallyLimit-1)
+	}
+}
