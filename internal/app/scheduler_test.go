@@ -230,16 +230,16 @@ func TestSchedulerCompactsReplacedEntries(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := kernel.NewManualClock(t0)
 	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	sent := 0
+	var sent atomic.Int64 // RunDue sends due commands concurrently
 	for i := range 10_000 {
-		s.Schedule(fmt.Sprintf("k%d", i%3), t0.Add(time.Duration(10_000-i)*time.Minute), func(context.Context) error { sent++; return nil })
+		s.Schedule(fmt.Sprintf("k%d", i%3), t0.Add(time.Duration(10_000-i)*time.Minute), func(context.Context) error { sent.Add(1); return nil })
 	}
 	if n := len(s.queue); n > 2*1024+3 {
 		t.Fatalf("%d queue entries for 3 aggregates", n)
 	}
 	clock.Advance(10_000 * time.Minute)
-	if n := s.RunDue(context.Background()); n != 3 || sent != 3 {
-		t.Fatalf("sent %d (RunDue said %d), want the 3 latest schedules", sent, n)
+	if n := s.RunDue(context.Background()); n != 3 || sent.Load() != 3 {
+		t.Fatalf("sent %d (RunDue said %d), want the 3 latest schedules", sent.Load(), n)
 	}
 }
 
@@ -297,20 +297,22 @@ func TestSchedulerRetryYieldsToANewerScheduleOrACancel(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := kernel.NewManualClock(t0)
 	s := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var mu sync.Mutex // RunDue sends due commands concurrently
 	sent := map[string]int{}
-	later := func(context.Context) error { sent["later"]++; return nil }
+	count := func(key string) { mu.Lock(); sent[key]++; mu.Unlock() }
+	later := func(context.Context) error { count("later"); return nil }
 	s.Schedule("renewed", t0, func(context.Context) error {
-		sent["renewed"]++
+		count("renewed")
 		s.Schedule("renewed", t0.Add(time.Hour), later) // the aggregate's next event
 		return fmt.Errorf("store unavailable")
 	})
 	s.Schedule("cancelled", t0, func(context.Context) error {
-		sent["cancelled"]++
+		count("cancelled")
 		s.Cancel("cancelled") // nothing is due any more
 		return fmt.Errorf("store unavailable")
 	})
 	s.Schedule("again", t0, func(context.Context) error {
-		sent["again"]++
+		count("again")
 		s.Schedule("again", t0, later) // an unrelated event, the same due time
 		return nil
 	})
