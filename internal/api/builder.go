@@ -77,5 +77,24 @@ func (b *Builder) Build() (graphql.Schema, error) {
 	if len(b.subscription) > 0 {
 		cfg.Subscription = graphql.NewObject(graphql.ObjectConfig{Name: "Subscription", Fields: b.subscription})
 	}
-	return graphql.NewSchema(cfg)
+	schema, err := graphql.NewSchema(cfg)
+	if err != nil {
+		return schema, err
+	}
+	warmEnums(schema)
+	return schema, nil
+}
+
+// warmEnums fills every enum's lookup tables now. graphql-go builds them on
+// first use without a lock, so two requests serialising or parsing an enum
+// for the first time at once would race on them.
+func warmEnums(schema graphql.Schema) {
+	for _, t := range schema.TypeMap() {
+		if e, ok := t.(*graphql.Enum); ok {
+			for _, v := range e.Values() {
+				e.Serialize(v.Value)
+				e.ParseValue(v.Name)
+			}
+		}
+	}
 }
