@@ -16,7 +16,7 @@
 //     end of a pledge's registration term), and send it then;
 //   - fill EnforcePledge.LoanDefaulted from the lending context (the loan
 //     with the pledge's id), and pay the price over the collateral notices by
-//     rank (the process managers do);
+//     rank (the workflows do);
 //   - register the events with RegisterEvents before decoding stored events.
 //
 // Enforcement (EnforcePledge → PledgeEnforced) is the pledgee's: it sells the

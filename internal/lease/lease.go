@@ -1,6 +1,6 @@
 // Package lease elects the one active worker of a deployment. Every
 // `serve --worker` process competes for the lease; the holder runs the
-// projections, the process managers and the scheduler, the others serve the
+// projections, the workflows and the scheduler, the others serve the
 // API and stand by. The lease is a PostgreSQL session-level advisory lock,
 // held on a connection of its own: PostgreSQL releases it when that session
 // ends, which it notices at once when the holder's process dies (the kernel

@@ -34,7 +34,7 @@ import (
 var t0 = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 
 // env is an App on a memstore with a manual clock, its scheduler following
-// the store and, when started, a router running every process manager.
+// the store and, when started, a router running every workflow.
 type env struct {
 	t     *testing.T
 	ctx   context.Context
@@ -69,13 +69,13 @@ func (e *env) refuseNothing() {
 	e.t.Cleanup(func() {
 		for _, line := range strings.Split(e.logs.String(), "\n") {
 			if strings.Contains(line, "process manager command refused") {
-				e.t.Errorf("a process manager's command was refused: %s", line)
+				e.t.Errorf("a workflow's command was refused: %s", line)
 			}
 		}
 	})
 }
 
-// startManagers runs every process manager on a router until the test ends.
+// startManagers runs every workflow on a router until the test ends.
 func (e *env) startManagers(opts ...Option) {
 	e.t.Helper()
 	r, err := messaging.NewRouter(messaging.RouterConfig{Retry: &middleware.Retry{MaxRetries: 3, InitialInterval: time.Millisecond}})

@@ -15,14 +15,14 @@ const CodeClockBackwards = "CLOCK_BACKWARDS"
 // last look (messaging.Idle's Scan).
 type Scanner interface {
 	// Scan returns the store's last position and the position of its last
-	// event that projections and process managers read.
+	// event that projections and workflows read.
 	Scan(ctx context.Context) (head, domain uint64, err error)
 }
 
 // Settler waits until everything that follows the store has caught up with
-// it: the scheduler's due watchers, the process managers, the projections
+// it: the scheduler's due watchers, the workflows, the projections
 // and the live feeds. Each wait blocks until its part has reached the
-// position given (or, for the process managers, everything Scan read).
+// position given (or, for the workflows, everything Scan read).
 type Settler struct {
 	Store      Scanner
 	Watchers   func(ctx context.Context, pos uint64) error // app.App.SchedulerCaughtUp
@@ -32,7 +32,7 @@ type Settler struct {
 }
 
 // Settle returns once every part has caught up with the store and no
-// process manager wrote anything more meanwhile (a manager's command may
+// workflow wrote anything more meanwhile (a manager's command may
 // lead to further events and due entries), with the position of the last
 // event the read models hold.
 func (s Settler) Settle(ctx context.Context) (uint64, error) {

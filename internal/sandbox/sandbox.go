@@ -15,7 +15,7 @@
 // resumes after the last step it wrote, never before an event).
 //
 // Advancer.Advance moves the clock forward, stopping at every due time on
-// the way; between steps it lets the process managers, the projections and
+// the way; between steps it lets the workflows, the projections and
 // the live feeds settle (Settler).
 //
 // Errors: Mark returns an error matching ErrWrongMode; Advance refuses a

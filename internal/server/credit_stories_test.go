@@ -224,7 +224,7 @@ func (w *creditWorld) only(what, token, list, filter string, party uuid.UUID) st
 	return id
 }
 
-// disposal waits for the disposal listing a process manager drafts for the
+// disposal waits for the disposal listing a workflow drafts for the
 // bank's defaulted loan and prices it at price for months.
 func (w *creditWorld) disposal(b lender, loan, asset string, price kernel.Money, months int) string {
 	w.t.Helper()

@@ -29,7 +29,7 @@ import (
 // runWorker opens the exchange on dir as `serve` does (router, process
 // managers and their checkpoints, scheduler, HTTP), loading the demo first
 // when withDemo is set (as --demo does, before serving), runs during against it,
-// waits until the process managers have nothing left to do and the read
+// waits until the workflows have nothing left to do and the read
 // models have applied every event, and stops it.
 func runWorker(t *testing.T, dir string, clock kernel.Clock, log io.Writer, withDemo bool, during func(ctx context.Context, s *server.Server)) {
 	t.Helper()
@@ -45,7 +45,7 @@ func runWorker(t *testing.T, dir string, clock kernel.Clock, log io.Writer, with
 }
 
 // settle waits until the read models have applied the last event the
-// projector is fed and no process manager has written for a while.
+// projector is fed and no workflow has written for a while.
 func settle(t *testing.T, s *server.Server) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

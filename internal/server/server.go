@@ -74,7 +74,7 @@ type Config struct {
 	PostgresURL  string // with Store or ReadModel "postgres"
 	// PostgresSchema holds the PostgreSQL tables, events and read models ("nongjiao" when empty).
 	PostgresSchema string
-	// Worker runs the projector, the scheduler and the process managers in
+	// Worker runs the projector, the scheduler and the workflows in
 	// this process; `serve` is one by default. With PostgreSQL (the store or
 	// the read models) any number of workers may run: they compete for a
 	// lease (package lease), and only its holder works; the others serve the
@@ -140,7 +140,7 @@ type Server struct {
 	backend eventstore.Store // the store Store shares the subscriptions of
 	lease   *lease.Postgres  // a worker's, when several may run; nil otherwise
 	wall    kernel.Clock     // Config.Clock as given: on a sandbox, not the exchange's clock
-	idle    *messaging.Idle  // a sandbox's view of the process managers
+	idle    *messaging.Idle  // a sandbox's view of the workflows
 	running chan struct{}    // closed once a sandbox's router runs its handlers
 }
 
@@ -404,7 +404,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 const followEvery = 20 * time.Millisecond
 
 // work starts, through part, what the active worker runs: the router of
-// the projector and the process managers, and the scheduler.
+// the projector and the workflows, and the scheduler.
 func (s *Server) work(ctx context.Context, part func(func() error)) error {
 	router, err := messaging.NewRouter(messaging.RouterConfig{Logger: watermill.NewSlogLogger(s.Config.Log)})
 	if err != nil {
@@ -468,7 +468,7 @@ func (s *Server) standBy(ctx context.Context) error {
 	return err
 }
 
-// managersIdle blocks until the router runs and every process manager has
+// managersIdle blocks until the router runs and every workflow has
 // handled what the sandbox's last scan of the store read.
 func (s *Server) managersIdle(ctx context.Context) error {
 	select {

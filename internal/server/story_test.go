@@ -155,7 +155,7 @@ func TestExchangeStoryOverHTTP(t *testing.T) {
 		t.Fatalf("after the priority window: %v", l)
 	}
 
-	// The winner pays the balance (the deposit counts); a process manager drafts the contract; the winner signs.
+	// The winner pays the balance (the deposit counts); a workflow drafts the contract; the winner signs.
 	paid := x.mutate(tx, "confirmPayment", map[string]any{"listingId": listing, "amount": "73000.00"}, "")
 	var contract string
 	x.eventually("the contract to be drafted", func() bool {
@@ -254,7 +254,7 @@ func financeStory(t *testing.T, x *exchangeServer, s story) {
 	x.clock.Advance(40 * 24 * time.Hour)
 	x.eventually("the loan to default", func() bool { return loanStatus()["status"] == "DEFAULTED" })
 
-	// Enforcement: a process manager drafts the bank's disposal listing; the bank prices it and submits it.
+	// Enforcement: a workflow drafts the bank's disposal listing; the bank prices it and submits it.
 	var disposal string
 	x.eventually("the disposal listing to be drafted", func() bool {
 		ls := x.query(tk, `query($b: ID!) { listings(filter: {sellerId: $b}, first: 5) { edges { node { id status } } } }`,
