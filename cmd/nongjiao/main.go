@@ -240,7 +240,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) error {
 	var cfg server.Config
 	listen := fs.String("listen", env("NONGJIAO_LISTEN", ":8080"), "address to serve HTTP on")
 	withDemo := fs.Bool("demo", false, "load the demo data into an empty store")
-	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, process managers and the scheduler in this process: with PostgreSQL any number compete for one lease, otherwise exactly one per deployment")
+	fs.BoolVar(&cfg.Worker, "worker", true, "run projections, workflows and the scheduler in this process: with PostgreSQL any number compete for one lease, otherwise exactly one per deployment")
 	fs.Uint64Var(&cfg.MaxProjectionLag, "max-projection-lag", server.DefaultMaxProjectionLag, "events the read models may trail the store by while /readyz answers ready")
 	fs.StringVar(&cfg.OIDCIssuer, "oidc-issuer", env("NONGJIAO_OIDC_ISSUER", ""), "OpenID Connect provider whose ID and access tokens sign parties in (its issuer URL); none by default")
 	fs.StringVar(&cfg.OIDCClientID, "oidc-client-id", env("NONGJIAO_OIDC_CLIENT_ID", ""), "the audience the provider's tokens must name: this exchange's client id at the provider")

@@ -10,7 +10,7 @@
 // finds the command id already in the aggregate's stream answers from there.
 //
 // Facts reads what a command carries about other aggregates from their
-// current state, so that resolvers, process managers and the demo translate
+// current state, so that resolvers, workflows and the demo translate
 // each once: a notice's grantor (Filing, Amendment), a loan a notice secures
 // (Securing), a loan's collateral (LoanCollateral), a shares loan's pledge
 // (Disbursal), a listing's assets (ListingAssets) and a fund's sale of

@@ -19,7 +19,7 @@ import (
 
 // Facts reads what a command must carry about aggregates other than its own,
 // from their current state through the handlers (never from a read model),
-// at the moment the command is sent. Resolvers, process managers and the demo
+// at the moment the command is sent. Resolvers, workflows and the demo
 // all take the facts from here, so each translation of one context's state
 // into another's command lives once.
 type Facts struct{ app *App }

@@ -17,7 +17,7 @@ import (
 // notice first means a notice that refuses the loan leaves the loan unlinked.
 // The notice's command id derives from meta's, and a notice that already
 // secures the loan is not asked again, so a retry writes nothing twice.
-// Whoever owns the step (the loan process manager for a notice filed for the
+// Whoever owns the step (the loan workflow for a notice filed for the
 // loan, the bank's resolver for any other) calls it.
 func (a *App) SecureLoan(ctx context.Context, reg, loan uuid.UUID, meta Meta) (lending.RecordCollateralRegistered, error) {
 	record := lending.RecordCollateralRegistered{LoanID: loan, RegistrationID: reg}

@@ -331,7 +331,7 @@ func TestEntrustmentConsentAndPointInTime(t *testing.T) {
 }
 
 // restrict adds a restriction on asset through the command side, as the
-// collateral process manager does when a bank registers a mortgage.
+// notice workflow does when a bank registers a mortgage.
 func restrict(t *testing.T, h *apitest.Harness, asset string, grantor, bank uuid.UUID) {
 	t.Helper()
 	res, err := h.App.Assets.Handle(context.Background(), registry.AddRestriction{AssetID: uuid.MustParse(asset), Restriction: registry.Restriction{

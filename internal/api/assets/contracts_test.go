@@ -146,7 +146,7 @@ func TestTransferContracts(t *testing.T) {
 	})
 }
 
-// transferRight moves the management right on asset as the process manager
+// transferRight moves the management right on asset as the workflow
 // does when it sees contract signed.
 func transferRight(t *testing.T, h *apitest.Harness, asset, contract string, from, to uuid.UUID, start, end time.Time) {
 	t.Helper()

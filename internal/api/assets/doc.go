@@ -11,7 +11,7 @@
 // end, entrustment and consents for a contract; the contract's parties for a
 // payment), never from the read models, and send exactly one command: a story
 // that changes two aggregates (a signed contract moving the management right)
-// is left to a process manager.
+// is left to a workflow.
 //
 // Who may act: a collective registers, entrusts, records consents and builds
 // packages only for its own assets (FORBIDDEN otherwise), and acts on
