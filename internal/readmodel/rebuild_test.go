@@ -40,6 +40,22 @@ func (u upTo) held(recs []eventstore.RecordedEvent, err error) ([]eventstore.Rec
 	return recs, err
 }
 
+// errRead is failingAfter's read error.
+var errRead = errors.New("read failed")
+
+// failingAfter is a Source whose reads of $all after position from fail.
+type failingAfter struct {
+	eventstore.Store
+	from uint64
+}
+
+func (f failingAfter) ReadAll(ctx context.Context, after uint64, max int) ([]eventstore.RecordedEvent, error) {
+	if after >= f.from {
+		return nil, errRead
+	}
+	return f.Store.ReadAll(ctx, after, max)
+}
+
 // markRows adds a row no event projects, so a test sees whether the tables were rebuilt.
 func markRows(tb testing.TB, db *DB) {
 	tb.Helper()
@@ -110,6 +126,23 @@ func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 		if p.Position() != before || restarted.Position() != before {
 			t.Fatalf("after a failed replay the position is %d (stored %d), was %d", p.Position(), restarted.Position(), before)
+		}
+	})
+
+	t.Run("should leave the tables and checkpoints as they were when reading the events fails midway", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		for i := range 20 {
+			deposit(t, store, "m", int64(i+20))
+		}
+		p := projected(t, db, store, balances{})
+		markRows(t, db)
+		before := p.Position()
+		src := failingAfter{store, 14} // the third read of 7 fails
+		if _, err := p.Replay(ctx, src, 7); !errors.Is(err, errRead) {
+			t.Fatalf("a replay whose read fails: %v, want %v", err, errRead)
+		}
+		if total, n := balance(t, db, "m"); n != 20 || total != 20*20+19*20/2 || rebuilt(t, db) || p.Position() != before {
+			t.Fatalf("after a failed read: balance %d over %d deposits, tables dropped %v, position %d (was %d)", total, n, rebuilt(t, db), p.Position(), before)
 		}
 	})
 
