@@ -303,18 +303,35 @@ func (p *Projector) applyTx(ctx context.Context, tx Tx, projs []Projection, next
 				continue
 			}
 			if env == nil {
-				ev, err := p.reg.Decode(rec.Type, rec.Data)
+				e, err := p.envelope(rec)
 				if err != nil {
-					return fmt.Errorf("readmodel: %s@%d: %w", rec.Stream, rec.Version, err)
+					return err
 				}
-				env = &Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}
+				env = &e
 			}
-			if err := pr.Apply(ctx, tx, *env); err != nil {
-				return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), rec.Stream, rec.Version, err)
+			if err := p.applyOne(ctx, tx, pr, next, *env); err != nil {
+				return err
 			}
-			next[pr.Name()] = rec.Position
 		}
 	}
+	return nil
+}
+
+// envelope decodes rec.
+func (p *Projector) envelope(rec eventstore.RecordedEvent) (Envelope, error) {
+	ev, err := p.reg.Decode(rec.Type, rec.Data)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("readmodel: %s@%d: %w", rec.Stream, rec.Version, err)
+	}
+	return Envelope{Event: ev, Stream: rec.Stream, Version: rec.Version, Position: rec.Position, Recorded: rec.Recorded, Metadata: rec.Metadata}, nil
+}
+
+// applyOne applies env to pr inside tx and moves pr's position in next to it.
+func (p *Projector) applyOne(ctx context.Context, tx Tx, pr Projection, next map[string]uint64, env Envelope) error {
+	if err := pr.Apply(ctx, tx, env); err != nil {
+		return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
+	}
+	next[pr.Name()] = env.Position
 	return nil
 }
 

@@ -170,19 +170,24 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	after := maps.Clone(before)
 	n := 0
 	var last eventstore.RecordedEvent
-	for {
-		recs, err := src.ReadAll(ctx, last.Position, batch)
-		if err != nil {
-			return n, fmt.Errorf("readmodel: rebuild: read after %d: %w", last.Position, err)
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	for b := range p.decodeAll(readCtx, src, batch) {
+		if b.err != nil {
+			return n, b.err
 		}
-		if len(recs) == 0 {
-			break
+		for _, env := range b.envs {
+			for _, pr := range projs {
+				if err := p.applyOne(ctx, tx, pr, after, env); err != nil {
+					return n, err
+				}
+			}
 		}
-		if err := p.applyTx(ctx, tx, projs, after, recs); err != nil {
-			return n, err
-		}
-		n += len(recs)
-		last = recs[len(recs)-1]
+		n += len(b.envs)
+		last = b.last
+	}
+	if err := ctx.Err(); err != nil {
+		return n, fmt.Errorf("readmodel: rebuild: %w", err)
 	}
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
@@ -193,4 +198,53 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	p.db.forgetStatements() // they were prepared on the tables just dropped
 	p.committed(after, nil)
 	return n, nil
+}
+
+// decoded is a batch of events read and decoded for a rebuild: their
+// envelopes and the last event, or the error that ended the reading.
+type decoded struct {
+	envs []Envelope
+	last eventstore.RecordedEvent
+	err  error
+}
+
+// decodeAll reads every event of src, batch at a time, and decodes it in a
+// goroutine of its own, a batch or two ahead of the rebuild that applies
+// them: decoding the events' JSON is a fifth of a rebuild's CPU, which then
+// runs beside SQLite's. The channel closes after the last batch, after a
+// batch carrying an error, or when ctx ends.
+func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan decoded {
+	out := make(chan decoded, 2)
+	go func() {
+		defer close(out)
+		var after uint64
+		for {
+			recs, err := src.ReadAll(ctx, after, batch)
+			var b decoded
+			switch {
+			case err != nil:
+				b.err = fmt.Errorf("readmodel: rebuild: read after %d: %w", after, err)
+			case len(recs) == 0:
+				return
+			default:
+				b.envs, b.last = make([]Envelope, len(recs)), recs[len(recs)-1]
+				for i, rec := range recs {
+					if b.envs[i], err = p.envelope(rec); err != nil {
+						b.envs, b.err = b.envs[:i], err
+						break
+					}
+				}
+				after = b.last.Position
+			}
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	return out
 }

@@ -40,6 +40,22 @@ func (u upTo) held(recs []eventstore.RecordedEvent, err error) ([]eventstore.Rec
 	return recs, err
 }
 
+// errRead is failingAfter's read error.
+var errRead = errors.New("read failed")
+
+// failingAfter is a Source whose reads of $all after position from fail.
+type failingAfter struct {
+	eventstore.Store
+	from uint64
+}
+
+func (f failingAfter) ReadAll(ctx context.Context, after uint64, max int) ([]eventstore.RecordedEvent, error) {
+	if after >= f.from {
+		return nil, errRead
+	}
+	return f.Store.ReadAll(ctx, after, max)
+}
+
 // markRows adds a row no event projects, so a test sees whether the tables were rebuilt.
 func markRows(tb testing.TB, db *DB) {
 	tb.Helper()
@@ -89,29 +105,42 @@ func restart(tb testing.TB, db *DB, src Source, proj balances) (*Projector, *log
 func runRebuildSuite(t *testing.T, open func(t *testing.T) *DB) {
 	ctx := context.Background()
 
-	t.Run("should leave the tables and checkpoints as they were when a replay fails midway", func(t *testing.T) {
-		db, store := open(t), memstore.New(kernel.SystemClock{})
-		for i := range 20 {
-			deposit(t, store, "m", int64(i+20))
-		}
-		p := projected(t, db, store, balances{})
-		markRows(t, db)
-		before := p.Position()
-		deposit(t, store, "m", 13) // the replay drops the tables, applies 20 events, then fails on this one
-		if _, err := p.Replay(ctx, store, 7); err == nil {
-			t.Fatal("the replay of an event that fails to apply succeeded")
-		}
-		if total, n := balance(t, db, "m"); n != 20 || total != 20*20+19*20/2 || rebuilt(t, db) {
-			t.Fatalf("after a failed replay: balance %d over %d deposits, tables dropped %v", total, n, rebuilt(t, db))
-		}
-		restarted, err := NewProjector(ctx, db, registry(), balances{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Position() != before || restarted.Position() != before {
-			t.Fatalf("after a failed replay the position is %d (stored %d), was %d", p.Position(), restarted.Position(), before)
-		}
-	})
+	for _, c := range []struct {
+		name string
+		src  func(store eventstore.Store) Source // after 20 deposits projected
+		want error                               // nil: any error
+	}{
+		{"an event fails to apply", func(store eventstore.Store) Source {
+			deposit(t, store, "m", 13) // the replay drops the tables, applies 20 events, then fails on this one
+			return store
+		}, nil},
+		{"reading the events fails", func(store eventstore.Store) Source {
+			return failingAfter{store, 14} // the third read of 7 fails
+		}, errRead},
+	} {
+		t.Run("should leave the tables and checkpoints as they were when a replay fails midway: "+c.name, func(t *testing.T) {
+			db, store := open(t), memstore.New(kernel.SystemClock{})
+			for i := range 20 {
+				deposit(t, store, "m", int64(i+20))
+			}
+			p := projected(t, db, store, balances{})
+			markRows(t, db)
+			before := p.Position()
+			if _, err := p.Replay(ctx, c.src(store), 7); err == nil || (c.want != nil && !errors.Is(err, c.want)) {
+				t.Fatalf("the failing replay returned %v, want an error (%v)", err, c.want)
+			}
+			if total, n := balance(t, db, "m"); n != 20 || total != 20*20+19*20/2 || rebuilt(t, db) {
+				t.Fatalf("after a failed replay: balance %d over %d deposits, tables dropped %v", total, n, rebuilt(t, db))
+			}
+			restarted, err := NewProjector(ctx, db, registry(), balances{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Position() != before || restarted.Position() != before {
+				t.Fatalf("after a failed replay the position is %d (stored %d), was %d", p.Position(), restarted.Position(), before)
+			}
+		})
+	}
 
 	t.Run("should rebuild at start a projection whose checkpoint is past the store's last event, not one at it", func(t *testing.T) {
 		db, store := open(t), memstore.New(kernel.SystemClock{})
