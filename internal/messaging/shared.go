@@ -57,7 +57,11 @@ func (s *Shared) SubscribeAll(ctx context.Context, after uint64, filter eventsto
 		return nil, eventstore.ErrClosed
 	}
 	m := &sharedSub{shared: s, after: after, filter: filter, done: make(chan struct{})}
+	// Close reads m.stop under s.mu, and runs at once in its own goroutine
+	// when ctx is already done: set it under the same lock.
+	s.mu.Lock()
 	m.stop = context.AfterFunc(ctx, func() { m.Close() })
+	s.mu.Unlock()
 	return m, nil
 }
 

@@ -165,3 +165,24 @@ func TestSharedLateConsumerCatchesUp(t *testing.T) {
 		t.Errorf("the wrapped store was subscribed %d times, want once", n)
 	}
 }
+
+// A subscription asked for with a context already done ends at once: its
+// Close runs in the context's goroutine while SubscribeAll is still setting
+// it up (go test -race checks the two do not race).
+func TestSharedSubscriptionOfADoneContextEnds(t *testing.T) {
+	shared := messaging.NewShared(memstore.New(kernel.SystemClock{}))
+	t.Cleanup(func() { _ = shared.Close() })
+	for range 100 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		sub, err := shared.SubscribeAll(ctx, 0, eventstore.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		if _, err := sub.Next(wait); err == nil || wait.Err() != nil {
+			t.Fatalf("Next = %v (waited: %v), want the subscription ended at once", err, wait.Err())
+		}
+		stop()
+	}
+}
