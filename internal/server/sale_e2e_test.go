@@ -63,14 +63,18 @@ func listSale(t *testing.T, x *exchangeServer, terms map[string]any, deposit str
 	return s
 }
 
+// status is the listing's status on the board, "" while the read models do
+// not show the listing yet.
 func (s *sale) status() string {
-	return s.board("status")["status"].(string)
+	status, _ := s.board("status")["status"].(string)
+	return status
 }
 
 // board reads fields of the listing as the exchange, once the read models
 // have reached position after (none: as they stand).
 func (s *sale) board(fields string, after ...string) map[string]any {
-	return s.x.query(s.tx, `query($id: ID!) { listing(id: $id) { `+fields+` } }`, map[string]any{"id": s.listing}, strings.Join(after, ""))["listing"].(map[string]any)
+	listing, _ := s.x.query(s.tx, `query($id: ID!) { listing(id: $id) { `+fields+` } }`, map[string]any{"id": s.listing}, strings.Join(after, ""))["listing"].(map[string]any)
+	return listing
 }
 
 // contract waits for the contract drafted for the paid award and has the buyer sign it.
