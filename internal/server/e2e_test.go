@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +33,10 @@ type exchangeServer struct {
 	clock *kernel.ManualClock // nil for a sandbox, which keeps its own
 	s     *server.Server
 	stop  func() // stops the server and closes it; the test's end does too
+	// seeded is the store's last position once the befores ran (a seeded
+	// demo): a read that names no position waits for the read models to
+	// reach it, so no test reads a demo the projector has not caught up with.
+	seeded string
 }
 
 func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
@@ -75,6 +80,10 @@ func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *e
 	for _, f := range before { // e.g. seed the demo, as serve --demo does before serving
 		f(s)
 	}
+	seeded := ""
+	if last := lastPosition(t, s.Store); last > 0 {
+		seeded = strconv.FormatUint(last, 10)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +98,7 @@ func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *e
 		s.Close()
 	})
 	t.Cleanup(stop)
-	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop}
+	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop, seeded: seeded}
 }
 
 // token returns a token for role acting for party, which it first enters in
@@ -122,6 +131,9 @@ func (x *exchangeServer) do(token, query string, vars map[string]any, after stri
 	req.Header.Set("Accept", "application/graphql-response+json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if after == "" {
+		after = x.seeded
 	}
 	if after != "" {
 		req.Header.Set(httpapi.PositionHeader, after)
