@@ -46,15 +46,15 @@ func lesseeWindow(t *testing.T) (*sale, time.Time) {
 	return s, ends
 }
 
-// TestSittingLesseeMatchesOverHTTP: the lessee of a relisted plot, outbid,
+// TestLesseePriorityMatchOverHTTP: the lessee of a relisted plot, outbid,
 // matches the winning price in the last second of its window and buys;
 // the winner cannot claim the lessee's right, nor the lessee the members'.
-func TestSittingLesseeMatchesOverHTTP(t *testing.T) {
+func TestLesseePriorityMatchOverHTTP(t *testing.T) {
 	s, ends := lesseeWindow(t)
 	x, in := s.x, map[string]any{"listingId": s.listing}
 	x.refused(s.tb, "exerciseLesseePriority", in, "NOT_SITTING_LESSEE")
 	x.refused(s.ta, "exerciseMemberPriority", in, "PRIORITY_NOT_OPEN")
-	x.clock.Set(ends.Add(-time.Second))
+	x.clock.Set(ends.Add(-time.Second)) // the window ends at 24:00 Shanghai, the board showing its last microsecond
 	used := x.mutate(s.ta, "exerciseLesseePriority", in, "")
 	b := s.board("status award { bidderId price via }", used["position"].(string))
 	if award := b["award"].(map[string]any); b["status"] != "AWAITING_PAYMENT" || award["bidderId"] != s.a.String() ||
@@ -63,9 +63,9 @@ func TestSittingLesseeMatchesOverHTTP(t *testing.T) {
 	}
 }
 
-// TestSittingLesseeTooLateOverHTTP: one second after the window's end the
+// TestLesseePriorityTooLateOverHTTP: one second after the window's end the
 // lessee's match is refused, and the auction's winner keeps the award.
-func TestSittingLesseeTooLateOverHTTP(t *testing.T) {
+func TestLesseePriorityTooLateOverHTTP(t *testing.T) {
 	s, ends := lesseeWindow(t)
 	x := s.x
 	x.clock.Set(ends.Add(time.Second))
