@@ -62,15 +62,6 @@ func money(t *testing.T, v any) kernel.Money {
 
 func (w *creditWorld) now() string { return at(w.clock.Now()) }
 
-// refused sends a mutation that must be refused with code and returns nothing.
-func (w *creditWorld) refused(token, name string, input map[string]any, code string) {
-	w.t.Helper()
-	q := "mutation($input: " + strings.ToUpper(name[:1]) + name[1:] + "Input!) { " + name + "(input: $input) { position } }"
-	if r := w.do(token, q, map[string]any{"input": input}, ""); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != code {
-		w.t.Fatalf("%s %v: %+v, want %s", name, input, r.Errors, code)
-	}
-}
-
 // leasedLand registers 10 mu of the household's contracted land (its right
 // runs to 2040), records the household's entrustment of it to the collective,
 // and has the collective lease it to the farmer from an hour from now for the

@@ -47,11 +47,15 @@ func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *e
 }
 
 // startServerWith is startServer on cfg, to which it adds the data
-// directory, the worker, the clock and a fast scheduler tick.
+// directory, the worker, the clock and, unless cfg sets one, a fast
+// scheduler tick.
 func startServerWith(t *testing.T, now time.Time, cfg server.Config, before ...func(*server.Server)) *exchangeServer {
 	t.Helper()
 	clock := kernel.NewManualClock(now)
-	cfg.DataDir, cfg.Worker, cfg.Clock, cfg.SchedulerTick = t.TempDir(), true, clock, 10*time.Millisecond
+	cfg.DataDir, cfg.Worker, cfg.Clock = t.TempDir(), true, clock
+	if cfg.SchedulerTick == 0 {
+		cfg.SchedulerTick = 10 * time.Millisecond
+	}
 	x := serveOn(t, cfg, before...)
 	x.clock = clock
 	return x
@@ -161,6 +165,15 @@ func (x *exchangeServer) mutate(token, name string, input map[string]any, fields
 	return r.Data[name].(map[string]any)
 }
 
+// refused sends a mutation that must be refused with code and returns nothing.
+func (x *exchangeServer) refused(token, name string, input map[string]any, code string) {
+	x.t.Helper()
+	q := "mutation($input: " + strings.ToUpper(name[:1]) + name[1:] + "Input!) { " + name + "(input: $input) { position } }"
+	if r := x.do(token, q, map[string]any{"input": input}, ""); len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != code {
+		x.t.Fatalf("%s %v: %+v, want %s", name, input, r.Errors, code)
+	}
+}
+
 // query runs a query that must succeed, after position after.
 func (x *exchangeServer) query(token, q string, vars map[string]any, after string) map[string]any {
 	x.t.Helper()
@@ -172,10 +185,14 @@ func (x *exchangeServer) query(token, q string, vars map[string]any, after strin
 }
 
 // eventually polls cond (a time-driven step the scheduler takes in the
-// background) for up to ten seconds.
+// background) for up to ten seconds; on a manual clock it runs the due
+// commands before each poll, so a test on a slow scheduler tick moves on.
 func (x *exchangeServer) eventually(what string, cond func() bool) {
 	x.t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if x.clock != nil {
+			x.s.App.Scheduler.RunDue(context.Background())
+		}
 		if cond() {
 			return
 		}

@@ -20,10 +20,11 @@ type sale struct {
 	asset, listing   string
 }
 
-// listSale registers and entrusts a plot, lists it with terms (merged over a
-// 100,000.00 listing of 36 months), approves it and registers, pays and
-// qualifies two outsiders; it returns when bidding is open.
-func listSale(t *testing.T, x *exchangeServer, terms map[string]any, deposit string) *sale {
+// listSale registers and entrusts a plot, runs each of before on it (e.g. a
+// lease of it, which may move the clock), lists it with terms (merged over a 100,000.00 listing of 36
+// months), approves it and registers, pays and qualifies two outsiders; it
+// returns when bidding is open.
+func listSale(t *testing.T, x *exchangeServer, terms map[string]any, deposit string, before ...func(*sale)) *sale {
 	t.Helper()
 	s := &sale{x: x, collective: uuid.New(), a: uuid.New(), b: uuid.New()}
 	s.tc, s.tx = x.token(auth.RoleCollective, s.collective), x.token(auth.RoleExchange, uuid.New())
@@ -37,6 +38,10 @@ func listSale(t *testing.T, x *exchangeServer, terms map[string]any, deposit str
 	}, "assetId")["assetId"].(string)
 	x.mutate(s.tc, "entrustLand", map[string]any{"assetId": s.asset, "scope": []string{"LEASE"}, "start": now.Format(time.RFC3339),
 		"end": "2044-12-31T00:00:00Z", "document": map[string]any{"reference": "委托流转书 2026-12"}}, "")
+	for _, f := range before {
+		f(s)
+	}
+	now = x.clock.Now()
 	in := map[string]any{"assetIds": []string{s.asset}, "title": "石屋村374.6亩橡胶园出租", "listedPrice": "100000.00",
 		"increment": "500.00", "termMonths": 36}
 	for k, v := range terms {

@@ -3,7 +3,10 @@
 // shown the moment it happens, a message for every refusal, and a
 // reconnection that neither misses nor repeats a bid. A sealed-quote lot has
 // no ladder: the room takes the bidder's one quote (submitQuote) instead,
-// and the feed stays silent until the opening.
+// and the feed stays silent until the opening. When bidding closed and a
+// priority window is open (rules 3, 28), a registered bidder may match the
+// winning price: the room offers the open right's mutation and shows the
+// message of its refusal (not a member, not the sitting lessee, too late).
 //
 // Reconnecting: graphql-ws reconnects and subscribes again by itself (and
 // follow subscribes again when the server ends a lagging feed), and every
@@ -19,8 +22,8 @@ import { Countdown, html } from 'nj/ui.js';
 
 const ROOM = `query Room($id: ID!, $first: Int!) {
   me { party role }
-  listing(id: $id) { id title status startingPrice increment highestBid leadingBidderNumber auctionClosesAt
-    sale { basis method revisable quoteCount }
+  listing(id: $id) { id title status startingPrice increment highestBid leadingBidderNumber auctionClosesAt priorityEndsAt
+    sale { basis method revisable quoteCount priorityRight }
     bidders { number bidderId qualified }
     bids(first: $first) { totalCount edges { node { seq bidderNumber amount at } } } }
 }`;
@@ -33,6 +36,15 @@ const BID = `mutation Bid($input: PlaceBidInput!) { placeBid(input: $input) { li
 
 const QUOTE = `mutation Quote($input: SubmitQuoteInput!) { submitQuote(input: $input) { listingId } }`;
 
+// WINDOW reads which right's priority window is open, when it ends.
+const WINDOW = `query Window($id: ID!) { listing(id: $id) { status priorityEndsAt sale { priorityRight } } }`;
+
+// EXERCISE is the mutation matching the winning price under each right.
+const EXERCISE = {
+  MEMBER: `mutation Member($input: ExerciseMemberPriorityInput!) { exerciseMemberPriority(input: $input) { listingId } }`,
+  SITTING_LESSEE: `mutation Lessee($input: ExerciseLesseePriorityInput!) { exerciseLesseePriority(input: $input) { listingId } }`,
+};
+
 // merge adds bids to the room's, keyed by seq, newest first.
 function merge(bids, more) {
   const bySeq = new Map(bids.map((b) => [b.seq, b]));
@@ -44,6 +56,7 @@ function reduce(s, a) {
   switch (a.type) {
     case 'load': return { ...s, ...a.room, bids: merge(s.bids, a.room.bids) };
     case 'bids': return { ...s, bids: merge(s.bids, a.bids) };
+    case 'window': return { ...s, status: a.l.status, priorityEndsAt: a.l.priorityEndsAt, sale: { ...s.sale, priorityRight: a.l.sale.priorityRight } };
     case 'event': {
       const e = a.e;
       const n = { ...s, log: [e, ...s.log].slice(0, 30) };
@@ -55,6 +68,8 @@ function reduce(s, a) {
       if (e.kind === 'EXTENDED') n.extended = e;
       if (e.kind === 'CLOSED') n.status = 'CLOSED';
       if (e.kind === 'SUSPENDED') n.status = 'SUSPENDED';
+      if (e.kind === 'PRIORITY_WINDOW') Object.assign(n, { status: 'PRIORITY_WINDOW', priorityEndsAt: e.closesAt });
+      if (e.kind === 'PRIORITY_USED' || e.kind === 'AWARDED') Object.assign(n, { status: 'AWAITING_PAYMENT', priorityEndsAt: null });
       return n;
     }
     default: return s;
@@ -91,7 +106,7 @@ export function Room({ id }) {
       const bids = l.bids.edges.map((e) => e.node);
       known = Math.max(known, ...bids.map((b) => b.seq), 0);
       dispatch({ type: 'load', room: { title: l.title, status: l.status, closesAt: l.auctionClosesAt, startingPrice: l.startingPrice,
-        increment: l.increment, sale: l.sale, bids } });
+        increment: l.increment, sale: l.sale, priorityEndsAt: l.priorityEndsAt, bids } });
     }).catch((e) => setMsg({ bad: true, text: refusal(e) }));
     const stop = follow(FEED, () => ({ id }), {
       next: (data) => {
@@ -101,6 +116,8 @@ export function Room({ id }) {
         if (e.kind === 'SUBSCRIBED' || e.kind === 'EXTENDED') syncClock().catch(() => {});
         if (e.kind === 'SUBSCRIBED') { catchUp(e.seq || 0, known).catch(() => {}); known = Math.max(known, e.seq || 0); }
         if (e.kind === 'BID') known = Math.max(known, e.seq);
+        // The feed gives the window's end, not whose right it is.
+        if (e.kind === 'PRIORITY_WINDOW') query(WINDOW, { id }).then((d) => dispatch({ type: 'window', l: d.listing })).catch(() => {});
       },
       error: (e) => setMsg({ bad: true, text: refusal(e) }),
     });
@@ -124,6 +141,18 @@ export function Room({ id }) {
     setBusy(false);
   };
   const amounts = s.startingPrice && !sealed ? nextAmounts(s.startingPrice, s.increment, highest) : [];
+  const right = s.status === 'PRIORITY_WINDOW' ? s.sale?.priorityRight : null;
+  // exercise matches the winning price under the open window's right.
+  const exercise = async () => {
+    setBusy(true);
+    try {
+      await query(EXERCISE[right], { input: { listingId: id, idempotencyKey: crypto.randomUUID() } });
+      setMsg({ bad: false, text: t('priorityUsed'), code: 'OK' });
+    } catch (e) {
+      setMsg({ bad: true, text: refusal(e), code: e.code });
+    }
+    setBusy(false);
+  };
 
   return html`<section class="room" data-id=${id}>
     <h1>${t('room')} · ${s.title || ''}</h1>
@@ -144,7 +173,9 @@ export function Room({ id }) {
         <div class="amounts">${amounts.map((a) => html`<button class="amount" disabled=${busy} data-amount=${a} onClick=${() => send(a)}>${yuan(a, basis)}</button>`)}</div>
         <form class=${sealed ? 'custom quote' : 'custom'} onSubmit=${(e) => { e.preventDefault(); send(custom); }}>
           <input name="amount" inputmode="decimal" placeholder=${t('amount')} value=${custom} onInput=${(e) => setCustom(e.target.value)} />
-          <button type="submit" disabled=${busy}>${t(sealed ? 'submitQuote' : 'placeBid')}</button></form></div>`}
+          <button type="submit" disabled=${busy}>${t(sealed ? 'submitQuote' : 'placeBid')}</button></form>
+        ${right && EXERCISE[right] && html`<p class="priority" data-right=${right}>${t('priority' + right, { t: when(s.priorityEndsAt) })}
+          <button class="exercise" disabled=${busy} onClick=${exercise}>${t('exercisePriority')}</button></p>`}</div>`}
     ${msg && html`<p class=${msg.bad ? 'error' : 'ok'} role="alert" data-code=${msg.code || ''}>${msg.text}</p>`}
     <div class="room-cols">
       <div><h2>${t('bidHistory')}</h2><${Bids} bids=${s.bids} me=${me} basis=${basis} /></div>
