@@ -85,7 +85,7 @@ func newListingType() *graphql.Object {
 			"highestBid":           l(api.Money, "Null before the first bid.", func(x listingview.Listing) any { return api.Nullable(x.HighestBid) }),
 			"leadingBidderNumber":  l(graphql.Int, "", func(x listingview.Listing) any { return api.Nullable(x.Leader.Number) }),
 			"leadingBidderId":      bidderID("The leading bidder.", func(x node) uuid.UUID { return x.Leader.ID }),
-			"priorityEndsAt":       l(api.DateTime, "Members may match the winning price until then (rule 3).", func(x listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
+			"priorityEndsAt":       l(api.DateTime, "The open priority window ends then: the right sale.priorityRight names (members, rule 3, or the sitting lessee, rule 28) may match the winning price until it.", func(x listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
 			"award": l(awardType, "Null until the auction has a winner or a price is agreed.", func(x listingview.Listing) any {
 				if x.Award.Buyer.Number == 0 {
 					return nil
