@@ -1,4 +1,4 @@
-// Package procstat reads what Linux reports of this process in /proc: the
+// Package procstat reads what the Linux kernel reports of this process: the
 // bytes it caused to be written to storage, and its memory. The load test and
 // the benchmarks that report bytes written per event use it; elsewhere than on
 // Linux every figure reads as unknown.
@@ -11,10 +11,10 @@ import (
 	"strings"
 )
 
-// WrittenBytes returns write_bytes of /proc/self/io: the bytes this process
-// has caused to be sent to the storage device, counted when a page is first
-// dirtied (a page written again before the kernel writes it back counts
-// once). It returns -1 when /proc/self/io cannot be read.
+// WrittenBytes returns the kernel's write_bytes counter of this process: the
+// bytes it has caused to be sent to the storage device, counted when a page
+// is first dirtied (a page written again before the kernel writes it back
+// counts once). It returns -1 when the counter cannot be read.
 func WrittenBytes() int64 {
 	b, err := os.ReadFile("/proc/self/io")
 	if err != nil {
@@ -30,7 +30,7 @@ func WrittenBytes() int64 {
 	return -1
 }
 
-// Memory returns the kB fields of /proc/self/status by name (VmRSS, VmHWM,
+// Memory returns the kernel's kB memory figures of this process by name (VmRSS, VmHWM,
 // RssAnon, RssFile, ...); empty when it cannot be read.
 func Memory() map[string]int {
 	status, _ := os.ReadFile("/proc/self/status")
