@@ -54,11 +54,11 @@ func PartyStanding(a *app.App) Standing {
 func SignIns(a *app.App) auth.SignInResolver {
 	return func(ctx context.Context, in party.SignIn) (auth.PartyRoles, error) {
 		id, ok, err := a.SignedIn(ctx, in)
-		if err != nil || !ok {
-			if err == nil {
-				err = kernel.Errorf(kernel.CodeUnauthenticated, "the account %q of %s signs in no party: the exchange links it with linkSignIn", in.Subject, in.Issuer)
-			}
+		if err != nil {
 			return auth.PartyRoles{}, err
+		}
+		if !ok {
+			return auth.PartyRoles{}, kernel.Errorf(kernel.CodeUnauthenticated, "the account %q of %s signs in no party: the exchange links it with linkSignIn", in.Subject, in.Issuer)
 		}
 		s, err := a.Party(ctx, id)
 		if err != nil {

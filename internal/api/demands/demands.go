@@ -232,18 +232,13 @@ func (a area) queries(b *api.Builder) {
 }
 
 // assetOffer is what an asset not yet listed offers: its place, type and
-// area, no price, and the whole months its right has left at now (no end:
-// any term).
+// area, no price, and the whole Shanghai calendar months its right has left
+// at now (no end: any term).
 func assetOffer(s registry.State, now time.Time) demand.Offer {
 	l := s.Location
 	term := math.MaxInt32
 	if !s.RightsEnd.IsZero() {
-		y, m, d := s.RightsEnd.Date()
-		ny, nm, nd := now.Date()
-		term = (y-ny)*12 + int(m-nm)
-		if d < nd {
-			term--
-		}
+		term = kernel.MonthsWithin(now.In(kernel.Shanghai), s.RightsEnd.In(kernel.Shanghai), term)
 	}
 	return demand.Offer{Region: demand.Region{Province: l.Province, County: l.County, Township: l.Township, Village: l.Village},
 		Type: s.Type, Area: s.Area, TermMonths: term}

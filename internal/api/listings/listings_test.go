@@ -2,14 +2,12 @@ package listings_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
 
@@ -680,36 +678,15 @@ func TestEveryMutationChecksTheCallersRole(t *testing.T) {
 	})
 }
 
-// feed is a graphql-transport-ws subscription to auctionFeed.
-type feed struct {
-	conn *websocket.Conn
-	ctx  context.Context
-}
+// feed is a subscription to auctionFeed.
+type feed struct{ *apitest.Subscription }
 
 // subscribe opens a WebSocket as token's holder and subscribes to the listing's feed.
 func (x *exchange) subscribe(token, listingID string) *feed {
 	x.T.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	x.T.Cleanup(cancel)
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(x.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		x.T.Fatal(err)
-	}
-	x.T.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
-	f := &feed{conn: conn, ctx: ctx}
-	init := map[string]any{"type": "connection_init"}
-	if token != "" {
-		init["payload"] = map[string]any{"Authorization": "Bearer " + token}
-	}
-	f.send(x.T, init)
-	if m := f.read(x.T); m["type"] != "connection_ack" {
-		x.T.Fatalf("connection_init answered %v", m)
-	}
-	f.send(x.T, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query": `subscription($id: ID!) { auctionFeed(listingId: $id) {
+	f := &feed{x.Subscribe(token, `subscription($id: ID!) { auctionFeed(listingId: $id) {
 			kind status position at seq bidderNumber bidderId amount closesAt previousClosesAt sold via reason } }`,
-		"variables": map[string]any{"id": listingID},
-	}})
+		map[string]any{"id": listingID})}
 	// The first event is the snapshot, taken after the live subscription started.
 	if e := f.next(x.T); e["kind"] != "SUBSCRIBED" {
 		x.T.Fatalf("first feed event %v, want SUBSCRIBED", e)
@@ -717,33 +694,8 @@ func (x *exchange) subscribe(token, listingID string) *feed {
 	return f
 }
 
-func (f *feed) send(t testing.TB, m map[string]any) {
-	t.Helper()
-	b, _ := json.Marshal(m)
-	if err := f.conn.Write(f.ctx, websocket.MessageText, b); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (f *feed) read(t testing.TB) map[string]any {
-	t.Helper()
-	_, b, err := f.conn.Read(f.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // next returns the next auctionFeed event.
 func (f *feed) next(t testing.TB) map[string]any {
 	t.Helper()
-	m := f.read(t)
-	if m["type"] != "next" {
-		t.Fatalf("got %v, want a next message", m)
-	}
-	return get(m, "payload", "data", "auctionFeed").(map[string]any)
+	return get(f.Next(), "data", "auctionFeed").(map[string]any)
 }

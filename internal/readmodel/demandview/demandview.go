@@ -206,18 +206,9 @@ func (d Demand) Cursor() readmodel.Cursor { return readmodel.CursorOf(readmodel.
 
 // Owned returns one page of owner's demands and saved searches, newest first.
 func Owned(ctx context.Context, q readmodel.Querier, owner uuid.UUID, p readmodel.Page) (readmodel.Result[Demand], error) {
-	var w readmodel.Where
-	w.Add("owner = ?", owner.String())
-	total, err := readmodel.Count(ctx, q, "demand_demands", &w)
-	if err != nil {
-		return readmodel.Result[Demand]{}, err
-	}
-	if err := demandOrder.After(&w, p.After); err != nil {
-		return readmodel.Result[Demand]{}, err
-	}
-	rows, err := readmodel.Collect(ctx, q, scanDemand, `SELECT `+demandColumns+` FROM demand_demands`+w.String()+
-		` ORDER BY `+demandOrder.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
-	return readmodel.Cut(rows, p, total), err
+	l := readmodel.List{Columns: demandColumns, From: "demand_demands", Order: demandOrder}
+	l.Where.Add("owner = ?", owner.String())
+	return readmodel.Fetch(ctx, q, l, p, scanDemand)
 }
 
 // Alert is a listing that matched a saved search when it was approved.
@@ -260,13 +251,7 @@ func scanAlert(s readmodel.Scanner) (Alert, error) {
 func Alerts(ctx context.Context, q readmodel.Querier, owner uuid.UUID, p readmodel.Page) (readmodel.Result[Alert], error) {
 	var w readmodel.Where
 	w.Add("a.owner = ?", owner.String())
-	total, err := readmodel.Count(ctx, q, "demand_alerts a", &w)
-	if err != nil {
-		return readmodel.Result[Alert]{}, err
-	}
-	if err := alertOrder.After(&w, p.After); err != nil {
-		return readmodel.Result[Alert]{}, err
-	}
-	rows, err := readmodel.Collect(ctx, q, scanAlert, alertSelect+w.String()+` ORDER BY `+alertOrder.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
-	return readmodel.Cut(rows, p, total), err
+	return readmodel.Paged(ctx, q, "demand_alerts a", &w, alertOrder, p, func(limit int) ([]Alert, error) {
+		return readmodel.Collect(ctx, q, scanAlert, alertSelect+w.String()+` ORDER BY `+alertOrder.OrderBy()+` LIMIT `+strconv.Itoa(limit), w.Args()...)
+	})
 }
