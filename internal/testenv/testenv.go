@@ -6,8 +6,8 @@ package testenv
 
 import (
 	"bufio"
+	"bytes"
 	"context"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -89,14 +89,23 @@ func (n Node) Start(tb testing.TB, script string, args ...string) []byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cmd.Stderr = io.Discard
+	var stderr bytes.Buffer // read only once Wait has copied all of it
+	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	waited := false
+	tb.Cleanup(func() {
+		cancel()
+		if !waited {
+			_ = cmd.Wait()
+		}
+	})
 	line, err := bufio.NewReader(stdout).ReadBytes('\n')
 	if err != nil {
-		tb.Fatalf("%s printed %q: %v", script, line, err)
+		waited = true
+		werr := cmd.Wait()
+		tb.Fatalf("%s printed %q: %v (exit: %v); its stderr:\n%s", script, line, err, werr, stderr.Bytes())
 	}
 	return line
 }
