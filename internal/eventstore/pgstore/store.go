@@ -430,8 +430,10 @@ func (s *Store) commitTx(ctx context.Context, group []*request) ([]reply, error)
 			replies = append(replies, reply{res: eventstore.AppendResult{Version: version, Position: position}})
 		case partlyRepeated:
 			replies = append(replies, reply{err: ErrPartialDuplicate})
-		default:
+		case conflicted:
 			replies = append(replies, reply{err: &eventstore.ConflictError{Stream: req.stream, Expected: req.expected, Actual: version}})
+		default:
+			return fmt.Errorf("es_append answered an unknown outcome %d", status)
 		}
 		return nil
 	})
