@@ -244,7 +244,7 @@ func validateSale(d Details) error {
 		return err
 	}
 	if _, err := d.TermTotal(d.StartingPrice); err != nil {
-		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", err.(*kernel.Error).Message)
+		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", kernel.ErrorMessage(err))
 	}
 	// Rule 26: never below the local rules' least deposit.
 	least := percentUp(d.lotPrice(), d.Settings.MinDepositPercent)
