@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,8 +51,8 @@ type OIDC struct {
 }
 
 // NewOIDC reads the provider's discovery document and returns its verifier.
-// ctx bounds the discovery only: the verifier keeps fetching keys after it
-// ends.
+// ctx bounds the discovery only: the provider fetches its keys later under a
+// context of its own.
 func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if cfg.ClientID == "" {
 		return nil, fmt.Errorf("auth: an OpenID Connect issuer needs a client id, the audience its tokens name")
@@ -59,7 +60,7 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second
 	}
-	provider, err := oidc.NewProvider(context.WithoutCancel(ctx), cfg.Issuer)
+	provider, err := oidc.NewProvider(ctx, cfg.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("auth: OpenID Connect discovery at %s: %w", cfg.Issuer, err)
 	}
@@ -89,21 +90,12 @@ func (o *OIDC) Verify(token string) (Principal, error) {
 		var name string
 		_ = json.Unmarshal(raw, &name)
 		role, err := ParseRole(name)
-		if err != nil || !contains(found.Roles, role) {
+		if err != nil || !slices.Contains(found.Roles, role) {
 			return Principal{}, kernel.Errorf(kernel.CodeUnauthenticated, "the token's %s %q is not a role of its party", RoleClaim, name)
 		}
 		p.Role = role
 	}
 	return p, nil
-}
-
-func contains(roles []Role, r Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // Verifiers accepts the built-in tokens (HS256, `nongjiao token`) with Local

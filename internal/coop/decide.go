@@ -136,6 +136,13 @@ func giver(s State, id uuid.UUID, class ShareClass, n int64, field string) (Hold
 	return h, nil
 }
 
+// holdingCap is the most shares one member may hold (rule 16): HoldingCapBP
+// of all shares, rounded down.
+func (s State) holdingCap() int64 {
+	limit, _ := kernel.MulDivFloor(s.TotalShares(), s.Settings.HoldingCapBP, 10000)
+	return limit
+}
+
 func transfer(s State, c TransferShares, now time.Time) ([]kernel.Event, error) {
 	if _, err := giver(s, c.From, c.Class, c.Shares, "from"); err != nil {
 		return nil, err
@@ -149,7 +156,7 @@ func transfer(s State, c TransferShares, now time.Time) ([]kernel.Event, error) 
 	if !s.IsMember(c.To) {
 		return nil, kernel.FieldErrorf(CodeTransferToNonMember, "to", "%s is not a member of this cooperative", c.To)
 	}
-	limit, _ := kernel.MulDivFloor(s.TotalShares(), s.Settings.HoldingCapBP, 10000)
+	limit := s.holdingCap()
 	if after := s.Holders[c.To].Shares.Total() + c.Shares; after > limit {
 		return nil, kernel.FieldErrorf(CodeHoldingCapExceeded, "shares", "%s would hold %d shares; the cap is %d: shares may be %d at most",
 			c.To, after, limit, max(0, limit-s.Holders[c.To].Shares.Total()))
@@ -342,7 +349,7 @@ func enforce(s State, c EnforcePledge, now time.Time) ([]kernel.Event, error) {
 		return nil, kernel.FieldErrorf(CodeTransferToNonMember, "buyer", "%s is neither a member nor the collective", c.Buyer)
 	}
 	if c.Buyer != s.Collective {
-		limit, _ := kernel.MulDivFloor(s.TotalShares(), s.Settings.HoldingCapBP, 10000)
+		limit := s.holdingCap()
 		if after := s.Holders[c.Buyer].Shares.Total() + p.Shares; after > limit {
 			return nil, kernel.FieldErrorf(CodeHoldingCapExceeded, "buyer", "%s would hold %d shares; the cap is %d", c.Buyer, after, limit)
 		}

@@ -120,11 +120,15 @@ func (c Criteria) Matches(o Offer) bool {
 // check refuses criteria with a negative bound or an inverted range.
 func (c Criteria) check() error {
 	switch {
-	case c.MinArea < 0 || c.MaxArea < 0:
+	case c.MinArea < 0:
 		return kernel.FieldErrorf(kernel.CodeInvalid, "criteria.minArea", "areas cannot be negative")
+	case c.MaxArea < 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "criteria.maxArea", "areas cannot be negative")
 	case c.MinTermMonths < 0:
 		return kernel.FieldErrorf(kernel.CodeInvalid, "criteria.minTermMonths", "a term cannot be negative")
-	case c.MaxPrice < 0 || c.BudgetPerMuYear < 0:
+	case c.MaxPrice < 0:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "criteria.maxPrice", "prices cannot be negative")
+	case c.BudgetPerMuYear < 0:
 		return kernel.FieldErrorf(kernel.CodeInvalid, "criteria.budgetPerMuYear", "prices cannot be negative")
 	case c.MaxArea > 0 && c.MinArea > c.MaxArea:
 		return kernel.FieldErrorf(CodeRangeInvalid, "criteria.maxArea", "the largest area %s is below the smallest %s", c.MaxArea, c.MinArea)

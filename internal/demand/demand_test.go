@@ -101,3 +101,19 @@ func TestCriteriaMatchAtTheirBounds(t *testing.T) {
 		t.Error("the price cap is on the total over the term, inclusive to the fen")
 	}
 }
+
+// A negative bound is refused naming its own field.
+func TestNegativeBoundNamesItsField(t *testing.T) {
+	for field, c := range map[string]demand.Criteria{
+		"criteria.minArea":         {MinArea: -1},
+		"criteria.maxArea":         {MaxArea: -1},
+		"criteria.minTermMonths":   {MinTermMonths: -1},
+		"criteria.maxPrice":        {MaxPrice: -1},
+		"criteria.budgetPerMuYear": {BudgetPerMuYear: -1},
+	} {
+		_, err := demand.Decide(demand.State{}, demand.PostDemand{DemandID: id, By: owner, Title: "x", Criteria: c}, now)
+		if e, ok := err.(*kernel.Error); !ok || e.Code != kernel.CodeInvalid || e.Field != field {
+			t.Errorf("%s: got %v", field, err)
+		}
+	}
+}

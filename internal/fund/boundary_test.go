@@ -38,6 +38,7 @@ func TestFundBoundaries(t *testing.T) {
 	nothingRecovered.PrincipalRecovered = 0
 	decidertest.Run(t, fund.Decider, registry(), t0, []decidertest.Case[fund.Command]{
 		{Name: "a share of one basis point is the least", When: establish(1, pool), Then: history(establishedWith(1, pool))},
+		{Name: "a share of no basis point is refused", When: establish(0, pool), WantCode: kernel.CodeInvalid},
 		{Name: "a share of the whole loss is the most", When: establish(10000, pool), Then: history(establishedWith(10000, pool))},
 		{Name: "a fund may start with no capital", When: establish(2000, 0), Then: history(establishedWith(2000, 0))},
 		{Name: "a fund may not start with less than none", When: establish(2000, -1), WantCode: kernel.CodeInvalid},

@@ -244,7 +244,7 @@ func validateSale(d Details) error {
 		return err
 	}
 	if _, err := d.TermTotal(d.StartingPrice); err != nil {
-		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", err.(*kernel.Error).Message)
+		return kernel.FieldErrorf(kernel.CodeInvalid, "startingPrice", "%s", kernel.ErrorMessage(err))
 	}
 	// Rule 26: never below the local rules' least deposit.
 	least := percentUp(d.lotPrice(), d.Settings.MinDepositPercent)
@@ -836,19 +836,15 @@ func Ranked(quotes map[uuid.UUID]Quote) []Quote {
 	return out
 }
 
-// openQuotes publishes every final quote in rank order and makes the first
-// the leader, as the highest bid of a ladder auction.
-func openQuotes(s State, now time.Time) (QuotesOpened, Bid) {
+// openQuotes publishes every final quote in rank order; folded, it makes the
+// first the leader, as the highest bid of a ladder auction.
+func openQuotes(s State, now time.Time) QuotesOpened {
 	e := QuotesOpened{ListingID: s.ID, At: now}
 	for _, q := range Ranked(s.Quotes) {
 		e.Quotes = append(e.Quotes, OpenedQuote{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount,
 			SubmittedAt: q.At, Seq: q.Seq})
 	}
-	if len(e.Quotes) == 0 {
-		return e, Bid{}
-	}
-	q := e.Quotes[0]
-	return e, Bid{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount, At: q.SubmittedAt}
+	return e
 }
 
 func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
@@ -859,13 +855,13 @@ func closeAuction(s State, now time.Time) ([]kernel.Event, error) {
 		return nil, err
 	}
 	var evs []kernel.Event
-	leader, bids := s.Leader, s.BidCount
+	bids := s.BidCount
 	if s.Details.Sealed() {
-		var opened QuotesOpened
-		opened, leader = openQuotes(s, now)
+		opened := openQuotes(s, now)
 		evs, bids = append(evs, opened), len(opened.Quotes)
-		s = Evolve(s, opened)
+		s = Evolve(s, opened) // the first quote leads
 	}
+	leader := s.Leader
 	closed := AuctionClosed{ListingID: s.ID, Bids: bids, At: now}
 	// Rule 12: below the reserve price there is no sale.
 	if bids == 0 || leader.Amount < s.ReservePrice {

@@ -84,15 +84,11 @@ func Evolve(s State, e kernel.Event) State {
 		s.Quotes[e.BidderID] = Quote{BidderID: e.BidderID, BidderNumber: e.BidderNumber, Amount: e.Amount, Seq: e.Seq, At: e.At}
 		s.QuoteCount = e.Seq
 	case QuotesOpened:
-		s.Leader, s.RunnerUp = Bid{}, Bid{}
+		var top [2]Bid // the leader and the runner-up
 		for i, q := range e.Quotes[:min(2, len(e.Quotes))] {
-			b := Bid{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount, At: q.SubmittedAt}
-			if i == 0 {
-				s.Leader = b
-			} else {
-				s.RunnerUp = b
-			}
+			top[i] = Bid{BidderID: q.BidderID, BidderNumber: q.BidderNumber, Amount: q.Amount, At: q.SubmittedAt}
 		}
+		s.Leader, s.RunnerUp = top[0], top[1]
 	case PriorityWindowOpened:
 		s.Status, s.PriorityEnds, s.PriorityRight = StatusPriorityWindow, e.Ends, e.Right
 		if e.Right == "" {

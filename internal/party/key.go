@@ -86,9 +86,9 @@ func DecideKey(s KeyState, c KeyCommand, now time.Time) ([]kernel.Event, error) 
 	now = now.UTC()
 	switch c := c.(type) {
 	case ClaimIdentifier:
-		return s.claim(c.AggregateID(), c.Party, now, CodeIdentifierTaken, "another party is registered with this identifier")
+		return s.claim(c.AggregateID(), c.Party, now, "identifier", CodeIdentifierTaken, "another party is registered with this identifier")
 	case ClaimSignIn:
-		return s.claim(c.AggregateID(), c.Party, now, CodeSignInTaken, "this sign-in is linked to another party")
+		return s.claim(c.AggregateID(), c.Party, now, "subject", CodeSignInTaken, "this sign-in is linked to another party")
 	case ReleaseSignIn:
 		if s.Holder != c.Party {
 			return nil, kernel.FieldErrorf(kernel.CodeNotFound, "subject", "the party has no such sign-in")
@@ -98,16 +98,14 @@ func DecideKey(s KeyState, c KeyCommand, now time.Time) ([]kernel.Event, error) 
 	return nil, kernel.Errorf(kernel.CodeInvalid, "unknown key command %T", c)
 }
 
-func (s KeyState) claim(key, party uuid.UUID, now time.Time, code, message string) ([]kernel.Event, error) {
+// claim gives the key to party unless another party holds it: then the
+// refusal names field with code.
+func (s KeyState) claim(key, party uuid.UUID, now time.Time, field, code, message string) ([]kernel.Event, error) {
 	switch s.Holder {
 	case party:
 		return nil, nil
 	case uuid.Nil:
 		return []kernel.Event{KeyClaimed{Key: key, Party: party, At: now}}, nil
-	}
-	field := "identifier"
-	if code == CodeSignInTaken {
-		field = "subject"
 	}
 	return nil, kernel.FieldErrorf(code, field, "%s", message)
 }

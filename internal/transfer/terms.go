@@ -256,16 +256,15 @@ func (t Terms) Instalments() ([]Instalment, error) {
 	if err := t.StepUp.Validate("stepUp"); err != nil {
 		return nil, err
 	}
-	// Validate the area, rent and dates as Schedule does.
-	out, err := Schedule(t.RentPerMuYear, area, t.Start, t.End, t.Frequency, 1)
-	if err != nil {
+	if err := checkSchedule(t.RentPerMuYear, area, t.Start, t.End, t.Frequency); err != nil {
 		return nil, err
 	}
 	yearly := t.AnnualRent
 	if yearly == 0 {
 		yearly = t.RentPerMuYear.MulRatio(int64(area), 100)
 	}
-	if out, err = schedule(yearly, t.StepUp, t.Start, t.End, t.Frequency, 1); err != nil {
+	out, err := schedule(yearly, t.StepUp, t.Start, t.End, t.Frequency, 1)
+	if err != nil {
 		return nil, err
 	}
 	left := t.Prepaid
@@ -288,19 +287,27 @@ func (t Terms) Instalments() ([]Instalment, error) {
 // months in Asia/Shanghai (Go's AddDate normalisation: 31 August plus 6 months
 // is 3 March). Due dates are in UTC.
 func Schedule(rentPerMuYear kernel.Money, area kernel.Area, start, end time.Time, f Frequency, first int) ([]Instalment, error) {
-	switch {
-	case rentPerMuYear < 0 || rentPerMuYear > MaxRentPerMuYear:
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "rentPerMuYear", "must be between 0 and %s yuan", MaxRentPerMuYear)
-	case area <= 0 || area > MaxArea:
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "area", "must be positive and at most %s mu", MaxArea)
-	case !end.After(start):
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start")
-	case end.After(start.AddDate(MaxTermYears, 0, 0)):
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "end", "a term is at most %d years: end must be %s or earlier", MaxTermYears, kernel.LatestAt(start.AddDate(MaxTermYears, 0, 0)))
-	case !f.valid():
-		return nil, kernel.FieldErrorf(kernel.CodeInvalid, "frequency", "unknown payment frequency %q", f)
+	if err := checkSchedule(rentPerMuYear, area, start, end, f); err != nil {
+		return nil, err
 	}
 	return schedule(rentPerMuYear.MulRatio(int64(area), 100), kernel.StepUp{}, start, end, f, first)
+}
+
+// checkSchedule refuses a rent, area, term or frequency Schedule cannot lay out.
+func checkSchedule(rentPerMuYear kernel.Money, area kernel.Area, start, end time.Time, f Frequency) error {
+	switch {
+	case rentPerMuYear < 0 || rentPerMuYear > MaxRentPerMuYear:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "rentPerMuYear", "must be between 0 and %s yuan", MaxRentPerMuYear)
+	case area <= 0 || area > MaxArea:
+		return kernel.FieldErrorf(kernel.CodeInvalid, "area", "must be positive and at most %s mu", MaxArea)
+	case !end.After(start):
+		return kernel.FieldErrorf(kernel.CodeInvalid, "end", "must be after the start")
+	case end.After(start.AddDate(MaxTermYears, 0, 0)):
+		return kernel.FieldErrorf(kernel.CodeInvalid, "end", "a term is at most %d years: end must be %s or earlier", MaxTermYears, kernel.LatestAt(start.AddDate(MaxTermYears, 0, 0)))
+	case !f.valid():
+		return kernel.FieldErrorf(kernel.CodeInvalid, "frequency", "unknown payment frequency %q", f)
+	}
+	return nil
 }
 
 // schedule lays out yearly rent (year 1's, stepped up as up says) over
