@@ -213,9 +213,7 @@ func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) erro
 }
 
 // flows lists every workflow, in the order each event is handed to them.
-func (m *managers) flows() []flow {
-	return []flow{awardFlow, contractFlow, noticeFlow, loanFlow, disposalFlow, fundSaleFlow, advanceFlow}
-}
+var flows = []flow{awardFlow, contractFlow, noticeFlow, loanFlow, disposalFlow, fundSaleFlow, advanceFlow}
 
 // handle decodes the delivered event and hands it to every workflow; an
 // error (what a retry may fix) makes the router deliver it again, and the
@@ -232,7 +230,7 @@ func (m *managers) handle(msg *message.Message) error {
 		return nil
 	}
 	t := trigger{Trigger: workflow.Trigger{ID: rec.ID, Stream: rec.Stream, Position: rec.Position, Event: ev}, Meta: rec.Metadata}
-	for _, f := range m.flows() {
+	for _, f := range flows {
 		if err := f.handle(msg.Context(), m, t); err != nil {
 			return err
 		}
