@@ -11,6 +11,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
@@ -40,9 +41,10 @@ func (f Facts) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedL
 
 // DisposalListingID is the id of the disposal listing drafted for a loan whose
 // LoanDefaulted event has id defaulted: derived, so a redelivered default
-// drafts the same listing and the listing is found again from the loan.
+// drafts the same listing and the listing is found again from the loan. It is
+// the id the disposal workflow's "disposal-listing" step creates.
 func DisposalListingID(defaulted uuid.UUID) uuid.UUID {
-	return uuid.NewSHA1(defaulted, []byte("id/disposal-listing"))
+	return workflow.NewID(defaulted, "disposal-listing")
 }
 
 // DisposalListing returns the id of loan id's disposal listing; ok is false
