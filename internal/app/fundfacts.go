@@ -2,11 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
@@ -50,17 +48,11 @@ func DisposalListingID(defaulted uuid.UUID) uuid.UUID {
 // DisposalListing returns the id of loan id's disposal listing; ok is false
 // when the loan has not defaulted.
 func (f Facts) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid.UUID, ok bool, err error) {
-	stream := kernel.StreamName(lending.Decider.Category, id)
-	recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("read %s: %w", stream, err)
+	r, found, err := f.last(ctx, kernel.StreamName(lending.Decider.Category, id), lending.LoanDefaulted{}.EventType())
+	if err != nil || !found {
+		return uuid.Nil, false, err
 	}
-	for _, r := range recs {
-		if r.Type == (lending.LoanDefaulted{}).EventType() {
-			return DisposalListingID(r.ID), true, nil
-		}
-	}
-	return uuid.Nil, false, nil
+	return DisposalListingID(r.ID), true, nil
 }
 
 // CollateralPurchase reads what the fund's purchase of loan id's collateral
