@@ -26,10 +26,10 @@ func (a *App) PartyCommands() PartyCommands { return PartyCommands{a} }
 // retry after a failure in between completes.
 func (p PartyCommands) Handle(ctx context.Context, cmd party.Command, meta Meta) (Result, error) {
 	retry, err := p.app.Parties.Handled(ctx, cmd.AggregateID(), meta.CommandID)
-	if err != nil || retry {
-		if err != nil {
-			return Result{}, err
-		}
+	if err != nil {
+		return Result{}, err
+	}
+	if retry {
 		return p.app.Parties.Handle(ctx, cmd, meta) // answered as a duplicate
 	}
 	s, err := p.app.Party(ctx, cmd.AggregateID())
