@@ -316,36 +316,41 @@ func (f Facts) ContractPlot(ctx context.Context, asset, transferor uuid.UUID) (t
 // reading the asset's stream backwards for that contract.
 func (f Facts) PriorityHolder(ctx context.Context, asset uuid.UUID, now time.Time) (uuid.UUID, error) {
 	stream := kernel.StreamName(registry.Decider.Category, asset)
-	last := uuid.Nil
-	for from := uint64(0); last == uuid.Nil; {
-		recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, from, 64)
-		if err != nil {
-			return uuid.Nil, fmt.Errorf("read %s: %w", stream, err)
-		}
-		for _, rec := range recs {
-			if rec.Type != (registry.ManagementRightTransferred{}).EventType() {
-				continue
-			}
-			ev, err := f.app.Events.Decode(rec.Type, rec.Data)
-			if err != nil {
-				return uuid.Nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
-			}
-			last = ev.(registry.ManagementRightTransferred).ContractID
-			break
-		}
-		if len(recs) == 0 || recs[len(recs)-1].Version <= 1 {
-			break
-		}
-		from = recs[len(recs)-1].Version - 1
+	rec, found, err := f.last(ctx, stream, registry.ManagementRightTransferred{}.EventType())
+	if err != nil || !found {
+		return uuid.Nil, err
 	}
-	if last == uuid.Nil {
-		return uuid.Nil, nil
+	ev, err := f.app.Events.Decode(rec.Type, rec.Data)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("%s@%d: %w", stream, rec.Version, err)
 	}
+	last := ev.(registry.ManagementRightTransferred).ContractID
 	var holder uuid.UUID
-	err := f.app.Transfers.Inspect(ctx, last, func(s transfer.State, _ uint64) {
+	err = f.app.Transfers.Inspect(ctx, last, func(s transfer.State, _ uint64) {
 		if h, ok := s.PriorityHolder(now); ok {
 			holder = h
 		}
 	})
 	return holder, err
+}
+
+// last returns the last event of type typ in stream, read backwards a page
+// at a time; found is false when the stream holds none.
+func (f Facts) last(ctx context.Context, stream, typ string) (rec eventstore.RecordedEvent, found bool, err error) {
+	const page = 64
+	for from := uint64(0); ; {
+		recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, from, page)
+		if err != nil {
+			return rec, false, fmt.Errorf("read %s: %w", stream, err)
+		}
+		for _, r := range recs {
+			if r.Type == typ {
+				return r, true, nil
+			}
+		}
+		if len(recs) == 0 || recs[len(recs)-1].Version <= 1 {
+			return rec, false, nil
+		}
+		from = recs[len(recs)-1].Version - 1
+	}
 }

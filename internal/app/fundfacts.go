@@ -2,15 +2,14 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/google/uuid"
 
-	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/fund"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/lending"
 	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
@@ -40,25 +39,20 @@ func (f Facts) DefaultedLoan(ctx context.Context, id uuid.UUID) (fund.DefaultedL
 
 // DisposalListingID is the id of the disposal listing drafted for a loan whose
 // LoanDefaulted event has id defaulted: derived, so a redelivered default
-// drafts the same listing and the listing is found again from the loan.
+// drafts the same listing and the listing is found again from the loan. It is
+// the id the disposal workflow's "disposal-listing" step creates.
 func DisposalListingID(defaulted uuid.UUID) uuid.UUID {
-	return uuid.NewSHA1(defaulted, []byte("id/disposal-listing"))
+	return workflow.NewID(defaulted, "disposal-listing")
 }
 
 // DisposalListing returns the id of loan id's disposal listing; ok is false
 // when the loan has not defaulted.
 func (f Facts) DisposalListing(ctx context.Context, id uuid.UUID) (listingID uuid.UUID, ok bool, err error) {
-	stream := kernel.StreamName(lending.Decider.Category, id)
-	recs, err := f.app.Store.ReadStream(ctx, stream, eventstore.Backwards, 0, 100)
-	if err != nil {
-		return uuid.Nil, false, fmt.Errorf("read %s: %w", stream, err)
+	r, found, err := f.last(ctx, kernel.StreamName(lending.Decider.Category, id), lending.LoanDefaulted{}.EventType())
+	if err != nil || !found {
+		return uuid.Nil, false, err
 	}
-	for _, r := range recs {
-		if r.Type == (lending.LoanDefaulted{}).EventType() {
-			return DisposalListingID(r.ID), true, nil
-		}
-	}
-	return uuid.Nil, false, nil
+	return DisposalListingID(r.ID), true, nil
 }
 
 // CollateralPurchase reads what the fund's purchase of loan id's collateral

@@ -26,14 +26,14 @@ func (a *App) PartyCommands() PartyCommands { return PartyCommands{a} }
 // retry after a failure in between completes.
 func (p PartyCommands) Handle(ctx context.Context, cmd party.Command, meta Meta) (Result, error) {
 	retry, err := p.app.Parties.Handled(ctx, cmd.AggregateID(), meta.CommandID)
-	if err != nil || retry {
-		if err != nil {
-			return Result{}, err
-		}
+	if err != nil {
+		return Result{}, err
+	}
+	if retry {
 		return p.app.Parties.Handle(ctx, cmd, meta) // answered as a duplicate
 	}
-	var s party.State
-	if err := p.app.Parties.Inspect(ctx, cmd.AggregateID(), func(st party.State, _ uint64) { s = st }); err != nil {
+	s, err := p.app.Party(ctx, cmd.AggregateID())
+	if err != nil {
 		return Result{}, err
 	}
 	if err := party.Check(s, cmd); err != nil {
@@ -73,9 +73,7 @@ func keyMeta(meta Meta, i int) Meta {
 // Party returns the party's state in the register: the authoritative
 // state, not a read model. An unregistered party is the zero State.
 func (a *App) Party(ctx context.Context, id uuid.UUID) (party.State, error) {
-	var s party.State
-	err := a.Parties.Inspect(ctx, id, func(st party.State, _ uint64) { s = st })
-	return s, err
+	return state(ctx, a.Parties, id)
 }
 
 // SignedIn returns the party a sign-in is linked to, and false when it is

@@ -288,13 +288,15 @@ type DueWatcher[S any, C kernel.Command] struct {
 	h     *Handler[S, C]
 	sched *Scheduler
 	next  NextDueFunc[S, C]
+	// prefix is h's category and '-', the streams Watch refreshes.
+	prefix string
 
 	progress eventstore.Progress
 }
 
 // NewDueWatcher returns a watcher for h's aggregates.
 func NewDueWatcher[S any, C kernel.Command](h *Handler[S, C], sched *Scheduler, next NextDueFunc[S, C]) *DueWatcher[S, C] {
-	return &DueWatcher[S, C]{h: h, sched: sched, next: next}
+	return &DueWatcher[S, C]{h: h, sched: sched, next: next, prefix: h.Category() + "-"}
 }
 
 // Run follows the store from the start until ctx ends, handing each event to
@@ -329,7 +331,7 @@ func follow(ctx context.Context, store eventstore.Store, watch func(context.Cont
 // of its aggregate type it asks the aggregate what falls due next; every
 // event moves the position WaitFor waits for.
 func (w *DueWatcher[S, C]) Watch(ctx context.Context, rec eventstore.RecordedEvent) error {
-	if rest, ok := strings.CutPrefix(rec.Stream, w.h.Category()+"-"); ok {
+	if rest, ok := strings.CutPrefix(rec.Stream, w.prefix); ok {
 		if id, err := uuid.Parse(rest); err == nil {
 			if err := w.refresh(ctx, rec.Stream, id); err != nil {
 				return err

@@ -201,7 +201,10 @@ func gatherDisposal(ctx context.Context, m *managers, t trigger) (disposalFacts,
 		if err != nil {
 			return f, err
 		}
-		f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Paid(), e.At, "sold on the exchange, listing "+l.ID.String())
+		// err is this case's own: the check after the switch would not see it.
+		if f.Sale, err = m.sellAsset(ctx, t, l.Details.Asset.AssetIDs[0], l.Award.Paid(), e.At, "sold on the exchange, listing "+l.ID.String()); err != nil {
+			return f, err
+		}
 	case listing.DepositForfeited:
 		if e.To == listing.ForfeitSeller {
 			return f, nil // the listing gives the deposit to the seller, not the loans

@@ -139,22 +139,32 @@ func StreamName(name string, instance uuid.UUID) string {
 
 // load folds a workflow instance's stream and returns its state and version.
 func (m *managers) load(ctx context.Context, stream string) (workflow.State, uint64, error) {
+	return fold(ctx, m, stream, workflow.Evolve, 0)
+}
+
+// fold folds stream's events with evolve, stopping at the first one stored
+// at or after position until (0: none), and returns the state and the
+// version of the last event folded.
+func fold[S any](ctx context.Context, m *managers, stream string, evolve func(S, kernel.Event) S, until uint64) (S, uint64, error) {
 	var (
-		s       workflow.State
+		s       S
 		version uint64
 	)
 	const page = 512
 	for {
 		recs, err := m.app.Store.ReadStream(ctx, stream, eventstore.Forwards, version+1, page)
 		if err != nil {
-			return s, 0, fmt.Errorf("read %s: %w", stream, err)
+			return s, version, fmt.Errorf("read %s: %w", stream, err)
 		}
 		for _, r := range recs {
+			if until != 0 && r.Position >= until {
+				return s, version, nil
+			}
 			e, err := m.app.Events.Decode(r.Type, r.Data)
 			if err != nil {
-				return s, 0, fmt.Errorf("%s@%d: %w", stream, r.Version, err)
+				return s, version, fmt.Errorf("%s@%d: %w", stream, r.Version, err)
 			}
-			s, version = workflow.Evolve(s, e), r.Version
+			s, version = evolve(s, e), r.Version
 		}
 		if len(recs) < page {
 			return s, version, nil
@@ -203,9 +213,7 @@ func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) erro
 }
 
 // flows lists every workflow, in the order each event is handed to them.
-func (m *managers) flows() []flow {
-	return []flow{awardFlow, contractFlow, noticeFlow, loanFlow, disposalFlow, fundSaleFlow, advanceFlow}
-}
+var flows = []flow{awardFlow, contractFlow, noticeFlow, loanFlow, disposalFlow, fundSaleFlow, advanceFlow}
 
 // handle decodes the delivered event and hands it to every workflow; an
 // error (what a retry may fix) makes the router deliver it again, and the
@@ -222,7 +230,7 @@ func (m *managers) handle(msg *message.Message) error {
 		return nil
 	}
 	t := trigger{Trigger: workflow.Trigger{ID: rec.ID, Stream: rec.Stream, Position: rec.Position, Event: ev}, Meta: rec.Metadata}
-	for _, f := range m.flows() {
+	for _, f := range flows {
 		if err := f.handle(msg.Context(), m, t); err != nil {
 			return err
 		}
@@ -282,26 +290,6 @@ func state[S any, C kernel.Command](ctx context.Context, h *app.Handler[S, C], i
 // the facts as they stood when the triggering event was written, the same on
 // every redelivery whatever the workflows did since.
 func before[S any, C kernel.Command](ctx context.Context, m *managers, d kernel.Decider[S, C], id uuid.UUID, position uint64) (S, error) {
-	var s S
-	stream := kernel.StreamName(d.Category, id)
-	const page = 512
-	for from := uint64(1); ; from += page {
-		recs, err := m.app.Store.ReadStream(ctx, stream, eventstore.Forwards, from, page)
-		if err != nil {
-			return s, fmt.Errorf("read %s: %w", stream, err)
-		}
-		for _, r := range recs {
-			if r.Position >= position {
-				return s, nil
-			}
-			e, err := m.app.Events.Decode(r.Type, r.Data)
-			if err != nil {
-				return s, fmt.Errorf("%s@%d: %w", stream, r.Version, err)
-			}
-			s = d.Evolve(s, e)
-		}
-		if len(recs) < page {
-			return s, nil
-		}
-	}
+	s, _, err := fold(ctx, m, kernel.StreamName(d.Category, id), d.Evolve, position)
+	return s, err
 }

@@ -129,6 +129,9 @@ func gatherNotice(ctx context.Context, m *managers, t trigger) (noticeFacts, err
 		return f, err
 	}
 	_, f.Pledged = c.Pledges[id]
+	if _, registered := t.Event.(collateral.CollateralRegistered); !registered {
+		return f, nil // lifting a share pledge needs no loan
+	}
 	if f.Loan, err = state(ctx, m.app.Loans, id); err == nil && !f.Loan.Exists() {
 		m.log.Info("share pledge notice not tied to a loan; the pledge is recorded with pledgeShares", "registration", id)
 	}
