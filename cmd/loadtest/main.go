@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // served on -pprof only
 	"os"
 	"path/filepath"
 	"runtime"
@@ -52,10 +53,14 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary one, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile, once all listings are loaded, to this file")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060), to profile one phase: go tool pprof http://ADDR/debug/pprof/profile?seconds=4")
 	memLimit := flag.Int64("memlimit", 768, "soft limit of the Go heap in MiB (debug.SetMemoryLimit), as GOMEMLIMIT sets it for serve; 0: none; ignored when GOMEMLIMIT is set")
 	flag.Parse()
 	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(*memLimit << 20)
+	}
+	if *pprofAddr != "" {
+		go http.ListenAndServe(*pprofAddr, nil) //nolint:errcheck // profiling is best effort
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
