@@ -170,6 +170,49 @@ func TestVerifyFollowsTheInjectedClock(t *testing.T) {
 	}
 }
 
+func TestVerifyRefusesAnAcceptedTokenOutsideItsValidity(t *testing.T) {
+	clock := kernel.NewManualClock(t0)
+	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: auth.RoleBidder, Party: party}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := auth.NewVerifier(secret, clock)
+	if _, err := v.Verify(token); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(t0.Add(-time.Second)) // before the token's iat and nbf
+	if _, err := v.Verify(token); err == nil || !strings.Contains(err.Error(), "not valid yet") {
+		t.Fatalf("Verify before the token's issue = %v; want not valid yet", err)
+	}
+	clock.Set(t0.Add(time.Hour))
+	if _, err := v.Verify(token); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("Verify at the token's expiry = %v; want expired", err)
+	}
+	clock.Set(t0)
+	if _, err := v.Verify(token); err != nil {
+		t.Fatalf("Verify back within the validity: %v", err)
+	}
+}
+
+// BenchmarkVerify verifies one token over and over, as every request of a
+// client carries the same one.
+func BenchmarkVerify(b *testing.B) {
+	clock := kernel.NewManualClock(t0)
+	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: auth.RoleBidder, Party: party}, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := auth.NewVerifier(secret, clock)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := v.Verify(token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func TestCreateSecretCreatesAPrivateFileOnceAndKeepsIt(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	first, err := auth.CreateSecret(dir)

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -66,16 +67,39 @@ func (is *Issuer) Issue(p Principal, ttl time.Duration) (string, error) {
 }
 
 // Verifier checks tokens. It is safe for concurrent use.
+//
+// It remembers the tokens it accepted (at most maxAccepted of them): a client
+// sends the same token with every request, and checking its signature and
+// decoding its claims is most of the cost of authenticating one. A remembered
+// token is accepted again, without a new check, only while the clock is
+// within the validity its claims gave it (from its nbf and iat up to its
+// exp): everything else Verify checks depends on the token's bytes and the
+// secret alone, and the token is looked up by its bytes.
 type Verifier struct {
 	secret []byte
+	clock  kernel.Clock
 	parser *jwt.Parser
+
+	mu       sync.RWMutex
+	accepted map[string]acceptedToken
 }
+
+// acceptedToken is a token Verify accepted: whom it names and when it is valid.
+type acceptedToken struct {
+	principal   Principal
+	from, until time.Time // valid while from <= now < until
+}
+
+// maxAccepted bounds the tokens a Verifier remembers; when it is full, it
+// forgets them all and starts over.
+const maxAccepted = 4096
 
 // NewVerifier returns a Verifier accepting tokens signed with secret, judging
 // expiry by clock.
 func NewVerifier(secret []byte, clock kernel.Clock) *Verifier {
 	return &Verifier{
 		secret: secret,
+		clock:  clock,
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 			jwt.WithIssuer(ClaimIssuer),
@@ -85,6 +109,7 @@ func NewVerifier(secret []byte, clock kernel.Clock) *Verifier {
 			jwt.WithTimeFunc(clock.Now),
 			jwt.WithStrictDecoding(),
 		),
+		accepted: map[string]acceptedToken{},
 	}
 }
 
@@ -92,6 +117,12 @@ func NewVerifier(secret []byte, clock kernel.Clock) *Verifier {
 // expiry and role, and returns the Principal it names. Every refusal is a
 // *kernel.Error with code kernel.CodeUnauthenticated whose message says why.
 func (v *Verifier) Verify(token string) (Principal, error) {
+	v.mu.RLock()
+	a, ok := v.accepted[token]
+	v.mu.RUnlock()
+	if now := v.clock.Now(); ok && !now.Before(a.from) && now.Before(a.until) {
+		return a.principal, nil
+	}
 	var c claims
 	_, err := v.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return v.secret, nil })
 	if err != nil {
@@ -105,7 +136,30 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 	if err != nil {
 		return Principal{}, kernel.Errorf(kernel.CodeUnauthenticated, "token subject is not a party id")
 	}
-	return Principal{Role: role, Party: party}, nil
+	p := Principal{Role: role, Party: party}
+	v.remember(token, acceptedToken{principal: p, from: validFrom(c.RegisteredClaims), until: c.ExpiresAt.Time})
+	return p, nil
+}
+
+func (v *Verifier) remember(token string, a acceptedToken) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.accepted) >= maxAccepted {
+		clear(v.accepted)
+	}
+	v.accepted[token] = a
+}
+
+// validFrom is the earliest time the parser accepts c at: the later of its
+// nbf and iat, when present (the parser checks both with no leeway).
+func validFrom(c jwt.RegisteredClaims) time.Time {
+	var from time.Time
+	for _, d := range []*jwt.NumericDate{c.NotBefore, c.IssuedAt} {
+		if d != nil && d.After(from) {
+			from = d.Time
+		}
+	}
+	return from
 }
 
 // refusal turns a jwt error into the message a client may see.
