@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -306,6 +307,23 @@ func TestOtherEndpoints(t *testing.T) {
 	} {
 		if code != http.StatusOK || !strings.Contains(body, series) {
 			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+}
+
+// BenchmarkReadParams reads the parameters of a placeBid POST as a bidding
+// client sends it.
+func BenchmarkReadParams(b *testing.B) {
+	body := `{"query":"mutation($input: PlaceBidInput!) { placeBid(input: $input) { position } }",` +
+		`"variables":{"input":{"amount":"1234500","listingId":"6f1c1f0e-8a53-4d43-9a4e-5a1c9d1b2e01"}}}`
+	r := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	r.Header.Set("Content-Type", "application/json")
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Body = io.NopCloser(strings.NewReader(body))
+		p, herr := readParams(r, DefaultMaxBodyBytes)
+		if herr != nil || p.Variables["input"] == nil {
+			b.Fatal(herr, p)
 		}
 	}
 }

@@ -44,48 +44,65 @@ func refuse(status int, code, format string, args ...any) *httpError {
 	return &httpError{status: status, errs: []gqlError{newError(code, fmt.Sprintf(format, args...))}}
 }
 
-// rawParams keeps each parameter undecoded so its JSON type can be checked.
+// rawParams holds each parameter as whatever JSON value it is, so its type
+// can be checked after one pass of the decoder over the body.
 type rawParams struct {
-	Query         json.RawMessage `json:"query"`
-	OperationName json.RawMessage `json:"operationName"`
-	Variables     json.RawMessage `json:"variables"`
-	Extensions    json.RawMessage `json:"extensions"`
+	Query         any `json:"query"`
+	OperationName any `json:"operationName"`
+	Variables     any `json:"variables"`
+	Extensions    any `json:"extensions"`
 }
 
 // decodeParams checks the types the GraphQL-over-HTTP spec requires: query a
 // string; operationName a string or null; variables and extensions maps or null.
 func decodeParams(raw rawParams) (params, *httpError) {
 	var p params
-	if isNull(raw.Query) {
+	switch q := raw.Query.(type) {
+	case nil:
 		return p, refuse(http.StatusBadRequest, CodeBadRequest, "the request has no query")
-	}
-	if err := json.Unmarshal(raw.Query, &p.Query); err != nil {
+	case string:
+		p.Query = q
+	default:
 		return p, refuse(http.StatusBadRequest, CodeBadRequest, "query must be a string")
 	}
-	if !isNull(raw.OperationName) {
-		if err := json.Unmarshal(raw.OperationName, &p.OperationName); err != nil {
-			return p, refuse(http.StatusBadRequest, CodeBadRequest, "operationName must be a string or null")
-		}
+	switch name := raw.OperationName.(type) {
+	case nil:
+	case string:
+		p.OperationName = name
+	default:
+		return p, refuse(http.StatusBadRequest, CodeBadRequest, "operationName must be a string or null")
 	}
 	var err *httpError
-	if p.Variables, err = decodeMap("variables", raw.Variables); err != nil {
+	if p.Variables, err = asMap("variables", raw.Variables); err != nil {
 		return p, err
 	}
-	if p.Extensions, err = decodeMap("extensions", raw.Extensions); err != nil {
+	if p.Extensions, err = asMap("extensions", raw.Extensions); err != nil {
 		return p, err
 	}
 	return p, nil
 }
 
-func decodeMap(name string, raw json.RawMessage) (map[string]any, *httpError) {
-	if isNull(raw) {
+func asMap(name string, v any) (map[string]any, *httpError) {
+	switch m := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return m, nil
+	}
+	return nil, refuse(http.StatusBadRequest, CodeBadRequest, "%s must be a JSON object or null", name)
+}
+
+// queryJSON decodes the JSON object of a GET request's parameter name; an
+// absent, empty or null one is nil.
+func queryJSON(name, text string) (any, *httpError) {
+	if text == "" || text == "null" {
 		return nil, nil
 	}
-	var m map[string]any
-	if raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+	var v any
+	if text[0] != '{' || json.Unmarshal([]byte(text), &v) != nil {
 		return nil, refuse(http.StatusBadRequest, CodeBadRequest, "%s must be a JSON object or null", name)
 	}
-	return m, nil
+	return v, nil
 }
 
 func isNull(raw json.RawMessage) bool {
@@ -99,13 +116,18 @@ func readParams(r *http.Request, maxBody int64) (params, *httpError) {
 		q := r.URL.Query()
 		raw := rawParams{}
 		if q.Has("query") {
-			raw.Query, _ = json.Marshal(q.Get("query"))
+			raw.Query = q.Get("query")
 		}
-		if q.Has("operationName") && q.Get("operationName") != "" {
-			raw.OperationName, _ = json.Marshal(q.Get("operationName"))
+		if name := q.Get("operationName"); name != "" {
+			raw.OperationName = name
 		}
-		raw.Variables = json.RawMessage(q.Get("variables"))
-		raw.Extensions = json.RawMessage(q.Get("extensions"))
+		var herr *httpError
+		if raw.Variables, herr = queryJSON("variables", q.Get("variables")); herr != nil {
+			return params{}, herr
+		}
+		if raw.Extensions, herr = queryJSON("extensions", q.Get("extensions")); herr != nil {
+			return params{}, herr
+		}
 		return decodeParams(raw)
 	case http.MethodPost:
 		mediaType, mt, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
