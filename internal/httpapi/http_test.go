@@ -311,6 +311,41 @@ func TestOtherEndpoints(t *testing.T) {
 	}
 }
 
+func TestGetParametersDecodeTheirJSONObjects(t *testing.T) {
+	cases := []struct {
+		query    string
+		vars     map[string]any
+		ext      map[string]any
+		refusal  string // a word of the refusal; "" for none
+		operName string
+	}{
+		{query: `variables={"a":1,"b":"x"}`, vars: map[string]any{"a": 1.0, "b": "x"}},
+		{query: `variables=null&extensions=null`},
+		{query: `extensions={"afterPosition":"7"}&operationName=Q`, ext: map[string]any{"afterPosition": "7"}, operName: "Q"},
+		{query: `variables=[1]`, refusal: "variables"},
+		{query: `variables=+{"a":1}`, refusal: "variables"},
+		{query: `variables={"a":`, refusal: "variables"},
+		{query: `extensions="x"`, refusal: "extensions"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodGet, "/graphql?query={hello}&"+strings.ReplaceAll(c.query, `"`, "%22"), nil)
+		p, herr := readParams(r, DefaultMaxBodyBytes)
+		if c.refusal != "" {
+			if herr == nil || herr.errs[0].Extensions["code"] != CodeBadRequest || !strings.Contains(herr.errs[0].Message, c.refusal) {
+				t.Errorf("%s: refusal %v; want %s mentioning %q", c.query, herr, CodeBadRequest, c.refusal)
+			}
+			continue
+		}
+		if herr != nil {
+			t.Errorf("%s: refused: %v", c.query, herr.errs)
+			continue
+		}
+		if p.Query != "{hello}" || p.OperationName != c.operName || fmt.Sprint(p.Variables) != fmt.Sprint(c.vars) || fmt.Sprint(p.Extensions) != fmt.Sprint(c.ext) {
+			t.Errorf("%s: params %+v; want variables %v, extensions %v, operationName %q", c.query, p, c.vars, c.ext, c.operName)
+		}
+	}
+}
+
 // BenchmarkReadParams reads the parameters of a placeBid POST as a bidding
 // client sends it.
 func BenchmarkReadParams(b *testing.B) {
