@@ -153,13 +153,20 @@ func TestVerifyRefusesEveryBadToken(t *testing.T) {
 	}
 }
 
+// hourToken returns a token for party in role, issued at clock's now for an
+// hour, and a verifier on the same clock.
+func hourToken(tb testing.TB, clock kernel.Clock, role auth.Role) (string, *auth.Verifier) {
+	tb.Helper()
+	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: role, Party: party}, time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return token, auth.NewVerifier(secret, clock)
+}
+
 func TestVerifyFollowsTheInjectedClock(t *testing.T) {
 	clock := kernel.NewManualClock(t0)
-	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: auth.RoleFund, Party: party}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := auth.NewVerifier(secret, clock)
+	token, v := hourToken(t, clock, auth.RoleFund)
 	clock.Advance(time.Hour - time.Second)
 	if _, err := v.Verify(token); err != nil {
 		t.Fatalf("one second before expiry: %v", err)
@@ -172,11 +179,7 @@ func TestVerifyFollowsTheInjectedClock(t *testing.T) {
 
 func TestVerifyRefusesAnAcceptedTokenOutsideItsValidity(t *testing.T) {
 	clock := kernel.NewManualClock(t0)
-	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: auth.RoleBidder, Party: party}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := auth.NewVerifier(secret, clock)
+	token, v := hourToken(t, clock, auth.RoleBidder)
 	if _, err := v.Verify(token); err != nil {
 		t.Fatal(err)
 	}
@@ -197,12 +200,7 @@ func TestVerifyRefusesAnAcceptedTokenOutsideItsValidity(t *testing.T) {
 // BenchmarkVerify verifies one token over and over, as every request of a
 // client carries the same one.
 func BenchmarkVerify(b *testing.B) {
-	clock := kernel.NewManualClock(t0)
-	token, err := auth.NewIssuer(secret, clock).Issue(auth.Principal{Role: auth.RoleBidder, Party: party}, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
-	v := auth.NewVerifier(secret, clock)
+	token, v := hourToken(b, kernel.NewManualClock(t0), auth.RoleBidder)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
