@@ -49,6 +49,7 @@ func main() {
 	flag.IntVar(&cfg.clients, "clients", 32, "concurrent query clients")
 	flag.IntVar(&cfg.deepBids, "deep", 100_000, "bids on one listing before the deep-history measurement")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each timed load")
+	flag.DurationVar(&cfg.linger, "linger", 0, "how long the projector gathers events nobody waits for (server.Config.ProjectionLinger; 0: its default)")
 	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary one, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile, once all listings are loaded, to this file")
@@ -73,7 +74,7 @@ func main() {
 
 type config struct {
 	listings, hot, bidders, clients, deepBids int
-	duration                                  time.Duration
+	duration, linger                          time.Duration
 	dir, memprofile                           string
 }
 
@@ -92,6 +93,7 @@ func run(cfg config) error {
 	s, err := server.Open(ctx, server.Config{
 		DataDir: cfg.dir, Clock: clock, Worker: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SchedulerTick: 50 * time.Millisecond,
+		ProjectionLinger: cfg.linger,
 	})
 	if err != nil {
 		return err
