@@ -126,7 +126,7 @@ func run(cfg config) error {
 	go uncached.Serve(uncachedLn) //nolint:errcheck // ends with the process
 	defer uncached.Close()
 
-	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(),
+	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(), device: procstat.DeviceWrittenBytes(cfg.dir),
 		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/",
 		uncachedURL: "http://" + uncachedLn.Addr().String() + "/graphql"}
 	return l.run(ctx)

@@ -365,11 +365,11 @@ func (p *Projector) applyOne(ctx context.Context, tx Tx, pr Projection, next map
 const queueSize = 4096
 
 // batchSize bounds the events ApplyQueued commits in one transaction.
-const batchSize = 1024
+const batchSize = 8192
 
 // DefaultLinger is how long ApplyQueued gathers events for one transaction
 // while nobody waits for them (Linger).
-const DefaultLinger = 100 * time.Millisecond
+const DefaultLinger = 250 * time.Millisecond
 
 // Enqueue hands rec to ApplyQueued, waiting while queueSize events are
 // pending, until ctx ends. It returns before rec is applied: a feed that
