@@ -12,9 +12,10 @@ import (
 )
 
 // lingering starts a projector on a new SQLite database whose ApplyQueued
-// gathers events for linger, and enqueues n deposits to account "l". It
-// returns the projector and the deposits' records.
-func lingering(t *testing.T, linger time.Duration, n int) (*Projector, []eventstore.RecordedEvent) {
+// gathers events for linger, or until the feed is quiet for quiet, and
+// stores n deposits to account "l". It returns the projector and the
+// deposits' records, not yet enqueued.
+func lingering(t *testing.T, linger, quiet time.Duration, n int) (*Projector, []eventstore.RecordedEvent) {
 	t.Helper()
 	ctx := context.Background()
 	db, store := openTestSQLite(t), memstore.New(kernel.SystemClock{})
@@ -22,7 +23,7 @@ func lingering(t *testing.T, linger time.Duration, n int) (*Projector, []eventst
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Linger = linger
+	p.Linger, p.quiet = linger, quiet
 	runCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
 	go p.ApplyQueued(runCtx)
@@ -49,7 +50,7 @@ func enqueue(t *testing.T, p *Projector, recs []eventstore.RecordedEvent) {
 }
 
 func TestAProjectorNobodyWaitsOnGathersEventsForItsLinger(t *testing.T) {
-	p, recs := lingering(t, time.Hour, 3)
+	p, recs := lingering(t, time.Hour, time.Hour, 3)
 	enqueue(t, p, recs)
 	last := recs[len(recs)-1].Position
 	err := within(200*time.Millisecond, func(ctx context.Context) error { return p.Observe(ctx, last) })
@@ -62,7 +63,7 @@ func TestAProjectorNobodyWaitsOnGathersEventsForItsLinger(t *testing.T) {
 }
 
 func TestAProjectorCommitsWhatItGatheredWhenItsLingerEnds(t *testing.T) {
-	p, recs := lingering(t, 30*time.Millisecond, 3)
+	p, recs := lingering(t, 30*time.Millisecond, time.Hour, 3)
 	enqueue(t, p, recs)
 	last := recs[len(recs)-1].Position
 	if err := within(10*time.Second, func(ctx context.Context) error { return p.Observe(ctx, last) }); err != nil {
@@ -73,8 +74,17 @@ func TestAProjectorCommitsWhatItGatheredWhenItsLingerEnds(t *testing.T) {
 	}
 }
 
+func TestAProjectorCommitsWhatItGatheredWhenTheFeedGoesQuiet(t *testing.T) {
+	p, recs := lingering(t, time.Hour, 10*time.Millisecond, 3)
+	enqueue(t, p, recs)
+	last := recs[len(recs)-1].Position
+	if err := within(10*time.Second, func(ctx context.Context) error { return p.Observe(ctx, last) }); err != nil {
+		t.Fatalf("the gathered events were never committed: %v", err)
+	}
+}
+
 func TestAWaiterEndsAProjectorsLinger(t *testing.T) {
-	p, recs := lingering(t, time.Hour, 3)
+	p, recs := lingering(t, time.Hour, time.Hour, 3)
 	enqueue(t, p, recs[:2])
 	first := recs[0].Position
 	if err := within(10*time.Second, func(ctx context.Context) error { return p.WaitFor(ctx, first) }); err != nil {
@@ -86,7 +96,7 @@ func TestAWaiterEndsAProjectorsLinger(t *testing.T) {
 }
 
 func TestAWaiterForAnEventNotYetDeliveredHasItCommittedOnArrival(t *testing.T) {
-	p, recs := lingering(t, time.Hour, 1)
+	p, recs := lingering(t, time.Hour, time.Hour, 1)
 	last := recs[0].Position
 	waited := make(chan error, 1)
 	go func() {

@@ -87,6 +87,7 @@ type Projector struct {
 	queue    chan eventstore.RecordedEvent
 	wanted   atomic.Uint64 // the furthest position WaitFor has been asked for
 	hurry    chan struct{} // WaitFor's signal to ApplyQueued to commit at once
+	quiet    time.Duration // quietGap, which tests lengthen
 }
 
 // changeKeys bounds the keys the projector's change log remembers.
@@ -119,7 +120,7 @@ var checkpointColumns = [][2]string{
 func NewProjector(ctx context.Context, db *DB, reg *kernel.Registry, projs ...Projection) (*Projector, error) {
 	p := &Projector{db: db, reg: reg, projs: projs, pos: map[string]uint64{},
 		changes: changes.NewLog(changeKeys), queue: make(chan eventstore.RecordedEvent, queueSize),
-		Linger: DefaultLinger, hurry: make(chan struct{}, 1)}
+		Linger: DefaultLinger, hurry: make(chan struct{}, 1), quiet: quietGap}
 	if err := p.migrate(ctx); err != nil {
 		return nil, err
 	}
@@ -387,7 +388,8 @@ func (p *Projector) Enqueue(ctx context.Context, rec eventstore.RecordedEvent) e
 // ApplyQueued applies enqueued events, up to batchSize a transaction, until
 // ctx ends. While somebody waits (WaitFor) for a position not yet committed
 // it commits whatever has arrived at once; while nobody does, it gathers
-// events for up to Linger after the first before committing them.
+// events for up to Linger after the first, for as long as they keep
+// arriving less than quietGap apart.
 //
 // Every commit rewrites each database page it touches (SQLite appends them
 // to its WAL), and a listing's row, an index entry or the checkpoint row is a
@@ -424,10 +426,17 @@ func (p *Projector) ApplyQueued(ctx context.Context) {
 	}
 }
 
+// quietGap is how long a feed delivers nothing before ApplyQueued takes it
+// to have delivered what there was: one person's command commits after
+// it, while a load, whose events arrive closer together, gathers for Linger.
+const quietGap = 10 * time.Millisecond
+
 // gather adds queued events to batch until it is full, or, once the queue is
-// empty, until expired fires or somebody waits for an event not yet
-// committed (at once when Linger is zero). It reports false when ctx ends.
+// empty, until expired fires, the feed stays quiet for quietGap (p.quiet), or somebody
+// waits for an event not yet committed (at once when Linger is zero). It
+// reports false when ctx ends.
 func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEvent, expired <-chan time.Time) bool {
+	var quiet *time.Timer
 	for len(*batch) < batchSize {
 		select {
 		case rec := <-p.queue:
@@ -438,9 +447,17 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 		if p.Linger <= 0 || p.awaited() {
 			return true
 		}
+		if quiet == nil {
+			quiet = time.NewTimer(p.quiet)
+			defer quiet.Stop()
+		} else {
+			quiet.Reset(p.quiet)
+		}
 		select {
 		case rec := <-p.queue:
 			*batch = append(*batch, rec)
+		case <-quiet.C:
+			return true
 		case <-expired:
 			return true
 		case <-p.hurry:
