@@ -53,7 +53,8 @@ type load struct {
 	s                          *server.Server
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
-	written                    int64  // writtenBytes when the server had opened
+	written                    int64  // procstat.WrittenBytes when the server had opened
+	device                     int64  // procstat.DeviceWrittenBytes of the data directory then
 	after, head                uint64 // caughtUp's place in the log: the last event read, the last one projected
 	hits, misses               int    // the result cache's, in the last query load through url
 
@@ -195,6 +196,11 @@ func (l *load) writes(what string) error {
 	}
 	l.row(what, fmt.Sprintf("%d events, log %d MiB (%d B/event)", events, logged>>20, logged/int64(events)),
 		fmt.Sprintf("%d MiB written, %d B/event: %.1f× the log", w>>20, w/int64(events), float64(w)/float64(logged)), "", "")
+	if d := procstat.DeviceWrittenBytes(l.cfg.dir); d >= 0 && l.device >= 0 {
+		d -= l.device
+		l.row("… reaching the device (every process's writes and the file system's journal)", "",
+			fmt.Sprintf("%d MiB written, %d B/event: %.1f× the log", d>>20, d/int64(events), float64(d)/float64(logged)), "", "")
+	}
 	return nil
 }
 
@@ -501,7 +507,7 @@ func (l *load) bidLoad(ctx context.Context, listings []uuid.UUID, d time.Duratio
 					lagWG.Add(1)
 					go func() {
 						defer lagWG.Done()
-						if l.s.Projector.WaitFor(ctx, pos) == nil {
+						if l.s.Projector.Observe(ctx, pos) == nil { // no hurry: the lag a reader who does not wait sees
 							mu.Lock()
 							st.lag = append(st.lag, time.Since(t0)-took)
 							mu.Unlock()

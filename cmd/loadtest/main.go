@@ -50,6 +50,7 @@ func main() {
 	flag.IntVar(&cfg.clients, "clients", 32, "concurrent query clients")
 	flag.IntVar(&cfg.deepBids, "deep", 100_000, "bids on one listing before the deep-history measurement")
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each timed load")
+	flag.DurationVar(&cfg.linger, "linger", 0, "how long the projector gathers events nobody waits for (server.Config.ProjectionLinger; 0: its default)")
 	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary one, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&cfg.memprofile, "memprofile", "", "write a heap profile, once all listings are loaded, to this file")
@@ -78,7 +79,7 @@ func main() {
 
 type config struct {
 	listings, hot, bidders, clients, deepBids int
-	duration                                  time.Duration
+	duration, linger                          time.Duration
 	dir, memprofile                           string
 }
 
@@ -97,6 +98,7 @@ func run(cfg config) error {
 	s, err := server.Open(ctx, server.Config{
 		DataDir: cfg.dir, Clock: clock, Worker: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SchedulerTick: 50 * time.Millisecond,
+		ProjectionLinger: cfg.linger,
 	})
 	if err != nil {
 		return err
@@ -129,7 +131,7 @@ func run(cfg config) error {
 	go uncached.Serve(uncachedLn) //nolint:errcheck // ends with the process
 	defer uncached.Close()
 
-	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(),
+	l := &load{cfg: cfg, s: s, clock: clock, written: procstat.WrittenBytes(), device: procstat.DeviceWrittenBytes(cfg.dir),
 		url: "http://" + ln.Addr().String() + "/graphql", plainURL: "http://" + plainLn.Addr().String() + "/",
 		uncachedURL: "http://" + uncachedLn.Addr().String() + "/graphql"}
 	return l.run(ctx)

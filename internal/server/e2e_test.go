@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,10 +35,11 @@ type exchangeServer struct {
 	clock *kernel.ManualClock // nil for a sandbox, which keeps its own
 	s     *server.Server
 	stop  func() // stops the server and closes it; the test's end does too
-	// seeded is the store's last position once the befores ran (a seeded
-	// demo): a read that names no position waits for the read models to
-	// reach it, so no test reads a demo the projector has not caught up with.
-	seeded string
+	// written is the furthest position a read that names none waits for the
+	// read models to reach: the store's last position once the befores ran
+	// (a seeded demo), then each position a mutation through mutate
+	// acknowledged, as a client that keeps its own writes in view sends it.
+	written atomic.Uint64
 }
 
 func startServer(t *testing.T, now time.Time, before ...func(*server.Server)) *exchangeServer {
@@ -84,10 +87,6 @@ func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *e
 	for _, f := range before { // e.g. seed the demo, as serve --demo does before serving
 		f(s)
 	}
-	seeded := ""
-	if last := lastPosition(t, s.Store); last > 0 {
-		seeded = strconv.FormatUint(last, 10)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +101,9 @@ func serveOn(t *testing.T, cfg server.Config, before ...func(*server.Server)) *e
 		s.Close()
 	})
 	t.Cleanup(stop)
-	return &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop, seeded: seeded}
+	x := &exchangeServer{t: t, url: "http://" + ln.Addr().String() + "/graphql", s: s, stop: stop}
+	x.written.Store(lastPosition(t, s.Store))
+	return x
 }
 
 // token returns a token for role acting for party, which it first enters in
@@ -136,8 +137,8 @@ func (x *exchangeServer) do(token, query string, vars map[string]any, after stri
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	if after == "" {
-		after = x.seeded
+	if w := x.written.Load(); after == "" && w > 0 {
+		after = strconv.FormatUint(w, 10)
 	}
 	if after != "" {
 		req.Header.Set(httpapi.PositionHeader, after)
@@ -162,7 +163,12 @@ func (x *exchangeServer) mutate(token, name string, input map[string]any, fields
 	if len(r.Errors) > 0 {
 		x.t.Fatalf("%s: %+v", name, r.Errors)
 	}
-	return r.Data[name].(map[string]any)
+	payload := r.Data[name].(map[string]any)
+	if pos, err := strconv.ParseUint(fmt.Sprint(payload["position"]), 10, 64); err == nil {
+		for w := x.written.Load(); w < pos && !x.written.CompareAndSwap(w, pos); w = x.written.Load() {
+		}
+	}
+	return payload
 }
 
 // refused sends a mutation that must be refused with code and returns nothing.

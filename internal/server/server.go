@@ -89,6 +89,9 @@ type Config struct {
 	// MaxProjectionLag is how many events the read models may trail the
 	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
 	MaxProjectionLag uint64
+	// ProjectionLinger is how long the projector gathers events nobody
+	// waits for into one transaction (readmodel.DefaultLinger when 0).
+	ProjectionLinger time.Duration
 	// Sandbox runs the exchange on a clock that moves only with the
 	// advanceClock mutation (package sandbox): the data directory must be
 	// a sandbox's, or new, and Clock stays the wall clock (when a new
@@ -269,6 +272,9 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Projector.Log = cfg.Log
+	if cfg.ProjectionLinger > 0 {
+		s.Projector.Linger = cfg.ProjectionLinger
+	}
 	// Only the process that projects may drop and rebuild tables: with a
 	// lease, the worker that takes it, when it does.
 	if cfg.Worker && s.lease == nil {

@@ -254,16 +254,29 @@ func BenchmarkProject(b *testing.B) {
 
 // BenchmarkProjectStream feeds the events of 200 auctions (5,200) and
 // 2,000 bids to a running projector (ApplyQueued) at a steady 500 events/s,
-// as the live feed does, and reports the bytes written per event and the projection lag: from an
-// event's Enqueue to the projector's Position reaching it.
+// as the live feed does, with nobody waiting for them, and reports the bytes
+// written per event and the projection lag: from an event's Enqueue to the
+// projector's Position reaching it. It runs once with the projector
+// committing whatever has arrived (linger=0) and once gathering events for
+// DefaultLinger.
 // go test -run X -bench ProjectStream -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkProjectStream(b *testing.B) {
 	reg, _, recs := recorded(b, 200, 2_000)
-	ctx := context.Background()
 	const every = 2 * time.Millisecond
+	for _, linger := range []time.Duration{0, readmodel.DefaultLinger} {
+		b.Run(fmt.Sprintf("linger=%v", linger), func(b *testing.B) {
+			projectStream(b, reg, recs, linger, every)
+		})
+	}
+}
+
+// projectStream is BenchmarkProjectStream with the projector's Linger.
+func projectStream(b *testing.B, reg *kernel.Registry, recs []eventstore.RecordedEvent, linger, every time.Duration) {
+	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
 		p := openProjector(b, reg)
+		p.Linger = linger
 		runCtx, stop := context.WithCancel(ctx)
 		go p.ApplyQueued(runCtx)
 		lags := make([]time.Duration, len(recs))
@@ -271,7 +284,7 @@ func BenchmarkProjectStream(b *testing.B) {
 		go func() { // one lag per event: Position reaching it
 			defer close(done)
 			for i, r := range recs {
-				if err := p.WaitFor(ctx, r.Position); err != nil {
+				if err := p.Observe(ctx, r.Position); err != nil {
 					b.Error(err)
 					return
 				}
