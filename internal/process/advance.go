@@ -2,6 +2,7 @@ package process
 
 import (
 	"context"
+	"github.com/nongjiao/nongjiao/internal/kernel"
 
 	"github.com/google/uuid"
 
@@ -19,6 +20,7 @@ import (
 // The transferee then owes the fund the advance; the fund's operator records
 // what it pays back (recordRentAdvanceRepayment).
 var advanceFlow = definition[struct{}]{
+	on:       []kernel.Event{fund.RentAdvanced{}},
 	Workflow: workflow.Workflow[struct{}]{Name: "advance", Decide: decideAdvance},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		e, ok := t.Event.(fund.RentAdvanced)

@@ -30,6 +30,7 @@ import (
 
 // awardFlow drafts the contract of a paid award; its instance is the listing.
 var awardFlow = definition[awardFacts]{
+	on:       []kernel.Event{listing.PaymentConfirmed{}},
 	Workflow: workflow.Workflow[awardFacts]{Name: "award", Decide: decideAward},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		e, ok := t.Event.(listing.PaymentConfirmed)
@@ -146,6 +147,7 @@ func landUse(t kernel.AssetType) (transfer.Use, bool) {
 // contractFlow keeps the listing and the register in step with a contract;
 // its instance is the contract.
 var contractFlow = definition[contractFacts]{
+	on:       []kernel.Event{transfer.ContractSigned{}, transfer.ContractRenewed{}, transfer.ContractTerminated{}, transfer.ContractExpired{}},
 	Workflow: workflow.Workflow[contractFacts]{Name: "contract", Decide: decideContract},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		switch e := t.Event.(type) {

@@ -52,6 +52,8 @@ import (
 // disposalFlow enforces a defaulted loan's collateral; its instance is the
 // notice the disposal enforces (a loan's notice has the loan's id).
 var disposalFlow = definition[disposalFacts]{
+	on: []kernel.Event{lending.LoanDefaulted{}, listing.PaymentConfirmed{}, listing.DepositForfeited{}, listing.ListingUnsold{},
+		fund.CollateralBought{}, fund.FundClaimPaid{}, coop.PledgeEnforced{}},
 	Workflow: workflow.Workflow[disposalFacts]{Name: "disposal", Decide: decideDisposal},
 	route:    routeDisposal,
 	gather:   gatherDisposal,
@@ -271,6 +273,7 @@ func (m *managers) unsoldListing(ctx context.Context, loan uuid.UUID) (uuid.UUID
 //	PaymentConfirmed of a listing a fund sells (its seller is the fund's id, WithFund or not)
 //	                         → fund.SellHolding of the asset it bought, at the award price
 var fundSaleFlow = definition[fundSaleFacts]{
+	on:       []kernel.Event{listing.PaymentConfirmed{}},
 	Workflow: workflow.Workflow[fundSaleFacts]{Name: "fund-sale", Decide: decideFundSale},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		e, ok := t.Event.(listing.PaymentConfirmed)

@@ -36,7 +36,7 @@ var t0 = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 // env is an App on a memstore with a manual clock, its scheduler following
 // the store and, when started, a router running every workflow.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	clock *kernel.ManualClock
 	store *memstore.Store
@@ -46,7 +46,7 @@ type env struct {
 	idle  *messaging.Idle // what the running workflows have handled; nil until startManagers
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	clock := kernel.NewManualClock(t0)
 	store := memstore.New(clock)

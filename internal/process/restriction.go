@@ -25,6 +25,7 @@ import (
 // The restriction carries no end date: the collateral register decides when it
 // ends (a continued notice would otherwise drop off the asset at its old end date).
 var noticeFlow = definition[noticeFacts]{
+	on:       []kernel.Event{collateral.CollateralRegistered{}, collateral.CollateralDischarged{}, collateral.CollateralExpired{}},
 	Workflow: workflow.Workflow[noticeFacts]{Name: "notice", Decide: decideNotice},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		id, ok := noticeOf(t)
@@ -161,6 +162,7 @@ func restricted(a registry.State, id uuid.UUID) bool {
 // events, in the store's order, and links on whichever finds the pair
 // complete; it records the link, so the other sends nothing.
 var loanFlow = definition[loanFacts]{
+	on:       []kernel.Event{lending.LoanApproved{}, collateral.CollateralRegistered{}, lending.LoanRepaid{}},
 	Workflow: workflow.Workflow[loanFacts]{Name: "loan", Decide: decideLoan},
 	route: func(_ context.Context, _ *managers, t trigger) (uuid.UUID, bool, error) {
 		id, ok := loanOf(t)
