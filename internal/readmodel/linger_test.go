@@ -60,6 +60,14 @@ func TestAProjectorNobodyWaitsOnGathersEventsForItsLinger(t *testing.T) {
 	if p.Position() != 0 {
 		t.Fatalf("position %d while the events are gathered: want 0", p.Position())
 	}
+	for deadline := time.Now().Add(10 * time.Second); p.Received() != last; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("received %d while the events are gathered: want the last one's position, %d", p.Received(), last)
+		}
+	}
+	if p.Position() != 0 {
+		t.Fatalf("position %d with every event received and gathered: want 0", p.Position())
+	}
 }
 
 func TestAProjectorCommitsWhatItGatheredWhenItsLingerEnds(t *testing.T) {

@@ -86,6 +86,7 @@ type Projector struct {
 	changes  *changes.Log        // what each commit changed, recorded before progress moves
 	queue    chan eventstore.RecordedEvent
 	wanted   atomic.Uint64 // the furthest position WaitFor has been asked for
+	taken    atomic.Uint64 // the last event ApplyQueued took from the queue
 	hurry    chan struct{} // WaitFor's signal to ApplyQueued to commit at once
 	quiet    time.Duration // quietGap, which tests lengthen
 }
@@ -233,6 +234,13 @@ func (p *Projector) lowest() uint64 {
 
 // Position returns the global position every projection has applied.
 func (p *Projector) Position() uint64 { return p.progress.Position() }
+
+// Received returns the position of the last event the projector has taken
+// in: committed, or taken by ApplyQueued for the transaction it is
+// gathering or committing. How far the store is ahead of it is how far the
+// projector has fallen behind: the events it gathers for up to Linger are in
+// hand, not behind.
+func (p *Projector) Received() uint64 { return max(p.taken.Load(), p.progress.Position()) }
 
 // Changes returns the log of what each commit changed (see package
 // changes): projections name the keys their events change, and every commit
@@ -410,6 +418,7 @@ func (p *Projector) ApplyQueued(ctx context.Context) {
 		select {
 		case rec := <-p.queue:
 			batch = append(batch[:0], rec)
+			p.taken.Store(rec.Position)
 		case <-ctx.Done():
 			return
 		}
@@ -441,6 +450,7 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 		select {
 		case rec := <-p.queue:
 			*batch = append(*batch, rec)
+			p.taken.Store(rec.Position)
 			continue
 		default:
 		}
@@ -456,6 +466,7 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 		select {
 		case rec := <-p.queue:
 			*batch = append(*batch, rec)
+			p.taken.Store(rec.Position)
 		case <-quiet.C:
 			return true
 		case <-expired:

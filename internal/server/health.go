@@ -42,10 +42,11 @@ func (s *Server) readiness() []httpapi.Check {
 }
 
 // projectionsCaughtUp fails when more than MaxProjectionLag events of the
-// store lie beyond the read models' position. It reads at most that many
-// events and one more.
+// store lie beyond what the projector has received (the events it gathers
+// for a transaction while nobody waits are not behind: Projector.Received).
+// It reads at most that many events and one more.
 func (s *Server) projectionsCaughtUp(ctx context.Context) error {
-	at, limit := s.Projector.Position(), s.Config.MaxProjectionLag
+	at, limit := s.Projector.Received(), s.Config.MaxProjectionLag
 	ahead, err := s.Store.ReadAll(ctx, at, int(limit)+1)
 	if err != nil {
 		return fmt.Errorf("reading the store after position %d: %w", at, err)
