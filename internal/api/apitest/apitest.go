@@ -100,7 +100,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	secret := bytes.Repeat([]byte{7}, auth.SecretSize)
 	srv, err := httpapi.New(httpapi.Options{
 		Schema: &schema, Verifier: auth.NewVerifier(secret, clock), WaitFunc: projector.WaitFor,
-		Logger: log, Clock: clock,
+		Logger: log, Clock: clock, Compile: api.Compile,
 	})
 	if err != nil {
 		tb.Fatal(err)

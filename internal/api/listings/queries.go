@@ -178,13 +178,13 @@ func (a area) queries(b *api.Builder) {
 			"filter": {Type: filterType},
 			"sort":   {Type: sortEnum, Description: "CREATED_AT_DESC when not given."},
 		}),
-		Resolve: a.listings,
+		Resolve: api.Plain(a.listings),
 	})
 	b.CacheableQuery("listing", &graphql.Field{
 		Type:        listingType,
 		Description: "One listing with its bidders and bid history, or null.",
 		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
+		Resolve: api.Plain(func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {
 				return nil, err
@@ -194,7 +194,7 @@ func (a area) queries(b *api.Builder) {
 				return nil, err
 			}
 			return nodes(a.DB, []listingview.Listing{l})[0], nil
-		},
+		}),
 	})
 	b.CacheableQuery("trades", &graphql.Field{
 		Type:        api.NonNull(api.Connection(tradeType)),
