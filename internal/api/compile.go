@@ -183,7 +183,9 @@ func (c *compiler) matches(condition *ast.Named, parent *graphql.Object) bool {
 	switch t := typeFromAST(c.schema, condition).(type) {
 	case nil:
 		return false
-	case graphql.Abstract:
+	case *graphql.Interface:
+		return c.schema.IsPossibleType(t, parent)
+	case *graphql.Union:
 		return c.schema.IsPossibleType(t, parent)
 	default:
 		return t.Name() == parent.Name()
