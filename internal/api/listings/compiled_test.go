@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -15,24 +16,28 @@ import (
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 )
 
+// listingFields selects every Listing field a compiled plan answers.
+var listingFields = []string{"id", "title", "status", "assetType", "region { province county township village }", "listedPrice",
+	"highestBid", "bidCount", "closingAt", "leadingBidderNumber", "leadingBidderId", "round", "description", "sellerId", "assetIds",
+	"owningCollectiveId", "area", "startingPrice", "increment", "termMonths", "depositDue", "listedTotal",
+	"resolution { body votesFor total }", "rejectReason", "suspendReason", "unsoldReason", "registrationClosesAt", "biddingOpensAt",
+	"negotiationEndsAt", "auctionOpensAt", "freeBiddingEndsAt", "auctionClosesAt", "bidderCount", "priorityEndsAt",
+	"award { bidderNumber bidderId price via balanceDue paymentDue }", "awardTotal", "contractId", "certificateNumber",
+	"createdAt", "updatedAt", "sale { basis rentFrequency stepUpEveryYears stepUpPercent fixedDeposit method revisable quoteCount " +
+		"priorityOrder priorityRight unpaidWinner forfeitTo }"}
+
 // boardFields is a connection selection over every field a compiled plan
 // answers on the board.
-const boardFields = `edges { cursor node { id title status assetType region { county township village } listedPrice highestBid
-	bidCount closingAt leadingBidderNumber leadingBidderId round description sellerId assetIds owningCollectiveId area
-	startingPrice increment termMonths depositDue listedTotal resolution { body votesFor total } rejectReason
-	registrationClosesAt biddingOpensAt auctionOpensAt auctionClosesAt bidderCount priorityEndsAt
-	award { bidderNumber bidderId price via balanceDue paymentDue } awardTotal contractId certificateNumber createdAt updatedAt
-	sale { basis rentFrequency stepUpEveryYears stepUpPercent fixedDeposit method revisable quoteCount priorityOrder priorityRight unpaidWinner forfeitTo } } }
-	pageInfo { hasNextPage endCursor }`
+var boardFields = "edges { cursor node { " + strings.Join(listingFields, " ") + " } } pageInfo { hasNextPage endCursor }"
 
-// TestCompiledQueriesAnswerAsGraphQLGo sends many query shapes, as several
-// callers, to a server with compiled plans and to one without, and requires
-// the same status and bytes from both, and that the plans answered the
-// shapes they cover (and declined, or were never made for, the others).
-func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
-	x := newExchange(t)
+// boardWithAuction is an exchange with five listings (titles with
+// characters JSON escapes): two drafts, and three announced, of which one
+// has an open auction with bids by alice and bob. It returns the tokens of
+// alice and bob and the auction's id.
+func boardWithAuction(t *testing.T) (x *exchange, aliceTok, bobTok, auction string) {
+	x = newExchange(t)
 	alice, bob := uuid.New(), uuid.New()
-	aliceTok, bobTok := x.Token(auth.RoleBidder, alice), x.Token(auth.RoleBidder, bob)
+	aliceTok, bobTok = x.Token(auth.RoleBidder, alice), x.Token(auth.RoleBidder, bob)
 	titles := []string{`<苹果园> & "南坡" \ 地块`, "王家庄荒山 经营权", "东岭 林地", "西洼地", "北沟"}
 	var ids []string
 	for i, title := range titles {
@@ -41,7 +46,7 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 	for _, id := range ids[:3] {
 		x.announce(id)
 	}
-	auction := ids[0]
+	auction = ids[0]
 	for _, b := range []uuid.UUID{alice, bob} {
 		tok := map[uuid.UUID]string{alice: aliceTok, bob: bobTok}[b]
 		x.MustDo(tok, `mutation($id: ID!) { registerBidder(input: {listingId: $id}) { position } }`, map[string]any{"id": auction})
@@ -53,6 +58,41 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 	x.must(aliceTok, "placeBid", map[string]any{"listingId": auction, "amount": "100000.00"})
 	x.must(bobTok, "placeBid", map[string]any{"listingId": auction, "amount": "101000.00"})
 
+	return x, aliceTok, bobTok, auction
+}
+
+// TestListingsReadOnlyWhatTheySelect reads each Listing field of every
+// listing through listings (from the card columns when the field is on a
+// card, from whole rows otherwise) and through listing (always whole rows):
+// the values must agree, for every caller.
+func TestListingsReadOnlyWhatTheySelect(t *testing.T) {
+	x, aliceTok, _, _ := boardWithAuction(t)
+	for _, field := range listingFields {
+		for _, token := range []string{"", aliceTok, x.exTok} {
+			page := x.MustDo(token, `{ listings(first: 10) { edges { node { id `+field+` } } } }`, nil)
+			edges := get(page, "listings", "edges").([]any)
+			if len(edges) != 5 {
+				t.Fatalf("%d listings", len(edges))
+			}
+			for _, e := range edges {
+				node := get(e, "node")
+				one := x.MustDo(token, `query($id: ID!) { listing(id: $id) { id `+field+` } }`, map[string]any{"id": get(node, "id")})
+				got, _ := json.Marshal(node)
+				want, _ := json.Marshal(get(one, "listing"))
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s: listings gave %s, listing %s", field, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestCompiledQueriesAnswerAsGraphQLGo sends many query shapes, as several
+// callers, to a server with compiled plans and to one without, and requires
+// the same status and bytes from both, and that the plans answered the
+// shapes they cover (and declined, or were never made for, the others).
+func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
+	x, aliceTok, bobTok, auction := boardWithAuction(t)
 	reg := prometheus.NewRegistry()
 	compiled, err := httpapi.New(httpapi.Options{Schema: &x.Schema, Verifier: x.Verifier, Compile: api.Compile, Registry: reg})
 	if err != nil {
