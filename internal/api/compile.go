@@ -455,6 +455,7 @@ const hexDigits = "0123456789abcdef"
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
+	valid := utf8.ValidString(s) // then only U+2028 and U+2029 (E2 80 A8/A9) need a look among the multi-byte runes
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
@@ -480,6 +481,10 @@ func appendString(buf []byte, s string) []byte {
 			}
 			i++
 			start = i
+			continue
+		}
+		if valid && s[i] != 0xE2 {
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

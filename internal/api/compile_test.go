@@ -11,7 +11,7 @@ import (
 // every ASCII byte, HTML characters, invalid UTF-8, U+2028/U+2029, Chinese,
 // and floats across the switch to exponents.
 func TestLeavesAreWrittenAsEncodingJSONWrites(t *testing.T) {
-	strs := []string{"", "plain", "苹果园 <b>&amp;</b>", "a\u2028b\u2029c", "bad \xff\xfe utf-8", "\xe6\x9e", "tab\tnew\nline\r\\\"q\""}
+	strs := []string{"", "plain", "苹果园 <b>&amp;</b>", "a\u2028b\u2029c", "破折号——省略…\u2028尾", "bad \xff\xfe utf-8", "\xe6\x9e", "tab\tnew\nline\r\\\"q\""}
 	for b := range 128 {
 		strs = append(strs, string([]byte{'x', byte(b), 'y'}))
 	}
