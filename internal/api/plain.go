@@ -15,8 +15,9 @@ var plainResolvers sync.Map // uintptr → struct{}
 
 // Plain marks resolve as one a compiled plan may call: it reads of its
 // graphql.ResolveParams only Source, Args, Context, and Info's FieldName,
-// FieldASTs and Fragments, and has no effect beyond reading the read models.
-// It returns resolve.
+// FieldASTs and Fragments, modifies none of them (a plan shares Args and Info
+// between requests), and has no effect beyond reading the read models. It
+// returns resolve.
 func Plain(resolve graphql.FieldResolveFn) graphql.FieldResolveFn {
 	plainResolvers.Store(reflect.ValueOf(resolve).Pointer(), struct{}{})
 	return resolve

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -167,6 +168,21 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 			map[string]any{"f": map[string]any{"colour": "red"}}, "", declines},
 		{"an id that is not one", `{ listing(id: "not-an-id") { id } }`, nil, "", declines},
 	}
+	t.Run("one plan run by many requests at once", func(t *testing.T) {
+		body, _ := json.Marshal(map[string]any{"query": `query($n: Int) { listings(first: $n) { ` + boardFields + ` } }`, "variables": map[string]any{"n": 4}})
+		want := serve(plain, x.exTok, body).Body.String()
+		var wg sync.WaitGroup
+		got := make([]string, 8)
+		for i := range got {
+			wg.Go(func() { got[i] = serve(compiled, x.exTok, body).Body.String() })
+		}
+		wg.Wait()
+		for _, g := range got {
+			if g != want {
+				t.Fatalf("concurrent plan gave %s, want %s", g, want)
+			}
+		}
+	})
 	callers := []struct{ name, token string }{{"anonymous", ""}, {"alice", aliceTok}, {"bob", bobTok}, {"the exchange", x.exTok}}
 	for _, c := range cases {
 		for _, who := range callers {
