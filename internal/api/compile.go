@@ -661,25 +661,30 @@ func valueFromAST(value ast.Value, t graphql.Input, vars map[string]any) any {
 				given[f.Name.Value] = f
 			}
 		}
-		out := map[string]any{}
-		for name, field := range t.Fields() {
-			var v any
+		return inputObject(t, func(name string, field *graphql.InputObjectField) any {
 			if f, ok := given[name]; ok {
-				v = valueFromAST(f.Value, field.Type, vars)
-			} else {
-				v = field.DefaultValue
+				return valueFromAST(f.Value, field.Type, vars)
 			}
-			if !nullish(v) {
-				out[name] = v
-			}
-		}
-		return out
+			return field.DefaultValue
+		})
 	case *graphql.Scalar:
 		return t.ParseLiteral(value)
 	case *graphql.Enum:
 		return t.ParseLiteral(value)
 	}
 	return nil
+}
+
+// inputObject is an input object's value as graphql-go builds one: each
+// field's value, nulls left out.
+func inputObject(t *graphql.InputObject, value func(name string, f *graphql.InputObjectField) any) map[string]any {
+	out := map[string]any{}
+	for name, f := range t.Fields() {
+		if v := value(name, f); !nullish(v) {
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // coerceVariable is graphql-go's getVariableValue for an input it finds
@@ -758,17 +763,12 @@ func coerce(t graphql.Input, v any) any {
 		return append(values, coerce(t.OfType, v))
 	case *graphql.InputObject:
 		m, _ := v.(map[string]any)
-		out := map[string]any{}
-		for name, f := range t.Fields() {
-			fv := coerce(f.Type, m[name])
-			if nullish(fv) {
-				fv = f.DefaultValue
+		return inputObject(t, func(name string, f *graphql.InputObjectField) any {
+			if fv := coerce(f.Type, m[name]); !nullish(fv) {
+				return fv
 			}
-			if !nullish(fv) {
-				out[name] = fv
-			}
-		}
-		return out
+			return f.DefaultValue
+		})
 	case *graphql.Scalar:
 		return t.ParseValue(v)
 	case *graphql.Enum:

@@ -25,11 +25,7 @@ func TestCards(t *testing.T) {
 			w.create(draft, coll, terms{title: "李家村梨园流转", county: "寿光市", village: "李家村"}, t0)
 			w.create(auction, coll, terms{title: "王家庄苹果园土地经营权流转", county: "寿光市", village: "王家庄"}, t0)
 			ends := w.announce(auction, t0)
-			for _, b := range []uuid.UUID{alice, bob} {
-				w.do(listing.RegisterBidder{ListingID: auction, BidderID: b}, t0.Add(time.Hour))
-				w.do(listing.ConfirmDeposit{ListingID: auction, BidderID: b, Amount: kernel.Yuan(30_000)}, t0.Add(2*time.Hour))
-				w.do(listing.QualifyBidder{ListingID: auction, BidderID: b, Qualified: true}, t0.Add(3*time.Hour))
-			}
+			w.qualify(auction, alice, bob)
 			w.do(listing.CloseRegistration{ListingID: auction}, ends)
 			opens := w.listing(auction).OpensAt
 			w.do(listing.PlaceBid{ListingID: auction, BidderID: alice, Amount: kernel.Yuan(100_000)}, opens.Add(time.Minute))
@@ -54,5 +50,16 @@ func TestCards(t *testing.T) {
 				t.Fatalf("the listings do not exercise every card field: %+v", a)
 			}
 		})
+	}
+}
+
+// qualify registers bidders for id, each with its deposit held, and
+// qualifies them, over the first hours after t0.
+func (w *world) qualify(id uuid.UUID, bidders ...uuid.UUID) {
+	for i, b := range bidders {
+		at := t0.Add(time.Duration(i+1) * time.Hour)
+		w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, at)
+		w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, at.Add(time.Minute))
+		w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, at.Add(2*time.Minute))
 	}
 }
