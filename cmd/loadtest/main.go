@@ -35,6 +35,7 @@ import (
 
 	gqlhandler "github.com/graphql-go/handler"
 
+	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/eventstore/filestore"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
@@ -119,7 +120,7 @@ func run(cfg config) error {
 	defer plain.Close()
 	// nongjiao's handler on the same schema without the result cache (no
 	// Position), for the uncached figure.
-	uncachedHandler, err := httpapi.New(httpapi.Options{Schema: &s.Schema, Logger: slog.New(slog.DiscardHandler)})
+	uncachedHandler, err := httpapi.New(httpapi.Options{Schema: &s.Schema, Compile: api.Compile, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,11 @@
 // Object types resolve fields of typed sources with Field, Private (shown to
 // some callers only) and Load (needs the request's context, e.g. the rows a
 // page's Batch loads with one query); Nullable renders zero values as null.
+// Their resolvers, and root resolvers marked with Plain, are ones Compile
+// may call: it compiles a query that selects only such fields (and maps read
+// by graphql-go's default resolver) into a Plan that runs them and writes
+// the response's JSON itself, as graphql-go would, declining whatever it does
+// not answer exactly (httpapi then runs graphql-go).
 // Enums are built with Enum or DescribedEnum over a string-kinded domain type:
 // resolvers return, and arguments arrive as, the typed constants.
 //

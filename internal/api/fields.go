@@ -19,28 +19,28 @@ func ListOf(t graphql.Type) *graphql.NonNull { return NonNull(graphql.NewList(No
 
 // Field is an object field read from a source of type S with get.
 func Field[S any](t graphql.Output, description string, get func(S) any) *graphql.Field {
-	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+	return &graphql.Field{Type: t, Description: description, Resolve: Plain(func(p graphql.ResolveParams) (any, error) {
 		return get(p.Source.(S)), nil
-	}}
+	})}
 }
 
 // Load is a Field whose value needs the request's context: a query of its
 // own, or the rows a page's Batch loads.
 func Load[S any](t graphql.Output, description string, load func(ctx context.Context, src S) (any, error)) *graphql.Field {
-	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+	return &graphql.Field{Type: t, Description: description, Resolve: Plain(func(p graphql.ResolveParams) (any, error) {
 		return load(p.Context, p.Source.(S))
-	}}
+	})}
 }
 
 // Private is a Field only callers that may see the source get; others get null.
 func Private[S any](t graphql.Output, description string, may func(auth.Principal, S) bool, get func(S) any) *graphql.Field {
-	return &graphql.Field{Type: t, Description: description, Resolve: func(p graphql.ResolveParams) (any, error) {
+	return &graphql.Field{Type: t, Description: description, Resolve: Plain(func(p graphql.ResolveParams) (any, error) {
 		src := p.Source.(S)
 		if !may(Viewer(p.Context), src) {
 			return nil, nil
 		}
 		return get(src), nil
-	}}
+	})}
 }
 
 // Nullable renders a zero value as null: uuid.Nil, "", 0 and the zero time

@@ -15,10 +15,12 @@ type document struct {
 	invalid    []gqlError // validation errors; nil when the document is valid
 	operations []*ast.OperationDefinition
 	fragments  map[string]*ast.FragmentDefinition
+	plans      map[*ast.OperationDefinition]Plan // compiled queries of a valid document
 }
 
-// newDocument indexes a parsed document's operations and fragments.
-func newDocument(doc *ast.Document, invalid []gqlError) *document {
+// newDocument indexes a parsed document's operations and fragments and,
+// when it is valid and compile is set, compiles its operations.
+func newDocument(doc *ast.Document, invalid []gqlError, compile func(*ast.Document, *ast.OperationDefinition) Plan) *document {
 	d := &document{ast: doc, invalid: invalid, fragments: map[string]*ast.FragmentDefinition{}}
 	for _, def := range doc.Definitions {
 		switch def := def.(type) {
@@ -26,6 +28,17 @@ func newDocument(doc *ast.Document, invalid []gqlError) *document {
 			d.operations = append(d.operations, def)
 		case *ast.FragmentDefinition:
 			d.fragments[def.Name.Value] = def
+		}
+	}
+	if invalid != nil || compile == nil {
+		return d
+	}
+	for _, op := range d.operations {
+		if plan := compile(doc, op); plan != nil {
+			if d.plans == nil {
+				d.plans = map[*ast.OperationDefinition]Plan{}
+			}
+			d.plans[op] = plan
 		}
 	}
 	return d

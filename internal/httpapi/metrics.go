@@ -16,6 +16,7 @@ type metrics struct {
 	latency       *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
 	results       *prometheus.CounterVec // result cache lookups by outcome
+	compiled      *prometheus.CounterVec // compiled queries by outcome
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -37,8 +38,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Namespace: metricNamespace, Subsystem: "graphql", Name: "result_cache_lookups_total",
 			Help: "Cacheable queries by outcome: hit (answered from the result cache) or miss (executed).",
 		}, []string{"outcome"}),
+		compiled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Subsystem: "graphql", Name: "compiled_executions_total",
+			Help: "Queries with a compiled plan by outcome: answered (by the plan) or declined (answered by graphql-go).",
+		}, []string{"outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency, m.subscriptions, m.results} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.subscriptions, m.results, m.compiled} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

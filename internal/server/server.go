@@ -321,6 +321,7 @@ func (s *Server) build(ctx context.Context) error {
 		// from the response already computed for the same caller.
 		Changes:   s.Projector.Changes(),
 		Cacheable: cacheable,
+		Compile:   api.Compile,
 		Logger:    cfg.Log,
 		Clock:     s.wall,
 		Readiness: s.readiness(),

@@ -50,6 +50,7 @@ type Harness struct {
 	DB        *readmodel.DB
 	Projector *readmodel.Projector
 	Schema    graphql.Schema
+	Verifier  auth.TokenVerifier // checks the tokens Token issues
 	issuer    *auth.Issuer
 }
 
@@ -98,9 +99,10 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 		tb.Fatal(err)
 	}
 	secret := bytes.Repeat([]byte{7}, auth.SecretSize)
+	verifier := auth.NewVerifier(secret, clock)
 	srv, err := httpapi.New(httpapi.Options{
-		Schema: &schema, Verifier: auth.NewVerifier(secret, clock), WaitFunc: projector.WaitFor,
-		Logger: log, Clock: clock,
+		Schema: &schema, Verifier: verifier, WaitFunc: projector.WaitFor,
+		Logger: log, Clock: clock, Compile: api.Compile,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -117,7 +119,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 		store.Close()
 	})
 	return &Harness{T: tb, URL: ts.URL + "/graphql", Clock: clock, App: a, DB: db, Projector: projector,
-		Schema: schema, issuer: auth.NewIssuer(secret, clock)}
+		Schema: schema, Verifier: verifier, issuer: auth.NewIssuer(secret, clock)}
 }
 
 // Token returns a bearer token for role acting for party, first entering

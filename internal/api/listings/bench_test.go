@@ -13,8 +13,10 @@ import (
 	"github.com/google/uuid"
 	gqlhandler "github.com/graphql-go/handler"
 
+	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/api/apitest"
 	"github.com/nongjiao/nongjiao/internal/app"
+	"github.com/nongjiao/nongjiao/internal/httpapi"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 )
@@ -26,8 +28,9 @@ const loadQuery = `query { listings(filter: {status: [ANNOUNCED], county: "寿�
 
 // BenchmarkListingsQuery serves loadQuery over 2,000 announced listings
 // (500 in the filter's township) through nongjiao's handler (without the
-// result cache) and through graphql-go/handler on the same schema, each over
-// loopback HTTP with the response read to the end.
+// result cache, with compiled plans) and through graphql-go/handler on the
+// same schema: over loopback HTTP with the response read to the end, then
+// in-process from parallel goroutines (handler/…).
 // go test -run X -bench ListingsQuery -benchtime 3s ./internal/api/listings/
 func BenchmarkListingsQuery(b *testing.B) {
 	h := apitest.New(b, area())
@@ -80,4 +83,27 @@ func BenchmarkListingsQuery(b *testing.B) {
 	}
 	b.Run("nongjiao", func(b *testing.B) { serve(b, h.URL) })
 	b.Run("graphql-go-handler", func(b *testing.B) { serve(b, plain.URL) })
+
+	// The handlers alone: in-process requests from parallel goroutines, no
+	// client and no loopback, so the figures are each handler's own cost.
+	nongjiao, err := httpapi.New(httpapi.Options{Schema: &h.Schema, Compile: api.Compile})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inProcess := func(b *testing.B, handler http.Handler) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				r.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				handler.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	}
+	b.Run("handler/nongjiao", func(b *testing.B) { inProcess(b, nongjiao) })
+	b.Run("handler/graphql-go-handler", func(b *testing.B) { inProcess(b, gqlhandler.New(&gqlhandler.Config{Schema: &h.Schema})) })
 }

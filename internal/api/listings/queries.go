@@ -178,13 +178,13 @@ func (a area) queries(b *api.Builder) {
 			"filter": {Type: filterType},
 			"sort":   {Type: sortEnum, Description: "CREATED_AT_DESC when not given."},
 		}),
-		Resolve: a.listings,
+		Resolve: api.Plain(a.listings),
 	})
 	b.CacheableQuery("listing", &graphql.Field{
 		Type:        listingType,
 		Description: "One listing with its bidders and bid history, or null.",
 		Args:        graphql.FieldConfigArgument{"id": {Type: api.NonNull(graphql.ID)}},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
+		Resolve: api.Plain(func(p graphql.ResolveParams) (any, error) {
 			id, err := api.ID(p.Args, "id")
 			if err != nil {
 				return nil, err
@@ -194,7 +194,7 @@ func (a area) queries(b *api.Builder) {
 				return nil, err
 			}
 			return nodes(a.DB, []listingview.Listing{l})[0], nil
-		},
+		}),
 	})
 	b.CacheableQuery("trades", &graphql.Field{
 		Type:        api.NonNull(api.Connection(tradeType)),
@@ -210,8 +210,12 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 		return nil, err
 	}
 	s := api.Arg[listingview.Sort](p.Args, "sort")
+	read := listingview.Listings
+	if nodesSelectOnly(p, cardFields) {
+		read = listingview.Cards
+	}
 	return api.Connect(p.Args, 3, func(pg readmodel.Page) (readmodel.Result[node], error) {
-		res, err := listingview.Listings(p.Context, a.DB, f, s, pg)
+		res, err := read(p.Context, a.DB, f, s, pg)
 		if err != nil {
 			return readmodel.Result[node]{}, err
 		}
@@ -284,30 +288,65 @@ func (a area) trades(p graphql.ResolveParams) (any, error) {
 // (through fragments too), so a connection counts its items only when asked.
 func selects(p graphql.ResolveParams, name string) bool {
 	for _, f := range p.Info.FieldASTs {
-		if f.SelectionSet != nil && selectionHas(f.SelectionSet, name, p.Info.Fragments) {
+		if !eachField(f.SelectionSet, p.Info.Fragments, func(f *ast.Field) bool { return f.Name.Value != name }) {
 			return true
 		}
 	}
 	return false
 }
 
-func selectionHas(set *ast.SelectionSet, name string, fragments map[string]ast.Definition) bool {
+// cardFields are the Listing fields listingview.Cards fills (region's own
+// fields all come from it).
+var cardFields = map[string]bool{
+	"__typename": true, "id": true, "round": true, "status": true, "title": true, "assetType": true, "region": true,
+	"area": true, "listedPrice": true, "startingPrice": true, "increment": true, "closingAt": true, "bidderCount": true,
+	"highestBid": true, "bidCount": true, "leadingBidderNumber": true, "leadingBidderId": true, "createdAt": true, "updatedAt": true,
+}
+
+// nodesSelectOnly reports whether the connection being resolved selects, of
+// its edges' nodes, only fields in allowed (through fragments too; a field
+// left out by a directive still counts).
+func nodesSelectOnly(p graphql.ResolveParams, allowed map[string]bool) bool {
+	for _, f := range p.Info.FieldASTs {
+		if !onlyBelow(f.SelectionSet, p.Info.Fragments, []string{"edges", "node"}, allowed) {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyBelow reports whether every field that set selects at the end of path
+// is in allowed.
+func onlyBelow(set *ast.SelectionSet, fragments map[string]ast.Definition, path []string, allowed map[string]bool) bool {
+	return eachField(set, fragments, func(f *ast.Field) bool {
+		if len(path) == 0 {
+			return allowed[f.Name.Value]
+		}
+		return f.Name.Value != path[0] || onlyBelow(f.SelectionSet, fragments, path[1:], allowed)
+	})
+}
+
+// eachField calls visit with each field set selects, through fragments, while
+// visit returns true; it reports whether every call did.
+func eachField(set *ast.SelectionSet, fragments map[string]ast.Definition, visit func(*ast.Field) bool) bool {
+	if set == nil {
+		return true
+	}
 	for _, s := range set.Selections {
 		switch s := s.(type) {
 		case *ast.Field:
-			if s.Name != nil && s.Name.Value == name {
-				return true
+			if s.Name != nil && !visit(s) {
+				return false
 			}
 		case *ast.InlineFragment:
-			if s.SelectionSet != nil && selectionHas(s.SelectionSet, name, fragments) {
-				return true
+			if !eachField(s.SelectionSet, fragments, visit) {
+				return false
 			}
 		case *ast.FragmentSpread:
-			if def, ok := fragments[s.Name.Value].(*ast.FragmentDefinition); ok && def.SelectionSet != nil &&
-				selectionHas(def.SelectionSet, name, fragments) {
-				return true
+			if def, ok := fragments[s.Name.Value].(*ast.FragmentDefinition); ok && !eachField(def.SelectionSet, fragments, visit) {
+				return false
 			}
 		}
 	}
-	return false
+	return true
 }

@@ -291,6 +291,26 @@ func escapeLike(s string) string {
 // Listings returns the page p of the listings f selects, in order s, with
 // cursors made by s.Cursor. Total is not counted (CountListings counts).
 func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page) (readmodel.Result[Listing], error) {
+	return listings(ctx, db, f, s, p, listingColumns, scanListing)
+}
+
+// cardColumns are the columns of a listing's card on the board (Cards).
+const cardColumns = `id, round, status, title, asset_type, province, county, township, village, area,
+	listed_price, starting_price, increment, closing_at, bidder_count, highest_bid, bid_count, leader_id, leader_number,
+	created_at, updated_at`
+
+// Cards is Listings reading only what a card on the board shows: each
+// Listing has its ID, Round, Status, Title, AssetType, Region, Area,
+// ListedPrice, StartingPrice, Increment, ClosingAt, BidderCount, HighestBid,
+// BidCount, Leader, CreatedAt and UpdatedAt, and every other field zero. It
+// reads a third of the columns, the long description and the sale terms
+// among those it leaves.
+func Cards(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page) (readmodel.Result[Listing], error) {
+	return listings(ctx, db, f, s, p, cardColumns, scanCard)
+}
+
+func listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page,
+	columns string, scan func(readmodel.Scanner) (Listing, error)) (readmodel.Result[Listing], error) {
 	ctx = changes.Depend(ctx, boardKey) // which rows, in which order; each row's content is its listing's key
 	w := f.where()
 	if p.After != nil {
@@ -307,8 +327,8 @@ func Listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmod
 	// thousands of listings sorts index entries, not board rows.
 	order := s.keyset().OrderBy()
 	q := fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s ORDER BY %s LIMIT $%d) ORDER BY %s",
-		listingColumns, w.String(), order, len(args), order)
-	rows, err := readmodel.Collect(ctx, db, scanListing, q, args...)
+		columns, w.String(), order, len(args), order)
+	rows, err := readmodel.Collect(ctx, db, scan, q, args...)
 	if err != nil {
 		return readmodel.Result[Listing]{}, fmt.Errorf("listingview: listings: %w", err)
 	}
@@ -370,7 +390,7 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 		}
 		return Listing{}, fmt.Errorf("listingview: scan listing: %w", err)
 	}
-	l.Status, l.AssetType = listing.Status(status), kernel.AssetType(assetType)
+	l.Status, l.AssetType, l.ClosingAt = listing.Status(status), kernel.AssetType(assetType), closingTime(closing)
 	l.Sale.Basis, l.Sale.Rent.Frequency, l.Sale.Deposit, l.Sale.Method = listing.PriceBasis(basis), listing.Frequency(freq), kernel.Money(fixed), listing.Method(method)
 	l.Sale.DepositDue = kernel.Money(due)
 	l.Sale.Revisable, l.Sale.PriorityOrder, l.Sale.Unpaid = revisable == 1, listing.PriorityOrder(order), listing.Unpaid(unpaid)
@@ -379,9 +399,6 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(area), kernel.Money(listed), kernel.Money(starting), kernel.Money(incr)
 	l.AnnouncementEnds, l.BiddingOpensAt, l.NegotiationEnds = readmodel.NullTime(annEnds), readmodel.NullTime(bidOpens), readmodel.NullTime(negEnds)
 	l.OpensAt, l.FreeBiddingEnds, l.AuctionClosesAt = readmodel.NullTime(opens), readmodel.NullTime(freeEnds), readmodel.NullTime(closes)
-	if closing != NoClosingTime {
-		l.ClosingAt = time.UnixMicro(closing).UTC()
-	}
 	l.HighestBid = kernel.Money(highest)
 	l.Leader.ID = readmodel.ParseID(leaderID)
 	l.PriorityEnds = readmodel.NullTime(prioEnds)
@@ -390,6 +407,34 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 	l.ContractID = readmodel.ParseID(contractID)
 	l.CreatedAt, l.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
 	return l, nil
+}
+
+// scanCard scans the cardColumns of a listing.
+func scanCard(r readmodel.Scanner) (Listing, error) {
+	var (
+		l                                              Listing
+		status, assetType, leaderID                    string
+		area, listed, starting, incr, highest, closing int64
+		created, updated                               int64
+	)
+	if err := r.Scan(&l.ID, &l.Round, &status, &l.Title, &assetType, &l.Region.Province, &l.Region.County, &l.Region.Township,
+		&l.Region.Village, &area, &listed, &starting, &incr, &closing, &l.BidderCount, &highest, &l.BidCount, &leaderID,
+		&l.Leader.Number, &created, &updated); err != nil {
+		return Listing{}, fmt.Errorf("listingview: scan listing card: %w", err)
+	}
+	l.Status, l.AssetType, l.ClosingAt = listing.Status(status), kernel.AssetType(assetType), closingTime(closing)
+	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(area), kernel.Money(listed), kernel.Money(starting), kernel.Money(incr)
+	l.HighestBid, l.Leader.ID = kernel.Money(highest), readmodel.ParseID(leaderID)
+	l.CreatedAt, l.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	return l, nil
+}
+
+// closingTime reads the closing_at sort key: zero for NoClosingTime.
+func closingTime(micros int64) time.Time {
+	if micros == NoClosingTime {
+		return time.Time{}
+	}
+	return time.UnixMicro(micros).UTC()
 }
 
 // BiddersOf returns the bidders of each listing's current round, in

@@ -1,0 +1,65 @@
+package listingview
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/nongjiao/nongjiao/internal/kernel"
+	"github.com/nongjiao/nongjiao/internal/listing"
+	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
+)
+
+// TestCards reads a draft and an open auction with bids through Cards: each
+// has a card's fields as ListingByID reads them and every other field zero.
+func TestCards(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *readmodel.DB{"sqlite": rmtest.SQLite, "postgres": rmtest.Postgres} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, open(t))
+			draft, auction, coll, alice, bob := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
+			w.create(draft, coll, terms{title: "李家村梨园流转", county: "寿光市", village: "李家村"}, t0)
+			w.create(auction, coll, terms{title: "王家庄苹果园土地经营权流转", county: "寿光市", village: "王家庄"}, t0)
+			ends := w.announce(auction, t0)
+			w.qualify(auction, alice, bob)
+			w.do(listing.CloseRegistration{ListingID: auction}, ends)
+			opens := w.listing(auction).OpensAt
+			w.do(listing.PlaceBid{ListingID: auction, BidderID: alice, Amount: kernel.Yuan(100_000)}, opens.Add(time.Minute))
+			w.do(listing.PlaceBid{ListingID: auction, BidderID: bob, Amount: kernel.Yuan(101_000)}, opens.Add(2*time.Minute))
+
+			res, err := Cards(context.Background(), w.db, Filter{}, SortCreatedDesc, readmodel.Page{First: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []uuid.UUID{draft, auction} {
+				l := w.listing(id)
+				want := Listing{ID: l.ID, Round: l.Round, Status: l.Status, Title: l.Title, AssetType: l.AssetType, Region: l.Region,
+					Area: l.Area, ListedPrice: l.ListedPrice, StartingPrice: l.StartingPrice, Increment: l.Increment, ClosingAt: l.ClosingAt,
+					BidderCount: l.BidderCount, HighestBid: l.HighestBid, BidCount: l.BidCount, Leader: l.Leader, CreatedAt: l.CreatedAt,
+					UpdatedAt: l.UpdatedAt}
+				i := slices.IndexFunc(res.Rows, func(c Listing) bool { return c.ID == id })
+				if i < 0 || !reflect.DeepEqual(res.Rows[i], want) {
+					t.Fatalf("cards = %+v\nwant %+v among them", res.Rows, want)
+				}
+			}
+			if a := w.listing(auction); a.Leader.ID != bob || a.HighestBid == 0 || a.ClosingAt.IsZero() || !w.listing(draft).ClosingAt.IsZero() {
+				t.Fatalf("the listings do not exercise every card field: %+v", a)
+			}
+		})
+	}
+}
+
+// qualify registers bidders for id, each with its deposit held, and
+// qualifies them, over the first hours after t0.
+func (w *world) qualify(id uuid.UUID, bidders ...uuid.UUID) {
+	for i, b := range bidders {
+		at := t0.Add(time.Duration(i+1) * time.Hour)
+		w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, at)
+		w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, at.Add(time.Minute))
+		w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, at.Add(2*time.Minute))
+	}
+}
