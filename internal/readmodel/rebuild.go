@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"strings"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -168,6 +169,12 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		before[pr.Name()] = 0
 	}
 	after := maps.Clone(before)
+	folds := make([]Fold, len(projs)) // nil: applied event by event
+	for i, pr := range projs {
+		if f, ok := pr.(Folder); ok {
+			folds[i] = f.Fold(p.db.Dialect)
+		}
+	}
 	n := 0
 	var last eventstore.RecordedEvent
 	readCtx, stop := context.WithCancel(ctx)
@@ -177,8 +184,8 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 			return n, b.err
 		}
 		for _, env := range b.envs {
-			for _, pr := range projs {
-				if err := p.applyOne(ctx, tx, pr, after, env); err != nil {
+			for i, pr := range projs {
+				if err := p.feed(ctx, tx, pr, folds[i], after, env); err != nil {
 					return n, err
 				}
 			}
@@ -188,6 +195,14 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	}
 	if err := ctx.Err(); err != nil {
 		return n, fmt.Errorf("readmodel: rebuild: %w", err)
+	}
+	for i, f := range folds {
+		if f == nil {
+			continue
+		}
+		if err := f.Flush(ctx, tx); err != nil {
+			return n, fmt.Errorf("readmodel: %s writing its rows: %w", projs[i].Name(), err)
+		}
 	}
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
@@ -200,6 +215,19 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	return n, nil
 }
 
+// feed applies env to pr in a rebuild, through its fold f when it has one,
+// and moves pr's position in next to it.
+func (p *Projector) feed(ctx context.Context, tx Tx, pr Projection, f Fold, next map[string]uint64, env Envelope) error {
+	if f == nil {
+		return p.applyOne(ctx, tx, pr, next, env)
+	}
+	if err := f.Add(ctx, tx, env); err != nil {
+		return fmt.Errorf("readmodel: %s folding %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
+	}
+	next[pr.Name()] = env.Position
+	return nil
+}
+
 // decoded is a batch of events read and decoded for a rebuild: their
 // envelopes and the last event, or the error that ended the reading.
 type decoded struct {
@@ -208,34 +236,65 @@ type decoded struct {
 	err  error
 }
 
-// decodeAll reads every event of src, batch at a time, and decodes it in a
-// goroutine of its own, a batch or two ahead of the rebuild that applies
-// them: decoding the events' JSON is a fifth of a rebuild's CPU, which then
-// runs beside SQLite's. The channel closes after the last batch, after a
-// batch carrying an error, or when ctx ends.
+// decoders is how many goroutines decode a rebuild's events: with the
+// rows folded in memory, decoding the events' JSON is most of a rebuild's
+// CPU, so it runs on every core beside the transaction that applies them.
+var decoders = runtime.GOMAXPROCS(0)
+
+// decodeAll reads every event of src, batch at a time, and decodes the
+// batches in decoders goroutines, a few batches ahead of the rebuild that
+// applies them, handing them over in the order they were read. The channel
+// closes after the last batch, after a batch carrying an error, or when ctx
+// ends.
 func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan decoded {
 	out := make(chan decoded, 2)
-	go func() {
-		defer close(out)
+	type job struct {
+		recs []eventstore.RecordedEvent
+		done chan<- decoded
+	}
+	jobs := make(chan job)
+	order := make(chan chan decoded, decoders) // each batch's result, in the order read
+	for range decoders {
+		go func() {
+			for j := range jobs {
+				j.done <- p.decode(j.recs)
+			}
+		}()
+	}
+	go func() { // read
+		defer close(order)
+		defer close(jobs)
 		var after uint64
 		for {
 			recs, err := src.ReadAll(ctx, after, batch)
-			var b decoded
+			done := make(chan decoded, 1)
 			switch {
 			case err != nil:
-				b.err = fmt.Errorf("readmodel: rebuild: read after %d: %w", after, err)
+				done <- decoded{err: fmt.Errorf("readmodel: rebuild: read after %d: %w", after, err)}
 			case len(recs) == 0:
 				return
 			default:
-				b.envs, b.last = make([]Envelope, len(recs)), recs[len(recs)-1]
-				for i, rec := range recs {
-					if b.envs[i], err = p.envelope(rec); err != nil {
-						b.envs, b.err = b.envs[:i], err
-						break
-					}
+				select {
+				case jobs <- job{recs, done}:
+				case <-ctx.Done():
+					return
 				}
-				after = b.last.Position
+				after = recs[len(recs)-1].Position
 			}
+			select {
+			case order <- done:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { // hand over in order
+		defer close(out)
+		for done := range order {
+			b := <-done
 			select {
 			case out <- b:
 			case <-ctx.Done():
@@ -247,4 +306,18 @@ func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan
 		}
 	}()
 	return out
+}
+
+// decode decodes a batch of events; a batch that fails to decode carries
+// the events before the one that failed, and the error.
+func (p *Projector) decode(recs []eventstore.RecordedEvent) decoded {
+	b := decoded{envs: make([]Envelope, len(recs)), last: recs[len(recs)-1]}
+	for i, rec := range recs {
+		var err error
+		if b.envs[i], err = p.envelope(rec); err != nil {
+			b.envs, b.err = b.envs[:i], err
+			break
+		}
+	}
+	return b
 }
