@@ -35,6 +35,7 @@ type Fold interface {
 // the rebuild's Tx prepares once and reuses. Folds write their rows through
 // it.
 type Inserter struct {
+	dialect Dialect
 	table   string
 	columns []string
 	per     int    // rows per statement
@@ -46,9 +47,9 @@ type Inserter struct {
 // PostgreSQL 65,535; past a few thousand a statement saves no more.
 const insertParams = 4096
 
-// NewInserter returns an Inserter into table's columns.
-func NewInserter(table string, columns ...string) *Inserter {
-	return &Inserter{table: table, columns: columns, per: max(1, insertParams/len(columns))}
+// NewInserter returns an Inserter into table's columns in dialect d.
+func NewInserter(d Dialect, table string, columns ...string) *Inserter {
+	return &Inserter{dialect: d, table: table, columns: columns, per: max(1, insertParams/len(columns))}
 }
 
 // Add queues a row, its values in the order of the Inserter's columns, and
@@ -85,7 +86,9 @@ func (in *Inserter) Flush(ctx context.Context, tx Tx) error {
 	return nil
 }
 
-// statement is the INSERT of rows rows.
+// statement is the INSERT of rows rows. Its parameters are numbered ($1…)
+// on PostgreSQL and anonymous (?) on SQLite, where binding each numbered
+// parameter looks its number up in a list of them all.
 func (in *Inserter) statement(rows int) string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + in.table + " (" + strings.Join(in.columns, ", ") + ") VALUES ")
@@ -100,7 +103,11 @@ func (in *Inserter) statement(rows int) string {
 				b.WriteString(", ")
 			}
 			n++
-			fmt.Fprintf(&b, "$%d", n)
+			if in.dialect == SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", n)
+			}
 		}
 		b.WriteByte(')')
 	}

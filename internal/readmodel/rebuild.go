@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"runtime"
@@ -145,23 +146,45 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []Projection) (int, error) {
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
-	sqlTx, err := p.db.BeginTx(ctx, nil)
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
+	}
+	defer conn.Close()
+	if p.db.Dialect == SQLite {
+		restore, err := rebuildCache(ctx, conn)
+		if err != nil {
+			return 0, err
+		}
+		defer restore()
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	tx := ownStatements(sqlTx)
 	before := make(map[string]uint64, len(projs))
-	for _, pr := range projs {
+	folds := make([]Fold, len(projs)) // nil: applied event by event
+	var indexes []string              // the folds' indexes, made once their rows are written
+	for i, pr := range projs {
 		for _, t := range pr.Tables() {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
 				return 0, fmt.Errorf("readmodel: drop %s: %w", t, err)
 			}
 		}
+		f, folding := pr.(Folder)
 		for _, s := range pr.Schema(p.db.Dialect) {
+			if folding && isIndex(s) {
+				indexes = append(indexes, s)
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				return 0, fmt.Errorf("readmodel: create %s: %w\n%s", pr.Name(), err, s)
 			}
+		}
+		if folding {
+			folds[i] = f.Fold(p.db.Dialect)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, pr.Name()); err != nil {
 			return 0, fmt.Errorf("readmodel: reset %s: %w", pr.Name(), err)
@@ -169,12 +192,6 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		before[pr.Name()] = 0
 	}
 	after := maps.Clone(before)
-	folds := make([]Fold, len(projs)) // nil: applied event by event
-	for i, pr := range projs {
-		if f, ok := pr.(Folder); ok {
-			folds[i] = f.Fold(p.db.Dialect)
-		}
-	}
 	n := 0
 	var last eventstore.RecordedEvent
 	readCtx, stop := context.WithCancel(ctx)
@@ -204,6 +221,11 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 			return n, fmt.Errorf("readmodel: %s writing its rows: %w", projs[i].Name(), err)
 		}
 	}
+	for _, s := range indexes {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return n, fmt.Errorf("readmodel: create index: %w\n%s", err, s)
+		}
+	}
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
 	}
@@ -213,6 +235,33 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	p.db.forgetStatements() // they were prepared on the tables just dropped
 	p.committed(after, nil)
 	return n, nil
+}
+
+// rebuildCacheKiB is the page cache of a rebuild's SQLite connection: a
+// rebuild's pages stay dirty until it commits, and a cache that cannot hold
+// them writes them to the WAL early and reads them back (SQLite's default
+// holds 2 MiB).
+const rebuildCacheKiB = 64 << 10
+
+// rebuildCache gives the SQLite connection conn rebuildCacheKiB of page
+// cache until restore, which gives it back the cache it had.
+func rebuildCache(ctx context.Context, conn *sql.Conn) (restore func(), err error) {
+	var was int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&was); err != nil {
+		return nil, fmt.Errorf("readmodel: rebuild: read the page cache's size: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, rebuildCacheKiB)); err != nil {
+		return nil, fmt.Errorf("readmodel: rebuild: size the page cache: %w", err)
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = %d`, was)) //nolint:errcheck // a larger cache is harmless
+	}, nil
+}
+
+// isIndex reports whether the schema statement s creates an index.
+func isIndex(s string) bool {
+	f := strings.Fields(strings.ToUpper(s))
+	return len(f) >= 2 && f[0] == "CREATE" && (f[1] == "INDEX" || len(f) >= 3 && f[1] == "UNIQUE" && f[2] == "INDEX")
 }
 
 // feed applies env to pr in a rebuild, through its fold f when it has one,

@@ -17,14 +17,14 @@ import (
 // Fold implements readmodel.Folder: a rebuild folds each listing's events
 // into its rows in memory and writes every row once, instead of a statement
 // or two per event.
-func (listingProjection) Fold(readmodel.Dialect) readmodel.Fold {
+func (listingProjection) Fold(d readmodel.Dialect) readmodel.Fold {
 	return &fold{held: map[uuid.UUID]*folded{}, written: map[uuid.UUID]bool{},
-		listings: readmodel.NewInserter("listing_listings", boardColumns...),
-		search:   readmodel.NewInserter("listing_search", "id", "search_text"),
-		bidders:  readmodel.NewInserter("listing_bidders", bidderColumns...),
-		bids:     readmodel.NewInserter("listing_bids", bidColumns...),
-		quotes:   readmodel.NewInserter("listing_quotes", quoteColumns...),
-		trades:   readmodel.NewInserter("listing_trades", tradeColumns...)}
+		listings: readmodel.NewInserter(d, "listing_listings", boardColumns...),
+		search:   readmodel.NewInserter(d, "listing_search", "id", "search_text"),
+		bidders:  readmodel.NewInserter(d, "listing_bidders", bidderColumns...),
+		bids:     readmodel.NewInserter(d, "listing_bids", bidColumns...),
+		quotes:   readmodel.NewInserter(d, "listing_quotes", quoteColumns...),
+		trades:   readmodel.NewInserter(d, "listing_trades", tradeColumns...)}
 }
 
 // foldRows bounds the rows a fold holds in memory (about 300 bytes a row,
