@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,8 +218,9 @@ func openProjector(b *testing.B, reg *kernel.Registry, projs ...readmodel.Projec
 // BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
 // 20,000 bids) to the embedded read models: "live" in the projector's
 // transactions of 16 events (what a loaded live projector commits at a
-// time), "replay" as one rebuild. It reports events/s and the bytes written
-// to the device per event (SQLite's WAL and its checkpoints).
+// time), "replay" as one rebuild. It reports events/s, the process's CPU
+// time per event and the bytes written to the device per event (SQLite's
+// WAL and its checkpoints).
 // go test -run X -bench Project -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkProject(b *testing.B) {
 	reg, store, recs := recorded(b, 2000, 20_000)
@@ -226,16 +228,18 @@ func BenchmarkProject(b *testing.B) {
 	// measure runs apply on a new projector per iteration and reports
 	// events/s and bytes written per event.
 	measure := func(b *testing.B, apply func(p *readmodel.Projector) int) {
-		events, written := 0, int64(0)
+		events, written, cpu := 0, int64(0), time.Duration(0)
 		for b.Loop() {
 			b.StopTimer()
 			p := openProjector(b, reg)
-			w0 := procstat.WrittenBytes()
+			w0, c0 := procstat.WrittenBytes(), cpuTime(b)
 			b.StartTimer()
 			events += apply(p)
 			written += procstat.WrittenBytes() - w0
+			cpu += cpuTime(b) - c0
 		}
 		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
 		if procstat.WrittenBytes() >= 0 {
 			b.ReportMetric(float64(written)/float64(events), "written-B/event")
 		}
@@ -265,7 +269,8 @@ func BenchmarkProject(b *testing.B) {
 // BenchmarkReplay rebuilds every projection the server runs from the load
 // test's kind of history: 10,000 listings with two qualified bidders each
 // and their auctions opened (130,000 events), then 20,000 bids on 1,000 of
-// them. It reports events/s and the Go heap's peak over the rebuild.
+// them. It reports events/s, the process's CPU time per event and the Go
+// heap's peak over the rebuild.
 // go test -run X -bench 'Replay$' -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkReplay(b *testing.B) {
 	reg := kernel.NewRegistry()
@@ -286,7 +291,7 @@ func BenchmarkReplay(b *testing.B) {
 		creditview.Projections(), demandview.Projections(), partyview.Projections()} {
 		projs = append(projs, area...)
 	}
-	events, peak := 0, uint64(0)
+	events, peak, cpu := 0, uint64(0), time.Duration(0)
 	for b.Loop() {
 		b.StopTimer()
 		p := openProjector(b, reg, projs...)
@@ -305,9 +310,11 @@ func BenchmarkReplay(b *testing.B) {
 				}
 			}
 		}()
+		c0 := cpuTime(b)
 		b.StartTimer()
 		n, err := p.Replay(context.Background(), store, 1024)
 		b.StopTimer()
+		cpu += cpuTime(b) - c0
 		done <- struct{}{}
 		<-done
 		if err != nil {
@@ -318,6 +325,18 @@ func BenchmarkReplay(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(peak>>20), "peak-heap-MiB")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
+}
+
+// cpuTime is the CPU time the process has used, user and system: on a
+// machine shared with other work, the CPU an event costs is steadier than
+// the events a second.
+func cpuTime(b *testing.B) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkProjectStream feeds the events of 200 auctions (5,200) and
