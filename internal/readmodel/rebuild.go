@@ -18,7 +18,8 @@ const rebuildBatch = 1024
 // live feed delivers (see Source).
 //
 // The rebuild is one transaction: it drops the tables, creates them again,
-// applies every event and writes the checkpoints, then commits. Both SQLite
+// applies every event (folding them, for a Folder) and writes the
+// checkpoints, then commits. Both SQLite
 // and PostgreSQL run DDL inside a transaction, so a replay that fails at
 // any point (an event that does not apply, a read error, a cancelled
 // context) rolls back to the previous tables and checkpoints, as if it had
