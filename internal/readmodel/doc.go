@@ -63,4 +63,11 @@
 // which is how the check finds it in any store. Checkpoint tables made
 // before versions were recorded read as version 0, so such data directories
 // are rebuilt once.
+//
+// A rebuild decodes the events on every core (in order) and feeds each
+// projection that is a Folder through its Fold, which folds the rows in
+// memory and writes each once through an Inserter (multi-row INSERTs),
+// instead of a statement or two per event; the Folder's indexes are made
+// after its rows. Other projections get Apply, event by event. A Fold must
+// build exactly the tables Apply builds from the same events.
 package readmodel

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"runtime"
 	"strings"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
@@ -17,7 +18,8 @@ const rebuildBatch = 1024
 // live feed delivers (see Source).
 //
 // The rebuild is one transaction: it drops the tables, creates them again,
-// applies every event and writes the checkpoints, then commits. Both SQLite
+// applies every event (folding them, for a Folder) and writes the
+// checkpoints, then commits. Both SQLite
 // and PostgreSQL run DDL inside a transaction, so a replay that fails at
 // any point (an event that does not apply, a read error, a cancelled
 // context) rolls back to the previous tables and checkpoints, as if it had
@@ -144,23 +146,43 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []Projection) (int, error) {
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
-	sqlTx, err := p.db.BeginTx(ctx, nil)
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
+	}
+	defer conn.Close()
+	if p.db.Dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, rebuildCacheKiB)); err != nil {
+			return 0, fmt.Errorf("readmodel: rebuild: size the page cache: %w", err)
+		}
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	tx := ownStatements(sqlTx)
 	before := make(map[string]uint64, len(projs))
-	for _, pr := range projs {
+	folds := make([]Fold, len(projs)) // nil: applied event by event
+	var indexes []string              // the folds' indexes, made once their rows are written
+	for i, pr := range projs {
 		for _, t := range pr.Tables() {
 			if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(t)); err != nil {
 				return 0, fmt.Errorf("readmodel: drop %s: %w", t, err)
 			}
 		}
+		f, folding := pr.(Folder)
 		for _, s := range pr.Schema(p.db.Dialect) {
+			if folding && isIndex(s) {
+				indexes = append(indexes, s)
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				return 0, fmt.Errorf("readmodel: create %s: %w\n%s", pr.Name(), err, s)
 			}
+		}
+		if folding {
+			folds[i] = f.Fold(p.db.Dialect)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, pr.Name()); err != nil {
 			return 0, fmt.Errorf("readmodel: reset %s: %w", pr.Name(), err)
@@ -177,8 +199,8 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 			return n, b.err
 		}
 		for _, env := range b.envs {
-			for _, pr := range projs {
-				if err := p.applyOne(ctx, tx, pr, after, env); err != nil {
+			for i, pr := range projs {
+				if err := p.feed(ctx, tx, pr, folds[i], after, env); err != nil {
 					return n, err
 				}
 			}
@@ -188,6 +210,19 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	}
 	if err := ctx.Err(); err != nil {
 		return n, fmt.Errorf("readmodel: rebuild: %w", err)
+	}
+	for i, f := range folds {
+		if f == nil {
+			continue
+		}
+		if err := f.Flush(ctx, tx); err != nil {
+			return n, fmt.Errorf("readmodel: %s writing its rows: %w", projs[i].Name(), err)
+		}
+	}
+	for _, s := range indexes {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return n, fmt.Errorf("readmodel: create index: %w\n%s", err, s)
+		}
 	}
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
@@ -200,6 +235,33 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	return n, nil
 }
 
+// rebuildCacheKiB is the page cache of a rebuild's SQLite connection: a
+// rebuild's pages stay dirty until it commits, and a cache that cannot hold
+// them writes them to the WAL early and reads them back (SQLite's default
+// holds 2 MiB). The connection keeps it afterwards, until the pool closes
+// the connection: giving the pages back at once costs as much as a fifth of
+// a rebuild (SQLite frees them one by one).
+const rebuildCacheKiB = 64 << 10
+
+// isIndex reports whether the schema statement s creates an index.
+func isIndex(s string) bool {
+	f := strings.Fields(strings.ToUpper(s))
+	return len(f) >= 2 && f[0] == "CREATE" && (f[1] == "INDEX" || len(f) >= 3 && f[1] == "UNIQUE" && f[2] == "INDEX")
+}
+
+// feed applies env to pr in a rebuild, through its fold f when it has one,
+// and moves pr's position in next to it.
+func (p *Projector) feed(ctx context.Context, tx Tx, pr Projection, f Fold, next map[string]uint64, env Envelope) error {
+	if f == nil {
+		return p.applyOne(ctx, tx, pr, next, env)
+	}
+	if err := f.Add(ctx, tx, env); err != nil {
+		return fmt.Errorf("readmodel: %s folding %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
+	}
+	next[pr.Name()] = env.Position
+	return nil
+}
+
 // decoded is a batch of events read and decoded for a rebuild: their
 // envelopes and the last event, or the error that ended the reading.
 type decoded struct {
@@ -208,34 +270,65 @@ type decoded struct {
 	err  error
 }
 
-// decodeAll reads every event of src, batch at a time, and decodes it in a
-// goroutine of its own, a batch or two ahead of the rebuild that applies
-// them: decoding the events' JSON is a fifth of a rebuild's CPU, which then
-// runs beside SQLite's. The channel closes after the last batch, after a
-// batch carrying an error, or when ctx ends.
+// decoders is how many goroutines decode a rebuild's events: with the
+// rows folded in memory, decoding the events' JSON is most of a rebuild's
+// CPU, so it runs on every core beside the transaction that applies them.
+var decoders = runtime.GOMAXPROCS(0)
+
+// decodeAll reads every event of src, batch at a time, and decodes the
+// batches in decoders goroutines, a few batches ahead of the rebuild that
+// applies them, handing them over in the order they were read. The channel
+// closes after the last batch, after a batch carrying an error, or when ctx
+// ends.
 func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan decoded {
 	out := make(chan decoded, 2)
-	go func() {
-		defer close(out)
+	type job struct {
+		recs []eventstore.RecordedEvent
+		done chan<- decoded
+	}
+	jobs := make(chan job)
+	order := make(chan chan decoded, decoders) // each batch's result, in the order read
+	for range decoders {
+		go func() {
+			for j := range jobs {
+				j.done <- p.decode(j.recs)
+			}
+		}()
+	}
+	go func() { // read
+		defer close(order)
+		defer close(jobs)
 		var after uint64
 		for {
 			recs, err := src.ReadAll(ctx, after, batch)
-			var b decoded
+			done := make(chan decoded, 1)
 			switch {
 			case err != nil:
-				b.err = fmt.Errorf("readmodel: rebuild: read after %d: %w", after, err)
+				done <- decoded{err: fmt.Errorf("readmodel: rebuild: read after %d: %w", after, err)}
 			case len(recs) == 0:
 				return
 			default:
-				b.envs, b.last = make([]Envelope, len(recs)), recs[len(recs)-1]
-				for i, rec := range recs {
-					if b.envs[i], err = p.envelope(rec); err != nil {
-						b.envs, b.err = b.envs[:i], err
-						break
-					}
+				select {
+				case jobs <- job{recs, done}:
+				case <-ctx.Done():
+					return
 				}
-				after = b.last.Position
+				after = recs[len(recs)-1].Position
 			}
+			select {
+			case order <- done:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { // hand over in order
+		defer close(out)
+		for done := range order {
+			b := <-done
 			select {
 			case out <- b:
 			case <-ctx.Done():
@@ -247,4 +340,18 @@ func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan
 		}
 	}()
 	return out
+}
+
+// decode decodes a batch of events; a batch that fails to decode carries
+// the events before the one that failed, and the error.
+func (p *Projector) decode(recs []eventstore.RecordedEvent) decoded {
+	b := decoded{envs: make([]Envelope, len(recs)), last: recs[len(recs)-1]}
+	for i, rec := range recs {
+		var err error
+		if b.envs[i], err = p.envelope(rec); err != nil {
+			b.envs, b.err = b.envs[:i], err
+			break
+		}
+	}
+	return b
 }

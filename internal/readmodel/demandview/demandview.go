@@ -110,13 +110,19 @@ func insertDemand(ctx context.Context, tx readmodel.Tx, id uuid.UUID, kind deman
 }
 
 func saveOffer(ctx context.Context, tx readmodel.Tx, id uuid.UUID, d listing.Details) error {
-	offer, err := json.Marshal(OfferOf(d))
+	offer, err := offerText(d)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO demand_offers (listing_id, title, offer) VALUES ($1, $2, $3)
-		ON CONFLICT (listing_id) DO UPDATE SET title = excluded.title, offer = excluded.offer`, id.String(), d.Title, string(offer))
+		ON CONFLICT (listing_id) DO UPDATE SET title = excluded.title, offer = excluded.offer`, id.String(), d.Title, offer)
 	return err
+}
+
+// offerText is the offer column of d's listing: OfferOf(d) as JSON.
+func offerText(d listing.Details) (string, error) {
+	b, err := json.Marshal(OfferOf(d))
+	return string(b), err
 }
 
 // alert records the listing in the alerts of every open saved search it matches.

@@ -3,7 +3,9 @@ package listingview
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -15,6 +17,11 @@ import (
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/procstat"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
+	"github.com/nongjiao/nongjiao/internal/readmodel/assetview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/coopview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/creditview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/demandview"
+	"github.com/nongjiao/nongjiao/internal/readmodel/partyview"
 	"github.com/nongjiao/nongjiao/internal/readmodel/rmtest"
 )
 
@@ -118,9 +125,9 @@ func benchmarkBoard(b *testing.B, db *readmodel.DB) {
 
 // auctionHistory stores, in a new memstore, the events of n listings taken
 // through the real decider as the load test does: created, submitted,
-// approved, four bidders qualified, the auction opened, then bids on
+// approved, bidders (at most 4) qualified, the auction opened, then bids on
 // listings picked in turn, bids in all.
-func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore.Store {
+func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bidders, bids int) eventstore.Store {
 	tb.Helper()
 	ctx := context.Background()
 	store := memstore.New(kernel.SystemClock{})
@@ -144,8 +151,9 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 			tb.Fatal(err)
 		}
 	}
-	seller, bidders := uuid.New(), []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
+	seller, everyBidder := uuid.New(), []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
 	ids := make([]uuid.UUID, n)
+	registered := everyBidder[:bidders]
 	var opens time.Time
 	for i := range ids {
 		ids[i] = uuid.New()
@@ -160,7 +168,7 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 		do(listing.SubmitListing{ListingID: id, Resolution: listing.Resolution{Body: "村民代表会议", VotesFor: 20, Total: 30, Date: t0}}, t0)
 		ends := kernel.Calendar{}.AddWorkingDays(t0, 7)
 		do(listing.ReviewListing{ListingID: id, Approve: true, AnnouncementEnds: ends, BiddingOpensAt: ends.Add(time.Hour)}, t0)
-		for _, b := range bidders {
+		for _, b := range registered {
 			do(listing.RegisterBidder{ListingID: id, BidderID: b}, t0.Add(time.Hour))
 			do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, t0.Add(2*time.Hour))
 			do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, t0.Add(3*time.Hour))
@@ -170,7 +178,7 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 	}
 	for k := range bids {
 		id := ids[k%n]
-		do(listing.PlaceBid{ListingID: id, BidderID: bidders[k%len(bidders)], Amount: kernel.Yuan(100_000) + kernel.Money(k/n)*kernel.Yuan(100)},
+		do(listing.PlaceBid{ListingID: id, BidderID: registered[k%len(registered)], Amount: kernel.Yuan(100_000) + kernel.Money(k/n)*kernel.Yuan(100)},
 			opens.Add(time.Minute))
 	}
 	return store
@@ -181,7 +189,7 @@ func auctionHistory(tb testing.TB, reg *kernel.Registry, n, bids int) eventstore
 func recorded(b *testing.B, n, bids int) (*kernel.Registry, eventstore.Store, []eventstore.RecordedEvent) {
 	reg := kernel.NewRegistry()
 	listing.RegisterEvents(reg)
-	store := auctionHistory(b, reg, n, bids)
+	store := auctionHistory(b, reg, n, 4, bids)
 	recs, err := store.ReadAll(context.Background(), 0, 1<<20)
 	if err != nil {
 		b.Fatal(err)
@@ -189,15 +197,18 @@ func recorded(b *testing.B, n, bids int) (*kernel.Registry, eventstore.Store, []
 	return reg, store, recs
 }
 
-// openProjector returns a projector of the listing board over a new
-// embedded database, closed when b ends.
-func openProjector(b *testing.B, reg *kernel.Registry) *readmodel.Projector {
+// openProjector returns a projector of projs (the listing board when none)
+// over a new embedded database, closed when b ends.
+func openProjector(b *testing.B, reg *kernel.Registry, projs ...readmodel.Projection) *readmodel.Projector {
 	db, err := readmodel.OpenSQLite(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	p, err := readmodel.NewProjector(context.Background(), db, reg, Projections()...)
+	if len(projs) == 0 {
+		projs = Projections()
+	}
+	p, err := readmodel.NewProjector(context.Background(), db, reg, projs...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -207,8 +218,9 @@ func openProjector(b *testing.B, reg *kernel.Registry) *readmodel.Projector {
 // BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
 // 20,000 bids) to the embedded read models: "live" in the projector's
 // transactions of 16 events (what a loaded live projector commits at a
-// time), "replay" as one rebuild. It reports events/s and the bytes written
-// to the device per event (SQLite's WAL and its checkpoints).
+// time), "replay" as one rebuild. It reports events/s, the process's CPU
+// time per event and the bytes written to the device per event (SQLite's
+// WAL and its checkpoints).
 // go test -run X -bench Project -benchtime 1x ./internal/readmodel/listingview/
 func BenchmarkProject(b *testing.B) {
 	reg, store, recs := recorded(b, 2000, 20_000)
@@ -216,16 +228,18 @@ func BenchmarkProject(b *testing.B) {
 	// measure runs apply on a new projector per iteration and reports
 	// events/s and bytes written per event.
 	measure := func(b *testing.B, apply func(p *readmodel.Projector) int) {
-		events, written := 0, int64(0)
+		events, written, cpu := 0, int64(0), time.Duration(0)
 		for b.Loop() {
 			b.StopTimer()
 			p := openProjector(b, reg)
-			w0 := procstat.WrittenBytes()
+			w0, c0 := procstat.WrittenBytes(), cpuTime(b)
 			b.StartTimer()
 			events += apply(p)
 			written += procstat.WrittenBytes() - w0
+			cpu += cpuTime(b) - c0
 		}
 		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
 		if procstat.WrittenBytes() >= 0 {
 			b.ReportMetric(float64(written)/float64(events), "written-B/event")
 		}
@@ -250,6 +264,79 @@ func BenchmarkProject(b *testing.B) {
 			return n
 		})
 	})
+}
+
+// BenchmarkReplay rebuilds every projection the server runs from the load
+// test's kind of history: 10,000 listings with two qualified bidders each
+// and their auctions opened (130,000 events), then 20,000 bids on 1,000 of
+// them. It reports events/s, the process's CPU time per event and the Go
+// heap's peak over the rebuild.
+// go test -run X -bench 'Replay$' -benchtime 1x ./internal/readmodel/listingview/
+func BenchmarkReplay(b *testing.B) {
+	reg := kernel.NewRegistry()
+	listing.RegisterEvents(reg)
+	store := auctionHistory(b, reg, 10_000, 2, 0)
+	bids := auctionHistory(b, reg, 1_000, 4, 20_000)
+	recs, err := bids.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range recs {
+		if _, err := store.Append(context.Background(), r.Stream, eventstore.Any, eventstore.EventData{ID: r.ID, Type: r.Type, Data: r.Data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var projs []readmodel.Projection
+	for _, area := range [][]readmodel.Projection{assetview.Projections(), Projections(), coopview.Projections(),
+		creditview.Projections(), demandview.Projections(), partyview.Projections()} {
+		projs = append(projs, area...)
+	}
+	events, peak, cpu := 0, uint64(0), time.Duration(0)
+	for b.Loop() {
+		b.StopTimer()
+		p := openProjector(b, reg, projs...)
+		runtime.GC()
+		var m runtime.MemStats
+		done := make(chan struct{})
+		go func() { // the heap's peak, sampled
+			defer close(done)
+			for {
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapAlloc)
+				select {
+				case <-done:
+					return
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}()
+		c0 := cpuTime(b)
+		b.StartTimer()
+		n, err := p.Replay(context.Background(), store, 1024)
+		b.StopTimer()
+		cpu += cpuTime(b) - c0
+		done <- struct{}{}
+		<-done
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += n
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(peak>>20), "peak-heap-MiB")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
+}
+
+// cpuTime is the CPU time the process has used, user and system: on a
+// machine shared with other work, the CPU an event costs is steadier than
+// the events a second.
+func cpuTime(b *testing.B) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkProjectStream feeds the events of 200 auctions (5,200) and

@@ -410,11 +410,30 @@ func (x *exec) create(e listing.ListingCreated) {
 	x.do(`INSERT INTO listing_search (id, search_text) VALUES ($1, $2)`, e.ListingID, SearchText(d.Title, d.Description))
 }
 
-// sale records how the listing is sold (rules 25–28): the price basis, the
-// lease's rent terms, the deposit (fixed, and what a bidder owes as the
+// sale records how the listing is sold (saleTerms).
+func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
+	t := saleTerms(d)
+	x.listing(id, at, `basis = $3, rent_frequency = $4, step_up_years = $5, step_up_percent = $6,
+		fixed_deposit = $7, method = $8, revisable = $9, priority_order = $10, unpaid = $11, forfeit_to = $12, deposit_due = $13`,
+		t.basis, t.rentFrequency, t.stepUpYears, t.stepUpPercent, t.fixedDeposit, t.method, t.revisable, t.priorityOrder, t.unpaid, t.forfeitTo,
+		t.depositDue)
+}
+
+// saleCols are the columns of how a listing is sold.
+type saleCols struct {
+	basis, rentFrequency             string
+	stepUpYears, stepUpPercent       int64
+	fixedDeposit, depositDue         int64
+	method                           string
+	revisable                        int64
+	priorityOrder, unpaid, forfeitTo string
+}
+
+// saleTerms returns how d's listing is sold (rules 25–28): the price basis,
+// the lease's rent saleCols, the deposit (fixed, and what a bidder owes as the
 // decider computes it), the method and the priority, unpaid and forfeit
 // rules, defaults filled in.
-func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
+func saleTerms(d listing.Details) saleCols {
 	method, order, unpaid := d.Method, d.PriorityOrder, d.Unpaid
 	if method == "" {
 		method = listing.MethodLadder
@@ -429,10 +448,11 @@ func (x *exec) sale(id uuid.UUID, at time.Time, d listing.Details) {
 	if freq == "" && d.PriceBasis().Rented() {
 		freq = listing.Annual
 	}
-	x.listing(id, at, `basis = $3, rent_frequency = $4, step_up_years = $5, step_up_percent = $6,
-		fixed_deposit = $7, method = $8, revisable = $9, priority_order = $10, unpaid = $11, forfeit_to = $12, deposit_due = $13`,
-		string(d.PriceBasis()), string(freq), d.Rent.StepUp.EveryYears, d.Rent.StepUp.Percent, int64(d.Deposit), string(method), readmodel.Bool(d.Revisable), string(order), string(unpaid), string(d.ForfeitDestination()),
-		int64(d.DepositDue()))
+	return saleCols{basis: string(d.PriceBasis()), rentFrequency: string(freq),
+		stepUpYears: int64(d.Rent.StepUp.EveryYears), stepUpPercent: int64(d.Rent.StepUp.Percent),
+		fixedDeposit: int64(d.Deposit), depositDue: int64(d.DepositDue()), method: string(method),
+		revisable: int64(readmodel.Bool(d.Revisable)), priorityOrder: string(order), unpaid: string(unpaid),
+		forfeitTo: string(d.ForfeitDestination())}
 }
 
 func (x *exec) revise(e listing.ListingRevised) {
