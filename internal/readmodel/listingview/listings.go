@@ -123,6 +123,9 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 		// sort key, so the page's ids are found and sorted from the index alone.
 		`CREATE INDEX IF NOT EXISTS listing_listings_region ON listing_listings
 			(county, township, village, status, listed_price, closing_at, created_at, id)`,
+		// The board's usual page: one township's listings in one status,
+		// newest first, read as the first entries of this index.
+		`CREATE INDEX IF NOT EXISTS listing_listings_township ON listing_listings (county, township, status, created_at, id)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_type ON listing_listings
 			(asset_type, status, listed_price, closing_at, created_at, id)`,
 		`CREATE INDEX IF NOT EXISTS listing_listings_seller ON listing_listings (seller)`,

@@ -309,25 +309,34 @@ func Cards(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.
 	return listings(ctx, db, f, s, p, cardColumns, scanCard)
 }
 
-func listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page,
-	columns string, scan func(readmodel.Scanner) (Listing, error)) (readmodel.Result[Listing], error) {
-	ctx = changes.Depend(ctx, boardKey) // which rows, in which order; each row's content is its listing's key
+// pageQuery returns the statement reading columns of page p of the
+// listings f selects in order s, and its arguments. It is a deferred join:
+// the page's ids are chosen from the indexes (filter and sort columns), then
+// only those rows are read, so a filter matching thousands of listings sorts
+// index entries, not board rows.
+func pageQuery(f Filter, s Sort, p readmodel.Page, columns string) (string, []any, error) {
 	w := f.where()
 	if p.After != nil {
 		if len(p.After) == 0 || p.After[0] != strconv.Itoa(int(s)) {
-			return readmodel.Result[Listing]{}, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor of this sort order")
+			return "", nil, kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor of this sort order")
 		}
 		if err := s.keyset().After(&w, p.After[1:]); err != nil {
-			return readmodel.Result[Listing]{}, err
+			return "", nil, err
 		}
 	}
 	args := append(w.Args(), p.Limit())
-	// A deferred join: the page's ids are chosen from the indexes (filter and
-	// sort columns), then only those rows are read, so a filter matching
-	// thousands of listings sorts index entries, not board rows.
 	order := s.keyset().OrderBy()
-	q := fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s ORDER BY %s LIMIT $%d) ORDER BY %s",
-		columns, w.String(), order, len(args), order)
+	return fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s ORDER BY %s LIMIT $%d) ORDER BY %s",
+		columns, w.String(), order, len(args), order), args, nil
+}
+
+func listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page,
+	columns string, scan func(readmodel.Scanner) (Listing, error)) (readmodel.Result[Listing], error) {
+	ctx = changes.Depend(ctx, boardKey) // which rows, in which order; each row's content is its listing's key
+	q, args, err := pageQuery(f, s, p, columns)
+	if err != nil {
+		return readmodel.Result[Listing]{}, err
+	}
 	rows, err := readmodel.Collect(ctx, db, scan, q, args...)
 	if err != nil {
 		return readmodel.Result[Listing]{}, fmt.Errorf("listingview: listings: %w", err)

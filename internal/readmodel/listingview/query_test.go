@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,40 @@ func (w *world) qualify(id uuid.UUID, bidders ...uuid.UUID) {
 		w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, at)
 		w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, at.Add(time.Minute))
 		w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, at.Add(2*time.Minute))
+	}
+}
+
+// TestATownshipsBoardIsReadFromItsIndex asks SQLite how it finds the
+// board's usual page (one township's open auctions, newest first): the ids
+// from the township index, in order, without sorting the township's
+// listings.
+func TestATownshipsBoardIsReadFromItsIndex(t *testing.T) {
+	w := newWorld(t, rmtest.SQLite(t))
+	f := Filter{Statuses: []listing.Status{listing.StatusAuctionOpen}, County: "寿光市", Township: "稻田镇"}
+	q, args, err := pageQuery(f, SortCreatedDesc, readmodel.Page{First: 20}, "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := w.db.DB.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(plan, "\n")
+	// One sort is the page's own: its twenty rows, read by id, in order.
+	if !strings.Contains(all, "listing_listings_township") || strings.Count(all, "TEMP B-TREE") > 1 {
+		t.Fatalf("plan of the township's board:\n%s\nwant its ids read from listing_listings_township, in order, and only the page sorted", all)
 	}
 }
