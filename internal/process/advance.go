@@ -2,11 +2,11 @@ package process
 
 import (
 	"context"
-	"github.com/nongjiao/nongjiao/internal/kernel"
 
 	"github.com/google/uuid"
 
 	"github.com/nongjiao/nongjiao/internal/fund"
+	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )

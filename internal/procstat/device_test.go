@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 func TestSectorsWrittenReadsTheSeventhField(t *testing.T) {
@@ -41,5 +42,19 @@ func TestDeviceWrittenBytesCountsASyncedWrite(t *testing.T) {
 	}
 	if got := DeviceWrittenBytes(dir) - before; got < size {
 		t.Fatalf("the device counted %d bytes written across a synced 1 MiB write, want at least %d", got, size)
+	}
+}
+
+func TestCPUTimeGrowsWithWork(t *testing.T) {
+	before := CPUTime()
+	if before < 0 {
+		t.Skip("no CPU time on this platform")
+	}
+	sum := 0
+	for start := time.Now(); time.Since(start) < 50*time.Millisecond; {
+		sum++
+	}
+	if got := CPUTime() - before; got <= 0 {
+		t.Fatalf("CPU time grew by %v across 50 ms of a busy loop (%d turns)", got, sum)
 	}
 }

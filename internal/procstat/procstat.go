@@ -1,7 +1,8 @@
-// Package procstat reads what the Linux kernel reports of this process: the
-// bytes it caused to be written to storage, and its memory. The load test and
-// the benchmarks that report bytes written per event use it; elsewhere than on
-// Linux every figure reads as unknown.
+// Package procstat reads what the kernel reports of this process: the bytes
+// it caused to be written to storage and those reaching the device, and its
+// memory (on Linux; elsewhere they read as unknown), and the CPU time it has
+// used (on Unix and Windows). The load test and the benchmarks that report
+// bytes written or CPU per event use it.
 package procstat
 
 import (

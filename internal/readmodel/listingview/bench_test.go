@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -232,11 +231,11 @@ func BenchmarkProject(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			p := openProjector(b, reg)
-			w0, c0 := procstat.WrittenBytes(), cpuTime(b)
+			w0, c0 := procstat.WrittenBytes(), procstat.CPUTime()
 			b.StartTimer()
 			events += apply(p)
 			written += procstat.WrittenBytes() - w0
-			cpu += cpuTime(b) - c0
+			cpu += procstat.CPUTime() - c0
 		}
 		b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
@@ -310,11 +309,11 @@ func BenchmarkReplay(b *testing.B) {
 				}
 			}
 		}()
-		c0 := cpuTime(b)
+		c0 := procstat.CPUTime()
 		b.StartTimer()
 		n, err := p.Replay(context.Background(), store, 1024)
 		b.StopTimer()
-		cpu += cpuTime(b) - c0
+		cpu += procstat.CPUTime() - c0
 		done <- struct{}{}
 		<-done
 		if err != nil {
@@ -326,17 +325,6 @@ func BenchmarkReplay(b *testing.B) {
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(peak>>20), "peak-heap-MiB")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(events), "cpu-ns/event")
-}
-
-// cpuTime is the CPU time the process has used, user and system: on a
-// machine shared with other work, the CPU an event costs is steadier than
-// the events a second.
-func cpuTime(b *testing.B) time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // BenchmarkProjectStream feeds the events of 200 auctions (5,200) and

@@ -1,17 +1,17 @@
-package httpapi
+package procstat
 
 import (
-	"testing"
 	"time"
 
 	"golang.org/x/sys/windows"
 )
 
-// processCPU returns the CPU time the process has used so far.
-func processCPU(tb testing.TB) time.Duration {
+// CPUTime returns the CPU time, user and kernel, the process has used so
+// far, or -1 when it cannot be read.
+func CPUTime() time.Duration {
 	var creation, exit, kernel, user windows.Filetime
 	if err := windows.GetProcessTimes(windows.CurrentProcess(), &creation, &exit, &kernel, &user); err != nil {
-		tb.Fatal(err)
+		return -1
 	}
 	// The kernel and user times are durations in 100-nanosecond units.
 	ticks := func(t windows.Filetime) time.Duration {
