@@ -161,7 +161,8 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	var tx Tx = ownStatements(sqlTx) // boxed once, not at every event a projection is fed
+	// Boxed once, not at every event a projection is fed.
+	var tx Tx = ownStatements(sqlTx)
 	before := make(map[string]uint64, len(projs))
 	folds := make([]Fold, len(projs)) // nil: applied event by event
 	var indexes []string              // the folds' indexes, made once their rows are written
