@@ -362,8 +362,8 @@ func (p *Projector) envelope(rec eventstore.RecordedEvent) (Envelope, error) {
 
 // applyOne applies env to pr inside tx and moves pr's position in next to it.
 func (p *Projector) applyOne(ctx context.Context, tx Tx, pr Projection, next map[string]uint64, env Envelope) error {
-	if err := pr.Apply(ctx, tx, env); err != nil {
-		return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
+	if err := feed(ctx, tx, pr, nil, &env); err != nil {
+		return err
 	}
 	next[pr.Name()] = env.Position
 	return nil

@@ -161,7 +161,8 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	tx := ownStatements(sqlTx)
+	// Boxed once, not at every event a projection is fed.
+	var tx Tx = ownStatements(sqlTx)
 	before := make(map[string]uint64, len(projs))
 	folds := make([]Fold, len(projs)) // nil: applied event by event
 	var indexes []string              // the folds' indexes, made once their rows are written
@@ -198,15 +199,20 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 		if b.err != nil {
 			return n, b.err
 		}
-		for _, env := range b.envs {
-			for i, pr := range projs {
-				if err := p.feed(ctx, tx, pr, folds[i], after, env); err != nil {
+		for i := range b.envs {
+			for j, pr := range projs {
+				if err := feed(ctx, tx, pr, folds[j], &b.envs[i]); err != nil {
 					return n, err
 				}
 			}
 		}
 		n += len(b.envs)
 		last = b.last
+		if len(b.envs) > 0 { // every projection is fed every event
+			for _, pr := range projs {
+				after[pr.Name()] = b.envs[len(b.envs)-1].Position
+			}
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return n, fmt.Errorf("readmodel: rebuild: %w", err)
@@ -249,16 +255,17 @@ func isIndex(s string) bool {
 	return len(f) >= 2 && f[0] == "CREATE" && (f[1] == "INDEX" || len(f) >= 3 && f[1] == "UNIQUE" && f[2] == "INDEX")
 }
 
-// feed applies env to pr in a rebuild, through its fold f when it has one,
-// and moves pr's position in next to it.
-func (p *Projector) feed(ctx context.Context, tx Tx, pr Projection, f Fold, next map[string]uint64, env Envelope) error {
+// feed applies env to pr in a rebuild, through its fold f when it has one.
+func feed(ctx context.Context, tx Tx, pr Projection, f Fold, env *Envelope) error {
 	if f == nil {
-		return p.applyOne(ctx, tx, pr, next, env)
+		if err := pr.Apply(ctx, tx, *env); err != nil {
+			return fmt.Errorf("readmodel: %s applying %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
+		}
+		return nil
 	}
-	if err := f.Add(ctx, tx, env); err != nil {
+	if err := f.Add(ctx, tx, *env); err != nil {
 		return fmt.Errorf("readmodel: %s folding %s@%d: %w", pr.Name(), env.Stream, env.Version, err)
 	}
-	next[pr.Name()] = env.Position
 	return nil
 }
 

@@ -59,12 +59,14 @@ func (packageProjection) Schema(readmodel.Dialect) []string {
 	}
 }
 
+// packageStreams is the prefix of a package's stream name, before its id.
+var packageStreams = registry.PackageDecider.Category + "-"
+
 func (packageProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
-	prefix := registry.PackageDecider.Category + "-"
-	if !strings.HasPrefix(env.Stream, prefix) {
+	id, ok := strings.CutPrefix(env.Stream, packageStreams)
+	if !ok {
 		return nil
 	}
-	id := strings.TrimPrefix(env.Stream, prefix)
 	var err error
 	switch e := env.Event.(type) {
 	case registry.PackageCreated:

@@ -105,25 +105,30 @@ func (f *fold) offer(id uuid.UUID, d listing.Details) error {
 }
 
 // alert records the listing in the alerts of every open search it matches,
-// as the function alert does.
+// as the function alert does. The offer is read back from its text at the
+// first open search: a history without saved searches (the listings' own)
+// does not decode an offer at every approval.
 func (f *fold) alert(listingID uuid.UUID, position, at int64) error {
 	o, ok := f.offers[listingID]
 	if !ok {
 		return nil
 	}
-	var offer demand.Offer
-	if err := json.Unmarshal([]byte(o.offer), &offer); err != nil {
-		return err
-	}
+	var offer *demand.Offer
 	for _, s := range f.searches {
 		if s.closed != 0 {
 			continue
+		}
+		if offer == nil {
+			offer = new(demand.Offer)
+			if err := json.Unmarshal([]byte(o.offer), offer); err != nil {
+				return err
+			}
 		}
 		if s.parseErr != nil {
 			return s.parseErr
 		}
 		k := alertKey{s.key, listingID}
-		if _, dup := f.alerts[k]; dup || !s.parsed.Matches(offer) {
+		if _, dup := f.alerts[k]; dup || !s.parsed.Matches(*offer) {
 			continue
 		}
 		f.alerts[k] = alertRow{owner: s.owner, position: position, at: at}

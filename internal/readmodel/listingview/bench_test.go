@@ -214,8 +214,8 @@ func openProjector(b *testing.B, reg *kernel.Registry, projs ...readmodel.Projec
 	return p
 }
 
-// BenchmarkProject applies the events of 2,000 auctions (52,000 events, then
-// 20,000 bids) to the embedded read models: "live" in the projector's
+// BenchmarkProject applies the events of 2,000 auctions (38,000 events, then
+// 20,000 bids: 58,000) to the embedded read models: "live" in the projector's
 // transactions of 16 events (what a loaded live projector commits at a
 // time), "replay" as one rebuild. It reports events/s, the process's CPU
 // time per event and the bytes written to the device per event (SQLite's

@@ -2,9 +2,11 @@ package listingview
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -201,7 +203,9 @@ func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
 	return nil
 }
 
-// write queues b's rows in f's inserters.
+// write queues b's rows in f's inserters, each table's in its key order
+// (bids, quotes and trades are held in it; bidders in the order they
+// registered), so that every row goes after the last row written.
 func (b *folded) write(ctx context.Context, tx readmodel.Tx, f *fold) error {
 	if err := b.row.write(ctx, tx, f.listings); err != nil {
 		return err
@@ -209,6 +213,7 @@ func (b *folded) write(ctx context.Context, tx readmodel.Tx, f *fold) error {
 	if err := f.search.Add(ctx, tx, b.id, b.search); err != nil {
 		return err
 	}
+	slices.SortFunc(b.bidders, func(x, y bidder) int { return cmp.Or(cmp.Compare(x.round, y.round), strings.Compare(x.id, y.id)) })
 	for _, r := range b.bidders {
 		if err := f.bidders.Add(ctx, tx, b.id, r.round, r.id, r.number, r.isMember, r.depositDue, r.deposit, r.depositStatus,
 			r.refundDue, r.qualified, r.disqualifiedReason, r.registeredAt); err != nil {

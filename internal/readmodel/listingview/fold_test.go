@@ -1,11 +1,14 @@
 package listingview
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -355,4 +358,78 @@ func TestReplayBuildsTheTablesTheLiveProjectorBuilds(t *testing.T) {
 		}
 		same(t, rmtest.Dump(t, replayDB), rmtest.Dump(t, liveDB))
 	})
+}
+
+// keyOrder records the rows a fold writes to some tables, each row as its
+// key's values.
+type keyOrder struct {
+	readmodel.Tx                // nil: the fold under test only inserts
+	keys         map[string]int // table → the columns of its key, first in its INSERT
+	rows         map[string][][]any
+}
+
+func (k *keyOrder) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	for table, n := range k.keys {
+		if strings.HasPrefix(query, "INSERT INTO "+table+" ") {
+			cols := strings.Count(query[:strings.Index(query, ")")], ",") + 1
+			for r := 0; r < len(args); r += cols {
+				k.rows[table] = append(k.rows[table], slices.Clone(args[r:r+n])) // the Inserter reuses args
+			}
+		}
+	}
+	return nil, nil
+}
+
+func TestFoldWritesEveryTableInKeyOrder(t *testing.T) {
+	ctx := context.Background()
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	var evs []kernel.Event
+	for range 20 { // listings made in an order their ids do not follow
+		id := uuid.New()
+		evs = append(evs, listing.ListingCreated{ListingID: id, Details: listing.Details{Title: "苹果园", Seller: uuid.New()}, At: at(0)})
+		for n, b := range []string{"f", "0", "8"} { // bidders registered out of their ids' order
+			bidder := uuid.MustParse(strings.Repeat(b, 8) + uuid.NewString()[8:])
+			evs = append(evs, listing.BidderRegistered{ListingID: id, BidderID: bidder, BidderNumber: n + 1, At: at(1)},
+				listing.BidPlaced{ListingID: id, BidderID: bidder, BidderNumber: n + 1, Amount: kernel.Yuan(int64(100 + n)), Seq: n + 1, At: at(2)})
+		}
+	}
+	tx := &keyOrder{keys: map[string]int{"listing_listings": 1, "listing_bidders": 3, "listing_bids": 3}, rows: map[string][][]any{}}
+	f := listingProjection{}.Fold(readmodel.SQLite)
+	for _, e := range evs {
+		if err := f.Add(ctx, tx, readmodel.Envelope{Event: e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Flush(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string]int{"listing_listings": 20, "listing_bidders": 60, "listing_bids": 60} {
+		rows := tx.rows[table]
+		if len(rows) != want {
+			t.Fatalf("%s: %d rows written, want %d", table, len(rows), want)
+		}
+		for i := 1; i < len(rows); i++ {
+			if compareKeys(rows[i-1], rows[i]) >= 0 {
+				t.Errorf("%s: row %d %v written after %v", table, i, rows[i], rows[i-1])
+			}
+		}
+	}
+}
+
+// compareKeys compares two keys of TEXT and INTEGER values as SQLite orders
+// them.
+func compareKeys(a, b []any) int {
+	for i := range a {
+		var c int
+		switch x := a[i].(type) {
+		case string:
+			c = strings.Compare(x, b[i].(string))
+		case int64:
+			c = cmp.Compare(x, b[i].(int64))
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
 }
