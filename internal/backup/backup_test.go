@@ -127,6 +127,9 @@ func TestBackupUnderBidLoadRestoresEveryStreamAndRow(t *testing.T) {
 	var accepted atomic.Int64
 	load := bidUnderLoad(t, src, stopLoad, &accepted)
 	waitFor(t, "bids before the backup", func() bool { return accepted.Load() >= 100 })
+	// The read models to back up hold at least the demo: the projector,
+	// gathering the bids nobody waits for, may not have committed yet.
+	waitFor(t, "read models holding the demo", func() bool { return src.Projector.Position() >= uint64(seeded) })
 
 	bk := filepath.Join(t.TempDir(), "backup")
 	start := time.Now()
