@@ -2,11 +2,13 @@ package process
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +42,7 @@ type env struct {
 	ctx   context.Context
 	clock *kernel.ManualClock
 	store *memstore.Store
+	reads *faultyReads // the App's view of store
 	app   *app.App
 	log   *slog.Logger
 	logs  *logtest.Buffer // what the managers logged
@@ -52,7 +55,8 @@ func newEnv(t testing.TB) *env {
 	store := memstore.New(clock)
 	logs := &logtest.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	e := &env{t: t, clock: clock, store: store, app: app.New(store, clock, log, app.Options{}), log: log, logs: logs}
+	reads := &faultyReads{Store: store}
+	e := &env{t: t, clock: clock, store: store, reads: reads, app: app.New(reads, clock, log, app.Options{}), log: log, logs: logs}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.ctx = ctx
 	done := make(chan struct{})
@@ -372,4 +376,42 @@ func replay[S any, C kernel.Command](e *env, stream string, id uuid.UUID, h *app
 	if folded, held := d.Fold(events), get(e, h, id); !reflect.DeepEqual(folded, held) {
 		e.t.Errorf("%s does not replay to the App's state\nreplayed: %+v\n    held: %+v", stream, folded, held)
 	}
+}
+
+// faultyReads is a store whose next read of a whole stream (from its first
+// event) in a category fails once armed: a store error the workflows must
+// retry, not take for an answer.
+type faultyReads struct {
+	*memstore.Store
+	mu       sync.Mutex
+	category string // armed: the category whose next whole-stream read fails
+}
+
+// failNextWholeRead makes the next read from the first event of a stream of
+// category fail.
+func (f *faultyReads) failNextWholeRead(category string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.category = category
+}
+
+// armed reports whether the failure is still to come.
+func (f *faultyReads) armed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.category != ""
+}
+
+// ReadStream implements eventstore.Store.
+func (f *faultyReads) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, max int) ([]eventstore.RecordedEvent, error) {
+	f.mu.Lock()
+	fail := f.category != "" && from == 1 && strings.HasPrefix(stream, f.category+"-")
+	if fail {
+		f.category = ""
+	}
+	f.mu.Unlock()
+	if fail {
+		return nil, fmt.Errorf("injected read failure of %s: %w", stream, eventstore.ErrUnavailable)
+	}
+	return f.Store.ReadStream(ctx, stream, dir, from, max)
 }

@@ -362,6 +362,9 @@ func TestDisposalPaysByRank(t *testing.T) {
 	e.do(listing.ReviseListing{ListingID: disposal, Details: d})
 	l := auction(e, disposal, listing.Resolution{}, []bidder{{buyerC, false}, {buyerD, false}},
 		[]kernel.Money{kernel.Yuan(40_000), kernel.Yuan(45_000)})
+	// The first read of the asset's history for the sale's proceeds fails:
+	// the workflows retry the payment, they do not acknowledge it unpaid.
+	e.reads.failNextWholeRead(registry.Decider.Category)
 	e.do(listing.ConfirmPayment{ListingID: disposal, Amount: l.Award.BalanceDue})
 
 	e.eventually("both notices are discharged", func() bool {
@@ -375,6 +378,9 @@ func TestDisposalPaysByRank(t *testing.T) {
 	e.eventually("the asset is free", func() bool { return !get(e, e.app.Assets, assetID).Encumbered(e.clock.Now()) })
 	if d := get(e, e.app.Collateral, junior); d.Status != collateral.StatusDischarged {
 		t.Fatalf("junior notice is %s", d.Status)
+	}
+	if e.reads.armed() {
+		t.Fatal("the asset's history was never read, so no read failed")
 	}
 	sign(e, disposal, "寒亭流转(2026)第 60 号")
 }
