@@ -31,6 +31,9 @@ func TestAWorkerThatLosesItsLeaseStops(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
+		if s.Projector.Linger != 0 {
+			t.Fatalf("a worker on shared read models gathers events for %v: replicas' read-your-writes would wait it out", s.Projector.Linger)
+		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)

@@ -90,7 +90,8 @@ type Config struct {
 	// store by while /readyz still answers ready (DefaultMaxProjectionLag when 0).
 	MaxProjectionLag uint64
 	// ProjectionLinger is how long the projector gathers events nobody
-	// waits for into one transaction (readmodel.DefaultLinger when 0).
+	// waits for into one transaction (when 0: readmodel.DefaultLinger on
+	// SQLite, none on PostgreSQL, whose API replicas cannot hurry it).
 	ProjectionLinger time.Duration
 	// Sandbox runs the exchange on a clock that moves only with the
 	// advanceClock mutation (package sandbox): the data directory must be
@@ -272,8 +273,14 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	s.Projector.Log = cfg.Log
-	if cfg.ProjectionLinger > 0 {
+	switch {
+	case cfg.ProjectionLinger > 0:
 		s.Projector.Linger = cfg.ProjectionLinger
+	case s.DB.Dialect == readmodel.Postgres:
+		// API replicas wait for the worker's commits (Follow) and cannot ask
+		// it to commit sooner, so their read-your-writes would wait out the
+		// linger: on shared read models the worker commits at once.
+		s.Projector.Linger = 0
 	}
 	// Only the process that projects may drop and rebuild tables: with a
 	// lease, the worker that takes it, when it does.
