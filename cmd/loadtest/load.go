@@ -183,7 +183,7 @@ func (l *load) cacheRow() {
 // since the server opened, per stored event and against the event log's own
 // bytes (every record in the log, the bridge's checkpoints included).
 func (l *load) writes(what string) error {
-	if l.written < 0 { // no /proc/self/io: nothing to compare the log with
+	if l.written < 0 { // the platform counts no bytes written: nothing to compare the log with
 		return nil
 	}
 	events, logged, err := logBytes(l.cfg.dir)
@@ -430,6 +430,7 @@ type stats struct {
 	accepted            []time.Duration
 	lag                 []time.Duration
 	firstFailure        string
+	cpu                 time.Duration // the process's CPU time over the load (bid loads only; 0: not measured)
 }
 
 func (s *stats) perSecond() float64 { return float64(s.ok) / s.took.Seconds() }
@@ -481,6 +482,12 @@ func (l *load) report(what string, s *stats) {
 	if len(s.lag) > 0 {
 		l.row("… projection lag, ack → visible in read models", fmt.Sprintf("%d bids", len(s.lag)), "", pct(s.lag, 0.50), pct(s.lag, 0.99))
 	}
+	if answered := s.ok + s.refused; s.cpu > 0 && answered > 0 {
+		cores := runtime.GOMAXPROCS(0)
+		l.row("… CPU of the process (server and load generator)", "",
+			fmt.Sprintf("%.0f %% of %d cores, %.0f µs an answered bid", 100*s.cpu.Seconds()/s.took.Seconds()/float64(cores), cores,
+				float64(s.cpu.Microseconds())/float64(answered)), "", "")
+	}
 }
 
 // bidLoad runs the bidders against the listings for d and measures each bid
@@ -493,7 +500,7 @@ func (l *load) bidLoad(ctx context.Context, listings []uuid.UUID, d time.Duratio
 	var wg sync.WaitGroup
 	client := newClient(len(l.bidders))
 	defer client.CloseIdleConnections()
-	begin := time.Now()
+	begin, cpu0 := time.Now(), procstat.CPUTime()
 	for i := range l.bidders {
 		wg.Add(1)
 		go func() {
@@ -522,6 +529,9 @@ func (l *load) bidLoad(ctx context.Context, listings []uuid.UUID, d time.Duratio
 	}
 	wg.Wait()
 	st.took = time.Since(begin)
+	if cpu0 >= 0 {
+		st.cpu = procstat.CPUTime() - cpu0
+	}
 	lagWG.Wait()
 	return st
 }

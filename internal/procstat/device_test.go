@@ -8,7 +8,7 @@ import (
 )
 
 func TestSectorsWrittenReadsTheSeventhField(t *testing.T) {
-	// /sys/block/vda/stat: reads, merged, sectors read, ms, writes, merged, sectors written, ...
+	// A block device's statistics line: reads, merged, sectors read, ms, writes, merged, sectors written, ...
 	const stat = "  184035    61402 13542142    60735  2938581  2107335 225880344  5330226        0  3037208  5451318"
 	if got, want := sectorsWritten(stat), int64(225880344)*512; got != want {
 		t.Fatalf("sectorsWritten = %d, want %d", got, want)

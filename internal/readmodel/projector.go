@@ -415,10 +415,10 @@ func (p *Projector) ApplyQueued(ctx context.Context) {
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
 	for {
+		batch = batch[:0]
 		select {
 		case rec := <-p.queue:
-			batch = append(batch[:0], rec)
-			p.taken.Store(rec.Position)
+			p.take(&batch, rec)
 		case <-ctx.Done():
 			return
 		}
@@ -449,8 +449,7 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 	for len(*batch) < batchSize {
 		select {
 		case rec := <-p.queue:
-			*batch = append(*batch, rec)
-			p.taken.Store(rec.Position)
+			p.take(batch, rec)
 			continue
 		default:
 		}
@@ -465,8 +464,7 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 		}
 		select {
 		case rec := <-p.queue:
-			*batch = append(*batch, rec)
-			p.taken.Store(rec.Position)
+			p.take(batch, rec)
 		case <-quiet.C:
 			return true
 		case <-expired:
@@ -477,6 +475,12 @@ func (p *Projector) gather(ctx context.Context, batch *[]eventstore.RecordedEven
 		}
 	}
 	return true
+}
+
+// take adds rec, taken from the queue, to batch, and records it as received.
+func (p *Projector) take(batch *[]eventstore.RecordedEvent, rec eventstore.RecordedEvent) {
+	*batch = append(*batch, rec)
+	p.taken.Store(rec.Position)
 }
 
 // awaited reports whether somebody waits (or waited, and gave up) for a
