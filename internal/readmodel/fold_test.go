@@ -69,7 +69,7 @@ func runFoldSuite(t *testing.T, open func(t *testing.T) *DB) {
 	ctx := context.Background()
 	t.Run("should rebuild a Folder through its Fold, to the rows Apply builds, its indexes made", func(t *testing.T) {
 		store := memstore.New(kernel.SystemClock{})
-		accounts := NewInserter(SQLite, "t", "a").per + 3 // more than one statement's rows
+		accounts := foldedBalances{}.Fold(SQLite).(*balanceFold).in.per + 3 // one statement's rows and a few
 		for i := range 2 * accounts {
 			deposit(t, store, fmt.Sprint("a", i%accounts), int64(100+i))
 		}
