@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -133,6 +135,22 @@ func TestIsIndex(t *testing.T) {
 	} {
 		if got := isIndex(s); got != want {
 			t.Errorf("isIndex(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestSortedIDsFollowTheirText(t *testing.T) {
+	m := map[uuid.UUID]bool{}
+	for range 100 {
+		m[uuid.New()] = true
+	}
+	ids := SortedIDs(m)
+	if len(ids) != len(m) {
+		t.Fatalf("%d ids of %d", len(ids), len(m))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1].String() >= ids[i].String() {
+			t.Fatalf("%s before %s", ids[i-1], ids[i])
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package listingview
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -182,12 +181,7 @@ func (f *fold) Add(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 // Flush implements readmodel.Fold: it writes every listing held, in the
 // order of their ids (the tables' keys), and forgets them.
 func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
-	ids := make([]uuid.UUID, 0, len(f.held))
-	for id := range f.held {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	for _, id := range ids {
+	for _, id := range readmodel.SortedIDs(f.held) {
 		if err := f.held[id].write(ctx, tx, f); err != nil {
 			return err
 		}
