@@ -2,6 +2,7 @@ package demandview
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -151,10 +152,7 @@ func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
 		}
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(f.alerts), func(a, b alertKey) int {
-		if c := bytes.Compare(a.search[:], b.search[:]); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.listing[:], b.listing[:])
+		return cmp.Or(bytes.Compare(a.search[:], b.search[:]), bytes.Compare(a.listing[:], b.listing[:]))
 	}) {
 		a := f.alerts[k]
 		if err := f.alertRows.Add(ctx, tx, k.search.String(), k.listing.String(), a.owner, a.position, a.at); err != nil {
