@@ -154,3 +154,24 @@ func TestSortedIDsFollowTheirText(t *testing.T) {
 		}
 	}
 }
+
+func TestInserterStatement(t *testing.T) {
+	for d, want := range map[Dialect]string{
+		SQLite:   `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)`,
+		Postgres: `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)`,
+	} {
+		if got := NewInserter(d, "t", "a", "b").statement(2); got != want {
+			t.Errorf("dialect %v: %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestInserterRefusesARowOfTheWrongWidth(t *testing.T) {
+	in := NewInserter(SQLite, "t", "a", "b")
+	if err := in.Add(context.Background(), nil, "only a"); err == nil {
+		t.Fatal("a row of one value queued for two columns")
+	}
+	if len(in.args) != 0 {
+		t.Fatalf("the refused row left %v queued", in.args)
+	}
+}
