@@ -19,8 +19,8 @@ const rebuildBatch = 1024
 //
 // The rebuild is one transaction: it drops the tables, creates them again,
 // applies every event (folding them, for a Folder) and writes the
-// checkpoints, then commits. Both SQLite
-// and PostgreSQL run DDL inside a transaction, so a replay that fails at
+// checkpoints, then commits. Both SQLite and PostgreSQL run DDL inside a
+// transaction, so a replay that fails at
 // any point (an event that does not apply, a read error, a cancelled
 // context) rolls back to the previous tables and checkpoints, as if it had
 // never started; and until it commits, readers keep seeing the previous
