@@ -1,9 +1,14 @@
 package readmodel
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/google/uuid"
 )
 
 // Folder is a Projection that a rebuild can feed without a statement per
@@ -112,4 +117,10 @@ func (in *Inserter) statement(rows int) string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// SortedIDs returns m's keys in order: the order of their bytes, which is
+// that of their text, so a Fold writes rows keyed by id in the key's order.
+func SortedIDs[V any](m map[uuid.UUID]V) []uuid.UUID {
+	return slices.SortedFunc(maps.Keys(m), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 )
@@ -69,7 +71,7 @@ func runFoldSuite(t *testing.T, open func(t *testing.T) *DB) {
 	ctx := context.Background()
 	t.Run("should rebuild a Folder through its Fold, to the rows Apply builds, its indexes made", func(t *testing.T) {
 		store := memstore.New(kernel.SystemClock{})
-		accounts := NewInserter(SQLite, "t", "a").per + 3 // more than one statement's rows
+		accounts := foldedBalances{}.Fold(SQLite).(*balanceFold).in.per + 3 // one statement's rows and a few
 		for i := range 2 * accounts {
 			deposit(t, store, fmt.Sprint("a", i%accounts), int64(100+i))
 		}
@@ -134,5 +136,42 @@ func TestIsIndex(t *testing.T) {
 		if got := isIndex(s); got != want {
 			t.Errorf("isIndex(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+func TestSortedIDsFollowTheirText(t *testing.T) {
+	m := map[uuid.UUID]bool{}
+	for range 100 {
+		m[uuid.New()] = true
+	}
+	ids := SortedIDs(m)
+	if len(ids) != len(m) {
+		t.Fatalf("%d ids of %d", len(ids), len(m))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1].String() >= ids[i].String() {
+			t.Fatalf("%s before %s", ids[i-1], ids[i])
+		}
+	}
+}
+
+func TestInserterStatement(t *testing.T) {
+	for d, want := range map[Dialect]string{
+		SQLite:   `INSERT INTO t (a, b) VALUES (?, ?), (?, ?)`,
+		Postgres: `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)`,
+	} {
+		if got := NewInserter(d, "t", "a", "b").statement(2); got != want {
+			t.Errorf("dialect %v: %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestInserterRefusesARowOfTheWrongWidth(t *testing.T) {
+	in := NewInserter(SQLite, "t", "a", "b")
+	if err := in.Add(context.Background(), nil, "only a"); err == nil {
+		t.Fatal("a row of one value queued for two columns")
+	}
+	if len(in.args) != 0 {
+		t.Fatalf("the refused row left %v queued", in.args)
 	}
 }

@@ -19,8 +19,8 @@ const rebuildBatch = 1024
 //
 // The rebuild is one transaction: it drops the tables, creates them again,
 // applies every event (folding them, for a Folder) and writes the
-// checkpoints, then commits. Both SQLite
-// and PostgreSQL run DDL inside a transaction, so a replay that fails at
+// checkpoints, then commits. Both SQLite and PostgreSQL run DDL inside a
+// transaction, so a replay that fails at
 // any point (an event that does not apply, a read error, a cancelled
 // context) rolls back to the previous tables and checkpoints, as if it had
 // never started; and until it commits, readers keep seeing the previous
@@ -277,17 +277,15 @@ type decoded struct {
 	err  error
 }
 
-// decoders is how many goroutines decode a rebuild's events: with the
-// rows folded in memory, decoding the events' JSON is most of a rebuild's
-// CPU, so it runs on every core beside the transaction that applies them.
-var decoders = runtime.GOMAXPROCS(0)
-
 // decodeAll reads every event of src, batch at a time, and decodes the
-// batches in decoders goroutines, a few batches ahead of the rebuild that
-// applies them, handing them over in the order they were read. The channel
-// closes after the last batch, after a batch carrying an error, or when ctx
-// ends.
+// batches in a goroutine per core (GOMAXPROCS, read at each rebuild: the
+// runtime changes it with the CPU limit), a few batches ahead of the
+// rebuild that applies them, handing them over in the order they were
+// read: with the rows folded in memory, decoding the events' JSON is most
+// of a rebuild's CPU. The channel closes after the last batch, after a
+// batch carrying an error, or when ctx ends.
 func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan decoded {
+	decoders := runtime.GOMAXPROCS(0)
 	out := make(chan decoded, 2)
 	type job struct {
 		recs []eventstore.RecordedEvent

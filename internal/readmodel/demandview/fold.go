@@ -2,6 +2,7 @@ package demandview
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -138,23 +139,20 @@ func (f *fold) alert(listingID uuid.UUID, position, at int64) error {
 
 // Flush implements readmodel.Fold.
 func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
-	for _, id := range sortedIDs(f.demands) {
+	for _, id := range readmodel.SortedIDs(f.demands) {
 		d := f.demands[id]
 		if err := f.demandRows.Add(ctx, tx, d.id, d.kind, d.owner, d.title, d.note, d.criteria, d.closed, d.at); err != nil {
 			return err
 		}
 	}
-	for _, id := range sortedIDs(f.offers) {
+	for _, id := range readmodel.SortedIDs(f.offers) {
 		o := f.offers[id]
 		if err := f.offerRows.Add(ctx, tx, id.String(), o.title, o.offer); err != nil {
 			return err
 		}
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(f.alerts), func(a, b alertKey) int {
-		if c := bytes.Compare(a.search[:], b.search[:]); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.listing[:], b.listing[:])
+		return cmp.Or(bytes.Compare(a.search[:], b.search[:]), bytes.Compare(a.listing[:], b.listing[:]))
 	}) {
 		a := f.alerts[k]
 		if err := f.alertRows.Add(ctx, tx, k.search.String(), k.listing.String(), a.owner, a.position, a.at); err != nil {
@@ -167,9 +165,4 @@ func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
 		}
 	}
 	return nil
-}
-
-// sortedIDs returns m's keys in order (the tables' key order).
-func sortedIDs[V any](m map[uuid.UUID]V) []uuid.UUID {
-	return slices.SortedFunc(maps.Keys(m), func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 }

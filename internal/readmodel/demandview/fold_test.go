@@ -81,8 +81,9 @@ func TestFoldBuildsTheTablesApplyBuilds(t *testing.T) {
 			}
 			want := build(open(t), func(tx readmodel.Tx, env readmodel.Envelope) error { return projection{}.Apply(ctx, tx, env) },
 				func(readmodel.Tx) error { return nil })
-			f := projection{}.Fold(open(t).Dialect)
-			got := build(open(t), func(tx readmodel.Tx, env readmodel.Envelope) error { return f.Add(ctx, tx, env) },
+			db := open(t)
+			f := projection{}.Fold(db.Dialect)
+			got := build(db, func(tx readmodel.Tx, env readmodel.Envelope) error { return f.Add(ctx, tx, env) },
 				func(tx readmodel.Tx) error { return f.Flush(ctx, tx) })
 			if len(want["demand_alerts"]) != 2 || len(want["demand_offers"]) != 3 || len(want["demand_demands"]) != 4 {
 				t.Fatalf("the events did not build the rows they should: %q", want)

@@ -295,15 +295,15 @@ func BenchmarkReplay(b *testing.B) {
 		b.StopTimer()
 		p := openProjector(b, reg, projs...)
 		runtime.GC()
-		var m runtime.MemStats
-		done := make(chan struct{})
-		go func() { // the heap's peak, sampled
-			defer close(done)
+		stop, sampled := make(chan struct{}), make(chan struct{})
+		go func() { // the heap's peak, sampled until stop closes
+			defer close(sampled)
+			var m runtime.MemStats
 			for {
 				runtime.ReadMemStats(&m)
 				peak = max(peak, m.HeapAlloc)
 				select {
-				case <-done:
+				case <-stop:
 					return
 				case <-time.After(10 * time.Millisecond):
 				}
@@ -314,8 +314,8 @@ func BenchmarkReplay(b *testing.B) {
 		n, err := p.Replay(context.Background(), store, 1024)
 		b.StopTimer()
 		cpu += procstat.CPUTime() - c0
-		done <- struct{}{}
-		<-done
+		close(stop)
+		<-sampled
 		if err != nil {
 			b.Fatal(err)
 		}

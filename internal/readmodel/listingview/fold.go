@@ -1,7 +1,6 @@
 package listingview
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -31,9 +30,9 @@ func (listingProjection) Fold(d readmodel.Dialect) readmodel.Fold {
 
 // foldRows bounds the rows a fold holds in memory: past it, the fold writes
 // every row it holds, and applies later events of those listings as Apply
-// does. 2^17 rows are some 40,000 listings with their bidders, about 60 MB
-// (a replay of the load test's 100,000 listings: 32,000 events/s with it,
-// 14,000 holding them all, its heap twice as large).
+// does. 2^17 rows are some 40,000 listings with their bidders, about 60 MB;
+// holding every listing of a large replay instead made it slower and its
+// heap larger (docs/performance.md, where the figures are measured).
 var foldRows = 1 << 17
 
 // fold is the listing board's readmodel.Fold. It holds the rows of the
@@ -182,12 +181,7 @@ func (f *fold) Add(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope)
 // Flush implements readmodel.Fold: it writes every listing held, in the
 // order of their ids (the tables' keys), and forgets them.
 func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
-	ids := make([]uuid.UUID, 0, len(f.held))
-	for id := range f.held {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	for _, id := range ids {
+	for _, id := range readmodel.SortedIDs(f.held) {
 		if err := f.held[id].write(ctx, tx, f); err != nil {
 			return err
 		}
