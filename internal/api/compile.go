@@ -212,7 +212,7 @@ func (c *compiler) field(parent *graphql.Object, key string, asts []*ast.Field) 
 	if s.dynamic = namesVariable(first.Arguments); !s.dynamic {
 		s.args = argumentValues(def.Args, first.Arguments, nil)
 	}
-	switch t := named(def.Type).(type) {
+	switch t := graphql.GetNamed(def.Type).(type) {
 	case *graphql.Object:
 		sets := make([]*ast.SelectionSet, 0, len(asts))
 		for _, f := range asts {
@@ -288,20 +288,6 @@ func hasVariable(v ast.Value) bool {
 		return slices.ContainsFunc(v.Fields, func(f *ast.ObjectField) bool { return f != nil && hasVariable(f.Value) })
 	}
 	return false
-}
-
-// named strips NonNull and List off t.
-func named(t graphql.Type) graphql.Type {
-	for {
-		switch u := t.(type) {
-		case *graphql.NonNull:
-			t = u.OfType
-		case *graphql.List:
-			t = u.OfType
-		default:
-			return t
-		}
-	}
 }
 
 // typeFromAST resolves a type reference of the document; nil when the schema

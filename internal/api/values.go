@@ -5,6 +5,13 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 )
 
+// leafInput is an input type that parses values itself: graphql-go's Scalar
+// and Enum.
+type leafInput interface {
+	ParseValue(value any) any
+	ParseLiteral(value ast.Value) any
+}
+
 // argumentValues is graphql-go's getArgumentValues: each argument's value
 // from the document (or a variable), else its default, nulls left out.
 func argumentValues(defs []*graphql.Argument, asts []*ast.Argument, vars map[string]any) map[string]any {
@@ -68,9 +75,7 @@ func valueFromAST(value ast.Value, t graphql.Input, vars map[string]any) any {
 			}
 			return field.DefaultValue
 		})
-	case *graphql.Scalar:
-		return t.ParseLiteral(value)
-	case *graphql.Enum:
+	case leafInput:
 		return t.ParseLiteral(value)
 	}
 	return nil
@@ -137,9 +142,7 @@ func validInput(t graphql.Input, v any) bool {
 			}
 		}
 		return true
-	case *graphql.Scalar:
-		return !nullish(t.ParseValue(v))
-	case *graphql.Enum:
+	case leafInput:
 		return !nullish(t.ParseValue(v))
 	}
 	return false
@@ -170,9 +173,7 @@ func coerce(t graphql.Input, v any) any {
 			}
 			return f.DefaultValue
 		})
-	case *graphql.Scalar:
-		return t.ParseValue(v)
-	case *graphql.Enum:
+	case leafInput:
 		return t.ParseValue(v)
 	}
 	return nil

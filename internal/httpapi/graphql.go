@@ -79,8 +79,8 @@ func requestError(e gqlError) *httpError {
 const planBuffer = 4 << 10
 
 // answer runs a prepared query or mutation and encodes its response: with
-// its compiled Plan when that answers, else with graphql-go (execute), under
-// one per-request timeout. clean reports a response without errors.
+// its compiled Plan when that answers, else with graphql-go (executeBy),
+// under one per-request timeout. clean reports a response without errors.
 func (s *Server) answer(ctx context.Context, op *operation) (body []byte, status int, clean bool, herr *httpError) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
@@ -91,7 +91,7 @@ func (s *Server) answer(ctx context.Context, op *operation) (body []byte, status
 		}
 		s.metrics.compiled.WithLabelValues("declined").Inc()
 	}
-	res, herr := s.execute(ctx, op)
+	res, herr := s.executeBy(ctx, op)
 	if herr != nil {
 		return nil, 0, false, herr
 	}
@@ -104,6 +104,12 @@ func (s *Server) answer(ctx context.Context, op *operation) (body []byte, status
 func (s *Server) execute(ctx context.Context, op *operation) (response, *httpError) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
+	return s.executeBy(ctx, op)
+}
+
+// executeBy runs a prepared query or mutation with graphql-go by ctx's
+// deadline.
+func (s *Server) executeBy(ctx context.Context, op *operation) (response, *httpError) {
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        *s.schema,
 		AST:           op.doc.ast,

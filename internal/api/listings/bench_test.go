@@ -64,7 +64,8 @@ func BenchmarkListingsQuery(b *testing.B) {
 	if d := h.MustDo("", loadQuery, nil); len(d["listings"].(map[string]any)["edges"].([]any)) != 20 {
 		b.Fatalf("page = %v", d)
 	}
-	plain := httptest.NewServer(gqlhandler.New(&gqlhandler.Config{Schema: &h.Schema}))
+	gh := gqlhandler.New(&gqlhandler.Config{Schema: &h.Schema})
+	plain := httptest.NewServer(gh)
 	defer plain.Close()
 	body := []byte(fmt.Sprintf(`{"query": %q}`, loadQuery))
 	serve := func(b *testing.B, url string) {
@@ -105,5 +106,5 @@ func BenchmarkListingsQuery(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	}
 	b.Run("handler/nongjiao", func(b *testing.B) { inProcess(b, nongjiao) })
-	b.Run("handler/graphql-go-handler", func(b *testing.B) { inProcess(b, gqlhandler.New(&gqlhandler.Config{Schema: &h.Schema})) })
+	b.Run("handler/graphql-go-handler", func(b *testing.B) { inProcess(b, gh) })
 }
