@@ -36,6 +36,9 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+
+	writeMu sync.Mutex // held from beginWrite until its transaction ends
+	writer  *sql.Conn  // SQLite: the connection every write transaction runs on
 }
 
 // maxStatements bounds the statement cache; past it, queries run unprepared.
@@ -114,10 +117,66 @@ func (db *DB) forgetStatements() {
 	}
 }
 
-// Close closes the cached statements and the database.
+// Close closes the cached statements, the writing connection and the database.
 func (db *DB) Close() error {
 	db.forgetStatements()
+	db.writeMu.Lock()
+	if db.writer != nil {
+		db.writer.Close()
+		db.writer = nil
+	}
+	db.writeMu.Unlock()
 	return db.DB.Close()
+}
+
+// writerCacheKiB is the page cache of the SQLite connection that writes
+// (SQLite's default holds 2 MiB, 2,000 of the database's 1 KiB pages). A
+// write transaction's pages stay dirty until it commits, and a cache that
+// cannot hold them writes them to the WAL early and reads them back; a page
+// evicted between two transactions is read again from the WAL or the file.
+// Only the writing connection keeps its cache from one transaction to the
+// next (a reader's is emptied whenever another connection has committed), so
+// only it gets a large one. Pages are allocated as they are used and kept
+// until the connection closes.
+const writerCacheKiB = 64 << 10
+
+// beginWrite begins a write transaction. With SQLite every write transaction
+// runs on one connection kept for it, so that the pages it changes stay in
+// that connection's cache (writerCacheKiB) from one transaction to the next;
+// release ends the hold, after the transaction has committed or rolled back.
+// With PostgreSQL it is a transaction of the pool and release does nothing.
+func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err error) {
+	if db.Dialect != SQLite {
+		tx, err = db.BeginTx(ctx, nil)
+		return tx, func() {}, err
+	}
+	db.writeMu.Lock()
+	if db.writer == nil {
+		if db.writer, err = db.openWriter(ctx); err != nil {
+			db.writeMu.Unlock()
+			return nil, nil, err
+		}
+	}
+	if tx, err = db.writer.BeginTx(ctx, nil); err != nil {
+		db.writer.Close() // opened again by the next write
+		db.writer = nil
+		db.writeMu.Unlock()
+		return nil, nil, err
+	}
+	return tx, db.writeMu.Unlock, nil
+}
+
+// openWriter takes a connection from the pool for writing and sizes its cache.
+func (db *DB) openWriter(ctx context.Context) (*sql.Conn, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, writerCacheKiB)); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("size the page cache: %w", err)
+	}
+	return conn, nil
 }
 
 // txn is the projector's Tx: a transaction whose statements come from

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // pageSizeOf reads the page size of db.
@@ -51,4 +52,76 @@ func TestOpenSQLiteGivesANewDatabaseSmallPagesAndKeepsAnExistingOnesSize(t *test
 	if err := db.QueryRowContext(context.Background(), `SELECT v FROM t WHERE v = $1`, "kept").Scan(&v); err != nil {
 		t.Errorf("existing database's row: %v", err)
 	}
+}
+
+// TestWritesRunOnOneConnectionWithALargeCache: every write transaction
+// runs on the same connection, whose page cache is writerCacheKiB, and a
+// second write waits until the first is released.
+func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var conns []int64
+	for range 3 {
+		held, err := db.Conn(ctx) // the pool's most recently used connection, busy meanwhile
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, release, err := db.beginWrite(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cache, id int64
+		if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
+			t.Fatal(err)
+		}
+		if cache != -writerCacheKiB {
+			t.Errorf("writing connection's cache_size %d, want %d", cache, -writerCacheKiB)
+		}
+		// A temporary table is seen by its own connection alone: the first
+		// write makes it, the later ones find it.
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS conn (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER)`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conn (at) VALUES (1)`); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conn`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, id)
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		release()
+		held.Close()
+	}
+	if conns[0] != 1 || conns[1] != 2 || conns[2] != 3 {
+		t.Errorf("rows each write saw in its connection's temporary table: %v, want [1 2 3] (one connection)", conns)
+	}
+
+	tx, release, err := db.beginWrite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan struct{})
+	go func() {
+		tx2, release2, err := db.beginWrite(ctx)
+		if err == nil {
+			tx2.Rollback() //nolint:errcheck // nothing written
+			release2()
+		}
+		close(second)
+	}()
+	select {
+	case <-second:
+		t.Fatal("a second write began while the first was held")
+	case <-time.After(50 * time.Millisecond):
+	}
+	tx.Rollback() //nolint:errcheck // nothing written
+	release()
+	<-second
 }

@@ -282,10 +282,11 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	start := maps.Clone(p.pos)
 	p.mu.Unlock()
 
-	tx, err := p.db.BeginTx(ctx, nil)
+	tx, release, err := p.db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("readmodel: begin: %w", err)
 	}
+	defer release()
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	if p.db.Dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(`+schemaLock+`)`); err != nil {

@@ -146,20 +146,11 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []Projection) (int, error) {
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
-	conn, err := p.db.Conn(ctx)
+	sqlTx, release, err := p.db.beginWrite(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
-	defer conn.Close()
-	if p.db.Dialect == SQLite {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, rebuildCacheKiB)); err != nil {
-			return 0, fmt.Errorf("readmodel: rebuild: size the page cache: %w", err)
-		}
-	}
-	sqlTx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
-	}
+	defer release()
 	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	// Boxed once, not at every event a projection is fed.
 	var tx Tx = ownStatements(sqlTx)
@@ -240,14 +231,6 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	p.committed(after, nil)
 	return n, nil
 }
-
-// rebuildCacheKiB is the page cache of a rebuild's SQLite connection: a
-// rebuild's pages stay dirty until it commits, and a cache that cannot hold
-// them writes them to the WAL early and reads them back (SQLite's default
-// holds 2 MiB). The connection keeps it afterwards, until the pool closes
-// the connection: giving the pages back at once costs as much as a fifth of
-// a rebuild (SQLite frees them one by one).
-const rebuildCacheKiB = 64 << 10
 
 // isIndex reports whether the schema statement s creates an index.
 func isIndex(s string) bool {
