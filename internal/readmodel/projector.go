@@ -294,12 +294,12 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 		}
 	}
 	next := maps.Clone(start)
-	ctx, changed := changes.Collect(ctx)
-	if err := p.applyTx(ctx, p.db.inTx(tx), p.projs, next, recs); err != nil {
+	stmts, changed := changes.Collect(statements(ctx))
+	if err := p.applyTx(stmts, p.db.inTx(tx), p.projs, next, recs); err != nil {
 		return err
 	}
 	last := recs[len(recs)-1]
-	if err := p.saveCheckpoints(ctx, p.db.inTx(tx), start, next, last); err != nil {
+	if err := p.saveCheckpoints(stmts, p.db.inTx(tx), start, next, last); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -327,6 +327,14 @@ func (p *Projector) committed(after map[string]uint64, changed *changes.Set) {
 		p.progress.Advance(low)
 	}
 }
+
+// statements returns ctx, with its values, for the statements of a write
+// transaction begun with ctx, without its end: the SQLite driver starts a
+// goroutine to interrupt each statement whose context can end, and a
+// projector transaction runs a few statements for every event. The
+// transaction still ends with ctx: database/sql rolls it back once the
+// statement under way is done, and the next one fails.
+func statements(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // applyTx applies recs to projs inside tx, skipping for each projection the
 // events at or below its position in next, and moves next along.

@@ -186,13 +186,14 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	var last eventstore.RecordedEvent
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
+	stmts := statements(ctx)
 	for b := range p.decodeAll(readCtx, src, batch) {
 		if b.err != nil {
 			return n, b.err
 		}
 		for i := range b.envs {
 			for j, pr := range projs {
-				if err := feed(ctx, tx, pr, folds[j], &b.envs[i]); err != nil {
+				if err := feed(stmts, tx, pr, folds[j], &b.envs[i]); err != nil {
 					return n, err
 				}
 			}
