@@ -66,6 +66,9 @@ func (c idleCheckpoints) Load(ctx context.Context, group, topicName string) (uin
 	return pos, nil
 }
 
+// skipped implements skipObserver: a group skipping an event is past it.
+func (c idleCheckpoints) skipped(group, _ string, pos uint64) { c.idle.handled(group, nil, pos) }
+
 // Middleware is a router middleware that records each message a handler
 // handled without an error (and is therefore acknowledged).
 func (i *Idle) Middleware(h message.HandlerFunc) message.HandlerFunc {

@@ -69,3 +69,37 @@ func TestIdleWaitsForEachGroupToHandleItsTopic(t *testing.T) {
 		t.Fatalf("after the slow group handled its event: %v", err)
 	}
 }
+
+// A group is idle once it has handled the last event of its topic it does
+// not skip, however many skipped events follow, and busy while that event
+// waits.
+func TestIdleCountsTheEventsAGroupSkips(t *testing.T) {
+	store := newStore(t)
+	idle := messaging.NewIdle(store)
+	r, err := messaging.NewRouter(messaging.RouterConfig{Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.AddMiddleware(idle.Middleware)
+	release := make(chan struct{})
+	r.AddConsumerHandler("g", "$all", messaging.NewSubscriber(store, messaging.SubscriberConfig{
+		ConsumerGroup: "g", Checkpoints: idle.Checkpoints(&messaging.MemoryCheckpoints{}),
+		Skip: func(typ string) bool { return typ == "skipped" },
+	}), func(*message.Message) error { <-release; return nil })
+	runRouter(t, r)
+
+	appendTyped(t, store, "a-1", "kept")
+	for range 3 {
+		appendTyped(t, store, "a-1", "skipped")
+	}
+	if _, _, err := idle.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitIdle(idle, 50*time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("waiting while the group holds the event it handles: %v", err)
+	}
+	close(release)
+	if err := waitIdle(idle, 5*time.Second); err != nil {
+		t.Fatalf("after the group handled its event and skipped the rest: %v", err)
+	}
+}

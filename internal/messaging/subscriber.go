@@ -36,6 +36,17 @@ type SubscriberConfig struct {
 	CheckpointInterval time.Duration
 	// Logger receives delivery and checkpoint errors; nil discards them.
 	Logger watermill.LoggerAdapter
+	// Skip, when set, names the event types the group does not handle: a
+	// subscription acknowledges them without making them messages, and tells
+	// a Checkpoints that wants to know (Idle.Checkpoints) that the group is
+	// past them.
+	Skip func(eventType string) bool
+}
+
+// skipObserver is a CheckpointStore that is told of every event a group's
+// subscription skips (SubscriberConfig.Skip), as if the group had handled it.
+type skipObserver interface {
+	skipped(group, topic string, pos uint64)
 }
 
 // Subscriber is a watermill message.Subscriber over an eventstore.Store.
@@ -177,6 +188,15 @@ func (s *Subscriber) deliver(ctx context.Context, t topic, sub eventstore.Subscr
 			return
 		}
 		if !t.selects(e.Stream) {
+			continue
+		}
+		if s.cfg.Skip != nil && s.cfg.Skip(e.Type) {
+			if cp != nil {
+				cp.ack(e.Position)
+				if o, ok := s.cfg.Checkpoints.(skipObserver); ok {
+					o.skipped(s.cfg.ConsumerGroup, t.name, e.Position)
+				}
+			}
 			continue
 		}
 		for acked := false; !acked; {

@@ -253,3 +253,42 @@ func TestGroupResumesAfterTheStoreIsReopened(t *testing.T) {
 		t.Fatalf("after reopening, the group got position %d, want %d, the one after its last ack at %d", got, want, mustPosition(t, acked))
 	}
 }
+
+// appendTyped appends one event of type typ to stream.
+func appendTyped(tb testing.TB, store eventstore.Store, stream, typ string) uint64 {
+	tb.Helper()
+	res, err := store.Append(context.Background(), stream, eventstore.Any, eventstore.EventData{ID: uuid.New(), Type: typ, Data: []byte(`{}`)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Position
+}
+
+// A group's skipped types are never delivered, and its checkpoint moves past
+// them: past a skipped event between two delivered ones, and past skipped
+// events after the last delivered one.
+func TestAGroupSkipsTheTypesItDoesNotHandle(t *testing.T) {
+	store := newStore(t)
+	first := appendTyped(t, store, "a-1", "kept")
+	appendTyped(t, store, "a-1", "skipped")
+	second := appendTyped(t, store, "a-1", "kept")
+	tail := appendTyped(t, store, "a-1", "skipped")
+	checkpoints := &messaging.MemoryCheckpoints{}
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g", Checkpoints: checkpoints,
+		CheckpointInterval: time.Hour, Skip: func(typ string) bool { return typ == "skipped" }})
+	msgs := subscribe(t, sub, "a-1")
+	for _, want := range []uint64{first, second} {
+		msg := receive(t, msgs)
+		if got := mustPosition(t, msg); got != want {
+			t.Fatalf("delivered position %d, want %d", got, want)
+		}
+		msg.Ack()
+	}
+	expectNone(t, msgs, 50*time.Millisecond)
+	if err := sub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := checkpoints.Load(context.Background(), "g", "a-1"); p != tail {
+		t.Fatalf("checkpoint %d after Close, want %d, past the skipped tail", p, tail)
+	}
+}

@@ -52,7 +52,6 @@ type managers struct {
 	log         *slog.Logger
 	fund        uuid.UUID
 	checkpoints messaging.CheckpointStore
-	ignored     map[string]bool // event types no workflow acts on (ignoredTypes)
 }
 
 // trigger is the stored event a workflow reacts to, with its metadata.
@@ -207,14 +206,16 @@ func AddTo(r *message.Router, a *app.App, log *slog.Logger, opts ...Option) erro
 	if log == nil {
 		log = slog.Default()
 	}
-	m := &managers{app: a, log: log, ignored: ignoredTypes(a.Events, flows)}
+	m := &managers{app: a, log: log}
 	for _, o := range opts {
 		o(m)
 	}
 	if _, dup := r.Handlers()[HandlerName]; dup {
 		return fmt.Errorf("process: the router already has a handler %q", HandlerName)
 	}
-	sub := messaging.NewSubscriber(a.Store, messaging.SubscriberConfig{ConsumerGroup: HandlerName, Checkpoints: m.checkpoints, Logger: watermill.NewSlogLogger(log)})
+	ignored := ignoredTypes(a.Events, flows)
+	sub := messaging.NewSubscriber(a.Store, messaging.SubscriberConfig{ConsumerGroup: HandlerName, Checkpoints: m.checkpoints,
+		Logger: watermill.NewSlogLogger(log), Skip: func(t string) bool { return ignored[t] }})
 	r.AddConsumerHandler(HandlerName, eventstore.AllStream, sub, m.handle)
 	return nil
 }
@@ -241,14 +242,12 @@ func ignoredTypes(reg *kernel.Registry, flows []flow) map[string]bool {
 // handle decodes the delivered event and hands it to every workflow; an
 // error (what a retry may fix) makes the router deliver it again, and the
 // workflows that handled it already send nothing twice. An event of a type
-// no workflow acts on (most of them: every bid) is acknowledged undecoded.
+// no workflow acts on (most of them: every bid) never reaches it: the
+// subscription skips it (AddTo).
 func (m *managers) handle(msg *message.Message) error {
 	rec, err := messaging.Record(msg)
 	if err != nil {
 		return err
-	}
-	if m.ignored[rec.Type] {
-		return nil
 	}
 	ev, err := m.app.Events.Decode(rec.Type, rec.Data)
 	if err != nil {
