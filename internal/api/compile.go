@@ -65,25 +65,36 @@ func compile(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinit
 	if op.Operation != ast.OperationTypeQuery || schema.QueryType() == nil {
 		return nil
 	}
-	c := compiler{schema: schema, op: op, fragments: map[string]ast.Definition{}}
+	c, vars, ok := newCompiler(schema, doc, op)
+	if !ok {
+		return nil
+	}
+	p := &Plan{variables: vars}
+	if p.root, ok = c.selections(schema.QueryType(), []*ast.SelectionSet{op.SelectionSet}); !ok {
+		return nil
+	}
+	return p
+}
+
+// newCompiler returns the compiler of op, an operation of doc, and the
+// variables op defines; false when a variable's type is not an input type
+// of schema.
+func newCompiler(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition) (*compiler, []variable, bool) {
+	c := &compiler{schema: schema, op: op, fragments: map[string]ast.Definition{}}
 	for _, d := range doc.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
 			c.fragments[f.Name.Value] = f
 		}
 	}
-	p := &Plan{}
+	var vars []variable
 	for _, vd := range op.VariableDefinitions {
 		t, ok := typeFromAST(schema, vd.Type).(graphql.Input)
 		if !ok || vd.Variable == nil || vd.Variable.Name == nil {
-			return nil
+			return nil, nil, false
 		}
-		p.variables = append(p.variables, variable{name: vd.Variable.Name.Value, typ: t, def: vd.DefaultValue})
+		vars = append(vars, variable{name: vd.Variable.Name.Value, typ: t, def: vd.DefaultValue})
 	}
-	var ok bool
-	if p.root, ok = c.selections(schema.QueryType(), []*ast.SelectionSet{op.SelectionSet}); !ok {
-		return nil
-	}
-	return p
+	return c, vars, true
 }
 
 // selections compiles the selection sets of the fields merged under one

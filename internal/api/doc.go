@@ -26,7 +26,13 @@
 // may call: it compiles a query that selects only such fields (and maps read
 // by graphql-go's default resolver) into a Plan that runs them and writes
 // the response's JSON itself, as graphql-go would, declining whatever it does
-// not answer exactly (httpapi then runs graphql-go).
+// not answer exactly (httpapi then runs graphql-go). CompileMutation does
+// the same for a mutation whose root fields the Builder added (Mutations
+// rows, the clock's) and whose payload selections are leaves: it declines
+// only while coercing the variables, before any resolver runs, and from
+// then on answers every outcome itself (a resolver's error or panic, a null
+// in the payload), running each root field once, in document order, as
+// graphql-go's serial execution does.
 // Enums are built with Enum or DescribedEnum over a string-kinded domain type:
 // resolvers return, and arguments arrive as, the typed constants.
 //

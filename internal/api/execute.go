@@ -23,13 +23,9 @@ func (p *Plan) Execute(ctx context.Context, vars map[string]any, buf []byte) (ou
 			out, ok = buf, false
 		}
 	}()
-	coerced := make(map[string]any, len(p.variables))
-	for _, v := range p.variables {
-		value, ok := coerceVariable(v, vars[v.name])
-		if !ok {
-			return buf, false
-		}
-		coerced[v.name] = value
+	coerced, ok := coerceVariables(p.variables, vars)
+	if !ok {
+		return buf, false
 	}
 	x := execution{ctx: ctx, vars: coerced}
 	return x.object(buf, nil, p.root)

@@ -157,7 +157,10 @@ func (b *Builder) addMutation(name, description string, roles []auth.Role, input
 		Type:        NonNull(out),
 		Description: description,
 		Args:        graphql.FieldConfigArgument{"input": {Type: NonNull(in)}},
-		Resolve: func(p graphql.ResolveParams) (any, error) {
+		// A compiled mutation (CompileMutation) calls this resolver: it reads
+		// of its graphql.ResolveParams only Context and Args, and answers a
+		// map[string]any of values that are not functions, or an error.
+		Resolve: mutationResolvers.mark(func(p graphql.ResolveParams) (any, error) {
 			principal, err := Require(p.Context, roles...)
 			if err != nil {
 				return nil, err
@@ -185,7 +188,7 @@ func (b *Builder) addMutation(name, description string, roles []auth.Role, input
 				answer[k] = v
 			}
 			return answer, nil
-		},
+		}),
 	})
 }
 

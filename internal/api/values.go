@@ -93,6 +93,21 @@ func inputObject(t *graphql.InputObject, value func(name string, f *graphql.Inpu
 	return out
 }
 
+// coerceVariables is graphql-go's getVariableValues for the operation's
+// variables defs and the request's input; ok is false when any variable
+// does not coerce plainly (coerceVariable).
+func coerceVariables(defs []variable, input map[string]any) (map[string]any, bool) {
+	coerced := make(map[string]any, len(defs))
+	for _, v := range defs {
+		value, ok := coerceVariable(v, input[v.name])
+		if !ok {
+			return nil, false
+		}
+		coerced[v.name] = value
+	}
+	return coerced, true
+}
+
 // coerceVariable is graphql-go's getVariableValue for an input it finds
 // valid; ok is false for any input it might refuse (its error is then its
 // own to report).

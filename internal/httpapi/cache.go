@@ -15,12 +15,26 @@ type document struct {
 	invalid    []gqlError // validation errors; nil when the document is valid
 	operations []*ast.OperationDefinition
 	fragments  map[string]*ast.FragmentDefinition
-	plans      map[*ast.OperationDefinition]Plan // compiled queries of a valid document
+	plans      map[*ast.OperationDefinition]compiled // compiled operations of a valid document
+}
+
+// compiled is an operation's compiled form: a query's Plan or a mutation's
+// MutationPlan.
+type compiled struct {
+	query    Plan
+	mutation MutationPlan
+}
+
+// compilers compile a valid document's operations (Options.Compile and
+// Options.CompileMutation); either may be nil.
+type compilers struct {
+	query    func(*ast.Document, *ast.OperationDefinition) Plan
+	mutation func(*ast.Document, *ast.OperationDefinition) MutationPlan
 }
 
 // newDocument indexes a parsed document's operations and fragments and,
-// when it is valid and compile is set, compiles its operations.
-func newDocument(doc *ast.Document, invalid []gqlError, compile func(*ast.Document, *ast.OperationDefinition) Plan) *document {
+// when it is valid, compiles its operations with compile.
+func newDocument(doc *ast.Document, invalid []gqlError, compile compilers) *document {
 	d := &document{ast: doc, invalid: invalid, fragments: map[string]*ast.FragmentDefinition{}}
 	for _, def := range doc.Definitions {
 		switch def := def.(type) {
@@ -30,15 +44,22 @@ func newDocument(doc *ast.Document, invalid []gqlError, compile func(*ast.Docume
 			d.fragments[def.Name.Value] = def
 		}
 	}
-	if invalid != nil || compile == nil {
+	if invalid != nil {
 		return d
 	}
 	for _, op := range d.operations {
-		if plan := compile(doc, op); plan != nil {
+		var c compiled
+		if compile.query != nil {
+			c.query = compile.query(doc, op)
+		}
+		if compile.mutation != nil {
+			c.mutation = compile.mutation(doc, op)
+		}
+		if c.query != nil || c.mutation != nil {
 			if d.plans == nil {
-				d.plans = map[*ast.OperationDefinition]Plan{}
+				d.plans = map[*ast.OperationDefinition]compiled{}
 			}
-			d.plans[op] = plan
+			d.plans[op] = c
 		}
 	}
 	return d

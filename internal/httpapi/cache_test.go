@@ -60,7 +60,7 @@ func TestCachedDocumentsAreNeitherParsedNorValidatedAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.cache.put("{ not graphql", newDocument(parsed, nil, nil))
+	s.cache.put("{ not graphql", newDocument(parsed, nil, compilers{}))
 	rep := do(t, s, post("{ not graphql"))
 	if rep.Data["hello"] != "hello cache" {
 		t.Errorf("body %s; want the cached document's result", rep.raw)

@@ -37,7 +37,12 @@
 // repeated query is neither parsed nor validated again. With
 // Options.Compile, a cached document's queries are also compiled once, and a
 // query with a Plan is answered by it without graphql-go's executor whenever
-// the Plan accepts the request (graphql-go answers otherwise);
+// the Plan accepts the request (graphql-go answers otherwise). With
+// Options.CompileMutation, mutations likewise: a MutationPlan accepts or
+// declines the request's variables before anything runs, and once it has
+// accepted, its run answers whatever happens (graphql-go never executes the
+// mutation a second time); its errors are mapped as graphql-go's are, and
+// a run that ends past the timeout answers TIMEOUT as graphql-go does.
 // nongjiao_graphql_compiled_executions_total counts both outcomes.
 //
 // A literal or variable that a scalar or enum refuses is INVALID_SCALAR, and

@@ -22,8 +22,8 @@ import (
 type operation struct {
 	doc  *document
 	def  *ast.OperationDefinition
-	kind string // ast.OperationTypeQuery, …Mutation or …Subscription
-	plan Plan   // the compiled query, or nil
+	kind string   // ast.OperationTypeQuery, …Mutation or …Subscription
+	plan compiled // the compiled query or mutation, if any
 	p    params
 }
 
@@ -75,23 +75,59 @@ func requestError(e gqlError) *httpError {
 	return &httpError{status: http.StatusBadRequest, graphql: true, errs: []gqlError{e}}
 }
 
-// planBuffer is the capacity a compiled query's response starts with.
+// planBuffer is the capacity a compiled operation's response starts with.
 const planBuffer = 4 << 10
 
+// dataPrefix starts the response of a compiled operation.
+const dataPrefix = `{"data":`
+
 // answer runs a prepared query or mutation and encodes its response: with
-// its compiled Plan when that answers, else with graphql-go (executeBy),
-// under one per-request timeout. clean reports a response without errors.
+// its compiled Plan or MutationPlan when that accepts the request, else
+// with graphql-go (executeBy), under one per-request timeout. clean reports
+// a response without errors.
 func (s *Server) answer(ctx context.Context, op *operation) (body []byte, status int, clean bool, herr *httpError) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
-	if op.plan != nil {
-		if body, ok := op.plan(ctx, op.p.Variables, append(make([]byte, 0, planBuffer), `{"data":`...)); ok {
+	if op.plan.query != nil {
+		if body, ok := op.plan.query(ctx, op.p.Variables, append(make([]byte, 0, planBuffer), dataPrefix...)); ok {
 			s.metrics.compiled.WithLabelValues("answered").Inc()
 			return append(body, '}'), http.StatusOK, true, nil
 		}
 		s.metrics.compiled.WithLabelValues("declined").Inc()
 	}
-	res, herr := s.executeBy(ctx, op)
+	if op.plan.mutation != nil {
+		if run, ok := op.plan.mutation(op.p.Variables); ok {
+			// From here the mutation may have been sent: graphql-go must
+			// never execute it again, whatever the run answers.
+			s.metrics.compiled.WithLabelValues("answered").Inc()
+			return s.runMutation(ctx, run)
+		}
+		s.metrics.compiled.WithLabelValues("declined").Inc()
+	}
+	return s.encodeResponse(s.executeBy(ctx, op))
+}
+
+// runMutation answers with a compiled mutation's run what graphql-go's path
+// answers for the same outcome. graphql-go answers TIMEOUT once the
+// deadline passes, whatever its resolvers do after, so a run that ends
+// after the deadline answers TIMEOUT too (its resolvers saw the deadline in
+// their context).
+func (s *Server) runMutation(ctx context.Context, run MutationRun) ([]byte, int, bool, *httpError) {
+	body, errs := run(ctx, append(make([]byte, 0, planBuffer), dataPrefix...))
+	if len(errs) == 0 && ctx.Err() == nil {
+		return append(body, '}'), http.StatusOK, true, nil
+	}
+	res := &graphql.Result{Errors: errs}
+	if err := ctx.Err(); err != nil {
+		res.Errors = gqlerrors.FormatErrors(err)
+	} else if data := body[len(dataPrefix):]; string(data) != "null" {
+		res.Data = json.RawMessage(data)
+	}
+	return s.encodeResponse(s.result(ctx, res))
+}
+
+// encodeResponse encodes res, or passes herr on.
+func (s *Server) encodeResponse(res response, herr *httpError) (body []byte, status int, clean bool, _ *httpError) {
 	if herr != nil {
 		return nil, 0, false, herr
 	}

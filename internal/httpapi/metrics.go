@@ -16,7 +16,7 @@ type metrics struct {
 	latency       *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
 	results       *prometheus.CounterVec // result cache lookups by outcome
-	compiled      *prometheus.CounterVec // compiled queries by outcome
+	compiled      *prometheus.CounterVec // compiled queries and mutations by outcome
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -40,7 +40,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"outcome"}),
 		compiled: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricNamespace, Subsystem: "graphql", Name: "compiled_executions_total",
-			Help: "Queries with a compiled plan by outcome: answered (by the plan) or declined (answered by graphql-go).",
+			Help: "Queries and mutations with a compiled plan by outcome: answered (by the plan) or declined (answered by graphql-go).",
 		}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.latency, m.subscriptions, m.results, m.compiled} {

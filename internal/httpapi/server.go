@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -88,6 +89,12 @@ type Options struct {
 	// answered by it, and by graphql-go whenever it declines or when Compile
 	// returned nil.
 	Compile func(*graphql.Schema, *ast.Document, *ast.OperationDefinition) Plan
+	// CompileMutation, when set, compiles each mutation operation of a
+	// valid document once, when the document is cached
+	// (api.CompileMutation); a mutation with a MutationPlan is executed by
+	// it unless it declines the request's variables, and by graphql-go
+	// otherwise.
+	CompileMutation func(*graphql.Schema, *ast.Document, *ast.OperationDefinition) MutationPlan
 }
 
 // Plan answers a query compiled by Options.Compile: it appends the
@@ -95,6 +102,19 @@ type Options struct {
 // request instead (the Plan has only read). It must give the bytes
 // graphql-go's path would give.
 type Plan = func(ctx context.Context, vars map[string]any, buf []byte) ([]byte, bool)
+
+// MutationPlan starts a mutation compiled by Options.CompileMutation: it
+// coerces the request's variables and returns the run, or false when
+// graphql-go must execute the request instead — before any resolver has
+// run, so the mutation is executed once either way.
+type MutationPlan = func(vars map[string]any) (MutationRun, bool)
+
+// MutationRun executes a prepared mutation and cannot decline: it appends
+// the response's data, as JSON, to buf (null when an error reached the root)
+// and returns the errors graphql-go would report, which the server maps as
+// it maps graphql-go's. Together they must give the bytes graphql-go's path
+// would give.
+type MutationRun = func(ctx context.Context, buf []byte) ([]byte, []gqlerrors.FormattedError)
 
 // Server serves the GraphQL API over HTTP and WebSocket, GraphiQL, metrics,
 // a liveness and a readiness check. Create it with New; it is an
@@ -106,8 +126,8 @@ type Server struct {
 	log     *slog.Logger
 	clock   kernel.Clock
 	cache   *documentCache
-	compile func(*ast.Document, *ast.OperationDefinition) Plan // nil without Options.Compile
-	results *resultCache                                       // nil without Options.Changes
+	compile compilers    // from Options.Compile and Options.CompileMutation
+	results *resultCache // nil without Options.Changes
 	metrics *metrics
 	mux     *http.ServeMux
 
@@ -159,7 +179,12 @@ func New(opts Options) (*Server, error) {
 		s.results = newResultCache(opts.CacheSize, opts.Changes)
 	}
 	if opts.Compile != nil {
-		s.compile = func(doc *ast.Document, op *ast.OperationDefinition) Plan { return opts.Compile(opts.Schema, doc, op) }
+		s.compile.query = func(doc *ast.Document, op *ast.OperationDefinition) Plan { return opts.Compile(opts.Schema, doc, op) }
+	}
+	if opts.CompileMutation != nil {
+		s.compile.mutation = func(doc *ast.Document, op *ast.OperationDefinition) MutationPlan {
+			return opts.CompileMutation(opts.Schema, doc, op)
+		}
 	}
 	s.base, s.stop = context.WithCancel(context.Background())
 	var verifier auth.TokenVerifier = refuseAll{}

@@ -326,13 +326,14 @@ func (s *Server) build(ctx context.Context) error {
 		WaitFunc: s.Projector.WaitFor,
 		// Board queries at an unchanged read-model position are answered
 		// from the response already computed for the same caller.
-		Changes:   s.Projector.Changes(),
-		Cacheable: cacheable,
-		Compile:   api.Compile,
-		Logger:    cfg.Log,
-		Clock:     s.wall,
-		Readiness: s.readiness(),
-		SignIn:    httpapi.BoardSignIn{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
+		Changes:         s.Projector.Changes(),
+		Cacheable:       cacheable,
+		Compile:         api.Compile,
+		CompileMutation: api.CompileMutation,
+		Logger:          cfg.Log,
+		Clock:           s.wall,
+		Readiness:       s.readiness(),
+		SignIn:          httpapi.BoardSignIn{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID},
 	})
 	return err
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nongjiao/nongjiao/internal/api"
 	"github.com/nongjiao/nongjiao/internal/app"
@@ -102,7 +103,7 @@ func NewWithDB(tb testing.TB, dir string, db *readmodel.DB, areas ...Area) *Harn
 	verifier := auth.NewVerifier(secret, clock)
 	srv, err := httpapi.New(httpapi.Options{
 		Schema: &schema, Verifier: verifier, WaitFunc: projector.WaitFor,
-		Logger: log, Clock: clock, Compile: api.Compile,
+		Logger: log, Clock: clock, Compile: api.Compile, CompileMutation: api.CompileMutation,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -271,4 +272,46 @@ func (h *Harness) checkErrorFields(r Response) {
 			h.T.Errorf("%s: extensions.field %q is not a field of %s (error %s: %s)", name, field, def.Args[0].Type, e.Extensions["code"], e.Message)
 		}
 	}
+}
+
+// CompiledOutcome reads, from the registry of an httpapi.Server, how many
+// compiled operations had outcome: "answered" or "declined".
+func CompiledOutcome(tb testing.TB, reg *prometheus.Registry, outcome string) float64 {
+	tb.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "nongjiao_graphql_compiled_executions_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" && l.GetValue() == outcome {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// Post sends body to h's /graphql as a JSON POST by the caller of token
+// ("" for anonymous), in process, and returns the answer.
+func Post(h http.Handler, token string, body []byte) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	return Send(h, token, r)
+}
+
+// Send sends r to h by the caller of token ("" for anonymous), in process,
+// and returns the answer.
+func Send(h http.Handler, token string, r *http.Request) *httptest.ResponseRecorder {
+	if token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
 }

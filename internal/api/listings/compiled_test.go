@@ -3,8 +3,6 @@ package listings_test
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/api/apitest"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/httpapi"
 )
@@ -95,7 +94,7 @@ func TestListingsReadOnlyWhatTheySelect(t *testing.T) {
 func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 	x, aliceTok, bobTok, auction := boardWithAuction(t)
 	reg := prometheus.NewRegistry()
-	compiled, err := httpapi.New(httpapi.Options{Schema: &x.Schema, Verifier: x.Verifier, Compile: api.Compile, Registry: reg})
+	compiled, err := httpapi.New(httpapi.Options{Schema: &x.Schema, Verifier: x.Verifier, Compile: api.Compile, CompileMutation: api.CompileMutation, Registry: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +102,8 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answered := func() float64 { return counter(t, reg, "answered") }
-	declined := func() float64 { return counter(t, reg, "declined") }
+	answered := func() float64 { return apitest.CompiledOutcome(t, reg, "answered") }
+	declined := func() float64 { return apitest.CompiledOutcome(t, reg, "declined") }
 
 	first := x.MustDo("", `{ listings(first: 2) { pageInfo { endCursor } } }`, nil)
 	cursor := get(first, "listings", "pageInfo", "endCursor").(string)
@@ -167,14 +166,25 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 		{"an unknown input field", `query($f: ListingFilter) { listings(filter: $f) { edges { cursor } } }`,
 			map[string]any{"f": map[string]any{"colour": "red"}}, "", declines},
 		{"an id that is not one", `{ listing(id: "not-an-id") { id } }`, nil, "", declines},
+
+		// Refused bids write nothing, so both servers may answer them on
+		// one exchange (the mutations' own test, in package api, compares
+		// bids that write).
+		{"a refused bid, by variables", `mutation($in: PlaceBidInput!) { placeBid(input: $in) { position seq } }`,
+			map[string]any{"in": map[string]any{"listingId": auction, "amount": "100500.00"}}, "", answers},
+		{"a bid off the increment grid, aliased, inline", `mutation { __typename b: placeBid(input: {listingId: "` + auction + `", amount: "101050.00"}) { __typename p: position } }`,
+			nil, "", answers},
+		{"a bid on a listing that does not exist", `mutation { placeBid(input: {listingId: "` + uuid.NewString() + `", amount: "1000.00"}) { position } }`, nil, "", answers},
+		{"a bid whose amount is not money", `mutation($in: PlaceBidInput!) { placeBid(input: $in) { position } }`,
+			map[string]any{"in": map[string]any{"listingId": auction, "amount": "1000.001"}}, "", declines},
 	}
 	t.Run("one plan run by many requests at once", func(t *testing.T) {
 		body, _ := json.Marshal(map[string]any{"query": `query($n: Int) { listings(first: $n) { ` + boardFields + ` } }`, "variables": map[string]any{"n": 4}})
-		want := serve(plain, x.exTok, body).Body.String()
+		want := apitest.Post(plain, x.exTok, body).Body.String()
 		var wg sync.WaitGroup
 		got := make([]string, 8)
 		for i := range got {
-			wg.Go(func() { got[i] = serve(compiled, x.exTok, body).Body.String() })
+			wg.Go(func() { got[i] = apitest.Post(compiled, x.exTok, body).Body.String() })
 		}
 		wg.Wait()
 		for _, g := range got {
@@ -192,9 +202,9 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 					t.Fatal(err)
 				}
 				a0, d0 := answered(), declined()
-				got := serve(compiled, who.token, body)
+				got := apitest.Post(compiled, who.token, body)
 				a1, d1 := answered(), declined()
-				want := serve(plain, who.token, body)
+				want := apitest.Post(plain, who.token, body)
 				if got.Code != want.Code || got.Header().Get("Content-Type") != want.Header().Get("Content-Type") ||
 					!bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) {
 					t.Fatalf("compiled: %d %s\n%s\ngraphql-go: %d %s\n%s", got.Code, got.Header().Get("Content-Type"), got.Body,
@@ -206,38 +216,4 @@ func TestCompiledQueriesAnswerAsGraphQLGo(t *testing.T) {
 			})
 		}
 	}
-}
-
-// serve posts body to h as token's caller.
-func serve(h http.Handler, token string, body []byte) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		r.Header.Set("Authorization", "Bearer "+token)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-// counter reads the compiled-executions counter of outcome from reg.
-func counter(t *testing.T, reg *prometheus.Registry, outcome string) float64 {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != "nongjiao_graphql_compiled_executions_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "outcome" && l.GetValue() == outcome {
-					return m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return 0
 }
