@@ -12,7 +12,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 )
 
-// MutationRun executes a compiled mutation whose variables have coerced. It
+// MutationRun executes a compiled mutation whose variables have been coerced. It
 // appends the response's data as JSON to buf — null when an error reached
 // the root — and returns the errors graphql-go would report, formatted as
 // graphql-go formats them. It has no way to decline: once a run has started,
