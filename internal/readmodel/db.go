@@ -144,7 +144,11 @@ const writerCacheKiB = 64 << 10
 // runs on one connection kept for it, so that the pages it changes stay in
 // that connection's cache (writerCacheKiB) from one transaction to the next;
 // release ends the hold, after the transaction has committed or rolled back.
-// With PostgreSQL it is a transaction of the pool and release does nothing.
+// The transaction does not end with ctx: database/sql would roll it back on
+// a goroutine of its own, which could still be rolling back when the next
+// write begins on the same connection. The caller checks ctx before it
+// commits, and rolls back itself. With PostgreSQL it is a transaction of the
+// pool, ending with ctx, and release does nothing.
 func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err error) {
 	if db.Dialect != SQLite {
 		tx, err = db.BeginTx(ctx, nil)
@@ -157,13 +161,27 @@ func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err e
 			return nil, nil, err
 		}
 	}
-	if tx, err = db.writer.BeginTx(ctx, nil); err != nil {
+	if tx, err = db.writer.BeginTx(context.WithoutCancel(ctx), nil); err != nil {
 		db.writer.Close() // opened again by the next write
 		db.writer = nil
 		db.writeMu.Unlock()
 		return nil, nil, err
 	}
 	return tx, db.writeMu.Unlock, nil
+}
+
+// statements returns the context for the statements of a write transaction
+// begun with ctx. With SQLite it is ctx's values without its end: the driver
+// starts a goroutine to interrupt each statement whose context can end, and
+// a projector transaction runs a few statements for every event; the
+// transaction ends with ctx where its caller checks ctx (beginWrite). With
+// PostgreSQL it is ctx, so that a statement waiting on a lock is cancelled
+// with it.
+func (db *DB) statements(ctx context.Context) context.Context {
+	if db.Dialect == SQLite {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 // openWriter takes a connection from the pool for writing and sizes its cache.

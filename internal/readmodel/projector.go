@@ -294,13 +294,16 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 		}
 	}
 	next := maps.Clone(start)
-	stmts, changed := changes.Collect(statements(ctx))
+	stmts, changed := changes.Collect(p.db.statements(ctx))
 	if err := p.applyTx(stmts, p.db.inTx(tx), p.projs, next, recs); err != nil {
 		return err
 	}
 	last := recs[len(recs)-1]
 	if err := p.saveCheckpoints(stmts, p.db.inTx(tx), start, next, last); err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil { // the statements ran without ctx's end
+		return fmt.Errorf("readmodel: apply: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
@@ -327,14 +330,6 @@ func (p *Projector) committed(after map[string]uint64, changed *changes.Set) {
 		p.progress.Advance(low)
 	}
 }
-
-// statements returns ctx, with its values, for the statements of a write
-// transaction begun with ctx, without its end: the SQLite driver starts a
-// goroutine to interrupt each statement whose context can end, and a
-// projector transaction runs a few statements for every event. The
-// transaction still ends with ctx: database/sql rolls it back once the
-// statement under way is done, and the next one fails.
-func statements(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
 
 // applyTx applies recs to projs inside tx, skipping for each projection the
 // events at or below its position in next, and moves next along.

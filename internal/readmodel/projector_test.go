@@ -49,6 +49,21 @@ func (balances) Apply(ctx context.Context, tx Tx, e Envelope) error {
 	return err
 }
 
+// cancelling is balances that calls cancel once it has applied a deposit
+// of 99: the context its projector was given ends in the middle of a batch.
+type cancelling struct {
+	balances
+	cancel context.CancelFunc
+}
+
+func (c cancelling) Apply(ctx context.Context, tx Tx, e Envelope) error {
+	err := c.balances.Apply(ctx, tx, e)
+	if d, ok := e.Event.(deposited); ok && d.Amount == 99 {
+		c.cancel()
+	}
+	return err
+}
+
 func registry() *kernel.Registry {
 	r := kernel.NewRegistry()
 	r.Register(deposited{})
@@ -108,6 +123,31 @@ func runProjectorSuite(t *testing.T, open func(t *testing.T) *DB) {
 		}
 		if p.Position() != recs[1].Position {
 			t.Fatalf("position %d, want %d", p.Position(), recs[1].Position)
+		}
+	})
+
+	t.Run("should write nothing of a batch whose context ends while it applies", func(t *testing.T) {
+		db, store := open(t), memstore.New(kernel.SystemClock{})
+		batchCtx, cancel := context.WithCancel(ctx)
+		p, err := NewProjector(ctx, db, registry(), cancelling{cancel: cancel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deposit(t, store, "c", 99)
+		deposit(t, store, "c", 1)
+		recs := readAll(t, store)
+		if err := p.Apply(batchCtx, recs...); err == nil {
+			t.Fatal("a batch whose context ended was committed")
+		}
+		if total, n := balance(t, db, "c"); total != 0 || n != 0 || p.Position() != 0 {
+			t.Fatalf("balance %d over %d deposits at position %d after the ended batch, want nothing", total, n, p.Position())
+		}
+		p.projs[0] = balances{} // the next batch runs to its end
+		if err := p.Apply(ctx, recs...); err != nil {
+			t.Fatalf("the batch again, with a live context: %v", err)
+		}
+		if total, n := balance(t, db, "c"); total != 100 || n != 2 {
+			t.Fatalf("balance %d over %d deposits, want 100 over 2", total, n)
 		}
 	})
 

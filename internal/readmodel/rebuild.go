@@ -186,7 +186,7 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	var last eventstore.RecordedEvent
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	stmts := statements(ctx)
+	stmts := p.db.statements(ctx)
 	for b := range p.decodeAll(readCtx, src, batch) {
 		if b.err != nil {
 			return n, b.err
@@ -224,6 +224,9 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	}
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
+	}
+	if err := ctx.Err(); err != nil { // a transaction of beginWrite does not end with ctx
+		return n, fmt.Errorf("readmodel: rebuild: %w", err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
