@@ -66,7 +66,7 @@ func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
 	defer db.Close()
 	var conns []int64
 	for range 3 {
-		held, err := db.Conn(ctx) // the pool's most recently used connection, busy meanwhile
+		held, err := db.Conn(ctx) // a connection of the pool, busy while the write runs
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,8 +96,8 @@ func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
+		held.Close() // back to the pool first: a write given the pool's connection would take the other one next
 		release()
-		held.Close()
 	}
 	if conns[0] != 1 || conns[1] != 2 || conns[2] != 3 {
 		t.Errorf("rows each write saw in its connection's temporary table: %v, want [1 2 3] (one connection)", conns)
