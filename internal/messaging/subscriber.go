@@ -179,6 +179,7 @@ func (s *Subscriber) release(topicName string, err error) {
 
 // deliver sends the subscription's events to out one by one until ctx ends.
 func (s *Subscriber) deliver(ctx context.Context, t topic, sub eventstore.Subscription, out chan<- *message.Message, cp *checkpointer) {
+	observer, _ := s.cfg.Checkpoints.(skipObserver)
 	for {
 		e, err := sub.Next(ctx)
 		if err != nil {
@@ -193,8 +194,8 @@ func (s *Subscriber) deliver(ctx context.Context, t topic, sub eventstore.Subscr
 		if s.cfg.Skip != nil && s.cfg.Skip(e.Type) {
 			if cp != nil {
 				cp.ack(e.Position)
-				if o, ok := s.cfg.Checkpoints.(skipObserver); ok {
-					o.skipped(s.cfg.ConsumerGroup, t.name, e.Position)
+				if observer != nil {
+					observer.skipped(s.cfg.ConsumerGroup, t.name, e.Position)
 				}
 			}
 			continue
