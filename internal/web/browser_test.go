@@ -136,6 +136,10 @@ func waitForBoard(t *testing.T, url string) {
 // after reconnecting; a sealed-quote lot's room takes one quote and refuses a
 // second, and its page counts the quote without showing it until the
 // opening, then lists it with its bidder number.
+// traffic is what board.mjs saw a page ask of the server while it waited for
+// a change to arrive: HTTP requests, new WebSocket connections, page loads.
+type traffic struct{ Requests, Sockets, Loads int }
+
 func TestTheExchangeInChromium(t *testing.T) {
 	node := testenv.NeedNode(t, "testdata/browser", "playwright-core")
 	chromium := testenv.NeedChromium(t)
@@ -161,12 +165,14 @@ func TestTheExchangeInChromium(t *testing.T) {
 			Certificate, Announcement string
 		}
 		Alerts struct {
-			MS     int
-			Titles []string
+			MS      int
+			Titles  []string
+			Traffic traffic
 		}
 		Room struct {
 			Numbers                   []string
 			BidSeenMS                 int `json:"bidSeenMs"`
+			BidTraffic                traffic
 			BidAmount, BidSeenText    string
 			Refusal                   struct{ Code, Text string }
 			ClosesBefore, ClosesAfter []string
@@ -234,8 +240,15 @@ func TestTheExchangeInChromium(t *testing.T) {
 		t.Errorf("the sold orchard's page: %+v; want its plots, bids, announcement and certificate number", l)
 	}
 
-	if !slices.Contains(got.Alerts.Titles, "车道峪村荒山使用权流转") || got.Alerts.MS > 2000 {
-		t.Errorf("alerts %q %d ms after the approval; want the approved draft within 2 s", got.Alerts.Titles, got.Alerts.MS)
+	// Live, not fetched: the alert and the other bidder's bid each reach their
+	// page over the subscription it holds, with no request, no new connection
+	// and no reload. How long that took is in the log above (alerts.ms,
+	// room.bidSeenMs); it is reported, not judged, as it depends on the machine.
+	if !slices.Contains(got.Alerts.Titles, "车道峪村荒山使用权流转") {
+		t.Errorf("alerts %q after the approval; want the approved draft", got.Alerts.Titles)
+	}
+	if got.Alerts.Traffic != (traffic{}) {
+		t.Errorf("the alert reached the page with %+v; want it pushed over the open subscription", got.Alerts.Traffic)
 	}
 
 	matched := 0
@@ -263,8 +276,8 @@ func TestTheExchangeInChromium(t *testing.T) {
 	if len(r.Numbers) != 2 || r.Numbers[0] == r.Numbers[1] {
 		t.Errorf("bidder numbers in the two rooms: %q", r.Numbers)
 	}
-	if r.BidSeenMS > 1000 {
-		t.Errorf("the other room showed the bid after %d ms, want within a second", r.BidSeenMS)
+	if r.BidTraffic != (traffic{}) {
+		t.Errorf("the bid reached the other room with %+v; want it pushed over the open subscription", r.BidTraffic)
 	}
 	if whole, _, _ := strings.Cut(r.BidAmount, "."); whole == "" || !strings.Contains(strings.ReplaceAll(r.BidSeenText, ",", ""), whole) {
 		t.Errorf("the other room shows %q for a bid of %s", r.BidSeenText, r.BidAmount)

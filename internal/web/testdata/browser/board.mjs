@@ -49,6 +49,18 @@ const seqs = (page) => page.$$eval('.room table.bids tbody tr', (rows) => rows.m
 const deadline = (page) => page.$eval('.room-countdown', (e) => e.dataset.deadline);
 const shot = async (page, name) => { if (cfg.shots) await page.screenshot({ path: join(cfg.shots, name) }); };
 
+// traffic counts, from now until its stop, what page asks of the server:
+// HTTP requests, new WebSocket connections and loads of the page. A change
+// that reaches a page while all three stay at zero came to it over a
+// subscription it already had open: pushed, not fetched.
+function traffic(page) {
+  const n = { requests: 0, sockets: 0, loads: 0 };
+  const request = () => n.requests++, socket = () => n.sockets++;
+  const load = (f) => { if (f === page.mainFrame()) n.loads++; };
+  page.on('request', request); page.on('websocket', socket); page.on('framenavigated', load);
+  return () => { page.off('request', request); page.off('websocket', socket); page.off('framenavigated', load); return n; };
+}
+
 try {
   // The board, anonymous: the demo's lots, then the 青州市 ones.
   const board = await open('', '');
@@ -104,11 +116,13 @@ try {
   await gql(cfg.tokens.chedaoyu, `mutation($in: SubmitListingInput!) { submitListing(input: $in) { listingId } }`, { in: {
     listingId: cfg.draft, resolution: { body: '车道峪村村民会议', votesFor: 200, total: 246, date: clock.now } } });
   const approvedAt = Date.now();
+  const farmTraffic = traffic(farm);
   await gql(cfg.tokens.exchange, `mutation($in: ReviewListingInput!) { reviewListing(input: $in) { listingId } }`, { in: {
     listingId: cfg.draft, approve: true, announcementEnds: new Date(Date.parse(clock.now) + 20 * day).toISOString(),
     biddingOpensAt: new Date(Date.parse(clock.now) + 21 * day).toISOString() } });
   await farm.waitForSelector(`.alert[data-listing="${cfg.draft}"]`);
   out.alerts.ms = Date.now() - approvedAt;
+  out.alerts.traffic = farmTraffic();
   out.alerts.titles = await farm.$$eval('.alert a', (as) => as.map((a) => a.textContent));
   await shot(farm, 'demands.png');
 
@@ -135,9 +149,11 @@ try {
   const before = Math.max(...(await seqs(b)));
   const amount = await a.$eval('.amount', (e) => e.dataset.amount);
   const sent = Date.now();
+  const bTraffic = traffic(b);
   await a.click('.amount');
   await b.waitForSelector(`.room table.bids tr[data-seq="${before + 1}"]`);
   out.room.bidSeenMs = Date.now() - sent;
+  out.room.bidTraffic = bTraffic();
   out.room.bidAmount = amount;
   out.room.bidSeenText = await b.$eval(`.room table.bids tr[data-seq="${before + 1}"]`, (e) => e.textContent);
 
