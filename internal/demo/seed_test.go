@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"reflect"
@@ -369,4 +370,31 @@ func TestEveryDemoPartyMayActInItsRole(t *testing.T) {
 			t.Errorf("%s: %v", p.Name, err)
 		}
 	}
+}
+
+// TestEveryDemoEventDecodesAsEncodingJSONDecodesIt: the registry's decoder
+// gives, for every event of the demo's history (every context's), the value
+// encoding/json gives.
+func TestEveryDemoEventDecodesAsEncodingJSONDecodesIt(t *testing.T) {
+	store, seeding, _ := seeded(t, demoNow)
+	all, err := store.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]bool{}
+	for _, rec := range all {
+		got, err := seeding.Events.Decode(rec.Type, rec.Data)
+		if err != nil {
+			t.Fatalf("%s at %d: %v", rec.Type, rec.Position, err)
+		}
+		want := reflect.New(reflect.TypeOf(got))
+		if err := json.Unmarshal(rec.Data, want.Interface()); err != nil {
+			t.Fatalf("encoding/json refuses %s at %d: %v", rec.Type, rec.Position, err)
+		}
+		if !reflect.DeepEqual(got, want.Elem().Interface()) {
+			t.Errorf("%s at %d:\nDecode        %#v\nencoding/json %#v", rec.Type, rec.Position, got, want.Elem().Interface())
+		}
+		types[rec.Type] = true
+	}
+	t.Logf("%d events of %d types", len(all), len(types))
 }

@@ -1,13 +1,17 @@
 package kernel
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"testing"
 	"testing/quick"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestParseMoney(t *testing.T) {
@@ -207,5 +211,61 @@ func TestAssetTypes(t *testing.T) {
 	}
 	if _, err := ParseAssetType("HOUSE"); ErrorCode(err) != CodeInvalid {
 		t.Fatal("unknown type parsed")
+	}
+}
+
+// wideEvent has a field of each kind the events hold.
+type wideEvent struct {
+	ID      uuid.UUID              `json:"id"`
+	Bidders []uuid.UUID            `json:"bidders,omitempty"`
+	At      time.Time              `json:"at"`
+	Until   *time.Time             `json:"until,omitempty"`
+	Price   Money                  `json:"price"`
+	Area    Area                   `json:"area"`
+	Kind    AssetType              `json:"kind"`
+	Title   string                 `json:"title"`
+	Sold    bool                   `json:"sold"`
+	Share   int32                  `json:"share"`
+	Steps   []StepUp               `json:"steps"`
+	Votes   map[string]int         `json:"votes"`
+	Nested  *struct{ Note string } `json:"nested"`
+	Untyped any                    `json:"untyped"`
+}
+
+func (wideEvent) EventType() string { return "test.Wide.v1" }
+
+// TestDecodeReadsJSONAsEncodingJSONDoes: whatever Decode's faster decoder
+// makes of a document, encoding/json makes the same of it, value for value,
+// or both refuse it: stored events mean what they meant when encoding/json
+// read them.
+func TestDecodeReadsJSONAsEncodingJSONDoes(t *testing.T) {
+	r := NewRegistry()
+	r.Register(wideEvent{})
+	id := `"0f8fad5b-d9cb-469f-a165-70867728950e"`
+	for _, doc := range []string{
+		`{"id":` + id + `,"bidders":[` + id + `],"at":"2026-12-05T23:59:59.123456789+08:00","until":null,"price":123456789012,` +
+			`"area":3150,"kind":"LAND","title":"车道峪村荒山 \"使用权\" \u6d41\u8f6c \ud83c\udf3e","sold":true,"share":-7,` +
+			`"steps":[{"EveryYears":3,"percent":5}],"votes":{"for":200,"against":46},"nested":{"Note":"x"},"untyped":[1,2.5,"s",null,{"k":true}]}`,
+		`{"ID":` + id + `,"TITLE":"case differs","Price":1}`, // field names match without regard to case
+		`{"title":"twice","title":"the last wins"}`,
+		`{"unknown":{"deep":[1,2,3]},"price":5}`,
+		`{"title":"bad utf-8 \xff\xfe here"}`,
+		`{"price":null,"bidders":null,"votes":null,"nested":null}`,
+		` {"price" : 7 } `,
+		`{"price":9223372036854775807}`,
+		`{"price":9223372036854775808}`, // overflows int64
+		`{"price":1.5}`, `{"price":1e2}`, `{"price":"12"}`, `{"share":2147483648}`,
+		`{"at":"2026-12-05"}`, `{"id":"not-a-uuid"}`, `{"sold":"true"}`, `{"title":5}`,
+		`{"title":"unterminated}`, `{"price":1,}`, `{"price":01}`, `[]`, `null`, ``, `{}x`, `{"title":"\ud800"}`,
+	} {
+		got, gotErr := r.Decode("test.Wide.v1", []byte(doc))
+		var want wideEvent
+		wantErr := json.Unmarshal([]byte(doc), &want)
+		switch {
+		case (gotErr == nil) != (wantErr == nil):
+			t.Errorf("%s: Decode says %v, encoding/json %v", doc, gotErr, wantErr)
+		case gotErr == nil && !reflect.DeepEqual(got, want):
+			t.Errorf("%s:\nDecode       %#v\nencoding/json %#v", doc, got, want)
+		}
 	}
 }
