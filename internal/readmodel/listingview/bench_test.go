@@ -2,7 +2,9 @@ package listingview
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"testing"
@@ -386,5 +388,41 @@ func projectStream(b *testing.B, reg *kernel.Registry, recs []eventstore.Recorde
 		b.ReportMetric(float64(lags[len(lags)/2].Microseconds())/1000, "lag-p50-ms")
 		b.ReportMetric(float64(lags[len(lags)*99/100].Microseconds())/1000, "lag-p99-ms")
 		b.StartTimer()
+	}
+}
+
+// BenchmarkDecode decodes the events of 2,000 auctions and 4,000 bids, as
+// every consumer of the log does, with the registry's decoder and with
+// encoding/json into the same types, and reports each one's time an event.
+// go test -run X -bench 'Decode$' ./internal/readmodel/listingview/
+func BenchmarkDecode(b *testing.B) {
+	reg, _, recs := recorded(b, 2_000, 4_000)
+	types := map[string]reflect.Type{}
+	for _, r := range recs {
+		e, err := reg.Decode(r.Type, r.Data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		types[r.Type] = reflect.TypeOf(e)
+	}
+	for _, c := range []struct {
+		name   string
+		decode func(eventstore.RecordedEvent) error
+	}{
+		{"registry", func(r eventstore.RecordedEvent) error { _, err := reg.Decode(r.Type, r.Data); return err }},
+		{"encoding-json", func(r eventstore.RecordedEvent) error {
+			return json.Unmarshal(r.Data, reflect.New(types[r.Type]).Interface())
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, r := range recs {
+					if err := c.decode(r); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/event")
+		})
 	}
 }
