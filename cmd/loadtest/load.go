@@ -54,6 +54,7 @@ type load struct {
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
 	written                    int64  // procstat.WrittenBytes when the server had opened
+	phase                      struct{ written, logged int64 } // the same and the log's bytes when the last bid load began
 	device                     int64  // procstat.DeviceWrittenBytes of the data directory then
 	after, head                uint64 // caughtUp's place in the log: the last event read, the last one projected
 	hits, misses               int    // the result cache's, in the last query load through url
@@ -113,12 +114,16 @@ func (l *load) run(ctx context.Context) error {
 	}
 	l.row("resident memory, all listings loaded", fmt.Sprintf("%d listings", l.cfg.listings+l.cfg.hot+1), memory(), "", "")
 
+	l.startPhase()
 	one := l.bidLoad(ctx, []uuid.UUID{l.hot[0]}, l.cfg.duration)
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, one listing", l.cfg.bidders), one)
+	l.phaseWrites()
+	l.startPhase()
 	many := l.bidLoad(ctx, l.hot, l.cfg.duration)
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, %d listings", l.cfg.bidders, len(l.hot)), many)
+	l.phaseWrites()
 
 	if err := l.deepHistory(ctx); err != nil {
 		return err
@@ -202,6 +207,31 @@ func (l *load) writes(what string) error {
 			fmt.Sprintf("%d MiB written, %d B/event: %.1f× the log", d>>20, d/int64(events), float64(d)/float64(logged)), "", "")
 	}
 	return nil
+}
+
+// startPhase notes the bytes written and logged so far, for phaseWrites.
+func (l *load) startPhase() {
+	if l.written < 0 {
+		return
+	}
+	_, logged, err := logBytes(l.cfg.dir)
+	if err != nil {
+		logged = -1
+	}
+	l.phase.written, l.phase.logged = procstat.WrittenBytes(), logged
+}
+
+// phaseWrites adds a row with the bytes written since startPhase, the bid
+// load's and its projection's, against the log bytes it added: each load's
+// own share of the whole run's ratio.
+func (l *load) phaseWrites() {
+	_, logged, err := logBytes(l.cfg.dir)
+	if l.written < 0 || l.phase.logged < 0 || err != nil || logged <= l.phase.logged {
+		return
+	}
+	w, lb := procstat.WrittenBytes()-l.phase.written, logged-l.phase.logged
+	l.row("… bytes written by this load and its projection", fmt.Sprintf("log %d MiB", lb>>20),
+		fmt.Sprintf("%d MiB written: %.1f× the log", w>>20, float64(w)/float64(lb)), "", "")
 }
 
 // settle lets memory reach its steady state before it is measured: a
