@@ -53,11 +53,11 @@ type load struct {
 	s                          *server.Server
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
-	written                    int64  // procstat.WrittenBytes when the server had opened
+	written                    int64                           // procstat.WrittenBytes when the server had opened
 	phase                      struct{ written, logged int64 } // the same and the log's bytes when the last bid load began
-	device                     int64  // procstat.DeviceWrittenBytes of the data directory then
-	after, head                uint64 // caughtUp's place in the log: the last event read, the last one projected
-	hits, misses               int    // the result cache's, in the last query load through url
+	device                     int64                           // procstat.DeviceWrittenBytes of the data directory then
+	after, head                uint64                          // caughtUp's place in the log: the last event read, the last one projected
+	hits, misses               int                             // the result cache's, in the last query load through url
 
 	bidders []uuid.UUID
 	tokens  []string
