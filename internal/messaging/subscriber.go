@@ -64,6 +64,9 @@ type Subscriber struct {
 	active map[string]bool // topics with a running subscription of the group
 	errs   []error         // checkpoint flushes that failed
 	wg     sync.WaitGroup
+
+	closing  sync.Once // the one shutdown every Close waits for
+	closeErr error     // what it reported
 }
 
 var _ message.Subscriber = (*Subscriber)(nil)
@@ -250,19 +253,21 @@ func (s *Subscriber) deliverOnce(ctx context.Context, msg *message.Message, out 
 // their channels without waiting for unacknowledged messages, writes their
 // last checkpoints and returns once all are done. Messages delivered but
 // not acknowledged are delivered again to the group's next subscription.
+// A Close called while another runs waits for it, and every Close reports
+// the same: whoever closes the store after Close returns never races the
+// last checkpoints.
 func (s *Subscriber) Close() error {
-	s.mu.Lock()
-	if s.closed {
+	s.closing.Do(func() {
+		s.mu.Lock()
+		s.closed = true
 		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return errors.Join(s.errs...)
+		s.cancel()
+		s.wg.Wait()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.closeErr = errors.Join(s.errs...)
+	})
+	return s.closeErr
 }
 
 // checkpointer writes a subscription's acknowledged position at most once

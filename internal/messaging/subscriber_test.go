@@ -292,3 +292,47 @@ func TestAGroupSkipsTheTypesItDoesNotHandle(t *testing.T) {
 		t.Fatalf("checkpoint %d after Close, want %d, past the skipped tail", p, tail)
 	}
 }
+
+// heldCheckpoints is a CheckpointStore whose Save waits until release is
+// closed, after telling saving that it began.
+type heldCheckpoints struct {
+	messaging.MemoryCheckpoints
+	saving, release chan struct{}
+}
+
+func (h *heldCheckpoints) Save(ctx context.Context, group, topic string, position uint64) error {
+	select {
+	case h.saving <- struct{}{}:
+	default:
+	}
+	<-h.release
+	return h.MemoryCheckpoints.Save(ctx, group, topic, position)
+}
+
+// TestASecondCloseWaitsForTheFirst: Close returns only once the last
+// checkpoints are written, whichever of two concurrent calls it is, so the
+// caller that closes the store next does not pull it from under them.
+func TestASecondCloseWaitsForTheFirst(t *testing.T) {
+	store := newStore(t)
+	appendEvent(t, store, "a-1")
+	cps := &heldCheckpoints{saving: make(chan struct{}, 1), release: make(chan struct{})}
+	sub := messaging.NewSubscriber(store, messaging.SubscriberConfig{ConsumerGroup: "g", Checkpoints: cps, CheckpointInterval: time.Hour})
+	receive(t, subscribe(t, sub, "a-1")).Ack()
+	first := make(chan error, 1)
+	go func() { first <- sub.Close() }()
+	<-cps.saving // the first Close is writing the last checkpoint
+	second := make(chan error, 1)
+	go func() { second <- sub.Close() }()
+	select {
+	case err := <-second:
+		t.Fatalf("the second Close returned (%v) while the first was still writing the checkpoint", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(cps.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+}
