@@ -183,12 +183,20 @@ func Count(ctx context.Context, q Querier, from string, w *Where) (int, error) {
 
 // Collect runs query and scans each row with scan.
 func Collect[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	return CollectAtMost(ctx, q, 0, scan, query, args...)
+}
+
+// CollectAtMost is Collect for a query that returns at most n rows (its
+// LIMIT): it makes room for them once, where appending row by row would
+// allocate and copy a page of wide rows (a board card is 912 bytes) three
+// times over.
+func CollectAtMost[T any](ctx context.Context, q Querier, n int, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []T
+	out := make([]T, 0, n)
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
@@ -213,7 +221,7 @@ type List struct {
 func Fetch[T any](ctx context.Context, q Querier, l List, p Page, scan func(Scanner) (T, error)) (Result[T], error) {
 	w := Where{conds: slices.Clone(l.Where.conds), args: slices.Clone(l.Where.args)}
 	return Paged(ctx, q, l.From, &w, l.Order, p, func(limit int) ([]T, error) {
-		return Collect(ctx, q, scan, "SELECT "+l.Columns+" FROM "+l.From+w.String()+
+		return CollectAtMost(ctx, q, limit, scan, "SELECT "+l.Columns+" FROM "+l.From+w.String()+
 			" ORDER BY "+l.Order.OrderBy()+" LIMIT "+strconv.Itoa(limit), w.Args()...)
 	})
 }

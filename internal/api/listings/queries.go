@@ -19,8 +19,8 @@ import (
 // read from and its page's bidders, loaded together for the whole page (types
 // are built once per process; deps per server).
 type node struct {
-	listingview.Listing
-	db      *readmodel.DB
+	*listingview.Listing // a row of the page nodes was made from, not a copy of its 900 bytes
+	db                   *readmodel.DB
 	bidders *api.Batch[listingview.Bidder]
 }
 
@@ -30,8 +30,8 @@ func nodes(db *readmodel.DB, ls []listingview.Listing) []node {
 		return listingview.BiddersOf(ctx, db, ls)
 	})
 	out := make([]node, len(ls))
-	for i, l := range ls {
-		out[i] = node{Listing: l, db: db, bidders: bidders}
+	for i := range ls {
+		out[i] = node{Listing: &ls[i], db: db, bidders: bidders}
 	}
 	return out
 }
@@ -39,69 +39,69 @@ func nodes(db *readmodel.DB, ls []listingview.Listing) []node {
 var listingType = newListingType()
 
 func newListingType() *graphql.Object {
-	l := func(typ graphql.Output, description string, get func(listingview.Listing) any) *graphql.Field {
+	l := func(typ graphql.Output, description string, get func(*listingview.Listing) any) *graphql.Field {
 		return api.Field(typ, description, func(n node) any { return get(n.Listing) })
 	}
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Listing",
 		Description: "A listing on the exchange's board with its auction. The reserve price (底价) is never shown.",
 		Fields: graphql.Fields{
-			"id":                 l(api.NonNull(graphql.ID), "", func(x listingview.Listing) any { return x.ID.String() }),
-			"round":              l(api.NonNull(graphql.Int), "1, then +1 per relisting.", func(x listingview.Listing) any { return x.Round }),
-			"status":             l(api.NonNull(statusEnum), "", func(x listingview.Listing) any { return x.Status }),
-			"title":              l(api.NonNull(graphql.String), "", func(x listingview.Listing) any { return x.Title }),
-			"description":        l(api.NonNull(graphql.String), "", func(x listingview.Listing) any { return x.Description }),
-			"sellerId":           l(api.NonNull(graphql.ID), "The owning collective, a secured party disposing of collateral, or the fund selling a right it holds.", func(x listingview.Listing) any { return x.Seller.String() }),
-			"assetType":          l(api.NonNull(api.AssetType), "", func(x listingview.Listing) any { return x.AssetType }),
-			"assetIds":           l(api.ListOf(graphql.ID), "", func(x listingview.Listing) any { return api.IDStrings(x.AssetIDs) }),
-			"owningCollectiveId": l(api.NonNull(graphql.ID), "", func(x listingview.Listing) any { return x.OwningCollective.String() }),
-			"region":             l(api.NonNull(regionType), "", func(x listingview.Listing) any { return x.Region }),
-			"area":               l(api.NonNull(api.Area), "", func(x listingview.Listing) any { return x.Area }),
-			"listedPrice":        l(api.NonNull(api.Money), "挂牌价, in sale.basis: negotiation may not go below it; a percentage deposit is a share of it (depositDue).", func(x listingview.Listing) any { return x.ListedPrice }),
-			"startingPrice":      l(api.NonNull(api.Money), "The first bid's minimum.", func(x listingview.Listing) any { return x.StartingPrice }),
-			"increment":          l(api.NonNull(api.Money), "Bids are the starting price plus whole increments.", func(x listingview.Listing) any { return x.Increment }),
-			"termMonths":         l(api.NonNull(graphql.Int), "The transfer term.", func(x listingview.Listing) any { return x.TermMonths }),
-			"sale":               l(api.NonNull(saleType), "How the lot is sold: price basis, deposit, method, priority and unpaid-winner rules.", func(x listingview.Listing) any { return x.Sale }),
-			"depositDue":         l(api.NonNull(api.Money), "What a bidder deposits to take part (rule 26): sale.fixedDeposit, else the listing's percentage (30 % by default) of the listed price for the whole lot, rounded up to the fen; registerBidder asks for this sum.", func(x listingview.Listing) any { return x.Sale.DepositDue }),
-			"listedTotal":        l(api.NonNull(api.Money), "What the listed price comes to over the whole term (rule 25): the price itself for a total, else each year's rent with its step-ups.", func(x listingview.Listing) any { return x.TermTotal(x.ListedPrice) }),
-			"resolution": l(resolutionType, "Null before submission or when none was given.", func(x listingview.Listing) any {
+			"id":                 l(api.NonNull(graphql.ID), "", func(x *listingview.Listing) any { return x.ID.String() }),
+			"round":              l(api.NonNull(graphql.Int), "1, then +1 per relisting.", func(x *listingview.Listing) any { return x.Round }),
+			"status":             l(api.NonNull(statusEnum), "", func(x *listingview.Listing) any { return x.Status }),
+			"title":              l(api.NonNull(graphql.String), "", func(x *listingview.Listing) any { return x.Title }),
+			"description":        l(api.NonNull(graphql.String), "", func(x *listingview.Listing) any { return x.Description }),
+			"sellerId":           l(api.NonNull(graphql.ID), "The owning collective, a secured party disposing of collateral, or the fund selling a right it holds.", func(x *listingview.Listing) any { return x.Seller.String() }),
+			"assetType":          l(api.NonNull(api.AssetType), "", func(x *listingview.Listing) any { return x.AssetType }),
+			"assetIds":           l(api.ListOf(graphql.ID), "", func(x *listingview.Listing) any { return api.IDStrings(x.AssetIDs) }),
+			"owningCollectiveId": l(api.NonNull(graphql.ID), "", func(x *listingview.Listing) any { return x.OwningCollective.String() }),
+			"region":             l(api.NonNull(regionType), "", func(x *listingview.Listing) any { return x.Region }),
+			"area":               l(api.NonNull(api.Area), "", func(x *listingview.Listing) any { return x.Area }),
+			"listedPrice":        l(api.NonNull(api.Money), "挂牌价, in sale.basis: negotiation may not go below it; a percentage deposit is a share of it (depositDue).", func(x *listingview.Listing) any { return x.ListedPrice }),
+			"startingPrice":      l(api.NonNull(api.Money), "The first bid's minimum.", func(x *listingview.Listing) any { return x.StartingPrice }),
+			"increment":          l(api.NonNull(api.Money), "Bids are the starting price plus whole increments.", func(x *listingview.Listing) any { return x.Increment }),
+			"termMonths":         l(api.NonNull(graphql.Int), "The transfer term.", func(x *listingview.Listing) any { return x.TermMonths }),
+			"sale":               l(api.NonNull(saleType), "How the lot is sold: price basis, deposit, method, priority and unpaid-winner rules.", func(x *listingview.Listing) any { return x.Sale }),
+			"depositDue":         l(api.NonNull(api.Money), "What a bidder deposits to take part (rule 26): sale.fixedDeposit, else the listing's percentage (30 % by default) of the listed price for the whole lot, rounded up to the fen; registerBidder asks for this sum.", func(x *listingview.Listing) any { return x.Sale.DepositDue }),
+			"listedTotal":        l(api.NonNull(api.Money), "What the listed price comes to over the whole term (rule 25): the price itself for a total, else each year's rent with its step-ups.", func(x *listingview.Listing) any { return x.TermTotal(x.ListedPrice) }),
+			"resolution": l(resolutionType, "Null before submission or when none was given.", func(x *listingview.Listing) any {
 				if x.Resolution.Total == 0 {
 					return nil
 				}
 				return x.Resolution
 			}),
-			"rejectReason":         l(graphql.String, "", func(x listingview.Listing) any { return api.Nullable(x.RejectReason) }),
-			"suspendReason":        l(graphql.String, "", func(x listingview.Listing) any { return api.Nullable(x.SuspendReason) }),
-			"unsoldReason":         l(graphql.String, "", func(x listingview.Listing) any { return api.Nullable(x.UnsoldReason) }),
-			"registrationClosesAt": l(api.DateTime, "The announcement's end: bidders register until then.", func(x listingview.Listing) any { return api.Nullable(x.AnnouncementEnds) }),
-			"biddingOpensAt":       l(api.DateTime, "As announced.", func(x listingview.Listing) any { return api.Nullable(x.BiddingOpensAt) }),
-			"negotiationEndsAt":    l(api.DateTime, "With one qualified bidder: agree a price by then.", func(x listingview.Listing) any { return api.Nullable(x.NegotiationEnds) }),
-			"auctionOpensAt":       l(api.DateTime, "", func(x listingview.Listing) any { return api.Nullable(x.OpensAt) }),
-			"freeBiddingEndsAt":    l(api.DateTime, "The timed round follows.", func(x listingview.Listing) any { return api.Nullable(x.FreeBiddingEnds) }),
-			"auctionClosesAt":      l(api.DateTime, "Moves later with every anti-sniping extension (rule 12).", func(x listingview.Listing) any { return api.Nullable(x.AuctionClosesAt) }),
-			"closingAt":            l(api.DateTime, "What the board sorts and filters by: the auction's close once scheduled, else the registration close.", func(x listingview.Listing) any { return api.Nullable(x.ClosingAt) }),
-			"bidderCount":          l(api.NonNull(graphql.Int), "Registered bidders this round.", func(x listingview.Listing) any { return x.BidderCount }),
-			"bidCount":             l(api.NonNull(graphql.Int), "", func(x listingview.Listing) any { return x.BidCount }),
-			"highestBid":           l(api.Money, "Null before the first bid.", func(x listingview.Listing) any { return api.Nullable(x.HighestBid) }),
-			"leadingBidderNumber":  l(graphql.Int, "", func(x listingview.Listing) any { return api.Nullable(x.Leader.Number) }),
+			"rejectReason":         l(graphql.String, "", func(x *listingview.Listing) any { return api.Nullable(x.RejectReason) }),
+			"suspendReason":        l(graphql.String, "", func(x *listingview.Listing) any { return api.Nullable(x.SuspendReason) }),
+			"unsoldReason":         l(graphql.String, "", func(x *listingview.Listing) any { return api.Nullable(x.UnsoldReason) }),
+			"registrationClosesAt": l(api.DateTime, "The announcement's end: bidders register until then.", func(x *listingview.Listing) any { return api.Nullable(x.AnnouncementEnds) }),
+			"biddingOpensAt":       l(api.DateTime, "As announced.", func(x *listingview.Listing) any { return api.Nullable(x.BiddingOpensAt) }),
+			"negotiationEndsAt":    l(api.DateTime, "With one qualified bidder: agree a price by then.", func(x *listingview.Listing) any { return api.Nullable(x.NegotiationEnds) }),
+			"auctionOpensAt":       l(api.DateTime, "", func(x *listingview.Listing) any { return api.Nullable(x.OpensAt) }),
+			"freeBiddingEndsAt":    l(api.DateTime, "The timed round follows.", func(x *listingview.Listing) any { return api.Nullable(x.FreeBiddingEnds) }),
+			"auctionClosesAt":      l(api.DateTime, "Moves later with every anti-sniping extension (rule 12).", func(x *listingview.Listing) any { return api.Nullable(x.AuctionClosesAt) }),
+			"closingAt":            l(api.DateTime, "What the board sorts and filters by: the auction's close once scheduled, else the registration close.", func(x *listingview.Listing) any { return api.Nullable(x.ClosingAt) }),
+			"bidderCount":          l(api.NonNull(graphql.Int), "Registered bidders this round.", func(x *listingview.Listing) any { return x.BidderCount }),
+			"bidCount":             l(api.NonNull(graphql.Int), "", func(x *listingview.Listing) any { return x.BidCount }),
+			"highestBid":           l(api.Money, "Null before the first bid.", func(x *listingview.Listing) any { return api.Nullable(x.HighestBid) }),
+			"leadingBidderNumber":  l(graphql.Int, "", func(x *listingview.Listing) any { return api.Nullable(x.Leader.Number) }),
 			"leadingBidderId":      bidderID("The leading bidder.", func(x node) uuid.UUID { return x.Leader.ID }),
-			"priorityEndsAt":       l(api.DateTime, "The open priority window ends then: the right sale.priorityRight names (members, rule 3, or the sitting lessee, rule 28) may match the winning price until it.", func(x listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
-			"award": l(awardType, "Null until the auction has a winner or a price is agreed.", func(x listingview.Listing) any {
+			"priorityEndsAt":       l(api.DateTime, "The open priority window ends then: the right sale.priorityRight names (members, rule 3, or the sitting lessee, rule 28) may match the winning price until it.", func(x *listingview.Listing) any { return api.Nullable(x.PriorityEnds) }),
+			"award": l(awardType, "Null until the auction has a winner or a price is agreed.", func(x *listingview.Listing) any {
 				if x.Award.Buyer.Number == 0 {
 					return nil
 				}
 				return x.Award
 			}),
-			"awardTotal": l(api.Money, "What the award price comes to over the whole term; null without an award.", func(x listingview.Listing) any {
+			"awardTotal": l(api.Money, "What the award price comes to over the whole term; null without an award.", func(x *listingview.Listing) any {
 				if x.Award.Buyer.Number == 0 {
 					return nil
 				}
 				return x.TermTotal(x.Award.Price)
 			}),
-			"contractId":        l(graphql.ID, "", func(x listingview.Listing) any { return api.Nullable(x.ContractID) }),
-			"certificateNumber": l(graphql.String, "Transaction certificate (交易鉴证书).", func(x listingview.Listing) any { return api.Nullable(x.CertificateNo) }),
-			"createdAt":         l(api.NonNull(api.DateTime), "", func(x listingview.Listing) any { return x.CreatedAt }),
-			"updatedAt":         l(api.NonNull(api.DateTime), "", func(x listingview.Listing) any { return x.UpdatedAt }),
+			"contractId":        l(graphql.ID, "", func(x *listingview.Listing) any { return api.Nullable(x.ContractID) }),
+			"certificateNumber": l(graphql.String, "Transaction certificate (交易鉴证书).", func(x *listingview.Listing) any { return api.Nullable(x.CertificateNo) }),
+			"createdAt":         l(api.NonNull(api.DateTime), "", func(x *listingview.Listing) any { return x.CreatedAt }),
+			"updatedAt":         l(api.NonNull(api.DateTime), "", func(x *listingview.Listing) any { return x.UpdatedAt }),
 			"bidders": {
 				Type:        api.ListOf(bidderType),
 				Description: "The current round's bidders in registration order; ids masked (rule 14).",
@@ -221,7 +221,7 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 		}
 		total, err := count(p, func() (int, error) { return listingview.CountListings(p.Context, a.DB, f) })
 		return readmodel.Result[node]{Rows: nodes(a.DB, res.Rows), HasNext: res.HasNext, Total: total}, err
-	}, func(n node) readmodel.Cursor { return s.Cursor(n.Listing) }, func(n node) any { return n })
+	}, func(n node) readmodel.Cursor { return s.Cursor(*n.Listing) }, func(n node) any { return n })
 }
 
 // count counts a connection's items only when the query selects totalCount.

@@ -337,7 +337,7 @@ func listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmod
 	if err != nil {
 		return readmodel.Result[Listing]{}, err
 	}
-	rows, err := readmodel.Collect(ctx, db, scan, q, args...)
+	rows, err := readmodel.CollectAtMost(ctx, db, p.Limit(), scan, q, args...)
 	if err != nil {
 		return readmodel.Result[Listing]{}, fmt.Errorf("listingview: listings: %w", err)
 	}
