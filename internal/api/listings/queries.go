@@ -21,7 +21,7 @@ import (
 type node struct {
 	*listingview.Listing // a row of the page nodes was made from, not a copy of its 900 bytes
 	db                   *readmodel.DB
-	bidders *api.Batch[listingview.Bidder]
+	bidders              *api.Batch[listingview.Bidder]
 }
 
 // nodes makes the nodes of one page of listings.
