@@ -3,6 +3,7 @@ package httpapi
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 
 	"github.com/graphql-go/graphql/language/ast"
 )
@@ -19,10 +20,13 @@ type document struct {
 }
 
 // compiled is an operation's compiled form: a query's Plan or a mutation's
-// MutationPlan.
+// MutationPlan, and the length of the query's last response, which the next
+// one's buffer starts at (a board page is some 10 KB: growing from
+// planBuffer, each response allocated three buffers).
 type compiled struct {
 	query    Plan
 	mutation MutationPlan
+	size     *atomic.Int64
 }
 
 // compilers compile a valid document's operations (Options.Compile and
@@ -50,7 +54,9 @@ func newDocument(doc *ast.Document, invalid []gqlError, compile compilers) *docu
 	for _, op := range d.operations {
 		var c compiled
 		if compile.query != nil {
-			c.query = compile.query(doc, op)
+			if c.query = compile.query(doc, op); c.query != nil {
+				c.size = new(atomic.Int64)
+			}
 		}
 		if compile.mutation != nil {
 			c.mutation = compile.mutation(doc, op)

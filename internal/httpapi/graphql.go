@@ -75,7 +75,8 @@ func requestError(e gqlError) *httpError {
 	return &httpError{status: http.StatusBadRequest, graphql: true, errs: []gqlError{e}}
 }
 
-// planBuffer is the capacity a compiled query's response starts with;
+// planBuffer is the least capacity a compiled query's response starts with
+// (more when its last response was longer);
 // mutationBuffer a compiled mutation's, whose payloads are a few ids and a
 // position (a bid's response is about 60 bytes: 4 KiB for each was a fifth
 // of the bytes a bid load allocated).
@@ -95,9 +96,13 @@ func (s *Server) answer(ctx context.Context, op *operation) (body []byte, status
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	if op.plan.query != nil {
-		if body, ok := op.plan.query(ctx, op.p.Variables, append(make([]byte, 0, planBuffer), dataPrefix...)); ok {
+		last := int(op.plan.size.Load())
+		buf := make([]byte, 0, max(planBuffer, last+last/8))
+		if body, ok := op.plan.query(ctx, op.p.Variables, append(buf, dataPrefix...)); ok {
 			s.metrics.compiled.WithLabelValues("answered").Inc()
-			return append(body, '}'), http.StatusOK, true, nil
+			body = append(body, '}')
+			op.plan.size.Store(int64(len(body)))
+			return body, http.StatusOK, true, nil
 		}
 		s.metrics.compiled.WithLabelValues("declined").Inc()
 	}
