@@ -306,7 +306,7 @@ const cardColumns = `id, round, status, title, asset_type, province, county, tow
 // reads a third of the columns, the long description and the sale terms
 // among those it leaves.
 func Cards(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page) (readmodel.Result[Listing], error) {
-	return listings(ctx, db, f, s, p, cardColumns, scanCard)
+	return listings(ctx, db, f, s, p, cardColumns, new(cardScanner).scan)
 }
 
 // pageQuery returns the statement reading columns of page p of the
@@ -418,23 +418,34 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 	return l, nil
 }
 
-// scanCard scans the cardColumns of a listing.
-func scanCard(r readmodel.Scanner) (Listing, error) {
-	var (
-		l                                              Listing
-		status, assetType, leaderID                    string
-		area, listed, starting, incr, highest, closing int64
-		created, updated                               int64
-	)
-	if err := r.Scan(&l.ID, &l.Round, &status, &l.Title, &assetType, &l.Region.Province, &l.Region.County, &l.Region.Township,
-		&l.Region.Village, &area, &listed, &starting, &incr, &closing, &l.BidderCount, &highest, &l.BidCount, &leaderID,
-		&l.Leader.Number, &created, &updated); err != nil {
+// cardScanner scans the cardColumns of a page of listings into one set of
+// destinations, made once a page: scanning each row into fresh ones put its
+// 912-byte Listing and a dozen scalars on the heap, since Scan's arguments
+// escape.
+type cardScanner struct {
+	l                                              Listing
+	status, assetType, leaderID                    string
+	area, listed, starting, incr, highest, closing int64
+	created, updated                               int64
+	dest                                           []any
+}
+
+// scan scans one row's cardColumns into a Listing.
+func (c *cardScanner) scan(r readmodel.Scanner) (Listing, error) {
+	if c.dest == nil {
+		l := &c.l
+		c.dest = []any{&l.ID, &l.Round, &c.status, &l.Title, &c.assetType, &l.Region.Province, &l.Region.County, &l.Region.Township,
+			&l.Region.Village, &c.area, &c.listed, &c.starting, &c.incr, &c.closing, &l.BidderCount, &c.highest, &l.BidCount, &c.leaderID,
+			&l.Leader.Number, &c.created, &c.updated}
+	}
+	if err := r.Scan(c.dest...); err != nil { // writes every field of c.l it ever holds
 		return Listing{}, fmt.Errorf("listingview: scan listing card: %w", err)
 	}
-	l.Status, l.AssetType, l.ClosingAt = listing.Status(status), kernel.AssetType(assetType), closingTime(closing)
-	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(area), kernel.Money(listed), kernel.Money(starting), kernel.Money(incr)
-	l.HighestBid, l.Leader.ID = kernel.Money(highest), readmodel.ParseID(leaderID)
-	l.CreatedAt, l.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	l := c.l
+	l.Status, l.AssetType, l.ClosingAt = listing.Status(c.status), kernel.AssetType(c.assetType), closingTime(c.closing)
+	l.Area, l.ListedPrice, l.StartingPrice, l.Increment = kernel.Area(c.area), kernel.Money(c.listed), kernel.Money(c.starting), kernel.Money(c.incr)
+	l.HighestBid, l.Leader.ID = kernel.Money(c.highest), readmodel.ParseID(c.leaderID)
+	l.CreatedAt, l.UpdatedAt = time.UnixMicro(c.created).UTC(), time.UnixMicro(c.updated).UTC()
 	return l, nil
 }
 
