@@ -313,7 +313,9 @@ func Cards(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.
 // listings f selects in order s, and its arguments. It is a deferred join:
 // the page's ids are chosen from the indexes (filter and sort columns), then
 // only those rows are read, so a filter matching thousands of listings sorts
-// index entries, not board rows.
+// index entries, not board rows. The rows are read by joining the page's
+// ids in their order, which SQLite keeps without sorting the page's rows
+// again (as an IN list of the ids made it do).
 func pageQuery(f Filter, s Sort, p readmodel.Page, columns string) (string, []any, error) {
 	w := f.where()
 	if p.After != nil {
@@ -325,9 +327,14 @@ func pageQuery(f Filter, s Sort, p readmodel.Page, columns string) (string, []an
 		}
 	}
 	args := append(w.Args(), p.Limit())
-	order := s.keyset().OrderBy()
-	return fmt.Sprintf("SELECT %s FROM listing_listings WHERE id IN (SELECT id FROM listing_listings%s ORDER BY %s LIMIT $%d) ORDER BY %s",
-		columns, w.String(), order, len(args), order), args, nil
+	k := s.keyset()
+	dir := " ASC"
+	if k.Desc {
+		dir = " DESC"
+	}
+	return fmt.Sprintf("SELECT %s FROM (SELECT %s AS page_key, id AS page_id FROM listing_listings%s ORDER BY %s LIMIT $%d) AS page"+
+		" JOIN listing_listings ON id = page_id ORDER BY page_key%s, page_id%s",
+		columns, k.Columns[0].Name, w.String(), k.OrderBy(), len(args), dir, dir), args, nil
 }
 
 func listings(ctx context.Context, db *readmodel.DB, f Filter, s Sort, p readmodel.Page,
