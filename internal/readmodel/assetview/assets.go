@@ -58,12 +58,15 @@ func (assetProjection) Schema(readmodel.Dialect) []string {
 	}
 }
 
+// assetStreams begins the name of every asset's stream.
+var assetStreams = registry.Decider.Category + "-"
+
 func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
 	ev, ok := env.Event.(interface{ OccurredAt() time.Time })
-	if !ok || !strings.HasPrefix(env.Stream, registry.Decider.Category+"-") {
+	id, asset := strings.CutPrefix(env.Stream, assetStreams)
+	if !ok || !asset {
 		return nil
 	}
-	id := strings.TrimPrefix(env.Stream, registry.Decider.Category+"-")
 	at, seq := readmodel.Micros(ev.OccurredAt()), int64(env.Version)
 	var err error
 	switch e := env.Event.(type) {

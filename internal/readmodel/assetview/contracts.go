@@ -143,12 +143,14 @@ func (contractProjection) Schema(readmodel.Dialect) []string {
 	}
 }
 
+// contractStreams begins the name of every transfer contract's stream.
+var contractStreams = transfer.Decider.Category + "-"
+
 func (contractProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
-	prefix := transfer.Decider.Category + "-"
-	if !strings.HasPrefix(env.Stream, prefix) {
+	id, ok := strings.CutPrefix(env.Stream, contractStreams)
+	if !ok {
 		return nil
 	}
-	id := strings.TrimPrefix(env.Stream, prefix)
 	exec := func(query string, args ...any) error {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err

@@ -239,12 +239,15 @@ func listingKey(id uuid.UUID) changes.Key {
 	return changes.Key(kernel.StreamName(listing.Decider.Category, id))
 }
 
+// listingStreams begins the name of every listing's stream.
+var listingStreams = listing.Decider.Category + "-"
+
 // changed names what the listing event in env changes: its listing, and,
 // unless it only moves the listing's bidders, bids, quote count or auction
 // winner (no column a Filter or Sort reads, no trade), the board and the
 // trades.
 func changed(ctx context.Context, env readmodel.Envelope) {
-	if !strings.HasPrefix(env.Stream, listing.Decider.Category+"-") {
+	if !strings.HasPrefix(env.Stream, listingStreams) {
 		return
 	}
 	switch env.Event.(type) {
