@@ -62,9 +62,12 @@ func (assetProjection) Schema(readmodel.Dialect) []string {
 var assetStreams = registry.Decider.Category + "-"
 
 func (assetProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmodel.Envelope) error {
-	ev, ok := env.Event.(interface{ OccurredAt() time.Time })
 	id, asset := strings.CutPrefix(env.Stream, assetStreams)
-	if !ok || !asset {
+	if !asset {
+		return nil
+	}
+	ev, ok := env.Event.(interface{ OccurredAt() time.Time })
+	if !ok {
 		return nil
 	}
 	at, seq := readmodel.Micros(ev.OccurredAt()), int64(env.Version)
