@@ -140,48 +140,69 @@ func (db *DB) Close() error {
 // until the connection closes.
 const writerCacheKiB = 64 << 10
 
+// writeTx is a write transaction of beginWrite. Its statements run with
+// stmts; commit commits it unless the context it was begun with has ended;
+// end, deferred by the caller, rolls back what was not committed and lets
+// the next write begin.
+type writeTx struct {
+	*sql.Tx
+	stmts   context.Context
+	begun   context.Context
+	release func()
+}
+
+// commit commits the transaction, or returns the error of the context it
+// was begun with once that has ended: on SQLite neither the transaction nor
+// its statements end with it (beginWrite).
+func (w *writeTx) commit() error {
+	if err := w.begun.Err(); err != nil {
+		return err
+	}
+	return w.Tx.Commit()
+}
+
+// end rolls back the transaction unless it committed, and releases it.
+func (w *writeTx) end() {
+	w.Tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	w.release()
+}
+
 // beginWrite begins a write transaction. With SQLite every write transaction
 // runs on one connection kept for it, so that the pages it changes stay in
-// that connection's cache (writerCacheKiB) from one transaction to the next;
-// release ends the hold, after the transaction has committed or rolled back.
-// The transaction does not end with ctx: database/sql would roll it back on
-// a goroutine of its own, which could still be rolling back when the next
-// write begins on the same connection. The caller checks ctx before it
-// commits, and rolls back itself. With PostgreSQL it is a transaction of the
-// pool, ending with ctx, and release does nothing.
-func (db *DB) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err error) {
+// that connection's cache (writerCacheKiB) from one transaction to the next,
+// and neither it nor its statements end with ctx: database/sql would roll
+// the transaction back on a goroutine of its own, which could still be
+// rolling back when the next write begins on the same connection, and the
+// driver starts a goroutine to interrupt each statement whose context can
+// end (a projector transaction runs a few statements for every event); the
+// transaction's commit checks ctx instead. With PostgreSQL it is a
+// transaction of the pool, and it and its statements end with ctx, so that a
+// statement waiting on a lock is cancelled with it.
+func (db *DB) beginWrite(ctx context.Context) (*writeTx, error) {
 	if db.Dialect != SQLite {
-		tx, err = db.BeginTx(ctx, nil)
-		return tx, func() {}, err
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &writeTx{Tx: tx, stmts: ctx, begun: ctx, release: func() {}}, nil
 	}
 	db.writeMu.Lock()
 	if db.writer == nil {
+		var err error
 		if db.writer, err = db.openWriter(ctx); err != nil {
 			db.writeMu.Unlock()
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	if tx, err = db.writer.BeginTx(context.WithoutCancel(ctx), nil); err != nil {
+	stmts := context.WithoutCancel(ctx)
+	tx, err := db.writer.BeginTx(stmts, nil)
+	if err != nil {
 		db.writer.Close() // opened again by the next write
 		db.writer = nil
 		db.writeMu.Unlock()
-		return nil, nil, err
+		return nil, err
 	}
-	return tx, db.writeMu.Unlock, nil
-}
-
-// statements returns the context for the statements of a write transaction
-// begun with ctx. With SQLite it is ctx's values without its end: the driver
-// starts a goroutine to interrupt each statement whose context can end, and
-// a projector transaction runs a few statements for every event; the
-// transaction ends with ctx where its caller checks ctx (beginWrite). With
-// PostgreSQL it is ctx, so that a statement waiting on a lock is cancelled
-// with it.
-func (db *DB) statements(ctx context.Context) context.Context {
-	if db.Dialect == SQLite {
-		return context.WithoutCancel(ctx)
-	}
-	return ctx
+	return &writeTx{Tx: tx, stmts: stmts, begun: ctx, release: db.writeMu.Unlock}, nil
 }
 
 // openWriter takes a connection from the pool for writing and sizes its cache.

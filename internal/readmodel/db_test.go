@@ -70,7 +70,7 @@ func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tx, release, err := db.beginWrite(ctx)
+		tx, err := db.beginWrite(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,26 +93,24 @@ func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		conns = append(conns, id)
-		if err := tx.Commit(); err != nil {
+		if err := tx.commit(); err != nil {
 			t.Fatal(err)
 		}
 		held.Close() // back to the pool first: a write given the pool's connection would take the other one next
-		release()
+		tx.end()
 	}
 	if conns[0] != 1 || conns[1] != 2 || conns[2] != 3 {
 		t.Errorf("rows each write saw in its connection's temporary table: %v, want [1 2 3] (one connection)", conns)
 	}
 
-	tx, release, err := db.beginWrite(ctx)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	second := make(chan struct{})
 	go func() {
-		tx2, release2, err := db.beginWrite(ctx)
-		if err == nil {
-			tx2.Rollback() //nolint:errcheck // nothing written
-			release2()
+		if tx2, err := db.beginWrite(ctx); err == nil {
+			tx2.end() // nothing written
 		}
 		close(second)
 	}()
@@ -121,7 +119,6 @@ func TestWritesRunOnOneConnectionWithALargeCache(t *testing.T) {
 		t.Fatal("a second write began while the first was held")
 	case <-time.After(50 * time.Millisecond):
 	}
-	tx.Rollback() //nolint:errcheck // nothing written
-	release()
+	tx.end() // nothing written
 	<-second
 }

@@ -282,30 +282,26 @@ func (p *Projector) Apply(ctx context.Context, recs ...eventstore.RecordedEvent)
 	start := maps.Clone(p.pos)
 	p.mu.Unlock()
 
-	tx, release, err := p.db.beginWrite(ctx)
+	tx, err := p.db.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("readmodel: begin: %w", err)
 	}
-	defer release()
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	defer tx.end()
 	if p.db.Dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared(`+schemaLock+`)`); err != nil {
 			return fmt.Errorf("readmodel: begin: %w", err)
 		}
 	}
 	next := maps.Clone(start)
-	stmts, changed := changes.Collect(p.db.statements(ctx))
-	if err := p.applyTx(stmts, p.db.inTx(tx), p.projs, next, recs); err != nil {
+	stmts, changed := changes.Collect(tx.stmts)
+	if err := p.applyTx(stmts, p.db.inTx(tx.Tx), p.projs, next, recs); err != nil {
 		return err
 	}
 	last := recs[len(recs)-1]
-	if err := p.saveCheckpoints(stmts, p.db.inTx(tx), start, next, last); err != nil {
+	if err := p.saveCheckpoints(stmts, p.db.inTx(tx.Tx), start, next, last); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil { // the statements ran without ctx's end
-		return fmt.Errorf("readmodel: apply: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.commit(); err != nil {
 		return fmt.Errorf("readmodel: commit: %w", err)
 	}
 	p.committed(next, changed)

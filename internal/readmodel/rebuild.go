@@ -146,14 +146,13 @@ func (p *Projector) staleness(ctx context.Context, src Source, at uint64, st sto
 func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []Projection) (int, error) {
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
-	sqlTx, release, err := p.db.beginWrite(ctx)
+	wtx, err := p.db.beginWrite(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("readmodel: begin rebuild: %w", err)
 	}
-	defer release()
-	defer sqlTx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	defer wtx.end()
 	// Boxed once, not at every event a projection is fed.
-	var tx Tx = ownStatements(sqlTx)
+	var tx Tx = ownStatements(wtx.Tx)
 	before := make(map[string]uint64, len(projs))
 	folds := make([]Fold, len(projs)) // nil: applied event by event
 	var indexes []string              // the folds' indexes, made once their rows are written
@@ -186,14 +185,13 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	var last eventstore.RecordedEvent
 	readCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	stmts := p.db.statements(ctx)
 	for b := range p.decodeAll(readCtx, src, batch) {
 		if b.err != nil {
 			return n, b.err
 		}
 		for i := range b.envs {
 			for j, pr := range projs {
-				if err := feed(stmts, tx, pr, folds[j], &b.envs[i]); err != nil {
+				if err := feed(wtx.stmts, tx, pr, folds[j], &b.envs[i]); err != nil {
 					return n, err
 				}
 			}
@@ -225,10 +223,7 @@ func (p *Projector) rebuild(ctx context.Context, src Source, batch int, projs []
 	if err := p.saveCheckpoints(ctx, tx, before, after, last); err != nil {
 		return n, err
 	}
-	if err := ctx.Err(); err != nil { // a transaction of beginWrite does not end with ctx
-		return n, fmt.Errorf("readmodel: rebuild: %w", err)
-	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := wtx.commit(); err != nil {
 		return n, fmt.Errorf("readmodel: commit rebuild: %w", err)
 	}
 	p.db.forgetStatements() // they were prepared on the tables just dropped
