@@ -54,7 +54,7 @@ type load struct {
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
 	written                    int64                           // procstat.WrittenBytes when the server had opened
-	phase                      struct{ written, logged int64 } // the same and the log's bytes when the last bid load began
+	phase                      struct{ written, logged int64 } // the same and the log's bytes when the current bid load began
 	device                     int64                           // procstat.DeviceWrittenBytes of the data directory then
 	after, head                uint64                          // caughtUp's place in the log: the last event read, the last one projected
 	hits, misses               int                             // the result cache's, in the last query load through url
@@ -119,7 +119,6 @@ func (l *load) run(ctx context.Context) error {
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, one listing", l.cfg.bidders), one)
 	l.phaseWrites()
-	l.startPhase()
 	many := l.bidLoad(ctx, l.hot, l.cfg.duration)
 	l.caughtUp(ctx) //nolint:errcheck // best effort between measurements
 	l.report(fmt.Sprintf("placeBid, %d bidders, %d listings", l.cfg.bidders, len(l.hot)), many)
@@ -209,7 +208,8 @@ func (l *load) writes(what string) error {
 	return nil
 }
 
-// startPhase notes the bytes written and logged so far, for phaseWrites.
+// startPhase notes the bytes written and logged so far: where the first
+// phase phaseWrites reports begins.
 func (l *load) startPhase() {
 	if l.written < 0 {
 		return
@@ -221,15 +221,24 @@ func (l *load) startPhase() {
 	l.phase.written, l.phase.logged = procstat.WrittenBytes(), logged
 }
 
-// phaseWrites adds a row with the bytes written since startPhase, the bid
-// load's and its projection's, against the log bytes it added: each load's
-// own share of the whole run's ratio.
+// phaseWrites adds a row with the bytes written since the phase began, the
+// bid load's and its projection's, against the log bytes it added: each
+// load's own share of the whole run's ratio. The next phase begins where
+// this one ends, without reading the log again.
 func (l *load) phaseWrites() {
-	_, logged, err := logBytes(l.cfg.dir)
-	if l.written < 0 || l.phase.logged < 0 || err != nil || logged <= l.phase.logged {
+	if l.written < 0 {
 		return
 	}
-	w, lb := procstat.WrittenBytes()-l.phase.written, logged-l.phase.logged
+	_, logged, err := logBytes(l.cfg.dir)
+	if err != nil {
+		logged = -1
+	}
+	written, begun := procstat.WrittenBytes(), l.phase
+	l.phase.written, l.phase.logged = written, logged
+	if begun.logged < 0 || logged <= begun.logged {
+		return
+	}
+	w, lb := written-begun.written, logged-begun.logged
 	l.row("… bytes written by this load and its projection", fmt.Sprintf("log %d MiB", lb>>20),
 		fmt.Sprintf("%d MiB written: %.1f× the log", w>>20, float64(w)/float64(lb)), "", "")
 }
