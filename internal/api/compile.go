@@ -213,7 +213,7 @@ func (c *compiler) field(parent *graphql.Object, key string, asts []*ast.Field) 
 		return nil, false
 	}
 	def := parent.Fields()[name]
-	if def == nil || (def.Resolve != nil && !isPlain(def.Resolve)) {
+	if def == nil || (def.Resolve != nil && !plainResolvers.has(def.Resolve)) {
 		return nil, false
 	}
 	s := &selection{key: key, def: def, info: graphql.ResolveInfo{

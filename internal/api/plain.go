@@ -42,6 +42,3 @@ var (
 func Plain(resolve graphql.FieldResolveFn) graphql.FieldResolveFn {
 	return plainResolvers.mark(resolve)
 }
-
-// isPlain reports whether resolve was marked with Plain.
-func isPlain(resolve graphql.FieldResolveFn) bool { return plainResolvers.has(resolve) }
