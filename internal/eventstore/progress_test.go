@@ -85,20 +85,20 @@ func TestWaitForReturnsOnceThePositionReachesIt(t *testing.T) {
 func TestResetWakesTheWaitersItReaches(t *testing.T) {
 	var p Progress
 	p.Advance(10)
-	at12, at20 := waitAsync(context.Background(), &p, 12), waitAsync(context.Background(), &p, 20)
+	at12, at13 := waitAsync(context.Background(), &p, 12), waitAsync(context.Background(), &p, 13)
 	settled(t, &p, 2)
 	p.Reset(3) // back, after a rebuild began
 	settled(t, &p, 2)
-	p.Reset(15)
+	p.Reset(12)
 	settled(t, &p, 1)
 	if err := <-at12; err != nil {
 		t.Fatal(err)
 	}
-	if returned(t, at20) {
-		t.Fatal("Reset(15) woke the waiter at 20")
+	if returned(t, at13) {
+		t.Fatal("Reset(12) woke the waiter at 13")
 	}
-	if got := p.Position(); got != 15 {
-		t.Fatalf("Position() = %d after Reset(15)", got)
+	if got := p.Position(); got != 12 {
+		t.Fatalf("Position() = %d after Reset(12)", got)
 	}
 }
 
