@@ -53,11 +53,11 @@ type load struct {
 	s                          *server.Server
 	clock                      *kernel.ManualClock
 	url, plainURL, uncachedURL string
-	written                    int64                           // procstat.WrittenBytes when the server had opened
-	phase                      struct{ written, logged int64 } // the same and the log's bytes when the current bid load began
-	device                     int64                           // procstat.DeviceWrittenBytes of the data directory then
-	after, head                uint64                          // caughtUp's place in the log: the last event read, the last one projected
-	hits, misses               int                             // the result cache's, in the last query load through url
+	written                    int64    // procstat.WrittenBytes when the server had opened
+	phase                      progress // when the current bid load began
+	device                     int64    // procstat.DeviceWrittenBytes of the data directory then
+	after, head                uint64   // caughtUp's place in the log: the last event read, the last one projected
+	hits, misses               int      // the result cache's, in the last query load through url
 
 	bidders []uuid.UUID
 	tokens  []string
@@ -208,17 +208,25 @@ func (l *load) writes(what string) error {
 	return nil
 }
 
-// startPhase notes the bytes written and logged so far: where the first
-// phase phaseWrites reports begins.
-func (l *load) startPhase() {
-	if l.written < 0 {
-		return
-	}
+// progress is how far a run has got: the bytes the process has written and
+// the event log's own bytes (-1 when the log could not be read).
+type progress struct{ written, logged int64 }
+
+// progressNow reads the process's written bytes and the log's bytes.
+func (l *load) progressNow() progress {
 	_, logged, err := logBytes(l.cfg.dir)
 	if err != nil {
 		logged = -1
 	}
-	l.phase.written, l.phase.logged = procstat.WrittenBytes(), logged
+	return progress{written: procstat.WrittenBytes(), logged: logged}
+}
+
+// startPhase notes the bytes written and logged so far: where the first
+// phase phaseWrites reports begins.
+func (l *load) startPhase() {
+	if l.written >= 0 {
+		l.phase = l.progressNow()
+	}
 }
 
 // phaseWrites adds a row with the bytes written since the phase began, the
@@ -229,16 +237,12 @@ func (l *load) phaseWrites() {
 	if l.written < 0 {
 		return
 	}
-	_, logged, err := logBytes(l.cfg.dir)
-	if err != nil {
-		logged = -1
-	}
-	written, begun := procstat.WrittenBytes(), l.phase
-	l.phase.written, l.phase.logged = written, logged
-	if begun.logged < 0 || logged <= begun.logged {
+	begun, now := l.phase, l.progressNow()
+	l.phase = now
+	if begun.logged < 0 || now.logged <= begun.logged {
 		return
 	}
-	w, lb := written-begun.written, logged-begun.logged
+	w, lb := now.written-begun.written, now.logged-begun.logged
 	l.row("… bytes written by this load and its projection", fmt.Sprintf("log %d MiB", lb>>20),
 		fmt.Sprintf("%d MiB written: %.1f× the log", w>>20, float64(w)/float64(lb)), "", "")
 }
