@@ -329,7 +329,11 @@ func (c *socket) send(ctx context.Context, msg wsMessage) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	wctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+	// A write under way finishes even when the socket's context ends: the
+	// WebSocket library closes the connection when a write's context ends,
+	// and the close frame with the socket's code (ServeHTTP) could then no
+	// longer be sent. No write starts after the end (ctx above).
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), writeTimeout)
 	defer cancel()
 	return c.conn.Write(wctx, websocket.MessageText, data) == nil
 }
