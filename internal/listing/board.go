@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,6 +19,28 @@ type Viewer struct {
 // Sees reports whether v may see bidder's identity.
 func (v Viewer) Sees(bidder uuid.UUID) bool {
 	return v.Exchange || (v.Party != uuid.Nil && v.Party == bidder)
+}
+
+// Unannounced are the statuses of a listing the public may not see yet: a
+// listing is made public by its announcement (rule 10), and until then its
+// terms, its members' resolution and the exchange's review are between its
+// seller and the exchange.
+var Unannounced = []Status{StatusNone, StatusDraft, StatusSubmitted, StatusRejected}
+
+// Public reports whether everyone may see a listing in status s. announced
+// says whether any round of it was announced: a listing withdrawn before
+// that stays as private as its draft was.
+func Public(s Status, announced bool) bool {
+	if s == StatusWithdrawn {
+		return announced
+	}
+	return !slices.Contains(Unannounced, s)
+}
+
+// SeesListing reports whether v may see a listing that seller offers, in
+// status s (announced as for Public): the exchange and the seller always do.
+func (v Viewer) SeesListing(seller uuid.UUID, s Status, announced bool) bool {
+	return v.Exchange || (v.Party != uuid.Nil && v.Party == seller) || Public(s, announced)
 }
 
 // BoardBid is one line of the bid history as a viewer may see it.

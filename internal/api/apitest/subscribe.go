@@ -73,3 +73,15 @@ func (s *Subscription) Next() map[string]any {
 	p, _ := m["payload"].(map[string]any)
 	return p
 }
+
+// Refused returns the errors of an "error" message, which refuses the
+// subscription, or fails the test for anything else.
+func (s *Subscription) Refused() []any {
+	s.t.Helper()
+	m := s.read()
+	if m["type"] != "error" {
+		s.t.Fatalf("got %v, want an error message", m)
+	}
+	errs, _ := m["payload"].([]any)
+	return errs
+}

@@ -129,7 +129,10 @@ func (a area) feed(b *api.Builder) {
 func (a area) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (feedEvent, uint64, error) {
 	f := feedEvent{Kind: FeedSubscribed, At: a.Clock.Now()}
 	var version uint64
+	var seller uuid.UUID
+	var announced bool
 	err := a.App.Listings.Inspect(ctx, id, func(s listing.State, ver uint64) {
+		seller, announced = s.Details.Seller, s.Announced()
 		version = ver
 		f.Status, f.Seq, f.ClosesAt = s.Status, s.BidCount, s.ClosesAt
 		f.BidderNumber, f.Amount = s.Leader.BidderNumber, s.Leader.Amount
@@ -140,7 +143,7 @@ func (a area) snapshot(ctx context.Context, id uuid.UUID, v listing.Viewer) (fee
 	if err != nil {
 		return f, 0, err
 	}
-	if f.Status == listing.StatusNone {
+	if f.Status == listing.StatusNone || !a.sees(ctx, seller, f.Status, announced) { // one the caller may not see is as absent
 		return f, 0, kernel.FieldErrorf(kernel.CodeNotFound, "listingId", "listing %s does not exist", id)
 	}
 	return f, version, nil

@@ -447,10 +447,14 @@ func TestMemberPriorityNegotiationAndSuspension(t *testing.T) {
 			t.Fatalf("forfeited trades = %v", r)
 		}
 		x.must(x.collTok, "relistListing", map[string]any{"listingId": negotiated})
-		l := get(x.MustDo("", `query($id: ID!) { listing(id: $id) { status round award { price } registrationClosesAt } }`,
-			map[string]any{"id": negotiated}), "listing")
+		q := `query($id: ID!) { listing(id: $id) { status round award { price } registrationClosesAt } }`
+		l := get(x.MustDo(x.collTok, q, map[string]any{"id": negotiated}), "listing")
 		if get(l, "status") != "DRAFT" || get(l, "round") != 2.0 || get(l, "award") != nil || get(l, "registrationClosesAt") != nil {
 			t.Fatalf("relisted = %v", l)
+		}
+		// The new round's terms are the seller's until they are announced.
+		if l := x.MustDo("", q, map[string]any{"id": negotiated})["listing"]; l != nil {
+			t.Fatalf("the public sees the relisted draft: %v", l)
 		}
 	})
 }
@@ -595,10 +599,36 @@ func TestSearchAndPaging(t *testing.T) {
 		return out
 	}
 	t.Run("Chinese text finds the listing", func(t *testing.T) {
-		r := x.MustDo("", q, map[string]any{"f": map[string]any{"text": "苹果园"}})
+		r := x.MustDo(x.collTok, q, map[string]any{"f": map[string]any{"text": "苹果园"}})
 		if got := ids(r); !slices.Equal(got, []string{apple}) || get(r, "listings", "totalCount") != 1.0 {
 			t.Fatalf("苹果园 finds %v", got)
 		}
+	})
+	t.Run("only the seller and the exchange see listings before their announcement", func(t *testing.T) {
+		bidderTok := x.Token(auth.RoleBidder, uuid.New())
+		for _, c := range []struct {
+			who, token string
+			sees       float64
+		}{{"the public", "", 1}, {"a bidder", bidderTok, 1}, {"another collective", x.otherTok, 1},
+			{"the seller", x.collTok, 7}, {"the exchange", x.exTok, 7}} {
+			if got := get(x.MustDo(c.token, q, nil), "listings", "totalCount"); got != c.sees {
+				t.Errorf("%s sees %v listings, want %v", c.who, got, c.sees)
+			}
+			for _, id := range []string{apple, pear} {
+				l := x.MustDo(c.token, `query($id: ID!) { listing(id: $id) { id } }`, map[string]any{"id": id})["listing"]
+				if sees := l != nil; sees != (id == pear || c.sees == 7) {
+					t.Errorf("%s sees listing %s: %v", c.who, id, sees)
+				}
+			}
+		}
+		// The feed of a draft is as absent as the feed of no listing.
+		for _, token := range []string{"", x.otherTok} {
+			if code := x.refusedFeed(token, apple); code != "NOT_FOUND" {
+				t.Errorf("a draft's feed to %q: %s, want NOT_FOUND", token, code)
+			}
+		}
+		x.subscribe(x.collTok, apple)
+		x.subscribe("", pear)
 	})
 	t.Run("filters combine", func(t *testing.T) {
 		r := x.MustDo("", q, map[string]any{"f": map[string]any{"status": []string{"ANNOUNCED"}, "county": "寿光市",
@@ -615,7 +645,7 @@ func TestSearchAndPaging(t *testing.T) {
 			{map[string]any{"minArea": "120.00"}, 7}, {map[string]any{"minArea": "120.01"}, 0},
 			{map[string]any{"maxArea": "120"}, 7}, {map[string]any{"maxArea": "119.99"}, 0},
 		} {
-			if got := get(x.MustDo("", q, map[string]any{"f": c.f}), "listings", "totalCount"); got != c.want {
+			if got := get(x.MustDo(x.collTok, q, map[string]any{"f": c.f}), "listings", "totalCount"); got != c.want {
 				t.Errorf("%v: %v listings, want %v (every asset is 120 mu)", c.f, got, c.want)
 			}
 		}
@@ -624,7 +654,7 @@ func TestSearchAndPaging(t *testing.T) {
 		var seen []string
 		after := any(nil)
 		for page := 0; ; page++ {
-			r := x.MustDo("", q, map[string]any{"s": "PRICE_ASC", "first": 2, "after": after})
+			r := x.MustDo(x.collTok, q, map[string]any{"s": "PRICE_ASC", "first": 2, "after": after})
 			seen = append(seen, ids(r)...)
 			if get(r, "listings", "totalCount") != 7.0 {
 				t.Fatalf("totalCount = %v", get(r, "listings", "totalCount"))
@@ -692,6 +722,19 @@ func (x *exchange) subscribe(token, listingID string) *feed {
 		x.T.Fatalf("first feed event %v, want SUBSCRIBED", e)
 	}
 	return f
+}
+
+// refusedFeed subscribes to the listing's feed as token's holder and returns
+// the code of the error that refuses it.
+func (x *exchange) refusedFeed(token, listingID string) string {
+	x.T.Helper()
+	errs := x.Subscribe(token, `subscription($id: ID!) { auctionFeed(listingId: $id) { kind } }`,
+		map[string]any{"id": listingID}).Refused()
+	if len(errs) == 0 {
+		x.T.Fatalf("the feed of %s is not refused", listingID)
+	}
+	code, _ := get(errs[0], "extensions", "code").(string)
+	return code
 }
 
 // next returns the next auctionFeed event.

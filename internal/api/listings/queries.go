@@ -9,6 +9,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
@@ -190,7 +191,7 @@ func (a area) queries(b *api.Builder) {
 				return nil, err
 			}
 			l, ok, err := listingview.ListingByID(p.Context, a.DB, id)
-			if err != nil || !ok {
+			if err != nil || !ok || !a.sees(p.Context, l.Seller, l.Status, l.Announced()) {
 				return nil, err
 			}
 			return nodes(a.DB, []listingview.Listing{l})[0], nil
@@ -209,6 +210,11 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	v := viewer(api.Viewer(p.Context))
+	if a.operates(p.Context, f.Seller) {
+		v.Party = f.Seller // a fund's operator asking for its fund's listings
+	}
+	f.Viewer = &v
 	s := api.Arg[listingview.Sort](p.Args, "sort")
 	read := listingview.Listings
 	if nodesSelectOnly(p, cardFields) {
@@ -222,6 +228,20 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 		total, err := count(p, func() (int, error) { return listingview.CountListings(p.Context, a.DB, f) })
 		return readmodel.Result[node]{Rows: nodes(a.DB, res.Rows), HasNext: res.HasNext, Total: total}, err
 	}, func(n node) readmodel.Cursor { return s.Cursor(*n.Listing) }, func(n node) any { return n })
+}
+
+// sees reports whether the caller may see a listing that seller offers, in
+// status (announced as listing.Public has it): as listing.Viewer.SeesListing
+// has it, and a fund's operator sees what it offers for the fund.
+func (a area) sees(ctx context.Context, seller uuid.UUID, status listing.Status, announced bool) bool {
+	return viewer(api.Viewer(ctx)).SeesListing(seller, status, announced) || a.operates(ctx, seller)
+}
+
+// operates reports whether the caller is the operator of the fund seller,
+// from the fund's stream.
+func (a area) operates(ctx context.Context, seller uuid.UUID) bool {
+	p := api.Viewer(ctx)
+	return p.Role == auth.RoleFund && seller != uuid.Nil && seller != p.Party && a.App.Facts().FundOperator(ctx, seller, p.Party) == nil
 }
 
 // count counts a connection's items only when the query selects totalCount.

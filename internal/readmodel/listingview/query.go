@@ -157,6 +157,9 @@ type Trade struct {
 
 // Filter selects listings; zero fields do not filter.
 type Filter struct {
+	// Viewer, when set, keeps to the listings it may see
+	// (listing.Viewer.SeesListing); nil keeps every listing.
+	Viewer                    *listing.Viewer
 	Statuses                  []listing.Status
 	AssetTypes                []kernel.AssetType
 	Province, County          string
@@ -231,6 +234,14 @@ const listingColumns = `id, round, status, title, description, seller, asset_typ
 // where builds the WHERE clause of f.
 func (f Filter) where() readmodel.Where {
 	var w readmodel.Where
+	if v := f.Viewer; v != nil && !v.Exchange && !publicOnly(f.Statuses) {
+		seen := `(status NOT IN (` + strings.Repeat("?, ", len(listing.Unannounced)-1) + `?) AND (status <> ? OR ` + announced + `))`
+		args := append(anys(texts(listing.Unannounced)), string(listing.StatusWithdrawn))
+		if v.Party != uuid.Nil {
+			seen, args = "("+seen+" OR seller = ?)", append(args, v.Party)
+		}
+		w.Add(seen, args...)
+	}
 	if len(f.Statuses) > 0 {
 		w.In("status", texts(f.Statuses))
 	}
@@ -272,6 +283,38 @@ func (f Filter) where() readmodel.Where {
 		w.Add("owning_collective = ?", f.OwningCollective)
 	}
 	return w
+}
+
+// announced is listing.Public's announced in SQL: a round of the listing was
+// announced (Listing.Announced).
+const announced = `announcement_ends IS NOT NULL OR round > 1`
+
+// Announced reports whether a round of l was announced: this round's
+// announcement is on the row, and a relisting follows an announced round.
+func (l *Listing) Announced() bool { return !l.AnnouncementEnds.IsZero() || l.Round > 1 }
+
+// publicOnly reports whether statuses keep to listings everyone sees, so
+// that a viewer's filter need not look further than them (and a query can
+// still be answered from an index of status and its sort column alone).
+func publicOnly(statuses []listing.Status) bool {
+	if len(statuses) == 0 {
+		return false
+	}
+	for _, s := range statuses {
+		if !listing.Public(s, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// anys turns values into query arguments.
+func anys[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
 }
 
 // texts turns string-typed values into an IN list.
