@@ -22,7 +22,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
-var shots = flag.String("screenshots", "", "write the board's and the auction room's screenshots into this folder (e.g. ../../docs/img)")
+var shots = flag.String("screenshots", "", "write the board's and the auction room's screenshots into this folder, an absolute path (e.g. $PWD/docs/img from the repository root)")
 
 // sandbox serves the demo on a sandbox's clock and returns its URL and
 // tokens for the demo's parties by name.
