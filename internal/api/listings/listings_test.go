@@ -564,6 +564,14 @@ func TestFundSellsOnlyWhatItHolds(t *testing.T) {
 		get(l, "listing", "status") != "SUBMITTED" {
 		t.Fatalf("the fund's listing = %v, want SUBMITTED by the fund", l)
 	}
+	// The operator sees the fund's unannounced listing on the board when it
+	// asks for the fund's listings; no one else does.
+	mineQ := `query($f: ListingFilter) { listings(filter: $f, first: 5) { totalCount } }`
+	for token, want := range map[string]float64{opTok: 1, strangerTok: 0, "": 0} {
+		if got := get(x.MustDo(token, mineQ, map[string]any{"f": map[string]any{"sellerId": fundID.String()}}), "listings", "totalCount"); got != want {
+			t.Errorf("the fund's listings to %q: %v, want %v", token, got, want)
+		}
+	}
 
 	// A draft of a right that left the fund before submission is refused.
 	again := get(x.MustDo(opTok, createListing, map[string]any{"input": terms(held, fundID.String())}), "createListing", "listingId").(string)
