@@ -37,6 +37,13 @@ func Public(s Status, announced bool) bool {
 	return !slices.Contains(Unannounced, s)
 }
 
+// Announced reports whether a round of a listing in round round was
+// announced, given the end of this round's announcement (zero before it): a
+// relisting follows an announced round.
+func Announced(announcementEnds time.Time, round int) bool {
+	return !announcementEnds.IsZero() || round > 1
+}
+
 // SeesListing reports whether v may see a listing that seller offers, in
 // status s (announced as for Public): the exchange and the seller always do.
 func (v Viewer) SeesListing(seller uuid.UUID, s Status, announced bool) bool {

@@ -476,10 +476,8 @@ type State struct {
 	Calendar kernel.Calendar
 }
 
-// Announced reports whether a round of the listing was announced: this
-// round's announcement is in the state, and a relisting follows an
-// announced round (Public).
-func (s State) Announced() bool { return !s.AnnouncementEnds.IsZero() || s.Round > 1 }
+// Announced reports whether a round of the listing was announced (Public).
+func (s State) Announced() bool { return Announced(s.AnnouncementEnds, s.Round) }
 
 // Bidder returns the registered bidder with id.
 func (s State) Bidder(id uuid.UUID) (Bidder, bool) {

@@ -41,12 +41,19 @@ func (w *Where) Add(cond string, args ...any) {
 
 // In appends "column IN (…)" over values, which must not be empty.
 func (w *Where) In(column string, values []string) {
+	cond, args := InList(column, values)
+	w.Add(cond, args...)
+}
+
+// InList returns "column IN (?, …)" over values, which must not be empty,
+// and the values as its arguments: a part of a condition for Add.
+func InList(column string, values []string) (string, []any) {
 	marks := make([]string, len(values))
 	args := make([]any, len(values))
 	for i, v := range values {
 		marks[i], args[i] = "?", v
 	}
-	w.Add(column+" IN ("+strings.Join(marks, ", ")+")", args...)
+	return column + " IN (" + strings.Join(marks, ", ") + ")", args
 }
 
 // String returns " WHERE c1 AND c2 …", or "" when there is no condition.

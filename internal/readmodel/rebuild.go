@@ -264,8 +264,8 @@ type decoded struct {
 // runtime changes it with the CPU limit), a few batches ahead of the
 // rebuild that applies them, handing them over in the order they were
 // read: with the rows folded in memory, decoding the events' JSON is the
-// part of a rebuild that more than one core can share. The channel closes after the last batch, after a
-// batch carrying an error, or when ctx ends.
+// part of a rebuild that more than one core can share. The channel closes
+// after the last batch, after a batch carrying an error, or when ctx ends.
 func (p *Projector) decodeAll(ctx context.Context, src Source, batch int) <-chan decoded {
 	decoders := runtime.GOMAXPROCS(0)
 	out := make(chan decoded, 2)

@@ -235,8 +235,9 @@ const listingColumns = `id, round, status, title, description, seller, asset_typ
 func (f Filter) where() readmodel.Where {
 	var w readmodel.Where
 	if v := f.Viewer; v != nil && !v.Exchange && !publicOnly(f.Statuses) {
-		seen := `(status NOT IN (` + strings.Repeat("?, ", len(listing.Unannounced)-1) + `?) AND (status <> ? OR ` + announced + `))`
-		args := append(anys(texts(listing.Unannounced)), string(listing.StatusWithdrawn))
+		unannounced, args := readmodel.InList("status", texts(listing.Unannounced))
+		seen := `(NOT ` + unannounced + ` AND (status <> ? OR ` + announced + `))`
+		args = append(args, string(listing.StatusWithdrawn))
 		if v.Party != uuid.Nil {
 			seen, args = "("+seen+" OR seller = ?)", append(args, v.Party)
 		}
@@ -285,13 +286,11 @@ func (f Filter) where() readmodel.Where {
 	return w
 }
 
-// announced is listing.Public's announced in SQL: a round of the listing was
-// announced (Listing.Announced).
+// announced is listing.Announced in SQL.
 const announced = `announcement_ends IS NOT NULL OR round > 1`
 
-// Announced reports whether a round of l was announced: this round's
-// announcement is on the row, and a relisting follows an announced round.
-func (l *Listing) Announced() bool { return !l.AnnouncementEnds.IsZero() || l.Round > 1 }
+// Announced reports whether a round of l was announced (listing.Announced).
+func (l *Listing) Announced() bool { return listing.Announced(l.AnnouncementEnds, l.Round) }
 
 // publicOnly reports whether statuses keep to listings everyone sees, so
 // that a viewer's filter need not look further than them (and a query can
@@ -306,15 +305,6 @@ func publicOnly(statuses []listing.Status) bool {
 		}
 	}
 	return true
-}
-
-// anys turns values into query arguments.
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
 }
 
 // texts turns string-typed values into an IN list.

@@ -44,15 +44,13 @@ func TestAViewersFilterKeepsWhatTheViewerSees(t *testing.T) {
 					all = append(all, w.listing(id))
 				}
 			}
+			filters := [][]listing.Status{nil, {listing.StatusAuctionOpen, listing.StatusCertified}}
+			for _, s := range statuses {
+				filters = append(filters, []listing.Status{s})
+			}
 			for who, v := range map[string]listing.Viewer{"the public": {}, "another party": {Party: uuid.New()},
 				"the seller": {Party: seller}, "the exchange": {Exchange: true, Party: uuid.New()}} {
-				for _, only := range append([][]listing.Status{nil, {listing.StatusAuctionOpen, listing.StatusCertified}},
-					func() (each [][]listing.Status) {
-						for _, s := range statuses {
-							each = append(each, []listing.Status{s})
-						}
-						return each
-					}()...) {
+				for _, only := range filters {
 					var want []uuid.UUID
 					for _, l := range all {
 						if (only == nil || slices.Contains(only, l.Status)) && v.SeesListing(l.Seller, l.Status, l.Announced()) {
