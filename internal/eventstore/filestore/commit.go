@@ -81,6 +81,7 @@ type committer struct {
 	slot    int                 // seg's index in Store.segs,
 	off     int64               // and the offset in it
 	buf     []byte              // records not yet written, to go at off-len(buf)
+	scratch []byte              // the aligned blocks of a direct write (segment.write)
 	spared  bool                // whether the spare for after seg is prepared or on its way
 }
 
@@ -278,7 +279,7 @@ func (c *committer) write() error {
 	if len(c.buf) == 0 {
 		return nil
 	}
-	_, err := c.seg.f.WriteAt(c.buf, c.off-int64(len(c.buf)))
+	err := c.seg.write(c.buf, c.off-int64(len(c.buf)), &c.scratch)
 	c.buf = c.buf[:0]
 	return err
 }

@@ -1,7 +1,7 @@
 // Package filestore is the embedded default eventstore.Store: a local data
 // directory, no server.
 //
-// The log is a sequence of pre-allocated, zero-filled segment files
+// The log is a sequence of pre-allocated segment files
 // (00000001.seg, 00000002.seg, ...), each holding whole records, one per event:
 // an 8-byte header (body length, CRC-32C of the body) and a body with the
 // event's global position, stream version, recorded time, id, the number of
@@ -11,17 +11,20 @@
 // goroutine and queues them. One committer goroutine takes everything queued,
 // decides each append in arrival order (event ids already in the stream make
 // it an idempotent no-op, then the expected version), and writes the accepted
-// records with one write. A settler goroutine then makes every group written
-// so far durable with one fdatasync, publishes them to readers and
-// subscribers, and acknowledges them, while the committer already writes the
-// next group. Nothing is visible or acknowledged before it is durable.
+// records with one write: on Linux, where the file system offers direct I/O
+// (statx's STATX_DIOALIGN), through a second descriptor opened with
+// O_DIRECT, in whole device blocks, so that a small group commit writes the
+// blocks it fills rather than a whole page (direct.go). A settler goroutine
+// then makes every group written so far durable with one fdatasync,
+// publishes them to readers and subscribers, and acknowledges them, while
+// the committer already writes the next group. Nothing is visible or acknowledged before it is durable.
 //
 // Reads and subscriptions are served from an in-memory index (position →
 // segment and offset, stream → positions) over memory-mapped segments; Open
 // rebuilds it, and the per-stream event ids, by scanning the log. The next
-// segment is zero-filled in the background once the current one is half
-// full, so that every fdatasync overwrites allocated space instead of growing
-// a file.
+// segment is prepared in the background once the current one is half full,
+// so that no fdatasync grows a file: reserved with fallocate where appends
+// are written directly, zero-filled elsewhere (createSegment says why).
 //
 // The OS-specific calls live in per-OS files: fdatasync on Linux,
 // (*os.File).Sync elsewhere (F_FULLFSYNC on macOS, FlushFileBuffers on
@@ -50,7 +53,8 @@
 // opened again, which recovers the log) while reads go on. Closing a failed
 // store first zeroes and syncs whatever it wrote after its last acknowledged
 // record: after a failed fsync the page cache may hold records the disk does
-// not, and recovery, reading through the page cache, would keep them. If that
+// not, or the disk records written directly that no sync made durable, and
+// recovery would keep them. If that
 // fails, Close returns the error and the directory must not be reopened by
 // this process. Open returns ErrLocked, or ErrCorrupt
 // when a record before the log's last segments fails its checksum.

@@ -30,7 +30,7 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 		t.Fatalf("Err of a sound store = %v", err)
 	}
 	s.mu.RLock()
-	_ = s.segs[len(s.segs)-1].f.Close() // the next write fails
+	s.segs[len(s.segs)-1].closeWriter() // the next write fails
 	s.mu.RUnlock()
 	for i := range 3 {
 		if _, err := s.Append(ctx, "s-1", eventstore.Any, ev()); !errors.Is(err, eventstore.ErrUnavailable) {
@@ -57,8 +57,9 @@ func TestAWriteFailureMakesTheStoreUnavailableUntilReopened(t *testing.T) {
 }
 
 // Closing a failed store zeroes what it wrote but never acknowledged: after
-// a failed fsync that data may be in the page cache only, and a reopen must
-// not build on it.
+// a failed fsync that data may be in the page cache only, or on the disk
+// (written directly) without the sync that makes it durable, and a reopen
+// must not build on it.
 func TestClosingAFailedStoreDiscardsWhatWasNotAcknowledged(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -79,7 +80,7 @@ func TestClosingAFailedStoreDiscardsWhatWasNotAcknowledged(t *testing.T) {
 	s.mu.RLock()
 	seg, off := s.segs[0], int64(headerSize+len(recordAt(s.segs[0].data, 0)))
 	s.mu.RUnlock()
-	if _, err := seg.f.WriteAt(rec, off); err != nil {
+	if err := seg.write(rec, off, new([]byte)); err != nil {
 		t.Fatal(err)
 	}
 	s.fault.set(errors.New("injected fsync failure"))
@@ -96,4 +97,14 @@ func TestClosingAFailedStoreDiscardsWhatWasNotAcknowledged(t *testing.T) {
 	if err != nil || len(all) != 1 || all[0].ID != acked.ID {
 		t.Fatalf("after reopening: %d events, %v; want only the acknowledged one", len(all), err)
 	}
+}
+
+// closeWriter closes the descriptor the segment's appends are written
+// through, so that the next write fails.
+func (s *segment) closeWriter() {
+	if s.direct != nil {
+		_ = s.direct.f.Close()
+		return
+	}
+	_ = s.f.Close()
 }

@@ -16,9 +16,10 @@ import (
 // committer writes it with pwrite; the kernel's page cache keeps the mapping
 // coherent with those writes.
 type segment struct {
-	num  int // 1, 2, 3, ...: the file name
-	f    *os.File
-	data []byte // the mapping, the whole file
+	num    int // 1, 2, 3, ...: the file name
+	f      *os.File
+	data   []byte      // the mapping, the whole file
+	direct *directFile // where appends are written; nil: through f and the page cache
 }
 
 const segmentExt = ".seg"
@@ -60,10 +61,18 @@ func listSegments(dir string) ([]int, error) {
 	return nums, nil
 }
 
-// createSegment writes a zero-filled segment of size bytes durably: to a
-// temporary file, synced, then renamed and the directory synced. Writing the
-// zeroes once makes every later fdatasync an overwrite, which on ext4 costs
-// about half as much as growing a file.
+// createSegment makes a segment of size bytes durably: a temporary file,
+// reserved, synced, then renamed and the directory synced.
+//
+// Where appends will be written directly (directAlign), the file is reserved
+// with fallocate: it reads as zeroes and costs no writes, and each append's
+// fdatasync also commits the file system's record of the blocks it filled.
+// Elsewhere it is zero-filled, which makes every later fdatasync a plain
+// overwrite (on ext4 about half the cost of growing a file) at the price of
+// writing the segment twice: once as zeroes, once as records. Appends
+// through the page cache already write a whole page at each small group
+// commit, so there the zeroes are the cheaper of the two; written directly,
+// the journal is (docs/performance.md, "where the bytes go").
 func createSegment(dir string, num int, size int64) (*segment, error) {
 	final := filepath.Join(dir, segmentName(num))
 	tmp := final + ".tmp"
@@ -71,7 +80,9 @@ func createSegment(dir string, num int, size int64) (*segment, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = zeroPaced(f, size)
+	if directBlock(f, size) == 0 || preallocate(f, size) != nil {
+		err = zeroPaced(f, size)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -122,7 +133,26 @@ func openSegment(dir string, num int, size int64) (*segment, error) {
 	if err != nil {
 		return fail(err)
 	}
-	return &segment{num: num, f: f, data: data}, nil
+	seg := &segment{num: num, f: f, data: data}
+	if block := directBlock(f, size); block > 0 {
+		// Refused (a file system that reports direct I/O it then
+		// rejects): the appends go through f, as they do elsewhere.
+		if d, err := openDirect(f.Name()); err == nil {
+			seg.direct = &directFile{f: d, block: block, tailAt: -1}
+		}
+	}
+	return seg, nil
+}
+
+// write writes p at off: directly when the segment has a direct
+// descriptor, through the page cache otherwise. scratch is the caller's
+// buffer for the aligned blocks, kept between writes.
+func (s *segment) write(p []byte, off int64, scratch *[]byte) error {
+	if s.direct != nil {
+		return s.direct.writeAt(s.data, p, off, scratch)
+	}
+	_, err := s.f.WriteAt(p, off)
+	return err
 }
 
 // zeroes is one memory page of zeroes: zero writes a page at a time. The
@@ -166,7 +196,11 @@ func (s *segment) sync() error { return datasync(s.f) }
 
 // close unmaps and closes the segment.
 func (s *segment) close() error {
-	return errors.Join(unmap(s.data), s.f.Close())
+	err := errors.Join(unmap(s.data), s.f.Close())
+	if s.direct != nil {
+		err = errors.Join(err, s.direct.f.Close())
+	}
+	return err
 }
 
 // remove closes the segment and deletes its file.
