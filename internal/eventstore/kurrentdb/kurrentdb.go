@@ -292,6 +292,11 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 			return fmt.Errorf("kurrentdb: %s: %w: %w", op, eventstore.ErrUnavailable, err)
 		}
 	}
+	if errors.Is(err, io.EOF) {
+		// The connection ended under the request: a server that went away
+		// between the client's last look and this request's first message.
+		return fmt.Errorf("kurrentdb: %s: %w: %w", op, eventstore.ErrUnavailable, err)
+	}
 	return fmt.Errorf("kurrentdb: %s: %w", op, err)
 }
 
