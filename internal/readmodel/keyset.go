@@ -152,6 +152,20 @@ func (k Keyset) After(w *Where, c Cursor) error {
 	return nil
 }
 
+// IntCursor reads a cursor of one integer column (an Int Keyset's); a
+// cursor of another shape is *kernel.Error INVALID_INPUT on the field
+// "after", as After makes it.
+func IntCursor(c Cursor) (int64, error) {
+	if len(c) != 1 {
+		return 0, errNotCursor
+	}
+	n, err := strconv.ParseInt(c[0], 10, 64)
+	if err != nil {
+		return 0, errNotCursor
+	}
+	return n, nil
+}
+
 var errNotCursor = kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")
 
 // Page asks for one page of a keyset-paged list.

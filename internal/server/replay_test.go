@@ -157,8 +157,8 @@ func TestReplayRebuildsEveryTableOfADirectoryAServerRanOn(t *testing.T) {
 	s.Close()
 
 	before := dump(t, dir)
-	if len(before["listing_bids"]) == 0 || len(before["projection_checkpoints"]) == 0 {
-		t.Fatalf("nothing projected: %d bids, %d checkpoints", len(before["listing_bids"]), len(before["projection_checkpoints"]))
+	if len(before["listing_bidders"]) == 0 || len(before["projection_checkpoints"]) == 0 {
+		t.Fatalf("nothing projected: %d bidders, %d checkpoints", len(before["listing_bidders"]), len(before["projection_checkpoints"]))
 	}
 	s, err = server.Open(context.Background(), server.Config{DataDir: dir, Clock: clock, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {

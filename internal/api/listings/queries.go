@@ -9,6 +9,7 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/nongjiao/nongjiao/internal/api"
+	"github.com/nongjiao/nongjiao/internal/app"
 	"github.com/nongjiao/nongjiao/internal/auth"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
@@ -22,17 +23,18 @@ import (
 type node struct {
 	*listingview.Listing // a row of the page nodes was made from, not a copy of its 900 bytes
 	db                   *readmodel.DB
+	app                  *app.App // its Store and Events: the bid history is read from the listing's stream
 	bidders              *api.Batch[listingview.Bidder]
 }
 
 // nodes makes the nodes of one page of listings.
-func nodes(db *readmodel.DB, ls []listingview.Listing) []node {
+func nodes(db *readmodel.DB, app *app.App, ls []listingview.Listing) []node {
 	bidders := api.NewBatch(func(ctx context.Context) (map[uuid.UUID][]listingview.Bidder, error) {
 		return listingview.BiddersOf(ctx, db, ls)
 	})
 	out := make([]node, len(ls))
 	for i := range ls {
-		out[i] = node{Listing: &ls[i], db: db, bidders: bidders}
+		out[i] = node{Listing: &ls[i], db: db, app: app, bidders: bidders}
 	}
 	return out
 }
@@ -132,7 +134,7 @@ func newListingType() *graphql.Object {
 func bids(p graphql.ResolveParams) (any, error) {
 	x := p.Source.(node)
 	return api.Connect(p.Args, 1, func(pg readmodel.Page) (readmodel.Result[listingview.Bid], error) {
-		res, err := listingview.Bids(p.Context, x.db, x.ID, x.Round, pg)
+		res, err := listingview.Bids(p.Context, x.app.Store, x.app.Events, x.Listing, pg)
 		res.Total = x.BidCount
 		return res, err
 	}, listingview.Bid.Cursor, func(b listingview.Bid) any { return b })
@@ -194,7 +196,7 @@ func (a area) queries(b *api.Builder) {
 			if err != nil || !ok || !a.sees(p.Context, l.Seller, l.Status, l.Announced()) {
 				return nil, err
 			}
-			return nodes(a.DB, []listingview.Listing{l})[0], nil
+			return nodes(a.DB, a.App, []listingview.Listing{l})[0], nil
 		}),
 	})
 	b.CacheableQuery("trades", &graphql.Field{
@@ -226,7 +228,7 @@ func (a area) listings(p graphql.ResolveParams) (any, error) {
 			return readmodel.Result[node]{}, err
 		}
 		total, err := count(p, func() (int, error) { return listingview.CountListings(p.Context, a.DB, f) })
-		return readmodel.Result[node]{Rows: nodes(a.DB, res.Rows), HasNext: res.HasNext, Total: total}, err
+		return readmodel.Result[node]{Rows: nodes(a.DB, a.App, res.Rows), HasNext: res.HasNext, Total: total}, err
 	}, func(n node) readmodel.Cursor { return s.Cursor(*n.Listing) }, func(n node) any { return n })
 }
 

@@ -84,14 +84,14 @@ func testCacheKeys(t *testing.T, w *world) {
 			if err != nil {
 				return nil, err
 			}
-			bids, err := Bids(ctx, w.db, id, l.Round, readmodel.Page{First: 5})
+			bids, err := Bids(ctx, w.store, w.reg, &l, readmodel.Page{First: 5})
 			return []any{l, bids}, err
 		}
 	}
 	count := func(ctx context.Context) (any, error) { return CountListings(ctx, w.db, Filter{}) }
 	undeclared := func(ctx context.Context) (any, error) { // a read no key covers
 		var n int
-		err := w.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM listing_bids`).Scan(&n)
+		err := w.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(bid_count), 0) FROM listing_listings`).Scan(&n)
 		return n, err
 	}
 

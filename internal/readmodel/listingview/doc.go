@@ -1,12 +1,16 @@
 // Package listingview holds the read models of the listing context: the
 // listing board (one row per listing, searchable), the registered bidders of
-// each round, the accepted bids and the trades (awarded listings through
-// payment, contract, certificate and archive).
+// each round, the opened quotes and the trades (awarded listings through
+// payment, contract, certificate and archive), and reads a round's accepted
+// bids from the listing's own stream (Bids).
 //
-// One projection (listingProjection, named "listingview.v1", version 3) keeps the tables
-// listing_listings, listing_search, listing_bidders, listing_bids, listing_quotes and listing_trades from the
-// listing events, on SQLite and PostgreSQL with the same SQL. Register it with
-// a readmodel.Projector (Projections returns it).
+// One projection (listingProjection, named "listingview.v1", version 5) keeps
+// the tables listing_listings, listing_search, listing_bidders,
+// listing_quotes and listing_trades from the listing events, on SQLite and
+// PostgreSQL with the same SQL. Register it with a readmodel.Projector
+// (Projections returns it). A bid changes only its listing's row: the
+// highest bid, the count of bids, the leader, and the stream version of the
+// bid (last_bid_version), up to which Bids reads the stream.
 //
 // What is kept out: the reserve price (listing.ReservePriceSet) is never read,
 // so no table holds it. A sealed quote (listing.QuoteSubmitted, IsSealed)
@@ -17,8 +21,9 @@
 // carries the bidder number: callers must show the id only when
 // listing.Viewer.Sees it.
 //
-// Queries (Listings, CountListings, ListingByID, Bidders, Bids, Trades,
-// CountTrades) read only these tables and page by keyset with
+// Queries (Listings, CountListings, ListingByID, Bidders, Trades,
+// CountTrades) read only these tables, Bids only the listing's stream, and
+// all page by keyset with
 // readmodel.Page (cursors from Sort.Cursor, Trade.Cursor, Bid.Cursor): they
 // never use OFFSET. A listings page is a deferred
 // join: its ids are chosen from the indexes, then only those rows are read.

@@ -23,7 +23,6 @@ func (listingProjection) Fold(d readmodel.Dialect) readmodel.Fold {
 		listings: readmodel.NewInserter(d, "listing_listings", boardColumns...),
 		search:   readmodel.NewInserter(d, "listing_search", "id", "search_text"),
 		bidders:  readmodel.NewInserter(d, "listing_bidders", bidderColumns...),
-		bids:     readmodel.NewInserter(d, "listing_bids", bidColumns...),
 		quotes:   readmodel.NewInserter(d, "listing_quotes", quoteColumns...),
 		trades:   readmodel.NewInserter(d, "listing_trades", tradeColumns...)}
 }
@@ -44,16 +43,15 @@ type fold struct {
 	written map[uuid.UUID]bool // listings whose rows are in the tables
 	rows    int                // rows held
 
-	listings, search, bidders, bids, quotes, trades *readmodel.Inserter
+	listings, search, bidders, quotes, trades *readmodel.Inserter
 }
 
 // folded is one listing's rows: its board row and search text, and the
-// bidders, bids, quotes and trades of all its rounds.
+// bidders, quotes and trades of all its rounds.
 type folded struct {
 	row
 	search  string
 	bidders []bidder
-	bids    []bid
 	quotes  []quote
 	trades  []trade
 }
@@ -75,7 +73,7 @@ type row struct {
 	rejectReason, suspendReason, unsoldReason                                           string
 	announcementEnds, biddingOpensAt, negotiationEnds, opensAt, freeBiddingEnds, closes any
 	closingAt                                                                           int64
-	bidderCount, highestBid, bidCount                                                   int64
+	bidderCount, highestBid, bidCount, lastBidVersion                                   int64
 	leaderID                                                                            string
 	leaderNumber                                                                        int64
 	priorityEnds                                                                        any
@@ -93,7 +91,7 @@ var boardColumns = []string{"id", "round", "status", "prev_status", "title", "de
 	"basis", "rent_frequency", "step_up_years", "step_up_percent", "fixed_deposit", "deposit_due", "method", "revisable",
 	"priority_order", "unpaid", "forfeit_to", "quote_count", "priority_right", "resolution_body", "votes_for", "votes_total",
 	"reject_reason", "suspend_reason", "unsold_reason", "announcement_ends", "bidding_opens_at", "negotiation_ends", "opens_at",
-	"free_bidding_ends", "auction_closes_at", "closing_at", "bidder_count", "highest_bid", "bid_count", "leader_id", "leader_number",
+	"free_bidding_ends", "auction_closes_at", "closing_at", "bidder_count", "highest_bid", "bid_count", "last_bid_version", "leader_id", "leader_number",
 	"priority_ends", "winner_id", "winner_number", "award_price", "award_via", "balance_due", "payment_due", "contract_id",
 	"certificate_number", "created_at", "updated_at"}
 
@@ -104,7 +102,7 @@ func (r *row) write(ctx context.Context, tx readmodel.Tx, in *readmodel.Inserter
 		r.basis, r.rentFrequency, r.stepUpYears, r.stepUpPercent, r.fixedDeposit, r.depositDue, r.method, r.revisable,
 		r.priorityOrder, r.unpaid, r.forfeitTo, r.quoteCount, r.priorityRight, r.resolutionBody, r.votesFor, r.votesTotal,
 		r.rejectReason, r.suspendReason, r.unsoldReason, r.announcementEnds, r.biddingOpensAt, r.negotiationEnds, r.opensAt,
-		r.freeBiddingEnds, r.closes, r.closingAt, r.bidderCount, r.highestBid, r.bidCount, r.leaderID, r.leaderNumber,
+		r.freeBiddingEnds, r.closes, r.closingAt, r.bidderCount, r.highestBid, r.bidCount, r.lastBidVersion, r.leaderID, r.leaderNumber,
 		r.priorityEnds, r.winnerID, r.winnerNumber, r.awardPrice, r.awardVia, r.balanceDue, r.paymentDue, r.contractID,
 		r.certificateNumber, r.createdAt, r.updatedAt)
 }
@@ -124,16 +122,6 @@ type bidder struct {
 
 var bidderColumns = []string{"listing_id", "round", "bidder_id", "number", "is_member", "deposit_due", "deposit", "deposit_status",
 	"refund_due", "qualified", "disqualified_reason", "registered_at"}
-
-// bid is a listing_bids row, less its listing.
-type bid struct {
-	round, seq   int64
-	bidderID     string
-	bidderNumber int64
-	amount, at   int64
-}
-
-var bidColumns = []string{"listing_id", "round", "seq", "bidder_id", "bidder_number", "amount", "at"}
 
 // quote is a listing_quotes row, less its listing.
 type quote struct {
@@ -189,7 +177,7 @@ func (f *fold) Flush(ctx context.Context, tx readmodel.Tx) error {
 		delete(f.held, id)
 	}
 	f.rows = 0
-	for _, in := range []*readmodel.Inserter{f.listings, f.search, f.bidders, f.bids, f.quotes, f.trades} {
+	for _, in := range []*readmodel.Inserter{f.listings, f.search, f.bidders, f.quotes, f.trades} {
 		if err := in.Flush(ctx, tx); err != nil {
 			return err
 		}
@@ -211,11 +199,6 @@ func (b *folded) write(ctx context.Context, tx readmodel.Tx, f *fold) error {
 	for _, r := range b.bidders {
 		if err := f.bidders.Add(ctx, tx, b.id, r.round, r.id, r.number, r.isMember, r.depositDue, r.deposit, r.depositStatus,
 			r.refundDue, r.qualified, r.disqualifiedReason, r.registeredAt); err != nil {
-			return err
-		}
-	}
-	for _, r := range b.bids {
-		if err := f.bids.Add(ctx, tx, b.id, r.round, r.seq, r.bidderID, r.bidderNumber, r.amount, r.at); err != nil {
 			return err
 		}
 	}
@@ -248,9 +231,9 @@ func (f *fold) fold(env readmodel.Envelope) (bool, error) {
 	if b == nil {
 		return false, nil
 	}
-	rows := len(b.bidders) + len(b.bids) + len(b.quotes) + len(b.trades)
-	err := b.apply(env.Event)
-	f.rows += len(b.bidders) + len(b.bids) + len(b.quotes) + len(b.trades) - rows
+	rows := len(b.bidders) + len(b.quotes) + len(b.trades)
+	err := b.apply(env)
+	f.rows += len(b.bidders) + len(b.quotes) + len(b.trades) - rows
 	return true, err
 }
 
@@ -303,10 +286,10 @@ func (b *folded) touch(at time.Time) error {
 	return err
 }
 
-// apply folds e, an event of b's listing other than its creation, as Apply
+// apply folds env, an event of b's listing other than its creation, as Apply
 // applies it.
-func (b *folded) apply(e kernel.Event) error {
-	switch e := e.(type) {
+func (b *folded) apply(env readmodel.Envelope) error {
+	switch e := env.Event.(type) {
 	case listing.ListingRevised:
 		b.status = "DRAFT"
 		b.details(e.Details)
@@ -352,12 +335,8 @@ func (b *folded) apply(e kernel.Event) error {
 		b.status = "AUCTION_OPEN"
 		return b.touch(e.At)
 	case listing.BidPlaced:
-		at, err := notNull("listing_bids.at", e.At)
-		if err != nil {
-			return err
-		}
-		b.bids = append(b.bids, bid{round: b.round, seq: int64(e.Seq), bidderID: e.BidderID.String(), bidderNumber: int64(e.BidderNumber), amount: int64(e.Amount), at: at})
 		b.lead(e.Amount, e.Seq, e.BidderID, e.BidderNumber)
+		b.lastBidVersion = int64(env.Version)
 		return b.touch(e.At)
 	case listing.AuctionExtended:
 		b.closes = readmodel.NullMicros(e.NewClose)
@@ -564,6 +543,7 @@ func (b *folded) relist(round int) {
 	r.rejectReason, r.suspendReason, r.unsoldReason = "", "", ""
 	r.announcementEnds, r.biddingOpensAt, r.negotiationEnds, r.opensAt, r.freeBiddingEnds, r.closes = nil, nil, nil, nil, nil, nil
 	r.closingAt, r.bidderCount, r.highestBid, r.bidCount, r.leaderID, r.leaderNumber, r.priorityEnds = NoClosingTime, 0, 0, 0, "", 0, nil
+	r.lastBidVersion = 0
 	r.winnerID, r.winnerNumber, r.awardPrice, r.awardVia, r.balanceDue, r.paymentDue = "", 0, 0, "", 0, nil
 	r.quoteCount, r.priorityRight = 0, ""
 }

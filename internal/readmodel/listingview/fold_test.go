@@ -168,12 +168,12 @@ func applied(t *testing.T, db *readmodel.DB, evs []kernel.Event) (map[string][]s
 	if _, err := readmodel.NewProjector(ctx, db, kernel.NewRegistry(), Projections()...); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range evs {
+	for i, e := range evs {
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = listingProjection{}.Apply(ctx, tx, readmodel.Envelope{Event: e})
+		err = listingProjection{}.Apply(ctx, tx, readmodel.Envelope{Event: e, Version: uint64(i + 1)})
 		if err != nil {
 			tx.Rollback() //nolint:errcheck // the test fails anyway
 			return rmtest.Dump(t, db), err
@@ -205,8 +205,8 @@ func foldedInto(t *testing.T, db *readmodel.DB, evs []kernel.Event) (map[string]
 		}
 	}
 	f := listingProjection{}.Fold(db.Dialect).(*fold)
-	for _, e := range evs {
-		if err := f.Add(ctx, tx, readmodel.Envelope{Event: e}); err != nil {
+	for i, e := range evs {
+		if err := f.Add(ctx, tx, readmodel.Envelope{Event: e, Version: uint64(i + 1)}); err != nil {
 			return nil, err
 		}
 		if f.rows > foldRows {
@@ -278,15 +278,12 @@ func TestFoldFailsWhereApplyFails(t *testing.T) {
 	id, bidder := uuid.New(), uuid.New()
 	created := listing.ListingCreated{ListingID: id, Details: listing.Details{Title: "t"}, At: t0}
 	registered := listing.BidderRegistered{ListingID: id, BidderID: bidder, BidderNumber: 1, At: t0}
-	bid := listing.BidPlaced{ListingID: id, BidderID: bidder, BidderNumber: 1, Amount: 100, Seq: 1, At: t0}
 	award := listing.AwardConfirmed{ListingID: id, BidderID: bidder, BidderNumber: 1, PaymentDue: t0, At: t0}
 	for name, evs := range map[string][]kernel.Event{
 		"created twice":                      {created, created},
 		"created without a time":             {listing.ListingCreated{ListingID: id}},
 		"a bidder of a listing never made":   {registered},
-		"a bid on a listing never made":      {bid},
 		"a bidder registered twice":          {created, registered, registered},
-		"a bid placed twice":                 {created, bid, bid},
 		"a round awarded twice":              {created, award, award},
 		"an award without a payment date":    {created, listing.AwardConfirmed{ListingID: id, BidderID: bidder, At: t0}},
 		"an update without a time":           {created, listing.BiddingOpened{ListingID: id}},
@@ -393,7 +390,7 @@ func TestFoldWritesEveryTableInKeyOrder(t *testing.T) {
 				listing.BidPlaced{ListingID: id, BidderID: bidder, BidderNumber: n + 1, Amount: kernel.Yuan(int64(100 + n)), Seq: n + 1, At: at(2)})
 		}
 	}
-	tx := &keyOrder{keys: map[string]int{"listing_listings": 1, "listing_bidders": 3, "listing_bids": 3}, rows: map[string][][]any{}}
+	tx := &keyOrder{keys: map[string]int{"listing_listings": 1, "listing_bidders": 3}, rows: map[string][][]any{}}
 	f := listingProjection{}.Fold(readmodel.SQLite)
 	for _, e := range evs {
 		if err := f.Add(ctx, tx, readmodel.Envelope{Event: e}); err != nil {
@@ -403,7 +400,7 @@ func TestFoldWritesEveryTableInKeyOrder(t *testing.T) {
 	if err := f.Flush(ctx, tx); err != nil {
 		t.Fatal(err)
 	}
-	for table, want := range map[string]int{"listing_listings": 20, "listing_bidders": 60, "listing_bids": 60} {
+	for table, want := range map[string]int{"listing_listings": 20, "listing_bidders": 60} {
 		rows := tx.rows[table]
 		if len(rows) != want {
 			t.Fatalf("%s: %d rows written, want %d", table, len(rows), want)

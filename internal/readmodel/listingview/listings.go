@@ -26,23 +26,30 @@ func (listingProjection) Name() string { return "listingview.v1" }
 
 // Version implements readmodel.Projection. 2: how a listing is sold and its
 // sealed quotes; 3: bidders, bids and quotes clustered by their primary key
-// on SQLite; 4: the deposit a bidder owes (deposit_due).
-func (listingProjection) Version() int { return 4 }
+// on SQLite; 4: the deposit a bidder owes (deposit_due); 5: bids read from
+// the listing's stream (last_bid_version), listing_bids gone.
+func (listingProjection) Version() int { return 5 }
 
 // Tables implements readmodel.Projection.
 func (listingProjection) Tables() []string {
-	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_bids", "listing_quotes", "listing_trades"}
+	return []string{"listing_listings", "listing_search", "listing_bidders", "listing_quotes", "listing_trades"}
 }
 
 // Schema implements readmodel.Projection. Times are BIGINT unix microseconds
 // (NULL when not set), money BIGINT fen, areas BIGINT hundredths of a mu,
 // booleans INTEGER 0/1.
 //
-// On SQLite, bidders, bids and quotes are WITHOUT ROWID tables: their rows live in
-// their primary key's B-tree, so a bid or a registration changes one page of
-// the table instead of a row page and a key page, and a listing's bids are
-// read from one range of it. Each page a projector commit changes is written
-// whole to the WAL, so this is a quarter of the pages a live bid writes.
+// On SQLite, bidders and quotes are WITHOUT ROWID tables: their rows live in
+// their primary key's B-tree, so a registration changes one page of the
+// table instead of a row page and a key page. Each page a projector commit
+// changes is written whole to the WAL.
+//
+// Bids have no table: a round's bid history is read from the listing's
+// stream (Bids), up to the bid the row last counted (last_bid_version). A
+// table of them clustered by listing cost every commit of a bid load a page
+// of each listing bid on, and one page in four a split rewriting its
+// neighbours: more than the listing rows and the log together
+// (docs/performance.md, "where the bytes go").
 func (listingProjection) Schema(d readmodel.Dialect) []string {
 	clustered := ""
 	if d == readmodel.SQLite {
@@ -98,6 +105,7 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 			bidder_count INTEGER NOT NULL DEFAULT 0,
 			highest_bid BIGINT NOT NULL DEFAULT 0,
 			bid_count INTEGER NOT NULL DEFAULT 0,
+			last_bid_version BIGINT NOT NULL DEFAULT 0,
 			leader_id TEXT NOT NULL DEFAULT '',
 			leader_number INTEGER NOT NULL DEFAULT 0,
 			priority_ends BIGINT,
@@ -154,16 +162,8 @@ func (listingProjection) Schema(d readmodel.Dialect) []string {
 		// every registration on a page of its own (bidder, then listing id:
 		// random), a page write per event: databases made before drop it.
 		`DROP INDEX IF EXISTS listing_bidders_bidder`,
-		`CREATE TABLE IF NOT EXISTS listing_bids (
-			listing_id TEXT NOT NULL,
-			round INTEGER NOT NULL,
-			seq INTEGER NOT NULL,
-			bidder_id TEXT NOT NULL,
-			bidder_number INTEGER NOT NULL,
-			amount BIGINT NOT NULL,
-			at BIGINT NOT NULL,
-			PRIMARY KEY (listing_id, round, seq)
-		)` + clustered,
+		// Bids are read from the log: databases made before drop their table.
+		`DROP TABLE IF EXISTS listing_bids`,
 		// Sealed quotes, written only when they are opened (never before).
 		`CREATE TABLE IF NOT EXISTS listing_quotes (
 			listing_id TEXT NOT NULL,
@@ -305,11 +305,8 @@ func (listingProjection) Apply(ctx context.Context, tx readmodel.Tx, env readmod
 	case listing.BiddingOpened:
 		x.listing(e.ListingID, e.At, `status = 'AUCTION_OPEN'`)
 	case listing.BidPlaced:
-		x.do(`INSERT INTO listing_bids (listing_id, round, seq, bidder_id, bidder_number, amount, at)
-			VALUES ($1, (SELECT round FROM listing_listings WHERE id = $1), $2, $3, $4, $5, $6)`,
-			e.ListingID, e.Seq, e.BidderID, e.BidderNumber, int64(e.Amount), readmodel.NullMicros(e.At))
-		x.listing(e.ListingID, e.At, `highest_bid = $3, bid_count = $4, leader_id = $5, leader_number = $6`,
-			int64(e.Amount), e.Seq, e.BidderID, e.BidderNumber)
+		x.listing(e.ListingID, e.At, `highest_bid = $3, bid_count = $4, leader_id = $5, leader_number = $6, last_bid_version = $7`,
+			int64(e.Amount), e.Seq, e.BidderID, e.BidderNumber, int64(env.Version))
 	case listing.AuctionExtended:
 		x.listing(e.ListingID, e.At, `auction_closes_at = $3, closing_at = $3`, readmodel.NullMicros(e.NewClose))
 	case listing.AuctionClosed:
@@ -507,7 +504,7 @@ func (x *exec) relist(e listing.ListingRelisted) {
 	x.listing(e.ListingID, e.At, `status = 'DRAFT', round = $3, resolution_body = '', votes_for = 0, votes_total = 0,
 		reject_reason = '', suspend_reason = '', unsold_reason = '', announcement_ends = NULL, bidding_opens_at = NULL,
 		negotiation_ends = NULL, opens_at = NULL, free_bidding_ends = NULL, auction_closes_at = NULL, closing_at = $4,
-		bidder_count = 0, highest_bid = 0, bid_count = 0, leader_id = '', leader_number = 0, priority_ends = NULL,
+		bidder_count = 0, highest_bid = 0, bid_count = 0, last_bid_version = 0, leader_id = '', leader_number = 0, priority_ends = NULL,
 		winner_id = '', winner_number = 0, award_price = 0, award_via = '', balance_due = 0, payment_due = NULL,
 		quote_count = 0, priority_right = ''`,
 		e.Round, NoClosingTime)

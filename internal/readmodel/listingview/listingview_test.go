@@ -154,6 +154,9 @@ func runSuite(t *testing.T, open func(t *testing.T) *readmodel.DB) {
 	t.Run("a relisted listing starts a new round with no bidders or bids and its refunds still recorded", func(t *testing.T) {
 		testRelist(t, newWorld(t, open(t)))
 	})
+	t.Run("a round's bids are read from the listing's stream, up to the bid its row counts", func(t *testing.T) {
+		testBidHistory(t, newWorld(t, open(t)))
+	})
 	t.Run("a cached query goes stale with a change to what it read, and only then", func(t *testing.T) {
 		testCacheKeys(t, newWorld(t, open(t)))
 	})
@@ -199,14 +202,14 @@ func testAuctionLifecycle(t *testing.T, w *world) {
 		l.Leader != (BidderRef{ID: alice, Number: 1}) || !l.AuctionClosesAt.Equal(wantClose) || !l.ClosingAt.Equal(wantClose) {
 		t.Fatalf("open = %+v", l)
 	}
-	first, err := Bids(ctx, w.db, id, 1, readmodel.Page{First: 2})
+	first, err := Bids(ctx, w.store, w.reg, &l, readmodel.Page{First: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bids := first.Rows; len(bids) != 2 || !first.HasNext || bids[0].Seq != 3 || bids[1].Seq != 2 || bids[1].Bidder != (BidderRef{ID: bob, Number: 2}) {
 		t.Fatalf("first page of bids = %+v", first)
 	}
-	if rest, _ := Bids(ctx, w.db, id, 1, readmodel.Page{First: 2, After: first.Rows[1].Cursor()}); len(rest.Rows) != 1 || rest.HasNext ||
+	if rest, _ := Bids(ctx, w.store, w.reg, &l, readmodel.Page{First: 2, After: first.Rows[1].Cursor()}); len(rest.Rows) != 1 || rest.HasNext ||
 		rest.Rows[0].Seq != 1 || rest.Rows[0].Amount != kernel.Yuan(100_000) {
 		t.Fatalf("second page of bids = %+v", rest)
 	}
@@ -459,7 +462,7 @@ func testSealedQuotes(t *testing.T, w *world) {
 	w.do(listing.SubmitQuote{ListingID: id, BidderID: bob, Amount: quotes[1]}, opens.Add(2*time.Minute))
 	w.do(listing.SubmitQuote{ListingID: id, BidderID: alice, Amount: quotes[2]}, opens.Add(3*time.Minute)) // a revision
 	for _, q := range quotes {
-		assertNoValue(t, w.db, int64(q), "listing_quotes", "listing_bids", "listing_trades")
+		assertNoValue(t, w.db, int64(q), "listing_quotes", "listing_trades")
 	}
 	if l = w.listing(id); l.Sale.QuoteCount != 3 || l.Sale.Method != listing.MethodSealed || !l.Sale.Revisable || l.HighestBid != 0 || l.Leader.Number != 0 {
 		t.Fatalf("sealed listing before the opening = %+v", l)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/listing"
 	"github.com/nongjiao/nongjiao/internal/readmodel"
@@ -49,6 +50,7 @@ type Listing struct {
 	BidderCount      int
 	HighestBid       kernel.Money // zero without bids
 	BidCount         int
+	LastBidVersion   uint64    // the stream version of the round's bid numbered BidCount; 0 without bids (Bids reads up to it)
 	Leader           BidderRef // zero without bids
 	PriorityEnds     time.Time
 	Award            Award // zero before an auction winner or award
@@ -227,7 +229,7 @@ const listingColumns = `id, round, status, title, description, seller, asset_typ
 	forfeit_to, quote_count, priority_right, deposit_due,
 	resolution_body, votes_for, votes_total, reject_reason, suspend_reason, unsold_reason,
 	announcement_ends, bidding_opens_at, negotiation_ends, opens_at, free_bidding_ends, auction_closes_at, closing_at,
-	bidder_count, highest_bid, bid_count, leader_id, leader_number, priority_ends,
+	bidder_count, highest_bid, bid_count, last_bid_version, leader_id, leader_number, priority_ends,
 	winner_id, winner_number, award_price, award_via, balance_due, payment_due, contract_id, certificate_number,
 	created_at, updated_at`
 
@@ -430,7 +432,7 @@ func scanListing(r readmodel.Scanner) (Listing, error) {
 		&forfeit, &l.Sale.QuoteCount, &right, &due,
 		&l.Resolution.Body, &l.Resolution.VotesFor, &l.Resolution.Total, &l.RejectReason, &l.SuspendReason, &l.UnsoldReason,
 		&annEnds, &bidOpens, &negEnds, &opens, &freeEnds, &closes, &closing,
-		&l.BidderCount, &highest, &l.BidCount, &leaderID, &l.Leader.Number, &prioEnds,
+		&l.BidderCount, &highest, &l.BidCount, &l.LastBidVersion, &leaderID, &l.Leader.Number, &prioEnds,
 		&winnerID, &l.Award.Buyer.Number, &award, &via, &owing, &payDue, &contractID, &l.CertificateNo,
 		&created, &updated)
 	if err != nil {
@@ -544,35 +546,61 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 	return out, rows.Err()
 }
 
-// newestBids orders a round's bids newest first.
-var newestBids = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("seq")}, Desc: true}
-
 // Cursor returns the bid's place in the Bids list.
 func (b Bid) Cursor() readmodel.Cursor { return readmodel.CursorOf(b.Seq) }
 
-// Bids returns the page p of a listing's round's bids, newest first. Total is
-// not counted (the listing's BidCount is).
-func Bids(ctx context.Context, db *readmodel.DB, listingID uuid.UUID, round int, p readmodel.Page) (readmodel.Result[Bid], error) {
-	ctx = changes.Depend(ctx, listingKey(listingID))
-	var w readmodel.Where
-	w.Add("listing_id = ? AND round = ?", listingID, round)
-	if err := newestBids.After(&w, p.After); err != nil {
-		return readmodel.Result[Bid]{}, err
-	}
-	bids, err := readmodel.Collect(ctx, db, func(r readmodel.Scanner) (Bid, error) {
-		var (
-			b          Bid
-			amount, at int64
-		)
-		if err := r.Scan(&b.Bidder.ID, &b.Bidder.Number, &b.Round, &b.Seq, &amount, &at); err != nil {
-			return b, fmt.Errorf("listingview: scan bid: %w", err)
+// Log is what Bids reads of the event store: a stream, backwards.
+type Log interface {
+	ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, max int) ([]eventstore.RecordedEvent, error)
+}
+
+// Bids returns the page p of l's round's bids, newest first, read from the
+// listing's stream in log with events decoded by reg: the round's bids up to
+// the one l last counted (BidCount, at LastBidVersion), so that the history
+// agrees with the row it is read for, whatever the stream holds after it.
+// Total is not counted (l.BidCount is).
+//
+// The bid numbered n is at most BidCount-n versions before LastBidVersion
+// (each later bid has a version of its own), so a page after the bid
+// numbered n starts reading there, and reads past only the few events that
+// are not bids (anti-sniping extensions) between the page's bids.
+func Bids(ctx context.Context, log Log, reg *kernel.Registry, l *Listing, p readmodel.Page) (readmodel.Result[Bid], error) {
+	ctx = changes.Depend(ctx, listingKey(l.ID))
+	before := int64(l.BidCount) + 1 // the page holds the bids numbered below this
+	if p.After != nil {
+		n, err := readmodel.IntCursor(p.After)
+		if err != nil {
+			return readmodel.Result[Bid]{}, err
 		}
-		b.Amount, b.At = kernel.Money(amount), time.UnixMicro(at).UTC()
-		return b, nil
-	}, `SELECT bidder_id, bidder_number, round, seq, amount, at FROM listing_bids`+w.String()+
-		` ORDER BY `+newestBids.OrderBy()+` LIMIT `+strconv.Itoa(p.Limit()), w.Args()...)
-	if err != nil {
-		return readmodel.Result[Bid]{}, fmt.Errorf("listingview: bids: %w", err)
+		before = min(n, before)
+	}
+	var bids []Bid
+	from := int64(l.LastBidVersion) - (int64(l.BidCount) - (before - 1))
+	stream := kernel.StreamName(listing.Decider.Category, l.ID)
+	for l.LastBidVersion > 0 && before > 1 && from >= 1 && len(bids) < p.Limit() {
+		recs, err := log.ReadStream(ctx, stream, eventstore.Backwards, uint64(from), p.Limit()+8)
+		if err != nil {
+			return readmodel.Result[Bid]{}, fmt.Errorf("listingview: bids of %s: %w", l.ID, err)
+		}
+		if len(recs) == 0 {
+			break
+		}
+		for _, rec := range recs {
+			ev, err := reg.Decode(rec.Type, rec.Data)
+			if err != nil {
+				return readmodel.Result[Bid]{}, fmt.Errorf("listingview: bids of %s: %w", l.ID, err)
+			}
+			e, ok := ev.(listing.BidPlaced)
+			if !ok || int64(e.Seq) >= before {
+				continue
+			}
+			bids = append(bids, Bid{Bidder: BidderRef{ID: e.BidderID, Number: e.BidderNumber}, Round: l.Round, Seq: e.Seq,
+				Amount: e.Amount, At: e.At.UTC()})
+			if before = int64(e.Seq); before == 1 || len(bids) == p.Limit() {
+				break
+			}
+		}
+		from = int64(recs[len(recs)-1].Version) - 1
 	}
 	return readmodel.Cut(bids, p, 0), nil
 }
