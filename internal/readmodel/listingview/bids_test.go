@@ -34,11 +34,7 @@ func testBidHistory(t *testing.T, w *world) {
 	w.create(id, coll, terms{title: "西关村蔬菜大棚", county: "青州市", village: "西关"}, t0)
 	qualify := func(at time.Time) time.Time { // two qualified bidders; returns when bidding opens
 		ends := w.announce(id, at)
-		for _, b := range []uuid.UUID{alice, bob} {
-			w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, at.Add(time.Hour))
-			w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, at.Add(2*time.Hour))
-			w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, at.Add(3*time.Hour))
-		}
+		w.qualify(id, at, alice, bob)
 		w.do(listing.CloseRegistration{ListingID: id}, ends)
 		return w.listing(id).OpensAt
 	}

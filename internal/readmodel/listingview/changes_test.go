@@ -59,11 +59,7 @@ func testCacheKeys(t *testing.T, w *world) {
 	var opens time.Time
 	for _, id := range []uuid.UUID{a, b} {
 		ends := w.announce(id, t0)
-		for _, bidder := range []uuid.UUID{alice, bob} { // two qualified bidders: an auction
-			w.do(listing.RegisterBidder{ListingID: id, BidderID: bidder}, t0.Add(time.Hour))
-			w.do(listing.ConfirmDeposit{ListingID: id, BidderID: bidder, Amount: kernel.Yuan(30_000)}, t0.Add(2*time.Hour))
-			w.do(listing.QualifyBidder{ListingID: id, BidderID: bidder, Qualified: true}, t0.Add(3*time.Hour))
-		}
+		w.qualify(id, t0, alice, bob) // two qualified bidders: an auction
 		w.do(listing.CloseRegistration{ListingID: id}, ends)
 		opens = w.listing(id).OpensAt
 	}

@@ -448,11 +448,7 @@ func testSealedQuotes(t *testing.T, w *world) {
 	d.Method, d.Revisable = listing.MethodSealed, true
 	w.do(listing.ReviseListing{ListingID: id, Details: d, ReservePrice: reserve}, t0)
 	ends := w.announce(id, t0)
-	for _, b := range []uuid.UUID{alice, bob} {
-		w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, t0.Add(time.Hour))
-		w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, t0.Add(2*time.Hour))
-		w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, t0.Add(3*time.Hour))
-	}
+	w.qualify(id, t0, alice, bob)
 	w.do(listing.CloseRegistration{ListingID: id}, ends)
 	l := w.listing(id)
 	opens := l.OpensAt

@@ -26,7 +26,7 @@ func TestCards(t *testing.T) {
 			w.create(draft, coll, terms{title: "李家村梨园流转", county: "寿光市", village: "李家村"}, t0)
 			w.create(auction, coll, terms{title: "王家庄苹果园土地经营权流转", county: "寿光市", village: "王家庄"}, t0)
 			ends := w.announce(auction, t0)
-			w.qualify(auction, alice, bob)
+			w.qualify(auction, t0, alice, bob)
 			w.do(listing.CloseRegistration{ListingID: auction}, ends)
 			opens := w.listing(auction).OpensAt
 			w.do(listing.PlaceBid{ListingID: auction, BidderID: alice, Amount: kernel.Yuan(100_000)}, opens.Add(time.Minute))
@@ -55,10 +55,10 @@ func TestCards(t *testing.T) {
 }
 
 // qualify registers bidders for id, each with its deposit held, and
-// qualifies them, over the first hours after t0.
-func (w *world) qualify(id uuid.UUID, bidders ...uuid.UUID) {
+// qualifies them, over the first hours after from.
+func (w *world) qualify(id uuid.UUID, from time.Time, bidders ...uuid.UUID) {
 	for i, b := range bidders {
-		at := t0.Add(time.Duration(i+1) * time.Hour)
+		at := from.Add(time.Duration(i+1) * time.Hour)
 		w.do(listing.RegisterBidder{ListingID: id, BidderID: b}, at)
 		w.do(listing.ConfirmDeposit{ListingID: id, BidderID: b, Amount: kernel.Yuan(30_000)}, at.Add(time.Minute))
 		w.do(listing.QualifyBidder{ListingID: id, BidderID: b, Qualified: true}, at.Add(2*time.Minute))
