@@ -13,8 +13,9 @@ import (
 )
 
 // A segment is one pre-allocated log file, memory-mapped for reading. The
-// committer writes it with pwrite; the kernel's page cache keeps the mapping
-// coherent with those writes.
+// committer writes it with pwrite, through the page cache or directly
+// (direct.go); either way the kernel keeps the mapping coherent with the
+// writes (a direct write drops the range it wrote from the page cache).
 type segment struct {
 	num    int // 1, 2, 3, ...: the file name
 	f      *os.File
@@ -64,7 +65,7 @@ func listSegments(dir string) ([]int, error) {
 // createSegment makes a segment of size bytes durably: a temporary file,
 // reserved, synced, then renamed and the directory synced.
 //
-// Where appends will be written directly (directAlign), the file is reserved
+// Where appends will be written directly (directBlock), the file is reserved
 // with fallocate: it reads as zeroes and costs no writes, and each append's
 // fdatasync also commits the file system's record of the blocks it filled.
 // Elsewhere it is zero-filled, which makes every later fdatasync a plain
@@ -72,7 +73,8 @@ func listSegments(dir string) ([]int, error) {
 // writing the segment twice: once as zeroes, once as records. Appends
 // through the page cache already write a whole page at each small group
 // commit, so there the zeroes are the cheaper of the two; written directly,
-// the journal is (docs/performance.md, "where the bytes go").
+// the journal is (docs/performance.md, "direct writes, and bids read from
+// the log").
 func createSegment(dir string, num int, size int64) (*segment, error) {
 	final := filepath.Join(dir, segmentName(num))
 	tmp := final + ".tmp"

@@ -49,7 +49,7 @@ func (listingProjection) Tables() []string {
 // table of them clustered by listing cost every commit of a bid load a page
 // of each listing bid on, and one page in four a split rewriting its
 // neighbours: more than the listing rows and the log together
-// (docs/performance.md, "where the bytes go").
+// (docs/performance.md, "direct writes, and bids read from the log").
 func (listingProjection) Schema(d readmodel.Dialect) []string {
 	clustered := ""
 	if d == readmodel.SQLite {
