@@ -47,9 +47,10 @@ func (listingProjection) Tables() []string {
 // Bids have no table: a round's bid history is read from the listing's
 // stream (Bids), up to the bid the row last counted (last_bid_version). A
 // table of them clustered by listing cost every commit of a bid load a page
-// of each listing bid on, and one page in four a split rewriting its
-// neighbours: more than the listing rows and the log together
-// (docs/performance.md, "direct writes, and bids read from the log").
+// of each listing bid on, plus the pages its splits rewrote: four times
+// what the listing rows' updates cost, 1.2 times the log's own bytes over
+// the load test (docs/performance.md, "direct writes, and bids read from the
+// log").
 func (listingProjection) Schema(d readmodel.Dialect) []string {
 	clustered := ""
 	if d == readmodel.SQLite {
