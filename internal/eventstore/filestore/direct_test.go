@@ -10,6 +10,7 @@ import (
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 	"github.com/nongjiao/nongjiao/internal/procstat"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // disk is a blockFile over memory that records each write's offset and
@@ -103,11 +104,11 @@ func TestASmallAppendWritesLessThanAPage(t *testing.T) {
 	direct := s.segs[0].direct
 	s.mu.RUnlock()
 	if direct == nil {
-		t.Skip("the temporary directory's file system offers no direct I/O")
+		testenv.Unavailable(t, "direct I/O", "the temporary directory's file system offers none (statx STATX_DIOALIGN)")
 	}
 	before := procstat.WrittenBytes()
 	if before < 0 {
-		t.Skip("no /proc/self/io")
+		testenv.Unavailable(t, "/proc/self/io", "the kernel does not count this process's writes")
 	}
 	const appends = 200
 	for i := range appends {
