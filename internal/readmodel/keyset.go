@@ -131,18 +131,14 @@ func (k Keyset) After(w *Where, c Cursor) error {
 	if c == nil {
 		return nil
 	}
-	if len(c) != len(k.Columns) {
-		return errNotCursor
+	args, err := k.Values(c)
+	if err != nil {
+		return err
 	}
 	cols := make([]string, len(c))
 	marks := make([]string, len(c))
-	args := make([]any, len(c))
 	for i, col := range k.Columns {
-		v, err := col.parse(c[i])
-		if err != nil {
-			return errNotCursor
-		}
-		cols[i], marks[i], args[i] = col.Name, "?", v
+		cols[i], marks[i] = col.Name, "?"
 	}
 	op := ">"
 	if k.Desc {
@@ -152,18 +148,23 @@ func (k Keyset) After(w *Where, c Cursor) error {
 	return nil
 }
 
-// IntCursor reads a cursor of one integer column (an Int Keyset's); a
-// cursor of another shape is *kernel.Error INVALID_INPUT on the field
-// "after", as After makes it.
-func IntCursor(c Cursor) (int64, error) {
-	if len(c) != 1 {
-		return 0, errNotCursor
+// Values reads the cursor's values, one for each of the Keyset's columns,
+// as their Column reads them (an Int column's as an int64): the row a page
+// starts after, for a list that is not read with After. A cursor of another
+// shape is *kernel.Error INVALID_INPUT on the field "after".
+func (k Keyset) Values(c Cursor) ([]any, error) {
+	if len(c) != len(k.Columns) {
+		return nil, errNotCursor
 	}
-	n, err := strconv.ParseInt(c[0], 10, 64)
-	if err != nil {
-		return 0, errNotCursor
+	vals := make([]any, len(c))
+	for i, col := range k.Columns {
+		v, err := col.parse(c[i])
+		if err != nil {
+			return nil, errNotCursor
+		}
+		vals[i] = v
 	}
-	return n, nil
+	return vals, nil
 }
 
 var errNotCursor = kernel.FieldErrorf(kernel.CodeInvalid, "after", "after is not a cursor from this connection")

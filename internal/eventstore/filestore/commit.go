@@ -285,9 +285,12 @@ func (c *committer) write() error {
 }
 
 // roll moves on to the spare segment, after writing the buffered records to
-// the current one.
+// the current one and closing its direct descriptor.
 func (c *committer) roll(g *group) error {
 	if err := c.write(); err != nil {
+		return err
+	}
+	if err := c.seg.seal(); err != nil {
 		return err
 	}
 	if !c.spared {

@@ -3,6 +3,7 @@ package filestore
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -101,9 +102,9 @@ func TestASmallAppendWritesLessThanAPage(t *testing.T) {
 	}
 	defer s.Close()
 	s.mu.RLock()
-	direct := s.segs[0].direct
+	block := s.segs[0].block
 	s.mu.RUnlock()
-	if direct == nil {
+	if block == 0 {
 		testenv.Unavailable(t, "direct I/O", "the temporary directory's file system offers none (statx STATX_DIOALIGN)")
 	}
 	before := procstat.WrittenBytes()
@@ -125,3 +126,41 @@ func TestASmallAppendWritesLessThanAPage(t *testing.T) {
 }
 
 func addr(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// Only the segment taking appends holds a direct descriptor: it is opened by
+// the segment's first append and closed when the log moves to the next
+// segment, so a long log does not keep two descriptors a segment.
+func TestOnlyTheSegmentTakingAppendsHoldsADirectDescriptor(t *testing.T) {
+	s, err := Open(Options{Dir: t.TempDir(), SegmentSize: minSegmentSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	segs := func() []*segment {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return slices.Clone(s.segs)
+	}
+	if segs()[0].block == 0 {
+		testenv.Unavailable(t, "direct I/O", "the temporary directory's file system offers none (statx STATX_DIOALIGN)")
+	}
+	if segs()[0].direct != nil {
+		t.Fatal("a segment holds a direct descriptor before its first append")
+	}
+	data := bytes.Repeat([]byte("x"), 4000)
+	for i := 0; len(segs()) < 3; i++ { // into a third segment
+		ev := eventstore.EventData{ID: uuid.New(), Type: "t", Data: data}
+		if _, err := s.Append(context.Background(), "s-1", eventstore.Exact(uint64(i)), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := segs()
+	for i, seg := range all[:len(all)-1] {
+		if seg.direct != nil {
+			t.Errorf("segment %d, which the log has moved past, holds a direct descriptor", i+1)
+		}
+	}
+	if all[len(all)-1].direct == nil {
+		t.Error("the segment taking appends holds no direct descriptor")
+	}
+}

@@ -13,11 +13,12 @@
 // it an idempotent no-op, then the expected version), and writes the accepted
 // records with one write: on Linux, where the file system offers direct I/O
 // (statx's STATX_DIOALIGN), through a second descriptor opened with
-// O_DIRECT, in whole device blocks, so that a small group commit writes the
-// blocks it fills rather than a whole page (direct.go). A settler goroutine
-// then makes every group written so far durable with one fdatasync,
-// publishes them to readers and subscribers, and acknowledges them, while
-// the committer already writes the next group. Nothing is visible or acknowledged before it is durable.
+// O_DIRECT for the segment being written, in whole device blocks, so that a
+// small group commit writes the blocks it fills rather than a whole page
+// (direct.go). A settler goroutine then makes every group written so far
+// durable with one fdatasync, publishes them to readers and subscribers,
+// and acknowledges them, while the committer already writes the next group.
+// Nothing is visible or acknowledged before it is durable.
 //
 // Reads and subscriptions are served from an in-memory index (position →
 // segment and offset, stream → positions) over memory-mapped segments; Open

@@ -20,7 +20,8 @@ type segment struct {
 	num    int // 1, 2, 3, ...: the file name
 	f      *os.File
 	data   []byte      // the mapping, the whole file
-	direct *directFile // where appends are written; nil: through f and the page cache
+	block  int64       // the block size appends are written in directly (directBlock); 0: through f and the page cache
+	direct *directFile // the direct descriptor while the segment takes appends: opened by the first, closed by seal
 }
 
 const segmentExt = ".seg"
@@ -135,25 +136,40 @@ func openSegment(dir string, num int, size int64) (*segment, error) {
 	if err != nil {
 		return fail(err)
 	}
-	seg := &segment{num: num, f: f, data: data}
-	if block := directBlock(f, size); block > 0 {
-		// Refused (a file system that reports direct I/O it then
-		// rejects): the appends go through f, as they do elsewhere.
-		if d, err := openDirect(f.Name()); err == nil {
-			seg.direct = &directFile{f: d, block: block, tailAt: -1}
-		}
-	}
-	return seg, nil
+	return &segment{num: num, f: f, data: data, block: directBlock(f, size)}, nil
 }
 
-// write writes p at off: directly when the segment has a direct
-// descriptor, through the page cache otherwise. scratch is the caller's
-// buffer for the aligned blocks, kept between writes.
+// write writes p at off: directly, in s.block's blocks, where the file
+// system offers it, through the page cache otherwise. scratch is the
+// caller's buffer for the aligned blocks, kept between writes. The direct
+// descriptor is opened by the first write, so that only the segment taking
+// appends holds one.
 func (s *segment) write(p []byte, off int64, scratch *[]byte) error {
+	if s.direct == nil && s.block > 0 {
+		d, err := openDirect(s.f.Name())
+		if err != nil {
+			// Refused (a file system that reports direct I/O it then
+			// rejects): the appends go through f, as they do elsewhere.
+			s.block = 0
+		} else {
+			s.direct = &directFile{f: d, block: s.block, tailAt: -1}
+		}
+	}
 	if s.direct != nil {
 		return s.direct.writeAt(s.data, p, off, scratch)
 	}
 	_, err := s.f.WriteAt(p, off)
+	return err
+}
+
+// seal closes the direct descriptor of a segment the log has moved past.
+// What was written through it is synced through f, like everything else.
+func (s *segment) seal() error {
+	if s.direct == nil {
+		return nil
+	}
+	err := s.direct.f.Close()
+	s.direct = nil
 	return err
 }
 
@@ -198,11 +214,7 @@ func (s *segment) sync() error { return datasync(s.f) }
 
 // close unmaps and closes the segment.
 func (s *segment) close() error {
-	err := errors.Join(unmap(s.data), s.f.Close())
-	if s.direct != nil {
-		err = errors.Join(err, s.direct.f.Close())
-	}
-	return err
+	return errors.Join(s.seal(), unmap(s.data), s.f.Close())
 }
 
 // remove closes the segment and deletes its file.

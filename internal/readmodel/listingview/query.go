@@ -546,6 +546,9 @@ func BiddersOf(ctx context.Context, db *readmodel.DB, ls []Listing) (map[uuid.UU
 	return out, rows.Err()
 }
 
+// newestBids orders a round's bids newest first, by their number.
+var newestBids = readmodel.Keyset{Columns: []readmodel.Column{readmodel.Int("seq")}, Desc: true}
+
 // Cursor returns the bid's place in the Bids list.
 func (b Bid) Cursor() readmodel.Cursor { return readmodel.CursorOf(b.Seq) }
 
@@ -568,11 +571,11 @@ func Bids(ctx context.Context, log Log, reg *kernel.Registry, l *Listing, p read
 	ctx = changes.Depend(ctx, listingKey(l.ID))
 	before := int64(l.BidCount) + 1 // the page holds the bids numbered below this
 	if p.After != nil {
-		n, err := readmodel.IntCursor(p.After)
+		after, err := newestBids.Values(p.After)
 		if err != nil {
 			return readmodel.Result[Bid]{}, err
 		}
-		before = min(n, before)
+		before = min(after[0].(int64), before)
 	}
 	var bids []Bid
 	from := int64(l.LastBidVersion) - (int64(l.BidCount) - (before - 1))
