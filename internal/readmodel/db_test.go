@@ -18,7 +18,10 @@ func pageSizeOf(t *testing.T, db *DB) int {
 	return n
 }
 
-func TestOpenSQLiteGivesANewDatabaseSmallPagesAndKeepsAnExistingOnesSize(t *testing.T) {
+// TestOpenSQLiteGivesEveryDatabasePageSizePages: a new database is made
+// with pageSize pages, and one an earlier build made with 1 KiB pages is
+// rewritten to pageSize, keeping its rows and WAL mode.
+func TestOpenSQLiteGivesEveryDatabasePageSizePages(t *testing.T) {
 	fresh := t.TempDir()
 	db, err := OpenSQLite(fresh)
 	if err != nil {
@@ -29,15 +32,20 @@ func TestOpenSQLiteGivesANewDatabaseSmallPagesAndKeepsAnExistingOnesSize(t *test
 	}
 	db.Close()
 
-	old := t.TempDir() // made before pageSize, with SQLite's default 4 KiB pages and a row
+	old := t.TempDir() // made by an earlier build, with 1 KiB pages and a row
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(old, "readmodels.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{`PRAGMA page_size = 4096`, `PRAGMA journal_mode = WAL`, `CREATE TABLE t (v TEXT)`, `INSERT INTO t VALUES ('kept')`} {
+	raw.SetMaxOpenConns(1)
+	for _, s := range []string{`PRAGMA page_size = 1024`, `PRAGMA journal_mode = WAL`,
+		`CREATE TABLE t (v TEXT)`, `INSERT INTO t VALUES ('kept')`} {
 		if _, err := raw.Exec(s); err != nil {
 			t.Fatal(s, err)
 		}
+	}
+	if got := pageSizeOf(t, &DB{DB: raw}); got != 1024 {
+		t.Fatalf("the earlier build's database: page size %d, want 1024", got)
 	}
 	raw.Close()
 	db, err = OpenSQLite(old)
@@ -45,12 +53,15 @@ func TestOpenSQLiteGivesANewDatabaseSmallPagesAndKeepsAnExistingOnesSize(t *test
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if got := pageSizeOf(t, db); got != 4096 {
-		t.Errorf("existing database: page size %d, want 4096 kept", got)
+	if got := pageSizeOf(t, db); got != pageSize {
+		t.Errorf("existing database: page size %d, want %d", got, pageSize)
 	}
-	var v string
+	var v, mode string
 	if err := db.QueryRowContext(context.Background(), `SELECT v FROM t WHERE v = $1`, "kept").Scan(&v); err != nil {
 		t.Errorf("existing database's row: %v", err)
+	}
+	if err := db.QueryRowContext(context.Background(), `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal mode %q (%v), want wal", mode, err)
 	}
 }
 
