@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	fastjson "github.com/segmentio/encoding/json"
 )
 
 // Event is a fact an aggregate recorded, in the past tense. EventType returns
@@ -112,10 +111,9 @@ func (r *Registry) Encode(e Event) (string, []byte, error) {
 
 // Decode returns the event stored as typ with JSON data, applying upcasters.
 // Unknown types and malformed JSON are errors; Decode never panics on input.
-// It reads JSON as encoding/json does, with segmentio's decoder: every
-// consumer decodes every event it reads (the projector, the live feed, a
-// rebuild), and that decoder takes a quarter of encoding/json's CPU for
-// these events. The strings it returns are copies, never views of data.
+// It reads JSON as encoding/json does, with unmarshal: every consumer
+// decodes every event it reads (the projector, the live feed, a rebuild).
+// The strings it returns are copies, never views of data.
 func (r *Registry) Decode(typ string, data []byte) (Event, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -132,7 +130,7 @@ func (r *Registry) Decode(typ string, data []byte) (Event, error) {
 			return nil, fmt.Errorf("unknown event type %q", typ)
 		}
 		p := reflect.New(t)
-		if err := fastjson.Unmarshal(data, p.Interface()); err != nil {
+		if err := unmarshal(data, p.Interface()); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", typ, err)
 		}
 		return p.Elem().Interface().(Event), nil

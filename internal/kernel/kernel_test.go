@@ -241,8 +241,31 @@ func (wideEvent) EventType() string { return "test.Wide.v1" }
 func TestDecodeReadsJSONAsEncodingJSONDoes(t *testing.T) {
 	r := NewRegistry()
 	r.Register(wideEvent{})
+	for _, doc := range decodeCases {
+		decodesAsEncodingJSON(t, r, []byte(doc), true)
+	}
+}
+
+// FuzzDecodeReadsJSONAsEncodingJSONDoes is TestDecodeReadsJSONAsEncodingJSONDoes
+// on any bytes (go test -run X -fuzz FuzzDecodeReadsJSON ./internal/kernel/),
+// but for bytes that are not JSON at all, which no encoder writes: the
+// decoder may take some that encoding/json refuses (it found a string
+// holding invalid UTF-8 and then a bad escape, 40 bytes in, in a field no
+// event has), as long as it refuses what encoding/json refuses among
+// documents, and reads every document as encoding/json does.
+func FuzzDecodeReadsJSONAsEncodingJSONDoes(f *testing.F) {
+	r := NewRegistry()
+	r.Register(wideEvent{})
+	for _, doc := range decodeCases {
+		f.Add([]byte(doc))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) { decodesAsEncodingJSON(t, r, doc, json.Valid(doc)) })
+}
+
+// decodeCases are documents of wideEvent, well-formed and not.
+var decodeCases = func() []string {
 	id := `"0f8fad5b-d9cb-469f-a165-70867728950e"`
-	for _, doc := range []string{
+	return []string{
 		`{"id":` + id + `,"bidders":[` + id + `],"at":"2026-12-05T23:59:59.123456789+08:00","until":null,"price":123456789012,` +
 			`"area":3150,"kind":"LAND","title":"车道峪村荒山 \"使用权\" \u6d41\u8f6c \ud83c\udf3e","sold":true,"share":-7,` +
 			`"steps":[{"EveryYears":3,"percent":5}],"votes":{"for":200,"against":46},"nested":{"Note":"x"},"untyped":[1,2.5,"s",null,{"k":true}]}`,
@@ -253,19 +276,27 @@ func TestDecodeReadsJSONAsEncodingJSONDoes(t *testing.T) {
 		`{"price":null,"bidders":null,"votes":null,"nested":null}`,
 		` {"price" : 7 } `,
 		`{"price":9223372036854775807}`,
-		`{"price":9223372036854775808}`, // overflows int64
+		`{"price":9223372036854775808}`,  // overflows int64
+		`{"priCe":21000000000000000000}`, // overflows, named in another case (segmentio's decoder took it)
 		`{"price":1.5}`, `{"price":1e2}`, `{"price":"12"}`, `{"share":2147483648}`,
 		`{"at":"2026-12-05"}`, `{"id":"not-a-uuid"}`, `{"sold":"true"}`, `{"title":5}`,
 		`{"title":"unterminated}`, `{"price":1,}`, `{"price":01}`, `[]`, `null`, ``, `{}x`, `{"title":"\ud800"}`,
-	} {
-		got, gotErr := r.Decode("test.Wide.v1", []byte(doc))
-		var want wideEvent
-		wantErr := json.Unmarshal([]byte(doc), &want)
-		switch {
-		case (gotErr == nil) != (wantErr == nil):
-			t.Errorf("%s: Decode says %v, encoding/json %v", doc, gotErr, wantErr)
-		case gotErr == nil && !reflect.DeepEqual(got, want):
-			t.Errorf("%s:\nDecode       %#v\nencoding/json %#v", doc, got, want)
-		}
+	}
+}()
+
+// decodesAsEncodingJSON fails t unless r decodes doc to the value
+// encoding/json makes of it, or both refuse it; unless strict, r may also
+// decode a doc that encoding/json refuses.
+func decodesAsEncodingJSON(t *testing.T, r *Registry, doc []byte, strict bool) {
+	t.Helper()
+	got, gotErr := r.Decode("test.Wide.v1", doc)
+	var want wideEvent
+	wantErr := json.Unmarshal(doc, &want)
+	switch {
+	case !strict && gotErr == nil && wantErr != nil:
+	case (gotErr == nil) != (wantErr == nil):
+		t.Errorf("%s: Decode says %v, encoding/json %v", doc, gotErr, wantErr)
+	case gotErr == nil && !reflect.DeepEqual(got, want):
+		t.Errorf("%s:\nDecode       %#v\nencoding/json %#v", doc, got, want)
 	}
 }
