@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"testing"
 	"testing/quick"
 	"time"
@@ -243,6 +244,29 @@ func TestDecodeReadsJSONAsEncodingJSONDoes(t *testing.T) {
 	r.Register(wideEvent{})
 	for _, doc := range decodeCases {
 		decodesAsEncodingJSON(t, r, []byte(doc), true)
+	}
+}
+
+// TestDecodedEventsHoldNoViewOfTheirBytes: a decoded event keeps its
+// values when the bytes it was decoded from are overwritten, as the log's
+// mapped pages and a reader's buffers are.
+func TestDecodedEventsHoldNoViewOfTheirBytes(t *testing.T) {
+	r := NewRegistry()
+	r.Register(wideEvent{})
+	doc := []byte(decodeCases[0])
+	want, err := r.Decode("test.Wide.v1", slices.Clone(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Decode("test.Wide.v1", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range doc {
+		doc[i] = 'x'
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the event changed with its bytes:\n got %#v\nwant %#v", got, want)
 	}
 }
 
