@@ -318,11 +318,11 @@ func OpenSQLite(dir string) (*DB, error) {
 // entries, the checkpoint row) for a few events, so small pages write less
 // live; but a rebuild writes every table at once, and its cost grows with the
 // pages: a board row of some 540 bytes fits once on a 1 KiB page (47 % of it
-// unused) and three times on a 2 KiB one. 2 KiB pages replay 10–13 % faster
-// than 1 KiB (BenchmarkReplay, 211,781–217,113 events/s against
-// 190,861–192,601 in alternating runs; 4 KiB: 213,144–223,415) and the load
-// test writes 2.6× the log's bytes against 2.3× (4 KiB pages wrote 2.3 times
-// 1 KiB's live, BenchmarkProject).
+// unused) and three times on a 2 KiB one. With 2 KiB pages BenchmarkReplay
+// gave 199,739–207,281 events/s against 190,376–194,177 for 1 KiB, in
+// alternating runs, and the load test wrote 2.6× the log's bytes against
+// 2.3×; 4 KiB pages replay faster still but wrote 2.3 times 1 KiB's bytes
+// live (docs/performance.md, "Read-model pages of 2 KiB").
 const pageSize = 2048
 
 // setPageSize gives the database at path pageSize: a new one when its first
