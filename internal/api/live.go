@@ -39,25 +39,15 @@ func NewHub(store eventstore.Store, reg *kernel.Registry, buffer int) *Hub {
 	return &Hub{store: store, reg: reg, buffer: buffer, subs: map[string]map[chan readmodel.Envelope]struct{}{}}
 }
 
-// Run follows the store from after (exclusive) until ctx ends.
+// Run follows the store from after (exclusive) until ctx ends, riding out
+// the store's unavailability (eventstore.Follow).
 func (h *Hub) Run(ctx context.Context, after uint64) error {
 	h.progress.Advance(after)
-	sub, err := h.store.SubscribeAll(ctx, after, eventstore.Filter{})
-	if err != nil {
-		return err
-	}
-	defer sub.Close()
-	for {
-		rec, err := sub.Next(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
+	return eventstore.Follow(ctx, h.store, after, func(_ context.Context, rec eventstore.RecordedEvent) error {
 		h.publish(rec)
 		h.progress.Advance(rec.Position)
-	}
+		return nil
+	})
 }
 
 // WaitFor blocks until the hub has handed out the store's events up to pos,

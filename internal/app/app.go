@@ -133,7 +133,7 @@ func (a *App) RunScheduler(ctx context.Context, tick time.Duration) error {
 // Scheduler.RunDue itself. The watchers of every aggregate type follow the
 // store through one subscription, each event handed to each in turn.
 func (a *App) RunDueWatchers(ctx context.Context) error {
-	return follow(ctx, a.Store, func(ctx context.Context, rec eventstore.RecordedEvent) error {
+	return eventstore.Follow(ctx, a.Store, 0, func(ctx context.Context, rec eventstore.RecordedEvent) error {
 		for _, w := range a.watchers {
 			if err := w.Watch(ctx, rec); err != nil {
 				return err

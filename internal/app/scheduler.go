@@ -302,29 +302,7 @@ func NewDueWatcher[S any, C kernel.Command](h *Handler[S, C], sched *Scheduler, 
 // Run follows the store from the start until ctx ends, handing each event to
 // Watch. (An App's watchers share one subscription: App.RunDueWatchers.)
 func (w *DueWatcher[S, C]) Run(ctx context.Context, store eventstore.Store) error {
-	return follow(ctx, store, w.Watch)
-}
-
-// follow hands every event of store, from the start, to watch until ctx
-// ends; it returns nil when ctx ends, while watch may still be under way.
-func follow(ctx context.Context, store eventstore.Store, watch func(context.Context, eventstore.RecordedEvent) error) error {
-	sub, err := store.SubscribeAll(ctx, 0, eventstore.Filter{})
-	if err != nil {
-		return err
-	}
-	defer sub.Close()
-	for {
-		rec, err := sub.Next(ctx)
-		if err == nil {
-			err = watch(ctx, rec)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // stopping, not failing
-			}
-			return err
-		}
-	}
+	return eventstore.Follow(ctx, store, 0, w.Watch)
 }
 
 // Watch takes one stored event of the whole store, in order: after an event

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -570,5 +571,131 @@ func TestSchedulerNextSkipsCancelledEntries(t *testing.T) {
 	s.Cancel("a")
 	if at, ok := s.Next(); !ok || !at.Equal(start.Add(2*time.Hour)) {
 		t.Fatalf("next %s %v; want b's time", at, ok)
+	}
+}
+
+// downStore answers reads of streams and its subscription's next event with
+// eventstore.ErrUnavailable while down is set, as the embedded store does
+// while it is reopened, or with broken once broken is set.
+type downStore struct {
+	eventstore.Store
+	down, broken atomic.Bool
+	downReads    atomic.Int32 // reads refused while down
+	mu           sync.Mutex
+	reads        map[string]int // the reads of each stream answered
+}
+
+var errBroken = errors.New("broken")
+
+func (s *downStore) refused() error {
+	switch {
+	case s.broken.Load():
+		return errBroken
+	case s.down.Load():
+		s.downReads.Add(1)
+		return fmt.Errorf("read: %w", eventstore.ErrUnavailable)
+	}
+	return nil
+}
+
+func (s *downStore) ReadStream(ctx context.Context, stream string, dir eventstore.Direction, from uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	if err := s.refused(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.reads[stream]++
+	s.mu.Unlock()
+	return s.Store.ReadStream(ctx, stream, dir, from, limit)
+}
+
+func (s *downStore) SubscribeAll(ctx context.Context, after uint64, filter eventstore.Filter) (eventstore.Subscription, error) {
+	sub, err := s.Store.SubscribeAll(ctx, after, filter)
+	return downSub{sub, s}, err
+}
+
+type downSub struct {
+	eventstore.Subscription
+	store *downStore
+}
+
+func (d downSub) Next(ctx context.Context) (eventstore.RecordedEvent, error) {
+	rec, err := d.Subscription.Next(ctx)
+	if err == nil {
+		err = d.store.refused()
+	}
+	return rec, err
+}
+
+// TestDueWatcherOutlivesAStoreThatIsDown: while the store answers
+// ErrUnavailable (reopening after a failed write), the watcher keeps trying
+// the event it could not read, and takes the events after once the store is
+// back, scheduling what falls due, without reading again those it had
+// taken; any other error ends it.
+func TestDueWatcherOutlivesAStoreThatIsDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t0 := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+	clock := kernel.NewManualClock(t0)
+	reg := kernel.NewRegistry()
+	reg.Register(timerStarted{}, timerFired{})
+	store := &downStore{Store: memstore.New(clock), reads: map[string]int{}}
+	h := NewHandler(store.Store, reg, timerDecider, clock, 10)
+	watched := NewHandler(store, reg, timerDecider, clock, 10) // reads through the store that goes down
+	sched := NewScheduler(clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := NewDueWatcher(watched, sched, timerNext(func(s timer) uuid.UUID { return s.ID }))
+	ended := make(chan error, 1)
+	go func() { ended <- w.Run(ctx, store) }()
+
+	start := func(due time.Duration) (uuid.UUID, uint64) {
+		id := uuid.New()
+		res, err := h.Handle(ctx, timerCmd{ID: id, Start: t0.Add(due)}, meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, res.Position
+	}
+	first, pos := start(time.Hour)
+	if err := w.WaitFor(ctx, pos); err != nil {
+		t.Fatal(err)
+	}
+	store.down.Store(true)
+	id, pos := start(2 * time.Hour)
+	deadline := time.Now().Add(10 * time.Second)
+	for store.downReads.Load() < 2 { // refused at least once, then tried again
+		if time.Now().After(deadline) {
+			t.Fatal("the watcher did not read while the store was down")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-ended:
+		t.Fatalf("the watcher ended while the store was down: %v", err)
+	default:
+	}
+	store.down.Store(false)
+	waited, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	if err := w.WaitFor(waited, pos); err != nil {
+		t.Fatalf("the watcher did not take the event once the store was back: %v", err)
+	}
+	if at, ok := sched.Pending(kernel.StreamName("timer", id)); !ok || !at.Equal(t0.Add(2*time.Hour)) {
+		t.Fatalf("pending %v %v, want the due time of the timer started while the store was down", at, ok)
+	}
+	store.mu.Lock()
+	n := store.reads[kernel.StreamName("timer", first)]
+	store.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("the timer taken before the store went down was read %d times, want once", n)
+	}
+
+	store.broken.Store(true)
+	start(3 * time.Hour)
+	select {
+	case err := <-ended:
+		if !errors.Is(err, errBroken) {
+			t.Fatalf("the watcher ended with %v, want the store's error", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watcher did not end on an error other than unavailability")
 	}
 }

@@ -2,7 +2,9 @@ package messaging
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"time"
 
 	"github.com/nongjiao/nongjiao/internal/eventstore"
 )
@@ -21,7 +23,10 @@ import (
 // and catches up the same way, so a slow consumer (a workflow waiting for
 // its retries) never holds up the others (the live board). Every
 // subscription keeps the store contract: the events after its position that
-// its filter selects, in order, with no gap and no duplicate.
+// its filter selects, in order, with no gap and no duplicate. A catch-up
+// read the store refuses as unavailable (eventstore.ErrUnavailable: being
+// reopened) is made again every eventstore.UnavailableWait rather than
+// ending the subscription.
 type Shared struct {
 	eventstore.Store
 
@@ -198,6 +203,12 @@ func (m *sharedSub) Next(ctx context.Context) (eventstore.RecordedEvent, error) 
 			continue
 		}
 		page, err := m.shared.Store.ReadAll(ctx, m.after, catchUpPage)
+		if errors.Is(err, eventstore.ErrUnavailable) { // being reopened: read again in a while
+			if err := m.wait(ctx); err != nil {
+				return eventstore.RecordedEvent{}, err
+			}
+			continue
+		}
 		if err != nil {
 			return eventstore.RecordedEvent{}, err
 		}
@@ -208,6 +219,19 @@ func (m *sharedSub) Next(ctx context.Context) (eventstore.RecordedEvent, error) 
 			continue
 		}
 		m.page = page
+	}
+}
+
+// wait waits eventstore.UnavailableWait, or returns the error that ends m
+// first.
+func (m *sharedSub) wait(ctx context.Context) error {
+	select {
+	case <-time.After(eventstore.UnavailableWait):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-m.done:
+		return eventstore.ErrClosed
 	}
 }
 

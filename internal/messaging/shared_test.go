@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -184,5 +185,70 @@ func TestSharedSubscriptionOfADoneContextEnds(t *testing.T) {
 			t.Fatalf("Next = %v (waited: %v), want the subscription ended at once", err, wait.Err())
 		}
 		stop()
+	}
+}
+
+// unavailableReads refuses ReadAll as unavailable while down is set, as the
+// reopening store does while it has no backend.
+type unavailableReads struct {
+	eventstore.Store
+	down    atomic.Bool
+	refused atomic.Int32
+}
+
+func (s *unavailableReads) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.RecordedEvent, error) {
+	if s.down.Load() {
+		s.refused.Add(1)
+		return nil, fmt.Errorf("reopening: %w", eventstore.ErrUnavailable)
+	}
+	return s.Store.ReadAll(ctx, after, limit)
+}
+
+// A consumer catching up while the store refuses reads as unavailable waits
+// and reads again: its subscription delivers every event once the store is
+// back, instead of ending.
+func TestSharedCatchUpOutlivesAnUnavailableStore(t *testing.T) {
+	inner := &unavailableReads{Store: memstore.New(kernel.SystemClock{})}
+	store := messaging.NewShared(inner)
+	t.Cleanup(func() { _ = store.Close() })
+	for i := range 3 {
+		appendEvent(t, store, fmt.Sprintf("listing-%d", i))
+	}
+	inner.down.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sub, err := store.SubscribeAll(ctx, 0, eventstore.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	got := make(chan error, 1)
+	go func() {
+		for want := uint64(1); want <= 3; want++ {
+			e, err := sub.Next(ctx)
+			if err == nil && e.Position != want {
+				err = fmt.Errorf("event at %d, want %d", e.Position, want)
+			}
+			if err != nil {
+				got <- err
+				return
+			}
+		}
+		got <- nil
+	}()
+	for inner.refused.Load() < 2 { // refused, then read again
+		if ctx.Err() != nil {
+			t.Fatal("the subscription did not read while the store was down")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-got:
+		t.Fatalf("the subscription ended while the store was down: %v", err)
+	default:
+	}
+	inner.down.Store(false)
+	if err := <-got; err != nil {
+		t.Fatal(err)
 	}
 }
