@@ -18,6 +18,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/memstore"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/logtest"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // A timer is started with a due time and fired by the scheduler.
@@ -660,18 +661,7 @@ func TestDueWatcherOutlivesAStoreThatIsDown(t *testing.T) {
 	}
 	store.down.Store(true)
 	id, pos := start(2 * time.Hour)
-	deadline := time.Now().Add(10 * time.Second)
-	for store.downReads.Load() < 2 { // refused at least once, then tried again
-		if time.Now().After(deadline) {
-			t.Fatal("the watcher did not read while the store was down")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	select {
-	case err := <-ended:
-		t.Fatalf("the watcher ended while the store was down: %v", err)
-	default:
-	}
+	testenv.KeepsTrying(t, "the watcher", store.downReads.Load, ended)
 	store.down.Store(false)
 	waited, stop := context.WithTimeout(ctx, 10*time.Second)
 	defer stop()

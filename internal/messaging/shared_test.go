@@ -15,6 +15,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/eventstore/storetest"
 	"github.com/nongjiao/nongjiao/internal/kernel"
 	"github.com/nongjiao/nongjiao/internal/messaging"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 )
 
 // A Shared store keeps the store contract, subscriptions included.
@@ -236,17 +237,7 @@ func TestSharedCatchUpOutlivesAnUnavailableStore(t *testing.T) {
 		}
 		got <- nil
 	}()
-	for inner.refused.Load() < 2 { // refused, then read again
-		if ctx.Err() != nil {
-			t.Fatal("the subscription did not read while the store was down")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	select {
-	case err := <-got:
-		t.Fatalf("the subscription ended while the store was down: %v", err)
-	default:
-	}
+	testenv.KeepsTrying(t, "the subscription", inner.refused.Load, got)
 	inner.down.Store(false)
 	if err := <-got; err != nil {
 		t.Fatal(err)

@@ -161,3 +161,30 @@ func RequireSkipsWithoutPackages(tb testing.TB, tests ...string) {
 		}
 	}
 }
+
+// WaitUntil polls cond every millisecond until it holds, failing tb with
+// what if it does not within 10 s.
+func WaitUntil(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatal(what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// KeepsTrying waits until something refused by a store that is down has
+// tried again (tries reaches 2), and fails tb if it gave up meanwhile: if
+// ended, where it reports how it stopped, holds an error. who names it in
+// the failures.
+func KeepsTrying(tb testing.TB, who string, tries func() int32, ended <-chan error) {
+	tb.Helper()
+	WaitUntil(tb, who+" did not read again while the store was down", func() bool { return tries() >= 2 })
+	select {
+	case err := <-ended:
+		tb.Fatalf("%s ended while the store was down: %v", who, err)
+	default:
+	}
+}
