@@ -29,6 +29,7 @@ import (
 	"github.com/nongjiao/nongjiao/internal/messaging"
 	"github.com/nongjiao/nongjiao/internal/process/workflow"
 	"github.com/nongjiao/nongjiao/internal/registry"
+	"github.com/nongjiao/nongjiao/internal/testenv"
 	"github.com/nongjiao/nongjiao/internal/transfer"
 )
 
@@ -171,13 +172,7 @@ func get[S any, C kernel.Command](e *env, h *app.Handler[S, C], id uuid.UUID) S 
 // eventually waits until cond holds, failing the test after 10 s.
 func (e *env) eventually(what string, cond func() bool) {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			e.t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testenv.WaitUntil(e.t, what, cond)
 }
 
 // all returns every event in the store, in global order.

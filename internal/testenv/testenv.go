@@ -162,14 +162,14 @@ func RequireSkipsWithoutPackages(tb testing.TB, tests ...string) {
 	}
 }
 
-// WaitUntil polls cond every millisecond until it holds, failing tb with
-// what if it does not within 10 s.
+// WaitUntil polls cond every millisecond until it holds, failing tb if it
+// does not within 10 s; what says what cond waits for.
 func WaitUntil(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			tb.Fatal(what)
+			tb.Fatalf("timed out waiting until %s", what)
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -181,7 +181,7 @@ func WaitUntil(tb testing.TB, what string, cond func() bool) {
 // the failures.
 func KeepsTrying(tb testing.TB, who string, tries func() int32, ended <-chan error) {
 	tb.Helper()
-	WaitUntil(tb, who+" did not read again while the store was down", func() bool { return tries() >= 2 })
+	WaitUntil(tb, who+" reads again while the store is down", func() bool { return tries() >= 2 })
 	select {
 	case err := <-ended:
 		tb.Fatalf("%s ended while the store was down: %v", who, err)
