@@ -41,6 +41,9 @@ async function open(token, hash, viewport = { width: 1280, height: 900 }) {
   page.on('pageerror', (e) => out.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) out.errors.push(m.text()); });
   page.setDefaultTimeout(20_000);
+  page.inflight = 0; // HTTP requests under way, for settled
+  page.on('request', () => page.inflight++);
+  for (const done of ['requestfinished', 'requestfailed']) page.on(done, () => page.inflight--);
   await page.goto(server.origin + '/' + hash);
   return page;
 }
@@ -48,6 +51,13 @@ async function open(token, hash, viewport = { width: 1280, height: 900 }) {
 const seqs = (page) => page.$$eval('.room table.bids tbody tr', (rows) => rows.map((r) => Number(r.dataset.seq)));
 const deadline = (page) => page.$eval('.room-countdown', (e) => e.dataset.deadline);
 const shot = async (page, name) => { if (cfg.shots) await page.screenshot({ path: join(cfg.shots, name) }); };
+
+// settled waits until page has no HTTP request under way.
+async function settled(page) {
+  for (const end = Date.now() + 20_000; page.inflight > 0; await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > end) throw new Error(`${page.inflight} requests still under way`);
+  }
+}
 
 // traffic counts, from now until its stop, what page asks of the server:
 // HTTP requests, new WebSocket connections and loads of the page. A change
@@ -145,6 +155,11 @@ try {
   const b = await open(cfg.tokens.luqing, '#/room/' + cfg.live);
   for (const p of [a, b]) await p.waitForSelector('.my-number');
   for (const p of [a, b]) await p.waitForSelector('.room .conn.on');
+  // Each room reads the exchange's clock (and any bids it missed) when its
+  // feed says it is subscribed: that traffic is the room's arrival, not the
+  // bid's.
+  for (const p of [a, b]) await p.waitForSelector('.room .feed li.k-SUBSCRIBED');
+  await settled(b);
   out.room.numbers = [await a.$eval('.my-number', (e) => e.textContent), await b.$eval('.my-number', (e) => e.textContent)];
   const before = Math.max(...(await seqs(b)));
   const amount = await a.$eval('.amount', (e) => e.dataset.amount);
